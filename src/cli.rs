@@ -1,0 +1,471 @@
+//! The whole command-line grammar of rex, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clock::{DateOrNone, DateSpec};
+use crate::id::DealId;
+use crate::money::Cents;
+use crate::record::Status;
+use crate::store::DealSort;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (an empty list is success)
+  1  any other failure (with --exit-status: nothing was listed or marked)
+  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)
+  3  not found: no deal, pipeline or stage with that id or name
+  4  conflict: well-formed, but the data forbids it; nothing was changed
+  5  database busy after the timeout; nothing was changed, safe to retry
+  6  database unusable: newer schema, not a rex database, corrupt, or unwritable";
+
+pub const ENVIRONMENT: &str = "\
+Environment:
+  REX_DB            database file (overridden by --db); default: the per-user data
+                    directory, e.g. ~/.local/share/rex/rex.db on Linux
+  REX_NOW           the time rex takes as now, RFC 3339 (e.g. 2026-03-01T09:00:00Z);
+                    all timestamps and date words (today, +2w, eom) follow it
+  REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default 5000);
+                    past it rex exits 5 having changed nothing
+  NO_COLOR          when set, no colour (same as --color never)
+  TZ                the zone of \"today\" for date words and --overdue";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rex",
+    version,
+    about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.",
+    long_about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.\n\n\
+        Tables on a terminal, tab-separated lines in a pipe, JSON with -o json.",
+    after_long_help = concat!(
+        "Examples:\n",
+        "  rex pipeline create \"Sales Pipeline\"\n",
+        "  rex deal create \"Acme - Enterprise\" --value 5000 --owner ana --expected-close +4w\n",
+        "  rex deal list --status open --sort value --desc\n",
+        "  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal\n\n",
+    ),
+    propagate_version = true,
+    disable_help_subcommand = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Database file [default: the per-user data directory]
+    #[arg(
+        long,
+        global = true,
+        env = "REX_DB",
+        value_name = "PATH",
+        hide_env_values = true
+    )]
+    pub db: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format [default: table on a terminal, tsv otherwise]
+    #[arg(
+        short = 'o',
+        long = "output",
+        global = true,
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub format: Option<Format>,
+
+    /// Same as -o json
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to use colour in tables
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print nothing but data (no notes or hints on stderr)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people (money in dollars, names for ids)
+    Table,
+    /// Tab-separated values, no header, one record per line
+    Tsv,
+    /// A JSON array (list) or object (show, create)
+    Json,
+    /// One JSON object per line
+    Jsonl,
+    /// Only the ids, one per line
+    Id,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Work with deals: create, list, show, update, move, close, ...
+    #[command(subcommand)]
+    Deal(DealCommand),
+    /// Work with pipelines and their stages
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
+    /// Show rex's version, the database path, schema version and row counts
+    #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
+    Info,
+    /// Print help for rex, a subcommand, or a topic (exit-codes, environment, dates)
+    Help {
+        /// A subcommand (e.g. deal, deal create) or a topic
+        topic: Vec<String>,
+    },
+}
+
+/// A stage given as `NAME` or `NAME:#RRGGBB`.
+pub type StageSpecArg = String;
+
+#[derive(Debug, Subcommand)]
+pub enum PipelineCommand {
+    /// Create a pipeline (default stages: Discovery, Qualification, Proposal, Negotiation, Closed)
+    #[command(after_help = "Examples:\n  rex pipeline create \"Sales Pipeline\"\n  \
+        rex pipeline create Partners --stage Intro:#4f9dde --stage Pilot --stage Signed --stall-days 45")]
+    Create {
+        /// The pipeline's name (unique, ignoring case)
+        name: String,
+        /// A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)
+        #[arg(long = "stage", value_name = "NAME[:#RRGGBB]")]
+        stages: Vec<StageSpecArg>,
+        /// Days without activity after which an open deal is stalled
+        #[arg(long, value_name = "N", default_value_t = crate::record::DEFAULT_STALL_DAYS, value_parser = clap::value_parser!(u32).range(1..=36500))]
+        stall_days: u32,
+    },
+    /// List pipelines with their stage count and open deals
+    #[command(after_help = "Examples:\n  rex pipeline list\n  rex pipeline list --json")]
+    List,
+    /// Show a pipeline's stages in order, with the open and stalled deals in each (the board)
+    #[command(
+        after_help = "Examples:\n  rex pipeline show \"Sales Pipeline\"\n  rex pipeline show sales -o json"
+    )]
+    Show {
+        /// Pipeline id or name
+        pipeline: String,
+    },
+    /// Rename a pipeline, change its stall period, or add, rename, recolour, move and remove stages
+    #[command(after_long_help = "\
+When one call makes several changes they apply in this order, all in one transaction:
+  --name, --stall-days, --rename-stage, --recolor-stage, --add-stage, --move-stage,
+  --remove-stage, --stage-stall-days.
+Stage positions always stay contiguous from 0.
+
+Examples:
+  rex pipeline update Sales --add-stage Demo:#8e6bd8 --at 2
+  rex pipeline update Sales --rename-stage Demo=Trial --move-stage Trial=1
+  rex pipeline update Sales --remove-stage Trial --move-deals-to Proposal
+  rex pipeline update Sales --stage-stall-days Negotiation=60 --stage-stall-days Closed=none")]
+    Update {
+        /// Pipeline id or name
+        pipeline: String,
+        /// New name for the pipeline
+        #[arg(long, value_name = "NEW")]
+        name: Option<String>,
+        /// Days without activity after which an open deal is stalled
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
+        stall_days: Option<u32>,
+        /// Add a stage (at the end unless --at is given)
+        #[arg(long = "add-stage", value_name = "NAME[:#RRGGBB]")]
+        add_stage: Vec<StageSpecArg>,
+        /// Position for the added stage (0 is first)
+        #[arg(long, value_name = "POSITION", requires = "add_stage")]
+        at: Option<u32>,
+        /// Rename a stage
+        #[arg(long = "rename-stage", value_name = "OLD=NEW")]
+        rename_stage: Vec<String>,
+        /// Change a stage's colour
+        #[arg(long = "recolor-stage", value_name = "STAGE=#RRGGBB")]
+        recolor_stage: Vec<String>,
+        /// Move a stage to another position (0 is first)
+        #[arg(long = "move-stage", value_name = "STAGE=POSITION")]
+        move_stage: Vec<String>,
+        /// Remove a stage (refused while it holds deals, unless --move-deals-to is given)
+        #[arg(long = "remove-stage", value_name = "STAGE")]
+        remove_stage: Vec<String>,
+        /// Where the deals of removed stages go
+        #[arg(
+            long = "move-deals-to",
+            value_name = "STAGE",
+            requires = "remove_stage"
+        )]
+        move_deals_to: Option<String>,
+        /// A stage's own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default
+        #[arg(long = "stage-stall-days", value_name = "STAGE=N|none|default")]
+        stage_stall_days: Vec<String>,
+    },
+    /// Delete a pipeline that holds no deals
+    #[command(
+        after_help = "Examples:\n  rex pipeline delete Partners\n  rex pipeline delete Partners --yes   # without a terminal"
+    )]
+    Delete {
+        /// Pipeline id or name
+        pipeline: String,
+        /// Do not ask for confirmation (required without a terminal)
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct MetaArgs {
+    /// Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DealCommand {
+    /// Create a deal
+    #[command(
+        after_help = "Examples:\n  rex deal create \"Acme - Enterprise Plan\" --value 5000 --owner ana@example.com\n  \
+        rex deal create Globex --value '$12,500.00' --pipeline Partners --stage Pilot --expected-close eoq\n  \
+        id=$(rex deal create Initech --value 990.50 --meta source=web --meta seats:=25 -o id)"
+    )]
+    Create {
+        /// The deal's name
+        name: String,
+        /// Value in dollars: 5000, 5000.50, $5,000.50
+        #[arg(long, value_name = "MONEY")]
+        value: Cents,
+        /// Pipeline id or name (may be left out when only one exists)
+        #[arg(long, value_name = "PIPELINE")]
+        pipeline: Option<String>,
+        /// Stage id or name [default: the pipeline's first stage]
+        #[arg(long, value_name = "STAGE")]
+        stage: Option<String>,
+        /// The primary contact (any text: an email, a name, another system's id)
+        #[arg(long, value_name = "CONTACT")]
+        contact: Option<String>,
+        /// The assigned team member
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        /// Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy
+        #[arg(long, value_name = "DATE")]
+        expected_close: Option<DateSpec>,
+        #[command(flatten)]
+        meta: MetaArgs,
+    },
+    /// List deals; filters combine
+    #[command(
+        after_help = "Examples:\n  rex deal list --status open --owner ana --sort value --desc\n  \
+        rex deal list --pipeline Sales --stage Proposal --min-value 10000\n  \
+        rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq"
+    )]
+    List(ListArgs),
+    /// Show one deal in full
+    #[command(
+        after_help = "Examples:\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
+    )]
+    Show {
+        /// The deal's id
+        id: DealId,
+    },
+    /// Change a deal's fields; an update that changes nothing records nothing
+    #[command(
+        after_help = "Examples:\n  rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --value 7500 --expected-close +2w\n  \
+        rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --meta tier=gold --unset-meta trial\n  \
+        rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --pipeline Partners --stage Pilot"
+    )]
+    Update {
+        /// The deal's id
+        id: DealId,
+        /// New name
+        #[arg(long)]
+        name: Option<String>,
+        /// New value in dollars
+        #[arg(long, value_name = "MONEY")]
+        value: Option<Cents>,
+        /// New contact
+        #[arg(long, value_name = "CONTACT")]
+        contact: Option<String>,
+        /// New owner
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        /// New expected close date, or none to clear it
+        #[arg(long, value_name = "DATE|none")]
+        expected_close: Option<DateOrNone>,
+        #[command(flatten)]
+        meta: MetaArgs,
+        /// Remove a metadata key (repeatable)
+        #[arg(long = "unset-meta", value_name = "KEY")]
+        unset_meta: Vec<String>,
+        /// Move to another pipeline (lands in its first stage unless --stage is given)
+        #[arg(long, value_name = "PIPELINE")]
+        pipeline: Option<String>,
+        /// The stage in the new pipeline
+        #[arg(long, value_name = "STAGE", requires = "pipeline")]
+        stage: Option<String>,
+    },
+    /// Move a deal to another stage of its pipeline
+    #[command(after_help = "Examples:\n  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal")]
+    Move {
+        /// The deal's id
+        id: DealId,
+        /// Stage name or id (in the deal's pipeline)
+        stage: String,
+    },
+    /// Close a deal as won or lost
+    #[command(
+        after_help = "Closing does not move the deal: it keeps the stage it closed in, and the\n\
+        closed event in its history records that stage.\n\n\
+        Examples:\n  rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --won\n  \
+        rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --lost --reason \"went with a competitor\""
+    )]
+    Close {
+        /// The deal's id
+        id: DealId,
+        /// Closed-won: revenue realised
+        #[arg(long, conflicts_with = "lost", required_unless_present = "lost")]
+        won: bool,
+        /// Closed-lost: opportunity dead
+        #[arg(long)]
+        lost: bool,
+        /// Why it closed
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Reopen a won or lost deal
+    #[command(after_help = "Examples:\n  rex deal reopen deal_01jdqz7w3ef8ns6c0e5ywzm2ka")]
+    Reopen {
+        /// The deal's id
+        id: DealId,
+    },
+    /// Record an activity note on a deal
+    #[command(
+        after_help = "Examples:\n  rex deal note deal_01jdqz7w3ef8ns6c0e5ywzm2ka \"Call with CFO, budget approved\""
+    )]
+    Note {
+        /// The deal's id
+        id: DealId,
+        /// The note
+        text: String,
+    },
+    /// Every event of a deal, oldest first
+    #[command(
+        after_help = "Examples:\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
+    )]
+    History {
+        /// The deal's id
+        id: DealId,
+    },
+    /// Delete deals and their history (all or none)
+    #[command(
+        after_help = "Examples:\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka deal_01jdqz8a1bc2de3fg4hj5km6np --yes"
+    )]
+    Delete {
+        /// The deals' ids
+        #[arg(required = true)]
+        ids: Vec<DealId>,
+        /// Do not ask for confirmation (required without a terminal)
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// List open deals idle past their stall period; --mark flags them as stalled
+    #[command(after_long_help = "\
+A deal is stalled when it is open and has had no activity (create, update, move, note,
+reopen) for at least its stall period: the stage's own period if it has one, else the
+pipeline's (default 30 days). Won and lost deals never stall. Any activity on a stalled
+deal returns it to open.
+
+Examples:
+  rex deal stalled
+  rex deal stalled --pipeline Sales --owner ana -o json
+  rex deal stalled --mark -q -e     # for cron: exit 0 when something was marked, 1 when not
+
+Crontab:
+  15 7 * * *  rex deal stalled --mark -q -o tsv")]
+    Stalled {
+        /// Only this pipeline (id or name)
+        #[arg(long, value_name = "PIPELINE")]
+        pipeline: Option<String>,
+        /// Only this owner's deals
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        /// Also set those deals to stalled, and print only the newly marked ones
+        #[arg(long)]
+        mark: bool,
+        /// Exit 0 when at least one deal was listed (or marked), 1 when none
+        #[arg(short = 'e', long)]
+        exit_status: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only deals with this status (repeatable)
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Vec<Status>,
+    /// Only this pipeline (id or name)
+    #[arg(long, value_name = "PIPELINE")]
+    pub pipeline: Option<String>,
+    /// Only this stage (id or name; a name needs --pipeline when several pipelines have it)
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// Only this owner's deals
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Only this contact's deals
+    #[arg(long, value_name = "CONTACT")]
+    pub contact: Option<String>,
+    /// Value at least this much (dollars)
+    #[arg(long, value_name = "MONEY")]
+    pub min_value: Option<Cents>,
+    /// Value at most this much (dollars)
+    #[arg(long, value_name = "MONEY")]
+    pub max_value: Option<Cents>,
+    /// Expected to close before this date
+    #[arg(long, value_name = "DATE")]
+    pub closing_before: Option<DateSpec>,
+    /// Expected to close after this date
+    #[arg(long, value_name = "DATE")]
+    pub closing_after: Option<DateSpec>,
+    /// Open or stalled, with an expected close date before today
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only deals whose metadata KEY equals VALUE (repeatable)
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// Name contains this text (ignoring case; % and _ are literal)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Sort order
+    #[arg(long, value_enum, default_value_t = DealSort::Created, value_name = "KEY")]
+    pub sort: DealSort,
+    /// Sort descending
+    #[arg(long)]
+    pub desc: bool,
+    /// At most N deals
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Exit 0 when at least one deal was listed, 1 when none
+    #[arg(short = 'e', long)]
+    pub exit_status: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

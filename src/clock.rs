@@ -1,0 +1,269 @@
+//! The one clock for every "now" in a command, and the date words that are relative to it.
+//!
+//! `REX_NOW` (RFC 3339) replaces the system clock for the whole command, so scripts can
+//! backfill and tests are exact. "Today" is the clock's date in the local time zone (`TZ`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, Days, Local, Months, NaiveDate, SecondsFormat, Utc};
+
+use crate::error::{Error, Result};
+
+pub const NOW_VAR: &str = "REX_NOW";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    now: DateTime<Utc>,
+}
+
+impl Clock {
+    /// The system clock, or `REX_NOW` when it is set.
+    pub fn from_env() -> Result<Clock> {
+        match std::env::var(NOW_VAR) {
+            Ok(text) => Clock::parse(&text),
+            Err(std::env::VarError::NotPresent) => Ok(Clock::at(Utc::now())),
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::usage(format!(
+                "{NOW_VAR} is not valid text; set it like 2026-03-01T09:00:00Z"
+            ))),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Clock> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| Clock::at(t.with_timezone(&Utc)))
+            .map_err(|_| {
+                Error::usage(format!(
+                    "{NOW_VAR}='{text}' is not an RFC 3339 time; set it like 2026-03-01T09:00:00Z"
+                ))
+            })
+    }
+
+    /// A clock stopped at `now`, truncated to whole seconds.
+    pub fn at(now: DateTime<Utc>) -> Clock {
+        let secs = now.timestamp();
+        Clock {
+            now: DateTime::from_timestamp(secs, 0).unwrap_or(now),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Now as stored and printed: RFC 3339 in UTC, whole seconds (`2026-03-01T09:00:00Z`).
+    pub fn timestamp(&self) -> String {
+        timestamp(self.now)
+    }
+
+    /// Today's date in the local time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&Local).date_naive()
+    }
+}
+
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses a stored timestamp back.
+pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A date as the user wrote it: a calendar date or a word relative to the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSpec {
+    On(NaiveDate),
+    Today,
+    Tomorrow,
+    Yesterday,
+    Days(u32),
+    Weeks(u32),
+    Months(u32),
+    EndOfMonth,
+    EndOfQuarter,
+    EndOfYear,
+}
+
+pub const DATE_HELP: &str =
+    "YYYY-MM-DD, or today, tomorrow, yesterday, +Nd, +Nw, +Nm (days, weeks, months from today), eom, eoq, eoy (end of month, quarter, year)";
+
+impl FromStr for DateSpec {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let word = text.trim().to_ascii_lowercase();
+        let spec = match word.as_str() {
+            "today" => Some(DateSpec::Today),
+            "tomorrow" => Some(DateSpec::Tomorrow),
+            "yesterday" => Some(DateSpec::Yesterday),
+            "eom" => Some(DateSpec::EndOfMonth),
+            "eoq" => Some(DateSpec::EndOfQuarter),
+            "eoy" => Some(DateSpec::EndOfYear),
+            w if w.starts_with('+') && w.len() > 2 => {
+                let (n, unit) = w[1..].split_at(w.len() - 2);
+                let n = if n.bytes().all(|b| b.is_ascii_digit()) {
+                    n.parse::<u32>().ok().filter(|n| *n <= 100_000)
+                } else {
+                    None
+                };
+                match (n, unit) {
+                    (Some(n), "d") => Some(DateSpec::Days(n)),
+                    (Some(n), "w") => Some(DateSpec::Weeks(n)),
+                    (Some(n), "m") => Some(DateSpec::Months(n)),
+                    _ => None,
+                }
+            }
+            w if w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-' => {
+                NaiveDate::parse_from_str(w, "%Y-%m-%d")
+                    .ok()
+                    .map(DateSpec::On)
+            }
+            _ => None,
+        };
+        spec.ok_or_else(|| format!("invalid date '{text}': use {DATE_HELP}"))
+    }
+}
+
+impl DateSpec {
+    /// The calendar date this spec names, relative to the clock's today.
+    pub fn resolve(self, clock: &Clock) -> Result<NaiveDate> {
+        let today = clock.today();
+        let date = match self {
+            DateSpec::On(d) => Some(d),
+            DateSpec::Today => Some(today),
+            DateSpec::Tomorrow => today.checked_add_days(Days::new(1)),
+            DateSpec::Yesterday => today.checked_sub_days(Days::new(1)),
+            DateSpec::Days(n) => today.checked_add_days(Days::new(n.into())),
+            DateSpec::Weeks(n) => today.checked_add_days(Days::new(u64::from(n) * 7)),
+            DateSpec::Months(n) => today.checked_add_months(Months::new(n)),
+            DateSpec::EndOfMonth => end_of_month(today.year(), today.month()),
+            DateSpec::EndOfQuarter => end_of_month(today.year(), today.month().div_ceil(3) * 3),
+            DateSpec::EndOfYear => NaiveDate::from_ymd_opt(today.year(), 12, 31),
+        };
+        date.ok_or_else(|| Error::usage(format!("date '{self}' is out of range")))
+    }
+}
+
+fn end_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+impl fmt::Display for DateSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateSpec::On(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            DateSpec::Today => f.write_str("today"),
+            DateSpec::Tomorrow => f.write_str("tomorrow"),
+            DateSpec::Yesterday => f.write_str("yesterday"),
+            DateSpec::Days(n) => write!(f, "+{n}d"),
+            DateSpec::Weeks(n) => write!(f, "+{n}w"),
+            DateSpec::Months(n) => write!(f, "+{n}m"),
+            DateSpec::EndOfMonth => f.write_str("eom"),
+            DateSpec::EndOfQuarter => f.write_str("eoq"),
+            DateSpec::EndOfYear => f.write_str("eoy"),
+        }
+    }
+}
+
+/// A date, or `none` to clear it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrNone {
+    Date(DateSpec),
+    None,
+}
+
+impl FromStr for DateOrNone {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.trim().eq_ignore_ascii_case("none") {
+            Ok(DateOrNone::None)
+        } else {
+            text.parse()
+                .map(DateOrNone::Date)
+                .map_err(|e: String| format!("{e}, or none to clear it"))
+        }
+    }
+}
+
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn on(text: &str, now: &str) -> String {
+        // `today` is local; these tests pin the zone through the clock's UTC date at noon.
+        let clock = Clock::parse(now).unwrap();
+        let spec: DateSpec = text.parse().unwrap();
+        let d = spec.resolve(&clock).unwrap();
+        let shift = (d - clock.today()).num_days();
+        format_date(clock.now().date_naive() + chrono::Duration::days(shift))
+    }
+
+    #[test]
+    fn words_resolve_against_the_clock() {
+        let now = "2026-02-10T12:00:00Z";
+        assert_eq!(on("today", now), "2026-02-10");
+        assert_eq!(on("tomorrow", now), "2026-02-11");
+        assert_eq!(on("+5d", now), "2026-02-15");
+        assert_eq!(on("+2w", now), "2026-02-24");
+        assert_eq!(on("+1m", "2026-01-31T12:00:00Z"), "2026-02-28");
+        assert_eq!(on("eom", now), "2026-02-28");
+        assert_eq!(on("eoq", now), "2026-03-31");
+        assert_eq!(on("eoq", "2026-11-25T12:00:00Z"), "2026-12-31");
+        assert_eq!(on("eoy", now), "2026-12-31");
+        assert_eq!(on("2027-01-05", now), "2027-01-05");
+    }
+
+    #[test]
+    fn nonsense_is_refused() {
+        for bad in [
+            "2026-02-30",
+            "tomorrowish",
+            "+5x",
+            "+d",
+            "5d",
+            "+-5d",
+            "2026-2-3",
+            "",
+            "+99999999999d",
+            "26-02-03",
+        ] {
+            let err = bad.parse::<DateSpec>().unwrap_err();
+            assert!(err.starts_with(&format!("invalid date '{bad}'")), "{err}");
+        }
+    }
+
+    #[test]
+    fn rex_now_must_be_rfc3339() {
+        assert!(Clock::parse("yesterday").is_err());
+        assert_eq!(
+            Clock::parse("2026-03-01T09:00:00.750+01:00")
+                .unwrap()
+                .timestamp(),
+            "2026-03-01T08:00:00Z"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC*") {
+            let _ = s.parse::<DateSpec>();
+            let _ = s.parse::<DateOrNone>();
+        }
+
+        #[test]
+        fn printed_dates_parse_back(days in 0i64..1_000_000) {
+            let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Duration::days(days);
+            prop_assert_eq!(format_date(d).parse::<DateSpec>(), Ok(DateSpec::On(d)));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! `rex help [TOPIC|SUBCOMMAND…]`: clap's help for subcommands, and rex's help topics.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, ENVIRONMENT, EXIT_CODES};
+use crate::clock::DATE_HELP;
+use crate::error::{Error, Result};
+use crate::output::Printer;
+
+pub const TOPICS: [(&str, &str); 4] = [
+    ("exit-codes", "what each exit code means"),
+    (
+        "environment",
+        "REX_DB, REX_NOW, REX_BUSY_TIMEOUT, NO_COLOR, TZ",
+    ),
+    ("dates", "the date words every DATE accepts"),
+    ("formatting", "output formats, JSON shapes and money"),
+];
+
+const FORMATTING: &str = "\
+Output formats (-o, --output; --json is -o json):
+  table   for people: money as $5,000.00, names instead of ids (default on a terminal)
+  tsv     one record per line, tab-separated, no header, no colour (default in a pipe);
+          tabs, newlines, backslashes and control characters are escaped (\\t \\n \\\\ \\u{1b})
+  json    list commands print an array (also empty), others one object
+  jsonl   one JSON object per line
+  id      only the ids, one per line: id=$(rex deal create Acme --value 5000 -o id)
+
+JSON shapes (money is always integer cents, dates YYYY-MM-DD, timestamps RFC 3339 UTC,
+absent values null):
+  deal      id, name, value, status, contact_id, pipeline_id, stage_id, expected_close,
+            owner_id, metadata, created_at, updated_at, last_activity_at,
+            stage_entered_at, closed_at, close_reason
+  pipeline  id, name, stall_days, created_at, updated_at, stages[] with id, name, color,
+            position, stall_days (null: follows the pipeline, 0: never stalls, N: its own
+            period), effective_stall_days, open_count, open_value, stalled_count, stalled_value
+  pipeline list   id, name, stall_days, stage_count, open_count, open_value, created_at, updated_at
+  history event   deal_id, at, kind (created, updated, moved, closed, reopened, note,
+            stalled, unstalled) and the event's details
+  stalled   the deal's fields plus idle_days and stall_days (the period that applied)";
+
+pub fn show(words: &[String], out: &mut Printer) -> Result<()> {
+    let text = match words.first().map(String::as_str) {
+        Some("exit-codes") => EXIT_CODES.to_string(),
+        Some("environment") => ENVIRONMENT.to_string(),
+        Some("dates") => format!("Dates (every DATE argument):\n  {DATE_HELP}\n\n\
+            Words are relative to today in the local time zone (TZ), and to REX_NOW when it is set.\n\
+            rex prints dates as YYYY-MM-DD, which it also reads back."),
+        Some("formatting") => FORMATTING.to_string(),
+        _ => {
+            let mut cmd = Cli::command();
+            let mut target = &mut cmd;
+            for w in words {
+                target = target.find_subcommand_mut(w).ok_or_else(|| {
+                    let topics: Vec<&str> = TOPICS.iter().map(|t| t.0).collect();
+                    Error::usage(format!("no help topic or subcommand '{w}'; topics: {}", topics.join(", ")))
+                })?;
+            }
+            let mut help = target.render_long_help().to_string();
+            if words.is_empty() {
+                help.push_str("\nHelp topics (rex help TOPIC):\n");
+                for (name, about) in TOPICS {
+                    help.push_str(&format!("  {name:<12} {about}\n"));
+                }
+            }
+            help
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", text.trim_end())?;
+    let _ = out;
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! Command handlers, a file per noun. Handlers compute records; the [`Printer`] renders them.
+
+mod deal;
+mod help;
+mod info;
+mod pipeline;
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cli::{Cli, Command};
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::id::{kind_of, PipelineId, StageId};
+use crate::output::Printer;
+use crate::record::{Metadata, Pipeline, Stage};
+use crate::store::{Store, Tx};
+
+/// What every handler gets: the open database, the clock, and the printer.
+pub struct Ctx {
+    pub store: Store,
+    pub clock: Clock,
+    pub out: Printer,
+}
+
+pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
+
+pub fn run(cli: Cli) -> Result<()> {
+    let mut out = Printer::new(&cli.output);
+    if let Command::Help { topic } = &cli.command {
+        return help::show(topic, &mut out);
+    }
+    let clock = Clock::from_env()?;
+    let path = database_path(cli.db)?;
+    let store = Store::open(&path, busy_timeout()?)?;
+    let mut ctx = Ctx { store, clock, out };
+    match cli.command {
+        Command::Deal(c) => deal::run(&mut ctx, c),
+        Command::Pipeline(c) => pipeline::run(&mut ctx, c),
+        Command::Info => info::run(&mut ctx),
+        Command::Help { .. } => Ok(()),
+    }
+}
+
+/// `--db`, else `REX_DB` (both through clap), else the per-user data directory.
+fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
+    match flag {
+        Some(p) if !p.as_os_str().is_empty() => Ok(p),
+        _ => directories::ProjectDirs::from("", "", "rex")
+            .map(|d| d.data_dir().join("rex.db"))
+            .ok_or_else(|| {
+                Error::Unusable(
+                    "cannot find a home directory for the database; pass --db PATH or set REX_DB"
+                        .into(),
+                )
+            }),
+    }
+}
+
+fn busy_timeout() -> Result<Duration> {
+    match std::env::var(BUSY_VAR) {
+        Err(_) => Ok(Duration::from_millis(5000)),
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| {
+                Error::usage(format!(
+                    "{BUSY_VAR}='{text}' is not a number of milliseconds; set it like 5000"
+                ))
+            }),
+    }
+}
+
+/// Asks the person at the terminal; without one, refuses unless `yes`.
+pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        return Err(Error::usage(format!(
+            "{refusal} without confirmation; pass --yes to confirm"
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Error::Failed("cancelled; nothing was changed".into()))
+    }
+}
+
+/// Names for a "did you mean" list: at most ten, quoted.
+fn candidates(names: &[String]) -> String {
+    let mut shown: Vec<String> = names.iter().take(10).map(|n| format!("'{n}'")).collect();
+    if names.len() > 10 {
+        shown.push(format!("and {} more", names.len() - 10));
+    }
+    shown.join(", ")
+}
+
+/// A pipeline by id or by name (ignoring case).
+pub fn find_pipeline(tx: &Tx, text: &str) -> Result<Pipeline> {
+    if let Ok(id) = text.parse::<PipelineId>() {
+        return tx
+            .pipeline(id)?
+            .ok_or_else(|| Error::not_found(format!("no pipeline with id {id}")));
+    }
+    if let Some(other) = kind_of(text) {
+        return Err(Error::usage(format!(
+            "expected a pipeline id or name, got a {other} id '{text}'"
+        )));
+    }
+    if let Some(p) = tx.pipeline_named(text)? {
+        return Ok(p);
+    }
+    let names = tx.pipeline_names()?;
+    Err(if names.is_empty() {
+        Error::not_found(format!(
+            "no pipeline named '{text}'; there are none yet: rex pipeline create \"{text}\""
+        ))
+    } else {
+        Error::not_found(format!(
+            "no pipeline named '{text}'; pipelines: {}",
+            candidates(&names)
+        ))
+    })
+}
+
+/// A stage of `pipeline` by id or name. A stage id of another pipeline is a conflict.
+pub fn find_stage<'p>(tx: &Tx, pipeline: &'p Pipeline, text: &str) -> Result<&'p Stage> {
+    if let Ok(id) = text.parse::<StageId>() {
+        if let Some(s) = pipeline.stage(id) {
+            return Ok(s);
+        }
+        return Err(match tx.pipeline_of_stage(id)? {
+            Some(other) => Error::conflict(format!(
+                "stage {id} belongs to pipeline '{}', not '{}'",
+                other.name, pipeline.name
+            )),
+            None => Error::not_found(format!("no stage with id {id}")),
+        });
+    }
+    if let Some(other) = kind_of(text) {
+        return Err(Error::usage(format!(
+            "expected a stage id or name, got a {other} id '{text}'"
+        )));
+    }
+    let key = crate::record::name_key(text);
+    pipeline
+        .stages
+        .iter()
+        .find(|s| crate::record::name_key(&s.name) == key)
+        .ok_or_else(|| {
+            let names: Vec<String> = pipeline.stages.iter().map(|s| s.name.clone()).collect();
+            Error::not_found(format!(
+                "no stage named '{text}' in pipeline '{}'; stages: {}",
+                pipeline.name,
+                candidates(&names)
+            ))
+        })
+}
+
+/// A stage by id or name in any pipeline; a name several pipelines have is ambiguous.
+pub fn find_any_stage(tx: &Tx, text: &str) -> Result<(Stage, Pipeline)> {
+    if let Ok(id) = text.parse::<StageId>() {
+        let p = tx
+            .pipeline_of_stage(id)?
+            .ok_or_else(|| Error::not_found(format!("no stage with id {id}")))?;
+        let s = p
+            .stage(id)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("no stage with id {id}")))?;
+        return Ok((s, p));
+    }
+    if let Some(other) = kind_of(text) {
+        return Err(Error::usage(format!(
+            "expected a stage id or name, got a {other} id '{text}'"
+        )));
+    }
+    let mut found = tx.stages_named(text)?;
+    match found.len() {
+        0 => Err(Error::not_found(format!(
+            "no stage named '{text}' in any pipeline"
+        ))),
+        1 => {
+            let (stage, pid, _) = found.remove(0);
+            let p = tx
+                .pipeline(pid)?
+                .ok_or_else(|| Error::not_found(format!("no pipeline with id {pid}")))?;
+            Ok((stage, p))
+        }
+        _ => {
+            let names: Vec<String> = found
+                .iter()
+                .map(|(s, _, p)| format!("{} ({p})", s.name))
+                .collect();
+            Err(Error::usage(format!(
+                "stage name '{text}' is ambiguous: {}; add --pipeline or use a stage id",
+                candidates(&names)
+            )))
+        }
+    }
+}
+
+/// Parses `KEY=VALUE` (a string) or `KEY:=JSON` (any JSON value).
+pub fn parse_meta(text: &str) -> Result<(String, Value)> {
+    let (key, value) = text.split_once('=').ok_or_else(|| {
+        Error::usage(format!(
+            "metadata '{text}' has no '='; use KEY=VALUE or KEY:=JSON"
+        ))
+    })?;
+    let (key, json) = match key.strip_suffix(':') {
+        Some(k) => (k, true),
+        None => (key, false),
+    };
+    let key = meta_key(key, text)?;
+    let value = if json {
+        let v: Value = serde_json::from_str(value).map_err(|e| {
+            Error::usage(format!("metadata '{key}' is not valid JSON ({e}); use KEY:=JSON like seats:=25 or KEY=VALUE for text"))
+        })?;
+        canonical(v)
+    } else {
+        Value::String(value.to_string())
+    };
+    Ok((key, value))
+}
+
+/// Checks a metadata key.
+pub fn meta_key(key: &str, whole: &str) -> Result<String> {
+    let k = key.trim();
+    if k.is_empty() {
+        return Err(Error::usage(format!(
+            "metadata '{whole}' has no key; use KEY=VALUE"
+        )));
+    }
+    crate::record::clean_text("a metadata key", k, 100).map_err(Error::Usage)
+}
+
+/// A JSON value with every object's keys sorted, so equal values are stored alike.
+pub fn canonical(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(sorted(
+            map.into_iter().map(|(k, v)| (k, canonical(v))).collect(),
+        )),
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
+pub fn sorted(map: Metadata) -> Metadata {
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.into_iter().collect()
+}

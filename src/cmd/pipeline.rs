@@ -1,0 +1,409 @@
+//! `rex pipeline …`: pipelines, their ordered stages, and the board.
+
+use serde_json::json;
+
+use super::{confirm, find_pipeline, find_stage, Ctx};
+use crate::cli::PipelineCommand;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::id::{PipelineId, StageId};
+use crate::output::{BoardStage, PipelineView};
+use crate::record::{
+    clean_name, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage, StageStall,
+    DEFAULT_STAGES,
+};
+use crate::store::Tx;
+
+pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
+    let clock = ctx.clock;
+    match cmd {
+        PipelineCommand::Create {
+            name,
+            stages,
+            stall_days,
+        } => {
+            let view = ctx
+                .store
+                .write(|tx| create(tx, &clock, &name, &stages, stall_days))?;
+            ctx.out.one(&view)
+        }
+        PipelineCommand::List => {
+            let rows = ctx.store.read(|tx| tx.pipeline_summaries())?;
+            ctx.out.list(&rows)
+        }
+        PipelineCommand::Show { pipeline } => {
+            let view = ctx
+                .store
+                .read(|tx| board(tx, find_pipeline(tx, &pipeline)?))?;
+            ctx.out.one(&view)
+        }
+        PipelineCommand::Update {
+            pipeline,
+            name,
+            stall_days,
+            add_stage,
+            at,
+            rename_stage,
+            recolor_stage,
+            move_stage,
+            remove_stage,
+            move_deals_to,
+            stage_stall_days,
+        } => {
+            let changes = Changes {
+                name,
+                stall_days,
+                add_stage,
+                at,
+                rename_stage,
+                recolor_stage,
+                move_stage,
+                remove_stage,
+                move_deals_to,
+                stage_stall_days,
+            };
+            let view = ctx
+                .store
+                .write(|tx| update(tx, &clock, &pipeline, &changes))?;
+            ctx.out.one(&view)
+        }
+        PipelineCommand::Delete { pipeline, yes } => {
+            let found = ctx.store.read(|tx| {
+                let found = find_pipeline(tx, &pipeline)?;
+                refuse_if_holding(tx, &found)?;
+                Ok(found)
+            })?;
+            confirm(
+                yes,
+                &format!(
+                    "Delete pipeline '{}' and its {} stages?",
+                    found.name,
+                    found.stages.len()
+                ),
+                &format!("refusing to delete pipeline '{}'", found.name),
+            )?;
+            ctx.store.write(|tx| delete(tx, found.id))?;
+            ctx.out.note(&format!("deleted pipeline '{}'", found.name));
+            Ok(())
+        }
+    }
+}
+
+/// The pipeline with the open and stalled deals of each stage.
+pub fn board(tx: &Tx, p: Pipeline) -> Result<PipelineView> {
+    let counts = tx.board(&p)?;
+    let stages = p
+        .stages
+        .iter()
+        .zip(counts)
+        .map(|(s, counts)| BoardStage {
+            effective_stall_days: p.effective_stall_days(s),
+            stage: s.clone(),
+            counts,
+        })
+        .collect();
+    Ok(PipelineView {
+        id: p.id,
+        name: p.name,
+        stall_days: p.stall_days,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+        stages,
+    })
+}
+
+/// Parses `NAME` or `NAME:#RRGGBB`.
+fn stage_spec(text: &str) -> Result<(String, Option<Color>)> {
+    match text.rsplit_once(':') {
+        Some((name, color)) if color.trim_start().starts_with('#') => {
+            let color = color.trim().parse::<Color>().map_err(Error::Usage)?;
+            Ok((
+                clean_name("a stage name", name).map_err(Error::Usage)?,
+                Some(color),
+            ))
+        }
+        _ => Ok((
+            clean_name("a stage name", text).map_err(Error::Usage)?,
+            None,
+        )),
+    }
+}
+
+fn create(
+    tx: &Tx,
+    clock: &Clock,
+    name: &str,
+    specs: &[String],
+    stall_days: u32,
+) -> Result<PipelineView> {
+    let name = clean_name("the pipeline name", name).map_err(Error::Usage)?;
+    let specs: Vec<(String, Option<Color>)> = if specs.is_empty() {
+        DEFAULT_STAGES
+            .iter()
+            .map(|s| (s.to_string(), None))
+            .collect()
+    } else {
+        specs.iter().map(|s| stage_spec(s)).collect::<Result<_>>()?
+    };
+    let stages: Vec<Stage> = specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, color))| Stage {
+            id: StageId::new(),
+            name,
+            color: color.unwrap_or_else(|| palette_color(i)),
+            position: i as u32,
+            stall_days: StageStall::Pipeline,
+        })
+        .collect();
+    let now = clock.timestamp();
+    let p = Pipeline {
+        id: PipelineId::new(),
+        name,
+        stall_days,
+        created_at: now.clone(),
+        updated_at: now,
+        stages,
+    };
+    check_stage_names(&p).map_err(|e| Error::Usage(e.to_string()))?;
+    if let Some(existing) = tx.pipeline_named(&p.name)? {
+        return Err(Error::conflict(format!(
+            "a pipeline named '{}' already exists ({})",
+            existing.name, existing.id
+        )));
+    }
+    tx.insert_pipeline(&p)?;
+    board(tx, p)
+}
+
+/// Two stages of one pipeline may not share a name (ignoring case).
+fn check_stage_names(p: &Pipeline) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for s in &p.stages {
+        if !seen.insert(name_key(&s.name)) {
+            return Err(Error::conflict(format!(
+                "pipeline '{}' would have two stages named '{}'",
+                p.name, s.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+struct Changes {
+    name: Option<String>,
+    stall_days: Option<u32>,
+    add_stage: Vec<String>,
+    at: Option<u32>,
+    rename_stage: Vec<String>,
+    recolor_stage: Vec<String>,
+    move_stage: Vec<String>,
+    remove_stage: Vec<String>,
+    move_deals_to: Option<String>,
+    stage_stall_days: Vec<String>,
+}
+
+/// Splits `STAGE=VALUE` for the flag named `flag`.
+fn pair<'a>(flag: &str, text: &'a str, example: &str) -> Result<(&'a str, &'a str)> {
+    text.rsplit_once('=')
+        .filter(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty())
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .ok_or_else(|| Error::usage(format!("{flag} '{text}' is not of the form {example}")))
+}
+
+fn index_of(tx: &Tx, p: &Pipeline, text: &str) -> Result<usize> {
+    let id = find_stage(tx, p, text)?.id;
+    Ok(p.stages.iter().position(|s| s.id == id).unwrap_or_default())
+}
+
+fn position(flag: &str, text: &str, max: usize) -> Result<usize> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(Error::usage(format!(
+            "{flag} position '{text}' is not valid; use a number from 0 to {max}"
+        ))),
+    }
+}
+
+/// Applies all changes of one `pipeline update` in the documented order, in one transaction.
+fn update(tx: &Tx, clock: &Clock, which: &str, c: &Changes) -> Result<PipelineView> {
+    let before = find_pipeline(tx, which)?;
+    let mut p = before.clone();
+    if let Some(name) = &c.name {
+        p.name = clean_name("the pipeline name", name).map_err(Error::Usage)?;
+        if let Some(other) = tx.pipeline_named(&p.name)?.filter(|o| o.id != p.id) {
+            return Err(Error::conflict(format!(
+                "a pipeline named '{}' already exists ({})",
+                other.name, other.id
+            )));
+        }
+    }
+    if let Some(days) = c.stall_days {
+        p.stall_days = days;
+    }
+    for r in &c.rename_stage {
+        let (old, new) = pair("--rename-stage", r, "OLD=NEW")?;
+        let i = index_of(tx, &p, old)?;
+        p.stages[i].name = clean_name("a stage name", new).map_err(Error::Usage)?;
+    }
+    for r in &c.recolor_stage {
+        let (stage, color) = pair("--recolor-stage", r, "STAGE=#RRGGBB")?;
+        let color = color.parse::<Color>().map_err(Error::Usage)?;
+        let i = index_of(tx, &p, stage)?;
+        p.stages[i].color = color;
+    }
+    let mut at = match c.at {
+        Some(n) => position("--at", &n.to_string(), p.stages.len())?,
+        None => p.stages.len(),
+    };
+    for a in &c.add_stage {
+        let (name, color) = stage_spec(a)?;
+        let color = color.unwrap_or_else(|| palette_color(p.stages.len()));
+        let stage = Stage {
+            id: StageId::new(),
+            name,
+            color,
+            position: 0,
+            stall_days: StageStall::Pipeline,
+        };
+        p.stages.insert(at.min(p.stages.len()), stage);
+        at += 1;
+    }
+    p.renumber();
+    for m in &c.move_stage {
+        let (stage, pos) = pair("--move-stage", m, "STAGE=POSITION")?;
+        let i = index_of(tx, &p, stage)?;
+        let to = position("--move-stage", pos, p.stages.len() - 1)?;
+        let s = p.stages.remove(i);
+        p.stages.insert(to, s);
+        p.renumber();
+    }
+    let mut removed: Vec<Stage> = Vec::new();
+    for r in &c.remove_stage {
+        let i = index_of(tx, &p, r)?;
+        removed.push(p.stages.remove(i));
+    }
+    if p.stages.is_empty() {
+        return Err(Error::conflict(format!(
+            "pipeline '{}' must keep at least one stage",
+            p.name
+        )));
+    }
+    p.renumber();
+    for s in &c.stage_stall_days {
+        let (stage, days) = pair(
+            "--stage-stall-days",
+            s,
+            "STAGE=N, STAGE=none or STAGE=default",
+        )?;
+        let setting = match days.to_ascii_lowercase().as_str() {
+            "none" => StageStall::Off,
+            "default" => StageStall::Pipeline,
+            n => match n.parse::<u32>() {
+                Ok(n) if (1..=36500).contains(&n) => StageStall::Days(n),
+                _ => {
+                    return Err(Error::usage(format!(
+                        "--stage-stall-days '{s}': use a number of days from 1 to 36500, none (never stalls) or default (the pipeline's period)"
+                    )))
+                }
+            },
+        };
+        let i = index_of(tx, &p, stage)?;
+        p.stages[i].stall_days = setting;
+    }
+    check_stage_names(&p)?;
+
+    let target = match &c.move_deals_to {
+        Some(t)
+            if removed
+                .iter()
+                .any(|r| r.id.to_string() == *t || name_key(&r.name) == name_key(t)) =>
+        {
+            return Err(Error::usage(format!(
+                "--move-deals-to '{t}' is a stage being removed; name a stage that stays"
+            )))
+        }
+        Some(t) => Some(find_stage(tx, &p, t)?.clone()),
+        None => None,
+    };
+    if p == before {
+        return board(tx, p);
+    }
+    p.updated_at = clock.timestamp();
+
+    // Write the new stages while the removed ones still exist, move their deals, then drop them.
+    let mut staging = p.clone();
+    staging.stages.extend(removed.iter().cloned());
+    tx.update_pipeline(&staging)?;
+    for r in &removed {
+        let held = tx.deals_in_stage(r.id)?;
+        if held == 0 {
+            continue;
+        }
+        let Some(to) = &target else {
+            return Err(Error::conflict(format!(
+                "stage '{}' holds {held} deal{}; move them with --move-deals-to STAGE",
+                r.name,
+                if held == 1 { "" } else { "s" }
+            )));
+        };
+        for mut deal in tx.deals_of_stage(r.id)? {
+            move_for_removal(tx, clock, &mut deal, &p, r, to)?;
+        }
+    }
+    tx.update_pipeline(&p)?;
+    board(tx, p)
+}
+
+fn move_for_removal(
+    tx: &Tx,
+    clock: &Clock,
+    deal: &mut Deal,
+    p: &Pipeline,
+    from: &Stage,
+    to: &Stage,
+) -> Result<()> {
+    let now = clock.timestamp();
+    deal.stage_id = to.id;
+    deal.stage_entered_at = now.clone();
+    deal.updated_at = now.clone();
+    tx.update_deal(deal)?;
+    let details = json!({
+        "from_pipeline_id": p.id, "from_pipeline": p.name, "from_stage_id": from.id, "from_stage": from.name,
+        "to_pipeline_id": p.id, "to_pipeline": p.name, "to_stage_id": to.id, "to_stage": to.name,
+        "reason": "stage removed",
+    });
+    tx.add_event(&Event {
+        deal_id: deal.id,
+        at: now,
+        kind: event::MOVED.into(),
+        details: as_map(details),
+    })
+}
+
+pub fn as_map(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn delete(tx: &Tx, id: PipelineId) -> Result<()> {
+    let p = tx
+        .pipeline(id)?
+        .ok_or_else(|| Error::not_found(format!("no pipeline with id {id}")))?;
+    refuse_if_holding(tx, &p)?;
+    tx.delete_pipeline(id)
+}
+
+fn refuse_if_holding(tx: &Tx, p: &Pipeline) -> Result<()> {
+    let held = tx.deals_in_pipeline(p.id)?;
+    if held > 0 {
+        return Err(Error::conflict(format!(
+            "pipeline '{}' holds {held} deal{}; delete them or move them to another pipeline first",
+            p.name,
+            if held == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}

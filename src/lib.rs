@@ -1,0 +1,82 @@
+//! rex: a command-line CRM. `main.rs` calls [`run`]; everything else lives here so tests
+//! can reach the money, id, clock and output code directly.
+
+pub mod cli;
+pub mod clock;
+pub mod cmd;
+pub mod error;
+pub mod id;
+pub mod money;
+pub mod output;
+pub mod record;
+pub mod store;
+
+use clap::Parser;
+
+use crate::error::code;
+
+/// Parses the command line, runs it, prints any error as one `rex: …` line, and returns
+/// the exit code.
+pub fn run() -> u8 {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    match cmd::run(cli) {
+        Ok(()) => code::OK,
+        Err(e) => {
+            if !e.is_quiet() {
+                eprintln!("rex: {e}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+/// Help and version go to stdout with 0; usage errors become one line and exit 2.
+fn clap_exit(e: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            code::OK
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            code::USAGE
+        }
+        _ => {
+            eprintln!("rex: {}", one_line(&e.render().to_string()));
+            code::USAGE
+        }
+    }
+}
+
+/// Folds clap's several-line message into one line, with where to find help.
+fn one_line(rendered: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut usage = None;
+    for line in rendered.lines() {
+        let line = line.trim();
+        if let Some(u) = line.strip_prefix("Usage: ") {
+            usage = Some(u);
+            break;
+        }
+        if line.is_empty() || line.starts_with("For more information") {
+            continue;
+        }
+        parts.push(line.strip_prefix("error: ").unwrap_or(line));
+    }
+    let mut msg = parts.join(" ");
+    // The command path is the usage line up to its first option or argument.
+    if let Some(u) = usage {
+        let path: Vec<&str> = u
+            .split_whitespace()
+            .take_while(|w| !w.starts_with(['[', '<', '-']))
+            .collect();
+        if !path.is_empty() {
+            msg.push_str(&format!(" (see '{} --help')", path.join(" ")));
+        }
+    }
+    msg
+}

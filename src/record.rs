@@ -1,0 +1,269 @@
+//! The records rex keeps: pipelines with their stages, deals, and deal history events.
+//! Their serde shape is the JSON API shape scripts depend on.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::id::{DealId, PipelineId, StageId};
+use crate::money::Cents;
+
+/// A deal's free key-value metadata, keys kept sorted.
+pub type Metadata = Map<String, Value>;
+
+/// Default stall period of a new pipeline, in days.
+pub const DEFAULT_STALL_DAYS: u32 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Won,
+    Lost,
+    Stalled,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Open, Status::Won, Status::Lost, Status::Stalled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Won => "won",
+            Status::Lost => "lost",
+            Status::Stalled => "stalled",
+        }
+    }
+
+    /// Won and lost deals are closed; open and stalled ones are active.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Won | Status::Lost)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("invalid status '{s}': use open, won, lost or stalled"))
+    }
+}
+
+/// A hex colour, `#rrggbb`, kept in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Color(String);
+
+impl Color {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Color {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let hex = text.strip_prefix('#').unwrap_or("");
+        if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Color(format!("#{}", hex.to_ascii_lowercase())))
+        } else {
+            Err(format!(
+                "invalid colour '{text}': use # and six hex digits, like #4f9dde"
+            ))
+        }
+    }
+}
+
+/// Distinct colours for stages created without one, by position.
+pub const STAGE_PALETTE: [&str; 8] = [
+    "#4f9dde", "#8e6bd8", "#e0a23b", "#e06a3b", "#3bb273", "#d8578f", "#5fb7b0", "#9a9a9a",
+];
+
+pub fn palette_color(position: usize) -> Color {
+    Color(STAGE_PALETTE[position % STAGE_PALETTE.len()].to_string())
+}
+
+/// The stages a pipeline gets when none are named.
+pub const DEFAULT_STAGES: [&str; 5] = [
+    "Discovery",
+    "Qualification",
+    "Proposal",
+    "Negotiation",
+    "Closed",
+];
+
+/// How a stage decides when its deals stall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageStall {
+    /// Follows the pipeline's period (JSON `null`).
+    Pipeline,
+    /// Its own period in days (JSON: the number).
+    Days(u32),
+    /// Deals in this stage never stall (JSON `0`).
+    Off,
+}
+
+impl Serialize for StageStall {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StageStall::Pipeline => s.serialize_none(),
+            StageStall::Days(n) => s.serialize_u32(*n),
+            StageStall::Off => s.serialize_u32(0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stage {
+    pub id: StageId,
+    pub name: String,
+    pub color: Color,
+    pub position: u32,
+    /// The stage's own stall period: null follows the pipeline, 0 is off.
+    pub stall_days: StageStall,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pipeline {
+    pub id: PipelineId,
+    pub name: String,
+    pub stall_days: u32,
+    pub created_at: String,
+    pub updated_at: String,
+    pub stages: Vec<Stage>,
+}
+
+impl Pipeline {
+    /// The period in days after which an idle deal in `stage` stalls, or None when it never does.
+    pub fn effective_stall_days(&self, stage: &Stage) -> Option<u32> {
+        match stage.stall_days {
+            StageStall::Pipeline => Some(self.stall_days),
+            StageStall::Days(n) => Some(n),
+            StageStall::Off => None,
+        }
+    }
+
+    pub fn stage(&self, id: StageId) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    /// Renumbers positions 0.. in the current order.
+    pub fn renumber(&mut self) {
+        for (i, s) in self.stages.iter_mut().enumerate() {
+            s.position = i as u32;
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deal {
+    pub id: DealId,
+    pub name: String,
+    pub value: Cents,
+    pub status: Status,
+    pub contact_id: Option<String>,
+    pub pipeline_id: PipelineId,
+    pub stage_id: StageId,
+    pub expected_close: Option<NaiveDate>,
+    pub owner_id: Option<String>,
+    pub metadata: Metadata,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_activity_at: String,
+    pub stage_entered_at: String,
+    pub closed_at: Option<String>,
+    pub close_reason: Option<String>,
+}
+
+/// One entry in a deal's history. Serialized flat: `{"deal_id","at","kind", ...details}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub deal_id: DealId,
+    pub at: String,
+    pub kind: String,
+    #[serde(flatten)]
+    pub details: Map<String, Value>,
+}
+
+/// The event kinds a deal's history holds.
+pub mod event {
+    pub const CREATED: &str = "created";
+    pub const UPDATED: &str = "updated";
+    pub const MOVED: &str = "moved";
+    pub const CLOSED: &str = "closed";
+    pub const REOPENED: &str = "reopened";
+    pub const NOTE: &str = "note";
+    pub const STALLED: &str = "stalled";
+    pub const UNSTALLED: &str = "unstalled";
+}
+
+/// Checks a name (of a deal, pipeline or stage) and returns it trimmed.
+pub fn clean_name(what: &str, text: &str) -> Result<String, String> {
+    clean_text(what, text, 200)
+}
+
+/// Checks a one-line free-text value (contact, owner, reason) and returns it trimmed.
+pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("{what} is empty; give some text"));
+    }
+    let n = t.chars().count();
+    if n > max_chars {
+        return Err(format!(
+            "{what} is {n} characters long; the limit is {max_chars}"
+        ));
+    }
+    if let Some(c) = t.chars().find(|c| is_forbidden_in_line(*c)) {
+        return Err(format!(
+            "{what} contains the control character U+{:04X}; use printable text on one line",
+            c as u32
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Checks free text that may span lines (notes).
+pub fn clean_note(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("the note is empty; give some text".into());
+    }
+    let n = t.chars().count();
+    if n > 10_000 {
+        return Err(format!(
+            "the note is {n} characters long; the limit is 10000"
+        ));
+    }
+    if let Some(c) = t
+        .chars()
+        .find(|c| *c != '\n' && *c != '\t' && is_forbidden_in_line(*c))
+    {
+        return Err(format!(
+            "the note contains the control character U+{:04X}; use printable text",
+            c as u32
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Control characters and the bidirectional overrides that can disguise text.
+fn is_forbidden_in_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A key for case-insensitive comparison of names.
+pub fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}

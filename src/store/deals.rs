@@ -1,0 +1,350 @@
+//! Deals and their history.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Row, ToSql};
+
+use super::Tx;
+use crate::error::{Error, Result};
+use crate::id::{DealId, PipelineId, StageId};
+use crate::money::Cents;
+use crate::record::{name_key, Deal, Event, Metadata, Status};
+
+/// Which deals `deal list` wants; every field narrows the set further.
+#[derive(Debug, Clone, Default)]
+pub struct DealFilter {
+    pub statuses: Vec<Status>,
+    pub pipeline: Option<PipelineId>,
+    pub stages: Vec<StageId>,
+    pub owner: Option<String>,
+    pub contact: Option<String>,
+    pub min_value: Option<Cents>,
+    pub max_value: Option<Cents>,
+    pub closing_before: Option<NaiveDate>,
+    pub closing_after: Option<NaiveDate>,
+    /// Open or stalled with an expected close before this date.
+    pub overdue_on: Option<NaiveDate>,
+    /// Metadata keys whose value (a string, or a scalar's JSON text) must equal the text.
+    pub meta: Vec<(String, String)>,
+    /// Case-insensitive substring of the name, taken literally.
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DealSort {
+    Value,
+    ExpectedClose,
+    #[default]
+    Created,
+    Updated,
+    Name,
+    Stage,
+}
+
+/// An active deal idle for at least its stage's stall period.
+#[derive(Debug, Clone)]
+pub struct StallCandidate {
+    pub deal: Deal,
+    pub stall_days: u32,
+}
+
+const DEAL_COLUMNS: &str =
+    "d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
+    d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
+    d.stage_entered_at, d.closed_at, d.close_reason";
+
+fn deal_from_row(r: &Row) -> rusqlite::Result<Deal> {
+    let bad = |i: usize, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    };
+    let value: i64 = r.get(2)?;
+    let status: String = r.get(3)?;
+    let expected: Option<String> = r.get(7)?;
+    let metadata: String = r.get(9)?;
+    Ok(Deal {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        value: Cents::new(value).map_err(|e| bad(2, e))?,
+        status: status.parse().map_err(|e| bad(3, e))?,
+        contact_id: r.get(4)?,
+        pipeline_id: r.get(5)?,
+        stage_id: r.get(6)?,
+        expected_close: expected
+            .map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| bad(7, e.to_string())))
+            .transpose()?,
+        owner_id: r.get(8)?,
+        metadata: serde_json::from_str::<Metadata>(&metadata).map_err(|e| bad(9, e.to_string()))?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        last_activity_at: r.get(12)?,
+        stage_entered_at: r.get(13)?,
+        closed_at: r.get(14)?,
+        close_reason: r.get(15)?,
+    })
+}
+
+fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(crate::clock::format_date)
+}
+
+impl Tx<'_> {
+    pub fn deal(&self, id: DealId) -> Result<Option<Deal>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.id = ?1"
+            ))?
+            .query_row([id], deal_from_row)
+            .optional()?)
+    }
+
+    pub fn insert_deal(&self, d: &Deal) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO deals (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
+                    expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
+                    stage_entered_at, closed_at, close_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?
+            .execute(params![
+                d.id,
+                d.name,
+                name_key(&d.name),
+                d.value.get(),
+                d.status.as_str(),
+                d.contact_id,
+                d.pipeline_id,
+                d.stage_id,
+                date_text(d.expected_close),
+                d.owner_id,
+                serde_json::to_string(&d.metadata)?,
+                d.created_at,
+                d.updated_at,
+                d.last_activity_at,
+                d.stage_entered_at,
+                d.closed_at,
+                d.close_reason
+            ])?;
+        Ok(())
+    }
+
+    /// Writes every field of an existing deal.
+    pub fn update_deal(&self, d: &Deal) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE deals SET name = ?2, name_key = ?3, value = ?4, status = ?5, contact_id = ?6,
+                    pipeline_id = ?7, stage_id = ?8, expected_close = ?9, owner_id = ?10, metadata = ?11,
+                    created_at = ?12, updated_at = ?13, last_activity_at = ?14, stage_entered_at = ?15,
+                    closed_at = ?16, close_reason = ?17
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                d.id,
+                d.name,
+                name_key(&d.name),
+                d.value.get(),
+                d.status.as_str(),
+                d.contact_id,
+                d.pipeline_id,
+                d.stage_id,
+                date_text(d.expected_close),
+                d.owner_id,
+                serde_json::to_string(&d.metadata)?,
+                d.created_at,
+                d.updated_at,
+                d.last_activity_at,
+                d.stage_entered_at,
+                d.closed_at,
+                d.close_reason
+            ])?;
+        Ok(())
+    }
+
+    /// Deletes a deal and its history; false when there was no such deal.
+    pub fn delete_deal(&self, id: DealId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM deals WHERE id = ?1")?
+            .execute([id])?
+            > 0)
+    }
+
+    /// Deals of one stage, any status, oldest first.
+    pub fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 ORDER BY d.created_at, d.id"
+        ))?;
+        let rows = stmt.query_map([stage], deal_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deals matching `filter`, sorted, at most `limit` of them.
+    pub fn list_deals(
+        &self,
+        filter: &DealFilter,
+        sort: DealSort,
+        desc: bool,
+        limit: Option<u64>,
+    ) -> Result<Vec<Deal>> {
+        let mut sql = format!("SELECT {DEAL_COLUMNS} FROM deals d");
+        if sort == DealSort::Stage {
+            sql.push_str(
+                " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id",
+            );
+        }
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut arg = |v: Box<dyn ToSql>, args_len: &mut usize| {
+            *args_len += 1;
+            args.push(v);
+            format!("?{args_len}")
+        };
+        let mut n = 0usize;
+        if !filter.statuses.is_empty() {
+            let list: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            conds.push(format!("d.status IN ({})", list.join(", ")));
+        }
+        if let Some(p) = filter.pipeline {
+            conds.push(format!("d.pipeline_id = {}", arg(Box::new(p), &mut n)));
+        }
+        if !filter.stages.is_empty() {
+            let marks: Vec<String> = filter
+                .stages
+                .iter()
+                .map(|s| arg(Box::new(*s), &mut n))
+                .collect();
+            conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
+        }
+        if let Some(o) = &filter.owner {
+            conds.push(format!("d.owner_id = {}", arg(Box::new(o.clone()), &mut n)));
+        }
+        if let Some(c) = &filter.contact {
+            conds.push(format!(
+                "d.contact_id = {}",
+                arg(Box::new(c.clone()), &mut n)
+            ));
+        }
+        if let Some(v) = filter.min_value {
+            conds.push(format!("d.value >= {}", arg(Box::new(v.get()), &mut n)));
+        }
+        if let Some(v) = filter.max_value {
+            conds.push(format!("d.value <= {}", arg(Box::new(v.get()), &mut n)));
+        }
+        if let Some(d) = filter.closing_before {
+            conds.push(format!(
+                "d.expected_close < {}",
+                arg(Box::new(date_text(Some(d))), &mut n)
+            ));
+        }
+        if let Some(d) = filter.closing_after {
+            conds.push(format!(
+                "d.expected_close > {}",
+                arg(Box::new(date_text(Some(d))), &mut n)
+            ));
+        }
+        if let Some(d) = filter.overdue_on {
+            conds.push(format!(
+                "d.status IN ('open', 'stalled') AND d.expected_close < {}",
+                arg(Box::new(date_text(Some(d))), &mut n)
+            ));
+        }
+        for (key, value) in &filter.meta {
+            let k = arg(Box::new(key.clone()), &mut n);
+            let v = arg(Box::new(value.clone()), &mut n);
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM json_each(d.metadata) j WHERE j.key = {k} AND \
+                 (CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' \
+                  ELSE CAST(j.value AS TEXT) END) = {v})"
+            ));
+        }
+        if let Some(text) = &filter.search {
+            conds.push(format!(
+                "instr(d.name_key, {}) > 0",
+                arg(Box::new(name_key(text)), &mut n)
+            ));
+        }
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        let dir = if desc { "DESC" } else { "ASC" };
+        let order = match sort {
+            DealSort::Value => format!("d.value {dir}"),
+            DealSort::ExpectedClose => format!("d.expected_close IS NULL, d.expected_close {dir}"),
+            DealSort::Created => format!("d.created_at {dir}"),
+            DealSort::Updated => format!("d.updated_at {dir}"),
+            DealSort::Name => format!("d.name_key {dir}"),
+            DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
+        };
+        sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
+        if let Some(limit) = limit {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            sql.push_str(&format!(" LIMIT {}", arg(Box::new(limit), &mut n)));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt.query_map(params.as_slice(), deal_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Active deals of one stage idle since before `idle_since`, optionally of one owner.
+    pub fn idle_deals(
+        &self,
+        stage: StageId,
+        statuses: &[Status],
+        idle_since: &str,
+        owner: Option<&str>,
+    ) -> Result<Vec<Deal>> {
+        let list: Vec<String> = statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d
+             WHERE d.stage_id = ?1 AND d.status IN ({}) AND d.last_activity_at <= ?2
+               AND (?3 IS NULL OR d.owner_id = ?3)
+             ORDER BY d.last_activity_at, d.id",
+            list.join(", ")
+        ))?;
+        let rows = stmt.query_map(params![stage, idle_since, owner], deal_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn add_event(&self, e: &Event) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO deal_events (deal_id, at, kind, details) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                e.deal_id,
+                e.at,
+                e.kind,
+                serde_json::to_string(&e.details)?
+            ])?;
+        Ok(())
+    }
+
+    /// A deal's history, oldest first.
+    pub fn events(&self, deal: DealId) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, kind, details FROM deal_events WHERE deal_id = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([deal])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let details: String = r.get(2)?;
+            out.push(Event {
+                deal_id: deal,
+                at: r.get(0)?,
+                kind: r.get(1)?,
+                details: serde_json::from_str(&details).map_err(|e| {
+                    Error::Unusable(format!("the database holds a malformed history entry: {e}"))
+                })?,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,246 @@
+//! All of rex's SQL lives here, behind a narrow API that speaks in domain types.
+//!
+//! A [`Store`] is one open database. Work happens inside [`Store::read`] or
+//! [`Store::write`], each one SQLite transaction; writes take the write lock up
+//! front (`BEGIN IMMEDIATE`), wait up to the busy timeout, and either commit
+//! everything or nothing.
+
+mod deals;
+mod pipelines;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use deals::{DealFilter, DealSort, StallCandidate};
+pub use pipelines::{PipelineSummary, StageCounts};
+
+use crate::error::{Error, Result};
+use crate::id::{DealId, PipelineId, StageId};
+
+/// `PRAGMA application_id` of a rex database: "REX1".
+const APPLICATION_ID: i64 = 0x5245_5831;
+
+/// The numbered migrations; schema version N is the first N applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+
+/// The schema version this rex writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// One open transaction; every query goes through it.
+pub struct Tx<'a> {
+    conn: &'a Connection,
+}
+
+/// Row counts for `rex info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub pipelines: i64,
+    pub stages: i64,
+    pub deals: i64,
+    pub events: i64,
+}
+
+impl Store {
+    /// Opens (creating on first use) the database at `path` and brings its schema up to date.
+    /// A newer schema or a file that is not a rex database is refused and left untouched.
+    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Store> {
+        let shown = path.display();
+        if path.is_dir() {
+            return Err(Error::Unusable(format!(
+                "'{shown}' is a directory, not a rex database; pass a file path with --db"
+            )));
+        }
+        let fresh = !path.exists();
+        if fresh {
+            create_private_file(path)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| at_path(e.into(), path))?;
+        conn.busy_timeout(busy_timeout)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_schema().map_err(|e| at_path(e, path))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in a read transaction: one consistent snapshot.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let out = f(&Tx { conn: &tx })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a write transaction: all of it is committed, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Tx { conn: &tx })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn check_schema(&mut self) -> Result<()> {
+        let (app, version) = versions(&self.conn)?;
+        if version == SCHEMA_VERSION && app == APPLICATION_ID {
+            return Ok(());
+        }
+        refuse_foreign(&self.conn, app, version)?;
+        if version == 0 {
+            // WAL is a property of the file; it cannot be switched inside a transaction.
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another rex may have migrated while we waited for the lock.
+        let (app, version) = versions(&tx)?;
+        refuse_foreign(&tx, app, version)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)
+                .map_err(|e| Error::Failed(format!("migration {} failed: {e}", i + 1)))?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn versions(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT a.application_id, v.user_version FROM pragma_application_id a, pragma_user_version v",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Refuses a database from a newer rex, or one that another program made.
+fn refuse_foreign(conn: &Connection, app: i64, version: i64) -> Result<()> {
+    if app == 0 && version == 0 {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables == 0 {
+            return Ok(()); // empty: ours to set up
+        }
+    }
+    if app != APPLICATION_ID {
+        return Err(Error::Unusable(
+            "is an SQLite database of another program, not a rex database; pass another path with --db".into(),
+        ));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::Unusable(format!(
+            "was written by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}); upgrade rex to use it"
+        )));
+    }
+    Ok(())
+}
+
+/// Prefixes a database error with the file it is about.
+fn at_path(e: Error, path: &Path) -> Error {
+    let shown = path.display();
+    match e {
+        Error::Unusable(m) if m.starts_with("the file") => {
+            Error::Unusable(format!("'{shown}' {}", m.trim_start_matches("the file ")))
+        }
+        Error::Unusable(m) if m.starts_with("the database") => Error::Unusable(format!(
+            "database '{shown}': {}",
+            m.trim_start_matches("the database ")
+        )),
+        Error::Unusable(m) if !m.starts_with('\'') => {
+            Error::Unusable(format!("database '{shown}' {m}"))
+        }
+        other => other,
+    }
+}
+
+/// Creates the database file readable by its owner only, and its directory likewise.
+fn create_private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let unusable = |what: &str, e: std::io::Error| {
+        Error::Unusable(format!("cannot create {what} '{}': {e}", path.display()))
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| unusable("the directory for", e))?;
+        }
+    }
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(unusable("the database", e)),
+    }
+}
+
+impl Tx<'_> {
+    pub fn counts(&self) -> Result<Counts> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM pipelines), (SELECT count(*) FROM stages),
+                    (SELECT count(*) FROM deals), (SELECT count(*) FROM deal_events)",
+            [],
+            |r| {
+                Ok(Counts {
+                    pipelines: r.get(0)?,
+                    stages: r.get(1)?,
+                    deals: r.get(2)?,
+                    events: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+macro_rules! sql_id {
+    ($t:ty) => {
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.to_string()))
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                v.as_str()?
+                    .parse()
+                    .map_err(|e: String| FromSqlError::Other(e.into()))
+            }
+        }
+    };
+}
+sql_id!(DealId);
+sql_id!(PipelineId);
+sql_id!(StageId);

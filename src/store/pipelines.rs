@@ -1,0 +1,293 @@
+//! Pipelines and their stages.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::Tx;
+use crate::error::Result;
+use crate::id::{PipelineId, StageId};
+use crate::record::{name_key, Pipeline, Stage, StageStall};
+
+/// The deals of one stage, by status: a column of the board.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StageCounts {
+    pub open_count: i64,
+    pub open_value: i64,
+    pub stalled_count: i64,
+    pub stalled_value: i64,
+}
+
+/// A pipeline as `pipeline list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PipelineSummary {
+    pub id: PipelineId,
+    pub name: String,
+    pub stall_days: u32,
+    pub stage_count: i64,
+    pub open_count: i64,
+    pub open_value: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const STAGE_COLUMNS: &str = "id, name, color, position, stall_days";
+
+fn stage_from_row(r: &Row) -> rusqlite::Result<Stage> {
+    let color: String = r.get(2)?;
+    let stall: Option<u32> = r.get(4)?;
+    Ok(Stage {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        color: color
+            .parse()
+            .unwrap_or_else(|_| crate::record::palette_color(0)),
+        position: r.get(3)?,
+        stall_days: match stall {
+            None => StageStall::Pipeline,
+            Some(0) => StageStall::Off,
+            Some(n) => StageStall::Days(n),
+        },
+    })
+}
+
+fn stall_to_sql(s: StageStall) -> Option<u32> {
+    match s {
+        StageStall::Pipeline => None,
+        StageStall::Days(n) => Some(n),
+        StageStall::Off => Some(0),
+    }
+}
+
+impl Tx<'_> {
+    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = ?1 ORDER BY position"
+        ))?;
+        let rows = stmt.query_map([pipeline], stage_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn pipeline_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<Pipeline>> {
+        let head = self
+            .conn
+            .query_row(
+                &format!("SELECT id, name, stall_days, created_at, updated_at FROM pipelines WHERE {clause}"),
+                [arg],
+                |r| {
+                    Ok(Pipeline {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        stall_days: r.get(2)?,
+                        created_at: r.get(3)?,
+                        updated_at: r.get(4)?,
+                        stages: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        match head {
+            None => Ok(None),
+            Some(mut p) => {
+                p.stages = self.stages_of(p.id)?;
+                Ok(Some(p))
+            }
+        }
+    }
+
+    pub fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
+        self.pipeline_where("id = ?1", &id)
+    }
+
+    /// The pipeline whose name matches ignoring case.
+    pub fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
+        self.pipeline_where("name_key = ?1", &name_key(name))
+    }
+
+    /// The pipeline a stage belongs to.
+    pub fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
+        self.pipeline_where(
+            "id = (SELECT pipeline_id FROM stages WHERE id = ?1)",
+            &stage,
+        )
+    }
+
+    /// Every pipeline's name, in name order (for "did you mean" lists).
+    pub fn pipeline_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name FROM pipelines ORDER BY name_key")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.
+    pub fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, s.name, s.color, s.position, s.stall_days, p.id, p.name
+             FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+             WHERE s.name_key = ?1 ORDER BY p.name_key",
+        )?;
+        let rows = stmt.query_map([name_key(name)], |r| {
+            Ok((stage_from_row(r)?, r.get(5)?, r.get(6)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every stage's name and its pipeline's name, for showing deals.
+    pub fn stage_labels(&self) -> Result<std::collections::HashMap<StageId, (String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, s.name, p.name FROM stages s JOIN pipelines p ON p.id = s.pipeline_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// All pipelines with their stages, in name order.
+    pub fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        let ids: Vec<PipelineId> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id FROM pipelines ORDER BY name_key")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.pipeline(id)?);
+        }
+        Ok(out)
+    }
+
+    pub fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.name, p.stall_days,
+                    (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
+                    (SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
+                    (SELECT coalesce(sum(d.value), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
+                    p.created_at, p.updated_at
+             FROM pipelines p ORDER BY p.name_key",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PipelineSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                stall_days: r.get(2)?,
+                stage_count: r.get(3)?,
+                open_count: r.get(4)?,
+                open_value: r.get(5)?,
+                created_at: r.get(6)?,
+                updated_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Open and stalled deals per stage of a pipeline, in stage order.
+    pub fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status, count(*), coalesce(sum(value), 0) FROM deals
+             WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status",
+        )?;
+        let mut out = Vec::with_capacity(pipeline.stages.len());
+        for stage in &pipeline.stages {
+            let mut counts = StageCounts::default();
+            let mut rows = stmt.query([stage.id])?;
+            while let Some(r) = rows.next()? {
+                let status: String = r.get(0)?;
+                let (n, v): (i64, i64) = (r.get(1)?, r.get(2)?);
+                if status == "open" {
+                    (counts.open_count, counts.open_value) = (n, v);
+                } else {
+                    (counts.stalled_count, counts.stalled_value) = (n, v);
+                }
+            }
+            out.push(counts);
+        }
+        Ok(out)
+    }
+
+    /// How many deals (of any status) a stage holds.
+    pub fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM deals WHERE stage_id = ?1",
+            [stage],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// How many deals (of any status) a pipeline holds.
+    pub fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM deals WHERE pipeline_id = ?1",
+            [pipeline],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO pipelines (id, name, name_key, stall_days, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                p.id,
+                p.name,
+                name_key(&p.name),
+                p.stall_days,
+                p.created_at,
+                p.updated_at
+            ])?;
+        self.write_stages(p)
+    }
+
+    /// Writes a changed pipeline: its own fields and its stages as given
+    /// (new ones inserted, changed ones updated, missing ones deleted).
+    pub fn update_pipeline(&self, p: &Pipeline) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE pipelines SET name = ?2, name_key = ?3, stall_days = ?4, updated_at = ?5 WHERE id = ?1",
+            )?
+            .execute(params![p.id, p.name, name_key(&p.name), p.stall_days, p.updated_at])?;
+        let keep: Vec<String> = p.stages.iter().map(|s| s.id.to_string()).collect();
+        let keep = serde_json::to_string(&keep)?;
+        self.conn
+            .prepare_cached(
+                "DELETE FROM stages WHERE pipeline_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
+            )?
+            .execute(params![p.id, keep])?;
+        // Names are unique per pipeline: clear them first so renames and swaps cannot collide.
+        self.conn
+            .prepare_cached("UPDATE stages SET name_key = '#' || id WHERE pipeline_id = ?1")?
+            .execute([p.id])?;
+        self.write_stages(p)
+    }
+
+    fn write_stages(&self, p: &Pipeline) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO stages (id, pipeline_id, name, name_key, color, position, stall_days)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+                color = excluded.color, position = excluded.position, stall_days = excluded.stall_days",
+        )?;
+        for s in &p.stages {
+            stmt.execute(params![
+                s.id,
+                p.id,
+                s.name,
+                name_key(&s.name),
+                s.color.as_str(),
+                s.position,
+                stall_to_sql(s.stall_days)
+            ])?;
+        }
+        Ok(())
+    }
+
+    pub fn delete_pipeline(&self, id: PipelineId) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM pipelines WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+}
