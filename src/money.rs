@@ -99,7 +99,7 @@ impl FromStr for Cents {
         }
         let cents = match frac {
             None => 0,
-            Some(f) if f.is_empty() => return bad("it has a decimal point but no cents"),
+            Some("") => return bad("it has a decimal point but no cents"),
             Some(f) if !f.bytes().all(|b| b.is_ascii_digit()) => {
                 return bad("the cents must be digits")
             }

@@ -252,11 +252,11 @@ fn update(tx: &Tx, clock: &Clock, which: &str, c: &Changes) -> Result<PipelineVi
         let i = index_of(tx, &p, stage)?;
         p.stages[i].color = color;
     }
-    let mut at = match c.at {
+    let at = match c.at {
         Some(n) => position("--at", &n.to_string(), p.stages.len())?,
         None => p.stages.len(),
     };
-    for a in &c.add_stage {
+    for (i, a) in c.add_stage.iter().enumerate() {
         let (name, color) = stage_spec(a)?;
         let color = color.unwrap_or_else(|| palette_color(p.stages.len()));
         let stage = Stage {
@@ -266,8 +266,7 @@ fn update(tx: &Tx, clock: &Clock, which: &str, c: &Changes) -> Result<PipelineVi
             position: 0,
             stall_days: StageStall::Pipeline,
         };
-        p.stages.insert(at.min(p.stages.len()), stage);
-        at += 1;
+        p.stages.insert(at + i, stage);
     }
     p.renumber();
     for m in &c.move_stage {
