@@ -10,15 +10,12 @@ use crate::money::Cents;
 use crate::record::Status;
 use crate::store::DealSort;
 
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  success (an empty list is success)
-  1  any other failure (with --exit-status: nothing was listed or marked)
-  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)
-  3  not found: no deal, pipeline or stage with that id or name
-  4  conflict: well-formed, but the data forbids it; nothing was changed
-  5  database busy after the timeout; nothing was changed, safe to retry
-  6  database unusable: newer schema, not a rex database, corrupt, or unwritable";
+/// The exit-code table, as `rex help exit-codes` prints it (the same lines close `rex --help`).
+pub fn exit_codes() -> &'static str {
+    let start = AFTER_HELP.find("Exit codes:").unwrap_or(0);
+    let end = AFTER_HELP.find("\n\nEnvironment").unwrap_or(AFTER_HELP.len());
+    &AFTER_HELP[start..end]
+}
 
 pub const ENVIRONMENT: &str = "\
 Environment:
@@ -31,6 +28,24 @@ Environment:
   NO_COLOR          when set, no colour (same as --color never)
   TZ                the zone of \"today\" for date words and --overdue";
 
+const AFTER_HELP: &str = concat!(
+    "Examples:\n",
+    "  rex pipeline create \"Sales Pipeline\"\n",
+    "  rex deal create \"Acme - Enterprise\" --value 5000 --owner ana --expected-close +4w\n",
+    "  rex deal list --status open --sort value --desc\n",
+    "  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal\n\n",
+    "Exit codes:\n",
+    "  0  success (an empty list is success)\n",
+    "  1  any other failure (with --exit-status: nothing was listed or marked)\n",
+    "  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)\n",
+    "  3  not found: no deal, pipeline or stage with that id or name\n",
+    "  4  conflict: well-formed, but the data forbids it; nothing was changed\n",
+    "  5  database busy after the timeout; nothing was changed, safe to retry\n",
+    "  6  database unusable: newer schema, not a rex database, corrupt, or unwritable\n\n",
+    "Environment: REX_DB, REX_NOW, REX_BUSY_TIMEOUT, NO_COLOR, TZ (see 'rex help environment').\n",
+    "Topics: rex help exit-codes | environment | dates | formatting"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rex",
@@ -38,13 +53,7 @@ Environment:
     about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.",
     long_about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.\n\n\
         Tables on a terminal, tab-separated lines in a pipe, JSON with -o json.",
-    after_long_help = concat!(
-        "Examples:\n",
-        "  rex pipeline create \"Sales Pipeline\"\n",
-        "  rex deal create \"Acme - Enterprise\" --value 5000 --owner ana --expected-close +4w\n",
-        "  rex deal list --status open --sort value --desc\n",
-        "  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal\n\n",
-    ),
+    after_help = AFTER_HELP,
     propagate_version = true,
     disable_help_subcommand = true,
     max_term_width = 100
@@ -242,7 +251,7 @@ pub enum DealCommand {
         /// The deal's name
         name: String,
         /// Value in dollars: 5000, 5000.50, $5,000.50
-        #[arg(long, value_name = "MONEY")]
+        #[arg(long, value_name = "MONEY", allow_hyphen_values = true)]
         value: Cents,
         /// Pipeline id or name (may be left out when only one exists)
         #[arg(long, value_name = "PIPELINE")]
@@ -290,7 +299,7 @@ pub enum DealCommand {
         #[arg(long)]
         name: Option<String>,
         /// New value in dollars
-        #[arg(long, value_name = "MONEY")]
+        #[arg(long, value_name = "MONEY", allow_hyphen_values = true)]
         value: Option<Cents>,
         /// New contact
         #[arg(long, value_name = "CONTACT")]
@@ -425,10 +434,10 @@ pub struct ListArgs {
     #[arg(long, value_name = "CONTACT")]
     pub contact: Option<String>,
     /// Value at least this much (dollars)
-    #[arg(long, value_name = "MONEY")]
+    #[arg(long, value_name = "MONEY", allow_hyphen_values = true)]
     pub min_value: Option<Cents>,
     /// Value at most this much (dollars)
-    #[arg(long, value_name = "MONEY")]
+    #[arg(long, value_name = "MONEY", allow_hyphen_values = true)]
     pub max_value: Option<Cents>,
     /// Expected to close before this date
     #[arg(long, value_name = "DATE")]

@@ -102,7 +102,7 @@ impl FromStr for DateSpec {
             "eom" => Some(DateSpec::EndOfMonth),
             "eoq" => Some(DateSpec::EndOfQuarter),
             "eoy" => Some(DateSpec::EndOfYear),
-            w if w.starts_with('+') && w.len() > 2 => {
+            w if w.starts_with('+') && w.len() > 2 && w.is_ascii() => {
                 let (n, unit) = w[1..].split_at(w.len() - 2);
                 let n = if n.bytes().all(|b| b.is_ascii_digit()) {
                     n.parse::<u32>().ok().filter(|n| *n <= 100_000)
@@ -116,7 +116,7 @@ impl FromStr for DateSpec {
                     _ => None,
                 }
             }
-            w if w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-' => {
+            w if w.len() == 10 && w.is_ascii() && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-' => {
                 NaiveDate::parse_from_str(w, "%Y-%m-%d")
                     .ok()
                     .map(DateSpec::On)

@@ -1,0 +1,8 @@
+//! rex's integration tests: one binary (one link step) with a module per area.
+//! Every test drives the real `rex` binary against its own temporary database.
+
+mod database;
+mod deal;
+mod output;
+mod pipeline;
+mod support;

@@ -1,0 +1,127 @@
+//! A hermetic rex: its own temp directory, database, clock and time zone.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const T0: &str = "2026-03-02T09:00:00Z";
+
+pub struct Rex {
+    pub dir: TempDir,
+    pub db: PathBuf,
+    now: RefCell<String>,
+}
+
+impl Rex {
+    pub fn new() -> Rex {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("rex.db");
+        Rex { dir, db, now: RefCell::new(T0.to_string()) }
+    }
+
+    /// Sets the clock (REX_NOW) for the commands that follow.
+    pub fn at(&self, now: &str) -> &Rex {
+        *self.now.borrow_mut() = now.to_string();
+        self
+    }
+
+    /// A rex command with a clean environment: its own database, clock, zone and home.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same, as a plain `std::process::Command` (for custom stdio).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rex"));
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path().join("home"))
+            .env("REX_DB", &self.db)
+            .env("REX_NOW", self.now.borrow().as_str())
+            .env("TZ", "UTC");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run rex")
+    }
+
+    /// Runs a command that must succeed, and returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "rex {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs a command with `-o json` and parses what it printed.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["-o", "json"]);
+        let text = self.ok(&all);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("rex {args:?} printed no JSON ({e}): {text}"))
+    }
+
+    /// Runs a command with `-o id` and returns the one id it printed.
+    pub fn id(&self, args: &[&str]) -> String {
+        let mut all = args.to_vec();
+        all.extend(["-o", "id"]);
+        let text = self.ok(&all);
+        let id = text.trim().to_string();
+        assert!(!id.is_empty() && !id.contains('\n'), "expected one id, got {text:?}");
+        id
+    }
+
+    /// Runs a command that must fail with `code`, leave the database byte-identical, and
+    /// print exactly one `rex: ` line on stderr (and nothing on stdout). Returns that line.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let before = snapshot(&self.db);
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(code), "rex {args:?}: stderr {stderr}");
+        assert_eq!(snapshot(&self.db), before, "rex {args:?} changed the database");
+        assert!(out.stdout.is_empty(), "rex {args:?} printed {:?}", String::from_utf8_lossy(&out.stdout));
+        let line = stderr.strip_suffix('\n').unwrap_or(&stderr);
+        assert!(line.starts_with("rex: ") && !line.contains('\n'), "not one rex: line: {stderr:?}");
+        line.to_string()
+    }
+
+    /// A pipeline with the default stages; returns its JSON.
+    pub fn sales(&self) -> Value {
+        self.json(&["pipeline", "create", "Sales"])
+    }
+}
+
+/// A checksum of the database file and its write-ahead log, to prove nothing changed.
+pub fn snapshot(db: &Path) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut bytes = std::fs::read(db).unwrap_or_default();
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(PathBuf::from(wal)).unwrap_or_default());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (bytes.len(), h.finish())
+}
+
+/// The id of the stage named `name` in a pipeline's JSON.
+pub fn stage_id(pipeline: &Value, name: &str) -> String {
+    pipeline["stages"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == name))
+        .and_then(|s| s["id"].as_str())
+        .unwrap_or_else(|| panic!("no stage {name} in {pipeline}"))
+        .to_string()
+}
+
+pub fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+}
