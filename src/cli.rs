@@ -13,7 +13,9 @@ use crate::store::DealSort;
 /// The exit-code table, as `rex help exit-codes` prints it (the same lines close `rex --help`).
 pub fn exit_codes() -> &'static str {
     let start = AFTER_HELP.find("Exit codes:").unwrap_or(0);
-    let end = AFTER_HELP.find("\n\nEnvironment").unwrap_or(AFTER_HELP.len());
+    let end = AFTER_HELP
+        .find("\n\nEnvironment")
+        .unwrap_or(AFTER_HELP.len());
     &AFTER_HELP[start..end]
 }
 

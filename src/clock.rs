@@ -116,7 +116,11 @@ impl FromStr for DateSpec {
                     _ => None,
                 }
             }
-            w if w.len() == 10 && w.is_ascii() && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-' => {
+            w if w.len() == 10
+                && w.is_ascii()
+                && w.as_bytes()[4] == b'-'
+                && w.as_bytes()[7] == b'-' =>
+            {
                 NaiveDate::parse_from_str(w, "%Y-%m-%d")
                     .ok()
                     .map(DateSpec::On)

@@ -12,8 +12,17 @@ fn mode(path: &std::path::Path) -> u32 {
 fn default_location_is_the_per_user_data_directory_created_private() {
     let rex = Rex::new();
     let home = rex.dir.path().join("home");
-    let out = rex.cmd().env_remove("REX_DB").args(["info", "-o", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = rex
+        .cmd()
+        .env_remove("REX_DB")
+        .args(["info", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let db = home.join(".local/share/rex/rex.db");
     assert_eq!(info["database"], db.to_str().unwrap());
@@ -61,9 +70,15 @@ fn the_schema_is_versioned_wal_and_marked_as_rex() {
     let rex = Rex::new();
     rex.ok(&["info"]);
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
-    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!((version, app, journal.as_str()), (1, 0x5245_5831, "wal"));
 }
 
@@ -76,7 +91,11 @@ fn a_newer_schema_is_refused_and_left_untouched() {
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let shown = rex.db.display();
-    for args in [&["info"][..], &["deal", "create", "A", "--value", "1"], &["pipeline", "list"]] {
+    for args in [
+        &["info"][..],
+        &["deal", "create", "A", "--value", "1"],
+        &["pipeline", "list"],
+    ] {
         assert_eq!(
             rex.fails(args, 6),
             format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to 1); upgrade rex to use it")
@@ -88,20 +107,28 @@ fn a_newer_schema_is_refused_and_left_untouched() {
 fn files_that_are_not_rex_databases_are_refused_and_left_untouched() {
     let rex = Rex::new();
     let text = rex.dir.path().join("notes.txt");
-    std::fs::write(&text, "this is not a database, it is a shopping list\n".repeat(20)).unwrap();
+    std::fs::write(
+        &text,
+        "this is not a database, it is a shopping list\n".repeat(20),
+    )
+    .unwrap();
     let before = snapshot(&text);
     let out = rex.run(&["info", "--db", text.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(6));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("rex: '{}' is not a rex database (not an SQLite file); pass another path with --db\n", text.display())
+        format!(
+            "rex: '{}' is not a rex database (not an SQLite file); pass another path with --db\n",
+            text.display()
+        )
     );
     assert_eq!(snapshot(&text), before);
 
     let other = rex.dir.path().join("other.sqlite");
     {
         let conn = rusqlite::Connection::open(&other).unwrap();
-        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
     }
     let before = snapshot(&other);
     let out = rex.run(&["pipeline", "create", "X", "--db", other.to_str().unwrap()]);
@@ -119,7 +146,10 @@ fn files_that_are_not_rex_databases_are_refused_and_left_untouched() {
     assert_eq!(out.status.code(), Some(6));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("rex: '{}' is a directory, not a rex database; pass a file path with --db\n", rex.dir.path().display())
+        format!(
+            "rex: '{}' is a directory, not a rex database; pass a file path with --db\n",
+            rex.dir.path().display()
+        )
     );
 }
 
@@ -130,7 +160,12 @@ fn a_busy_database_exits_5_having_changed_nothing() {
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     let before = snapshot(&rex.db);
-    let out = rex.cmd().env("REX_BUSY_TIMEOUT", "100").args(["deal", "create", "A", "--value", "1"]).output().unwrap();
+    let out = rex
+        .cmd()
+        .env("REX_BUSY_TIMEOUT", "100")
+        .args(["deal", "create", "A", "--value", "1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -153,7 +188,12 @@ fn a_bad_clock_or_timeout_is_a_usage_error() {
         "rex: REX_NOW='next tuesday' is not an RFC 3339 time; set it like 2026-03-01T09:00:00Z"
     );
     rex.at("2026-03-01T09:00:00Z");
-    let out = rex.cmd().env("REX_BUSY_TIMEOUT", "soon").arg("info").output().unwrap();
+    let out = rex
+        .cmd()
+        .env("REX_BUSY_TIMEOUT", "soon")
+        .arg("info")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

@@ -13,7 +13,11 @@ fn ids(v: &Value) -> Vec<String> {
 
 /// The exact list a script would get: the `show` object of each id, in order.
 fn shown(rex: &Rex, ids: &[&String]) -> Value {
-    Value::Array(ids.iter().map(|id| rex.json(&["deal", "show", id])).collect())
+    Value::Array(
+        ids.iter()
+            .map(|id| rex.json(&["deal", "show", id]))
+            .collect(),
+    )
 }
 
 #[test]
@@ -21,28 +25,119 @@ fn a_salespersons_week() {
     let rex = Rex::new();
     rex.at(MON);
     let p = rex.sales();
-    let partners = rex.json(&["pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed"]);
+    let partners = rex.json(&[
+        "pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed",
+    ]);
     let sales = s(&p["id"]);
     let st = |n: &str| stage_id(&p, n);
 
     // Monday: a dozen deals.
     let create = |name: &str, value: &str, extra: &[&str]| {
-        let mut args = vec!["deal", "create", name, "--value", value, "--pipeline", "Sales"];
+        let mut args = vec![
+            "deal",
+            "create",
+            name,
+            "--value",
+            value,
+            "--pipeline",
+            "Sales",
+        ];
         args.extend(extra);
         rex.id(&args)
     };
-    let acme = create("Acme Corp - Enterprise Plan", "$5,000.00", &["--owner", "ana", "--contact", "cfo@acme.test", "--expected-close", "eom", "--meta", "tier=gold", "--meta", "seats:=25"]);
-    let globex = create("Globex", "12500", &["--owner", "bo", "--stage", "Proposal", "--expected-close", "+1w"]);
-    let initech = create("Initech 100% renewal", "990.50", &["--owner", "ana", "--expected-close", "2026-03-01"]);
-    let umbrella = create("Umbrella_Corp", "250000", &["--owner", "cy", "--stage", "Negotiation"]);
+    let acme = create(
+        "Acme Corp - Enterprise Plan",
+        "$5,000.00",
+        &[
+            "--owner",
+            "ana",
+            "--contact",
+            "cfo@acme.test",
+            "--expected-close",
+            "eom",
+            "--meta",
+            "tier=gold",
+            "--meta",
+            "seats:=25",
+        ],
+    );
+    let globex = create(
+        "Globex",
+        "12500",
+        &[
+            "--owner",
+            "bo",
+            "--stage",
+            "Proposal",
+            "--expected-close",
+            "+1w",
+        ],
+    );
+    let initech = create(
+        "Initech 100% renewal",
+        "990.50",
+        &["--owner", "ana", "--expected-close", "2026-03-01"],
+    );
+    let umbrella = create(
+        "Umbrella_Corp",
+        "250000",
+        &["--owner", "cy", "--stage", "Negotiation"],
+    );
     let hooli = create("Hooli", "0.99", &["--owner", "bo", "--meta", "source=web"]);
-    let stark = create("Stark 'Industries'", "75,000", &["--owner", "ana", "--stage", "Qualification", "--expected-close", "eoq"]);
-    let wayne = create("Wayne Enterprises", "1,000,000", &["--owner", "cy", "--stage", "Proposal", "--expected-close", "+2m"]);
+    let stark = create(
+        "Stark 'Industries'",
+        "75,000",
+        &[
+            "--owner",
+            "ana",
+            "--stage",
+            "Qualification",
+            "--expected-close",
+            "eoq",
+        ],
+    );
+    let wayne = create(
+        "Wayne Enterprises",
+        "1,000,000",
+        &[
+            "--owner",
+            "cy",
+            "--stage",
+            "Proposal",
+            "--expected-close",
+            "+2m",
+        ],
+    );
     let soylent = create("Soylent", "300", &["--owner", "bo"]);
-    let tyrell = create("Tyrell", "45000", &["--owner", "ana", "--stage", "Negotiation", "--expected-close", "tomorrow"]);
-    let cyberdyne = create("Cyberdyne", "8000", &["--owner", "cy", "--meta", "source=event"]);
+    let tyrell = create(
+        "Tyrell",
+        "45000",
+        &[
+            "--owner",
+            "ana",
+            "--stage",
+            "Negotiation",
+            "--expected-close",
+            "tomorrow",
+        ],
+    );
+    let cyberdyne = create(
+        "Cyberdyne",
+        "8000",
+        &["--owner", "cy", "--meta", "source=event"],
+    );
     let wonka = create("Wonka", "60", &["--owner", "bo", "--expected-close", "eoy"]);
-    let partner = rex.id(&["deal", "create", "Oscorp alliance", "--value", "20000", "--pipeline", "Partners", "--owner", "ana"]);
+    let partner = rex.id(&[
+        "deal",
+        "create",
+        "Oscorp alliance",
+        "--value",
+        "20000",
+        "--pipeline",
+        "Partners",
+        "--owner",
+        "ana",
+    ]);
 
     let created = rex.json(&["deal", "show", &acme]);
     assert_eq!(
@@ -66,15 +161,33 @@ fn a_salespersons_week() {
     // Wednesday: wins and losses.
     rex.at(WED);
     rex.ok(&["deal", "close", &globex, "--won"]);
-    rex.ok(&["deal", "close", &soylent, "--lost", "--reason", "went with a competitor"]);
+    rex.ok(&[
+        "deal",
+        "close",
+        &soylent,
+        "--lost",
+        "--reason",
+        "went with a competitor",
+    ]);
     rex.ok(&["deal", "close", &acme, "--lost", "--reason", "budget cut"]);
 
     // Thursday: Acme comes back; the value and terms change.
     rex.at(THU);
     rex.ok(&["deal", "reopen", &acme]);
     let updated = rex.json(&[
-        "deal", "update", &acme, "--value", "7500", "--meta", "tier=platinum", "--unset-meta", "seats",
-        "--expected-close", "none", "--contact", "ceo@acme.test",
+        "deal",
+        "update",
+        &acme,
+        "--value",
+        "7500",
+        "--meta",
+        "tier=platinum",
+        "--unset-meta",
+        "seats",
+        "--expected-close",
+        "none",
+        "--contact",
+        "ceo@acme.test",
     ]);
     assert_eq!(
         updated,
@@ -92,7 +205,9 @@ fn a_salespersons_week() {
     let history = rex.json(&["deal", "history", &acme]);
     let ev = |at: &str, kind: &str, details: Value| {
         let mut e = json!({"deal_id": acme, "at": at, "kind": kind});
-        e.as_object_mut().unwrap().extend(details.as_object().unwrap().clone());
+        e.as_object_mut()
+            .unwrap()
+            .extend(details.as_object().unwrap().clone());
         e
     };
     let mv = |from: &str, to: &str| {
@@ -104,47 +219,139 @@ fn a_salespersons_week() {
     assert_eq!(
         history,
         json!([
-            ev(MON, "created", json!({"name": "Acme Corp - Enterprise Plan", "value": 500000, "pipeline_id": sales,
-                "pipeline": "Sales", "stage_id": st("Discovery"), "stage": "Discovery"})),
+            ev(
+                MON,
+                "created",
+                json!({"name": "Acme Corp - Enterprise Plan", "value": 500000, "pipeline_id": sales,
+                "pipeline": "Sales", "stage_id": st("Discovery"), "stage": "Discovery"})
+            ),
             ev(TUE, "moved", mv("Discovery", "Qualification")),
             ev(TUE, "moved", mv("Qualification", "Proposal")),
-            ev(TUE, "note", json!({"text": "Demo went well; CFO wants a quote"})),
-            ev(WED, "closed", json!({"status": "lost", "reason": "budget cut", "stage_id": st("Proposal"), "stage": "Proposal"})),
-            ev(THU, "reopened", json!({"was": "lost", "closed_at": WED, "close_reason": "budget cut"})),
-            ev(THU, "updated", json!({"field": "value", "old": 500000, "new": 750000})),
-            ev(THU, "updated", json!({"field": "contact_id", "old": "cfo@acme.test", "new": "ceo@acme.test"})),
-            ev(THU, "updated", json!({"field": "expected_close", "old": "2026-03-31", "new": null})),
-            ev(THU, "updated", json!({"field": "metadata.seats", "old": 25, "new": null})),
-            ev(THU, "updated", json!({"field": "metadata.tier", "old": "gold", "new": "platinum"})),
+            ev(
+                TUE,
+                "note",
+                json!({"text": "Demo went well; CFO wants a quote"})
+            ),
+            ev(
+                WED,
+                "closed",
+                json!({"status": "lost", "reason": "budget cut", "stage_id": st("Proposal"), "stage": "Proposal"})
+            ),
+            ev(
+                THU,
+                "reopened",
+                json!({"was": "lost", "closed_at": WED, "close_reason": "budget cut"})
+            ),
+            ev(
+                THU,
+                "updated",
+                json!({"field": "value", "old": 500000, "new": 750000})
+            ),
+            ev(
+                THU,
+                "updated",
+                json!({"field": "contact_id", "old": "cfo@acme.test", "new": "ceo@acme.test"})
+            ),
+            ev(
+                THU,
+                "updated",
+                json!({"field": "expected_close", "old": "2026-03-31", "new": null})
+            ),
+            ev(
+                THU,
+                "updated",
+                json!({"field": "metadata.seats", "old": 25, "new": null})
+            ),
+            ev(
+                THU,
+                "updated",
+                json!({"field": "metadata.tier", "old": "gold", "new": "platinum"})
+            ),
         ])
     );
 
     // A won deal keeps the stage it closed in.
     let g = rex.json(&["deal", "show", &globex]);
-    assert_eq!((g["status"].clone(), g["stage_id"].clone(), g["closed_at"].clone()), (json!("won"), json!(st("Negotiation")), json!(WED)));
+    assert_eq!(
+        (
+            g["status"].clone(),
+            g["stage_id"].clone(),
+            g["closed_at"].clone()
+        ),
+        (json!("won"), json!(st("Negotiation")), json!(WED))
+    );
 
     // Friday: filters and sorts, exact JSON.
     let all = rex.json(&["deal", "list"]);
     assert_eq!(
         ids(&all),
-        [&acme, &globex, &initech, &umbrella, &hooli, &stark, &wayne, &soylent, &tyrell, &cyberdyne, &wonka, &partner]
-            .map(|x| x.to_string())
+        [
+            &acme, &globex, &initech, &umbrella, &hooli, &stark, &wayne, &soylent, &tyrell,
+            &cyberdyne, &wonka, &partner
+        ]
+        .map(|x| x.to_string())
     );
-    assert_eq!(all, shown(&rex, &[&acme, &globex, &initech, &umbrella, &hooli, &stark, &wayne, &soylent, &tyrell, &cyberdyne, &wonka, &partner]));
+    assert_eq!(
+        all,
+        shown(
+            &rex,
+            &[
+                &acme, &globex, &initech, &umbrella, &hooli, &stark, &wayne, &soylent, &tyrell,
+                &cyberdyne, &wonka, &partner
+            ]
+        )
+    );
 
-    let open_ana = rex.json(&["deal", "list", "--status", "open", "--owner", "ana", "--sort", "value", "--desc"]);
-    assert_eq!(open_ana, shown(&rex, &[&stark, &tyrell, &partner, &acme, &initech]));
+    let open_ana = rex.json(&[
+        "deal", "list", "--status", "open", "--owner", "ana", "--sort", "value", "--desc",
+    ]);
+    assert_eq!(
+        open_ana,
+        shown(&rex, &[&stark, &tyrell, &partner, &acme, &initech])
+    );
 
-    let won_or_lost = rex.json(&["deal", "list", "--status", "won", "--status", "lost", "--sort", "name"]);
+    let won_or_lost = rex.json(&[
+        "deal", "list", "--status", "won", "--status", "lost", "--sort", "name",
+    ]);
     assert_eq!(won_or_lost, shown(&rex, &[&globex, &soylent]));
 
-    let board = rex.json(&["deal", "list", "--pipeline", "sales", "--stage", "negotiation", "--sort", "value"]);
+    let board = rex.json(&[
+        "deal",
+        "list",
+        "--pipeline",
+        "sales",
+        "--stage",
+        "negotiation",
+        "--sort",
+        "value",
+    ]);
     assert_eq!(board, shown(&rex, &[&globex, &tyrell, &umbrella]));
 
-    let range = rex.json(&["deal", "list", "--min-value", "300", "--max-value", "$12,500", "--sort", "value"]);
-    assert_eq!(range, shown(&rex, &[&soylent, &initech, &acme, &cyberdyne, &globex]));
+    let range = rex.json(&[
+        "deal",
+        "list",
+        "--min-value",
+        "300",
+        "--max-value",
+        "$12,500",
+        "--sort",
+        "value",
+    ]);
+    assert_eq!(
+        range,
+        shown(&rex, &[&soylent, &initech, &acme, &cyberdyne, &globex])
+    );
 
-    let closing = rex.json(&["deal", "list", "--closing-before", "2026-04-01", "--closing-after", "2026-03-02", "--sort", "expected-close"]);
+    let closing = rex.json(&[
+        "deal",
+        "list",
+        "--closing-before",
+        "2026-04-01",
+        "--closing-after",
+        "2026-03-02",
+        "--sort",
+        "expected-close",
+    ]);
     assert_eq!(closing, shown(&rex, &[&tyrell, &globex, &stark]));
 
     let overdue = rex.json(&["deal", "list", "--overdue"]);
@@ -152,20 +359,58 @@ fn a_salespersons_week() {
 
     let web = rex.json(&["deal", "list", "--meta", "source=web"]);
     assert_eq!(web, shown(&rex, &[&hooli]));
-    let platinum = rex.json(&["deal", "list", "--meta", "tier=platinum", "--status", "open"]);
+    let platinum = rex.json(&[
+        "deal",
+        "list",
+        "--meta",
+        "tier=platinum",
+        "--status",
+        "open",
+    ]);
     assert_eq!(platinum, shown(&rex, &[&acme]));
 
-    assert_eq!(rex.json(&["deal", "list", "--search", "CORP"]), shown(&rex, &[&acme, &umbrella, &partner]));
-    assert_eq!(rex.json(&["deal", "list", "--search", "100%"]), shown(&rex, &[&initech]));
-    assert_eq!(rex.json(&["deal", "list", "--search", "%"]), shown(&rex, &[&initech]));
-    assert_eq!(rex.json(&["deal", "list", "--search", "_"]), shown(&rex, &[&umbrella]));
-    assert_eq!(rex.json(&["deal", "list", "--search", "'industries'"]), shown(&rex, &[&stark]));
+    assert_eq!(
+        rex.json(&["deal", "list", "--search", "CORP"]),
+        shown(&rex, &[&acme, &umbrella, &partner])
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--search", "100%"]),
+        shown(&rex, &[&initech])
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--search", "%"]),
+        shown(&rex, &[&initech])
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--search", "_"]),
+        shown(&rex, &[&umbrella])
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--search", "'industries'"]),
+        shown(&rex, &[&stark])
+    );
 
-    let by_stage = rex.json(&["deal", "list", "--pipeline", "Sales", "--status", "open", "--sort", "stage", "--limit", "3"]);
+    let by_stage = rex.json(&[
+        "deal",
+        "list",
+        "--pipeline",
+        "Sales",
+        "--status",
+        "open",
+        "--sort",
+        "stage",
+        "--limit",
+        "3",
+    ]);
     assert_eq!(by_stage, shown(&rex, &[&initech, &hooli, &cyberdyne]));
-    let latest = rex.json(&["deal", "list", "--sort", "updated", "--desc", "--limit", "1"]);
+    let latest = rex.json(&[
+        "deal", "list", "--sort", "updated", "--desc", "--limit", "1",
+    ]);
     assert_eq!(latest, shown(&rex, &[&acme]));
-    assert_eq!(rex.json(&["deal", "list", "--sort", "created", "--desc", "--limit", "1"]), shown(&rex, &[&partner]));
+    assert_eq!(
+        rex.json(&["deal", "list", "--sort", "created", "--desc", "--limit", "1"]),
+        shown(&rex, &[&partner])
+    );
 
     let _ = partners;
 }
@@ -181,21 +426,59 @@ fn create_resolves_pipeline_and_stage() {
     let sales = rex.sales();
     let d = rex.json(&["deal", "create", "A", "--value", "1"]);
     assert_eq!(d["stage_id"], stage_id(&sales, "Discovery").as_str());
-    let partners = rex.json(&["pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed"]);
+    let partners = rex.json(&[
+        "pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed",
+    ]);
     assert_eq!(
         rex.fails(&["deal", "create", "B", "--value", "1"], 2),
         "rex: several pipelines exist ('Partners', 'Sales'); choose one with --pipeline NAME"
     );
     let signed = stage_id(&partners, "Signed");
     assert_eq!(
-        rex.fails(&["deal", "create", "B", "--value", "1", "--pipeline", "Sales", "--stage", &signed], 4),
+        rex.fails(
+            &[
+                "deal",
+                "create",
+                "B",
+                "--value",
+                "1",
+                "--pipeline",
+                "Sales",
+                "--stage",
+                &signed
+            ],
+            4
+        ),
         format!("rex: stage {signed} belongs to pipeline 'Partners', not 'Sales'")
     );
     assert_eq!(
-        rex.fails(&["deal", "create", "B", "--value", "1", "--pipeline", "Partners", "--stage", "Proposal"], 3),
+        rex.fails(
+            &[
+                "deal",
+                "create",
+                "B",
+                "--value",
+                "1",
+                "--pipeline",
+                "Partners",
+                "--stage",
+                "Proposal"
+            ],
+            3
+        ),
         "rex: no stage named 'Proposal' in pipeline 'Partners'; stages: 'Intro', 'Signed'"
     );
-    let b = rex.json(&["deal", "create", "B", "--value", "1", "--pipeline", &s(&partners["id"]), "--stage", "signed"]);
+    let b = rex.json(&[
+        "deal",
+        "create",
+        "B",
+        "--value",
+        "1",
+        "--pipeline",
+        &s(&partners["id"]),
+        "--stage",
+        "signed",
+    ]);
     assert_eq!(b["stage_id"], signed.as_str());
 }
 
@@ -216,7 +499,10 @@ fn create_rejects_malformed_values_and_changes_nothing() {
         args.extend(*extra);
         assert_eq!(rex.fails(&args, 2), *message);
     }
-    assert_eq!(rex.fails(&["deal", "create", "  ", "--value", "1"], 2), "rex: the deal name is empty; give some text");
+    assert_eq!(
+        rex.fails(&["deal", "create", "  ", "--value", "1"], 2),
+        "rex: the deal name is empty; give some text"
+    );
     assert_eq!(
         rex.fails(&["deal", "create", "a\u{1b}[2Jb", "--value", "1"], 2),
         "rex: the deal name contains the control character U+001B; use printable text on one line"
@@ -228,10 +514,39 @@ fn create_rejects_malformed_values_and_changes_nothing() {
 fn meta_json_values_keep_their_type() {
     let rex = Rex::new();
     rex.sales();
-    let d = rex.json(&["deal", "create", "A", "--value", "1", "--meta", "n:=5", "--meta", "b:=true", "--meta", "o:={\"z\":1,\"a\":[1,\"x\"]}", "--meta", "s=5"]);
-    assert_eq!(d["metadata"], json!({"b": true, "n": 5, "o": {"a": [1, "x"], "z": 1}, "s": "5"}));
-    assert_eq!(rex.json(&["deal", "list", "--meta", "n=5"]).as_array().unwrap().len(), 1);
-    assert_eq!(rex.json(&["deal", "list", "--meta", "b=true"]).as_array().unwrap().len(), 1);
+    let d = rex.json(&[
+        "deal",
+        "create",
+        "A",
+        "--value",
+        "1",
+        "--meta",
+        "n:=5",
+        "--meta",
+        "b:=true",
+        "--meta",
+        "o:={\"z\":1,\"a\":[1,\"x\"]}",
+        "--meta",
+        "s=5",
+    ]);
+    assert_eq!(
+        d["metadata"],
+        json!({"b": true, "n": 5, "o": {"a": [1, "x"], "z": 1}, "s": "5"})
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--meta", "n=5"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--meta", "b=true"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(rex.json(&["deal", "list", "--meta", "n=6"]), json!([]));
 }
 
@@ -240,8 +555,25 @@ fn dates_words_follow_the_clock() {
     let rex = Rex::new();
     rex.at("2026-11-25T12:00:00Z");
     rex.sales();
-    for (word, date) in [("today", "2026-11-25"), ("tomorrow", "2026-11-26"), ("+3d", "2026-11-28"), ("+2w", "2026-12-09"), ("+3m", "2027-02-25"), ("eom", "2026-11-30"), ("eoq", "2026-12-31"), ("eoy", "2026-12-31")] {
-        let d = rex.json(&["deal", "create", word, "--value", "1", "--expected-close", word]);
+    for (word, date) in [
+        ("today", "2026-11-25"),
+        ("tomorrow", "2026-11-26"),
+        ("+3d", "2026-11-28"),
+        ("+2w", "2026-12-09"),
+        ("+3m", "2027-02-25"),
+        ("eom", "2026-11-30"),
+        ("eoq", "2026-12-31"),
+        ("eoy", "2026-12-31"),
+    ] {
+        let d = rex.json(&[
+            "deal",
+            "create",
+            word,
+            "--value",
+            "1",
+            "--expected-close",
+            word,
+        ]);
         assert_eq!(d["expected_close"], date, "{word}");
         // Every date rex prints parses back.
         let again = rex.json(&["deal", "update", &s(&d["id"]), "--expected-close", date]);
@@ -257,7 +589,10 @@ fn show_history_and_ids_of_the_wrong_kind() {
     let pid = s(&p["id"]);
     let missing = "deal_01jdqz7w3ef8ns6c0e5ywzm2ka";
     for cmd in ["show", "history", "reopen"] {
-        assert_eq!(rex.fails(&["deal", cmd, missing], 3), format!("rex: no deal with id {missing}"));
+        assert_eq!(
+            rex.fails(&["deal", cmd, missing], 3),
+            format!("rex: no deal with id {missing}")
+        );
         assert_eq!(
             rex.fails(&["deal", cmd, &pid], 2),
             format!("rex: invalid value '{pid}' for '<ID>': expected a deal id (deal_…), got a pipeline id '{pid}'")
@@ -273,7 +608,9 @@ fn show_history_and_ids_of_the_wrong_kind() {
 fn move_rules() {
     let rex = Rex::new();
     rex.sales();
-    let partners = rex.json(&["pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed"]);
+    let partners = rex.json(&[
+        "pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed",
+    ]);
     let d = rex.id(&["deal", "create", "A", "--value", "1", "--pipeline", "Sales"]);
     let intro = stage_id(&partners, "Intro");
     assert_eq!(
@@ -288,7 +625,10 @@ fn move_rules() {
     rex.at("2026-03-09T09:00:00Z");
     let same = rex.json(&["deal", "move", &d, "Discovery"]);
     assert_eq!(same["updated_at"], "2026-03-02T09:00:00Z");
-    assert_eq!(rex.json(&["deal", "history", &d]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        rex.json(&["deal", "history", &d]).as_array().unwrap().len(),
+        1
+    );
     rex.ok(&["deal", "close", &d, "--won"]);
     assert_eq!(
         rex.fails(&["deal", "move", &d, "Closed"], 4),
@@ -304,19 +644,54 @@ fn move_rules() {
 fn update_across_pipelines_lands_in_the_first_stage_unless_told() {
     let rex = Rex::new();
     let sales = rex.sales();
-    let partners = rex.json(&["pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed"]);
-    let d = rex.id(&["deal", "create", "A", "--value", "1", "--pipeline", "Sales", "--stage", "Proposal"]);
+    let partners = rex.json(&[
+        "pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Signed",
+    ]);
+    let d = rex.id(&[
+        "deal",
+        "create",
+        "A",
+        "--value",
+        "1",
+        "--pipeline",
+        "Sales",
+        "--stage",
+        "Proposal",
+    ]);
     rex.at("2026-03-03T09:00:00Z");
     let moved = rex.json(&["deal", "update", &d, "--pipeline", "partners"]);
-    assert_eq!((moved["pipeline_id"].clone(), moved["stage_id"].clone()), (partners["id"].clone(), json!(stage_id(&partners, "Intro"))));
+    assert_eq!(
+        (moved["pipeline_id"].clone(), moved["stage_id"].clone()),
+        (partners["id"].clone(), json!(stage_id(&partners, "Intro")))
+    );
     assert_eq!(moved["stage_entered_at"], "2026-03-03T09:00:00Z");
-    let back = rex.json(&["deal", "update", &d, "--pipeline", "Sales", "--stage", "Negotiation"]);
+    let back = rex.json(&[
+        "deal",
+        "update",
+        &d,
+        "--pipeline",
+        "Sales",
+        "--stage",
+        "Negotiation",
+    ]);
     assert_eq!(back["stage_id"], stage_id(&sales, "Negotiation").as_str());
     let h = rex.json(&["deal", "history", &d]);
     let last = &h.as_array().unwrap()[2];
     assert_eq!(last["kind"], "moved");
-    assert_eq!((last["from_pipeline"].clone(), last["from_stage"].clone(), last["to_pipeline"].clone(), last["to_stage"].clone()),
-        (json!("Partners"), json!("Intro"), json!("Sales"), json!("Negotiation")));
+    assert_eq!(
+        (
+            last["from_pipeline"].clone(),
+            last["from_stage"].clone(),
+            last["to_pipeline"].clone(),
+            last["to_stage"].clone()
+        ),
+        (
+            json!("Partners"),
+            json!("Intro"),
+            json!("Sales"),
+            json!("Negotiation")
+        )
+    );
     assert_eq!(
         rex.fails(&["deal", "update", &d, "--stage", "Proposal"], 2),
         format!("rex: the following required arguments were not provided: --pipeline <PIPELINE> (see 'rex deal update --help')")
@@ -327,11 +702,33 @@ fn update_across_pipelines_lands_in_the_first_stage_unless_told() {
 fn update_that_changes_nothing_records_nothing() {
     let rex = Rex::new();
     rex.sales();
-    let d = rex.json(&["deal", "create", "A", "--value", "5", "--owner", "ana", "--meta", "k=v"]);
+    let d = rex.json(&[
+        "deal", "create", "A", "--value", "5", "--owner", "ana", "--meta", "k=v",
+    ]);
     rex.at("2026-04-01T00:00:00Z");
-    let same = rex.json(&["deal", "update", &s(&d["id"]), "--value", "5.00", "--owner", "ana", "--meta", "k=v", "--unset-meta", "nope", "--pipeline", "Sales"]);
+    let same = rex.json(&[
+        "deal",
+        "update",
+        &s(&d["id"]),
+        "--value",
+        "5.00",
+        "--owner",
+        "ana",
+        "--meta",
+        "k=v",
+        "--unset-meta",
+        "nope",
+        "--pipeline",
+        "Sales",
+    ]);
     assert_eq!(same, d);
-    assert_eq!(rex.json(&["deal", "history", &s(&d["id"])]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        rex.json(&["deal", "history", &s(&d["id"])])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -347,17 +744,44 @@ fn close_and_reopen_rules() {
         rex.fails(&["deal", "close", &d, "--won", "--lost"], 2),
         "rex: the argument '--won' cannot be used with '--lost' (see 'rex deal close --help')"
     );
-    assert_eq!(rex.fails(&["deal", "reopen", &d], 4), format!("rex: deal {d} is open; only won or lost deals can be reopened"));
+    assert_eq!(
+        rex.fails(&["deal", "reopen", &d], 4),
+        format!("rex: deal {d} is open; only won or lost deals can be reopened")
+    );
     rex.at("2026-03-03T09:00:00Z");
     let closed = rex.json(&["deal", "close", &d, "--lost", "--reason", "no budget"]);
-    assert_eq!((closed["status"].clone(), closed["closed_at"].clone(), closed["close_reason"].clone()), (json!("lost"), json!("2026-03-03T09:00:00Z"), json!("no budget")));
+    assert_eq!(
+        (
+            closed["status"].clone(),
+            closed["closed_at"].clone(),
+            closed["close_reason"].clone()
+        ),
+        (
+            json!("lost"),
+            json!("2026-03-03T09:00:00Z"),
+            json!("no budget")
+        )
+    );
     assert_eq!(
         rex.fails(&["deal", "close", &d, "--won"], 4),
         format!("rex: deal {d} is already lost; reopen it first to close it again (rex deal reopen {d})")
     );
     rex.at("2026-03-04T09:00:00Z");
     let open = rex.json(&["deal", "reopen", &d]);
-    assert_eq!((open["status"].clone(), open["closed_at"].clone(), open["close_reason"].clone(), open["last_activity_at"].clone()), (json!("open"), json!(null), json!(null), json!("2026-03-04T09:00:00Z")));
+    assert_eq!(
+        (
+            open["status"].clone(),
+            open["closed_at"].clone(),
+            open["close_reason"].clone(),
+            open["last_activity_at"].clone()
+        ),
+        (
+            json!("open"),
+            json!(null),
+            json!(null),
+            json!("2026-03-04T09:00:00Z")
+        )
+    );
 }
 
 #[test]
@@ -371,10 +795,16 @@ fn delete_is_all_or_nothing_and_needs_yes_without_a_terminal() {
         "rex: refusing to delete 1 deal without confirmation; pass --yes to confirm"
     );
     let missing = "deal_01jdqz7w3ef8ns6c0e5ywzm2ka";
-    assert_eq!(rex.fails(&["deal", "delete", &a, missing, "--yes"], 3), format!("rex: no deal with id {missing}"));
+    assert_eq!(
+        rex.fails(&["deal", "delete", &a, missing, "--yes"], 3),
+        format!("rex: no deal with id {missing}")
+    );
     let out = rex.run(&["deal", "delete", &a, &b, "--yes"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "rex: deleted 2 deals\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: deleted 2 deals\n"
+    );
     assert_eq!(rex.json(&["deal", "list"]), json!([]));
     assert_eq!(rex.json(&["info"])["events"], 0);
 }
@@ -388,8 +818,14 @@ fn list_stage_names_must_be_unambiguous() {
         rex.fails(&["deal", "list", "--stage", "proposal"], 2),
         "rex: stage name 'proposal' is ambiguous: 'Proposal (Partners)', 'Proposal (Sales)'; add --pipeline or use a stage id"
     );
-    assert_eq!(rex.fails(&["deal", "list", "--stage", "Nope"], 3), "rex: no stage named 'Nope' in any pipeline");
-    assert_eq!(rex.json(&["deal", "list", "--stage", "proposal", "--pipeline", "Sales"]), json!([]));
+    assert_eq!(
+        rex.fails(&["deal", "list", "--stage", "Nope"], 3),
+        "rex: no stage named 'Nope' in any pipeline"
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--stage", "proposal", "--pipeline", "Sales"]),
+        json!([])
+    );
 }
 
 #[test]
@@ -399,8 +835,13 @@ fn a_limit_that_cuts_the_list_is_said_on_a_table() {
     for n in ["A", "B", "C"] {
         rex.ok(&["deal", "create", n, "--value", "10"]);
     }
-    let out = rex.run(&["deal", "list", "--limit", "2", "-o", "table", "--color", "never"]);
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "rex: showing the first 2 deals; more match (raise --limit to see them)\n");
+    let out = rex.run(&[
+        "deal", "list", "--limit", "2", "-o", "table", "--color", "never",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: showing the first 2 deals; more match (raise --limit to see them)\n"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("2 deals, total $20.00\n"));
     let quiet = rex.run(&["deal", "list", "--limit", "2", "-o", "table", "-q"]);
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
@@ -416,5 +857,10 @@ fn exit_status_on_list_is_like_grep() {
     assert_eq!(rex.run(&["deal", "list", "-e"]).status.code(), Some(1));
     rex.ok(&["deal", "create", "A", "--value", "1"]);
     assert_eq!(rex.run(&["deal", "list", "-e"]).status.code(), Some(0));
-    assert_eq!(rex.run(&["deal", "list", "--status", "won", "--exit-status"]).status.code(), Some(1));
+    assert_eq!(
+        rex.run(&["deal", "list", "--status", "won", "--exit-status"])
+            .status
+            .code(),
+        Some(1)
+    );
 }

@@ -5,4 +5,5 @@ mod database;
 mod deal;
 mod output;
 mod pipeline;
+mod stalled;
 mod support;

@@ -23,9 +23,37 @@ fn redact(text: &str) -> String {
 
 fn week(rex: &Rex) -> String {
     rex.sales();
-    let a = rex.id(&["deal", "create", "Acme Corp - Enterprise Plan", "--value", "5000", "--owner", "ana", "--expected-close", "2026-03-31"]);
-    rex.ok(&["deal", "create", "Globex", "--value", "$1,000,000.00", "--owner", "bo", "--stage", "Proposal"]);
-    rex.ok(&["deal", "create", "Initech", "--value", "99.50", "--meta", "source=web"]);
+    let a = rex.id(&[
+        "deal",
+        "create",
+        "Acme Corp - Enterprise Plan",
+        "--value",
+        "5000",
+        "--owner",
+        "ana",
+        "--expected-close",
+        "2026-03-31",
+    ]);
+    rex.ok(&[
+        "deal",
+        "create",
+        "Globex",
+        "--value",
+        "$1,000,000.00",
+        "--owner",
+        "bo",
+        "--stage",
+        "Proposal",
+    ]);
+    rex.ok(&[
+        "deal",
+        "create",
+        "Initech",
+        "--value",
+        "99.50",
+        "--meta",
+        "source=web",
+    ]);
     a
 }
 
@@ -46,7 +74,10 @@ fn deal_show_on_a_terminal_has_recent_history() {
     rex.at("2026-03-03T10:00:00Z");
     rex.ok(&["deal", "move", &a, "Qualification"]);
     rex.ok(&["deal", "note", &a, "Call with the CFO"]);
-    insta::assert_snapshot!("deal_show_table", redact(&rex.ok(&["deal", "show", &a, "-o", "table"])));
+    insta::assert_snapshot!(
+        "deal_show_table",
+        redact(&rex.ok(&["deal", "show", &a, "-o", "table"]))
+    );
 }
 
 #[test]
@@ -54,14 +85,28 @@ fn piped_output_defaults_to_tsv_without_header_or_colour() {
     let rex = Rex::new();
     let p = rex.sales();
     let tsv = rex.ok(&["pipeline", "list"]);
-    assert_eq!(tsv, format!("{}\tSales\t30\t5\t0\t0\t2026-03-02T09:00:00Z\t2026-03-02T09:00:00Z\n", s(&p["id"])));
+    assert_eq!(
+        tsv,
+        format!(
+            "{}\tSales\t30\t5\t0\t0\t2026-03-02T09:00:00Z\t2026-03-02T09:00:00Z\n",
+            s(&p["id"])
+        )
+    );
 }
 
 #[test]
 fn tsv_escapes_tabs_newlines_and_control_characters() {
     let rex = Rex::new();
     rex.sales();
-    let id = rex.id(&["deal", "create", "Plain", "--value", "1", "--meta", "k=a\tb\nc\u{1b}[31m"]);
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "Plain",
+        "--value",
+        "1",
+        "--meta",
+        "k=a\tb\nc\u{1b}[31m",
+    ]);
     let line = rex.ok(&["deal", "list", "-o", "tsv"]);
     assert_eq!(line.lines().count(), 1);
     let fields: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
@@ -69,7 +114,10 @@ fn tsv_escapes_tabs_newlines_and_control_characters() {
     assert_eq!(fields[0], id);
     assert_eq!(fields[9], r#"{"k":"a\\tb\\nc\\u001b[31m"}"#);
     // JSON keeps the exact text.
-    assert_eq!(rex.json(&["deal", "show", &id])["metadata"], json!({"k": "a\tb\nc\u{1b}[31m"}));
+    assert_eq!(
+        rex.json(&["deal", "show", &id])["metadata"],
+        json!({"k": "a\tb\nc\u{1b}[31m"})
+    );
 }
 
 #[test]
@@ -80,9 +128,18 @@ fn colour_follows_the_flag_and_no_color() {
     assert!(always.contains('\u{1b}'), "{always}");
     let never = rex.ok(&["deal", "list", "-o", "table", "--color", "never"]);
     assert!(!never.contains('\u{1b}'));
-    let out = rex.cmd().env("NO_COLOR", "1").args(["deal", "list", "-o", "table"]).output().unwrap();
+    let out = rex
+        .cmd()
+        .env("NO_COLOR", "1")
+        .args(["deal", "list", "-o", "table"])
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
-    assert!(!rex.ok(&["deal", "list", "--color", "always"]).contains('\u{1b}'), "tsv is never coloured");
+    assert!(
+        !rex.ok(&["deal", "list", "--color", "always"])
+            .contains('\u{1b}'),
+        "tsv is never coloured"
+    );
 }
 
 #[test]
@@ -95,7 +152,10 @@ fn json_flag_is_output_json_and_lists_are_arrays() {
     assert_eq!(one.as_array().map(Vec::len), Some(1));
     let jsonl = rex.ok(&["deal", "list", "-o", "jsonl"]);
     assert_eq!(jsonl.lines().count(), 1);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(jsonl.trim()).unwrap(), one[0]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(jsonl.trim()).unwrap(),
+        one[0]
+    );
 }
 
 #[test]
@@ -105,10 +165,20 @@ fn a_closed_pipe_exits_quietly() {
     for i in 0..3 {
         rex.ok(&["deal", "create", &format!("Deal {i}"), "--value", "1"]);
     }
-    for args in [&["deal", "list"][..], &["pipeline", "show", "Sales", "-o", "json"], &["help"]] {
+    for args in [
+        &["deal", "list"][..],
+        &["pipeline", "show", "Sales", "-o", "json"],
+        &["help"],
+    ] {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader); // like `| head` that has already exited
-        let out = rex.std_cmd().args(args).stdout(Stdio::from(writer)).env("RUST_BACKTRACE", "1").output().unwrap();
+        let out = rex
+            .std_cmd()
+            .args(args)
+            .stdout(Stdio::from(writer))
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
     }
@@ -118,7 +188,12 @@ fn a_closed_pipe_exits_quietly() {
 fn user_errors_are_one_line_even_with_rust_backtrace() {
     let rex = Rex::new();
     rex.sales();
-    let out = rex.cmd().env("RUST_BACKTRACE", "full").args(["deal", "create", "A", "--value", "5.001"]).output().unwrap();
+    let out = rex
+        .cmd()
+        .env("RUST_BACKTRACE", "full")
+        .args(["deal", "create", "A", "--value", "5.001"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -147,17 +222,32 @@ fn clap_usage_errors_exit_2_in_one_line() {
 fn help_documents_exit_codes_environment_and_topics() {
     let rex = Rex::new();
     let help = rex.ok(&["--help"]);
-    assert!(help.contains("5  database busy after the timeout; nothing was changed, safe to retry"), "{help}");
+    assert!(
+        help.contains("5  database busy after the timeout; nothing was changed, safe to retry"),
+        "{help}"
+    );
     assert!(help.contains("REX_NOW"), "{help}");
     let topics = rex.ok(&["help"]);
-    assert!(topics.contains("exit-codes") && topics.contains("formatting"), "{topics}");
-    assert!(rex.ok(&["help", "exit-codes"]).starts_with("Exit codes:\n  0  success"));
-    assert!(rex.ok(&["help", "environment"]).contains("REX_BUSY_TIMEOUT"));
+    assert!(
+        topics.contains("exit-codes") && topics.contains("formatting"),
+        "{topics}"
+    );
+    assert!(rex
+        .ok(&["help", "exit-codes"])
+        .starts_with("Exit codes:\n  0  success"));
+    assert!(rex
+        .ok(&["help", "environment"])
+        .contains("REX_BUSY_TIMEOUT"));
     assert!(rex.ok(&["help", "dates"]).contains("eoq"));
-    assert!(rex.ok(&["help", "deal", "create"]).contains("--expected-close <DATE>"));
+    assert!(rex
+        .ok(&["help", "deal", "create"])
+        .contains("--expected-close <DATE>"));
     assert_eq!(
         rex.fails(&["help", "nothing"], 2),
         "rex: no help topic or subcommand 'nothing'; topics: exit-codes, environment, dates, formatting"
     );
-    assert_eq!(rex.ok(&["--version"]), format!("rex {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        rex.ok(&["--version"]),
+        format!("rex {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }

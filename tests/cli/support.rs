@@ -20,7 +20,11 @@ impl Rex {
     pub fn new() -> Rex {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("rex.db");
-        Rex { dir, db, now: RefCell::new(T0.to_string()) }
+        Rex {
+            dir,
+            db,
+            now: RefCell::new(T0.to_string()),
+        }
     }
 
     /// Sets the clock (REX_NOW) for the commands that follow.
@@ -67,7 +71,8 @@ impl Rex {
         let mut all = args.to_vec();
         all.extend(["-o", "json"]);
         let text = self.ok(&all);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("rex {args:?} printed no JSON ({e}): {text}"))
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("rex {args:?} printed no JSON ({e}): {text}"))
     }
 
     /// Runs a command with `-o id` and returns the one id it printed.
@@ -76,7 +81,10 @@ impl Rex {
         all.extend(["-o", "id"]);
         let text = self.ok(&all);
         let id = text.trim().to_string();
-        assert!(!id.is_empty() && !id.contains('\n'), "expected one id, got {text:?}");
+        assert!(
+            !id.is_empty() && !id.contains('\n'),
+            "expected one id, got {text:?}"
+        );
         id
     }
 
@@ -86,11 +94,26 @@ impl Rex {
         let before = snapshot(&self.db);
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(out.status.code(), Some(code), "rex {args:?}: stderr {stderr}");
-        assert_eq!(snapshot(&self.db), before, "rex {args:?} changed the database");
-        assert!(out.stdout.is_empty(), "rex {args:?} printed {:?}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "rex {args:?}: stderr {stderr}"
+        );
+        assert_eq!(
+            snapshot(&self.db),
+            before,
+            "rex {args:?} changed the database"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "rex {args:?} printed {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let line = stderr.strip_suffix('\n').unwrap_or(&stderr);
-        assert!(line.starts_with("rex: ") && !line.contains('\n'), "not one rex: line: {stderr:?}");
+        assert!(
+            line.starts_with("rex: ") && !line.contains('\n'),
+            "not one rex: line: {stderr:?}"
+        );
         line.to_string()
     }
 
@@ -123,5 +146,7 @@ pub fn stage_id(pipeline: &Value, name: &str) -> String {
 }
 
 pub fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_string()
 }
