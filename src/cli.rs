@@ -10,17 +10,32 @@ use crate::money::Cents;
 use crate::record::Status;
 use crate::store::DealSort;
 
-/// The exit-code table, as `rex help exit-codes` prints it (the same lines close `rex --help`).
-pub fn exit_codes() -> &'static str {
-    let start = AFTER_HELP.find("Exit codes:").unwrap_or(0);
-    let end = AFTER_HELP
-        .find("\n\nEnvironment")
-        .unwrap_or(AFTER_HELP.len());
-    &AFTER_HELP[start..end]
+macro_rules! examples_text {
+    () => {
+        "Examples:
+  rex pipeline create \"Sales Pipeline\"
+  rex deal create \"Acme - Enterprise\" --value 5000 --owner ana --expected-close +4w
+  rex deal list --status open --sort value --desc
+  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal"
+    };
 }
 
-pub const ENVIRONMENT: &str = "\
-Environment:
+macro_rules! exit_codes_text {
+    () => {
+        "Exit codes:
+  0  success (an empty list is success)
+  1  any other failure (with --exit-status: nothing was listed or marked)
+  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)
+  3  not found: no deal, pipeline or stage with that id or name
+  4  conflict: well-formed, but the data forbids it; nothing was changed
+  5  database busy after the timeout; nothing was changed, safe to retry
+  6  database unusable: newer schema, not a rex database, corrupt, or unwritable"
+    };
+}
+
+macro_rules! environment_text {
+    () => {
+        "Environment:
   REX_DB            database file (overridden by --db); default: the per-user data
                     directory, e.g. ~/.local/share/rex/rex.db on Linux
   REX_NOW           the time rex takes as now, RFC 3339 (e.g. 2026-03-01T09:00:00Z);
@@ -28,23 +43,31 @@ Environment:
   REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default 5000);
                     past it rex exits 5 having changed nothing
   NO_COLOR          when set, no colour (same as --color never)
-  TZ                the zone of \"today\" for date words and --overdue";
+  TZ                the zone of \"today\" for date words and --overdue"
+    };
+}
+
+/// The exit-code table (`rex help exit-codes`, and the end of `rex --help`).
+pub const EXIT_CODES: &str = exit_codes_text!();
+
+/// The environment variables (`rex help environment`, and `rex --help`).
+pub const ENVIRONMENT: &str = environment_text!();
 
 const AFTER_HELP: &str = concat!(
-    "Examples:\n",
-    "  rex pipeline create \"Sales Pipeline\"\n",
-    "  rex deal create \"Acme - Enterprise\" --value 5000 --owner ana --expected-close +4w\n",
-    "  rex deal list --status open --sort value --desc\n",
-    "  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal\n\n",
-    "Exit codes:\n",
-    "  0  success (an empty list is success)\n",
-    "  1  any other failure (with --exit-status: nothing was listed or marked)\n",
-    "  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)\n",
-    "  3  not found: no deal, pipeline or stage with that id or name\n",
-    "  4  conflict: well-formed, but the data forbids it; nothing was changed\n",
-    "  5  database busy after the timeout; nothing was changed, safe to retry\n",
-    "  6  database unusable: newer schema, not a rex database, corrupt, or unwritable\n\n",
-    "Environment: REX_DB, REX_NOW, REX_BUSY_TIMEOUT, NO_COLOR, TZ (see 'rex help environment').\n",
+    examples_text!(),
+    "\n\n",
+    exit_codes_text!(),
+    "\n\nEnvironment: REX_DB, REX_NOW, REX_BUSY_TIMEOUT, NO_COLOR, TZ (see 'rex help environment').\n",
+    "Topics: rex help exit-codes | environment | dates | formatting"
+);
+
+const AFTER_LONG_HELP: &str = concat!(
+    examples_text!(),
+    "\n\n",
+    exit_codes_text!(),
+    "\n\n",
+    environment_text!(),
+    "\n\n",
     "Topics: rex help exit-codes | environment | dates | formatting"
 );
 
@@ -56,6 +79,7 @@ const AFTER_HELP: &str = concat!(
     long_about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.\n\n\
         Tables on a terminal, tab-separated lines in a pipe, JSON with -o json.",
     after_help = AFTER_HELP,
+    after_long_help = AFTER_LONG_HELP,
     propagate_version = true,
     disable_help_subcommand = true,
     max_term_width = 100
@@ -101,6 +125,10 @@ pub struct OutputArgs {
     /// Print nothing but data (no notes or hints on stderr)
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Only these fields, in this order (JSON names, comma-separated); also picks table columns
+    #[arg(long, global = true, value_delimiter = ',', value_name = "FIELDS")]
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,8 +141,17 @@ pub enum Format {
     Json,
     /// One JSON object per line
     Jsonl,
+    /// Comma-separated values with a header row
+    Csv,
     /// Only the ids, one per line
     Id,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Jsonl,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,15 +164,88 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Work with deals: create, list, show, update, move, close, ...
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rex deal create Acme --value 5000\n  rex deal list --status open\n  rex deal stalled --mark"
+    )]
     Deal(DealCommand),
     /// Work with pipelines and their stages
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rex pipeline create \"Sales Pipeline\"\n  rex pipeline show \"Sales Pipeline\"\n  rex pipeline list"
+    )]
     Pipeline(PipelineCommand),
+    /// Write pipelines, deals and their history as JSON Lines, JSON or CSV
+    #[command(after_long_help = "\
+The export is in the API shape (the same JSON as -o json prints), with ids and timestamps,
+so that importing it into an empty database and exporting again gives the same bytes.
+--all (the default) writes pipelines, then deals, then every deal's history events, one
+record per line with -o jsonl (the default) or one array with -o json. CSV holds one kind
+of record: use it with --deals or --pipelines.
+
+Examples:
+  rex export > backup.jsonl
+  rex export --deals -o csv --file deals.csv
+  rex export --pipelines -o json")]
+    Export {
+        /// Deals only
+        #[arg(long, group = "what")]
+        deals: bool,
+        /// Pipelines (with their stages) only
+        #[arg(long, group = "what")]
+        pipelines: bool,
+        /// Pipelines, deals and history (the default)
+        #[arg(long, group = "what")]
+        all: bool,
+        /// Write to this file (replaced only once the export is complete) instead of stdout
+        #[arg(long, value_name = "PATH|-")]
+        file: Option<PathBuf>,
+    },
+    /// Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none
+    #[command(after_long_help = "\
+Every record is checked; when one is bad, nothing is imported and the error names its line
+and field (exit 2 malformed, 3 unknown pipeline, stage or deal, 4 an id that already exists).
+Records keep their ids; records without an id get a new one. A deal may name its pipeline and
+stage by id or by name; without them it goes to the only pipeline and its first stage.
+Pipelines must come before the deals that use them, and deals before their history.
+CSV has a header row naming fields; money may be cents (value) or dollars (value_dollars);
+metadata is a JSON object.
+
+Examples:
+  rex import backup.jsonl
+  rex import deals.csv --dry-run
+  rex export | rex import --db copy.db -
+  rex import changes.jsonl --upsert")]
+    Import {
+        /// The file to read; - or nothing reads stdin
+        #[arg(value_name = "FILE|-")]
+        file: Option<PathBuf>,
+        /// The format [default: from the file's extension, else jsonl]
+        #[arg(long = "format", value_enum, value_name = "FORMAT")]
+        input_format: Option<ImportFormat>,
+        /// Check everything and report the counts, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace records whose id already exists instead of refusing
+        #[arg(long)]
+        upsert: bool,
+    },
     /// Show rex's version, the database path, schema version and row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
     Info,
-    /// Print help for rex, a subcommand, or a topic (exit-codes, environment, dates)
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    #[command(after_long_help = "\
+Examples:
+  rex completions bash > ~/.local/share/bash-completion/completions/rex
+  rex completions zsh > ~/.zfunc/_rex        # with fpath+=~/.zfunc before compinit
+  rex completions fish > ~/.config/fish/completions/rex.fish")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)
+    #[command(after_help = "Examples:\n  rex help\n  rex help deal create\n  rex help exit-codes")]
     Help {
         /// A subcommand (e.g. deal, deal create) or a topic
         topic: Vec<String>,

@@ -123,7 +123,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 load(tx, id)?;
                 tx.events(id)
             })?;
-            ctx.out.list(&events)
+            ctx.out.list(events)
         }
         DealCommand::Delete { ids, yes } => {
             let n = ids.len();
@@ -152,11 +152,12 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 ctx.store
                     .read(|tx| stalled(tx, &clock, pipeline.as_deref(), owner.as_deref(), false))?
             };
+            let empty = rows.is_empty();
             // With --mark, an empty run prints nothing at all, so cron sends no mail.
-            if !(mark && rows.is_empty()) {
-                ctx.out.list(&rows)?;
+            if !(mark && empty) {
+                ctx.out.list(rows)?;
             }
-            exit_for(exit_status, rows.is_empty())
+            exit_for(exit_status, empty)
         }
     }
 }
@@ -317,27 +318,31 @@ fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<DealView> {
 
 fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let clock = ctx.clock;
-    let fetch = args.limit.map(|n| n.saturating_add(1));
-    let (mut rows, labels) = ctx.store.read(|tx| {
+    let Ctx { store, out, .. } = ctx;
+    let mut rows = out.rows::<DealView>();
+    let mut cut = false;
+    store.read(|tx| {
         let filter = filter_of(tx, &clock, args)?;
-        Ok((
-            tx.list_deals(&filter, args.sort, args.desc, fetch)?,
-            tx.stage_labels()?,
-        ))
+        let labels = tx.stage_labels()?;
+        // One more than the limit, to know whether the limit cut the list.
+        let fetch = args.limit.map(|n| n.saturating_add(1));
+        let mut seen: u64 = 0;
+        tx.for_each_deal(&filter, args.sort, args.desc, fetch, &mut |deal| {
+            seen += 1;
+            if args.limit.is_some_and(|n| seen > n) {
+                cut = true;
+                return Ok(());
+            }
+            rows.push(labelled(deal, &labels))
+        })
     })?;
-    let cut = matches!(args.limit, Some(n) if rows.len() as u64 > n);
-    if cut {
-        rows.truncate(args.limit.unwrap_or_default() as usize);
-    }
-    let views: Vec<DealView> = rows.into_iter().map(|d| labelled(d, &labels)).collect();
-    ctx.out.list(&views)?;
-    if cut && (ctx.out.is_human() || std::io::IsTerminal::is_terminal(&std::io::stderr())) {
-        ctx.out.note(&format!(
-            "showing the first {} deals; more match (raise --limit to see them)",
-            views.len()
+    let shown = rows.finish()?;
+    if cut && (out.is_human() || std::io::IsTerminal::is_terminal(&std::io::stderr())) {
+        out.note(&format!(
+            "showing the first {shown} deals; more match (raise --limit to see them)"
         ));
     }
-    exit_for(args.exit_status, views.is_empty())
+    exit_for(args.exit_status, shown == 0)
 }
 
 fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView {

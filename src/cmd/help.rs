@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::{exit_codes, Cli, ENVIRONMENT};
+use crate::cli::{Cli, ENVIRONMENT, EXIT_CODES};
 use crate::clock::DATE_HELP;
 use crate::error::{Error, Result};
 use crate::output::Printer;
@@ -43,7 +43,7 @@ absent values null):
 
 pub fn show(words: &[String], out: &mut Printer) -> Result<()> {
     let text = match words.first().map(String::as_str) {
-        Some("exit-codes") => exit_codes().to_string(),
+        Some("exit-codes") => EXIT_CODES.to_string(),
         Some("environment") => ENVIRONMENT.to_string(),
         Some("dates") => format!("Dates (every DATE argument):\n  {DATE_HELP}\n\n\
             Words are relative to today in the local time zone (TZ), and to REX_NOW when it is set.\n\

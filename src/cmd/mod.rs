@@ -4,6 +4,7 @@ mod deal;
 mod help;
 mod info;
 mod pipeline;
+mod transfer;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -30,9 +31,16 @@ pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
 
 pub fn run(cli: Cli) -> Result<()> {
     let mut out = Printer::new(&cli.output);
-    if let Command::Help { topic } = &cli.command {
-        return help::show(topic, &mut out);
+    match &cli.command {
+        Command::Help { topic } => return help::show(topic, &mut out),
+        Command::Completions { shell } => {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&crate::docs::completion(*shell))?;
+            return Ok(stdout.flush()?);
+        }
+        _ => {}
     }
+    check_fields(&cli.command, &out)?;
     let clock = Clock::from_env()?;
     let path = database_path(cli.db)?;
     let store = Store::open(&path, busy_timeout()?)?;
@@ -41,7 +49,44 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Deal(c) => deal::run(&mut ctx, c),
         Command::Pipeline(c) => pipeline::run(&mut ctx, c),
         Command::Info => info::run(&mut ctx),
-        Command::Help { .. } => Ok(()),
+        Command::Export {
+            deals,
+            pipelines,
+            all: _,
+            file,
+        } => {
+            let what = if deals {
+                transfer::What::Deals
+            } else if pipelines {
+                transfer::What::Pipelines
+            } else {
+                transfer::What::All
+            };
+            transfer::export(&mut ctx, what, file.as_deref())
+        }
+        Command::Import {
+            file,
+            input_format,
+            dry_run,
+            upsert,
+        } => transfer::import(&mut ctx, file.as_deref(), input_format, dry_run, upsert),
+        Command::Help { .. } | Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// Refuses `--fields` that the command's records do not have, before anything runs.
+fn check_fields(command: &Command, out: &Printer) -> Result<()> {
+    use crate::cli::{DealCommand as D, PipelineCommand as P};
+    use crate::output::{DealView, InfoView, PipelineView, StalledView};
+    match command {
+        Command::Deal(D::History { .. }) => out.check_fields::<crate::record::Event>(),
+        Command::Deal(D::Stalled { .. }) => out.check_fields::<StalledView>(),
+        Command::Deal(_) => out.check_fields::<DealView>(),
+        Command::Pipeline(P::List) => out.check_fields::<crate::store::PipelineSummary>(),
+        Command::Pipeline(_) => out.check_fields::<PipelineView>(),
+        Command::Info => out.check_fields::<InfoView>(),
+        Command::Import { .. } => out.check_fields::<crate::output::ImportReport>(),
+        Command::Export { .. } | Command::Help { .. } | Command::Completions { .. } => Ok(()),
     }
 }
 

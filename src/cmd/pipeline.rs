@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
         }
         PipelineCommand::List => {
             let rows = ctx.store.read(|tx| tx.pipeline_summaries())?;
-            ctx.out.list(&rows)
+            ctx.out.list(rows)
         }
         PipelineCommand::Show { pipeline } => {
             let view = ctx

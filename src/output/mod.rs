@@ -5,16 +5,18 @@
 
 mod views;
 
-use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table, TableComponent};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use views::{BoardStage, DealView, InfoView, PipelineView, StalledView};
+pub use views::{
+    BoardStage, DealView, Exported, ImportReport, InfoView, PipelineView, StalledView, DEAL_FIELDS,
+};
 
 use crate::cli::{ColorChoice, Format, OutputArgs};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A table column: the JSON field it shows, its header, and how a person reads it.
 pub struct Column<R> {
@@ -25,6 +27,8 @@ pub struct Column<R> {
 
 /// Something rex prints. Its serde shape is its JSON; the rest is for tables.
 pub trait Record: Serialize + Sized {
+    /// The JSON field names, in order: what `--fields` may name and the CSV header.
+    const FIELDS: &'static [&'static str];
     fn id(&self) -> String;
     /// Columns of the list table.
     fn columns() -> Vec<Column<Self>>;
@@ -86,9 +90,12 @@ impl Style {
 
 pub struct Printer {
     format: Format,
+    /// The format the user asked for, if any (not the terminal's default).
+    chosen: Option<Format>,
     style: Style,
     quiet: bool,
-    out: BufWriter<Stdout>,
+    fields: Option<Vec<String>>,
+    out: Box<dyn Write>,
 }
 
 impl Printer {
@@ -111,10 +118,39 @@ impl Printer {
         };
         Printer {
             format,
+            chosen: if args.json {
+                Some(Format::Json)
+            } else {
+                args.format
+            },
             style: Style { color, terminal },
             quiet: args.quiet,
-            out: BufWriter::new(io::stdout()),
+            fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
+            out: Box::new(BufWriter::new(io::stdout())),
         }
+    }
+
+    /// A printer like this one that writes to `out` instead of stdout.
+    pub fn redirect(&self, out: Box<dyn Write>) -> Printer {
+        Printer {
+            format: self.format,
+            chosen: self.chosen,
+            style: self.style,
+            quiet: self.quiet,
+            fields: self.fields.clone(),
+            out,
+        }
+    }
+
+    /// The format the user asked for with -o or --json, if any.
+    pub fn chosen_format(&self) -> Option<Format> {
+        self.chosen
+    }
+
+    /// The same printer writing `format` instead.
+    pub fn with_format(mut self, format: Format) -> Printer {
+        self.format = format;
+        self
     }
 
     /// True when a person reads the output (a table).
@@ -126,6 +162,23 @@ impl Printer {
         self.quiet
     }
 
+    pub fn has_fields(&self) -> bool {
+        self.fields.is_some()
+    }
+
+    /// Refuses `--fields` names that records of type `R` do not have.
+    pub fn check_fields<R: Record>(&self) -> Result<()> {
+        for f in self.fields.iter().flatten() {
+            if !R::FIELDS.contains(&f.as_str()) {
+                return Err(Error::usage(format!(
+                    "unknown field '{f}' for --fields; valid fields: {}",
+                    R::FIELDS.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A note for the person on stderr; silenced by -q.
     pub fn note(&self, msg: &str) {
         if !self.quiet {
@@ -133,87 +186,99 @@ impl Printer {
         }
     }
 
-    /// Prints a list: always an array in JSON, also when empty.
-    pub fn list<R: Record>(&mut self, rows: &[R]) -> Result<()> {
-        match self.format {
-            Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, rows)?;
-                writeln!(self.out)?;
-            }
-            Format::Jsonl => {
-                for r in rows {
-                    self.jsonl(r)?;
-                }
-            }
-            Format::Tsv => {
-                for r in rows {
-                    self.tsv(r)?;
-                }
-            }
-            Format::Id => {
-                for r in rows {
-                    writeln!(self.out, "{}", r.id())?;
-                }
-            }
-            Format::Table => {
-                if !rows.is_empty() {
-                    let columns = R::columns();
-                    let mut t = self.style.table();
-                    t.set_header(
-                        columns
-                            .iter()
-                            .map(|c| Cell::new(c.header).add_attribute(Attribute::Bold)),
-                    );
-                    for r in rows {
-                        t.add_row(columns.iter().map(|c| (c.cell)(r)));
-                    }
-                    writeln!(self.out, "{t}")?;
-                }
-                if let Some(line) = R::summary(rows) {
-                    writeln!(self.out, "{line}")?;
-                }
-            }
+    /// Starts a list: rows are written as they are pushed (a table waits for the last one).
+    pub fn rows<R: Record>(&mut self) -> Rows<'_, R> {
+        Rows {
+            p: self,
+            count: 0,
+            table: Vec::new(),
         }
-        self.flush()
+    }
+
+    /// Prints a list: always an array in JSON, also when empty.
+    pub fn list<R: Record>(&mut self, rows: Vec<R>) -> Result<()> {
+        let mut out = self.rows();
+        for r in rows {
+            out.push(r)?;
+        }
+        out.finish().map(|_| ())
     }
 
     /// Prints one record: an object in JSON.
     pub fn one<R: Record>(&mut self, row: &R) -> Result<()> {
         match self.format {
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, row)?;
+                let v = self.shaped(row)?;
+                serde_json::to_writer_pretty(&mut self.out, &v)?;
                 writeln!(self.out)?;
             }
-            Format::Jsonl => self.jsonl(row)?,
-            Format::Tsv => self.tsv(row)?,
-            Format::Id => writeln!(self.out, "{}", row.id())?,
             Format::Table => {
-                for (i, t) in row.detail(&self.style).iter().enumerate() {
+                let tables = match &self.fields {
+                    None => row.detail(&self.style),
+                    Some(_) => {
+                        let columns = self.columns::<R>();
+                        let value = serde_json::to_value(row)?;
+                        let mut t = self.style.table();
+                        for c in &columns {
+                            t.add_row(vec![
+                                Cell::new(c.header()).add_attribute(Attribute::Bold),
+                                c.cell(row, &value),
+                            ]);
+                        }
+                        vec![t]
+                    }
+                };
+                for (i, t) in tables.iter().enumerate() {
                     if i > 0 {
                         writeln!(self.out)?;
                     }
                     writeln!(self.out, "{t}")?;
                 }
             }
+            _ => {
+                let mut rows = self.rows();
+                rows.header()?;
+                rows.line(row)?;
+            }
         }
         self.flush()
     }
 
-    fn jsonl<R: Serialize>(&mut self, row: &R) -> Result<()> {
-        serde_json::to_writer(&mut self.out, row)?;
-        writeln!(self.out)?;
-        Ok(())
+    /// The record as JSON, narrowed to `--fields` when given.
+    fn shaped<R: Serialize>(&self, row: &R) -> Result<Value> {
+        let v = serde_json::to_value(row)?;
+        Ok(match (&self.fields, v) {
+            (Some(fields), Value::Object(mut map)) => Value::Object(
+                fields
+                    .iter()
+                    .map(|f| (f.clone(), map.remove(f).unwrap_or(Value::Null)))
+                    .collect(),
+            ),
+            (_, v) => v,
+        })
     }
 
-    fn tsv<R: Record>(&mut self, row: &R) -> Result<()> {
-        let line = row
-            .tsv_values()
-            .iter()
-            .map(tsv_field)
-            .collect::<Vec<_>>()
-            .join("\t");
-        writeln!(self.out, "{line}")?;
-        Ok(())
+    /// Table columns: the record's own, or those `--fields` names, in its order.
+    fn columns<R: Record>(&self) -> Vec<TableColumn<R>> {
+        let own = R::columns();
+        match &self.fields {
+            None => own.into_iter().map(TableColumn::Own).collect(),
+            Some(fields) => {
+                let mut own: Vec<Option<Column<R>>> = own.into_iter().map(Some).collect();
+                fields
+                    .iter()
+                    .map(|f| {
+                        match own
+                            .iter_mut()
+                            .find(|c| c.as_ref().is_some_and(|c| c.field == f))
+                        {
+                            Some(slot) => TableColumn::Own(slot.take().expect("found above")),
+                            None => TableColumn::Raw(f.clone()),
+                        }
+                    })
+                    .collect()
+            }
+        }
     }
 
     pub fn flush(&mut self) -> Result<()> {
@@ -222,14 +287,179 @@ impl Printer {
     }
 }
 
+/// A column of a table: one the record defines, or a field shown as its JSON value.
+enum TableColumn<R> {
+    Own(Column<R>),
+    Raw(String),
+}
+
+impl<R> TableColumn<R> {
+    fn header(&self) -> &str {
+        match self {
+            TableColumn::Own(c) => c.header,
+            TableColumn::Raw(f) => f,
+        }
+    }
+
+    fn cell(&self, row: &R, value: &Value) -> Cell {
+        match self {
+            TableColumn::Own(c) => (c.cell)(row),
+            TableColumn::Raw(f) => {
+                Cell::new(neutralise(&tsv_plain(value.get(f).unwrap_or(&Value::Null))))
+            }
+        }
+    }
+}
+
+/// A list being printed.
+pub struct Rows<'p, R: Record> {
+    p: &'p mut Printer,
+    count: usize,
+    table: Vec<R>,
+}
+
+impl<R: Record> Rows<'_, R> {
+    pub fn push(&mut self, row: R) -> Result<()> {
+        if self.count == 0 {
+            self.header()?;
+        }
+        self.count += 1;
+        if self.p.format == Format::Table {
+            self.table.push(row);
+            return Ok(());
+        }
+        if self.p.format == Format::Json {
+            self.p
+                .out
+                .write_all(if self.count == 1 { b"[\n" } else { b",\n" })?;
+        }
+        self.line(&row)
+    }
+
+    /// The CSV header, before the first row (or alone, for an empty list).
+    fn header(&mut self) -> Result<()> {
+        if self.p.format == Format::Csv {
+            let names: Vec<String> = match &self.p.fields {
+                Some(f) => f.clone(),
+                None => R::FIELDS.iter().map(|s| s.to_string()).collect(),
+            };
+            self.p.out.write_all(&csv_line(&names)?)?;
+        }
+        Ok(())
+    }
+
+    fn line(&mut self, row: &R) -> Result<()> {
+        let p = &mut *self.p;
+        match p.format {
+            Format::Json => {
+                let pretty = serde_json::to_string_pretty(&p.shaped(row)?)?;
+                write!(p.out, "  {}", pretty.replace('\n', "\n  "))?;
+            }
+            Format::Jsonl => {
+                let v = p.shaped(row)?;
+                serde_json::to_writer(&mut p.out, &v)?;
+                writeln!(p.out)?;
+                p.out.flush()?;
+            }
+            Format::Tsv => {
+                let values = match &p.fields {
+                    None => row.tsv_values(),
+                    Some(_) => object_values(p.shaped(row)?),
+                };
+                let line: Vec<String> = values.iter().map(tsv_field).collect();
+                writeln!(p.out, "{}", line.join("\t"))?;
+            }
+            Format::Csv => {
+                let fields: Vec<String> = match &p.fields {
+                    Some(_) => object_values(p.shaped(row)?)
+                        .iter()
+                        .map(tsv_plain)
+                        .collect(),
+                    None => {
+                        let v = serde_json::to_value(row)?;
+                        R::FIELDS
+                            .iter()
+                            .map(|f| tsv_plain(v.get(*f).unwrap_or(&Value::Null)))
+                            .collect()
+                    }
+                };
+                p.out.write_all(&csv_line(&fields)?)?;
+            }
+            Format::Id => writeln!(p.out, "{}", row.id())?,
+            Format::Table => {}
+        }
+        Ok(())
+    }
+
+    /// Ends the list; returns how many rows it had.
+    pub fn finish(mut self) -> Result<usize> {
+        match self.p.format {
+            Format::Json => {
+                self.p
+                    .out
+                    .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?
+            }
+            Format::Csv if self.count == 0 => self.header()?,
+            Format::Table => {
+                let p = &mut *self.p;
+                if !self.table.is_empty() {
+                    let columns = p.columns::<R>();
+                    let raw = columns.iter().any(|c| matches!(c, TableColumn::Raw(_)));
+                    let mut t = p.style.table();
+                    t.set_header(
+                        columns
+                            .iter()
+                            .map(|c| Cell::new(c.header()).add_attribute(Attribute::Bold)),
+                    );
+                    for r in &self.table {
+                        let value = if raw {
+                            serde_json::to_value(r)?
+                        } else {
+                            Value::Null
+                        };
+                        t.add_row(columns.iter().map(|c| c.cell(r, &value)));
+                    }
+                    writeln!(p.out, "{t}")?;
+                }
+                if let Some(line) = R::summary(&self.table) {
+                    writeln!(p.out, "{line}")?;
+                }
+            }
+            _ => {}
+        }
+        self.p.flush()?;
+        Ok(self.count)
+    }
+}
+
+fn object_values(v: Value) -> Vec<Value> {
+    match v {
+        Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
+        other => vec![other],
+    }
+}
+
+fn csv_line(fields: &[String]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields)
+        .map_err(|e| Error::Failed(format!("csv error: {e}")))?;
+    w.into_inner()
+        .map_err(|e| Error::Failed(format!("csv error: {e}")))
+}
+
+/// A value as plain text: strings bare, null empty, anything else as compact JSON.
+pub fn tsv_plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// One TSV field: strings as they are, null as nothing, nested values as compact JSON;
 /// backslash, tab, newline, carriage return and other control characters escaped.
 pub fn tsv_field(v: &Value) -> String {
-    let raw = match v {
-        Value::Null => return String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+    let raw = tsv_plain(v);
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {

@@ -64,6 +64,26 @@ pub struct InfoView {
     pub counts: Counts,
 }
 
+/// The deal record's JSON fields, in order.
+pub const DEAL_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "value",
+    "status",
+    "contact_id",
+    "pipeline_id",
+    "stage_id",
+    "expected_close",
+    "owner_id",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "stage_entered_at",
+    "closed_at",
+    "close_reason",
+];
+
 fn text(s: &str) -> Cell {
     Cell::new(neutralise(s))
 }
@@ -120,6 +140,7 @@ fn date(d: &Deal) -> Cell {
 }
 
 impl Record for DealView {
+    const FIELDS: &'static [&'static str] = DEAL_FIELDS;
     fn id(&self) -> String {
         self.deal.id.to_string()
     }
@@ -217,6 +238,26 @@ impl Record for DealView {
 }
 
 impl Record for StalledView {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "value",
+        "status",
+        "contact_id",
+        "pipeline_id",
+        "stage_id",
+        "expected_close",
+        "owner_id",
+        "metadata",
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+        "stage_entered_at",
+        "closed_at",
+        "close_reason",
+        "idle_days",
+        "stall_days",
+    ];
     fn id(&self) -> String {
         self.deal.id()
     }
@@ -286,6 +327,14 @@ impl Record for StalledView {
 }
 
 impl Record for PipelineView {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "stall_days",
+        "created_at",
+        "updated_at",
+        "stages",
+    ];
     fn id(&self) -> String {
         self.id.to_string()
     }
@@ -401,6 +450,16 @@ fn hex_rgb(hex: &str) -> Option<(u8, u8, u8)> {
 }
 
 impl Record for PipelineSummary {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "stall_days",
+        "stage_count",
+        "open_count",
+        "open_value",
+        "created_at",
+        "updated_at",
+    ];
     fn id(&self) -> String {
         self.id.to_string()
     }
@@ -442,6 +501,38 @@ impl Record for PipelineSummary {
 }
 
 impl Record for Event {
+    /// The common fields, then every detail any kind of event carries.
+    const FIELDS: &'static [&'static str] = &[
+        "deal_id",
+        "at",
+        "kind",
+        "name",
+        "value",
+        "pipeline_id",
+        "pipeline",
+        "stage_id",
+        "stage",
+        "field",
+        "old",
+        "new",
+        "from_pipeline_id",
+        "from_pipeline",
+        "from_stage_id",
+        "from_stage",
+        "to_pipeline_id",
+        "to_pipeline",
+        "to_stage_id",
+        "to_stage",
+        "reason",
+        "status",
+        "was",
+        "closed_at",
+        "close_reason",
+        "text",
+        "idle_days",
+        "stall_days",
+        "by",
+    ];
     fn id(&self) -> String {
         self.deal_id.to_string()
     }
@@ -546,6 +637,15 @@ fn money_value(v: Option<&Value>) -> String {
 }
 
 impl Record for InfoView {
+    const FIELDS: &'static [&'static str] = &[
+        "version",
+        "database",
+        "schema_version",
+        "pipelines",
+        "stages",
+        "deals",
+        "events",
+    ];
     fn id(&self) -> String {
         self.database.clone()
     }
@@ -588,5 +688,233 @@ impl Record for InfoView {
                 cell: |i| count(i.counts.events),
             },
         ]
+    }
+}
+
+impl Record for Deal {
+    const FIELDS: &'static [&'static str] = DEAL_FIELDS;
+
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        vec![
+            Column {
+                field: "name",
+                header: "Name",
+                cell: |d| text(&d.name),
+            },
+            Column {
+                field: "value",
+                header: "Value",
+                cell: |d| money(d.value.get()),
+            },
+            Column {
+                field: "status",
+                header: "Status",
+                cell: |d| status(d.status),
+            },
+            Column {
+                field: "id",
+                header: "Id",
+                cell: |d| Cell::new(d.id),
+            },
+        ]
+    }
+}
+
+impl Record for crate::record::Pipeline {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "stall_days",
+        "created_at",
+        "updated_at",
+        "stages",
+    ];
+
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        vec![
+            Column {
+                field: "name",
+                header: "Name",
+                cell: |p| text(&p.name),
+            },
+            Column {
+                field: "id",
+                header: "Id",
+                cell: |p| Cell::new(p.id),
+            },
+        ]
+    }
+}
+
+/// One line of an export: a pipeline, a deal or a history event, each in its API shape.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Exported {
+    Pipeline(crate::record::Pipeline),
+    Deal(Box<Deal>),
+    Event(Event),
+}
+
+impl Record for Exported {
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn id(&self) -> String {
+        match self {
+            Exported::Pipeline(p) => p.id.to_string(),
+            Exported::Deal(d) => d.id.to_string(),
+            Exported::Event(e) => e.deal_id.to_string(),
+        }
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        vec![Column {
+            field: "id",
+            header: "Id",
+            cell: |r| Cell::new(r.id()),
+        }]
+    }
+}
+
+/// What an import did (or, with --dry-run, would do).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ImportReport {
+    pub pipelines: u64,
+    pub deals: u64,
+    pub events: u64,
+    pub dry_run: bool,
+}
+
+impl Record for ImportReport {
+    const FIELDS: &'static [&'static str] = &["pipelines", "deals", "events", "dry_run"];
+
+    fn id(&self) -> String {
+        String::new()
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        vec![
+            Column {
+                field: "pipelines",
+                header: "Pipelines",
+                cell: |r| count(r.pipelines as i64),
+            },
+            Column {
+                field: "deals",
+                header: "Deals",
+                cell: |r| count(r.deals as i64),
+            },
+            Column {
+                field: "events",
+                header: "History events",
+                cell: |r| count(r.events as i64),
+            },
+            Column {
+                field: "dry_run",
+                header: "Dry run",
+                cell: |r| Cell::new(if r.dry_run { "yes" } else { "no" }),
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Color, Metadata};
+
+    fn keys<R: Serialize>(r: &R) -> Vec<String> {
+        match serde_json::to_value(r).unwrap() {
+            Value::Object(m) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn deal() -> Deal {
+        Deal {
+            id: crate::id::DealId::new(),
+            name: "A".into(),
+            value: Cents::new(1).unwrap(),
+            status: Status::Open,
+            contact_id: None,
+            pipeline_id: crate::id::PipelineId::new(),
+            stage_id: crate::id::StageId::new(),
+            expected_close: None,
+            owner_id: None,
+            metadata: Metadata::new(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            last_activity_at: String::new(),
+            stage_entered_at: String::new(),
+            closed_at: None,
+            close_reason: None,
+        }
+    }
+
+    #[test]
+    fn declared_fields_are_the_serialized_fields() {
+        let view = DealView {
+            deal: deal(),
+            pipeline_name: String::new(),
+            stage_name: String::new(),
+            recent: Vec::new(),
+        };
+        assert_eq!(keys(&view), DealView::FIELDS);
+        let stalled = StalledView {
+            deal: view,
+            idle_days: 1,
+            stall_days: 2,
+        };
+        assert_eq!(keys(&stalled), StalledView::FIELDS);
+        let stage = Stage {
+            id: crate::id::StageId::new(),
+            name: "S".into(),
+            color: "#000000".parse::<Color>().unwrap(),
+            position: 0,
+            stall_days: StageStall::Pipeline,
+        };
+        let p = PipelineView {
+            id: crate::id::PipelineId::new(),
+            name: "P".into(),
+            stall_days: 30,
+            created_at: String::new(),
+            updated_at: String::new(),
+            stages: vec![BoardStage {
+                stage,
+                effective_stall_days: Some(30),
+                counts: StageCounts::default(),
+            }],
+        };
+        assert_eq!(keys(&p), PipelineView::FIELDS);
+        let summary = PipelineSummary {
+            id: p.id,
+            name: "P".into(),
+            stall_days: 30,
+            stage_count: 1,
+            open_count: 0,
+            open_value: 0,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        assert_eq!(keys(&summary), PipelineSummary::FIELDS);
+        let info = InfoView {
+            version: String::new(),
+            database: String::new(),
+            schema_version: 1,
+            counts: Counts {
+                pipelines: 0,
+                stages: 0,
+                deals: 0,
+                events: 0,
+            },
+        };
+        assert_eq!(keys(&info), InfoView::FIELDS);
     }
 }

@@ -177,14 +177,16 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Deals matching `filter`, sorted, at most `limit` of them.
-    pub fn list_deals(
+    /// Calls `each` with every deal matching `filter`, sorted, at most `limit` of them,
+    /// as rows are read: memory does not grow with the number of deals.
+    pub fn for_each_deal(
         &self,
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
         limit: Option<u64>,
-    ) -> Result<Vec<Deal>> {
+        each: &mut dyn FnMut(Deal) -> Result<()>,
+    ) -> Result<()> {
         let mut sql = format!("SELECT {DEAL_COLUMNS} FROM deals d");
         if sort == DealSort::Stage {
             sql.push_str(
@@ -286,8 +288,11 @@ impl Tx<'_> {
         }
         let mut stmt = self.conn.prepare(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let rows = stmt.query_map(params.as_slice(), deal_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            each(deal_from_row(row)?)?;
+        }
+        Ok(())
     }
 
     /// Active deals of one stage idle since before `idle_since`, optionally of one owner.
@@ -346,5 +351,66 @@ impl Tx<'_> {
             });
         }
         Ok(out)
+    }
+}
+
+impl Tx<'_> {
+    /// Every deal in id order (creation order for rex's ids), as rows are read.
+    pub fn for_each_deal_by_id(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {DEAL_COLUMNS} FROM deals d ORDER BY d.id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(deal_from_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every history event of every deal, in the order they were recorded.
+    pub fn for_each_event(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let details: String = r.get(3)?;
+            each(Event {
+                deal_id: r.get(0)?,
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                details: serde_json::from_str(&details).map_err(|e| {
+                    Error::Unusable(format!("the database holds a malformed history entry: {e}"))
+                })?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Inserts a deal unless one with its id exists; false when it did.
+    pub fn insert_deal_if_new(&self, d: &Deal) -> Result<bool> {
+        if self.deal_exists(d.id)? {
+            return Ok(false);
+        }
+        self.insert_deal(d)?;
+        Ok(true)
+    }
+
+    pub fn deal_exists(&self, id: DealId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM deals WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Adds a history event; false when its deal does not exist.
+    pub fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool> {
+        match self.add_event(e) {
+            Ok(()) => Ok(true),
+            Err(_) if !self.deal_exists(e.deal_id)? => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 }

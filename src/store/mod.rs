@@ -99,6 +99,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` in a write transaction and then rolls it back: for dry runs.
+    pub fn rehearse<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Tx { conn: &tx })?;
+        tx.rollback()?;
+        Ok(out)
+    }
+
     fn check_schema(&mut self) -> Result<()> {
         let (app, version) = versions(&self.conn)?;
         if version == SCHEMA_VERSION && app == APPLICATION_ID {

@@ -142,6 +142,22 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// All pipelines with their stages, oldest first (the order an export writes them).
+    pub fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
+        let ids: Vec<PipelineId> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id FROM pipelines ORDER BY created_at, id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.pipeline(id)?);
+        }
+        Ok(out)
+    }
+
     /// All pipelines with their stages, in name order.
     pub fn pipelines(&self) -> Result<Vec<Pipeline>> {
         let ids: Vec<PipelineId> = {

@@ -5,5 +5,6 @@ mod database;
 mod deal;
 mod output;
 mod pipeline;
+mod scripting;
 mod stalled;
 mod support;

@@ -1,0 +1,479 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rex_global_optspecs
+    string join \n db= o/output= json color= q/quiet fields= h/help V/version
+end
+
+function __fish_rex_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rex_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rex_using_subcommand
+    set -l cmd (__fish_rex_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rex -n "__fish_rex_needs_command" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_needs_command" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_needs_command" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_needs_command" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_needs_command" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_needs_command" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_needs_command" -f -a "deal" -d 'Work with deals: create, list, show, update, move, close, ...'
+complete -c rex -n "__fish_rex_needs_command" -f -a "pipeline" -d 'Work with pipelines and their stages'
+complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and their history as JSON Lines, JSON or CSV'
+complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none'
+complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s version, the database path, schema version and row counts'
+complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
+complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "create" -d 'Create a deal'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "list" -d 'List deals; filters combine'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "show" -d 'Show one deal in full'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "update" -d 'Change a deal\'s fields; an update that changes nothing records nothing'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "move" -d 'Move a deal to another stage of its pipeline'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "close" -d 'Close a deal as won or lost'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "reopen" -d 'Reopen a won or lost deal'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "note" -d 'Record an activity note on a deal'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "history" -d 'Every event of a deal, oldest first'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "delete" -d 'Delete deals and their history (all or none)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "stalled" -d 'List open deals idle past their stall period; --mark flags them as stalled'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l value -d 'Value in dollars: 5000, 5000.50, $5,000.50' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l pipeline -d 'Pipeline id or name (may be left out when only one exists)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l stage -d 'Stage id or name [default: the pipeline\'s first stage]' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l contact -d 'The primary contact (any text: an email, a name, another system\'s id)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l owner -d 'The assigned team member' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l expected-close -d 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l status -d 'Only deals with this status (repeatable)' -r -f -a "open\t''
+won\t''
+lost\t''
+stalled\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l pipeline -d 'Only this pipeline (id or name)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l stage -d 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l contact -d 'Only this contact\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l min-value -d 'Value at least this much (dollars)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l max-value -d 'Value at most this much (dollars)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l closing-before -d 'Expected to close before this date' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l closing-after -d 'Expected to close after this date' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l meta -d 'Only deals whose metadata KEY equals VALUE (repeatable)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l search -d 'Name contains this text (ignoring case; % and _ are literal)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l sort -d 'Sort order' -r -f -a "value\t''
+expected-close\t''
+created\t''
+updated\t''
+name\t''
+stage\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l limit -d 'At most N deals' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l overdue -d 'Open or stalled, with an expected close date before today'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l desc -d 'Sort descending'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s e -l exit-status -d 'Exit 0 when at least one deal was listed, 1 when none'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l name -d 'New name' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l value -d 'New value in dollars' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l contact -d 'New contact' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l owner -d 'New owner' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l expected-close -d 'New expected close date, or none to clear it' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l unset-meta -d 'Remove a metadata key (repeatable)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l pipeline -d 'Move to another pipeline (lands in its first stage unless --stage is given)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l stage -d 'The stage in the new pipeline' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l reason -d 'Why it closed' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l won -d 'Closed-won: revenue realised'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l lost -d 'Closed-lost: opportunity dead'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l pipeline -d 'Only this pipeline (id or name)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l mark -d 'Also set those deals to stalled, and print only the newly marked ones'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s e -l exit-status -d 'Exit 0 when at least one deal was listed (or marked), 1 when none'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "create" -d 'Create a pipeline (default stages: Discovery, Qualification, Proposal, Negotiation, Closed)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "list" -d 'List pipelines with their stage count and open deals'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "show" -d 'Show a pipeline\'s stages in order, with the open and stalled deals in each (the board)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "update" -d 'Rename a pipeline, change its stall period, or add, rename, recolour, move and remove stages'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "delete" -d 'Delete a pipeline that holds no deals'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage -d 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stall-days -d 'Days without activity after which an open deal is stalled' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l name -d 'New name for the pipeline' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stall-days -d 'Days without activity after which an open deal is stalled' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l add-stage -d 'Add a stage (at the end unless --at is given)' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l at -d 'Position for the added stage (0 is first)' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l rename-stage -d 'Rename a stage' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l recolor-stage -d 'Change a stage\'s colour' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l move-stage -d 'Move a stage to another position (0 is first)' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l remove-stage -d 'Remove a stage (refused while it holds deals, unless --move-deals-to is given)' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l move-deals-to -d 'Where the deals of removed stages go' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-stall-days -d 'A stage\'s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand export" -l file -d 'Write to this file (replaced only once the export is complete) instead of stdout' -r -F
+complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand export" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand export" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand export" -l deals -d 'Deals only'
+complete -c rex -n "__fish_rex_using_subcommand export" -l pipelines -d 'Pipelines (with their stages) only'
+complete -c rex -n "__fish_rex_using_subcommand export" -l all -d 'Pipelines, deals and history (the default)'
+complete -c rex -n "__fish_rex_using_subcommand export" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand export" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand export" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand import" -l format -d 'The format [default: from the file\'s extension, else jsonl]' -r -f -a "jsonl\t''
+json\t''
+csv\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand import" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l dry-run -d 'Check everything and report the counts, writing nothing'
+complete -c rex -n "__fish_rex_using_subcommand import" -l upsert -d 'Replace records whose id already exists instead of refusing'
+complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand import" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand info" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand info" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand info" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand info" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand info" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand completions" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand completions" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand completions" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand completions" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand completions" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand help" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand help" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand help" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand help" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand help" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand help" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand help" -s V -l version -d 'Print version'

@@ -1,0 +1,699 @@
+//! `rex export` and `rex import`: the whole database in the API shape, streamed.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value};
+
+use super::pipeline::as_map;
+use super::{canonical, find_stage, sorted, Ctx};
+use crate::cli::{Format, ImportFormat};
+use crate::clock::{parse_timestamp, timestamp, Clock};
+use crate::error::{Error, Result};
+use crate::id::{kind_of, DealId, PipelineId, StageId};
+use crate::money::Cents;
+use crate::output::{Exported, ImportReport, Printer};
+use crate::record::{
+    clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage,
+    StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
+};
+use crate::store::Tx;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    All,
+    Deals,
+    Pipelines,
+}
+
+pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
+    let format = match ctx.out.chosen_format() {
+        None => Format::Jsonl,
+        Some(f @ (Format::Jsonl | Format::Json | Format::Csv)) => f,
+        Some(_) => {
+            return Err(Error::usage(
+                "export writes -o jsonl (the default), json or csv",
+            ))
+        }
+    };
+    if ctx.out.has_fields() {
+        return Err(Error::usage(
+            "--fields does not apply to export, which writes whole records",
+        ));
+    }
+    if format == Format::Csv && what == What::All {
+        return Err(Error::usage(
+            "CSV holds one kind of record: export --deals or --pipelines as CSV, or everything as -o jsonl",
+        ));
+    }
+    let target = file.filter(|p| p.as_os_str() != "-");
+    let temp = target.map(|p| {
+        let mut t = p.as_os_str().to_owned();
+        t.push(".rex-partial");
+        PathBuf::from(t)
+    });
+    let out: Box<dyn io::Write> = match &temp {
+        Some(t) => Box::new(BufWriter::with_capacity(
+            1 << 16,
+            File::create(t)
+                .map_err(|e| Error::Failed(format!("cannot write '{}': {e}", t.display())))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
+    };
+    let mut printer = ctx.out.redirect(out).with_format(format);
+    let written = ctx
+        .store
+        .read(|tx| write_export(tx, &mut printer, what, format));
+    drop(printer);
+    match (written, &temp, target) {
+        (Ok(()), Some(t), Some(p)) => {
+            File::open(t)
+                .and_then(|f| f.sync_all())
+                .map_err(Error::from)?;
+            std::fs::rename(t, p)
+                .map_err(|e| Error::Failed(format!("cannot write '{}': {e}", p.display())))
+        }
+        (Err(e), Some(t), _) => {
+            let _ = std::fs::remove_file(t);
+            Err(e)
+        }
+        (result, _, _) => result,
+    }
+}
+
+fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> Result<()> {
+    if format == Format::Csv {
+        if what == What::Deals {
+            let mut rows = printer.rows::<Deal>();
+            tx.for_each_deal_by_id(&mut |d| rows.push(d))?;
+            rows.finish()?;
+        } else {
+            printer.list(tx.pipelines_by_age()?)?;
+        }
+        return Ok(());
+    }
+    let mut rows = printer.rows::<Exported>();
+    if what != What::Deals {
+        for p in tx.pipelines_by_age()? {
+            rows.push(Exported::Pipeline(p))?;
+        }
+    }
+    if what != What::Pipelines {
+        tx.for_each_deal_by_id(&mut |d| rows.push(Exported::Deal(Box::new(d))))?;
+    }
+    if what == What::All {
+        tx.for_each_event(&mut |e| rows.push(Exported::Event(e)))?;
+    }
+    rows.finish()?;
+    Ok(())
+}
+
+/// One record read from the input, with where it was (`line 7`).
+type Item = Result<(String, Map<String, Value>)>;
+
+pub fn import(
+    ctx: &mut Ctx,
+    file: Option<&Path>,
+    format: Option<ImportFormat>,
+    dry_run: bool,
+    upsert: bool,
+) -> Result<()> {
+    let path = file.filter(|p| p.as_os_str() != "-");
+    let format = format.unwrap_or(
+        match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("csv") => ImportFormat::Csv,
+            Some("json") => ImportFormat::Json,
+            _ => ImportFormat::Jsonl,
+        },
+    );
+    let reader: Box<dyn Read> = match path {
+        Some(p) => Box::new(
+            File::open(p)
+                .map_err(|e| Error::usage(format!("cannot read '{}': {e}", p.display())))?,
+        ),
+        None => Box::new(io::stdin()),
+    };
+    let items = records(reader, format)?;
+    let clock = ctx.clock;
+    let progress = io::stderr().is_terminal() && !ctx.out.is_quiet();
+    let run = |tx: &Tx| -> Result<ImportReport> {
+        let mut importer = Importer::new(tx, clock, upsert)?;
+        for (n, item) in items.enumerate() {
+            let (at, map) = item?;
+            importer.record(&at, map)?;
+            if progress && n % 10_000 == 9_999 {
+                eprint!("\rrex: importing… {} records", n + 1);
+            }
+        }
+        if progress {
+            eprint!("\r\x1b[K");
+        }
+        Ok(ImportReport {
+            dry_run,
+            ..importer.report
+        })
+    };
+    let report = if dry_run {
+        ctx.store.rehearse(run)?
+    } else {
+        ctx.store.write(run)?
+    };
+    ctx.out.one(&report)
+}
+
+/// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
+fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Box<dyn Iterator<Item = Item>>> {
+    match format {
+        ImportFormat::Jsonl => {
+            let lines = BufReader::with_capacity(1 << 16, reader)
+                .lines()
+                .enumerate();
+            Ok(Box::new(lines.filter_map(|(i, line)| {
+                let at = format!("line {}", i + 1);
+                match line {
+                    Err(e) => Some(Err(Error::usage(format!(
+                        "{at}: cannot read it ({e}); nothing was imported"
+                    )))),
+                    Ok(l) if l.trim().is_empty() => None,
+                    Ok(l) => Some(object(&at, serde_json::from_str(&l)).map(|m| (at, m))),
+                }
+            })))
+        }
+        ImportFormat::Json => {
+            let doc: Value = serde_json::from_reader(BufReader::new(reader)).map_err(|e| {
+                Error::usage(format!(
+                    "the input is not valid JSON ({e}); nothing was imported"
+                ))
+            })?;
+            let items = match doc {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            Ok(Box::new(items.into_iter().enumerate().map(|(i, v)| {
+                let at = format!("record {}", i + 1);
+                object(&at, Ok(v)).map(|m| (at, m))
+            })))
+        }
+        ImportFormat::Csv => {
+            let mut csv = csv::ReaderBuilder::new()
+                .flexible(false)
+                .from_reader(reader);
+            let headers = csv
+                .headers()
+                .map_err(|e| {
+                    Error::usage(format!(
+                        "line 1: the CSV header cannot be read ({e}); nothing was imported"
+                    ))
+                })?
+                .clone();
+            Ok(Box::new(csv.into_records().map(move |row| {
+                let row = row.map_err(|e| {
+                    let at = e
+                        .position()
+                        .map(|p| format!("line {}", p.line()))
+                        .unwrap_or_else(|| "a line".into());
+                    Error::usage(format!("{at}: not valid CSV ({e}); nothing was imported"))
+                })?;
+                let at = format!(
+                    "line {}",
+                    row.position().map(|p| p.line()).unwrap_or_default()
+                );
+                let mut map = Map::new();
+                for (name, text) in headers.iter().zip(row.iter()) {
+                    map.insert(name.to_string(), csv_value(&at, name, text)?);
+                }
+                Ok((at, map))
+            })))
+        }
+    }
+}
+
+fn object(at: &str, parsed: serde_json::Result<Value>) -> Result<Map<String, Value>> {
+    match parsed {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(Error::usage(format!(
+            "{at}: expected a JSON object; nothing was imported"
+        ))),
+        Err(e) => Err(Error::usage(format!(
+            "{at}: not valid JSON ({e}); nothing was imported"
+        ))),
+    }
+}
+
+/// A CSV cell as the JSON value its column means: empty is null, numbers and JSON where expected.
+fn csv_value(at: &str, column: &str, text: &str) -> Result<Value> {
+    if text.is_empty() {
+        return Ok(Value::Null);
+    }
+    match column {
+        "value" | "stall_days" => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| Error::usage(format!("{at}: field '{column}': expected a whole number, got '{text}'; nothing was imported"))),
+        "metadata" | "stages" => serde_json::from_str(text)
+            .map_err(|e| Error::usage(format!("{at}: field '{column}': not valid JSON ({e}); nothing was imported"))),
+        _ => Ok(Value::String(text.to_string())),
+    }
+}
+
+/// The fields of one record, taken one by one; what is left at the end is unknown.
+struct Fields<'a> {
+    at: &'a str,
+    map: Map<String, Value>,
+}
+
+impl Fields<'_> {
+    fn bad(&self, key: &str, msg: impl std::fmt::Display) -> Error {
+        Error::usage(format!(
+            "{}: field '{key}': {msg}; nothing was imported",
+            self.at
+        ))
+    }
+
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.map.shift_remove(key).filter(|v| !v.is_null())
+    }
+
+    fn string(&mut self, key: &str) -> Result<Option<String>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(self.bad(key, format!("expected text, got {other}"))),
+        }
+    }
+
+    fn required(&mut self, key: &str) -> Result<String> {
+        self.string(key)?
+            .ok_or_else(|| self.bad(key, "it is missing"))
+    }
+
+    fn int(&mut self, key: &str) -> Result<Option<i64>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64()),
+            Some(other) => Err(self.bad(key, format!("expected a whole number, got {other}"))),
+        }
+    }
+
+    fn timestamp(&mut self, key: &str) -> Result<Option<String>> {
+        match self.string(key)? {
+            None => Ok(None),
+            Some(t) => match parse_timestamp(&t) {
+                Some(parsed) => Ok(Some(timestamp(parsed))),
+                None => Err(self.bad(
+                    key,
+                    format!("'{t}' is not an RFC 3339 time like 2026-03-01T09:00:00Z"),
+                )),
+            },
+        }
+    }
+
+    fn parsed<T>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>> {
+        match self.string(key)? {
+            None => Ok(None),
+            Some(t) => parse(&t).map(Some).map_err(|e| self.bad(key, e)),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.map.keys().next() {
+            None => Ok(()),
+            Some(k) => Err(Error::usage(format!(
+                "{}: unknown field '{k}'; nothing was imported",
+                self.at
+            ))),
+        }
+    }
+}
+
+struct Importer<'t, 'c> {
+    tx: &'t Tx<'c>,
+    clock: Clock,
+    upsert: bool,
+    pipelines: HashMap<PipelineId, Pipeline>,
+    report: ImportReport,
+}
+
+impl<'t, 'c> Importer<'t, 'c> {
+    fn new(tx: &'t Tx<'c>, clock: Clock, upsert: bool) -> Result<Self> {
+        let pipelines = tx.pipelines()?.into_iter().map(|p| (p.id, p)).collect();
+        Ok(Importer {
+            tx,
+            clock,
+            upsert,
+            pipelines,
+            report: ImportReport {
+                pipelines: 0,
+                deals: 0,
+                events: 0,
+                dry_run: false,
+            },
+        })
+    }
+
+    fn record(&mut self, at: &str, map: Map<String, Value>) -> Result<()> {
+        let id_kind = map.get("id").and_then(Value::as_str).and_then(kind_of);
+        if map.contains_key("stages") || id_kind == Some("pipeline") {
+            self.pipeline(Fields { at, map })
+        } else if map.contains_key("kind") && !map.contains_key("id") {
+            self.event(Fields { at, map })
+        } else {
+            self.deal(Fields { at, map })
+        }
+    }
+
+    fn pipeline(&mut self, mut f: Fields) -> Result<()> {
+        let given_id = f.parsed("id", |t| t.parse::<PipelineId>())?;
+        let name =
+            clean_name("the pipeline name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
+        let stall_days = match f.int("stall_days")? {
+            None => DEFAULT_STALL_DAYS,
+            Some(n) if (1..=36500).contains(&n) => n as u32,
+            Some(n) => return Err(f.bad("stall_days", format!("{n} is not from 1 to 36500"))),
+        };
+        let now = self.clock.timestamp();
+        let created_at = f.timestamp("created_at")?.unwrap_or(now);
+        let updated_at = f
+            .timestamp("updated_at")?
+            .unwrap_or_else(|| created_at.clone());
+        let stages = match f.take("stages") {
+            None => DEFAULT_STAGES
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Stage {
+                    id: StageId::new(),
+                    name: n.to_string(),
+                    color: palette_color(i),
+                    position: i as u32,
+                    stall_days: StageStall::Pipeline,
+                })
+                .collect(),
+            Some(Value::Array(items)) if !items.is_empty() => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    out.push(self.stage(&f, i, item)?);
+                }
+                out
+            }
+            Some(_) => return Err(f.bad("stages", "expected a non-empty array of stages")),
+        };
+        let at = f.at;
+        f.finish()?;
+        let mut p = Pipeline {
+            id: given_id.unwrap_or_else(PipelineId::new),
+            name,
+            stall_days,
+            created_at,
+            updated_at,
+            stages,
+        };
+        p.renumber();
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = p.stages.iter().find(|s| !seen.insert(name_key(&s.name))) {
+            return Err(Error::usage(format!(
+                "{at}: field 'stages': two stages are named '{}'; nothing was imported",
+                dup.name
+            )));
+        }
+        if let Some(other) = self
+            .pipelines
+            .values()
+            .find(|o| o.id != p.id && name_key(&o.name) == name_key(&p.name))
+        {
+            return Err(Error::conflict(format!(
+                "{at}: a pipeline named '{}' already exists ({}); nothing was imported",
+                other.name, other.id
+            )));
+        }
+        for s in &p.stages {
+            if let Some(owner) = self.tx.pipeline_of_stage(s.id)?.filter(|o| o.id != p.id) {
+                return Err(Error::conflict(format!(
+                    "{at}: stage {} already belongs to pipeline '{}'; nothing was imported",
+                    s.id, owner.name
+                )));
+            }
+        }
+        if self.pipelines.contains_key(&p.id) {
+            if !self.upsert {
+                return Err(Error::conflict(format!(
+                    "{at}: pipeline {} already exists; use --upsert to replace it; nothing was imported",
+                    p.id
+                )));
+            }
+            self.tx.update_pipeline(&p).map_err(|e| match e {
+                Error::Failed(_) => Error::conflict(format!(
+                    "{at}: pipeline {} would lose a stage that holds deals; nothing was imported",
+                    p.id
+                )),
+                other => other,
+            })?;
+        } else {
+            self.tx.insert_pipeline(&p)?;
+        }
+        self.pipelines.insert(p.id, p);
+        self.report.pipelines += 1;
+        Ok(())
+    }
+
+    fn stage(&self, f: &Fields, i: usize, item: Value) -> Result<Stage> {
+        let key = format!("stages[{i}]");
+        let Value::Object(map) = item else {
+            return Err(f.bad(&key, "expected an object with a name"));
+        };
+        let mut s = Fields { at: f.at, map };
+        let id = s
+            .parsed("id", |t| t.parse::<StageId>())?
+            .unwrap_or_else(StageId::new);
+        let name = clean_name("a stage name", &s.required("name")?).map_err(|e| f.bad(&key, e))?;
+        let color = s
+            .parsed("color", |t| t.parse::<Color>())?
+            .unwrap_or_else(|| palette_color(i));
+        s.int("position")?;
+        let stall_days = match s.int("stall_days")? {
+            None => StageStall::Pipeline,
+            Some(0) => StageStall::Off,
+            Some(n) if (1..=36500).contains(&n) => StageStall::Days(n as u32),
+            Some(n) => {
+                return Err(f.bad(
+                    &key,
+                    format!("stall_days {n} is not null, 0 or from 1 to 36500"),
+                ))
+            }
+        };
+        // What `pipeline show` adds for people is accepted and ignored.
+        for board in [
+            "effective_stall_days",
+            "open_count",
+            "open_value",
+            "stalled_count",
+            "stalled_value",
+        ] {
+            s.take(board);
+        }
+        s.finish()?;
+        Ok(Stage {
+            id,
+            name,
+            color,
+            position: i as u32,
+            stall_days,
+        })
+    }
+
+    /// The pipeline a deal names (by id or name), or the only one.
+    fn deal_pipeline(&self, f: &Fields, named: Option<String>) -> Result<&Pipeline> {
+        let at = f.at;
+        match named {
+            Some(text) => {
+                let found = match text.parse::<PipelineId>() {
+                    Ok(id) => self.pipelines.get(&id),
+                    Err(_) => self.pipelines.values().find(|p| name_key(&p.name) == name_key(&text)),
+                };
+                found.ok_or_else(|| Error::not_found(format!("{at}: field 'pipeline_id': no pipeline '{text}'; nothing was imported")))
+            }
+            None if self.pipelines.len() == 1 => Ok(self.pipelines.values().next().expect("one pipeline")),
+            None if self.pipelines.is_empty() => Err(Error::not_found(format!(
+                "{at}: field 'pipeline_id': there is no pipeline yet; import or create one first; nothing was imported"
+            ))),
+            None => Err(f.bad("pipeline_id", "several pipelines exist; name one")),
+        }
+    }
+
+    fn deal(&mut self, mut f: Fields) -> Result<()> {
+        let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
+        let name =
+            clean_name("the deal name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
+        let value = match (f.take("value"), f.string("value_dollars")?) {
+            (Some(Value::Number(n)), None) if n.as_i64().is_some() => {
+                Cents::new(n.as_i64().unwrap_or_default()).map_err(|e| f.bad("value", e))?
+            }
+            (Some(other), None) => {
+                return Err(f.bad(
+                    "value",
+                    format!("expected whole cents like 500000, got {other}"),
+                ))
+            }
+            (None, Some(d)) => d.parse::<Cents>().map_err(|e| f.bad("value_dollars", e))?,
+            (None, None) => {
+                return Err(f.bad(
+                    "value",
+                    "it is missing (give value in cents or value_dollars)",
+                ))
+            }
+            (Some(_), Some(_)) => {
+                return Err(f.bad("value_dollars", "give value or value_dollars, not both"))
+            }
+        };
+        let status = f
+            .parsed("status", |t| t.parse::<Status>())?
+            .unwrap_or(Status::Open);
+        let contact_id = f.parsed("contact_id", |t| clean_text("the contact", t, 200))?;
+        let owner_id = f.parsed("owner_id", |t| clean_text("the owner", t, 200))?;
+        let pipeline_ref = f.string("pipeline_id")?;
+        let stage_ref = f.string("stage_id")?;
+        let expected_close = f.parsed("expected_close", |t| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|_| format!("'{t}' is not a date like 2026-03-31"))
+        })?;
+        let metadata = match f.take("metadata") {
+            None => Map::new(),
+            Some(Value::Object(m)) => match canonical(Value::Object(sorted(m))) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            },
+            Some(other) => {
+                return Err(f.bad("metadata", format!("expected an object, got {other}")))
+            }
+        };
+        let now = self.clock.timestamp();
+        let created_at = f.timestamp("created_at")?.unwrap_or(now.clone());
+        let updated_at = f
+            .timestamp("updated_at")?
+            .unwrap_or_else(|| created_at.clone());
+        let last_activity_at = f
+            .timestamp("last_activity_at")?
+            .unwrap_or_else(|| updated_at.clone());
+        let stage_entered_at = f
+            .timestamp("stage_entered_at")?
+            .unwrap_or_else(|| created_at.clone());
+        let closed_at = f.timestamp("closed_at")?;
+        let close_reason = f.parsed("close_reason", |t| clean_text("the reason", t, 1000))?;
+        let closed_at = match (status.is_closed(), closed_at) {
+            (true, c) => Some(c.unwrap_or(now)),
+            (false, None) => None,
+            (false, Some(_)) => {
+                return Err(f.bad(
+                    "closed_at",
+                    format!("a {status} deal has no closed_at; leave it null"),
+                ))
+            }
+        };
+        if close_reason.is_some() && !status.is_closed() {
+            return Err(f.bad(
+                "close_reason",
+                format!("a {status} deal has no close_reason; leave it null"),
+            ));
+        }
+        let p = self.deal_pipeline(&f, pipeline_ref)?;
+        let stage = match &stage_ref {
+            None => &p.stages[0],
+            Some(s) => find_stage(self.tx, p, s).map_err(|e| match e {
+                Error::Usage(m) | Error::NotFound(m) | Error::Conflict(m) => Error::not_found(
+                    format!("{}: field 'stage_id': {m}; nothing was imported", f.at),
+                ),
+                other => other,
+            })?,
+        };
+        let (pipeline_id, stage_id, pipeline_name, stage_name) =
+            (p.id, stage.id, p.name.clone(), stage.name.clone());
+        let at = f.at;
+        f.finish()?;
+        let deal = Deal {
+            id: given_id.unwrap_or_else(DealId::new),
+            name,
+            value,
+            status,
+            contact_id,
+            pipeline_id,
+            stage_id,
+            expected_close,
+            owner_id,
+            metadata,
+            created_at,
+            updated_at,
+            last_activity_at,
+            stage_entered_at,
+            closed_at,
+            close_reason,
+        };
+        if self.upsert && self.tx.deal_exists(deal.id)? {
+            self.tx.update_deal(&deal)?;
+        } else if !self.tx.insert_deal_if_new(&deal)? {
+            return Err(Error::conflict(format!(
+                "{at}: deal {} already exists; use --upsert to replace it; nothing was imported",
+                deal.id
+            )));
+        }
+        if given_id.is_none() {
+            let details = json!({
+                "name": deal.name, "value": deal.value, "pipeline_id": pipeline_id, "pipeline": pipeline_name,
+                "stage_id": stage_id, "stage": stage_name,
+            });
+            self.tx.add_event(&Event {
+                deal_id: deal.id,
+                at: deal.created_at.clone(),
+                kind: event::CREATED.into(),
+                details: as_map(details),
+            })?;
+        }
+        self.report.deals += 1;
+        Ok(())
+    }
+
+    fn event(&mut self, mut f: Fields) -> Result<()> {
+        let deal_id = f
+            .parsed("deal_id", |t| t.parse::<DealId>())?
+            .ok_or_else(|| f.bad("deal_id", "it is missing"))?;
+        let at = f
+            .timestamp("at")?
+            .ok_or_else(|| f.bad("at", "it is missing"))?;
+        let kind = f.required("kind")?;
+        const KINDS: [&str; 8] = [
+            event::CREATED,
+            event::UPDATED,
+            event::MOVED,
+            event::CLOSED,
+            event::REOPENED,
+            event::NOTE,
+            event::STALLED,
+            event::UNSTALLED,
+        ];
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(f.bad(
+                "kind",
+                format!("'{kind}' is not one of {}", KINDS.join(", ")),
+            ));
+        }
+        let where_ = f.at;
+        let e = Event {
+            deal_id,
+            at,
+            kind,
+            details: f.map,
+        };
+        if !self.tx.add_event_if_deal_exists(&e)? {
+            return Err(Error::not_found(format!(
+                "{where_}: field 'deal_id': no deal {deal_id} (deals must come before their history); nothing was imported"
+            )));
+        }
+        self.report.events += 1;
+        Ok(())
+    }
+}
