@@ -673,7 +673,14 @@ fn stalled(
                 continue;
             };
             let since = crate::clock::timestamp(now - Duration::days(days.into()));
-            for mut deal in tx.idle_deals(stage.id, statuses, &since, owner)? {
+            let mut idle_deals = Vec::new();
+            for status in statuses {
+                idle_deals.extend(tx.idle_deals(stage.id, *status, &since, owner)?);
+            }
+            // Longest idle first within a stage, whatever the status.
+            idle_deals
+                .sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
+            for mut deal in idle_deals {
                 let idle = parse_timestamp(&deal.last_activity_at)
                     .map(|t| (now - t).num_days())
                     .unwrap_or_default();

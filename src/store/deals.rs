@@ -187,105 +187,7 @@ impl Tx<'_> {
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
-        let mut sql = format!("SELECT {DEAL_COLUMNS} FROM deals d");
-        if sort == DealSort::Stage {
-            sql.push_str(
-                " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id",
-            );
-        }
-        let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut arg = |v: Box<dyn ToSql>, args_len: &mut usize| {
-            *args_len += 1;
-            args.push(v);
-            format!("?{args_len}")
-        };
-        let mut n = 0usize;
-        if !filter.statuses.is_empty() {
-            let list: Vec<String> = filter
-                .statuses
-                .iter()
-                .map(|s| format!("'{}'", s.as_str()))
-                .collect();
-            conds.push(format!("d.status IN ({})", list.join(", ")));
-        }
-        if let Some(p) = filter.pipeline {
-            conds.push(format!("d.pipeline_id = {}", arg(Box::new(p), &mut n)));
-        }
-        if !filter.stages.is_empty() {
-            let marks: Vec<String> = filter
-                .stages
-                .iter()
-                .map(|s| arg(Box::new(*s), &mut n))
-                .collect();
-            conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
-        }
-        if let Some(o) = &filter.owner {
-            conds.push(format!("d.owner_id = {}", arg(Box::new(o.clone()), &mut n)));
-        }
-        if let Some(c) = &filter.contact {
-            conds.push(format!(
-                "d.contact_id = {}",
-                arg(Box::new(c.clone()), &mut n)
-            ));
-        }
-        if let Some(v) = filter.min_value {
-            conds.push(format!("d.value >= {}", arg(Box::new(v.get()), &mut n)));
-        }
-        if let Some(v) = filter.max_value {
-            conds.push(format!("d.value <= {}", arg(Box::new(v.get()), &mut n)));
-        }
-        if let Some(d) = filter.closing_before {
-            conds.push(format!(
-                "d.expected_close < {}",
-                arg(Box::new(date_text(Some(d))), &mut n)
-            ));
-        }
-        if let Some(d) = filter.closing_after {
-            conds.push(format!(
-                "d.expected_close > {}",
-                arg(Box::new(date_text(Some(d))), &mut n)
-            ));
-        }
-        if let Some(d) = filter.overdue_on {
-            conds.push(format!(
-                "d.status IN ('open', 'stalled') AND d.expected_close < {}",
-                arg(Box::new(date_text(Some(d))), &mut n)
-            ));
-        }
-        for (key, value) in &filter.meta {
-            let k = arg(Box::new(key.clone()), &mut n);
-            let v = arg(Box::new(value.clone()), &mut n);
-            conds.push(format!(
-                "EXISTS (SELECT 1 FROM json_each(d.metadata) j WHERE j.key = {k} AND \
-                 (CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' \
-                  ELSE CAST(j.value AS TEXT) END) = {v})"
-            ));
-        }
-        if let Some(text) = &filter.search {
-            conds.push(format!(
-                "instr(d.name_key, {}) > 0",
-                arg(Box::new(name_key(text)), &mut n)
-            ));
-        }
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        let dir = if desc { "DESC" } else { "ASC" };
-        let order = match sort {
-            DealSort::Value => format!("d.value {dir}"),
-            DealSort::ExpectedClose => format!("d.expected_close IS NULL, d.expected_close {dir}"),
-            DealSort::Created => format!("d.created_at {dir}"),
-            DealSort::Updated => format!("d.updated_at {dir}"),
-            DealSort::Name => format!("d.name_key {dir}"),
-            DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
-        };
-        sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
-        if let Some(limit) = limit {
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            sql.push_str(&format!(" LIMIT {}", arg(Box::new(limit), &mut n)));
-        }
+        let (sql, args) = deal_query(filter, sort, desc, limit);
         let mut stmt = self.conn.prepare(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut rows = stmt.query(params.as_slice())?;
@@ -294,27 +196,138 @@ impl Tx<'_> {
         }
         Ok(())
     }
+}
 
+/// Deals of one stage and status idle since a time: one range of `deals_stage_status_activity`.
+const IDLE_SQL: &str = "SELECT d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
+    d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
+    d.stage_entered_at, d.closed_at, d.close_reason FROM deals d \
+    WHERE d.stage_id = ?1 AND d.status = ?2 AND d.last_activity_at <= ?3 AND (?4 IS NULL OR d.owner_id = ?4) \
+    ORDER BY d.last_activity_at, d.id";
+
+/// The SQL and its bound parameters for a `deal list`.
+fn deal_query(
+    filter: &DealFilter,
+    sort: DealSort,
+    desc: bool,
+    limit: Option<u64>,
+) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = format!("SELECT {DEAL_COLUMNS} FROM deals d");
+    if sort == DealSort::Stage {
+        sql.push_str(
+            " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id",
+        );
+    }
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut arg = |v: Box<dyn ToSql>, args_len: &mut usize| {
+        *args_len += 1;
+        args.push(v);
+        format!("?{args_len}")
+    };
+    let mut n = 0usize;
+    if !filter.statuses.is_empty() {
+        let list: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        conds.push(format!("d.status IN ({})", list.join(", ")));
+    }
+    if let Some(p) = filter.pipeline {
+        conds.push(format!("d.pipeline_id = {}", arg(Box::new(p), &mut n)));
+    }
+    if !filter.stages.is_empty() {
+        let marks: Vec<String> = filter
+            .stages
+            .iter()
+            .map(|s| arg(Box::new(*s), &mut n))
+            .collect();
+        conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
+    }
+    if let Some(o) = &filter.owner {
+        conds.push(format!("d.owner_id = {}", arg(Box::new(o.clone()), &mut n)));
+    }
+    if let Some(c) = &filter.contact {
+        conds.push(format!(
+            "d.contact_id = {}",
+            arg(Box::new(c.clone()), &mut n)
+        ));
+    }
+    if let Some(v) = filter.min_value {
+        conds.push(format!("d.value >= {}", arg(Box::new(v.get()), &mut n)));
+    }
+    if let Some(v) = filter.max_value {
+        conds.push(format!("d.value <= {}", arg(Box::new(v.get()), &mut n)));
+    }
+    if let Some(d) = filter.closing_before {
+        conds.push(format!(
+            "d.expected_close < {}",
+            arg(Box::new(date_text(Some(d))), &mut n)
+        ));
+    }
+    if let Some(d) = filter.closing_after {
+        conds.push(format!(
+            "d.expected_close > {}",
+            arg(Box::new(date_text(Some(d))), &mut n)
+        ));
+    }
+    if let Some(d) = filter.overdue_on {
+        conds.push(format!(
+            "d.status IN ('open', 'stalled') AND d.expected_close < {}",
+            arg(Box::new(date_text(Some(d))), &mut n)
+        ));
+    }
+    for (key, value) in &filter.meta {
+        let k = arg(Box::new(key.clone()), &mut n);
+        let v = arg(Box::new(value.clone()), &mut n);
+        conds.push(format!(
+                "EXISTS (SELECT 1 FROM json_each(d.metadata) j WHERE j.key = {k} AND \
+                 (CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' \
+                  ELSE CAST(j.value AS TEXT) END) = {v})"
+            ));
+    }
+    if let Some(text) = &filter.search {
+        conds.push(format!(
+            "instr(d.name_key, {}) > 0",
+            arg(Box::new(name_key(text)), &mut n)
+        ));
+    }
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    let dir = if desc { "DESC" } else { "ASC" };
+    let order = match sort {
+        DealSort::Value => format!("d.value {dir}"),
+        DealSort::ExpectedClose => format!("d.expected_close IS NULL, d.expected_close {dir}"),
+        DealSort::Created => format!("d.created_at {dir}"),
+        DealSort::Updated => format!("d.updated_at {dir}"),
+        DealSort::Name => format!("d.name_key {dir}"),
+        DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
+    };
+    sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
+    if let Some(limit) = limit {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        sql.push_str(&format!(" LIMIT {}", arg(Box::new(limit), &mut n)));
+    }
+    (sql, args)
+}
+
+impl Tx<'_> {
     /// Active deals of one stage idle since before `idle_since`, optionally of one owner.
     pub fn idle_deals(
         &self,
         stage: StageId,
-        statuses: &[Status],
+        status: Status,
         idle_since: &str,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        let list: Vec<String> = statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {DEAL_COLUMNS} FROM deals d
-             WHERE d.stage_id = ?1 AND d.status IN ({}) AND d.last_activity_at <= ?2
-               AND (?3 IS NULL OR d.owner_id = ?3)
-             ORDER BY d.last_activity_at, d.id",
-            list.join(", ")
-        ))?;
-        let rows = stmt.query_map(params![stage, idle_since, owner], deal_from_row)?;
+        let mut stmt = self.conn.prepare_cached(IDLE_SQL)?;
+        let rows = stmt.query_map(
+            params![stage, status.as_str(), idle_since, owner],
+            deal_from_row,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -412,5 +425,94 @@ impl Tx<'_> {
             Err(_) if !self.deal_exists(e.deal_id)? => Ok(false),
             Err(other) => Err(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::pipelines::BOARD_SQL;
+
+    /// The plan SQLite picks for `sql`, one step a line.
+    fn plan(conn: &rusqlite::Connection, sql: &str, args: &[&dyn ToSql]) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Filtered queries must search an index range; none may sort in a temporary B-tree.
+    fn assert_indexed(conn: &rusqlite::Connection, what: &str, sql: &str, args: &[&dyn ToSql]) {
+        let p = plan(conn, sql, args);
+        assert!(
+            p.lines().all(|l| l.starts_with("SEARCH")),
+            "{what} does not search an index range:\n{p}"
+        );
+        assert!(
+            !p.contains("TEMP B-TREE"),
+            "{what} sorts in a temporary B-tree:\n{p}"
+        );
+    }
+
+    #[test]
+    fn list_board_and_stalled_scan_use_indexes_without_sorting() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(
+            &dir.path().join("plan.db"),
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap();
+        let conn = &store.conn;
+        let stage = StageId::new();
+        let pipeline = PipelineId::new();
+        for desc in [false, true] {
+            for statuses in [vec![Status::Open], vec![Status::Won]] {
+                let by_stage = DealFilter {
+                    stages: vec![stage],
+                    statuses: statuses.clone(),
+                    ..Default::default()
+                };
+                let (sql, args) = deal_query(&by_stage, DealSort::Value, desc, Some(51));
+                let args: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+                assert_indexed(conn, "deal list --stage --status --sort value", &sql, &args);
+                let by_status = DealFilter {
+                    statuses,
+                    ..Default::default()
+                };
+                let (sql, args) = deal_query(&by_status, DealSort::Value, desc, Some(51));
+                let args: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+                assert_indexed(conn, "deal list --status --sort value", &sql, &args);
+            }
+            let by_pipeline = DealFilter {
+                pipeline: Some(pipeline),
+                statuses: vec![Status::Open],
+                ..Default::default()
+            };
+            let (sql, args) = deal_query(&by_pipeline, DealSort::Value, desc, Some(51));
+            let args: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            assert_indexed(
+                conn,
+                "deal list --pipeline --status --sort value",
+                &sql,
+                &args,
+            );
+            // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
+            let (sql, args) = deal_query(&DealFilter::default(), DealSort::Created, desc, Some(51));
+            let args: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            assert_eq!(plan(conn, &sql, &args), "SCAN d USING INDEX deals_created");
+        }
+        assert_indexed(conn, "pipeline show", BOARD_SQL, &[&stage]);
+        let none: Option<&str> = None;
+        assert_indexed(
+            conn,
+            "deal stalled",
+            IDLE_SQL,
+            &[&stage, &"open", &"2026-01-01T00:00:00Z", &none],
+        );
+        assert_indexed(
+            conn,
+            "deal stalled --owner",
+            IDLE_SQL,
+            &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana"],
+        );
     }
 }

@@ -43,13 +43,15 @@ CREATE TABLE deals (
     FOREIGN KEY (pipeline_id, stage_id) REFERENCES stages (pipeline_id, id)
 ) STRICT;
 
--- The board and list filters: deals of a stage by status, by value.
-CREATE INDEX deals_stage_status_value ON deals (stage_id, status, value);
+-- Each index ends in id, the tie-breaker of every sort, so sorted lists never need a
+-- temporary B-tree. The board and list filters: deals of a stage by status, by value.
+CREATE INDEX deals_stage_status_value ON deals (stage_id, status, value, id);
 -- The stalled scan: active deals of a stage by last activity.
-CREATE INDEX deals_stage_status_activity ON deals (stage_id, status, last_activity_at);
-CREATE INDEX deals_pipeline_status ON deals (pipeline_id, status, value);
-CREATE INDEX deals_status_value ON deals (status, value);
-CREATE INDEX deals_owner ON deals (owner_id, status);
+CREATE INDEX deals_stage_status_activity ON deals (stage_id, status, last_activity_at, id);
+-- Pipeline summaries and lists narrowed by pipeline or by status alone.
+CREATE INDEX deals_pipeline_status_value ON deals (pipeline_id, status, value, id);
+CREATE INDEX deals_status_value ON deals (status, value, id);
+CREATE INDEX deals_owner_status ON deals (owner_id, status, value, id);
 CREATE INDEX deals_created ON deals (created_at, id);
 
 CREATE TABLE deal_events (

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""rex benchmark: real rex processes against the sqlite3 shell on the same file.
+
+Builds rex in release mode, generates a realistic database through `rex import`
+(5 pipelines x 5 stages, 50 owners, values $0.01..$1,000,000, 20% open / 30% won /
+45% lost / 5% stalled, 10% with metadata, open deals active over the last 60 days),
+then times each command end to end (median of several runs after a warm-up) and the
+equivalent SQL through `sqlite3`, and prints one Markdown table per size.
+
+    python3 bench/run.py                 # 10k and 100k deals
+    python3 bench/run.py --sizes 1000000 # 1M (takes a few minutes)
+
+sqlite3 comes from the system: `apt-get install sqlite3`. Without it the comparison
+columns are left empty.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REX = os.path.join(ROOT, "target", "release", "rex")
+NOW = "2026-03-01T09:00:00Z"
+NOW_EPOCH = 1772355600  # NOW as a Unix time
+STAGES = ["Discovery", "Qualification", "Proposal", "Negotiation", "Closed"]
+PIPELINES = ["Sales", "Partners", "Enterprise", "Renewals", "Upsell"]
+
+
+def iso(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def generate(path, n, seed=7):
+    """Writes pipelines then n deals as JSON Lines, in the shape `rex import` reads."""
+    rnd = random.Random(seed)
+    owners = [f"owner{i:02d}@example.com" for i in range(50)]
+    with open(path, "w") as f:
+        for p in PIPELINES:
+            # Stall after 60 days; Negotiation after 45: a scan finds a realistic few.
+            stages = [{"name": s, "stall_days": 45 if s == "Negotiation" else None} for s in STAGES]
+            f.write(json.dumps({"name": p, "stall_days": 60, "stages": stages}) + "\n")
+        for i in range(n):
+            r = rnd.random()
+            status = "open" if r < 0.20 else "won" if r < 0.50 else "lost" if r < 0.95 else "stalled"
+            created = NOW_EPOCH - rnd.randint(61, 3 * 365) * 86400 - rnd.randint(0, 86399)
+            if status == "open":
+                activity = NOW_EPOCH - rnd.randint(0, 60 * 86400 - 1)
+            else:
+                activity = rnd.randint(created, NOW_EPOCH - 61 * 86400)
+            deal = {
+                "name": f"Deal {i} - {rnd.choice(['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli'])} {rnd.randint(1, 9999)}",
+                "value": rnd.randint(1, 100_000_000),
+                "status": status,
+                "owner_id": rnd.choice(owners),
+                "contact_id": f"contact{rnd.randint(1, 200000)}@example.com",
+                "pipeline_id": rnd.choice(PIPELINES),
+                "stage_id": rnd.choice(STAGES),
+                "expected_close": time.strftime("%Y-%m-%d", time.gmtime(NOW_EPOCH + rnd.randint(-90, 180) * 86400)),
+                "created_at": iso(created),
+                "updated_at": iso(activity),
+                "last_activity_at": iso(activity),
+                "stage_entered_at": iso(rnd.randint(created, activity)),
+            }
+            if status in ("won", "lost"):
+                deal["closed_at"] = iso(activity)
+            if rnd.random() < 0.10:
+                deal["metadata"] = {"source": rnd.choice(["web", "event", "referral"]), "seats": rnd.randint(1, 500)}
+            f.write(json.dumps(deal) + "\n")
+
+
+def run(args, db, stdin=None, stdout=subprocess.DEVNULL, check=True):
+    """Runs one process; returns (seconds, peak RSS in KiB, exit code)."""
+    env = dict(os.environ, REX_DB=db, REX_NOW=NOW, TZ="UTC")
+    env.pop("RUST_BACKTRACE", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode()
+    if check and proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err}")
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def median_ms(args_for_run, db, runs, **kw):
+    run(args_for_run(0), db, **kw)  # warm-up
+    times = [run(args_for_run(i + 1), db, **kw)[0] for i in range(runs)]
+    return statistics.median(times) * 1000
+
+
+def rex_out(args, db):
+    env = dict(os.environ, REX_DB=db, REX_NOW=NOW, TZ="UTC")
+    return subprocess.run([REX] + args, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def bench(n, runs, workdir, sqlite3):
+    src = os.path.join(workdir, f"deals-{n}.jsonl")
+    db = os.path.join(workdir, f"rex-{n}.db")
+    for p in (db, db + "-wal", db + "-shm"):
+        if os.path.exists(p):
+            os.remove(p)
+    print(f"\n## {n:,} deals", file=sys.stderr)
+    t = time.perf_counter()
+    generate(src, n)
+    print(f"generated in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+    with open(src) as f:
+        secs, _, _ = run([REX, "import", "-q"], db, stdin=f)
+    print(f"loaded through rex import in {secs:.1f}s", file=sys.stderr)
+
+    pipeline = json.loads(rex_out(["pipeline", "show", "Sales", "-o", "json"], db))
+    proposal = next(s["id"] for s in pipeline["stages"] if s["name"] == "Proposal")
+    negotiation = next(s["id"] for s in pipeline["stages"] if s["name"] == "Negotiation")
+    open_ids = rex_out(["deal", "list", "--status", "open", "--pipeline", "Sales", "--limit", str(4 * runs + 8), "-o", "id"], db).split()
+    some = open_ids[0]
+    rows = []
+
+    def add(name, rex_args, sql=None, sql_json=False, **kw):
+        rex_ms = median_ms(rex_args, db, runs, **kw)
+        sq_ms = None
+        if sqlite3 and sql:
+            cmd = [sqlite3] + (["-json"] if sql_json else []) + [db, sql]
+            sq_ms = median_ms(lambda i: cmd, db, runs)
+        rows.append((name, rex_ms, sq_ms))
+        print(f"{name}: {rex_ms:.1f} ms" + (f" (sqlite3 {sq_ms:.1f} ms)" if sq_ms else ""), file=sys.stderr)
+
+    add("deal show", lambda i: [REX, "deal", "show", some, "-o", "json"],
+        f"SELECT * FROM deals WHERE id = '{some}'", sql_json=True)
+    add("deal create", lambda i: [REX, "deal", "create", f"Bench {i}", "--value", "100", "--pipeline", "Sales", "-o", "id"],
+        "INSERT INTO deals (id, name, name_key, value, status, pipeline_id, stage_id, created_at, updated_at, last_activity_at, stage_entered_at) "
+        f"SELECT 'x' || random(), 'Bench', 'bench', 100, 'open', pipeline_id, id, '{NOW}', '{NOW}', '{NOW}', '{NOW}' FROM stages WHERE id = '{proposal}'")
+    add("deal move", lambda i: [REX, "deal", "move", open_ids[1], STAGES[i % 4]],
+        f"UPDATE deals SET stage_id = '{proposal}', updated_at = '{NOW}' WHERE id = '{open_ids[1]}'")
+    closers = iter(open_ids[2:])
+    add("deal close", lambda i: [REX, "deal", "close", next(closers), "--won"],
+        f"UPDATE deals SET status = 'won', closed_at = '{NOW}' WHERE id = '{open_ids[1]}'")
+    add("deal list (stage + status, top 50 by value)",
+        lambda i: [REX, "deal", "list", "--pipeline", "Sales", "--stage", "Negotiation", "--status", "open", "--sort", "value", "--desc", "--limit", "50", "-o", "json"],
+        f"SELECT * FROM deals WHERE stage_id = '{negotiation}' AND status = 'open' ORDER BY value DESC, id DESC LIMIT 50", sql_json=True)
+    stage_list = ", ".join(f"'{s['id']}'" for s in pipeline["stages"])
+    add("pipeline show (open + stalled per stage)", lambda i: [REX, "pipeline", "show", "Sales", "-o", "json"],
+        f"SELECT stage_id, status, count(*), sum(value) FROM deals WHERE stage_id IN ({stage_list}) AND status IN ('open', 'stalled') GROUP BY stage_id, status", sql_json=True)
+    scan_sql = " UNION ALL ".join(
+        f"SELECT * FROM deals WHERE stage_id = '{s['id']}' AND status IN ('open', 'stalled') AND last_activity_at <= '{iso(NOW_EPOCH - s['effective_stall_days'] * 86400)}'"
+        for p in json.loads(rex_out(["pipeline", "list", "-o", "json"], db))
+        for s in json.loads(rex_out(["pipeline", "show", p["id"], "-o", "json"], db))["stages"])
+    add("deal stalled (scan)", lambda i: [REX, "deal", "stalled", "-o", "json"], scan_sql, sql_json=True)
+
+    export = os.path.join(workdir, f"export-{n}.jsonl")
+    with open(export, "w") as out:
+        run([REX, "export"], db, stdout=out)
+    add("export -o jsonl (all)", lambda i: [REX, "export"],
+        "SELECT * FROM pipelines; SELECT * FROM stages; SELECT * FROM deals; SELECT * FROM deal_events", sql_json=True)
+    _, export_rss, _ = run([REX, "export"], db)
+
+    imports = []
+    import_rss = 0
+    for i in range(3 if n < 1_000_000 else 1):
+        target = os.path.join(workdir, f"import-{n}-{i}.db")
+        with open(export) as f:
+            secs, rss, _ = run([REX, "import", "-q", "--db", target], target, stdin=f)
+        imports.append(secs)
+        import_rss = max(import_rss, rss)
+        for p in (target, target + "-wal", target + "-shm"):
+            if os.path.exists(p):
+                os.remove(p)
+    rows.append(("import (all, into an empty database)", statistics.median(imports) * 1000, None))
+
+    # A person moves a deal while a large import runs against the same database.
+    extra = os.path.join(workdir, f"extra-{n}.jsonl")
+    with open(src) as f, open(extra, "w") as out:
+        for line in f:
+            if '"stages"' not in line:
+                out.write(line)
+    result = {}
+
+    def mover():
+        time.sleep(0.5)
+        result["move"] = run([REX, "deal", "move", open_ids[1], "Qualification"], db, check=False)
+
+    thread = threading.Thread(target=mover)
+    thread.start()
+    with open(extra) as f:
+        import_secs, _, _ = run([REX, "import", "-q"], db, stdin=f)
+    thread.join()
+    move_secs, _, move_code = result["move"]
+    return rows, export_rss, import_rss, (import_secs, move_secs, move_code)
+
+
+def table(n, rows, export_rss, import_rss, concurrent):
+    lines = [f"| {n:,} deals | rex (ms) | sqlite3 (ms) | rex / sqlite3 |", "|---|---:|---:|---:|"]
+    for name, rex_ms, sq_ms in rows:
+        ratio = f"{rex_ms / sq_ms:.2f}" if sq_ms else ""
+        lines.append(f"| {name} | {rex_ms:.1f} | {sq_ms:.1f} |  {ratio} |" if sq_ms else f"| {name} | {rex_ms:.1f} | | |")
+    lines.append(f"| peak RSS: export / import | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | |")
+    import_secs, move_secs, move_code = concurrent
+    lines.append(f"| `deal move` during a {import_secs:.1f} s import | {move_secs * 1000:.0f} ms, exit {move_code} | | |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,100000", help="comma-separated deal counts (1000000 for 1M)")
+    ap.add_argument("--runs", type=int, default=7, help="timed runs per command (median)")
+    ap.add_argument("--keep", help="directory for the generated files (default: a temp dir, removed)")
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    sqlite3 = shutil.which("sqlite3")
+    if not sqlite3:
+        print("sqlite3 not found (apt-get install sqlite3): comparison skipped", file=sys.stderr)
+    workdir = args.keep or tempfile.mkdtemp(prefix="rex-bench-")
+    os.makedirs(workdir, exist_ok=True)
+    try:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            print(table(n, *bench(n, args.runs, workdir, sqlite3)))
+            print()
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
