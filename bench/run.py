@@ -120,6 +120,7 @@ def bench(n, runs, workdir, sqlite3):
     proposal = next(s["id"] for s in pipeline["stages"] if s["name"] == "Proposal")
     negotiation = next(s["id"] for s in pipeline["stages"] if s["name"] == "Negotiation")
     open_ids = rex_out(["deal", "list", "--status", "open", "--pipeline", "Sales", "--limit", str(4 * runs + 8), "-o", "id"], db).split()
+    # 0: shown; 1: moved by rex; 2: written by sqlite3; 3: moved during an import; 4..: closed by rex.
     some = open_ids[0]
     rows = []
 
@@ -136,12 +137,12 @@ def bench(n, runs, workdir, sqlite3):
         f"SELECT * FROM deals WHERE id = '{some}'", sql_json=True)
     add("deal create", lambda i: [REX, "deal", "create", f"Bench {i}", "--value", "100", "--pipeline", "Sales", "-o", "id"],
         "INSERT INTO deals (id, name, name_key, value, status, pipeline_id, stage_id, created_at, updated_at, last_activity_at, stage_entered_at) "
-        f"SELECT 'x' || random(), 'Bench', 'bench', 100, 'open', pipeline_id, id, '{NOW}', '{NOW}', '{NOW}', '{NOW}' FROM stages WHERE id = '{proposal}'")
+        f"SELECT 'deal_0' || substr(lower(hex(randomblob(13))), 1, 25), 'Bench', 'bench', 100, 'open', pipeline_id, id, '{NOW}', '{NOW}', '{NOW}', '{NOW}' FROM stages WHERE id = '{proposal}'")
     add("deal move", lambda i: [REX, "deal", "move", open_ids[1], STAGES[i % 4]],
-        f"UPDATE deals SET stage_id = '{proposal}', updated_at = '{NOW}' WHERE id = '{open_ids[1]}'")
-    closers = iter(open_ids[2:])
+        f"UPDATE deals SET stage_id = '{proposal}', updated_at = '{NOW}' WHERE id = '{open_ids[2]}'")
+    closers = iter(open_ids[4:])
     add("deal close", lambda i: [REX, "deal", "close", next(closers), "--won"],
-        f"UPDATE deals SET status = 'won', closed_at = '{NOW}' WHERE id = '{open_ids[1]}'")
+        f"UPDATE deals SET status = 'won', closed_at = '{NOW}' WHERE id = '{open_ids[2]}'")
     add("deal list (stage + status, top 50 by value)",
         lambda i: [REX, "deal", "list", "--pipeline", "Sales", "--stage", "Negotiation", "--status", "open", "--sort", "value", "--desc", "--limit", "50", "-o", "json"],
         f"SELECT * FROM deals WHERE stage_id = '{negotiation}' AND status = 'open' ORDER BY value DESC, id DESC LIMIT 50", sql_json=True)
@@ -184,7 +185,7 @@ def bench(n, runs, workdir, sqlite3):
 
     def mover():
         time.sleep(0.5)
-        result["move"] = run([REX, "deal", "move", open_ids[1], "Qualification"], db, check=False)
+        result["move"] = run([REX, "deal", "move", open_ids[3], "Qualification"], db, check=False)
 
     thread = threading.Thread(target=mover)
     thread.start()

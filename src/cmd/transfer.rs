@@ -156,6 +156,7 @@ pub fn import(
             ..importer.report
         })
     };
+    ctx.store.use_bulk_cache()?;
     let report = if dry_run {
         ctx.store.rehearse(run)?
     } else {

@@ -98,13 +98,19 @@ impl Tx<'_> {
     }
 
     pub fn insert_deal(&self, d: &Deal) -> Result<()> {
-        self.conn
-            .prepare_cached(
+        self.write_deal(d, "").map(|_| ())
+    }
+
+    /// Inserts a deal, with `on_conflict` appended; returns the rows written.
+    fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
                 "INSERT INTO deals (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
                     expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
                     stage_entered_at, closed_at, close_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17){on_conflict}"
+            ))?
             .execute(params![
                 d.id,
                 d.name,
@@ -123,8 +129,7 @@ impl Tx<'_> {
                 d.stage_entered_at,
                 d.closed_at,
                 d.close_reason
-            ])?;
-        Ok(())
+            ])?)
     }
 
     /// Writes every field of an existing deal.
@@ -402,11 +407,7 @@ impl Tx<'_> {
 
     /// Inserts a deal unless one with its id exists; false when it did.
     pub fn insert_deal_if_new(&self, d: &Deal) -> Result<bool> {
-        if self.deal_exists(d.id)? {
-            return Ok(false);
-        }
-        self.insert_deal(d)?;
-        Ok(true)
+        Ok(self.write_deal(d, " ON CONFLICT (id) DO NOTHING")? == 1)
     }
 
     pub fn deal_exists(&self, id: DealId) -> Result<bool> {
