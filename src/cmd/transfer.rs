@@ -63,7 +63,7 @@ pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
         )),
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
     };
-    let mut printer = ctx.out.redirect(out).with_format(format);
+    let mut printer = ctx.out.redirect(out).with_format(format).buffered();
     let written = ctx
         .store
         .read(|tx| write_export(tx, &mut printer, what, format));
@@ -88,7 +88,7 @@ fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> R
     if format == Format::Csv {
         if what == What::Deals {
             let mut rows = printer.rows::<Deal>();
-            tx.for_each_deal_by_id(&mut |d| rows.push(d))?;
+            tx.for_each_deal_stored(&mut |d| rows.push(d))?;
             rows.finish()?;
         } else {
             printer.list(tx.pipelines_by_age()?)?;
@@ -102,10 +102,10 @@ fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> R
         }
     }
     if what != What::Pipelines {
-        tx.for_each_deal_by_id(&mut |d| rows.push(Exported::Deal(Box::new(d))))?;
+        tx.for_each_deal_stored(&mut |d| rows.push(Exported::Deal(Box::new(d))))?;
     }
     if what == What::All {
-        tx.for_each_event(&mut |e| rows.push(Exported::Event(e)))?;
+        tx.for_each_event_raw(&mut |e| rows.push(Exported::Event(e)))?;
     }
     rows.finish()?;
     Ok(())
@@ -141,12 +141,21 @@ pub fn import(
     let progress = io::stderr().is_terminal() && !ctx.out.is_quiet();
     let run = |tx: &Tx| -> Result<ImportReport> {
         let mut importer = Importer::new(tx, clock, upsert)?;
-        for (n, item) in items.enumerate() {
-            let (at, map) = item?;
-            importer.record(&at, map)?;
-            if progress && n % 10_000 == 9_999 {
-                eprint!("\rrex: importing… {} records", n + 1);
+        let load = |importer: &mut Importer| -> Result<()> {
+            for (n, item) in items.enumerate() {
+                let (at, map) = item?;
+                importer.record(&at, map)?;
+                if progress && n % 10_000 == 9_999 {
+                    eprint!("\rrex: importing… {} records", n + 1);
+                }
             }
+            Ok(())
+        };
+        // Into an empty database, indexes are built once at the end rather than row by row.
+        if tx.counts()?.deals == 0 {
+            tx.with_indexes_rebuilt_after(|| load(&mut importer))?;
+        } else {
+            load(&mut importer)?;
         }
         if progress {
             eprint!("\r\x1b[K");

@@ -92,6 +92,8 @@ pub struct Printer {
     format: Format,
     /// The format the user asked for, if any (not the terminal's default).
     chosen: Option<Format>,
+    /// Flush after every JSON line, so a reader sees each record as soon as it is read.
+    line_flush: bool,
     style: Style,
     quiet: bool,
     fields: Option<Vec<String>>,
@@ -123,6 +125,7 @@ impl Printer {
             } else {
                 args.format
             },
+            line_flush: true,
             style: Style { color, terminal },
             quiet: args.quiet,
             fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
@@ -135,6 +138,7 @@ impl Printer {
         Printer {
             format: self.format,
             chosen: self.chosen,
+            line_flush: self.line_flush,
             style: self.style,
             quiet: self.quiet,
             fields: self.fields.clone(),
@@ -145,6 +149,12 @@ impl Printer {
     /// The format the user asked for with -o or --json, if any.
     pub fn chosen_format(&self) -> Option<Format> {
         self.chosen
+    }
+
+    /// The same printer, writing whole buffers rather than flushing every line (bulk export).
+    pub fn buffered(mut self) -> Printer {
+        self.line_flush = false;
+        self
     }
 
     /// The same printer writing `format` instead.
@@ -192,6 +202,7 @@ impl Printer {
             p: self,
             count: 0,
             table: Vec::new(),
+            scratch: Vec::with_capacity(1024),
         }
     }
 
@@ -316,6 +327,7 @@ pub struct Rows<'p, R: Record> {
     p: &'p mut Printer,
     count: usize,
     table: Vec<R>,
+    scratch: Vec<u8>,
 }
 
 impl<R: Record> Rows<'_, R> {
@@ -356,10 +368,18 @@ impl<R: Record> Rows<'_, R> {
                 write!(p.out, "  {}", pretty.replace('\n', "\n  "))?;
             }
             Format::Jsonl => {
-                let v = p.shaped(row)?;
-                serde_json::to_writer(&mut p.out, &v)?;
-                writeln!(p.out)?;
-                p.out.flush()?;
+                // One write per line: serde's many small writes go to a reused buffer.
+                let line = &mut self.scratch;
+                line.clear();
+                match &p.fields {
+                    None => serde_json::to_writer(&mut *line, row)?,
+                    Some(_) => serde_json::to_writer(&mut *line, &p.shaped(row)?)?,
+                }
+                line.push(b'\n');
+                p.out.write_all(line)?;
+                if p.line_flush {
+                    p.out.flush()?;
+                }
             }
             Format::Tsv => {
                 let values = match &p.fields {

@@ -760,7 +760,28 @@ impl Record for crate::record::Pipeline {
 pub enum Exported {
     Pipeline(crate::record::Pipeline),
     Deal(Box<Deal>),
-    Event(Event),
+    Event(crate::store::RawEvent),
+}
+
+/// A stored event as its API shape, `{"deal_id","at","kind", ...details}`: the details
+/// object's text is spliced in as it is, never parsed.
+impl Serialize for crate::store::RawEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut line = format!(
+            "{{\"deal_id\":{},\"at\":{},\"kind\":{}",
+            serde_json::to_string(&self.deal_id).map_err(serde::ser::Error::custom)?,
+            serde_json::to_string(&self.at).map_err(serde::ser::Error::custom)?,
+            serde_json::to_string(&self.kind).map_err(serde::ser::Error::custom)?,
+        );
+        let inner = self.details.trim();
+        let inner = inner.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or("").trim();
+        if !inner.is_empty() {
+            line.push(',');
+            line.push_str(inner);
+        }
+        line.push('}');
+        serde_json::value::RawValue::from_string(line).map_err(serde::ser::Error::custom)?.serialize(s)
+    }
 }
 
 impl Record for Exported {
@@ -770,7 +791,7 @@ impl Record for Exported {
         match self {
             Exported::Pipeline(p) => p.id.to_string(),
             Exported::Deal(d) => d.id.to_string(),
-            Exported::Event(e) => e.deal_id.to_string(),
+            Exported::Event(e) => e.deal_id.clone(),
         }
     }
 

@@ -47,6 +47,15 @@ pub struct StallCandidate {
     pub stall_days: u32,
 }
 
+/// A history event with its details as stored: a JSON object's text.
+#[derive(Debug, Clone)]
+pub struct RawEvent {
+    pub deal_id: String,
+    pub at: String,
+    pub kind: String,
+    pub details: String,
+}
+
 const DEAL_COLUMNS: &str =
     "d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
     d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
@@ -373,11 +382,12 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
-    /// Every deal in id order (creation order for rex's ids), as rows are read.
-    pub fn for_each_deal_by_id(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
+    /// Every deal in the order it was stored (creation or import order), as rows are read.
+    /// An import stores records in file order, so export, import and export keep the order.
+    pub fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
         let mut stmt = self
             .conn
-            .prepare(&format!("SELECT {DEAL_COLUMNS} FROM deals d ORDER BY d.id"))?;
+            .prepare(&format!("SELECT {DEAL_COLUMNS} FROM deals d ORDER BY d.rowid"))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             each(deal_from_row(row)?)?;
@@ -385,22 +395,13 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Every history event of every deal, in the order they were recorded.
-    pub fn for_each_event(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq")?;
+    /// Every history event of every deal, in the order they were recorded, with its details
+    /// as the stored JSON text (an export passes them through unparsed).
+    pub fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare("SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let details: String = r.get(3)?;
-            each(Event {
-                deal_id: r.get(0)?,
-                at: r.get(1)?,
-                kind: r.get(2)?,
-                details: serde_json::from_str(&details).map_err(|e| {
-                    Error::Unusable(format!("the database holds a malformed history entry: {e}"))
-                })?,
-            })?;
+            each(RawEvent { deal_id: r.get(0)?, at: r.get(1)?, kind: r.get(2)?, details: r.get(3)? })?;
         }
         Ok(())
     }
