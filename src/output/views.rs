@@ -774,13 +774,19 @@ impl Serialize for crate::store::RawEvent {
             serde_json::to_string(&self.kind).map_err(serde::ser::Error::custom)?,
         );
         let inner = self.details.trim();
-        let inner = inner.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or("").trim();
+        let inner = inner
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or("")
+            .trim();
         if !inner.is_empty() {
             line.push(',');
             line.push_str(inner);
         }
         line.push('}');
-        serde_json::value::RawValue::from_string(line).map_err(serde::ser::Error::custom)?.serialize(s)
+        serde_json::value::RawValue::from_string(line)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
     }
 }
 

@@ -385,9 +385,9 @@ impl Tx<'_> {
     /// Every deal in the order it was stored (creation or import order), as rows are read.
     /// An import stores records in file order, so export, import and export keep the order.
     pub fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {DEAL_COLUMNS} FROM deals d ORDER BY d.rowid"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d ORDER BY d.rowid"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             each(deal_from_row(row)?)?;
@@ -398,10 +398,17 @@ impl Tx<'_> {
     /// Every history event of every deal, in the order they were recorded, with its details
     /// as the stored JSON text (an export passes them through unparsed).
     pub fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        let mut stmt = self.conn.prepare("SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            each(RawEvent { deal_id: r.get(0)?, at: r.get(1)?, kind: r.get(2)?, details: r.get(3)? })?;
+            each(RawEvent {
+                deal_id: r.get(0)?,
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                details: r.get(3)?,
+            })?;
         }
         Ok(())
     }

