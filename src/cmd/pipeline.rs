@@ -112,10 +112,14 @@ pub fn board(tx: &Tx, p: Pipeline) -> Result<PipelineView> {
     })
 }
 
-/// Parses `NAME` or `NAME:#RRGGBB`.
+/// Parses `NAME` or `NAME:#RRGGBB`. What follows the last `:` is a colour when it starts with
+/// `#` or is one word (so `A:red` is refused rather than named "A:red"); `Phase: Demo` is a name.
 fn stage_spec(text: &str) -> Result<(String, Option<Color>)> {
     match text.rsplit_once(':') {
-        Some((name, color)) if color.trim_start().starts_with('#') => {
+        Some((name, color))
+            if color.trim_start().starts_with('#')
+                || !(color.is_empty() || color.contains(char::is_whitespace)) =>
+        {
             let color = color.trim().parse::<Color>().map_err(Error::Usage)?;
             Ok((
                 clean_name("a stage name", name).map_err(Error::Usage)?,

@@ -1,10 +1,12 @@
 //! rex's integration tests: one binary (one link step) with a module per area.
 //! Every test drives the real `rex` binary against its own temporary database.
 
+mod corpus;
 mod database;
 mod deal;
 mod output;
 mod pipeline;
+mod reliability;
 mod scripting;
 mod stalled;
 mod support;
