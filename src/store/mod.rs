@@ -175,20 +175,19 @@ fn refuse_foreign(conn: &Connection, app: i64, version: i64) -> Result<()> {
     Ok(())
 }
 
-/// Prefixes a database error with the file it is about.
+/// Names the file a database error is about.
 fn at_path(e: Error, path: &Path) -> Error {
     let shown = path.display();
     match e {
-        Error::Unusable(m) if m.starts_with("the file") => {
-            Error::Unusable(format!("'{shown}' {}", m.trim_start_matches("the file ")))
-        }
-        Error::Unusable(m) if m.starts_with("the database") => Error::Unusable(format!(
-            "database '{shown}': {}",
-            m.trim_start_matches("the database ")
-        )),
-        Error::Unusable(m) if !m.starts_with('\'') => {
-            Error::Unusable(format!("database '{shown}' {m}"))
-        }
+        Error::Unusable(m) => Error::Unusable(if let Some(rest) = m.strip_prefix("the file ") {
+            format!("'{shown}' {rest}")
+        } else if let Some(rest) = m.strip_prefix("the database ") {
+            format!("database '{shown}' {rest}")
+        } else if m.starts_with('\'') {
+            m
+        } else {
+            format!("database '{shown}' {m}")
+        }),
         other => other,
     }
 }
