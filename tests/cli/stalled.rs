@@ -242,3 +242,37 @@ fn quiet_mark_prints_only_data() {
     let (code, out) = scan(&rex, &["--mark", "-q", "-o", "id"]);
     assert_eq!((code, out), (0, format!("{id}\n")));
 }
+
+#[test]
+fn mark_exits_5_unchanged_while_a_person_holds_the_database() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "A", "--value", "1"]);
+    rex.at(DAY30);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let before = crate::support::snapshot(&rex.db);
+    let out = rex
+        .cmd()
+        .env("REX_BUSY_TIMEOUT", "200")
+        .args(["deal", "stalled", "--mark", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: the database is busy (another rex is writing); nothing was changed, try again\n"
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(crate::support::snapshot(&rex.db), before);
+    conn.execute_batch("ROLLBACK").unwrap();
+    // The next run simply retries.
+    assert_eq!(scan(&rex, &["--mark", "-q", "-o", "id"]).0, 0);
+    assert_eq!(
+        rex.json(&["deal", "list", "--status", "stalled"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
