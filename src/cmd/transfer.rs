@@ -312,6 +312,10 @@ impl Fields<'_> {
         match self.string(key)? {
             None => Ok(None),
             Some(t) => match parse_timestamp(&t) {
+                // Already as rex writes it (UTC, whole seconds): keep the text.
+                Some(_) if t.len() == 20 && t.as_bytes()[10] == b'T' && t.ends_with('Z') => {
+                    Ok(Some(t))
+                }
                 Some(parsed) => Ok(Some(timestamp(parsed))),
                 None => Err(self.bad(
                     key,
