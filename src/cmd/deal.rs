@@ -378,7 +378,12 @@ fn filter_of(tx: &Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
         .collect::<Result<_>>()?;
     Ok(DealFilter {
         statuses: a.status.clone(),
-        pipeline: pipeline.map(|p| p.id),
+        // A stage implies its pipeline; naming both would steer SQLite to the wider index.
+        pipeline: if stages.is_empty() {
+            pipeline.map(|p| p.id)
+        } else {
+            None
+        },
         stages,
         owner: a.owner.clone(),
         contact: a.contact.clone(),

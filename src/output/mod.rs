@@ -219,8 +219,13 @@ impl Printer {
     pub fn one<R: Record>(&mut self, row: &R) -> Result<()> {
         match self.format {
             Format::Json => {
-                let v = self.shaped(row)?;
-                serde_json::to_writer_pretty(&mut self.out, &v)?;
+                match &self.fields {
+                    None => serde_json::to_writer_pretty(&mut self.out, row)?,
+                    Some(_) => {
+                        let v = self.shaped(row)?;
+                        serde_json::to_writer_pretty(&mut self.out, &v)?
+                    }
+                }
                 writeln!(self.out)?;
             }
             Format::Table => {
@@ -364,8 +369,20 @@ impl<R: Record> Rows<'_, R> {
         let p = &mut *self.p;
         match p.format {
             Format::Json => {
-                let pretty = serde_json::to_string_pretty(&p.shaped(row)?)?;
-                write!(p.out, "  {}", pretty.replace('\n', "\n  "))?;
+                // An element of the array: the record pretty-printed, indented one level.
+                let pretty = &mut self.scratch;
+                pretty.clear();
+                match &p.fields {
+                    None => serde_json::to_writer_pretty(&mut *pretty, row)?,
+                    Some(_) => serde_json::to_writer_pretty(&mut *pretty, &p.shaped(row)?)?,
+                }
+                p.out.write_all(b"  ")?;
+                for line in pretty.split_inclusive(|b| *b == b'\n') {
+                    p.out.write_all(line)?;
+                    if line.ends_with(b"\n") {
+                        p.out.write_all(b"  ")?;
+                    }
+                }
             }
             Format::Jsonl => {
                 // One write per line: serde's many small writes go to a reused buffer.
