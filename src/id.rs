@@ -4,15 +4,24 @@
 use std::fmt;
 use std::str::FromStr;
 
-use type_safe_id::{DynamicType, StaticType, TypeSafeId};
+use type_safe_id::{StaticType, TypeSafeId};
 
 /// The kinds of id rex hands out, by prefix.
 pub const KINDS: [&str; 3] = ["deal", "pipeline", "stage"];
 
 /// The kind of a well-formed TypeID of one of rex's kinds, if `text` is one.
+///
+/// Only rex's own prefixes are tried, each with its static parser: the crate's dynamic-prefix
+/// parser panics on a long non-ASCII prefix, and user input must never reach a panic.
 pub fn kind_of(text: &str) -> Option<&'static str> {
-    let id: TypeSafeId<DynamicType> = text.parse().ok()?;
-    KINDS.iter().copied().find(|k| *k == id.type_prefix())
+    let (prefix, _) = text.rsplit_once('_')?;
+    let ok = match prefix {
+        "deal" => text.parse::<TypeSafeId<DealTag>>().is_ok(),
+        "pipeline" => text.parse::<TypeSafeId<PipelineTag>>().is_ok(),
+        "stage" => text.parse::<TypeSafeId<StageTag>>().is_ok(),
+        _ => false,
+    };
+    KINDS.iter().copied().find(|k| ok && *k == prefix)
 }
 
 macro_rules! typed_id {
@@ -110,6 +119,16 @@ mod tests {
             pipeline.parse::<DealId>().unwrap_err(),
             format!("expected a deal id (deal_…), got a pipeline id '{pipeline}'")
         );
+    }
+
+    #[test]
+    fn a_long_non_ascii_prefix_is_refused_not_a_panic() {
+        let text = format!("{}_x", "ș".repeat(40));
+        assert_eq!(kind_of(&text), None);
+        assert!(text
+            .parse::<DealId>()
+            .unwrap_err()
+            .starts_with("invalid deal id"));
     }
 
     #[test]

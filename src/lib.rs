@@ -34,6 +34,16 @@ pub fn run() -> u8 {
     }
 }
 
+/// The text a panic carried, for the one-line internal-error message.
+pub fn panic_message(info: &std::panic::PanicHookInfo) -> String {
+    let payload = info.payload();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
 /// Help and version go to stdout with 0; usage errors become one line and exit 2.
 fn clap_exit(e: clap::Error) -> u8 {
     use clap::error::ErrorKind;
