@@ -91,6 +91,17 @@ def run(args, db, stdin=None, stdout=subprocess.DEVNULL, check=True):
     return elapsed, usage.ru_maxrss, proc.returncode
 
 
+def peak_rss_kb(args, db, stdin=None):
+    """Peak RSS of one process, through GNU time: Python's own wait4 figure counts the
+    interpreter it forked from. None when GNU time is not installed."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        return None
+    with tempfile.NamedTemporaryFile("r") as out:
+        run([gnu_time, "-f", "%M", "-o", out.name] + args, db, stdin=stdin)
+        return int(out.read().strip().splitlines()[-1])
+
+
 def median_ms(args_for_run, db, runs, **kw):
     run(args_for_run(0), db, **kw)  # warm-up
     times = [run(args_for_run(i + 1), db, **kw)[0] for i in range(runs)]
@@ -160,19 +171,23 @@ def bench(n, runs, workdir, sqlite3):
         run([REX, "export"], db, stdout=out)
     add("export -o jsonl (all)", lambda i: [REX, "export"],
         "SELECT * FROM pipelines; SELECT * FROM stages; SELECT * FROM deals; SELECT * FROM deal_events", sql_json=True)
-    _, export_rss, _ = run([REX, "export"], db)
+    export_rss = peak_rss_kb([REX, "export"], db)
 
     imports = []
-    import_rss = 0
     for i in range(3 if n < 1_000_000 else 1):
         target = os.path.join(workdir, f"import-{n}-{i}.db")
         with open(export) as f:
-            secs, rss, _ = run([REX, "import", "-q", "--db", target], target, stdin=f)
+            secs, _, _ = run([REX, "import", "-q", "--db", target], target, stdin=f)
         imports.append(secs)
-        import_rss = max(import_rss, rss)
         for p in (target, target + "-wal", target + "-shm"):
             if os.path.exists(p):
                 os.remove(p)
+    target = os.path.join(workdir, f"import-{n}-rss.db")
+    with open(export) as f:
+        import_rss = peak_rss_kb([REX, "import", "-q", "--db", target], target, stdin=f)
+    for p in (target, target + "-wal", target + "-shm"):
+        if os.path.exists(p):
+            os.remove(p)
     rows.append(("import (all, into an empty database)", statistics.median(imports) * 1000, None))
 
     # A person moves a deal while a large import runs against the same database.
@@ -201,7 +216,8 @@ def table(n, rows, export_rss, import_rss, concurrent):
     for name, rex_ms, sq_ms in rows:
         ratio = f"{rex_ms / sq_ms:.2f}" if sq_ms else ""
         lines.append(f"| {name} | {rex_ms:.1f} | {sq_ms:.1f} |  {ratio} |" if sq_ms else f"| {name} | {rex_ms:.1f} | | |")
-    lines.append(f"| peak RSS: export / import | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | |")
+    if export_rss and import_rss:
+        lines.append(f"| peak RSS: export / import | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | |")
     import_secs, move_secs, move_code = concurrent
     lines.append(f"| `deal move` during a {import_secs:.1f} s import | {move_secs * 1000:.0f} ms, exit {move_code} | | |")
     return "\n".join(lines)
