@@ -293,44 +293,7 @@ Examples:
   rex pipeline update Sales --rename-stage Demo=Trial --move-stage Trial=1
   rex pipeline update Sales --remove-stage Trial --move-deals-to Proposal
   rex pipeline update Sales --stage-stall-days Negotiation=60 --stage-stall-days Closed=none")]
-    Update {
-        /// Pipeline id or name
-        pipeline: String,
-        /// New name for the pipeline
-        #[arg(long, value_name = "NEW")]
-        name: Option<String>,
-        /// Days without activity after which an open deal is stalled
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
-        stall_days: Option<u32>,
-        /// Add a stage (at the end unless --at is given)
-        #[arg(long = "add-stage", value_name = "NAME[:#RRGGBB]")]
-        add_stage: Vec<StageSpecArg>,
-        /// Position for the added stage (0 is first)
-        #[arg(long, value_name = "POSITION", requires = "add_stage")]
-        at: Option<u32>,
-        /// Rename a stage
-        #[arg(long = "rename-stage", value_name = "OLD=NEW")]
-        rename_stage: Vec<String>,
-        /// Change a stage's colour
-        #[arg(long = "recolor-stage", value_name = "STAGE=#RRGGBB")]
-        recolor_stage: Vec<String>,
-        /// Move a stage to another position (0 is first)
-        #[arg(long = "move-stage", value_name = "STAGE=POSITION")]
-        move_stage: Vec<String>,
-        /// Remove a stage (refused while it holds deals, unless --move-deals-to is given)
-        #[arg(long = "remove-stage", value_name = "STAGE")]
-        remove_stage: Vec<String>,
-        /// Where the deals of removed stages go
-        #[arg(
-            long = "move-deals-to",
-            value_name = "STAGE",
-            requires = "remove_stage"
-        )]
-        move_deals_to: Option<String>,
-        /// A stage's own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default
-        #[arg(long = "stage-stall-days", value_name = "STAGE=N|none|default")]
-        stage_stall_days: Vec<String>,
-    },
+    Update(PipelineUpdate),
     /// Delete a pipeline that holds no deals
     #[command(
         after_help = "Examples:\n  rex pipeline delete Partners\n  rex pipeline delete Partners --yes   # without a terminal"
@@ -342,6 +305,47 @@ Examples:
         #[arg(short, long)]
         yes: bool,
     },
+}
+
+/// `rex pipeline update`: every change of one call, applied in one transaction.
+#[derive(Debug, Args)]
+pub struct PipelineUpdate {
+    /// Pipeline id or name
+    pub pipeline: String,
+    /// New name for the pipeline
+    #[arg(long, value_name = "NEW")]
+    pub name: Option<String>,
+    /// Days without activity after which an open deal is stalled
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub stall_days: Option<u32>,
+    /// Add a stage (at the end unless --at is given)
+    #[arg(long = "add-stage", value_name = "NAME[:#RRGGBB]")]
+    pub add_stage: Vec<StageSpecArg>,
+    /// Position for the added stage (0 is first)
+    #[arg(long, value_name = "POSITION", requires = "add_stage")]
+    pub at: Option<u32>,
+    /// Rename a stage
+    #[arg(long = "rename-stage", value_name = "OLD=NEW")]
+    pub rename_stage: Vec<String>,
+    /// Change a stage's colour
+    #[arg(long = "recolor-stage", value_name = "STAGE=#RRGGBB")]
+    pub recolor_stage: Vec<String>,
+    /// Move a stage to another position (0 is first)
+    #[arg(long = "move-stage", value_name = "STAGE=POSITION")]
+    pub move_stage: Vec<String>,
+    /// Remove a stage (refused while it holds deals, unless --move-deals-to is given)
+    #[arg(long = "remove-stage", value_name = "STAGE")]
+    pub remove_stage: Vec<String>,
+    /// Where the deals of removed stages go
+    #[arg(
+        long = "move-deals-to",
+        value_name = "STAGE",
+        requires = "remove_stage"
+    )]
+    pub move_deals_to: Option<String>,
+    /// A stage's own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default
+    #[arg(long = "stage-stall-days", value_name = "STAGE=N|none|default")]
+    pub stage_stall_days: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{confirm, find_pipeline, find_stage, Ctx};
-use crate::cli::PipelineCommand;
+use crate::cli::{PipelineCommand, PipelineUpdate};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
@@ -37,34 +37,8 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
                 .read(|tx| board(tx, find_pipeline(tx, &pipeline)?))?;
             ctx.out.one(&view)
         }
-        PipelineCommand::Update {
-            pipeline,
-            name,
-            stall_days,
-            add_stage,
-            at,
-            rename_stage,
-            recolor_stage,
-            move_stage,
-            remove_stage,
-            move_deals_to,
-            stage_stall_days,
-        } => {
-            let changes = Changes {
-                name,
-                stall_days,
-                add_stage,
-                at,
-                rename_stage,
-                recolor_stage,
-                move_stage,
-                remove_stage,
-                move_deals_to,
-                stage_stall_days,
-            };
-            let view = ctx
-                .store
-                .write(|tx| update(tx, &clock, &pipeline, &changes))?;
+        PipelineCommand::Update(changes) => {
+            let view = ctx.store.write(|tx| update(tx, &clock, &changes))?;
             ctx.out.one(&view)
         }
         PipelineCommand::Delete { pipeline, yes } => {
@@ -194,19 +168,6 @@ fn check_stage_names(p: &Pipeline) -> Result<()> {
     Ok(())
 }
 
-struct Changes {
-    name: Option<String>,
-    stall_days: Option<u32>,
-    add_stage: Vec<String>,
-    at: Option<u32>,
-    rename_stage: Vec<String>,
-    recolor_stage: Vec<String>,
-    move_stage: Vec<String>,
-    remove_stage: Vec<String>,
-    move_deals_to: Option<String>,
-    stage_stall_days: Vec<String>,
-}
-
 /// Splits `STAGE=VALUE` for the flag named `flag`.
 fn pair<'a>(flag: &str, text: &'a str, example: &str) -> Result<(&'a str, &'a str)> {
     text.rsplit_once('=')
@@ -230,8 +191,8 @@ fn position(flag: &str, text: &str, max: usize) -> Result<usize> {
 }
 
 /// Applies all changes of one `pipeline update` in the documented order, in one transaction.
-fn update(tx: &Tx, clock: &Clock, which: &str, c: &Changes) -> Result<PipelineView> {
-    let before = find_pipeline(tx, which)?;
+fn update(tx: &Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView> {
+    let before = find_pipeline(tx, &c.pipeline)?;
     let mut p = before.clone();
     if let Some(name) = &c.name {
         p.name = clean_name("the pipeline name", name).map_err(Error::Usage)?;

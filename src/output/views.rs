@@ -84,6 +84,16 @@ pub const DEAL_FIELDS: &[&str] = &[
     "close_reason",
 ];
 
+/// The pipeline record's JSON fields, in order.
+pub const PIPELINE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "stall_days",
+    "created_at",
+    "updated_at",
+    "stages",
+];
+
 fn text(s: &str) -> Cell {
     Cell::new(neutralise(s))
 }
@@ -327,14 +337,7 @@ impl Record for StalledView {
 }
 
 impl Record for PipelineView {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "stall_days",
-        "created_at",
-        "updated_at",
-        "stages",
-    ];
+    const FIELDS: &'static [&'static str] = PIPELINE_FIELDS;
     fn id(&self) -> String {
         self.id.to_string()
     }
@@ -725,14 +728,7 @@ impl Record for Deal {
 }
 
 impl Record for crate::record::Pipeline {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "stall_days",
-        "created_at",
-        "updated_at",
-        "stages",
-    ];
+    const FIELDS: &'static [&'static str] = PIPELINE_FIELDS;
 
     fn id(&self) -> String {
         self.id.to_string()

@@ -91,6 +91,52 @@ fn deal_from_row(r: &Row) -> rusqlite::Result<Deal> {
     })
 }
 
+/// A deal as the 17 bound parameters of its row, `?1` (id) to `?17` (close_reason).
+struct DealRow<'a> {
+    deal: &'a Deal,
+    name_key: String,
+    value: i64,
+    status: &'static str,
+    expected_close: Option<String>,
+    metadata: String,
+}
+
+impl<'a> DealRow<'a> {
+    fn of(deal: &'a Deal) -> Result<Self> {
+        Ok(DealRow {
+            deal,
+            name_key: name_key(&deal.name),
+            value: deal.value.get(),
+            status: deal.status.as_str(),
+            expected_close: date_text(deal.expected_close),
+            metadata: serde_json::to_string(&deal.metadata)?,
+        })
+    }
+
+    fn params(&self) -> Vec<&dyn ToSql> {
+        let d = self.deal;
+        vec![
+            &d.id,
+            &d.name,
+            &self.name_key,
+            &self.value,
+            &self.status,
+            &d.contact_id,
+            &d.pipeline_id,
+            &d.stage_id,
+            &self.expected_close,
+            &d.owner_id,
+            &self.metadata,
+            &d.created_at,
+            &d.updated_at,
+            &d.last_activity_at,
+            &d.stage_entered_at,
+            &d.closed_at,
+            &d.close_reason,
+        ]
+    }
+}
+
 fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(crate::clock::format_date)
 }
@@ -112,6 +158,7 @@ impl Tx<'_> {
 
     /// Inserts a deal, with `on_conflict` appended; returns the rows written.
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
+        let row = DealRow::of(d)?;
         Ok(self
             .conn
             .prepare_cached(&format!(
@@ -120,29 +167,12 @@ impl Tx<'_> {
                     stage_entered_at, closed_at, close_reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17){on_conflict}"
             ))?
-            .execute(params![
-                d.id,
-                d.name,
-                name_key(&d.name),
-                d.value.get(),
-                d.status.as_str(),
-                d.contact_id,
-                d.pipeline_id,
-                d.stage_id,
-                date_text(d.expected_close),
-                d.owner_id,
-                serde_json::to_string(&d.metadata)?,
-                d.created_at,
-                d.updated_at,
-                d.last_activity_at,
-                d.stage_entered_at,
-                d.closed_at,
-                d.close_reason
-            ])?)
+            .execute(row.params().as_slice())?)
     }
 
     /// Writes every field of an existing deal.
     pub fn update_deal(&self, d: &Deal) -> Result<()> {
+        let row = DealRow::of(d)?;
         self.conn
             .prepare_cached(
                 "UPDATE deals SET name = ?2, name_key = ?3, value = ?4, status = ?5, contact_id = ?6,
@@ -151,25 +181,7 @@ impl Tx<'_> {
                     closed_at = ?16, close_reason = ?17
                  WHERE id = ?1",
             )?
-            .execute(params![
-                d.id,
-                d.name,
-                name_key(&d.name),
-                d.value.get(),
-                d.status.as_str(),
-                d.contact_id,
-                d.pipeline_id,
-                d.stage_id,
-                date_text(d.expected_close),
-                d.owner_id,
-                serde_json::to_string(&d.metadata)?,
-                d.created_at,
-                d.updated_at,
-                d.last_activity_at,
-                d.stage_entered_at,
-                d.closed_at,
-                d.close_reason
-            ])?;
+            .execute(row.params().as_slice())?;
         Ok(())
     }
 

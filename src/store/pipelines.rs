@@ -148,26 +148,19 @@ impl Tx<'_> {
 
     /// All pipelines with their stages, oldest first (the order an export writes them).
     pub fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
-        let ids: Vec<PipelineId> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT id FROM pipelines ORDER BY created_at, id")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.pipeline(id)?);
-        }
-        Ok(out)
+        self.pipelines_ordered("created_at, id")
     }
 
     /// All pipelines with their stages, in name order.
     pub fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        self.pipelines_ordered("name_key")
+    }
+
+    fn pipelines_ordered(&self, order: &str) -> Result<Vec<Pipeline>> {
         let ids: Vec<PipelineId> = {
             let mut stmt = self
                 .conn
-                .prepare_cached("SELECT id FROM pipelines ORDER BY name_key")?;
+                .prepare_cached(&format!("SELECT id FROM pipelines ORDER BY {order}"))?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
