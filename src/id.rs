@@ -37,8 +37,6 @@ macro_rules! typed_id {
         pub struct $name(TypeSafeId<$tag>);
 
         impl $name {
-            pub const PREFIX: &'static str = $prefix;
-
             /// A new id with a UUIDv7 suffix (time-ordered).
             #[allow(clippy::new_without_default)]
             pub fn new() -> Self {

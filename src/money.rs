@@ -10,8 +10,6 @@ pub struct Cents(i64);
 const EXAMPLE: &str = "write it like 5000, 5000.50 or $5,000.50";
 
 impl Cents {
-    pub const MAX: Cents = Cents(i64::MAX);
-
     /// Cents from a stored or imported integer; negative amounts are refused.
     pub fn new(cents: i64) -> Result<Self, String> {
         if cents < 0 {

@@ -40,13 +40,6 @@ pub enum DealSort {
     Stage,
 }
 
-/// An active deal idle for at least its stage's stall period.
-#[derive(Debug, Clone)]
-pub struct StallCandidate {
-    pub deal: Deal,
-    pub stall_days: u32,
-}
-
 /// A history event with its details as stored: a JSON object's text.
 #[derive(Debug, Clone)]
 pub struct RawEvent {

@@ -15,7 +15,7 @@ use std::time::Duration;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use deals::{DealFilter, DealSort, RawEvent, StallCandidate};
+pub use deals::{DealFilter, DealSort, RawEvent};
 pub use pipelines::{PipelineSummary, StageCounts};
 
 use crate::error::{Error, Result};
