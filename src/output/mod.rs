@@ -76,7 +76,8 @@ impl Style {
         ] {
             t.remove_style(line);
         }
-        if self.terminal {
+        // Wrap to the terminal's width when it reports a usable one (a pty may say 0).
+        if self.terminal && t.width().is_some_and(|w| w >= 40) {
             t.set_content_arrangement(ContentArrangement::Dynamic);
         }
         if self.color {
@@ -455,6 +456,24 @@ impl<R: Record> Rows<'_, R> {
                             Value::Null
                         };
                         t.add_row(columns.iter().map(|c| c.cell(r, &value)));
+                    }
+                    // On a narrow terminal free text wraps (down to a readable width); ids,
+                    // money, statuses and dates keep theirs (ids are copied into commands).
+                    for (i, c) in columns.iter().enumerate() {
+                        use comfy_table::{ColumnConstraint, Width};
+                        let free_text = matches!(c, TableColumn::Raw(_))
+                            || ["Name", "Details", "Pipeline", "Stage", "Owner"]
+                                .contains(&c.header());
+                        let constraint = match (free_text, c.header()) {
+                            (true, "Name" | "Details") => {
+                                ColumnConstraint::LowerBoundary(Width::Fixed(20))
+                            }
+                            (true, _) => ColumnConstraint::LowerBoundary(Width::Fixed(10)),
+                            (false, _) => ColumnConstraint::ContentWidth,
+                        };
+                        if let Some(col) = t.column_mut(i) {
+                            col.set_constraint(constraint);
+                        }
                     }
                     writeln!(p.out, "{t}")?;
                 }

@@ -394,7 +394,6 @@ impl Record for PipelineView {
                 "Open value",
                 "Stalled",
                 "Stalled value",
-                "Id",
             ]
             .map(bold),
         );
@@ -428,7 +427,6 @@ impl Record for PipelineView {
                 money(c.open_value),
                 count(c.stalled_count),
                 money(c.stalled_value),
-                Cell::new(b.stage.id),
             ]);
         }
         board.add_row(vec![
@@ -440,8 +438,10 @@ impl Record for PipelineView {
             Cell::new(dollars(open_value)).set_alignment(comfy_table::CellAlignment::Right),
             count(stalled),
             Cell::new(dollars(stalled_value)).set_alignment(comfy_table::CellAlignment::Right),
-            Cell::new(""),
         ]);
+        if let Some(col) = board.column_mut(1) {
+            col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
         vec![head, board]
     }
 }
