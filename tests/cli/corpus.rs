@@ -187,6 +187,14 @@ fn bad_values_on_the_command_line() {
         2,
         "'deal_xyz'",
     ));
+    // Long non-ASCII prefixes once reached a panic inside the TypeID crate.
+    let long_prefix = format!("{}_x", "ș".repeat(40));
+    cases.push(case(&["deal", "show", &long_prefix], 2, "invalid deal id"));
+    cases.push(case(
+        &["pipeline", "show", &long_prefix],
+        3,
+        "no pipeline named",
+    ));
     cases.push(case(
         &["deal", "create", "X", "--value", "1", "--pipeline", &open],
         2,
