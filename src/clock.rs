@@ -123,6 +123,7 @@ impl FromStr for DateSpec {
             {
                 NaiveDate::parse_from_str(w, "%Y-%m-%d")
                     .ok()
+                    .filter(|d| in_range(*d))
                     .map(DateSpec::On)
             }
             _ => None,
@@ -147,8 +148,17 @@ impl DateSpec {
             DateSpec::EndOfQuarter => end_of_month(today.year(), today.month().div_ceil(3) * 3),
             DateSpec::EndOfYear => NaiveDate::from_ymd_opt(today.year(), 12, 31),
         };
-        date.ok_or_else(|| Error::usage(format!("date '{self}' is out of range")))
+        date.filter(|d| in_range(*d)).ok_or_else(|| {
+            Error::usage(format!(
+                "date '{self}' is out of range; dates run from year 1 to 9999"
+            ))
+        })
     }
+}
+
+/// Dates rex keeps: years 1 to 9999, so that every date it prints is `YYYY-MM-DD` and parses back.
+pub fn in_range(d: NaiveDate) -> bool {
+    (1..=9999).contains(&d.year())
 }
 
 fn end_of_month(year: i32, month: u32) -> Option<NaiveDate> {
@@ -244,6 +254,18 @@ mod tests {
             let err = bad.parse::<DateSpec>().unwrap_err();
             assert!(err.starts_with(&format!("invalid date '{bad}'")), "{err}");
         }
+    }
+
+    #[test]
+    fn dates_stay_within_four_digit_years() {
+        let clock = Clock::parse("2026-03-01T09:00:00Z").unwrap();
+        assert!("+100000m"
+            .parse::<DateSpec>()
+            .unwrap()
+            .resolve(&clock)
+            .is_err());
+        assert!("0000-01-01".parse::<DateSpec>().is_err());
+        assert!("9999-12-31".parse::<DateSpec>().is_ok());
     }
 
     #[test]

@@ -574,7 +574,9 @@ impl<'t, 'c> Importer<'t, 'c> {
         let stage_ref = f.string("stage_id")?;
         let expected_close = f.parsed("expected_close", |t| {
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .map_err(|_| format!("'{t}' is not a date like 2026-03-31"))
+                .ok()
+                .filter(|d| crate::clock::in_range(*d))
+                .ok_or_else(|| format!("'{t}' is not a date like 2026-03-31"))
         })?;
         let metadata = match f.take("metadata") {
             None => Map::new(),
