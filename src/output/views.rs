@@ -64,25 +64,33 @@ pub struct InfoView {
     pub counts: Counts,
 }
 
+/// The deal record's JSON fields, in order, followed by any extra ones.
+macro_rules! deal_fields {
+    ($($extra:literal),*) => {
+        &[
+            "id",
+            "name",
+            "value",
+            "status",
+            "contact_id",
+            "pipeline_id",
+            "stage_id",
+            "expected_close",
+            "owner_id",
+            "metadata",
+            "created_at",
+            "updated_at",
+            "last_activity_at",
+            "stage_entered_at",
+            "closed_at",
+            "close_reason",
+            $($extra),*
+        ]
+    };
+}
+
 /// The deal record's JSON fields, in order.
-pub const DEAL_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "value",
-    "status",
-    "contact_id",
-    "pipeline_id",
-    "stage_id",
-    "expected_close",
-    "owner_id",
-    "metadata",
-    "created_at",
-    "updated_at",
-    "last_activity_at",
-    "stage_entered_at",
-    "closed_at",
-    "close_reason",
-];
+pub const DEAL_FIELDS: &[&str] = deal_fields!();
 
 /// The pipeline record's JSON fields, in order.
 pub const PIPELINE_FIELDS: &[&str] = &[
@@ -248,26 +256,7 @@ impl Record for DealView {
 }
 
 impl Record for StalledView {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "value",
-        "status",
-        "contact_id",
-        "pipeline_id",
-        "stage_id",
-        "expected_close",
-        "owner_id",
-        "metadata",
-        "created_at",
-        "updated_at",
-        "last_activity_at",
-        "stage_entered_at",
-        "closed_at",
-        "close_reason",
-        "idle_days",
-        "stall_days",
-    ];
+    const FIELDS: &'static [&'static str] = deal_fields!("idle_days", "stall_days");
     fn id(&self) -> String {
         self.deal.id()
     }
