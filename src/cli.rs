@@ -252,9 +252,6 @@ Examples:
     },
 }
 
-/// A stage given as `NAME` or `NAME:#RRGGBB`.
-pub type StageSpecArg = String;
-
 #[derive(Debug, Subcommand)]
 pub enum PipelineCommand {
     /// Create a pipeline (default stages: Discovery, Qualification, Proposal, Negotiation, Closed)
@@ -265,7 +262,7 @@ pub enum PipelineCommand {
         name: String,
         /// A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)
         #[arg(long = "stage", value_name = "NAME[:#RRGGBB]")]
-        stages: Vec<StageSpecArg>,
+        stages: Vec<String>,
         /// Days without activity after which an open deal is stalled
         #[arg(long, value_name = "N", default_value_t = crate::record::DEFAULT_STALL_DAYS, value_parser = clap::value_parser!(u32).range(1..=36500))]
         stall_days: u32,
@@ -320,7 +317,7 @@ pub struct PipelineUpdate {
     pub stall_days: Option<u32>,
     /// Add a stage (at the end unless --at is given)
     #[arg(long = "add-stage", value_name = "NAME[:#RRGGBB]")]
-    pub add_stage: Vec<StageSpecArg>,
+    pub add_stage: Vec<String>,
     /// Position for the added stage (0 is first)
     #[arg(long, value_name = "POSITION", requires = "add_stage")]
     pub at: Option<u32>,

@@ -6,22 +6,19 @@ use std::str::FromStr;
 
 use type_safe_id::{StaticType, TypeSafeId};
 
-/// The kinds of id rex hands out, by prefix.
-pub const KINDS: [&str; 3] = ["deal", "pipeline", "stage"];
-
 /// The kind of a well-formed TypeID of one of rex's kinds, if `text` is one.
 ///
 /// Only rex's own prefixes are tried, each with its static parser: the crate's dynamic-prefix
 /// parser panics on a long non-ASCII prefix, and user input must never reach a panic.
 pub fn kind_of(text: &str) -> Option<&'static str> {
     let (prefix, _) = text.rsplit_once('_')?;
-    let ok = match prefix {
-        "deal" => text.parse::<TypeSafeId<DealTag>>().is_ok(),
-        "pipeline" => text.parse::<TypeSafeId<PipelineTag>>().is_ok(),
-        "stage" => text.parse::<TypeSafeId<StageTag>>().is_ok(),
-        _ => false,
+    let (kind, ok) = match prefix {
+        "deal" => ("deal", text.parse::<TypeSafeId<DealTag>>().is_ok()),
+        "pipeline" => ("pipeline", text.parse::<TypeSafeId<PipelineTag>>().is_ok()),
+        "stage" => ("stage", text.parse::<TypeSafeId<StageTag>>().is_ok()),
+        _ => return None,
     };
-    KINDS.iter().copied().find(|k| ok && *k == prefix)
+    ok.then_some(kind)
 }
 
 macro_rules! typed_id {

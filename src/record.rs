@@ -196,6 +196,82 @@ pub struct Event {
     pub details: Map<String, Value>,
 }
 
+/// A deal's pipeline and stage, with the names they had at that moment (history keeps both).
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub pipeline_id: PipelineId,
+    pub pipeline: String,
+    pub stage_id: StageId,
+    pub stage: String,
+}
+
+impl Place {
+    /// `stage` of pipeline `p`, named as they are now.
+    pub fn of(p: &Pipeline, stage: &Stage) -> Place {
+        Place {
+            pipeline_id: p.id,
+            pipeline: p.name.clone(),
+            stage_id: stage.id,
+            stage: stage.name.clone(),
+        }
+    }
+
+    /// The stage with this id in pipeline `p`.
+    pub fn in_pipeline(p: &Pipeline, stage: StageId) -> Place {
+        Place {
+            pipeline_id: p.id,
+            pipeline: p.name.clone(),
+            stage_id: stage,
+            stage: p.stage(stage).map(|s| s.name.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+impl Event {
+    /// An event with `details`, a JSON object (anything else records no details).
+    pub fn new(deal_id: DealId, at: &str, kind: &str, details: Value) -> Event {
+        let details = match details {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        Event {
+            deal_id,
+            at: at.to_string(),
+            kind: kind.to_string(),
+            details,
+        }
+    }
+
+    /// The first entry of a deal's history, at its creation time.
+    pub fn created(deal: &Deal, place: &Place) -> Event {
+        let details = serde_json::json!({
+            "name": deal.name, "value": deal.value, "pipeline_id": place.pipeline_id, "pipeline": place.pipeline,
+            "stage_id": place.stage_id, "stage": place.stage,
+        });
+        Event::new(deal.id, &deal.created_at, event::CREATED, details)
+    }
+
+    /// A move between stages (and maybe pipelines), with why when it was not asked for.
+    pub fn moved(
+        deal_id: DealId,
+        at: &str,
+        from: &Place,
+        to: &Place,
+        reason: Option<&str>,
+    ) -> Event {
+        let mut details = serde_json::json!({
+            "from_pipeline_id": from.pipeline_id, "from_pipeline": from.pipeline,
+            "from_stage_id": from.stage_id, "from_stage": from.stage,
+            "to_pipeline_id": to.pipeline_id, "to_pipeline": to.pipeline,
+            "to_stage_id": to.stage_id, "to_stage": to.stage,
+        });
+        if let Some(r) = reason {
+            details["reason"] = Value::from(r);
+        }
+        Event::new(deal_id, at, event::MOVED, details)
+    }
+}
+
 /// The event kinds a deal's history holds.
 pub mod event {
     pub const CREATED: &str = "created";
@@ -206,6 +282,10 @@ pub mod event {
     pub const NOTE: &str = "note";
     pub const STALLED: &str = "stalled";
     pub const UNSTALLED: &str = "unstalled";
+
+    pub const ALL: [&str; 8] = [
+        CREATED, UPDATED, MOVED, CLOSED, REOPENED, NOTE, STALLED, UNSTALLED,
+    ];
 }
 
 /// Checks a name (of a deal, pipeline or stage) and returns it trimmed.

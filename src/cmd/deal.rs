@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use chrono::Duration;
 use serde_json::{json, Value};
 
-use super::pipeline::as_map;
 use super::{
     confirm, find_any_stage, find_pipeline, find_stage, meta_key, parse_meta, sorted, Ctx,
 };
@@ -14,6 +13,7 @@ use crate::clock::{format_date, parse_timestamp, Clock, DateOrNone};
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
 use crate::output::{DealView, StalledView};
+use crate::record::Place;
 use crate::record::{
     clean_name, clean_note, clean_text, event, Deal, Event, Metadata, Pipeline, Status,
 };
@@ -196,12 +196,7 @@ fn view_of(tx: &Tx, deal: Deal) -> Result<DealView> {
 }
 
 fn record(tx: &Tx, deal: &Deal, at: &str, kind: &str, details: Value) -> Result<()> {
-    tx.add_event(&Event {
-        deal_id: deal.id,
-        at: at.to_string(),
-        kind: kind.to_string(),
-        details: as_map(details),
-    })
+    tx.add_event(&Event::new(deal.id, at, kind, details))
 }
 
 /// Marks activity on a deal: it moves `updated_at` and `last_activity_at`, and brings a
@@ -298,16 +293,7 @@ fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<DealView> {
         close_reason: None,
     };
     tx.insert_deal(&deal)?;
-    record(
-        tx,
-        &deal,
-        &now,
-        event::CREATED,
-        json!({
-            "name": deal.name, "value": deal.value, "pipeline_id": p.id, "pipeline": p.name,
-            "stage_id": stage.id, "stage": stage.name,
-        }),
-    )?;
+    tx.add_event(&Event::created(&deal, &Place::in_pipeline(&p, stage.id)))?;
     Ok(DealView {
         pipeline_name: p.name.clone(),
         stage_name: stage.name.clone(),
@@ -497,21 +483,11 @@ fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
         };
         if stage.id != deal.stage_id {
             refuse_closed(&deal, "moving it")?;
-            let from = tx.pipeline(deal.pipeline_id)?;
-            let (from_pipeline, from_stage) = match &from {
-                Some(fp) => (
-                    fp.name.clone(),
-                    fp.stage(deal.stage_id)
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default(),
-                ),
-                None => Default::default(),
-            };
-            moved = Some(json!({
-                "from_pipeline_id": deal.pipeline_id, "from_pipeline": from_pipeline,
-                "from_stage_id": deal.stage_id, "from_stage": from_stage,
-                "to_pipeline_id": p.id, "to_pipeline": p.name, "to_stage_id": stage.id, "to_stage": stage.name,
-            }));
+            let from_pipeline = tx.pipeline(deal.pipeline_id)?.ok_or_else(|| {
+                Error::not_found(format!("no pipeline with id {}", deal.pipeline_id))
+            })?;
+            let from = Place::in_pipeline(&from_pipeline, deal.stage_id);
+            moved = Some((from, Place::in_pipeline(&p, stage.id)));
             deal.pipeline_id = p.id;
             deal.stage_id = stage.id;
         }
@@ -523,9 +499,9 @@ fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
     for c in changes {
         record(tx, &deal, &now, event::UPDATED, c)?;
     }
-    if let Some(m) = moved {
+    if let Some((from, to)) = moved {
         deal.stage_entered_at = now.clone();
-        record(tx, &deal, &now, event::MOVED, m)?;
+        tx.add_event(&Event::moved(deal.id, &now, &from, &to, None))?;
     }
     activity(tx, &mut deal, &now, "update")?;
     tx.update_deal(&deal)?;
@@ -542,21 +518,12 @@ fn move_to(tx: &Tx, clock: &Clock, id: DealId, stage: &str) -> Result<DealView> 
     if to.id == deal.stage_id {
         return view_of(tx, deal);
     }
-    let from = p
-        .stage(deal.stage_id)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
     let now = clock.timestamp();
-    record(
-        tx,
-        &deal,
-        &now,
-        event::MOVED,
-        json!({
-            "from_pipeline_id": p.id, "from_pipeline": p.name, "from_stage_id": deal.stage_id, "from_stage": from,
-            "to_pipeline_id": p.id, "to_pipeline": p.name, "to_stage_id": to.id, "to_stage": to.name,
-        }),
-    )?;
+    let (from_place, to_place) = (
+        Place::in_pipeline(&p, deal.stage_id),
+        Place::in_pipeline(&p, to.id),
+    );
+    tx.add_event(&Event::moved(deal.id, &now, &from_place, &to_place, None))?;
     deal.stage_id = to.id;
     deal.stage_entered_at = now.clone();
     activity(tx, &mut deal, &now, "move")?;

@@ -7,7 +7,6 @@ use clap::CommandFactory;
 use crate::cli::{Cli, ENVIRONMENT, EXIT_CODES};
 use crate::clock::DATE_HELP;
 use crate::error::{Error, Result};
-use crate::output::Printer;
 
 pub const TOPICS: [(&str, &str); 4] = [
     ("exit-codes", "what each exit code means"),
@@ -41,7 +40,7 @@ absent values null):
             stalled, unstalled) and the event's details
   stalled   the deal's fields plus idle_days and stall_days (the period that applied)";
 
-pub fn show(words: &[String], out: &mut Printer) -> Result<()> {
+pub fn show(words: &[String]) -> Result<()> {
     let text = match words.first().map(String::as_str) {
         Some("exit-codes") => EXIT_CODES.to_string(),
         Some("environment") => ENVIRONMENT.to_string(),
@@ -70,6 +69,5 @@ pub fn show(words: &[String], out: &mut Printer) -> Result<()> {
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", text.trim_end())?;
-    let _ = out;
     Ok(())
 }

@@ -30,9 +30,9 @@ pub struct Ctx {
 pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
 
 pub fn run(cli: Cli) -> Result<()> {
-    let mut out = Printer::new(&cli.output);
+    let out = Printer::new(&cli.output);
     match &cli.command {
-        Command::Help { topic } => return help::show(topic, &mut out),
+        Command::Help { topic } => return help::show(topic),
         Command::Completions { shell } => {
             let mut stdout = io::stdout().lock();
             stdout.write_all(&crate::docs::completion(*shell))?;

@@ -1,7 +1,5 @@
 //! `rex pipeline …`: pipelines, their ordered stages, and the board.
 
-use serde_json::json;
-
 use super::{confirm, find_pipeline, find_stage, Ctx};
 use crate::cli::{PipelineCommand, PipelineUpdate};
 use crate::clock::Clock;
@@ -9,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
 use crate::output::{BoardStage, PipelineView};
 use crate::record::{
-    clean_name, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage, StageStall,
+    clean_name, name_key, palette_color, Color, Deal, Event, Pipeline, Place, Stage, StageStall,
     DEFAULT_STAGES,
 };
 use crate::store::Tx;
@@ -332,24 +330,15 @@ fn move_for_removal(
     deal.stage_entered_at = now.clone();
     deal.updated_at = now.clone();
     tx.update_deal(deal)?;
-    let details = json!({
-        "from_pipeline_id": p.id, "from_pipeline": p.name, "from_stage_id": from.id, "from_stage": from.name,
-        "to_pipeline_id": p.id, "to_pipeline": p.name, "to_stage_id": to.id, "to_stage": to.name,
-        "reason": "stage removed",
-    });
-    tx.add_event(&Event {
-        deal_id: deal.id,
-        at: now,
-        kind: event::MOVED.into(),
-        details: as_map(details),
-    })
-}
-
-pub fn as_map(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    match v {
-        serde_json::Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    }
+    // The removed stage is no longer in `p`: name both places from the stages themselves.
+    let (from, to) = (Place::of(p, from), Place::of(p, to));
+    tx.add_event(&Event::moved(
+        deal.id,
+        &now,
+        &from,
+        &to,
+        Some("stage removed"),
+    ))
 }
 
 fn delete(tx: &Tx, id: PipelineId) -> Result<()> {

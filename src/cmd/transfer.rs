@@ -6,9 +6,8 @@ use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::pipeline::as_map;
 use super::{canonical, find_stage, sorted, Ctx};
 use crate::cli::{Format, ImportFormat};
 use crate::clock::{parse_timestamp, timestamp, Clock};
@@ -16,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::id::{kind_of, DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::output::{Exported, ImportReport, Printer};
+use crate::record::Place;
 use crate::record::{
     clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage,
     StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
@@ -658,16 +658,13 @@ impl<'t, 'c> Importer<'t, 'c> {
             )));
         }
         if given_id.is_none() {
-            let details = json!({
-                "name": deal.name, "value": deal.value, "pipeline_id": pipeline_id, "pipeline": pipeline_name,
-                "stage_id": stage_id, "stage": stage_name,
-            });
-            self.tx.add_event(&Event {
-                deal_id: deal.id,
-                at: deal.created_at.clone(),
-                kind: event::CREATED.into(),
-                details: as_map(details),
-            })?;
+            let place = Place {
+                pipeline_id,
+                pipeline: pipeline_name,
+                stage_id,
+                stage: stage_name,
+            };
+            self.tx.add_event(&Event::created(&deal, &place))?;
         }
         self.report.deals += 1;
         Ok(())
@@ -681,20 +678,10 @@ impl<'t, 'c> Importer<'t, 'c> {
             .timestamp("at")?
             .ok_or_else(|| f.bad("at", "it is missing"))?;
         let kind = f.required("kind")?;
-        const KINDS: [&str; 8] = [
-            event::CREATED,
-            event::UPDATED,
-            event::MOVED,
-            event::CLOSED,
-            event::REOPENED,
-            event::NOTE,
-            event::STALLED,
-            event::UNSTALLED,
-        ];
-        if !KINDS.contains(&kind.as_str()) {
+        if !event::ALL.contains(&kind.as_str()) {
             return Err(f.bad(
                 "kind",
-                format!("'{kind}' is not one of {}", KINDS.join(", ")),
+                format!("'{kind}' is not one of {}", event::ALL.join(", ")),
             ));
         }
         let where_ = f.at;
