@@ -4,6 +4,9 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -114,6 +117,13 @@ fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> R
 /// One record read from the input, with where it was (`line 7`).
 type Item = Result<(String, Map<String, Value>)>;
 
+/// The records of an input, read and parsed on their own thread.
+type Records = Box<dyn Iterator<Item = Item> + Send>;
+
+/// A staged import commits a chunk at least this often, so another writer never waits
+/// longer than about this for the lock.
+const CHUNK_TIME: Duration = Duration::from_millis(200);
+
 pub fn import(
     ctx: &mut Ctx,
     file: Option<&Path>,
@@ -129,53 +139,147 @@ pub fn import(
             _ => ImportFormat::Jsonl,
         },
     );
-    let reader: Box<dyn Read> = match path {
+    let reader: Box<dyn Read + Send> = match path {
         Some(p) => Box::new(
             File::open(p)
                 .map_err(|e| Error::usage(format!("cannot read '{}': {e}", p.display())))?,
         ),
         None => Box::new(io::stdin()),
     };
-    let items = records(reader, format)?;
+    let items = read_ahead(records(reader, format)?);
+    let progress = Progress {
+        shown: io::stderr().is_terminal() && !ctx.out.is_quiet(),
+    };
+    ctx.store.use_bulk_cache()?;
+    let now = ctx.clock.timestamp();
+    ctx.store.discard_abandoned_imports(&now)?;
+    // Into a database that holds deals, an import loads in short hidden chunks and is
+    // published at the end, so people and cron jobs keep working while it runs. Dry runs
+    // and upserts (which change visible deals) run as one transaction, as does a load
+    // into a database without deals, which builds its indexes once at the end instead of
+    // row by row.
+    let staged = !dry_run && !upsert && ctx.store.read(|tx| tx.has_deals())?;
+    let report = if staged {
+        import_staged(ctx, &items, &progress, &now)?
+    } else {
+        let clock = ctx.clock;
+        let run = |tx: &Tx| -> Result<ImportReport> {
+            let mut importer = Importer::new(tx, clock, upsert)?;
+            let mut load = || -> Result<()> {
+                for item in items.iter() {
+                    let (at, map) = item?;
+                    importer.record(tx, &at, map)?;
+                    progress.tick(&importer.report);
+                }
+                Ok(())
+            };
+            if tx.has_deals()? {
+                load()?;
+            } else {
+                tx.with_indexes_rebuilt_after(load)?;
+            }
+            Ok(importer.report)
+        };
+        if dry_run {
+            ctx.store.rehearse(run)?
+        } else {
+            ctx.store.write(run)?
+        }
+    };
+    progress.done();
+    ctx.out.one(&ImportReport { dry_run, ..report })
+}
+
+/// Loads `items` in chunks of about [`CHUNK_TIME`], each one short committed transaction of
+/// hidden rows, then publishes them in one small write. On any error the chunks written so
+/// far are discarded; nothing was ever visible.
+fn import_staged(
+    ctx: &mut Ctx,
+    items: &Receiver<Item>,
+    progress: &Progress,
+    now: &str,
+) -> Result<ImportReport> {
+    let mut batch = None;
+    let mut importer = None;
     let clock = ctx.clock;
-    let progress = io::stderr().is_terminal() && !ctx.out.is_quiet();
-    let run = |tx: &Tx| -> Result<ImportReport> {
-        let mut importer = Importer::new(tx, clock, upsert)?;
-        let load = |importer: &mut Importer| -> Result<()> {
-            for (n, item) in items.enumerate() {
+    let mut outcome = Ok(());
+    // Wait for input outside any transaction: a slow producer never holds the lock.
+    while let Ok(first) = items.recv() {
+        let chunk = ctx.store.write_chunk(&mut batch, now, |tx| {
+            let importer = match &mut importer {
+                Some(i) => i,
+                None => importer.insert(Importer::new(tx, clock, false)?),
+            };
+            let deadline = Instant::now() + CHUNK_TIME;
+            let mut next = Some(first);
+            while let Some(item) = next.take() {
                 let (at, map) = item?;
-                importer.record(&at, map)?;
-                if progress && n % 10_000 == 9_999 {
-                    eprint!("\rrex: importing… {} records", n + 1);
+                importer.record(tx, &at, map)?;
+                progress.tick(&importer.report);
+                let left = deadline.saturating_duration_since(Instant::now());
+                if !left.is_zero() {
+                    next = items.recv_timeout(left).ok();
                 }
             }
             Ok(())
-        };
-        // Into an empty database, indexes are built once at the end rather than row by row.
-        if tx.counts()?.deals == 0 {
-            tx.with_indexes_rebuilt_after(|| load(&mut importer))?;
-        } else {
-            load(&mut importer)?;
+        });
+        if let Err(e) = chunk {
+            outcome = Err(e);
+            break;
         }
-        if progress {
+    }
+    let report = importer.map(|i| i.report).unwrap_or_default();
+    match (outcome, batch) {
+        (Ok(()), Some(b)) => ctx.store.publish_import(b, &ctx.clock.timestamp())?,
+        (Ok(()), None) => {}
+        (Err(e), Some(b)) => {
+            progress.done();
+            ctx.store.discard_import(b, now)?;
+            return Err(e);
+        }
+        (Err(e), None) => return Err(e),
+    }
+    Ok(report)
+}
+
+/// Reads and parses the input on its own thread, a bounded way ahead of the writer, so
+/// that parsing and SQLite share the two cores. The thread stops after the first error,
+/// and is left behind (not joined) if the writer stops first.
+fn read_ahead(records: Records) -> Receiver<Item> {
+    let (send, receive) = sync_channel(4096);
+    thread::spawn(move || {
+        for item in records {
+            let stop = item.is_err();
+            if send.send(item).is_err() || stop {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// The "importing… N records" line on a terminal.
+struct Progress {
+    shown: bool,
+}
+
+impl Progress {
+    fn tick(&self, r: &ImportReport) {
+        let n = r.pipelines + r.deals + r.events;
+        if self.shown && n % 10_000 == 0 && n > 0 {
+            eprint!("\rrex: importing… {n} records");
+        }
+    }
+
+    fn done(&self) {
+        if self.shown {
             eprint!("\r\x1b[K");
         }
-        Ok(ImportReport {
-            dry_run,
-            ..importer.report
-        })
-    };
-    ctx.store.use_bulk_cache()?;
-    let report = if dry_run {
-        ctx.store.rehearse(run)?
-    } else {
-        ctx.store.write(run)?
-    };
-    ctx.out.one(&report)
+    }
 }
 
 /// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
-fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Box<dyn Iterator<Item = Item>>> {
+fn records(reader: Box<dyn Read + Send>, format: ImportFormat) -> Result<Records> {
     match format {
         ImportFormat::Jsonl => {
             let lines = BufReader::with_capacity(1 << 16, reader)
@@ -347,19 +451,17 @@ impl Fields<'_> {
     }
 }
 
-struct Importer<'t, 'c> {
-    tx: &'t Tx<'c>,
+struct Importer {
     clock: Clock,
     upsert: bool,
     pipelines: HashMap<PipelineId, Pipeline>,
     report: ImportReport,
 }
 
-impl<'t, 'c> Importer<'t, 'c> {
-    fn new(tx: &'t Tx<'c>, clock: Clock, upsert: bool) -> Result<Self> {
+impl Importer {
+    fn new(tx: &Tx, clock: Clock, upsert: bool) -> Result<Self> {
         let pipelines = tx.pipelines()?.into_iter().map(|p| (p.id, p)).collect();
         Ok(Importer {
-            tx,
             clock,
             upsert,
             pipelines,
@@ -372,18 +474,18 @@ impl<'t, 'c> Importer<'t, 'c> {
         })
     }
 
-    fn record(&mut self, at: &str, map: Map<String, Value>) -> Result<()> {
+    fn record(&mut self, tx: &Tx, at: &str, map: Map<String, Value>) -> Result<()> {
         let id_kind = map.get("id").and_then(Value::as_str).and_then(kind_of);
         if map.contains_key("stages") || id_kind == Some("pipeline") {
-            self.pipeline(Fields { at, map })
+            self.pipeline(tx, Fields { at, map })
         } else if map.contains_key("kind") && !map.contains_key("id") {
-            self.event(Fields { at, map })
+            self.event(tx, Fields { at, map })
         } else {
-            self.deal(Fields { at, map })
+            self.deal(tx, Fields { at, map })
         }
     }
 
-    fn pipeline(&mut self, mut f: Fields) -> Result<()> {
+    fn pipeline(&mut self, tx: &Tx, mut f: Fields) -> Result<()> {
         let given_id = f.parsed("id", |t| t.parse::<PipelineId>())?;
         let name =
             clean_name("the pipeline name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
@@ -447,7 +549,17 @@ impl<'t, 'c> Importer<'t, 'c> {
             )));
         }
         for s in &p.stages {
-            if let Some(owner) = self.tx.pipeline_of_stage(s.id)?.filter(|o| o.id != p.id) {
+            // Earlier records of this import first: a staged import's own rows are hidden.
+            let earlier = self
+                .pipelines
+                .values()
+                .find(|o| o.id != p.id && o.stage(s.id).is_some())
+                .cloned();
+            let owner = match earlier {
+                Some(o) => Some(o),
+                None => tx.pipeline_of_stage(s.id)?,
+            };
+            if let Some(owner) = owner.filter(|o| o.id != p.id) {
                 return Err(Error::conflict(format!(
                     "{at}: stage {} already belongs to pipeline '{}'; nothing was imported",
                     s.id, owner.name
@@ -461,7 +573,7 @@ impl<'t, 'c> Importer<'t, 'c> {
                     p.id
                 )));
             }
-            self.tx.update_pipeline(&p).map_err(|e| match e {
+            tx.update_pipeline(&p).map_err(|e| match e {
                 Error::Failed(_) => Error::conflict(format!(
                     "{at}: pipeline {} would lose a stage that holds deals; nothing was imported",
                     p.id
@@ -469,7 +581,7 @@ impl<'t, 'c> Importer<'t, 'c> {
                 other => other,
             })?;
         } else {
-            self.tx.insert_pipeline(&p)?;
+            tx.insert_pipeline(&p)?;
         }
         self.pipelines.insert(p.id, p);
         self.report.pipelines += 1;
@@ -540,7 +652,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         }
     }
 
-    fn deal(&mut self, mut f: Fields) -> Result<()> {
+    fn deal(&mut self, tx: &Tx, mut f: Fields) -> Result<()> {
         let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
         let name =
             clean_name("the deal name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
@@ -620,7 +732,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         let p = self.deal_pipeline(&f, pipeline_ref)?;
         let stage = match &stage_ref {
             None => &p.stages[0],
-            Some(s) => find_stage(self.tx, p, s).map_err(|e| match e {
+            Some(s) => find_stage(tx, p, s).map_err(|e| match e {
                 Error::Usage(m) | Error::NotFound(m) | Error::Conflict(m) => Error::not_found(
                     format!("{}: field 'stage_id': {m}; nothing was imported", f.at),
                 ),
@@ -649,9 +761,9 @@ impl<'t, 'c> Importer<'t, 'c> {
             closed_at,
             close_reason,
         };
-        if self.upsert && self.tx.deal_exists(deal.id)? {
-            self.tx.update_deal(&deal)?;
-        } else if !self.tx.insert_deal_if_new(&deal)? {
+        if self.upsert && tx.deal_exists(deal.id)? {
+            tx.update_deal(&deal)?;
+        } else if !tx.insert_deal_if_new(&deal)? {
             return Err(Error::conflict(format!(
                 "{at}: deal {} already exists; use --upsert to replace it; nothing was imported",
                 deal.id
@@ -664,13 +776,13 @@ impl<'t, 'c> Importer<'t, 'c> {
                 stage_id,
                 stage: stage_name,
             };
-            self.tx.add_event(&Event::created(&deal, &place))?;
+            tx.add_event(&Event::created(&deal, &place))?;
         }
         self.report.deals += 1;
         Ok(())
     }
 
-    fn event(&mut self, mut f: Fields) -> Result<()> {
+    fn event(&mut self, tx: &Tx, mut f: Fields) -> Result<()> {
         let deal_id = f
             .parsed("deal_id", |t| t.parse::<DealId>())?
             .ok_or_else(|| f.bad("deal_id", "it is missing"))?;
@@ -691,7 +803,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             kind,
             details: f.map,
         };
-        if !self.tx.add_event_if_deal_exists(&e)? {
+        if !tx.add_event_if_deal_exists(&e)? {
             return Err(Error::not_found(format!(
                 "{where_}: field 'deal_id': no deal {deal_id} (deals must come before their history); nothing was imported"
             )));

@@ -796,7 +796,7 @@ impl Record for Exported {
 }
 
 /// What an import did (or, with --dry-run, would do).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct ImportReport {
     pub pipelines: u64,
     pub deals: u64,

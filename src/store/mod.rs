@@ -6,16 +6,20 @@
 //! everything or nothing.
 
 mod deals;
+mod imports;
 mod pipelines;
 
+use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use deals::{DealFilter, DealSort, RawEvent};
+pub use imports::ImportBatch;
 pub use pipelines::{PipelineSummary, StageCounts};
 
 use crate::error::{Error, Result};
@@ -25,7 +29,14 @@ use crate::id::{DealId, PipelineId, StageId};
 const APPLICATION_ID: i64 = 0x5245_5831;
 
 /// The numbered migrations; schema version N is the first N applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_staged_imports.sql"),
+];
+
+/// The imports whose rows are hidden: loading, or being discarded. The views of schema 2
+/// filter on the same set; queries that read the row tables directly use this.
+pub(crate) const HIDDEN: &str = "(SELECT id FROM imports WHERE state IN ('loading', 'discarding'))";
 
 /// The schema version this rex writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -38,6 +49,8 @@ pub struct Store {
 /// One open transaction; every query goes through it.
 pub struct Tx<'a> {
     conn: &'a Connection,
+    /// The import whose hidden rows this transaction writes; 0 for visible rows.
+    batch: i64,
 }
 
 /// Row counts for `rex info`.
@@ -65,7 +78,7 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| at_path(e.into(), path))?;
-        conn.busy_timeout(busy_timeout)?;
+        set_busy_timeout(&conn, busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         let mut store = Store {
             conn,
@@ -93,7 +106,10 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = f(&Tx { conn: &tx })?;
+        let out = f(&Tx {
+            conn: &tx,
+            batch: 0,
+        })?;
         tx.commit()?;
         Ok(out)
     }
@@ -103,7 +119,10 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx { conn: &tx })?;
+        let out = f(&Tx {
+            conn: &tx,
+            batch: 0,
+        })?;
         tx.commit()?;
         Ok(out)
     }
@@ -113,7 +132,10 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx { conn: &tx })?;
+        let out = f(&Tx {
+            conn: &tx,
+            batch: 0,
+        })?;
         tx.rollback()?;
         Ok(out)
     }
@@ -243,7 +265,7 @@ impl Tx<'_> {
         let indexes: Vec<(String, String)> = {
             let mut stmt = self.conn.prepare(
                 "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name IN ('deals', 'deal_events') AND sql IS NOT NULL",
+                 WHERE type = 'index' AND tbl_name IN ('deal_rows', 'event_rows') AND sql IS NOT NULL",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
@@ -284,3 +306,38 @@ macro_rules! sql_id {
 sql_id!(DealId);
 sql_id!(PipelineId);
 sql_id!(StageId);
+
+/// How long a writer waits for another one before giving up with "busy".
+static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(5000);
+
+thread_local! {
+    static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Waits for the write lock by polling every millisecond, up to the busy timeout.
+///
+/// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees the
+/// lock for a moment between two short transactions (a staged import between its chunks)
+/// would almost never be caught free. Polling this often costs nothing measurable.
+fn set_busy_timeout(conn: &Connection, timeout: Duration) -> Result<()> {
+    BUSY_TIMEOUT_MS.store(timeout.as_millis() as u64, Ordering::Relaxed);
+    conn.busy_handler(Some(keep_waiting))?;
+    Ok(())
+}
+
+fn keep_waiting(attempt: i32) -> bool {
+    let now = Instant::now();
+    let started = WAIT_STARTED.with(|w| match w.get() {
+        Some(t) if attempt > 0 => t,
+        _ => {
+            w.set(Some(now));
+            now
+        }
+    });
+    let limit = Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed));
+    if now.duration_since(started) >= limit {
+        return false;
+    }
+    std::thread::sleep(Duration::from_millis(1));
+    true
+}

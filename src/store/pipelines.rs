@@ -237,8 +237,8 @@ impl Tx<'_> {
     pub fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO pipelines (id, name, name_key, stall_days, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO pipeline_rows (id, name, name_key, stall_days, created_at, updated_at, batch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 p.id,
@@ -246,7 +246,8 @@ impl Tx<'_> {
                 name_key(&p.name),
                 p.stall_days,
                 p.created_at,
-                p.updated_at
+                p.updated_at,
+                self.batch
             ])?;
         self.write_stages(p)
     }
@@ -256,27 +257,28 @@ impl Tx<'_> {
     pub fn update_pipeline(&self, p: &Pipeline) -> Result<()> {
         self.conn
             .prepare_cached(
-                "UPDATE pipelines SET name = ?2, name_key = ?3, stall_days = ?4, updated_at = ?5 WHERE id = ?1",
+                "UPDATE pipeline_rows SET name = ?2, name_key = ?3, stall_days = ?4, updated_at = ?5 WHERE id = ?1",
             )?
             .execute(params![p.id, p.name, name_key(&p.name), p.stall_days, p.updated_at])?;
         let keep: Vec<String> = p.stages.iter().map(|s| s.id.to_string()).collect();
         let keep = serde_json::to_string(&keep)?;
         self.conn
             .prepare_cached(
-                "DELETE FROM stages WHERE pipeline_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
+                "DELETE FROM stage_rows WHERE pipeline_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
             )?
-            .execute(params![p.id, keep])?;
+            .execute(params![p.id, keep])
+            .map_err(|e| self.held_by_import(e))?;
         // Names are unique per pipeline: clear them first so renames and swaps cannot collide.
         self.conn
-            .prepare_cached("UPDATE stages SET name_key = '#' || id WHERE pipeline_id = ?1")?
+            .prepare_cached("UPDATE stage_rows SET name_key = '#' || id WHERE pipeline_id = ?1")?
             .execute([p.id])?;
         self.write_stages(p)
     }
 
     fn write_stages(&self, p: &Pipeline) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO stages (id, pipeline_id, name, name_key, color, position, stall_days)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position, stall_days, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
                 color = excluded.color, position = excluded.position, stall_days = excluded.stall_days",
         )?;
@@ -288,7 +290,8 @@ impl Tx<'_> {
                 name_key(&s.name),
                 s.color.as_str(),
                 s.position,
-                stall_to_sql(s.stall_days)
+                stall_to_sql(s.stall_days),
+                self.batch
             ])?;
         }
         Ok(())
@@ -296,8 +299,22 @@ impl Tx<'_> {
 
     pub fn delete_pipeline(&self, id: PipelineId) -> Result<()> {
         self.conn
-            .prepare_cached("DELETE FROM pipelines WHERE id = ?1")?
-            .execute([id])?;
+            .prepare_cached("DELETE FROM pipeline_rows WHERE id = ?1")?
+            .execute([id])
+            .map_err(|e| self.held_by_import(e))?;
         Ok(())
+    }
+
+    /// A stage the user sees empty may still hold the hidden deals of an import in
+    /// progress; removing it then waits for that import, like any busy write.
+    fn held_by_import(&self, e: rusqlite::Error) -> crate::error::Error {
+        let foreign_key = e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+            && e.to_string().contains("FOREIGN KEY");
+        if foreign_key && self.import_in_progress().unwrap_or(false) {
+            return crate::error::Error::Busy(
+                "an import in progress holds deals there; nothing was changed, try again when it finishes".into(),
+            );
+        }
+        e.into()
     }
 }

@@ -460,7 +460,7 @@ fn unusable_databases_are_refused_and_untouched() {
     std::fs::copy(&rex.db, &newer).unwrap();
     rusqlite::Connection::open(&newer)
         .unwrap()
-        .pragma_update(None, "user_version", 2)
+        .pragma_update(None, "user_version", 99)
         .unwrap();
     let dir = rex.dir.path().join("a-directory");
     std::fs::create_dir(&dir).unwrap();

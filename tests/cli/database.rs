@@ -59,7 +59,7 @@ fn info_reports_version_path_schema_and_counts() {
     assert_eq!(
         rex.json(&["info"]),
         json!({
-            "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": 1,
+            "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": 2,
             "pipelines": 1, "stages": 5, "deals": 1, "events": 2,
         })
     );
@@ -79,7 +79,7 @@ fn the_schema_is_versioned_wal_and_marked_as_rex() {
     let journal: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, app, journal.as_str()), (1, 0x5245_5831, "wal"));
+    assert_eq!((version, app, journal.as_str()), (2, 0x5245_5831, "wal"));
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn a_newer_schema_is_refused_and_left_untouched() {
     ] {
         assert_eq!(
             rex.fails(args, 6),
-            format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to 1); upgrade rex to use it")
+            format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to 2); upgrade rex to use it")
         );
     }
 }
@@ -199,4 +199,60 @@ fn a_bad_clock_or_timeout_is_a_usage_error() {
         String::from_utf8_lossy(&out.stderr),
         "rex: REX_BUSY_TIMEOUT='soon' is not a number of milliseconds; set it like 5000\n"
     );
+}
+
+/// A database written by the first rex (schema 1) is upgraded in place on first use:
+/// every record and its history stay, references still hold, and writes work.
+#[test]
+fn a_schema_1_database_is_upgraded_with_its_records() {
+    let rex = Rex::new();
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute_batch(include_str!("../../src/store/migrations/001_init.sql"))
+        .unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA application_id = 1380276273;
+         PRAGMA user_version = 1;
+         INSERT INTO pipelines VALUES ('pipeline_01h455vb4pex5vsknk084sn02q', 'Sales', 'sales', 30,
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO stages VALUES ('stage_01h455vb4pex5vsknk084sn02q', 'pipeline_01h455vb4pex5vsknk084sn02q',
+             'Discovery', 'discovery', '#4f9dde', 0, NULL);
+         INSERT INTO deals (id, name, name_key, value, status, pipeline_id, stage_id, created_at,
+             updated_at, last_activity_at, stage_entered_at)
+             VALUES ('deal_01h455vb4pex5vsknk084sn02q', 'Acme', 'acme', 500000, 'open',
+             'pipeline_01h455vb4pex5vsknk084sn02q', 'stage_01h455vb4pex5vsknk084sn02q',
+             '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z');
+         INSERT INTO deal_events (deal_id, at, kind, details)
+             VALUES ('deal_01h455vb4pex5vsknk084sn02q', '2026-01-02T00:00:00Z', 'note', '{\"text\":\"hello\"}');",
+    )
+    .unwrap();
+    drop(conn);
+
+    assert_eq!(rex.json(&["info"])["schema_version"], 2);
+    let deal = rex.json(&["deal", "show", "deal_01h455vb4pex5vsknk084sn02q"]);
+    assert_eq!(
+        (&deal["name"], &deal["value"], &deal["stage_id"]),
+        (
+            &json!("Acme"),
+            &json!(500000),
+            &json!("stage_01h455vb4pex5vsknk084sn02q")
+        )
+    );
+    let history = rex.json(&["deal", "history", "deal_01h455vb4pex5vsknk084sn02q"]);
+    assert_eq!(history[0]["kind"], "note");
+    assert_eq!(history[0]["text"], "hello");
+    rex.ok(&["deal", "note", "deal_01h455vb4pex5vsknk084sn02q", "called"]);
+    rex.ok(&["deal", "create", "Beta", "--value", "10"]);
+    assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
+
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    let orphans: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!((check.as_str(), orphans), ("ok", 0));
 }
