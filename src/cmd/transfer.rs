@@ -1,10 +1,12 @@
 //! `rex export` and `rex import`: the whole database in the API shape, streamed.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::rc::Rc;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -118,7 +120,7 @@ fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> R
 type Item = Result<(String, Map<String, Value>)>;
 
 /// The records of an input, read and parsed on their own thread.
-type Records = Box<dyn Iterator<Item = Item> + Send>;
+type Records = Box<dyn Iterator<Item = Item>>;
 
 /// A staged import commits a chunk at least this often, so another writer never waits
 /// longer than about this for the lock.
@@ -146,7 +148,7 @@ pub fn import(
         ),
         None => Box::new(io::stdin()),
     };
-    let items = read_ahead(records(reader, format)?);
+    let mut items = read_ahead(reader, format);
     let progress = Progress {
         shown: io::stderr().is_terminal() && !ctx.out.is_quiet(),
     };
@@ -160,13 +162,13 @@ pub fn import(
     // row by row.
     let staged = !dry_run && !upsert && ctx.store.read(|tx| tx.has_deals())?;
     let report = if staged {
-        import_staged(ctx, &items, &progress, &now)?
+        import_staged(ctx, &mut items, &progress, &now)?
     } else {
         let clock = ctx.clock;
         let run = |tx: &Tx| -> Result<ImportReport> {
             let mut importer = Importer::new(tx, clock, upsert)?;
             let mut load = || -> Result<()> {
-                for item in items.iter() {
+                while let Some(item) = items.next() {
                     let (at, map) = item?;
                     importer.record(tx, &at, map)?;
                     progress.tick(&importer.report);
@@ -195,7 +197,7 @@ pub fn import(
 /// far are discarded; nothing was ever visible.
 fn import_staged(
     ctx: &mut Ctx,
-    items: &Receiver<Item>,
+    items: &mut ReadAhead,
     progress: &Progress,
     now: &str,
 ) -> Result<ImportReport> {
@@ -204,7 +206,7 @@ fn import_staged(
     let clock = ctx.clock;
     let mut outcome = Ok(());
     // Wait for input outside any transaction: a slow producer never holds the lock.
-    while let Ok(first) = items.recv() {
+    while let Some(first) = items.next() {
         let chunk = ctx.store.write_chunk(&mut batch, now, |tx| {
             let importer = match &mut importer {
                 Some(i) => i,
@@ -218,7 +220,7 @@ fn import_staged(
                 progress.tick(&importer.report);
                 let left = deadline.saturating_duration_since(Instant::now());
                 if !left.is_zero() {
-                    next = items.recv_timeout(left).ok();
+                    next = items.next_within(left);
                 }
             }
             Ok(())
@@ -243,19 +245,92 @@ fn import_staged(
 }
 
 /// Reads and parses the input on its own thread, a bounded way ahead of the writer, so
-/// that parsing and SQLite share the two cores. The thread stops after the first error,
-/// and is left behind (not joined) if the writer stops first.
-fn read_ahead(records: Records) -> Receiver<Item> {
-    let (send, receive) = sync_channel(4096);
+/// that parsing and SQLite share the two cores. Records travel in batches: a batch is
+/// handed over when it is full and before every read from the input, so records that
+/// have arrived are never held back while the input is slow. The thread stops after the
+/// first error, and is left behind (not joined) if the writer stops first.
+fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat) -> ReadAhead {
+    let (send, receive) = sync_channel::<Vec<Item>>(16);
     thread::spawn(move || {
+        let pending = Rc::new(RefCell::new(Vec::with_capacity(READ_AHEAD_BATCH)));
+        let hand_over = |send: &SyncSender<Vec<Item>>, pending: &RefCell<Vec<Item>>| {
+            let batch = pending.replace(Vec::with_capacity(READ_AHEAD_BATCH));
+            batch.is_empty() || send.send(batch).is_ok()
+        };
+        let input = HandOverBeforeRead {
+            inner: reader,
+            hand_over: {
+                let (send, pending) = (send.clone(), pending.clone());
+                Box::new(move || hand_over(&send, &pending))
+            },
+        };
+        let records = match records(Box::new(input), format) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = send.send(vec![Err(e)]);
+                return;
+            }
+        };
         for item in records {
             let stop = item.is_err();
-            if send.send(item).is_err() || stop {
-                break;
+            pending.borrow_mut().push(item);
+            let full = pending.borrow().len() >= READ_AHEAD_BATCH;
+            if stop || full {
+                let delivered = hand_over(&send, &pending);
+                if stop || !delivered {
+                    return;
+                }
             }
         }
+        hand_over(&send, &pending);
     });
-    receive
+    ReadAhead {
+        receive,
+        pending: Vec::new().into_iter(),
+    }
+}
+
+/// The input, handing the parsed records over before each read (which may wait).
+struct HandOverBeforeRead {
+    inner: Box<dyn Read + Send>,
+    hand_over: Box<dyn FnMut() -> bool>,
+}
+
+impl Read for HandOverBeforeRead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (self.hand_over)();
+        self.inner.read(buf)
+    }
+}
+
+const READ_AHEAD_BATCH: usize = 512;
+
+/// The receiving end of [`read_ahead`], one record at a time.
+struct ReadAhead {
+    receive: Receiver<Vec<Item>>,
+    pending: std::vec::IntoIter<Item>,
+}
+
+impl ReadAhead {
+    /// The next record, waiting as long as it takes; None at the end of the input.
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some(item) = self.pending.next() {
+                return Some(item);
+            }
+            self.pending = self.receive.recv().ok()?.into_iter();
+        }
+    }
+
+    /// The next record if one arrives within `wait`.
+    fn next_within(&mut self, wait: Duration) -> Option<Item> {
+        loop {
+            if let Some(item) = self.pending.next() {
+                return Some(item);
+            }
+            self.pending = self.receive.recv_timeout(wait).ok()?.into_iter();
+        }
+    }
 }
 
 /// The "importing… N records" line on a terminal.
@@ -279,7 +354,7 @@ impl Progress {
 }
 
 /// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
-fn records(reader: Box<dyn Read + Send>, format: ImportFormat) -> Result<Records> {
+fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
     match format {
         ImportFormat::Jsonl => {
             let lines = BufReader::with_capacity(1 << 16, reader)

@@ -8,5 +8,6 @@ mod output;
 mod pipeline;
 mod reliability;
 mod scripting;
+mod staged;
 mod stalled;
 mod support;

@@ -1,0 +1,222 @@
+//! Staged imports: an import into a database that holds deals commits hidden chunks and
+//! publishes them in one small write. Each test drives the import through a pipe it
+//! controls, so that the other commands provably run while the import is half-way.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, ChildStdin, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::support::{s, stage_id, Rex};
+
+fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn deal_lines(from: usize, to: usize, pipeline: &str) -> String {
+    (from..to)
+        .map(|i| {
+            format!("{{\"name\":\"Imported {i}\",\"value\":{i},\"pipeline_id\":\"{pipeline}\"}}\n")
+        })
+        .collect()
+}
+
+/// `rex import -q` reading from a pipe the test writes to.
+fn start_import(rex: &Rex) -> (Child, ChildStdin) {
+    let mut child = rex
+        .std_cmd()
+        .args(["import", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (child, stdin)
+}
+
+/// Waits until `n` imported deals are committed (hidden) in the database.
+fn wait_for_hidden(db: &Path, n: i64) {
+    let start = Instant::now();
+    loop {
+        let hidden = count(db, "SELECT count(*) FROM deal_rows WHERE batch > 0");
+        if hidden == n {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the import committed {hidden} of {n} deals"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn deal_count(rex: &Rex) -> usize {
+    rex.json(&["deal", "list"]).as_array().unwrap().len()
+}
+
+#[test]
+fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
+    let rex = Rex::new();
+    let qualification = stage_id(&rex.sales(), "Qualification");
+    rex.json(&["pipeline", "create", "Partners"]);
+    let before = rex.id(&[
+        "deal",
+        "create",
+        "Before",
+        "--value",
+        "100",
+        "--pipeline",
+        "Sales",
+    ]);
+    let (import, mut pipe) = start_import(&rex);
+    pipe.write_all(deal_lines(0, 400, "Sales").as_bytes())
+        .unwrap();
+    pipe.write_all(deal_lines(400, 500, "Partners").as_bytes())
+        .unwrap();
+    pipe.flush().unwrap();
+    wait_for_hidden(&rex.db, 500);
+
+    // Half-way through the import: reads see none of it, writes go ahead.
+    assert_eq!(deal_count(&rex), 1);
+    let board = rex.json(&["pipeline", "show", "Sales"]);
+    let open: i64 = board["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["open_count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(open, 1);
+    assert_eq!(rex.json(&["info"])["deals"], 1);
+    let exported = rex.ok(&["export", "--deals"]);
+    assert_eq!(exported.lines().count(), 1);
+    let moved = rex.json(&["deal", "move", &before, "Qualification"]);
+    assert_eq!(s(&moved["stage_id"]), qualification);
+    rex.id(&[
+        "deal",
+        "create",
+        "During",
+        "--value",
+        "200",
+        "--pipeline",
+        "Sales",
+    ]);
+    // A second import waits for this one; an empty-looking pipeline that holds hidden
+    // deals cannot be deleted yet. Both are "busy" (5): try again later.
+    let one = rex.dir.path().join("one.jsonl");
+    std::fs::write(&one, deal_lines(0, 1, "Sales")).unwrap();
+    assert_eq!(
+        rex.fails(&["import", one.to_str().unwrap()], 5),
+        "rex: another import (number 1, started 2026-03-02T09:00:00Z) is still running; nothing was imported, try again when it finishes"
+    );
+    assert_eq!(
+        rex.fails(&["pipeline", "delete", "Partners", "--yes"], 5),
+        "rex: an import in progress holds deals there; nothing was changed, try again when it finishes"
+    );
+
+    pipe.write_all(deal_lines(500, 1000, "Sales").as_bytes())
+        .unwrap();
+    drop(pipe);
+    let out = import.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(deal_count(&rex), 1002);
+    assert_eq!(
+        count(
+            &rex.db,
+            "SELECT count(*) FROM imports WHERE state = 'published'"
+        ),
+        1
+    );
+    let shown = rex.json(&["deal", "show", &before]);
+    assert_eq!(s(&shown["stage_id"]), qualification);
+}
+
+#[test]
+fn a_failing_import_discards_the_chunks_it_had_committed() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.id(&["deal", "create", "Before", "--value", "100"]);
+    let export_before = rex.ok(&["export"]);
+    let (import, mut pipe) = start_import(&rex);
+    pipe.write_all(deal_lines(0, 300, "Sales").as_bytes())
+        .unwrap();
+    pipe.flush().unwrap();
+    wait_for_hidden(&rex.db, 300);
+    pipe.write_all(b"{\"name\":\"Bad\",\"value\":\"ten\"}\n")
+        .unwrap();
+    drop(pipe);
+    let out = import.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: line 301: field 'value': expected whole cents like 500000, got \"ten\"; nothing was imported\n"
+    );
+    assert_eq!(rex.ok(&["export"]), export_before);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM deal_rows"), 1);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM event_rows"), 1);
+    assert_eq!(
+        count(
+            &rex.db,
+            "SELECT count(*) FROM imports WHERE state = 'discarded'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn an_import_killed_part_way_stays_hidden_and_the_next_import_clears_it() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.id(&["deal", "create", "Before", "--value", "100"]);
+    let export_before = rex.ok(&["export"]);
+    let (mut import, mut pipe) = start_import(&rex);
+    pipe.write_all(deal_lines(0, 300, "Sales").as_bytes())
+        .unwrap();
+    pipe.flush().unwrap();
+    wait_for_hidden(&rex.db, 300);
+    import.kill().unwrap();
+    import.wait().unwrap();
+    assert_eq!(rex.ok(&["export"]), export_before);
+
+    // Until it has been silent for two minutes it may still be alive: a new import waits.
+    let two = rex.dir.path().join("two.jsonl");
+    std::fs::write(&two, deal_lines(0, 2, "Sales")).unwrap();
+    rex.fails(&["import", two.to_str().unwrap()], 5);
+    // Two minutes later (the heartbeat is wall-clock time, so the test ages it).
+    rusqlite::Connection::open(&rex.db)
+        .unwrap()
+        .execute("UPDATE imports SET heartbeat = heartbeat - 121", [])
+        .unwrap();
+    let report = rex.json(&["import", two.to_str().unwrap()]);
+    assert_eq!(
+        report,
+        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": false})
+    );
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM deal_rows"), 3);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM event_rows"), 3);
+    let states: Vec<String> = {
+        let conn = rusqlite::Connection::open(&rex.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT state FROM imports ORDER BY id")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(states, ["discarded", "published"]);
+    let names: Vec<String> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["name"]))
+        .collect();
+    assert_eq!(names, ["Before", "Imported 0", "Imported 1"]);
+}
