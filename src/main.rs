@@ -1,7 +1,3 @@
-/// mimalloc: an import allocates and frees millions of small JSON values, across two threads.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

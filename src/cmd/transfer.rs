@@ -119,8 +119,29 @@ fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> R
 /// One record read from the input, with where it was (`line 7`).
 type Item = Result<(String, Map<String, Value>)>;
 
-/// The records of an input, read and parsed on their own thread.
-type Records = Box<dyn Iterator<Item = Item>>;
+/// A record as the reading thread hands it over: a JSON Lines line is parsed by the writer
+/// (allocations are cheapest freed on the thread that made them), CSV and JSON records
+/// arrive parsed.
+type Raw = Result<(String, Payload)>;
+
+enum Payload {
+    Line(String),
+    Parsed(Map<String, Value>),
+}
+
+impl Payload {
+    fn parse(raw: Raw) -> Item {
+        let (at, payload) = raw?;
+        let map = match payload {
+            Payload::Parsed(map) => map,
+            Payload::Line(line) => object(&at, serde_json::from_str(&line))?,
+        };
+        Ok((at, map))
+    }
+}
+
+/// The records of an input, read on their own thread.
+type Records = Box<dyn Iterator<Item = Raw>>;
 
 /// A staged import commits a chunk at least this often, so another writer never waits
 /// longer than about this for the lock.
@@ -250,10 +271,10 @@ fn import_staged(
 /// have arrived are never held back while the input is slow. The thread stops after the
 /// first error, and is left behind (not joined) if the writer stops first.
 fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat) -> ReadAhead {
-    let (send, receive) = sync_channel::<Vec<Item>>(16);
+    let (send, receive) = sync_channel::<Vec<Raw>>(16);
     thread::spawn(move || {
         let pending = Rc::new(RefCell::new(Vec::with_capacity(READ_AHEAD_BATCH)));
-        let hand_over = |send: &SyncSender<Vec<Item>>, pending: &RefCell<Vec<Item>>| {
+        let hand_over = |send: &SyncSender<Vec<Raw>>, pending: &RefCell<Vec<Raw>>| {
             let batch = pending.replace(Vec::with_capacity(READ_AHEAD_BATCH));
             batch.is_empty() || send.send(batch).is_ok()
         };
@@ -307,16 +328,16 @@ const READ_AHEAD_BATCH: usize = 512;
 
 /// The receiving end of [`read_ahead`], one record at a time.
 struct ReadAhead {
-    receive: Receiver<Vec<Item>>,
-    pending: std::vec::IntoIter<Item>,
+    receive: Receiver<Vec<Raw>>,
+    pending: std::vec::IntoIter<Raw>,
 }
 
 impl ReadAhead {
     /// The next record, waiting as long as it takes; None at the end of the input.
     fn next(&mut self) -> Option<Item> {
         loop {
-            if let Some(item) = self.pending.next() {
-                return Some(item);
+            if let Some(raw) = self.pending.next() {
+                return Some(Payload::parse(raw));
             }
             self.pending = self.receive.recv().ok()?.into_iter();
         }
@@ -325,8 +346,8 @@ impl ReadAhead {
     /// The next record if one arrives within `wait`.
     fn next_within(&mut self, wait: Duration) -> Option<Item> {
         loop {
-            if let Some(item) = self.pending.next() {
-                return Some(item);
+            if let Some(raw) = self.pending.next() {
+                return Some(Payload::parse(raw));
             }
             self.pending = self.receive.recv_timeout(wait).ok()?.into_iter();
         }
@@ -367,7 +388,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
                         "{at}: cannot read it ({e}); nothing was imported"
                     )))),
                     Ok(l) if l.trim().is_empty() => None,
-                    Ok(l) => Some(object(&at, serde_json::from_str(&l)).map(|m| (at, m))),
+                    Ok(l) => Some(Ok((at, Payload::Line(l)))),
                 }
             })))
         }
@@ -383,7 +404,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
             };
             Ok(Box::new(items.into_iter().enumerate().map(|(i, v)| {
                 let at = format!("record {}", i + 1);
-                object(&at, Ok(v)).map(|m| (at, m))
+                object(&at, Ok(v)).map(|m| (at, Payload::Parsed(m)))
             })))
         }
         ImportFormat::Csv => {
@@ -414,7 +435,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
                 for (name, text) in headers.iter().zip(row.iter()) {
                     map.insert(name.to_string(), csv_value(&at, name, text)?);
                 }
-                Ok((at, map))
+                Ok((at, Payload::Parsed(map)))
             })))
         }
     }

@@ -90,9 +90,8 @@ impl Store {
 
     /// Gives bulk writes (imports) a 16 MiB page cache, so that pages are not spilled to the
     /// log and read back for every row, and lets index builds sort on a second thread.
-    /// SQLite sizes each sorter from the cache, so a 1M-deal import peaks near 93 MB
-    /// (measured; 36 s against 40 s with one sorting thread and 24 MiB). Other commands
-    /// keep SQLite's 2 MiB and sort on one thread.
+    /// SQLite sizes each sorter from the cache, so a 1M-deal import peaks near 80 MB
+    /// (bench/run.py). Other commands keep SQLite's 2 MiB and sort on one thread.
     pub fn use_bulk_cache(&self) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -16384)?;
         self.conn.pragma_update(None, "threads", 2)?;
