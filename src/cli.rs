@@ -28,7 +28,8 @@ macro_rules! exit_codes_text {
   2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)
   3  not found: no deal, pipeline or stage with that id or name
   4  conflict: well-formed, but the data forbids it; nothing was changed
-  5  database busy after the timeout; nothing was changed, safe to retry
+  5  database busy after the timeout, or another import still running; nothing was
+     changed, safe to retry
   6  database unusable: newer schema, not a rex database, corrupt, or unwritable"
     };
 }
@@ -210,6 +211,13 @@ stage by id or by name; without them it goes to the only pipeline and its first 
 Pipelines must come before the deals that use them, and deals before their history.
 CSV has a header row naming fields; money may be cents (value) or dollars (value_dollars);
 metadata is a JSON object.
+
+Into a database that holds deals, the import commits short chunks that stay hidden and shows
+them all in one write at the end: other rex commands keep working meanwhile and never see half
+of it. A failed import deletes its chunks; a killed one stays hidden and is cleared by the next
+import once it has been silent for two minutes. One import runs at a time (a second exits 5).
+--dry-run, --upsert and an import into a database without deals are one transaction instead,
+during which other writers wait (REX_BUSY_TIMEOUT, then exit 5).
 
 Examples:
   rex import backup.jsonl

@@ -223,7 +223,9 @@ fn help_documents_exit_codes_environment_and_topics() {
     let rex = Rex::new();
     let help = rex.ok(&["--help"]);
     assert!(
-        help.contains("5  database busy after the timeout; nothing was changed, safe to retry"),
+        help.contains(
+            "5  database busy after the timeout, or another import still running; nothing was\n     changed, safe to retry"
+        ),
         "{help}"
     );
     assert!(help.contains("REX_NOW"), "{help}");
