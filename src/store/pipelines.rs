@@ -248,7 +248,8 @@ impl Tx<'_> {
                 p.created_at,
                 p.updated_at,
                 self.batch
-            ])?;
+            ])
+            .map_err(|e| self.held_by_import(e))?;
         self.write_stages(p)
     }
 
@@ -259,7 +260,8 @@ impl Tx<'_> {
             .prepare_cached(
                 "UPDATE pipeline_rows SET name = ?2, name_key = ?3, stall_days = ?4, updated_at = ?5 WHERE id = ?1",
             )?
-            .execute(params![p.id, p.name, name_key(&p.name), p.stall_days, p.updated_at])?;
+            .execute(params![p.id, p.name, name_key(&p.name), p.stall_days, p.updated_at])
+            .map_err(|e| self.held_by_import(e))?;
         let keep: Vec<String> = p.stages.iter().map(|s| s.id.to_string()).collect();
         let keep = serde_json::to_string(&keep)?;
         self.conn
@@ -306,15 +308,23 @@ impl Tx<'_> {
     }
 
     /// A stage the user sees empty may still hold the hidden deals of an import in
-    /// progress; removing it then waits for that import, like any busy write.
+    /// progress, and a name the user sees free may belong to a pipeline it is loading;
+    /// such a write waits for that import, like any busy write.
     fn held_by_import(&self, e: rusqlite::Error) -> crate::error::Error {
-        let foreign_key = e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
-            && e.to_string().contains("FOREIGN KEY");
-        if foreign_key && self.import_in_progress().unwrap_or(false) {
-            return crate::error::Error::Busy(
-                "an import in progress holds deals there; nothing was changed, try again when it finishes".into(),
-            );
+        let text = e.to_string();
+        let constraint = e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation);
+        if !constraint || self.batch != 0 || !self.import_in_progress().unwrap_or(false) {
+            return e.into();
         }
-        e.into()
+        let what = if text.contains("FOREIGN KEY") {
+            "an import in progress holds deals there"
+        } else if text.contains("name_key") {
+            "an import in progress is loading a pipeline of that name"
+        } else {
+            return e.into();
+        };
+        crate::error::Error::Busy(format!(
+            "{what}; nothing was changed, try again when it finishes"
+        ))
     }
 }

@@ -39,9 +39,12 @@ fn start_import(rex: &Rex) -> (Child, ChildStdin) {
 }
 
 /// Waits until `n` imported deals are committed (hidden) in the database.
-fn wait_for_hidden(db: &Path, n: i64) {
+fn wait_for_hidden(import: &mut Child, db: &Path, n: i64) {
     let start = Instant::now();
     loop {
+        if let Some(status) = import.try_wait().unwrap() {
+            panic!("the import ended early ({status})");
+        }
         let hidden = count(db, "SELECT count(*) FROM deal_rows WHERE batch > 0");
         if hidden == n {
             return;
@@ -72,13 +75,15 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         "--pipeline",
         "Sales",
     ]);
-    let (import, mut pipe) = start_import(&rex);
+    let (mut import, mut pipe) = start_import(&rex);
+    pipe.write_all(b"{\"name\":\"Imported\",\"stall_days\":45,\"stages\":[{\"name\":\"Lead\"},{\"name\":\"Won\"}]}\n")
+        .unwrap();
     pipe.write_all(deal_lines(0, 400, "Sales").as_bytes())
         .unwrap();
     pipe.write_all(deal_lines(400, 500, "Partners").as_bytes())
         .unwrap();
     pipe.flush().unwrap();
-    wait_for_hidden(&rex.db, 500);
+    wait_for_hidden(&mut import, &rex.db, 500);
 
     // Half-way through the import: reads see none of it, writes go ahead.
     assert_eq!(deal_count(&rex), 1);
@@ -91,6 +96,8 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         .sum();
     assert_eq!(open, 1);
     assert_eq!(rex.json(&["info"])["deals"], 1);
+    assert_eq!(rex.ok(&["pipeline", "list", "-o", "id"]).lines().count(), 2);
+    rex.fails(&["pipeline", "show", "Imported"], 3);
     let exported = rex.ok(&["export", "--deals"]);
     assert_eq!(exported.lines().count(), 1);
     let moved = rex.json(&["deal", "move", &before, "Qualification"]);
@@ -116,6 +123,10 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         rex.fails(&["pipeline", "delete", "Partners", "--yes"], 5),
         "rex: an import in progress holds deals there; nothing was changed, try again when it finishes"
     );
+    assert_eq!(
+        rex.fails(&["pipeline", "create", "imported"], 5),
+        "rex: an import in progress is loading a pipeline of that name; nothing was changed, try again when it finishes"
+    );
 
     pipe.write_all(deal_lines(500, 1000, "Sales").as_bytes())
         .unwrap();
@@ -127,6 +138,10 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(deal_count(&rex), 1002);
+    assert_eq!(
+        rex.json(&["pipeline", "show", "Imported"])["stall_days"],
+        45
+    );
     assert_eq!(
         count(
             &rex.db,
@@ -144,11 +159,11 @@ fn a_failing_import_discards_the_chunks_it_had_committed() {
     rex.sales();
     rex.id(&["deal", "create", "Before", "--value", "100"]);
     let export_before = rex.ok(&["export"]);
-    let (import, mut pipe) = start_import(&rex);
+    let (mut import, mut pipe) = start_import(&rex);
     pipe.write_all(deal_lines(0, 300, "Sales").as_bytes())
         .unwrap();
     pipe.flush().unwrap();
-    wait_for_hidden(&rex.db, 300);
+    wait_for_hidden(&mut import, &rex.db, 300);
     pipe.write_all(b"{\"name\":\"Bad\",\"value\":\"ten\"}\n")
         .unwrap();
     drop(pipe);
@@ -181,7 +196,7 @@ fn an_import_killed_part_way_stays_hidden_and_the_next_import_clears_it() {
     pipe.write_all(deal_lines(0, 300, "Sales").as_bytes())
         .unwrap();
     pipe.flush().unwrap();
-    wait_for_hidden(&rex.db, 300);
+    wait_for_hidden(&mut import, &rex.db, 300);
     import.kill().unwrap();
     import.wait().unwrap();
     assert_eq!(rex.ok(&["export"]), export_before);
