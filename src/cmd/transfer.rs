@@ -175,7 +175,9 @@ pub fn import(
     };
     ctx.store.use_bulk_cache()?;
     let now = ctx.clock.timestamp();
-    ctx.store.discard_abandoned_imports(&now)?;
+    if !dry_run {
+        ctx.store.discard_abandoned_imports(&now)?;
+    }
     // Into a database that holds deals, an import loads in short hidden chunks and is
     // published at the end, so people and cron jobs keep working while it runs. Dry runs
     // and upserts (which change visible deals) run as one transaction, as does a load
@@ -257,7 +259,9 @@ fn import_staged(
         (Ok(()), None) => {}
         (Err(e), Some(b)) => {
             progress.done();
-            ctx.store.discard_import(b, now)?;
+            // Should the clean-up itself fail (say, the database is busy), the rows stay
+            // hidden and the next import discards them; the error to report is the first.
+            let _ = ctx.store.discard_import(b, now);
             return Err(e);
         }
         (Err(e), None) => return Err(e),
@@ -265,11 +269,12 @@ fn import_staged(
     Ok(report)
 }
 
-/// Reads and parses the input on its own thread, a bounded way ahead of the writer, so
-/// that parsing and SQLite share the two cores. Records travel in batches: a batch is
-/// handed over when it is full and before every read from the input, so records that
-/// have arrived are never held back while the input is slow. The thread stops after the
-/// first error, and is left behind (not joined) if the writer stops first.
+/// Reads the input on its own thread, a bounded way ahead of the writer, so that a slow
+/// input never holds a transaction open (and reading and SQLite share the two cores).
+/// Records travel in batches: a batch is handed over when it is full and before every read
+/// from the input, so records that have arrived are never held back while the input is
+/// slow. The thread stops after the first error, and is left behind (not joined) if the
+/// writer stops first.
 fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat) -> ReadAhead {
     let (send, receive) = sync_channel::<Vec<Raw>>(16);
     thread::spawn(move || {
