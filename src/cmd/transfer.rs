@@ -189,6 +189,9 @@ pub fn import(
     } else {
         let clock = ctx.clock;
         let run = |tx: &Tx| -> Result<ImportReport> {
+            if !dry_run {
+                tx.refuse_during_import()?;
+            }
             let mut importer = Importer::new(tx, clock, upsert)?;
             let mut load = || -> Result<()> {
                 while let Some(item) = items.next() {

@@ -61,19 +61,11 @@ impl Store {
         let id = match *batch {
             Some(b) => b.0,
             None => {
-                let other: Option<(i64, String)> = tx
-                    .query_row(
-                        "SELECT id, started_at FROM imports
-                         WHERE state IN ('loading', 'discarding') ORDER BY id LIMIT 1",
-                        [],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                if let Some((other, since)) = other {
-                    return Err(Error::Busy(format!(
-                        "another import (number {other}, started {since}) is still running; nothing was imported, try again when it finishes"
-                    )));
+                Tx {
+                    conn: &tx,
+                    batch: 0,
                 }
+                .refuse_during_import()?;
                 tx.execute(
                     "INSERT INTO imports (state, started_at, heartbeat) VALUES ('loading', ?1, ?2)",
                     params![started_at, unix_now()],
@@ -180,6 +172,25 @@ impl Tx<'_> {
         Ok(self
             .conn
             .query_row("SELECT EXISTS (SELECT 1 FROM deals)", [], |r| r.get(0))?)
+    }
+
+    /// Refuses (busy) while another import is loading or being discarded: one at a time.
+    pub fn refuse_during_import(&self) -> Result<()> {
+        let other: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, started_at FROM imports
+                 WHERE state IN ('loading', 'discarding') ORDER BY id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match other {
+            None => Ok(()),
+            Some((other, since)) => Err(Error::Busy(format!(
+                "another import (number {other}, started {since}) is still running; nothing was imported, try again when it finishes"
+            ))),
+        }
     }
 
     /// Whether an import is loading or being discarded right now.

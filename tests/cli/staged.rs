@@ -120,6 +120,13 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         "rex: another import (number 1, started 2026-03-02T09:00:00Z) is still running; nothing was imported, try again when it finishes"
     );
     assert_eq!(
+        rex.fails(&["import", "--upsert", one.to_str().unwrap()], 5),
+        "rex: another import (number 1, started 2026-03-02T09:00:00Z) is still running; nothing was imported, try again when it finishes"
+    );
+    let rehearsed = rex.json(&["import", "--dry-run", one.to_str().unwrap()]);
+    assert_eq!(rehearsed["deals"], 1);
+    assert_eq!(rehearsed["dry_run"], true);
+    assert_eq!(
         rex.fails(&["pipeline", "delete", "Partners", "--yes"], 5),
         "rex: an import in progress holds deals there; nothing was changed, try again when it finishes"
     );
