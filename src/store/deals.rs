@@ -219,12 +219,15 @@ impl Tx<'_> {
     }
 }
 
-/// Deals of one stage and status idle since a time: one range of `deals_stage_status_activity`.
-const IDLE_SQL: &str = "SELECT d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
-    d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
-    d.stage_entered_at, d.closed_at, d.close_reason FROM deals d \
-    WHERE d.stage_id = ?1 AND d.status = ?2 AND d.last_activity_at <= ?3 AND (?4 IS NULL OR d.owner_id = ?4) \
-    ORDER BY d.last_activity_at, d.id";
+/// Deals of one stage and status idle since a time, from `source` (see [`Tx::deal_source`]):
+/// one range of `deals_stage_status_activity`.
+fn idle_sql(source: &str) -> String {
+    format!(
+        "SELECT {DEAL_COLUMNS} FROM {source} d \
+         WHERE d.stage_id = ?1 AND d.status = ?2 AND d.last_activity_at <= ?3 AND (?4 IS NULL OR d.owner_id = ?4) \
+         ORDER BY d.last_activity_at, d.id"
+    )
+}
 
 /// The SQL and its bound parameters for a `deal list`.
 fn deal_query(
@@ -344,7 +347,7 @@ impl Tx<'_> {
         idle_since: &str,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        let mut stmt = self.conn.prepare_cached(IDLE_SQL)?;
+        let mut stmt = self.conn.prepare_cached(&idle_sql(self.deal_source()?))?;
         let rows = stmt.query_map(
             params![stage, status.as_str(), idle_since, owner],
             deal_from_row,
@@ -448,7 +451,7 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::pipelines::BOARD_SQL;
+    use crate::store::pipelines::board_sql;
 
     /// The plan SQLite picks for `sql`, one step a line.
     /// The steps that read the hidden set of imports (a few rows, read once per query) are
@@ -462,9 +465,10 @@ mod tests {
                 || l == "SEARCH imports USING COVERING INDEX imports_hidden (state=?)"
                 || l == "CREATE BLOOM FILTER"
         };
-        assert!(
+        assert_eq!(
             steps.iter().any(|l| l.contains("imports_hidden")),
-            "hidden rows are not filtered out:\n{}",
+            sql.contains("FROM deals "),
+            "the view of deals and only it filters out hidden rows:\n{}",
             steps.join("\n")
         );
         steps
@@ -537,24 +541,28 @@ mod tests {
                 "SCAN deal_rows USING INDEX deals_created"
             );
         }
-        assert_indexed(conn, "pipeline show", BOARD_SQL, &[&stage]);
-        assert_eq!(
-            plan(conn, BOARD_SQL, &[&stage]),
-            "SEARCH deal_rows USING COVERING INDEX deals_stage_status_value (stage_id=? AND status=?)",
-            "the board counts from the index alone"
-        );
         let none: Option<&str> = None;
-        assert_indexed(
-            conn,
-            "deal stalled",
-            IDLE_SQL,
-            &[&stage, &"open", &"2026-01-01T00:00:00Z", &none],
-        );
-        assert_indexed(
-            conn,
-            "deal stalled --owner",
-            IDLE_SQL,
-            &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana"],
-        );
+        // While an import is in progress (the view) and otherwise (the row table).
+        for source in ["deals", "deal_rows"] {
+            let board = board_sql(source);
+            assert_indexed(conn, "pipeline show", &board, &[&stage]);
+            assert_eq!(
+                plan(conn, &board, &[&stage]),
+                "SEARCH deal_rows USING COVERING INDEX deals_stage_status_value (stage_id=? AND status=?)",
+                "the board counts from the index alone"
+            );
+            assert_indexed(
+                conn,
+                "deal stalled",
+                &idle_sql(source),
+                &[&stage, &"open", &"2026-01-01T00:00:00Z", &none],
+            );
+            assert_indexed(
+                conn,
+                "deal stalled --owner",
+                &idle_sql(source),
+                &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana"],
+            );
+        }
     }
 }

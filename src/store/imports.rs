@@ -193,6 +193,18 @@ impl Tx<'_> {
         }
     }
 
+    /// Where queries that read many deals (the board, the stalled scan) read them from: the
+    /// view of visible rows while an import is loading or being discarded, else the row
+    /// table itself, where every row is visible, saving the check on each one. Both are
+    /// read in the same transaction, so the answer holds for the query.
+    pub(crate) fn deal_source(&self) -> Result<&'static str> {
+        Ok(if self.import_in_progress()? {
+            "deals"
+        } else {
+            "deal_rows"
+        })
+    }
+
     /// Whether an import is loading or being discarded right now.
     pub fn import_in_progress(&self) -> Result<bool> {
         Ok(self.conn.query_row(

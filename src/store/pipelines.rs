@@ -30,9 +30,14 @@ pub struct PipelineSummary {
     pub updated_at: String,
 }
 
-/// Open and stalled deals of one stage: two ranges of `deals_stage_status_value`.
-pub(crate) const BOARD_SQL: &str = "SELECT status, count(*), coalesce(sum(value), 0) FROM deals \
-    WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status";
+/// Open and stalled deals of one stage, from `source` (see [`Tx::deal_source`]): two ranges
+/// of the covering index `deals_stage_status_value`.
+pub(crate) fn board_sql(source: &str) -> String {
+    format!(
+        "SELECT status, count(*), coalesce(sum(value), 0) FROM {source} \
+         WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status"
+    )
+}
 
 const STAGE_COLUMNS: &str = "id, name, color, position, stall_days";
 
@@ -197,7 +202,7 @@ impl Tx<'_> {
 
     /// Open and stalled deals per stage of a pipeline, in stage order.
     pub fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
-        let mut stmt = self.conn.prepare_cached(BOARD_SQL)?;
+        let mut stmt = self.conn.prepare_cached(&board_sql(self.deal_source()?))?;
         let mut out = Vec::with_capacity(pipeline.stages.len());
         for stage in &pipeline.stages {
             let mut counts = StageCounts::default();
