@@ -453,9 +453,9 @@ mod tests {
     use super::*;
     use crate::store::pipelines::board_sql;
 
-    /// The plan SQLite picks for `sql`, one step a line.
-    /// The steps that read the hidden set of imports (a few rows, read once per query) are
-    /// left out, and checked to be an index search.
+    /// The plan SQLite picks for `sql`, one step a line, without the steps that read the
+    /// hidden set of imports (a few rows, read once per query): those must appear exactly
+    /// when the query reads the view of visible deals.
     fn plan(conn: &rusqlite::Connection, sql: &str, args: &[&dyn ToSql]) -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();

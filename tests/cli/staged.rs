@@ -160,17 +160,24 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
     assert_eq!(s(&shown["stage_id"]), qualification);
 }
 
-#[test]
-fn a_failing_import_discards_the_chunks_it_had_committed() {
-    let rex = Rex::new();
+/// A database with one deal, and an import that has committed 300 hidden deals and waits
+/// for more; returns the export before the import, the import and its input.
+fn three_hundred_deals_in(rex: &Rex) -> (String, Child, ChildStdin) {
     rex.sales();
     rex.id(&["deal", "create", "Before", "--value", "100"]);
     let export_before = rex.ok(&["export"]);
-    let (mut import, mut pipe) = start_import(&rex);
+    let (mut import, mut pipe) = start_import(rex);
     pipe.write_all(deal_lines(0, 300, "Sales").as_bytes())
         .unwrap();
     pipe.flush().unwrap();
     wait_for_hidden(&mut import, &rex.db, 300);
+    (export_before, import, pipe)
+}
+
+#[test]
+fn a_failing_import_discards_the_chunks_it_had_committed() {
+    let rex = Rex::new();
+    let (export_before, import, mut pipe) = three_hundred_deals_in(&rex);
     pipe.write_all(b"{\"name\":\"Bad\",\"value\":\"ten\"}\n")
         .unwrap();
     drop(pipe);
@@ -196,14 +203,7 @@ fn a_failing_import_discards_the_chunks_it_had_committed() {
 #[test]
 fn an_import_killed_part_way_stays_hidden_and_the_next_import_clears_it() {
     let rex = Rex::new();
-    rex.sales();
-    rex.id(&["deal", "create", "Before", "--value", "100"]);
-    let export_before = rex.ok(&["export"]);
-    let (mut import, mut pipe) = start_import(&rex);
-    pipe.write_all(deal_lines(0, 300, "Sales").as_bytes())
-        .unwrap();
-    pipe.flush().unwrap();
-    wait_for_hidden(&mut import, &rex.db, 300);
+    let (export_before, mut import, _pipe) = three_hundred_deals_in(&rex);
     import.kill().unwrap();
     import.wait().unwrap();
     assert_eq!(rex.ok(&["export"]), export_before);
