@@ -569,12 +569,7 @@ impl Importer {
             clock,
             upsert,
             pipelines,
-            report: ImportReport {
-                pipelines: 0,
-                deals: 0,
-                events: 0,
-                dry_run: false,
-            },
+            report: ImportReport::default(),
         })
     }
 

@@ -61,11 +61,7 @@ impl Store {
         let id = match *batch {
             Some(b) => b.0,
             None => {
-                Tx {
-                    conn: &tx,
-                    batch: 0,
-                }
-                .refuse_during_import()?;
+                Tx::visible(&tx).refuse_during_import()?;
                 tx.execute(
                     "INSERT INTO imports (state, started_at, heartbeat) VALUES ('loading', ?1, ?2)",
                     params![started_at, unix_now()],

@@ -104,40 +104,33 @@ impl Store {
 
     /// Runs `f` in a read transaction: one consistent snapshot.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = f(&Tx {
-            conn: &tx,
-            batch: 0,
-        })?;
-        tx.commit()?;
-        Ok(out)
+        self.transaction(TransactionBehavior::Deferred, true, f)
     }
 
     /// Runs `f` in a write transaction: all of it is committed, or none of it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx {
-            conn: &tx,
-            batch: 0,
-        })?;
-        tx.commit()?;
-        Ok(out)
+        self.transaction(TransactionBehavior::Immediate, true, f)
     }
 
     /// Runs `f` in a write transaction and then rolls it back: for dry runs.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx {
-            conn: &tx,
-            batch: 0,
-        })?;
-        tx.rollback()?;
+        self.transaction(TransactionBehavior::Immediate, false, f)
+    }
+
+    /// Runs `f` on visible rows in one transaction, then commits it or rolls it back.
+    fn transaction<T>(
+        &mut self,
+        behavior: TransactionBehavior,
+        commit: bool,
+        f: impl FnOnce(&Tx) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(behavior)?;
+        let out = f(&Tx::visible(&tx))?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
         Ok(out)
     }
 
@@ -242,7 +235,12 @@ fn create_private_file(path: &Path) -> Result<()> {
     }
 }
 
-impl Tx<'_> {
+impl<'a> Tx<'a> {
+    /// A transaction that writes visible rows (batch 0), as every command but an import does.
+    fn visible(conn: &'a Connection) -> Tx<'a> {
+        Tx { conn, batch: 0 }
+    }
+
     pub fn counts(&self) -> Result<Counts> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM pipelines), (SELECT count(*) FROM stages),

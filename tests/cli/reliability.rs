@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{s, Rex, T0};
+use crate::support::{count, s, Rex, T0};
 
 /// A rex process on `db` at clock `now` (thread-safe: no shared state).
 fn rex_cmd(db: &Path, now: &str, args: &[&str]) -> Command {
@@ -283,11 +283,6 @@ fn integrity(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn copy_db(from: &Path, to: &Path) {

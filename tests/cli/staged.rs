@@ -9,12 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{s, stage_id, Rex};
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
+use crate::support::{count, s, stage_id, Rex};
 
 fn deal_lines(from: usize, to: usize, pipeline: &str) -> String {
     (from..to)

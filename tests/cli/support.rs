@@ -150,3 +150,9 @@ pub fn s(v: &Value) -> String {
         .unwrap_or_else(|| panic!("not a string: {v}"))
         .to_string()
 }
+
+/// One number from the database, read directly (for what no command shows: hidden rows).
+pub fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
