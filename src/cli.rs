@@ -86,14 +86,8 @@ const AFTER_LONG_HELP: &str = concat!(
     max_term_width = 100
 )]
 pub struct Cli {
-    /// Database file [default: the per-user data directory]
-    #[arg(
-        long,
-        global = true,
-        env = "REX_DB",
-        value_name = "PATH",
-        hide_env_values = true
-    )]
+    /// Database file [default: $REX_DB, else the per-user data directory]
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     #[command(flatten)]

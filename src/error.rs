@@ -94,9 +94,37 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// A stored value rex cannot read: the file's content was damaged (or written by something
+/// other than rex). Carried inside rusqlite's conversion error from the row readers.
+#[derive(Debug)]
+pub struct Damaged(pub String);
+
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Damaged {}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
+        use rusqlite::Error as E;
+        match &e {
+            E::FromSqlConversionFailure(_, _, inner) => {
+                return Error::Unusable(match inner.downcast_ref::<Damaged>() {
+                    Some(d) => d.0.clone(),
+                    None => format!("the database is damaged (a stored value cannot be read: {inner}); restore a backup"),
+                })
+            }
+            E::InvalidColumnType(..) | E::IntegralValueOutOfRange(..) | E::Utf8Error(..) => {
+                return Error::Unusable(format!(
+                    "the database is damaged (a stored value cannot be read: {e}); restore a backup"
+                ))
+            }
+            _ => {}
+        }
         match e.sqlite_error_code() {
             Some(C::DatabaseBusy | C::DatabaseLocked) => Error::Busy(
                 "the database is busy (another rex is writing); nothing was changed, try again"

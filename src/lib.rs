@@ -27,7 +27,7 @@ pub fn run() -> u8 {
         Ok(()) => code::OK,
         Err(e) => {
             if !e.is_quiet() {
-                eprintln!("rex: {e}");
+                eprintln!("rex: {}", output::one_line(&e.to_string()));
             }
             e.exit_code()
         }
@@ -57,10 +57,35 @@ fn clap_exit(e: clap::Error) -> u8 {
             code::USAGE
         }
         _ => {
-            eprintln!("rex: {}", one_line(&e.render().to_string()));
+            eprintln!("rex: {}", one_line(&escape_user_text(&e)));
             code::USAGE
         }
     }
+}
+
+/// clap's message with the user's own text (values, unknown arguments) escaped, so that a
+/// newline or an escape sequence typed by the user cannot forge or restyle a line.
+fn escape_user_text(e: &clap::Error) -> String {
+    use clap::error::ContextValue;
+    let mut rendered = e.render().to_string();
+    let mut raw: Vec<&str> = Vec::new();
+    for (_, value) in e.context() {
+        match value {
+            ContextValue::String(s) => raw.push(s),
+            ContextValue::Strings(v) => raw.extend(v.iter().map(String::as_str)),
+            _ => {}
+        }
+    }
+    // Longest first, so a value that contains another is replaced whole.
+    raw.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for text in raw {
+        let safe = output::one_line(text);
+        if safe != text {
+            rendered = rendered.replace(text, &safe);
+        }
+    }
+    // Whatever is left (clap's own text) is escaped but for its line structure.
+    output::neutralise(&rendered)
 }
 
 /// Folds clap's several-line message into one line, with where to find help.

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!(
             "rex: internal error{at}: {}; please report it",
-            rex::panic_message(info)
+            rex::output::one_line(&rex::panic_message(info))
         );
     }));
     ExitCode::from(rex::run())

@@ -125,11 +125,19 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             })?;
             ctx.out.list(events)
         }
-        DealCommand::Delete { ids, yes } => {
+        DealCommand::Delete { mut ids, yes } => {
+            // A deal named twice is deleted once.
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|id| seen.insert(*id));
             let n = ids.len();
             let noun = if n == 1 { "deal" } else { "deals" };
-            ctx.store
-                .read(|tx| ids.iter().try_for_each(|id| load(tx, *id).map(|_| ())))?;
+            // Existence only: a deal whose stored fields are damaged can still be deleted.
+            ctx.store.read(|tx| {
+                ids.iter().try_for_each(|id| match tx.deal_exists(*id)? {
+                    true => Ok(()),
+                    false => Err(Error::not_found(format!("no deal with id {id}"))),
+                })
+            })?;
             confirm(
                 yes,
                 &format!("Delete {n} {noun} and their history?"),

@@ -90,19 +90,35 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
     }
 }
 
-/// `--db`, else `REX_DB` (both through clap), else the per-user data directory.
+pub const DB_VAR: &str = "REX_DB";
+
+/// `--db`, else `REX_DB`, else the per-user data directory. An empty one is refused rather
+/// than quietly falling back to the personal database (a script's unset variable).
 fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
-    match flag {
-        Some(p) if !p.as_os_str().is_empty() => Ok(p),
-        _ => directories::ProjectDirs::from("", "", "rex")
-            .map(|d| d.data_dir().join("rex.db"))
-            .ok_or_else(|| {
-                Error::Unusable(
-                    "cannot find a home directory for the database; pass --db PATH or set REX_DB"
-                        .into(),
-                )
-            }),
+    if let Some(p) = flag {
+        if p.as_os_str().is_empty() {
+            return Err(Error::usage(
+                "--db is empty; give a database file path, like --db ~/work/rex.db",
+            ));
+        }
+        return Ok(p);
     }
+    if let Some(p) = std::env::var_os(DB_VAR) {
+        if p.is_empty() {
+            return Err(Error::usage(format!(
+                "{DB_VAR} is set but empty; set it to a database file path or unset it"
+            )));
+        }
+        return Ok(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "rex")
+        .map(|d| d.data_dir().join("rex.db"))
+        .ok_or_else(|| {
+            Error::Unusable(
+                "cannot find a home directory for the database; pass --db PATH or set REX_DB"
+                    .into(),
+            )
+        })
 }
 
 fn busy_timeout() -> Result<Duration> {

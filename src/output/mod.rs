@@ -179,7 +179,13 @@ impl Printer {
 
     /// Refuses `--fields` names that records of type `R` do not have.
     pub fn check_fields<R: Record>(&self) -> Result<()> {
-        for f in self.fields.iter().flatten() {
+        let fields = self.fields.iter().flatten();
+        for (i, f) in fields.clone().enumerate() {
+            if fields.clone().take(i).any(|earlier| earlier == f) {
+                return Err(Error::usage(format!(
+                    "field '{f}' is named twice in --fields; name each field once"
+                )));
+            }
             if !R::FIELDS.contains(&f.as_str()) {
                 return Err(Error::usage(format!(
                     "unknown field '{f}' for --fields; valid fields: {}",
@@ -193,7 +199,7 @@ impl Printer {
     /// A note for the person on stderr; silenced by -q.
     pub fn note(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("rex: {msg}");
+            eprintln!("rex: {}", one_line(msg));
         }
     }
 
@@ -533,10 +539,20 @@ pub fn tsv_field(v: &Value) -> String {
 /// Text made safe to show on a terminal: control characters (escape sequences, carriage
 /// returns) and bidirectional overrides become visible `\u{…}` escapes; newlines stay.
 pub fn neutralise(text: &str) -> String {
+    escape_controls(text, true)
+}
+
+/// Text made safe for one line of a message (errors, notes): like [`neutralise`], and
+/// newlines are escaped too, so user text can never start a line of its own.
+pub fn one_line(text: &str) -> String {
+    escape_controls(text, false)
+}
+
+fn escape_controls(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\n' => out.push('\n'),
+            '\n' if keep_newlines => out.push('\n'),
             c if c.is_control()
                 || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
             {

@@ -55,6 +55,10 @@ const DEAL_COLUMNS: &str =
     d.stage_entered_at, d.closed_at, d.close_reason";
 
 fn deal_from_row(r: &Row) -> rusqlite::Result<Deal> {
+    read_deal(r).map_err(|e| super::damaged_row("deal", r, e))
+}
+
+fn read_deal(r: &Row) -> rusqlite::Result<Deal> {
     let bad = |i: usize, e: String| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
     };

@@ -286,6 +286,30 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// A row rex cannot read, named by its stored id (column 0, as text whatever it holds).
+fn damaged_row(kind: &str, r: &rusqlite::Row, e: rusqlite::Error) -> rusqlite::Error {
+    use rusqlite::Error as E;
+    let why = match &e {
+        E::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
+        E::InvalidColumnType(..) | E::IntegralValueOutOfRange(..) | E::Utf8Error(..) => {
+            e.to_string()
+        }
+        _ => return e,
+    };
+    let id = match r.get_ref(0) {
+        Ok(ValueRef::Text(t)) | Ok(ValueRef::Blob(t)) => String::from_utf8_lossy(t).into_owned(),
+        Ok(other) => format!("{other:?}"),
+        Err(_) => String::new(),
+    };
+    E::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        Box::new(crate::error::Damaged(format!(
+            "the database is damaged at {kind} '{id}' ({why}); restore a backup"
+        ))),
+    )
+}
+
 macro_rules! sql_id {
     ($t:ty) => {
         impl ToSql for $t {

@@ -42,6 +42,10 @@ pub(crate) fn board_sql(source: &str) -> String {
 const STAGE_COLUMNS: &str = "id, name, color, position, stall_days";
 
 fn stage_from_row(r: &Row) -> rusqlite::Result<Stage> {
+    read_stage(r).map_err(|e| super::damaged_row("stage", r, e))
+}
+
+fn read_stage(r: &Row) -> rusqlite::Result<Stage> {
     let color: String = r.get(2)?;
     let stall: Option<u32> = r.get(4)?;
     Ok(Stage {
