@@ -18,7 +18,7 @@ set edit:completion:arg-completer[rex] = {|@words|
     }
     var completions = [
         &'rex'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -39,7 +39,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand help 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
         }
         &'rex;deal'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -71,7 +71,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --owner 'The assigned team member'
             cand --expected-close 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy'
             cand --meta 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -98,7 +98,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --search 'Name contains this text (ignoring case; % and _ are literal)'
             cand --sort 'Sort order'
             cand --limit 'At most N deals'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -116,7 +116,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;show'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -139,7 +139,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --unset-meta 'Remove a metadata key (repeatable)'
             cand --pipeline 'Move to another pipeline (lands in its first stage unless --stage is given)'
             cand --stage 'The stage in the new pipeline'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -153,7 +153,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;move'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -168,7 +168,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;deal;close'= {
             cand --reason 'Why it closed'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -184,7 +184,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;reopen'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -198,7 +198,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;note'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -212,7 +212,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;history'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -226,7 +226,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;delete'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -244,7 +244,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         &'rex;deal;stalled'= {
             cand --pipeline 'Only this pipeline (id or name)'
             cand --owner 'Only this owner''s deals'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -261,7 +261,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -282,7 +282,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         &'rex;pipeline;create'= {
             cand --stage 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)'
             cand --stall-days 'Days without activity after which an open deal is stalled'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -296,7 +296,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline;list'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -310,7 +310,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline;show'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -334,7 +334,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --remove-stage 'Remove a stage (refused while it holds deals, unless --move-deals-to is given)'
             cand --move-deals-to 'Where the deals of removed stages go'
             cand --stage-stall-days 'A stage''s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -348,7 +348,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline;delete'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -365,7 +365,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;export'= {
             cand --file 'Write to this file (replaced only once the export is complete) instead of stdout'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -383,7 +383,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;import'= {
             cand --format 'The format [default: from the file''s extension, else jsonl]'
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -399,7 +399,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;info'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -413,7 +413,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;completions'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -427,7 +427,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;help'= {
-            cand --db 'Database file [default: the per-user data directory]'
+            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'

@@ -24,7 +24,7 @@ function __fish_rex_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c rex -n "__fish_rex_needs_command" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_needs_command" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -46,7 +46,7 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines,
 complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s version, the database path, schema version and row counts'
 complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
-complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -79,7 +79,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l owner -d 'The assigned team member' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l expected-close -d 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -115,7 +115,7 @@ updated\t''
 name\t''
 stage\t''"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l limit -d 'At most N deals' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -133,7 +133,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -157,7 +157,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l unset-meta -d 'Remove a metadata key (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l pipeline -d 'Move to another pipeline (lands in its first stage unless --stage is given)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l stage -d 'The stage in the new pipeline' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -172,7 +172,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -188,7 +188,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l reason -d 'Why it closed' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -205,7 +205,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -220,7 +220,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -235,7 +235,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -250,7 +250,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -268,7 +268,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l pipeline -d 'Only this pipeline (id or name)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l owner -d 'Only this owner\'s deals' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -285,7 +285,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -307,7 +307,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_su
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "delete" -d 'Delete a pipeline that holds no deals'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage -d 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stall-days -d 'Days without activity after which an open deal is stalled' -r
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -322,7 +322,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -337,7 +337,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -362,7 +362,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l remove-stage -d 'Remove a stage (refused while it holds deals, unless --move-deals-to is given)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l move-deals-to -d 'Where the deals of removed stages go' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-stall-days -d 'A stage\'s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default' -r
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -377,7 +377,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -394,7 +394,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand export" -l file -d 'Write to this file (replaced only once the export is complete) instead of stdout' -r -F
-complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -415,7 +415,7 @@ complete -c rex -n "__fish_rex_using_subcommand export" -s V -l version -d 'Prin
 complete -c rex -n "__fish_rex_using_subcommand import" -l format -d 'The format [default: from the file\'s extension, else jsonl]' -r -f -a "jsonl\t''
 json\t''
 csv\t''"
-complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -432,7 +432,7 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o j
 complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand import" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -447,7 +447,7 @@ complete -c rex -n "__fish_rex_using_subcommand info" -l json -d 'Same as -o jso
 complete -c rex -n "__fish_rex_using_subcommand info" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand info" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand completions" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand completions" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
@@ -462,7 +462,7 @@ complete -c rex -n "__fish_rex_using_subcommand completions" -l json -d 'Same as
 complete -c rex -n "__fish_rex_using_subcommand completions" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand help" -l db -d 'Database file [default: the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand help" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand help" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'

@@ -109,8 +109,8 @@ impl std::error::Error for Damaged {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode as C;
         use rusqlite::Error as E;
+        use rusqlite::ErrorCode as C;
         match &e {
             E::FromSqlConversionFailure(_, _, inner) => {
                 return Error::Unusable(match inner.downcast_ref::<Damaged>() {

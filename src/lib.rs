@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod docs;
 pub mod error;
 pub mod id;
+pub mod json;
 pub mod money;
 pub mod output;
 pub mod record;

@@ -16,6 +16,7 @@ use crate::cli::{Cli, Command};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::{kind_of, PipelineId, StageId};
+use crate::json;
 use crate::output::Printer;
 use crate::record::{Metadata, Pipeline, Stage};
 use crate::store::{Store, Tx};
@@ -283,8 +284,10 @@ pub fn parse_meta(text: &str) -> Result<(String, Value)> {
     };
     let key = meta_key(key, text)?;
     let value = if json {
-        let v: Value = serde_json::from_str(value).map_err(|e| {
-            Error::usage(format!("metadata '{key}' is not valid JSON ({e}); use KEY:=JSON like seats:=25 or KEY=VALUE for text"))
+        // The metadata object holds the value: one level of the limit is its own.
+        let v = json::parse(value, json::MAX_DEPTH - 1).map_err(|r| match r {
+            json::Refusal::Syntax(e) => Error::usage(format!("metadata '{key}' is not valid JSON ({e}); use KEY:=JSON like seats:=25 or KEY=VALUE for text")),
+            other => Error::usage(other.describe(&format!("metadata.{key}"))),
         })?;
         canonical(v)
     } else {

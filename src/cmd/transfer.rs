@@ -18,6 +18,7 @@ use crate::cli::{Format, ImportFormat};
 use crate::clock::{parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::{kind_of, DealId, PipelineId, StageId};
+use crate::json;
 use crate::money::Cents;
 use crate::output::{Exported, ImportReport, Printer};
 use crate::record::Place;
@@ -134,7 +135,7 @@ impl Payload {
         let (at, payload) = raw?;
         let map = match payload {
             Payload::Parsed(map) => map,
-            Payload::Line(line) => object(&at, serde_json::from_str(&line))?,
+            Payload::Line(line) => object(&at, json::parse(&line, RECORD_LEVELS))?,
         };
         Ok((at, map))
     }
@@ -384,6 +385,8 @@ impl Progress {
 
 /// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
 fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
+    let reader = without_byte_order_mark(reader)
+        .map_err(|e| Error::usage(format!("cannot read the input ({e}); nothing was imported")))?;
     match format {
         ImportFormat::Jsonl => {
             let lines = BufReader::with_capacity(1 << 16, reader)
@@ -401,11 +404,17 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
             })))
         }
         ImportFormat::Json => {
-            let doc: Value = serde_json::from_reader(BufReader::new(reader)).map_err(|e| {
-                Error::usage(format!(
-                    "the input is not valid JSON ({e}); nothing was imported"
-                ))
-            })?;
+            let doc = json::from_reader(BufReader::new(reader), RECORD_LEVELS + 1).map_err(
+                |r| match r {
+                    json::Refusal::Syntax(e) => Error::usage(format!(
+                        "the input is not valid JSON ({e}); nothing was imported"
+                    )),
+                    other => match other.split_index() {
+                        (Some(i), rest) => refused(&format!("record {}", i + 1), "", &rest),
+                        (None, rest) => refused("the input", "", &rest),
+                    },
+                },
+            )?;
             let items = match doc {
                 Value::Array(items) => items,
                 other => vec![other],
@@ -427,6 +436,13 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
                     ))
                 })?
                 .clone();
+            for (i, name) in headers.iter().enumerate() {
+                if headers.iter().take(i).any(|earlier| earlier == name) {
+                    return Err(Error::usage(format!(
+                        "line 1: field '{name}': the CSV header names it twice; name each column once; nothing was imported"
+                    )));
+                }
+            }
             Ok(Box::new(csv.into_records().map(move |row| {
                 let row = row.map_err(|e| {
                     let at = e
@@ -449,16 +465,46 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
     }
 }
 
-fn object(at: &str, parsed: serde_json::Result<Value>) -> Result<Map<String, Value>> {
+/// How deeply one imported record may nest: the record, its metadata or history details,
+/// and their values up to [`json::MAX_DEPTH`] (checked exactly by the importer).
+const RECORD_LEVELS: usize = json::MAX_DEPTH + 2;
+
+/// The input without a UTF-8 byte order mark at its start, which some programs (Excel, Twenty)
+/// write and which is not part of the first record, whatever the format.
+fn without_byte_order_mark(mut reader: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
+    const MARK: &[u8] = b"\xEF\xBB\xBF";
+    let mut start = [0u8; 3];
+    let mut filled = 0;
+    while filled < start.len() {
+        match reader.read(&mut start[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let kept = if &start[..filled] == MARK { 0 } else { filled };
+    Ok(Box::new(
+        io::Cursor::new(start[..kept].to_vec()).chain(reader),
+    ))
+}
+
+fn object(at: &str, parsed: Result<Value, json::Refusal>) -> Result<Map<String, Value>> {
     match parsed {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(Error::usage(format!(
             "{at}: expected a JSON object; nothing was imported"
         ))),
-        Err(e) => Err(Error::usage(format!(
-            "{at}: not valid JSON ({e}); nothing was imported"
-        ))),
+        Err(r) => Err(refused(at, "", &r)),
     }
+}
+
+/// A strict-JSON refusal as the one-line import error of record `at`.
+fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
+    Error::usage(format!(
+        "{at}: {}; nothing was imported",
+        r.describe(prefix)
+    ))
 }
 
 /// A CSV cell as the JSON value its column means: empty is null, numbers and JSON where expected.
@@ -471,8 +517,10 @@ fn csv_value(at: &str, column: &str, text: &str) -> Result<Value> {
             .parse::<i64>()
             .map(Value::from)
             .map_err(|_| Error::usage(format!("{at}: field '{column}': expected a whole number, got '{text}'; nothing was imported"))),
-        "metadata" | "stages" => serde_json::from_str(text)
-            .map_err(|e| Error::usage(format!("{at}: field '{column}': not valid JSON ({e}); nothing was imported"))),
+        "metadata" | "stages" => json::parse(text, json::MAX_DEPTH).map_err(|r| match r {
+            json::Refusal::Syntax(e) => Error::usage(format!("{at}: field '{column}': not valid JSON ({e}); nothing was imported")),
+            other => refused(at, column, &other),
+        }),
         _ => Ok(Value::String(text.to_string())),
     }
 }
@@ -791,10 +839,15 @@ impl Importer {
         })?;
         let metadata = match f.take("metadata") {
             None => Map::new(),
-            Some(Value::Object(m)) => match canonical(Value::Object(sorted(m))) {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            },
+            Some(Value::Object(m)) => {
+                let m = sorted(m);
+                json::check_object(&m, json::MAX_DEPTH)
+                    .map_err(|r| refused(f.at, "metadata", &r))?;
+                match canonical(Value::Object(m)) {
+                    Value::Object(m) => m,
+                    _ => Map::new(),
+                }
+            }
             Some(other) => {
                 return Err(f.bad("metadata", format!("expected an object, got {other}")))
             }
@@ -896,6 +949,7 @@ impl Importer {
             ));
         }
         let where_ = f.at;
+        json::check_object(&f.map, json::MAX_DEPTH).map_err(|r| refused(where_, "", &r))?;
         let e = Event {
             deal_id,
             at,

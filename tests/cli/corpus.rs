@@ -253,14 +253,28 @@ fn bad_values_on_the_command_line() {
     ));
     // Metadata.
     let deep = format!("k:={}{}", "[".repeat(200), "]".repeat(200));
+    // 127 levels: within serde_json's own limit, but past rex's, so never stored.
+    let deep_127 = format!("k:={}{}", "[".repeat(127), "]".repeat(127));
+    // The metadata object and 32 levels of value: one past the limit.
+    let deep_32 = format!("k:={}{}", "[".repeat(32), "]".repeat(32));
     for (bad, names) in [
+        (
+            deep_127.as_str(),
+            "'metadata.k' nests deeper than 32 levels",
+        ),
+        (deep_32.as_str(), "'metadata.k' nests deeper than 32 levels"),
+        ("k:={\"a\":1,\"a\":2}", "'metadata.k.a' is given twice"),
+        (
+            "k:=[{\"b\":{\"c\":1,\"c\":1}}]",
+            "'metadata.k[0].b.c' is given twice",
+        ),
         ("key", "'key'"),
         ("=v", "no key"),
         (":=5", "no key"),
         ("k:=notjson", "not valid JSON"),
         ("k:=", "not valid JSON"),
         ("k:={\"a\":", "not valid JSON"),
-        (deep.as_str(), "recursion limit"),
+        (deep.as_str(), "deeper than 32 levels"),
         ("k\u{1b}=v", "U+001B"),
     ] {
         cases.push(case(
