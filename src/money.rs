@@ -10,12 +10,32 @@ pub struct Cents(i64);
 const EXAMPLE: &str = "write it like 5000, 5000.50 or $5,000.50";
 
 impl Cents {
-    /// Cents from a stored or imported integer; negative amounts are refused.
+    /// The largest amount rex accepts: $10,000,000,000,000.00. Every amount up to it is exact
+    /// in any JSON reader (it is below 2^53), and totals are summed wider than i64.
+    pub const MAX: Cents = Cents(1_000_000_000_000_000);
+
+    /// Cents from an entered or imported integer: 0 to [`Cents::MAX`].
     pub fn new(cents: i64) -> Result<Self, String> {
         if cents < 0 {
             Err(format!(
                 "value {cents} is negative; amounts are 0 or more cents"
             ))
+        } else if cents > Self::MAX.0 {
+            Err(format!(
+                "value {cents} is more than {} cents ({}), the largest amount rex keeps",
+                Self::MAX.0,
+                Self::MAX
+            ))
+        } else {
+            Ok(Cents(cents))
+        }
+    }
+
+    /// Cents as stored: a database written before the maximum existed may hold more, and
+    /// must still read (never negative: the schema refuses that).
+    pub fn stored(cents: i64) -> Result<Self, String> {
+        if cents < 0 {
+            Err(format!("value {cents} is negative"))
         } else {
             Ok(Cents(cents))
         }
@@ -114,8 +134,11 @@ impl FromStr for Cents {
             }
         };
         match dollars.checked_mul(100).and_then(|d| d.checked_add(cents)) {
-            Some(total) => Ok(Cents(total)),
-            None => bad("it is too large"),
+            Some(total) if total <= Self::MAX.0 => Ok(Cents(total)),
+            _ => bad(&format!(
+                "it is more than {}, the largest amount rex keeps",
+                Self::MAX
+            )),
         }
     }
 }
@@ -143,6 +166,7 @@ mod tests {
         assert_eq!(Cents(0).to_string(), "$0.00");
         assert_eq!(Cents(5).to_string(), "$0.05");
         assert_eq!(Cents(i64::MAX).to_string(), "$92,233,720,368,547,758.07");
+        assert_eq!(Cents::MAX.to_string(), "$10,000,000,000,000.00");
         assert_eq!(dollars(-12345), "-$123.45");
     }
 
@@ -155,7 +179,8 @@ mod tests {
         assert_eq!(p("5,000"), Ok(500000));
         assert_eq!(p("$1,000,000.00"), Ok(100000000));
         assert_eq!(p("0.99"), Ok(99));
-        assert_eq!(p("$92,233,720,368,547,758.07"), Ok(i64::MAX));
+        assert_eq!(p("$10,000,000,000,000.00"), Ok(Cents::MAX.0));
+        assert_eq!(p("10000000000000"), Ok(Cents::MAX.0));
     }
 
     #[test]
@@ -181,6 +206,8 @@ mod tests {
             "1 000",
             "１２",
             "92233720368547758.08",
+            "92233720368547758.07",
+            "10000000000000.01",
             "999999999999999999999999999999",
             "5.0a",
             "+5",
@@ -192,16 +219,21 @@ mod tests {
         assert!(p("5.001").unwrap_err().contains("more than two decimals"));
         assert!(p("-5").unwrap_err().contains("negative"));
         assert!(p("1,00").unwrap_err().contains("groups of three"));
+        assert!(p("10000000000000.01")
+            .unwrap_err()
+            .contains("more than $10,000,000,000,000.00"));
+        assert!(Cents::new(Cents::MAX.0 + 1).is_err());
+        assert_eq!(Cents::new(Cents::MAX.0), Ok(Cents::MAX));
     }
 
     proptest! {
         #[test]
-        fn display_then_parse_round_trips(c in 0i64..=i64::MAX) {
+        fn display_then_parse_round_trips(c in 0i64..=Cents::MAX.0) {
             prop_assert_eq!(Cents(c).to_string().parse::<Cents>(), Ok(Cents(c)));
         }
 
         #[test]
-        fn plain_forms_round_trip(c in 0i64..=i64::MAX) {
+        fn plain_forms_round_trip(c in 0i64..=Cents::MAX.0) {
             let plain = format!("{}.{:02}", c / 100, c % 100);
             prop_assert_eq!(plain.parse::<Cents>(), Ok(Cents(c)));
         }

@@ -45,7 +45,7 @@ pub trait Record: Serialize + Sized {
     }
     /// The values of a TSV line: by default the JSON object's fields in order.
     fn tsv_values(&self) -> Vec<Value> {
-        match serde_json::to_value(self) {
+        match value_of(self) {
             Ok(Value::Object(map)) => map.into_iter().map(|(_, v)| v).collect(),
             Ok(other) => vec![other],
             Err(_) => Vec::new(),
@@ -240,7 +240,7 @@ impl Printer {
                     None => row.detail(&self.style),
                     Some(_) => {
                         let columns = self.columns::<R>();
-                        let value = serde_json::to_value(row)?;
+                        let value = value_of(row)?;
                         let mut t = self.style.table();
                         for c in &columns {
                             t.add_row(vec![
@@ -269,7 +269,7 @@ impl Printer {
 
     /// The record as JSON, narrowed to `--fields` when given.
     fn shaped<R: Serialize>(&self, row: &R) -> Result<Value> {
-        let v = serde_json::to_value(row)?;
+        let v = value_of(row)?;
         Ok(match (&self.fields, v) {
             (Some(fields), Value::Object(mut map)) => Value::Object(
                 fields
@@ -420,7 +420,7 @@ impl<R: Record> Rows<'_, R> {
                         .map(tsv_plain)
                         .collect(),
                     None => {
-                        let v = serde_json::to_value(row)?;
+                        let v = value_of(row)?;
                         R::FIELDS
                             .iter()
                             .map(|f| tsv_plain(v.get(*f).unwrap_or(&Value::Null)))
@@ -457,7 +457,7 @@ impl<R: Record> Rows<'_, R> {
                     );
                     for r in &self.table {
                         let value = if raw {
-                            serde_json::to_value(r)?
+                            value_of(r)?
                         } else {
                             Value::Null
                         };
@@ -491,6 +491,17 @@ impl<R: Record> Rows<'_, R> {
         }
         self.p.flush()?;
         Ok(self.count)
+    }
+}
+
+/// A record as a JSON value, for TSV, CSV and `--fields`. A total past 64 bits (only
+/// possible with thousands of deals near the maximum amount) cannot be a `Value` number;
+/// it then goes through JSON text and comes back as the nearest float instead of failing.
+/// JSON output and tables write totals exactly.
+pub fn value_of<T: Serialize>(record: &T) -> Result<Value> {
+    match serde_json::to_value(record) {
+        Ok(v) => Ok(v),
+        Err(_) => Ok(serde_json::from_str(&serde_json::to_string(record)?)?),
     }
 }
 

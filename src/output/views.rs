@@ -110,7 +110,7 @@ fn opt(s: &Option<String>) -> Cell {
     text(s.as_deref().unwrap_or(""))
 }
 
-fn money(c: i64) -> Cell {
+fn money(c: impl Into<i128>) -> Cell {
     Cell::new(dollars(c.into())).set_alignment(comfy_table::CellAlignment::Right)
 }
 
@@ -391,8 +391,8 @@ impl Record for PipelineView {
             let c = &b.counts;
             open += c.open_count;
             stalled += c.stalled_count;
-            open_value += i128::from(c.open_value);
-            stalled_value += i128::from(c.stalled_value);
+            open_value += c.open_value;
+            stalled_value += c.stalled_value;
             let swatch = hex_rgb(b.stage.color.as_str())
                 .map(|(r, g, bl)| {
                     Cell::new(format!("■ {}", b.stage.color.as_str())).fg(TermColor::Rgb {
@@ -622,7 +622,7 @@ fn show_value(v: &Value) -> String {
 }
 
 fn money_value(v: Option<&Value>) -> String {
-    match v.and_then(Value::as_i64).map(Cents::new) {
+    match v.and_then(Value::as_i64).map(Cents::stored) {
         Some(Ok(c)) => c.to_string(),
         _ => v.map(show_value).unwrap_or_default(),
     }

@@ -69,7 +69,7 @@ fn read_deal(r: &Row) -> rusqlite::Result<Deal> {
     Ok(Deal {
         id: r.get(0)?,
         name: r.get(1)?,
-        value: Cents::new(value).map_err(|e| bad(2, e))?,
+        value: Cents::stored(value).map_err(|e| bad(2, e))?,
         status: status.parse().map_err(|e| bad(3, e))?,
         contact_id: r.get(4)?,
         pipeline_id: r.get(5)?,

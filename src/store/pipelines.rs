@@ -12,9 +12,9 @@ use crate::record::{name_key, Pipeline, Stage, StageStall};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StageCounts {
     pub open_count: i64,
-    pub open_value: i64,
+    pub open_value: i128,
     pub stalled_count: i64,
-    pub stalled_value: i64,
+    pub stalled_value: i128,
 }
 
 /// A pipeline as `pipeline list` shows it.
@@ -25,7 +25,7 @@ pub struct PipelineSummary {
     pub stall_days: u32,
     pub stage_count: i64,
     pub open_count: i64,
-    pub open_value: i64,
+    pub open_value: i128,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -34,9 +34,19 @@ pub struct PipelineSummary {
 /// of the covering index `deals_stage_status_value`.
 pub(crate) fn board_sql(source: &str) -> String {
     format!(
-        "SELECT status, count(*), coalesce(sum(value), 0) FROM {source} \
+        "SELECT status, count(*), {WIDE_SUM} FROM {source} \
          WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status"
     )
+}
+
+/// The sum of `value` as two columns that SQLite's 64-bit sum cannot overflow: the high and
+/// the low 32 bits, summed apart and put together in Rust by [`wide_sum`].
+const WIDE_SUM: &str = "coalesce(sum(value >> 32), 0), coalesce(sum(value & 4294967295), 0)";
+
+/// The total of a [`WIDE_SUM`] read from columns `at` and `at + 1`.
+fn wide_sum(r: &Row, at: usize) -> rusqlite::Result<i128> {
+    let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
+    Ok((i128::from(high) << 32) + i128::from(low))
 }
 
 const STAGE_COLUMNS: &str = "id, name, color, position, stall_days";
@@ -185,7 +195,8 @@ impl Tx<'_> {
             "SELECT p.id, p.name, p.stall_days,
                     (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
                     (SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
-                    (SELECT coalesce(sum(d.value), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
+                    (SELECT coalesce(sum(d.value >> 32), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
+                    (SELECT coalesce(sum(d.value & 4294967295), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
                     p.created_at, p.updated_at
              FROM pipelines p ORDER BY p.name_key",
         )?;
@@ -196,9 +207,9 @@ impl Tx<'_> {
                 stall_days: r.get(2)?,
                 stage_count: r.get(3)?,
                 open_count: r.get(4)?,
-                open_value: r.get(5)?,
-                created_at: r.get(6)?,
-                updated_at: r.get(7)?,
+                open_value: wide_sum(r, 5)?,
+                created_at: r.get(7)?,
+                updated_at: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -213,7 +224,7 @@ impl Tx<'_> {
             let mut rows = stmt.query([stage.id])?;
             while let Some(r) = rows.next()? {
                 let status: String = r.get(0)?;
-                let (n, v): (i64, i64) = (r.get(1)?, r.get(2)?);
+                let (n, v): (i64, i128) = (r.get(1)?, wide_sum(r, 2)?);
                 if status == "open" {
                     (counts.open_count, counts.open_value) = (n, v);
                 } else {
