@@ -6,7 +6,7 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    confirm, find_any_stage, find_pipeline, find_stage, meta_key, parse_meta, sorted, Ctx,
+    confirm, find_any_stage, print_saved, find_pipeline, find_stage, meta_key, parse_meta, sorted, Ctx,
 };
 use crate::cli::{DealCommand, ListArgs, MetaArgs};
 use crate::clock::{format_date, parse_timestamp, Clock, DateOrNone};
@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 meta,
             };
             let view = ctx.store.write(|tx| create(tx, &clock, &fields))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("new deal {}", view.deal.id))
         }
         DealCommand::List(args) => list(ctx, &args),
         DealCommand::Show { id } => {
@@ -92,11 +92,11 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 stage,
             };
             let view = ctx.store.write(|tx| update(tx, &clock, id, &fields))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("the update of deal {id}"))
         }
         DealCommand::Move { id, stage } => {
             let view = ctx.store.write(|tx| move_to(tx, &clock, id, &stage))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("the move of deal {id}"))
         }
         DealCommand::Close {
             id,
@@ -108,15 +108,15 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let view = ctx
                 .store
                 .write(|tx| close(tx, &clock, id, status, reason.as_deref()))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("the close of deal {id}"))
         }
         DealCommand::Reopen { id } => {
             let view = ctx.store.write(|tx| reopen(tx, &clock, id))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("the reopening of deal {id}"))
         }
         DealCommand::Note { id, text } => {
             let view = ctx.store.write(|tx| note(tx, &clock, id, &text))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("the note on deal {id}"))
         }
         DealCommand::History { id } => {
             let events = ctx.store.read(|tx| {
@@ -163,7 +163,13 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let empty = rows.is_empty();
             // With --mark, an empty run prints nothing at all, so cron sends no mail.
             if !(mark && empty) {
-                ctx.out.list(rows)?;
+                let n = rows.len();
+                let printed = ctx.out.list(rows);
+                if mark {
+                    print_saved(printed, || format!("marking {n} deals stalled"))?;
+                } else {
+                    printed?;
+                }
             }
             exit_for(exit_status, empty)
         }

@@ -137,6 +137,20 @@ fn busy_timeout() -> Result<Duration> {
     }
 }
 
+/// What a committed change returned, printed. Printing can still fail after the change is
+/// saved (a full disk, a closed terminal): the error then says that the change is saved and
+/// names it, so that nobody repeats a create and makes a duplicate.
+pub fn print_saved(printed: Result<()>, saved: impl FnOnce() -> String) -> Result<()> {
+    match printed {
+        Err(e @ (Error::BrokenPipe | Error::Silent(_))) => Err(e),
+        Err(e) => Err(Error::Failed(format!(
+            "{} is saved, but printing it failed ({e}); do not repeat the command",
+            saved()
+        ))),
+        Ok(()) => Ok(()),
+    }
+}
+
 /// Asks the person at the terminal; without one, refuses unless `yes`.
 pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
     if yes {

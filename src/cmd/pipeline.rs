@@ -1,6 +1,6 @@
 //! `rex pipeline …`: pipelines, their ordered stages, and the board.
 
-use super::{confirm, find_pipeline, find_stage, Ctx};
+use super::{confirm, find_pipeline, find_stage, print_saved, Ctx};
 use crate::cli::{PipelineCommand, PipelineUpdate};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
             let view = ctx
                 .store
                 .write(|tx| create(tx, &clock, &name, &stages, stall_days))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("new pipeline {}", view.id))
         }
         PipelineCommand::List => {
             let rows = ctx.store.read(|tx| tx.pipeline_summaries())?;
@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
         }
         PipelineCommand::Update(changes) => {
             let view = ctx.store.write(|tx| update(tx, &clock, &changes))?;
-            ctx.out.one(&view)
+            print_saved(ctx.out.one(&view), || format!("the update of pipeline {}", view.id))
         }
         PipelineCommand::Delete { pipeline, yes } => {
             let found = ctx.store.read(|tx| {

@@ -216,7 +216,17 @@ pub fn import(
         }
     };
     progress.done();
-    ctx.out.one(&ImportReport { dry_run, ..report })
+    let report = ImportReport { dry_run, ..report };
+    let printed = ctx.out.one(&report);
+    if dry_run {
+        return printed;
+    }
+    super::print_saved(printed, || {
+        format!(
+            "the import ({} pipelines, {} deals, {} history entries)",
+            report.pipelines, report.deals, report.events
+        )
+    })
 }
 
 /// Loads `items` in chunks of about [`CHUNK_TIME`], each one short committed transaction of
