@@ -272,6 +272,86 @@ impl Event {
     }
 }
 
+/// The history entries that take a deal from `before` to `after`, in an order that replays:
+/// a closed deal that changes status or stage is reopened first; then each changed field
+/// (`updated`), the move between stages (`moved`, from `from` to `to`), and last the status
+/// it ends in (`closed`, `stalled` or `unstalled`, the last two saying `by` what).
+/// Activity stamps (`updated_at`, `last_activity_at`, ...) are not history.
+pub fn changes(
+    before: &Deal,
+    after: &Deal,
+    from: &Place,
+    to: &Place,
+    at: &str,
+    by: &str,
+) -> Vec<Event> {
+    use serde_json::json;
+    let id = after.id;
+    let mut out = Vec::new();
+    let moves = before.pipeline_id != after.pipeline_id || before.stage_id != after.stage_id;
+    let reopens = before.status.is_closed() && (before.status != after.status || moves);
+    if reopens {
+        out.push(Event::new(
+            id,
+            at,
+            event::REOPENED,
+            json!({ "was": before.status, "closed_at": before.closed_at, "close_reason": before.close_reason }),
+        ));
+    }
+    let mut field = |name: &str, old: Value, new: Value| {
+        if old != new {
+            out.push(Event::new(
+                id,
+                at,
+                event::UPDATED,
+                json!({ "field": name, "old": old, "new": new }),
+            ));
+        }
+    };
+    let date = |d: Option<NaiveDate>| json!(d.map(crate::clock::format_date));
+    field("name", json!(before.name), json!(after.name));
+    field("value", json!(before.value), json!(after.value));
+    field("contact_id", json!(before.contact_id), json!(after.contact_id));
+    field("owner_id", json!(before.owner_id), json!(after.owner_id));
+    field(
+        "expected_close",
+        date(before.expected_close),
+        date(after.expected_close),
+    );
+    let mut keys: Vec<&String> = before.metadata.keys().chain(after.metadata.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let old = before.metadata.get(key).cloned().unwrap_or(Value::Null);
+        let new = after.metadata.get(key).cloned().unwrap_or(Value::Null);
+        field(&format!("metadata.{key}"), old, new);
+    }
+    if !reopens && before.status.is_closed() && after.status == before.status {
+        field(
+            "close_reason",
+            json!(before.close_reason),
+            json!(after.close_reason),
+        );
+    }
+    if moves {
+        out.push(Event::moved(id, at, from, to, None));
+    }
+    let current = if reopens { Status::Open } else { before.status };
+    let last = match (current, after.status) {
+        (now, then) if now == then => None,
+        (_, Status::Won | Status::Lost) => Some((
+            event::CLOSED,
+            json!({ "status": after.status, "reason": after.close_reason, "stage_id": to.stage_id, "stage": to.stage }),
+        )),
+        (_, Status::Stalled) => Some((event::STALLED, json!({ "by": by }))),
+        (_, Status::Open) => Some((event::UNSTALLED, json!({ "by": by }))),
+    };
+    if let Some((kind, details)) = last {
+        out.push(Event::new(id, at, kind, details));
+    }
+    out
+}
+
 /// The event kinds a deal's history holds.
 pub mod event {
     pub const CREATED: &str = "created";

@@ -9,13 +9,13 @@ use super::{
     confirm, find_any_stage, print_saved, find_pipeline, find_stage, meta_key, parse_meta, sorted, Ctx,
 };
 use crate::cli::{DealCommand, ListArgs, MetaArgs};
-use crate::clock::{format_date, parse_timestamp, Clock, DateOrNone};
+use crate::clock::{parse_timestamp, Clock, DateOrNone};
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
 use crate::output::{DealView, StalledView};
 use crate::record::Place;
 use crate::record::{
-    clean_name, clean_note, clean_text, event, Deal, Event, Metadata, Pipeline, Status,
+    changes, clean_name, clean_note, clean_text, event, Deal, Event, Metadata, Pipeline, Status,
 };
 use crate::store::{DealFilter, Tx};
 
@@ -409,13 +409,6 @@ struct Update {
     stage: Option<String>,
 }
 
-/// Records a field change when `new` differs from `old`.
-fn change(changes: &mut Vec<Value>, field: &str, old: Value, new: Value) {
-    if old != new {
-        changes.push(json!({ "field": field, "old": old, "new": new }));
-    }
-}
-
 fn refuse_closed(deal: &Deal, doing: &str) -> Result<()> {
     if deal.status.is_closed() {
         return Err(Error::conflict(format!(
@@ -429,62 +422,31 @@ fn refuse_closed(deal: &Deal, doing: &str) -> Result<()> {
 fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
     let mut deal = load(tx, id)?;
     let before = deal.clone();
-    let mut changes = Vec::new();
     if let Some(n) = &u.name {
         deal.name = clean_name("the deal name", n).map_err(Error::Usage)?;
-        change(&mut changes, "name", json!(before.name), json!(deal.name));
     }
     if let Some(v) = u.value {
         deal.value = v;
-        change(
-            &mut changes,
-            "value",
-            json!(before.value),
-            json!(deal.value),
-        );
     }
     if u.contact.is_some() {
         deal.contact_id = optional_text("the contact", &u.contact)?;
-        change(
-            &mut changes,
-            "contact_id",
-            json!(before.contact_id),
-            json!(deal.contact_id),
-        );
     }
     if u.owner.is_some() {
         deal.owner_id = optional_text("the owner", &u.owner)?;
-        change(
-            &mut changes,
-            "owner_id",
-            json!(before.owner_id),
-            json!(deal.owner_id),
-        );
     }
     if let Some(d) = u.expected_close {
         deal.expected_close = d;
-        let show = |d: Option<chrono::NaiveDate>| json!(d.map(format_date));
-        change(
-            &mut changes,
-            "expected_close",
-            show(before.expected_close),
-            show(deal.expected_close),
-        );
     }
     apply_meta(&mut deal.metadata, &u.meta)?;
     for key in &u.unset_meta {
         let key = meta_key(key, key)?;
         deal.metadata.shift_remove(&key);
     }
-    let mut keys: Vec<&String> = before.metadata.keys().chain(deal.metadata.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        let old = before.metadata.get(key).cloned().unwrap_or(Value::Null);
-        let new = deal.metadata.get(key).cloned().unwrap_or(Value::Null);
-        change(&mut changes, &format!("metadata.{key}"), old, new);
-    }
-    let mut moved = None;
+    let from_pipeline = tx
+        .pipeline(deal.pipeline_id)?
+        .ok_or_else(|| Error::not_found(format!("no pipeline with id {}", deal.pipeline_id)))?;
+    let from = Place::in_pipeline(&from_pipeline, deal.stage_id);
+    let mut to = from.clone();
     if let Some(pref) = &u.pipeline {
         let p = find_pipeline(tx, pref)?;
         let stage = match &u.stage {
@@ -497,25 +459,21 @@ fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
         };
         if stage.id != deal.stage_id {
             refuse_closed(&deal, "moving it")?;
-            let from_pipeline = tx.pipeline(deal.pipeline_id)?.ok_or_else(|| {
-                Error::not_found(format!("no pipeline with id {}", deal.pipeline_id))
-            })?;
-            let from = Place::in_pipeline(&from_pipeline, deal.stage_id);
-            moved = Some((from, Place::in_pipeline(&p, stage.id)));
+            to = Place::in_pipeline(&p, stage.id);
             deal.pipeline_id = p.id;
             deal.stage_id = stage.id;
         }
     }
-    if changes.is_empty() && moved.is_none() {
+    let now = clock.timestamp();
+    let history = changes(&before, &deal, &from, &to, &now, "update");
+    if history.is_empty() {
         return view_of(tx, before);
     }
-    let now = clock.timestamp();
-    for c in changes {
-        record(tx, &deal, &now, event::UPDATED, c)?;
+    for e in &history {
+        tx.add_event(e)?;
     }
-    if let Some((from, to)) = moved {
+    if deal.stage_id != before.stage_id {
         deal.stage_entered_at = now.clone();
-        tx.add_event(&Event::moved(deal.id, &now, &from, &to, None))?;
     }
     activity(tx, &mut deal, &now, "update")?;
     tx.update_deal(&deal)?;

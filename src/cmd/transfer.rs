@@ -23,7 +23,7 @@ use crate::money::Cents;
 use crate::output::{Exported, ImportReport, Printer};
 use crate::record::Place;
 use crate::record::{
-    clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage,
+    changes, clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage,
     StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
 use crate::store::Tx;
@@ -923,7 +923,29 @@ impl Importer {
             closed_at,
             close_reason,
         };
-        if self.upsert && tx.deal_exists(deal.id)? {
+        let replaced = match self.upsert {
+            true => tx.deal(deal.id)?,
+            false => None,
+        };
+        if let Some(before) = replaced {
+            // An upsert is a change like any other: its history says what it changed.
+            let to = Place {
+                pipeline_id,
+                pipeline: pipeline_name.clone(),
+                stage_id,
+                stage: stage_name.clone(),
+            };
+            let from = match self.pipelines.get(&before.pipeline_id) {
+                Some(p) => Some(Place::in_pipeline(p, before.stage_id)),
+                None => tx
+                    .pipeline(before.pipeline_id)?
+                    .map(|p| Place::in_pipeline(&p, before.stage_id)),
+            }
+            .unwrap_or_else(|| to.clone());
+            let now = self.clock.timestamp();
+            for e in changes(&before, &deal, &from, &to, &now, "import") {
+                tx.add_event(&e)?;
+            }
             tx.update_deal(&deal)?;
         } else if !tx.insert_deal_if_new(&deal)? {
             return Err(Error::conflict(format!(
