@@ -311,14 +311,22 @@ pub fn changes(
     let date = |d: Option<NaiveDate>| json!(d.map(crate::clock::format_date));
     field("name", json!(before.name), json!(after.name));
     field("value", json!(before.value), json!(after.value));
-    field("contact_id", json!(before.contact_id), json!(after.contact_id));
+    field(
+        "contact_id",
+        json!(before.contact_id),
+        json!(after.contact_id),
+    );
     field("owner_id", json!(before.owner_id), json!(after.owner_id));
     field(
         "expected_close",
         date(before.expected_close),
         date(after.expected_close),
     );
-    let mut keys: Vec<&String> = before.metadata.keys().chain(after.metadata.keys()).collect();
+    let mut keys: Vec<&String> = before
+        .metadata
+        .keys()
+        .chain(after.metadata.keys())
+        .collect();
     keys.sort();
     keys.dedup();
     for key in keys {

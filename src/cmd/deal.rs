@@ -6,7 +6,8 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    confirm, find_any_stage, print_saved, find_pipeline, find_stage, meta_key, parse_meta, sorted, Ctx,
+    confirm, find_any_stage, find_pipeline, find_stage, meta_key, parse_meta, print_saved, sorted,
+    Ctx,
 };
 use crate::cli::{DealCommand, ListArgs, MetaArgs};
 use crate::clock::{parse_timestamp, Clock, DateOrNone};

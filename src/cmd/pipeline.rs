@@ -37,7 +37,9 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
         }
         PipelineCommand::Update(changes) => {
             let view = ctx.store.write(|tx| update(tx, &clock, &changes))?;
-            print_saved(ctx.out.one(&view), || format!("the update of pipeline {}", view.id))
+            print_saved(ctx.out.one(&view), || {
+                format!("the update of pipeline {}", view.id)
+            })
         }
         PipelineCommand::Delete { pipeline, yes } => {
             let found = ctx.store.read(|tx| {

@@ -23,8 +23,8 @@ use crate::money::Cents;
 use crate::output::{Exported, ImportReport, Printer};
 use crate::record::Place;
 use crate::record::{
-    changes, clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline, Stage,
-    StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
+    changes, clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline,
+    Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
 use crate::store::Tx;
 

@@ -456,11 +456,7 @@ impl<R: Record> Rows<'_, R> {
                             .map(|c| Cell::new(c.header()).add_attribute(Attribute::Bold)),
                     );
                     for r in &self.table {
-                        let value = if raw {
-                            value_of(r)?
-                        } else {
-                            Value::Null
-                        };
+                        let value = if raw { value_of(r)? } else { Value::Null };
                         t.add_row(columns.iter().map(|c| c.cell(r, &value)));
                     }
                     // On a narrow terminal free text wraps (down to a readable width); ids,

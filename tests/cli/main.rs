@@ -7,6 +7,7 @@ mod deal;
 mod output;
 mod pipeline;
 mod reliability;
+mod round2;
 mod scripting;
 mod staged;
 mod stalled;

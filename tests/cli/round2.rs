@@ -1,0 +1,572 @@
+//! Reliability round 2: each case an adversarial run found, and its siblings. Every test here
+//! failed before its fix.
+
+use std::process::Stdio;
+
+use serde_json::{json, Value};
+
+use crate::support::{s, stage_id, Rex};
+
+/// A deal's state rebuilt from nothing but its history, for the fields history records.
+fn replayed(history: &[Value]) -> Value {
+    let first = &history[0];
+    assert_eq!(first["kind"], "created", "{history:?}");
+    let mut state = json!({
+        "name": first["name"], "value": first["value"], "status": "open",
+        "pipeline_id": first["pipeline_id"], "stage_id": first["stage_id"],
+        "metadata": {},
+    });
+    for e in &history[1..] {
+        match e["kind"].as_str().unwrap() {
+            "updated" => {
+                let field = s(&e["field"]);
+                match field.strip_prefix("metadata.") {
+                    Some(key) if e["new"].is_null() => {
+                        state["metadata"].as_object_mut().unwrap().remove(key);
+                    }
+                    Some(key) => state["metadata"][key] = e["new"].clone(),
+                    None => {
+                        assert_eq!(state.get(&field).unwrap_or(&Value::Null), &e["old"]);
+                        state[field.as_str()] = e["new"].clone();
+                    }
+                }
+            }
+            "moved" => {
+                assert_eq!(state["stage_id"], e["from_stage_id"], "{history:?}");
+                let st = s(&state["status"]);
+                assert!(st == "open" || st == "stalled", "moved while {st}");
+                state["pipeline_id"] = e["to_pipeline_id"].clone();
+                state["stage_id"] = e["to_stage_id"].clone();
+            }
+            "closed" => {
+                let st = s(&state["status"]);
+                assert!(st == "open" || st == "stalled", "closed while {st}");
+                state["status"] = e["status"].clone();
+                state["close_reason"] = e["reason"].clone();
+            }
+            "reopened" => {
+                let st = s(&state["status"]);
+                assert!(st == "won" || st == "lost", "reopened while {st}");
+                state["status"] = json!("open");
+                state["close_reason"] = Value::Null;
+            }
+            "stalled" => {
+                assert_eq!(state["status"], "open", "{history:?}");
+                state["status"] = json!("stalled");
+            }
+            "unstalled" => {
+                assert_eq!(state["status"], "stalled", "{history:?}");
+                state["status"] = json!("open");
+            }
+            "note" => {}
+            other => panic!("unexpected event {other}"),
+        }
+    }
+    state
+}
+
+/// Checks that a deal's history replays to what `deal show` says it is.
+fn assert_history_replays(rex: &Rex, id: &str) {
+    let deal = rex.json(&["deal", "show", id]);
+    let history = rex.json(&["deal", "history", id]);
+    let state = replayed(history.as_array().unwrap());
+    for field in [
+        "name",
+        "value",
+        "status",
+        "pipeline_id",
+        "stage_id",
+        "metadata",
+    ] {
+        assert_eq!(
+            state[field], deal[field],
+            "{field} of {deal} from {history}"
+        );
+    }
+    if deal["status"] == "won" || deal["status"] == "lost" {
+        assert_eq!(state["close_reason"], deal["close_reason"]);
+    }
+}
+
+fn import(rex: &Rex, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = rex
+        .std_cmd()
+        .arg("import")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+}
+
+// 1. Data that rex accepts and then cannot read.
+
+#[test]
+fn nesting_is_limited_at_every_entry_point_and_what_is_accepted_reads_back() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Kept", "--value", "1"]);
+    // 31 levels of value inside the metadata object: exactly the limit.
+    let deepest = format!("{}{}", "[".repeat(31), "]".repeat(31));
+    let ok = rex.id(&[
+        "deal",
+        "create",
+        "Deep",
+        "--value",
+        "1",
+        "--meta",
+        &format!("k:={deepest}"),
+    ]);
+    let deal = rex.json(&["deal", "show", &ok]);
+    assert_eq!(
+        deal["metadata"]["k"],
+        serde_json::from_str::<Value>(&deepest).unwrap()
+    );
+    let line = rex.fails(
+        &[
+            "deal",
+            "create",
+            "X",
+            "--value",
+            "1",
+            "--meta",
+            &format!("k:={}{}", "[".repeat(127), "]".repeat(127)),
+        ],
+        2,
+    );
+    assert_eq!(
+        line,
+        "rex: field 'metadata.k' nests deeper than 32 levels, the limit for stored JSON"
+    );
+    rex.fails(
+        &["deal", "update", &id, "--meta", &format!("k:=[{deepest}]")],
+        2,
+    );
+    // Through every import format: the record's metadata, and a history entry's details.
+    let too_deep = format!("{}1{}", "[".repeat(32), "]".repeat(32));
+    let jsonl = format!("{{\"name\":\"I\",\"value\":1,\"metadata\":{{\"k\":{too_deep}}}}}\n");
+    let out = import(&rex, &[], &jsonl);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: field 'metadata.k' nests deeper than 32 levels, the limit for stored JSON; nothing was imported"
+    );
+    let json_doc = format!("[{}]", jsonl.trim());
+    let out = import(&rex, &["--format", "json"], &json_doc);
+    assert_eq!(
+        stderr(&out),
+        "rex: record 1: field 'metadata.k' nests deeper than 32 levels, the limit for stored JSON; nothing was imported"
+    );
+    let csv = format!("name,value,metadata\nI,1,\"{{\"\"k\"\":{too_deep}}}\"\n");
+    let out = import(&rex, &["--format", "csv"], &csv);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("rex: line 2: field 'metadata.k' nests deeper"),
+        "{}",
+        stderr(&out)
+    );
+    let event = format!(
+        "{{\"deal_id\":\"{id}\",\"at\":\"2026-03-02T09:00:00Z\",\"kind\":\"note\",\"text\":{too_deep}}}\n"
+    );
+    let out = import(&rex, &[], &event);
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: field 'text' nests deeper than 32 levels, the limit for stored JSON; nothing was imported"
+    );
+    // The whole database still reads.
+    for args in [
+        vec!["deal", "list"],
+        vec!["export"],
+        vec!["deal", "stalled"],
+        vec!["deal", "history", &ok],
+    ] {
+        rex.ok(&args);
+    }
+}
+
+// 2. Totals never overflow.
+
+#[test]
+fn amounts_are_bounded_and_totals_never_overflow() {
+    let rex = Rex::new();
+    rex.sales();
+    let line = rex.fails(
+        &["deal", "create", "x", "--value", "92233720368547758.07"],
+        2,
+    );
+    assert!(
+        line.contains("more than $10,000,000,000,000.00, the largest amount rex keeps"),
+        "{line}"
+    );
+    rex.fails(&["deal", "create", "x", "--value", "10000000000000.01"], 2);
+    let out = import(&rex, &[], "{\"name\":\"x\",\"value\":1000000000000001}\n");
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: field 'value': value 1000000000000001 is more than 1000000000000000 cents ($10,000,000,000,000.00), the largest amount rex keeps; nothing was imported"
+    );
+    for _ in 0..3 {
+        rex.ok(&["deal", "create", "max", "--value", "$10,000,000,000,000.00"]);
+    }
+    let list = rex.json(&["pipeline", "list"]);
+    assert_eq!(list[0]["open_value"], json!(3_000_000_000_000_000i64));
+    // A database from before the bound may hold more: two deals of i64::MAX cents each.
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute("UPDATE deal_rows SET value = 9223372036854775807", [])
+        .unwrap();
+    drop(conn);
+    let text = rex.ok(&["pipeline", "list", "-o", "json"]);
+    assert!(
+        text.contains("\"open_value\": 27670116110564327421,"),
+        "{text}"
+    );
+    let board = rex.ok(&["pipeline", "show", "Sales", "-o", "json"]);
+    assert!(
+        board.contains("\"open_value\": 27670116110564327421,"),
+        "{board}"
+    );
+    let table = rex.ok(&["pipeline", "show", "Sales", "-o", "table"]);
+    assert!(table.contains("$276,701,161,105,643,274.21"), "{table}");
+    rex.ok(&["pipeline", "list", "-o", "csv"]);
+    rex.ok(&["deal", "list", "-o", "table"]);
+}
+
+// 4. A saved change whose printing fails says so.
+
+#[test]
+fn a_change_saved_but_not_printed_says_so_and_names_it() {
+    let rex = Rex::new();
+    rex.sales();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = rex
+        .std_cmd()
+        .args(["deal", "create", "x", "--value", "1"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let ids = rex.ok(&["deal", "list", "-o", "id"]);
+    let id = ids.trim();
+    assert_eq!(
+        stderr(&out),
+        format!("rex: new deal {id} is saved, but printing it failed (i/o error: No space left on device (os error 28)); do not repeat the command")
+    );
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = rex
+        .std_cmd()
+        .args(["deal", "move", id, "Proposal"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert!(stderr(&out).starts_with(&format!(
+        "rex: the move of deal {id} is saved, but printing it failed"
+    )));
+    assert_eq!(
+        rex.json(&["deal", "show", id])["stage_id"],
+        rex.json(&["pipeline", "show", "Sales"])["stages"][2]["id"]
+    );
+}
+
+// 5. A deal named twice.
+
+#[test]
+fn deleting_a_deal_named_twice_deletes_it_once() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "x", "--value", "1"]);
+    let out = rex.run(&["deal", "delete", &id, &id, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "rex: deleted 1 deal");
+    assert_eq!(rex.json(&["deal", "list"]), json!([]));
+}
+
+// 6. Every change to a deal is in its history.
+
+#[test]
+fn an_upsert_records_what_it_changed_and_history_replays() {
+    let rex = Rex::new();
+    let p = rex.sales();
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "Acme",
+        "--value",
+        "100",
+        "--meta",
+        "tier=gold",
+    ]);
+    let won = rex.id(&["deal", "create", "Won", "--value", "5"]);
+    rex.ok(&["deal", "close", &won, "--won", "--reason", "signed"]);
+    let mut deal = rex.json(&["deal", "show", &id]);
+    deal["value"] = json!(250);
+    deal["name"] = json!("Acme Corp");
+    deal["stage_id"] = json!(stage_id(&p, "Proposal"));
+    deal["status"] = json!("lost");
+    deal["closed_at"] = json!("2026-03-02T09:00:00Z");
+    deal["close_reason"] = json!("budget");
+    deal["metadata"] = json!({"seats": 5});
+    let mut reopened = rex.json(&["deal", "show", &won]);
+    reopened["status"] = json!("stalled");
+    reopened["closed_at"] = Value::Null;
+    reopened["close_reason"] = Value::Null;
+    reopened["stage_id"] = json!(stage_id(&p, "Negotiation"));
+    let input = format!("{deal}\n{reopened}\n");
+    let out = import(&rex, &["--upsert"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kinds = |id: &str| -> Vec<String> {
+        rex.json(&["deal", "history", id])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| s(&e["kind"]))
+            .collect()
+    };
+    assert_eq!(
+        kinds(&id),
+        ["created", "updated", "updated", "updated", "updated", "moved", "closed"]
+    );
+    assert_eq!(
+        kinds(&won),
+        ["created", "closed", "reopened", "moved", "stalled"]
+    );
+    assert_history_replays(&rex, &id);
+    assert_history_replays(&rex, &won);
+    // And deal update, which shares the same change list.
+    rex.ok(&["deal", "reopen", &id]);
+    rex.ok(&[
+        "deal",
+        "update",
+        &id,
+        "--value",
+        "7",
+        "--unset-meta",
+        "seats",
+        "--pipeline",
+        "Sales",
+        "--stage",
+        "Discovery",
+    ]);
+    assert_history_replays(&rex, &id);
+}
+
+// 12. Errors are one line with user text escaped.
+
+#[test]
+fn errors_never_echo_raw_control_characters() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "x", "--value", "1"]);
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec!["deal", "move", &id, "Nope\nrex: fake second line"],
+            3,
+            "rex: no stage named 'Nope\\u{a}rex: fake second line' in pipeline 'Sales'",
+        ),
+        (
+            vec!["deal", "list", "--pipeline", "\u{1b}]0;pwned\u{7}"],
+            3,
+            "rex: no pipeline named '\\u{1b}]0;pwned\\u{7}'; pipelines: 'Sales'",
+        ),
+        (
+            vec!["deal", "update", &id, "--meta", "\u{1b}[2J=v"],
+            2,
+            "rex: a metadata key contains the control character U+001B",
+        ),
+        (
+            vec!["deal", "list", "--fields", "id,\u{1b}[31m"],
+            2,
+            "rex: unknown field '\\u{1b}[31m' for --fields",
+        ),
+        (
+            vec!["deal", "show", "deal_\nrex: forged"],
+            2,
+            "rex: invalid value 'deal_\\u{a}rex: forged' for '<ID>'",
+        ),
+        (
+            vec![
+                "pipeline",
+                "update",
+                "Sales",
+                "--rename-stage",
+                "Nope\u{7}=X",
+            ],
+            3,
+            "rex: no stage named 'Nope\\u{7}'",
+        ),
+    ];
+    for (args, code, start) in cases {
+        let line = rex.fails(&args, code);
+        assert!(line.starts_with(start), "{args:?}: {line}");
+    }
+    for (var, value, start) in [
+        (
+            "REX_NOW",
+            "2026\n\u{1b}[31m",
+            "rex: REX_NOW='2026\\u{a}\\u{1b}[31m'",
+        ),
+        (
+            "REX_BUSY_TIMEOUT",
+            "9\u{7}",
+            "rex: REX_BUSY_TIMEOUT='9\\u{7}'",
+        ),
+    ] {
+        let out = rex
+            .cmd()
+            .env(var, value)
+            .args(["deal", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(err.starts_with(start) && !err.contains('\n'), "{err:?}");
+    }
+    let out = import(
+        &rex,
+        &[],
+        "{\"name\":\"x\",\"value\":1,\"\\u001b]0;OWNED\\u0007\":1}\n",
+    );
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: unknown field '\\u{1b}]0;OWNED\\u{7}'; nothing was imported"
+    );
+    let out = import(
+        &rex,
+        &[],
+        "{\"name\":\"x\",\"value\":1,\"pipeline_id\":\"a\\nrex: b\"}\n",
+    );
+    assert!(!stderr(&out).contains('\n'), "{:?}", stderr(&out));
+}
+
+// 13. A damaged stored value is exit 6, named and escaped.
+
+#[test]
+fn a_damaged_stored_id_is_exit_6_naming_the_deal() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "x", "--value", "1"]);
+    let damaged = format!("{}\u{18}{}", &id[..8], &id[9..]);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute("UPDATE deal_rows SET id = ?1", [&damaged])
+        .unwrap();
+    drop(conn);
+    for args in [vec!["export"], vec!["deal", "list"]] {
+        // An export streams: what it wrote before the damage may be on stdout already.
+        let out = rex.run(&args);
+        assert_eq!(out.status.code(), Some(6), "{args:?}");
+        let line = stderr(&out);
+        assert!(
+            line.starts_with(&format!(
+                "rex: the database is damaged at deal '{}\\u{{18}}{}' (",
+                &id[..8],
+                &id[9..]
+            )) && line.ends_with("); restore a backup"),
+            "{line}"
+        );
+    }
+    // Damaged metadata too: its deal is named, and it can still be deleted.
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute("UPDATE deal_rows SET id = ?1, metadata = '{'", [&id])
+        .unwrap();
+    drop(conn);
+    let line = rex.fails(&["deal", "show", &id], 6);
+    assert!(
+        line.starts_with(&format!("rex: the database is damaged at deal '{id}'")),
+        "{line}"
+    );
+    rex.ok(&["deal", "delete", &id, "--yes"]);
+    assert_eq!(rex.json(&["deal", "list"]), json!([]));
+}
+
+// 15 and 16. Fields named twice; byte order marks; duplicate keys; an empty REX_DB.
+
+#[test]
+fn names_given_twice_are_refused_everywhere() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "x", "--value", "1"]);
+    for format in ["csv", "json", "tsv", "table", "jsonl"] {
+        let line = rex.fails(&["deal", "list", "--fields", "id,name,id", "-o", format], 2);
+        assert_eq!(
+            line,
+            "rex: field 'id' is named twice in --fields; name each field once"
+        );
+    }
+    let before = rex.ok(&["export"]);
+    for (args, input, message) in [
+        (
+            vec![],
+            "{\"name\":\"a\",\"value\":1,\"name\":\"b\"}\n",
+            "rex: line 1: field 'name' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            vec![],
+            "{\"name\":\"a\",\"value\":1,\"metadata\":{\"k\":1,\"k\":2}}\n",
+            "rex: line 1: field 'metadata.k' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            vec!["--format", "json"],
+            "[{\"name\":\"a\",\"value\":1},{\"name\":\"b\",\"value\":1,\"value\":2}]",
+            "rex: record 2: field 'value' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            vec!["--format", "csv"],
+            "name,value,name\na,1,b\n",
+            "rex: line 1: field 'name': the CSV header names it twice; name each column once; nothing was imported",
+        ),
+    ] {
+        let out = import(&rex, &args, input);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stderr(&out), message);
+    }
+    assert_eq!(rex.ok(&["export"]), before);
+    // A byte order mark is accepted in every format.
+    for (args, input) in [
+        (vec![], "\u{feff}{\"name\":\"bom-jsonl\",\"value\":1}\n"),
+        (
+            vec!["--format", "json"],
+            "\u{feff}[{\"name\":\"bom-json\",\"value\":1}]",
+        ),
+        (vec!["--format", "csv"], "\u{feff}name,value\nbom-csv,1\n"),
+    ] {
+        let out = import(&rex, &args, input);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let names: Vec<String> = rex
+        .json(&["deal", "list", "--search", "bom"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["name"]))
+        .collect();
+    assert_eq!(names, ["bom-jsonl", "bom-json", "bom-csv"]);
+    let out = rex
+        .cmd()
+        .env("REX_DB", "")
+        .args(["deal", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "rex: REX_DB is set but empty; set it to a database file path or unset it"
+    );
+}
