@@ -177,7 +177,7 @@ pub fn import(
     ctx.store.use_bulk_cache()?;
     let now = ctx.clock.timestamp();
     if !dry_run {
-        ctx.store.discard_abandoned_imports(&now)?;
+        ctx.store.discard_abandoned_imports()?;
     }
     // Into a database that holds deals, an import loads in short hidden chunks and is
     // published at the end, so people and cron jobs keep working while it runs. Dry runs
@@ -275,7 +275,7 @@ fn import_staged(
             progress.done();
             // Should the clean-up itself fail (say, the database is busy), the rows stay
             // hidden and the next import discards them; the error to report is the first.
-            let _ = ctx.store.discard_import(b, now);
+            let _ = ctx.store.discard_import(b);
             return Err(e);
         }
         (Err(e), None) => return Err(e),
@@ -695,11 +695,16 @@ impl Importer {
                 dup.name
             )));
         }
-        if let Some(other) = self
+        // Pipelines read at the start, this import's own, and any made since by someone else.
+        let taken = match self
             .pipelines
             .values()
             .find(|o| o.id != p.id && name_key(&o.name) == name_key(&p.name))
         {
+            Some(o) => Some(o.clone()),
+            None => tx.pipeline_named(&p.name)?.filter(|o| o.id != p.id),
+        };
+        if let Some(other) = taken {
             return Err(Error::conflict(format!(
                 "{at}: a pipeline named '{}' already exists ({}); nothing was imported",
                 other.name, other.id

@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 /// and discarded by the next import.
 pub const ABANDONED_AFTER_SECS: i64 = 120;
 
+/// What ends the wait for an import that will never finish, for messages that make one wait.
+pub const CLEARED: &str =
+    " (an import whose process died is cleared by the next write once silent for 2 minutes)";
+
 /// Rows deleted per transaction when an import is discarded.
 const DISCARD_CHUNK: i64 = 5000;
 
@@ -30,18 +34,20 @@ fn unix_now() -> i64 {
 }
 
 impl Store {
-    /// Discards the hidden rows of imports whose process stopped without finishing them.
-    pub fn discard_abandoned_imports(&mut self, now: &str) -> Result<usize> {
+    /// Discards the hidden rows of imports whose process stopped without finishing them
+    /// (silent for [`ABANDONED_AFTER_SECS`]). Every write calls this first; finding none
+    /// costs one look at the tiny `imports` table.
+    pub fn discard_abandoned_imports(&mut self) -> Result<usize> {
         let cutoff = unix_now() - ABANDONED_AFTER_SECS;
         let abandoned: Vec<i64> = self.read(|tx| {
-            let mut stmt = tx.conn.prepare(
+            let mut stmt = tx.conn.prepare_cached(
                 "SELECT id FROM imports WHERE state IN ('loading', 'discarding') AND heartbeat < ?1",
             )?;
             let ids = stmt.query_map([cutoff], |r| r.get(0))?;
             Ok(ids.collect::<rusqlite::Result<_>>()?)
         })?;
         for id in &abandoned {
-            self.discard_import(ImportBatch(*id), now)?;
+            self.discard_import(ImportBatch(*id))?;
         }
         Ok(abandoned.len())
     }
@@ -89,7 +95,7 @@ impl Store {
 
     /// Makes every row of `batch` visible at once: one small write.
     pub fn publish_import(&mut self, batch: ImportBatch, finished_at: &str) -> Result<()> {
-        self.write(|tx| {
+        self.write_as_is(|tx| {
             let n = tx.conn.execute(
                 "UPDATE imports SET state = 'published', finished_at = ?2 WHERE id = ?1 AND state = 'loading'",
                 params![batch.0, finished_at],
@@ -104,10 +110,12 @@ impl Store {
     }
 
     /// Deletes the hidden rows of `batch`, a chunk per transaction so that other writers
-    /// keep going, and records it as discarded. Safe to run again after being interrupted.
-    pub fn discard_import(&mut self, batch: ImportBatch, now: &str) -> Result<()> {
+    /// keep going, and at last the import's own record: the database is as it was before the
+    /// import began (the freed pages are reused by later writes). Safe to run again after
+    /// being interrupted.
+    pub fn discard_import(&mut self, batch: ImportBatch) -> Result<()> {
         let id = batch.0;
-        self.write(|tx| {
+        self.write_as_is(|tx| {
             tx.conn.execute(
                 "UPDATE imports SET state = 'discarding', heartbeat = ?2 WHERE id = ?1",
                 params![id, unix_now()],
@@ -118,7 +126,7 @@ impl Store {
         for (table, key) in [("event_rows", "seq"), ("deal_rows", "rowid")] {
             let mut after = i64::MIN;
             loop {
-                let upto: Option<i64> = self.write(|tx| {
+                let upto: Option<i64> = self.write_as_is(|tx| {
                     let upto: Option<i64> = tx.conn.query_row(
                         &format!(
                             "SELECT max({key}) FROM (SELECT {key} FROM {table}
@@ -147,15 +155,13 @@ impl Store {
                 }
             }
         }
-        self.write(|tx| {
-            tx.conn
-                .execute("DELETE FROM stage_rows WHERE batch = ?1", [id])?;
-            tx.conn
-                .execute("DELETE FROM pipeline_rows WHERE batch = ?1", [id])?;
-            tx.conn.execute(
-                "UPDATE imports SET state = 'discarded', finished_at = ?2 WHERE id = ?1",
-                params![id, now],
-            )?;
+        self.write_as_is(|tx| {
+            // Rows of a batch outlive its record only if hidden, so none may be left behind.
+            for table in ["event_rows", "deal_rows", "stage_rows", "pipeline_rows"] {
+                tx.conn
+                    .execute(&format!("DELETE FROM {table} WHERE batch = ?1"), [id])?;
+            }
+            tx.conn.execute("DELETE FROM imports WHERE id = ?1", [id])?;
             Ok(())
         })
     }
@@ -184,7 +190,7 @@ impl Tx<'_> {
         match other {
             None => Ok(()),
             Some((other, since)) => Err(Error::Busy(format!(
-                "another import (number {other}, started {since}) is still running; nothing was imported, try again when it finishes"
+                "another import (number {other}, started {since}) is still running; nothing was imported, try again when it finishes{CLEARED}"
             ))),
         }
     }

@@ -108,7 +108,17 @@ impl Store {
     }
 
     /// Runs `f` in a write transaction: all of it is committed, or none of it.
+    ///
+    /// A write first clears any import whose process died part-way (see
+    /// [`Store::discard_abandoned_imports`]): its hidden rows could otherwise hold a name or a
+    /// stage that the write needs, and keep it busy for good.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        self.discard_abandoned_imports()?;
+        self.write_as_is(f)
+    }
+
+    /// [`Store::write`] without the look for abandoned imports (the import code's own writes).
+    fn write_as_is<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         self.transaction(TransactionBehavior::Immediate, true, f)
     }
 

@@ -344,7 +344,8 @@ impl Tx<'_> {
             return e.into();
         };
         crate::error::Error::Busy(format!(
-            "{what}; nothing was changed, try again when it finishes"
+            "{what}; nothing was changed, try again when it finishes{}",
+            super::imports::CLEARED
         ))
     }
 }
