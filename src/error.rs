@@ -31,6 +31,10 @@ pub enum Error {
     /// The database cannot be used: newer schema, not a rex database, corrupt, unwritable.
     #[error("{0}")]
     Unusable(String),
+    /// The operating system refused SQLite (cannot open, read-only, disk full, i/o error):
+    /// unusable as it stands, and worth asking the file system why ([`crate::store`] does).
+    #[error("{0}")]
+    Storage(String),
     /// Anything else.
     #[error("{0}")]
     Failed(String),
@@ -51,7 +55,7 @@ impl Error {
             Error::NotFound(_) => code::NOT_FOUND,
             Error::Conflict(_) => code::CONFLICT,
             Error::Busy(_) => code::BUSY,
-            Error::Unusable(_) => code::UNUSABLE,
+            Error::Unusable(_) | Error::Storage(_) => code::UNUSABLE,
             Error::Failed(_) => code::FAILURE,
             Error::BrokenPipe => code::OK,
             Error::Silent(c) => *c,
@@ -137,15 +141,15 @@ impl From<rusqlite::Error> for Error {
             Some(C::DatabaseCorrupt) => {
                 Error::Unusable("the database file is corrupt; restore it from a backup".into())
             }
-            Some(C::ReadOnly) => Error::Unusable(
+            Some(C::ReadOnly) => Error::Storage(
                 "the database is read-only; check the file's permissions or pass another --db"
                     .into(),
             ),
-            Some(C::CannotOpen) => Error::Unusable(
+            Some(C::CannotOpen) => Error::Storage(
                 "the database cannot be opened; check the path and its permissions".into(),
             ),
-            Some(C::DiskFull) => Error::Unusable("the disk is full; nothing was changed".into()),
-            Some(C::SystemIoFailure) => Error::Unusable(format!("database i/o failure: {e}")),
+            Some(C::DiskFull) => Error::Storage("the disk is full; nothing was changed".into()),
+            Some(C::SystemIoFailure) => Error::Storage(format!("database i/o failure: {e}")),
             _ => Error::Failed(format!("database error: {e}")),
         }
     }

@@ -19,7 +19,7 @@ use crate::id::{kind_of, PipelineId, StageId};
 use crate::json;
 use crate::output::Printer;
 use crate::record::{Metadata, Pipeline, Stage};
-use crate::store::{Store, Tx};
+use crate::store::{Access, Store, Tx};
 
 /// What every handler gets: the open database, the clock, and the printer.
 pub struct Ctx {
@@ -44,7 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
     check_fields(&cli.command, &out)?;
     let clock = Clock::from_env()?;
     let path = database_path(cli.db)?;
-    let store = Store::open(&path, busy_timeout()?)?;
+    let store = Store::open(&path, busy_timeout()?, access(&cli.command))?;
     let mut ctx = Ctx { store, clock, out };
     match cli.command {
         Command::Deal(c) => deal::run(&mut ctx, c),
@@ -72,6 +72,19 @@ pub fn run(cli: Cli) -> Result<()> {
             upsert,
         } => transfer::import(&mut ctx, file.as_deref(), input_format, dry_run, upsert),
         Command::Help { .. } | Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// Whether a command only reads (and so can be served from a full disk).
+fn access(command: &Command) -> Access {
+    use crate::cli::{DealCommand as D, PipelineCommand as P};
+    match command {
+        Command::Deal(D::List(_) | D::Show { .. } | D::History { .. })
+        | Command::Deal(D::Stalled { mark: false, .. })
+        | Command::Pipeline(P::List | P::Show { .. })
+        | Command::Info
+        | Command::Export { .. } => Access::Read,
+        _ => Access::Write,
     }
 }
 

@@ -501,6 +501,7 @@ mod tests {
         let store = crate::store::Store::open(
             &dir.path().join("plan.db"),
             std::time::Duration::from_secs(1),
+            crate::store::Access::Write,
         )
         .unwrap();
         let conn = &store.conn;

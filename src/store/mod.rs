@@ -6,6 +6,7 @@
 //! everything or nothing.
 
 mod deals;
+mod file;
 mod imports;
 mod pipelines;
 
@@ -62,30 +63,81 @@ pub struct Counts {
     pub events: i64,
 }
 
+/// What a command will do with the database: a reader may still be served when the disk is
+/// full; a writer needs it writable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
 impl Store {
     /// Opens (creating on first use) the database at `path` and brings its schema up to date.
     /// A newer schema or a file that is not a rex database is refused and left untouched.
-    pub fn open(path: &Path, busy_timeout: Duration) -> Result<Store> {
-        let shown = path.display();
-        if path.is_dir() {
-            return Err(Error::Unusable(format!(
-                "'{shown}' is a directory, not a rex database; pass a file path with --db"
-            )));
+    /// A new database appears whole or not at all (see [`file::create`]).
+    pub fn open(path: &Path, busy_timeout: Duration, access: Access) -> Result<Store> {
+        file::check_path(path)?;
+        BUSY_TIMEOUT_MS.store(busy_timeout.as_millis() as u64, Ordering::Relaxed);
+        if !path.exists() {
+            file::create(path, |temp| {
+                Store::open_file(temp)?.check_schema()?;
+                Ok(())
+            })
+            .map_err(|e| at_path(explained(e, path), path))?;
         }
-        let fresh = !path.exists();
-        if fresh {
-            create_private_file(path)?;
+        let opened = Store::open_file(path).and_then(|mut s| {
+            s.check_schema()?;
+            Ok(s)
+        });
+        match opened {
+            Ok(s) => Ok(s),
+            // A full disk leaves no room for SQLite's shared-memory index, but a database
+            // whose log is empty can still be read as it is.
+            Err(Error::Storage(_)) if access == Access::Read && !has_log(path) => {
+                Store::open_as_is(path).map_err(|e| at_path(explained(e, path), path))
+            }
+            Err(e) => Err(at_path(explained(e, path), path)),
         }
+    }
+
+    fn open_file(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| at_path(e.into(), path))?;
-        set_busy_timeout(&conn, busy_timeout)?;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_handler(Some(keep_waiting))?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        let mut store = Store {
+        Ok(Store {
             conn,
             path: path.to_path_buf(),
-        };
-        store.check_schema().map_err(|e| at_path(e, path))?;
-        Ok(store)
+        })
+    }
+
+    /// The database read without locks or a log (SQLite's `immutable`): for reading when
+    /// the disk is full and nobody can be writing. Only a database at today's schema.
+    fn open_as_is(path: &Path) -> Result<Store> {
+        use std::os::unix::ffi::OsStrExt;
+        let mut uri = String::from("file:");
+        for &b in std::path::absolute(path)?.as_os_str().as_bytes() {
+            match b {
+                b'?' | b'#' | b'%' => uri.push_str(&format!("%{b:02X}")),
+                b if b.is_ascii() => uri.push(b as char),
+                b => uri.push_str(&format!("%{b:02X}")),
+            }
+        }
+        uri.push_str("?immutable=1");
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&uri, flags)?;
+        let (app, version) = versions(&conn)?;
+        if app != APPLICATION_ID || version != SCHEMA_VERSION {
+            return Err(Error::Storage(
+                "the database cannot be opened to be upgraded (the disk is full)".into(),
+            ));
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Gives bulk writes (imports) a 16 MiB page cache, so that pages are not spilled to the
@@ -134,17 +186,37 @@ impl Store {
         commit: bool,
         f: impl FnOnce(&Tx) -> Result<T>,
     ) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(behavior)?;
-        let out = f(&Tx::visible(&tx))?;
-        if commit {
-            tx.commit()?;
-        } else {
-            tx.rollback()?;
-        }
-        Ok(out)
+        let path = self.path.clone();
+        let run = || {
+            let tx = self.conn.transaction_with_behavior(behavior)?;
+            let out = f(&Tx::visible(&tx))?;
+            if commit {
+                tx.commit()?;
+            } else {
+                tx.rollback()?;
+            }
+            Ok(out)
+        };
+        run().map_err(|e| match explained(e, &path) {
+            e @ Error::Storage(_) => at_path(e, &path),
+            other => other,
+        })
     }
 
+    /// Brings the schema up to date, waiting (like any write) while another rex does it.
     fn check_schema(&mut self) -> Result<()> {
+        let deadline = Instant::now() + busy_timeout();
+        loop {
+            match self.migrate() {
+                Err(Error::Busy(_)) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1))
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn migrate(&mut self) -> Result<()> {
         let (app, version) = versions(&self.conn)?;
         if version == SCHEMA_VERSION && app == APPLICATION_ID {
             return Ok(());
@@ -203,46 +275,39 @@ fn refuse_foreign(conn: &Connection, app: i64, version: i64) -> Result<()> {
 
 /// Names the file a database error is about.
 fn at_path(e: Error, path: &Path) -> Error {
-    let shown = path.display();
-    match e {
-        Error::Unusable(m) => Error::Unusable(if let Some(rest) = m.strip_prefix("the file ") {
+    let shown = path.display().to_string();
+    let name = |m: String| {
+        if m.contains(&format!("'{shown}'")) {
+            m
+        } else if let Some(rest) = m.strip_prefix("the file ") {
             format!("'{shown}' {rest}")
         } else if let Some(rest) = m.strip_prefix("the database ") {
             format!("database '{shown}' {rest}")
-        } else if m.starts_with('\'') {
-            m
         } else {
             format!("database '{shown}' {m}")
-        }),
+        }
+    };
+    match e {
+        Error::Unusable(m) => Error::Unusable(name(m)),
+        Error::Storage(m) => Error::Storage(name(m)),
         other => other,
     }
 }
 
-/// Creates the database file readable by its owner only, and its directory likewise.
-fn create_private_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    let unusable = |what: &str, e: std::io::Error| {
-        Error::Unusable(format!("cannot create {what} '{}': {e}", path.display()))
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(|e| unusable("the directory for", e))?;
-        }
+/// An operating-system failure on the database, named by its real cause when the file
+/// system can tell (a full disk, a directory without write permission).
+fn explained(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Storage(m) => file::explain(path).unwrap_or(Error::Storage(m)),
+        other => other,
     }
-    match fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(unusable("the database", e)),
-    }
+}
+
+/// Whether a write-ahead log with content lies beside the database.
+fn has_log(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
 }
 
 impl<'a> Tx<'a> {
@@ -347,17 +412,15 @@ thread_local! {
     static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
+fn busy_timeout() -> Duration {
+    Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed))
+}
+
 /// Waits for the write lock by polling every millisecond, up to the busy timeout.
 ///
 /// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees the
 /// lock for a moment between two short transactions (a staged import between its chunks)
 /// would almost never be caught free. Polling this often costs nothing measurable.
-fn set_busy_timeout(conn: &Connection, timeout: Duration) -> Result<()> {
-    BUSY_TIMEOUT_MS.store(timeout.as_millis() as u64, Ordering::Relaxed);
-    conn.busy_handler(Some(keep_waiting))?;
-    Ok(())
-}
-
 fn keep_waiting(attempt: i32) -> bool {
     let now = Instant::now();
     let started = WAIT_STARTED.with(|w| match w.get() {
@@ -367,7 +430,7 @@ fn keep_waiting(attempt: i32) -> bool {
             now
         }
     });
-    let limit = Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed));
+    let limit = busy_timeout();
     if now.duration_since(started) >= limit {
         return false;
     }

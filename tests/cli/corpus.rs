@@ -524,9 +524,32 @@ fn a_read_only_database_is_refused_and_untouched() {
     std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = snapshot(&rex.db);
+    let as_nobody = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_rex"),
+            ])
+            .args(args)
+            .env_clear()
+            .env("REX_DB", &rex.db)
+            .output()
+            .unwrap()
+    };
+    // Reading needs no writes: it is served as the file stands.
+    let out = as_nobody(&["deal", "list", "-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "[]\n");
     for args in [
         &["deal", "create", "X", "--value", "1"][..],
-        &["deal", "list"],
+        &["pipeline", "create", "Y"],
     ] {
         let out = std::process::Command::new("setpriv")
             .args([

@@ -570,3 +570,216 @@ fn names_given_twice_are_refused_everywhere() {
         "rex: REX_DB is set but empty; set it to a database file path or unset it"
     );
 }
+
+// 9. Creating a database waits like any write; readers never fail.
+
+#[test]
+fn many_rex_at_once_on_a_new_database_all_succeed() {
+    let rex = Rex::new();
+    for round in 0..12 {
+        let db = rex.dir.path().join(format!("new-{round}.db"));
+        let children: Vec<_> = (0..16)
+            .map(|i| {
+                let mut c = rex.std_cmd();
+                c.env("REX_DB", &db).env("REX_BUSY_TIMEOUT", "20000");
+                if i % 4 == 0 {
+                    c.args(["pipeline", "create", &format!("P{i}"), "-o", "id"]);
+                } else {
+                    c.args(["deal", "list", "-o", "json"]);
+                }
+                c.stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "round {round}: {}",
+                stderr(&out)
+            );
+        }
+        let listed = rex
+            .cmd()
+            .env("REX_DB", &db)
+            .args(["pipeline", "list", "-o", "id"])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 4);
+        // Nothing but the database is left beside it.
+        let mut names: Vec<String> = std::fs::read_dir(rex.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!("new-{round}")) || n.starts_with(".rex-new"))
+            .collect();
+        names.sort();
+        assert_eq!(names, [format!("new-{round}.db")]);
+    }
+}
+
+// 14. Each unusable path names its real cause and leaves nothing behind.
+
+#[test]
+fn paths_that_cannot_hold_a_database_are_named_and_left_alone() {
+    let rex = Rex::new();
+    let run_on = |db: &std::path::Path| {
+        let out = rex
+            .cmd()
+            .env("REX_DB", db)
+            .args(["deal", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        stderr(&out)
+    };
+    assert_eq!(
+        run_on(std::path::Path::new("/dev/null")),
+        "rex: '/dev/null' is a character device, not a database file; pass the path of a regular file with --db"
+    );
+    assert!(!std::path::Path::new("/dev/null-journal").exists());
+    let fifo = rex.dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(
+        run_on(&fifo),
+        format!("rex: '{}' is a named pipe (FIFO), not a database file; pass the path of a regular file with --db", fifo.display())
+    );
+    let top = rex.dir.path().join("a".repeat(200));
+    let long = top
+        .join("b".repeat(200))
+        .join(format!("{}.db", "c".repeat(120)));
+    let line = run_on(&long);
+    assert!(
+        line.contains(
+            "bytes long as an absolute path; SQLite allows at most 504: use a shorter path"
+        ),
+        "{line}"
+    );
+    assert!(
+        !top.exists(),
+        "a directory was made for a path that cannot work"
+    );
+    let names: Vec<String> = std::fs::read_dir(rex.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["fifo"]);
+}
+
+/// A small file system of its own (tmpfs), unmounted when dropped; None where this machine
+/// does not let the tests mount one (not root, or in a container without the right).
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &std::path::Path) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        ok.then(|| SmallDisk(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_named_and_reads_still_work() {
+    let rex = Rex::new();
+    let at = rex.dir.path().join("disk");
+    let Some(_disk) = SmallDisk::mount(&at) else {
+        eprintln!(
+            "skipped: a_full_disk_is_named_and_reads_still_work needs to mount a tmpfs (root)"
+        );
+        return;
+    };
+    let db = at.join("rex.db");
+    let on_disk = |args: &[&str]| rex.cmd().env("REX_DB", &db).args(args).output().unwrap();
+    assert!(on_disk(&["pipeline", "create", "Sales"]).status.success());
+    assert!(on_disk(&["deal", "create", "Kept", "--value", "5"])
+        .status
+        .success());
+    // Fill the disk to the last byte.
+    let mut fill = std::fs::File::create(at.join("fill")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
+    drop(fill);
+    let out = on_disk(&["deal", "list", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let deals: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(deals[0]["name"], "Kept");
+    let out = on_disk(&["deal", "create", "Lost", "--value", "5"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        stderr(&out),
+        format!("rex: the disk holding database '{}' is full; nothing was changed: free some space and try again", db.display())
+    );
+    std::fs::remove_file(at.join("fill")).unwrap();
+    let out = on_disk(&["deal", "list", "-o", "json"]);
+    let deals: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(deals.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_read_only_directory_is_named_as_the_cause() {
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    if !root
+        || std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped: a_read_only_directory_is_named_as_the_cause needs root and setpriv");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
+    std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let as_nobody = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_rex"),
+            ])
+            .args(args)
+            .env_clear()
+            .env("REX_DB", &rex.db)
+            .output()
+            .unwrap()
+    };
+    let out = as_nobody(&["deal", "list", "-o", "id"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    let out = as_nobody(&["deal", "create", "X", "--value", "1"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "rex: database '{}' cannot be used: its directory '{}' is not writable, and SQLite keeps its log files beside the database; make the directory writable or move the database",
+            rex.db.display(),
+            rex.dir.path().display()
+        )
+    );
+}
