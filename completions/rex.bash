@@ -16,6 +16,9 @@ _rex() {
             ",$1")
                 cmd="rex"
                 ;;
+            rex,backup)
+                cmd="rex__subcmd__backup"
+                ;;
             rex,completions)
                 cmd="rex__subcmd__completions"
                 ;;
@@ -92,8 +95,42 @@ _rex() {
 
     case "${cmd}" in
         rex)
-            opts="-o -q -h -V --db --output --json --color --quiet --fields --help --version deal pipeline export import info completions help"
+            opts="-o -q -h -V --db --output --json --color --quiet --fields --help --version deal pipeline export import backup info completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__backup)
+            opts="-o -q -h -V --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

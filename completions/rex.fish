@@ -43,6 +43,7 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "deal" -d 'Work with deals: 
 complete -c rex -n "__fish_rex_needs_command" -f -a "pipeline" -d 'Work with pipelines and their stages'
 complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and their history as JSON Lines, JSON or CSV'
 complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none'
+complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Write a consistent copy of the database to a file, while rex keeps working'
 complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s version, the database path, schema version and row counts'
 complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
@@ -432,6 +433,21 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o j
 complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand import" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand backup" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand backup" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand backup" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand backup" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand backup" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand backup" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand backup" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
 tsv\t'Tab-separated values, no header, one record per line'

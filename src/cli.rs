@@ -232,6 +232,27 @@ Examples:
         #[arg(long)]
         upsert: bool,
     },
+    /// Write a consistent copy of the database to a file, while rex keeps working
+    #[command(after_long_help = "\
+The copy is a complete rex database, taken from one snapshot while other rex processes go on
+reading and writing. It is written aside and put in place whole: PATH holds the old file or
+the complete new one, never half of it. A new file is private (0600); an existing regular
+file keeps its mode; anything else (a directory, a device, a FIFO, a link) is refused.
+
+To restore, with no rex running, put the copy in place of the database and remove the log
+files beside it, which belong to the database being replaced:
+  mv rex-2026-03-01.db ~/.local/share/rex/rex.db
+  rm -f ~/.local/share/rex/rex.db-wal ~/.local/share/rex/rex.db-shm
+or use the copy as it is: rex --db rex-2026-03-01.db deal list
+
+Examples:
+  rex backup ~/backups/rex-$(date +%F).db
+  0 2 * * *  rex backup -q ~/backups/rex-$(date +\\%a).db   # crontab: a week of nightly copies")]
+    Backup {
+        /// The file to write
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
     /// Show rex's version, the database path, schema version and row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
     Info,

@@ -12,6 +12,7 @@ pub mod money;
 pub mod output;
 pub mod record;
 pub mod store;
+pub mod target_file;
 
 use clap::Parser;
 

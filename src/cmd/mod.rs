@@ -1,5 +1,6 @@
 //! Command handlers, a file per noun. Handlers compute records; the [`Printer`] renders them.
 
+mod backup;
 mod deal;
 mod help;
 mod info;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Deal(c) => deal::run(&mut ctx, c),
         Command::Pipeline(c) => pipeline::run(&mut ctx, c),
         Command::Info => info::run(&mut ctx),
+        Command::Backup { path } => backup::run(&mut ctx, &path),
         Command::Export {
             deals,
             pipelines,
@@ -83,6 +85,7 @@ fn access(command: &Command) -> Access {
         | Command::Deal(D::Stalled { mark: false, .. })
         | Command::Pipeline(P::List | P::Show { .. })
         | Command::Info
+        | Command::Backup { .. }
         | Command::Export { .. } => Access::Read,
         _ => Access::Write,
     }
@@ -100,7 +103,10 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
         Command::Pipeline(_) => out.check_fields::<PipelineView>(),
         Command::Info => out.check_fields::<InfoView>(),
         Command::Import { .. } => out.check_fields::<crate::output::ImportReport>(),
-        Command::Export { .. } | Command::Help { .. } | Command::Completions { .. } => Ok(()),
+        Command::Export { .. }
+        | Command::Backup { .. }
+        | Command::Help { .. }
+        | Command::Completions { .. } => Ok(()),
     }
 }
 

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
@@ -27,6 +27,7 @@ use crate::record::{
     Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
 use crate::store::Tx;
+use crate::target_file::TargetFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum What {
@@ -55,18 +56,12 @@ pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
             "CSV holds one kind of record: export --deals or --pipelines as CSV, or everything as -o jsonl",
         ));
     }
-    let target = file.filter(|p| p.as_os_str() != "-");
-    let temp = target.map(|p| {
-        let mut t = p.as_os_str().to_owned();
-        t.push(".rex-partial");
-        PathBuf::from(t)
-    });
-    let out: Box<dyn io::Write> = match &temp {
-        Some(t) => Box::new(BufWriter::with_capacity(
-            1 << 16,
-            File::create(t)
-                .map_err(|e| Error::Failed(format!("cannot write '{}': {e}", t.display())))?,
-        )),
+    let target = file
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| TargetFile::create(p, true))
+        .transpose()?;
+    let out: Box<dyn io::Write> = match &target {
+        Some(t) => Box::new(BufWriter::with_capacity(1 << 16, t.file().try_clone()?)),
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
     };
     let mut printer = ctx.out.redirect(out).with_format(format).buffered();
@@ -74,19 +69,11 @@ pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
         .store
         .read(|tx| write_export(tx, &mut printer, what, format));
     drop(printer);
-    match (written, &temp, target) {
-        (Ok(()), Some(t), Some(p)) => {
-            File::open(t)
-                .and_then(|f| f.sync_all())
-                .map_err(Error::from)?;
-            std::fs::rename(t, p)
-                .map_err(|e| Error::Failed(format!("cannot write '{}': {e}", p.display())))
-        }
-        (Err(e), Some(t), _) => {
-            let _ = std::fs::remove_file(t);
-            Err(e)
-        }
-        (result, _, _) => result,
+    // On any error the file being written is dropped with its target untouched.
+    written?;
+    match target {
+        Some(t) => t.commit(),
+        None => Ok(()),
     }
 }
 
@@ -519,6 +506,7 @@ fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
 
 /// A CSV cell as the JSON value its column means: empty is null, numbers and JSON where expected.
 fn csv_value(at: &str, column: &str, text: &str) -> Result<Value> {
+    let text = crate::output::csv_uncell(text);
     if text.is_empty() {
         return Ok(Value::Null);
     }

@@ -417,13 +417,13 @@ impl<R: Record> Rows<'_, R> {
                 let fields: Vec<String> = match &p.fields {
                     Some(_) => object_values(p.shaped(row)?)
                         .iter()
-                        .map(tsv_plain)
+                        .map(|v| csv_cell(&tsv_plain(v)))
                         .collect(),
                     None => {
                         let v = value_of(row)?;
                         R::FIELDS
                             .iter()
-                            .map(|f| tsv_plain(v.get(*f).unwrap_or(&Value::Null)))
+                            .map(|f| csv_cell(&tsv_plain(v.get(*f).unwrap_or(&Value::Null))))
                             .collect()
                     }
                 };
@@ -516,6 +516,37 @@ fn csv_line(fields: &[String]) -> Result<Vec<u8>> {
         .map_err(|e| Error::Failed(format!("csv error: {e}")))
 }
 
+/// What makes a spreadsheet read a cell as a formula when it starts with it (OWASP's list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text` is (after any number of leading quotes) formula-like: the cells a CSV
+/// export guards with one more leading `'`.
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// One CSV cell as rex writes it: control characters (but newlines) escaped as `\u{…}`, and
+/// a formula-like cell led by a `'`, so a spreadsheet shows it as text and runs nothing.
+/// JSON keeps the exact text; `rex import` takes the `'` off again ([`csv_uncell`]), so
+/// export, import, export gives the same bytes.
+pub fn csv_cell(text: &str) -> String {
+    let text = neutralise(text);
+    if formula_like(&text) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+/// A CSV cell as rex reads it back: the `'` that [`csv_cell`] put before a formula-like
+/// text is removed; any other text is kept as it is.
+pub fn csv_uncell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => text,
+    }
+}
+
 /// A value as plain text: strings bare, null empty, anything else as compact JSON.
 pub fn tsv_plain(v: &Value) -> String {
     match v {
@@ -583,6 +614,27 @@ mod tests {
         assert_eq!(tsv_field(&json!(null)), "");
         assert_eq!(tsv_field(&json!(5)), "5");
         assert_eq!(tsv_field(&json!({"a": "x\ty"})), r#"{"a":"x\\ty"}"#);
+    }
+
+    #[test]
+    fn csv_cells_guard_formulas_and_read_back_exactly() {
+        assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("+contact"), "'+contact");
+        assert_eq!(csv_cell("-5"), "'-5");
+        assert_eq!(csv_cell("'=x"), "''=x");
+        assert_eq!(csv_cell("\u{1b}[31mred\u{7}"), "\\u{1b}[31mred\\u{7}");
+        assert_eq!(csv_cell("\tx"), "\\u{9}x");
+        assert_eq!(csv_cell("'Tis"), "'Tis");
+        assert_eq!(csv_cell("Acme = good"), "Acme = good");
+        for text in [
+            "=1+1", "'=1", "''@x", "'Tis", "plain", "-", "'", "''", "a'=b",
+        ] {
+            assert_eq!(csv_uncell(&csv_cell(text)), text, "{text}");
+        }
+        // What a person typed that rex did not guard is kept.
+        assert_eq!(csv_uncell("'Tis"), "'Tis");
+        assert_eq!(csv_uncell("''"), "''");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! everything or nothing.
 
 mod deals;
-mod file;
+pub(crate) mod file;
 mod imports;
 mod pipelines;
 
@@ -152,6 +152,27 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Writes a consistent copy of the whole database into `empty`, an empty file, while
+    /// other rex processes keep reading and writing: SQLite's `VACUUM INTO` reads one
+    /// snapshot (and leaves out free pages). The copy is a rex database in WAL mode, ready
+    /// to be used as it is.
+    pub fn backup_into(&mut self, empty: &Path) -> Result<()> {
+        let target = empty.to_str().ok_or_else(|| {
+            Error::usage(format!(
+                "the backup path '{}' is not valid UTF-8; choose another",
+                empty.display()
+            ))
+        })?;
+        let path = self.path.clone();
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .map_err(|e| at_path(explained(e.into(), empty), &path))?;
+        let copy = Connection::open_with_flags(empty, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        copy.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        copy.close().map_err(|(_, e)| Error::from(e))?;
+        Ok(())
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot.

@@ -783,3 +783,294 @@ fn a_read_only_directory_is_named_as_the_cause() {
         )
     );
 }
+
+// 10. Files rex writes: private, whole, only over regular files, nothing left behind.
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn export_and_backup_files_are_private_whole_and_replace_only_regular_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "x", "--value", "1"]);
+    let out_dir = rex.dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let export = out_dir.join("deals.jsonl");
+    let backup = out_dir.join("copy.db");
+    for (args, path) in [
+        (vec!["export", "--file"], &export),
+        (vec!["backup"], &backup),
+    ] {
+        // New: 0600 even under umask 000.
+        let mut cmd = rex.std_cmd();
+        let status = unsafe_umask_000(&mut cmd)
+            .args(&args)
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(mode(path), 0o600, "{args:?}");
+        // Existing: keeps its mode.
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut all = args.clone();
+        all.push(path.to_str().unwrap());
+        rex.ok(&all);
+        assert_eq!(mode(path), 0o640, "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&export).unwrap(),
+        rex.ok(&["export"])
+    );
+    let copy = rex
+        .cmd()
+        .env("REX_DB", &backup)
+        .args(["export"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(copy.stdout).unwrap(), rex.ok(&["export"]));
+    // A planted link at a name rex might use is never followed; a link at the target is
+    // refused, as are directories, FIFOs and devices.
+    let victim = rex.dir.path().join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, out_dir.join("deals.jsonl.rex-partial")).unwrap();
+    std::os::unix::fs::symlink(&victim, out_dir.join("link.jsonl")).unwrap();
+    let fifo = out_dir.join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    rex.ok(&["export", "--file", export.to_str().unwrap()]);
+    for (target, message) in [
+        (out_dir.join("link.jsonl"), "is a symbolic link; rex replaces only regular files: give the path it points to"),
+        (out_dir.clone(), "is a directory; give the path of a file to write"),
+        (fifo.clone(), "is a named pipe (FIFO); rex replaces only regular files (to write into it, use standard output: >"),
+        (std::path::PathBuf::from("/dev/full"), "is a character device; rex replaces only regular files"),
+    ] {
+        for command in ["export --file", "backup"] {
+            let mut args: Vec<&str> = command.split(' ').collect();
+            args.push(target.to_str().unwrap());
+            let line = rex.fails(&args, 2);
+            assert!(line.contains(message), "{args:?}: {line}");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo_like());
+    assert_eq!(
+        entries(&out_dir),
+        [
+            "copy.db",
+            "deals.jsonl",
+            "deals.jsonl.rex-partial",
+            "fifo",
+            "link.jsonl"
+        ]
+    );
+}
+
+/// Runs the command under umask 000, the loosest a user can set.
+fn unsafe_umask_000(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: umask is async-signal-safe and only changes the child's file mode mask.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc_umask(0);
+            Ok(())
+        })
+    }
+}
+
+extern "C" {
+    #[link_name = "umask"]
+    fn libc_umask(mask: u32) -> u32;
+}
+
+trait FifoLike {
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl FifoLike for std::fs::FileType {
+    fn is_fifo_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_fifo(self)
+    }
+}
+
+#[test]
+fn a_killed_or_failed_export_leaves_nothing_behind() {
+    let rex = Rex::new();
+    rex.sales();
+    let lines: String = (0..30_000)
+        .map(|i| format!("{{\"name\":\"d{i}\",\"value\":{i}}}\n"))
+        .collect();
+    let out = import(&rex, &[], &lines);
+    assert!(out.status.success());
+    let out_dir = rex.dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let target = out_dir.join("all.jsonl");
+    std::fs::write(&target, "old").unwrap();
+    for delay_ms in [5, 20, 60] {
+        let mut child = rex
+            .std_cmd()
+            .args(["export", "--file", target.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let content = std::fs::read_to_string(&target).unwrap();
+        assert!(content == "old" || content == rex.ok(&["export"]));
+        assert_eq!(
+            entries(&out_dir),
+            ["all.jsonl"],
+            "after a kill at {delay_ms} ms"
+        );
+    }
+    // A failure part-way (the disk is full) leaves the old file and nothing else.
+    let at = rex.dir.path().join("disk");
+    if let Some(_disk) = SmallDisk::mount(&at) {
+        let small = at.join("all.jsonl");
+        std::fs::write(&small, "old").unwrap();
+        let out = rex.run(&["export", "--file", small.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("No space left on device"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&small).unwrap(), "old");
+        assert_eq!(entries(&at), ["all.jsonl"]);
+    }
+}
+
+#[test]
+fn a_backup_taken_while_others_write_is_whole_and_consistent() {
+    let rex = Rex::new();
+    rex.sales();
+    let writer = {
+        let db = rex.db.clone();
+        std::thread::spawn(move || {
+            for i in 0..60 {
+                let out = std::process::Command::new(env!("CARGO_BIN_EXE_rex"))
+                    .env_clear()
+                    .env("REX_DB", &db)
+                    .env("REX_BUSY_TIMEOUT", "20000")
+                    .args([
+                        "deal",
+                        "create",
+                        &format!("w{i}"),
+                        "--value",
+                        "1",
+                        "-o",
+                        "id",
+                    ])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        })
+    };
+    let mut copies = Vec::new();
+    for i in 0..10 {
+        let path = rex.dir.path().join(format!("b{i}.db"));
+        rex.ok(&["backup", path.to_str().unwrap()]);
+        copies.push(path);
+    }
+    writer.join().unwrap();
+    let mut last = 0;
+    for path in copies {
+        let check: String = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let out = rex
+            .cmd()
+            .env("REX_DB", &path)
+            .args(["info", "-o", "json"])
+            .output()
+            .unwrap();
+        let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+        // Each copy is one moment: every deal with its created event, never fewer deals
+        // than an earlier copy.
+        let deals = info["deals"].as_i64().unwrap();
+        assert_eq!(info["events"].as_i64().unwrap(), deals);
+        assert!(deals >= last);
+        last = deals;
+    }
+}
+
+// 11. CSV cells a spreadsheet would run are neutralised, and import undoes exactly that.
+
+#[test]
+fn csv_output_neutralises_formulas_and_round_trips() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "=cmd|' /C calc'!A0",
+        "--value",
+        "1",
+        "--owner",
+        "@SUM(A1)",
+        "--contact",
+        "+contact",
+        "--meta",
+        "note=-2",
+    ]);
+    rex.ok(&["deal", "create", "'=already quoted", "--value", "2"]);
+    rex.ok(&[
+        "deal",
+        "create",
+        "'Tis plain",
+        "--value",
+        "3",
+        "--meta",
+        "esc=\u{1b}[31mred\u{7}",
+    ]);
+    rex.ok(&["deal", "note", &id, "call\tback"]);
+    let csv = rex.ok(&["export", "--deals", "-o", "csv"]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[1].contains(",'=cmd|' /C calc'!A0,"), "{}", rows[1]);
+    assert!(rows[1].contains(",'+contact,"), "{}", rows[1]);
+    assert!(rows[1].contains(",'@SUM(A1),"), "{}", rows[1]);
+    assert!(rows[2].contains(",''=already quoted,"), "{}", rows[2]);
+    assert!(rows[3].contains(",'Tis plain,"), "{}", rows[3]);
+    assert!(!csv.contains('\u{1b}') && !csv.contains('\u{7}'));
+    let history = rex.ok(&["deal", "history", &id, "-o", "csv", "--fields", "kind,text"]);
+    assert!(history.contains("note,call\\u{9}back"), "{history}");
+    // JSON keeps the exact text.
+    let deal = rex.json(&["deal", "show", &id]);
+    assert_eq!(deal["name"], "=cmd|' /C calc'!A0");
+    // Export, import, export: the same bytes.
+    let copy = Rex::new();
+    let pipelines = rex.ok(&["export", "--pipelines"]);
+    assert!(import(&copy, &[], &pipelines).status.success());
+    let out = import(&copy, &["--format", "csv"], &csv);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(copy.ok(&["export", "--deals", "-o", "csv"]), csv);
+    assert_eq!(
+        copy.json(&["deal", "show", &id])["name"],
+        "=cmd|' /C calc'!A0"
+    );
+}

@@ -1,0 +1,211 @@
+//! A file rex writes for the user (`export --file`, `backup`): written aside, then put in
+//! place whole in one rename, so the path always holds the old file or the complete new one.
+//!
+//! The rules: the file is as private as the database (0600), unless it replaces a regular
+//! file, whose mode it keeps; only a regular file (or nothing) is replaced, never a
+//! directory, a device, a FIFO or a symbolic link; the file being written has an
+//! unpredictable name in the target's directory, is created exclusively (a link planted there
+//! is never followed) and is removed on every error. Where the system allows it (Linux
+//! `O_TMPFILE`), the file being written has no name at all until it is complete, so that even
+//! a killed rex leaves nothing behind.
+
+use std::fs::{self, File, Permissions};
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::store::file::{io_reason, special_kind};
+
+pub struct TargetFile {
+    target: PathBuf,
+    dir: PathBuf,
+    mode: u32,
+    being_written: BeingWritten,
+}
+
+enum BeingWritten {
+    /// No name yet (`O_TMPFILE`).
+    Anonymous(File),
+    /// A hidden, unpredictable name beside the target, removed when dropped.
+    Named(tempfile::NamedTempFile),
+}
+
+impl TargetFile {
+    /// Checks `target` and opens the file that will replace it. `anonymous` allows a file
+    /// without a name (not for SQLite, which needs a path to write to).
+    pub fn create(target: &Path, anonymous: bool) -> Result<TargetFile> {
+        let shown = target.display();
+        let mode = match fs::symlink_metadata(target) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => 0o600,
+            Err(e) => {
+                return Err(Error::Failed(format!(
+                    "cannot write '{shown}': {}",
+                    io_reason(&e)
+                )))
+            }
+            Ok(m) if m.file_type().is_file() => m.permissions().mode() & 0o7777,
+            Ok(m) if m.file_type().is_dir() => {
+                return Err(Error::usage(format!(
+                    "'{shown}' is a directory; give the path of a file to write"
+                )))
+            }
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::usage(format!(
+                    "'{shown}' is a symbolic link; rex replaces only regular files: give the path it points to"
+                )))
+            }
+            Ok(m) => {
+                return Err(Error::usage(format!(
+                    "'{shown}' is {}; rex replaces only regular files (to write into it, use standard output: > '{shown}')",
+                    special_kind(&m.file_type())
+                )))
+            }
+        };
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let cannot =
+            |e: io::Error| Error::Failed(format!("cannot write '{shown}': {}", io_reason(&e)));
+        let being_written = match anonymous.then(|| open_anonymous(&dir)).flatten() {
+            Some(file) => BeingWritten::Anonymous(file),
+            None => BeingWritten::Named(hidden_temp(target, &dir).map_err(cannot)?),
+        };
+        Ok(TargetFile {
+            target: target.to_path_buf(),
+            dir,
+            mode,
+            being_written,
+        })
+    }
+
+    pub fn file(&self) -> &File {
+        match &self.being_written {
+            BeingWritten::Anonymous(f) => f,
+            BeingWritten::Named(t) => t.as_file(),
+        }
+    }
+
+    /// The path of the file being written, when it has one.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.being_written {
+            BeingWritten::Anonymous(_) => None,
+            BeingWritten::Named(t) => Some(t.path()),
+        }
+    }
+
+    /// Makes the written file durable and puts it in place of the target.
+    pub fn commit(self) -> Result<()> {
+        let shown = self.target.display().to_string();
+        let cannot =
+            |e: io::Error| Error::Failed(format!("cannot write '{shown}': {}", io_reason(&e)));
+        let file = self.file();
+        file.set_permissions(Permissions::from_mode(self.mode))
+            .map_err(cannot)?;
+        file.sync_all().map_err(cannot)?;
+        match self.being_written {
+            BeingWritten::Named(t) => {
+                t.persist(&self.target).map_err(|e| cannot(e.error))?;
+            }
+            BeingWritten::Anonymous(f) => {
+                let named = link_anonymous(&f, &self.target).map_err(cannot)?;
+                if let Err(e) = fs::rename(&named, &self.target) {
+                    let _ = fs::remove_file(&named);
+                    return Err(cannot(e));
+                }
+            }
+        }
+        if let Ok(d) = File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+/// The hidden name of a file being written for `target`: `.NAME.<random>.rex-partial`.
+fn hidden_name(target: &Path, random: &str) -> std::ffi::OsString {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(target.file_name().unwrap_or_default());
+    name.push(format!(".{random}.rex-partial"));
+    name
+}
+
+/// A new file with a hidden, unpredictable name beside `target`, created exclusively.
+fn hidden_temp(target: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let name = hidden_name(target, "");
+    let name = name.to_string_lossy();
+    let (prefix, suffix) = name.split_at(name.len() - ".rex-partial".len());
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(suffix)
+        .rand_bytes(10)
+        .tempfile_in(dir)
+}
+
+/// 64 unpredictable bits as text (SipHash keyed from the system's randomness).
+fn random_text() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    format!("{:016x}", h.finish())
+}
+
+/// An unnamed file in `dir` (Linux `O_TMPFILE`), where the system and `/proc` allow naming
+/// it later.
+fn open_anonymous(dir: &Path) -> Option<File> {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    if !Path::new("/proc/self/fd").is_dir() {
+        return None;
+    }
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `c` is a valid path; the returned descriptor is owned by the File made from it.
+    let fd = unsafe {
+        libc::open(
+            c.as_ptr(),
+            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+            0o600 as libc::c_uint,
+        )
+    };
+    // SAFETY: a non-negative descriptor from open() is ours alone.
+    (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
+}
+
+/// Gives the unnamed file a hidden name beside `target` (created exclusively), to be renamed.
+fn link_anonymous(f: &File, target: &Path) -> io::Result<PathBuf> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", f.as_raw_fd()))?;
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    loop {
+        // A fresh unpredictable name each try; linkat never replaces what is there.
+        let name = dir.join(hidden_name(target, &random_text()));
+        let to = std::ffi::CString::new(name.as_os_str().as_bytes())?;
+        // SAFETY: both are valid NUL-terminated paths.
+        let rc = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if rc == 0 {
+            return Ok(name);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::AlreadyExists {
+            return Err(e);
+        }
+    }
+}
