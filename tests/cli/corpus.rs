@@ -379,6 +379,98 @@ fn bad_values_on_the_command_line() {
     let mut c = case(&["deal", "list"], 2, "REX_BUSY_TIMEOUT");
     c.env.push(("REX_BUSY_TIMEOUT", "-5".into()));
     cases.push(c);
+    // Round 2: amounts past the maximum, on every money flag.
+    for flag_args in [
+        vec!["deal", "create", "X", "--value"],
+        vec!["deal", "update", &open, "--value"],
+        vec!["deal", "list", "--min-value"],
+        vec!["deal", "list", "--max-value"],
+    ] {
+        for bad in [
+            "92233720368547758.07",
+            "10000000000000.01",
+            "$99,999,999,999,999.99",
+        ] {
+            let mut args = flag_args.clone();
+            args.push(bad);
+            cases.push(case(&args, 2, "the largest amount rex keeps"));
+        }
+    }
+    // Fields named twice, in every output mode and on every kind of record.
+    for (args, field) in [
+        (vec!["deal", "list", "--fields", "id,name,id"], "'id'"),
+        (
+            vec!["deal", "show", &open, "--fields", "name,name"],
+            "'name'",
+        ),
+        (
+            vec!["deal", "history", &open, "--fields", "kind,at,kind"],
+            "'kind'",
+        ),
+        (
+            vec!["deal", "stalled", "--fields", "idle_days,idle_days"],
+            "'idle_days'",
+        ),
+        (
+            vec!["pipeline", "list", "--fields", "name,name", "-o", "csv"],
+            "'name'",
+        ),
+        (
+            vec![
+                "pipeline", "show", "Sales", "--fields", "id,id", "-o", "json",
+            ],
+            "'id'",
+        ),
+        (
+            vec!["info", "--fields", "version,version", "-o", "tsv"],
+            "'version'",
+        ),
+    ] {
+        cases.push(case(&args, 2, &format!("field {field} is named twice")));
+    }
+    // User text in errors is escaped, whatever the entry point.
+    for (args, code, shown) in [
+        (
+            vec!["deal", "move", &open, "Nope\nrex: forged"],
+            3,
+            "Nope\\u{a}rex: forged",
+        ),
+        (
+            vec!["deal", "list", "--pipeline", "\u{1b}]0;pwned\u{7}"],
+            3,
+            "\\u{1b}]0;pwned\\u{7}",
+        ),
+        (vec!["deal", "list", "--stage", "S\rX"], 3, "S\\u{d}X"),
+        (
+            vec!["deal", "list", "--fields", "n\u{1b}[2J"],
+            2,
+            "n\\u{1b}[2J",
+        ),
+        (vec!["pipeline", "show", "\u{202e}evil"], 3, "\\u{202e}evil"),
+        (
+            vec!["pipeline", "update", "Sales", "--rename-stage", "A\u{7}=B"],
+            3,
+            "A\\u{7}",
+        ),
+        (vec!["deal", "show", "deal_\nx"], 2, "deal_\\u{a}x"),
+        (vec!["deal", "list", "--sort", "v\nx"], 2, "v\\u{a}x"),
+        (
+            vec!["deal", "close", &open, "--won", "--reason", "a\u{1b}b"],
+            2,
+            "U+001B",
+        ),
+    ] {
+        cases.push(case(&args, code, shown));
+    }
+    for (var, value, shown) in [
+        ("REX_NOW", "2026\n\u{1b}[31m", "2026\\u{a}\\u{1b}[31m"),
+        ("REX_BUSY_TIMEOUT", "9\u{7}", "9\\u{7}"),
+        ("REX_DB", "", "REX_DB is set but empty"),
+    ] {
+        let mut c = case(&["deal", "list"], 2, shown);
+        c.env.push((var, value.to_string()));
+        cases.push(c);
+    }
     let tried = run_cases(&rex, cases);
     assert!(tried >= 100, "{tried}");
     eprintln!("bad command-line inputs tried: {tried}");
@@ -421,6 +513,20 @@ fn bad_import_lines() {
         (r#"{"deal_id":"deal_01jdqz7w3ef8ns6c0e5ywzm2ka","at":"2026-03-01T09:00:00Z","kind":"teleported"}"#.into(), 2, "'teleported'"),
         (format!(r#"{{"id":"{open}","name":"Dup","value":1}}"#), 4, "already exists"),
         (r#"{"name":"sales","stages":[{"name":"A"}]}"#.into(), 4, "already exists"),
+        // Round 2: nesting, keys given twice, amounts past the maximum, escaped keys.
+        (format!(r#"{{"name":"X","value":1,"metadata":{{"k":{}{}}}}}"#, "[".repeat(127), "]".repeat(127)), 2, "field 'metadata.k' nests deeper than 32 levels"),
+        (format!(r#"{{"name":"X","value":1,"metadata":{{"k":{}{}}}}}"#, "[".repeat(32), "]".repeat(32)), 2, "field 'metadata.k' nests deeper than 32 levels"),
+        (format!(r#"{{"name":"X","value":1,"metadata":{{"a":{{"b":{}1{}}}}}}}"#, "[".repeat(31), "]".repeat(31)), 2, "field 'metadata.a.b' nests deeper"),
+        (format!(r#"{{"deal_id":"{open}","at":"2026-03-01T09:00:00Z","kind":"note","text":{}1{}}}"#, "[".repeat(32), "]".repeat(32)), 2, "field 'text' nests deeper"),
+        (r#"{"name":"X","value":1,"name":"Y"}"#.into(), 2, "field 'name' is given twice"),
+        (r#"{"name":"X","value":1,"metadata":{"k":1,"k":2}}"#.into(), 2, "field 'metadata.k' is given twice"),
+        (r#"{"name":"X","value":1,"metadata":{"k":[{"a":1,"a":1}]}}"#.into(), 2, "field 'metadata.k[0].a' is given twice"),
+        (r#"{"name":"P3","stages":[{"name":"A","name":"B"}]}"#.into(), 2, "field 'stages[0].name' is given twice"),
+        (r#"{"name":"X","value":1000000000000001}"#.into(), 2, "the largest amount rex keeps"),
+        (r#"{"name":"X","value":9223372036854775807}"#.into(), 2, "the largest amount rex keeps"),
+        (r#"{"name":"X","value_dollars":"92233720368547758.07"}"#.into(), 2, "the largest amount rex keeps"),
+        (r#"{"name":"X","value":1,"\u001b]0;OWNED\u0007":1}"#.into(), 2, "unknown field '\\u{1b}]0;OWNED\\u{7}'"),
+        (r#"{"name":"X","value":1,"pipeline_id":"a\nrex: forged"}"#.into(), 3, "'a\\u{a}rex: forged'"),
     ];
     let n = lines.len();
     for (bad, code, names) in lines {
@@ -461,7 +567,19 @@ fn bad_import_lines() {
             2
         )
         .contains("cannot read"));
-    eprintln!("bad import lines tried: {}", n + 4);
+    // Round 2: CSV headers given twice; marks and duplicates in the other formats.
+    std::fs::write(&csv, "name,value,Name,name\nA,1,x,y\n").unwrap();
+    assert_eq!(
+        rex.fails(&["import", csv.to_str().unwrap()], 2),
+        "rex: line 1: field 'name': the CSV header names it twice; name each column once; nothing was imported"
+    );
+    let json = rex.dir.path().join("dup.json");
+    std::fs::write(&json, "\u{feff}[{\"name\":\"A\",\"value\":1,\"value\":2}]").unwrap();
+    assert_eq!(
+        rex.fails(&["import", json.to_str().unwrap()], 2),
+        "rex: record 1: field 'value' is given twice; give each key once; nothing was imported"
+    );
+    eprintln!("bad import lines tried: {}", n + 6);
 }
 
 #[test]
