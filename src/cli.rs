@@ -30,7 +30,10 @@ macro_rules! exit_codes_text {
   4  conflict: well-formed, but the data forbids it; nothing was changed
   5  database busy after the timeout, or another import still running; nothing was
      changed, safe to retry
-  6  database unusable: newer schema, not a rex database, corrupt, or unwritable"
+  6  database unusable: newer schema, not a rex database, damaged, unwritable, its
+     directory unwritable, or the disk full (reads still work where SQLite can)
+
+A change that was saved but could not be printed exits 1 and says it was saved."
     };
 }
 
@@ -38,7 +41,8 @@ macro_rules! environment_text {
     () => {
         "Environment:
   REX_DB            database file (overridden by --db); default: the per-user data
-                    directory, e.g. ~/.local/share/rex/rex.db on Linux
+                    directory, e.g. ~/.local/share/rex/rex.db on Linux; set but
+                    empty is refused (exit 2) rather than falling back
   REX_NOW           the time rex takes as now, RFC 3339 (e.g. 2026-03-01T09:00:00Z);
                     all timestamps and date words (today, +2w, eom) follow it
   REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default 5000);
@@ -234,20 +238,21 @@ Examples:
     },
     /// Write a consistent copy of the database to a file, while rex keeps working
     #[command(after_long_help = "\
-The copy is a complete rex database, taken from one snapshot while other rex processes go on
-reading and writing. It is written aside and put in place whole: PATH holds the old file or
-the complete new one, never half of it. A new file is private (0600); an existing regular
-file keeps its mode; anything else (a directory, a device, a FIFO, a link) is refused.
+The copy is a complete rex database, taken from one snapshot while other rex
+processes go on reading and writing. It is written aside and put in place whole:
+PATH holds the old file or the complete new one, never half of it. A new file is
+private (0600); an existing regular file keeps its mode; anything else (a directory,
+a device, a FIFO, a link) is refused.
 
-To restore, with no rex running, put the copy in place of the database and remove the log
-files beside it, which belong to the database being replaced:
+To restore, with no rex running, put the copy in place of the database and remove
+the log files beside it, which belong to the database being replaced:
   mv rex-2026-03-01.db ~/.local/share/rex/rex.db
   rm -f ~/.local/share/rex/rex.db-wal ~/.local/share/rex/rex.db-shm
 or use the copy as it is: rex --db rex-2026-03-01.db deal list
 
 Examples:
   rex backup ~/backups/rex-$(date +%F).db
-  0 2 * * *  rex backup -q ~/backups/rex-$(date +\\%a).db   # crontab: a week of nightly copies")]
+  0 2 * * *  rex backup -q ~/backups/rex-$(date +\\%a).db    # crontab: nightly")]
     Backup {
         /// The file to write
         #[arg(value_name = "PATH")]

@@ -25,7 +25,16 @@ Output formats (-o, --output; --json is -o json):
           tabs, newlines, backslashes and control characters are escaped (\\t \\n \\\\ \\u{1b})
   json    list commands print an array (also empty), others one object
   jsonl   one JSON object per line
+  csv     a header row, then one record per line; a cell that a spreadsheet would run as
+          a formula (starting with = + - @, or with ' before one of those) gets one more
+          leading ', and control characters are escaped as in TSV; JSON keeps the exact
+          text, and rex import takes that ' off again, so export, import, export is exact
   id      only the ids, one per line: id=$(rex deal create Acme --value 5000 -o id)
+
+Money: at most $10,000,000,000,000.00 per deal (1000000000000000 cents, exact in any JSON
+reader); totals may be larger and are printed exactly. Metadata values (and history
+details) nest at most 32 levels deep; a key given twice in one object is refused.
+--fields names each field once.
 
 JSON shapes (money is always integer cents, dates YYYY-MM-DD, timestamps RFC 3339 UTC,
 absent values null):
