@@ -621,43 +621,18 @@ fn unusable_databases_are_refused_and_untouched() {
 
 #[test]
 fn a_read_only_database_is_refused_and_untouched() {
-    // Root ignores file modes: run rex as nobody where the machine allows it.
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout == b"0\n")
-        .unwrap_or(false);
-    if !root
-        || std::process::Command::new("setpriv")
-            .arg("--version")
-            .output()
-            .is_err()
-    {
-        eprintln!("skipped: needs root and setpriv to run rex as another user");
-        return;
-    }
     use std::os::unix::fs::PermissionsExt;
     let rex = Rex::new();
     rex.sales();
     std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = snapshot(&rex.db);
-    let as_nobody = |args: &[&str]| {
-        std::process::Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                env!("CARGO_BIN_EXE_rex"),
-            ])
-            .args(args)
-            .env_clear()
-            .env("REX_DB", &rex.db)
-            .output()
-            .unwrap()
+    let test = "a_read_only_database_is_refused_and_untouched";
+    let as_nobody = |args: &[&str]| rex.as_nobody(test, args);
+    let Some(out) = as_nobody(&["deal", "list", "-o", "json"]) else {
+        return;
     };
     // Reading needs no writes: it is served as the file stands.
-    let out = as_nobody(&["deal", "list", "-o", "json"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -669,18 +644,7 @@ fn a_read_only_database_is_refused_and_untouched() {
         &["deal", "create", "X", "--value", "1"][..],
         &["pipeline", "create", "Y"],
     ] {
-        let out = std::process::Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                env!("CARGO_BIN_EXE_rex"),
-            ])
-            .args(args)
-            .env_clear()
-            .env("REX_DB", &rex.db)
-            .output()
-            .unwrap();
+        let out = as_nobody(args).expect("ran above");
         assert_eq!(out.status.code(), Some(6), "{args:?}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),

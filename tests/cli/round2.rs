@@ -249,16 +249,7 @@ fn amounts_are_bounded_and_totals_never_overflow() {
 fn a_change_saved_but_not_printed_says_so_and_names_it() {
     let rex = Rex::new();
     rex.sales();
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = rex
-        .std_cmd()
-        .args(["deal", "create", "x", "--value", "1"])
-        .stdout(full)
-        .output()
-        .unwrap();
+    let out = rex.to_full_disk(&["deal", "create", "x", "--value", "1"]);
     assert_eq!(out.status.code(), Some(1));
     let ids = rex.ok(&["deal", "list", "-o", "id"]);
     let id = ids.trim();
@@ -266,16 +257,7 @@ fn a_change_saved_but_not_printed_says_so_and_names_it() {
         stderr(&out),
         format!("rex: new deal {id} is saved, but printing it failed (i/o error: No space left on device (os error 28)); do not repeat the command")
     );
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = rex
-        .std_cmd()
-        .args(["deal", "move", id, "Proposal"])
-        .stdout(full)
-        .output()
-        .unwrap();
+    let out = rex.to_full_disk(&["deal", "move", id, "Proposal"]);
     assert!(stderr(&out).starts_with(&format!(
         "rex: the move of deal {id} is saved, but printing it failed"
     )));
@@ -735,44 +717,21 @@ fn a_full_disk_is_named_and_reads_still_work() {
 
 #[test]
 fn a_read_only_directory_is_named_as_the_cause() {
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout == b"0\n")
-        .unwrap_or(false);
-    if !root
-        || std::process::Command::new("setpriv")
-            .arg("--version")
-            .output()
-            .is_err()
-    {
-        eprintln!("skipped: a_read_only_directory_is_named_as_the_cause needs root and setpriv");
-        return;
-    }
     use std::os::unix::fs::PermissionsExt;
     let rex = Rex::new();
     rex.sales();
     rex.ok(&["deal", "create", "Kept", "--value", "5"]);
     std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let as_nobody = |args: &[&str]| {
-        std::process::Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                env!("CARGO_BIN_EXE_rex"),
-            ])
-            .args(args)
-            .env_clear()
-            .env("REX_DB", &rex.db)
-            .output()
-            .unwrap()
+    let test = "a_read_only_directory_is_named_as_the_cause";
+    let Some(out) = rex.as_nobody(test, &["deal", "list", "-o", "id"]) else {
+        return;
     };
-    let out = as_nobody(&["deal", "list", "-o", "id"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
-    let out = as_nobody(&["deal", "create", "X", "--value", "1"]);
+    let out = rex
+        .as_nobody(test, &["deal", "create", "X", "--value", "1"])
+        .expect("ran above");
     assert_eq!(out.status.code(), Some(6));
     assert_eq!(
         stderr(&out),

@@ -117,6 +117,51 @@ impl Rex {
         line.to_string()
     }
 
+    /// Runs rex as the unprivileged user `nobody` on this database (root ignores file
+    /// modes); None where the machine cannot (not root, or no setpriv), after saying so.
+    pub fn as_nobody(&self, test: &str, args: &[&str]) -> Option<Output> {
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| o.stdout == b"0\n")
+            .unwrap_or(false);
+        if !root
+            || std::process::Command::new("setpriv")
+                .arg("--version")
+                .output()
+                .is_err()
+        {
+            eprintln!("skipped: {test} needs root and setpriv to run rex as another user");
+            return None;
+        }
+        let out = std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_rex"),
+            ])
+            .args(args)
+            .env_clear()
+            .env("REX_DB", &self.db)
+            .output()
+            .expect("run rex as nobody");
+        Some(out)
+    }
+
+    /// Runs a command whose standard output is a full disk (`/dev/full`).
+    pub fn to_full_disk(&self, args: &[&str]) -> Output {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        self.std_cmd()
+            .args(args)
+            .stdout(full)
+            .output()
+            .expect("run rex")
+    }
+
     /// A pipeline with the default stages; returns its JSON.
     pub fn sales(&self) -> Value {
         self.json(&["pipeline", "create", "Sales"])
