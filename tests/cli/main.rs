@@ -4,6 +4,7 @@
 mod corpus;
 mod database;
 mod deal;
+mod json_contract;
 mod output;
 mod pipeline;
 mod reliability;
