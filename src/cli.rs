@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::{DateOrNone, DateSpec};
-use crate::id::DealId;
 use crate::money::Cents;
 use crate::record::Status;
 use crate::store::DealSort;
@@ -424,8 +423,9 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
     )]
     Show {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
     },
     /// Change a deal's fields; an update that changes nothing records nothing
     #[command(
@@ -434,8 +434,9 @@ pub enum DealCommand {
         rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --pipeline Partners --stage Pilot"
     )]
     Update {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
         /// New name
         #[arg(long)]
         name: Option<String>,
@@ -466,8 +467,9 @@ pub enum DealCommand {
     /// Move a deal to another stage of its pipeline
     #[command(after_help = "Examples:\n  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal")]
     Move {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
         /// Stage name or id (in the deal's pipeline)
         stage: String,
     },
@@ -479,8 +481,9 @@ pub enum DealCommand {
         rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --lost --reason \"went with a competitor\""
     )]
     Close {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
         /// Closed-won: revenue realised
         #[arg(long, conflicts_with = "lost", required_unless_present = "lost")]
         won: bool,
@@ -494,16 +497,18 @@ pub enum DealCommand {
     /// Reopen a won or lost deal
     #[command(after_help = "Examples:\n  rex deal reopen deal_01jdqz7w3ef8ns6c0e5ywzm2ka")]
     Reopen {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
     },
     /// Record an activity note on a deal
     #[command(
         after_help = "Examples:\n  rex deal note deal_01jdqz7w3ef8ns6c0e5ywzm2ka \"Call with CFO, budget approved\""
     )]
     Note {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
         /// The note
         text: String,
     },
@@ -512,17 +517,18 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
     )]
     History {
-        /// The deal's id
-        id: DealId,
+        /// The deal: its id, the end of its id (6+ characters) or its name
+        #[arg(value_name = "DEAL")]
+        deal: String,
     },
     /// Delete deals and their history (all or none)
     #[command(
         after_help = "Examples:\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka deal_01jdqz8a1bc2de3fg4hj5km6np --yes"
     )]
     Delete {
-        /// The deals' ids
-        #[arg(required = true)]
-        ids: Vec<DealId>,
+        /// The deals: ids, ends of ids (6+ characters) or names
+        #[arg(required = true, value_name = "DEAL")]
+        deals: Vec<String>,
         /// Do not ask for confirmation (required without a terminal)
         #[arg(short, long)]
         yes: bool,

@@ -6,8 +6,8 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    confirm, find_any_stage, find_pipeline, find_stage, meta_key, parse_meta, print_saved, sorted,
-    Ctx,
+    confirm, find_any_stage, find_deal, find_pipeline, find_stage, meta_key, parse_meta,
+    print_saved, sorted, Ctx, REF_MIN,
 };
 use crate::cli::{DealCommand, ListArgs, MetaArgs};
 use crate::clock::{parse_timestamp, Clock, DateOrNone};
@@ -47,15 +47,18 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 expected_close,
                 meta,
             };
-            let view = ctx.store.write(|tx| create(tx, &clock, &fields))?;
-            print_saved(ctx.out.one(&view), || format!("new deal {}", view.deal.id))
+            let (view, line) = ctx.store.write(|tx| create(tx, &clock, &fields))?;
+            let id = view.deal.id;
+            print_saved(ctx.out.change(&view, &line), || format!("new deal {id}"))
         }
         DealCommand::List(args) => list(ctx, &args),
-        DealCommand::Show { id } => {
+        DealCommand::Show { deal } => {
             let recent = ctx.out.is_human();
             let view = ctx.store.read(|tx| {
-                let deal = load(tx, id)?;
+                let deal = find_deal(tx, &deal)?;
+                let id = deal.id;
                 let mut view = view_of(tx, deal)?;
+                view.short_ref = tx.short_refs(&[id], REF_MIN)?.remove(&id);
                 if recent {
                     let events = tx.events(id)?;
                     view.recent = events[events.len().saturating_sub(RECENT_EVENTS)..].to_vec();
@@ -65,7 +68,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             ctx.out.one(&view)
         }
         DealCommand::Update {
-            id,
+            deal,
             name,
             value,
             contact,
@@ -92,15 +95,25 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 pipeline,
                 stage,
             };
-            let view = ctx.store.write(|tx| update(tx, &clock, id, &fields))?;
-            print_saved(ctx.out.one(&view), || format!("the update of deal {id}"))
+            let (view, line) = ctx.store.write(|tx| update(tx, &clock, &deal, &fields))?;
+            let id = view.deal.id;
+            print_saved(ctx.out.change(&view, &line), || {
+                format!("the update of deal {id}")
+            })
         }
-        DealCommand::Move { id, stage } => {
-            let view = ctx.store.write(|tx| move_to(tx, &clock, id, &stage))?;
-            print_saved(ctx.out.one(&view), || format!("the move of deal {id}"))
+        DealCommand::Move { deal, stage } => {
+            let (view, line) = ctx.store.write(|tx| move_to(tx, &clock, &deal, &stage))?;
+            let id = view.deal.id;
+            print_saved(ctx.out.change(&view, &line), || {
+                format!("the move of deal {id}")
+            })?;
+            if let Some(hint) = last_stage_hint(ctx, &view)? {
+                ctx.out.note(&hint);
+            }
+            Ok(())
         }
         DealCommand::Close {
-            id,
+            deal,
             won,
             lost: _,
             reason,
@@ -108,40 +121,57 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let status = if won { Status::Won } else { Status::Lost };
             let view = ctx
                 .store
-                .write(|tx| close(tx, &clock, id, status, reason.as_deref()))?;
-            print_saved(ctx.out.one(&view), || format!("the close of deal {id}"))
+                .write(|tx| close(tx, &clock, &deal, status, reason.as_deref()))?;
+            let id = view.0.deal.id;
+            print_saved(ctx.out.change(&view.0, &view.1), || {
+                format!("the close of deal {id}")
+            })
         }
-        DealCommand::Reopen { id } => {
-            let view = ctx.store.write(|tx| reopen(tx, &clock, id))?;
-            print_saved(ctx.out.one(&view), || format!("the reopening of deal {id}"))
+        DealCommand::Reopen { deal } => {
+            let (view, line) = ctx.store.write(|tx| reopen(tx, &clock, &deal))?;
+            let id = view.deal.id;
+            print_saved(ctx.out.change(&view, &line), || {
+                format!("the reopening of deal {id}")
+            })
         }
-        DealCommand::Note { id, text } => {
-            let view = ctx.store.write(|tx| note(tx, &clock, id, &text))?;
-            print_saved(ctx.out.one(&view), || format!("the note on deal {id}"))
+        DealCommand::Note { deal, text } => {
+            let (view, line) = ctx.store.write(|tx| note(tx, &clock, &deal, &text))?;
+            let id = view.deal.id;
+            print_saved(ctx.out.change(&view, &line), || {
+                format!("the note on deal {id}")
+            })
         }
-        DealCommand::History { id } => {
+        DealCommand::History { deal } => {
             let events = ctx.store.read(|tx| {
-                load(tx, id)?;
+                let id = find_deal(tx, &deal)?.id;
                 tx.events(id)
             })?;
             ctx.out.list(events)
         }
-        DealCommand::Delete { mut ids, yes } => {
-            // A deal named twice is deleted once.
-            let mut seen = std::collections::HashSet::new();
-            ids.retain(|id| seen.insert(*id));
+        DealCommand::Delete { deals, yes } => {
+            // A full id needs only to exist (a deal whose stored fields are damaged can still
+            // be deleted); other references are looked up. A deal named twice is deleted once.
+            let named = ctx.store.read(|tx| {
+                let mut named: Vec<(DealId, String)> = Vec::new();
+                for text in &deals {
+                    let id = match text.parse::<DealId>() {
+                        Ok(id) if tx.deal_exists(id)? => id,
+                        Ok(id) => return Err(Error::not_found(format!("no deal with id {id}"))),
+                        Err(_) => find_deal(tx, text)?.id,
+                    };
+                    if !named.iter().any(|(seen, _)| *seen == id) {
+                        named.push((id, deal_label(tx, id)?));
+                    }
+                }
+                Ok(named)
+            })?;
+            let ids: Vec<DealId> = named.iter().map(|(id, _)| *id).collect();
             let n = ids.len();
             let noun = if n == 1 { "deal" } else { "deals" };
-            // Existence only: a deal whose stored fields are damaged can still be deleted.
-            ctx.store.read(|tx| {
-                ids.iter().try_for_each(|id| match tx.deal_exists(*id)? {
-                    true => Ok(()),
-                    false => Err(Error::not_found(format!("no deal with id {id}"))),
-                })
-            })?;
+            let labels: Vec<&str> = named.iter().map(|(_, l)| l.as_str()).collect();
             confirm(
                 yes,
-                &format!("Delete {n} {noun} and their history?"),
+                &format!("Delete {} and their history?", list_of(&labels)),
                 &format!("refusing to delete {n} {noun}"),
             )?;
             ctx.store.write(|tx| delete(tx, &ids))?;
@@ -186,9 +216,47 @@ fn exit_for(exit_status: bool, empty: bool) -> Result<()> {
     }
 }
 
-fn load(tx: &Tx, id: DealId) -> Result<Deal> {
-    tx.deal(id)?
-        .ok_or_else(|| Error::not_found(format!("no deal with id {id}")))
+/// "Acme Corp (3kq9v2x)": a deal as a confirmation names it. Its stored name, whatever it
+/// holds, is escaped when printed.
+fn deal_label(tx: &Tx, id: DealId) -> Result<String> {
+    let name = match tx.deal(id) {
+        Ok(Some(d)) => d.name,
+        _ => String::from("a damaged deal"),
+    };
+    Ok(format!("{name} ({})", tx.short_refs(&[id], REF_MIN)?[&id]))
+}
+
+/// "A, B and C" (at most ten named, then how many more).
+fn list_of(items: &[&str]) -> String {
+    let mut shown: Vec<String> = items.iter().take(10).map(|s| s.to_string()).collect();
+    if items.len() > 10 {
+        shown.push(format!("{} more", items.len() - 10));
+    }
+    match shown.len() {
+        0 => String::new(),
+        1 => shown.remove(0),
+        n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+    }
+}
+
+/// After a move into a pipeline's last stage, while the deal stays open: how to close it.
+fn last_stage_hint(ctx: &mut Ctx, view: &DealView) -> Result<Option<String>> {
+    let deal = &view.deal;
+    let last = ctx.store.read(|tx| {
+        Ok(tx
+            .pipeline(deal.pipeline_id)?
+            .and_then(|p| p.stages.last().map(|s| s.id)))
+    })?;
+    let reference = view
+        .short_ref
+        .clone()
+        .unwrap_or_else(|| deal.id.to_string());
+    Ok((last == Some(deal.stage_id) && !deal.status.is_closed()).then(|| {
+        format!(
+            "{} is the last stage and the deal is still open; to close it: rex deal close {reference} --won (or --lost)",
+            view.stage_name
+        )
+    }))
 }
 
 fn view_of(tx: &Tx, deal: Deal) -> Result<DealView> {
@@ -207,6 +275,7 @@ fn view_of(tx: &Tx, deal: Deal) -> Result<DealView> {
         pipeline_name,
         stage_name,
         recent: Vec::new(),
+        short_ref: None,
     })
 }
 
@@ -274,7 +343,7 @@ fn pipeline_for_new_deal(tx: &Tx, named: Option<&str>) -> Result<Pipeline> {
     }
 }
 
-fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<DealView> {
+fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
     let name = clean_name("the deal name", &f.name).map_err(Error::Usage)?;
     let contact_id = optional_text("the contact", &f.contact)?;
     let owner_id = optional_text("the owner", &f.owner)?;
@@ -309,12 +378,21 @@ fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<DealView> {
     };
     tx.insert_deal(&deal)?;
     tx.add_event(&Event::created(&deal, &Place::in_pipeline(&p, stage.id)))?;
-    Ok(DealView {
+    let line = format!(
+        "created {} in {} / {}, {}",
+        deal_label(tx, deal.id)?,
+        p.name,
+        stage.name,
+        deal.value
+    );
+    let view = DealView {
         pipeline_name: p.name.clone(),
         stage_name: stage.name.clone(),
         deal,
         recent: Vec::new(),
-    })
+        short_ref: None,
+    };
+    Ok((view, line))
 }
 
 fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
@@ -353,6 +431,7 @@ fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView
         pipeline_name,
         stage_name,
         recent: Vec::new(),
+        short_ref: None,
     }
 }
 
@@ -420,8 +499,8 @@ fn refuse_closed(deal: &Deal, doing: &str) -> Result<()> {
     Ok(())
 }
 
-fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
-    let mut deal = load(tx, id)?;
+fn update(tx: &Tx, clock: &Clock, reference: &str, u: &Update) -> Result<(DealView, String)> {
+    let mut deal = find_deal(tx, reference)?;
     let before = deal.clone();
     if let Some(n) = &u.name {
         deal.name = clean_name("the deal name", n).map_err(Error::Usage)?;
@@ -468,7 +547,8 @@ fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
     let now = clock.timestamp();
     let history = changes(&before, &deal, &from, &to, &now, "update");
     if history.is_empty() {
-        return view_of(tx, before);
+        let line = format!("nothing to change on {}", deal_label(tx, before.id)?);
+        return Ok((view_of(tx, before)?, line));
     }
     for e in &history {
         tx.add_event(e)?;
@@ -478,18 +558,65 @@ fn update(tx: &Tx, clock: &Clock, id: DealId, u: &Update) -> Result<DealView> {
     }
     activity(tx, &mut deal, &now, "update")?;
     tx.update_deal(&deal)?;
-    view_of(tx, deal)
+    let line = format!(
+        "updated {}: {}",
+        deal_label(tx, deal.id)?,
+        describe_changes(&history)
+    );
+    Ok((view_of(tx, deal)?, line))
 }
 
-fn move_to(tx: &Tx, clock: &Clock, id: DealId, stage: &str) -> Result<DealView> {
-    let mut deal = load(tx, id)?;
+/// The changes a history records, as a person reads them: `value $5,000.00 → $7,500.00`.
+fn describe_changes(history: &[Event]) -> String {
+    let shown = |field: &str, v: &Value| match (field, v) {
+        (_, Value::Null) => "none".to_string(),
+        ("value", Value::Number(n)) => n
+            .as_i64()
+            .and_then(|c| crate::money::Cents::stored(c).ok())
+            .map_or_else(|| n.to_string(), |c| c.to_string()),
+        (_, Value::String(t)) => t.clone(),
+        (_, other) => other.to_string(),
+    };
+    let parts: Vec<String> = history
+        .iter()
+        .filter_map(|e| match e.kind.as_str() {
+            event::UPDATED => {
+                let field = e.details.get("field")?.as_str()?;
+                let name = field.strip_suffix("_id").unwrap_or(field).replace('_', " ");
+                let old = shown(field, e.details.get("old")?);
+                let new = shown(field, e.details.get("new")?);
+                Some(format!("{name} {old} → {new}"))
+            }
+            event::MOVED => {
+                let text = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
+                Some(if text("from_pipeline_id") == text("to_pipeline_id") {
+                    format!("stage {} → {}", text("from_stage"), text("to_stage"))
+                } else {
+                    format!(
+                        "pipeline {} / {} → {} / {}",
+                        text("from_pipeline"),
+                        text("from_stage"),
+                        text("to_pipeline"),
+                        text("to_stage")
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    parts.join("; ")
+}
+
+fn move_to(tx: &Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(DealView, String)> {
+    let mut deal = find_deal(tx, reference)?;
     let p = tx
         .pipeline(deal.pipeline_id)?
         .ok_or_else(|| Error::not_found(format!("no pipeline with id {}", deal.pipeline_id)))?;
     let to = find_stage(tx, &p, stage)?;
     refuse_closed(&deal, "moving it")?;
     if to.id == deal.stage_id {
-        return view_of(tx, deal);
+        let line = format!("{} is already in {}", deal_label(tx, deal.id)?, to.name);
+        return Ok((with_ref(tx, view_of(tx, deal)?)?, line));
     }
     let now = clock.timestamp();
     let (from_place, to_place) = (
@@ -501,26 +628,42 @@ fn move_to(tx: &Tx, clock: &Clock, id: DealId, stage: &str) -> Result<DealView> 
     deal.stage_entered_at = now.clone();
     activity(tx, &mut deal, &now, "move")?;
     tx.update_deal(&deal)?;
-    Ok(DealView {
+    let line = format!(
+        "moved {} {} → {}",
+        deal_label(tx, deal.id)?,
+        from_place.stage,
+        to.name
+    );
+    let view = DealView {
         pipeline_name: p.name.clone(),
         stage_name: to.name.clone(),
         deal,
         recent: Vec::new(),
-    })
+        short_ref: None,
+    };
+    Ok((with_ref(tx, view)?, line))
+}
+
+/// The view with its short reference filled in.
+fn with_ref(tx: &Tx, mut view: DealView) -> Result<DealView> {
+    view.short_ref = tx
+        .short_refs(&[view.deal.id], REF_MIN)?
+        .remove(&view.deal.id);
+    Ok(view)
 }
 
 fn close(
     tx: &Tx,
     clock: &Clock,
-    id: DealId,
+    reference: &str,
     status: Status,
     reason: Option<&str>,
-) -> Result<DealView> {
+) -> Result<(DealView, String)> {
     let reason = reason
         .map(|r| clean_text("the reason", r, 1000))
         .transpose()
         .map_err(Error::Usage)?;
-    let mut deal = load(tx, id)?;
+    let mut deal = find_deal(tx, reference)?;
     if deal.status.is_closed() {
         return Err(Error::conflict(format!(
             "deal {} is already {}; reopen it first to close it again (rex deal reopen {})",
@@ -544,11 +687,16 @@ fn close(
         }),
     )?;
     tx.update_deal(&deal)?;
-    Ok(DealView { deal, ..view })
+    let line = format!(
+        "closed {} as {status}, {}",
+        deal_label(tx, deal.id)?,
+        deal.value
+    );
+    Ok((DealView { deal, ..view }, line))
 }
 
-fn reopen(tx: &Tx, clock: &Clock, id: DealId) -> Result<DealView> {
-    let mut deal = load(tx, id)?;
+fn reopen(tx: &Tx, clock: &Clock, reference: &str) -> Result<(DealView, String)> {
+    let mut deal = find_deal(tx, reference)?;
     if !deal.status.is_closed() {
         return Err(Error::conflict(format!(
             "deal {} is {}; only won or lost deals can be reopened",
@@ -568,17 +716,19 @@ fn reopen(tx: &Tx, clock: &Clock, id: DealId) -> Result<DealView> {
     deal.close_reason = None;
     activity(tx, &mut deal, &now, "reopen")?;
     tx.update_deal(&deal)?;
-    view_of(tx, deal)
+    let line = format!("reopened {}", deal_label(tx, deal.id)?);
+    Ok((view_of(tx, deal)?, line))
 }
 
-fn note(tx: &Tx, clock: &Clock, id: DealId, text: &str) -> Result<DealView> {
+fn note(tx: &Tx, clock: &Clock, reference: &str, text: &str) -> Result<(DealView, String)> {
     let text = clean_note(text).map_err(Error::Usage)?;
-    let mut deal = load(tx, id)?;
+    let mut deal = find_deal(tx, reference)?;
     let now = clock.timestamp();
     record(tx, &deal, &now, event::NOTE, json!({ "text": text }))?;
     activity(tx, &mut deal, &now, "note")?;
     tx.update_deal(&deal)?;
-    view_of(tx, deal)
+    let line = format!("noted {}", deal_label(tx, deal.id)?);
+    Ok((view_of(tx, deal)?, line))
 }
 
 fn delete(tx: &Tx, ids: &[DealId]) -> Result<()> {
@@ -648,6 +798,7 @@ fn stalled(
                         pipeline_name: p.name.clone(),
                         stage_name: stage.name.clone(),
                         recent: Vec::new(),
+                        short_ref: None,
                     },
                     idle_days: idle,
                     stall_days: days,

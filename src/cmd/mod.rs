@@ -16,10 +16,10 @@ use serde_json::Value;
 use crate::cli::{Cli, Command};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::id::{kind_of, PipelineId, StageId};
+use crate::id::{kind_of, DealId, PipelineId, StageId};
 use crate::json;
 use crate::output::Printer;
-use crate::record::{Metadata, Pipeline, Stage};
+use crate::record::{Deal, Metadata, Pipeline, Stage};
 use crate::store::{Access, Store, Tx};
 
 /// What every handler gets: the open database, the clock, and the printer.
@@ -198,6 +198,90 @@ fn candidates(names: &[String]) -> String {
         shown.push(format!("and {} more", names.len() - 10));
     }
     shown.join(", ")
+}
+
+/// How many characters a short deal reference has at least, when rex prints one.
+pub const REF_MIN: usize = 7;
+
+/// How many characters of an id's end a user must type at least to name a deal by it.
+const REF_TYPED_MIN: usize = 6;
+
+/// The characters of a TypeID's suffix (Crockford's base32, lower case).
+const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/// A deal the user named, in the first of these forms that matches: its full id; the end of
+/// its id (at least six characters) that exactly one deal's id ends in; its name ignoring
+/// case; the one deal whose name contains the text. Several matches are a usage error
+/// listing them (exit 2), none is not-found (exit 3).
+pub fn find_deal(tx: &Tx, text: &str) -> Result<Deal> {
+    if let Ok(id) = text.parse::<DealId>() {
+        return tx
+            .deal(id)?
+            .ok_or_else(|| Error::not_found(format!("no deal with id {id}")));
+    }
+    match kind_of(text) {
+        Some(other) => {
+            return Err(Error::usage(format!(
+                "expected a deal, got a {other} id '{text}'"
+            )))
+        }
+        None if text.to_ascii_lowercase().starts_with("deal_") => {
+            return Err(Error::usage(text.parse::<DealId>().unwrap_err()));
+        }
+        None => {}
+    }
+    let wanted = text.trim();
+    if wanted.is_empty() {
+        return Err(Error::usage(
+            "the deal is empty; give its id, the end of its id, or its name",
+        ));
+    }
+    let end = wanted.to_ascii_lowercase();
+    if (REF_TYPED_MIN..=26).contains(&end.len()) && end.chars().all(|c| BASE32.contains(c)) {
+        let mut found: Vec<Deal> = tx
+            .deals_ending_in(&end, 11)?
+            .into_iter()
+            .filter(|d| d.id.to_string().ends_with(&end))
+            .collect();
+        match found.len() {
+            0 => {}
+            1 => return Ok(found.remove(0)),
+            n => return Err(ambiguous(tx, wanted, found, (n <= 10).then_some(n as i64))?),
+        }
+    }
+    let (mut found, total) = tx.deals_named(wanted, 11)?;
+    match found.len() {
+        0 => Err(Error::not_found(format!(
+            "no deal has the id, reference or name '{wanted}'; rex deal list --search TEXT finds deals by part of their name"
+        ))),
+        1 => Ok(found.remove(0)),
+        _ => Err(ambiguous(tx, wanted, found, Some(total))?),
+    }
+}
+
+/// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.
+fn ambiguous(tx: &Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Result<Error> {
+    let ids: Vec<DealId> = found.iter().map(|d| d.id).collect();
+    let refs = tx.short_refs(&ids, REF_MIN)?;
+    let labels = tx.stage_labels()?;
+    let shown: Vec<String> = found
+        .iter()
+        .take(10)
+        .map(|d| {
+            let stage = labels.get(&d.stage_id).map(|l| l.0.as_str()).unwrap_or("");
+            format!("{} {} ({stage}, {})", refs[&d.id], d.name, d.value)
+        })
+        .collect();
+    let more = match total {
+        Some(n) if n > 10 => format!(", and {} more", n - 10),
+        Some(_) => String::new(),
+        None => ", and more".to_string(),
+    };
+    let n = total.map_or_else(|| "more than 10".to_string(), |n| n.to_string());
+    Ok(Error::usage(format!(
+        "'{text}' matches {n} deals: {}{more}; give more of the reference, or the full id",
+        shown.join(", ")
+    )))
 }
 
 /// A pipeline by id or by name (ignoring case).

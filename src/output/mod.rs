@@ -196,6 +196,17 @@ impl Printer {
         Ok(())
     }
 
+    /// A change as it is confirmed: one line for a person at a table (`moved Acme Corp
+    /// (3kq9v2x) Discovery → Proposal`), the record itself in every other format.
+    pub fn change<R: Record>(&mut self, record: &R, line: &str) -> Result<()> {
+        if self.format == Format::Table {
+            writeln!(self.out, "{}", one_line(line))?;
+            self.flush()
+        } else {
+            self.one(record)
+        }
+    }
+
     /// A note for the person on stderr; silenced by -q.
     pub fn note(&self, msg: &str) {
         if !self.quiet {

@@ -17,6 +17,8 @@ pub struct DealView {
     pub stage_name: String,
     /// The latest history entries, shown under `deal show` on a terminal.
     pub recent: Vec<Event>,
+    /// The shortest end of its id that names it (for tables), when known.
+    pub short_ref: Option<String>,
 }
 
 impl Serialize for DealView {
@@ -877,6 +879,7 @@ mod tests {
             pipeline_name: String::new(),
             stage_name: String::new(),
             recent: Vec::new(),
+            short_ref: None,
         };
         assert_eq!(keys(&view), DealView::FIELDS);
         let stalled = StalledView {

@@ -1,5 +1,7 @@
 //! Deals and their history.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row, ToSql};
 
@@ -342,7 +344,79 @@ fn deal_query(
     (sql, args)
 }
 
+/// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
+const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
+     WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
+
 impl Tx<'_> {
+    /// At most `limit` visible deals whose id ends in `end` (lower-case base32, 1 to 16
+    /// characters; a longer end is matched on its last 16 and filtered by the caller).
+    pub fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {
+        let reversed: String = end.chars().rev().take(16).collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached(&TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS))?;
+        let rows = stmt.query_map(params![reversed, limit as i64], deal_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// At most `limit` visible deals whose name is `name` ignoring case, and how many there
+    /// are in all; failing that, the same for names that contain it.
+    pub fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
+        let key = name_key(name);
+        for condition in ["d.name_key = ?1", "instr(d.name_key, ?1) > 0"] {
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE {condition} ORDER BY d.created_at, d.id LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![key, limit as i64], deal_from_row)?;
+            let found: Vec<Deal> = rows.collect::<rusqlite::Result<_>>()?;
+            if found.is_empty() {
+                continue;
+            }
+            let total = if found.len() < limit {
+                found.len() as i64
+            } else {
+                self.conn.query_row(
+                    &format!("SELECT count(*) FROM deals d WHERE {condition}"),
+                    [&key],
+                    |r| r.get(0),
+                )?
+            };
+            return Ok((found, total));
+        }
+        Ok((Vec::new(), 0))
+    }
+
+    /// The shortest end of each id, at least `min` characters, that no other stored deal's
+    /// id ends in: two neighbours in `deals_tail` per deal. Hidden rows of an import in
+    /// progress count too, so a reference stays unique once they are published.
+    pub fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
+        let mut before = self.conn.prepare_cached(
+            "SELECT tail FROM deal_rows WHERE tail < ?1 ORDER BY tail DESC LIMIT 1",
+        )?;
+        let mut after = self
+            .conn
+            .prepare_cached("SELECT tail FROM deal_rows WHERE tail > ?1 ORDER BY tail LIMIT 1")?;
+        let mut out = HashMap::with_capacity(ids.len());
+        for id in ids {
+            let text = id.to_string();
+            let tail: String = text.chars().rev().take(16).collect();
+            let shared = |other: Option<String>| {
+                other.map_or(0, |o| {
+                    o.chars()
+                        .zip(tail.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                })
+            };
+            let near = shared(before.query_row([&tail], |r| r.get(0)).optional()?)
+                .max(shared(after.query_row([&tail], |r| r.get(0)).optional()?));
+            let n = (near + 1).max(min).min(text.len());
+            out.insert(*id, text[text.len() - n..].to_string());
+        }
+        Ok(out)
+    }
+
     /// Active deals of one stage idle since before `idle_since`, optionally of one owner.
     pub fn idle_deals(
         &self,

@@ -33,6 +33,7 @@ const APPLICATION_ID: i64 = 0x5245_5831;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_staged_imports.sql"),
+    include_str!("migrations/003_short_references.sql"),
 ];
 
 /// The imports whose rows are hidden: loading, or being discarded. The views of schema 2

@@ -175,12 +175,26 @@ fn bad_values_on_the_command_line() {
         "deal_01jdqz7w3ef8ns6c0e5ywzm2kl",
         "deal_81jdqz7w3ef8ns6c0e5ywzm2ka",
         "DEAL_01JDQZ7W3EF8NS6C0E5YWZM2KA",
-        "",
-        "01jdqz7w3ef8ns6c0e5ywzm2ka",
-        "deal-01jdqz7w3ef8ns6c0e5ywzm2ka",
         "stage_01jdqz7w3ef8ns6c0e5ywzm2ka",
     ] {
         cases.push(case(&["deal", "show", bad], 2, &format!("'{bad}'")));
+    }
+    cases.push(case(&["deal", "show", ""], 2, "the deal is empty"));
+    cases.push(case(&["deal", "show", "  "], 2, "the deal is empty"));
+    // What is not an id is a reference or a name: found nowhere, it is not-found.
+    for unknown in [
+        "01jdqz7w3ef8ns6c0e5ywzm2ka",
+        "deal-01jdqz7w3ef8ns6c0e5ywzm2ka",
+        "zzzzzzz",
+        "No Such Deal",
+        "%",
+        "_",
+    ] {
+        cases.push(case(
+            &["deal", "show", unknown],
+            3,
+            &format!("no deal has the id, reference or name '{unknown}'"),
+        ));
     }
     cases.push(case(
         &["deal", "delete", &open, "deal_xyz", "--yes"],
@@ -189,7 +203,11 @@ fn bad_values_on_the_command_line() {
     ));
     // Long non-ASCII prefixes once reached a panic inside the TypeID crate.
     let long_prefix = format!("{}_x", "ș".repeat(40));
-    cases.push(case(&["deal", "show", &long_prefix], 2, "invalid deal id"));
+    cases.push(case(
+        &["deal", "show", &long_prefix],
+        3,
+        "no deal has the id",
+    ));
     cases.push(case(
         &["pipeline", "show", &long_prefix],
         3,

@@ -595,12 +595,12 @@ fn show_history_and_ids_of_the_wrong_kind() {
         );
         assert_eq!(
             rex.fails(&["deal", cmd, &pid], 2),
-            format!("rex: invalid value '{pid}' for '<ID>': expected a deal id (deal_…), got a pipeline id '{pid}'")
+            format!("rex: expected a deal, got a pipeline id '{pid}'")
         );
     }
     assert_eq!(
         rex.fails(&["deal", "show", "deal_123"], 2),
-        "rex: invalid value 'deal_123' for '<ID>': invalid deal id 'deal_123': expected 'deal_' and 26 lower-case base32 characters, like deal_01jdqz7w3ef8ns6c0e5ywzm2ka"
+        "rex: invalid deal id 'deal_123': expected 'deal_' and 26 lower-case base32 characters, like deal_01jdqz7w3ef8ns6c0e5ywzm2ka"
     );
 }
 

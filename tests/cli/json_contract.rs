@@ -144,6 +144,7 @@ fn every_command_prints_the_same_json() {
     let mut info = rex.json(&["info"]);
     info["database"] = Value::from("<db>");
     info["version"] = Value::from("<version>");
+    info["schema_version"] = Value::from("<schema>");
     record("info", info);
     let file = rex.dir.path().join("in.jsonl");
     std::fs::write(

@@ -380,7 +380,7 @@ fn errors_never_echo_raw_control_characters() {
         (
             vec!["deal", "show", "deal_\nrex: forged"],
             2,
-            "rex: invalid value 'deal_\\u{a}rex: forged' for '<ID>'",
+            "rex: invalid deal id 'deal_\\u{a}rex: forged'",
         ),
         (
             vec![
