@@ -15,7 +15,6 @@ fn stable(value: &Value) -> String {
         .iter()
         .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
         .min()
-        .map(|(i, n)| (i, n))
     {
         let (at, n) = i;
         let end = at + n + 26;
