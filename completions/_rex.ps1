@@ -92,7 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;deal;list' {
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only deals with this status (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only deals with this status (repeatable; active is open and stalled)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Only this pipeline (id or name)')
             [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')

@@ -106,11 +106,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -140,11 +140,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -174,11 +174,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -208,11 +208,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -246,11 +246,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -308,11 +308,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -342,11 +342,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -376,11 +376,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -406,7 +406,7 @@ _rex() {
             fi
             case "${prev}" in
                 --status)
-                    COMPREPLY=($(compgen -W "open won lost stalled" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "open won lost stalled active" -- "${cur}"))
                     return 0
                     ;;
                 --pipeline)
@@ -462,11 +462,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -496,11 +496,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -530,11 +530,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -564,11 +564,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -598,11 +598,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -640,11 +640,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -710,11 +710,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -748,11 +748,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -782,11 +782,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -820,11 +820,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -854,11 +854,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -888,11 +888,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -930,11 +930,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -964,11 +964,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -998,11 +998,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1032,11 +1032,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1106,11 +1106,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -86,7 +86,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;list'= {
-            cand --status 'Only deals with this status (repeatable)'
+            cand --status 'Only deals with this status (repeatable; active is open and stalled)'
             cand --pipeline 'Only this pipeline (id or name)'
             cand --stage 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)'
             cand --owner 'Only this owner''s deals'

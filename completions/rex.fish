@@ -25,7 +25,8 @@ function __fish_rex_using_subcommand
 end
 
 complete -c rex -n "__fish_rex_needs_command" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -48,7 +49,8 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s versi
 complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -81,7 +83,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l expected-close -d 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -95,10 +98,11 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l status -d 'Only deals with this status (repeatable)' -r -f -a "open\t''
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l status -d 'Only deals with this status (repeatable; active is open and stalled)' -r -f -a "open\t''
 won\t''
 lost\t''
-stalled\t''"
+stalled\t''
+active\t'Open or stalled: still being worked'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l pipeline -d 'Only this pipeline (id or name)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l stage -d 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l owner -d 'Only this owner\'s deals' -r
@@ -117,7 +121,8 @@ name\t''
 stage\t''"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l limit -d 'At most N deals' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -135,7 +140,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -159,7 +165,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l pipeline -d 'Move to another pipeline (lands in its first stage unless --stage is given)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l stage -d 'The stage in the new pipeline' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -174,7 +181,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -190,7 +198,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l reason -d 'Why it closed' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -207,7 +216,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -222,7 +232,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -237,7 +248,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -252,7 +264,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -270,7 +283,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l pipeline -d 'Only this pipeline (id or name)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l owner -d 'Only this owner\'s deals' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -287,7 +301,8 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -309,7 +324,8 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_su
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage -d 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stall-days -d 'Days without activity after which an open deal is stalled' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -324,7 +340,8 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -339,7 +356,8 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -364,7 +382,8 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l move-deals-to -d 'Where the deals of removed stages go' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-stall-days -d 'A stage\'s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -379,7 +398,8 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -396,7 +416,8 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand export" -l file -d 'Write to this file (replaced only once the export is complete) instead of stdout' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -417,7 +438,8 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l format -d 'The format
 json\t''
 csv\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -434,7 +456,8 @@ complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print 
 complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand backup" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand backup" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand backup" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -449,7 +472,8 @@ complete -c rex -n "__fish_rex_using_subcommand backup" -s q -l quiet -d 'Print 
 complete -c rex -n "__fish_rex_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -464,7 +488,8 @@ complete -c rex -n "__fish_rex_using_subcommand info" -s q -l quiet -d 'Print no
 complete -c rex -n "__fish_rex_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand completions" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
@@ -479,7 +504,8 @@ complete -c rex -n "__fish_rex_using_subcommand completions" -s q -l quiet -d 'P
 complete -c rex -n "__fish_rex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand help" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
-complete -c rex -n "__fish_rex_using_subcommand help" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids)'
+complete -c rex -n "__fish_rex_using_subcommand help" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'

@@ -131,8 +131,10 @@ pub struct OutputArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table for people (money in dollars, names for ids)
+    /// A table for people (money in dollars, names for ids), as wide as the terminal
     Table,
+    /// A table with every column at full width (for wide terminals and less -S)
+    Wide,
     /// Tab-separated values, no header, one record per line
     Tsv,
     /// A JSON array (list) or object (show, create)
@@ -563,11 +565,35 @@ Crontab:
     },
 }
 
+/// A status to list by: one of the four, or `active` for open and stalled together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Open,
+    Won,
+    Lost,
+    Stalled,
+    /// Open or stalled: still being worked
+    Active,
+}
+
+impl StatusFilter {
+    /// The statuses this stands for.
+    pub fn statuses(self) -> &'static [Status] {
+        match self {
+            StatusFilter::Open => &[Status::Open],
+            StatusFilter::Won => &[Status::Won],
+            StatusFilter::Lost => &[Status::Lost],
+            StatusFilter::Stalled => &[Status::Stalled],
+            StatusFilter::Active => &[Status::Open, Status::Stalled],
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only deals with this status (repeatable)
+    /// Only deals with this status (repeatable; active is open and stalled)
     #[arg(long, value_enum, value_name = "STATUS")]
-    pub status: Vec<Status>,
+    pub status: Vec<StatusFilter>,
     /// Only this pipeline (id or name)
     #[arg(long, value_name = "PIPELINE")]
     pub pipeline: Option<String>,

@@ -17,7 +17,7 @@ pub type Metadata = Map<String, Value>;
 /// Default stall period of a new pipeline, in days.
 pub const DEFAULT_STALL_DAYS: u32 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Open,

@@ -191,6 +191,24 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 ctx.store
                     .read(|tx| stalled(tx, &clock, pipeline.as_deref(), owner.as_deref(), false))?
             };
+            let rows = if ctx.out.is_human() {
+                let (views, extra): (Vec<DealView>, Vec<(i64, u32)>) = rows
+                    .into_iter()
+                    .map(|r| (r.deal, (r.idle_days, r.stall_days)))
+                    .unzip();
+                let views = ctx.store.read(|tx| with_refs(tx, views))?;
+                views
+                    .into_iter()
+                    .zip(extra)
+                    .map(|(deal, (idle_days, stall_days))| StalledView {
+                        deal,
+                        idle_days,
+                        stall_days,
+                    })
+                    .collect()
+            } else {
+                rows
+            };
             let empty = rows.is_empty();
             // With --mark, an empty run prints nothing at all, so cron sends no mail.
             if !(mark && empty) {
@@ -398,6 +416,7 @@ fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
 fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let clock = ctx.clock;
     let Ctx { store, out, .. } = ctx;
+    let human = out.is_human();
     let mut rows = out.rows::<DealView>();
     let mut cut = false;
     store.read(|tx| {
@@ -406,14 +425,23 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
         // One more than the limit, to know whether the limit cut the list.
         let fetch = args.limit.map(|n| n.saturating_add(1));
         let mut seen: u64 = 0;
+        // A table is printed whole, with each deal's short reference; scripts get a stream.
+        let mut held = Vec::new();
         tx.for_each_deal(&filter, args.sort, args.desc, fetch, &mut |deal| {
             seen += 1;
             if args.limit.is_some_and(|n| seen > n) {
                 cut = true;
                 return Ok(());
             }
-            rows.push(labelled(deal, &labels))
-        })
+            match human {
+                true => Ok(held.push(labelled(deal, &labels))),
+                false => rows.push(labelled(deal, &labels)),
+            }
+        })?;
+        for view in with_refs(tx, held)? {
+            rows.push(view)?;
+        }
+        Ok(())
     })?;
     let shown = rows.finish()?;
     if cut && (out.is_human() || std::io::IsTerminal::is_terminal(&std::io::stderr())) {
@@ -422,6 +450,16 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
         ));
     }
     exit_for(args.exit_status, shown == 0)
+}
+
+/// Deal views with their short references filled in.
+fn with_refs(tx: &Tx, mut views: Vec<DealView>) -> Result<Vec<DealView>> {
+    let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
+    let mut refs = tx.short_refs(&ids, REF_MIN)?;
+    for v in &mut views {
+        v.short_ref = refs.remove(&v.deal.id);
+    }
+    Ok(views)
 }
 
 fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView {
@@ -457,7 +495,15 @@ fn filter_of(tx: &Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
         })
         .collect::<Result<_>>()?;
     Ok(DealFilter {
-        statuses: a.status.clone(),
+        statuses: {
+            let mut all: Vec<Status> = Vec::new();
+            for s in a.status.iter().flat_map(|f| f.statuses()) {
+                if !all.contains(s) {
+                    all.push(*s);
+                }
+            }
+            all
+        },
         // A stage implies its pipeline; naming both would steer SQLite to the wider index.
         pipeline: if stages.is_empty() {
             pipeline.map(|p| p.id)

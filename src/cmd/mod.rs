@@ -32,7 +32,9 @@ pub struct Ctx {
 pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
 
 pub fn run(cli: Cli) -> Result<()> {
-    let out = Printer::new(&cli.output);
+    // Tables show times relative to the command's clock (its errors are reported below).
+    let now = Clock::from_env().map_or_else(|_| chrono::Utc::now(), |c| c.now());
+    let out = Printer::new(&cli.output, now);
     match &cli.command {
         Command::Help { topic } => return help::show(topic),
         Command::Completions { shell } => {

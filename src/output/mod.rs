@@ -3,6 +3,7 @@
 //! Handlers return records; [`Printer`] renders them in the chosen [`Format`].
 //! Writing to a closed pipe surfaces as [`Error::BrokenPipe`], which exits quietly.
 
+mod fit;
 mod views;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -18,11 +19,43 @@ pub use views::{
 use crate::cli::{ColorChoice, Format, OutputArgs};
 use crate::error::{Error, Result};
 
-/// A table column: the JSON field it shows, its header, and how a person reads it.
+/// A table column: the JSON field it shows, its header, how a person reads it, and how it
+/// gives way when the table is narrower than its content.
 pub struct Column<R> {
     pub field: &'static str,
     pub header: &'static str,
-    pub cell: fn(&R) -> Cell,
+    pub cell: fn(&R, &Style) -> Cell,
+    pub fit: Fit,
+}
+
+/// How a column fits a narrow table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Never cut (money, dates, counts, references); dropped last, by its rank (0: never).
+    Fixed(u8),
+    /// Free text, cut with `…` to what is left; dropped by its rank (0: never).
+    Text(u8),
+    /// Free text left out entirely when every row holds the same (one pipeline).
+    TextUnlessUniform(u8),
+    /// Only in `-o wide`.
+    Wide,
+}
+
+impl<R> Column<R> {
+    /// A column never cut or dropped.
+    pub fn new(field: &'static str, header: &'static str, cell: fn(&R, &Style) -> Cell) -> Self {
+        Column {
+            field,
+            header,
+            cell,
+            fit: Fit::Fixed(0),
+        }
+    }
+
+    pub fn fit(mut self, fit: Fit) -> Self {
+        self.fit = fit;
+        self
+    }
 }
 
 /// Something rex prints. Its serde shape is its JSON; the rest is for tables.
@@ -38,7 +71,7 @@ pub trait Record: Serialize + Sized {
         for c in Self::columns() {
             t.add_row(vec![
                 Cell::new(c.header).add_attribute(Attribute::Bold),
-                (c.cell)(self),
+                (c.cell)(self, style),
             ]);
         }
         vec![t]
@@ -62,10 +95,17 @@ pub trait Record: Serialize + Sized {
 pub struct Style {
     pub color: bool,
     pub terminal: bool,
+    /// The widest a line may be; None for `-o wide` (every column at full width).
+    pub width: Option<usize>,
+    /// Now, for times shown relative to it (`3d ago`).
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// Whether the terminal shows 24-bit colour (`COLORTERM`); else the nearest of 256.
+    pub truecolor: bool,
 }
 
 impl Style {
-    pub fn table(&self) -> Table {
+    /// A table in rex's look, without a width.
+    pub fn bare_table(&self) -> Table {
         let mut t = Table::new();
         t.load_preset(presets::UTF8_HORIZONTAL_ONLY);
         for line in [
@@ -76,16 +116,130 @@ impl Style {
         ] {
             t.remove_style(line);
         }
-        // Wrap to the terminal's width when it reports a usable one (a pty may say 0).
-        if self.terminal && t.width().is_some_and(|w| w >= 40) {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        }
         if self.color {
             t.enforce_styling();
         } else {
             t.force_no_tty();
         }
         t
+    }
+
+    /// A table in rex's look that wraps to the width available (free text wraps).
+    pub fn table(&self) -> Table {
+        let mut t = self.bare_table();
+        if let Some(w) = self.width {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(w.min(u16::MAX as usize) as u16);
+        }
+        t
+    }
+
+    /// A stage's own colour as the terminal can show it; None without colour.
+    pub fn stage_color(&self, hex: &str) -> Option<comfy_table::Color> {
+        if !self.color {
+            return None;
+        }
+        let n = u32::from_str_radix(hex.strip_prefix('#')?, 16).ok()?;
+        let (r, g, b) = ((n >> 16) as u8, (n >> 8) as u8, n as u8);
+        Some(if self.truecolor {
+            comfy_table::Color::Rgb { r, g, b }
+        } else {
+            comfy_table::Color::AnsiValue(nearest_256(r, g, b))
+        })
+    }
+
+    /// A time as a person reads it: local (TZ), to the minute, and how long ago.
+    pub fn time(&self, stored: &str) -> String {
+        match crate::clock::parse_timestamp(stored) {
+            None => stored.to_string(),
+            Some(t) => format!(
+                "{} ({})",
+                t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
+                relative(self.now - t)
+            ),
+        }
+    }
+
+    /// A time, local and short, without how long ago (for columns).
+    pub fn short_time(&self, stored: &str) -> String {
+        match crate::clock::parse_timestamp(stored) {
+            None => stored.to_string(),
+            Some(t) => t
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        }
+    }
+}
+
+/// The widest a table line may be: the terminal's width on a terminal (when it reports a
+/// usable one); otherwise `COLUMNS` when set, else 100.
+fn screen_width(terminal: bool) -> usize {
+    let reported = terminal
+        .then(|| terminal_size::terminal_size_of(io::stdout()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|w| *w >= 20);
+    reported
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|w| *w >= 20)
+        })
+        .unwrap_or(if terminal { 80 } else { 100 })
+}
+
+/// The terminal's height in lines, when stdout is one that reports it.
+pub fn screen_height() -> Option<usize> {
+    io::stdout()
+        .is_terminal()
+        .then(|| terminal_size::terminal_size_of(io::stdout()))
+        .flatten()
+        .map(|(_, h)| usize::from(h.0))
+        .filter(|h| *h >= 5)
+}
+
+/// The nearest colour of the 256-colour palette's 6x6x6 cube or grey ramp.
+pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let level = |v: u8| {
+        (0..6)
+            .min_by_key(|i| (i32::from(LEVELS[*i]) - i32::from(v)).abs())
+            .unwrap_or(0) as u8
+    };
+    let (ri, gi, bi) = (level(r), level(g), level(b));
+    let cube = (LEVELS[ri as usize], LEVELS[gi as usize], LEVELS[bi as usize]);
+    let grey_level = ((u32::from(r) + u32::from(g) + u32::from(b)) / 3) as u8;
+    let gi_ramp = (i32::from(grey_level) - 8).clamp(0, 230) / 10;
+    let grey = (8 + 10 * gi_ramp) as u8;
+    let dist = |(a, b2, c): (u8, u8, u8)| {
+        let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
+        d(a, r) + d(b2, g) + d(c, b)
+    };
+    if dist((grey, grey, grey)) < dist(cube) {
+        232 + gi_ramp as u8
+    } else {
+        16 + 36 * ri + 6 * gi + bi
+    }
+}
+
+/// `3d ago`, `in 2h`, `now`: a duration as people say it, to the largest whole unit.
+pub fn relative(since: chrono::TimeDelta) -> String {
+    let secs = since.num_seconds();
+    let (n, future) = (secs.unsigned_abs(), secs < 0);
+    let amount = match n {
+        0..=59 => return "now".into(),
+        60..=3599 => format!("{}m", n / 60),
+        3600..=86_399 => format!("{}h", n / 3600),
+        86_400..=5_183_999 => format!("{}d", n / 86_400),
+        5_184_000..=63_071_999 => format!("{}mo", n / 2_592_000),
+        _ => format!("{}y", n / 31_536_000),
+    };
+    if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
     }
 }
 
@@ -102,13 +256,17 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(args: &OutputArgs) -> Printer {
+    pub fn new(args: &OutputArgs, now: chrono::DateTime<chrono::Utc>) -> Printer {
         let terminal = io::stdout().is_terminal();
         let format = if args.json {
             Format::Json
         } else {
             args.format
                 .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
+        };
+        let width = match format {
+            Format::Wide => None,
+            _ => Some(screen_width(terminal)),
         };
         let color = match args.color {
             ColorChoice::Always => true,
@@ -127,7 +285,14 @@ impl Printer {
                 args.format
             },
             line_flush: true,
-            style: Style { color, terminal },
+            style: Style {
+                color,
+                terminal,
+                width,
+                now,
+                truecolor: std::env::var("COLORTERM")
+                    .is_ok_and(|c| c == "truecolor" || c == "24bit"),
+            },
             quiet: args.quiet,
             fields: (!args.fields.is_empty()).then(|| args.fields.clone()),
             out: Box::new(BufWriter::new(io::stdout())),
@@ -164,9 +329,13 @@ impl Printer {
         self
     }
 
-    /// True when a person reads the output (a table).
+    /// True when a person reads the output (a table, narrow or wide).
     pub fn is_human(&self) -> bool {
-        self.format == Format::Table
+        matches!(self.format, Format::Table | Format::Wide)
+    }
+
+    pub fn style(&self) -> Style {
+        self.style
     }
 
     pub fn is_quiet(&self) -> bool {
@@ -199,7 +368,7 @@ impl Printer {
     /// A change as it is confirmed: one line for a person at a table (`moved Acme Corp
     /// (3kq9v2x) Discovery → Proposal`), the record itself in every other format.
     pub fn change<R: Record>(&mut self, record: &R, line: &str) -> Result<()> {
-        if self.format == Format::Table {
+        if self.is_human() {
             writeln!(self.out, "{}", one_line(line))?;
             self.flush()
         } else {
@@ -246,7 +415,7 @@ impl Printer {
                 }
                 writeln!(self.out)?;
             }
-            Format::Table => {
+            Format::Table | Format::Wide => {
                 let tables = match &self.fields {
                     None => row.detail(&self.style),
                     Some(_) => {
@@ -256,7 +425,7 @@ impl Printer {
                         for c in &columns {
                             t.add_row(vec![
                                 Cell::new(c.header()).add_attribute(Attribute::Bold),
-                                c.cell(row, &value),
+                                c.cell(row, &value, &self.style),
                             ]);
                         }
                         vec![t]
@@ -335,9 +504,9 @@ impl<R> TableColumn<R> {
         }
     }
 
-    fn cell(&self, row: &R, value: &Value) -> Cell {
+    fn cell(&self, row: &R, value: &Value, style: &Style) -> Cell {
         match self {
-            TableColumn::Own(c) => (c.cell)(row),
+            TableColumn::Own(c) => (c.cell)(row, style),
             TableColumn::Raw(f) => {
                 Cell::new(neutralise(&tsv_plain(value.get(f).unwrap_or(&Value::Null))))
             }
@@ -359,7 +528,7 @@ impl<R: Record> Rows<'_, R> {
             self.header()?;
         }
         self.count += 1;
-        if self.p.format == Format::Table {
+        if self.p.is_human() {
             self.table.push(row);
             return Ok(());
         }
@@ -441,7 +610,7 @@ impl<R: Record> Rows<'_, R> {
                 p.out.write_all(&csv_line(&fields)?)?;
             }
             Format::Id => writeln!(p.out, "{}", row.id())?,
-            Format::Table => {}
+            Format::Table | Format::Wide => {}
         }
         Ok(())
     }
@@ -455,40 +624,32 @@ impl<R: Record> Rows<'_, R> {
                     .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?
             }
             Format::Csv if self.count == 0 => self.header()?,
-            Format::Table => {
+            Format::Table | Format::Wide => {
                 let p = &mut *self.p;
                 if !self.table.is_empty() {
                     let columns = p.columns::<R>();
                     let raw = columns.iter().any(|c| matches!(c, TableColumn::Raw(_)));
-                    let mut t = p.style.table();
-                    t.set_header(
-                        columns
-                            .iter()
-                            .map(|c| Cell::new(c.header()).add_attribute(Attribute::Bold)),
-                    );
+                    let chosen = p.fields.is_some();
+                    let headers: Vec<String> =
+                        columns.iter().map(|c| c.header().to_string()).collect();
+                    // Columns the user chose are all shown; free text still gives way.
+                    let fits: Vec<Fit> = columns
+                        .iter()
+                        .map(|c| match (c, chosen) {
+                            (TableColumn::Own(c), false) => c.fit,
+                            (TableColumn::Own(c), true) => match c.fit {
+                                Fit::Fixed(_) | Fit::Wide => Fit::Fixed(0),
+                                _ => Fit::Text(0),
+                            },
+                            (TableColumn::Raw(_), _) => Fit::Text(0),
+                        })
+                        .collect();
+                    let mut rows = Vec::with_capacity(self.table.len());
                     for r in &self.table {
                         let value = if raw { value_of(r)? } else { Value::Null };
-                        t.add_row(columns.iter().map(|c| c.cell(r, &value)));
+                        rows.push(columns.iter().map(|c| c.cell(r, &value, &p.style)).collect());
                     }
-                    // On a narrow terminal free text wraps (down to a readable width); ids,
-                    // money, statuses and dates keep theirs (ids are copied into commands).
-                    for (i, c) in columns.iter().enumerate() {
-                        use comfy_table::{ColumnConstraint, Width};
-                        let free_text = matches!(c, TableColumn::Raw(_))
-                            || ["Name", "Details", "Pipeline", "Stage", "Owner"]
-                                .contains(&c.header());
-                        let constraint = match (free_text, c.header()) {
-                            (true, "Name" | "Details") => {
-                                ColumnConstraint::LowerBoundary(Width::Fixed(20))
-                            }
-                            (true, _) => ColumnConstraint::LowerBoundary(Width::Fixed(10)),
-                            (false, _) => ColumnConstraint::ContentWidth,
-                        };
-                        if let Some(col) = t.column_mut(i) {
-                            col.set_constraint(constraint);
-                        }
-                    }
-                    writeln!(p.out, "{t}")?;
+                    writeln!(p.out, "{}", fit::table(&p.style, &headers, &fits, rows))?;
                 }
                 if let Some(line) = R::summary(&self.table) {
                     writeln!(p.out, "{line}")?;

@@ -4,7 +4,7 @@ use comfy_table::{Attribute, Cell, Color as TermColor};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{neutralise, Column, Record, Style};
+use super::{neutralise, Column, Fit, Record, Style};
 use crate::money::{dollars, Cents};
 use crate::record::{Deal, Event, Stage, StageStall, Status};
 use crate::store::{Counts, PipelineSummary, StageCounts};
@@ -159,6 +159,56 @@ fn date(d: &Deal) -> Cell {
     )
 }
 
+/// The expected close, in red when an active deal is past it.
+fn close_date(d: &Deal, style: &Style) -> Cell {
+    let today = style.now.with_timezone(&chrono::Local).date_naive();
+    let overdue = !d.status.is_closed() && d.expected_close.is_some_and(|c| c < today);
+    let cell = date(d);
+    if overdue {
+        cell.fg(TermColor::Red)
+    } else {
+        cell
+    }
+}
+
+/// The short reference a person types (`3kq9v2x`), or the id when none was worked out.
+fn reference(v: &DealView) -> Cell {
+    Cell::new(v.short_ref.clone().unwrap_or_else(|| v.deal.id.to_string()))
+}
+
+/// The columns of a list of deals, read through `view` (a deal, or a stalled deal's deal).
+/// In a narrow table Pipeline goes first (and whenever every deal is in one), then Owner,
+/// Status, Stage and the expected close; the reference, name and value always stay.
+macro_rules! deal_columns {
+    ($view:ident, $($extra:expr),*) => {
+        vec![
+            Column::new("ref", "Ref", |v, _| reference($view(v))),
+            Column::new("name", "Name", |v, _| text(&$view(v).deal.name)).fit(Fit::Text(0)),
+            Column::new("value", "Value", |v, _| money($view(v).deal.value.get())),
+            Column::new("status", "Status", |v, _| status($view(v).deal.status)).fit(Fit::Fixed(3)),
+            Column::new("pipeline_id", "Pipeline", |v, _| text(&$view(v).pipeline_name))
+                .fit(Fit::TextUnlessUniform(5)),
+            Column::new("stage_id", "Stage", |v, _| text(&$view(v).stage_name)).fit(Fit::Text(2)),
+            Column::new("owner_id", "Owner", |v, _| opt(&$view(v).deal.owner_id)).fit(Fit::Text(4)),
+            Column::new("expected_close", "Close", |v, s| close_date(&$view(v).deal, s))
+                .fit(Fit::Fixed(1)),
+            $($extra,)*
+            Column::new("contact_id", "Contact", |v, _| opt(&$view(v).deal.contact_id)).fit(Fit::Wide),
+            Column::new("updated_at", "Updated", |v, s| Cell::new(s.time(&$view(v).deal.updated_at)))
+                .fit(Fit::Wide),
+            Column::new("id", "Id", |v, _| Cell::new($view(v).deal.id)).fit(Fit::Wide),
+        ]
+    };
+}
+
+fn deal_of_view(v: &DealView) -> &DealView {
+    v
+}
+
+fn deal_of_stalled(v: &StalledView) -> &DealView {
+    &v.deal
+}
+
 impl Record for DealView {
     const FIELDS: &'static [&'static str] = DEAL_FIELDS;
     fn id(&self) -> String {
@@ -166,86 +216,64 @@ impl Record for DealView {
     }
 
     fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column {
-                field: "name",
-                header: "Name",
-                cell: |v| text(&v.deal.name),
-            },
-            Column {
-                field: "value",
-                header: "Value",
-                cell: |v| money(v.deal.value.get()),
-            },
-            Column {
-                field: "status",
-                header: "Status",
-                cell: |v| status(v.deal.status),
-            },
-            Column {
-                field: "pipeline_id",
-                header: "Pipeline",
-                cell: |v| text(&v.pipeline_name),
-            },
-            Column {
-                field: "stage_id",
-                header: "Stage",
-                cell: |v| text(&v.stage_name),
-            },
-            Column {
-                field: "owner_id",
-                header: "Owner",
-                cell: |v| opt(&v.deal.owner_id),
-            },
-            Column {
-                field: "expected_close",
-                header: "Close",
-                cell: |v| date(&v.deal),
-            },
-            Column {
-                field: "id",
-                header: "Id",
-                cell: |v| Cell::new(v.deal.id),
-            },
-        ]
+        deal_columns!(deal_of_view,)
     }
 
+    /// The card: what a person needs at a glance, in one screen of 80x24 with its recent
+    /// history; empty fields are left out.
     fn detail(&self, style: &Style) -> Vec<comfy_table::Table> {
         let d = &self.deal;
         let mut t = style.table();
-        let rows: Vec<(&str, Cell)> = vec![
-            ("Id", Cell::new(d.id)),
+        let place = format!("{} / {}", self.pipeline_name, self.stage_name);
+        let mut rows: Vec<(&str, Cell)> = vec![
             ("Name", text(&d.name)),
+            ("Ref", reference(self)),
+            ("Id", Cell::new(d.id)),
             ("Value", Cell::new(d.value)),
             ("Status", status(d.status)),
-            ("Pipeline", text(&self.pipeline_name)),
-            ("Stage", text(&self.stage_name)),
-            ("Contact", opt(&d.contact_id)),
-            ("Owner", opt(&d.owner_id)),
-            ("Expected close", date(d)),
-            ("Metadata", metadata(d)),
-            ("Created", Cell::new(&d.created_at)),
-            ("Updated", Cell::new(&d.updated_at)),
-            ("Last activity", Cell::new(&d.last_activity_at)),
-            ("In stage since", Cell::new(&d.stage_entered_at)),
-            ("Closed", opt(&d.closed_at)),
-            ("Close reason", opt(&d.close_reason)),
+            ("Stage", text(&place)),
+            ("Since", Cell::new(style.time(&d.stage_entered_at))),
         ];
+        let mut optional = |name: &'static str, value: &Option<String>| {
+            if let Some(v) = value {
+                rows.push((name, text(v)));
+            }
+        };
+        optional("Contact", &d.contact_id);
+        optional("Owner", &d.owner_id);
+        if d.expected_close.is_some() {
+            rows.push(("Expected close", close_date(d, style)));
+        }
+        if !d.metadata.is_empty() {
+            rows.push(("Metadata", metadata(d)));
+        }
+        rows.push(("Created", Cell::new(style.time(&d.created_at))));
+        rows.push(("Last activity", Cell::new(style.time(&d.last_activity_at))));
+        if let Some(c) = &d.closed_at {
+            rows.push(("Closed", Cell::new(style.time(c))));
+        }
+        if let Some(r) = &d.close_reason {
+            rows.push(("Close reason", text(r)));
+        }
         for (k, v) in rows {
             t.add_row(vec![bold(k), v]);
         }
         let mut out = vec![t];
         if !self.recent.is_empty() {
-            let mut h = style.table();
-            h.set_header(vec![bold("When"), bold("Event"), bold("Details")]);
-            for e in &self.recent {
-                h.add_row(vec![
-                    Cell::new(&e.at),
-                    Cell::new(&e.kind),
-                    text(&describe(e)),
-                ]);
-            }
-            out.push(h);
+            let headers = ["When", "Event", "Details"].map(String::from);
+            let fits = [Fit::Fixed(0), Fit::Fixed(0), Fit::Text(0)];
+            let rows = self
+                .recent
+                .iter()
+                .map(|e| {
+                    vec![
+                        Cell::new(style.short_time(&e.at)),
+                        Cell::new(&e.kind),
+                        text(&describe(e)),
+                    ]
+                })
+                .collect();
+            out.push(super::fit::table(style, &headers, &fits, rows));
         }
         out
     }
@@ -264,53 +292,18 @@ impl Record for StalledView {
     }
 
     fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column {
-                field: "name",
-                header: "Name",
-                cell: |v| text(&v.deal.deal.name),
-            },
-            Column {
-                field: "value",
-                header: "Value",
-                cell: |v| money(v.deal.deal.value.get()),
-            },
-            Column {
-                field: "status",
-                header: "Status",
-                cell: |v| status(v.deal.deal.status),
-            },
-            Column {
-                field: "pipeline_id",
-                header: "Pipeline",
-                cell: |v| text(&v.deal.pipeline_name),
-            },
-            Column {
-                field: "stage_id",
-                header: "Stage",
-                cell: |v| text(&v.deal.stage_name),
-            },
-            Column {
-                field: "owner_id",
-                header: "Owner",
-                cell: |v| opt(&v.deal.deal.owner_id),
-            },
-            Column {
-                field: "idle_days",
-                header: "Idle days",
-                cell: |v| count(v.idle_days),
-            },
-            Column {
-                field: "stall_days",
-                header: "Period",
-                cell: |v| count(v.stall_days.into()),
-            },
-            Column {
-                field: "id",
-                header: "Id",
-                cell: |v| Cell::new(v.deal.deal.id),
-            },
-        ]
+        deal_columns!(
+            deal_of_stalled,
+            Column::new("idle_days", "Idle", |v: &StalledView, _| {
+                Cell::new(format!("{}d", v.idle_days))
+                    .set_alignment(comfy_table::CellAlignment::Right)
+            }),
+            Column::new("stall_days", "Period", |v: &StalledView, _| {
+                Cell::new(format!("{}d", v.stall_days))
+                    .set_alignment(comfy_table::CellAlignment::Right)
+            })
+            .fit(Fit::Fixed(1))
+        )
     }
 
     fn summary(rows: &[Self]) -> Option<String> {
@@ -335,20 +328,9 @@ impl Record for PipelineView {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "name",
-                header: "Name",
-                cell: |v| text(&v.name),
-            },
-            Column {
-                field: "stall_days",
-                header: "Stall days",
-                cell: |v| count(v.stall_days.into()),
-            },
-            Column {
-                field: "stages",
-                header: "Stages",
-                cell: |v| {
+            Column::new("name", "Name", |v, _| text(&v.name)),
+            Column::new("stall_days", "Stall days", |v, _| count(v.stall_days.into())),
+            Column::new("stages", "Stages", |v, _| {
                     text(
                         &v.stages
                             .iter()
@@ -356,13 +338,8 @@ impl Record for PipelineView {
                             .collect::<Vec<_>>()
                             .join(" → "),
                     )
-                },
-            },
-            Column {
-                field: "id",
-                header: "Id",
-                cell: |v| Cell::new(v.id),
-            },
+                }),
+            Column::new("id", "Id", |v, _| Cell::new(v.id)),
         ]
     }
 
@@ -374,74 +351,71 @@ impl Record for PipelineView {
             bold("Stall period"),
             Cell::new(format!("{} days", self.stall_days)),
         ]);
-        let mut board = style.table();
-        board.set_header(
-            [
-                "#",
-                "Stage",
-                "Colour",
-                "Stalls after",
-                "Open",
-                "Open value",
-                "Stalled",
-                "Stalled value",
-            ]
-            .map(bold),
-        );
-        let (mut open, mut open_value, mut stalled, mut stalled_value) = (0i64, 0i128, 0i64, 0i128);
+        // The stages: what a person needs in the table that fits; every column with -o wide.
+        let headers = [
+            "#", "Stage", "Colour", "Stalls", "Active", "Active value", "Open", "Open value",
+            "Stalled", "Stalled value",
+        ]
+        .map(String::from);
+        let fits = [
+            Fit::Wide,
+            Fit::Text(0),
+            Fit::Wide,
+            Fit::Fixed(2),
+            Fit::Fixed(0),
+            Fit::Fixed(0),
+            Fit::Wide,
+            Fit::Wide,
+            Fit::Fixed(1),
+            Fit::Wide,
+        ];
+        let mut total = StageCounts::default();
+        let mut rows = Vec::with_capacity(self.stages.len() + 1);
         for b in &self.stages {
             let c = &b.counts;
-            open += c.open_count;
-            stalled += c.stalled_count;
-            open_value += c.open_value;
-            stalled_value += c.stalled_value;
-            let swatch = hex_rgb(b.stage.color.as_str())
-                .map(|(r, g, bl)| {
-                    Cell::new(format!("■ {}", b.stage.color.as_str())).fg(TermColor::Rgb {
-                        r,
-                        g,
-                        b: bl,
-                    })
-                })
-                .unwrap_or_else(|| Cell::new(b.stage.color.as_str()));
+            total.open_count += c.open_count;
+            total.stalled_count += c.stalled_count;
+            total.open_value += c.open_value;
+            total.stalled_value += c.stalled_value;
+            let name = Cell::new(format!("■ {}", neutralise(&b.stage.name)));
+            let name = match style.stage_color(b.stage.color.as_str()) {
+                Some(c) => name.fg(c),
+                None => name,
+            };
             let stalls = match b.effective_stall_days {
-                Some(n) if b.stage.stall_days == StageStall::Pipeline => format!("{n} days"),
-                Some(n) => format!("{n} days (stage)"),
+                Some(n) if b.stage.stall_days == StageStall::Pipeline => format!("{n}d"),
+                Some(n) => format!("{n}d (own)"),
                 None => "never".into(),
             };
-            board.add_row(vec![
+            rows.push(vec![
                 count(b.stage.position.into()),
-                text(&b.stage.name),
-                swatch,
+                name,
+                Cell::new(b.stage.color.as_str()),
                 Cell::new(stalls),
+                count(c.open_count + c.stalled_count),
+                money(c.open_value + c.stalled_value),
                 count(c.open_count),
                 money(c.open_value),
                 count(c.stalled_count),
                 money(c.stalled_value),
             ]);
         }
-        board.add_row(vec![
+        rows.push(vec![
             Cell::new(""),
             bold("Total"),
             Cell::new(""),
             Cell::new(""),
-            count(open),
-            Cell::new(dollars(open_value)).set_alignment(comfy_table::CellAlignment::Right),
-            count(stalled),
-            Cell::new(dollars(stalled_value)).set_alignment(comfy_table::CellAlignment::Right),
+            count(total.open_count + total.stalled_count),
+            money(total.open_value + total.stalled_value),
+            count(total.open_count),
+            money(total.open_value),
+            count(total.stalled_count),
+            money(total.stalled_value),
         ]);
-        if let Some(col) = board.column_mut(1) {
-            col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-        }
-        vec![head, board]
+        vec![head, super::fit::table(style, &headers, &fits, rows)]
     }
 }
 
-fn hex_rgb(hex: &str) -> Option<(u8, u8, u8)> {
-    let h = hex.strip_prefix('#')?;
-    let n = u32::from_str_radix(h, 16).ok()?;
-    Some(((n >> 16) as u8, (n >> 8) as u8, n as u8))
-}
 
 impl Record for PipelineSummary {
     const FIELDS: &'static [&'static str] = &[
@@ -453,6 +427,9 @@ impl Record for PipelineSummary {
         "open_value",
         "created_at",
         "updated_at",
+        "active_count",
+        "active_value",
+        "stalled_count",
     ];
     fn id(&self) -> String {
         self.id.to_string()
@@ -460,36 +437,16 @@ impl Record for PipelineSummary {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "name",
-                header: "Name",
-                cell: |p| text(&p.name),
-            },
-            Column {
-                field: "stage_count",
-                header: "Stages",
-                cell: |p| count(p.stage_count),
-            },
-            Column {
-                field: "open_count",
-                header: "Open deals",
-                cell: |p| count(p.open_count),
-            },
-            Column {
-                field: "open_value",
-                header: "Open value",
-                cell: |p| money(p.open_value),
-            },
-            Column {
-                field: "stall_days",
-                header: "Stall days",
-                cell: |p| count(p.stall_days.into()),
-            },
-            Column {
-                field: "id",
-                header: "Id",
-                cell: |p| Cell::new(p.id),
-            },
+            Column::new("name", "Name", |p: &PipelineSummary, _| text(&p.name)).fit(Fit::Text(0)),
+            Column::new("active_count", "Active", |p: &PipelineSummary, _| count(p.active_count)),
+            Column::new("active_value", "Active value", |p: &PipelineSummary, _| money(p.active_value)),
+            Column::new("stalled_count", "Stalled", |p: &PipelineSummary, _| count(p.stalled_count)).fit(Fit::Fixed(1)),
+            Column::new("stage_count", "Stages", |p: &PipelineSummary, _| count(p.stage_count)).fit(Fit::Fixed(2)),
+            Column::new("stall_days", "Stalls", |p: &PipelineSummary, _| Cell::new(format!("{}d", p.stall_days)))
+                .fit(Fit::Fixed(3)),
+            Column::new("open_count", "Open", |p: &PipelineSummary, _| count(p.open_count)).fit(Fit::Wide),
+            Column::new("open_value", "Open value", |p: &PipelineSummary, _| money(p.open_value)).fit(Fit::Wide),
+            Column::new("id", "Id", |p: &PipelineSummary, _| Cell::new(p.id)).fit(Fit::Wide),
         ]
     }
 }
@@ -543,21 +500,9 @@ impl Record for Event {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "at",
-                header: "When",
-                cell: |e| Cell::new(&e.at),
-            },
-            Column {
-                field: "kind",
-                header: "Event",
-                cell: |e| Cell::new(&e.kind),
-            },
-            Column {
-                field: "details",
-                header: "Details",
-                cell: |e| text(&describe(e)),
-            },
+            Column::new("at", "When", |e: &Event, s| Cell::new(s.short_time(&e.at))),
+            Column::new("kind", "Event", |e: &Event, _| Cell::new(&e.kind)),
+            Column::new("details", "Details", |e: &Event, _| text(&describe(e))).fit(Fit::Text(0)),
         ]
     }
 }
@@ -646,41 +591,13 @@ impl Record for InfoView {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "version",
-                header: "rex version",
-                cell: |i| Cell::new(&i.version),
-            },
-            Column {
-                field: "database",
-                header: "Database",
-                cell: |i| text(&i.database),
-            },
-            Column {
-                field: "schema_version",
-                header: "Schema version",
-                cell: |i| Cell::new(i.schema_version),
-            },
-            Column {
-                field: "pipelines",
-                header: "Pipelines",
-                cell: |i| count(i.counts.pipelines),
-            },
-            Column {
-                field: "stages",
-                header: "Stages",
-                cell: |i| count(i.counts.stages),
-            },
-            Column {
-                field: "deals",
-                header: "Deals",
-                cell: |i| count(i.counts.deals),
-            },
-            Column {
-                field: "events",
-                header: "History events",
-                cell: |i| count(i.counts.events),
-            },
+            Column::new("version", "rex version", |i, _| Cell::new(&i.version)),
+            Column::new("database", "Database", |i, _| text(&i.database)),
+            Column::new("schema_version", "Schema version", |i, _| Cell::new(i.schema_version)),
+            Column::new("pipelines", "Pipelines", |i, _| count(i.counts.pipelines)),
+            Column::new("stages", "Stages", |i, _| count(i.counts.stages)),
+            Column::new("deals", "Deals", |i, _| count(i.counts.deals)),
+            Column::new("events", "History events", |i, _| count(i.counts.events)),
         ]
     }
 }
@@ -694,26 +611,10 @@ impl Record for Deal {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "name",
-                header: "Name",
-                cell: |d| text(&d.name),
-            },
-            Column {
-                field: "value",
-                header: "Value",
-                cell: |d| money(d.value.get()),
-            },
-            Column {
-                field: "status",
-                header: "Status",
-                cell: |d| status(d.status),
-            },
-            Column {
-                field: "id",
-                header: "Id",
-                cell: |d| Cell::new(d.id),
-            },
+            Column::new("name", "Name", |d, _| text(&d.name)),
+            Column::new("value", "Value", |d, _| money(d.value.get())),
+            Column::new("status", "Status", |d, _| status(d.status)),
+            Column::new("id", "Id", |d, _| Cell::new(d.id)),
         ]
     }
 }
@@ -727,16 +628,8 @@ impl Record for crate::record::Pipeline {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "name",
-                header: "Name",
-                cell: |p| text(&p.name),
-            },
-            Column {
-                field: "id",
-                header: "Id",
-                cell: |p| Cell::new(p.id),
-            },
+            Column::new("name", "Name", |p, _| text(&p.name)),
+            Column::new("id", "Id", |p, _| Cell::new(p.id)),
         ]
     }
 }
@@ -789,11 +682,7 @@ impl Record for Exported {
     }
 
     fn columns() -> Vec<Column<Self>> {
-        vec![Column {
-            field: "id",
-            header: "Id",
-            cell: |r| Cell::new(r.id()),
-        }]
+        vec![Column::new("id", "Id", |r, _| Cell::new(r.id()))]
     }
 }
 
@@ -815,26 +704,10 @@ impl Record for ImportReport {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column {
-                field: "pipelines",
-                header: "Pipelines",
-                cell: |r| count(r.pipelines as i64),
-            },
-            Column {
-                field: "deals",
-                header: "Deals",
-                cell: |r| count(r.deals as i64),
-            },
-            Column {
-                field: "events",
-                header: "History events",
-                cell: |r| count(r.events as i64),
-            },
-            Column {
-                field: "dry_run",
-                header: "Dry run",
-                cell: |r| Cell::new(if r.dry_run { "yes" } else { "no" }),
-            },
+            Column::new("pipelines", "Pipelines", |r, _| count(r.pipelines as i64)),
+            Column::new("deals", "Deals", |r, _| count(r.deals as i64)),
+            Column::new("events", "History events", |r, _| count(r.events as i64)),
+            Column::new("dry_run", "Dry run", |r, _| Cell::new(if r.dry_run { "yes" } else { "no" })),
         ]
     }
 }
@@ -917,6 +790,9 @@ mod tests {
             open_value: 0,
             created_at: String::new(),
             updated_at: String::new(),
+            active_count: 0,
+            active_value: 0,
+            stalled_count: 0,
         };
         assert_eq!(keys(&summary), PipelineSummary::FIELDS);
         let info = InfoView {

@@ -28,6 +28,10 @@ pub struct PipelineSummary {
     pub open_value: i128,
     pub created_at: String,
     pub updated_at: String,
+    /// Open and stalled deals: the ones still being worked.
+    pub active_count: i64,
+    pub active_value: i128,
+    pub stalled_count: i64,
 }
 
 /// Open and stalled deals of one stage, from `source` (see [`Tx::deal_source`]): two ranges
@@ -197,19 +201,27 @@ impl Tx<'_> {
                     (SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
                     (SELECT coalesce(sum(d.value >> 32), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
                     (SELECT coalesce(sum(d.value & 4294967295), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
-                    p.created_at, p.updated_at
+                    p.created_at, p.updated_at,
+                    (SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'stalled'),
+                    (SELECT coalesce(sum(d.value >> 32), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'stalled'),
+                    (SELECT coalesce(sum(d.value & 4294967295), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'stalled')
              FROM pipelines p ORDER BY p.name_key",
         )?;
         let rows = stmt.query_map([], |r| {
+            let (open_count, open_value) = (r.get(4)?, wide_sum(r, 5)?);
+            let (stalled_count, stalled_value): (i64, i128) = (r.get(9)?, wide_sum(r, 10)?);
             Ok(PipelineSummary {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 stall_days: r.get(2)?,
                 stage_count: r.get(3)?,
-                open_count: r.get(4)?,
-                open_value: wide_sum(r, 5)?,
+                open_count,
+                open_value,
                 created_at: r.get(7)?,
                 updated_at: r.get(8)?,
+                active_count: open_count + stalled_count,
+                active_value: open_value + stalled_value,
+                stalled_count,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -137,6 +137,7 @@ fn list_is_always_an_array_with_open_counts() {
         json!([{
             "id": p["id"], "name": "Sales", "stall_days": 30, "stage_count": 5,
             "open_count": 2, "open_value": 15050, "created_at": T0, "updated_at": T0,
+            "active_count": 2, "active_value": 15050, "stalled_count": 0,
         }])
     );
     assert_eq!(

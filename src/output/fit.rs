@@ -1,0 +1,177 @@
+//! Tables that fit: one line per record and no line wider than the width available. Free
+//! text is cut with `…`; money, dates, counts and references keep their full width; when
+//! even that is too wide, the least needed columns are left out.
+
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Row, Table, Width};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Fit, Style};
+
+/// What each free-text column gets first, before the rest goes to the most needed ones.
+const FIRST_SHARE: usize = 16;
+
+/// The narrowest a free-text column is cut to before another is left out instead: the
+/// column that always stays (a name) keeps more.
+const NARROWEST: usize = 8;
+const NARROWEST_KEPT: usize = 14;
+
+/// A list table: `headers` and `rows` of cells, each column fitting as `fits` says, within
+/// `style.width` (none: every column at full width, as `-o wide`).
+pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell>>) -> Table {
+    let content = |row: &[Cell], i: usize| row.get(i).map(|c| c.content()).unwrap_or_default();
+    let widest: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| content(r, i).lines().map(|l| l.width()).max().unwrap_or(0))
+                .chain([headers[i].width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let Some(width) = style.width else {
+        let all: Vec<Option<usize>> = widest.iter().map(|w| Some(*w)).collect();
+        return draw(style, headers, &rows, &all, false);
+    };
+    let mut keep: Vec<bool> = fits
+        .iter()
+        .enumerate()
+        .map(|(i, fit)| match fit {
+            Fit::Wide => false,
+            Fit::TextUnlessUniform(_) => {
+                let first = rows.first().map(|r| content(r, i));
+                rows.len() < 2 || rows.iter().any(|r| Some(content(r, i)) != first)
+            }
+            _ => true,
+        })
+        .collect();
+    let rank = |i: usize| match fits[i] {
+        Fit::Fixed(r) | Fit::Text(r) | Fit::TextUnlessUniform(r) => r,
+        Fit::Wide => u8::MAX,
+    };
+    let is_text = |i: usize| matches!(fits[i], Fit::Text(_) | Fit::TextUnlessUniform(_));
+    loop {
+        let cols: Vec<usize> = (0..headers.len()).filter(|i| keep[*i]).collect();
+        let fixed: usize = cols.iter().filter(|i| !is_text(**i)).map(|i| widest[*i]).sum();
+        let room = width
+            .saturating_sub(overhead(style, cols.len()))
+            .saturating_sub(fixed);
+        let mut texts: Vec<usize> = cols.iter().copied().filter(|i| is_text(*i)).collect();
+        texts.sort_by_key(|i| (rank(*i), *i));
+        let floors: Vec<usize> = texts
+            .iter()
+            .map(|i| widest[*i].min(if rank(*i) == 0 { NARROWEST_KEPT } else { NARROWEST }))
+            .collect();
+        if let Some(given) = share(&texts, &floors, &widest, room) {
+            let mut widths = vec![None; headers.len()];
+            for (i, w) in texts.iter().zip(given) {
+                widths[*i] = Some(w);
+            }
+            let shown: Vec<Option<usize>> = (0..headers.len())
+                .map(|i| match (keep[i], is_text(i)) {
+                    (false, _) => None,
+                    (true, true) => widths[i],
+                    (true, false) => Some(widest[i]),
+                })
+                .collect();
+            return draw(style, headers, &rows, &shown, true);
+        }
+        // Too narrow even with text cut: leave out the least needed column that may go.
+        match cols.iter().copied().filter(|i| rank(*i) > 0).max_by_key(|i| (rank(*i), *i)) {
+            Some(i) => keep[i] = false,
+            None => {
+                // Only what must stay is left: text takes what room there is (at least one
+                // column's worth), and never a number, date or reference is cut.
+                let ones = vec![1; texts.len()];
+                let given = share(&texts, &ones, &widest, room.max(texts.len()))
+                    .unwrap_or(ones.clone());
+                let mut shown: Vec<Option<usize>> = (0..headers.len())
+                    .map(|i| keep[i].then_some(widest[i]))
+                    .collect();
+                for (i, w) in texts.iter().zip(given) {
+                    shown[*i] = Some(w);
+                }
+                return draw(style, headers, &rows, &shown, true);
+            }
+        }
+    }
+}
+
+/// Widths for the free-text columns `texts` (most needed first) out of `room`: each gets its
+/// floor, then up to [`FIRST_SHARE`], then the most needed take what they want of the rest.
+/// None when `room` cannot give each its floor.
+fn share(texts: &[usize], floors: &[usize], widest: &[usize], room: usize) -> Option<Vec<usize>> {
+    let mut left = room.checked_sub(floors.iter().sum())?;
+    let mut given = floors.to_vec();
+    for cap in [FIRST_SHARE, usize::MAX] {
+        for (k, i) in texts.iter().enumerate() {
+            let want = widest[*i].min(cap).saturating_sub(given[k]);
+            let more = want.min(left);
+            given[k] += more;
+            left -= more;
+        }
+    }
+    Some(given)
+}
+
+/// What borders and padding add to the content of `n` columns.
+fn overhead(style: &Style, n: usize) -> usize {
+    let mut t = style.bare_table();
+    t.set_header(Row::from((0..n).map(|_| Cell::new("x"))));
+    let line = t.lines().next().map(|l| visible_width(&l)).unwrap_or(0);
+    line.saturating_sub(n)
+}
+
+/// The table with each shown column at its width (None: left out); `cut` makes every row
+/// one line, free text ending in `…`.
+fn draw(style: &Style, headers: &[String], rows: &[Vec<Cell>], widths: &[Option<usize>], cut: bool) -> Table {
+    let mut t = style.bare_table();
+    let cols: Vec<usize> = (0..headers.len()).filter(|i| widths[*i].is_some()).collect();
+    let mut head = Row::from(
+        cols.iter()
+            .map(|i| Cell::new(&headers[*i]).add_attribute(comfy_table::Attribute::Bold)),
+    );
+    if cut {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_truncation_indicator("…");
+        head.max_height(1);
+    }
+    t.set_header(head);
+    for r in rows {
+        let mut row = Row::from(
+            cols.iter()
+                .map(|i| r.get(*i).cloned().unwrap_or_else(|| Cell::new(""))),
+        );
+        if cut {
+            row.max_height(1);
+        }
+        t.add_row(row);
+    }
+    for (n, i) in cols.iter().enumerate() {
+        let w = widths[*i].unwrap_or(0) + 2; // with its padding
+        if let Some(col) = t.column_mut(n) {
+            col.set_constraint(ColumnConstraint::Absolute(Width::Fixed(w as u16)));
+        }
+    }
+    t
+}
+
+/// The columns a line takes on a terminal: escape sequences (colour) take none.
+pub fn visible_width(line: &str) -> usize {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ … final byte in @..~
+            if chars.next() == Some('[') {
+                for d in chars.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.width()
+}
