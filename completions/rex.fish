@@ -42,6 +42,8 @@ complete -c rex -n "__fish_rex_needs_command" -s h -l help -d 'Print help (see m
 complete -c rex -n "__fish_rex_needs_command" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_needs_command" -f -a "deal" -d 'Work with deals: create, list, show, update, move, close, ...'
 complete -c rex -n "__fish_rex_needs_command" -f -a "pipeline" -d 'Work with pipelines and their stages'
+complete -c rex -n "__fish_rex_needs_command" -f -a "board" -d 'The pipeline as a board: its stages side by side, with their active deals'
+complete -c rex -n "__fish_rex_needs_command" -f -a "today" -d 'The morning\'s deals: overdue, closing this week, stalled, going stale'
 complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and their history as JSON Lines, JSON or CSV'
 complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none'
 complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Write a consistent copy of the database to a file, while rex keeps working'
@@ -79,7 +81,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l pipeline -d 'Pipeline id or name (may be left out when only one exists)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l stage -d 'Stage id or name [default: the pipeline\'s first stage]' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l contact -d 'The primary contact (any text: an email, a name, another system\'s id)' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l owner -d 'The assigned team member' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l owner -d 'The assigned team member [default: $REX_OWNER]' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l expected-close -d 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
@@ -414,6 +416,42 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand board" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand board" -l limit -d 'At most N deals per stage [default: what fits the screen]' -r
+complete -c rex -n "__fish_rex_using_subcommand board" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand board" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand board" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand board" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand board" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand board" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand board" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand board" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand today" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand today" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand today" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand today" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand today" -l all -d 'Everyone\'s deals, also when REX_OWNER is set'
+complete -c rex -n "__fish_rex_using_subcommand today" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand today" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand today" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand today" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand export" -l file -d 'Write to this file (replaced only once the export is complete) instead of stdout' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'

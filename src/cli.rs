@@ -46,6 +46,8 @@ macro_rules! environment_text {
                     all timestamps and date words (today, +2w, eom) follow it
   REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default 5000);
                     past it rex exits 5 having changed nothing
+  REX_OWNER         who \"me\" is: the owner of new deals unless --owner is given, and
+                    whose deals rex today shows unless --owner or --all is given
   NO_COLOR          when set, no colour (same as --color never)
   TZ                the zone of \"today\" for date words and --overdue"
     };
@@ -61,7 +63,7 @@ const AFTER_HELP: &str = concat!(
     examples_text!(),
     "\n\n",
     exit_codes_text!(),
-    "\n\nEnvironment: REX_DB, REX_NOW, REX_BUSY_TIMEOUT, NO_COLOR, TZ (see 'rex help environment').\n",
+    "\n\nEnvironment: REX_DB, REX_NOW, REX_BUSY_TIMEOUT, REX_OWNER, NO_COLOR, TZ\n(see 'rex help environment').\n",
     "Topics: rex help exit-codes | environment | dates | formatting"
 );
 
@@ -175,6 +177,57 @@ pub enum Command {
         after_help = "Examples:\n  rex pipeline create \"Sales Pipeline\"\n  rex pipeline show \"Sales Pipeline\"\n  rex pipeline list"
     )]
     Pipeline(PipelineCommand),
+    /// The pipeline as a board: its stages side by side, with their active deals
+    #[command(after_long_help = "\
+Each stage shows how many active (open or stalled) deals it holds and their value, then
+the largest of them, one line each: name, value, reference, ~ when stalled and ! when
+past its expected close. On a terminal the board fits its width (stages that do not fit
+side by side wrap into rows) and each stage shows what fits the screen's height;
+--limit sets how many. The pipeline may be left out when only one exists.
+
+JSON: {\"pipeline\": {\"id\", \"name\"}, \"stages\": [{\"id\", \"name\", \"color\",
+\"position\", \"count\", \"value\", \"deals\": [DEAL...]}]}; count and value cover every
+active deal of the stage, deals the largest (all of them off a terminal unless --limit).
+
+Examples:
+  rex board
+  rex board Partners --owner ana --limit 5
+  rex board -o json | jq '.stages[] | {name, count, value}'")]
+    Board {
+        /// Pipeline id or name (may be left out when only one exists)
+        pipeline: Option<String>,
+        /// Only this owner's deals
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        /// At most N deals per stage [default: what fits the screen]
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// The morning's deals: overdue, closing this week, stalled, going stale
+    #[command(after_long_help = "\
+Sections, each a list of deals, in this order; a deal is in the first that applies:
+  overdue       active deals expected to close before today
+  closing_soon  active deals expected to close within the next 7 days (today included)
+  stalled       deals with status stalled
+  going_stale   open deals that pass their stall period within the next 3 days
+Active means open or stalled. The deals are REX_OWNER's when it is set, unless --owner
+or --all is given; everyone's otherwise.
+
+JSON: {\"overdue\": [...], \"closing_soon\": [...], \"stalled\": [...],
+\"going_stale\": [...]}, each an array of deals.
+
+Examples:
+  rex today
+  REX_OWNER=ana rex today
+  rex today --all -o json")]
+    Today {
+        /// Only this owner's deals
+        #[arg(long, value_name = "OWNER", conflicts_with = "all")]
+        owner: Option<String>,
+        /// Everyone's deals, also when REX_OWNER is set
+        #[arg(long)]
+        all: bool,
+    },
     /// Write pipelines, deals and their history as JSON Lines, JSON or CSV
     #[command(after_long_help = "\
 The export is in the API shape (the same JSON as -o json prints), with ids and timestamps,
@@ -404,7 +457,7 @@ pub enum DealCommand {
         /// The primary contact (any text: an email, a name, another system's id)
         #[arg(long, value_name = "CONTACT")]
         contact: Option<String>,
-        /// The assigned team member
+        /// The assigned team member [default: $REX_OWNER]
         #[arg(long, value_name = "OWNER")]
         owner: Option<String>,
         /// Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy

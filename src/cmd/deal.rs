@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{
     confirm, find_any_stage, find_deal, find_pipeline, find_stage, meta_key, parse_meta,
-    print_saved, sorted, Ctx, REF_MIN,
+    pipeline_or_only, print_saved, sorted, Ctx, REF_MIN,
 };
 use crate::cli::{DealCommand, ListArgs, MetaArgs};
 use crate::clock::{parse_timestamp, Clock, DateOrNone};
@@ -16,7 +16,7 @@ use crate::id::{DealId, StageId};
 use crate::output::{DealView, StalledView};
 use crate::record::Place;
 use crate::record::{
-    changes, clean_name, clean_note, clean_text, event, Deal, Event, Metadata, Pipeline, Status,
+    changes, clean_name, clean_note, clean_text, event, Deal, Event, Metadata, Status,
 };
 use crate::store::{DealFilter, Tx};
 
@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 pipeline,
                 stage,
                 contact,
-                owner,
+                owner: owner.or_else(super::me),
                 expected_close,
                 meta,
             };
@@ -340,34 +340,13 @@ struct NewDeal {
     meta: MetaArgs,
 }
 
-/// The pipeline a new deal goes in: the one named, or the only one there is.
-fn pipeline_for_new_deal(tx: &Tx, named: Option<&str>) -> Result<Pipeline> {
-    if let Some(text) = named {
-        return find_pipeline(tx, text);
-    }
-    let mut all = tx.pipelines()?;
-    match all.len() {
-        0 => Err(Error::not_found(
-            "there is no pipeline yet; create one first: rex pipeline create \"Sales Pipeline\"",
-        )),
-        1 => Ok(all.remove(0)),
-        _ => {
-            let names: Vec<String> = all.iter().map(|p| format!("'{}'", p.name)).collect();
-            Err(Error::usage(format!(
-                "several pipelines exist ({}); choose one with --pipeline NAME",
-                names.join(", ")
-            )))
-        }
-    }
-}
-
 fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
     let name = clean_name("the deal name", &f.name).map_err(Error::Usage)?;
     let contact_id = optional_text("the contact", &f.contact)?;
     let owner_id = optional_text("the owner", &f.owner)?;
     let mut metadata = Metadata::new();
     apply_meta(&mut metadata, &f.meta)?;
-    let p = pipeline_for_new_deal(tx, f.pipeline.as_deref())?;
+    let p = pipeline_or_only(tx, f.pipeline.as_deref())?;
     let stage = match &f.stage {
         Some(s) => find_stage(tx, &p, s)?,
         None => p
@@ -433,9 +412,11 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
                 cut = true;
                 return Ok(());
             }
-            match human {
-                true => Ok(held.push(labelled(deal, &labels))),
-                false => rows.push(labelled(deal, &labels)),
+            if human {
+                held.push(labelled(deal, &labels));
+                Ok(())
+            } else {
+                rows.push(labelled(deal, &labels))
             }
         })?;
         for view in with_refs(tx, held)? {
@@ -816,7 +797,7 @@ fn stalled(
             let since = crate::clock::timestamp(now - Duration::days(days.into()));
             let mut idle_deals = Vec::new();
             for status in statuses {
-                idle_deals.extend(tx.idle_deals(stage.id, *status, &since, owner)?);
+                idle_deals.extend(tx.idle_deals(stage.id, *status, &since, None, owner)?);
             }
             // Longest idle first within a stage, whatever the status.
             idle_deals

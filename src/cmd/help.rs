@@ -12,7 +12,7 @@ pub const TOPICS: [(&str, &str); 4] = [
     ("exit-codes", "what each exit code means"),
     (
         "environment",
-        "REX_DB, REX_NOW, REX_BUSY_TIMEOUT, NO_COLOR, TZ",
+        "REX_DB, REX_NOW, REX_BUSY_TIMEOUT, REX_OWNER, NO_COLOR, TZ",
     ),
     ("dates", "the date words every DATE accepts"),
     ("formatting", "output formats, JSON shapes and money"),

@@ -1,6 +1,7 @@
 //! Command handlers, a file per noun. Handlers compute records; the [`Printer`] renders them.
 
 mod backup;
+mod board;
 mod deal;
 mod help;
 mod info;
@@ -31,6 +32,17 @@ pub struct Ctx {
 
 pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
 
+/// Who "me" is: the default owner of new deals and of `rex today`.
+pub const OWNER_VAR: &str = "REX_OWNER";
+
+/// `REX_OWNER`, when set to something.
+pub fn me() -> Option<String> {
+    std::env::var(OWNER_VAR)
+        .ok()
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     // Tables show times relative to the command's clock (its errors are reported below).
     let now = Clock::from_env().map_or_else(|_| chrono::Utc::now(), |c| c.now());
@@ -54,6 +66,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pipeline(c) => pipeline::run(&mut ctx, c),
         Command::Info => info::run(&mut ctx),
         Command::Backup { path } => backup::run(&mut ctx, &path),
+        Command::Board {
+            pipeline,
+            owner,
+            limit,
+        } => board::board(&mut ctx, pipeline.as_deref(), owner.as_deref(), limit),
+        Command::Today { owner, all } => board::today(&mut ctx, owner, all),
         Command::Export {
             deals,
             pipelines,
@@ -88,6 +106,8 @@ fn access(command: &Command) -> Access {
         | Command::Pipeline(P::List | P::Show { .. })
         | Command::Info
         | Command::Backup { .. }
+        | Command::Board { .. }
+        | Command::Today { .. }
         | Command::Export { .. } => Access::Read,
         _ => Access::Write,
     }
@@ -104,6 +124,8 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
         Command::Pipeline(P::List) => out.check_fields::<crate::store::PipelineSummary>(),
         Command::Pipeline(_) => out.check_fields::<PipelineView>(),
         Command::Info => out.check_fields::<InfoView>(),
+        Command::Board { .. } => out.check_fields::<crate::output::BoardView>(),
+        Command::Today { .. } => out.check_fields::<crate::output::TodayView>(),
         Command::Import { .. } => out.check_fields::<crate::output::ImportReport>(),
         Command::Export { .. }
         | Command::Backup { .. }
@@ -284,6 +306,27 @@ fn ambiguous(tx: &Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Resul
         "'{text}' matches {n} deals: {}{more}; give more of the reference, or the full id",
         shown.join(", ")
     )))
+}
+
+/// The pipeline named, or the only one there is (for a new deal, a board).
+pub fn pipeline_or_only(tx: &Tx, named: Option<&str>) -> Result<Pipeline> {
+    if let Some(text) = named {
+        return find_pipeline(tx, text);
+    }
+    let mut all = tx.pipelines()?;
+    match all.len() {
+        0 => Err(Error::not_found(
+            "there is no pipeline yet; create one first: rex pipeline create \"Sales Pipeline\"",
+        )),
+        1 => Ok(all.remove(0)),
+        _ => {
+            let names: Vec<String> = all.iter().map(|p| format!("'{}'", p.name)).collect();
+            Err(Error::usage(format!(
+                "several pipelines exist ({}); choose one with --pipeline NAME",
+                names.join(", ")
+            )))
+        }
+    }
 }
 
 /// A pipeline by id or by name (ignoring case).

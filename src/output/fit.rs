@@ -51,7 +51,11 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
     let is_text = |i: usize| matches!(fits[i], Fit::Text(_) | Fit::TextUnlessUniform(_));
     loop {
         let cols: Vec<usize> = (0..headers.len()).filter(|i| keep[*i]).collect();
-        let fixed: usize = cols.iter().filter(|i| !is_text(**i)).map(|i| widest[*i]).sum();
+        let fixed: usize = cols
+            .iter()
+            .filter(|i| !is_text(**i))
+            .map(|i| widest[*i])
+            .sum();
         let room = width
             .saturating_sub(overhead(style, cols.len()))
             .saturating_sub(fixed);
@@ -59,7 +63,13 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
         texts.sort_by_key(|i| (rank(*i), *i));
         let floors: Vec<usize> = texts
             .iter()
-            .map(|i| widest[*i].min(if rank(*i) == 0 { NARROWEST_KEPT } else { NARROWEST }))
+            .map(|i| {
+                widest[*i].min(if rank(*i) == 0 {
+                    NARROWEST_KEPT
+                } else {
+                    NARROWEST
+                })
+            })
             .collect();
         if let Some(given) = share(&texts, &floors, &widest, room) {
             let mut widths = vec![None; headers.len()];
@@ -76,14 +86,19 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
             return draw(style, headers, &rows, &shown, true);
         }
         // Too narrow even with text cut: leave out the least needed column that may go.
-        match cols.iter().copied().filter(|i| rank(*i) > 0).max_by_key(|i| (rank(*i), *i)) {
+        match cols
+            .iter()
+            .copied()
+            .filter(|i| rank(*i) > 0)
+            .max_by_key(|i| (rank(*i), *i))
+        {
             Some(i) => keep[i] = false,
             None => {
                 // Only what must stay is left: text takes what room there is (at least one
                 // column's worth), and never a number, date or reference is cut.
                 let ones = vec![1; texts.len()];
-                let given = share(&texts, &ones, &widest, room.max(texts.len()))
-                    .unwrap_or(ones.clone());
+                let given =
+                    share(&texts, &ones, &widest, room.max(texts.len())).unwrap_or(ones.clone());
                 let mut shown: Vec<Option<usize>> = (0..headers.len())
                     .map(|i| keep[i].then_some(widest[i]))
                     .collect();
@@ -123,9 +138,17 @@ fn overhead(style: &Style, n: usize) -> usize {
 
 /// The table with each shown column at its width (None: left out); `cut` makes every row
 /// one line, free text ending in `…`.
-fn draw(style: &Style, headers: &[String], rows: &[Vec<Cell>], widths: &[Option<usize>], cut: bool) -> Table {
+fn draw(
+    style: &Style,
+    headers: &[String],
+    rows: &[Vec<Cell>],
+    widths: &[Option<usize>],
+    cut: bool,
+) -> Table {
     let mut t = style.bare_table();
-    let cols: Vec<usize> = (0..headers.len()).filter(|i| widths[*i].is_some()).collect();
+    let cols: Vec<usize> = (0..headers.len())
+        .filter(|i| widths[*i].is_some())
+        .collect();
     let mut head = Row::from(
         cols.iter()
             .map(|i| Cell::new(&headers[*i]).add_attribute(comfy_table::Attribute::Bold)),

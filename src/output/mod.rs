@@ -3,6 +3,7 @@
 //! Handlers return records; [`Printer`] renders them in the chosen [`Format`].
 //! Writing to a closed pipe surfaces as [`Error::BrokenPipe`], which exits quietly.
 
+mod board;
 mod fit;
 mod views;
 
@@ -12,6 +13,7 @@ use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table, TableComp
 use serde::Serialize;
 use serde_json::Value;
 
+pub use board::{BoardColumn, BoardPipeline, BoardView, TodayView};
 pub use views::{
     BoardStage, DealView, Exported, ImportReport, InfoView, PipelineView, StalledView, DEAL_FIELDS,
 };
@@ -75,6 +77,10 @@ pub trait Record: Serialize + Sized {
             ]);
         }
         vec![t]
+    }
+    /// How the record reads on a terminal when it is not a table (a board), if so.
+    fn text(&self, _style: &Style) -> Option<String> {
+        None
     }
     /// The values of a TSV line: by default the JSON object's fields in order.
     fn tsv_values(&self) -> Vec<Value> {
@@ -209,7 +215,11 @@ pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
             .unwrap_or(0) as u8
     };
     let (ri, gi, bi) = (level(r), level(g), level(b));
-    let cube = (LEVELS[ri as usize], LEVELS[gi as usize], LEVELS[bi as usize]);
+    let cube = (
+        LEVELS[ri as usize],
+        LEVELS[gi as usize],
+        LEVELS[bi as usize],
+    );
     let grey_level = ((u32::from(r) + u32::from(g) + u32::from(b)) / 3) as u8;
     let gi_ramp = (i32::from(grey_level) - 8).clamp(0, 230) / 10;
     let grey = (8 + 10 * gi_ramp) as u8;
@@ -414,6 +424,12 @@ impl Printer {
                     }
                 }
                 writeln!(self.out)?;
+            }
+            Format::Table | Format::Wide
+                if self.fields.is_none() && row.text(&self.style).is_some() =>
+            {
+                let text = row.text(&self.style).unwrap_or_default();
+                writeln!(self.out, "{text}")?;
             }
             Format::Table | Format::Wide => {
                 let tables = match &self.fields {
@@ -647,7 +663,12 @@ impl<R: Record> Rows<'_, R> {
                     let mut rows = Vec::with_capacity(self.table.len());
                     for r in &self.table {
                         let value = if raw { value_of(r)? } else { Value::Null };
-                        rows.push(columns.iter().map(|c| c.cell(r, &value, &p.style)).collect());
+                        rows.push(
+                            columns
+                                .iter()
+                                .map(|c| c.cell(r, &value, &p.style))
+                                .collect(),
+                        );
                     }
                     writeln!(p.out, "{}", fit::table(&p.style, &headers, &fits, rows))?;
                 }

@@ -329,16 +329,18 @@ impl Record for PipelineView {
     fn columns() -> Vec<Column<Self>> {
         vec![
             Column::new("name", "Name", |v, _| text(&v.name)),
-            Column::new("stall_days", "Stall days", |v, _| count(v.stall_days.into())),
+            Column::new("stall_days", "Stall days", |v, _| {
+                count(v.stall_days.into())
+            }),
             Column::new("stages", "Stages", |v, _| {
-                    text(
-                        &v.stages
-                            .iter()
-                            .map(|s| s.stage.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" → "),
-                    )
-                }),
+                text(
+                    &v.stages
+                        .iter()
+                        .map(|s| s.stage.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                )
+            }),
             Column::new("id", "Id", |v, _| Cell::new(v.id)),
         ]
     }
@@ -353,8 +355,16 @@ impl Record for PipelineView {
         ]);
         // The stages: what a person needs in the table that fits; every column with -o wide.
         let headers = [
-            "#", "Stage", "Colour", "Stalls", "Active", "Active value", "Open", "Open value",
-            "Stalled", "Stalled value",
+            "#",
+            "Stage",
+            "Colour",
+            "Stalls",
+            "Active",
+            "Active value",
+            "Open",
+            "Open value",
+            "Stalled",
+            "Stalled value",
         ]
         .map(String::from);
         let fits = [
@@ -416,7 +426,6 @@ impl Record for PipelineView {
     }
 }
 
-
 impl Record for PipelineSummary {
     const FIELDS: &'static [&'static str] = &[
         "id",
@@ -438,14 +447,32 @@ impl Record for PipelineSummary {
     fn columns() -> Vec<Column<Self>> {
         vec![
             Column::new("name", "Name", |p: &PipelineSummary, _| text(&p.name)).fit(Fit::Text(0)),
-            Column::new("active_count", "Active", |p: &PipelineSummary, _| count(p.active_count)),
-            Column::new("active_value", "Active value", |p: &PipelineSummary, _| money(p.active_value)),
-            Column::new("stalled_count", "Stalled", |p: &PipelineSummary, _| count(p.stalled_count)).fit(Fit::Fixed(1)),
-            Column::new("stage_count", "Stages", |p: &PipelineSummary, _| count(p.stage_count)).fit(Fit::Fixed(2)),
-            Column::new("stall_days", "Stalls", |p: &PipelineSummary, _| Cell::new(format!("{}d", p.stall_days)))
-                .fit(Fit::Fixed(3)),
-            Column::new("open_count", "Open", |p: &PipelineSummary, _| count(p.open_count)).fit(Fit::Wide),
-            Column::new("open_value", "Open value", |p: &PipelineSummary, _| money(p.open_value)).fit(Fit::Wide),
+            Column::new("active_count", "Active", |p: &PipelineSummary, _| {
+                count(p.active_count)
+            }),
+            Column::new("active_value", "Active value", |p: &PipelineSummary, _| {
+                money(p.active_value)
+            }),
+            Column::new("stalled_count", "Stalled", |p: &PipelineSummary, _| {
+                count(p.stalled_count)
+            })
+            .fit(Fit::Fixed(1)),
+            Column::new("stage_count", "Stages", |p: &PipelineSummary, _| {
+                count(p.stage_count)
+            })
+            .fit(Fit::Fixed(2)),
+            Column::new("stall_days", "Stalls", |p: &PipelineSummary, _| {
+                Cell::new(format!("{}d", p.stall_days))
+            })
+            .fit(Fit::Fixed(3)),
+            Column::new("open_count", "Open", |p: &PipelineSummary, _| {
+                count(p.open_count)
+            })
+            .fit(Fit::Wide),
+            Column::new("open_value", "Open value", |p: &PipelineSummary, _| {
+                money(p.open_value)
+            })
+            .fit(Fit::Wide),
             Column::new("id", "Id", |p: &PipelineSummary, _| Cell::new(p.id)).fit(Fit::Wide),
         ]
     }
@@ -593,7 +620,9 @@ impl Record for InfoView {
         vec![
             Column::new("version", "rex version", |i, _| Cell::new(&i.version)),
             Column::new("database", "Database", |i, _| text(&i.database)),
-            Column::new("schema_version", "Schema version", |i, _| Cell::new(i.schema_version)),
+            Column::new("schema_version", "Schema version", |i, _| {
+                Cell::new(i.schema_version)
+            }),
             Column::new("pipelines", "Pipelines", |i, _| count(i.counts.pipelines)),
             Column::new("stages", "Stages", |i, _| count(i.counts.stages)),
             Column::new("deals", "Deals", |i, _| count(i.counts.deals)),
@@ -707,7 +736,9 @@ impl Record for ImportReport {
             Column::new("pipelines", "Pipelines", |r, _| count(r.pipelines as i64)),
             Column::new("deals", "Deals", |r, _| count(r.deals as i64)),
             Column::new("events", "History events", |r, _| count(r.events as i64)),
-            Column::new("dry_run", "Dry run", |r, _| Cell::new(if r.dry_run { "yes" } else { "no" })),
+            Column::new("dry_run", "Dry run", |r, _| {
+                Cell::new(if r.dry_run { "yes" } else { "no" })
+            }),
         ]
     }
 }

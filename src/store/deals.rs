@@ -231,6 +231,7 @@ fn idle_sql(source: &str) -> String {
     format!(
         "SELECT {DEAL_COLUMNS} FROM {source} d \
          WHERE d.stage_id = ?1 AND d.status = ?2 AND d.last_activity_at <= ?3 AND (?4 IS NULL OR d.owner_id = ?4) \
+         AND (?5 IS NULL OR d.last_activity_at > ?5) \
          ORDER BY d.last_activity_at, d.id"
     )
 }
@@ -417,20 +418,49 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// Active deals of one stage idle since before `idle_since`, optionally of one owner.
+    /// Deals of one stage and status idle since before `idle_since` (and, when given, active
+    /// after `active_after`), optionally of one owner; longest idle first.
     pub fn idle_deals(
         &self,
         stage: StageId,
         status: Status,
         idle_since: &str,
+        active_after: Option<&str>,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
         let mut stmt = self.conn.prepare_cached(&idle_sql(self.deal_source()?))?;
         let rows = stmt.query_map(
-            params![stage, status.as_str(), idle_since, owner],
+            params![stage, status.as_str(), idle_since, owner, active_after],
             deal_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A stage's active (open or stalled) deals, optionally of one owner: how many, their
+    /// total value, and the `limit` largest (all when None), largest first.
+    pub fn stage_active(
+        &self,
+        stage: StageId,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(i64, i128, Vec<Deal>)> {
+        let (count, value) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(value >> 32), 0), coalesce(sum(value & 4294967295), 0)
+             FROM deals WHERE stage_id = ?1 AND status IN ('open', 'stalled')
+             AND (?2 IS NULL OR owner_id = ?2)",
+            params![stage, owner],
+            |r| {
+                let (n, high, low): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                Ok((n, (i128::from(high) << 32) + i128::from(low)))
+            },
+        )?;
+        let limit = limit.map_or(-1, |n| n as i64);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status IN ('open', 'stalled')
+             AND (?2 IS NULL OR d.owner_id = ?2) ORDER BY d.value DESC, d.id DESC LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![stage, owner, limit], deal_from_row)?;
+        Ok((count, value, rows.collect::<rusqlite::Result<_>>()?))
     }
 
     pub fn add_event(&self, e: &Event) -> Result<()> {
@@ -634,13 +664,13 @@ mod tests {
                 conn,
                 "deal stalled",
                 &idle_sql(source),
-                &[&stage, &"open", &"2026-01-01T00:00:00Z", &none],
+                &[&stage, &"open", &"2026-01-01T00:00:00Z", &none, &none],
             );
             assert_indexed(
                 conn,
                 "deal stalled --owner",
                 &idle_sql(source),
-                &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana"],
+                &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana", &none],
             );
         }
     }

@@ -1,0 +1,180 @@
+//! `rex board` and `rex today`: the views a salesperson opens first.
+
+use chrono::{Duration, NaiveDate};
+
+use super::{me, pipeline_or_only, Ctx, REF_MIN};
+use crate::clock::{timestamp, Clock};
+use crate::error::Result;
+use crate::id::DealId;
+use crate::output::{screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView};
+use crate::record::{Deal, Status};
+use crate::store::{DealFilter, DealSort, Tx};
+
+/// Lines a board row of stages takes besides its deals: title, totals, rule, "+N more", gap.
+const BOARD_LINES_PER_ROW: usize = 5;
+
+pub fn board(
+    ctx: &mut Ctx,
+    pipeline: Option<&str>,
+    owner: Option<&str>,
+    limit: Option<usize>,
+) -> Result<()> {
+    let human = ctx.out.is_human();
+    let style = ctx.out.style();
+    let view = ctx.store.read(|tx| {
+        let p = pipeline_or_only(tx, pipeline)?;
+        // On a terminal, as many deals per stage as fit its height.
+        let limit = limit.or_else(|| {
+            let height = screen_height().filter(|_| human)?;
+            let width = style.width.unwrap_or(80);
+            let per_row = (width / 36).clamp(1, p.stages.len().max(1));
+            let rows = p.stages.len().div_ceil(per_row).max(1);
+            Some(
+                (height.saturating_sub(2) / rows)
+                    .saturating_sub(BOARD_LINES_PER_ROW)
+                    .max(1),
+            )
+        });
+        let labels = tx.stage_labels()?;
+        let mut stages = Vec::with_capacity(p.stages.len());
+        for stage in &p.stages {
+            let (count, value, deals) = tx.stage_active(stage.id, owner, limit)?;
+            let deals = views(tx, deals, &labels, human)?;
+            stages.push(BoardColumn {
+                id: stage.id,
+                name: stage.name.clone(),
+                color: stage.color.clone(),
+                position: stage.position,
+                count,
+                value,
+                deals,
+            });
+        }
+        Ok(BoardView {
+            pipeline: BoardPipeline {
+                id: p.id,
+                name: p.name.clone(),
+            },
+            stages,
+        })
+    })?;
+    ctx.out.one(&view)
+}
+
+/// Deals as views with their pipeline and stage names (and short references for people).
+fn views(
+    tx: &Tx,
+    deals: Vec<Deal>,
+    labels: &std::collections::HashMap<crate::id::StageId, (String, String)>,
+    human: bool,
+) -> Result<Vec<DealView>> {
+    let ids: Vec<DealId> = deals.iter().map(|d| d.id).collect();
+    let mut refs = if human {
+        tx.short_refs(&ids, REF_MIN)?
+    } else {
+        Default::default()
+    };
+    Ok(deals
+        .into_iter()
+        .map(|deal| {
+            let (stage_name, pipeline_name) =
+                labels.get(&deal.stage_id).cloned().unwrap_or_default();
+            DealView {
+                short_ref: refs.remove(&deal.id),
+                deal,
+                pipeline_name,
+                stage_name,
+                recent: Vec::new(),
+            }
+        })
+        .collect())
+}
+
+pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
+    let owner = match (owner, all) {
+        (Some(o), _) => Some(o),
+        (None, true) => None,
+        (None, false) => me(),
+    };
+    let clock = ctx.clock;
+    let human = ctx.out.is_human();
+    let view = ctx
+        .store
+        .read(|tx| today_of(tx, &clock, owner.as_deref(), human))?;
+    ctx.out.one(&view)
+}
+
+fn today_of(tx: &Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<TodayView> {
+    let today = clock.today();
+    let day = |n: i64| today.checked_add_signed(Duration::days(n)).unwrap_or(today);
+    let active = vec![Status::Open, Status::Stalled];
+    let list = |filter: DealFilter| -> Result<Vec<Deal>> {
+        let mut out = Vec::new();
+        tx.for_each_deal(&filter, DealSort::ExpectedClose, false, None, &mut |d| {
+            out.push(d);
+            Ok(())
+        })?;
+        Ok(out)
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut first = |deals: Vec<Deal>| -> Vec<Deal> {
+        deals.into_iter().filter(|d| seen.insert(d.id)).collect()
+    };
+    let base = DealFilter {
+        owner: owner.map(str::to_string),
+        ..Default::default()
+    };
+    let overdue = first(list(DealFilter {
+        statuses: active.clone(),
+        overdue_on: Some(today),
+        ..base.clone()
+    })?);
+    let closing_soon = first(list(DealFilter {
+        statuses: active,
+        closing_after: Some(day(-1)),
+        closing_before: Some(day(7)),
+        ..base.clone()
+    })?);
+    let stalled = first(list(DealFilter {
+        statuses: vec![Status::Stalled],
+        ..base
+    })?);
+    let going_stale = first(going_stale(tx, clock, owner, today)?);
+    let labels = tx.stage_labels()?;
+    Ok(TodayView {
+        overdue: views(tx, overdue, &labels, human)?,
+        closing_soon: views(tx, closing_soon, &labels, human)?,
+        stalled: views(tx, stalled, &labels, human)?,
+        going_stale: views(tx, going_stale, &labels, human)?,
+    })
+}
+
+/// Open deals that pass their stall period within the next 3 days: idle for more than
+/// (period − 3 days) but not yet the whole period. Soonest to stall first.
+fn going_stale(
+    tx: &Tx,
+    clock: &Clock,
+    owner: Option<&str>,
+    _today: NaiveDate,
+) -> Result<Vec<Deal>> {
+    let now = clock.now();
+    let mut out = Vec::new();
+    for p in tx.pipelines()? {
+        for stage in &p.stages {
+            let Some(days) = p.effective_stall_days(stage) else {
+                continue;
+            };
+            let stalls_at = now - Duration::days(days.into());
+            let within = stalls_at + Duration::days(3);
+            out.extend(tx.idle_deals(
+                stage.id,
+                Status::Open,
+                &timestamp(within),
+                Some(&timestamp(stalls_at)),
+                owner,
+            )?);
+        }
+    }
+    out.sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
+    Ok(out)
+}
