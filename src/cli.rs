@@ -88,7 +88,7 @@ const AFTER_LONG_HELP: &str = concat!(
     after_long_help = AFTER_LONG_HELP,
     propagate_version = true,
     disable_help_subcommand = true,
-    max_term_width = 100
+    max_term_width = 80
 )]
 pub struct Cli {
     /// Database file [default: $REX_DB, else the per-user data directory]

@@ -20,7 +20,10 @@ pub const TOPICS: [(&str, &str); 4] = [
 
 const FORMATTING: &str = "\
 Output formats (-o, --output; --json is -o json):
-  table   for people: money as $5,000.00, names instead of ids (default on a terminal)
+  table   for people: money as $5,000.00, names instead of ids, as wide as the
+          terminal (COLUMNS, else 100, in a pipe) with free text cut to fit
+          (default on a terminal)
+  wide    the same table with every column at full width (for less -S)
   tsv     one record per line, tab-separated, no header, no colour (default in a pipe);
           tabs, newlines, backslashes and control characters are escaped (\\t \\n \\\\ \\u{1b})
   json    list commands print an array (also empty), others one object
@@ -44,9 +47,14 @@ absent values null):
   pipeline  id, name, stall_days, created_at, updated_at, stages[] with id, name, color,
             position, stall_days (null: follows the pipeline, 0: never stalls, N: its own
             period), effective_stall_days, open_count, open_value, stalled_count, stalled_value
-  pipeline list   id, name, stall_days, stage_count, open_count, open_value, created_at, updated_at
+  pipeline list   id, name, stall_days, stage_count, open_count, open_value, created_at,
+                  updated_at, active_count, active_value, stalled_count (active: open or
+                  stalled)
   history event   deal_id, at, kind (created, updated, moved, closed, reopened, note,
-            stalled, unstalled) and the event's details
+                  stalled, unstalled) and the event's details
+  board     pipeline {id, name}, stages[] with id, name, color, position, count and value
+            (of all active deals), deals[] (the largest, at most --limit)
+  today     overdue[], closing_soon[], stalled[], going_stale[]: deals
   stalled   the deal's fields plus idle_days and stall_days (the period that applied)";
 
 pub fn show(words: &[String]) -> Result<()> {
@@ -77,6 +85,102 @@ pub fn show(words: &[String]) -> Result<()> {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", text.trim_end())?;
+    writeln!(stdout, "{}", wrap(text.trim_end(), WIDTH))?;
     Ok(())
+}
+
+/// Help fits 80 columns.
+const WIDTH: usize = 80;
+
+/// Text reflowed to `width` columns at word boundaries. A line that goes on is continued
+/// under its own text: after its indentation, or after a term set off by two spaces
+/// (`  2  usage: …` continues under `usage`); lines already continued that way are joined
+/// first, so a paragraph reads evenly.
+pub fn wrap(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let hang_of = |l: &str| {
+        let lead = indent(l);
+        l[lead..]
+            .find("  ")
+            .map(|gap| {
+                let after = &l[lead + gap..];
+                lead + gap + (after.len() - after.trim_start().len())
+            })
+            .filter(|h| *h < width / 2)
+            .unwrap_or(lead)
+    };
+    // Logical lines: a line indented to the hang of the one before (and not a term of its
+    // own) continues it.
+    let mut logical: Vec<(String, usize)> = Vec::new();
+    for line in text.lines() {
+        if let Some((joined, hang)) = logical.last_mut() {
+            let continues = !line.trim().is_empty()
+                && !joined.trim().is_empty()
+                && indent(line) == *hang
+                && hang_of(line) == *hang;
+            if continues {
+                joined.push(' ');
+                joined.push_str(line.trim_start());
+                continue;
+            }
+        }
+        logical.push((line.to_string(), hang_of(line)));
+    }
+    let mut out = Vec::new();
+    for (line, hang) in logical {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let lead = indent(&line);
+        let mut current = " ".repeat(lead);
+        let mut fresh = true; // nothing but indentation on the current line yet
+        for word in line[lead..].split(' ') {
+            if fresh {
+                if !word.is_empty() {
+                    current.push_str(word);
+                    fresh = false;
+                }
+                continue;
+            }
+            if word.is_empty() {
+                current.push(' ');
+                continue;
+            }
+            if current.width() + 1 + word.width() > width {
+                out.push(current.trim_end().to_string());
+                current = format!("{}{word}", " ".repeat(hang));
+            } else {
+                current.push(' ');
+                current.push_str(word);
+            }
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_wrap_under_their_own_text() {
+        let text = "  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)";
+        assert_eq!(
+            wrap(text, 60),
+            "  2  usage: unknown flag, missing argument, malformed value\n     (money, date, id, colour)"
+        );
+        assert_eq!(wrap("short", 60), "short");
+        assert_eq!(
+            wrap("  5  busy, or an import;\n     nothing was changed", 30),
+            "  5  busy, or an import;\n     nothing was changed"
+        );
+        assert_eq!(
+            wrap("  5  busy, or an import; nothing\n     was changed", 30),
+            "  5  busy, or an import;\n     nothing was changed"
+        );
+        assert_eq!(wrap("  a b c", 4), "  a\n  b\n  c");
+    }
 }
