@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
 
 use crate::clock::{DateOrNone, DateSpec};
 use crate::money::Cents;
@@ -51,6 +52,26 @@ macro_rules! environment_text {
   NO_COLOR          when set, no colour (same as --color never)
   TZ                the zone of \"today\" for date words and --overdue"
     };
+}
+
+/// The whole command tree (for completion).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// Completes a deal from the database: short references and names.
+fn deal_values() -> ArgValueCandidates {
+    ArgValueCandidates::new(crate::complete::deals)
+}
+
+/// Completes a pipeline name from the database.
+fn pipeline_values() -> ArgValueCandidates {
+    ArgValueCandidates::new(crate::complete::pipelines)
+}
+
+/// Completes a stage name from the database.
+fn stage_values() -> ArgValueCandidates {
+    ArgValueCandidates::new(crate::complete::stages)
 }
 
 /// The exit-code table (`rex help exit-codes`, and the end of `rex --help`).
@@ -195,6 +216,7 @@ Examples:
   rex board -o json | jq '.stages[] | {name, count, value}'")]
     Board {
         /// Pipeline id or name (may be left out when only one exists)
+        #[arg(add = pipeline_values())]
         pipeline: Option<String>,
         /// Only this owner's deals
         #[arg(long, value_name = "OWNER")]
@@ -358,6 +380,7 @@ pub enum PipelineCommand {
     )]
     Show {
         /// Pipeline id or name
+        #[arg(add = pipeline_values())]
         pipeline: String,
     },
     /// Rename a pipeline, change its stall period, or add, rename, recolour, move and remove stages
@@ -379,6 +402,7 @@ Examples:
     )]
     Delete {
         /// Pipeline id or name
+        #[arg(add = pipeline_values())]
         pipeline: String,
         /// Do not ask for confirmation (required without a terminal)
         #[arg(short, long)]
@@ -449,10 +473,10 @@ pub enum DealCommand {
         #[arg(long, value_name = "MONEY", allow_hyphen_values = true)]
         value: Cents,
         /// Pipeline id or name (may be left out when only one exists)
-        #[arg(long, value_name = "PIPELINE")]
+        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
         pipeline: Option<String>,
         /// Stage id or name [default: the pipeline's first stage]
-        #[arg(long, value_name = "STAGE")]
+        #[arg(long, value_name = "STAGE", add = stage_values())]
         stage: Option<String>,
         /// The primary contact (any text: an email, a name, another system's id)
         #[arg(long, value_name = "CONTACT")]
@@ -479,7 +503,7 @@ pub enum DealCommand {
     )]
     Show {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
     /// Change a deal's fields; an update that changes nothing records nothing
@@ -490,7 +514,7 @@ pub enum DealCommand {
     )]
     Update {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// New name
         #[arg(long)]
@@ -513,19 +537,20 @@ pub enum DealCommand {
         #[arg(long = "unset-meta", value_name = "KEY")]
         unset_meta: Vec<String>,
         /// Move to another pipeline (lands in its first stage unless --stage is given)
-        #[arg(long, value_name = "PIPELINE")]
+        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
         pipeline: Option<String>,
         /// The stage in the new pipeline
-        #[arg(long, value_name = "STAGE", requires = "pipeline")]
+        #[arg(long, value_name = "STAGE", requires = "pipeline", add = stage_values())]
         stage: Option<String>,
     },
     /// Move a deal to another stage of its pipeline
     #[command(after_help = "Examples:\n  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal")]
     Move {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Stage name or id (in the deal's pipeline)
+        #[arg(add = stage_values())]
         stage: String,
     },
     /// Close a deal as won or lost
@@ -537,7 +562,7 @@ pub enum DealCommand {
     )]
     Close {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Closed-won: revenue realised
         #[arg(long, conflicts_with = "lost", required_unless_present = "lost")]
@@ -553,7 +578,7 @@ pub enum DealCommand {
     #[command(after_help = "Examples:\n  rex deal reopen deal_01jdqz7w3ef8ns6c0e5ywzm2ka")]
     Reopen {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
     /// Record an activity note on a deal
@@ -562,7 +587,7 @@ pub enum DealCommand {
     )]
     Note {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// The note
         text: String,
@@ -573,7 +598,7 @@ pub enum DealCommand {
     )]
     History {
         /// The deal: its id, the end of its id (6+ characters) or its name
-        #[arg(value_name = "DEAL")]
+        #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
     /// Delete deals and their history (all or none)
@@ -582,7 +607,7 @@ pub enum DealCommand {
     )]
     Delete {
         /// The deals: ids, ends of ids (6+ characters) or names
-        #[arg(required = true, value_name = "DEAL")]
+        #[arg(required = true, value_name = "DEAL", add = deal_values())]
         deals: Vec<String>,
         /// Do not ask for confirmation (required without a terminal)
         #[arg(short, long)]
@@ -604,7 +629,7 @@ Crontab:
   15 7 * * *  rex deal stalled --mark -q -o tsv")]
     Stalled {
         /// Only this pipeline (id or name)
-        #[arg(long, value_name = "PIPELINE")]
+        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
         pipeline: Option<String>,
         /// Only this owner's deals
         #[arg(long, value_name = "OWNER")]
@@ -648,10 +673,10 @@ pub struct ListArgs {
     #[arg(long, value_enum, value_name = "STATUS")]
     pub status: Vec<StatusFilter>,
     /// Only this pipeline (id or name)
-    #[arg(long, value_name = "PIPELINE")]
+    #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,
     /// Only this stage (id or name; a name needs --pipeline when several pipelines have it)
-    #[arg(long, value_name = "STAGE")]
+    #[arg(long, value_name = "STAGE", add = stage_values())]
     pub stage: Option<String>,
     /// Only this owner's deals
     #[arg(long, value_name = "OWNER")]

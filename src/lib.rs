@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod clock;
 pub mod cmd;
+pub mod complete;
 pub mod docs;
 pub mod error;
 pub mod id;

@@ -12,5 +12,8 @@ fn main() -> ExitCode {
             rex::output::one_line(&rex::panic_message(info))
         );
     }));
+    // `COMPLETE=bash rex` prints the shell hook; the hook calls rex back to complete deal
+    // references, pipeline and stage names from the database (see rex completions --help).
+    clap_complete::CompleteEnv::with_factory(rex::cli::command).complete();
     ExitCode::from(rex::run())
 }

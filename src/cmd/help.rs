@@ -167,7 +167,8 @@ mod tests {
 
     #[test]
     fn long_lines_wrap_under_their_own_text() {
-        let text = "  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)";
+        let text =
+            "  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)";
         assert_eq!(
             wrap(text, 60),
             "  2  usage: unknown flag, missing argument, malformed value\n     (money, date, id, colour)"

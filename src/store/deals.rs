@@ -361,6 +361,16 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The `limit` newest active deals (for completion): a walk of `deals_created` backwards.
+    pub fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.status IN ('open', 'stalled')
+             ORDER BY d.created_at DESC, d.id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], deal_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// At most `limit` visible deals whose name is `name` ignoring case, and how many there
     /// are in all; failing that, the same for names that contain it.
     pub fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {

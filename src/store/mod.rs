@@ -101,6 +101,21 @@ impl Store {
         }
     }
 
+    /// The database at `path` opened to read as it stands, if it exists at today's schema:
+    /// nothing is created or upgraded (for shell completion).
+    pub fn peek(path: &Path) -> Option<Store> {
+        if !path.is_file() {
+            return None;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).ok()?;
+        let (app, version) = versions(&conn).ok()?;
+        (app == APPLICATION_ID && version == SCHEMA_VERSION).then(|| Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     fn open_file(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;

@@ -1,0 +1,65 @@
+//! Completion of values from the database (`COMPLETE=bash rex …`): deal references and
+//! names, pipeline names, stage names. It reads an existing database as it stands and never
+//! creates, upgrades or waits for one; anything amiss completes nothing.
+
+use clap_complete::CompletionCandidate;
+
+use crate::store::Store;
+
+/// At most this many deals are offered (the most recently updated active ones).
+const DEALS: usize = 200;
+
+fn store() -> Option<Store> {
+    let path = match std::env::var_os(crate::cmd::DB_VAR).filter(|p| !p.is_empty()) {
+        Some(p) => std::path::PathBuf::from(p),
+        None => directories::ProjectDirs::from("", "", "rex")?
+            .data_dir()
+            .join("rex.db"),
+    };
+    Store::peek(&path)
+}
+
+/// Short references, each with its deal's name as help, then the names themselves.
+pub fn deals() -> Vec<CompletionCandidate> {
+    let Some(mut store) = store() else {
+        return Vec::new();
+    };
+    let found = store.read(|tx| {
+        let deals = tx.recent_active_deals(DEALS)?;
+        let ids: Vec<_> = deals.iter().map(|d| d.id).collect();
+        let refs = tx.short_refs(&ids, crate::cmd::REF_MIN)?;
+        Ok(deals
+            .into_iter()
+            .map(|d| (refs.get(&d.id).cloned().unwrap_or_default(), d.name))
+            .collect::<Vec<_>>())
+    });
+    let Ok(found) = found else { return Vec::new() };
+    let refs = found
+        .iter()
+        .map(|(r, name)| CompletionCandidate::new(r).help(Some(name.clone().into())));
+    let names = found
+        .iter()
+        .map(|(_, name)| CompletionCandidate::new(name).display_order(Some(1)));
+    refs.chain(names).collect()
+}
+
+pub fn pipelines() -> Vec<CompletionCandidate> {
+    store()
+        .and_then(|mut s| s.read(|tx| tx.pipeline_names()).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+pub fn stages() -> Vec<CompletionCandidate> {
+    let mut names: Vec<String> = store()
+        .and_then(|mut s| s.read(|tx| tx.pipelines()).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|p| p.stages.into_iter().map(|s| s.name))
+        .collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
