@@ -25,13 +25,15 @@ macro_rules! exit_codes_text {
         "Exit codes:
   0  success (an empty list is success)
   1  any other failure (with --exit-status: nothing was listed or marked)
-  2  usage: unknown flag, missing argument, malformed value (money, date, id, colour)
-  3  not found: no deal, pipeline or stage with that id or name
+  2  usage: unknown flag, missing argument, malformed value (money, date, id,
+     colour), or a reference that matches several deals
+  3  not found: no deal, pipeline or stage with that id, reference or name
   4  conflict: well-formed, but the data forbids it; nothing was changed
-  5  database busy after the timeout, or another import still running; nothing was
-     changed, safe to retry
-  6  database unusable: newer schema, not a rex database, damaged, unwritable, its
-     directory unwritable, or the disk full (reads still work where SQLite can)
+  5  database busy after the timeout, or another import still running;
+     nothing was changed, safe to retry
+  6  database unusable: newer schema, not a rex database, damaged,
+     unwritable, its directory unwritable, or the disk full (reads still work
+     where SQLite can)
 
 A change that was saved but could not be printed exits 1 and says it was saved."
     };
@@ -40,23 +42,46 @@ A change that was saved but could not be printed exits 1 and says it was saved."
 macro_rules! environment_text {
     () => {
         "Environment:
-  REX_DB            database file (overridden by --db); default: the per-user data
-                    directory, e.g. ~/.local/share/rex/rex.db on Linux; set but
-                    empty is refused (exit 2) rather than falling back
-  REX_NOW           the time rex takes as now, RFC 3339 (e.g. 2026-03-01T09:00:00Z);
-                    all timestamps and date words (today, +2w, eom) follow it
-  REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default 5000);
-                    past it rex exits 5 having changed nothing
-  REX_OWNER         who \"me\" is: the owner of new deals unless --owner is given, and
-                    whose deals rex today shows unless --owner or --all is given
+  REX_DB            database file (overridden by --db); default: the per-user
+                    data directory, e.g. ~/.local/share/rex/rex.db on Linux;
+                    set but empty is refused (exit 2) rather than falling back
+  REX_NOW           the time rex takes as now, RFC 3339, like
+                    2026-03-01T09:00:00Z; timestamps and date words follow it
+  REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default
+                    5000); past it rex exits 5 having changed nothing
+  REX_OWNER         who \"me\" is: the owner of new deals unless --owner is
+                    given, and whose deals rex today shows unless --owner or
+                    --all is given
+  COLUMNS           the width of -o table in a pipe (default 100)
+  COLORTERM         truecolor or 24bit: stage colours in 24-bit colour
   NO_COLOR          when set, no colour (same as --color never)
-  TZ                the zone of \"today\" for date words and --overdue"
+  TZ                the zone of \"today\" and of times in tables"
     };
 }
 
-/// The whole command tree (for completion).
+/// The whole command tree, its help texts reflowed to 80 columns (the derive's texts are
+/// written to be read in the source).
 pub fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
+    fn reflow(mut cmd: clap::Command) -> clap::Command {
+        use crate::docs::{wrap, HELP_WIDTH};
+        if let Some(h) = cmd.get_after_help() {
+            let text = wrap(&h.to_string(), HELP_WIDTH);
+            cmd = cmd.after_help(text);
+        }
+        if let Some(h) = cmd.get_after_long_help() {
+            let text = wrap(&h.to_string(), HELP_WIDTH);
+            cmd = cmd.after_long_help(text);
+        }
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        for name in names {
+            cmd = cmd.mut_subcommand(name, reflow);
+        }
+        cmd
+    }
+    reflow(<Cli as clap::CommandFactory>::command())
 }
 
 /// Completes a deal from the database: short references and names.
@@ -289,7 +314,7 @@ metadata is a JSON object.
 Into a database that holds deals, the import commits short chunks that stay hidden and shows
 them all in one write at the end: other rex commands keep working meanwhile and never see half
 of it. A failed import deletes its chunks; a killed one stays hidden and is cleared by the next
-import once it has been silent for two minutes. One import runs at a time (a second exits 5).
+write of any command once it has been silent for two minutes. One import runs at a time (a second exits 5).
 --dry-run, --upsert and an import into a database without deals are one transaction instead,
 during which other writers wait (REX_BUSY_TIMEOUT, then exit 5).
 

@@ -1,14 +1,11 @@
 //! Shell completions and man pages, generated from the clap tree. The committed copies under
 //! `completions/` and `man/` are checked against these by a test.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
-
-use crate::cli::Cli;
 
 /// The completion script for `shell`.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "rex", &mut out);
     out
@@ -46,10 +43,86 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
         out.push((man.get_filename(), page));
         Ok(())
     }
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     cmd.build();
     let mut out = Vec::new();
     walk(cmd, &mut out)?;
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Help fits 80 columns.
+pub const HELP_WIDTH: usize = 80;
+
+/// Text reflowed to `width` columns at word boundaries. A line that goes on is continued
+/// under its own text: after its indentation, or after a term set off by two spaces
+/// (`  2  usage: …` continues under `usage`); lines already continued that way are joined
+/// first, so a paragraph reads evenly.
+pub fn wrap(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let hang_of = |l: &str| {
+        let lead = indent(l);
+        l[lead..]
+            .find("  ")
+            .map(|gap| {
+                let after = &l[lead + gap..];
+                lead + gap + (after.len() - after.trim_start().len())
+            })
+            .filter(|h| *h < width / 2)
+            .unwrap_or(lead)
+    };
+    // Logical lines: a line indented to the hang of the one before (and not a term of its
+    // own) continues it.
+    // Prose (unindented) lines join the one before; indented lines (examples, lists) join
+    // only as the continuation of a term's text.
+    let mut logical: Vec<(String, usize)> = Vec::new();
+    for line in text.lines() {
+        if let Some((joined, hang)) = logical.last_mut() {
+            let lead = indent(joined);
+            let continues = !line.trim().is_empty()
+                && !joined.trim().is_empty()
+                && indent(line) == *hang
+                && hang_of(line) == *hang
+                && (*hang > lead || *hang == 0);
+            if continues {
+                joined.push(' ');
+                joined.push_str(line.trim_start());
+                continue;
+            }
+        }
+        logical.push((line.to_string(), hang_of(line)));
+    }
+    let mut out = Vec::new();
+    for (line, hang) in logical {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let lead = indent(&line);
+        let mut current = " ".repeat(lead);
+        let mut fresh = true; // nothing but indentation on the current line yet
+        for word in line[lead..].split(' ') {
+            if fresh {
+                if !word.is_empty() {
+                    current.push_str(word);
+                    fresh = false;
+                }
+                continue;
+            }
+            if word.is_empty() {
+                current.push(' ');
+                continue;
+            }
+            if current.width() + 1 + word.width() > width {
+                out.push(current.trim_end().to_string());
+                current = format!("{}{word}", " ".repeat(hang));
+            } else {
+                current.push(' ');
+                current.push_str(word);
+            }
+        }
+        out.push(current);
+    }
+    out.join("\n")
 }

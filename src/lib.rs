@@ -15,14 +15,15 @@ pub mod record;
 pub mod store;
 pub mod target_file;
 
-use clap::Parser;
-
 use crate::error::code;
 
 /// Parses the command line, runs it, prints any error as one `rex: …` line, and returns
 /// the exit code.
 pub fn run() -> u8 {
-    let cli = match cli::Cli::try_parse() {
+    let parsed = cli::command()
+        .try_get_matches()
+        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };

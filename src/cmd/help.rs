@@ -2,10 +2,9 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, ENVIRONMENT, EXIT_CODES};
+use crate::cli::{ENVIRONMENT, EXIT_CODES};
 use crate::clock::DATE_HELP;
+use crate::docs::{wrap, HELP_WIDTH};
 use crate::error::{Error, Result};
 
 pub const TOPICS: [(&str, &str); 4] = [
@@ -66,7 +65,7 @@ pub fn show(words: &[String]) -> Result<()> {
             rex prints dates as YYYY-MM-DD, which it also reads back."),
         Some("formatting") => FORMATTING.to_string(),
         _ => {
-            let mut cmd = Cli::command();
+            let mut cmd = crate::cli::command();
             let mut target = &mut cmd;
             for w in words {
                 target = target.find_subcommand_mut(w).ok_or_else(|| {
@@ -85,85 +84,13 @@ pub fn show(words: &[String]) -> Result<()> {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", wrap(text.trim_end(), WIDTH))?;
+    writeln!(stdout, "{}", wrap(text.trim_end(), HELP_WIDTH))?;
     Ok(())
-}
-
-/// Help fits 80 columns.
-const WIDTH: usize = 80;
-
-/// Text reflowed to `width` columns at word boundaries. A line that goes on is continued
-/// under its own text: after its indentation, or after a term set off by two spaces
-/// (`  2  usage: …` continues under `usage`); lines already continued that way are joined
-/// first, so a paragraph reads evenly.
-pub fn wrap(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let hang_of = |l: &str| {
-        let lead = indent(l);
-        l[lead..]
-            .find("  ")
-            .map(|gap| {
-                let after = &l[lead + gap..];
-                lead + gap + (after.len() - after.trim_start().len())
-            })
-            .filter(|h| *h < width / 2)
-            .unwrap_or(lead)
-    };
-    // Logical lines: a line indented to the hang of the one before (and not a term of its
-    // own) continues it.
-    let mut logical: Vec<(String, usize)> = Vec::new();
-    for line in text.lines() {
-        if let Some((joined, hang)) = logical.last_mut() {
-            let continues = !line.trim().is_empty()
-                && !joined.trim().is_empty()
-                && indent(line) == *hang
-                && hang_of(line) == *hang;
-            if continues {
-                joined.push(' ');
-                joined.push_str(line.trim_start());
-                continue;
-            }
-        }
-        logical.push((line.to_string(), hang_of(line)));
-    }
-    let mut out = Vec::new();
-    for (line, hang) in logical {
-        if line.width() <= width {
-            out.push(line);
-            continue;
-        }
-        let lead = indent(&line);
-        let mut current = " ".repeat(lead);
-        let mut fresh = true; // nothing but indentation on the current line yet
-        for word in line[lead..].split(' ') {
-            if fresh {
-                if !word.is_empty() {
-                    current.push_str(word);
-                    fresh = false;
-                }
-                continue;
-            }
-            if word.is_empty() {
-                current.push(' ');
-                continue;
-            }
-            if current.width() + 1 + word.width() > width {
-                out.push(current.trim_end().to_string());
-                current = format!("{}{word}", " ".repeat(hang));
-            } else {
-                current.push(' ');
-                current.push_str(word);
-            }
-        }
-        out.push(current);
-    }
-    out.join("\n")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use crate::docs::wrap;
 
     #[test]
     fn long_lines_wrap_under_their_own_text() {

@@ -13,3 +13,4 @@ mod scripting;
 mod staged;
 mod stalled;
 mod support;
+mod terminal;

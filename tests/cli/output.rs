@@ -233,7 +233,7 @@ fn help_documents_exit_codes_environment_and_topics() {
     let help = rex.ok(&["--help"]);
     assert!(
         help.contains(
-            "5  database busy after the timeout, or another import still running; nothing was\n     changed, safe to retry"
+            "5  database busy after the timeout, or another import still running; nothing\n     was changed, safe to retry"
         ),
         "{help}"
     );

@@ -1,0 +1,570 @@
+//! The person at the terminal: deal references, tables that fit, the board, `today`,
+//! one-line confirmations and completion from the database.
+
+use std::process::Stdio;
+
+use serde_json::{json, Value};
+use unicode_width::UnicodeWidthStr;
+
+use crate::support::{s, snapshot, stage_id, Rex};
+
+/// The columns a line takes on screen, colour escapes left out.
+fn width(line: &str) -> usize {
+    let mut plain = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.width()
+}
+
+/// Runs a command as a table `columns` wide (in a pipe: `-o table` and `COLUMNS`).
+fn table(rex: &Rex, columns: usize, args: &[&str]) -> String {
+    let out = rex
+        .cmd()
+        .env("COLUMNS", columns.to_string())
+        .args(args)
+        .args(["-o", "table"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_fits(text: &str, columns: usize, what: &str) {
+    for line in text.lines() {
+        assert!(
+            width(line) <= columns,
+            "{what}: a line of {} columns at {columns}:\n{line}\n{text}",
+            width(line)
+        );
+    }
+}
+
+/// Thirty deals with long names, owners and contacts across the stages of one pipeline.
+fn thirty(rex: &Rex) -> Value {
+    let p = rex.sales();
+    let stages = [
+        "Discovery",
+        "Qualification",
+        "Proposal",
+        "Negotiation",
+        "Closed",
+    ];
+    for i in 0..30 {
+        rex.ok(&[
+            "deal",
+            "create",
+            &format!("Consolidated Intergalactic Widget Manufacturing Holdings {i}"),
+            "--value",
+            &format!("{}.89", 1_234_567 + i * 1000),
+            "--owner",
+            "anastasia.konstantinopoulou@sales.example.com",
+            "--contact",
+            "procurement-department@consolidated-intergalactic.example.com",
+            "--stage",
+            stages[i % 5],
+            "--expected-close",
+            "2026-04-30",
+        ]);
+    }
+    p
+}
+
+#[test]
+fn a_long_list_is_one_line_per_deal_within_80_columns() {
+    let rex = Rex::new();
+    thirty(&rex);
+    let text = table(&rex, 80, &["deal", "list"]);
+    assert_fits(&text, 80, "deal list");
+    // A rule, the header, a rule, 30 deals, a rule and the total: one line per deal.
+    assert_eq!(text.lines().count(), 30 + 5, "{text}");
+    let deals = rex.json(&["deal", "list"]);
+    for d in deals.as_array().unwrap() {
+        let id = s(&d["id"]);
+        let line = text
+            .lines()
+            .find(|l| l.contains(&id[id.len() - 7..]))
+            .unwrap_or_else(|| panic!("no line for {id}:\n{text}"));
+        // Money, references and dates are never cut.
+        let cents = d["value"].as_i64().unwrap();
+        let dollars = format!(
+            "${},{:03},{:03}.89",
+            cents / 100_000_000,
+            cents / 100_000 % 1000,
+            cents / 100 % 1000
+        );
+        assert!(line.contains(&dollars), "{dollars} in {line}");
+        assert!(
+            line.contains("2026-04-30") || !text.contains("Close"),
+            "{line}"
+        );
+        assert!(line.contains("Consolidated"), "{line}");
+    }
+    // Every deal is in one pipeline: no Pipeline column says so thirty times.
+    assert!(!text.contains("Pipeline"), "{text}");
+    // Free text is cut with an ellipsis, never wrapped onto a second line.
+    assert!(text.contains('…'));
+    // Wide: every column at full width, for less -S.
+    let wide = rex.ok(&["deal", "list", "-o", "wide"]);
+    assert!(wide.contains("procurement-department@consolidated-intergalactic.example.com"));
+    assert!(wide.contains(&s(&deals[0]["id"])));
+    assert_eq!(wide.lines().count(), 30 + 5);
+    // 40 columns: still one line per deal, with what must stay.
+    let narrow = table(&rex, 40, &["deal", "list"]);
+    assert_fits(&narrow, 40, "deal list at 40");
+    assert_eq!(narrow.lines().count(), 35);
+}
+
+#[test]
+fn every_table_fits_80_columns_with_money_intact() {
+    let rex = Rex::new();
+    thirty(&rex);
+    let id = s(&rex.json(&["deal", "list", "--limit", "1"])[0]["id"]);
+    rex.ok(&[
+        "deal",
+        "note",
+        &id,
+        &"A very long note about the call. ".repeat(6),
+    ]);
+    rex.ok(&["pipeline", "create", "Partnerships and Strategic Alliances"]);
+    rex.at("2026-06-01T09:00:00Z");
+    for args in [
+        vec!["pipeline", "show", "Sales"],
+        vec!["pipeline", "list"],
+        vec!["board", "Sales"],
+        vec!["deal", "show", &id],
+        vec!["deal", "history", &id],
+        vec!["deal", "stalled"],
+        vec!["deal", "list", "--status", "active"],
+        vec!["info"],
+        vec!["today"],
+    ] {
+        let text = table(&rex, 80, &args);
+        assert_fits(&text, 80, &format!("{args:?}"));
+    }
+    let show = table(&rex, 80, &["pipeline", "show", "Sales"]);
+    // Six deals per stage of $1,2xx,xxx.89: each total whole.
+    assert!(show.contains("$7,482,407.34"), "{show}");
+    assert!(show.contains("$37,472,036.70"), "{show}");
+    let board = table(&rex, 80, &["board", "Sales"]);
+    assert!(board.contains("$1,263,567.89"), "{board}");
+    assert!(board.contains("6 deals, $7,482,407.34"), "{board}");
+    // deal show fits one 80x24 screen with its recent history.
+    assert!(table(&rex, 80, &["deal", "show", &id]).lines().count() <= 24);
+    // Help fits 80 columns too.
+    for args in [
+        vec!["--help"],
+        vec!["deal", "list", "--help"],
+        vec!["board", "--help"],
+        vec!["help", "formatting"],
+        vec!["help", "exit-codes"],
+    ] {
+        let help = rex.ok(&args);
+        assert_fits(&help, 80, &format!("{args:?}"));
+    }
+}
+
+#[test]
+fn every_deal_command_takes_an_id_a_short_reference_or_a_name() {
+    let rex = Rex::new();
+    let p = rex.sales();
+    let make = |name: &str| rex.id(&["deal", "create", name, "--value", "100"]);
+    let forms = |id: &str, name: &str| -> Vec<String> {
+        vec![
+            id.to_string(),
+            id[id.len() - 7..].to_string(),
+            id[id.len() - 6..].to_uppercase(),
+            name.to_lowercase(),
+            name[1..name.len() - 1].to_string(),
+        ]
+    };
+    let mut n = 0;
+    for form in 0..5 {
+        n += 1;
+        let name = format!("Pied Piper {n}x");
+        let id = make(&name);
+        let r = &forms(&id, &name)[form];
+        let shown = rex.json(&["deal", "show", r]);
+        assert_eq!(s(&shown["id"]), id, "show {r}");
+        assert_eq!(s(&rex.json(&["deal", "history", r])[0]["deal_id"]), id);
+        rex.ok(&["deal", "update", r, "--value", "200"]);
+        rex.ok(&["deal", "move", r, "Proposal"]);
+        rex.ok(&["deal", "note", r, "called"]);
+        rex.ok(&["deal", "close", r, "--won"]);
+        rex.ok(&["deal", "reopen", r]);
+        let d = rex.json(&["deal", "show", &id]);
+        assert_eq!(d["value"], 20000);
+        assert_eq!(s(&d["stage_id"]), stage_id(&p, "Proposal"));
+        assert_eq!(d["status"], "open");
+        rex.ok(&["deal", "delete", r, "--yes"]);
+        rex.fails(&["deal", "show", &id], 3);
+    }
+}
+
+#[test]
+fn ambiguous_and_unknown_references_change_nothing() {
+    let rex = Rex::new();
+    rex.sales();
+    // Two ids that end alike: typing their common end names neither.
+    let a = "deal_01jdqz7w3ef8ns6c0e5ywzm2ka";
+    let b = "deal_01jdqz7w3ef8ns6c0e6ywzm2ka";
+    let file = rex.dir.path().join("two.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"id\":\"{a}\",\"name\":\"Acme East\",\"value\":100,\"created_at\":\"2026-03-01T09:00:00Z\"}}\n\
+             {{\"id\":\"{b}\",\"name\":\"Acme West\",\"value\":250000,\"created_at\":\"2026-03-01T10:00:00Z\"}}\n"
+        ),
+    )
+    .unwrap();
+    rex.ok(&["import", file.to_str().unwrap()]);
+    let by_ref = "rex: 'ywzm2ka' matches 2 deals: 5ywzm2ka Acme East (Discovery, $1.00), 6ywzm2ka Acme West (Discovery, $2,500.00); give more of the reference, or the full id";
+    let by_name = "rex: 'acme' matches 2 deals: 5ywzm2ka Acme East (Discovery, $1.00), 6ywzm2ka Acme West (Discovery, $2,500.00); give more of the reference, or the full id";
+    for cmd in [
+        vec!["deal", "show"],
+        vec!["deal", "history"],
+        vec!["deal", "move", "_", "Proposal"],
+        vec!["deal", "update", "_", "--value", "5"],
+        vec!["deal", "close", "_", "--won"],
+        vec!["deal", "note", "_", "hi"],
+        vec!["deal", "delete", "_", "--yes"],
+    ] {
+        for (reference, message) in [("ywzm2ka", by_ref), ("acme", by_name)] {
+            let mut args: Vec<&str> = cmd.clone();
+            match args.iter().position(|a| *a == "_") {
+                Some(i) => args[i] = reference,
+                None => args.push(reference),
+            }
+            assert_eq!(rex.fails(&args, 2), message, "{args:?}");
+        }
+        let mut args = cmd.clone();
+        match args.iter().position(|a| *a == "_") {
+            Some(i) => args[i] = "Hooli",
+            None => args.push("Hooli"),
+        }
+        assert_eq!(
+            rex.fails(&args, 3),
+            "rex: no deal has the id, reference or name 'Hooli'; rex deal list --search TEXT finds deals by part of their name",
+            "{args:?}"
+        );
+    }
+    // One more character decides; an exact name wins over names that contain it.
+    assert_eq!(s(&rex.json(&["deal", "show", "6ywzm2ka"])["id"]), b);
+    assert_eq!(s(&rex.json(&["deal", "show", "acme east"])["id"]), a);
+    rex.ok(&["deal", "create", "Acme", "--value", "1"]);
+    assert_eq!(rex.json(&["deal", "show", "ACME"])["name"], "Acme");
+    // Tables show the shortest unique end, at least 7 characters.
+    let list = table(&rex, 100, &["deal", "list", "--search", "acme "]);
+    assert!(
+        list.contains(" 5ywzm2ka ") && list.contains(" 6ywzm2ka "),
+        "{list}"
+    );
+    // Many matches: ten named, then how many more.
+    for i in 0..12 {
+        rex.ok(&["deal", "create", &format!("Globex {i}"), "--value", "1"]);
+    }
+    let line = rex.fails(&["deal", "show", "globex"], 2);
+    assert!(
+        line.starts_with("rex: 'globex' matches 12 deals: "),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(", and 2 more; give more of the reference, or the full id"),
+        "{line}"
+    );
+    assert_eq!(line.matches("Globex").count(), 10);
+}
+
+#[test]
+fn a_change_at_a_table_is_confirmed_in_one_line() {
+    let rex = Rex::new();
+    rex.sales();
+    let run = |args: &[&str]| table(&rex, 80, args);
+    let created = run(&["deal", "create", "Acme Corp", "--value", "5000"]);
+    let id = s(&rex.json(&["deal", "show", "Acme Corp"])["id"]);
+    let r = &id[id.len() - 7..];
+    assert_eq!(
+        created,
+        format!("created Acme Corp ({r}) in Sales / Discovery, $5,000.00\n")
+    );
+    assert_eq!(
+        run(&["deal", "move", r, "Proposal"]),
+        format!("moved Acme Corp ({r}) Discovery → Proposal\n")
+    );
+    assert_eq!(
+        run(&["deal", "note", r, "called"]),
+        format!("noted Acme Corp ({r})\n")
+    );
+    assert_eq!(
+        run(&["deal", "update", r, "--value", "7500"]),
+        format!("updated Acme Corp ({r}): value $5,000.00 → $7,500.00\n")
+    );
+    assert_eq!(
+        run(&["deal", "update", r, "--value", "7500"]),
+        format!("nothing to change on Acme Corp ({r})\n")
+    );
+    // Into the last stage while open: a hint says how to close it.
+    let out = rex
+        .cmd()
+        .args(["deal", "move", r, "Closed", "-o", "table"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("moved Acme Corp ({r}) Proposal → Closed\n")
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("rex: Closed is the last stage and the deal is still open; to close it: rex deal close {r} --won (or --lost)\n")
+    );
+    assert_eq!(
+        run(&["deal", "close", r, "--won"]),
+        format!("closed Acme Corp ({r}) as won, $7,500.00\n")
+    );
+    assert_eq!(
+        run(&["deal", "reopen", r]),
+        format!("reopened Acme Corp ({r})\n")
+    );
+    // Any other format prints what it always printed: the deal.
+    let json = rex.json(&["deal", "note", r, "again"]);
+    assert_eq!(s(&json["id"]), id);
+}
+
+#[test]
+fn the_board_lists_each_stages_active_deals_largest_first() {
+    let rex = Rex::new();
+    let p = rex.sales();
+    let mut ids = Vec::new();
+    for (name, value, stage, owner) in [
+        ("Small", "10", "Discovery", "ana"),
+        ("Big", "1000", "Discovery", "bo"),
+        ("Middle", "100", "Discovery", "ana"),
+        ("Pitched", "50", "Proposal", "ana"),
+        ("Won", "999", "Proposal", "ana"),
+    ] {
+        ids.push(rex.id(&[
+            "deal", "create", name, "--value", value, "--stage", stage, "--owner", owner,
+        ]));
+    }
+    rex.ok(&["deal", "close", &ids[4], "--won"]);
+    let board = rex.json(&["board"]);
+    assert_eq!(board["pipeline"], json!({"id": p["id"], "name": "Sales"}));
+    let stages = board["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 5);
+    let summary: Vec<Value> = stages
+        .iter()
+        .map(|st| {
+            json!([
+                st["name"],
+                st["position"],
+                st["count"],
+                st["value"],
+                st["deals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["name"].clone())
+                    .collect::<Vec<_>>()
+            ])
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            json!(["Discovery", 0, 3, 111000, ["Big", "Middle", "Small"]]),
+            json!(["Qualification", 1, 0, 0, []]),
+            json!(["Proposal", 2, 1, 5000, ["Pitched"]]),
+            json!(["Negotiation", 3, 0, 0, []]),
+            json!(["Closed", 4, 0, 0, []]),
+        ]
+    );
+    assert_eq!(stages[0]["id"], p["stages"][0]["id"]);
+    assert_eq!(stages[0]["color"], "#4f9dde");
+    assert_eq!(stages[0]["deals"][0], rex.json(&["deal", "show", &ids[1]]));
+    // --limit keeps the largest; count and value still cover them all. --owner narrows.
+    let limited = rex.json(&["board", "Sales", "--limit", "1"]);
+    assert_eq!(limited["stages"][0]["count"], 3);
+    assert_eq!(limited["stages"][0]["deals"].as_array().unwrap().len(), 1);
+    let ana = rex.json(&["board", "--owner", "ana"]);
+    assert_eq!(ana["stages"][0]["count"], 2);
+    assert_eq!(ana["stages"][0]["value"], 11000);
+    // As a table: the largest first, and what was left out counted.
+    let text = table(&rex, 80, &["board", "--limit", "2", "--color", "never"]);
+    assert_fits(&text, 80, "board");
+    let big = text.find("Big").unwrap();
+    let middle = text.find("Middle").unwrap();
+    assert!(
+        big < middle && !text.contains("Small") && text.contains("+1 more"),
+        "{text}"
+    );
+    assert!(text.contains("3 deals, $1,110.00"), "{text}");
+    // Several pipelines: the board needs to be told which.
+    rex.ok(&["pipeline", "create", "Partners"]);
+    let line = rex.fails(&["board"], 2);
+    assert!(line.contains("choose one with --pipeline"), "{line}");
+}
+
+#[test]
+fn stage_colours_on_the_board_follow_the_terminal() {
+    let rex = Rex::new();
+    rex.sales();
+    let colored = |colorterm: Option<&str>, color: &str| {
+        let mut c = rex.cmd();
+        c.env("COLUMNS", "80");
+        if let Some(v) = colorterm {
+            c.env("COLORTERM", v);
+        }
+        let out = c
+            .args(["board", "-o", "table", "--color", color])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Discovery is #4f9dde: 24-bit where the terminal says so, else the nearest of 256.
+    assert!(colored(Some("truecolor"), "always").contains("\u{1b}[1;38;2;79;157;222m■ Discovery"));
+    assert!(colored(None, "always").contains("\u{1b}[1;38;5;74m■ Discovery"));
+    assert!(!colored(Some("truecolor"), "never").contains('\u{1b}'));
+}
+
+#[test]
+fn today_sorts_each_deal_into_the_first_section_that_applies() {
+    let rex = Rex::new();
+    rex.sales();
+    // Today is Monday 2026-03-16; deals created on 2026-02-20 are 24 days idle (30-day
+    // periods), so only an expected close puts them on today's screen.
+    rex.at("2026-02-20T09:00:00Z");
+    let create = |name: &str, close: Option<&str>, owner: &str| {
+        let mut args = vec!["deal", "create", name, "--value", "10", "--owner", owner];
+        if let Some(c) = close {
+            args.extend(["--expected-close", c]);
+        }
+        rex.id(&args)
+    };
+    create("Late", Some("2026-03-15"), "ana");
+    create("Late and idle", Some("2026-03-01"), "bo");
+    create("Due today", Some("2026-03-16"), "ana");
+    create("Due in six days", Some("2026-03-22"), "ana");
+    create("Due in seven days", Some("2026-03-23"), "ana");
+    create("No date", None, "ana");
+    let won = create("Won late", Some("2026-03-01"), "ana");
+    rex.ok(&["deal", "close", &won, "--won"]);
+    // Stalled: idle past 30 days and marked.
+    rex.at("2026-01-01T09:00:00Z");
+    create("Stalled one", Some("2026-03-20"), "ana");
+    create("Stalled later", None, "ana");
+    rex.at("2026-02-10T09:00:00Z");
+    rex.ok(&["deal", "stalled", "--mark"]);
+    // Idle 28 days on 2026-03-16: stalls on 2026-03-18, within 3 days.
+    rex.at("2026-02-16T09:00:00Z");
+    create("Goes stale soon", None, "ana");
+    rex.at("2026-03-16T09:00:00Z");
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| s(&d["name"]))
+            .collect()
+    };
+    let today = rex.json(&["today"]);
+    assert_eq!(
+        json!({
+            "overdue": names(&today["overdue"]),
+            "closing_soon": names(&today["closing_soon"]),
+            "stalled": names(&today["stalled"]),
+            "going_stale": names(&today["going_stale"]),
+        }),
+        json!({
+            "overdue": ["Late and idle", "Late"],
+            "closing_soon": ["Due today", "Stalled one", "Due in six days"],
+            "stalled": ["Stalled later"],
+            "going_stale": ["Goes stale soon"],
+        })
+    );
+    assert_eq!(today["overdue"][1], rex.json(&["deal", "show", "Late"]));
+    // REX_OWNER is "me", unless --owner or --all says otherwise.
+    let mine = |args: &[&str]| {
+        let out = rex
+            .cmd()
+            .env("REX_OWNER", "bo")
+            .args(args)
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(names(&mine(&["today"])["overdue"]), ["Late and idle"]);
+    assert_eq!(
+        names(&mine(&["today"])["closing_soon"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(&mine(&["today", "--owner", "ana"])["overdue"]),
+        ["Late"]
+    );
+    assert_eq!(names(&mine(&["today", "--all"])["overdue"]).len(), 2);
+    let created = mine(&["deal", "create", "Mine", "--value", "1"]);
+    assert_eq!(created["owner_id"], "bo");
+    // Active is open and stalled together.
+    let active = rex.json(&["deal", "list", "--status", "active"]);
+    assert_eq!(active.as_array().unwrap().len(), 10);
+    let statuses: Vec<String> = active
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["status"]))
+        .collect();
+    assert!(statuses.contains(&"stalled".to_string()) && statuses.contains(&"open".to_string()));
+}
+
+#[test]
+fn completion_offers_references_pipelines_and_stages_from_the_database() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Pied Piper", "--value", "1"]);
+    let complete = |words: &[&str]| {
+        let out = rex
+            .std_cmd()
+            .env("COMPLETE", "fish")
+            .arg("--")
+            .args(words)
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let deals = complete(&["rex", "deal", "move", ""]);
+    assert!(
+        deals.contains(&format!("{}\tPied Piper", &id[id.len() - 7..])),
+        "{deals}"
+    );
+    assert!(deals.lines().any(|l| l == "Pied Piper"), "{deals}");
+    let stages = complete(&["rex", "deal", "move", "Pied", ""]);
+    assert!(stages.lines().any(|l| l == "Proposal"), "{stages}");
+    let pipelines = complete(&["rex", "pipeline", "show", ""]);
+    assert!(pipelines.lines().any(|l| l == "Sales"), "{pipelines}");
+    // Completing never creates a database.
+    let missing = rex.dir.path().join("none.db");
+    let out = rex
+        .cmd()
+        .env("COMPLETE", "fish")
+        .env("REX_DB", &missing)
+        .args(["--", "rex", "deal", "show", ""])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!missing.exists());
+    let _ = snapshot(&rex.db);
+}
