@@ -660,6 +660,10 @@ mod tests {
                 "SCAN deal_rows USING INDEX deals_created"
             );
         }
+        // A short reference is one range of the reversed ends of ids, never a scan.
+        let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
+        assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
+        assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
         let none: Option<&str> = None;
         // While an import is in progress (the view) and otherwise (the row table).
         for source in ["deals", "deal_rows"] {
