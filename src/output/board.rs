@@ -2,7 +2,7 @@
 
 use comfy_table::Cell;
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::views::DealView;
 use super::{fit, neutralise, Column, Record, Style};
@@ -150,24 +150,7 @@ fn draw(board: &BoardView, style: &Style) -> String {
     out.trim_end_matches('\n').to_string()
 }
 
-/// Text cut to `width` display columns, ending in `…` when cut.
-fn cut(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
+use super::fit::ellipsis as cut;
 
 /// Text padded with spaces to `width` display columns.
 fn pad(text: &str, width: usize) -> String {

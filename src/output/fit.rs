@@ -160,10 +160,16 @@ fn draw(
     }
     t.set_header(head);
     for r in rows {
-        let mut row = Row::from(
-            cols.iter()
-                .map(|i| r.get(*i).cloned().unwrap_or_else(|| Cell::new(""))),
-        );
+        let mut row = Row::from(cols.iter().map(|i| {
+            let cell = r.get(*i).cloned().unwrap_or_else(|| Cell::new(""));
+            // Cut at a character, not a word: a name keeps as much of itself as fits.
+            match widths[*i] {
+                Some(w) if cut && cell.content().width() > w => {
+                    Cell::new(ellipsis(cell.content().lines().next().unwrap_or(""), w))
+                }
+                _ => cell,
+            }
+        }));
         if cut {
             row.max_height(1);
         }
@@ -176,6 +182,26 @@ fn draw(
         }
     }
     t
+}
+
+/// Text cut to `width` display columns, ending in `…` when cut.
+pub fn ellipsis(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// The columns a line takes on a terminal: escape sequences (colour) take none.
