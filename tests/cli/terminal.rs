@@ -568,3 +568,51 @@ fn completion_offers_references_pipelines_and_stages_from_the_database() {
     assert!(!missing.exists());
     let _ = snapshot(&rex.db);
 }
+
+#[test]
+fn on_a_terminal_delete_names_the_deals_it_asks_about() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: on_a_terminal_delete_names_the_deals_it_asks_about needs script(1)");
+        return;
+    }
+    let rex = Rex::new();
+    rex.sales();
+    let a = rex.id(&["deal", "create", "Pied Piper", "--value", "1"]);
+    let b = rex.id(&["deal", "create", "Globex", "--value", "1"]);
+    let mut cmd = rex.std_cmd();
+    cmd.args([
+        "-qec",
+        &format!("{} deal delete piper globex", env!("CARGO_BIN_EXE_rex")),
+        "/dev/null",
+    ]);
+    let mut script = std::process::Command::new("script");
+    script.envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    script.env_remove("RUST_BACKTRACE");
+    let mut child = script
+        .args(cmd.get_args())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"n\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(
+        text.contains(&format!(
+            "Delete Pied Piper ({}) and Globex ({}) and their history? [y/N]",
+            &a[a.len() - 7..],
+            &b[b.len() - 7..]
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("rex: cancelled; nothing was changed"),
+        "{text}"
+    );
+    assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
+}
