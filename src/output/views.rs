@@ -379,6 +379,17 @@ impl Record for PipelineView {
             Fit::Fixed(1),
             Fit::Wide,
         ];
+        // Active (open and stalled), then open and stalled apart.
+        let counted = |c: &StageCounts| {
+            vec![
+                count(c.open_count + c.stalled_count),
+                money(c.open_value + c.stalled_value),
+                count(c.open_count),
+                money(c.open_value),
+                count(c.stalled_count),
+                money(c.stalled_value),
+            ]
+        };
         let mut total = StageCounts::default();
         let mut rows = Vec::with_capacity(self.stages.len() + 1);
         for b in &self.stages {
@@ -397,31 +408,16 @@ impl Record for PipelineView {
                 Some(n) => format!("{n}d (own)"),
                 None => "never".into(),
             };
-            rows.push(vec![
+            let stage = vec![
                 count(b.stage.position.into()),
                 name,
                 Cell::new(b.stage.color.as_str()),
                 Cell::new(stalls),
-                count(c.open_count + c.stalled_count),
-                money(c.open_value + c.stalled_value),
-                count(c.open_count),
-                money(c.open_value),
-                count(c.stalled_count),
-                money(c.stalled_value),
-            ]);
+            ];
+            rows.push([stage, counted(c)].concat());
         }
-        rows.push(vec![
-            Cell::new(""),
-            bold("Total"),
-            Cell::new(""),
-            Cell::new(""),
-            count(total.open_count + total.stalled_count),
-            money(total.open_value + total.stalled_value),
-            count(total.open_count),
-            money(total.open_value),
-            count(total.stalled_count),
-            money(total.stalled_value),
-        ]);
+        let label = vec![Cell::new(""), bold("Total"), Cell::new(""), Cell::new("")];
+        rows.push([label, counted(&total)].concat());
         vec![head, super::fit::table(style, &headers, &fits, rows)]
     }
 }
