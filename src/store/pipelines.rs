@@ -198,33 +198,42 @@ impl Tx<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.name, p.stall_days,
                     (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
-                    (SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
-                    (SELECT coalesce(sum(d.value >> 32), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
-                    (SELECT coalesce(sum(d.value & 4294967295), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'open'),
-                    p.created_at, p.updated_at,
-                    (SELECT count(*) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'stalled'),
-                    (SELECT coalesce(sum(d.value >> 32), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'stalled'),
-                    (SELECT coalesce(sum(d.value & 4294967295), 0) FROM deals d WHERE d.pipeline_id = p.id AND d.status = 'stalled')
+                    p.created_at, p.updated_at
              FROM pipelines p ORDER BY p.name_key",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let (open_count, open_value) = (r.get(4)?, wide_sum(r, 5)?);
-            let (stalled_count, stalled_value): (i64, i128) = (r.get(9)?, wide_sum(r, 10)?);
+        let heads = stmt.query_map([], |r| {
             Ok(PipelineSummary {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 stall_days: r.get(2)?,
                 stage_count: r.get(3)?,
-                open_count,
-                open_value,
-                created_at: r.get(7)?,
-                updated_at: r.get(8)?,
-                active_count: open_count + stalled_count,
-                active_value: open_value + stalled_value,
-                stalled_count,
+                created_at: r.get(4)?,
+                updated_at: r.get(5)?,
+                open_count: 0,
+                open_value: 0,
+                active_count: 0,
+                active_value: 0,
+                stalled_count: 0,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out: Vec<PipelineSummary> = heads.collect::<rusqlite::Result<_>>()?;
+        // One range of deals_pipeline_status_value per status, counted and summed at once.
+        let mut totals = self.conn.prepare_cached(&format!(
+            "SELECT count(*), {WIDE_SUM} FROM deals WHERE pipeline_id = ?1 AND status = ?2"
+        ))?;
+        for p in &mut out {
+            let mut total = |status: &str| {
+                totals.query_row(params![p.id, status], |r| Ok((r.get(0)?, wide_sum(r, 1)?)))
+            };
+            let (open_count, open_value): (i64, i128) = total("open")?;
+            let (stalled_count, stalled_value): (i64, i128) = total("stalled")?;
+            p.open_count = open_count;
+            p.open_value = open_value;
+            p.stalled_count = stalled_count;
+            p.active_count = open_count + stalled_count;
+            p.active_value = open_value + stalled_value;
+        }
+        Ok(out)
     }
 
     /// Open and stalled deals per stage of a pipeline, in stage order.
