@@ -464,13 +464,26 @@ impl Tx<'_> {
                 Ok((n, (i128::from(high) << 32) + i128::from(low)))
             },
         )?;
-        let limit = limit.map_or(-1, |n| n as i64);
+        // The largest of each status: a backward walk of deals_stage_status_value each, no
+        // sort; then the two merged.
+        let sql_limit = limit.map_or(-1, |n| n as i64);
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status IN ('open', 'stalled')
-             AND (?2 IS NULL OR d.owner_id = ?2) ORDER BY d.value DESC, d.id DESC LIMIT ?3"
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status = ?2
+             AND (?3 IS NULL OR d.owner_id = ?3) ORDER BY d.value DESC, d.id DESC LIMIT ?4"
         ))?;
-        let rows = stmt.query_map(params![stage, owner, limit], deal_from_row)?;
-        Ok((count, value, rows.collect::<rusqlite::Result<_>>()?))
+        let mut deals: Vec<Deal> = Vec::new();
+        for status in [Status::Open, Status::Stalled] {
+            let rows = stmt.query_map(
+                params![stage, status.as_str(), owner, sql_limit],
+                deal_from_row,
+            )?;
+            deals.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
+        if let Some(n) = limit {
+            deals.truncate(n);
+        }
+        Ok((count, value, deals))
     }
 
     pub fn add_event(&self, e: &Event) -> Result<()> {
