@@ -317,7 +317,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__deal__subcmd__create)
-            opts="-o -q -h -V --value --pipeline --stage --contact --owner --expected-close --meta --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --value --pipeline --stage --contact --owner --expected-close --probability --meta --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +344,10 @@ _rex() {
                     return 0
                     ;;
                 --expected-close)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probability)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -711,7 +715,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__deal__subcmd__update)
-            opts="-o -q -h -V --name --value --contact --owner --expected-close --meta --unset-meta --pipeline --stage --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --name --value --contact --owner --expected-close --probability --meta --unset-meta --pipeline --stage --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +738,10 @@ _rex() {
                     return 0
                     ;;
                 --expected-close)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probability)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -959,7 +967,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__pipeline__subcmd__create)
-            opts="-o -q -h -V --stage --stall-days --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --stage --stall-days --stage-probability --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,6 +978,10 @@ _rex() {
                     return 0
                     ;;
                 --stall-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage-probability)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1103,7 +1115,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__pipeline__subcmd__update)
-            opts="-o -q -h -V --name --stall-days --add-stage --at --rename-stage --recolor-stage --move-stage --remove-stage --move-deals-to --stage-stall-days --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --name --stall-days --add-stage --at --rename-stage --recolor-stage --move-stage --remove-stage --move-deals-to --stage-stall-days --stage-probability --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1146,6 +1158,10 @@ _rex() {
                     return 0
                     ;;
                 --stage-stall-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage-probability)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

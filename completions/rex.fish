@@ -83,6 +83,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l contact -d 'The primary contact (any text: an email, a name, another system\'s id)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l owner -d 'The assigned team member [default: $REX_OWNER]' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l expected-close -d 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l probability -d 'Its own chance of winning in percent, 0 to 100 [default: its stage\'s]' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
@@ -162,6 +163,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l contact -d 'New contact' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l owner -d 'New owner' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l expected-close -d 'New expected close date, or none to clear it' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l probability -d 'Its own chance of winning in percent, or default to follow its stage\'s' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l unset-meta -d 'Remove a metadata key (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l pipeline -d 'Move to another pipeline (lands in its first stage unless --stage is given)' -r
@@ -325,6 +327,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_su
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -f -a "delete" -d 'Delete a pipeline that holds no deals'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage -d 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stall-days -d 'Days without activity after which an open deal is stalled' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage-probability -d 'A stage\'s chance of winning in percent, 0 to 100 (repeatable) [default: the default stages\' own (Discovery 10 ... Closed 90), 100 for stages named here]' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
@@ -383,6 +386,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l remove-stage -d 'Remove a stage (refused while it holds deals, unless --move-deals-to is given)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l move-deals-to -d 'Where the deals of removed stages go' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-stall-days -d 'A stage\'s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-probability -d 'A stage\'s chance of winning in percent, 0 to 100 (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

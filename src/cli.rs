@@ -7,7 +7,7 @@ use clap_complete::ArgValueCandidates;
 
 use crate::clock::{DateOrNone, DateSpec};
 use crate::money::Cents;
-use crate::record::Status;
+use crate::record::{Probability, Status};
 use crate::store::DealSort;
 
 macro_rules! examples_text {
@@ -395,6 +395,10 @@ pub enum PipelineCommand {
         /// Days without activity after which an open deal is stalled
         #[arg(long, value_name = "N", default_value_t = crate::record::DEFAULT_STALL_DAYS, value_parser = clap::value_parser!(u32).range(1..=36500))]
         stall_days: u32,
+        /// A stage's chance of winning in percent, 0 to 100 (repeatable) [default: the
+        /// default stages' own (Discovery 10 ... Closed 90), 100 for stages named here]
+        #[arg(long = "stage-probability", value_name = "STAGE=N")]
+        stage_probability: Vec<String>,
     },
     /// List pipelines with their stage count and open deals
     #[command(after_help = "Examples:\n  rex pipeline list\n  rex pipeline list --json")]
@@ -474,6 +478,9 @@ pub struct PipelineUpdate {
     /// A stage's own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default
     #[arg(long = "stage-stall-days", value_name = "STAGE=N|none|default")]
     pub stage_stall_days: Vec<String>,
+    /// A stage's chance of winning in percent, 0 to 100 (repeatable)
+    #[arg(long = "stage-probability", value_name = "STAGE=N")]
+    pub stage_probability: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -512,6 +519,9 @@ pub enum DealCommand {
         /// Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy
         #[arg(long, value_name = "DATE")]
         expected_close: Option<DateSpec>,
+        /// Its own chance of winning in percent, 0 to 100 [default: its stage's]
+        #[arg(long, value_name = "N")]
+        probability: Option<Probability>,
         #[command(flatten)]
         meta: MetaArgs,
     },
@@ -556,6 +566,9 @@ pub enum DealCommand {
         /// New expected close date, or none to clear it
         #[arg(long, value_name = "DATE|none")]
         expected_close: Option<DateOrNone>,
+        /// Its own chance of winning in percent, or default to follow its stage's
+        #[arg(long, value_name = "N|default")]
+        probability: Option<ProbabilityOrDefault>,
         #[command(flatten)]
         meta: MetaArgs,
         /// Remove a metadata key (repeatable)
@@ -666,6 +679,25 @@ Crontab:
         #[arg(short = 'e', long)]
         exit_status: bool,
     },
+}
+
+/// `--probability N|default`: a deal's own chance of winning, or back to its stage's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbabilityOrDefault {
+    Own(Probability),
+    Stage,
+}
+
+impl std::str::FromStr for ProbabilityOrDefault {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.trim().eq_ignore_ascii_case("default") {
+            return Ok(ProbabilityOrDefault::Stage);
+        }
+        text.parse::<Probability>()
+            .map(ProbabilityOrDefault::Own)
+            .map_err(|e| format!("{e}, or default"))
+    }
 }
 
 /// A status to list by: one of the four, or `active` for open and stalled together.

@@ -103,6 +103,60 @@ pub const DEFAULT_STAGES: [&str; 5] = [
     "Closed",
 ];
 
+/// A chance of winning in whole percent, 0 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Probability(u8);
+
+impl Probability {
+    /// A stage created or added without one: weighted equals unweighted.
+    pub const CERTAIN: Probability = Probability(100);
+
+    pub fn new(percent: i64) -> Result<Self, String> {
+        u8::try_from(percent)
+            .ok()
+            .filter(|p| *p <= 100)
+            .map(Probability)
+            .ok_or_else(|| format!("{percent} is not a whole percent from 0 to 100"))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    /// What a stage named `name` gets when nobody said: the default stages' own chances
+    /// (Discovery 10, Qualification 25, Proposal 50, Negotiation 75, Closed 90), else 100.
+    pub fn default_for(name: &str) -> Probability {
+        let key = name_key(name);
+        DEFAULT_STAGES
+            .iter()
+            .zip(DEFAULT_PROBABILITIES)
+            .find(|(n, _)| name_key(n) == key)
+            .map_or(Probability::CERTAIN, |(_, p)| Probability(p))
+    }
+
+    /// `value` weighted by this chance: value × percent / 100, to the nearest cent, halves up.
+    pub fn weigh(self, value: Cents) -> i128 {
+        (i128::from(value.get()) * i128::from(self.0) + 50) / 100
+    }
+}
+
+impl FromStr for Probability {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let t = text.trim().trim_end_matches('%');
+        t.parse::<i64>()
+            .map_err(|_| format!("'{text}' is not a whole percent from 0 to 100, like 60"))
+            .and_then(|n| {
+                Probability::new(n)
+                    .map_err(|_| format!("'{text}' is not a whole percent from 0 to 100, like 60"))
+            })
+    }
+}
+
+/// The default stages' chances of winning, in their order.
+pub const DEFAULT_PROBABILITIES: [u8; 5] = [10, 25, 50, 75, 90];
+
 /// How a stage decides when its deals stall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StageStall {
@@ -129,6 +183,8 @@ pub struct Stage {
     pub id: StageId,
     pub name: String,
     pub color: Color,
+    /// How likely a deal in this stage is to be won, in whole percent.
+    pub probability: Probability,
     pub position: u32,
     /// The stage's own stall period: null follows the pipeline, 0 is off.
     pub stall_days: StageStall,
@@ -184,6 +240,8 @@ pub struct Deal {
     pub stage_entered_at: String,
     pub closed_at: Option<String>,
     pub close_reason: Option<String>,
+    /// Its own chance of winning, overriding its stage's; None follows the stage.
+    pub probability: Option<Probability>,
 }
 
 /// One entry in a deal's history. Serialized flat: `{"deal_id","at","kind", ...details}`.
@@ -334,6 +392,11 @@ pub fn changes(
         let new = after.metadata.get(key).cloned().unwrap_or(Value::Null);
         field(&format!("metadata.{key}"), old, new);
     }
+    field(
+        "probability",
+        json!(before.probability),
+        json!(after.probability),
+    );
     if !reopens && before.status.is_closed() && after.status == before.status {
         field(
             "close_reason",

@@ -34,6 +34,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             contact,
             owner,
             expected_close,
+            probability,
             meta,
         } => {
             let expected_close = expected_close.map(|d| d.resolve(&clock)).transpose()?;
@@ -45,6 +46,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 contact,
                 owner: owner.or_else(super::me),
                 expected_close,
+                probability,
                 meta,
             };
             let (view, line) = ctx.store.write(|tx| create(tx, &clock, &fields))?;
@@ -74,6 +76,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             contact,
             owner,
             expected_close,
+            probability,
             meta,
             unset_meta,
             pipeline,
@@ -90,6 +93,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 contact,
                 owner,
                 expected_close,
+                probability,
                 meta,
                 unset_meta,
                 pipeline,
@@ -337,6 +341,7 @@ struct NewDeal {
     contact: Option<String>,
     owner: Option<String>,
     expected_close: Option<chrono::NaiveDate>,
+    probability: Option<crate::record::Probability>,
     meta: MetaArgs,
 }
 
@@ -372,6 +377,7 @@ fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
         stage_entered_at: now.clone(),
         closed_at: None,
         close_reason: None,
+        probability: f.probability,
     };
     tx.insert_deal(&deal)?;
     tx.add_event(&Event::created(&deal, &Place::in_pipeline(&p, stage.id)))?;
@@ -510,6 +516,7 @@ struct Update {
     contact: Option<String>,
     owner: Option<String>,
     expected_close: Option<Option<chrono::NaiveDate>>,
+    probability: Option<crate::cli::ProbabilityOrDefault>,
     meta: MetaArgs,
     unset_meta: Vec<String>,
     pipeline: Option<String>,
@@ -543,6 +550,11 @@ fn update(tx: &Tx, clock: &Clock, reference: &str, u: &Update) -> Result<(DealVi
     }
     if let Some(d) = u.expected_close {
         deal.expected_close = d;
+    }
+    match u.probability {
+        Some(crate::cli::ProbabilityOrDefault::Own(p)) => deal.probability = Some(p),
+        Some(crate::cli::ProbabilityOrDefault::Stage) => deal.probability = None,
+        None => {}
     }
     apply_meta(&mut deal.metadata, &u.meta)?;
     for key in &u.unset_meta {

@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
 use crate::output::{BoardStage, PipelineView};
 use crate::record::{
-    clean_name, name_key, palette_color, Color, Deal, Event, Pipeline, Place, Stage, StageStall,
-    DEFAULT_STAGES,
+    clean_name, name_key, palette_color, Color, Deal, Event, Pipeline, Place, Probability, Stage,
+    StageStall, DEFAULT_STAGES,
 };
 use crate::store::Tx;
 
@@ -19,10 +19,11 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
             name,
             stages,
             stall_days,
+            stage_probability,
         } => {
             let view = ctx
                 .store
-                .write(|tx| create(tx, &clock, &name, &stages, stall_days))?;
+                .write(|tx| create(tx, &clock, &name, &stages, stall_days, &stage_probability))?;
             print_saved(ctx.out.one(&view), || format!("new pipeline {}", view.id))
         }
         PipelineCommand::List => {
@@ -86,6 +87,19 @@ pub fn board(tx: &Tx, p: Pipeline) -> Result<PipelineView> {
     })
 }
 
+/// Applies `--stage-probability STAGE=N` settings.
+fn set_probabilities(tx: &Tx, p: &mut Pipeline, settings: &[String]) -> Result<()> {
+    for s in settings {
+        let (stage, n) = pair("--stage-probability", s, "STAGE=N")?;
+        let probability = n
+            .parse::<Probability>()
+            .map_err(|e| Error::usage(format!("--stage-probability '{s}': {e}")))?;
+        let i = index_of(tx, p, stage)?;
+        p.stages[i].probability = probability;
+    }
+    Ok(())
+}
+
 /// Parses `NAME` or `NAME:#RRGGBB`. What follows the last `:` is a colour when it starts with
 /// `#` or is one word (so `A:red` is refused rather than named "A:red"); `Phase: Demo` is a name.
 fn stage_spec(text: &str) -> Result<(String, Option<Color>)> {
@@ -113,9 +127,12 @@ fn create(
     name: &str,
     specs: &[String],
     stall_days: u32,
+    probabilities: &[String],
 ) -> Result<PipelineView> {
     let name = clean_name("the pipeline name", name).map_err(Error::Usage)?;
-    let specs: Vec<(String, Option<Color>)> = if specs.is_empty() {
+    // The default stages come with their chances of winning; stages named here get 100.
+    let defaults = specs.is_empty();
+    let specs: Vec<(String, Option<Color>)> = if defaults {
         DEFAULT_STAGES
             .iter()
             .map(|s| (s.to_string(), None))
@@ -128,6 +145,11 @@ fn create(
         .enumerate()
         .map(|(i, (name, color))| Stage {
             id: StageId::new(),
+            probability: if defaults {
+                Probability::default_for(&name)
+            } else {
+                Probability::CERTAIN
+            },
             name,
             color: color.unwrap_or_else(|| palette_color(i)),
             position: i as u32,
@@ -135,7 +157,7 @@ fn create(
         })
         .collect();
     let now = clock.timestamp();
-    let p = Pipeline {
+    let mut p = Pipeline {
         id: PipelineId::new(),
         name,
         stall_days,
@@ -144,6 +166,7 @@ fn create(
         stages,
     };
     check_stage_names(&p).map_err(|e| Error::Usage(e.to_string()))?;
+    set_probabilities(tx, &mut p, probabilities)?;
     if let Some(existing) = tx.pipeline_named(&p.name)? {
         return Err(Error::conflict(format!(
             "a pipeline named '{}' already exists ({})",
@@ -228,6 +251,7 @@ fn update(tx: &Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView> {
             id: StageId::new(),
             name,
             color,
+            probability: Probability::CERTAIN,
             position: 0,
             stall_days: StageStall::Pipeline,
         };
@@ -275,6 +299,7 @@ fn update(tx: &Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView> {
         let i = index_of(tx, &p, stage)?;
         p.stages[i].stall_days = setting;
     }
+    set_probabilities(tx, &mut p, &c.stage_probability)?;
     check_stage_names(&p)?;
 
     let target = match &c.move_deals_to {

@@ -24,7 +24,7 @@ use crate::output::{Exported, ImportReport, Printer};
 use crate::record::Place;
 use crate::record::{
     changes, clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline,
-    Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
+    Probability, Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
 use crate::store::Tx;
 use crate::target_file::TargetFile;
@@ -511,7 +511,7 @@ fn csv_value(at: &str, column: &str, text: &str) -> Result<Value> {
         return Ok(Value::Null);
     }
     match column {
-        "value" | "stall_days" => text
+        "value" | "stall_days" | "probability" => text
             .parse::<i64>()
             .map(Value::from)
             .map_err(|_| Error::usage(format!("{at}: field '{column}': expected a whole number, got '{text}'; nothing was imported"))),
@@ -652,6 +652,7 @@ impl Importer {
                     id: StageId::new(),
                     name: n.to_string(),
                     color: palette_color(i),
+                    probability: Probability::default_for(n),
                     position: i as u32,
                     stall_days: StageStall::Pipeline,
                 })
@@ -752,6 +753,11 @@ impl Importer {
             .parsed("color", |t| t.parse::<Color>())?
             .unwrap_or_else(|| palette_color(i));
         s.int("position")?;
+        // An export from before probabilities: the default stages' chances by name, else 100.
+        let probability = match s.int("probability")? {
+            None => Probability::default_for(&name),
+            Some(n) => Probability::new(n).map_err(|e| f.bad(&format!("{key}.probability"), e))?,
+        };
         let stall_days = match s.int("stall_days")? {
             None => StageStall::Pipeline,
             Some(0) => StageStall::Off,
@@ -770,6 +776,9 @@ impl Importer {
             "open_value",
             "stalled_count",
             "stalled_value",
+            "active_count",
+            "active_value",
+            "weighted_value",
         ] {
             s.take(board);
         }
@@ -778,6 +787,7 @@ impl Importer {
             id,
             name,
             color,
+            probability,
             position: i as u32,
             stall_days,
         })
@@ -868,6 +878,10 @@ impl Importer {
             .unwrap_or_else(|| created_at.clone());
         let closed_at = f.timestamp("closed_at")?;
         let close_reason = f.parsed("close_reason", |t| clean_text("the reason", t, 1000))?;
+        let probability = match f.int("probability")? {
+            None => None,
+            Some(n) => Some(Probability::new(n).map_err(|e| f.bad("probability", e))?),
+        };
         let closed_at = match (status.is_closed(), closed_at) {
             (true, c) => Some(c.unwrap_or(now)),
             (false, None) => None,
@@ -915,6 +929,7 @@ impl Importer {
             stage_entered_at,
             closed_at,
             close_reason,
+            probability,
         };
         let replaced = match self.upsert {
             true => tx.deal(deal.id)?,

@@ -86,6 +86,7 @@ macro_rules! deal_fields {
             "stage_entered_at",
             "closed_at",
             "close_reason",
+            "probability",
             $($extra),*
         ]
     };
@@ -359,8 +360,10 @@ impl Record for PipelineView {
             "Stage",
             "Colour",
             "Stalls",
+            "Chance",
             "Active",
             "Active value",
+            "Weighted",
             "Open",
             "Open value",
             "Stalled",
@@ -371,9 +374,11 @@ impl Record for PipelineView {
             Fit::Wide,
             Fit::Text(0),
             Fit::Wide,
+            Fit::Fixed(3),
+            Fit::Fixed(4),
+            Fit::Fixed(0),
+            Fit::Fixed(0),
             Fit::Fixed(2),
-            Fit::Fixed(0),
-            Fit::Fixed(0),
             Fit::Wide,
             Fit::Wide,
             Fit::Fixed(1),
@@ -384,6 +389,7 @@ impl Record for PipelineView {
             vec![
                 count(c.open_count + c.stalled_count),
                 money(c.open_value + c.stalled_value),
+                money(c.weighted_value),
                 count(c.open_count),
                 money(c.open_value),
                 count(c.stalled_count),
@@ -398,6 +404,7 @@ impl Record for PipelineView {
             total.stalled_count += c.stalled_count;
             total.open_value += c.open_value;
             total.stalled_value += c.stalled_value;
+            total.weighted_value += c.weighted_value;
             let name = Cell::new(format!("■ {}", neutralise(&b.stage.name)));
             let name = match style.stage_color(b.stage.color.as_str()) {
                 Some(c) => name.fg(c),
@@ -413,10 +420,18 @@ impl Record for PipelineView {
                 name,
                 Cell::new(b.stage.color.as_str()),
                 Cell::new(stalls),
+                Cell::new(format!("{}%", b.stage.probability.get()))
+                    .set_alignment(comfy_table::CellAlignment::Right),
             ];
             rows.push([stage, counted(c)].concat());
         }
-        let label = vec![Cell::new(""), bold("Total"), Cell::new(""), Cell::new("")];
+        let label = vec![
+            Cell::new(""),
+            bold("Total"),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+        ];
         rows.push([label, counted(&total)].concat());
         vec![head, super::fit::table(style, &headers, &fits, rows)]
     }
@@ -769,6 +784,7 @@ mod tests {
             stage_entered_at: String::new(),
             closed_at: None,
             close_reason: None,
+            probability: None,
         }
     }
 
@@ -792,6 +808,7 @@ mod tests {
             id: crate::id::StageId::new(),
             name: "S".into(),
             color: "#000000".parse::<Color>().unwrap(),
+            probability: crate::record::Probability::CERTAIN,
             position: 0,
             stall_days: StageStall::Pipeline,
         };

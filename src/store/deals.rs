@@ -9,7 +9,7 @@ use super::{Tx, HIDDEN};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
-use crate::record::{name_key, Deal, Event, Metadata, Status};
+use crate::record::{name_key, Deal, Event, Metadata, Probability, Status};
 
 /// Which deals `deal list` wants; every field narrows the set further.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +54,7 @@ pub struct RawEvent {
 const DEAL_COLUMNS: &str =
     "d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
     d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
-    d.stage_entered_at, d.closed_at, d.close_reason";
+    d.stage_entered_at, d.closed_at, d.close_reason, d.probability";
 
 fn deal_from_row(r: &Row) -> rusqlite::Result<Deal> {
     read_deal(r).map_err(|e| super::damaged_row("deal", r, e))
@@ -87,10 +87,14 @@ fn read_deal(r: &Row) -> rusqlite::Result<Deal> {
         stage_entered_at: r.get(13)?,
         closed_at: r.get(14)?,
         close_reason: r.get(15)?,
+        probability: r
+            .get::<_, Option<i64>>(16)?
+            .map(|p| Probability::new(p).map_err(|e| bad(16, e)))
+            .transpose()?,
     })
 }
 
-/// A deal as the 17 bound parameters of its row, `?1` (id) to `?17` (close_reason).
+/// A deal as the 18 bound parameters of its row, `?1` (id) to `?18` (probability).
 struct DealRow<'a> {
     deal: &'a Deal,
     name_key: String,
@@ -98,6 +102,7 @@ struct DealRow<'a> {
     status: &'static str,
     expected_close: Option<String>,
     metadata: String,
+    probability: Option<u8>,
 }
 
 impl<'a> DealRow<'a> {
@@ -109,6 +114,7 @@ impl<'a> DealRow<'a> {
             status: deal.status.as_str(),
             expected_close: date_text(deal.expected_close),
             metadata: serde_json::to_string(&deal.metadata)?,
+            probability: deal.probability.map(|p| p.get()),
         })
     }
 
@@ -132,6 +138,7 @@ impl<'a> DealRow<'a> {
             &d.stage_entered_at,
             &d.closed_at,
             &d.close_reason,
+            &self.probability,
         ]
     }
 }
@@ -165,8 +172,8 @@ impl Tx<'_> {
             .prepare_cached(&format!(
                 "INSERT INTO deal_rows (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
                     expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
-                    stage_entered_at, closed_at, close_reason, batch)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18){on_conflict}"
+                    stage_entered_at, closed_at, close_reason, probability, batch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19){on_conflict}"
             ))?
             .execute(params.as_slice())?)
     }
@@ -179,7 +186,7 @@ impl Tx<'_> {
                 "UPDATE deal_rows SET name = ?2, name_key = ?3, value = ?4, status = ?5, contact_id = ?6,
                     pipeline_id = ?7, stage_id = ?8, expected_close = ?9, owner_id = ?10, metadata = ?11,
                     created_at = ?12, updated_at = ?13, last_activity_at = ?14, stage_entered_at = ?15,
-                    closed_at = ?16, close_reason = ?17
+                    closed_at = ?16, close_reason = ?17, probability = ?18
                  WHERE id = ?1",
             )?
             .execute(row.params().as_slice())?;
@@ -681,11 +688,17 @@ mod tests {
         // While an import is in progress (the view) and otherwise (the row table).
         for source in ["deals", "deal_rows"] {
             let board = board_sql(source);
-            assert_indexed(conn, "pipeline show", &board, &[&stage]);
+            assert_indexed(conn, "pipeline show", &board, &[&stage, &50]);
             assert_eq!(
-                plan(conn, &board, &[&stage]),
+                plan(conn, &board, &[&stage, &50]),
                 "SEARCH deal_rows USING COVERING INDEX deals_stage_status_value (stage_id=? AND status=?)",
-                "the board counts from the index alone"
+                "the board counts and weighs from the index alone"
+            );
+            let own = super::super::pipelines::own_probability_sql(source);
+            assert_eq!(
+                plan(conn, &own, &[&stage, &50]),
+                "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",
+                "deals with their own chance are found in their own small index"
             );
             assert_indexed(
                 conn,

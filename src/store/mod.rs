@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_staged_imports.sql"),
     include_str!("migrations/003_short_references.sql"),
+    include_str!("migrations/004_probabilities.sql"),
 ];
 
 /// The imports whose rows are hidden: loading, or being discarded. The views of schema 2

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Tx;
 use crate::error::Result;
 use crate::id::{PipelineId, StageId};
-use crate::record::{name_key, Pipeline, Stage, StageStall};
+use crate::record::{name_key, Pipeline, Probability, Stage, StageStall};
 
 /// The deals of one stage, by status: a column of the board.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -15,6 +15,8 @@ pub struct StageCounts {
     pub open_value: i128,
     pub stalled_count: i64,
     pub stalled_value: i128,
+    /// Open and stalled deals' values, each weighted by its chance of winning.
+    pub weighted_value: i128,
 }
 
 /// A pipeline as `pipeline list` shows it.
@@ -37,10 +39,29 @@ pub struct PipelineSummary {
 /// Open and stalled deals of one stage, from `source` (see [`Tx::deal_source`]): two ranges
 /// of the covering index `deals_stage_status_value`.
 pub(crate) fn board_sql(source: &str) -> String {
+    let weighted = weighted("value", "?2");
     format!(
-        "SELECT status, count(*), {WIDE_SUM} FROM {source} \
-         WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status"
+        "SELECT status, count(*), {WIDE_SUM}, \
+         coalesce(sum({weighted} >> 32), 0), coalesce(sum({weighted} & 4294967295), 0) \
+         FROM {source} WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status"
     )
+}
+
+/// What the deals of a stage with their own chance add to (or take from) its weighted total
+/// at the stage's chance (`?2`): a range of the small `deals_own_probability`.
+pub(crate) fn own_probability_sql(source: &str) -> String {
+    let own = weighted("value", "probability");
+    let stage = weighted("value", "?2");
+    format!(
+        "SELECT coalesce(sum({own} - {stage}), 0) FROM {source} \
+         WHERE stage_id = ?1 AND status IN ('open', 'stalled') AND probability IS NOT NULL"
+    )
+}
+
+/// SQL for `value` weighted by `percent`, to the nearest cent, halves up, without the
+/// product overflowing: the same as [`crate::record::Probability::weigh`].
+pub(crate) fn weighted(value: &str, percent: &str) -> String {
+    format!("(({value} / 100) * {percent} + (({value} % 100) * {percent} + 50) / 100)")
 }
 
 /// The sum of `value` as two columns that SQLite's 64-bit sum cannot overflow: the high and
@@ -53,7 +74,7 @@ fn wide_sum(r: &Row, at: usize) -> rusqlite::Result<i128> {
     Ok((i128::from(high) << 32) + i128::from(low))
 }
 
-const STAGE_COLUMNS: &str = "id, name, color, position, stall_days";
+const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
 
 fn stage_from_row(r: &Row) -> rusqlite::Result<Stage> {
     read_stage(r).map_err(|e| super::damaged_row("stage", r, e))
@@ -74,6 +95,9 @@ fn read_stage(r: &Row) -> rusqlite::Result<Stage> {
             Some(0) => StageStall::Off,
             Some(n) => StageStall::Days(n),
         },
+        probability: Probability::new(r.get(5)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Integer, e.into())
+        })?,
     })
 }
 
@@ -150,12 +174,12 @@ impl Tx<'_> {
     /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.
     pub fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.id, s.name, s.color, s.position, s.stall_days, p.id, p.name
+            "SELECT s.id, s.name, s.color, s.position, s.stall_days, s.probability, p.id, p.name
              FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
              WHERE s.name_key = ?1 ORDER BY p.name_key",
         )?;
         let rows = stmt.query_map([name_key(name)], |r| {
-            Ok((stage_from_row(r)?, r.get(5)?, r.get(6)?))
+            Ok((stage_from_row(r)?, r.get(6)?, r.get(7)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -238,14 +262,21 @@ impl Tx<'_> {
 
     /// Open and stalled deals per stage of a pipeline, in stage order.
     pub fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
-        let mut stmt = self.conn.prepare_cached(&board_sql(self.deal_source()?))?;
+        let source = self.deal_source()?;
+        let mut stmt = self.conn.prepare_cached(&board_sql(source))?;
+        let mut own = self.conn.prepare_cached(&own_probability_sql(source))?;
         let mut out = Vec::with_capacity(pipeline.stages.len());
         for stage in &pipeline.stages {
             let mut counts = StageCounts::default();
-            let mut rows = stmt.query([stage.id])?;
+            let percent = stage.probability.get();
+            counts.weighted_value = own
+                .query_row(params![stage.id, percent], |r| r.get::<_, i64>(0))?
+                .into();
+            let mut rows = stmt.query(params![stage.id, percent])?;
             while let Some(r) = rows.next()? {
                 let status: String = r.get(0)?;
                 let (n, v): (i64, i128) = (r.get(1)?, wide_sum(r, 2)?);
+                counts.weighted_value += wide_sum(r, 4)?;
                 if status == "open" {
                     (counts.open_count, counts.open_value) = (n, v);
                 } else {
@@ -320,10 +351,11 @@ impl Tx<'_> {
 
     fn write_stages(&self, p: &Pipeline) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position, stall_days, batch)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position, stall_days, batch, probability)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
-                color = excluded.color, position = excluded.position, stall_days = excluded.stall_days",
+                color = excluded.color, position = excluded.position, stall_days = excluded.stall_days,
+                probability = excluded.probability",
         )?;
         for s in &p.stages {
             stmt.execute(params![
@@ -334,7 +366,8 @@ impl Tx<'_> {
                 s.color.as_str(),
                 s.position,
                 stall_to_sql(s.stall_days),
-                self.batch
+                self.batch,
+                s.probability.get()
             ])?;
         }
         Ok(())

@@ -147,7 +147,7 @@ fn a_salespersons_week() {
             "contact_id": "cfo@acme.test", "pipeline_id": sales, "stage_id": st("Discovery"),
             "expected_close": "2026-03-31", "owner_id": "ana", "metadata": {"seats": 25, "tier": "gold"},
             "created_at": MON, "updated_at": MON, "last_activity_at": MON, "stage_entered_at": MON,
-            "closed_at": null, "close_reason": null,
+            "closed_at": null, "close_reason": null, "probability": null,
         })
     );
 
@@ -196,7 +196,7 @@ fn a_salespersons_week() {
             "contact_id": "ceo@acme.test", "pipeline_id": sales, "stage_id": st("Proposal"),
             "expected_close": null, "owner_id": "ana", "metadata": {"tier": "platinum"},
             "created_at": MON, "updated_at": THU, "last_activity_at": THU, "stage_entered_at": TUE,
-            "closed_at": null, "close_reason": null,
+            "closed_at": null, "close_reason": null, "probability": null,
         })
     );
     assert_eq!(rex.json(&["deal", "show", &acme]), updated);

@@ -27,6 +27,7 @@ fn create_with_default_stages_prints_the_exact_pipeline() {
     let id = s(&p["id"]);
     assert!(id.starts_with("pipeline_") && id.len() == 35, "{id}");
     let colors = ["#4f9dde", "#8e6bd8", "#e0a23b", "#e06a3b", "#3bb273"];
+    let chances = [10, 25, 50, 75, 90];
     let names = [
         "Discovery",
         "Qualification",
@@ -39,9 +40,11 @@ fn create_with_default_stages_prints_the_exact_pipeline() {
         .enumerate()
         .map(|(i, n)| {
             json!({
-                "id": stage_id(&p, n), "name": n, "color": colors[i], "position": i,
+                "id": stage_id(&p, n), "name": n, "color": colors[i],
+                "probability": chances[i], "position": i,
                 "stall_days": null, "effective_stall_days": 30,
                 "open_count": 0, "open_value": 0, "stalled_count": 0, "stalled_value": 0,
+                "weighted_value": 0,
             })
         })
         .collect();
