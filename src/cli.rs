@@ -275,6 +275,41 @@ Examples:
         #[arg(long)]
         all: bool,
     },
+    /// What will close when: active deals by expected close, weighted, and what was won
+    #[command(after_long_help = "\
+Active (open or stalled) deals by expected close, and the deals won, by calendar period,
+starting with the current one (today follows TZ and REX_NOW). Rows, in this order:
+  overdue   active deals expected to close before today
+  one per period (2026-03 or 2026-Q1, start and end its first and last days): the active
+            deals expected to close in it from today on, and won_count/won_value, the
+            deals won (closed_at as a local date) within the whole period
+  later     active deals expected after the last period
+  none      active deals without an expected close
+Each row: period, start, end (null where it has no bound), count, value, weighted_value,
+won_count, won_value. Money is integer cents; a deal's weighted value is its value times
+its chance (its own, else its stage's) over 100, to the nearest cent, halves up.
+
+Examples:
+  rex forecast
+  rex forecast --by quarter --periods 4 --pipeline Sales
+  rex forecast --owner ana -o json | jq '.[1].weighted_value'")]
+    Forecast {
+        /// Only this pipeline (id or name)
+        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
+        pipeline: Option<String>,
+        /// Only this owner's deals
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        /// The length of a period
+        #[arg(long, value_enum, default_value_t = Period::Month, value_name = "PERIOD")]
+        by: Period,
+        /// How many periods, from the current one
+        #[arg(long, default_value_t = 6, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=240))]
+        periods: u32,
+    },
+    /// Reports from deal history: win rates, the stage funnel, why deals were lost
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Write pipelines, deals and their history as JSON Lines, JSON or CSV
     #[command(after_long_help = "\
 The export is in the API shape (the same JSON as -o json prints), with ids and timestamps,
@@ -378,6 +413,114 @@ Examples:
     Help {
         /// A subcommand (e.g. deal, deal create) or a topic
         topic: Vec<String>,
+    },
+}
+
+/// A calendar period of the forecast and of the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    Month,
+    Quarter,
+}
+
+/// How `report wins` groups deals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WinsBy {
+    Owner,
+    Pipeline,
+    Month,
+    Quarter,
+}
+
+/// The window of closed deals a report looks at.
+#[derive(Debug, Args)]
+pub struct Window {
+    /// Closed on or after this date [default: 365 days before today]
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<DateSpec>,
+    /// Closed on or before this date [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<DateSpec>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Won and lost deals: win rates, average size, sales cycle and velocity
+    #[command(after_long_help = "\
+Deals closed (won or lost) with closed_at, as a local date, from --since to --until.
+Without --by, one row with key \"all\"; with --by, one row per owner, pipeline name or
+period, sorted by key. Each row: key, won_count, won_value, lost_count, lost_value,
+win_rate (won / closed, 4 decimals), value_win_rate (the same by value),
+average_won_value (cents, halves up), average_cycle_days (created to closed, over won
+deals, 1 decimal) and velocity_per_day: active deals now x average_won_value x win_rate
+/ average_cycle_days, in cents (null when a part is missing, and for period rows).
+Absent values are null; an empty window is an empty list (exit 1 with -e).
+
+Examples:
+  rex report wins
+  rex report wins --by owner --since 2026-01-01
+  rex report wins --by quarter -o json")]
+    Wins {
+        /// Only this pipeline (id or name)
+        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
+        pipeline: Option<String>,
+        /// Only this owner's deals
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        #[command(flatten)]
+        window: Window,
+        /// One row per owner, pipeline, month or quarter
+        #[arg(long, value_enum, value_name = "KEY")]
+        by: Option<WinsBy>,
+        /// Exit 0 when at least one row was printed, 1 when none
+        #[arg(short = 'e', long)]
+        exit_status: bool,
+    },
+    /// The funnel of a pipeline from history: entered, advanced, conversion, days in stage
+    #[command(after_long_help = "\
+For each stage in order: stage_id, name, position; entered (deals that entered it on or
+after --since, created in it or moved into it, each deal once); advanced (of those, how
+many were later in a stage of higher position, or won); conversion (advanced / entered, 4
+decimals); won and lost (of those, how many are won or lost now); average_days and
+median_days (completed stays: from entering the stage to leaving it by a move, a close
+or a change of pipeline, 1 decimal); active_count (active deals in it now). A deal that
+moves back and forth counts each completed stay, and enters a stage once.
+
+Examples:
+  rex report stages
+  rex report stages Partners --since 2026-01-01 -o json")]
+    Stages {
+        /// Pipeline id or name (may be left out when only one exists)
+        #[arg(add = pipeline_values())]
+        pipeline: Option<String>,
+        /// Only deals that entered a stage on or after this date [default: ever]
+        #[arg(long, value_name = "DATE")]
+        since: Option<DateSpec>,
+        /// Exit 0 when at least one row was printed, 1 when none
+        #[arg(short = 'e', long)]
+        exit_status: bool,
+    },
+    /// Lost deals grouped by their close reason
+    #[command(after_long_help = "\
+Lost deals closed from --since to --until, grouped by close reason (ignoring case and the
+spaces around it; no reason is null): reason, count, value, share (of all lost deals in
+the window, 4 decimals), by count (most first), then reason.
+
+Examples:
+  rex report lost-reasons
+  rex report lost-reasons --owner ana --since 2026-01-01 -o csv")]
+    LostReasons {
+        /// Only this pipeline (id or name)
+        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
+        pipeline: Option<String>,
+        /// Only this owner's deals
+        #[arg(long, value_name = "OWNER")]
+        owner: Option<String>,
+        #[command(flatten)]
+        window: Window,
+        /// Exit 0 when at least one row was printed, 1 when none
+        #[arg(short = 'e', long)]
+        exit_status: bool,
     },
 }
 

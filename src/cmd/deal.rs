@@ -507,6 +507,7 @@ fn filter_of(tx: &Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
         overdue_on: a.overdue.then(|| clock.today()),
         meta,
         search: a.search.clone(),
+        ..Default::default()
     })
 }
 

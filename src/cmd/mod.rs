@@ -6,6 +6,7 @@ mod deal;
 mod help;
 mod info;
 mod pipeline;
+mod report;
 mod transfer;
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -72,6 +73,13 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
         } => board::board(&mut ctx, pipeline.as_deref(), owner.as_deref(), limit),
         Command::Today { owner, all } => board::today(&mut ctx, owner, all),
+        Command::Forecast {
+            pipeline,
+            owner,
+            by,
+            periods,
+        } => report::forecast(&mut ctx, pipeline.as_deref(), owner.as_deref(), by, periods),
+        Command::Report(r) => report::run(&mut ctx, r),
         Command::Export {
             deals,
             pipelines,
@@ -108,6 +116,8 @@ fn access(command: &Command) -> Access {
         | Command::Backup { .. }
         | Command::Board { .. }
         | Command::Today { .. }
+        | Command::Forecast { .. }
+        | Command::Report(_)
         | Command::Export { .. } => Access::Read,
         _ => Access::Write,
     }
@@ -126,6 +136,16 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
         Command::Info => out.check_fields::<InfoView>(),
         Command::Board { .. } => out.check_fields::<crate::output::BoardView>(),
         Command::Today { .. } => out.check_fields::<crate::output::TodayView>(),
+        Command::Forecast { .. } => out.check_fields::<crate::output::ForecastRow>(),
+        Command::Report(crate::cli::ReportCommand::Wins { .. }) => {
+            out.check_fields::<crate::output::WinsRow>()
+        }
+        Command::Report(crate::cli::ReportCommand::Stages { .. }) => {
+            out.check_fields::<crate::output::FunnelRow>()
+        }
+        Command::Report(crate::cli::ReportCommand::LostReasons { .. }) => {
+            out.check_fields::<crate::output::LostReasonRow>()
+        }
         Command::Import { .. } => out.check_fields::<crate::output::ImportReport>(),
         Command::Export { .. }
         | Command::Backup { .. }

@@ -56,9 +56,8 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
             .filter(|i| !is_text(**i))
             .map(|i| widest[*i])
             .sum();
-        let room = width
-            .saturating_sub(overhead(style, cols.len()))
-            .saturating_sub(fixed);
+        let needed = overhead(style, cols.len()) + fixed;
+        let room = width.saturating_sub(needed);
         let mut texts: Vec<usize> = cols.iter().copied().filter(|i| is_text(*i)).collect();
         texts.sort_by_key(|i| (rank(*i), *i));
         let floors: Vec<usize> = texts
@@ -71,7 +70,10 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
                 })
             })
             .collect();
-        if let Some(given) = share(&texts, &floors, &widest, room) {
+        let given = (needed <= width)
+            .then(|| share(&texts, &floors, &widest, room))
+            .flatten();
+        if let Some(given) = given {
             let mut widths = vec![None; headers.len()];
             for (i, w) in texts.iter().zip(given) {
                 widths[*i] = Some(w);

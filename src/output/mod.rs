@@ -5,6 +5,7 @@
 
 mod board;
 mod fit;
+mod report;
 mod views;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -14,6 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use board::{BoardColumn, BoardPipeline, BoardView, TodayView};
+pub use report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 pub use views::{
     BoardStage, DealView, Exported, ImportReport, InfoView, PipelineView, StalledView, DEAL_FIELDS,
 };

@@ -29,6 +29,20 @@ pub struct DealFilter {
     pub meta: Vec<(String, String)>,
     /// Case-insensitive substring of the name, taken literally.
     pub search: Option<String>,
+    /// Closed at or after this stored time (RFC 3339 UTC).
+    pub closed_from: Option<String>,
+    /// Closed before this stored time.
+    pub closed_before: Option<String>,
+    /// Only deals without an expected close.
+    pub no_expected_close: bool,
+}
+
+/// How many deals, their value and their value weighted by each one's chance of winning.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub count: i64,
+    pub value: i128,
+    pub weighted: i128,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -256,6 +270,31 @@ fn deal_query(
             " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id",
         );
     }
+    let (conds, mut args) = conditions(filter);
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    let dir = if desc { "DESC" } else { "ASC" };
+    let order = match sort {
+        DealSort::Value => format!("d.value {dir}"),
+        DealSort::ExpectedClose => format!("d.expected_close IS NULL, d.expected_close {dir}"),
+        DealSort::Created => format!("d.created_at {dir}"),
+        DealSort::Updated => format!("d.updated_at {dir}"),
+        DealSort::Name => format!("d.name_key {dir}"),
+        DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
+    };
+    sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
+    if let Some(limit) = limit {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        args.push(Box::new(limit));
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+    }
+    (sql, args)
+}
+
+/// The conditions of `filter` on deals `d`, with their bound parameters (`?1`…).
+fn conditions(filter: &DealFilter) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let mut arg = |v: Box<dyn ToSql>, args_len: &mut usize| {
@@ -331,25 +370,90 @@ fn deal_query(
             arg(Box::new(name_key(text)), &mut n)
         ));
     }
-    if !conds.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conds.join(" AND "));
+    if let Some(t) = &filter.closed_from {
+        conds.push(format!(
+            "d.closed_at >= {}",
+            arg(Box::new(t.clone()), &mut n)
+        ));
     }
-    let dir = if desc { "DESC" } else { "ASC" };
-    let order = match sort {
-        DealSort::Value => format!("d.value {dir}"),
-        DealSort::ExpectedClose => format!("d.expected_close IS NULL, d.expected_close {dir}"),
-        DealSort::Created => format!("d.created_at {dir}"),
-        DealSort::Updated => format!("d.updated_at {dir}"),
-        DealSort::Name => format!("d.name_key {dir}"),
-        DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
-    };
-    sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
-    if let Some(limit) = limit {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        sql.push_str(&format!(" LIMIT {}", arg(Box::new(limit), &mut n)));
+    if let Some(t) = &filter.closed_before {
+        conds.push(format!(
+            "d.closed_at < {}",
+            arg(Box::new(t.clone()), &mut n)
+        ));
     }
-    (sql, args)
+    if filter.no_expected_close {
+        conds.push("d.expected_close IS NULL".to_string());
+    }
+    (conds, args)
+}
+
+impl Tx<'_> {
+    /// The totals of the deals `filter` selects: one aggregate, each deal weighted by its own
+    /// chance or its stage's.
+    pub fn totals(&self, filter: &DealFilter) -> Result<Totals> {
+        let (conds, args) = conditions(filter);
+        let weighted =
+            super::pipelines::weighted("d.value", "coalesce(d.probability, s.probability)");
+        let mut sql = format!(
+            "SELECT count(*), coalesce(sum(d.value >> 32), 0), coalesce(sum(d.value & 4294967295), 0), \
+             coalesce(sum({weighted} >> 32), 0), coalesce(sum({weighted} & 4294967295), 0) \
+             FROM deals d JOIN stages s ON s.id = d.stage_id"
+        );
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        Ok(self.conn.query_row(&sql, params.as_slice(), |r| {
+            let wide = |at: usize| -> rusqlite::Result<i128> {
+                let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
+                Ok((i128::from(high) << 32) + i128::from(low))
+            };
+            Ok(Totals {
+                count: r.get(0)?,
+                value: wide(1)?,
+                weighted: wide(3)?,
+            })
+        })?)
+    }
+
+    /// Every deal's history, deal by deal (each oldest first): one walk of `deal_events_deal`.
+    pub fn for_each_history(
+        &self,
+        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq")?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<(DealId, Vec<Event>)> = None;
+        while let Some(r) = rows.next()? {
+            let deal_id: DealId = r.get(0)?;
+            let details: String = r.get(3)?;
+            let e = Event {
+                deal_id,
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                details: serde_json::from_str(&details).map_err(|e| {
+                    Error::Unusable(format!("the database holds a malformed history entry: {e}"))
+                })?,
+            };
+            match &mut current {
+                Some((id, events)) if *id == deal_id => events.push(e),
+                _ => {
+                    if let Some((id, events)) = current.take() {
+                        each(id, events)?;
+                    }
+                    current = Some((deal_id, vec![e]));
+                }
+            }
+        }
+        if let Some((id, events)) = current {
+            each(id, events)?;
+        }
+        Ok(())
+    }
 }
 
 /// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).

@@ -1,0 +1,596 @@
+//! `rex forecast` and `rex report …`: what will close, how often and how fast deals are won,
+//! where they stall and why they are lost. Money stays integer cents; only ratios are
+//! decimals, each rounded as its definition says.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+
+use super::{find_pipeline, pipeline_or_only, Ctx};
+use crate::cli::{Period, ReportCommand, Window, WinsBy};
+use crate::clock::{parse_timestamp, timestamp, Clock};
+use crate::error::{Error, Result};
+use crate::id::{PipelineId, StageId};
+use crate::output::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
+use crate::record::{event, Deal, Status};
+use crate::store::{DealFilter, DealSort, Tx};
+
+const ACTIVE: [Status; 2] = [Status::Open, Status::Stalled];
+
+pub fn forecast(
+    ctx: &mut Ctx,
+    pipeline: Option<&str>,
+    owner: Option<&str>,
+    by: Period,
+    periods: u32,
+) -> Result<()> {
+    let clock = ctx.clock;
+    let rows = ctx
+        .store
+        .read(|tx| forecast_rows(tx, &clock, pipeline, owner, by, periods))?;
+    ctx.out.list(rows)
+}
+
+pub fn run(ctx: &mut Ctx, cmd: ReportCommand) -> Result<()> {
+    let clock = ctx.clock;
+    let (rows_printed, exit_status) = match cmd {
+        ReportCommand::Wins {
+            pipeline,
+            owner,
+            window,
+            by,
+            exit_status,
+        } => {
+            let rows = ctx.store.read(|tx| {
+                wins(
+                    tx,
+                    &clock,
+                    pipeline.as_deref(),
+                    owner.as_deref(),
+                    &window,
+                    by,
+                )
+            })?;
+            let n = rows.len();
+            ctx.out.list(rows)?;
+            (n, exit_status)
+        }
+        ReportCommand::Stages {
+            pipeline,
+            since,
+            exit_status,
+        } => {
+            let since = since.map(|d| d.resolve(&clock)).transpose()?;
+            let rows = ctx
+                .store
+                .read(|tx| stages(tx, pipeline.as_deref(), since))?;
+            let n = rows.len();
+            ctx.out.list(rows)?;
+            (n, exit_status)
+        }
+        ReportCommand::LostReasons {
+            pipeline,
+            owner,
+            window,
+            exit_status,
+        } => {
+            let rows = ctx.store.read(|tx| {
+                lost_reasons(tx, &clock, pipeline.as_deref(), owner.as_deref(), &window)
+            })?;
+            let n = rows.len();
+            ctx.out.list(rows)?;
+            (n, exit_status)
+        }
+    };
+    if exit_status && rows_printed == 0 {
+        return Err(Error::Silent(crate::error::code::FAILURE));
+    }
+    Ok(())
+}
+
+/// A calendar period: its label (`2026-03`, `2026-Q1`) and its first and last days.
+fn period_of(day: NaiveDate, by: Period) -> (String, NaiveDate, NaiveDate) {
+    let (year, month) = (day.year(), day.month());
+    let (label, first_month, months) = match by {
+        Period::Month => (format!("{year}-{month:02}"), month, 1),
+        Period::Quarter => {
+            let q = (month - 1) / 3;
+            (format!("{year}-Q{}", q + 1), q * 3 + 1, 3)
+        }
+    };
+    let start = NaiveDate::from_ymd_opt(year, first_month, 1).unwrap_or(day);
+    let end = start
+        .checked_add_months(chrono::Months::new(months))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start);
+    (label, start, end)
+}
+
+/// The stored time (UTC) at which local day `day` begins.
+fn start_of(day: NaiveDate) -> String {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let local = chrono::Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| midnight.and_utc());
+    timestamp(local)
+}
+
+fn day_after(day: NaiveDate) -> NaiveDate {
+    day.succ_opt().unwrap_or(day)
+}
+
+fn day_before(day: NaiveDate) -> NaiveDate {
+    day.pred_opt().unwrap_or(day)
+}
+
+/// The filter every row of a report shares: a pipeline and an owner, when given.
+fn scope(tx: &Tx, pipeline: Option<&str>, owner: Option<&str>) -> Result<DealFilter> {
+    Ok(DealFilter {
+        pipeline: pipeline
+            .map(|p| find_pipeline(tx, p).map(|p| p.id))
+            .transpose()?,
+        owner: owner.map(str::to_string),
+        ..Default::default()
+    })
+}
+
+fn forecast_rows(
+    tx: &Tx,
+    clock: &Clock,
+    pipeline: Option<&str>,
+    owner: Option<&str>,
+    by: Period,
+    periods: u32,
+) -> Result<Vec<ForecastRow>> {
+    let today = clock.today();
+    let base = scope(tx, pipeline, owner)?;
+    let active = DealFilter {
+        statuses: ACTIVE.to_vec(),
+        ..base.clone()
+    };
+    let row =
+        |period: String, start, end, totals: crate::store::Totals, won: crate::store::Totals| {
+            ForecastRow {
+                period,
+                start,
+                end,
+                count: totals.count,
+                value: totals.value,
+                weighted_value: totals.weighted,
+                won_count: won.count,
+                won_value: won.value,
+                share: 0.0,
+            }
+        };
+    let none = crate::store::Totals::default();
+    let mut rows = vec![row(
+        "overdue".into(),
+        None,
+        Some(day_before(today)),
+        tx.totals(&DealFilter {
+            closing_before: Some(today),
+            ..active.clone()
+        })?,
+        none,
+    )];
+    let (_, mut start, _) = period_of(today, by);
+    let mut last_end = today;
+    for _ in 0..periods {
+        let (label, first, end) = period_of(start, by);
+        // From today on: what is expected earlier is overdue.
+        let from = first.max(today);
+        let expected = tx.totals(&DealFilter {
+            closing_after: Some(day_before(from)),
+            closing_before: Some(day_after(end)),
+            ..active.clone()
+        })?;
+        let won = tx.totals(&DealFilter {
+            statuses: vec![Status::Won],
+            closed_from: Some(start_of(first)),
+            closed_before: Some(start_of(day_after(end))),
+            ..base.clone()
+        })?;
+        rows.push(row(label, Some(first), Some(end), expected, won));
+        last_end = end;
+        start = day_after(end);
+    }
+    rows.push(row(
+        "later".into(),
+        Some(day_after(last_end)),
+        None,
+        tx.totals(&DealFilter {
+            closing_after: Some(last_end),
+            ..active.clone()
+        })?,
+        none,
+    ));
+    rows.push(row(
+        "none".into(),
+        None,
+        None,
+        tx.totals(&DealFilter {
+            no_expected_close: true,
+            ..active
+        })?,
+        none,
+    ));
+    let most = rows.iter().map(|r| r.weighted_value).max().unwrap_or(0);
+    for r in &mut rows {
+        r.share = if most > 0 {
+            r.weighted_value as f64 / most as f64
+        } else {
+            0.0
+        };
+    }
+    Ok(rows)
+}
+
+/// `num / den` to 4 decimals, halves up (both non-negative); None when `den` is 0.
+fn ratio4(num: i128, den: i128) -> Option<f64> {
+    (den > 0).then(|| ((num * 20_000 + den) / (2 * den)) as f64 / 10_000.0)
+}
+
+/// `num / den` to the nearest whole number, halves up (both non-negative).
+fn round_div(num: i128, den: i128) -> i128 {
+    (2 * num + den) / (2 * den)
+}
+
+/// Seconds as days to 1 decimal, halves up.
+fn days1(seconds: i128, count: i128) -> f64 {
+    round_div(seconds * 10, count * 86_400) as f64 / 10.0
+}
+
+/// The window `--since`/`--until` as local days, by default the last 365 days.
+fn window(clock: &Clock, w: &Window) -> Result<(NaiveDate, NaiveDate)> {
+    let today = clock.today();
+    let since = match w.since {
+        Some(d) => d.resolve(clock)?,
+        None => today - Duration::days(365),
+    };
+    let until = match w.until {
+        Some(d) => d.resolve(clock)?,
+        None => today,
+    };
+    if since > until {
+        return Err(Error::usage(format!(
+            "--since {since} is after --until {until}; give a window that starts before it ends"
+        )));
+    }
+    Ok((since, until))
+}
+
+/// The deals `filter` selects, read whole.
+fn deals(tx: &Tx, filter: &DealFilter) -> Result<Vec<Deal>> {
+    let mut out = Vec::new();
+    tx.for_each_deal(filter, DealSort::Created, false, None, &mut |d| {
+        out.push(d);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn wins(
+    tx: &Tx,
+    clock: &Clock,
+    pipeline: Option<&str>,
+    owner: Option<&str>,
+    w: &Window,
+    by: Option<WinsBy>,
+) -> Result<Vec<WinsRow>> {
+    let (since, until) = window(clock, w)?;
+    let base = scope(tx, pipeline, owner)?;
+    let closed = deals(
+        tx,
+        &DealFilter {
+            statuses: vec![Status::Won, Status::Lost],
+            closed_from: Some(start_of(since)),
+            closed_before: Some(start_of(day_after(until))),
+            ..base.clone()
+        },
+    )?;
+    let names: HashMap<PipelineId, String> = tx
+        .pipelines()?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let local_day = |d: &Deal| {
+        d.closed_at
+            .as_deref()
+            .and_then(parse_timestamp)
+            .map(|t| t.with_timezone(&chrono::Local).date_naive())
+            .unwrap_or(since)
+    };
+    // Group keys, with the scope of "active deals now" for the velocity of each.
+    let mut groups: BTreeMap<String, Vec<&Deal>> = BTreeMap::new();
+    for d in &closed {
+        let key = match by {
+            None => "all".to_string(),
+            Some(WinsBy::Owner) => d.owner_id.clone().unwrap_or_default(),
+            Some(WinsBy::Pipeline) => names.get(&d.pipeline_id).cloned().unwrap_or_default(),
+            Some(WinsBy::Month) => period_of(local_day(d), Period::Month).0,
+            Some(WinsBy::Quarter) => period_of(local_day(d), Period::Quarter).0,
+        };
+        groups.entry(key).or_default().push(d);
+    }
+    let mut rows = Vec::with_capacity(groups.len());
+    for (key, group) in groups {
+        let (won, lost): (Vec<&Deal>, Vec<&Deal>) =
+            group.iter().partition(|d| d.status == Status::Won);
+        let value = |ds: &[&Deal]| ds.iter().map(|d| i128::from(d.value.get())).sum::<i128>();
+        let (won_value, lost_value) = (value(&won), value(&lost));
+        let (nw, nl) = (won.len() as i128, lost.len() as i128);
+        let win_rate = ratio4(nw, nw + nl);
+        let average_won_value = (nw > 0).then(|| round_div(won_value, nw));
+        let cycle_seconds: i128 = won
+            .iter()
+            .filter_map(|d| {
+                let opened = parse_timestamp(&d.created_at)?;
+                let closed = parse_timestamp(d.closed_at.as_deref()?)?;
+                Some(i128::from((closed - opened).num_seconds().max(0)))
+            })
+            .sum();
+        let average_cycle_days = (nw > 0).then(|| days1(cycle_seconds, nw));
+        let velocity_per_day = match (by, average_won_value, win_rate, average_cycle_days) {
+            (Some(WinsBy::Month | WinsBy::Quarter), ..) => None,
+            (_, Some(avg), Some(rate), Some(days)) if days > 0.0 => {
+                let active = match by {
+                    Some(WinsBy::Owner) => DealFilter {
+                        owner: Some(key.clone()).filter(|k| !k.is_empty()),
+                        ..base.clone()
+                    },
+                    Some(WinsBy::Pipeline) => DealFilter {
+                        pipeline: group.first().map(|d| d.pipeline_id),
+                        ..base.clone()
+                    },
+                    _ => base.clone(),
+                };
+                let now = tx
+                    .totals(&DealFilter {
+                        statuses: ACTIVE.to_vec(),
+                        ..active
+                    })?
+                    .count;
+                // With the row's own rounded figures, so a script can check it.
+                let rate4 = (rate * 10_000.0).round() as i128;
+                let days10 = (days * 10.0).round() as i128;
+                Some(round_div(
+                    i128::from(now) * avg * rate4 * 10,
+                    days10 * 10_000,
+                ))
+            }
+            _ => None,
+        };
+        rows.push(WinsRow {
+            key,
+            won_count: nw as i64,
+            won_value,
+            lost_count: nl as i64,
+            lost_value,
+            win_rate,
+            value_win_rate: ratio4(won_value, won_value + lost_value),
+            average_won_value,
+            average_cycle_days,
+            velocity_per_day,
+        });
+    }
+    Ok(rows)
+}
+
+/// What one deal's history says about the stages of one pipeline.
+#[derive(Default)]
+struct Funnel {
+    entered: HashMap<StageId, i64>,
+    advanced: HashMap<StageId, i64>,
+    won: HashMap<StageId, i64>,
+    lost: HashMap<StageId, i64>,
+    /// Completed stays, in seconds, per stage.
+    stays: HashMap<StageId, Vec<i64>>,
+}
+
+fn stages(tx: &Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<Vec<FunnelRow>> {
+    let p = pipeline_or_only(tx, pipeline)?;
+    let since = since.map(start_of);
+    let position: HashMap<StageId, u32> = p.stages.iter().map(|s| (s.id, s.position)).collect();
+    let pid = p.id.to_string();
+    let mut funnel = Funnel::default();
+    let text = |e: &crate::record::Event, k: &str| {
+        e.details
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    tx.for_each_history(&mut |_, events| {
+        // Where the deal is (in this pipeline or not), since when, and what it entered.
+        let mut here: Option<StageId> = None;
+        let mut stay_from: Option<String> = None;
+        let mut entered: Vec<StageId> = Vec::new();
+        let mut advanced: HashSet<StageId> = HashSet::new();
+        let mut status = Status::Open;
+        let mut stays: Vec<(StageId, i64)> = Vec::new();
+        let counts = |at: &str| since.as_deref().is_none_or(|s| at >= s);
+        let end_stay = |here: Option<StageId>,
+                        from: &Option<String>,
+                        to: &str,
+                        stays: &mut Vec<(StageId, i64)>| {
+            if let (Some(stage), Some(from)) = (here, from) {
+                if counts(from) {
+                    if let (Some(a), Some(b)) = (parse_timestamp(from), parse_timestamp(to)) {
+                        stays.push((stage, (b - a).num_seconds().max(0)));
+                    }
+                }
+            }
+        };
+        for e in &events {
+            match e.kind.as_str() {
+                event::CREATED => {
+                    here = (text(e, "pipeline_id") == pid)
+                        .then(|| text(e, "stage_id").parse().ok())
+                        .flatten();
+                    stay_from = Some(e.at.clone());
+                    if let Some(s) = here {
+                        if counts(&e.at) && !entered.contains(&s) {
+                            entered.push(s);
+                        }
+                    }
+                }
+                event::MOVED => {
+                    end_stay(here, &stay_from, &e.at, &mut stays);
+                    here = (text(e, "to_pipeline_id") == pid)
+                        .then(|| text(e, "to_stage_id").parse().ok())
+                        .flatten();
+                    stay_from = Some(e.at.clone());
+                    if let Some(s) = here {
+                        let to = position.get(&s).copied().unwrap_or(0);
+                        for earlier in &entered {
+                            if position.get(earlier).is_some_and(|p| *p < to) {
+                                advanced.insert(*earlier);
+                            }
+                        }
+                        if counts(&e.at) && !entered.contains(&s) {
+                            entered.push(s);
+                        }
+                    }
+                }
+                event::CLOSED => {
+                    end_stay(here, &stay_from, &e.at, &mut stays);
+                    stay_from = None;
+                    status = if text(e, "status") == "won" {
+                        advanced.extend(entered.iter().copied());
+                        Status::Won
+                    } else {
+                        Status::Lost
+                    };
+                }
+                event::REOPENED => {
+                    status = Status::Open;
+                    stay_from = Some(e.at.clone());
+                }
+                _ => {}
+            }
+        }
+        for s in entered {
+            *funnel.entered.entry(s).or_default() += 1;
+            if advanced.contains(&s) {
+                *funnel.advanced.entry(s).or_default() += 1;
+            }
+            match status {
+                Status::Won => *funnel.won.entry(s).or_default() += 1,
+                Status::Lost => *funnel.lost.entry(s).or_default() += 1,
+                _ => {}
+            }
+        }
+        for (s, secs) in stays {
+            funnel.stays.entry(s).or_default().push(secs);
+        }
+        Ok(())
+    })?;
+    let active = tx.board(&p)?;
+    let mut rows: Vec<FunnelRow> = p
+        .stages
+        .iter()
+        .zip(active)
+        .map(|(s, counts)| {
+            let entered = funnel.entered.get(&s.id).copied().unwrap_or(0);
+            let advanced = funnel.advanced.get(&s.id).copied().unwrap_or(0);
+            let mut stays = funnel.stays.remove(&s.id).unwrap_or_default();
+            stays.sort_unstable();
+            let n = stays.len() as i128;
+            let average_days =
+                (n > 0).then(|| days1(stays.iter().map(|x| i128::from(*x)).sum(), n));
+            let median_days = (n > 0).then(|| {
+                let mid = stays.len() / 2;
+                if stays.len() % 2 == 1 {
+                    days1(i128::from(stays[mid]), 1)
+                } else {
+                    days1(i128::from(stays[mid - 1]) + i128::from(stays[mid]), 2)
+                }
+            });
+            FunnelRow {
+                stage_id: s.id,
+                name: s.name.clone(),
+                position: s.position,
+                entered,
+                advanced,
+                conversion: ratio4(advanced.into(), entered.into()),
+                won: funnel.won.get(&s.id).copied().unwrap_or(0),
+                lost: funnel.lost.get(&s.id).copied().unwrap_or(0),
+                average_days,
+                median_days,
+                active_count: counts.open_count + counts.stalled_count,
+                color: s.color.clone(),
+                share: 0.0,
+            }
+        })
+        .collect();
+    let most = rows.iter().map(|r| r.entered).max().unwrap_or(0);
+    for r in &mut rows {
+        r.share = if most > 0 {
+            r.entered as f64 / most as f64
+        } else {
+            0.0
+        };
+    }
+    Ok(rows)
+}
+
+fn lost_reasons(
+    tx: &Tx,
+    clock: &Clock,
+    pipeline: Option<&str>,
+    owner: Option<&str>,
+    w: &Window,
+) -> Result<Vec<LostReasonRow>> {
+    let (since, until) = window(clock, w)?;
+    let lost = deals(
+        tx,
+        &DealFilter {
+            statuses: vec![Status::Lost],
+            closed_from: Some(start_of(since)),
+            closed_before: Some(start_of(day_after(until))),
+            ..scope(tx, pipeline, owner)?
+        },
+    )?;
+    let total = lost.len() as i128;
+    // Reasons alike but for case and the spaces around them are one; each group shows the
+    // spelling most of its deals used (the first in order, on a tie).
+    let mut groups: BTreeMap<Option<String>, (i64, i128, BTreeMap<String, i64>)> = BTreeMap::new();
+    for d in &lost {
+        let said = d
+            .close_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let g = groups.entry(said.map(|r| r.to_lowercase())).or_default();
+        g.0 += 1;
+        g.1 += i128::from(d.value.get());
+        if let Some(r) = said {
+            *g.2.entry(r.to_string()).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<LostReasonRow> = groups
+        .into_values()
+        .map(|(count, value, spellings)| LostReasonRow {
+            reason: spellings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(s, _)| s),
+            count,
+            value,
+            share: ratio4(count.into(), total).unwrap_or(0.0),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| match (&a.reason, &b.reason) {
+                (Some(x), Some(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+    });
+    Ok(rows)
+}
