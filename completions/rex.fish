@@ -44,6 +44,8 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "deal" -d 'Work with deals: 
 complete -c rex -n "__fish_rex_needs_command" -f -a "pipeline" -d 'Work with pipelines and their stages'
 complete -c rex -n "__fish_rex_needs_command" -f -a "board" -d 'The pipeline as a board: its stages side by side, with their active deals'
 complete -c rex -n "__fish_rex_needs_command" -f -a "today" -d 'The morning\'s deals: overdue, closing this week, stalled, going stale'
+complete -c rex -n "__fish_rex_needs_command" -f -a "forecast" -d 'What will close when: active deals by expected close, weighted, and what was won'
+complete -c rex -n "__fish_rex_needs_command" -f -a "report" -d 'Reports from deal history: win rates, the stage funnel, why deals were lost'
 complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and their history as JSON Lines, JSON or CSV'
 complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none'
 complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Write a consistent copy of the database to a file, while rex keeps working'
@@ -456,6 +458,110 @@ complete -c rex -n "__fish_rex_using_subcommand today" -l json -d 'Same as -o js
 complete -c rex -n "__fish_rex_using_subcommand today" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand today" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand today" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l pipeline -d 'Only this pipeline (id or name)' -r
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l by -d 'The length of a period' -r -f -a "month\t''
+quarter\t''"
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l periods -d 'How many periods, from the current one' -r
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand forecast" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand forecast" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand forecast" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand forecast" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -f -a "wins" -d 'Won and lost deals: win rates, average size, sales cycle and velocity'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -f -a "stages" -d 'The funnel of a pipeline from history: entered, advanced, conversion, days in stage'
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -f -a "lost-reasons" -d 'Lost deals grouped by their close reason'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l pipeline -d 'Only this pipeline (id or name)' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l since -d 'Closed on or after this date [default: 365 days before today]' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l until -d 'Closed on or before this date [default: today]' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l by -d 'One row per owner, pipeline, month or quarter' -r -f -a "owner\t''
+pipeline\t''
+month\t''
+quarter\t''"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s e -l exit-status -d 'Exit 0 when at least one row was printed, 1 when none'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l since -d 'Only deals that entered a stage on or after this date [default: ever]' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s e -l exit-status -d 'Exit 0 when at least one row was printed, 1 when none'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l pipeline -d 'Only this pipeline (id or name)' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l since -d 'Closed on or after this date [default: 365 days before today]' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l until -d 'Closed on or before this date [default: today]' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s e -l exit-status -d 'Exit 0 when at least one row was printed, 1 when none'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand export" -l file -d 'Write to this file (replaced only once the export is complete) instead of stdout' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'

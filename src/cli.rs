@@ -308,7 +308,10 @@ Examples:
         periods: u32,
     },
     /// Reports from deal history: win rates, the stage funnel, why deals were lost
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rex report wins --by owner\n  rex report stages\n  rex report lost-reasons -o json"
+    )]
     Report(ReportCommand),
     /// Write pipelines, deals and their history as JSON Lines, JSON or CSV
     #[command(after_long_help = "\
