@@ -543,7 +543,11 @@ pub enum PipelineCommand {
         stall_days: u32,
         /// A stage's chance of winning in percent, 0 to 100 (repeatable) [default: the
         /// default stages' own (Discovery 10 ... Closed 90), 100 for stages named here]
-        #[arg(long = "stage-probability", value_name = "STAGE=N")]
+        #[arg(
+            long = "stage-probability",
+            value_name = "STAGE=N",
+            allow_hyphen_values = true
+        )]
         stage_probability: Vec<String>,
     },
     /// List pipelines with their stage count and open deals
@@ -625,7 +629,11 @@ pub struct PipelineUpdate {
     #[arg(long = "stage-stall-days", value_name = "STAGE=N|none|default")]
     pub stage_stall_days: Vec<String>,
     /// A stage's chance of winning in percent, 0 to 100 (repeatable)
-    #[arg(long = "stage-probability", value_name = "STAGE=N")]
+    #[arg(
+        long = "stage-probability",
+        value_name = "STAGE=N",
+        allow_hyphen_values = true
+    )]
     pub stage_probability: Vec<String>,
 }
 
@@ -666,7 +674,7 @@ pub enum DealCommand {
         #[arg(long, value_name = "DATE")]
         expected_close: Option<DateSpec>,
         /// Its own chance of winning in percent, 0 to 100 [default: its stage's]
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
         probability: Option<Probability>,
         #[command(flatten)]
         meta: MetaArgs,
@@ -713,7 +721,7 @@ pub enum DealCommand {
         #[arg(long, value_name = "DATE|none")]
         expected_close: Option<DateOrNone>,
         /// Its own chance of winning in percent, or default to follow its stage's
-        #[arg(long, value_name = "N|default")]
+        #[arg(long, value_name = "N|default", allow_hyphen_values = true)]
         probability: Option<ProbabilityOrDefault>,
         #[command(flatten)]
         meta: MetaArgs,

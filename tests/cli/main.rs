@@ -4,6 +4,7 @@
 mod corpus;
 mod database;
 mod deal;
+mod forecast;
 mod json_contract;
 mod output;
 mod pipeline;
