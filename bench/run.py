@@ -166,6 +166,14 @@ def bench(n, runs, workdir, sqlite3):
         for p in json.loads(rex_out(["pipeline", "list", "-o", "json"], db))
         for s in json.loads(rex_out(["pipeline", "show", p["id"], "-o", "json"], db))["stages"])
     add("deal stalled (scan)", lambda i: [REX, "deal", "stalled", "-o", "json"], scan_sql, sql_json=True)
+    ref = open_ids[0][-7:]
+    add("deal show by short reference", lambda i: [REX, "deal", "show", ref, "-o", "json"])
+    add("board (top 10 per stage)", lambda i: [REX, "board", "Sales", "--limit", "10", "-o", "json"])
+    add("today (all owners)", lambda i: [REX, "today", "--all", "-o", "json"])
+    add("forecast (6 months)", lambda i: [REX, "forecast", "-o", "json"])
+    add("report wins", lambda i: [REX, "report", "wins", "-o", "json"])
+    add("report stages (reads history)", lambda i: [REX, "report", "stages", "Sales", "-o", "json"])
+    add("report lost-reasons", lambda i: [REX, "report", "lost-reasons", "-o", "json"])
 
     export = os.path.join(workdir, f"export-{n}.jsonl")
     with open(export, "w") as out:
