@@ -146,76 +146,72 @@ fn forecast_rows(
 ) -> Result<Vec<ForecastRow>> {
     let today = clock.today();
     let base = scope(tx, pipeline, owner)?;
+    // The periods: the current one and those after it.
+    let mut bounds = Vec::with_capacity(periods as usize);
+    let (_, mut start, _) = period_of(today, by);
+    for _ in 0..periods {
+        let (label, first, end) = period_of(start, by);
+        bounds.push((label, first, end));
+        start = day_after(end);
+    }
+    let last_end = bounds.last().map_or(today, |b| b.2);
+    let row = |period: &str, start, end| ForecastRow {
+        period: period.to_string(),
+        start,
+        end,
+        count: 0,
+        value: 0,
+        weighted_value: 0,
+        won_count: 0,
+        won_value: 0,
+        share: 0.0,
+    };
+    let mut rows = vec![row("overdue", None, Some(day_before(today)))];
+    rows.extend(bounds.iter().map(|(l, f, e)| row(l, Some(*f), Some(*e))));
+    rows.push(row("later", Some(day_after(last_end)), None));
+    rows.push(row("none", None, None));
+    let (later, none) = (rows.len() - 2, rows.len() - 1);
+    // Active deals: one pass, by expected close; each date falls in one row.
     let active = DealFilter {
         statuses: ACTIVE.to_vec(),
         ..base.clone()
     };
-    let row =
-        |period: String, start, end, totals: crate::store::Totals, won: crate::store::Totals| {
-            ForecastRow {
-                period,
-                start,
-                end,
-                count: totals.count,
-                value: totals.value,
-                weighted_value: totals.weighted,
-                won_count: won.count,
-                won_value: won.value,
-                share: 0.0,
+    for (day, totals) in tx.totals_by_expected_close(&active)? {
+        let at = match day {
+            None => none,
+            Some(d) if d < today => 0,
+            Some(d) if d > last_end => later,
+            Some(d) => {
+                1 + bounds
+                    .iter()
+                    .position(|b| d >= b.1 && d <= b.2)
+                    .unwrap_or(0)
             }
         };
-    let none = crate::store::Totals::default();
-    let mut rows = vec![row(
-        "overdue".into(),
-        None,
-        Some(day_before(today)),
-        tx.totals(&DealFilter {
-            closing_before: Some(today),
-            ..active.clone()
-        })?,
-        none,
-    )];
-    let (_, mut start, _) = period_of(today, by);
-    let mut last_end = today;
-    for _ in 0..periods {
-        let (label, first, end) = period_of(start, by);
-        // From today on: what is expected earlier is overdue.
-        let from = first.max(today);
-        let expected = tx.totals(&DealFilter {
-            closing_after: Some(day_before(from)),
-            closing_before: Some(day_after(end)),
-            ..active.clone()
-        })?;
-        let won = tx.totals(&DealFilter {
-            statuses: vec![Status::Won],
-            closed_from: Some(start_of(first)),
-            closed_before: Some(start_of(day_after(end))),
-            ..base.clone()
-        })?;
-        rows.push(row(label, Some(first), Some(end), expected, won));
-        last_end = end;
-        start = day_after(end);
+        rows[at].count += totals.count;
+        rows[at].value += totals.value;
+        rows[at].weighted_value += totals.weighted;
     }
-    rows.push(row(
-        "later".into(),
-        Some(day_after(last_end)),
-        None,
-        tx.totals(&DealFilter {
-            closing_after: Some(last_end),
-            ..active.clone()
-        })?,
-        none,
-    ));
-    rows.push(row(
-        "none".into(),
-        None,
-        None,
-        tx.totals(&DealFilter {
-            no_expected_close: true,
-            ..active
-        })?,
-        none,
-    ));
+    // Won deals, by the local day they were won, in each period.
+    if let (Some(first), Some(_)) = (bounds.first(), bounds.last()) {
+        let won = DealFilter {
+            statuses: vec![Status::Won],
+            closed_from: Some(start_of(first.1)),
+            closed_before: Some(start_of(day_after(last_end))),
+            ..base
+        };
+        for (closed_at, value) in tx.closed_values(&won)? {
+            let Some(day) =
+                parse_timestamp(&closed_at).map(|t| t.with_timezone(&chrono::Local).date_naive())
+            else {
+                continue;
+            };
+            if let Some(k) = bounds.iter().position(|b| day >= b.1 && day <= b.2) {
+                rows[1 + k].won_count += 1;
+                rows[1 + k].won_value += i128::from(value);
+            }
+        }
+    }
     let most = rows.iter().map(|r| r.weighted_value).max().unwrap_or(0);
     for r in &mut rows {
         r.share = if most > 0 {

@@ -418,6 +418,65 @@ impl Tx<'_> {
         })?)
     }
 
+    /// The totals of the deals `filter` selects, per expected close date (None: without one):
+    /// one pass over them.
+    pub fn totals_by_expected_close(
+        &self,
+        filter: &DealFilter,
+    ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
+        let (conds, args) = conditions(filter);
+        let weighted =
+            super::pipelines::weighted("d.value", "coalesce(d.probability, s.probability)");
+        let mut sql = format!(
+            "SELECT d.expected_close, count(*), coalesce(sum(d.value >> 32), 0), \
+             coalesce(sum(d.value & 4294967295), 0), coalesce(sum({weighted} >> 32), 0), \
+             coalesce(sum({weighted} & 4294967295), 0) \
+             FROM deals d JOIN stages s ON s.id = d.stage_id"
+        );
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        sql.push_str(" GROUP BY d.expected_close");
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params.as_slice(), |r| {
+            let wide = |at: usize| -> rusqlite::Result<i128> {
+                let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
+                Ok((i128::from(high) << 32) + i128::from(low))
+            };
+            let day: Option<String> = r.get(0)?;
+            Ok((
+                day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                Totals {
+                    count: r.get(1)?,
+                    value: wide(2)?,
+                    weighted: wide(4)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// When each deal `filter` selects was closed, and its value.
+    pub fn closed_values(&self, filter: &DealFilter) -> Result<Vec<(String, i64)>> {
+        let (conds, args) = conditions(filter);
+        let mut sql = "SELECT d.closed_at, d.value FROM deals d".to_string();
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params.as_slice(), |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                r.get(1)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every deal's history, deal by deal (each oldest first): one walk of `deal_events_deal`.
     pub fn for_each_history(
         &self,
