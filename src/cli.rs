@@ -294,12 +294,8 @@ Examples:
   rex forecast --by quarter --periods 4 --pipeline Sales
   rex forecast --owner ana -o json | jq '.[1].weighted_value'")]
     Forecast {
-        /// Only this pipeline (id or name)
-        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
-        pipeline: Option<String>,
-        /// Only this owner's deals
-        #[arg(long, value_name = "OWNER")]
-        owner: Option<String>,
+        #[command(flatten)]
+        scope: Scope,
         /// The length of a period
         #[arg(long, value_enum, default_value_t = Period::Month, value_name = "PERIOD")]
         by: Period,
@@ -435,6 +431,17 @@ pub enum WinsBy {
     Quarter,
 }
 
+/// The deals a forecast or a report covers: one pipeline's, one owner's, or all.
+#[derive(Debug, Args)]
+pub struct Scope {
+    /// Only this pipeline (id or name)
+    #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
+    pub pipeline: Option<String>,
+    /// Only this owner's deals
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+}
+
 /// The window of closed deals a report looks at.
 #[derive(Debug, Args)]
 pub struct Window {
@@ -464,12 +471,8 @@ Examples:
   rex report wins --by owner --since 2026-01-01
   rex report wins --by quarter -o json")]
     Wins {
-        /// Only this pipeline (id or name)
-        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
-        pipeline: Option<String>,
-        /// Only this owner's deals
-        #[arg(long, value_name = "OWNER")]
-        owner: Option<String>,
+        #[command(flatten)]
+        scope: Scope,
         #[command(flatten)]
         window: Window,
         /// One row per owner, pipeline, month or quarter
@@ -513,12 +516,8 @@ Examples:
   rex report lost-reasons
   rex report lost-reasons --owner ana --since 2026-01-01 -o csv")]
     LostReasons {
-        /// Only this pipeline (id or name)
-        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
-        pipeline: Option<String>,
-        /// Only this owner's deals
-        #[arg(long, value_name = "OWNER")]
-        owner: Option<String>,
+        #[command(flatten)]
+        scope: Scope,
         #[command(flatten)]
         window: Window,
         /// Exit 0 when at least one row was printed, 1 when none
@@ -820,12 +819,8 @@ Examples:
 Crontab:
   15 7 * * *  rex deal stalled --mark -q -o tsv")]
     Stalled {
-        /// Only this pipeline (id or name)
-        #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
-        pipeline: Option<String>,
-        /// Only this owner's deals
-        #[arg(long, value_name = "OWNER")]
-        owner: Option<String>,
+        #[command(flatten)]
+        scope: Scope,
         /// Also set those deals to stalled, and print only the newly marked ones
         #[arg(long)]
         mark: bool,

@@ -183,11 +183,11 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             Ok(())
         }
         DealCommand::Stalled {
-            pipeline,
-            owner,
+            scope,
             mark,
             exit_status,
         } => {
+            let (pipeline, owner) = (scope.pipeline, scope.owner);
             let rows = if mark {
                 ctx.store
                     .write(|tx| stalled(tx, &clock, pipeline.as_deref(), owner.as_deref(), true))?

@@ -73,12 +73,7 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
         } => board::board(&mut ctx, pipeline.as_deref(), owner.as_deref(), limit),
         Command::Today { owner, all } => board::today(&mut ctx, owner, all),
-        Command::Forecast {
-            pipeline,
-            owner,
-            by,
-            periods,
-        } => report::forecast(&mut ctx, pipeline.as_deref(), owner.as_deref(), by, periods),
+        Command::Forecast { scope, by, periods } => report::forecast(&mut ctx, &scope, by, periods),
         Command::Report(r) => report::run(&mut ctx, r),
         Command::Export {
             deals,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 
 use super::{find_pipeline, pipeline_or_only, Ctx};
-use crate::cli::{Period, ReportCommand, Window, WinsBy};
+use crate::cli::{Period, ReportCommand, Scope, Window, WinsBy};
 use crate::clock::{parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
@@ -17,17 +17,11 @@ use crate::store::{DealFilter, DealSort, Tx};
 
 const ACTIVE: [Status; 2] = [Status::Open, Status::Stalled];
 
-pub fn forecast(
-    ctx: &mut Ctx,
-    pipeline: Option<&str>,
-    owner: Option<&str>,
-    by: Period,
-    periods: u32,
-) -> Result<()> {
+pub fn forecast(ctx: &mut Ctx, scope: &Scope, by: Period, periods: u32) -> Result<()> {
     let clock = ctx.clock;
     let rows = ctx
         .store
-        .read(|tx| forecast_rows(tx, &clock, pipeline, owner, by, periods))?;
+        .read(|tx| forecast_rows(tx, &clock, scope, by, periods))?;
     ctx.out.list(rows)
 }
 
@@ -35,22 +29,12 @@ pub fn run(ctx: &mut Ctx, cmd: ReportCommand) -> Result<()> {
     let clock = ctx.clock;
     let (rows_printed, exit_status) = match cmd {
         ReportCommand::Wins {
-            pipeline,
-            owner,
+            scope,
             window,
             by,
             exit_status,
         } => {
-            let rows = ctx.store.read(|tx| {
-                wins(
-                    tx,
-                    &clock,
-                    pipeline.as_deref(),
-                    owner.as_deref(),
-                    &window,
-                    by,
-                )
-            })?;
+            let rows = ctx.store.read(|tx| wins(tx, &clock, &scope, &window, by))?;
             let n = rows.len();
             ctx.out.list(rows)?;
             (n, exit_status)
@@ -69,14 +53,13 @@ pub fn run(ctx: &mut Ctx, cmd: ReportCommand) -> Result<()> {
             (n, exit_status)
         }
         ReportCommand::LostReasons {
-            pipeline,
-            owner,
+            scope,
             window,
             exit_status,
         } => {
-            let rows = ctx.store.read(|tx| {
-                lost_reasons(tx, &clock, pipeline.as_deref(), owner.as_deref(), &window)
-            })?;
+            let rows = ctx
+                .store
+                .read(|tx| lost_reasons(tx, &clock, &scope, &window))?;
             let n = rows.len();
             ctx.out.list(rows)?;
             (n, exit_status)
@@ -126,12 +109,14 @@ fn day_before(day: NaiveDate) -> NaiveDate {
 }
 
 /// The filter every row of a report shares: a pipeline and an owner, when given.
-fn scope(tx: &Tx, pipeline: Option<&str>, owner: Option<&str>) -> Result<DealFilter> {
+fn filter_of(tx: &Tx, scope: &Scope) -> Result<DealFilter> {
     Ok(DealFilter {
-        pipeline: pipeline
+        pipeline: scope
+            .pipeline
+            .as_deref()
             .map(|p| find_pipeline(tx, p).map(|p| p.id))
             .transpose()?,
-        owner: owner.map(str::to_string),
+        owner: scope.owner.clone(),
         ..Default::default()
     })
 }
@@ -139,13 +124,12 @@ fn scope(tx: &Tx, pipeline: Option<&str>, owner: Option<&str>) -> Result<DealFil
 fn forecast_rows(
     tx: &Tx,
     clock: &Clock,
-    pipeline: Option<&str>,
-    owner: Option<&str>,
+    scope: &Scope,
     by: Period,
     periods: u32,
 ) -> Result<Vec<ForecastRow>> {
     let today = clock.today();
-    let base = scope(tx, pipeline, owner)?;
+    let base = filter_of(tx, scope)?;
     // The periods: the current one and those after it.
     let mut bounds = Vec::with_capacity(periods as usize);
     let (_, mut start, _) = period_of(today, by);
@@ -270,13 +254,12 @@ fn deals(tx: &Tx, filter: &DealFilter) -> Result<Vec<Deal>> {
 fn wins(
     tx: &Tx,
     clock: &Clock,
-    pipeline: Option<&str>,
-    owner: Option<&str>,
+    scope: &Scope,
     w: &Window,
     by: Option<WinsBy>,
 ) -> Result<Vec<WinsRow>> {
     let (since, until) = window(clock, w)?;
-    let base = scope(tx, pipeline, owner)?;
+    let base = filter_of(tx, scope)?;
     let closed = deals(
         tx,
         &DealFilter {
@@ -532,13 +515,7 @@ fn stages(tx: &Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<V
     Ok(rows)
 }
 
-fn lost_reasons(
-    tx: &Tx,
-    clock: &Clock,
-    pipeline: Option<&str>,
-    owner: Option<&str>,
-    w: &Window,
-) -> Result<Vec<LostReasonRow>> {
+fn lost_reasons(tx: &Tx, clock: &Clock, scope: &Scope, w: &Window) -> Result<Vec<LostReasonRow>> {
     let (since, until) = window(clock, w)?;
     let lost = deals(
         tx,
@@ -546,7 +523,7 @@ fn lost_reasons(
             statuses: vec![Status::Lost],
             closed_from: Some(start_of(since)),
             closed_before: Some(start_of(day_after(until))),
-            ..scope(tx, pipeline, owner)?
+            ..filter_of(tx, scope)?
         },
     )?;
     let total = lost.len() as i128;
