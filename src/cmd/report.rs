@@ -12,8 +12,8 @@ use crate::clock::{parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
 use crate::output::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
-use crate::record::{event, Deal, Status};
-use crate::store::{DealFilter, DealSort, Tx};
+use crate::record::{event, Status};
+use crate::store::{ClosedDeal, DealFilter, Tx};
 
 const ACTIVE: [Status; 2] = [Status::Open, Status::Stalled];
 
@@ -241,16 +241,6 @@ fn window(clock: &Clock, w: &Window) -> Result<(NaiveDate, NaiveDate)> {
     Ok((since, until))
 }
 
-/// The deals `filter` selects, read whole.
-fn deals(tx: &Tx, filter: &DealFilter) -> Result<Vec<Deal>> {
-    let mut out = Vec::new();
-    tx.for_each_deal(filter, DealSort::Created, false, None, &mut |d| {
-        out.push(d);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
 fn wins(
     tx: &Tx,
     clock: &Clock,
@@ -260,29 +250,24 @@ fn wins(
 ) -> Result<Vec<WinsRow>> {
     let (since, until) = window(clock, w)?;
     let base = filter_of(tx, scope)?;
-    let closed = deals(
-        tx,
-        &DealFilter {
-            statuses: vec![Status::Won, Status::Lost],
-            closed_from: Some(start_of(since)),
-            closed_before: Some(start_of(day_after(until))),
-            ..base.clone()
-        },
-    )?;
+    let closed = tx.closed_deals(&DealFilter {
+        statuses: vec![Status::Won, Status::Lost],
+        closed_from: Some(start_of(since)),
+        closed_before: Some(start_of(day_after(until))),
+        ..base.clone()
+    })?;
     let names: HashMap<PipelineId, String> = tx
         .pipelines()?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let local_day = |d: &Deal| {
-        d.closed_at
-            .as_deref()
-            .and_then(parse_timestamp)
+    let local_day = |d: &ClosedDeal| {
+        parse_timestamp(&d.closed_at)
             .map(|t| t.with_timezone(&chrono::Local).date_naive())
             .unwrap_or(since)
     };
     // Group keys, with the scope of "active deals now" for the velocity of each.
-    let mut groups: BTreeMap<String, Vec<&Deal>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<&ClosedDeal>> = BTreeMap::new();
     for d in &closed {
         let key = match by {
             None => "all".to_string(),
@@ -295,9 +280,8 @@ fn wins(
     }
     let mut rows = Vec::with_capacity(groups.len());
     for (key, group) in groups {
-        let (won, lost): (Vec<&Deal>, Vec<&Deal>) =
-            group.iter().partition(|d| d.status == Status::Won);
-        let value = |ds: &[&Deal]| ds.iter().map(|d| i128::from(d.value.get())).sum::<i128>();
+        let (won, lost): (Vec<&ClosedDeal>, Vec<&ClosedDeal>) = group.iter().partition(|d| d.won);
+        let value = |ds: &[&ClosedDeal]| ds.iter().map(|d| i128::from(d.value)).sum::<i128>();
         let (won_value, lost_value) = (value(&won), value(&lost));
         let (nw, nl) = (won.len() as i128, lost.len() as i128);
         let win_rate = ratio4(nw, nw + nl);
@@ -306,7 +290,7 @@ fn wins(
             .iter()
             .filter_map(|d| {
                 let opened = parse_timestamp(&d.created_at)?;
-                let closed = parse_timestamp(d.closed_at.as_deref()?)?;
+                let closed = parse_timestamp(&d.closed_at)?;
                 Some(i128::from((closed - opened).num_seconds().max(0)))
             })
             .sum();
@@ -517,15 +501,12 @@ fn stages(tx: &Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<V
 
 fn lost_reasons(tx: &Tx, clock: &Clock, scope: &Scope, w: &Window) -> Result<Vec<LostReasonRow>> {
     let (since, until) = window(clock, w)?;
-    let lost = deals(
-        tx,
-        &DealFilter {
-            statuses: vec![Status::Lost],
-            closed_from: Some(start_of(since)),
-            closed_before: Some(start_of(day_after(until))),
-            ..filter_of(tx, scope)?
-        },
-    )?;
+    let lost = tx.closed_deals(&DealFilter {
+        statuses: vec![Status::Lost],
+        closed_from: Some(start_of(since)),
+        closed_before: Some(start_of(day_after(until))),
+        ..filter_of(tx, scope)?
+    })?;
     let total = lost.len() as i128;
     // Reasons alike but for case and the spaces around them are one; each group shows the
     // spelling most of its deals used (the first in order, on a tie).
@@ -538,7 +519,7 @@ fn lost_reasons(tx: &Tx, clock: &Clock, scope: &Scope, w: &Window) -> Result<Vec
             .filter(|r| !r.is_empty());
         let g = groups.entry(said.map(|r| r.to_lowercase())).or_default();
         g.0 += 1;
-        g.1 += i128::from(d.value.get());
+        g.1 += i128::from(d.value);
         if let Some(r) = said {
             *g.2.entry(r.to_string()).or_default() += 1;
         }

@@ -37,6 +37,18 @@ pub struct DealFilter {
     pub no_expected_close: bool,
 }
 
+/// A closed deal as the reports read it.
+#[derive(Debug, Clone)]
+pub struct ClosedDeal {
+    pub won: bool,
+    pub value: i64,
+    pub created_at: String,
+    pub closed_at: String,
+    pub owner_id: Option<String>,
+    pub pipeline_id: PipelineId,
+    pub close_reason: Option<String>,
+}
+
 /// How many deals, their value and their value weighted by each one's chance of winning.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -454,6 +466,33 @@ impl Tx<'_> {
                     weighted: wide(4)?,
                 },
             ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the reports need of each deal `filter` selects, without the rest of the row.
+    pub fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
+        let (conds, args) = conditions(filter);
+        let mut sql = "SELECT d.status, d.value, d.created_at, d.closed_at, d.owner_id, \
+                       d.pipeline_id, d.close_reason FROM deals d"
+            .to_string();
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params.as_slice(), |r| {
+            let status: String = r.get(0)?;
+            Ok(ClosedDeal {
+                won: status == "won",
+                value: r.get(1)?,
+                created_at: r.get(2)?,
+                closed_at: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                owner_id: r.get(4)?,
+                pipeline_id: r.get(5)?,
+                close_reason: r.get(6)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

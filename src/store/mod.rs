@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use deals::{DealFilter, DealSort, RawEvent, Totals};
+pub use deals::{ClosedDeal, DealFilter, DealSort, RawEvent, Totals};
 pub use imports::ImportBatch;
 pub use pipelines::{PipelineSummary, StageCounts};
 
