@@ -926,7 +926,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__import)
-            opts="-o -q -h -V --format --dry-run --upsert --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --format --dry-run --upsert --from --create-stages --rate --map --keep-unknown --date-order --pipeline --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,6 +934,26 @@ _rex() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "jsonl json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -W "pipedrive hubspot salesforce salesforce-loader twenty" -- "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "mdy dmy ymd" -- "${cur}"))
+                    return 0
+                    ;;
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -585,6 +585,17 @@ complete -c rex -n "__fish_rex_using_subcommand export" -s V -l version -d 'Prin
 complete -c rex -n "__fish_rex_using_subcommand import" -l format -d 'The format [default: from the file\'s extension, else jsonl]' -r -f -a "jsonl\t''
 json\t''
 csv\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l from -d 'Read another CRM\'s deal export (CSV) as it comes out of it' -r -f -a "pipedrive\t''
+hubspot\t''
+salesforce\t''
+salesforce-loader\t''
+twenty\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l rate -d 'Dollars per unit of another currency: CUR=RATE, like EUR=1.0825 (repeatable)' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l map -d 'A CSV column as a rex field: FIELD=COLUMN, or -=COLUMN to drop it (repeatable)' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l date-order -d 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd' -r -f -a "mdy\t''
+dmy\t''
+ymd\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l pipeline -d 'The pipeline of rows that name none [default: the only one]' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
@@ -598,7 +609,9 @@ always\t''
 never\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l dry-run -d 'Check everything and report the counts, writing nothing'
-complete -c rex -n "__fish_rex_using_subcommand import" -l upsert -d 'Replace records whose id already exists instead of refusing'
+complete -c rex -n "__fish_rex_using_subcommand import" -l upsert -d 'Replace records whose id already exists (or, with --from, deals imported before)'
+complete -c rex -n "__fish_rex_using_subcommand import" -l create-stages -d 'Create the pipelines and stages the file names that do not exist yet'
+complete -c rex -n "__fish_rex_using_subcommand import" -l keep-unknown -d 'Keep columns rex does not know in metadata instead of refusing them'
 complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -352,25 +352,37 @@ write of any command once it has been silent for two minutes. One import runs at
 --dry-run, --upsert and an import into a database without deals are one transaction instead,
 during which other writers wait (REX_BUSY_TIMEOUT, then exit 5).
 
+From another CRM: --from reads its deal export (CSV) as it comes out of it. Each column
+goes to a rex field (title to name, owner to owner_id, contact person to contact_id, close
+date to expected_close or closed_at, created to created_at, lost reason to close_reason,
+probability to probability); every other non-empty column is kept in metadata under a
+readable key, with source (pipedrive:101) saying where the deal came from. The status
+follows the CRM's rule (a Status column, a Closed Won stage, IsClosed and IsWon, Twenty's
+CUSTOMER); a closed deal without a stage of its own goes to the pipeline's last stage.
+Names become one line; report footers (totals, copyright) are skipped. Importing the same
+export again is refused (exit 4, naming the first deal by its source) unless --upsert,
+which updates the deals it imported before.
+  pipedrive          rex import deals.csv --from pipedrive --create-stages
+  hubspot            rex import hubspot-deals.csv --from hubspot --rate EUR=1.0825
+  salesforce         rex import report.csv --from salesforce --date-order mdy
+  salesforce-loader  rex import opportunities.csv --from salesforce-loader
+  twenty             rex import opportunities.csv --from twenty --pipeline Twenty
+Money is one currency (dollars): a row in another is refused unless --rate CUR=RATE gives
+dollars per unit; it is converted to cents (halves up) and the amount and currency as
+exported are kept in metadata (original_value, original_currency). --create-stages creates
+the pipelines and stages the file names (in the CRM's default order where rex knows it,
+else in the order they appear); without it an unknown stage is exit 3. Any CSV: --map
+FIELD=COLUMN maps a column to a field (-=COLUMN drops it), columns named like rex's fields
+match ignoring case and spaces, and --keep-unknown keeps the rest in metadata. Numeric
+dates that could be month/day or day/month need --date-order.
+
 Examples:
   rex import backup.jsonl
   rex import deals.csv --dry-run
   rex export | rex import --db copy.db -
-  rex import changes.jsonl --upsert")]
-    Import {
-        /// The file to read; - or nothing reads stdin
-        #[arg(value_name = "FILE|-")]
-        file: Option<PathBuf>,
-        /// The format [default: from the file's extension, else jsonl]
-        #[arg(long = "format", value_enum, value_name = "FORMAT")]
-        input_format: Option<ImportFormat>,
-        /// Check everything and report the counts, writing nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Replace records whose id already exists instead of refusing
-        #[arg(long)]
-        upsert: bool,
-    },
+  rex import changes.jsonl --upsert
+  rex import leads.csv --map name=Opportunity --map value_dollars='Amount (USD)' --keep-unknown")]
+    Import(ImportArgs),
     /// Write a consistent copy of the database to a file, while rex keeps working
     #[command(after_long_help = "\
 The copy is a complete rex database, taken from one snapshot while other rex
@@ -524,6 +536,62 @@ Examples:
         #[arg(short = 'e', long)]
         exit_status: bool,
     },
+}
+
+/// `rex import`: where the records come from and how to read them.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read; - or nothing reads stdin
+    #[arg(value_name = "FILE|-")]
+    pub file: Option<PathBuf>,
+    /// The format [default: from the file's extension, else jsonl]
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub input_format: Option<ImportFormat>,
+    /// Check everything and report the counts, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace records whose id already exists (or, with --from, deals imported before)
+    #[arg(long)]
+    pub upsert: bool,
+    /// Read another CRM's deal export (CSV) as it comes out of it
+    #[arg(long = "from", value_enum, value_name = "CRM")]
+    pub from: Option<Crm>,
+    /// Create the pipelines and stages the file names that do not exist yet
+    #[arg(long)]
+    pub create_stages: bool,
+    /// Dollars per unit of another currency: CUR=RATE, like EUR=1.0825 (repeatable)
+    #[arg(long = "rate", value_name = "CUR=RATE")]
+    pub rates: Vec<String>,
+    /// A CSV column as a rex field: FIELD=COLUMN, or -=COLUMN to drop it (repeatable)
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub maps: Vec<String>,
+    /// Keep columns rex does not know in metadata instead of refusing them
+    #[arg(long)]
+    pub keep_unknown: bool,
+    /// The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrder>,
+    /// The pipeline of rows that name none [default: the only one]
+    #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
+    pub pipeline: Option<String>,
+}
+
+/// The CRMs whose deal exports `rex import --from` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Crm {
+    Pipedrive,
+    Hubspot,
+    Salesforce,
+    SalesforceLoader,
+    Twenty,
+}
+
+/// The order of day, month and year in numeric dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrder {
+    Mdy,
+    Dmy,
+    Ymd,
 }
 
 #[derive(Debug, Subcommand)]

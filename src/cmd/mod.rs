@@ -2,6 +2,7 @@
 
 mod backup;
 mod board;
+mod crm;
 mod deal;
 mod help;
 mod info;
@@ -90,12 +91,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             transfer::export(&mut ctx, what, file.as_deref())
         }
-        Command::Import {
-            file,
-            input_format,
-            dry_run,
-            upsert,
-        } => transfer::import(&mut ctx, file.as_deref(), input_format, dry_run, upsert),
+        Command::Import(args) => transfer::import(&mut ctx, &args),
         Command::Help { .. } | Command::Completions { .. } => Ok(()),
     }
 }
@@ -141,7 +137,7 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
         Command::Report(crate::cli::ReportCommand::LostReasons { .. }) => {
             out.check_fields::<crate::output::LostReasonRow>()
         }
-        Command::Import { .. } => out.check_fields::<crate::output::ImportReport>(),
+        Command::Import(_) => out.check_fields::<crate::output::ImportReport>(),
         Command::Export { .. }
         | Command::Backup { .. }
         | Command::Help { .. }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::{canonical, find_stage, sorted, Ctx};
-use crate::cli::{Format, ImportFormat};
+use crate::cli::{Format, ImportArgs, ImportFormat};
 use crate::clock::{parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::{kind_of, DealId, PipelineId, StageId};
@@ -135,21 +135,55 @@ type Records = Box<dyn Iterator<Item = Raw>>;
 /// longer than about this for the lock.
 const CHUNK_TIME: Duration = Duration::from_millis(200);
 
-pub fn import(
-    ctx: &mut Ctx,
-    file: Option<&Path>,
-    format: Option<ImportFormat>,
-    dry_run: bool,
-    upsert: bool,
-) -> Result<()> {
-    let path = file.filter(|p| p.as_os_str() != "-");
-    let format = format.unwrap_or(
+/// How the rows of another CRM's CSV (or any CSV with `--map`) become rex records.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub from: Option<crate::cli::Crm>,
+    pub maps: Vec<String>,
+    pub keep_unknown: bool,
+    pub rates: Vec<String>,
+    pub date_order: Option<crate::cli::DateOrder>,
+    /// Print what each column maps to (a dry run at a person's request).
+    pub describe: bool,
+}
+
+impl Reading {
+    fn translates(&self) -> bool {
+        self.from.is_some() || !self.maps.is_empty() || self.keep_unknown || !self.rates.is_empty()
+    }
+}
+
+pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
+    let (dry_run, upsert) = (args.dry_run, args.upsert);
+    let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
+    let reading = Reading {
+        from: args.from,
+        maps: args.maps.clone(),
+        keep_unknown: args.keep_unknown,
+        rates: args.rates.clone(),
+        date_order: args.date_order,
+        describe: dry_run && !ctx.out.is_quiet(),
+    };
+    let format = args.input_format.unwrap_or(
         match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            _ if reading.translates() => ImportFormat::Csv,
             Some("csv") => ImportFormat::Csv,
             Some("json") => ImportFormat::Json,
             _ => ImportFormat::Jsonl,
         },
     );
+    if reading.translates() && format != ImportFormat::Csv {
+        return Err(Error::usage(
+            "--from, --map, --rate and --keep-unknown read CSV; give --format csv or a .csv file",
+        ));
+    }
+    let options = ImportOptions {
+        upsert,
+        crm: reading.from,
+        translated: reading.translates(),
+        create_stages: args.create_stages,
+        pipeline: args.pipeline.clone(),
+    };
     let reader: Box<dyn Read + Send> = match path {
         Some(p) => Box::new(
             File::open(p)
@@ -157,7 +191,7 @@ pub fn import(
         ),
         None => Box::new(io::stdin()),
     };
-    let mut items = read_ahead(reader, format);
+    let mut items = read_ahead(reader, format, reading);
     let progress = Progress {
         shown: io::stderr().is_terminal() && !ctx.out.is_quiet(),
     };
@@ -173,14 +207,14 @@ pub fn import(
     // row by row.
     let staged = !dry_run && !upsert && ctx.store.read(|tx| tx.has_deals())?;
     let report = if staged {
-        import_staged(ctx, &mut items, &progress, &now)?
+        import_staged(ctx, &mut items, &progress, &now, &options)?
     } else {
         let clock = ctx.clock;
         let run = |tx: &Tx| -> Result<ImportReport> {
             if !dry_run {
                 tx.refuse_during_import()?;
             }
-            let mut importer = Importer::new(tx, clock, upsert)?;
+            let mut importer = Importer::new(tx, clock, options.clone())?;
             let mut load = || -> Result<()> {
                 while let Some(item) = items.next() {
                     let (at, map) = item?;
@@ -224,6 +258,7 @@ fn import_staged(
     items: &mut ReadAhead,
     progress: &Progress,
     now: &str,
+    options: &ImportOptions,
 ) -> Result<ImportReport> {
     let mut batch = None;
     let mut importer = None;
@@ -234,7 +269,7 @@ fn import_staged(
         let chunk = ctx.store.write_chunk(&mut batch, now, |tx| {
             let importer = match &mut importer {
                 Some(i) => i,
-                None => importer.insert(Importer::new(tx, clock, false)?),
+                None => importer.insert(Importer::new(tx, clock, options.clone())?),
             };
             let deadline = Instant::now() + CHUNK_TIME;
             let mut next = Some(first);
@@ -276,7 +311,7 @@ fn import_staged(
 /// from the input, so records that have arrived are never held back while the input is
 /// slow. The thread stops after the first error, and is left behind (not joined) if the
 /// writer stops first.
-fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat) -> ReadAhead {
+fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat, reading: Reading) -> ReadAhead {
     let (send, receive) = sync_channel::<Vec<Raw>>(16);
     thread::spawn(move || {
         let pending = Rc::new(RefCell::new(Vec::with_capacity(READ_AHEAD_BATCH)));
@@ -291,7 +326,7 @@ fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat) -> ReadAhead {
                 Box::new(move || hand_over(&send, &pending))
             },
         };
-        let records = match records(Box::new(input), format) {
+        let records = match records(Box::new(input), format, &reading) {
             Ok(r) => r,
             Err(e) => {
                 let _ = send.send(vec![Err(e)]);
@@ -381,7 +416,7 @@ impl Progress {
 }
 
 /// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
-fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
+fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Result<Records> {
     let reader = without_byte_order_mark(reader)
         .map_err(|e| Error::usage(format!("cannot read the input ({e}); nothing was imported")))?;
     match format {
@@ -440,14 +475,39 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
                     )));
                 }
             }
+            if reading.translates() {
+                let names: Vec<String> = headers.iter().map(str::to_string).collect();
+                let translator = crate::cmd::crm::Translator::new(
+                    reading.from,
+                    &names,
+                    &reading.maps,
+                    reading.keep_unknown,
+                    &reading.rates,
+                    reading.date_order,
+                )?;
+                if reading.describe {
+                    for line in translator.describe() {
+                        eprintln!("rex: {}", crate::output::one_line(&line));
+                    }
+                }
+                return Ok(Box::new(csv.into_records().filter_map(move |row| {
+                    let row = match row {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(csv_error(e))),
+                    };
+                    let at = format!(
+                        "line {}",
+                        row.position().map(|p| p.line()).unwrap_or_default()
+                    );
+                    match translator.record(&at, &row) {
+                        Ok(Some(map)) => Some(Ok((at, Payload::Parsed(map)))),
+                        Ok(None) => None,
+                        Err(e) => Some(Err(e)),
+                    }
+                })));
+            }
             Ok(Box::new(csv.into_records().map(move |row| {
-                let row = row.map_err(|e| {
-                    let at = e
-                        .position()
-                        .map(|p| format!("line {}", p.line()))
-                        .unwrap_or_else(|| "a line".into());
-                    Error::usage(format!("{at}: not valid CSV ({e}); nothing was imported"))
-                })?;
+                let row = row.map_err(csv_error)?;
                 let at = format!(
                     "line {}",
                     row.position().map(|p| p.line()).unwrap_or_default()
@@ -465,6 +525,15 @@ fn records(reader: Box<dyn Read>, format: ImportFormat) -> Result<Records> {
 /// How deeply one imported record may nest: the record, its metadata or history details,
 /// and their values up to [`json::MAX_DEPTH`] (checked exactly by the importer).
 const RECORD_LEVELS: usize = json::MAX_DEPTH + 2;
+
+/// A CSV that cannot be read, named by its line.
+fn csv_error(e: csv::Error) -> Error {
+    let at = e
+        .position()
+        .map(|p| format!("line {}", p.line()))
+        .unwrap_or_else(|| "a line".into());
+    Error::usage(format!("{at}: not valid CSV ({e}); nothing was imported"))
+}
 
 /// The input without a UTF-8 byte order mark at its start, which some programs (Excel, Twenty)
 /// write and which is not part of the first record, whatever the format.
@@ -601,22 +670,131 @@ impl Fields<'_> {
     }
 }
 
+/// What an import may do beyond reading rex's own records.
+#[derive(Debug, Clone, Default)]
+struct ImportOptions {
+    upsert: bool,
+    /// The CRM the file comes from, if any (its default stage order, its outcomes).
+    crm: Option<crate::cli::Crm>,
+    /// Rows were translated from another CRM or mapped: closed deals without a stage go to
+    /// the pipeline's last stage, and deals are matched by `metadata.source`.
+    translated: bool,
+    create_stages: bool,
+    /// The pipeline of rows that name none.
+    pipeline: Option<String>,
+}
+
 struct Importer {
     clock: Clock,
     upsert: bool,
+    options: ImportOptions,
     pipelines: HashMap<PipelineId, Pipeline>,
+    /// Deals imported from another CRM before (or earlier in this file), by source.
+    sources: HashMap<String, DealId>,
     report: ImportReport,
 }
 
 impl Importer {
-    fn new(tx: &Tx, clock: Clock, upsert: bool) -> Result<Self> {
+    fn new(tx: &Tx, clock: Clock, options: ImportOptions) -> Result<Self> {
         let pipelines = tx.pipelines()?.into_iter().map(|p| (p.id, p)).collect();
+        let sources = if options.translated {
+            tx.deal_sources()?.into_iter().collect()
+        } else {
+            HashMap::new()
+        };
         Ok(Importer {
             clock,
-            upsert,
+            upsert: options.upsert,
+            options,
             pipelines,
+            sources,
             report: ImportReport::default(),
         })
+    }
+
+    /// The pipeline a deal goes in, created (with the stage it names) when `--create-stages`
+    /// allows and it does not exist.
+    fn pipeline_for(
+        &mut self,
+        tx: &Tx,
+        f: &Fields,
+        named: Option<String>,
+        stage: Option<&str>,
+    ) -> Result<PipelineId> {
+        let missing = match self.deal_pipeline(f, named.clone()) {
+            Ok(p) => return Ok(p.id),
+            Err(Error::NotFound(m)) if self.options.create_stages => m,
+            Err(e) => return Err(e),
+        };
+        let name = match named {
+            Some(n) => clean_name("the pipeline name", &n).map_err(|e| f.bad("pipeline_id", e))?,
+            None if self.pipelines.is_empty() => "Sales Pipeline".to_string(),
+            None => return Err(Error::not_found(missing)),
+        };
+        let first = stage
+            .map(str::to_string)
+            .or_else(|| {
+                self.options
+                    .crm
+                    .and_then(|c| crate::cmd::crm::default_stages(c).first())
+                    .map(|s| s.to_string())
+            })
+            .unwrap_or_else(|| DEFAULT_STAGES[0].to_string());
+        let now = self.clock.timestamp();
+        let p = Pipeline {
+            id: PipelineId::new(),
+            name,
+            stall_days: DEFAULT_STALL_DAYS,
+            created_at: now.clone(),
+            updated_at: now,
+            stages: vec![Stage {
+                id: StageId::new(),
+                name: clean_name("a stage name", &first).map_err(|e| f.bad("stage_id", e))?,
+                color: palette_color(0),
+                probability: Probability::CERTAIN,
+                position: 0,
+                stall_days: StageStall::Pipeline,
+            }],
+        };
+        tx.insert_pipeline(&p)?;
+        let id = p.id;
+        self.pipelines.insert(id, p);
+        self.report.pipelines += 1;
+        Ok(id)
+    }
+
+    /// Adds stage `name` to pipeline `id`: where the CRM's default order puts it, else last.
+    fn add_stage(&mut self, tx: &Tx, f: &Fields, id: PipelineId, name: &str) -> Result<StageId> {
+        let order = self
+            .options
+            .crm
+            .map(crate::cmd::crm::default_stages)
+            .unwrap_or(&[]);
+        let rank = |n: &str| order.iter().position(|o| name_key(o) == name_key(n));
+        let Some(p) = self.pipelines.get_mut(&id) else {
+            return Err(Error::not_found(format!("no pipeline with id {id}")));
+        };
+        let at = match rank(name) {
+            Some(r) => p
+                .stages
+                .iter()
+                .rposition(|s| rank(&s.name).is_some_and(|x| x < r))
+                .map_or(0, |i| i + 1),
+            None => p.stages.len(),
+        };
+        let stage = Stage {
+            id: StageId::new(),
+            name: clean_name("a stage name", name).map_err(|e| f.bad("stage_id", e))?,
+            color: palette_color(p.stages.len()),
+            probability: Probability::CERTAIN,
+            position: 0,
+            stall_days: StageStall::Pipeline,
+        };
+        let sid = stage.id;
+        p.stages.insert(at, stage);
+        p.renumber();
+        tx.update_pipeline(p)?;
+        Ok(sid)
     }
 
     fn record(&mut self, tx: &Tx, at: &str, map: Map<String, Value>) -> Result<()> {
@@ -842,7 +1020,9 @@ impl Importer {
             .unwrap_or(Status::Open);
         let contact_id = f.parsed("contact_id", |t| clean_text("the contact", t, 200))?;
         let owner_id = f.parsed("owner_id", |t| clean_text("the owner", t, 200))?;
-        let pipeline_ref = f.string("pipeline_id")?;
+        let pipeline_ref = f
+            .string("pipeline_id")?
+            .or_else(|| self.options.pipeline.clone());
         let stage_ref = f.string("stage_id")?;
         let expected_close = f.parsed("expected_close", |t| {
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -898,8 +1078,27 @@ impl Importer {
                 format!("a {status} deal has no close_reason; leave it null"),
             ));
         }
-        let p = self.deal_pipeline(&f, pipeline_ref)?;
+        let pid = self.pipeline_for(tx, &f, pipeline_ref, stage_ref.as_deref())?;
+        if let Some(s) = &stage_ref {
+            let known = self.pipelines.get(&pid).is_some_and(|p| {
+                p.stages
+                    .iter()
+                    .any(|st| name_key(&st.name) == name_key(s) || st.id.to_string() == *s)
+            });
+            if !known && self.options.create_stages && kind_of(s).is_none() {
+                self.add_stage(tx, &f, pid, s)?;
+            }
+        }
+        let p = self
+            .pipelines
+            .get(&pid)
+            .ok_or_else(|| Error::not_found(format!("no pipeline with id {pid}")))?;
         let stage = match &stage_ref {
+            // A deal closed in another CRM without a stage of its own (an outcome stage such
+            // as Closed Won) ends in the pipeline's last stage.
+            None if self.options.translated && status.is_closed() => {
+                p.stages.last().unwrap_or(&p.stages[0])
+            }
             None => &p.stages[0],
             Some(s) => find_stage(tx, p, s).map_err(|e| match e {
                 Error::Usage(m) | Error::NotFound(m) | Error::Conflict(m) => Error::not_found(
@@ -931,6 +1130,25 @@ impl Importer {
             close_reason,
             probability,
         };
+        // A deal from another CRM is known by its source: importing it again updates it
+        // (with --upsert) or is refused.
+        let mut deal = deal;
+        let source = deal
+            .metadata
+            .get("source")
+            .and_then(Value::as_str)
+            .filter(|_| self.options.translated)
+            .map(str::to_string);
+        if let Some(src) = &source {
+            if let Some(existing) = self.sources.get(src) {
+                if !self.upsert {
+                    return Err(Error::conflict(format!(
+                        "{at}: the deal from {src} was imported before ({existing}); use --upsert to update it; nothing was imported"
+                    )));
+                }
+                deal.id = *existing;
+            }
+        }
         let replaced = match self.upsert {
             true => tx.deal(deal.id)?,
             false => None,
@@ -969,6 +1187,9 @@ impl Importer {
                 stage: stage_name,
             };
             tx.add_event(&Event::created(&deal, &place))?;
+        }
+        if let Some(src) = source {
+            self.sources.insert(src, deal.id);
         }
         self.report.deals += 1;
         Ok(())

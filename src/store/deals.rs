@@ -470,6 +470,16 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The deals imported from another CRM, by their `metadata.source` (one pass).
+    pub fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT json_extract(d.metadata, '$.source'), d.id FROM deals d
+             WHERE json_type(d.metadata, '$.source') = 'text'",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// What the reports need of each deal `filter` selects, without the rest of the row.
     pub fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
         let (conds, args) = conditions(filter);

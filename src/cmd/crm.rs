@@ -1,0 +1,726 @@
+//! Other CRMs' deal exports, read as they come out of them: each row of a CSV becomes the
+//! record `rex import` reads (rex's field names, cents, RFC 3339 times), through a profile
+//! of that CRM's columns, date and money formats, and stages, or through `--map`.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use serde_json::{Map, Value};
+
+use crate::cli::{Crm, DateOrder};
+use crate::error::{Error, Result};
+
+/// Where a column's value goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Field(&'static str),
+    /// The CRM's own id: kept as `metadata.source` = `profile:id`.
+    Source,
+    Amount,
+    Currency,
+    /// A fraction (HubSpot's 0.6) or a percent (Pipedrive's 60).
+    ProbabilityFraction,
+    ProbabilityPercent,
+    /// Pipedrive's Status column; Salesforce loader's IsClosed and IsWon.
+    Status,
+    IsClosed,
+    IsWon,
+    WonTime,
+    LostTime,
+    ClosedOn,
+    /// Twenty's amount in millionths.
+    AmountMicros,
+    Meta(String),
+    Drop,
+}
+
+/// The rex fields a column may be mapped to with `--map FIELD=COLUMN`.
+pub const MAPPABLE: [&str; 15] = [
+    "name",
+    "value",
+    "value_dollars",
+    "status",
+    "owner_id",
+    "contact_id",
+    "pipeline_id",
+    "stage_id",
+    "expected_close",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "close_reason",
+    "probability",
+    "currency",
+];
+
+/// What a row of the file says, before it becomes a rex record.
+pub struct Translator {
+    profile: Option<Crm>,
+    columns: Vec<Target>,
+    headers: Vec<String>,
+    rates: HashMap<String, Rate>,
+    order: Option<DateOrder>,
+}
+
+/// An exchange rate to dollars, exact: `digits / 10^scale`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rate {
+    digits: i128,
+    scale: u32,
+}
+
+impl std::str::FromStr for Rate {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Rate, String> {
+        let (digits, scale) = decimal(text)
+            .filter(|(d, _)| *d > 0)
+            .ok_or_else(|| format!("'{text}' is not a positive decimal rate, like 1.0825"))?;
+        Ok(Rate { digits, scale })
+    }
+}
+
+/// The stages of a CRM's default pipeline, in order, and which of them are outcomes.
+pub fn default_stages(crm: Crm) -> &'static [&'static str] {
+    match crm {
+        Crm::Pipedrive => &[
+            "Qualified",
+            "Contact Made",
+            "Demo Scheduled",
+            "Proposal Made",
+            "Negotiations Started",
+        ],
+        Crm::Hubspot => &[
+            "Appointment Scheduled",
+            "Qualified To Buy",
+            "Presentation Scheduled",
+            "Decision Maker Bought-In",
+            "Contract Sent",
+        ],
+        Crm::Salesforce | Crm::SalesforceLoader => &[
+            "Prospecting",
+            "Qualification",
+            "Needs Analysis",
+            "Value Proposition",
+            "Id. Decision Makers",
+            "Perception Analysis",
+            "Proposal/Price Quote",
+            "Negotiation/Review",
+        ],
+        Crm::Twenty => &["NEW", "SCREENING", "MEETING", "PROPOSAL"],
+    }
+}
+
+/// The status a stage name stands for when the CRM keeps outcomes as stages.
+fn outcome(crm: Option<Crm>, stage: &str) -> Option<&'static str> {
+    let s = stage.trim().to_ascii_lowercase();
+    match crm? {
+        Crm::Hubspot | Crm::Salesforce | Crm::SalesforceLoader => match s.as_str() {
+            "closed won" | "closedwon" => Some("won"),
+            "closed lost" | "closedlost" => Some("lost"),
+            _ => None,
+        },
+        Crm::Twenty => (s == "customer").then_some("won"),
+        Crm::Pipedrive => None,
+    }
+}
+
+impl Crm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Crm::Pipedrive => "pipedrive",
+            Crm::Hubspot => "hubspot",
+            Crm::Salesforce => "salesforce",
+            Crm::SalesforceLoader => "salesforce-loader",
+            Crm::Twenty => "twenty",
+        }
+    }
+
+    /// What a column of this CRM's export is, by its header; None for one it does not know.
+    fn column(self, header: &str) -> Option<Target> {
+        use Target::*;
+        let h = header.trim();
+        let t = match self {
+            Crm::Pipedrive => {
+                let h = h.strip_prefix("Deal - ").unwrap_or(h);
+                match h {
+                    "ID" => Source,
+                    "Title" => Field("name"),
+                    "Owner" => Field("owner_id"),
+                    "Value" => Amount,
+                    "Currency of Value" | "Currency" => Currency,
+                    "Probability" => ProbabilityPercent,
+                    "Pipeline" => Field("pipeline_id"),
+                    "Contact person" => Field("contact_id"),
+                    "Stage" => Field("stage_id"),
+                    "Status" => Status,
+                    "Deal created" => Field("created_at"),
+                    "Update time" => Field("updated_at"),
+                    "Last stage change" => Field("stage_entered_at"),
+                    "Expected close date" => Field("expected_close"),
+                    "Won time" => WonTime,
+                    "Lost time" => LostTime,
+                    "Deal closed on" => ClosedOn,
+                    "Lost reason" => Field("close_reason"),
+                    other => Meta(meta_key(other)),
+                }
+            }
+            Crm::Hubspot => match h {
+                "Record ID" => Source,
+                "Deal Name" => Field("name"),
+                "Deal Stage" => Field("stage_id"),
+                "Close Date" => ClosedOn,
+                "Deal owner" => Field("owner_id"),
+                "Amount" => Amount,
+                "Currency" => Currency,
+                "Pipeline" => Field("pipeline_id"),
+                "Create Date" => Field("created_at"),
+                "Deal probability" => ProbabilityFraction,
+                other => Meta(meta_key(other)),
+            },
+            Crm::Salesforce => match h {
+                "Opportunity ID" => Source,
+                "Opportunity Owner" => Field("owner_id"),
+                "Opportunity Name" => Field("name"),
+                "Stage" => Field("stage_id"),
+                "Amount Currency" | "Opportunity Currency" => Currency,
+                "Amount" => Amount,
+                "Probability (%)" => ProbabilityPercent,
+                "Close Date" => ClosedOn,
+                "Created Date" => Field("created_at"),
+                "Contact" | "Primary Contact" => Field("contact_id"),
+                other => Meta(meta_key(other)),
+            },
+            Crm::SalesforceLoader => match h {
+                "Id" => Source,
+                "Name" => Field("name"),
+                "StageName" => Field("stage_id"),
+                "Amount" => Amount,
+                "CurrencyIsoCode" => Currency,
+                "Probability" => ProbabilityPercent,
+                "CloseDate" => ClosedOn,
+                "OwnerId" => Field("owner_id"),
+                "IsClosed" => IsClosed,
+                "IsWon" => IsWon,
+                "CreatedDate" => Field("created_at"),
+                other => Meta(meta_key(other)),
+            },
+            Crm::Twenty => match h {
+                "Id" => Source,
+                "Name" => Field("name"),
+                "Amount / Amount" => Amount,
+                "Amount / Amount Micros" => AmountMicros,
+                "Amount / Currency" | "Amount / Currency Code" => Currency,
+                "Close date" | "Close Date" => ClosedOn,
+                "Point of Contact Id" => Field("contact_id"),
+                "Stage" => Field("stage_id"),
+                "Creation date" | "Created At" => Field("created_at"),
+                other => Meta(meta_key(other)),
+            },
+        };
+        Some(t)
+    }
+}
+
+/// A readable metadata key for a column: `Deal Type` is `deal_type`.
+fn meta_key(header: &str) -> String {
+    let mut out = String::new();
+    for c in header.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+impl Translator {
+    /// A translator for a file with `headers`: the profile's columns, overridden by `maps`
+    /// (`FIELD=COLUMN`, `-=COLUMN`); rex's own field names match ignoring case and spaces;
+    /// anything else is refused unless `keep_unknown` (then it goes to metadata).
+    pub fn new(
+        profile: Option<Crm>,
+        headers: &[String],
+        maps: &[String],
+        keep_unknown: bool,
+        rates: &[String],
+        order: Option<DateOrder>,
+    ) -> Result<Translator> {
+        let mut chosen: HashMap<String, Target> = HashMap::new();
+        for m in maps {
+            let (field, column) = m.split_once('=').ok_or_else(|| {
+                Error::usage(format!(
+                    "--map '{m}': use FIELD=COLUMN, or -=COLUMN to drop a column"
+                ))
+            })?;
+            let (field, column) = (field.trim(), column.trim());
+            if !headers.iter().any(|h| h.trim() == column) {
+                return Err(Error::usage(format!(
+                    "--map '{m}': the file has no column '{column}'; its columns: {}",
+                    headers.join(", ")
+                )));
+            }
+            let target = match field {
+                "-" => Target::Drop,
+                "currency" => Target::Currency,
+                "value" => Target::Field("value"),
+                f if MAPPABLE.contains(&f) => {
+                    Target::Field(MAPPABLE.iter().find(|x| **x == f).copied().unwrap_or("name"))
+                }
+                f if f.starts_with("metadata.") && f.len() > 9 => Target::Meta(f[9..].to_string()),
+                f => {
+                    return Err(Error::usage(format!(
+                        "--map '{m}': '{f}' is not a field rex imports; use one of {}, metadata.KEY or -",
+                        MAPPABLE.join(", ")
+                    )))
+                }
+            };
+            chosen.insert(column.to_string(), target);
+        }
+        let mut columns = Vec::with_capacity(headers.len());
+        for h in headers {
+            let own = h.trim().to_ascii_lowercase().replace(' ', "_");
+            let target = match chosen.get(h.trim()) {
+                Some(t) => t.clone(),
+                None => match profile.and_then(|p| p.column(h)) {
+                    Some(t) => t,
+                    None if MAPPABLE.contains(&own.as_str()) || own == "metadata" || own == "id" => {
+                        Target::Field(
+                            ["metadata", "id"]
+                                .into_iter()
+                                .chain(MAPPABLE)
+                                .find(|f| *f == own)
+                                .unwrap_or("name"),
+                        )
+                    }
+                    None if keep_unknown => Target::Meta(meta_key(h)),
+                    None => {
+                        return Err(Error::usage(format!(
+                            "line 1: column '{h}' is not a field rex knows; map it with --map FIELD='{h}', drop it with --map -='{h}', or keep it in metadata with --keep-unknown; nothing was imported"
+                        )))
+                    }
+                },
+            };
+            columns.push(target);
+        }
+        let mut parsed = HashMap::new();
+        for r in rates {
+            let (currency, rate) = r.split_once('=').ok_or_else(|| {
+                Error::usage(format!("--rate '{r}': use CURRENCY=RATE, like EUR=1.0825"))
+            })?;
+            let rate: Rate = rate
+                .parse()
+                .map_err(|e| Error::usage(format!("--rate '{r}': {e}")))?;
+            parsed.insert(currency.trim().to_ascii_uppercase(), rate);
+        }
+        Ok(Translator {
+            profile,
+            columns,
+            headers: headers.to_vec(),
+            rates: parsed,
+            order,
+        })
+    }
+
+    /// What each column maps to, for `--dry-run`.
+    pub fn describe(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .zip(&self.columns)
+            .map(|(h, t)| {
+                let to = match t {
+                    Target::Field(f) => (*f).to_string(),
+                    Target::Source => "metadata.source (the CRM's id)".into(),
+                    Target::Amount | Target::AmountMicros => "value (with its currency)".into(),
+                    Target::Currency => "the value's currency".into(),
+                    Target::ProbabilityFraction | Target::ProbabilityPercent => {
+                        "probability".into()
+                    }
+                    Target::Status | Target::IsClosed | Target::IsWon => "status".into(),
+                    Target::WonTime | Target::LostTime | Target::ClosedOn => {
+                        "closed_at (or expected_close while open)".into()
+                    }
+                    Target::Meta(k) => format!("metadata.{k}"),
+                    Target::Drop => "(dropped)".into(),
+                };
+                format!("column '{h}' → {to}")
+            })
+            .collect()
+    }
+
+    /// The rex record for one row, or None for a row the CRM adds that holds no deal (a
+    /// report's blank line, totals and footer).
+    pub fn record(&self, at: &str, row: &csv::StringRecord) -> Result<Option<Map<String, Value>>> {
+        let cells: Vec<&str> = row.iter().collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return Ok(None);
+        }
+        if self.profile == Some(Crm::Salesforce) {
+            let first = cells.first().map(|c| c.trim()).unwrap_or("");
+            let rest_empty = cells.iter().skip(1).all(|c| c.trim().is_empty());
+            let footer = first.starts_with("Grand Total")
+                || first.starts_with("Total")
+                || first.starts_with("Copyright")
+                || first.starts_with("Confidential Information")
+                || first.starts_with("Generated By")
+                || first.starts_with('"');
+            if rest_empty || (footer && cells.len() < 2) || first.starts_with("Grand Totals") {
+                return Ok(None);
+            }
+        }
+        let bad = |field: &str, why: String| {
+            Error::usage(format!(
+                "{at}: field '{field}': {why}; nothing was imported"
+            ))
+        };
+        let mut out = Map::new();
+        let mut meta = Map::new();
+        let (mut amount, mut micros, mut currency) = (None, None, None);
+        let (mut status, mut is_closed, mut is_won) = (None, None, None);
+        let (mut won_time, mut lost_time, mut closed_on) = (None, None, None);
+        for ((header, target), text) in self.headers.iter().zip(&self.columns).zip(&cells) {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            match target {
+                Target::Drop => {}
+                Target::Field("name") => {
+                    out.insert("name".into(), Value::String(one_line(text)));
+                }
+                Target::Field("value") => {
+                    let cents = text
+                        .parse::<i64>()
+                        .map_err(|_| bad(header, format!("expected whole cents, got '{text}'")))?;
+                    out.insert("value".into(), Value::from(cents));
+                }
+                Target::Field("status") => status = Some(text.to_ascii_lowercase()),
+                Target::Field("probability") => {
+                    out.insert(
+                        "probability".into(),
+                        Value::from(percent(text, 1).map_err(|e| bad(header, e))?),
+                    );
+                }
+                Target::Field(
+                    f @ ("created_at" | "updated_at" | "closed_at" | "stage_entered_at"),
+                ) => {
+                    let t = self.time(text).map_err(|e| bad(header, e))?;
+                    out.insert((*f).to_string(), Value::String(t));
+                }
+                Target::Field("expected_close") => {
+                    let d = self.date(text).map_err(|e| bad(header, e))?;
+                    out.insert("expected_close".into(), Value::String(d));
+                }
+                Target::Field(f) => {
+                    out.insert((*f).to_string(), Value::String(one_line(text)));
+                }
+                Target::Source => {
+                    let p = self.profile.map_or("csv", Crm::name);
+                    meta.insert("source".into(), Value::String(format!("{p}:{text}")));
+                }
+                Target::Amount => amount = Some(text.to_string()),
+                Target::AmountMicros => micros = Some(text.to_string()),
+                Target::Currency => currency = Some(text.to_ascii_uppercase()),
+                Target::ProbabilityFraction => {
+                    out.insert(
+                        "probability".into(),
+                        Value::from(percent(text, 100).map_err(|e| bad(header, e))?),
+                    );
+                }
+                Target::ProbabilityPercent => {
+                    out.insert(
+                        "probability".into(),
+                        Value::from(percent(text, 1).map_err(|e| bad(header, e))?),
+                    );
+                }
+                Target::Status => status = Some(text.to_ascii_lowercase()),
+                Target::IsClosed => is_closed = Some(truth(text)),
+                Target::IsWon => is_won = Some(truth(text)),
+                Target::WonTime => won_time = Some((header, text)),
+                Target::LostTime => lost_time = Some((header, text)),
+                Target::ClosedOn => closed_on = Some((header, text)),
+                Target::Meta(k) => {
+                    meta.insert(k.clone(), Value::String(text.to_string()));
+                }
+            }
+        }
+        // The status: the CRM's own rule.
+        if let (Some(closed), Some(won)) = (is_closed, is_won) {
+            status = Some(
+                match (closed, won) {
+                    (false, _) => "open",
+                    (true, true) => "won",
+                    (true, false) => "lost",
+                }
+                .to_string(),
+            );
+        }
+        if let Some(stage) = out.get("stage_id").and_then(Value::as_str) {
+            if let Some(s) = outcome(self.profile, stage) {
+                status = Some(s.to_string());
+                // An outcome is not a stage: the deal keeps the pipeline's last open stage.
+                out.remove("stage_id");
+            }
+        }
+        if let Some(s) = &status {
+            let s = match s.as_str() {
+                "open" | "won" | "lost" | "stalled" => s.clone(),
+                other => {
+                    return Err(bad(
+                        "status",
+                        format!("'{other}' is not open, won, lost or stalled"),
+                    ))
+                }
+            };
+            out.insert("status".into(), Value::String(s));
+        }
+        let closed = matches!(status.as_deref(), Some("won" | "lost"));
+        // When it closed, or when it is expected to.
+        let when = match status.as_deref() {
+            Some("won") => won_time.or(closed_on),
+            Some("lost") => lost_time.or(closed_on),
+            _ => None,
+        };
+        if let Some((header, text)) = when {
+            let t = self.time(text).map_err(|e| bad(header, e))?;
+            out.insert("closed_at".into(), Value::String(t));
+        }
+        if !closed {
+            if let Some((header, text)) = closed_on {
+                let d = self.date(text).map_err(|e| bad(header, e))?;
+                out.entry("expected_close").or_insert(Value::String(d));
+            }
+        }
+        // Money: in dollars as cents, converted at --rate when in another currency.
+        let exported = match (amount, micros) {
+            (Some(a), _) => Some(a),
+            (None, Some(m)) => Some(
+                micros_to_units(&m)
+                    .ok_or_else(|| bad("amount", format!("'{m}' is not an amount")))?,
+            ),
+            (None, None) => None,
+        };
+        if let Some(text) = exported {
+            let currency = currency.unwrap_or_else(|| "USD".to_string());
+            let (digits, scale) = decimal(&text)
+                .filter(|(d, _)| *d >= 0)
+                .ok_or_else(|| bad("value", format!("'{text}' is not an amount like 48,000.00")))?;
+            let cents = if currency == "USD" {
+                round_half_up(digits * 100, 10i128.pow(scale))
+            } else {
+                let rate = self.rates.get(&currency).ok_or_else(|| {
+                    Error::usage(format!(
+                        "{at}: the value is in {currency}, not dollars; give its rate, like --rate {currency}=1.0825; nothing was imported"
+                    ))
+                })?;
+                meta.insert("original_value".into(), Value::String(text.clone()));
+                meta.insert("original_currency".into(), Value::String(currency.clone()));
+                round_half_up(digits * rate.digits * 100, 10i128.pow(scale + rate.scale))
+            };
+            let cents =
+                i64::try_from(cents).map_err(|_| bad("value", format!("'{text}' is too large")))?;
+            out.insert("value".into(), Value::from(cents));
+        }
+        if !meta.is_empty() {
+            let mut all = match out.remove("metadata") {
+                Some(Value::String(s)) => {
+                    serde_json::from_str::<Map<String, Value>>(&s).unwrap_or_default()
+                }
+                _ => Map::new(),
+            };
+            all.extend(meta);
+            out.insert("metadata".into(), Value::Object(all));
+        } else if let Some(Value::String(s)) = out.remove("metadata") {
+            let v: Value = serde_json::from_str(&s)
+                .map_err(|e| bad("metadata", format!("not valid JSON ({e})")))?;
+            out.insert("metadata".into(), v);
+        }
+        Ok(Some(out))
+    }
+
+    /// A date as rex keeps it (`YYYY-MM-DD`), from the CRM's form.
+    fn date(&self, text: &str) -> std::result::Result<String, String> {
+        self.datetime(text)
+            .map(|(d, _)| crate::clock::format_date(d))
+    }
+
+    /// A time as rex keeps it (RFC 3339 UTC); a time without a zone is local (TZ).
+    fn time(&self, text: &str) -> std::result::Result<String, String> {
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+            return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
+        }
+        if let Ok(t) = chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
+            return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
+        }
+        let (day, time) = self.datetime(text)?;
+        let naive = day.and_time(time.unwrap_or_default());
+        let local = chrono::Local
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|| naive.and_utc());
+        Ok(crate::clock::timestamp(local))
+    }
+
+    /// A date and maybe a time of day, in the forms CRMs export.
+    fn datetime(&self, text: &str) -> std::result::Result<(NaiveDate, Option<NaiveTime>), String> {
+        let t = text.trim();
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+            return Ok((dt.date_naive(), Some(dt.time())));
+        }
+        for f in [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M:%S%.fZ",
+        ] {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(t, f) {
+                return Ok((dt.date(), Some(dt.time())));
+            }
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            return Ok((d, None));
+        }
+        // Numeric dates in a locale's order: 6/30/2025, 30.06.2025, 2025/06/30, with a time.
+        let (date_part, time_part) = match t.split_once([' ', ',']) {
+            Some((d, rest)) => (d.trim(), Some(rest.trim().trim_start_matches(',').trim())),
+            None => (t, None),
+        };
+        let nums: Vec<&str> = date_part.split(['/', '.', '-']).collect();
+        let n: Vec<u32> = nums.iter().filter_map(|x| x.parse().ok()).collect();
+        if n.len() != 3 || nums.len() != 3 {
+            return Err(format!(
+                "'{text}' is not a date rex can read, like 2025-06-30"
+            ));
+        }
+        let candidates: Vec<(DateOrder, Option<NaiveDate>)> =
+            [DateOrder::Ymd, DateOrder::Mdy, DateOrder::Dmy]
+                .into_iter()
+                .map(|o| {
+                    let (y, m, d) = match o {
+                        DateOrder::Ymd => (n[0], n[1], n[2]),
+                        DateOrder::Mdy => (n[2], n[0], n[1]),
+                        DateOrder::Dmy => (n[2], n[1], n[0]),
+                    };
+                    let y = if y < 100 { y + 2000 } else { y };
+                    (
+                        o,
+                        NaiveDate::from_ymd_opt(y as i32, m, d)
+                            .filter(|_| o != DateOrder::Ymd || nums[0].len() == 4),
+                    )
+                })
+                .collect();
+        let date = match self.order {
+            Some(o) => candidates
+                .iter()
+                .find(|(c, _)| *c == o)
+                .and_then(|(_, d)| *d)
+                .ok_or_else(|| format!("'{text}' is not a date in the order --date-order gives"))?,
+            None => {
+                let valid: Vec<NaiveDate> = candidates.iter().filter_map(|(_, d)| *d).collect();
+                match valid.as_slice() {
+                    [d] => *d,
+                    [d, rest @ ..] if rest.iter().all(|r| r == d) => *d,
+                    [] => return Err(format!("'{text}' is not a date rex can read, like 2025-06-30")),
+                    _ => {
+                        return Err(format!(
+                            "'{text}' could be month/day or day/month; say which with --date-order mdy or dmy"
+                        ))
+                    }
+                }
+            }
+        };
+        let time = match time_part.filter(|x| !x.is_empty()) {
+            None => None,
+            Some(x) => Some(
+                ["%H:%M:%S", "%H:%M", "%I:%M %p", "%I:%M:%S %p"]
+                    .iter()
+                    .find_map(|f| NaiveTime::parse_from_str(&x.to_ascii_uppercase(), f).ok())
+                    .ok_or_else(|| format!("'{text}' has a time rex cannot read"))?,
+            ),
+        };
+        Ok((date, time))
+    }
+}
+
+/// A name on one line: every run of whitespace (line breaks and tabs too) becomes a space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `TRUE`, `true`, `1`, `yes`.
+fn truth(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "y"
+    )
+}
+
+/// A whole percent from a fraction (`per` = 100: 0.6 is 60) or a percent (`per` = 1: 60 or 60%).
+fn percent(text: &str, per: i128) -> std::result::Result<i64, String> {
+    let t = text.trim().trim_end_matches('%');
+    let (digits, scale) = decimal(t).ok_or_else(|| format!("'{text}' is not a probability"))?;
+    let p = round_half_up(digits * per, 10i128.pow(scale));
+    if (0..=100).contains(&p) {
+        Ok(p as i64)
+    } else {
+        Err(format!("'{text}' is not a probability from 0 to 100%"))
+    }
+}
+
+/// `num / den`, halves up (non-negative).
+fn round_half_up(num: i128, den: i128) -> i128 {
+    (2 * num + den) / (2 * den)
+}
+
+/// A decimal as exported: `48,000.00`, `1500`, `$1,234.5`, `0.6`: its digits and scale.
+fn decimal(text: &str) -> Option<(i128, u32)> {
+    let t: String = text
+        .trim()
+        .trim_start_matches(['$', '€', '£', '¥'])
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ' && *c != '\u{a0}')
+        .collect();
+    let (whole, frac) = match t.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (t.as_str(), ""),
+    };
+    let negative = whole.starts_with('-');
+    let whole = whole.trim_start_matches('-');
+    if whole.is_empty() && frac.is_empty()
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+        || frac.len() > 12
+        || whole.len() > 20
+    {
+        return None;
+    }
+    let digits: i128 = format!("{whole}{frac}").parse().ok()?;
+    Some((if negative { -digits } else { digits }, frac.len() as u32))
+}
+
+/// Twenty's millionths as a decimal string of whole units.
+fn micros_to_units(text: &str) -> Option<String> {
+    let n: i128 = text.trim().parse().ok()?;
+    Some(format!("{}.{:06}", n / 1_000_000, (n % 1_000_000).abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_parse_exactly() {
+        assert_eq!(decimal("48,000.00"), Some((4_800_000, 2)));
+        assert_eq!(decimal("$1,234.5"), Some((12_345, 1)));
+        assert_eq!(decimal("2500000"), Some((2_500_000, 0)));
+        assert_eq!(decimal("abc"), None);
+        assert_eq!(percent("0.6", 100), Ok(60));
+        assert_eq!(percent("60%", 1), Ok(60));
+        assert_eq!(micros_to_units("1500000000"), Some("1500.000000".into()));
+        assert_eq!(meta_key("Deal - Weighted value"), "deal_weighted_value");
+        assert_eq!(one_line("Acme\n\t Corp  "), "Acme Corp");
+    }
+}
