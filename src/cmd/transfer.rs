@@ -457,8 +457,17 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
             })))
         }
         ImportFormat::Csv => {
+            // The file's own line numbers (csv counts records, not the blank lines between).
+            let lines = LineCount::default();
+            let reader = LineCounter {
+                inner: reader,
+                lines: lines.clone(),
+                at: 0,
+                on_line: 0,
+            };
+            // A CRM's report may end in rows of another width (totals, a footer).
             let mut csv = csv::ReaderBuilder::new()
-                .flexible(false)
+                .flexible(reading.translates())
                 .from_reader(reader);
             let headers = csv
                 .headers()
@@ -495,10 +504,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                         Ok(r) => r,
                         Err(e) => return Some(Err(csv_error(e))),
                     };
-                    let at = format!(
-                        "line {}",
-                        row.position().map(|p| p.line()).unwrap_or_default()
-                    );
+                    let at = format!("line {}", lines.line_at(row.position()));
                     match translator.record(&at, &row) {
                         Ok(Some(map)) => Some(Ok((at, Payload::Parsed(map)))),
                         Ok(None) => None,
@@ -508,10 +514,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
             }
             Ok(Box::new(csv.into_records().map(move |row| {
                 let row = row.map_err(csv_error)?;
-                let at = format!(
-                    "line {}",
-                    row.position().map(|p| p.line()).unwrap_or_default()
-                );
+                let at = format!("line {}", lines.line_at(row.position()));
                 let mut map = Map::new();
                 for (name, text) in headers.iter().zip(row.iter()) {
                     map.insert(name.to_string(), csv_value(&at, name, text)?);
@@ -525,6 +528,69 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
 /// How deeply one imported record may nest: the record, its metadata or history details,
 /// and their values up to [`json::MAX_DEPTH`] (checked exactly by the importer).
 const RECORD_LEVELS: usize = json::MAX_DEPTH + 2;
+
+/// Where the input's lines end, as far as the CSV reader has read, and which are blank: the
+/// line of a record is found from its byte offset (which csv gives before any blank lines it
+/// skipped). Lines already passed are forgotten as records go by.
+#[derive(Clone, Default)]
+struct LineCount(Rc<RefCell<Lines>>);
+
+/// Lines passed so far, and the line ends read but not yet passed (offset, blank line).
+type Lines = (u64, std::collections::VecDeque<(u64, bool)>);
+
+impl LineCount {
+    /// The line (from 1) on which a record starting at `position` begins.
+    fn line_at(&self, position: Option<&csv::Position>) -> u64 {
+        let Some(byte) = position.map(|p| p.byte()) else {
+            return 0;
+        };
+        let mut state = self.0.borrow_mut();
+        let (passed, newlines) = &mut *state;
+        // Lines before the record, then the blank lines csv skipped at its start.
+        let mut start = byte;
+        while let Some(&(at, blank)) = newlines.front() {
+            // A newline at the start byte ends the line before (csv starts a record on the
+            // line feed of a CRLF); blank lines right after it are ones csv skipped.
+            let before = at < start || (at == start && !blank);
+            if before || (blank && at <= start + 1) {
+                newlines.pop_front();
+                *passed += 1;
+                start = start.max(at + 1);
+            } else {
+                break;
+            }
+        }
+        *passed + 1
+    }
+}
+
+/// The input, noting where each line ends (and whether it was blank) as it is read.
+struct LineCounter {
+    inner: Box<dyn Read>,
+    lines: LineCount,
+    at: u64,
+    /// Bytes on the current line so far, not counting a carriage return.
+    on_line: u64,
+}
+
+impl Read for LineCounter {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.lines.0.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            match b {
+                b'\n' => {
+                    state.1.push_back((self.at + i as u64, self.on_line == 0));
+                    self.on_line = 0;
+                }
+                b'\r' => {}
+                _ => self.on_line += 1,
+            }
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
+}
 
 /// A CSV that cannot be read, named by its line.
 fn csv_error(e: csv::Error) -> Error {
