@@ -563,7 +563,7 @@ pub struct ImportArgs {
     #[arg(long = "rate", value_name = "CUR=RATE")]
     pub rates: Vec<String>,
     /// A CSV column as a rex field: FIELD=COLUMN, or -=COLUMN to drop it (repeatable)
-    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    #[arg(long = "map", value_name = "FIELD=COLUMN", allow_hyphen_values = true)]
     pub maps: Vec<String>,
     /// Keep columns rex does not know in metadata instead of refusing them
     #[arg(long)]

@@ -60,6 +60,8 @@ pub struct Translator {
     headers: Vec<String>,
     rates: HashMap<String, Rate>,
     order: Option<DateOrder>,
+    /// A Salesforce report's data has ended (a blank row); what follows is its footer.
+    ended: std::cell::Cell<bool>,
 }
 
 /// An exchange rate to dollars, exact: `digits / 10^scale`.
@@ -224,11 +226,20 @@ impl Crm {
 /// A readable metadata key for a column: `Deal Type` is `deal_type`.
 fn meta_key(header: &str) -> String {
     let mut out = String::new();
+    let mut lower_before = false;
     for c in header.trim().chars() {
         if c.is_alphanumeric() {
+            // CamelCase (AccountId) splits where a capital follows a small letter.
+            if c.is_uppercase() && lower_before && !out.ends_with('_') {
+                out.push('_');
+            }
+            lower_before = c.is_lowercase() || c.is_ascii_digit();
             out.extend(c.to_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
+        } else {
+            lower_before = false;
+            if !out.ends_with('_') && !out.is_empty() {
+                out.push('_');
+            }
         }
     }
     out.trim_end_matches('_').to_string()
@@ -319,6 +330,7 @@ impl Translator {
             headers: headers.to_vec(),
             rates: parsed,
             order,
+            ended: std::cell::Cell::new(false),
         })
     }
 
@@ -352,7 +364,17 @@ impl Translator {
     /// report's blank line, totals and footer).
     pub fn record(&self, at: &str, row: &csv::StringRecord) -> Result<Option<Map<String, Value>>> {
         let cells: Vec<&str> = row.iter().collect();
+        let report = self.profile == Some(Crm::Salesforce);
         if cells.iter().all(|c| c.trim().is_empty()) {
+            // A report's rows end at its first blank row: totals and a footer follow.
+            self.ended.set(report);
+            return Ok(None);
+        }
+        // So does the first row narrower than the header (a report's "Grand Totals").
+        if report && cells.len() < self.headers.len() {
+            self.ended.set(true);
+        }
+        if self.ended.get() {
             return Ok(None);
         }
         if self.profile == Some(Crm::Salesforce) {
@@ -721,6 +743,11 @@ mod tests {
         assert_eq!(percent("60%", 1), Ok(60));
         assert_eq!(micros_to_units("1500000000"), Some("1500.000000".into()));
         assert_eq!(meta_key("Deal - Weighted value"), "deal_weighted_value");
+        assert_eq!(meta_key("ForecastCategoryName"), "forecast_category_name");
+        assert_eq!(
+            meta_key("Amount in company currency"),
+            "amount_in_company_currency"
+        );
         assert_eq!(one_line("Acme\n\t Corp  "), "Acme Corp");
     }
 }

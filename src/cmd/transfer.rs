@@ -1219,6 +1219,7 @@ impl Importer {
             true => tx.deal(deal.id)?,
             false => None,
         };
+        let new = replaced.is_none();
         if let Some(before) = replaced {
             // An upsert is a change like any other: its history says what it changed.
             let to = Place {
@@ -1245,7 +1246,7 @@ impl Importer {
                 deal.id
             )));
         }
-        if given_id.is_none() {
+        if given_id.is_none() && new {
             let place = Place {
                 pipeline_id,
                 pipeline: pipeline_name,

@@ -2,6 +2,7 @@
 //! Every test drives the real `rex` binary against its own temporary database.
 
 mod corpus;
+mod crm;
 mod database;
 mod deal;
 mod forecast;
