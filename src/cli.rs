@@ -363,10 +363,11 @@ Names become one line; report footers (totals, copyright) are skipped. Importing
 export again is refused (exit 4, naming the first deal by its source) unless --upsert,
 which updates the deals it imported before.
   pipedrive          rex import deals.csv --from pipedrive --create-stages
-  hubspot            rex import hubspot-deals.csv --from hubspot --rate EUR=1.0825
+  hubspot            rex import deals.csv --from hubspot --rate EUR=1.0825
   salesforce         rex import report.csv --from salesforce --date-order mdy
   salesforce-loader  rex import opportunities.csv --from salesforce-loader
-  twenty             rex import opportunities.csv --from twenty --pipeline Twenty
+  twenty             rex import opportunities.csv --from twenty
+
 Money is one currency (dollars): a row in another is refused unless --rate CUR=RATE gives
 dollars per unit; it is converted to cents (halves up) and the amount and currency as
 exported are kept in metadata (original_value, original_currency). --create-stages creates
