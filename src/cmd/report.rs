@@ -184,9 +184,10 @@ fn forecast_rows(
             closed_before: Some(start_of(day_after(last_end))),
             ..base
         };
-        for (closed_at, value) in tx.closed_values(&won)? {
+        for d in tx.closed_deals(&won)? {
+            let value = d.value;
             let Some(day) =
-                parse_timestamp(&closed_at).map(|t| t.with_timezone(&chrono::Local).date_naive())
+                parse_timestamp(&d.closed_at).map(|t| t.with_timezone(&chrono::Local).date_naive())
             else {
                 continue;
             };
@@ -198,13 +199,18 @@ fn forecast_rows(
     }
     let most = rows.iter().map(|r| r.weighted_value).max().unwrap_or(0);
     for r in &mut rows {
-        r.share = if most > 0 {
-            r.weighted_value as f64 / most as f64
-        } else {
-            0.0
-        };
+        r.share = share(r.weighted_value, most);
     }
     Ok(rows)
+}
+
+/// `part` as a share of `most` (for a bar), 0 when there is nothing.
+fn share(part: i128, most: i128) -> f64 {
+    if most > 0 {
+        part as f64 / most as f64
+    } else {
+        0.0
+    }
 }
 
 /// `num / den` to 4 decimals, halves up (both non-negative); None when `den` is 0.
@@ -490,11 +496,7 @@ fn stages(tx: &Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<V
         .collect();
     let most = rows.iter().map(|r| r.entered).max().unwrap_or(0);
     for r in &mut rows {
-        r.share = if most > 0 {
-            r.entered as f64 / most as f64
-        } else {
-            0.0
-        };
+        r.share = share(r.entered.into(), most.into());
     }
     Ok(rows)
 }

@@ -305,6 +305,18 @@ fn deal_query(
     (sql, args)
 }
 
+/// `select` (reading deals `d`) narrowed to what `filter` selects, then `tail`.
+fn filtered(select: &str, filter: &DealFilter, tail: &str) -> (String, Vec<Box<dyn ToSql>>) {
+    let (conds, args) = conditions(filter);
+    let mut sql = select.to_string();
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    sql.push_str(tail);
+    (sql, args)
+}
+
 /// The conditions of `filter` on deals `d`, with their bound parameters (`?1`…).
 fn conditions(filter: &DealFilter) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     let mut conds: Vec<String> = Vec::new();
@@ -404,30 +416,12 @@ impl Tx<'_> {
     /// The totals of the deals `filter` selects: one aggregate, each deal weighted by its own
     /// chance or its stage's.
     pub fn totals(&self, filter: &DealFilter) -> Result<Totals> {
-        let (conds, args) = conditions(filter);
-        let weighted =
-            super::pipelines::weighted("d.value", "coalesce(d.probability, s.probability)");
-        let mut sql = format!(
-            "SELECT count(*), coalesce(sum(d.value >> 32), 0), coalesce(sum(d.value & 4294967295), 0), \
-             coalesce(sum({weighted} >> 32), 0), coalesce(sum({weighted} & 4294967295), 0) \
-             FROM deals d JOIN stages s ON s.id = d.stage_id"
-        );
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        Ok(self.conn.query_row(&sql, params.as_slice(), |r| {
-            let wide = |at: usize| -> rusqlite::Result<i128> {
-                let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
-                Ok((i128::from(high) << 32) + i128::from(low))
-            };
-            Ok(Totals {
-                count: r.get(0)?,
-                value: wide(1)?,
-                weighted: wide(3)?,
-            })
-        })?)
+        Ok(self
+            .grouped_totals(filter, None)?
+            .into_iter()
+            .next()
+            .map(|(_, t)| t)
+            .unwrap_or_default())
     }
 
     /// The totals of the deals `filter` selects, per expected close date (None: without one):
@@ -436,20 +430,35 @@ impl Tx<'_> {
         &self,
         filter: &DealFilter,
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
-        let (conds, args) = conditions(filter);
+        Ok(self
+            .grouped_totals(filter, Some("d.expected_close"))?
+            .into_iter()
+            .map(|(day, t)| {
+                let day = day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+                (day, t)
+            })
+            .collect())
+    }
+
+    /// Totals of the deals `filter` selects, in one group or one per value of `group`.
+    fn grouped_totals(
+        &self,
+        filter: &DealFilter,
+        group: Option<&str>,
+    ) -> Result<Vec<(Option<String>, Totals)>> {
         let weighted =
             super::pipelines::weighted("d.value", "coalesce(d.probability, s.probability)");
-        let mut sql = format!(
-            "SELECT d.expected_close, count(*), coalesce(sum(d.value >> 32), 0), \
-             coalesce(sum(d.value & 4294967295), 0), coalesce(sum({weighted} >> 32), 0), \
-             coalesce(sum({weighted} & 4294967295), 0) \
-             FROM deals d JOIN stages s ON s.id = d.stage_id"
+        let key = group.unwrap_or("NULL");
+        let (sql, args) = filtered(
+            &format!(
+                "SELECT {key}, count(*), coalesce(sum(d.value >> 32), 0), \
+                 coalesce(sum(d.value & 4294967295), 0), coalesce(sum({weighted} >> 32), 0), \
+                 coalesce(sum({weighted} & 4294967295), 0) \
+                 FROM deals d JOIN stages s ON s.id = d.stage_id"
+            ),
+            filter,
+            &group.map(|g| format!(" GROUP BY {g}")).unwrap_or_default(),
         );
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        sql.push_str(" GROUP BY d.expected_close");
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params.as_slice(), |r| {
@@ -457,9 +466,8 @@ impl Tx<'_> {
                 let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
                 Ok((i128::from(high) << 32) + i128::from(low))
             };
-            let day: Option<String> = r.get(0)?;
             Ok((
-                day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                r.get::<_, Option<String>>(0)?,
                 Totals {
                     count: r.get(1)?,
                     value: wide(2)?,
@@ -482,14 +490,12 @@ impl Tx<'_> {
 
     /// What the reports need of each deal `filter` selects, without the rest of the row.
     pub fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
-        let (conds, args) = conditions(filter);
-        let mut sql = "SELECT d.status, d.value, d.created_at, d.closed_at, d.owner_id, \
-                       d.pipeline_id, d.close_reason FROM deals d"
-            .to_string();
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
+        let (sql, args) = filtered(
+            "SELECT d.status, d.value, d.created_at, d.closed_at, d.owner_id, d.pipeline_id, \
+             d.close_reason FROM deals d",
+            filter,
+            "",
+        );
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params.as_slice(), |r| {
@@ -503,25 +509,6 @@ impl Tx<'_> {
                 pipeline_id: r.get(5)?,
                 close_reason: r.get(6)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// When each deal `filter` selects was closed, and its value.
-    pub fn closed_values(&self, filter: &DealFilter) -> Result<Vec<(String, i64)>> {
-        let (conds, args) = conditions(filter);
-        let mut sql = "SELECT d.closed_at, d.value FROM deals d".to_string();
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params.as_slice(), |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                r.get(1)?,
-            ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
