@@ -8,7 +8,6 @@ use clap_complete::ArgValueCandidates;
 use crate::clock::{DateOrNone, DateSpec};
 use crate::money::Cents;
 use crate::record::{Probability, Status};
-use crate::store::DealSort;
 
 macro_rules! examples_text {
     () => {
@@ -899,6 +898,31 @@ Crontab:
     },
 }
 
+/// What `deal list --sort` orders by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    Value,
+    ExpectedClose,
+    Created,
+    Updated,
+    Name,
+    Stage,
+}
+
+impl From<SortKey> for crate::store::DealSort {
+    fn from(k: SortKey) -> Self {
+        use crate::store::DealSort as S;
+        match k {
+            SortKey::Value => S::Value,
+            SortKey::ExpectedClose => S::ExpectedClose,
+            SortKey::Created => S::Created,
+            SortKey::Updated => S::Updated,
+            SortKey::Name => S::Name,
+            SortKey::Stage => S::Stage,
+        }
+    }
+}
+
 /// `--probability N|default`: a deal's own chance of winning, or back to its stage's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbabilityOrDefault {
@@ -981,8 +1005,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Sort order
-    #[arg(long, value_enum, default_value_t = DealSort::Created, value_name = "KEY")]
-    pub sort: DealSort,
+    #[arg(long, value_enum, default_value_t = SortKey::Created, value_name = "KEY")]
+    pub sort: SortKey,
     /// Sort descending
     #[arg(long)]
     pub desc: bool,

@@ -412,7 +412,7 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
         let mut seen: u64 = 0;
         // A table is printed whole, with each deal's short reference; scripts get a stream.
         let mut held = Vec::new();
-        tx.for_each_deal(&filter, args.sort, args.desc, fetch, &mut |deal| {
+        tx.for_each_deal(&filter, args.sort.into(), args.desc, fetch, &mut |deal| {
             seen += 1;
             if args.limit.is_some_and(|n| seen > n) {
                 cut = true;

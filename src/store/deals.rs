@@ -57,7 +57,7 @@ pub struct Totals {
     pub weighted: i128,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DealSort {
     Value,
     ExpectedClose,
