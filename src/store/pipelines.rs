@@ -385,17 +385,19 @@ impl Tx<'_> {
     /// progress, and a name the user sees free may belong to a pipeline it is loading;
     /// such a write waits for that import, like any busy write.
     fn held_by_import(&self, e: rusqlite::Error) -> crate::error::Error {
-        let text = e.to_string();
-        let constraint = e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation);
-        if !constraint || self.batch != 0 || !self.import_in_progress().unwrap_or(false) {
+        use rusqlite::ffi::{SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CONSTRAINT_UNIQUE};
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => f.extended_code,
+            _ => return e.into(),
+        };
+        if self.batch != 0 || !self.import_in_progress().unwrap_or(false) {
             return e.into();
         }
-        let what = if text.contains("FOREIGN KEY") {
-            "an import in progress holds deals there"
-        } else if text.contains("name_key") {
-            "an import in progress is loading a pipeline of that name"
-        } else {
-            return e.into();
+        // On these tables the only unique key a write can collide with is the name.
+        let what = match code {
+            SQLITE_CONSTRAINT_FOREIGNKEY => "an import in progress holds deals there",
+            SQLITE_CONSTRAINT_UNIQUE => "an import in progress is loading a pipeline of that name",
+            _ => return e.into(),
         };
         crate::error::Error::Busy(format!(
             "{what}; nothing was changed, try again when it finishes{}",
