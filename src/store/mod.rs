@@ -475,3 +475,33 @@ fn keep_waiting(attempt: i32) -> bool {
     std::thread::sleep(Duration::from_millis(1));
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every schema object as SQLite records it, in a stable order.
+    fn objects(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
+        rows.unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn schema_file_is_what_the_migrations_build() {
+        let migrated = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            migrated.execute_batch(sql).unwrap();
+        }
+        let written = Connection::open_in_memory().unwrap();
+        written.execute_batch(include_str!("schema.sql")).unwrap();
+        let (migrated, written) = (objects(&migrated), objects(&written));
+        assert!(migrated.len() > 10, "{migrated:?}");
+        assert_eq!(
+            written, migrated,
+            "src/store/schema.sql is out of date: regenerate it as its header says"
+        );
+    }
+}

@@ -1,0 +1,89 @@
+-- rex's SQLite schema as it stands after every migration in migrations/, exactly as SQLite
+-- records it (columns added by ALTER TABLE appear where SQLite appends them). It is for
+-- reading: the database is built by the migrations, and the test
+-- `store::tests::schema_file_is_what_the_migrations_build` checks that the two agree.
+-- After adding a migration, regenerate everything below this header with:
+--   REX_DB=/tmp/fresh.db rex pipeline list >/dev/null && sqlite3 /tmp/fresh.db \
+--     "SELECT sql || ';' FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid"
+
+CREATE TABLE "pipeline_rows" (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    name_key    TEXT NOT NULL UNIQUE,         -- lower-cased name: names are unique ignoring case
+    stall_days  INTEGER NOT NULL CHECK (stall_days > 0),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+, batch INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE TABLE "stage_rows" (
+    id           TEXT PRIMARY KEY,
+    pipeline_id  TEXT NOT NULL REFERENCES "pipeline_rows" (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    name_key     TEXT NOT NULL,
+    color        TEXT NOT NULL,
+    position     INTEGER NOT NULL CHECK (position >= 0),
+    stall_days   INTEGER CHECK (stall_days >= 0), batch INTEGER NOT NULL DEFAULT 0, probability INTEGER NOT NULL DEFAULT 100
+    CHECK (probability BETWEEN 0 AND 100),  -- NULL: the pipeline's period; 0: never stalls
+    UNIQUE (pipeline_id, name_key),
+    UNIQUE (pipeline_id, id)
+) STRICT;
+CREATE TABLE "deal_rows" (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL,
+    name_key          TEXT NOT NULL,               -- lower-cased name, for search
+    value             INTEGER NOT NULL CHECK (value >= 0),
+    status            TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost', 'stalled')),
+    contact_id        TEXT,
+    pipeline_id       TEXT NOT NULL,
+    stage_id          TEXT NOT NULL,
+    expected_close    TEXT,
+    owner_id          TEXT,
+    metadata          TEXT NOT NULL DEFAULT '{}',
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    last_activity_at  TEXT NOT NULL,
+    stage_entered_at  TEXT NOT NULL,
+    closed_at         TEXT,
+    close_reason      TEXT, batch INTEGER NOT NULL DEFAULT 0, tail TEXT GENERATED ALWAYS AS (
+    substr(id, -1, 1)||substr(id, -2, 1)||substr(id, -3, 1)||substr(id, -4, 1)||substr(id, -5, 1)||substr(id, -6, 1)||substr(id, -7, 1)||substr(id, -8, 1)||substr(id, -9, 1)||substr(id, -10, 1)||substr(id, -11, 1)||substr(id, -12, 1)||substr(id, -13, 1)||substr(id, -14, 1)||substr(id, -15, 1)||substr(id, -16, 1)
+) VIRTUAL, probability INTEGER CHECK (probability BETWEEN 0 AND 100),
+    FOREIGN KEY (pipeline_id, stage_id) REFERENCES "stage_rows" (pipeline_id, id)
+) STRICT;
+CREATE INDEX deals_stage_status_activity ON "deal_rows" (stage_id, status, last_activity_at, id);
+CREATE INDEX deals_owner_status ON "deal_rows" (owner_id, status, value, id);
+CREATE INDEX deals_created ON "deal_rows" (created_at, id);
+CREATE TABLE "event_rows" (
+    seq      INTEGER PRIMARY KEY,
+    deal_id  TEXT NOT NULL REFERENCES "deal_rows" (id) ON DELETE CASCADE,
+    at       TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    details  TEXT NOT NULL DEFAULT '{}'
+, batch INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX deal_events_deal ON "event_rows" (deal_id, seq);
+CREATE TABLE imports (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: rows keep their batch
+    state         TEXT NOT NULL CHECK (state IN ('loading', 'discarding', 'discarded', 'published')),
+    started_at    TEXT NOT NULL,
+    heartbeat     INTEGER NOT NULL,                   -- Unix seconds of the last committed chunk
+    finished_at   TEXT
+) STRICT;
+CREATE INDEX imports_hidden ON imports (state, id);
+CREATE INDEX deals_stage_status_value ON deal_rows (stage_id, status, value, id, batch);
+CREATE INDEX deals_pipeline_status_value ON deal_rows (pipeline_id, status, value, id, batch);
+CREATE INDEX deals_status_value ON deal_rows (status, value, id, batch);
+CREATE VIEW pipelines AS
+    SELECT id, name, name_key, stall_days, created_at, updated_at FROM pipeline_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE VIEW deal_events AS
+    SELECT seq, deal_id, at, kind, details FROM event_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE INDEX deals_tail ON deal_rows (tail);
+CREATE INDEX deals_own_probability ON deal_rows (stage_id, status, value, id, batch, probability)
+    WHERE probability IS NOT NULL;
+CREATE VIEW stages AS
+    SELECT id, pipeline_id, name, name_key, color, position, stall_days, probability FROM stage_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE VIEW deals AS
+    SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id, expected_close,
+           owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
+           closed_at, close_reason, tail, probability FROM deal_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
