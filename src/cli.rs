@@ -314,7 +314,8 @@ The export is in the API shape (the same JSON as -o json prints), with ids and t
 so that importing it into an empty database and exporting again gives the same bytes.
 --all (the default) writes pipelines, then deals, then every deal's history events, one
 record per line with -o jsonl (the default) or one array with -o json. CSV holds one kind
-of record: use it with --deals or --pipelines.
+of record: use it with --deals or --pipelines. The order is the data's: pipelines oldest
+first, deals by id (ids are time-ordered), history as it was recorded.
 
 Examples:
   rex export > backup.jsonl

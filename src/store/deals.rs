@@ -730,11 +730,12 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
-    /// Every deal in the order it was stored (creation or import order), as rows are read.
-    /// An import stores records in file order, so export, import and export keep the order.
+    /// Every deal in id order, as rows are read. The order is the data's own, not the
+    /// storage's: ids are time-ordered, so new deals come last, and an export imported
+    /// anywhere exports again in the same order.
     pub fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {DEAL_COLUMNS} FROM deal_rows d WHERE d.batch NOT IN {HIDDEN} ORDER BY d.rowid"
+            "SELECT {DEAL_COLUMNS} FROM deal_rows d WHERE d.batch NOT IN {HIDDEN} ORDER BY d.id"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

@@ -273,6 +273,34 @@ fn export_import_export_is_byte_identical() {
 }
 
 #[test]
+fn export_lists_deals_in_id_order_whatever_order_they_were_imported_in() {
+    let rex = Rex::new();
+    let (a, b) = fixture(&rex);
+    assert!(
+        a < b,
+        "{a} was created first, so its time-ordered id sorts first"
+    );
+    let first = rex.ok(&["export"]);
+    // The same records with the two deals swapped: stored B first, exported A first.
+    let mut lines: Vec<&str> = first.lines().collect();
+    let at = |id: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(&format!("\"id\":\"{id}\"")))
+            .unwrap()
+    };
+    let (ia, ib) = (at(&a), at(&b));
+    assert_eq!(ib, ia + 1, "{first}");
+    lines.swap(ia, ib);
+    let file = rex.dir.path().join("swapped.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let copy = rex.dir.path().join("copy.db");
+    let copy = copy.to_str().unwrap();
+    rex.ok(&["import", file.to_str().unwrap(), "--db", copy]);
+    assert_eq!(rex.ok(&["export", "--db", copy]), first);
+}
+
+#[test]
 fn csv_export_imports_back() {
     let rex = Rex::new();
     fixture(&rex);
