@@ -43,7 +43,8 @@ macro_rules! environment_text {
         "Environment:
   REX_DB            database file (overridden by --db); default: the per-user
                     data directory, e.g. ~/.local/share/rex/rex.db on Linux;
-                    set but empty is refused (exit 2) rather than falling back
+                    set but empty, or to a URL (postgres://...), is refused
+                    (exit 2) rather than falling back or making a file of it
   REX_NOW           the time rex takes as now, RFC 3339, like
                     2026-03-01T09:00:00Z; timestamps and date words follow it
   REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default

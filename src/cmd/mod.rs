@@ -149,6 +149,81 @@ pub const DB_VAR: &str = "REX_DB";
 
 /// `--db`, else `REX_DB`, else the per-user data directory. An empty one is refused rather
 /// than quietly falling back to the personal database (a script's unset variable).
+/// A URL given where a file path belongs is refused rather than taken as a relative path:
+/// `postgres://ana@host/crm` would otherwise become a SQLite file under `./postgres:/`,
+/// with the password in its name, while its user believes they share the team's server.
+fn refuse_url(path: PathBuf, source: &str) -> Result<PathBuf> {
+    let Some(url) = path.to_str().and_then(Url::parse) else {
+        return Ok(path);
+    };
+    let shown = url.without_password();
+    Err(Error::usage(if url.is_postgres() {
+        format!(
+            "{source} {shown} is a PostgreSQL URL, and this rex keeps its data in a SQLite \
+             file only; give a database file path, like --db ~/work/rex.db"
+        )
+    } else {
+        format!("{source} {shown} is a URL; give a database file path, like --db ~/work/rex.db")
+    }))
+}
+
+/// The parts of `scheme://[user[:password]@]rest` that rex needs to recognise and show one.
+struct Url<'a> {
+    scheme: &'a str,
+    user: Option<&'a str>,
+    rest: &'a str,
+}
+
+impl<'a> Url<'a> {
+    fn parse(text: &'a str) -> Option<Url<'a>> {
+        let (scheme, after) = text.split_once("://")?;
+        let is_scheme = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if !is_scheme {
+            return None;
+        }
+        let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let (user, rest) = match after[..authority_end].rfind('@') {
+            Some(at) => (Some(&after[..at]), &after[at + 1..]),
+            None => (None, after),
+        };
+        Some(Url { scheme, user, rest })
+    }
+
+    fn is_postgres(&self) -> bool {
+        self.scheme.eq_ignore_ascii_case("postgres")
+            || self.scheme.eq_ignore_ascii_case("postgresql")
+    }
+
+    /// The URL as it may be shown: no password, in the user part or as a parameter.
+    fn without_password(&self) -> String {
+        let user = match self.user {
+            Some(u) => format!("{}@", u.split_once(':').map_or(u, |(name, _)| name)),
+            None => String::new(),
+        };
+        let rest = match self.rest.split_once('?') {
+            Some((base, query)) => {
+                let kept: Vec<&str> = query
+                    .split('&')
+                    .filter(|kv| !kv.to_ascii_lowercase().starts_with("password="))
+                    .collect();
+                if kept.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base}?{}", kept.join("&"))
+                }
+            }
+            None => self.rest.to_string(),
+        };
+        format!("{}://{user}{rest}", self.scheme)
+    }
+}
+
 fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(p) = flag {
         if p.as_os_str().is_empty() {
@@ -156,7 +231,7 @@ fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
                 "--db is empty; give a database file path, like --db ~/work/rex.db",
             ));
         }
-        return Ok(p);
+        return refuse_url(p, "--db");
     }
     if let Some(p) = std::env::var_os(DB_VAR) {
         if p.is_empty() {
@@ -164,7 +239,7 @@ fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
                 "{DB_VAR} is set but empty; set it to a database file path or unset it"
             )));
         }
-        return Ok(PathBuf::from(p));
+        return refuse_url(PathBuf::from(p), DB_VAR);
     }
     directories::ProjectDirs::from("", "", "rex")
         .map(|d| d.data_dir().join("rex.db"))

@@ -256,3 +256,48 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
         .unwrap();
     assert_eq!((check.as_str(), orphans), ("ok", 0));
 }
+
+#[test]
+fn a_url_for_a_database_is_refused_without_its_password_and_creates_nothing() {
+    let rex = Rex::new();
+    let listing = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(rex.dir.path());
+    let run = |flag: Option<&str>, env: Option<&str>| {
+        let mut cmd = rex.cmd();
+        cmd.current_dir(rex.dir.path()).args(["deal", "list"]);
+        if let Some(url) = flag {
+            cmd.args(["--db", url]);
+        }
+        if let Some(url) = env {
+            cmd.env("REX_DB", url);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert_eq!(
+        run(Some("postgres://ana:s3cret@db.example.com:5432/crm?sslmode=require&password=x"), None),
+        "rex: --db postgres://ana@db.example.com:5432/crm?sslmode=require is a PostgreSQL URL, and this rex keeps its data in a SQLite file only; give a database file path, like --db ~/work/rex.db\n"
+    );
+    assert_eq!(
+        run(None, Some("postgresql://ana:s3cret@localhost/crm")),
+        "rex: REX_DB postgresql://ana@localhost/crm is a PostgreSQL URL, and this rex keeps its data in a SQLite file only; give a database file path, like --db ~/work/rex.db\n"
+    );
+    assert_eq!(
+        run(Some("file:///tmp/rex.db"), None),
+        "rex: --db file:///tmp/rex.db is a URL; give a database file path, like --db ~/work/rex.db\n"
+    );
+    assert_eq!(listing(rex.dir.path()), before);
+    // A path that only contains "://" further on is still a path.
+    let odd = rex.dir.path().join("a://b.db");
+    rex.ok(&["pipeline", "list", "--db", odd.to_str().unwrap()]);
+    assert!(odd.exists());
+}
