@@ -1,17 +1,18 @@
 //! `rex board` and `rex today`: the views a salesperson opens first.
 
-use chrono::{Duration, NaiveDate};
+use std::collections::HashMap;
 
-use super::{me, pipeline_or_only, Ctx, REF_MIN};
+use chrono::Duration;
+
+use super::{fill_refs, labelled, me, pipeline_or_only, Ctx};
 use crate::clock::{timestamp, Clock};
 use crate::error::Result;
-use crate::id::DealId;
-use crate::output::{screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView};
+use crate::id::StageId;
+use crate::output::{
+    deals_that_fit, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView,
+};
 use crate::record::{Deal, Status};
 use crate::store::{DealFilter, DealSort, Tx};
-
-/// Lines a board row of stages takes besides its deals: title, totals, rule, "+N more", gap.
-const BOARD_LINES_PER_ROW: usize = 5;
 
 pub fn board(
     ctx: &mut Ctx,
@@ -26,14 +27,7 @@ pub fn board(
         // On a terminal, as many deals per stage as fit its height.
         let limit = limit.or_else(|| {
             let height = screen_height().filter(|_| human)?;
-            let width = style.width.unwrap_or(80);
-            let per_row = (width / 36).clamp(1, p.stages.len().max(1));
-            let rows = p.stages.len().div_ceil(per_row).max(1);
-            Some(
-                (height.saturating_sub(2) / rows)
-                    .saturating_sub(BOARD_LINES_PER_ROW)
-                    .max(1),
-            )
+            Some(deals_that_fit(&style, height, p.stages.len()))
         });
         let labels = tx.stage_labels()?;
         let mut stages = Vec::with_capacity(p.stages.len());
@@ -65,29 +59,14 @@ pub fn board(
 fn views(
     tx: &Tx,
     deals: Vec<Deal>,
-    labels: &std::collections::HashMap<crate::id::StageId, (String, String)>,
+    labels: &HashMap<StageId, (String, String)>,
     human: bool,
 ) -> Result<Vec<DealView>> {
-    let ids: Vec<DealId> = deals.iter().map(|d| d.id).collect();
-    let mut refs = if human {
-        tx.short_refs(&ids, REF_MIN)?
-    } else {
-        Default::default()
-    };
-    Ok(deals
-        .into_iter()
-        .map(|deal| {
-            let (stage_name, pipeline_name) =
-                labels.get(&deal.stage_id).cloned().unwrap_or_default();
-            DealView {
-                short_ref: refs.remove(&deal.id),
-                deal,
-                pipeline_name,
-                stage_name,
-                recent: Vec::new(),
-            }
-        })
-        .collect())
+    let mut views: Vec<DealView> = deals.into_iter().map(|d| labelled(d, labels)).collect();
+    if human {
+        fill_refs(tx, &mut views)?;
+    }
+    Ok(views)
 }
 
 pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
@@ -139,7 +118,7 @@ fn today_of(tx: &Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<
         statuses: vec![Status::Stalled],
         ..base
     })?);
-    let going_stale = first(going_stale(tx, clock, owner, today)?);
+    let going_stale = first(going_stale(tx, clock, owner)?);
     let labels = tx.stage_labels()?;
     Ok(TodayView {
         overdue: views(tx, overdue, &labels, human)?,
@@ -151,12 +130,7 @@ fn today_of(tx: &Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<
 
 /// Open deals that pass their stall period within the next 3 days: idle for more than
 /// (period − 3 days) but not yet the whole period. Soonest to stall first.
-fn going_stale(
-    tx: &Tx,
-    clock: &Clock,
-    owner: Option<&str>,
-    _today: NaiveDate,
-) -> Result<Vec<Deal>> {
+fn going_stale(tx: &Tx, clock: &Clock, owner: Option<&str>) -> Result<Vec<Deal>> {
     let now = clock.now();
     let mut out = Vec::new();
     for p in tx.pipelines()? {

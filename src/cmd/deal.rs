@@ -1,18 +1,16 @@
 //! `rex deal …`: the deals a salesperson works all day, their history, and the stalled scan.
 
-use std::collections::HashMap;
-
 use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    confirm, find_any_stage, find_deal, find_pipeline, find_stage, meta_key, parse_meta,
-    pipeline_or_only, print_saved, sorted, Ctx, REF_MIN,
+    confirm, fill_refs, find_any_stage, find_deal, find_pipeline, find_stage, labelled, meta_key,
+    parse_meta, pipeline_or_only, print_saved, sorted, Ctx, REF_MIN,
 };
 use crate::cli::{DealCommand, ListArgs, MetaArgs};
 use crate::clock::{parse_timestamp, Clock, DateOrNone};
 use crate::error::{Error, Result};
-use crate::id::{DealId, StageId};
+use crate::id::DealId;
 use crate::output::{DealView, StalledView};
 use crate::record::Place;
 use crate::record::{
@@ -60,7 +58,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 let deal = find_deal(tx, &deal)?;
                 let id = deal.id;
                 let mut view = view_of(tx, deal)?;
-                view.short_ref = tx.short_refs(&[id], REF_MIN)?.remove(&id);
+                fill_refs(tx, [&mut view])?;
                 if recent {
                     let events = tx.events(id)?;
                     view.recent = events[events.len().saturating_sub(RECENT_EVENTS)..].to_vec();
@@ -195,24 +193,11 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 ctx.store
                     .read(|tx| stalled(tx, &clock, pipeline.as_deref(), owner.as_deref(), false))?
             };
-            let rows = if ctx.out.is_human() {
-                let (views, extra): (Vec<DealView>, Vec<(i64, u32)>) = rows
-                    .into_iter()
-                    .map(|r| (r.deal, (r.idle_days, r.stall_days)))
-                    .unzip();
-                let views = ctx.store.read(|tx| with_refs(tx, views))?;
-                views
-                    .into_iter()
-                    .zip(extra)
-                    .map(|(deal, (idle_days, stall_days))| StalledView {
-                        deal,
-                        idle_days,
-                        stall_days,
-                    })
-                    .collect()
-            } else {
-                rows
-            };
+            let mut rows = rows;
+            if ctx.out.is_human() {
+                ctx.store
+                    .read(|tx| fill_refs(tx, rows.iter_mut().map(|r| &mut r.deal)))?;
+            }
             let empty = rows.is_empty();
             // With --mark, an empty run prints nothing at all, so cron sends no mail.
             if !(mark && empty) {
@@ -292,13 +277,7 @@ fn view_of(tx: &Tx, deal: Deal) -> Result<DealView> {
         ),
         None => (String::new(), String::new()),
     };
-    Ok(DealView {
-        deal,
-        pipeline_name,
-        stage_name,
-        recent: Vec::new(),
-        short_ref: None,
-    })
+    Ok(DealView::new(deal, pipeline_name, stage_name))
 }
 
 fn record(tx: &Tx, deal: &Deal, at: &str, kind: &str, details: Value) -> Result<()> {
@@ -388,14 +367,10 @@ fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
         stage.name,
         deal.value
     );
-    let view = DealView {
-        pipeline_name: p.name.clone(),
-        stage_name: stage.name.clone(),
-        deal,
-        recent: Vec::new(),
-        short_ref: None,
-    };
-    Ok((view, line))
+    Ok((
+        DealView::new(deal, p.name.clone(), stage.name.clone()),
+        line,
+    ))
 }
 
 fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
@@ -425,7 +400,8 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
                 rows.push(labelled(deal, &labels))
             }
         })?;
-        for view in with_refs(tx, held)? {
+        fill_refs(tx, &mut held)?;
+        for view in held {
             rows.push(view)?;
         }
         Ok(())
@@ -437,27 +413,6 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
         ));
     }
     exit_for(args.exit_status, shown == 0)
-}
-
-/// Deal views with their short references filled in.
-fn with_refs(tx: &Tx, mut views: Vec<DealView>) -> Result<Vec<DealView>> {
-    let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
-    let mut refs = tx.short_refs(&ids, REF_MIN)?;
-    for v in &mut views {
-        v.short_ref = refs.remove(&v.deal.id);
-    }
-    Ok(views)
-}
-
-fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView {
-    let (stage_name, pipeline_name) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
-    DealView {
-        deal,
-        pipeline_name,
-        stage_name,
-        recent: Vec::new(),
-        short_ref: None,
-    }
 }
 
 fn filter_of(tx: &Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
@@ -656,7 +611,9 @@ fn move_to(tx: &Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(Deal
     refuse_closed(&deal, "moving it")?;
     if to.id == deal.stage_id {
         let line = format!("{} is already in {}", deal_label(tx, deal.id)?, to.name);
-        return Ok((with_ref(tx, view_of(tx, deal)?)?, line));
+        let mut view = view_of(tx, deal)?;
+        fill_refs(tx, [&mut view])?;
+        return Ok((view, line));
     }
     let now = clock.timestamp();
     let (from_place, to_place) = (
@@ -674,22 +631,9 @@ fn move_to(tx: &Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(Deal
         from_place.stage,
         to.name
     );
-    let view = DealView {
-        pipeline_name: p.name.clone(),
-        stage_name: to.name.clone(),
-        deal,
-        recent: Vec::new(),
-        short_ref: None,
-    };
-    Ok((with_ref(tx, view)?, line))
-}
-
-/// The view with its short reference filled in.
-fn with_ref(tx: &Tx, mut view: DealView) -> Result<DealView> {
-    view.short_ref = tx
-        .short_refs(&[view.deal.id], REF_MIN)?
-        .remove(&view.deal.id);
-    Ok(view)
+    let mut view = DealView::new(deal, p.name.clone(), to.name.clone());
+    fill_refs(tx, [&mut view])?;
+    Ok((view, line))
 }
 
 fn close(
@@ -833,13 +777,7 @@ fn stalled(
                     )?;
                 }
                 out.push(StalledView {
-                    deal: DealView {
-                        deal,
-                        pipeline_name: p.name.clone(),
-                        stage_name: stage.name.clone(),
-                        recent: Vec::new(),
-                        short_ref: None,
-                    },
+                    deal: DealView::new(deal, p.name.clone(), stage.name.clone()),
                     idle_days: idle,
                     stall_days: days,
                 });

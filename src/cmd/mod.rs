@@ -10,6 +10,7 @@ mod pipeline;
 mod report;
 mod transfer;
 
+use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,7 +22,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::{kind_of, DealId, PipelineId, StageId};
 use crate::json;
-use crate::output::Printer;
+use crate::output::{DealView, Printer};
 use crate::record::{Deal, Metadata, Pipeline, Stage};
 use crate::store::{Access, Store, Tx};
 
@@ -147,8 +148,6 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
 
 pub const DB_VAR: &str = "REX_DB";
 
-/// `--db`, else `REX_DB`, else the per-user data directory. An empty one is refused rather
-/// than quietly falling back to the personal database (a script's unset variable).
 /// A URL given where a file path belongs is refused rather than taken as a relative path:
 /// `postgres://ana@host/crm` would otherwise become a SQLite file under `./postgres:/`,
 /// with the password in its name, while its user believes they share the team's server.
@@ -224,6 +223,8 @@ impl<'a> Url<'a> {
     }
 }
 
+/// `--db`, else `REX_DB`, else the per-user data directory. An empty one is refused rather
+/// than quietly falling back to the personal database (a script's unset variable).
 fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(p) = flag {
         if p.as_os_str().is_empty() {
@@ -367,6 +368,23 @@ pub fn find_deal(tx: &Tx, text: &str) -> Result<Deal> {
         1 => Ok(found.remove(0)),
         _ => Err(ambiguous(tx, wanted, found, Some(total))?),
     }
+}
+
+/// A deal as a view, named by `labels` (see [`Tx::stage_labels`]).
+pub fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView {
+    let (stage_name, pipeline_name) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
+    DealView::new(deal, pipeline_name, stage_name)
+}
+
+/// Fills in the short references of deal views (for people; scripts read full ids).
+pub fn fill_refs<'a>(tx: &Tx, views: impl IntoIterator<Item = &'a mut DealView>) -> Result<()> {
+    let mut views: Vec<&mut DealView> = views.into_iter().collect();
+    let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
+    let mut refs = tx.short_refs(&ids, REF_MIN)?;
+    for v in &mut views {
+        v.short_ref = refs.remove(&v.deal.id);
+    }
+    Ok(())
 }
 
 /// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.

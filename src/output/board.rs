@@ -62,13 +62,34 @@ impl Record for BoardView {
     }
 }
 
+/// Lines a row of stages takes besides its deals: title, totals, rule, "+N more", gap.
+const LINES_PER_ROW: usize = 5;
+
+/// The width the board is drawn in: the table width, or every stage side by side (`-o wide`).
+fn board_width(style: &Style, stages: usize) -> usize {
+    style
+        .width
+        .unwrap_or((COLUMN_MIN + GAP.len()) * stages.max(1))
+}
+
+/// How many stages stand side by side in a row of the board.
+fn stages_per_row(width: usize, stages: usize) -> usize {
+    ((width + GAP.len()) / (COLUMN_MIN + GAP.len())).clamp(1, stages.max(1))
+}
+
+/// How many deals per stage a board of `stages` can show in `height` lines (at least one).
+pub fn deals_that_fit(style: &Style, height: usize, stages: usize) -> usize {
+    let per_row = stages_per_row(board_width(style, stages), stages);
+    let rows = stages.div_ceil(per_row).max(1);
+    (height.saturating_sub(2) / rows)
+        .saturating_sub(LINES_PER_ROW)
+        .max(1)
+}
+
 /// The board: stages side by side, as many as fit the width, in rows of stages.
 fn draw(board: &BoardView, style: &Style) -> String {
-    let width = style
-        .width
-        .unwrap_or(COLUMN_MIN * board.stages.len().max(1) + 2 * board.stages.len());
-    let per_row =
-        ((width + GAP.len()) / (COLUMN_MIN + GAP.len())).clamp(1, board.stages.len().max(1));
+    let width = board_width(style, board.stages.len());
+    let per_row = stages_per_row(width, board.stages.len());
     let column = (width + GAP.len()) / per_row - GAP.len();
     let today = style.now.with_timezone(&chrono::Local).date_naive();
     let mut out = String::new();
@@ -227,5 +248,35 @@ impl Record for TodayView {
             out.push('\n');
         }
         Some(out.trim_end().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style(width: Option<usize>) -> Style {
+        Style {
+            color: false,
+            terminal: true,
+            width,
+            now: chrono::DateTime::UNIX_EPOCH,
+            truecolor: false,
+        }
+    }
+
+    #[test]
+    fn deals_per_stage_follow_the_rows_the_board_is_drawn_in() {
+        // 80 columns: two stages a row (34 + 2 + 34), five stages in three rows of 7 lines.
+        assert_eq!(stages_per_row(80, 5), 2);
+        assert_eq!(deals_that_fit(&style(Some(80)), 24, 5), 2);
+        // 70 columns still hold two 34-column stages and the gap between them.
+        assert_eq!(stages_per_row(70, 5), 2);
+        assert_eq!(deals_that_fit(&style(Some(70)), 24, 5), 2);
+        assert_eq!(stages_per_row(69, 5), 1);
+        assert_eq!(deals_that_fit(&style(Some(69)), 24, 5), 1);
+        // Wide: every stage side by side in one row.
+        assert_eq!(deals_that_fit(&style(None), 40, 5), 33);
+        assert_eq!(deals_that_fit(&style(Some(200)), 40, 5), 33);
     }
 }

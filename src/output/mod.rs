@@ -14,7 +14,7 @@ use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table, TableComp
 use serde::Serialize;
 use serde_json::Value;
 
-pub use board::{BoardColumn, BoardPipeline, BoardView, TodayView};
+pub use board::{deals_that_fit, BoardColumn, BoardPipeline, BoardView, TodayView};
 pub use report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 pub use views::{
     BoardStage, DealView, Exported, ImportReport, InfoView, PipelineView, StalledView, DEAL_FIELDS,

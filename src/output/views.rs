@@ -21,6 +21,19 @@ pub struct DealView {
     pub short_ref: Option<String>,
 }
 
+impl DealView {
+    /// A deal with the names of its pipeline and stage; no history or short reference yet.
+    pub fn new(deal: Deal, pipeline_name: String, stage_name: String) -> DealView {
+        DealView {
+            deal,
+            pipeline_name,
+            stage_name,
+            recent: Vec::new(),
+            short_ref: None,
+        }
+    }
+}
+
 impl Serialize for DealView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.deal.serialize(s)
@@ -790,13 +803,7 @@ mod tests {
 
     #[test]
     fn declared_fields_are_the_serialized_fields() {
-        let view = DealView {
-            deal: deal(),
-            pipeline_name: String::new(),
-            stage_name: String::new(),
-            recent: Vec::new(),
-            short_ref: None,
-        };
+        let view = DealView::new(deal(), String::new(), String::new());
         assert_eq!(keys(&view), DealView::FIELDS);
         let stalled = StalledView {
             deal: view,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row, ToSql};
 
-use super::{Tx, HIDDEN};
+use super::{weighted, wide_sum, wide_sum_sql, Tx, HIDDEN};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
@@ -276,17 +276,17 @@ fn deal_query(
     desc: bool,
     limit: Option<u64>,
 ) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = format!("SELECT {DEAL_COLUMNS} FROM deals d");
-    if sort == DealSort::Stage {
-        sql.push_str(
-            " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id",
-        );
-    }
-    let (conds, mut args) = conditions(filter);
-    if !conds.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conds.join(" AND "));
-    }
+    let joins = match sort {
+        DealSort::Stage => {
+            " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id"
+        }
+        _ => "",
+    };
+    let (mut sql, mut args) = filtered(
+        &format!("SELECT {DEAL_COLUMNS} FROM deals d{joins}"),
+        filter,
+        "",
+    );
     let dir = if desc { "DESC" } else { "ASC" };
     let order = match sort {
         DealSort::Value => format!("d.value {dir}"),
@@ -446,15 +446,13 @@ impl Tx<'_> {
         filter: &DealFilter,
         group: Option<&str>,
     ) -> Result<Vec<(Option<String>, Totals)>> {
-        let weighted =
-            super::pipelines::weighted("d.value", "coalesce(d.probability, s.probability)");
+        let weighted = weighted("d.value", "coalesce(d.probability, s.probability)");
         let key = group.unwrap_or("NULL");
         let (sql, args) = filtered(
             &format!(
-                "SELECT {key}, count(*), coalesce(sum(d.value >> 32), 0), \
-                 coalesce(sum(d.value & 4294967295), 0), coalesce(sum({weighted} >> 32), 0), \
-                 coalesce(sum({weighted} & 4294967295), 0) \
-                 FROM deals d JOIN stages s ON s.id = d.stage_id"
+                "SELECT {key}, count(*), {}, {} FROM deals d JOIN stages s ON s.id = d.stage_id",
+                wide_sum_sql("d.value"),
+                wide_sum_sql(&weighted)
             ),
             filter,
             &group.map(|g| format!(" GROUP BY {g}")).unwrap_or_default(),
@@ -462,16 +460,12 @@ impl Tx<'_> {
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params.as_slice(), |r| {
-            let wide = |at: usize| -> rusqlite::Result<i128> {
-                let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
-                Ok((i128::from(high) << 32) + i128::from(low))
-            };
             Ok((
                 r.get::<_, Option<String>>(0)?,
                 Totals {
                     count: r.get(1)?,
-                    value: wide(2)?,
-                    weighted: wide(4)?,
+                    value: wide_sum(r, 2)?,
+                    weighted: wide_sum(r, 4)?,
                 },
             ))
         })?;
@@ -661,14 +655,13 @@ impl Tx<'_> {
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)> {
         let (count, value) = self.conn.query_row(
-            "SELECT count(*), coalesce(sum(value >> 32), 0), coalesce(sum(value & 4294967295), 0)
-             FROM deals WHERE stage_id = ?1 AND status IN ('open', 'stalled')
-             AND (?2 IS NULL OR owner_id = ?2)",
+            &format!(
+                "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
+                 AND status IN ('open', 'stalled') AND (?2 IS NULL OR owner_id = ?2)",
+                wide_sum_sql("value")
+            ),
             params![stage, owner],
-            |r| {
-                let (n, high, low): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                Ok((n, (i128::from(high) << 32) + i128::from(low)))
-            },
+            |r| Ok((r.get(0)?, wide_sum(r, 1)?)),
         )?;
         // The largest of each status: a backward walk of deals_stage_status_value each, no
         // sort; then the two merged.

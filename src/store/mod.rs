@@ -399,6 +399,24 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// SQL for `value` weighted by `percent`, to the nearest cent, halves up, without the
+/// product overflowing: the same as [`crate::record::Probability::weigh`].
+pub(crate) fn weighted(value: &str, percent: &str) -> String {
+    format!("(({value} / 100) * {percent} + (({value} % 100) * {percent} + 50) / 100)")
+}
+
+/// The sum of `expr` as two result columns that SQLite's 64-bit sum cannot overflow: its
+/// high and low 32 bits, summed apart and put together in Rust by [`wide_sum`].
+pub(crate) fn wide_sum_sql(expr: &str) -> String {
+    format!("coalesce(sum(({expr}) >> 32), 0), coalesce(sum(({expr}) & 4294967295), 0)")
+}
+
+/// The total of a [`wide_sum_sql`] read from columns `at` and `at + 1`.
+pub(crate) fn wide_sum(r: &rusqlite::Row, at: usize) -> rusqlite::Result<i128> {
+    let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
+    Ok((i128::from(high) << 32) + i128::from(low))
+}
+
 /// A row rex cannot read, named by its stored id (column 0, as text whatever it holds).
 fn damaged_row(kind: &str, r: &rusqlite::Row, e: rusqlite::Error) -> rusqlite::Error {
     use rusqlite::Error as E;

@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::Tx;
+use super::{weighted, wide_sum, wide_sum_sql, Tx};
 use crate::error::Result;
 use crate::id::{PipelineId, StageId};
 use crate::record::{name_key, Pipeline, Probability, Stage, StageStall};
@@ -39,11 +39,11 @@ pub struct PipelineSummary {
 /// Open and stalled deals of one stage, from `source` (see [`Tx::deal_source`]): two ranges
 /// of the covering index `deals_stage_status_value`.
 pub(crate) fn board_sql(source: &str) -> String {
-    let weighted = weighted("value", "?2");
     format!(
-        "SELECT status, count(*), {WIDE_SUM}, \
-         coalesce(sum({weighted} >> 32), 0), coalesce(sum({weighted} & 4294967295), 0) \
-         FROM {source} WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status"
+        "SELECT status, count(*), {}, {} \
+         FROM {source} WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status",
+        wide_sum_sql("value"),
+        wide_sum_sql(&weighted("value", "?2"))
     )
 }
 
@@ -56,22 +56,6 @@ pub(crate) fn own_probability_sql(source: &str) -> String {
         "SELECT coalesce(sum({own} - {stage}), 0) FROM {source} \
          WHERE stage_id = ?1 AND status IN ('open', 'stalled') AND probability IS NOT NULL"
     )
-}
-
-/// SQL for `value` weighted by `percent`, to the nearest cent, halves up, without the
-/// product overflowing: the same as [`crate::record::Probability::weigh`].
-pub(crate) fn weighted(value: &str, percent: &str) -> String {
-    format!("(({value} / 100) * {percent} + (({value} % 100) * {percent} + 50) / 100)")
-}
-
-/// The sum of `value` as two columns that SQLite's 64-bit sum cannot overflow: the high and
-/// the low 32 bits, summed apart and put together in Rust by [`wide_sum`].
-const WIDE_SUM: &str = "coalesce(sum(value >> 32), 0), coalesce(sum(value & 4294967295), 0)";
-
-/// The total of a [`WIDE_SUM`] read from columns `at` and `at + 1`.
-fn wide_sum(r: &Row, at: usize) -> rusqlite::Result<i128> {
-    let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
-    Ok((i128::from(high) << 32) + i128::from(low))
 }
 
 const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
@@ -243,7 +227,8 @@ impl Tx<'_> {
         let mut out: Vec<PipelineSummary> = heads.collect::<rusqlite::Result<_>>()?;
         // One range of deals_pipeline_status_value per status, counted and summed at once.
         let mut totals = self.conn.prepare_cached(&format!(
-            "SELECT count(*), {WIDE_SUM} FROM deals WHERE pipeline_id = ?1 AND status = ?2"
+            "SELECT count(*), {} FROM deals WHERE pipeline_id = ?1 AND status = ?2",
+            wide_sum_sql("value")
         ))?;
         for p in &mut out {
             let mut total = |status: &str| {
