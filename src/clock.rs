@@ -6,7 +6,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Days, Local, Months, NaiveDate, SecondsFormat, Utc};
+use chrono::{
+    DateTime, Datelike, Days, Local, Months, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc,
+};
 
 use crate::error::{Error, Result};
 
@@ -58,8 +60,22 @@ impl Clock {
 
     /// Today's date in the local time zone.
     pub fn today(&self) -> NaiveDate {
-        self.now.with_timezone(&Local).date_naive()
+        local_day(self.now)
     }
+}
+
+/// The date a time falls on in the local time zone (`TZ`).
+pub fn local_day(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&Local).date_naive()
+}
+
+/// A local wall-clock time as UTC; on a day the clocks go back, the earlier of the two, and
+/// in the hour skipped when they go forward, the same digits read as UTC.
+pub fn local_to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map_or_else(|| t.and_utc(), |l| l.with_timezone(&Utc))
 }
 
 pub fn timestamp(t: DateTime<Utc>) -> String {

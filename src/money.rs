@@ -67,6 +67,12 @@ pub fn dollars(cents: i128) -> String {
     format!("{sign}${grouped}.{:02}", abs % 100)
 }
 
+/// `num / den` to the nearest whole number, halves up (both non-negative, `den` above 0):
+/// how rex rounds money and the ratios it reports.
+pub fn round_half_up(num: i128, den: i128) -> i128 {
+    (2 * num + den) / (2 * den)
+}
+
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&dollars(self.0 as i128))

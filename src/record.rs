@@ -244,6 +244,13 @@ pub struct Deal {
     pub probability: Option<Probability>,
 }
 
+impl Deal {
+    /// Still being worked and past its expected close on `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        !self.status.is_closed() && self.expected_close.is_some_and(|c| c < today)
+    }
+}
+
 /// One entry in a deal's history. Serialized flat: `{"deal_id","at","kind", ...details}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {

@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Map, Value};
 
 use crate::cli::{Crm, DateOrder};
 use crate::error::{Error, Result};
+use crate::money::round_half_up;
 
 /// Where a column's value goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -575,13 +576,8 @@ impl Translator {
             return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
         }
         let (day, time) = self.datetime(text)?;
-        let naive = day.and_time(time.unwrap_or_default());
-        let local = chrono::Local
-            .from_local_datetime(&naive)
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| naive.and_utc());
-        Ok(crate::clock::timestamp(local))
+        let local = day.and_time(time.unwrap_or_default());
+        Ok(crate::clock::timestamp(crate::clock::local_to_utc(local)))
     }
 
     /// A date and maybe a time of day, in the forms CRMs export.
@@ -688,11 +684,6 @@ fn percent(text: &str, per: i128) -> std::result::Result<i64, String> {
     } else {
         Err(format!("'{text}' is not a probability from 0 to 100%"))
     }
-}
-
-/// `num / den`, halves up (non-negative).
-fn round_half_up(num: i128, den: i128) -> i128 {
-    (2 * num + den) / (2 * den)
 }
 
 /// A decimal as exported: `48,000.00`, `1500`, `$1,234.5`, `0.6`: its digits and scale.

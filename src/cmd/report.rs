@@ -4,13 +4,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{find_pipeline, pipeline_or_only, Ctx};
 use crate::cli::{Period, ReportCommand, Scope, Window, WinsBy};
-use crate::clock::{parse_timestamp, timestamp, Clock};
+use crate::clock::{local_day, local_to_utc, parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
+use crate::money::round_half_up;
 use crate::output::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 use crate::record::{event, Status};
 use crate::store::{ClosedDeal, DealFilter, Tx};
@@ -91,13 +92,12 @@ fn period_of(day: NaiveDate, by: Period) -> (String, NaiveDate, NaiveDate) {
 
 /// The stored time (UTC) at which local day `day` begins.
 fn start_of(day: NaiveDate) -> String {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let local = chrono::Local
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| midnight.and_utc());
-    timestamp(local)
+    timestamp(local_to_utc(day.and_time(chrono::NaiveTime::MIN)))
+}
+
+/// The local day a stored time falls on.
+fn day_of(stored: &str) -> Option<NaiveDate> {
+    parse_timestamp(stored).map(local_day)
 }
 
 fn day_after(day: NaiveDate) -> NaiveDate {
@@ -186,9 +186,7 @@ fn forecast_rows(
         };
         for d in tx.closed_deals(&won)? {
             let value = d.value;
-            let Some(day) =
-                parse_timestamp(&d.closed_at).map(|t| t.with_timezone(&chrono::Local).date_naive())
-            else {
+            let Some(day) = day_of(&d.closed_at) else {
                 continue;
             };
             if let Some(k) = bounds.iter().position(|b| day >= b.1 && day <= b.2) {
@@ -215,17 +213,12 @@ fn share(part: i128, most: i128) -> f64 {
 
 /// `num / den` to 4 decimals, halves up (both non-negative); None when `den` is 0.
 fn ratio4(num: i128, den: i128) -> Option<f64> {
-    (den > 0).then(|| ((num * 20_000 + den) / (2 * den)) as f64 / 10_000.0)
-}
-
-/// `num / den` to the nearest whole number, halves up (both non-negative).
-fn round_div(num: i128, den: i128) -> i128 {
-    (2 * num + den) / (2 * den)
+    (den > 0).then(|| round_half_up(num * 10_000, den) as f64 / 10_000.0)
 }
 
 /// Seconds as days to 1 decimal, halves up.
 fn days1(seconds: i128, count: i128) -> f64 {
-    round_div(seconds * 10, count * 86_400) as f64 / 10.0
+    round_half_up(seconds * 10, count * 86_400) as f64 / 10.0
 }
 
 /// The window `--since`/`--until` as local days, by default the last 365 days.
@@ -267,11 +260,7 @@ fn wins(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let local_day = |d: &ClosedDeal| {
-        parse_timestamp(&d.closed_at)
-            .map(|t| t.with_timezone(&chrono::Local).date_naive())
-            .unwrap_or(since)
-    };
+    let closed_day = |d: &ClosedDeal| day_of(&d.closed_at).unwrap_or(since);
     // Group keys, with the scope of "active deals now" for the velocity of each.
     let mut groups: BTreeMap<String, Vec<&ClosedDeal>> = BTreeMap::new();
     for d in &closed {
@@ -279,8 +268,8 @@ fn wins(
             None => "all".to_string(),
             Some(WinsBy::Owner) => d.owner_id.clone().unwrap_or_default(),
             Some(WinsBy::Pipeline) => names.get(&d.pipeline_id).cloned().unwrap_or_default(),
-            Some(WinsBy::Month) => period_of(local_day(d), Period::Month).0,
-            Some(WinsBy::Quarter) => period_of(local_day(d), Period::Quarter).0,
+            Some(WinsBy::Month) => period_of(closed_day(d), Period::Month).0,
+            Some(WinsBy::Quarter) => period_of(closed_day(d), Period::Quarter).0,
         };
         groups.entry(key).or_default().push(d);
     }
@@ -291,7 +280,7 @@ fn wins(
         let (won_value, lost_value) = (value(&won), value(&lost));
         let (nw, nl) = (won.len() as i128, lost.len() as i128);
         let win_rate = ratio4(nw, nw + nl);
-        let average_won_value = (nw > 0).then(|| round_div(won_value, nw));
+        let average_won_value = (nw > 0).then(|| round_half_up(won_value, nw));
         let cycle_seconds: i128 = won
             .iter()
             .filter_map(|d| {
@@ -324,7 +313,7 @@ fn wins(
                 // With the row's own rounded figures, so a script can check it.
                 let rate4 = (rate * 10_000.0).round() as i128;
                 let days10 = (days * 10.0).round() as i128;
-                Some(round_div(
+                Some(round_half_up(
                     i128::from(now) * avg * rate4 * 10,
                     days10 * 10_000,
                 ))

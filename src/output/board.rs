@@ -91,7 +91,7 @@ fn draw(board: &BoardView, style: &Style) -> String {
     let width = board_width(style, board.stages.len());
     let per_row = stages_per_row(width, board.stages.len());
     let column = (width + GAP.len()) / per_row - GAP.len();
-    let today = style.now.with_timezone(&chrono::Local).date_naive();
+    let today = crate::clock::local_day(style.now);
     let mut out = String::new();
     let mut marks = (false, false);
     for (n, row) in board.stages.chunks(per_row).enumerate() {
@@ -121,8 +121,7 @@ fn draw(board: &BoardView, style: &Style) -> String {
                     .unwrap_or(0);
                 for v in &stage.deals {
                     let d = &v.deal;
-                    let overdue =
-                        !d.status.is_closed() && d.expected_close.is_some_and(|c| c < today);
+                    let overdue = d.is_overdue(today);
                     let stalled = d.status == Status::Stalled;
                     marks.0 |= stalled;
                     marks.1 |= overdue;

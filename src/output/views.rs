@@ -175,10 +175,8 @@ fn date(d: &Deal) -> Cell {
 
 /// The expected close, in red when an active deal is past it.
 fn close_date(d: &Deal, style: &Style) -> Cell {
-    let today = style.now.with_timezone(&chrono::Local).date_naive();
-    let overdue = !d.status.is_closed() && d.expected_close.is_some_and(|c| c < today);
     let cell = date(d);
-    if overdue {
+    if d.is_overdue(crate::clock::local_day(style.now)) {
         cell.fg(TermColor::Red)
     } else {
         cell
