@@ -65,7 +65,8 @@ impl Refusal {
             out
         };
         match self {
-            Refusal::Syntax(e) => format!("not valid JSON ({e})"),
+            Refusal::Syntax(e) if prefix.is_empty() => format!("not valid JSON ({e})"),
+            Refusal::Syntax(e) => format!("field '{prefix}': not valid JSON ({e})"),
             Refusal::Duplicate(path) => {
                 format!("field '{}' is given twice; give each key once", join(path))
             }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::cli::{Crm, DateOrder};
 use crate::error::{Error, Result};
+use crate::json;
 use crate::money::round_half_up;
 
 /// Where a column's value goes.
@@ -544,19 +545,21 @@ impl Translator {
                 i64::try_from(cents).map_err(|_| bad("value", format!("'{text}' is too large")))?;
             out.insert("value".into(), Value::from(cents));
         }
-        if !meta.is_empty() {
-            let mut all = match out.remove("metadata") {
-                Some(Value::String(s)) => {
-                    serde_json::from_str::<Map<String, Value>>(&s).unwrap_or_default()
+        // A metadata column is JSON, read as strictly as any import; the columns kept in
+        // metadata join it.
+        let mut all = match out.remove("metadata") {
+            Some(Value::String(s)) => match json::parse(&s, json::MAX_DEPTH) {
+                Ok(Value::Object(m)) => m,
+                Ok(other) => {
+                    return Err(bad("metadata", format!("expected an object, got {other}")))
                 }
-                _ => Map::new(),
-            };
-            all.extend(meta);
+                Err(r) => return Err(super::transfer::refused(at, "metadata", &r)),
+            },
+            _ => Map::new(),
+        };
+        all.extend(meta);
+        if !all.is_empty() {
             out.insert("metadata".into(), Value::Object(all));
-        } else if let Some(Value::String(s)) = out.remove("metadata") {
-            let v: Value = serde_json::from_str(&s)
-                .map_err(|e| bad("metadata", format!("not valid JSON ({e})")))?;
-            out.insert("metadata".into(), v);
         }
         Ok(Some(out))
     }

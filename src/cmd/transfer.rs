@@ -632,7 +632,7 @@ fn object(at: &str, parsed: Result<Value, json::Refusal>) -> Result<Map<String, 
 }
 
 /// A strict-JSON refusal as the one-line import error of record `at`.
-fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
+pub(super) fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
     Error::usage(format!(
         "{at}: {}; nothing was imported",
         r.describe(prefix)
@@ -650,10 +650,9 @@ fn csv_value(at: &str, column: &str, text: &str) -> Result<Value> {
             .parse::<i64>()
             .map(Value::from)
             .map_err(|_| Error::usage(format!("{at}: field '{column}': expected a whole number, got '{text}'; nothing was imported"))),
-        "metadata" | "stages" => json::parse(text, json::MAX_DEPTH).map_err(|r| match r {
-            json::Refusal::Syntax(e) => Error::usage(format!("{at}: field '{column}': not valid JSON ({e}); nothing was imported")),
-            other => refused(at, column, &other),
-        }),
+        "metadata" | "stages" => {
+            json::parse(text, json::MAX_DEPTH).map_err(|r| refused(at, column, &r))
+        }
         _ => Ok(Value::String(text.to_string())),
     }
 }
@@ -752,7 +751,6 @@ struct ImportOptions {
 
 struct Importer {
     clock: Clock,
-    upsert: bool,
     options: ImportOptions,
     pipelines: HashMap<PipelineId, Pipeline>,
     /// Deals imported from another CRM before (or earlier in this file), by source.
@@ -770,7 +768,6 @@ impl Importer {
         };
         Ok(Importer {
             clock,
-            upsert: options.upsert,
             options,
             pipelines,
             sources,
@@ -962,7 +959,7 @@ impl Importer {
             }
         }
         if self.pipelines.contains_key(&p.id) {
-            if !self.upsert {
+            if !self.options.upsert {
                 return Err(Error::conflict(format!(
                     "{at}: pipeline {} already exists; use --upsert to replace it; nothing was imported",
                     p.id
@@ -1177,7 +1174,7 @@ impl Importer {
             (p.id, stage.id, p.name.clone(), stage.name.clone());
         let at = f.at;
         f.finish()?;
-        let deal = Deal {
+        let mut deal = Deal {
             id: given_id.unwrap_or_else(DealId::new),
             name,
             value,
@@ -1198,7 +1195,6 @@ impl Importer {
         };
         // A deal from another CRM is known by its source: importing it again updates it
         // (with --upsert) or is refused.
-        let mut deal = deal;
         let source = deal
             .metadata
             .get("source")
@@ -1207,7 +1203,7 @@ impl Importer {
             .map(str::to_string);
         if let Some(src) = &source {
             if let Some(existing) = self.sources.get(src) {
-                if !self.upsert {
+                if !self.options.upsert {
                     return Err(Error::conflict(format!(
                         "{at}: the deal from {src} was imported before ({existing}); use --upsert to update it; nothing was imported"
                     )));
@@ -1215,9 +1211,10 @@ impl Importer {
                 deal.id = *existing;
             }
         }
-        let replaced = match self.upsert {
-            true => tx.deal(deal.id)?,
-            false => None,
+        let replaced = if self.options.upsert {
+            tx.deal(deal.id)?
+        } else {
+            None
         };
         let new = replaced.is_none();
         if let Some(before) = replaced {

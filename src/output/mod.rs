@@ -160,11 +160,7 @@ impl Style {
     pub fn time(&self, stored: &str) -> String {
         match crate::clock::parse_timestamp(stored) {
             None => stored.to_string(),
-            Some(t) => format!(
-                "{} ({})",
-                t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
-                relative(self.now - t)
-            ),
+            Some(t) => format!("{} ({})", self.short_time(stored), relative(self.now - t)),
         }
     }
 
@@ -427,13 +423,16 @@ impl Printer {
                 }
                 writeln!(self.out)?;
             }
-            Format::Table | Format::Wide
-                if self.fields.is_none() && row.text(&self.style).is_some() =>
-            {
-                let text = row.text(&self.style).unwrap_or_default();
-                writeln!(self.out, "{text}")?;
-            }
             Format::Table | Format::Wide => {
+                // A record drawn as text (a board) is drawn so unless --fields chose a table.
+                let text = match self.fields {
+                    None => row.text(&self.style),
+                    Some(_) => None,
+                };
+                if let Some(text) = text {
+                    writeln!(self.out, "{text}")?;
+                    return self.flush();
+                }
                 let tables = match &self.fields {
                     None => row.detail(&self.style),
                     Some(_) => {

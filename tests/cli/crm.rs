@@ -383,3 +383,43 @@ fn csv_errors_name_the_files_own_line() {
         );
     }
 }
+
+#[test]
+fn a_metadata_column_is_read_as_strictly_as_any_import_and_joins_the_kept_columns() {
+    let rex = Rex::new();
+    rex.sales();
+    for (text, refusal) in [
+        (
+            "nope",
+            "rex: line 2: field 'metadata': not valid JSON (expected ident at line 1 column 2); nothing was imported",
+        ),
+        (
+            "\"{\"\"a\"\":1,\"\"a\"\":2}\"",
+            "rex: line 2: field 'metadata.a' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            "[1]",
+            "rex: line 2: field 'metadata': expected an object, got [1]; nothing was imported",
+        ),
+    ] {
+        let path = file(
+            &rex,
+            "kept.csv",
+            &format!("name,value,metadata,Region\nAcme,100,{text},EMEA\n"),
+        );
+        // Translated (--keep-unknown) or read as rex's own CSV, the refusal is the same.
+        assert_eq!(rex.fails(&["import", &path, "--keep-unknown"], 2), refusal);
+        let plain = file(&rex, "plain.csv", &format!("name,value,metadata\nAcme,100,{text}\n"));
+        assert_eq!(rex.fails(&["import", &plain], 2), refusal);
+    }
+    let path = file(
+        &rex,
+        "kept.csv",
+        "name,value,metadata,Region\nAcme,100,\"{\"\"a\"\":1}\",EMEA\n",
+    );
+    rex.ok(&["import", &path, "--keep-unknown"]);
+    assert_eq!(
+        deals(&rex)[0]["metadata"],
+        json!({"a": 1, "region": "EMEA"})
+    );
+}
