@@ -146,11 +146,9 @@ impl FromStr for Probability {
     fn from_str(text: &str) -> Result<Self, String> {
         let t = text.trim().trim_end_matches('%');
         t.parse::<i64>()
-            .map_err(|_| format!("'{text}' is not a whole percent from 0 to 100, like 60"))
-            .and_then(|n| {
-                Probability::new(n)
-                    .map_err(|_| format!("'{text}' is not a whole percent from 0 to 100, like 60"))
-            })
+            .ok()
+            .and_then(|n| Probability::new(n).ok())
+            .ok_or_else(|| format!("'{text}' is not a whole percent from 0 to 100, like 60"))
     }
 }
 

@@ -276,7 +276,6 @@ impl Translator {
             let target = match field {
                 "-" => Target::Drop,
                 "currency" => Target::Currency,
-                "value" => Target::Field("value"),
                 f if MAPPABLE.contains(&f) => {
                     Target::Field(MAPPABLE.iter().find(|x| **x == f).copied().unwrap_or("name"))
                 }
@@ -418,8 +417,10 @@ impl Translator {
                         .map_err(|_| bad(header, format!("expected whole cents, got '{text}'")))?;
                     out.insert("value".into(), Value::from(cents));
                 }
-                Target::Field("status") => status = Some(text.to_ascii_lowercase()),
-                Target::Field("probability") => {
+                Target::Field("status") | Target::Status => {
+                    status = Some(text.to_ascii_lowercase())
+                }
+                Target::Field("probability") | Target::ProbabilityPercent => {
                     out.insert(
                         "probability".into(),
                         Value::from(percent(text, 1).map_err(|e| bad(header, e))?),
@@ -451,13 +452,6 @@ impl Translator {
                         Value::from(percent(text, 100).map_err(|e| bad(header, e))?),
                     );
                 }
-                Target::ProbabilityPercent => {
-                    out.insert(
-                        "probability".into(),
-                        Value::from(percent(text, 1).map_err(|e| bad(header, e))?),
-                    );
-                }
-                Target::Status => status = Some(text.to_ascii_lowercase()),
                 Target::IsClosed => is_closed = Some(truth(text)),
                 Target::IsWon => is_won = Some(truth(text)),
                 Target::WonTime => won_time = Some((header, text)),

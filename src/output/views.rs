@@ -173,6 +173,11 @@ fn date(d: &Deal) -> Cell {
     )
 }
 
+/// A number of days, `12d`, right-aligned.
+fn days(n: i64) -> Cell {
+    Cell::new(format!("{n}d")).set_alignment(comfy_table::CellAlignment::Right)
+}
+
 /// The expected close, in red when an active deal is past it.
 fn close_date(d: &Deal, style: &Style) -> Cell {
     let cell = date(d);
@@ -306,14 +311,10 @@ impl Record for StalledView {
     fn columns() -> Vec<Column<Self>> {
         deal_columns!(
             deal_of_stalled,
-            Column::new("idle_days", "Idle", |v: &StalledView, _| {
-                Cell::new(format!("{}d", v.idle_days))
-                    .set_alignment(comfy_table::CellAlignment::Right)
-            }),
-            Column::new("stall_days", "Period", |v: &StalledView, _| {
-                Cell::new(format!("{}d", v.stall_days))
-                    .set_alignment(comfy_table::CellAlignment::Right)
-            })
+            Column::new("idle_days", "Idle", |v: &StalledView, _| days(v.idle_days)),
+            Column::new("stall_days", "Period", |v: &StalledView, _| days(
+                v.stall_days.into()
+            ))
             .fit(Fit::Fixed(1))
         )
     }
