@@ -123,37 +123,24 @@ impl TargetFile {
     }
 }
 
-/// The hidden name of a file being written for `target`: `.NAME.<random>.rex-partial`.
-fn hidden_name(target: &Path, random: &str) -> std::ffi::OsString {
+/// A maker of hidden, unpredictable names beside `target`: `.NAME.<random>.rex-partial`.
+fn hidden_names(prefix: &std::ffi::OsStr) -> tempfile::Builder<'_, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix).suffix(".rex-partial").rand_bytes(10);
+    b
+}
+
+/// What a hidden name for `target` starts with: `.NAME.`.
+fn hidden_prefix(target: &Path) -> std::ffi::OsString {
     let mut name = std::ffi::OsString::from(".");
     name.push(target.file_name().unwrap_or_default());
-    name.push(format!(".{random}.rex-partial"));
+    name.push(".");
     name
 }
 
 /// A new file with a hidden, unpredictable name beside `target`, created exclusively.
 fn hidden_temp(target: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let name = hidden_name(target, "");
-    let name = name.to_string_lossy();
-    let (prefix, suffix) = name.split_at(name.len() - ".rex-partial".len());
-    tempfile::Builder::new()
-        .prefix(prefix)
-        .suffix(suffix)
-        .rand_bytes(10)
-        .tempfile_in(dir)
-}
-
-/// 64 unpredictable bits as text (SipHash keyed from the system's randomness).
-fn random_text() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    format!("{:016x}", h.finish())
+    hidden_names(&hidden_prefix(target)).tempfile_in(dir)
 }
 
 /// An unnamed file in `dir` (Linux `O_TMPFILE`), where the system and `/proc` allow naming
@@ -186,9 +173,8 @@ fn link_anonymous(f: &File, target: &Path) -> io::Result<PathBuf> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    loop {
-        // A fresh unpredictable name each try; linkat never replaces what is there.
-        let name = dir.join(hidden_name(target, &random_text()));
+    // tempfile tries fresh unpredictable names while one is taken; linkat never replaces.
+    let linked = hidden_names(&hidden_prefix(target)).make_in(dir, |name| {
         let to = std::ffi::CString::new(name.as_os_str().as_bytes())?;
         // SAFETY: both are valid NUL-terminated paths.
         let rc = unsafe {
@@ -201,11 +187,10 @@ fn link_anonymous(f: &File, target: &Path) -> io::Result<PathBuf> {
             )
         };
         if rc == 0 {
-            return Ok(name);
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
         }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::AlreadyExists {
-            return Err(e);
-        }
-    }
+    })?;
+    Ok(linked.into_temp_path().keep()?)
 }
