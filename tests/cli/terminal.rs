@@ -545,6 +545,7 @@ fn completion_offers_references_pipelines_and_stages_from_the_database() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
+    let before = snapshot(&rex.db);
     let deals = complete(&["rex", "deal", "move", ""]);
     assert!(
         deals.contains(&format!("{}\tPied Piper", &id[id.len() - 7..])),
@@ -566,7 +567,8 @@ fn completion_offers_references_pipelines_and_stages_from_the_database() {
         .unwrap();
     assert!(out.status.success());
     assert!(!missing.exists());
-    let _ = snapshot(&rex.db);
+    // Nor changes the one it reads.
+    assert_eq!(snapshot(&rex.db), before);
 }
 
 #[test]
