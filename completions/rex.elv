@@ -18,7 +18,7 @@ set edit:completion:arg-completer[rex] = {|@words|
     }
     var completions = [
         &'rex'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -44,7 +44,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand help 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
         }
         &'rex;deal'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --expected-close 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy'
             cand --probability 'Its own chance of winning in percent, 0 to 100 [default: its stage''s]'
             cand --meta 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -104,7 +104,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --search 'Name contains this text (ignoring case; % and _ are literal)'
             cand --sort 'Sort order'
             cand --limit 'At most N deals'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -122,7 +122,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;show'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -146,7 +146,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --unset-meta 'Remove a metadata key (repeatable)'
             cand --pipeline 'Move to another pipeline (lands in its first stage unless --stage is given)'
             cand --stage 'The stage in the new pipeline'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -160,7 +160,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;move'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -175,7 +175,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;deal;close'= {
             cand --reason 'Why it closed'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -191,7 +191,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;reopen'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -205,7 +205,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;note'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -219,7 +219,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;history'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -233,7 +233,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;delete'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -251,7 +251,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         &'rex;deal;stalled'= {
             cand --pipeline 'Only this pipeline (id or name)'
             cand --owner 'Only this owner''s deals'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -268,7 +268,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -290,7 +290,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --stage 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)'
             cand --stall-days 'Days without activity after which an open deal is stalled'
             cand --stage-probability 'A stage''s chance of winning in percent, 0 to 100 (repeatable) [default: the default stages'' own (Discovery 10 ... Closed 90), 100 for stages named here]'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -304,7 +304,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline;list'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -318,7 +318,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline;show'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -343,7 +343,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --move-deals-to 'Where the deals of removed stages go'
             cand --stage-stall-days 'A stage''s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default'
             cand --stage-probability 'A stage''s chance of winning in percent, 0 to 100 (repeatable)'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -357,7 +357,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;pipeline;delete'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -375,7 +375,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         &'rex;board'= {
             cand --owner 'Only this owner''s deals'
             cand --limit 'At most N deals per stage [default: what fits the screen]'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -390,7 +390,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;today'= {
             cand --owner 'Only this owner''s deals'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -409,7 +409,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --owner 'Only this owner''s deals'
             cand --by 'The length of a period'
             cand --periods 'How many periods, from the current one'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -423,7 +423,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;report'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -445,7 +445,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --since 'Closed on or after this date [default: 365 days before today]'
             cand --until 'Closed on or before this date [default: today]'
             cand --by 'One row per owner, pipeline, month or quarter'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -462,7 +462,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;report;stages'= {
             cand --since 'Only deals that entered a stage on or after this date [default: ever]'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -482,7 +482,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --owner 'Only this owner''s deals'
             cand --since 'Closed on or after this date [default: 365 days before today]'
             cand --until 'Closed on or before this date [default: today]'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -499,7 +499,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;export'= {
             cand --file 'Write to this file (replaced only once the export is complete) instead of stdout'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -522,7 +522,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --map 'A CSV column as a rex field: FIELD=COLUMN, or -=COLUMN to drop it (repeatable)'
             cand --date-order 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd'
             cand --pipeline 'The pipeline of rows that name none [default: the only one]'
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -540,7 +540,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;backup'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -554,7 +554,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;info'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -568,7 +568,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;completions'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'
@@ -582,7 +582,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;help'= {
-            cand --db 'Database file [default: $REX_DB, else the per-user data directory]'
+            cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
             cand --color 'When to use colour in tables'

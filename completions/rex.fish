@@ -24,7 +24,7 @@ function __fish_rex_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c rex -n "__fish_rex_needs_command" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_needs_command" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_needs_command" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -52,7 +52,7 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Write a consist
 complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s version, the database path, schema version and row counts'
 complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)'
-complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -87,7 +87,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l expected-close -d 'Expected close date: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm, eom, eoq, eoy' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l probability -d 'Its own chance of winning in percent, 0 to 100 [default: its stage\'s]' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l meta -d 'Metadata: KEY=VALUE stores a string, KEY:=JSON a JSON value (repeatable)' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -125,7 +125,7 @@ updated\t''
 name\t''
 stage\t''"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l limit -d 'At most N deals' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -144,7 +144,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -170,7 +170,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l unset-meta -d 'Remove a metadata key (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l pipeline -d 'Move to another pipeline (lands in its first stage unless --stage is given)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l stage -d 'The stage in the new pipeline' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -186,7 +186,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -203,7 +203,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l reason -d 'Why it closed' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -221,7 +221,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -237,7 +237,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -253,7 +253,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -269,7 +269,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -288,7 +288,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l pipeline -d 'Only this pipeline (id or name)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l owner -d 'Only this owner\'s deals' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -306,7 +306,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -330,7 +330,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_su
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage -d 'A stage, in order: NAME or NAME:#RRGGBB (repeat for each stage)' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stall-days -d 'Days without activity after which an open deal is stalled' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l stage-probability -d 'A stage\'s chance of winning in percent, 0 to 100 (repeatable) [default: the default stages\' own (Discovery 10 ... Closed 90), 100 for stages named here]' -r
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -346,7 +346,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -362,7 +362,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -389,7 +389,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l move-deals-to -d 'Where the deals of removed stages go' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-stall-days -d 'A stage\'s own stall period: STAGE=N days, STAGE=none (never stalls) or STAGE=default' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l stage-probability -d 'A stage\'s chance of winning in percent, 0 to 100 (repeatable)' -r
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -405,7 +405,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -424,7 +424,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand board" -l owner -d 'Only this owner\'s deals' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l limit -d 'At most N deals per stage [default: what fits the screen]' -r
-complete -c rex -n "__fish_rex_using_subcommand board" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand board" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand board" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -441,7 +441,7 @@ complete -c rex -n "__fish_rex_using_subcommand board" -s q -l quiet -d 'Print n
 complete -c rex -n "__fish_rex_using_subcommand board" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand board" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s deals' -r
-complete -c rex -n "__fish_rex_using_subcommand today" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand today" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand today" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -463,7 +463,7 @@ complete -c rex -n "__fish_rex_using_subcommand forecast" -l owner -d 'Only this
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l by -d 'The length of a period' -r -f -a "month\t''
 quarter\t''"
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l periods -d 'How many periods, from the current one' -r
-complete -c rex -n "__fish_rex_using_subcommand forecast" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand forecast" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -479,7 +479,7 @@ complete -c rex -n "__fish_rex_using_subcommand forecast" -l json -d 'Same as -o
 complete -c rex -n "__fish_rex_using_subcommand forecast" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand forecast" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand forecast" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -506,7 +506,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcomma
 pipeline\t''
 month\t''
 quarter\t''"
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -524,7 +524,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcomma
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l since -d 'Only deals that entered a stage on or after this date [default: ever]' -r
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -545,7 +545,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcomma
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l owner -d 'Only this owner\'s deals' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l since -d 'Closed on or after this date [default: 365 days before today]' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l until -d 'Closed on or before this date [default: today]' -r
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -563,7 +563,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcomma
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand export" -l file -d 'Write to this file (replaced only once the export is complete) instead of stdout' -r -F
-complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand export" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand export" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -596,7 +596,7 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l date-order -d 'The or
 dmy\t''
 ymd\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l pipeline -d 'The pipeline of rows that name none [default: the only one]' -r
-complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -616,7 +616,7 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o j
 complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand import" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand backup" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand backup" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand backup" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -632,7 +632,7 @@ complete -c rex -n "__fish_rex_using_subcommand backup" -l json -d 'Same as -o j
 complete -c rex -n "__fish_rex_using_subcommand backup" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -648,7 +648,7 @@ complete -c rex -n "__fish_rex_using_subcommand info" -l json -d 'Same as -o jso
 complete -c rex -n "__fish_rex_using_subcommand info" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand info" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand completions" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand completions" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'
@@ -664,7 +664,7 @@ complete -c rex -n "__fish_rex_using_subcommand completions" -l json -d 'Same as
 complete -c rex -n "__fish_rex_using_subcommand completions" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand help" -l db -d 'Database file [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand help" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand help" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
 tsv\t'Tab-separated values, no header, one record per line'

@@ -28,11 +28,13 @@ macro_rules! exit_codes_text {
      colour), or a reference that matches several deals
   3  not found: no deal, pipeline or stage with that id, reference or name
   4  conflict: well-formed, but the data forbids it; nothing was changed
-  5  database busy after the timeout, or another import still running;
-     nothing was changed, safe to retry
+  5  database busy after the timeout, another import still running, or the
+     PostgreSQL server went away mid-command; nothing was changed, safe to
+     retry
   6  database unusable: newer schema, not a rex database, damaged,
      unwritable, its directory unwritable, or the disk full (reads still work
-     where SQLite can)
+     where SQLite can); a PostgreSQL server that cannot be reached or refuses
+     the login
 
 A change that was saved but could not be printed exits 1 and says it was saved."
     };
@@ -41,10 +43,17 @@ A change that was saved but could not be printed exits 1 and says it was saved."
 macro_rules! environment_text {
     () => {
         "Environment:
-  REX_DB            database file (overridden by --db); default: the per-user
-                    data directory, e.g. ~/.local/share/rex/rex.db on Linux;
-                    set but empty, or to a URL (postgres://...), is refused
-                    (exit 2) rather than falling back or making a file of it
+  REX_DB            database file, or a team's PostgreSQL database as a URL
+                    (postgres://user@host:5432/dbname?sslmode=require;
+                    sslmode disable|prefer|require|verify-ca|verify-full,
+                    sslrootcert=FILE trusts a server's own certificate);
+                    overridden by --db; default: the per-user data directory,
+                    e.g. ~/.local/share/rex/rex.db on Linux; set but empty,
+                    or to another URL, is refused (exit 2)
+  PGPASSWORD        the server's password when the URL has none; else
+                    ~/.pgpass (or PGPASSFILE) is read as psql reads it
+  PGHOST, PGPORT, PGUSER, PGDATABASE
+                    what a postgres:// URL leaves out, as for psql
   REX_NOW           the time rex takes as now, RFC 3339, like
                     2026-03-01T09:00:00Z; timestamps and date words follow it
   REX_BUSY_TIMEOUT  milliseconds to wait for another rex's write (default
@@ -127,8 +136,8 @@ const AFTER_LONG_HELP: &str = concat!(
 #[command(
     name = "rex",
     version,
-    about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.",
-    long_about = "A command-line CRM: deals moving through pipelines, kept in one SQLite file.\n\n\
+    about = "A command-line CRM: deals moving through pipelines, in one SQLite file or a team's PostgreSQL database.",
+    long_about = "A command-line CRM: deals moving through pipelines, in one SQLite file or a team's PostgreSQL database.\n\n\
         Tables on a terminal, tab-separated lines in a pipe, JSON with -o json.",
     after_help = AFTER_HELP,
     after_long_help = AFTER_LONG_HELP,
@@ -137,8 +146,9 @@ const AFTER_LONG_HELP: &str = concat!(
     max_term_width = 80
 )]
 pub struct Cli {
-    /// Database file [default: $REX_DB, else the per-user data directory]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the
+    /// per-user data directory]
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
 
     #[command(flatten)]
@@ -346,7 +356,9 @@ Pipelines must come before the deals that use them, and deals before their histo
 CSV has a header row naming fields; money may be cents (value) or dollars (value_dollars);
 metadata is a JSON object.
 
-Into a database that holds deals, the import commits short chunks that stay hidden and shows
+On PostgreSQL, an import is one transaction: other rex commands keep working meanwhile and
+never see half of it (an --upsert or --dry-run takes its turn among writers). On SQLite, into
+a database that holds deals, the import commits short chunks that stay hidden and shows
 them all in one write at the end: other rex commands keep working meanwhile and never see half
 of it. A failed import deletes its chunks; a killed one stays hidden and is cleared by the next
 write of any command once it has been silent for two minutes. One import runs at a time (a second exits 5).

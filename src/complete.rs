@@ -10,13 +10,8 @@ use crate::store::Store;
 const DEALS: usize = 200;
 
 fn store() -> Option<Store> {
-    let path = match std::env::var_os(crate::cmd::DB_VAR).filter(|p| !p.is_empty()) {
-        Some(p) => std::path::PathBuf::from(p),
-        None => directories::ProjectDirs::from("", "", "rex")?
-            .data_dir()
-            .join("rex.db"),
-    };
-    Store::peek(&path)
+    let location = crate::cmd::database_location(None).ok()?;
+    Store::peek(&location)
 }
 
 /// Short references, each with its deal's name as help, then the names themselves.

@@ -57,7 +57,7 @@ pub fn board(
 
 /// Deals as views with their pipeline and stage names (and short references for people).
 fn views(
-    tx: &Tx,
+    tx: &dyn Tx,
     deals: Vec<Deal>,
     labels: &HashMap<StageId, (String, String)>,
     human: bool,
@@ -83,7 +83,7 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
     ctx.out.one(&view)
 }
 
-fn today_of(tx: &Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<TodayView> {
+fn today_of(tx: &dyn Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<TodayView> {
     let today = clock.today();
     let day = |n: i64| today.checked_add_signed(Duration::days(n)).unwrap_or(today);
     let active = vec![Status::Open, Status::Stalled];
@@ -130,7 +130,7 @@ fn today_of(tx: &Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<
 
 /// Open deals that pass their stall period within the next 3 days: idle for more than
 /// (period − 3 days) but not yet the whole period. Soonest to stall first.
-fn going_stale(tx: &Tx, clock: &Clock, owner: Option<&str>) -> Result<Vec<Deal>> {
+fn going_stale(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Vec<Deal>> {
     let now = clock.now();
     let mut out = Vec::new();
     for p in tx.pipelines()? {

@@ -225,7 +225,7 @@ fn exit_for(exit_status: bool, empty: bool) -> Result<()> {
 
 /// "Acme Corp (3kq9v2x)": a deal as a confirmation names it. Its stored name, whatever it
 /// holds, is escaped when printed.
-fn deal_label(tx: &Tx, id: DealId) -> Result<String> {
+fn deal_label(tx: &dyn Tx, id: DealId) -> Result<String> {
     let name = match tx.deal(id) {
         Ok(Some(d)) => d.name,
         _ => String::from("a damaged deal"),
@@ -266,7 +266,7 @@ fn last_stage_hint(ctx: &mut Ctx, view: &DealView) -> Result<Option<String>> {
     }))
 }
 
-fn view_of(tx: &Tx, deal: Deal) -> Result<DealView> {
+fn view_of(tx: &dyn Tx, deal: Deal) -> Result<DealView> {
     let p = tx.pipeline(deal.pipeline_id)?;
     let (pipeline_name, stage_name) = match &p {
         Some(p) => (
@@ -280,13 +280,13 @@ fn view_of(tx: &Tx, deal: Deal) -> Result<DealView> {
     Ok(DealView::new(deal, pipeline_name, stage_name))
 }
 
-fn record(tx: &Tx, deal: &Deal, at: &str, kind: &str, details: Value) -> Result<()> {
+fn record(tx: &dyn Tx, deal: &Deal, at: &str, kind: &str, details: Value) -> Result<()> {
     tx.add_event(&Event::new(deal.id, at, kind, details))
 }
 
 /// Marks activity on a deal: it moves `updated_at` and `last_activity_at`, and brings a
 /// stalled deal back to open (recorded in its history).
-fn activity(tx: &Tx, deal: &mut Deal, now: &str, by: &str) -> Result<()> {
+fn activity(tx: &dyn Tx, deal: &mut Deal, now: &str, by: &str) -> Result<()> {
     deal.updated_at = now.to_string();
     deal.last_activity_at = now.to_string();
     if deal.status == Status::Stalled {
@@ -324,7 +324,7 @@ struct NewDeal {
     meta: MetaArgs,
 }
 
-fn create(tx: &Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
+fn create(tx: &dyn Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
     let name = clean_name("the deal name", &f.name).map_err(Error::Usage)?;
     let contact_id = optional_text("the contact", &f.contact)?;
     let owner_id = optional_text("the owner", &f.owner)?;
@@ -415,7 +415,7 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     exit_for(args.exit_status, shown == 0)
 }
 
-fn filter_of(tx: &Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
+fn filter_of(tx: &dyn Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
     let pipeline = a
         .pipeline
         .as_deref()
@@ -489,7 +489,7 @@ fn refuse_closed(deal: &Deal, doing: &str) -> Result<()> {
     Ok(())
 }
 
-fn update(tx: &Tx, clock: &Clock, reference: &str, u: &Update) -> Result<(DealView, String)> {
+fn update(tx: &dyn Tx, clock: &Clock, reference: &str, u: &Update) -> Result<(DealView, String)> {
     let mut deal = find_deal(tx, reference)?;
     let before = deal.clone();
     if let Some(n) = &u.name {
@@ -602,7 +602,7 @@ fn describe_changes(history: &[Event]) -> String {
     parts.join("; ")
 }
 
-fn move_to(tx: &Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(DealView, String)> {
+fn move_to(tx: &dyn Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(DealView, String)> {
     let mut deal = find_deal(tx, reference)?;
     let p = tx
         .pipeline(deal.pipeline_id)?
@@ -637,7 +637,7 @@ fn move_to(tx: &Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(Deal
 }
 
 fn close(
-    tx: &Tx,
+    tx: &dyn Tx,
     clock: &Clock,
     reference: &str,
     status: Status,
@@ -679,7 +679,7 @@ fn close(
     Ok((DealView { deal, ..view }, line))
 }
 
-fn reopen(tx: &Tx, clock: &Clock, reference: &str) -> Result<(DealView, String)> {
+fn reopen(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<(DealView, String)> {
     let mut deal = find_deal(tx, reference)?;
     if !deal.status.is_closed() {
         return Err(Error::conflict(format!(
@@ -704,7 +704,7 @@ fn reopen(tx: &Tx, clock: &Clock, reference: &str) -> Result<(DealView, String)>
     Ok((view_of(tx, deal)?, line))
 }
 
-fn note(tx: &Tx, clock: &Clock, reference: &str, text: &str) -> Result<(DealView, String)> {
+fn note(tx: &dyn Tx, clock: &Clock, reference: &str, text: &str) -> Result<(DealView, String)> {
     let text = clean_note(text).map_err(Error::Usage)?;
     let mut deal = find_deal(tx, reference)?;
     let now = clock.timestamp();
@@ -715,7 +715,7 @@ fn note(tx: &Tx, clock: &Clock, reference: &str, text: &str) -> Result<(DealView
     Ok((view_of(tx, deal)?, line))
 }
 
-fn delete(tx: &Tx, ids: &[DealId]) -> Result<()> {
+fn delete(tx: &dyn Tx, ids: &[DealId]) -> Result<()> {
     for id in ids {
         if !tx.delete_deal(*id)? {
             return Err(Error::not_found(format!(
@@ -729,7 +729,7 @@ fn delete(tx: &Tx, ids: &[DealId]) -> Result<()> {
 /// Active deals idle past their stall period. With `mark`, open ones become stalled
 /// (each with a history entry) and only those are returned.
 fn stalled(
-    tx: &Tx,
+    tx: &dyn Tx,
     clock: &Clock,
     pipeline: Option<&str>,
     owner: Option<&str>,

@@ -24,7 +24,7 @@ use crate::id::{kind_of, DealId, PipelineId, StageId};
 use crate::json;
 use crate::output::{DealView, Printer};
 use crate::record::{Deal, Metadata, Pipeline, Stage};
-use crate::store::{Access, Store, Tx};
+use crate::store::{Access, Location, Store, Tx};
 
 /// What every handler gets: the open database, the clock, and the printer.
 pub struct Ctx {
@@ -61,8 +61,8 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     check_fields(&cli.command, &out)?;
     let clock = Clock::from_env()?;
-    let path = database_path(cli.db)?;
-    let store = Store::open(&path, busy_timeout()?, access(&cli.command))?;
+    let location = database_location(cli.db.map(PathBuf::into_os_string))?;
+    let store = Store::open(&location, busy_timeout()?, access(&cli.command))?;
     let mut ctx = Ctx { store, clock, out };
     match cli.command {
         Command::Deal(c) => deal::run(&mut ctx, c),
@@ -148,102 +148,28 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
 
 pub const DB_VAR: &str = "REX_DB";
 
-/// A URL given where a file path belongs is refused rather than taken as a relative path:
-/// `postgres://ana@host/crm` would otherwise become a SQLite file under `./postgres:/`,
-/// with the password in its name, while its user believes they share the team's server.
-fn refuse_url(path: PathBuf, source: &str) -> Result<PathBuf> {
-    let Some(url) = path.to_str().and_then(Url::parse) else {
-        return Ok(path);
-    };
-    let shown = url.without_password();
-    Err(Error::usage(if url.is_postgres() {
-        format!(
-            "{source} {shown} is a PostgreSQL URL, and this rex keeps its data in a SQLite \
-             file only; give a database file path, like --db ~/work/rex.db"
-        )
-    } else {
-        format!("{source} {shown} is a URL; give a database file path, like --db ~/work/rex.db")
-    }))
-}
-
-/// The parts of `scheme://[user[:password]@]rest` that rex needs to recognise and show one.
-struct Url<'a> {
-    scheme: &'a str,
-    user: Option<&'a str>,
-    rest: &'a str,
-}
-
-impl<'a> Url<'a> {
-    fn parse(text: &'a str) -> Option<Url<'a>> {
-        let (scheme, after) = text.split_once("://")?;
-        let is_scheme = scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-        if !is_scheme {
-            return None;
-        }
-        let authority_end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        let (user, rest) = match after[..authority_end].rfind('@') {
-            Some(at) => (Some(&after[..at]), &after[at + 1..]),
-            None => (None, after),
-        };
-        Some(Url { scheme, user, rest })
-    }
-
-    fn is_postgres(&self) -> bool {
-        self.scheme.eq_ignore_ascii_case("postgres")
-            || self.scheme.eq_ignore_ascii_case("postgresql")
-    }
-
-    /// The URL as it may be shown: no password, in the user part or as a parameter.
-    fn without_password(&self) -> String {
-        let user = match self.user {
-            Some(u) => format!("{}@", u.split_once(':').map_or(u, |(name, _)| name)),
-            None => String::new(),
-        };
-        let rest = match self.rest.split_once('?') {
-            Some((base, query)) => {
-                let kept: Vec<&str> = query
-                    .split('&')
-                    .filter(|kv| !kv.to_ascii_lowercase().starts_with("password="))
-                    .collect();
-                if kept.is_empty() {
-                    base.to_string()
-                } else {
-                    format!("{base}?{}", kept.join("&"))
-                }
-            }
-            None => self.rest.to_string(),
-        };
-        format!("{}://{user}{rest}", self.scheme)
-    }
-}
-
-/// `--db`, else `REX_DB`, else the per-user data directory. An empty one is refused rather
-/// than quietly falling back to the personal database (a script's unset variable).
-fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
+/// `--db`, else `REX_DB`, else the per-user data directory: a file path or a PostgreSQL
+/// URL. An empty one is refused rather than quietly falling back to the personal database
+/// (a script's unset variable).
+pub fn database_location(flag: Option<std::ffi::OsString>) -> Result<Location> {
     if let Some(p) = flag {
-        if p.as_os_str().is_empty() {
+        if p.is_empty() {
             return Err(Error::usage(
-                "--db is empty; give a database file path, like --db ~/work/rex.db",
+                "--db is empty; give a database file path (like --db ~/work/rex.db) or a postgres:// URL",
             ));
         }
-        return refuse_url(p, "--db");
+        return Location::parse(&p, "--db");
     }
     if let Some(p) = std::env::var_os(DB_VAR) {
         if p.is_empty() {
             return Err(Error::usage(format!(
-                "{DB_VAR} is set but empty; set it to a database file path or unset it"
+                "{DB_VAR} is set but empty; set it to a database file path or a postgres:// URL, or unset it"
             )));
         }
-        return refuse_url(PathBuf::from(p), DB_VAR);
+        return Location::parse(&p, DB_VAR);
     }
     directories::ProjectDirs::from("", "", "rex")
-        .map(|d| d.data_dir().join("rex.db"))
+        .map(|d| Location::File(d.data_dir().join("rex.db")))
         .ok_or_else(|| {
             Error::Unusable(
                 "cannot find a home directory for the database; pass --db PATH or set REX_DB"
@@ -324,7 +250,7 @@ const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
 /// its id (at least six characters) that exactly one deal's id ends in; its name ignoring
 /// case; the one deal whose name contains the text. Several matches are a usage error
 /// listing them (exit 2), none is not-found (exit 3).
-pub fn find_deal(tx: &Tx, text: &str) -> Result<Deal> {
+pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
     if let Ok(id) = text.parse::<DealId>() {
         return tx
             .deal(id)?
@@ -377,7 +303,7 @@ pub fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> Deal
 }
 
 /// Fills in the short references of deal views (for people; scripts read full ids).
-pub fn fill_refs<'a>(tx: &Tx, views: impl IntoIterator<Item = &'a mut DealView>) -> Result<()> {
+pub fn fill_refs<'a>(tx: &dyn Tx, views: impl IntoIterator<Item = &'a mut DealView>) -> Result<()> {
     let mut views: Vec<&mut DealView> = views.into_iter().collect();
     let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
     let mut refs = tx.short_refs(&ids, REF_MIN)?;
@@ -388,7 +314,7 @@ pub fn fill_refs<'a>(tx: &Tx, views: impl IntoIterator<Item = &'a mut DealView>)
 }
 
 /// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.
-fn ambiguous(tx: &Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Result<Error> {
+fn ambiguous(tx: &dyn Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Result<Error> {
     let ids: Vec<DealId> = found.iter().map(|d| d.id).collect();
     let refs = tx.short_refs(&ids, REF_MIN)?;
     let labels = tx.stage_labels()?;
@@ -413,7 +339,7 @@ fn ambiguous(tx: &Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Resul
 }
 
 /// The pipeline named, or the only one there is (for a new deal, a board).
-pub fn pipeline_or_only(tx: &Tx, named: Option<&str>) -> Result<Pipeline> {
+pub fn pipeline_or_only(tx: &dyn Tx, named: Option<&str>) -> Result<Pipeline> {
     if let Some(text) = named {
         return find_pipeline(tx, text);
     }
@@ -434,7 +360,7 @@ pub fn pipeline_or_only(tx: &Tx, named: Option<&str>) -> Result<Pipeline> {
 }
 
 /// A pipeline by id or by name (ignoring case).
-pub fn find_pipeline(tx: &Tx, text: &str) -> Result<Pipeline> {
+pub fn find_pipeline(tx: &dyn Tx, text: &str) -> Result<Pipeline> {
     if let Ok(id) = text.parse::<PipelineId>() {
         return tx
             .pipeline(id)?
@@ -462,7 +388,7 @@ pub fn find_pipeline(tx: &Tx, text: &str) -> Result<Pipeline> {
 }
 
 /// A stage of `pipeline` by id or name. A stage id of another pipeline is a conflict.
-pub fn find_stage<'p>(tx: &Tx, pipeline: &'p Pipeline, text: &str) -> Result<&'p Stage> {
+pub fn find_stage<'p>(tx: &dyn Tx, pipeline: &'p Pipeline, text: &str) -> Result<&'p Stage> {
     if let Ok(id) = text.parse::<StageId>() {
         if let Some(s) = pipeline.stage(id) {
             return Ok(s);
@@ -496,7 +422,7 @@ pub fn find_stage<'p>(tx: &Tx, pipeline: &'p Pipeline, text: &str) -> Result<&'p
 }
 
 /// A stage by id or name in any pipeline; a name several pipelines have is ambiguous.
-pub fn find_any_stage(tx: &Tx, text: &str) -> Result<(Stage, Pipeline)> {
+pub fn find_any_stage(tx: &dyn Tx, text: &str) -> Result<(Stage, Pipeline)> {
     if let Ok(id) = text.parse::<StageId>() {
         let p = tx
             .pipeline_of_stage(id)?

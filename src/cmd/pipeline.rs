@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
 }
 
 /// The pipeline with the open and stalled deals of each stage.
-pub fn board(tx: &Tx, p: Pipeline) -> Result<PipelineView> {
+pub fn board(tx: &dyn Tx, p: Pipeline) -> Result<PipelineView> {
     let counts = tx.board(&p)?;
     let stages = p
         .stages
@@ -88,7 +88,7 @@ pub fn board(tx: &Tx, p: Pipeline) -> Result<PipelineView> {
 }
 
 /// Applies `--stage-probability STAGE=N` settings.
-fn set_probabilities(tx: &Tx, p: &mut Pipeline, settings: &[String]) -> Result<()> {
+fn set_probabilities(tx: &dyn Tx, p: &mut Pipeline, settings: &[String]) -> Result<()> {
     for s in settings {
         let (stage, n) = pair("--stage-probability", s, "STAGE=N")?;
         let probability = n
@@ -122,7 +122,7 @@ fn stage_spec(text: &str) -> Result<(String, Option<Color>)> {
 }
 
 fn create(
-    tx: &Tx,
+    tx: &dyn Tx,
     clock: &Clock,
     name: &str,
     specs: &[String],
@@ -199,7 +199,7 @@ fn pair<'a>(flag: &str, text: &'a str, example: &str) -> Result<(&'a str, &'a st
         .ok_or_else(|| Error::usage(format!("{flag} '{text}' is not of the form {example}")))
 }
 
-fn index_of(tx: &Tx, p: &Pipeline, text: &str) -> Result<usize> {
+fn index_of(tx: &dyn Tx, p: &Pipeline, text: &str) -> Result<usize> {
     let id = find_stage(tx, p, text)?.id;
     Ok(p.stages.iter().position(|s| s.id == id).unwrap_or_default())
 }
@@ -214,7 +214,7 @@ fn position(flag: &str, text: &str, max: usize) -> Result<usize> {
 }
 
 /// Applies all changes of one `pipeline update` in the documented order, in one transaction.
-fn update(tx: &Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView> {
+fn update(tx: &dyn Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView> {
     let before = find_pipeline(tx, &c.pipeline)?;
     let mut p = before.clone();
     if let Some(name) = &c.name {
@@ -345,7 +345,7 @@ fn update(tx: &Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView> {
 }
 
 fn move_for_removal(
-    tx: &Tx,
+    tx: &dyn Tx,
     clock: &Clock,
     deal: &mut Deal,
     p: &Pipeline,
@@ -368,7 +368,7 @@ fn move_for_removal(
     ))
 }
 
-fn delete(tx: &Tx, id: PipelineId) -> Result<()> {
+fn delete(tx: &dyn Tx, id: PipelineId) -> Result<()> {
     let p = tx
         .pipeline(id)?
         .ok_or_else(|| Error::not_found(format!("no pipeline with id {id}")))?;
@@ -376,7 +376,7 @@ fn delete(tx: &Tx, id: PipelineId) -> Result<()> {
     tx.delete_pipeline(id)
 }
 
-fn refuse_if_holding(tx: &Tx, p: &Pipeline) -> Result<()> {
+fn refuse_if_holding(tx: &dyn Tx, p: &Pipeline) -> Result<()> {
     let held = tx.deals_in_pipeline(p.id)?;
     if held > 0 {
         return Err(Error::conflict(format!(

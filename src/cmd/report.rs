@@ -109,7 +109,7 @@ fn day_before(day: NaiveDate) -> NaiveDate {
 }
 
 /// The filter every row of a report shares: a pipeline and an owner, when given.
-fn filter_of(tx: &Tx, scope: &Scope) -> Result<DealFilter> {
+fn filter_of(tx: &dyn Tx, scope: &Scope) -> Result<DealFilter> {
     Ok(DealFilter {
         pipeline: scope
             .pipeline
@@ -122,7 +122,7 @@ fn filter_of(tx: &Tx, scope: &Scope) -> Result<DealFilter> {
 }
 
 fn forecast_rows(
-    tx: &Tx,
+    tx: &dyn Tx,
     clock: &Clock,
     scope: &Scope,
     by: Period,
@@ -241,7 +241,7 @@ fn window(clock: &Clock, w: &Window) -> Result<(NaiveDate, NaiveDate)> {
 }
 
 fn wins(
-    tx: &Tx,
+    tx: &dyn Tx,
     clock: &Clock,
     scope: &Scope,
     w: &Window,
@@ -347,7 +347,7 @@ struct Funnel {
     stays: HashMap<StageId, Vec<i64>>,
 }
 
-fn stages(tx: &Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<Vec<FunnelRow>> {
+fn stages(tx: &dyn Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<Vec<FunnelRow>> {
     let p = pipeline_or_only(tx, pipeline)?;
     let since = since.map(start_of);
     let position: HashMap<StageId, u32> = p.stages.iter().map(|s| (s.id, s.position)).collect();
@@ -490,7 +490,12 @@ fn stages(tx: &Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Result<V
     Ok(rows)
 }
 
-fn lost_reasons(tx: &Tx, clock: &Clock, scope: &Scope, w: &Window) -> Result<Vec<LostReasonRow>> {
+fn lost_reasons(
+    tx: &dyn Tx,
+    clock: &Clock,
+    scope: &Scope,
+    w: &Window,
+) -> Result<Vec<LostReasonRow>> {
     let (since, until) = window(clock, w)?;
     let lost = tx.closed_deals(&DealFilter {
         statuses: vec![Status::Lost],

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -26,7 +26,7 @@ use crate::record::{
     changes, clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline,
     Probability, Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
-use crate::store::Tx;
+use crate::store::{Feed, Load, Tx};
 use crate::target_file::TargetFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
     }
 }
 
-fn write_export(tx: &Tx, printer: &mut Printer, what: What, format: Format) -> Result<()> {
+fn write_export(tx: &dyn Tx, printer: &mut Printer, what: What, format: Format) -> Result<()> {
     if format == Format::Csv {
         if what == What::Deals {
             let mut rows = printer.rows::<Deal>();
@@ -130,10 +130,6 @@ impl Payload {
 
 /// The records of an input, read on their own thread.
 type Records = Box<dyn Iterator<Item = Raw>>;
-
-/// A staged import commits a chunk at least this often, so another writer never waits
-/// longer than about this for the lock.
-const CHUNK_TIME: Duration = Duration::from_millis(200);
 
 /// How the rows of another CRM's CSV (or any CSV with `--map`) become rex records.
 #[derive(Debug, Clone)]
@@ -195,47 +191,25 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     let progress = Progress {
         shown: io::stderr().is_terminal() && !ctx.out.is_quiet(),
     };
-    ctx.store.use_bulk_cache()?;
-    let now = ctx.clock.timestamp();
-    if !dry_run {
-        ctx.store.discard_abandoned_imports()?;
-    }
-    // Into a database that holds deals, an import loads in short hidden chunks and is
-    // published at the end, so people and cron jobs keep working while it runs. Dry runs
-    // and upserts (which change visible deals) run as one transaction, as does a load
-    // into a database without deals, which builds its indexes once at the end instead of
-    // row by row.
-    let staged = !dry_run && !upsert && ctx.store.read(|tx| tx.has_deals())?;
-    let report = if staged {
-        import_staged(ctx, &mut items, &progress, &now, &options)?
-    } else {
-        let clock = ctx.clock;
-        let run = |tx: &Tx| -> Result<ImportReport> {
-            if !dry_run {
-                tx.refuse_during_import()?;
-            }
-            let mut importer = Importer::new(tx, clock, options.clone())?;
-            let mut load = || -> Result<()> {
-                while let Some(item) = items.next() {
-                    let (at, map) = item?;
-                    importer.record(tx, &at, map)?;
-                    progress.tick(&importer.report);
-                }
-                Ok(())
-            };
-            if tx.has_deals()? {
-                load()?;
-            } else {
-                tx.with_indexes_rebuilt_after(load)?;
-            }
-            Ok(importer.report)
-        };
-        if dry_run {
-            ctx.store.rehearse(run)?
-        } else {
-            ctx.store.write(run)?
-        }
+    let load = match (dry_run, upsert) {
+        (true, _) => Load::DryRun,
+        (false, true) => Load::Upsert,
+        (false, false) => Load::Insert,
     };
+    let mut feeding = Feeding {
+        items: &mut items,
+        pending: None,
+        importer: None,
+        clock: ctx.clock,
+        options,
+        progress: &progress,
+    };
+    let loaded = ctx.store.import(load, ctx.clock, &mut feeding);
+    let report = feeding.importer.map(|i| i.report).unwrap_or_default();
+    if let Err(e) = loaded {
+        progress.done();
+        return Err(e);
+    }
     progress.done();
     let report = ImportReport { dry_run, ..report };
     let printed = ctx.out.one(&report);
@@ -250,59 +224,46 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     })
 }
 
-/// Loads `items` in chunks of about [`CHUNK_TIME`], each one short committed transaction of
-/// hidden rows, then publishes them in one small write. On any error the chunks written so
-/// far are discarded; nothing was ever visible.
-fn import_staged(
-    ctx: &mut Ctx,
-    items: &mut ReadAhead,
-    progress: &Progress,
-    now: &str,
-    options: &ImportOptions,
-) -> Result<ImportReport> {
-    let mut batch = None;
-    let mut importer = None;
-    let clock = ctx.clock;
-    let mut outcome = Ok(());
-    // Wait for input outside any transaction: a slow producer never holds the lock.
-    while let Some(first) = items.next() {
-        let chunk = ctx.store.write_chunk(&mut batch, now, |tx| {
-            let importer = match &mut importer {
-                Some(i) => i,
-                None => importer.insert(Importer::new(tx, clock, options.clone())?),
-            };
-            let deadline = Instant::now() + CHUNK_TIME;
-            let mut next = Some(first);
-            while let Some(item) = next.take() {
-                let (at, map) = item?;
-                importer.record(tx, &at, map)?;
-                progress.tick(&importer.report);
-                let left = deadline.saturating_duration_since(Instant::now());
-                if !left.is_zero() {
-                    next = items.next_within(left);
-                }
-            }
-            Ok(())
-        });
-        if let Err(e) = chunk {
-            outcome = Err(e);
-            break;
+/// An import's records, handed to the store as it asks for them: the backend decides how
+/// they are grouped into transactions. The importer is made in the first transaction.
+struct Feeding<'a> {
+    items: &'a mut ReadAhead,
+    /// A record taken while waiting for input, not yet written.
+    pending: Option<Item>,
+    importer: Option<Importer>,
+    clock: Clock,
+    options: ImportOptions,
+    progress: &'a Progress,
+}
+
+impl Feed for Feeding<'_> {
+    fn wait(&mut self) -> bool {
+        if self.pending.is_none() {
+            self.pending = self.items.next();
         }
+        self.pending.is_some()
     }
-    let report = importer.map(|i| i.report).unwrap_or_default();
-    match (outcome, batch) {
-        (Ok(()), Some(b)) => ctx.store.publish_import(b, &ctx.clock.timestamp())?,
-        (Ok(()), None) => {}
-        (Err(e), Some(b)) => {
-            progress.done();
-            // Should the clean-up itself fail (say, the database is busy), the rows stay
-            // hidden and the next import discards them; the error to report is the first.
-            let _ = ctx.store.discard_import(b);
-            return Err(e);
-        }
-        (Err(e), None) => return Err(e),
+
+    fn record_next(&mut self, tx: &dyn Tx, within: Option<Duration>) -> Result<bool> {
+        let next = match (self.pending.take(), within) {
+            (Some(item), _) => Some(item),
+            (None, None) => self.items.next(),
+            (None, Some(wait)) => self.items.next_within(wait),
+        };
+        let Some(item) = next else {
+            return Ok(false);
+        };
+        let importer = match &mut self.importer {
+            Some(i) => i,
+            None => self
+                .importer
+                .insert(Importer::new(tx, self.clock, self.options.clone())?),
+        };
+        let (at, map) = item?;
+        importer.record(tx, &at, map)?;
+        self.progress.tick(&importer.report);
+        Ok(true)
     }
-    Ok(report)
 }
 
 /// Reads the input on its own thread, a bounded way ahead of the writer, so that a slow
@@ -759,7 +720,7 @@ struct Importer {
 }
 
 impl Importer {
-    fn new(tx: &Tx, clock: Clock, options: ImportOptions) -> Result<Self> {
+    fn new(tx: &dyn Tx, clock: Clock, options: ImportOptions) -> Result<Self> {
         let pipelines = tx.pipelines()?.into_iter().map(|p| (p.id, p)).collect();
         let sources = if options.translated {
             tx.deal_sources()?.into_iter().collect()
@@ -779,7 +740,7 @@ impl Importer {
     /// allows and it does not exist.
     fn pipeline_for(
         &mut self,
-        tx: &Tx,
+        tx: &dyn Tx,
         f: &Fields,
         named: Option<String>,
         stage: Option<&str>,
@@ -827,7 +788,13 @@ impl Importer {
     }
 
     /// Adds stage `name` to pipeline `id`: where the CRM's default order puts it, else last.
-    fn add_stage(&mut self, tx: &Tx, f: &Fields, id: PipelineId, name: &str) -> Result<StageId> {
+    fn add_stage(
+        &mut self,
+        tx: &dyn Tx,
+        f: &Fields,
+        id: PipelineId,
+        name: &str,
+    ) -> Result<StageId> {
         let order = self
             .options
             .crm
@@ -860,7 +827,7 @@ impl Importer {
         Ok(sid)
     }
 
-    fn record(&mut self, tx: &Tx, at: &str, map: Map<String, Value>) -> Result<()> {
+    fn record(&mut self, tx: &dyn Tx, at: &str, map: Map<String, Value>) -> Result<()> {
         let id_kind = map.get("id").and_then(Value::as_str).and_then(kind_of);
         if map.contains_key("stages") || id_kind == Some("pipeline") {
             self.pipeline(tx, Fields { at, map })
@@ -871,7 +838,7 @@ impl Importer {
         }
     }
 
-    fn pipeline(&mut self, tx: &Tx, mut f: Fields) -> Result<()> {
+    fn pipeline(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
         let given_id = f.parsed("id", |t| t.parse::<PipelineId>())?;
         let name =
             clean_name("the pipeline name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
@@ -1053,7 +1020,7 @@ impl Importer {
         }
     }
 
-    fn deal(&mut self, tx: &Tx, mut f: Fields) -> Result<()> {
+    fn deal(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
         let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
         let name =
             clean_name("the deal name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
@@ -1259,7 +1226,7 @@ impl Importer {
         Ok(())
     }
 
-    fn event(&mut self, tx: &Tx, mut f: Fields) -> Result<()> {
+    fn event(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
         let deal_id = f
             .parsed("deal_id", |t| t.parse::<DealId>())?
             .ok_or_else(|| f.bad("deal_id", "it is missing"))?;

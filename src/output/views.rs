@@ -75,6 +75,8 @@ pub struct InfoView {
     pub version: String,
     pub database: String,
     pub schema_version: i64,
+    /// `sqlite` or `postgresql`.
+    pub backend: String,
     #[serde(flatten)]
     pub counts: Counts,
 }
@@ -630,6 +632,7 @@ impl Record for InfoView {
         "version",
         "database",
         "schema_version",
+        "backend",
         "pipelines",
         "stages",
         "deals",
@@ -646,6 +649,7 @@ impl Record for InfoView {
             Column::new("schema_version", "Schema version", |i, _| {
                 Cell::new(i.schema_version)
             }),
+            Column::new("backend", "Backend", |i, _| Cell::new(&i.backend)),
             Column::new("pipelines", "Pipelines", |i, _| count(i.counts.pipelines)),
             Column::new("stages", "Stages", |i, _| count(i.counts.stages)),
             Column::new("deals", "Deals", |i, _| count(i.counts.deals)),
@@ -849,6 +853,7 @@ mod tests {
             version: String::new(),
             database: String::new(),
             schema_version: 1,
+            backend: String::new(),
             counts: Counts {
                 pipelines: 0,
                 stages: 0,

@@ -1,59 +1,84 @@
-//! All of rex's SQL lives here, behind a narrow API that speaks in domain types.
+//! rex's storage API: one narrow interface in domain types, with two backends behind it.
 //!
-//! A [`Store`] is one open database. Work happens inside [`Store::read`] or
-//! [`Store::write`], each one SQLite transaction; writes take the write lock up
-//! front (`BEGIN IMMEDIATE`), wait up to the busy timeout, and either commit
-//! everything or nothing.
+//! A [`Store`] is one open database: a SQLite file ([`sqlite`], the default) or a shared
+//! PostgreSQL database ([`postgres`], team mode). Work happens inside [`Store::read`],
+//! [`Store::write`] or [`Store::rehearse`], each one transaction that hands the closure a
+//! [`Tx`]; several calls on it compose into one all-or-nothing change. Outcomes a command
+//! must act on ("busy", "name taken", "damaged") come back as [`Error`] values that each
+//! backend maps from its own error codes, never from error text.
+//!
+//! Each backend owns its SQL, its migrations and how it loads an import ([`Store::import`]):
+//! SQLite in short hidden chunks published at once, PostgreSQL in one transaction.
 
-mod deals;
-pub(crate) mod file;
-mod imports;
-mod pipelines;
+mod cells;
+mod postgres;
+mod query;
+mod sqlite;
 
-use std::cell::Cell;
-use std::fs;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use chrono::NaiveDate;
+use serde::Serialize;
 
-pub use deals::{ClosedDeal, DealFilter, DealSort, RawEvent, Totals};
-pub use imports::ImportBatch;
-pub use pipelines::{PipelineSummary, StageCounts};
+pub(crate) use sqlite::file;
 
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
+use crate::money::Cents;
+use crate::record::{Deal, Event, Pipeline, Stage, Status};
 
-/// `PRAGMA application_id` of a rex database: "REX1".
-const APPLICATION_ID: i64 = 0x5245_5831;
-
-/// The numbered migrations; schema version N is the first N applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/001_init.sql"),
-    include_str!("migrations/002_staged_imports.sql"),
-    include_str!("migrations/003_short_references.sql"),
-    include_str!("migrations/004_probabilities.sql"),
-];
-
-/// The imports whose rows are hidden: loading, or being discarded. The views of schema 2
-/// filter on the same set; queries that read the row tables directly use this.
-pub(crate) const HIDDEN: &str = "(SELECT id FROM imports WHERE state IN ('loading', 'discarding'))";
-
-/// The schema version this rex writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+/// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.
+#[derive(Debug, Clone)]
+pub enum Location {
+    File(PathBuf),
+    Server(Box<postgres::ServerUrl>),
 }
 
-/// One open transaction; every query goes through it.
-pub struct Tx<'a> {
-    conn: &'a Connection,
-    /// The import whose hidden rows this transaction writes; 0 for visible rows.
-    batch: i64,
+impl Location {
+    /// A `--db` value: a `postgres://` or `postgresql://` URL names a server; another URL is
+    /// refused (it would otherwise become an odd relative file name); anything else is a path.
+    /// `source` names where the value came from, for messages.
+    pub fn parse(text: &std::ffi::OsStr, source: &str) -> Result<Location> {
+        match text.to_str().and_then(postgres::ServerUrl::scheme_of) {
+            None => Ok(Location::File(PathBuf::from(text))),
+            Some(scheme) if scheme.eq_ignore_ascii_case("postgres")
+                || scheme.eq_ignore_ascii_case("postgresql") =>
+            {
+                Ok(Location::Server(Box::new(postgres::ServerUrl::parse(
+                    text.to_str().unwrap_or_default(),
+                    source,
+                )?)))
+            }
+            Some(_) => Err(Error::usage(format!(
+                "{source} {} is a URL rex cannot use; give a database file path (like --db ~/work/rex.db) or a postgres:// URL",
+                postgres::ServerUrl::hide_password(text.to_str().unwrap_or_default())
+            ))),
+        }
+    }
+
+    /// The location as it may be shown: a path, or a URL without its password.
+    pub fn shown(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Server(url) => url.shown(),
+        }
+    }
+}
+
+/// One open database.
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(Box<postgres::PgStore>),
+}
+
+/// One open transaction, whatever the backend: every query goes through it.
+pub trait Tx: Deals + Pipelines {
+    /// Row counts for `rex info`.
+    fn counts(&self) -> Result<Counts>;
+    /// The schema version the database is at.
+    fn schema_version(&self) -> Result<i64>;
 }
 
 /// Row counts for `rex info`.
@@ -73,453 +98,363 @@ pub enum Access {
     Write,
 }
 
+/// How an import writes: as a rehearsal rolled back at the end, as updates of existing
+/// deals, or as new records only (which a backend may load beside other people's work).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    DryRun,
+    Upsert,
+    Insert,
+}
+
+/// The records of an import, fed to the backend one at a time by the command reading them.
+pub trait Feed {
+    /// Waits, outside any transaction, until a record is ready or the input has ended;
+    /// false when it has ended.
+    fn wait(&mut self) -> bool;
+    /// Writes the next record in `tx` if one arrives within `within` (however long it takes
+    /// when None); false when none did or the input has ended.
+    fn record_next(&mut self, tx: &dyn Tx, within: Option<Duration>) -> Result<bool>;
+}
+
 impl Store {
-    /// Opens (creating on first use) the database at `path` and brings its schema up to date.
-    /// A newer schema or a file that is not a rex database is refused and left untouched.
-    /// A new database appears whole or not at all (see [`file::create`]).
-    pub fn open(path: &Path, busy_timeout: Duration, access: Access) -> Result<Store> {
-        file::check_path(path)?;
-        BUSY_TIMEOUT_MS.store(busy_timeout.as_millis() as u64, Ordering::Relaxed);
-        if !path.exists() {
-            file::create(path, |temp| {
-                Store::open_file(temp)?.check_schema()?;
-                Ok(())
-            })
-            .map_err(|e| at_path(explained(e, path), path))?;
-        }
-        let opened = Store::open_file(path).and_then(|mut s| {
-            s.check_schema()?;
-            Ok(s)
-        });
-        match opened {
-            Ok(s) => Ok(s),
-            // A full disk leaves no room for SQLite's shared-memory index, but a database
-            // whose log is empty can still be read as it is.
-            Err(Error::Storage(_)) if access == Access::Read && !has_log(path) => {
-                Store::open_as_is(path).map_err(|e| at_path(explained(e, path), path))
+    /// Opens (creating on first use) the database and brings its schema up to date. A newer
+    /// schema or a database that is not rex's is refused (exit 6) and left untouched.
+    pub fn open(location: &Location, busy_timeout: Duration, access: Access) -> Result<Store> {
+        Ok(match location {
+            Location::File(path) => {
+                Store::Sqlite(sqlite::SqliteStore::open(path, busy_timeout, access)?)
             }
-            Err(e) => Err(at_path(explained(e, path), path)),
-        }
-    }
-
-    /// The database at `path` opened to read as it stands, if it exists at today's schema:
-    /// nothing is created or upgraded (for shell completion).
-    pub fn peek(path: &Path) -> Option<Store> {
-        if !path.is_file() {
-            return None;
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).ok()?;
-        let (app, version) = versions(&conn).ok()?;
-        (app == APPLICATION_ID && version == SCHEMA_VERSION).then(|| Store {
-            conn,
-            path: path.to_path_buf(),
+            Location::Server(url) => {
+                Store::Postgres(Box::new(postgres::PgStore::open(url, busy_timeout)?))
+            }
         })
     }
 
-    fn open_file(path: &Path) -> Result<Store> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_handler(Some(keep_waiting))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// The database read without locks or a log (SQLite's `immutable`): for reading when
-    /// the disk is full and nobody can be writing. Only a database at today's schema.
-    fn open_as_is(path: &Path) -> Result<Store> {
-        use std::os::unix::ffi::OsStrExt;
-        let mut uri = String::from("file:");
-        for &b in std::path::absolute(path)?.as_os_str().as_bytes() {
-            match b {
-                b'?' | b'#' | b'%' => uri.push_str(&format!("%{b:02X}")),
-                b if b.is_ascii() => uri.push(b as char),
-                b => uri.push_str(&format!("%{b:02X}")),
+    /// The database opened to read as it stands, if it exists at today's schema: nothing is
+    /// created, upgraded or waited for (for shell completion).
+    pub fn peek(location: &Location) -> Option<Store> {
+        match location {
+            Location::File(path) => sqlite::SqliteStore::peek(path).map(Store::Sqlite),
+            Location::Server(url) => {
+                postgres::PgStore::peek(url).map(|s| Store::Postgres(Box::new(s)))
             }
         }
-        uri.push_str("?immutable=1");
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&uri, flags)?;
-        let (app, version) = versions(&conn)?;
-        if app != APPLICATION_ID || version != SCHEMA_VERSION {
-            return Err(Error::Storage(
-                "the database cannot be opened to be upgraded (the disk is full)".into(),
-            ));
+    }
+
+    /// Where the database is, as it may be shown (a URL without its password).
+    pub fn shown(&self) -> String {
+        match self {
+            Store::Sqlite(s) => s.path().display().to_string(),
+            Store::Postgres(s) => s.url().shown(),
         }
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
     }
 
-    /// Gives bulk writes (imports) a 16 MiB page cache, so that pages are not spilled to the
-    /// log and read back for every row, and lets index builds sort on a second thread.
-    /// SQLite sizes each sorter from the cache, so a 1M-deal import peaks near 80 MB
-    /// (bench/run.py). Other commands keep SQLite's 2 MiB and sort on one thread.
-    pub fn use_bulk_cache(&self) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", -16384)?;
-        self.conn.pragma_update(None, "threads", 2)?;
-        Ok(())
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The backend's name, as `rex info` shows it.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgresql",
+        }
     }
 
     /// Writes a consistent copy of the whole database into `empty`, an empty file, while
-    /// other rex processes keep reading and writing: SQLite's `VACUUM INTO` reads one
-    /// snapshot (and leaves out free pages). The copy is a rex database in WAL mode, ready
-    /// to be used as it is.
+    /// others keep working. A SQLite database only: a server has its own tools.
     pub fn backup_into(&mut self, empty: &Path) -> Result<()> {
-        let target = empty.to_str().ok_or_else(|| {
-            Error::usage(format!(
-                "the backup path '{}' is not valid UTF-8; choose another",
-                empty.display()
-            ))
-        })?;
-        let path = self.path.clone();
-        self.conn
-            .execute("VACUUM INTO ?1", [target])
-            .map_err(|e| at_path(explained(e.into(), empty), &path))?;
-        let copy = Connection::open_with_flags(empty, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        copy.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-        copy.close().map_err(|(_, e)| Error::from(e))?;
-        Ok(())
+        match self {
+            Store::Sqlite(s) => s.backup_into(empty),
+            Store::Postgres(_) => Err(Error::usage(
+                "rex backup copies a SQLite database file; back up a PostgreSQL database with pg_dump, or keep a copy with rex export",
+            )),
+        }
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot.
-    pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        self.transaction(TransactionBehavior::Deferred, true, f)
+    pub fn read<T>(&mut self, mut f: impl FnMut(&dyn Tx) -> Result<T>) -> Result<T> {
+        self.run(Kind::Read, &mut f)
     }
 
-    /// Runs `f` in a write transaction: all of it is committed, or none of it.
-    ///
-    /// A write first clears any import whose process died part-way (see
-    /// [`Store::discard_abandoned_imports`]): its hidden rows could otherwise hold a name or a
-    /// stage that the write needs, and keep it busy for good.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        self.discard_abandoned_imports()?;
-        self.write_as_is(f)
-    }
-
-    /// [`Store::write`] without the look for abandoned imports (the import code's own writes).
-    fn write_as_is<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        self.transaction(TransactionBehavior::Immediate, true, f)
+    /// Runs `f` in a write transaction: all of it is committed, or none of it. A backend may
+    /// run `f` again after a conflict it can retry (a PostgreSQL serialization failure), so
+    /// `f` must only compute and write through its `Tx`.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&dyn Tx) -> Result<T>) -> Result<T> {
+        self.run(Kind::Write, &mut f)
     }
 
     /// Runs `f` in a write transaction and then rolls it back: for dry runs.
-    pub fn rehearse<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        self.transaction(TransactionBehavior::Immediate, false, f)
+    pub fn rehearse<T>(&mut self, mut f: impl FnMut(&dyn Tx) -> Result<T>) -> Result<T> {
+        self.run(Kind::Rehearse, &mut f)
     }
 
-    /// Runs `f` on visible rows in one transaction, then commits it or rolls it back.
-    fn transaction<T>(
+    fn run<T>(&mut self, kind: Kind, f: &mut dyn FnMut(&dyn Tx) -> Result<T>) -> Result<T> {
+        let mut out = None;
+        let mut body = |tx: &dyn Tx| -> Result<()> {
+            out = Some(f(tx)?);
+            Ok(())
+        };
+        match self {
+            Store::Sqlite(s) => s.transaction(kind, &mut body)?,
+            Store::Postgres(s) => s.transaction(kind, &mut body)?,
+        }
+        out.ok_or_else(|| Error::Failed("a transaction ended without its result".into()))
+    }
+
+    /// Loads an import's records, all or nothing, the way the backend does it best; other
+    /// people's reads and writes go on meanwhile and never see part of it.
+    pub fn import(
         &mut self,
-        behavior: TransactionBehavior,
-        commit: bool,
-        f: impl FnOnce(&Tx) -> Result<T>,
-    ) -> Result<T> {
-        let path = self.path.clone();
-        let run = || {
-            let tx = self.conn.transaction_with_behavior(behavior)?;
-            let out = f(&Tx::visible(&tx))?;
-            if commit {
-                tx.commit()?;
-            } else {
-                tx.rollback()?;
-            }
-            Ok(out)
-        };
-        run().map_err(|e| match explained(e, &path) {
-            e @ Error::Storage(_) => at_path(e, &path),
-            other => other,
-        })
-    }
-
-    /// Brings the schema up to date, waiting (like any write) while another rex does it.
-    fn check_schema(&mut self) -> Result<()> {
-        let deadline = Instant::now() + busy_timeout();
-        loop {
-            match self.migrate() {
-                Err(Error::Busy(_)) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(1))
-                }
-                done => return done,
-            }
+        load: Load,
+        clock: crate::clock::Clock,
+        feed: &mut dyn Feed,
+    ) -> Result<()> {
+        match self {
+            Store::Sqlite(s) => s.import(load, clock, feed),
+            Store::Postgres(s) => s.import(load, feed),
         }
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let (app, version) = versions(&self.conn)?;
-        if version == SCHEMA_VERSION && app == APPLICATION_ID {
-            return Ok(());
-        }
-        refuse_foreign(&self.conn, app, version)?;
-        if version == 0 {
-            // WAL is a property of the file; it cannot be switched inside a transaction.
-            self.conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another rex may have migrated while we waited for the lock.
-        let (app, version) = versions(&tx)?;
-        refuse_foreign(&tx, app, version)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(sql)
-                .map_err(|e| Error::Failed(format!("migration {} failed: {e}", i + 1)))?;
-        }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.commit()?;
-        Ok(())
     }
 }
 
-fn versions(conn: &Connection) -> Result<(i64, i64)> {
-    Ok(conn.query_row(
-        "SELECT a.application_id, v.user_version FROM pragma_application_id a, pragma_user_version v",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+/// What a transaction may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Read,
+    Write,
+    Rehearse,
 }
 
-/// Refuses a database from a newer rex, or one that another program made.
-fn refuse_foreign(conn: &Connection, app: i64, version: i64) -> Result<()> {
-    if app == 0 && version == 0 {
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-        if tables == 0 {
-            return Ok(()); // empty: ours to set up
-        }
-    }
-    if app != APPLICATION_ID {
-        return Err(Error::Unusable(
-            "is an SQLite database of another program, not a rex database; pass another path with --db".into(),
-        ));
-    }
-    if version > SCHEMA_VERSION {
-        return Err(Error::Unusable(format!(
-            "was written by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}); upgrade rex to use it"
-        )));
-    }
-    Ok(())
+/// Which deals `deal list` wants; every field narrows the set further.
+#[derive(Debug, Clone, Default)]
+pub struct DealFilter {
+    pub statuses: Vec<Status>,
+    pub pipeline: Option<PipelineId>,
+    pub stages: Vec<StageId>,
+    pub owner: Option<String>,
+    pub contact: Option<String>,
+    pub min_value: Option<Cents>,
+    pub max_value: Option<Cents>,
+    pub closing_before: Option<NaiveDate>,
+    pub closing_after: Option<NaiveDate>,
+    /// Open or stalled with an expected close before this date.
+    pub overdue_on: Option<NaiveDate>,
+    /// Metadata keys whose value (a string, or a scalar's JSON text) must equal the text.
+    pub meta: Vec<(String, String)>,
+    /// Case-insensitive substring of the name, taken literally.
+    pub search: Option<String>,
+    /// Closed at or after this stored time (RFC 3339 UTC).
+    pub closed_from: Option<String>,
+    /// Closed before this stored time.
+    pub closed_before: Option<String>,
+    /// Only deals without an expected close.
+    pub no_expected_close: bool,
 }
 
-/// Names the file a database error is about.
-fn at_path(e: Error, path: &Path) -> Error {
-    let shown = path.display().to_string();
-    let name = |m: String| {
-        if m.contains(&format!("'{shown}'")) {
-            m
-        } else if let Some(rest) = m.strip_prefix("the file ") {
-            format!("'{shown}' {rest}")
-        } else if let Some(rest) = m.strip_prefix("the database ") {
-            format!("database '{shown}' {rest}")
-        } else {
-            format!("database '{shown}' {m}")
-        }
-    };
-    match e {
-        Error::Unusable(m) => Error::Unusable(name(m)),
-        Error::Storage(m) => Error::Storage(name(m)),
-        other => other,
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DealSort {
+    Value,
+    ExpectedClose,
+    #[default]
+    Created,
+    Updated,
+    Name,
+    Stage,
 }
 
-/// An operating-system failure on the database, named by its real cause when the file
-/// system can tell (a full disk, a directory without write permission).
-fn explained(e: Error, path: &Path) -> Error {
-    match e {
-        Error::Storage(m) => file::explain(path).unwrap_or(Error::Storage(m)),
-        other => other,
-    }
+/// A closed deal as the reports read it.
+#[derive(Debug, Clone)]
+pub struct ClosedDeal {
+    pub won: bool,
+    pub value: i64,
+    pub created_at: String,
+    pub closed_at: String,
+    pub owner_id: Option<String>,
+    pub pipeline_id: PipelineId,
+    pub close_reason: Option<String>,
 }
 
-/// Whether a write-ahead log with content lies beside the database.
-fn has_log(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+/// How many deals, their value and their value weighted by each one's chance of winning.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub count: i64,
+    pub value: i128,
+    pub weighted: i128,
 }
 
-impl<'a> Tx<'a> {
-    /// A transaction that writes visible rows (batch 0), as every command but an import does.
-    fn visible(conn: &'a Connection) -> Tx<'a> {
-        Tx { conn, batch: 0 }
-    }
+/// A history event with its details as stored: a JSON object's text.
+#[derive(Debug, Clone)]
+pub struct RawEvent {
+    pub deal_id: String,
+    pub at: String,
+    pub kind: String,
+    pub details: String,
+}
 
-    pub fn counts(&self) -> Result<Counts> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM pipelines), (SELECT count(*) FROM stages),
-                    (SELECT count(*) FROM deals), (SELECT count(*) FROM deal_events)",
-            [],
-            |r| {
-                Ok(Counts {
-                    pipelines: r.get(0)?,
-                    stages: r.get(1)?,
-                    deals: r.get(2)?,
-                    events: r.get(3)?,
-                })
-            },
-        )?)
-    }
+/// The deals of one stage, by status: a column of the board.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StageCounts {
+    pub open_count: i64,
+    pub open_value: i128,
+    pub stalled_count: i64,
+    pub stalled_value: i128,
+    /// Open and stalled deals' values, each weighted by its chance of winning.
+    pub weighted_value: i128,
+}
 
-    /// Runs `f` with the secondary indexes of deals and their history dropped, then builds
-    /// them again: one sort per index instead of a random insert per row. For bulk loads into
-    /// an empty database; the transaction keeps it all-or-nothing.
-    pub fn with_indexes_rebuilt_after<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let indexes: Vec<(String, String)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name IN ('deal_rows', 'event_rows') AND sql IS NOT NULL",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for (name, _) in &indexes {
-            self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-        }
-        let out = f()?;
-        for (_, sql) in &indexes {
-            self.conn.execute_batch(sql)?;
-        }
-        Ok(out)
-    }
+/// A pipeline as `pipeline list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PipelineSummary {
+    pub id: PipelineId,
+    pub name: String,
+    pub stall_days: u32,
+    pub stage_count: i64,
+    pub open_count: i64,
+    pub open_value: i128,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Open and stalled deals: the ones still being worked.
+    pub active_count: i64,
+    pub active_value: i128,
+    pub stalled_count: i64,
+}
 
-    pub fn schema_version(&self) -> Result<i64> {
+/// Deals and their history.
+pub trait Deals {
+    fn deal(&self, id: DealId) -> Result<Option<Deal>>;
+    fn deal_exists(&self, id: DealId) -> Result<bool>;
+    fn insert_deal(&self, d: &Deal) -> Result<()>;
+    /// Inserts a deal unless one with its id exists; false when it did.
+    fn insert_deal_if_new(&self, d: &Deal) -> Result<bool>;
+    /// Writes every field of an existing deal.
+    fn update_deal(&self, d: &Deal) -> Result<()>;
+    /// Deletes a deal and its history; false when there was no such deal.
+    fn delete_deal(&self, id: DealId) -> Result<bool>;
+    /// Deals of one stage, any status, oldest first.
+    fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>>;
+    /// Calls `each` with every deal matching `filter`, sorted, at most `limit` of them, as
+    /// rows are read: memory does not grow with the number of deals.
+    fn for_each_deal(
+        &self,
+        filter: &DealFilter,
+        sort: DealSort,
+        desc: bool,
+        limit: Option<u64>,
+        each: &mut dyn FnMut(Deal) -> Result<()>,
+    ) -> Result<()>;
+    /// Every deal in id order. The order is the data's own: ids are time-ordered, so new
+    /// deals come last, and an export imported anywhere exports again in the same order.
+    fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()>;
+    /// Totals of the deals `filter` selects, in one group, or one per expected close date
+    /// (None: without one) when `by_expected_close`.
+    fn grouped_totals(
+        &self,
+        filter: &DealFilter,
+        by_expected_close: bool,
+    ) -> Result<Vec<(Option<NaiveDate>, Totals)>>;
+    /// The totals of the deals `filter` selects.
+    fn totals(&self, filter: &DealFilter) -> Result<Totals> {
         Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+            .grouped_totals(filter, false)?
+            .into_iter()
+            .next()
+            .map(|(_, t)| t)
+            .unwrap_or_default())
     }
+    /// The totals of the deals `filter` selects, per expected close date.
+    fn totals_by_expected_close(
+        &self,
+        filter: &DealFilter,
+    ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
+        self.grouped_totals(filter, true)
+    }
+    /// The deals imported from another CRM, by their `metadata.source`.
+    fn deal_sources(&self) -> Result<Vec<(String, DealId)>>;
+    /// What the reports need of each deal `filter` selects.
+    fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>>;
+    /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
+    /// a longer end is matched on its last 16 and filtered by the caller).
+    fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;
+    /// The `limit` newest active deals (for completion).
+    fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>>;
+    /// At most `limit` deals whose name is `name` ignoring case, and how many there are in
+    /// all; failing that, the same for names that contain it.
+    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)>;
+    /// The shortest end of each id, at least `min` characters, that no other stored deal's
+    /// id ends in.
+    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>>;
+    /// Deals of one stage and status idle since before `idle_since` (and, when given, active
+    /// after `active_after`), optionally of one owner; longest idle first.
+    fn idle_deals(
+        &self,
+        stage: StageId,
+        status: Status,
+        idle_since: &str,
+        active_after: Option<&str>,
+        owner: Option<&str>,
+    ) -> Result<Vec<Deal>>;
+    /// A stage's active (open or stalled) deals, optionally of one owner: how many, their
+    /// total value, and the `limit` largest (all when None), largest first.
+    fn stage_active(
+        &self,
+        stage: StageId,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(i64, i128, Vec<Deal>)>;
+    fn add_event(&self, e: &Event) -> Result<()>;
+    /// Adds a history event; false when its deal does not exist.
+    fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool>;
+    /// A deal's history, oldest first.
+    fn events(&self, deal: DealId) -> Result<Vec<Event>>;
+    /// Every history event of every deal, in the order they were recorded, with its details
+    /// as the stored JSON text (an export passes them through unparsed).
+    fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()>;
+    /// Every deal's history, deal by deal (each oldest first).
+    fn for_each_history(
+        &self,
+        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// Pipelines and their stages.
+pub trait Pipelines {
+    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>>;
+    /// The pipeline whose name matches ignoring case.
+    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>>;
+    /// The pipeline a stage belongs to.
+    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>>;
+    /// Every pipeline's name, in name order (for "did you mean" lists).
+    fn pipeline_names(&self) -> Result<Vec<String>>;
+    /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.
+    fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>>;
+    /// Every stage's name and its pipeline's name, for showing deals.
+    fn stage_labels(&self) -> Result<HashMap<StageId, (String, String)>>;
+    /// All pipelines with their stages, oldest first (the order an export writes them).
+    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>>;
+    /// All pipelines with their stages, in name order.
+    fn pipelines(&self) -> Result<Vec<Pipeline>>;
+    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>>;
+    /// Open and stalled deals per stage of a pipeline, in stage order.
+    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>>;
+    /// How many deals (of any status) a stage holds.
+    fn deals_in_stage(&self, stage: StageId) -> Result<i64>;
+    /// How many deals (of any status) a pipeline holds.
+    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64>;
+    /// Inserts a pipeline and its stages; a name another transaction took meanwhile is a
+    /// conflict (exit 4).
+    fn insert_pipeline(&self, p: &Pipeline) -> Result<()>;
+    /// Writes a changed pipeline: its own fields and its stages as given (new ones
+    /// inserted, changed ones updated, missing ones deleted).
+    fn update_pipeline(&self, p: &Pipeline) -> Result<()>;
+    fn delete_pipeline(&self, id: PipelineId) -> Result<()>;
 }
 
 /// SQL for `value` weighted by `percent`, to the nearest cent, halves up, without the
-/// product overflowing: the same as [`crate::record::Probability::weigh`].
+/// product overflowing: the same as [`crate::record::Probability::weigh`]. Both backends'
+/// integer division truncates, so the one formula serves both.
 pub(crate) fn weighted(value: &str, percent: &str) -> String {
     format!("(({value} / 100) * {percent} + (({value} % 100) * {percent} + 50) / 100)")
 }
 
-/// The sum of `expr` as two result columns that SQLite's 64-bit sum cannot overflow: its
-/// high and low 32 bits, summed apart and put together in Rust by [`wide_sum`].
-pub(crate) fn wide_sum_sql(expr: &str) -> String {
-    format!("coalesce(sum(({expr}) >> 32), 0), coalesce(sum(({expr}) & 4294967295), 0)")
-}
-
-/// The total of a [`wide_sum_sql`] read from columns `at` and `at + 1`.
-pub(crate) fn wide_sum(r: &rusqlite::Row, at: usize) -> rusqlite::Result<i128> {
-    let (high, low): (i64, i64) = (r.get(at)?, r.get(at + 1)?);
-    Ok((i128::from(high) << 32) + i128::from(low))
-}
-
-/// A row rex cannot read, named by its stored id (column 0, as text whatever it holds).
-fn damaged_row(kind: &str, r: &rusqlite::Row, e: rusqlite::Error) -> rusqlite::Error {
-    use rusqlite::Error as E;
-    let why = match &e {
-        E::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
-        E::InvalidColumnType(..) | E::IntegralValueOutOfRange(..) | E::Utf8Error(..) => {
-            e.to_string()
-        }
-        _ => return e,
-    };
-    let id = match r.get_ref(0) {
-        Ok(ValueRef::Text(t)) | Ok(ValueRef::Blob(t)) => String::from_utf8_lossy(t).into_owned(),
-        Ok(other) => format!("{other:?}"),
-        Err(_) => String::new(),
-    };
-    E::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        Box::new(crate::error::Damaged(format!(
-            "the database is damaged at {kind} '{id}' ({why}); restore a backup"
-        ))),
-    )
-}
-
-macro_rules! sql_id {
-    ($t:ty) => {
-        impl ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-                Ok(ToSqlOutput::from(self.to_string()))
-            }
-        }
-        impl FromSql for $t {
-            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-                v.as_str()?
-                    .parse()
-                    .map_err(|e: String| FromSqlError::Other(e.into()))
-            }
-        }
-    };
-}
-sql_id!(DealId);
-sql_id!(PipelineId);
-sql_id!(StageId);
-
-/// How long a writer waits for another one before giving up with "busy".
-static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(5000);
-
-thread_local! {
-    static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
-}
-
-fn busy_timeout() -> Duration {
-    Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed))
-}
-
-/// Waits for the write lock by polling every millisecond, up to the busy timeout.
-///
-/// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees the
-/// lock for a moment between two short transactions (a staged import between its chunks)
-/// would almost never be caught free. Polling this often costs nothing measurable.
-fn keep_waiting(attempt: i32) -> bool {
-    let now = Instant::now();
-    let started = WAIT_STARTED.with(|w| match w.get() {
-        Some(t) if attempt > 0 => t,
-        _ => {
-            w.set(Some(now));
-            now
-        }
-    });
-    let limit = busy_timeout();
-    if now.duration_since(started) >= limit {
-        return false;
-    }
-    std::thread::sleep(Duration::from_millis(1));
-    true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every schema object as SQLite records it, in a stable order.
-    fn objects(conn: &Connection) -> Vec<(String, String, Option<String>)> {
-        let mut stmt = conn
-            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
-            .unwrap();
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
-        rows.unwrap().map(|r| r.unwrap()).collect()
-    }
-
-    #[test]
-    fn schema_file_is_what_the_migrations_build() {
-        let migrated = Connection::open_in_memory().unwrap();
-        for sql in MIGRATIONS {
-            migrated.execute_batch(sql).unwrap();
-        }
-        let written = Connection::open_in_memory().unwrap();
-        written.execute_batch(include_str!("schema.sql")).unwrap();
-        let (migrated, written) = (objects(&migrated), objects(&written));
-        assert!(migrated.len() > 10, "{migrated:?}");
-        assert_eq!(
-            written, migrated,
-            "src/store/schema.sql is out of date: regenerate it as its header says"
-        );
-    }
+/// The total of the two columns of a wide sum ([`query::Dialect::wide_sum`]): the sums of
+/// the values' high and low 32 bits, which no number of deals can overflow.
+pub(crate) fn wide_total(high: i64, low: i64) -> i128 {
+    (i128::from(high) << 32) + i128::from(low)
 }

@@ -40,7 +40,7 @@ fn run_cases(rex: &Rex, cases: Vec<Case>) -> usize {
         let line = if c.env.is_empty() {
             rex.fails(&args, c.code)
         } else {
-            let before = snapshot(&rex.db);
+            let before = rex.snapshot();
             let mut cmd = rex.cmd();
             for (k, v) in &c.env {
                 cmd.env(k, v);
@@ -53,7 +53,7 @@ fn run_cases(rex: &Rex, cases: Vec<Case>) -> usize {
                 "{args:?} {:?}: {err}",
                 c.env
             );
-            assert_eq!(snapshot(&rex.db), before, "{args:?} changed the database");
+            assert_eq!(rex.snapshot(), before, "{args:?} changed the database");
             assert!(
                 err.starts_with("rex: ") && err.trim_end().lines().count() == 1,
                 "{err:?}"
@@ -644,7 +644,7 @@ fn a_read_only_database_is_refused_and_untouched() {
     rex.sales();
     std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let before = snapshot(&rex.db);
+    let before = rex.snapshot();
     let test = "a_read_only_database_is_refused_and_untouched";
     let as_nobody = |args: &[&str]| rex.as_nobody(test, args);
     let Some(out) = as_nobody(&["deal", "list", "-o", "json"]) else {
@@ -669,7 +669,7 @@ fn a_read_only_database_is_refused_and_untouched() {
             format!("rex: database '{}' is read-only; check the file's permissions or pass another --db\n", rex.db.display())
         );
     }
-    assert_eq!(snapshot(&rex.db), before);
+    assert_eq!(rex.snapshot(), before);
 }
 
 #[test]

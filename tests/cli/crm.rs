@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{s, snapshot, Rex};
+use crate::support::{s, Rex};
 
 fn file(rex: &Rex, name: &str, text: &str) -> String {
     let path = rex.dir.path().join(name);
@@ -316,12 +316,12 @@ fn any_csv_maps_its_columns_and_refuses_what_it_does_not_know() {
         "leads.csv",
         "Opportunity,Amount (USD),Rep,Region,Junk\nAcme,\"1,500.00\",ana,EMEA,x\nGlobex,20,bo,APAC,y\n",
     );
-    let before = snapshot(&rex.db);
+    let before = rex.snapshot();
     assert_eq!(
         rex.fails(&["import", &path, "--map", "name=Opportunity", "--map", "value_dollars=Amount (USD)"], 2),
         "rex: line 1: column 'Rep' is not a field rex knows; map it with --map FIELD='Rep', drop it with --map -='Rep', or keep it in metadata with --keep-unknown; nothing was imported"
     );
-    assert_eq!(snapshot(&rex.db), before);
+    assert_eq!(rex.snapshot(), before);
     assert!(rex
         .fails(&["import", &path, "--map", "title=Opportunity"], 2)
         .contains("'title' is not a field rex imports"));

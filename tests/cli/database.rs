@@ -60,6 +60,7 @@ fn info_reports_version_path_schema_and_counts() {
         rex.json(&["info"]),
         json!({
             "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": 4,
+            "backend": "sqlite",
             "pipelines": 1, "stages": 5, "deals": 1, "events": 2,
         })
     );
@@ -207,8 +208,10 @@ fn a_bad_clock_or_timeout_is_a_usage_error() {
 fn a_schema_1_database_is_upgraded_with_its_records() {
     let rex = Rex::new();
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
-    conn.execute_batch(include_str!("../../src/store/migrations/001_init.sql"))
-        .unwrap();
+    conn.execute_batch(include_str!(
+        "../../src/store/sqlite/migrations/001_init.sql"
+    ))
+    .unwrap();
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA application_id = 1380276273;
@@ -258,7 +261,7 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
 }
 
 #[test]
-fn a_url_for_a_database_is_refused_without_its_password_and_creates_nothing() {
+fn a_url_of_an_unreachable_server_is_named_without_its_password_and_creates_nothing() {
     let rex = Rex::new();
     let listing = |dir: &std::path::Path| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -279,21 +282,37 @@ fn a_url_for_a_database_is_refused_without_its_password_and_creates_nothing() {
             cmd.env("REX_DB", url);
         }
         let out = cmd.output().unwrap();
-        assert_eq!(out.status.code(), Some(2));
         assert!(out.stdout.is_empty());
-        String::from_utf8(out.stderr).unwrap()
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
     };
+    // Port 1 on this machine refuses connections at once.
+    let refused = "Connection refused (os error 111); check the host, the port and that the server is running\n";
     assert_eq!(
-        run(Some("postgres://ana:s3cret@db.example.com:5432/crm?sslmode=require&password=x"), None),
-        "rex: --db postgres://ana@db.example.com:5432/crm?sslmode=require is a PostgreSQL URL, and this rex keeps its data in a SQLite file only; give a database file path, like --db ~/work/rex.db\n"
+        run(
+            Some("postgres://ana:s3cret@127.0.0.1:1/crm?sslmode=require&password=x"),
+            None
+        ),
+        (
+            Some(6),
+            format!(
+                "rex: cannot connect to postgres://ana@127.0.0.1:1/crm?sslmode=require: {refused}"
+            )
+        )
     );
     assert_eq!(
-        run(None, Some("postgresql://ana:s3cret@localhost/crm")),
-        "rex: REX_DB postgresql://ana@localhost/crm is a PostgreSQL URL, and this rex keeps its data in a SQLite file only; give a database file path, like --db ~/work/rex.db\n"
+        run(None, Some("postgresql://ana:s3cret@localhost:1/crm")),
+        (
+            Some(6),
+            format!("rex: cannot connect to postgresql://ana@localhost:1/crm: {refused}")
+        )
+    );
+    assert_eq!(
+        run(Some("postgres://ana:s3cret@localhost/crm?sslmode=sometimes"), None),
+        (Some(2), "rex: --db postgres://ana@localhost/crm?sslmode=sometimes is not a PostgreSQL URL rex can use (sslmode=sometimes; use disable, prefer, require, verify-ca or verify-full); give one like postgres://user@host:5432/dbname?sslmode=require\n".to_string())
     );
     assert_eq!(
         run(Some("file:///tmp/rex.db"), None),
-        "rex: --db file:///tmp/rex.db is a URL; give a database file path, like --db ~/work/rex.db\n"
+        (Some(2), "rex: --db file:///tmp/rex.db is a URL rex cannot use; give a database file path (like --db ~/work/rex.db) or a postgres:// URL\n".to_string())
     );
     assert_eq!(listing(rex.dir.path()), before);
     // A path that only contains "://" further on is still a path.

@@ -144,6 +144,7 @@ fn every_command_prints_the_same_json() {
     info["database"] = Value::from("<db>");
     info["version"] = Value::from("<version>");
     info["schema_version"] = Value::from("<schema>");
+    info["backend"] = Value::from("<backend>");
     record("info", info);
     let file = rex.dir.path().join("in.jsonl");
     std::fs::write(

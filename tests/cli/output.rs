@@ -233,7 +233,7 @@ fn help_documents_exit_codes_environment_and_topics() {
     let help = rex.ok(&["--help"]);
     assert!(
         help.contains(
-            "5  database busy after the timeout, or another import still running; nothing\n     was changed, safe to retry"
+            "5  database busy after the timeout, another import still running, or the\n     PostgreSQL server went away mid-command; nothing was changed, safe to retry"
         ),
         "{help}"
     );
@@ -246,9 +246,12 @@ fn help_documents_exit_codes_environment_and_topics() {
     assert!(rex
         .ok(&["help", "exit-codes"])
         .starts_with("Exit codes:\n  0  success"));
-    assert!(rex
-        .ok(&["help", "environment"])
-        .contains("REX_BUSY_TIMEOUT"));
+    let environment = rex.ok(&["help", "environment"]);
+    assert!(environment.contains("REX_BUSY_TIMEOUT"), "{environment}");
+    assert!(
+        environment.contains("PGPASSWORD        the server's password when the URL has none"),
+        "{environment}"
+    );
     assert!(rex.ok(&["help", "dates"]).contains("eoq"));
     assert!(rex
         .ok(&["help", "deal", "create"])

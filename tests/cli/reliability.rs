@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::support::{count, s, Rex, T0};
 
 /// A rex process on `db` at clock `now` (thread-safe: no shared state).
-fn rex_cmd(db: &Path, now: &str, args: &[&str]) -> Command {
+fn rex_cmd(db: impl AsRef<std::ffi::OsStr>, now: &str, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rex"));
     c.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -24,7 +24,7 @@ fn rex_cmd(db: &Path, now: &str, args: &[&str]) -> Command {
     c
 }
 
-fn rex_at(db: &Path, now: &str, args: &[&str]) -> Output {
+fn rex_at(db: impl AsRef<std::ffi::OsStr>, now: &str, args: &[&str]) -> Output {
     rex_cmd(db, now, args).output().expect("run rex")
 }
 
@@ -78,7 +78,7 @@ fn replay(history: &[Value]) -> (String, String) {
 fn eight_writers_a_marker_and_a_reader_lose_nothing() {
     let rex = Rex::new();
     let p = rex.sales();
-    let db = rex.db.clone();
+    let db = rex.database();
     let stages: Vec<String> = p["stages"]
         .as_array()
         .unwrap()

@@ -549,7 +549,7 @@ fn names_given_twice_are_refused_everywhere() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "rex: REX_DB is set but empty; set it to a database file path or unset it"
+        "rex: REX_DB is set but empty; set it to a database file path or a postgres:// URL, or unset it"
     );
 }
 

@@ -3,7 +3,7 @@ use std::process::Stdio;
 use clap::CommandFactory;
 use serde_json::{json, Value};
 
-use crate::support::{s, snapshot, stage_id, Rex};
+use crate::support::{s, stage_id, Rex};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -388,13 +388,13 @@ fn dry_run_writes_nothing_and_upsert_replaces() {
     deal["value"] = json!(999);
     let file = rex.dir.path().join("up.jsonl");
     std::fs::write(&file, format!("{deal}\n{{\"name\":\"New\",\"value\":5}}\n")).unwrap();
-    let before = snapshot(&rex.db);
+    let before = rex.snapshot();
     let report = rex.json(&["import", file.to_str().unwrap(), "--dry-run", "--upsert"]);
     assert_eq!(
         report,
         json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": true})
     );
-    assert_eq!(snapshot(&rex.db), before);
+    assert_eq!(rex.snapshot(), before);
     rex.ok(&["import", file.to_str().unwrap(), "--upsert"]);
     assert_eq!(rex.json(&["deal", "show", &id]), deal);
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);

@@ -251,7 +251,7 @@ fn mark_exits_5_unchanged_while_a_person_holds_the_database() {
     rex.at(DAY30);
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let before = crate::support::snapshot(&rex.db);
+    let before = rex.snapshot();
     let out = rex
         .cmd()
         .env("REX_BUSY_TIMEOUT", "200")
@@ -264,7 +264,7 @@ fn mark_exits_5_unchanged_while_a_person_holds_the_database() {
         "rex: the database is busy (another rex is writing); nothing was changed, try again\n"
     );
     assert!(out.stdout.is_empty());
-    assert_eq!(crate::support::snapshot(&rex.db), before);
+    assert_eq!(rex.snapshot(), before);
     conn.execute_batch("ROLLBACK").unwrap();
     // The next run simply retries.
     assert_eq!(scan(&rex, &["--mark", "-q", "-o", "id"]).0, 0);

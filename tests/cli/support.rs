@@ -12,19 +12,60 @@ pub const T0: &str = "2026-03-02T09:00:00Z";
 
 pub struct Rex {
     pub dir: TempDir,
+    /// The SQLite file, when the suite runs on SQLite.
     pub db: PathBuf,
+    /// The database's URL, when the suite runs on PostgreSQL (see [`crate::server`]).
+    pub url: Option<String>,
     now: RefCell<String>,
 }
 
 impl Rex {
+    /// A rex with an empty database of its own: a file in a temp directory, or a new
+    /// database on the test server when the suite runs on PostgreSQL.
     pub fn new() -> Rex {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("rex.db");
         Rex {
             dir,
             db,
+            url: crate::server::new_database(),
             now: RefCell::new(T0.to_string()),
         }
+    }
+
+    /// A rex on a SQLite file, whichever backend the suite runs on.
+    pub fn sqlite() -> Rex {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("rex.db");
+        Rex {
+            dir,
+            db,
+            url: None,
+            now: RefCell::new(T0.to_string()),
+        }
+    }
+
+    /// What `REX_DB` is for this rex: the file's path or the server database's URL.
+    pub fn database(&self) -> std::ffi::OsString {
+        match &self.url {
+            Some(url) => url.into(),
+            None => self.db.clone().into_os_string(),
+        }
+    }
+
+    /// A fingerprint of everything in the database, to prove nothing changed: the file
+    /// and its log on SQLite, everything `rex export` writes on PostgreSQL.
+    pub fn snapshot(&self) -> (usize, u64) {
+        if self.url.is_none() {
+            return snapshot(&self.db);
+        }
+        let out = self.run(&["export"]);
+        assert!(
+            out.status.success(),
+            "export failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        fingerprint(&out.stdout)
     }
 
     /// Sets the clock (REX_NOW) for the commands that follow.
@@ -44,7 +85,7 @@ impl Rex {
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path().join("home"))
-            .env("REX_DB", &self.db)
+            .env("REX_DB", self.database())
             .env("REX_NOW", self.now.borrow().as_str())
             .env("TZ", "UTC");
         c
@@ -91,7 +132,7 @@ impl Rex {
     /// Runs a command that must fail with `code`, leave the database byte-identical, and
     /// print exactly one `rex: ` line on stderr (and nothing on stdout). Returns that line.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
-        let before = snapshot(&self.db);
+        let before = self.snapshot();
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert_eq!(
@@ -99,11 +140,7 @@ impl Rex {
             Some(code),
             "rex {args:?}: stderr {stderr}"
         );
-        assert_eq!(
-            snapshot(&self.db),
-            before,
-            "rex {args:?} changed the database"
-        );
+        assert_eq!(self.snapshot(), before, "rex {args:?} changed the database");
         assert!(
             out.stdout.is_empty(),
             "rex {args:?} printed {:?}",
@@ -168,13 +205,25 @@ impl Rex {
     }
 }
 
+impl Drop for Rex {
+    fn drop(&mut self) {
+        if let Some(url) = &self.url {
+            crate::server::drop_database(url);
+        }
+    }
+}
+
 /// A checksum of the database file and its write-ahead log, to prove nothing changed.
 pub fn snapshot(db: &Path) -> (usize, u64) {
-    use std::hash::{Hash, Hasher};
     let mut bytes = std::fs::read(db).unwrap_or_default();
     let mut wal = db.as_os_str().to_owned();
     wal.push("-wal");
     bytes.extend(std::fs::read(PathBuf::from(wal)).unwrap_or_default());
+    fingerprint(&bytes)
+}
+
+fn fingerprint(bytes: &[u8]) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
     (bytes.len(), h.finish())

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use serde_json::{json, Value};
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{s, snapshot, stage_id, Rex};
+use crate::support::{s, stage_id, Rex};
 
 /// The columns a line takes on screen, colour escapes left out.
 fn width(line: &str) -> usize {
@@ -545,7 +545,7 @@ fn completion_offers_references_pipelines_and_stages_from_the_database() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    let before = snapshot(&rex.db);
+    let before = rex.snapshot();
     let deals = complete(&["rex", "deal", "move", ""]);
     assert!(
         deals.contains(&format!("{}\tPied Piper", &id[id.len() - 7..])),
@@ -568,7 +568,7 @@ fn completion_offers_references_pipelines_and_stages_from_the_database() {
     assert!(out.status.success());
     assert!(!missing.exists());
     // Nor changes the one it reads.
-    assert_eq!(snapshot(&rex.db), before);
+    assert_eq!(rex.snapshot(), before);
 }
 
 #[test]

@@ -7,8 +7,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::{Store, Tx};
+use super::{SqliteStore, SqliteTx};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::store::{Feed, Load};
+
+/// The imports whose rows are hidden: loading, or being discarded. The views of schema 2
+/// filter on the same set; queries that read the row tables directly use this.
+pub(crate) const HIDDEN: &str = "(SELECT id FROM imports WHERE state IN ('loading', 'discarding'))";
+
+/// A staged import commits a chunk at least this often, so another writer never waits
+/// longer than about this for the lock.
+const CHUNK_TIME: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// An import whose last chunk is older than this is taken as abandoned (its process died)
 /// and discarded by the next import.
@@ -21,9 +31,9 @@ pub const CLEARED: &str =
 /// Rows deleted per transaction when an import is discarded.
 const DISCARD_CHUNK: i64 = 5000;
 
-/// A staged import in progress: its rows stay hidden until [`Store::publish_import`].
+/// A staged import in progress: its rows stay hidden until [`SqliteStore::publish_import`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ImportBatch(i64);
+struct ImportBatch(i64);
 
 /// Wall-clock seconds for heartbeats; `REX_NOW` fixes "today", not how long a process ran.
 fn unix_now() -> i64 {
@@ -33,7 +43,80 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-impl Store {
+impl SqliteStore {
+    /// Loads an import. Into a database that holds deals, it loads in short hidden chunks
+    /// and is published at the end, so people and cron jobs keep working while it runs.
+    /// Dry runs and upserts (which change visible deals) run as one transaction, as does a
+    /// load into a database without deals, which builds its indexes once at the end
+    /// instead of row by row.
+    pub(crate) fn import(&mut self, load: Load, clock: Clock, feed: &mut dyn Feed) -> Result<()> {
+        self.use_bulk_cache()?;
+        if load != Load::DryRun {
+            self.discard_abandoned_imports()?;
+        }
+        if load == Load::Insert && self.read(|tx| tx.has_deals())? {
+            return self.import_staged(clock, feed);
+        }
+        let run = |tx: &SqliteTx| -> Result<()> {
+            if load != Load::DryRun {
+                tx.refuse_during_import()?;
+            }
+            let mut all = || -> Result<()> {
+                while feed.record_next(tx, None)? {}
+                Ok(())
+            };
+            if tx.has_deals()? {
+                all()
+            } else {
+                tx.with_indexes_rebuilt_after(all)
+            }
+        };
+        if load == Load::DryRun {
+            self.run(rusqlite::TransactionBehavior::Immediate, false, run)
+        } else {
+            self.write_as_is(run)
+        }
+    }
+
+    /// Loads records in chunks of about [`CHUNK_TIME`], each one short committed
+    /// transaction of hidden rows, then publishes them in one small write. On any error the
+    /// chunks written so far are discarded; nothing was ever visible.
+    fn import_staged(&mut self, clock: Clock, feed: &mut dyn Feed) -> Result<()> {
+        let started_at = clock.timestamp();
+        let mut batch = None;
+        let mut outcome = Ok(());
+        // Wait for input outside any transaction: a slow producer never holds the lock.
+        while feed.wait() {
+            let chunk = self.write_chunk(&mut batch, &started_at, |tx| {
+                let deadline = std::time::Instant::now() + CHUNK_TIME;
+                let mut within = None;
+                while feed.record_next(tx, within)? {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    within = Some(left);
+                }
+                Ok(())
+            });
+            if let Err(e) = chunk {
+                outcome = Err(e);
+                break;
+            }
+        }
+        match (outcome, batch) {
+            (Ok(()), Some(b)) => self.publish_import(b, &clock.timestamp()),
+            (Ok(()), None) => Ok(()),
+            (Err(e), Some(b)) => {
+                // Should the clean-up itself fail (say, the database is busy), the rows stay
+                // hidden and the next import discards them; the error to report is the first.
+                let _ = self.discard_import(b);
+                Err(e)
+            }
+            (Err(e), None) => Err(e),
+        }
+    }
+
     /// Discards the hidden rows of imports whose process stopped without finishing them
     /// (silent for [`ABANDONED_AFTER_SECS`]). Every write calls this first; finding none
     /// costs one look at the tiny `imports` table.
@@ -55,11 +138,11 @@ impl Store {
     /// Runs `f` in one write transaction whose rows belong to the staged import `batch`.
     /// The first chunk starts the import, so one that fails in its first chunk leaves no
     /// trace at all. Refused (busy) while another import is loading.
-    pub fn write_chunk<T>(
+    fn write_chunk<T>(
         &mut self,
         batch: &mut Option<ImportBatch>,
         started_at: &str,
-        f: impl FnOnce(&Tx) -> Result<T>,
+        f: impl FnOnce(&SqliteTx) -> Result<T>,
     ) -> Result<T> {
         let tx = self
             .conn
@@ -67,7 +150,7 @@ impl Store {
         let id = match *batch {
             Some(b) => b.0,
             None => {
-                Tx::visible(&tx).refuse_during_import()?;
+                SqliteTx::visible(&tx).refuse_during_import()?;
                 tx.execute(
                     "INSERT INTO imports (state, started_at, heartbeat) VALUES ('loading', ?1, ?2)",
                     params![started_at, unix_now()],
@@ -75,7 +158,7 @@ impl Store {
                 tx.last_insert_rowid()
             }
         };
-        let out = f(&Tx {
+        let out = f(&SqliteTx {
             conn: &tx,
             batch: id,
         })?;
@@ -94,7 +177,7 @@ impl Store {
     }
 
     /// Makes every row of `batch` visible at once: one small write.
-    pub fn publish_import(&mut self, batch: ImportBatch, finished_at: &str) -> Result<()> {
+    fn publish_import(&mut self, batch: ImportBatch, finished_at: &str) -> Result<()> {
         self.write_as_is(|tx| {
             let n = tx.conn.execute(
                 "UPDATE imports SET state = 'published', finished_at = ?2 WHERE id = ?1 AND state = 'loading'",
@@ -113,7 +196,7 @@ impl Store {
     /// keep going, and at last the import's own record: the database is as it was before the
     /// import began (the freed pages are reused by later writes). Safe to run again after
     /// being interrupted.
-    pub fn discard_import(&mut self, batch: ImportBatch) -> Result<()> {
+    fn discard_import(&mut self, batch: ImportBatch) -> Result<()> {
         let id = batch.0;
         self.write_as_is(|tx| {
             tx.conn.execute(
@@ -167,17 +250,17 @@ impl Store {
     }
 }
 
-impl Tx<'_> {
+impl SqliteTx<'_> {
     /// Whether any deal is visible: an import into a database without deals loads in one
     /// transaction and builds its indexes once at the end.
-    pub fn has_deals(&self) -> Result<bool> {
+    fn has_deals(&self) -> Result<bool> {
         Ok(self
             .conn
             .query_row("SELECT EXISTS (SELECT 1 FROM deals)", [], |r| r.get(0))?)
     }
 
     /// Refuses (busy) while another import is loading or being discarded: one at a time.
-    pub fn refuse_during_import(&self) -> Result<()> {
+    fn refuse_during_import(&self) -> Result<()> {
         let other: Option<(i64, String)> = self
             .conn
             .query_row(

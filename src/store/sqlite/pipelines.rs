@@ -1,49 +1,24 @@
-//! Pipelines and their stages.
+//! Pipelines and their stages, in SQLite.
 
-use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
+use std::collections::HashMap;
 
-use super::{weighted, wide_sum, wide_sum_sql, Tx};
+use rusqlite::params;
+
+use super::{SqliteTx, SQL};
 use crate::error::Result;
 use crate::id::{PipelineId, StageId};
-use crate::record::{name_key, Pipeline, Probability, Stage, StageStall};
+use crate::record::{name_key, Pipeline, Stage};
+use crate::store::cells::{self, PIPELINE_COLUMNS, STAGE_COLUMNS};
+use crate::store::{weighted, wide_total, PipelineSummary, Pipelines, StageCounts};
 
-/// The deals of one stage, by status: a column of the board.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct StageCounts {
-    pub open_count: i64,
-    pub open_value: i128,
-    pub stalled_count: i64,
-    pub stalled_value: i128,
-    /// Open and stalled deals' values, each weighted by its chance of winning.
-    pub weighted_value: i128,
-}
-
-/// A pipeline as `pipeline list` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PipelineSummary {
-    pub id: PipelineId,
-    pub name: String,
-    pub stall_days: u32,
-    pub stage_count: i64,
-    pub open_count: i64,
-    pub open_value: i128,
-    pub created_at: String,
-    pub updated_at: String,
-    /// Open and stalled deals: the ones still being worked.
-    pub active_count: i64,
-    pub active_value: i128,
-    pub stalled_count: i64,
-}
-
-/// Open and stalled deals of one stage, from `source` (see [`Tx::deal_source`]): two ranges
+/// Open and stalled deals of one stage, from `source` (see [`SqliteTx::deal_source`]): two ranges
 /// of the covering index `deals_stage_status_value`.
 pub(crate) fn board_sql(source: &str) -> String {
     format!(
         "SELECT status, count(*), {}, {} \
          FROM {source} WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status",
-        wide_sum_sql("value"),
-        wide_sum_sql(&weighted("value", "?2"))
+        SQL.wide_sum("value"),
+        SQL.wide_sum(&weighted("value", "?2"))
     )
 }
 
@@ -58,69 +33,22 @@ pub(crate) fn own_probability_sql(source: &str) -> String {
     )
 }
 
-const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
-
-fn stage_from_row(r: &Row) -> rusqlite::Result<Stage> {
-    read_stage(r).map_err(|e| super::damaged_row("stage", r, e))
-}
-
-fn read_stage(r: &Row) -> rusqlite::Result<Stage> {
-    let color: String = r.get(2)?;
-    let stall: Option<u32> = r.get(4)?;
-    Ok(Stage {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        color: color
-            .parse()
-            .unwrap_or_else(|_| crate::record::palette_color(0)),
-        position: r.get(3)?,
-        stall_days: match stall {
-            None => StageStall::Pipeline,
-            Some(0) => StageStall::Off,
-            Some(n) => StageStall::Days(n),
-        },
-        probability: Probability::new(r.get(5)?).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Integer, e.into())
-        })?,
-    })
-}
-
-fn stall_to_sql(s: StageStall) -> Option<u32> {
-    match s {
-        StageStall::Pipeline => None,
-        StageStall::Days(n) => Some(n),
-        StageStall::Off => Some(0),
-    }
-}
-
-impl Tx<'_> {
+impl SqliteTx<'_> {
     fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = ?1 ORDER BY position"
-        ))?;
-        let rows = stmt.query_map([pipeline], stage_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.rows(
+            &format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = ?1 ORDER BY position"),
+            &[&pipeline],
+            |r| cells::stage(r, 0),
+        )
     }
 
     fn pipeline_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<Pipeline>> {
-        let head = self
-            .conn
-            .query_row(
-                &format!("SELECT id, name, stall_days, created_at, updated_at FROM pipelines WHERE {clause}"),
-                [arg],
-                |r| {
-                    Ok(Pipeline {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        stall_days: r.get(2)?,
-                        created_at: r.get(3)?,
-                        updated_at: r.get(4)?,
-                        stages: Vec::new(),
-                    })
-                },
-            )
-            .optional()?;
-        match head {
+        let found = self.rows(
+            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines WHERE {clause}"),
+            &[arg],
+            cells::pipeline,
+        )?;
+        match found.into_iter().next() {
             None => Ok(None),
             Some(mut p) => {
                 p.stages = self.stages_of(p.id)?;
@@ -129,17 +57,80 @@ impl Tx<'_> {
         }
     }
 
-    pub fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
+    fn pipelines_ordered(&self, order: &str) -> Result<Vec<Pipeline>> {
+        let ids: Vec<PipelineId> = self.rows(
+            &format!("SELECT id FROM pipelines ORDER BY {order}"),
+            &[],
+            |r| cells::Reader::new("pipeline", r).parsed(0),
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.pipeline(id)?);
+        }
+        Ok(out)
+    }
+
+    fn write_stages(&self, p: &Pipeline) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position, stall_days, batch, probability)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+                color = excluded.color, position = excluded.position, stall_days = excluded.stall_days,
+                probability = excluded.probability",
+        )?;
+        for s in &p.stages {
+            stmt.execute(params![
+                s.id,
+                p.id,
+                s.name,
+                name_key(&s.name),
+                s.color.as_str(),
+                s.position,
+                cells::stall_days(s.stall_days),
+                self.batch,
+                s.probability.get()
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// A stage the user sees empty may still hold the hidden deals of an import in
+    /// progress, and a name the user sees free may belong to a pipeline it is loading;
+    /// such a write waits for that import, like any busy write.
+    fn held_by_import(&self, e: rusqlite::Error) -> crate::error::Error {
+        use rusqlite::ffi::{SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CONSTRAINT_UNIQUE};
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => f.extended_code,
+            _ => return e.into(),
+        };
+        if self.batch != 0 || !self.import_in_progress().unwrap_or(false) {
+            return e.into();
+        }
+        // On these tables the only unique key a write can collide with is the name.
+        let what = match code {
+            SQLITE_CONSTRAINT_FOREIGNKEY => "an import in progress holds deals there",
+            SQLITE_CONSTRAINT_UNIQUE => "an import in progress is loading a pipeline of that name",
+            _ => return e.into(),
+        };
+        crate::error::Error::Busy(format!(
+            "{what}; nothing was changed, try again when it finishes{}",
+            super::staged::CLEARED
+        ))
+    }
+}
+
+impl Pipelines for SqliteTx<'_> {
+    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
         self.pipeline_where("id = ?1", &id)
     }
 
     /// The pipeline whose name matches ignoring case.
-    pub fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
+    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
         self.pipeline_where("name_key = ?1", &name_key(name))
     }
 
     /// The pipeline a stage belongs to.
-    pub fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
+    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
         self.pipeline_where(
             "id = (SELECT pipeline_id FROM stages WHERE id = ?1)",
             &stage,
@@ -147,7 +138,7 @@ impl Tx<'_> {
     }
 
     /// Every pipeline's name, in name order (for "did you mean" lists).
-    pub fn pipeline_names(&self) -> Result<Vec<String>> {
+    fn pipeline_names(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT name FROM pipelines ORDER BY name_key")?;
@@ -156,20 +147,22 @@ impl Tx<'_> {
     }
 
     /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.
-    pub fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {
+    fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.name, s.color, s.position, s.stall_days, s.probability, p.id, p.name
              FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
              WHERE s.name_key = ?1 ORDER BY p.name_key",
         )?;
-        let rows = stmt.query_map([name_key(name)], |r| {
-            Ok((stage_from_row(r)?, r.get(6)?, r.get(7)?))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query([name_key(name)])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push((cells::stage(&super::Row(r), 0)?, r.get(6)?, r.get(7)?));
+        }
+        Ok(out)
     }
 
     /// Every stage's name and its pipeline's name, for showing deals.
-    pub fn stage_labels(&self) -> Result<std::collections::HashMap<StageId, (String, String)>> {
+    fn stage_labels(&self) -> Result<HashMap<StageId, (String, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.name, p.name FROM stages s JOIN pipelines p ON p.id = s.pipeline_id",
         )?;
@@ -178,31 +171,16 @@ impl Tx<'_> {
     }
 
     /// All pipelines with their stages, oldest first (the order an export writes them).
-    pub fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
+    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
         self.pipelines_ordered("created_at, id")
     }
 
     /// All pipelines with their stages, in name order.
-    pub fn pipelines(&self) -> Result<Vec<Pipeline>> {
+    fn pipelines(&self) -> Result<Vec<Pipeline>> {
         self.pipelines_ordered("name_key")
     }
 
-    fn pipelines_ordered(&self, order: &str) -> Result<Vec<Pipeline>> {
-        let ids: Vec<PipelineId> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!("SELECT id FROM pipelines ORDER BY {order}"))?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.pipeline(id)?);
-        }
-        Ok(out)
-    }
-
-    pub fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
+    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.name, p.stall_days,
                     (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
@@ -228,11 +206,13 @@ impl Tx<'_> {
         // One range of deals_pipeline_status_value per status, counted and summed at once.
         let mut totals = self.conn.prepare_cached(&format!(
             "SELECT count(*), {} FROM deals WHERE pipeline_id = ?1 AND status = ?2",
-            wide_sum_sql("value")
+            SQL.wide_sum("value")
         ))?;
         for p in &mut out {
             let mut total = |status: &str| {
-                totals.query_row(params![p.id, status], |r| Ok((r.get(0)?, wide_sum(r, 1)?)))
+                totals.query_row(params![p.id, status], |r| {
+                    Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)))
+                })
             };
             let (open_count, open_value): (i64, i128) = total("open")?;
             let (stalled_count, stalled_value): (i64, i128) = total("stalled")?;
@@ -246,7 +226,7 @@ impl Tx<'_> {
     }
 
     /// Open and stalled deals per stage of a pipeline, in stage order.
-    pub fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
+    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
         let source = self.deal_source()?;
         let mut stmt = self.conn.prepare_cached(&board_sql(source))?;
         let mut own = self.conn.prepare_cached(&own_probability_sql(source))?;
@@ -260,8 +240,8 @@ impl Tx<'_> {
             let mut rows = stmt.query(params![stage.id, percent])?;
             while let Some(r) = rows.next()? {
                 let status: String = r.get(0)?;
-                let (n, v): (i64, i128) = (r.get(1)?, wide_sum(r, 2)?);
-                counts.weighted_value += wide_sum(r, 4)?;
+                let (n, v): (i64, i128) = (r.get(1)?, wide_total(r.get(2)?, r.get(3)?));
+                counts.weighted_value += wide_total(r.get(4)?, r.get(5)?);
                 if status == "open" {
                     (counts.open_count, counts.open_value) = (n, v);
                 } else {
@@ -274,7 +254,7 @@ impl Tx<'_> {
     }
 
     /// How many deals (of any status) a stage holds.
-    pub fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
+    fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT count(*) FROM deals WHERE stage_id = ?1",
             [stage],
@@ -283,7 +263,7 @@ impl Tx<'_> {
     }
 
     /// How many deals (of any status) a pipeline holds.
-    pub fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
+    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT count(*) FROM deals WHERE pipeline_id = ?1",
             [pipeline],
@@ -291,7 +271,7 @@ impl Tx<'_> {
         )?)
     }
 
-    pub fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {
+    fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO pipeline_rows (id, name, name_key, stall_days, created_at, updated_at, batch)
@@ -312,7 +292,7 @@ impl Tx<'_> {
 
     /// Writes a changed pipeline: its own fields and its stages as given
     /// (new ones inserted, changed ones updated, missing ones deleted).
-    pub fn update_pipeline(&self, p: &Pipeline) -> Result<()> {
+    fn update_pipeline(&self, p: &Pipeline) -> Result<()> {
         self.conn
             .prepare_cached(
                 "UPDATE pipeline_rows SET name = ?2, name_key = ?3, stall_days = ?4, updated_at = ?5 WHERE id = ?1",
@@ -334,59 +314,11 @@ impl Tx<'_> {
         self.write_stages(p)
     }
 
-    fn write_stages(&self, p: &Pipeline) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position, stall_days, batch, probability)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
-                color = excluded.color, position = excluded.position, stall_days = excluded.stall_days,
-                probability = excluded.probability",
-        )?;
-        for s in &p.stages {
-            stmt.execute(params![
-                s.id,
-                p.id,
-                s.name,
-                name_key(&s.name),
-                s.color.as_str(),
-                s.position,
-                stall_to_sql(s.stall_days),
-                self.batch,
-                s.probability.get()
-            ])?;
-        }
-        Ok(())
-    }
-
-    pub fn delete_pipeline(&self, id: PipelineId) -> Result<()> {
+    fn delete_pipeline(&self, id: PipelineId) -> Result<()> {
         self.conn
             .prepare_cached("DELETE FROM pipeline_rows WHERE id = ?1")?
             .execute([id])
             .map_err(|e| self.held_by_import(e))?;
         Ok(())
-    }
-
-    /// A stage the user sees empty may still hold the hidden deals of an import in
-    /// progress, and a name the user sees free may belong to a pipeline it is loading;
-    /// such a write waits for that import, like any busy write.
-    fn held_by_import(&self, e: rusqlite::Error) -> crate::error::Error {
-        use rusqlite::ffi::{SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CONSTRAINT_UNIQUE};
-        let code = match &e {
-            rusqlite::Error::SqliteFailure(f, _) => f.extended_code,
-            _ => return e.into(),
-        };
-        if self.batch != 0 || !self.import_in_progress().unwrap_or(false) {
-            return e.into();
-        }
-        // On these tables the only unique key a write can collide with is the name.
-        let what = match code {
-            SQLITE_CONSTRAINT_FOREIGNKEY => "an import in progress holds deals there",
-            SQLITE_CONSTRAINT_UNIQUE => "an import in progress is loading a pipeline of that name",
-            _ => return e.into(),
-        };
-        crate::error::Error::Busy(format!(
-            "{what}; nothing was changed, try again when it finishes{}",
-            super::imports::CLEARED
-        ))
     }
 }

@@ -1,0 +1,280 @@
+//! Records read back from result rows, the same for both backends: each backend only says
+//! how to read one cell as text or as an integer. A value rex cannot read is a damaged
+//! database (exit 6), named by the row's stored id.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::money::Cents;
+use crate::record::{Deal, Metadata, Probability, Stage, StageStall};
+
+/// One result row, cell by cell. `Err` carries why a cell could not be read.
+pub(crate) trait Cells {
+    fn text(&self, i: usize) -> Result<Option<String>, String>;
+    fn int(&self, i: usize) -> Result<Option<i64>, String>;
+    /// Column 0 as text, whatever it holds: the stored id that names a damaged row.
+    fn key(&self) -> String;
+}
+
+/// The deal columns, in the order [`deal`] reads them, of a deal table aliased `d`.
+pub(crate) const DEAL_COLUMNS: &str =
+    "d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
+    d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
+    d.stage_entered_at, d.closed_at, d.close_reason, d.probability";
+
+/// The stage columns, in the order [`stage`] reads them.
+pub(crate) const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
+
+/// Reads cells of one row, naming the row when one cannot be read.
+pub(crate) struct Reader<'a> {
+    kind: &'static str,
+    row: &'a dyn Cells,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(kind: &'static str, row: &'a dyn Cells) -> Reader<'a> {
+        Reader { kind, row }
+    }
+
+    fn damaged(&self, why: impl std::fmt::Display) -> Error {
+        Error::Unusable(format!(
+            "the database is damaged at {} '{}' ({why}); restore a backup",
+            self.kind,
+            self.row.key()
+        ))
+    }
+
+    pub(crate) fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        self.row.text(i).map_err(|e| self.damaged(e))
+    }
+
+    pub(crate) fn text(&self, i: usize) -> Result<String> {
+        self.opt_text(i)?
+            .ok_or_else(|| self.damaged(format!("column {i} is empty")))
+    }
+
+    pub(crate) fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        self.row.int(i).map_err(|e| self.damaged(e))
+    }
+
+    pub(crate) fn int(&self, i: usize) -> Result<i64> {
+        self.opt_int(i)?
+            .ok_or_else(|| self.damaged(format!("column {i} is empty")))
+    }
+
+    /// A cell parsed as `T` (an id, a status).
+    pub(crate) fn parsed<T: FromStr<Err = String>>(&self, i: usize) -> Result<T> {
+        self.text(i)?.parse().map_err(|e: String| self.damaged(e))
+    }
+
+    pub(crate) fn checked<T>(&self, v: Result<T, String>) -> Result<T> {
+        v.map_err(|e| self.damaged(e))
+    }
+}
+
+/// A deal from the [`DEAL_COLUMNS`] of a row.
+pub(crate) fn deal(row: &dyn Cells) -> Result<Deal> {
+    let r = Reader::new("deal", row);
+    Ok(Deal {
+        id: r.parsed(0)?,
+        name: r.text(1)?,
+        value: r.checked(Cents::stored(r.int(2)?))?,
+        status: r.parsed(3)?,
+        contact_id: r.opt_text(4)?,
+        pipeline_id: r.parsed(5)?,
+        stage_id: r.parsed(6)?,
+        expected_close: r
+            .opt_text(7)?
+            .map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| e.to_string()))
+            .map(|d| r.checked(d))
+            .transpose()?,
+        owner_id: r.opt_text(8)?,
+        metadata: r
+            .checked(serde_json::from_str::<Metadata>(&r.text(9)?).map_err(|e| e.to_string()))?,
+        created_at: r.text(10)?,
+        updated_at: r.text(11)?,
+        last_activity_at: r.text(12)?,
+        stage_entered_at: r.text(13)?,
+        closed_at: r.opt_text(14)?,
+        close_reason: r.opt_text(15)?,
+        probability: r
+            .opt_int(16)?
+            .map(|p| r.checked(Probability::new(p)))
+            .transpose()?,
+    })
+}
+
+/// A stage from the [`STAGE_COLUMNS`] of a row, from column `at` on.
+pub(crate) fn stage(row: &dyn Cells, at: usize) -> Result<Stage> {
+    let r = Reader::new("stage", row);
+    let stall = r.opt_int(at + 4)?;
+    Ok(Stage {
+        id: r.parsed(at)?,
+        name: r.text(at + 1)?,
+        color: r
+            .text(at + 2)?
+            .parse()
+            .unwrap_or_else(|_| crate::record::palette_color(0)),
+        position: r.checked(u32::try_from(r.int(at + 3)?).map_err(|e| e.to_string()))?,
+        stall_days: match stall {
+            None => StageStall::Pipeline,
+            Some(0) => StageStall::Off,
+            Some(n) => StageStall::Days(r.checked(u32::try_from(n).map_err(|e| e.to_string()))?),
+        },
+        probability: r.checked(Probability::new(r.int(at + 5)?))?,
+    })
+}
+
+/// What a stage's stall period is stored as: NULL for the pipeline's, 0 for never.
+pub(crate) fn stall_days(s: StageStall) -> Option<i64> {
+    match s {
+        StageStall::Pipeline => None,
+        StageStall::Days(n) => Some(n.into()),
+        StageStall::Off => Some(0),
+    }
+}
+
+/// The pipeline columns, in the order [`pipeline`] reads them.
+pub(crate) const PIPELINE_COLUMNS: &str = "id, name, stall_days, created_at, updated_at";
+
+/// A pipeline from the [`PIPELINE_COLUMNS`] of a row, without its stages.
+pub(crate) fn pipeline(row: &dyn Cells) -> Result<crate::record::Pipeline> {
+    let r = Reader::new("pipeline", row);
+    Ok(crate::record::Pipeline {
+        id: r.parsed(0)?,
+        name: r.text(1)?,
+        stall_days: r.checked(u32::try_from(r.int(2)?).map_err(|e| e.to_string()))?,
+        created_at: r.text(3)?,
+        updated_at: r.text(4)?,
+        stages: Vec::new(),
+    })
+}
+
+/// A history event from its columns: deal id, time, kind, details.
+pub(crate) fn event(row: &dyn Cells) -> Result<crate::record::Event> {
+    let r = Reader::new("history entry of deal", row);
+    let details = r.text(3)?;
+    Ok(crate::record::Event {
+        deal_id: r.parsed(0)?,
+        at: r.text(1)?,
+        kind: r.text(2)?,
+        details: r.checked(serde_json::from_str(&details).map_err(|e| e.to_string()))?,
+    })
+}
+
+/// A history event from the same columns, its details left as the stored text.
+pub(crate) fn raw_event(row: &dyn Cells) -> Result<super::RawEvent> {
+    let r = Reader::new("history entry of deal", row);
+    Ok(super::RawEvent {
+        deal_id: r.text(0)?,
+        at: r.text(1)?,
+        kind: r.text(2)?,
+        details: r.text(3)?,
+    })
+}
+
+/// A group of totals: key (an expected close date or NULL), count, value, weighted value
+/// (each of the last two as the two columns of a wide sum).
+pub(crate) fn totals(row: &dyn Cells) -> Result<(Option<NaiveDate>, super::Totals)> {
+    let r = Reader::new("deal totals", row);
+    let day = r
+        .opt_text(0)?
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    Ok((
+        day,
+        super::Totals {
+            count: r.int(1)?,
+            value: super::wide_total(r.int(2)?, r.int(3)?),
+            weighted: super::wide_total(r.int(4)?, r.int(5)?),
+        },
+    ))
+}
+
+/// A deal's id and its `metadata.source` (id first, to name the row if damaged).
+pub(crate) fn source(row: &dyn Cells) -> Result<(String, crate::id::DealId)> {
+    let r = Reader::new("deal", row);
+    Ok((r.text(1)?, r.parsed(0)?))
+}
+
+/// A closed deal from the columns of [`super::query::Dialect::closed_deals`].
+pub(crate) fn closed_deal(row: &dyn Cells) -> Result<super::ClosedDeal> {
+    let r = Reader::new("deal of pipeline", row);
+    Ok(super::ClosedDeal {
+        won: r.text(0)? == "won",
+        value: r.int(1)?,
+        created_at: r.text(2)?,
+        closed_at: r.opt_text(3)?.unwrap_or_default(),
+        owner_id: r.opt_text(4)?,
+        pipeline_id: r.parsed(5)?,
+        close_reason: r.opt_text(6)?,
+    })
+}
+
+/// The end of an id as the `tail` column stores it: its last 16 characters, reversed.
+pub(crate) fn tail(id: crate::id::DealId) -> String {
+    id.to_string().chars().rev().take(16).collect()
+}
+
+/// The shortest end of `id`, at least `min` characters, that neither neighbour of its
+/// `tail` in tail order ends in.
+pub(crate) fn short_ref(
+    id: crate::id::DealId,
+    tail: &str,
+    neighbours: [Option<String>; 2],
+    min: usize,
+) -> String {
+    let text = id.to_string();
+    let near = neighbours
+        .iter()
+        .map(|other| {
+            other.as_ref().map_or(0, |o| {
+                o.chars()
+                    .zip(tail.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            })
+        })
+        .max()
+        .unwrap_or(0);
+    let n = (near + 1).max(min).min(text.len());
+    text[text.len() - n..].to_string()
+}
+
+/// Events read in deal order, handed on a deal's whole history at a time.
+pub(crate) struct Histories<'a> {
+    each: &'a mut dyn FnMut(crate::id::DealId, Vec<crate::record::Event>) -> Result<()>,
+    current: Option<(crate::id::DealId, Vec<crate::record::Event>)>,
+}
+
+impl<'a> Histories<'a> {
+    pub(crate) fn new(
+        each: &'a mut dyn FnMut(crate::id::DealId, Vec<crate::record::Event>) -> Result<()>,
+    ) -> Self {
+        Histories {
+            each,
+            current: None,
+        }
+    }
+
+    pub(crate) fn push(&mut self, e: crate::record::Event) -> Result<()> {
+        match &mut self.current {
+            Some((id, events)) if *id == e.deal_id => events.push(e),
+            _ => {
+                if let Some((id, events)) = self.current.take() {
+                    (self.each)(id, events)?;
+                }
+                self.current = Some((e.deal_id, vec![e]));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<()> {
+        match self.current.take() {
+            Some((id, events)) => (self.each)(id, events),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The PostgreSQL backend: one database shared by a team (team mode).
+//!
+//! Connecting happens only when the database is a URL. Reads run in a read-only snapshot
+//! (`REPEATABLE READ`); writes take one transaction-scoped advisory lock, so that people
+//! and cron jobs change the data one after the other exactly as they do on a SQLite file,
+//! waiting up to the busy timeout (`lock_timeout`). An import of new records runs in one
+//! transaction without that lock: others keep writing meanwhile and see none of it until
+//! it commits. Serialization failures and deadlocks are retried a few times before "busy".
+
+mod tls;
+mod tx;
+mod url;
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use postgres::{Client, IsolationLevel, NoTls};
+
+pub use url::ServerUrl;
+
+use super::{Feed, Kind, Load, Tx};
+use crate::error::{Error, Result};
+use tx::PgTx;
+
+/// The numbered migrations; schema version N is the first N applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+
+/// The schema version this rex writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The advisory lock every write holds ("REX1"): writers take turns.
+const WRITE_LOCK: i64 = 0x5245_5831;
+
+/// The advisory lock a schema change holds ("REXM"): one rex sets a database up.
+const MIGRATE_LOCK: i64 = 0x5245_584d;
+
+/// How many times a write that lost a serialization race or a deadlock is run, in all.
+const ATTEMPTS: u32 = 5;
+
+pub struct PgStore {
+    client: Client,
+    url: ServerUrl,
+}
+
+impl PgStore {
+    /// Connects and brings the schema up to date; a database that is not rex's, or one of
+    /// a newer rex, is refused and left as it is.
+    pub(crate) fn open(url: &ServerUrl, busy_timeout: Duration) -> Result<PgStore> {
+        let mut store = PgStore::connect(url, busy_timeout)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database as it stands, if it is at today's schema (for shell completion): a
+    /// short connect, nothing created.
+    pub(crate) fn peek(url: &ServerUrl) -> Option<PgStore> {
+        let mut url = url.clone();
+        url.config.connect_timeout(Duration::from_secs(1));
+        let mut store = PgStore::connect(&url, Duration::from_secs(1)).ok()?;
+        (store.version().ok()? == Some(SCHEMA_VERSION)).then_some(store)
+    }
+
+    fn connect(url: &ServerUrl, busy_timeout: Duration) -> Result<PgStore> {
+        let config = url.config();
+        let connected = if url.ssl == url::SslMode::Disable {
+            config
+                .clone()
+                .ssl_mode(postgres::config::SslMode::Disable)
+                .connect(NoTls)
+        } else {
+            let mode = match url.ssl {
+                url::SslMode::Prefer => postgres::config::SslMode::Prefer,
+                _ => postgres::config::SslMode::Require,
+            };
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls::client_config(
+                url.ssl,
+                url.root_cert.as_deref(),
+            )?);
+            config.clone().ssl_mode(mode).connect(tls)
+        };
+        let mut client = connected.map_err(|e| cannot_connect(&e, url, &config))?;
+        client
+            .batch_execute(&format!(
+                "SET lock_timeout = {}; SET client_min_messages = warning",
+                busy_timeout.as_millis().max(1)
+            ))
+            .map_err(|e| mapped(&e))?;
+        Ok(PgStore {
+            client,
+            url: url.clone(),
+        })
+    }
+
+    pub(crate) fn url(&self) -> &ServerUrl {
+        &self.url
+    }
+
+    /// The schema version recorded in the database; None for a database rex has not set
+    /// up. A database with tables of another program is refused.
+    fn version(&mut self) -> Result<Option<i64>> {
+        version_in(&mut self.client)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        if self.version()? == Some(SCHEMA_VERSION) {
+            return Ok(());
+        }
+        // One rex sets a database up; the others wait for it. The lock is the session's,
+        // so that the transaction below starts after it is held and sees the catalog as
+        // the rex before left it.
+        self.client
+            .execute("SELECT pg_advisory_lock($1::bigint)", &[&MIGRATE_LOCK])
+            .map_err(|e| mapped(&e))?;
+        let migrated = self.migrate_locked();
+        let unlocked = self
+            .client
+            .execute("SELECT pg_advisory_unlock($1::bigint)", &[&MIGRATE_LOCK])
+            .map_err(|e| mapped(&e));
+        migrated.and(unlocked.map(|_| ()))
+    }
+
+    fn migrate_locked(&mut self) -> Result<()> {
+        let mut tx = self.client.transaction().map_err(|e| mapped(&e))?;
+        let version = version_in(&mut tx)?;
+        if version == Some(SCHEMA_VERSION) {
+            return Ok(());
+        }
+        if version.is_none() {
+            let tables: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+                    &[],
+                )
+                .and_then(|r| r.try_get(0))
+                .map_err(|e| mapped(&e))?;
+            if tables > 0 {
+                return Err(Error::Unusable(format!(
+                    "database {} holds tables of another program and is not a rex database; give the URL of an empty database or of rex's",
+                    self.url.shown()
+                )));
+            }
+        }
+        let from = version.unwrap_or(0);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            tx.batch_execute(sql).map_err(|e| {
+                Error::Failed(format!("migration {} failed: {}", i + 1, mapped(&e)))
+            })?;
+        }
+        tx.execute(
+            "INSERT INTO rex_schema (id, application, version) VALUES (1, 'rex', $1)
+             ON CONFLICT (id) DO UPDATE SET version = excluded.version",
+            &[&SCHEMA_VERSION],
+        )
+        .map_err(|e| mapped(&e))?;
+        tx.commit().map_err(|e| mapped(&e))
+    }
+
+    /// Runs `f` in one transaction of `kind`, again after a serialization failure or a
+    /// deadlock (a few times, with a short random pause), then gives up as busy.
+    pub(crate) fn transaction(
+        &mut self,
+        kind: Kind,
+        f: &mut dyn FnMut(&dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let mut attempt = 1;
+        loop {
+            let retry = Cell::new(false);
+            match self.once(kind, &retry, f) {
+                Err(_) if retry.get() && attempt < ATTEMPTS => {
+                    std::thread::sleep(pause(attempt));
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn once(
+        &mut self,
+        kind: Kind,
+        retry: &Cell<bool>,
+        f: &mut dyn FnMut(&dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let lock = kind != Kind::Read;
+        let tx = begin(&mut self.client, kind, lock, retry)?;
+        let tx = PgTx::new(tx, retry);
+        f(&tx)?;
+        finish(tx, kind != Kind::Rehearse)
+    }
+
+    /// An import in one transaction. New records only: without the write lock, so people
+    /// keep writing meanwhile; updates (upserts) and dry runs take their turn like any write.
+    pub(crate) fn import(&mut self, load: Load, feed: &mut dyn Feed) -> Result<()> {
+        let retry = Cell::new(false);
+        let kind = match load {
+            Load::DryRun => Kind::Rehearse,
+            Load::Upsert | Load::Insert => Kind::Write,
+        };
+        let tx = begin(&mut self.client, kind, load != Load::Insert, &retry)?;
+        let tx = PgTx::new(tx, &retry);
+        while feed.record_next(&tx, None)? {}
+        finish(tx, load != Load::DryRun)
+    }
+}
+
+/// The schema version recorded through `client`, refusing a foreign or newer database.
+fn version_in(client: &mut impl postgres::GenericClient) -> Result<Option<i64>> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('rex_schema') IS NOT NULL", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(|e| mapped(&e))?;
+    if !exists {
+        return Ok(None);
+    }
+    let row = client
+        .query_opt(
+            "SELECT application, version::bigint FROM rex_schema WHERE id = 1",
+            &[],
+        )
+        .map_err(|e| mapped(&e))?;
+    let Some(row) = row else { return Ok(None) };
+    let (app, version): (String, i64) = (
+        row.try_get(0).map_err(|e| mapped(&e))?,
+        row.try_get(1).map_err(|e| mapped(&e))?,
+    );
+    if app != "rex" {
+        return Err(Error::Unusable(format!(
+            "the database belongs to '{app}', not rex; give the URL of another database"
+        )));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::Unusable(format!(
+            "the database was written by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}); upgrade rex to use it"
+        )));
+    }
+    Ok(Some(version))
+}
+
+/// Starts a transaction of `kind`, with the write lock when `lock`.
+fn begin<'a>(
+    client: &'a mut Client,
+    kind: Kind,
+    lock: bool,
+    retry: &Cell<bool>,
+) -> Result<postgres::Transaction<'a>> {
+    let fail = |e: postgres::Error| {
+        retry.set(retryable(&e));
+        mapped(&e)
+    };
+    let mut tx = match kind {
+        Kind::Read => client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start(),
+        Kind::Write | Kind::Rehearse => client.transaction(),
+    }
+    .map_err(fail)?;
+    if lock {
+        tx.execute("SELECT pg_advisory_xact_lock($1::bigint)", &[&WRITE_LOCK])
+            .map_err(fail)?;
+    }
+    Ok(tx)
+}
+
+/// Commits (or rolls back) a transaction. A connection lost while committing leaves the
+/// outcome unknown, and the message says so.
+fn finish(tx: PgTx, commit: bool) -> Result<()> {
+    let (tx, retry) = tx.into_parts();
+    if !commit {
+        return tx.rollback().map_err(|e| mapped(&e));
+    }
+    tx.commit().map_err(|e| {
+        if e.as_db_error().is_none() && e.is_closed() {
+            Error::Failed(
+                "the connection to the server was lost while committing: the change may or may not be saved; check before repeating it".into(),
+            )
+        } else {
+            retry.set(retryable(&e));
+            mapped(&e)
+        }
+    })
+}
+
+/// A pause before another attempt: longer each time, and random, so that two writers who
+/// collided do not collide again.
+fn pause(attempt: u32) -> Duration {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() % 10_000);
+    Duration::from_micros(u64::from(attempt) * 10_000 + u64::from(jitter))
+}
+
+/// Whether running the transaction again may succeed: a serialization failure or deadlock.
+fn retryable(e: &postgres::Error) -> bool {
+    e.as_db_error()
+        .is_some_and(|d| matches!(d.code().code(), "40001" | "40P01"))
+}
+
+/// The server's outcome as rex's: busy (retry), conflict, unusable, or a failure.
+fn mapped(e: &postgres::Error) -> Error {
+    let Some(db) = e.as_db_error() else {
+        return if e.is_closed() {
+            Error::Busy(
+                "the connection to the PostgreSQL server was lost; nothing was changed, try again"
+                    .into(),
+            )
+        } else {
+            let why = std::error::Error::source(e).map_or(String::new(), |s| format!(": {s}"));
+            Error::Failed(format!("database error: {e}{why}"))
+        };
+    };
+    let code = db.code().code();
+    match code {
+        "40001" | "40P01" => Error::Busy(
+            "another rex changed the same records at the same moment; nothing was changed, try again"
+                .into(),
+        ),
+        "55P03" => Error::Busy(
+            "the database is busy (another rex is writing); nothing was changed, try again".into(),
+        ),
+        "57P01" | "57P02" | "57P03" | "08006" | "08003" => Error::Busy(format!(
+            "the PostgreSQL server went away ({}); nothing was changed, try again",
+            db.message()
+        )),
+        "23505" if db.constraint() == Some("pipelines_name_key_key") => Error::Conflict(
+            "a pipeline of that name was created meanwhile by someone else; nothing was changed"
+                .into(),
+        ),
+        "23505" => Error::Conflict(format!(
+            "a record of that id or name was written meanwhile by someone else ({}); nothing was changed",
+            db.message()
+        )),
+        "23503" => Error::Conflict(format!(
+            "a pipeline, stage or deal this change refers to was changed meanwhile by someone else ({}); nothing was changed",
+            db.message()
+        )),
+        "53100" => Error::Storage("the server's disk is full; nothing was changed".into()),
+        "25006" => Error::Unusable(
+            "the server only allows reading (a standby?); give the URL of the primary".into(),
+        ),
+        "42501" => Error::Unusable(format!(
+            "the database role may not do this ({}); ask for the privileges rex needs (see the README's Team mode)",
+            db.message()
+        )),
+        _ => Error::Failed(format!("database error: {} ({code})", db.message())),
+    }
+}
+
+/// Why a connection could not be made, in one line that names the server.
+fn cannot_connect(e: &postgres::Error, url: &ServerUrl, config: &postgres::Config) -> Error {
+    let shown = url.shown();
+    let user = config.get_user().unwrap_or("?");
+    match e.as_db_error().map(|d| d.code().code()) {
+        Some("28P01" | "28000") => Error::Unusable(format!(
+            "cannot log in to {shown} as '{user}' ({}); give the password in the URL, PGPASSWORD or ~/.pgpass",
+            e.as_db_error().map_or("", |d| d.message())
+        )),
+        // The client library says so only in words: the server asked for a password and
+        // none was given.
+        None if config.get_password().is_none()
+            && std::error::Error::source(e).is_some_and(|s| s.to_string() == "password missing") =>
+        {
+            Error::Unusable(format!(
+                "cannot log in to {shown} as '{user}' (the server asks for a password); give the password in the URL, PGPASSWORD or ~/.pgpass"
+            ))
+        }
+        Some("3D000") => Error::Unusable(format!(
+            "database {shown} does not exist; create it first (createdb, or CREATE DATABASE as the README's Team mode shows)"
+        )),
+        _ => {
+            let why = std::error::Error::source(e).map_or(e.to_string(), |s| s.to_string());
+            Error::Unusable(format!(
+                "cannot connect to {shown}: {why}; check the host, the port and that the server is running"
+            ))
+        }
+    }
+}

@@ -1,0 +1,795 @@
+//! One PostgreSQL transaction behind the storage API: deals, history and pipelines.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
+use postgres::Transaction;
+
+use super::{mapped, retryable};
+use crate::error::{Error, Result};
+use crate::id::{DealId, PipelineId, StageId};
+use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
+use crate::store::cells::{self, Cells, DEAL_COLUMNS, PIPELINE_COLUMNS, STAGE_COLUMNS};
+use crate::store::query::{Arg, Dialect};
+use crate::store::{
+    weighted, wide_total, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
+    Pipelines, RawEvent, StageCounts, Totals, Tx,
+};
+
+/// The dialect of this backend's shared queries.
+const SQL: Dialect = Dialect::Postgres;
+
+/// A bound parameter.
+type Param<'a> = &'a (dyn ToSql + Sync);
+
+pub(super) struct PgTx<'a, 'r> {
+    tx: RefCell<Transaction<'a>>,
+    /// Set when a statement failed in a way that running the transaction again may cure.
+    retry: &'r Cell<bool>,
+}
+
+impl<'a, 'r> PgTx<'a, 'r> {
+    pub(super) fn new(tx: Transaction<'a>, retry: &'r Cell<bool>) -> Self {
+        PgTx {
+            tx: RefCell::new(tx),
+            retry,
+        }
+    }
+
+    pub(super) fn into_parts(self) -> (Transaction<'a>, &'r Cell<bool>) {
+        (self.tx.into_inner(), self.retry)
+    }
+
+    fn fail(&self, e: postgres::Error) -> Error {
+        if retryable(&e) {
+            self.retry.set(true);
+        }
+        mapped(&e)
+    }
+
+    /// The transaction, for one statement; a statement run while another is being read
+    /// is refused rather than allowed to panic.
+    fn conn(&self) -> Result<std::cell::RefMut<'_, Transaction<'a>>> {
+        self.tx.try_borrow_mut().map_err(|_| {
+            Error::Failed(
+                "a query ran while another was still being read; nothing was changed".into(),
+            )
+        })
+    }
+
+    fn execute(&self, sql: &str, params: &[Param]) -> Result<u64> {
+        let mut tx = self.conn()?;
+        tx.execute(sql, params).map_err(|e| self.fail(e))
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[Param],
+        make: impl Fn(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let rows = {
+            let mut tx = self.conn()?;
+            tx.query(sql, params).map_err(|e| self.fail(e))?
+        };
+        rows.iter().map(|r| make(&Row(r))).collect()
+    }
+
+    /// Calls `each` with every row of a query as it arrives: memory does not grow with the
+    /// number of rows.
+    fn each_row(
+        &self,
+        sql: &str,
+        params: &[Param],
+        mut each: impl FnMut(&dyn Cells) -> Result<()>,
+    ) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut tx = self.conn()?;
+        let mut rows = tx
+            .query_raw(sql, params.iter().copied())
+            .map_err(|e| self.fail(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.fail(e))? {
+            each(&Row(&r))?;
+        }
+        Ok(())
+    }
+
+    fn count(&self, sql: &str, params: &[Param]) -> Result<i64> {
+        Ok(self
+            .rows(sql, params, |r| cells::Reader::new("count", r).int(0))?
+            .pop()
+            .unwrap_or(0))
+    }
+
+    fn deals(&self, sql: &str, params: &[Param]) -> Result<Vec<Deal>> {
+        self.rows(sql, params, cells::deal)
+    }
+
+    fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<u64> {
+        let row = DealRow::of(d)?;
+        self.execute(
+            &format!(
+                "INSERT INTO deals (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
+                    expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
+                    stage_entered_at, closed_at, close_reason, probability)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18){on_conflict}"
+            ),
+            &row.params(),
+        )
+    }
+
+    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
+        self.rows(
+            &format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = $1 ORDER BY position"),
+            &[&pipeline.to_string()],
+            |r| cells::stage(r, 0),
+        )
+    }
+
+    fn pipeline_where(&self, clause: &str, arg: &str) -> Result<Option<Pipeline>> {
+        let found = self.rows(
+            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines WHERE {clause}"),
+            &[&arg],
+            cells::pipeline,
+        )?;
+        match found.into_iter().next() {
+            None => Ok(None),
+            Some(mut p) => {
+                p.stages = self.stages_of(p.id)?;
+                Ok(Some(p))
+            }
+        }
+    }
+
+    fn pipelines_ordered(&self, order: &str) -> Result<Vec<Pipeline>> {
+        let ids: Vec<PipelineId> = self.rows(
+            &format!("SELECT id FROM pipelines ORDER BY {order}"),
+            &[],
+            |r| cells::Reader::new("pipeline", r).parsed(0),
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.pipeline(id)?);
+        }
+        Ok(out)
+    }
+
+    fn write_stages(&self, p: &Pipeline) -> Result<()> {
+        for s in &p.stages {
+            self.execute(
+                "INSERT INTO stages (id, pipeline_id, name, name_key, color, position, stall_days, probability)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+                    color = excluded.color, position = excluded.position,
+                    stall_days = excluded.stall_days, probability = excluded.probability",
+                &[
+                    &s.id.to_string(),
+                    &p.id.to_string(),
+                    &s.name,
+                    &name_key(&s.name),
+                    &s.color.as_str(),
+                    &i64::from(s.position),
+                    &cells::stall_days(s.stall_days),
+                    &i64::from(s.probability.get()),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A deal as the 18 bound parameters of its row, `$1` (id) to `$18` (probability).
+struct DealRow {
+    text: [Option<String>; 15],
+    value: i64,
+    probability: Option<i64>,
+    status: &'static str,
+}
+
+impl DealRow {
+    fn of(d: &Deal) -> Result<Self> {
+        Ok(DealRow {
+            text: [
+                Some(d.id.to_string()),
+                Some(d.name.clone()),
+                Some(name_key(&d.name)),
+                d.contact_id.clone(),
+                Some(d.pipeline_id.to_string()),
+                Some(d.stage_id.to_string()),
+                d.expected_close.map(crate::clock::format_date),
+                d.owner_id.clone(),
+                Some(serde_json::to_string(&d.metadata)?),
+                Some(d.created_at.clone()),
+                Some(d.updated_at.clone()),
+                Some(d.last_activity_at.clone()),
+                Some(d.stage_entered_at.clone()),
+                d.closed_at.clone(),
+                d.close_reason.clone(),
+            ],
+            value: d.value.get(),
+            probability: d.probability.map(|p| i64::from(p.get())),
+            status: d.status.as_str(),
+        })
+    }
+
+    fn params(&self) -> Vec<Param<'_>> {
+        let t = &self.text;
+        vec![
+            &t[0],
+            &t[1],
+            &t[2],
+            &self.value,
+            &self.status,
+            &t[3],
+            &t[4],
+            &t[5],
+            &t[6],
+            &t[7],
+            &t[8],
+            &t[9],
+            &t[10],
+            &t[11],
+            &t[12],
+            &t[13],
+            &t[14],
+            &self.probability,
+        ]
+    }
+}
+
+/// A row read through [`Cells`].
+struct Row<'a>(&'a postgres::Row);
+
+impl Cells for Row<'_> {
+    fn text(&self, i: usize) -> Result<Option<String>, String> {
+        self.0.try_get(i).map_err(|e| e.to_string())
+    }
+    fn int(&self, i: usize) -> Result<Option<i64>, String> {
+        self.0.try_get(i).map_err(|e| e.to_string())
+    }
+    fn key(&self) -> String {
+        self.0
+            .try_get::<_, Option<String>>(0)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+}
+
+impl ToSql for Arg {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Arg::Text(t) => t.to_sql(ty, out),
+            Arg::Int(n) => n.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        <String as ToSql>::accepts(ty) || <i64 as ToSql>::accepts(ty)
+    }
+
+    to_sql_checked!();
+}
+
+/// Bound values as the postgres crate takes them.
+fn bound(args: &[Arg]) -> Vec<Param<'_>> {
+    args.iter().map(|a| a as Param).collect()
+}
+
+impl Tx for PgTx<'_, '_> {
+    fn counts(&self) -> Result<Counts> {
+        let counts = self.rows(
+            "SELECT (SELECT count(*) FROM pipelines), (SELECT count(*) FROM stages),
+                    (SELECT count(*) FROM deals), (SELECT count(*) FROM deal_events)",
+            &[],
+            |r| {
+                let r = cells::Reader::new("counts", r);
+                Ok(Counts {
+                    pipelines: r.int(0)?,
+                    stages: r.int(1)?,
+                    deals: r.int(2)?,
+                    events: r.int(3)?,
+                })
+            },
+        )?;
+        counts
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Failed("the database returned no counts".into()))
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        self.count("SELECT version::bigint FROM rex_schema WHERE id = 1", &[])
+    }
+}
+
+impl Deals for PgTx<'_, '_> {
+    fn deal(&self, id: DealId) -> Result<Option<Deal>> {
+        Ok(self
+            .deals(
+                &format!("SELECT {DEAL_COLUMNS} FROM deals d WHERE d.id = $1"),
+                &[&id.to_string()],
+            )?
+            .pop())
+    }
+
+    fn deal_exists(&self, id: DealId) -> Result<bool> {
+        Ok(self.count(
+            "SELECT count(*) FROM deals WHERE id = $1",
+            &[&id.to_string()],
+        )? > 0)
+    }
+
+    fn insert_deal(&self, d: &Deal) -> Result<()> {
+        self.write_deal(d, "").map(|_| ())
+    }
+
+    fn insert_deal_if_new(&self, d: &Deal) -> Result<bool> {
+        Ok(self.write_deal(d, " ON CONFLICT (id) DO NOTHING")? == 1)
+    }
+
+    fn update_deal(&self, d: &Deal) -> Result<()> {
+        let row = DealRow::of(d)?;
+        self.execute(
+            "UPDATE deals SET name = $2, name_key = $3, value = $4, status = $5, contact_id = $6,
+                pipeline_id = $7, stage_id = $8, expected_close = $9, owner_id = $10, metadata = $11,
+                created_at = $12, updated_at = $13, last_activity_at = $14, stage_entered_at = $15,
+                closed_at = $16, close_reason = $17, probability = $18
+             WHERE id = $1",
+            &row.params(),
+        )?;
+        Ok(())
+    }
+
+    fn delete_deal(&self, id: DealId) -> Result<bool> {
+        Ok(self.execute("DELETE FROM deals WHERE id = $1", &[&id.to_string()])? > 0)
+    }
+
+    fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = $1 ORDER BY d.created_at, d.id"
+            ),
+            &[&stage.to_string()],
+        )
+    }
+
+    fn for_each_deal(
+        &self,
+        filter: &DealFilter,
+        sort: DealSort,
+        desc: bool,
+        limit: Option<u64>,
+        each: &mut dyn FnMut(Deal) -> Result<()>,
+    ) -> Result<()> {
+        let (sql, args) = SQL.deal_list(filter, sort, desc, limit);
+        self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
+    }
+
+    fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
+        self.each_row(
+            &format!("SELECT {DEAL_COLUMNS} FROM deals d ORDER BY d.id"),
+            &[],
+            |r| each(cells::deal(r)?),
+        )
+    }
+
+    fn grouped_totals(
+        &self,
+        filter: &DealFilter,
+        by_expected_close: bool,
+    ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
+        let (sql, args) = SQL.grouped_totals(filter, by_expected_close);
+        self.rows(&sql, &bound(&args), cells::totals)
+    }
+
+    fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
+        self.rows(
+            "SELECT d.id, d.metadata::jsonb ->> 'source' FROM deals d
+             WHERE jsonb_typeof(d.metadata::jsonb -> 'source') = 'string'",
+            &[],
+            cells::source,
+        )
+    }
+
+    fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
+        let (sql, args) = SQL.closed_deals(filter);
+        self.rows(&sql, &bound(&args), cells::closed_deal)
+    }
+
+    fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {
+        let reversed: String = end.chars().rev().take(16).collect();
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d
+                 WHERE d.tail >= $1 AND d.tail < $1 || '~' ORDER BY d.tail LIMIT $2"
+            ),
+            &[&reversed, &(limit as i64)],
+        )
+    }
+
+    fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.status IN ('open', 'stalled')
+                 ORDER BY d.created_at DESC, d.id DESC LIMIT $1"
+            ),
+            &[&(limit as i64)],
+        )
+    }
+
+    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
+        let key = name_key(name);
+        for condition in ["d.name_key = $1", "strpos(d.name_key, $1) > 0"] {
+            let found = self.deals(
+                &format!(
+                    "SELECT {DEAL_COLUMNS} FROM deals d WHERE {condition} ORDER BY d.created_at, d.id LIMIT $2"
+                ),
+                &[&key, &(limit as i64)],
+            )?;
+            if found.is_empty() {
+                continue;
+            }
+            let total = if found.len() < limit {
+                found.len() as i64
+            } else {
+                self.count(
+                    &format!("SELECT count(*) FROM deals d WHERE {condition}"),
+                    &[&key],
+                )?
+            };
+            return Ok((found, total));
+        }
+        Ok((Vec::new(), 0))
+    }
+
+    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        let text = |r: &dyn Cells| cells::Reader::new("deal", r).text(0);
+        for id in ids {
+            let tail = cells::tail(*id);
+            let before = self.rows(
+                "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
+                &[&tail],
+                text,
+            )?;
+            let after = self.rows(
+                "SELECT tail FROM deals WHERE tail > $1 ORDER BY tail LIMIT 1",
+                &[&tail],
+                text,
+            )?;
+            let near = [before.into_iter().next(), after.into_iter().next()];
+            out.insert(*id, cells::short_ref(*id, &tail, near, min));
+        }
+        Ok(out)
+    }
+
+    fn idle_deals(
+        &self,
+        stage: StageId,
+        status: Status,
+        idle_since: &str,
+        active_after: Option<&str>,
+        owner: Option<&str>,
+    ) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d
+                 WHERE d.stage_id = $1 AND d.status = $2 AND d.last_activity_at <= $3
+                 AND ($4::text IS NULL OR d.owner_id = $4) AND ($5::text IS NULL OR d.last_activity_at > $5)
+                 ORDER BY d.last_activity_at, d.id"
+            ),
+            &[
+                &stage.to_string(),
+                &status.as_str(),
+                &idle_since,
+                &owner,
+                &active_after,
+            ],
+        )
+    }
+
+    fn stage_active(
+        &self,
+        stage: StageId,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(i64, i128, Vec<Deal>)> {
+        let stage_id = stage.to_string();
+        let (count, value) = self
+            .rows(
+                &format!(
+                    "SELECT count(*), {} FROM deals WHERE stage_id = $1
+                     AND status IN ('open', 'stalled') AND ($2::text IS NULL OR owner_id = $2)",
+                    SQL.wide_sum("value")
+                ),
+                &[&stage_id, &owner],
+                |r| {
+                    let r = cells::Reader::new("stage", r);
+                    Ok((r.int(0)?, wide_total(r.int(1)?, r.int(2)?)))
+                },
+            )?
+            .pop()
+            .unwrap_or_default();
+        let sql_limit = limit.map(|n| n as i64);
+        let mut deals = self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = $1
+                 AND d.status IN ('open', 'stalled') AND ($2::text IS NULL OR d.owner_id = $2)
+                 ORDER BY d.value DESC, d.id DESC LIMIT $3"
+            ),
+            &[&stage_id, &owner, &sql_limit],
+        )?;
+        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
+        Ok((count, value, deals))
+    }
+
+    fn add_event(&self, e: &Event) -> Result<()> {
+        self.execute(
+            "INSERT INTO deal_events (deal_id, at, kind, details) VALUES ($1, $2, $3, $4)",
+            &[
+                &e.deal_id.to_string(),
+                &e.at,
+                &e.kind,
+                &serde_json::to_string(&e.details)?,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool> {
+        // A failed statement ends a PostgreSQL transaction, so the deal is looked for in
+        // the same statement rather than found missing by a failed insert.
+        Ok(self.execute(
+            "INSERT INTO deal_events (deal_id, at, kind, details)
+             SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM deals WHERE id = $1)",
+            &[
+                &e.deal_id.to_string(),
+                &e.at,
+                &e.kind,
+                &serde_json::to_string(&e.details)?,
+            ],
+        )? == 1)
+    }
+
+    fn events(&self, deal: DealId) -> Result<Vec<Event>> {
+        self.rows(
+            "SELECT deal_id, at, kind, details FROM deal_events WHERE deal_id = $1 ORDER BY seq",
+            &[&deal.to_string()],
+            cells::event,
+        )
+    }
+
+    fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
+        self.each_row(
+            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq",
+            &[],
+            |r| each(cells::raw_event(r)?),
+        )
+    }
+
+    fn for_each_history(
+        &self,
+        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
+    ) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.each_row(
+            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq",
+            &[],
+            |r| history.push(cells::event(r)?),
+        )?;
+        history.finish()
+    }
+}
+
+impl Pipelines for PgTx<'_, '_> {
+    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
+        self.pipeline_where("id = $1", &id.to_string())
+    }
+
+    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
+        self.pipeline_where("name_key = $1", &name_key(name))
+    }
+
+    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
+        self.pipeline_where(
+            "id = (SELECT pipeline_id FROM stages WHERE id = $1)",
+            &stage.to_string(),
+        )
+    }
+
+    fn pipeline_names(&self) -> Result<Vec<String>> {
+        self.rows("SELECT name FROM pipelines ORDER BY name_key", &[], |r| {
+            cells::Reader::new("pipeline", r).text(0)
+        })
+    }
+
+    fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {
+        self.rows(
+            "SELECT s.id, s.name, s.color, s.position, s.stall_days, s.probability, p.id, p.name
+             FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+             WHERE s.name_key = $1 ORDER BY p.name_key",
+            &[&name_key(name)],
+            |r| {
+                let read = cells::Reader::new("stage", r);
+                Ok((cells::stage(r, 0)?, read.parsed(6)?, read.text(7)?))
+            },
+        )
+    }
+
+    fn stage_labels(&self) -> Result<HashMap<StageId, (String, String)>> {
+        let labels = self.rows(
+            "SELECT s.id, s.name, p.name FROM stages s JOIN pipelines p ON p.id = s.pipeline_id",
+            &[],
+            |r| {
+                let r = cells::Reader::new("stage", r);
+                Ok((r.parsed(0)?, (r.text(1)?, r.text(2)?)))
+            },
+        )?;
+        Ok(labels.into_iter().collect())
+    }
+
+    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
+        self.pipelines_ordered("created_at, id")
+    }
+
+    fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        self.pipelines_ordered("name_key")
+    }
+
+    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
+        let mut out = self.rows(
+            "SELECT p.id, p.name, p.stall_days,
+                    (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
+                    p.created_at, p.updated_at
+             FROM pipelines p ORDER BY p.name_key",
+            &[],
+            |r| {
+                let r = cells::Reader::new("pipeline", r);
+                Ok(PipelineSummary {
+                    id: r.parsed(0)?,
+                    name: r.text(1)?,
+                    stall_days: r.checked(u32::try_from(r.int(2)?).map_err(|e| e.to_string()))?,
+                    stage_count: r.int(3)?,
+                    created_at: r.text(4)?,
+                    updated_at: r.text(5)?,
+                    open_count: 0,
+                    open_value: 0,
+                    active_count: 0,
+                    active_value: 0,
+                    stalled_count: 0,
+                })
+            },
+        )?;
+        let totals = format!(
+            "SELECT count(*), {} FROM deals WHERE pipeline_id = $1 AND status = $2",
+            SQL.wide_sum("value")
+        );
+        for p in &mut out {
+            let id = p.id.to_string();
+            let total = |status: &str| -> Result<(i64, i128)> {
+                Ok(self
+                    .rows(&totals, &[&id, &status], |r| {
+                        let r = cells::Reader::new("pipeline", r);
+                        Ok((r.int(0)?, wide_total(r.int(1)?, r.int(2)?)))
+                    })?
+                    .pop()
+                    .unwrap_or_default())
+            };
+            let (open_count, open_value) = total("open")?;
+            let (stalled_count, stalled_value) = total("stalled")?;
+            p.open_count = open_count;
+            p.open_value = open_value;
+            p.stalled_count = stalled_count;
+            p.active_count = open_count + stalled_count;
+            p.active_value = open_value + stalled_value;
+        }
+        Ok(out)
+    }
+
+    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
+        let by_status = format!(
+            "SELECT status, count(*), {}, {}
+             FROM deals WHERE stage_id = $1 AND status IN ('open', 'stalled') GROUP BY status",
+            SQL.wide_sum("value"),
+            SQL.wide_sum(&weighted("value", "$2::bigint"))
+        );
+        let own = format!(
+            "SELECT coalesce(sum({} - {}), 0)::bigint FROM deals
+             WHERE stage_id = $1 AND status IN ('open', 'stalled') AND probability IS NOT NULL",
+            weighted("value", "probability"),
+            weighted("value", "$2::bigint")
+        );
+        let mut out = Vec::with_capacity(pipeline.stages.len());
+        for stage in &pipeline.stages {
+            let mut counts = StageCounts::default();
+            let (id, percent) = (stage.id.to_string(), i64::from(stage.probability.get()));
+            counts.weighted_value = self.count(&own, &[&id, &percent])?.into();
+            let rows = self.rows(&by_status, &[&id, &percent], |r| {
+                let read = cells::Reader::new("stage", r);
+                Ok((
+                    read.text(0)?,
+                    read.int(1)?,
+                    wide_total(read.int(2)?, read.int(3)?),
+                    wide_total(read.int(4)?, read.int(5)?),
+                ))
+            })?;
+            for (status, n, v, w) in rows {
+                counts.weighted_value += w;
+                if status == "open" {
+                    (counts.open_count, counts.open_value) = (n, v);
+                } else {
+                    (counts.stalled_count, counts.stalled_value) = (n, v);
+                }
+            }
+            out.push(counts);
+        }
+        Ok(out)
+    }
+
+    fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
+        self.count(
+            "SELECT count(*) FROM deals WHERE stage_id = $1",
+            &[&stage.to_string()],
+        )
+    }
+
+    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
+        self.count(
+            "SELECT count(*) FROM deals WHERE pipeline_id = $1",
+            &[&pipeline.to_string()],
+        )
+    }
+
+    fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {
+        self.execute(
+            "INSERT INTO pipelines (id, name, name_key, stall_days, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &p.id.to_string(),
+                &p.name,
+                &name_key(&p.name),
+                &i64::from(p.stall_days),
+                &p.created_at,
+                &p.updated_at,
+            ],
+        )?;
+        self.write_stages(p)
+    }
+
+    fn update_pipeline(&self, p: &Pipeline) -> Result<()> {
+        let id = p.id.to_string();
+        self.execute(
+            "UPDATE pipelines SET name = $2, name_key = $3, stall_days = $4, updated_at = $5 WHERE id = $1",
+            &[
+                &id,
+                &p.name,
+                &name_key(&p.name),
+                &i64::from(p.stall_days),
+                &p.updated_at,
+            ],
+        )?;
+        let keep: Vec<String> = p.stages.iter().map(|s| s.id.to_string()).collect();
+        self.execute(
+            "DELETE FROM stages WHERE pipeline_id = $1 AND id <> ALL($2)",
+            &[&id, &keep],
+        )?;
+        // Names are unique per pipeline: clear them first so renames and swaps cannot collide.
+        self.execute(
+            "UPDATE stages SET name_key = '#' || id WHERE pipeline_id = $1",
+            &[&id],
+        )?;
+        self.write_stages(p)
+    }
+
+    fn delete_pipeline(&self, id: PipelineId) -> Result<()> {
+        self.execute("DELETE FROM pipelines WHERE id = $1", &[&id.to_string()])?;
+        Ok(())
+    }
+}

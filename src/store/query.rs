@@ -1,0 +1,233 @@
+//! Queries whose shape depends on what the user asked (`deal list` filters and sorts, the
+//! reports' totals), written once for both backends: a [`Dialect`] says how each backend
+//! spells the few things that differ, and the bound values travel as neutral [`Arg`]s.
+
+use super::cells::DEAL_COLUMNS;
+use super::{weighted, DealFilter, DealSort};
+use crate::record::name_key;
+
+/// How a backend spells what SQL does not standardise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A bound value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Dialect {
+    /// The placeholder of the `n`th bound value (from 1).
+    pub(crate) fn mark(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+
+    /// Whether text `needle` occurs in `hay`.
+    fn contains(self, hay: &str, needle: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("instr({hay}, {needle}) > 0"),
+            Dialect::Postgres => format!("strpos({hay}, {needle}) > 0"),
+        }
+    }
+
+    /// Whether deal `d`'s metadata has key `k` whose value, a string or a scalar's JSON
+    /// text, equals `v`.
+    fn meta_equals(self, k: &str, v: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!(
+                "EXISTS (SELECT 1 FROM json_each(d.metadata) j WHERE j.key = {k} AND \
+                 (CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' \
+                  ELSE CAST(j.value AS TEXT) END) = {v})"
+            ),
+            Dialect::Postgres => format!(
+                "EXISTS (SELECT 1 FROM jsonb_each(d.metadata::jsonb) j WHERE j.key = {k} AND \
+                 (CASE jsonb_typeof(j.value) WHEN 'string' THEN j.value #>> '{{}}' \
+                  ELSE j.value::text END) = {v})"
+            ),
+        }
+    }
+
+    /// The sum of `expr` as two 64-bit columns that cannot overflow (see
+    /// [`super::wide_total`]): PostgreSQL sums integers as numeric, cast back here.
+    pub(crate) fn wide_sum(self, expr: &str) -> String {
+        let cast = match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "::bigint",
+        };
+        format!(
+            "coalesce(sum(({expr}) >> 32), 0){cast}, coalesce(sum(({expr}) & 4294967295), 0){cast}"
+        )
+    }
+
+    /// `select` (reading deals `d`) narrowed to what `filter` selects, then `tail`.
+    pub(crate) fn filtered(
+        self,
+        select: &str,
+        filter: &DealFilter,
+        tail: &str,
+    ) -> (String, Vec<Arg>) {
+        let (conds, args) = self.conditions(filter);
+        let mut sql = select.to_string();
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        sql.push_str(tail);
+        (sql, args)
+    }
+
+    /// The conditions of `filter` on deals `d`, with their bound values.
+    fn conditions(self, filter: &DealFilter) -> (Vec<String>, Vec<Arg>) {
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        let mut arg = |v: Arg| {
+            args.push(v);
+            self.mark(args.len())
+        };
+        let text = |t: &str| Arg::Text(t.to_string());
+        let day = |d: chrono::NaiveDate| Arg::Text(crate::clock::format_date(d));
+        if !filter.statuses.is_empty() {
+            let list: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            conds.push(format!("d.status IN ({})", list.join(", ")));
+        }
+        if let Some(p) = filter.pipeline {
+            conds.push(format!("d.pipeline_id = {}", arg(Arg::Text(p.to_string()))));
+        }
+        if !filter.stages.is_empty() {
+            let marks: Vec<String> = filter
+                .stages
+                .iter()
+                .map(|s| arg(Arg::Text(s.to_string())))
+                .collect();
+            conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
+        }
+        if let Some(o) = &filter.owner {
+            conds.push(format!("d.owner_id = {}", arg(text(o))));
+        }
+        if let Some(c) = &filter.contact {
+            conds.push(format!("d.contact_id = {}", arg(text(c))));
+        }
+        if let Some(v) = filter.min_value {
+            conds.push(format!("d.value >= {}", arg(Arg::Int(v.get()))));
+        }
+        if let Some(v) = filter.max_value {
+            conds.push(format!("d.value <= {}", arg(Arg::Int(v.get()))));
+        }
+        if let Some(d) = filter.closing_before {
+            conds.push(format!("d.expected_close < {}", arg(day(d))));
+        }
+        if let Some(d) = filter.closing_after {
+            conds.push(format!("d.expected_close > {}", arg(day(d))));
+        }
+        if let Some(d) = filter.overdue_on {
+            conds.push(format!(
+                "d.status IN ('open', 'stalled') AND d.expected_close < {}",
+                arg(day(d))
+            ));
+        }
+        for (key, value) in &filter.meta {
+            let k = arg(text(key));
+            let v = arg(text(value));
+            conds.push(self.meta_equals(&k, &v));
+        }
+        if let Some(t) = &filter.search {
+            let needle = arg(Arg::Text(name_key(t)));
+            conds.push(self.contains("d.name_key", &needle));
+        }
+        if let Some(t) = &filter.closed_from {
+            conds.push(format!("d.closed_at >= {}", arg(text(t))));
+        }
+        if let Some(t) = &filter.closed_before {
+            conds.push(format!("d.closed_at < {}", arg(text(t))));
+        }
+        if filter.no_expected_close {
+            conds.push("d.expected_close IS NULL".to_string());
+        }
+        (conds, args)
+    }
+
+    /// The SQL and its bound values for a `deal list`.
+    pub(crate) fn deal_list(
+        self,
+        filter: &DealFilter,
+        sort: DealSort,
+        desc: bool,
+        limit: Option<u64>,
+    ) -> (String, Vec<Arg>) {
+        let joins = match sort {
+            DealSort::Stage => {
+                " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id"
+            }
+            _ => "",
+        };
+        let (mut sql, mut args) = self.filtered(
+            &format!("SELECT {DEAL_COLUMNS} FROM deals d{joins}"),
+            filter,
+            "",
+        );
+        let dir = if desc { "DESC" } else { "ASC" };
+        let order = match sort {
+            DealSort::Value => format!("d.value {dir}"),
+            DealSort::ExpectedClose => format!("d.expected_close IS NULL, d.expected_close {dir}"),
+            DealSort::Created => format!("d.created_at {dir}"),
+            DealSort::Updated => format!("d.updated_at {dir}"),
+            DealSort::Name => format!("d.name_key {dir}"),
+            DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
+        };
+        sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
+        if let Some(limit) = limit {
+            args.push(Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT {}", self.mark(args.len())));
+        }
+        (sql, args)
+    }
+
+    /// Totals of the deals `filter` selects (key, count, two value columns, two weighted
+    /// columns), in one group or one per expected close date.
+    pub(crate) fn grouped_totals(
+        self,
+        filter: &DealFilter,
+        by_expected_close: bool,
+    ) -> (String, Vec<Arg>) {
+        let weighted = weighted("d.value", "coalesce(d.probability, s.probability)");
+        let key = if by_expected_close {
+            "d.expected_close"
+        } else {
+            "NULL"
+        };
+        self.filtered(
+            &format!(
+                "SELECT {key}, count(*), {}, {} FROM deals d JOIN stages s ON s.id = d.stage_id",
+                self.wide_sum("d.value"),
+                self.wide_sum(&weighted)
+            ),
+            filter,
+            if by_expected_close {
+                " GROUP BY d.expected_close"
+            } else {
+                ""
+            },
+        )
+    }
+
+    /// What the reports read of each deal `filter` selects.
+    pub(crate) fn closed_deals(self, filter: &DealFilter) -> (String, Vec<Arg>) {
+        self.filtered(
+            "SELECT d.status, d.value, d.created_at, d.closed_at, d.owner_id, d.pipeline_id, \
+             d.close_reason FROM deals d",
+            filter,
+            "",
+        )
+    }
+}

@@ -1,0 +1,498 @@
+//! Deals and their history, in SQLite.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, ToSql};
+
+use super::staged::HIDDEN;
+use super::{bound, SqliteTx, SQL};
+use crate::error::Result;
+use crate::id::{DealId, StageId};
+use crate::record::{name_key, Deal, Event, Status};
+use crate::store::cells::{self, DEAL_COLUMNS};
+use crate::store::{wide_total, ClosedDeal, DealFilter, DealSort, Deals, RawEvent, Totals};
+
+/// A deal as the 18 bound parameters of its row, `?1` (id) to `?18` (probability).
+struct DealRow<'a> {
+    deal: &'a Deal,
+    name_key: String,
+    value: i64,
+    status: &'static str,
+    expected_close: Option<String>,
+    metadata: String,
+    probability: Option<u8>,
+}
+
+impl<'a> DealRow<'a> {
+    fn of(deal: &'a Deal) -> Result<Self> {
+        Ok(DealRow {
+            deal,
+            name_key: name_key(&deal.name),
+            value: deal.value.get(),
+            status: deal.status.as_str(),
+            expected_close: deal.expected_close.map(crate::clock::format_date),
+            metadata: serde_json::to_string(&deal.metadata)?,
+            probability: deal.probability.map(|p| p.get()),
+        })
+    }
+
+    fn params(&self) -> Vec<&dyn ToSql> {
+        let d = self.deal;
+        vec![
+            &d.id,
+            &d.name,
+            &self.name_key,
+            &self.value,
+            &self.status,
+            &d.contact_id,
+            &d.pipeline_id,
+            &d.stage_id,
+            &self.expected_close,
+            &d.owner_id,
+            &self.metadata,
+            &d.created_at,
+            &d.updated_at,
+            &d.last_activity_at,
+            &d.stage_entered_at,
+            &d.closed_at,
+            &d.close_reason,
+            &self.probability,
+        ]
+    }
+}
+
+/// Deals of one stage and status idle since a time, from `source` (see
+/// [`SqliteTx::deal_source`]): one range of `deals_stage_status_activity`.
+fn idle_sql(source: &str) -> String {
+    format!(
+        "SELECT {DEAL_COLUMNS} FROM {source} d \
+         WHERE d.stage_id = ?1 AND d.status = ?2 AND d.last_activity_at <= ?3 AND (?4 IS NULL OR d.owner_id = ?4) \
+         AND (?5 IS NULL OR d.last_activity_at > ?5) \
+         ORDER BY d.last_activity_at, d.id"
+    )
+}
+
+/// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
+const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
+     WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
+
+impl SqliteTx<'_> {
+    /// Inserts a deal, with `on_conflict` appended; returns the rows written.
+    fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
+        let row = DealRow::of(d)?;
+        let mut params = row.params();
+        params.push(&self.batch);
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "INSERT INTO deal_rows (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
+                    expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
+                    stage_entered_at, closed_at, close_reason, probability, batch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19){on_conflict}"
+            ))?
+            .execute(params.as_slice())?)
+    }
+
+    fn deals(&self, sql: &str, params: &[&dyn ToSql]) -> Result<Vec<Deal>> {
+        self.rows(sql, params, cells::deal)
+    }
+}
+
+impl Deals for SqliteTx<'_> {
+    fn deal(&self, id: DealId) -> Result<Option<Deal>> {
+        Ok(self
+            .deals(
+                &format!("SELECT {DEAL_COLUMNS} FROM deals d WHERE d.id = ?1"),
+                &[&id],
+            )?
+            .pop())
+    }
+
+    fn deal_exists(&self, id: DealId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM deals WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn insert_deal(&self, d: &Deal) -> Result<()> {
+        self.write_deal(d, "").map(|_| ())
+    }
+
+    fn insert_deal_if_new(&self, d: &Deal) -> Result<bool> {
+        Ok(self.write_deal(d, " ON CONFLICT (id) DO NOTHING")? == 1)
+    }
+
+    fn update_deal(&self, d: &Deal) -> Result<()> {
+        let row = DealRow::of(d)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE deal_rows SET name = ?2, name_key = ?3, value = ?4, status = ?5, contact_id = ?6,
+                    pipeline_id = ?7, stage_id = ?8, expected_close = ?9, owner_id = ?10, metadata = ?11,
+                    created_at = ?12, updated_at = ?13, last_activity_at = ?14, stage_entered_at = ?15,
+                    closed_at = ?16, close_reason = ?17, probability = ?18
+                 WHERE id = ?1",
+            )?
+            .execute(row.params().as_slice())?;
+        Ok(())
+    }
+
+    fn delete_deal(&self, id: DealId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM deal_rows WHERE id = ?1")?
+            .execute([id])?
+            > 0)
+    }
+
+    fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 ORDER BY d.created_at, d.id"
+            ),
+            &[&stage],
+        )
+    }
+
+    fn for_each_deal(
+        &self,
+        filter: &DealFilter,
+        sort: DealSort,
+        desc: bool,
+        limit: Option<u64>,
+        each: &mut dyn FnMut(Deal) -> Result<()>,
+    ) -> Result<()> {
+        let (sql, args) = SQL.deal_list(filter, sort, desc, limit);
+        self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
+    }
+
+    fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {
+        self.each_row(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deal_rows d WHERE d.batch NOT IN {HIDDEN} ORDER BY d.id"
+            ),
+            &[],
+            |r| each(cells::deal(r)?),
+        )
+    }
+
+    fn grouped_totals(
+        &self,
+        filter: &DealFilter,
+        by_expected_close: bool,
+    ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
+        let (sql, args) = SQL.grouped_totals(filter, by_expected_close);
+        self.rows(&sql, &bound(&args), cells::totals)
+    }
+
+    fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
+        self.rows(
+            "SELECT d.id, json_extract(d.metadata, '$.source') FROM deals d
+             WHERE json_type(d.metadata, '$.source') = 'text'",
+            &[],
+            cells::source,
+        )
+    }
+
+    fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
+        let (sql, args) = SQL.closed_deals(filter);
+        self.rows(&sql, &bound(&args), cells::closed_deal)
+    }
+
+    fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {
+        let reversed: String = end.chars().rev().take(16).collect();
+        self.deals(
+            &TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS),
+            params![reversed, limit as i64],
+        )
+    }
+
+    fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.status IN ('open', 'stalled')
+                 ORDER BY d.created_at DESC, d.id DESC LIMIT ?1"
+            ),
+            &[&(limit as i64)],
+        )
+    }
+
+    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
+        let key = name_key(name);
+        for condition in ["d.name_key = ?1", "instr(d.name_key, ?1) > 0"] {
+            let found = self.deals(
+                &format!(
+                    "SELECT {DEAL_COLUMNS} FROM deals d WHERE {condition} ORDER BY d.created_at, d.id LIMIT ?2"
+                ),
+                params![key, limit as i64],
+            )?;
+            if found.is_empty() {
+                continue;
+            }
+            let total = if found.len() < limit {
+                found.len() as i64
+            } else {
+                self.conn.query_row(
+                    &format!("SELECT count(*) FROM deals d WHERE {condition}"),
+                    [&key],
+                    |r| r.get(0),
+                )?
+            };
+            return Ok((found, total));
+        }
+        Ok((Vec::new(), 0))
+    }
+
+    /// Two neighbours in `deals_tail` per deal. Hidden rows of an import in progress count
+    /// too, so a reference stays unique once they are published.
+    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
+        let mut before = self.conn.prepare_cached(
+            "SELECT tail FROM deal_rows WHERE tail < ?1 ORDER BY tail DESC LIMIT 1",
+        )?;
+        let mut after = self
+            .conn
+            .prepare_cached("SELECT tail FROM deal_rows WHERE tail > ?1 ORDER BY tail LIMIT 1")?;
+        let mut out = HashMap::with_capacity(ids.len());
+        for id in ids {
+            let tail = cells::tail(*id);
+            let before = before.query_row([&tail], |r| r.get(0)).optional()?;
+            let after = after.query_row([&tail], |r| r.get(0)).optional()?;
+            out.insert(*id, cells::short_ref(*id, &tail, [before, after], min));
+        }
+        Ok(out)
+    }
+
+    fn idle_deals(
+        &self,
+        stage: StageId,
+        status: Status,
+        idle_since: &str,
+        active_after: Option<&str>,
+        owner: Option<&str>,
+    ) -> Result<Vec<Deal>> {
+        self.deals(
+            &idle_sql(self.deal_source()?),
+            params![stage, status.as_str(), idle_since, owner, active_after],
+        )
+    }
+
+    fn stage_active(
+        &self,
+        stage: StageId,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(i64, i128, Vec<Deal>)> {
+        let (count, value) = self.conn.query_row(
+            &format!(
+                "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
+                 AND status IN ('open', 'stalled') AND (?2 IS NULL OR owner_id = ?2)",
+                SQL.wide_sum("value")
+            ),
+            params![stage, owner],
+            |r| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?))),
+        )?;
+        // The largest of each status: a backward walk of deals_stage_status_value each, no
+        // sort; then the two merged.
+        let sql_limit = limit.map_or(-1, |n| n as i64);
+        let sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status = ?2
+             AND (?3 IS NULL OR d.owner_id = ?3) ORDER BY d.value DESC, d.id DESC LIMIT ?4"
+        );
+        let mut deals: Vec<Deal> = Vec::new();
+        for status in [Status::Open, Status::Stalled] {
+            deals.extend(self.deals(&sql, params![stage, status.as_str(), owner, sql_limit])?);
+        }
+        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
+        if let Some(n) = limit {
+            deals.truncate(n);
+        }
+        Ok((count, value, deals))
+    }
+
+    fn add_event(&self, e: &Event) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO event_rows (deal_id, at, kind, details, batch) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                e.deal_id,
+                e.at,
+                e.kind,
+                serde_json::to_string(&e.details)?,
+                self.batch
+            ])?;
+        Ok(())
+    }
+
+    fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool> {
+        match self.add_event(e) {
+            Ok(()) => Ok(true),
+            Err(_) if !self.deal_exists(e.deal_id)? => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn events(&self, deal: DealId) -> Result<Vec<Event>> {
+        self.rows(
+            "SELECT deal_id, at, kind, details FROM deal_events WHERE deal_id = ?1 ORDER BY seq",
+            &[&deal],
+            cells::event,
+        )
+    }
+
+    fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
+        self.each_row(
+            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq",
+            &[],
+            |r| each(cells::raw_event(r)?),
+        )
+    }
+
+    fn for_each_history(
+        &self,
+        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
+    ) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.each_row(
+            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq",
+            &[],
+            |r| history.push(cells::event(r)?),
+        )?;
+        history.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::PipelineId;
+    use crate::store::sqlite::pipelines::board_sql;
+
+    /// The plan SQLite picks for `sql`, one step a line, without the steps that read the
+    /// hidden set of imports (a few rows, read once per query): those must appear exactly
+    /// when the query reads the view of visible deals.
+    fn plan(conn: &rusqlite::Connection, sql: &str, args: &[&dyn ToSql]) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();
+        let steps: Vec<String> = rows.map(|r| r.unwrap()).collect();
+        let hidden_set = |l: &String| {
+            l.starts_with("LIST SUBQUERY")
+                || l == "SEARCH imports USING COVERING INDEX imports_hidden (state=?)"
+                || l == "CREATE BLOOM FILTER"
+        };
+        assert_eq!(
+            steps.iter().any(|l| l.contains("imports_hidden")),
+            sql.contains("FROM deals "),
+            "the view of deals and only it filters out hidden rows:\n{}",
+            steps.join("\n")
+        );
+        steps
+            .into_iter()
+            .filter(|l| !hidden_set(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Filtered queries must search an index range; none may sort in a temporary B-tree.
+    fn assert_indexed(conn: &rusqlite::Connection, what: &str, sql: &str, args: &[&dyn ToSql]) {
+        let p = plan(conn, sql, args);
+        assert!(
+            p.lines().all(|l| l.starts_with("SEARCH")),
+            "{what} does not search an index range:\n{p}"
+        );
+        assert!(
+            !p.contains("TEMP B-TREE"),
+            "{what} sorts in a temporary B-tree:\n{p}"
+        );
+    }
+
+    #[test]
+    fn list_board_and_stalled_scan_use_indexes_without_sorting() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::sqlite::SqliteStore::open(
+            &dir.path().join("plan.db"),
+            std::time::Duration::from_secs(1),
+            crate::store::Access::Write,
+        )
+        .unwrap();
+        let conn = &store.conn;
+        let stage = StageId::new();
+        let pipeline = PipelineId::new();
+        for desc in [false, true] {
+            for statuses in [vec![Status::Open], vec![Status::Won]] {
+                let by_stage = DealFilter {
+                    stages: vec![stage],
+                    statuses: statuses.clone(),
+                    ..Default::default()
+                };
+                let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, Some(51));
+                let args = bound(&args);
+                assert_indexed(conn, "deal list --stage --status --sort value", &sql, &args);
+                let by_status = DealFilter {
+                    statuses,
+                    ..Default::default()
+                };
+                let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, Some(51));
+                let args = bound(&args);
+                assert_indexed(conn, "deal list --status --sort value", &sql, &args);
+            }
+            let by_pipeline = DealFilter {
+                pipeline: Some(pipeline),
+                statuses: vec![Status::Open],
+                ..Default::default()
+            };
+            let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, Some(51));
+            let args = bound(&args);
+            assert_indexed(
+                conn,
+                "deal list --pipeline --status --sort value",
+                &sql,
+                &args,
+            );
+            // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
+            let (sql, args) =
+                SQL.deal_list(&DealFilter::default(), DealSort::Created, desc, Some(51));
+            let args = bound(&args);
+            assert_eq!(
+                plan(conn, &sql, &args),
+                "SCAN deal_rows USING INDEX deals_created"
+            );
+        }
+        // A short reference is one range of the reversed ends of ids, never a scan.
+        let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
+        assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
+        assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
+        let none: Option<&str> = None;
+        // While an import is in progress (the view) and otherwise (the row table).
+        for source in ["deals", "deal_rows"] {
+            let board = board_sql(source);
+            assert_indexed(conn, "pipeline show", &board, &[&stage, &50]);
+            assert_eq!(
+                plan(conn, &board, &[&stage, &50]),
+                "SEARCH deal_rows USING COVERING INDEX deals_stage_status_value (stage_id=? AND status=?)",
+                "the board counts and weighs from the index alone"
+            );
+            let own = crate::store::sqlite::pipelines::own_probability_sql(source);
+            assert_eq!(
+                plan(conn, &own, &[&stage, &50]),
+                "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",
+                "deals with their own chance are found in their own small index"
+            );
+            assert_indexed(
+                conn,
+                "deal stalled",
+                &idle_sql(source),
+                &[&stage, &"open", &"2026-01-01T00:00:00Z", &none, &none],
+            );
+            assert_indexed(
+                conn,
+                "deal stalled --owner",
+                &idle_sql(source),
+                &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana", &none],
+            );
+        }
+    }
+}

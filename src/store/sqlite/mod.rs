@@ -1,0 +1,578 @@
+//! The SQLite backend: one file per user, the zero-setup default.
+//!
+//! Each transaction is one SQLite transaction; writes take the write lock up front
+//! (`BEGIN IMMEDIATE`), wait up to the busy timeout, and either commit everything or
+//! nothing. Imports into a database that holds deals load in hidden chunks ([`staged`]).
+
+mod deals;
+pub(crate) mod file;
+mod pipelines;
+mod staged;
+
+use std::cell::Cell;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::cells::Cells;
+use super::query::{Arg, Dialect};
+use super::{Access, Counts, Kind, Tx};
+use crate::error::{Error, Result};
+use crate::id::{DealId, PipelineId, StageId};
+
+/// `PRAGMA application_id` of a rex database: "REX1".
+const APPLICATION_ID: i64 = 0x5245_5831;
+
+/// The numbered migrations; schema version N is the first N applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_staged_imports.sql"),
+    include_str!("migrations/003_short_references.sql"),
+    include_str!("migrations/004_probabilities.sql"),
+];
+
+/// The schema version this rex writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// One open SQLite transaction; every query goes through it.
+pub struct SqliteTx<'a> {
+    conn: &'a Connection,
+    /// The import whose hidden rows this transaction writes; 0 for visible rows.
+    batch: i64,
+}
+
+impl SqliteStore {
+    /// Opens (creating on first use) the database at `path` and brings its schema up to date.
+    /// A newer schema or a file that is not a rex database is refused and left untouched.
+    /// A new database appears whole or not at all (see [`file::create`]).
+    pub fn open(path: &Path, busy_timeout: Duration, access: Access) -> Result<SqliteStore> {
+        file::check_path(path)?;
+        BUSY_TIMEOUT_MS.store(busy_timeout.as_millis() as u64, Ordering::Relaxed);
+        if !path.exists() {
+            file::create(path, |temp| {
+                SqliteStore::open_file(temp)?.check_schema()?;
+                Ok(())
+            })
+            .map_err(|e| at_path(explained(e, path), path))?;
+        }
+        let opened = SqliteStore::open_file(path).and_then(|mut s| {
+            s.check_schema()?;
+            Ok(s)
+        });
+        match opened {
+            Ok(s) => Ok(s),
+            // A full disk leaves no room for SQLite's shared-memory index, but a database
+            // whose log is empty can still be read as it is.
+            Err(Error::Storage(_)) if access == Access::Read && !has_log(path) => {
+                SqliteStore::open_as_is(path).map_err(|e| at_path(explained(e, path), path))
+            }
+            Err(e) => Err(at_path(explained(e, path), path)),
+        }
+    }
+
+    /// The database at `path` opened to read as it stands, if it exists at today's schema:
+    /// nothing is created or upgraded (for shell completion).
+    pub fn peek(path: &Path) -> Option<SqliteStore> {
+        if !path.is_file() {
+            return None;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).ok()?;
+        let (app, version) = versions(&conn).ok()?;
+        (app == APPLICATION_ID && version == SCHEMA_VERSION).then(|| SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn open_file(path: &Path) -> Result<SqliteStore> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_handler(Some(keep_waiting))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database read without locks or a log (SQLite's `immutable`): for reading when
+    /// the disk is full and nobody can be writing. Only a database at today's schema.
+    fn open_as_is(path: &Path) -> Result<SqliteStore> {
+        use std::os::unix::ffi::OsStrExt;
+        let mut uri = String::from("file:");
+        for &b in std::path::absolute(path)?.as_os_str().as_bytes() {
+            match b {
+                b'?' | b'#' | b'%' => uri.push_str(&format!("%{b:02X}")),
+                b if b.is_ascii() => uri.push(b as char),
+                b => uri.push_str(&format!("%{b:02X}")),
+            }
+        }
+        uri.push_str("?immutable=1");
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&uri, flags)?;
+        let (app, version) = versions(&conn)?;
+        if app != APPLICATION_ID || version != SCHEMA_VERSION {
+            return Err(Error::Storage(
+                "the database cannot be opened to be upgraded (the disk is full)".into(),
+            ));
+        }
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Gives bulk writes (imports) a 16 MiB page cache, so that pages are not spilled to the
+    /// log and read back for every row, and lets index builds sort on a second thread.
+    /// SQLite sizes each sorter from the cache, so a 1M-deal import peaks near 80 MB
+    /// (bench/run.py). Other commands keep SQLite's 2 MiB and sort on one thread.
+    pub fn use_bulk_cache(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -16384)?;
+        self.conn.pragma_update(None, "threads", 2)?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a consistent copy of the whole database into `empty`, an empty file, while
+    /// other rex processes keep reading and writing: SQLite's `VACUUM INTO` reads one
+    /// snapshot (and leaves out free pages). The copy is a rex database in WAL mode, ready
+    /// to be used as it is.
+    pub fn backup_into(&mut self, empty: &Path) -> Result<()> {
+        let target = empty.to_str().ok_or_else(|| {
+            Error::usage(format!(
+                "the backup path '{}' is not valid UTF-8; choose another",
+                empty.display()
+            ))
+        })?;
+        let path = self.path.clone();
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .map_err(|e| at_path(explained(e.into(), empty), &path))?;
+        let copy = Connection::open_with_flags(empty, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        copy.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        copy.close().map_err(|(_, e)| Error::from(e))?;
+        Ok(())
+    }
+
+    /// Runs `f` in one transaction of `kind`.
+    ///
+    /// A write first clears any import whose process died part-way (see
+    /// [`SqliteStore::discard_abandoned_imports`]): its hidden rows could otherwise hold a
+    /// name or a stage that the write needs, and keep it busy for good.
+    pub(crate) fn transaction(
+        &mut self,
+        kind: Kind,
+        f: &mut dyn FnMut(&dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let (behavior, commit) = match kind {
+            Kind::Read => (TransactionBehavior::Deferred, true),
+            Kind::Write => {
+                self.discard_abandoned_imports()?;
+                (TransactionBehavior::Immediate, true)
+            }
+            Kind::Rehearse => (TransactionBehavior::Immediate, false),
+        };
+        self.run(behavior, commit, |tx| f(tx))
+    }
+
+    /// A read transaction on the concrete backend (for its own use).
+    fn read<T>(&mut self, f: impl FnOnce(&SqliteTx) -> Result<T>) -> Result<T> {
+        self.run(TransactionBehavior::Deferred, true, f)
+    }
+
+    /// A write without the look for abandoned imports (the import code's own writes).
+    fn write_as_is<T>(&mut self, f: impl FnOnce(&SqliteTx) -> Result<T>) -> Result<T> {
+        self.run(TransactionBehavior::Immediate, true, f)
+    }
+
+    /// Runs `f` on visible rows in one transaction, then commits it or rolls it back.
+    fn run<T>(
+        &mut self,
+        behavior: TransactionBehavior,
+        commit: bool,
+        f: impl FnOnce(&SqliteTx) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.path.clone();
+        let run = || {
+            let tx = self.conn.transaction_with_behavior(behavior)?;
+            let out = f(&SqliteTx::visible(&tx))?;
+            if commit {
+                tx.commit()?;
+            } else {
+                tx.rollback()?;
+            }
+            Ok(out)
+        };
+        run().map_err(|e| match explained(e, &path) {
+            e @ Error::Storage(_) => at_path(e, &path),
+            other => other,
+        })
+    }
+
+    /// Brings the schema up to date, waiting (like any write) while another rex does it.
+    fn check_schema(&mut self) -> Result<()> {
+        let deadline = Instant::now() + busy_timeout();
+        loop {
+            match self.migrate() {
+                Err(Error::Busy(_)) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1))
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let (app, version) = versions(&self.conn)?;
+        if version == SCHEMA_VERSION && app == APPLICATION_ID {
+            return Ok(());
+        }
+        refuse_foreign(&self.conn, app, version)?;
+        if version == 0 {
+            // WAL is a property of the file; it cannot be switched inside a transaction.
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another rex may have migrated while we waited for the lock.
+        let (app, version) = versions(&tx)?;
+        refuse_foreign(&tx, app, version)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)
+                .map_err(|e| Error::Failed(format!("migration {} failed: {e}", i + 1)))?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn versions(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT a.application_id, v.user_version FROM pragma_application_id a, pragma_user_version v",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Refuses a database from a newer rex, or one that another program made.
+fn refuse_foreign(conn: &Connection, app: i64, version: i64) -> Result<()> {
+    if app == 0 && version == 0 {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if tables == 0 {
+            return Ok(()); // empty: ours to set up
+        }
+    }
+    if app != APPLICATION_ID {
+        return Err(Error::Unusable(
+            "is an SQLite database of another program, not a rex database; pass another path with --db".into(),
+        ));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::Unusable(format!(
+            "was written by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}); upgrade rex to use it"
+        )));
+    }
+    Ok(())
+}
+
+/// Names the file a database error is about.
+fn at_path(e: Error, path: &Path) -> Error {
+    let shown = path.display().to_string();
+    let name = |m: String| {
+        if m.contains(&format!("'{shown}'")) {
+            m
+        } else if let Some(rest) = m.strip_prefix("the file ") {
+            format!("'{shown}' {rest}")
+        } else if let Some(rest) = m.strip_prefix("the database ") {
+            format!("database '{shown}' {rest}")
+        } else {
+            format!("database '{shown}' {m}")
+        }
+    };
+    match e {
+        Error::Unusable(m) => Error::Unusable(name(m)),
+        Error::Storage(m) => Error::Storage(name(m)),
+        other => other,
+    }
+}
+
+/// An operating-system failure on the database, named by its real cause when the file
+/// system can tell (a full disk, a directory without write permission).
+fn explained(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Storage(m) => file::explain(path).unwrap_or(Error::Storage(m)),
+        other => other,
+    }
+}
+
+/// Whether a write-ahead log with content lies beside the database.
+fn has_log(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
+impl<'a> SqliteTx<'a> {
+    /// A transaction that writes visible rows (batch 0), as every command but an import does.
+    fn visible(conn: &'a Connection) -> SqliteTx<'a> {
+        SqliteTx { conn, batch: 0 }
+    }
+
+    /// Every row of a query, each made by `make` (a [`super::cells`] reader).
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        make: impl Fn(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each_row(sql, params, |r| {
+            out.push(make(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `each` with every row of a query, as it is read.
+    fn each_row(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        mut each: impl FnMut(&dyn Cells) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            each(&Row(r))?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` with the secondary indexes of deals and their history dropped, then builds
+    /// them again: one sort per index instead of a random insert per row. For bulk loads into
+    /// an empty database; the transaction keeps it all-or-nothing.
+    fn with_indexes_rebuilt_after<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let indexes: Vec<(String, String)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name IN ('deal_rows', 'event_rows') AND sql IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (name, _) in &indexes {
+            self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        }
+        let out = f()?;
+        for (_, sql) in &indexes {
+            self.conn.execute_batch(sql)?;
+        }
+        Ok(out)
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn counts(&self) -> Result<Counts> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM pipelines), (SELECT count(*) FROM stages),
+                    (SELECT count(*) FROM deals), (SELECT count(*) FROM deal_events)",
+            [],
+            |r| {
+                Ok(Counts {
+                    pipelines: r.get(0)?,
+                    stages: r.get(1)?,
+                    deals: r.get(2)?,
+                    events: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+/// The dialect of this backend's shared queries.
+const SQL: Dialect = Dialect::Sqlite;
+
+/// A row read through [`Cells`].
+struct Row<'a, 'r>(&'a rusqlite::Row<'r>);
+
+impl Cells for Row<'_, '_> {
+    fn text(&self, i: usize) -> Result<Option<String>, String> {
+        self.0.get(i).map_err(|e| e.to_string())
+    }
+    fn int(&self, i: usize) -> Result<Option<i64>, String> {
+        self.0.get(i).map_err(|e| e.to_string())
+    }
+    fn key(&self) -> String {
+        match self.0.get_ref(0) {
+            Ok(ValueRef::Text(t)) | Ok(ValueRef::Blob(t)) => {
+                String::from_utf8_lossy(t).into_owned()
+            }
+            Ok(other) => format!("{other:?}"),
+            Err(_) => String::new(),
+        }
+    }
+}
+
+impl ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Arg::Text(t) => ToSqlOutput::from(t.as_str()),
+            Arg::Int(n) => ToSqlOutput::from(*n),
+        })
+    }
+}
+
+/// Bound values as rusqlite takes them.
+fn bound(args: &[Arg]) -> Vec<&dyn ToSql> {
+    args.iter().map(|a| a as &dyn ToSql).collect()
+}
+
+/// SQLite's outcomes as rex's: busy, unusable, or a storage failure worth explaining.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::Error as E;
+        use rusqlite::ErrorCode as C;
+        match &e {
+            E::FromSqlConversionFailure(..)
+            | E::InvalidColumnType(..)
+            | E::IntegralValueOutOfRange(..)
+            | E::Utf8Error(..) => {
+                return Error::Unusable(format!(
+                    "the database is damaged (a stored value cannot be read: {e}); restore a backup"
+                ))
+            }
+            _ => {}
+        }
+        match e.sqlite_error_code() {
+            Some(C::DatabaseBusy | C::DatabaseLocked) => Error::Busy(
+                "the database is busy (another rex is writing); nothing was changed, try again"
+                    .into(),
+            ),
+            Some(C::NotADatabase) => Error::Unusable(
+                "the file is not a rex database (not an SQLite file); pass another path with --db"
+                    .into(),
+            ),
+            Some(C::DatabaseCorrupt) => {
+                Error::Unusable("the database file is corrupt; restore it from a backup".into())
+            }
+            Some(C::ReadOnly) => Error::Storage(
+                "the database is read-only; check the file's permissions or pass another --db"
+                    .into(),
+            ),
+            Some(C::CannotOpen) => Error::Storage(
+                "the database cannot be opened; check the path and its permissions".into(),
+            ),
+            Some(C::DiskFull) => Error::Storage("the disk is full; nothing was changed".into()),
+            Some(C::SystemIoFailure) => Error::Storage(format!("database i/o failure: {e}")),
+            _ => Error::Failed(format!("database error: {e}")),
+        }
+    }
+}
+
+macro_rules! sql_id {
+    ($t:ty) => {
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.to_string()))
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                v.as_str()?
+                    .parse()
+                    .map_err(|e: String| FromSqlError::Other(e.into()))
+            }
+        }
+    };
+}
+sql_id!(DealId);
+sql_id!(PipelineId);
+sql_id!(StageId);
+
+/// How long a writer waits for another one before giving up with "busy".
+static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(5000);
+
+thread_local! {
+    static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+fn busy_timeout() -> Duration {
+    Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed))
+}
+
+/// Waits for the write lock by polling every millisecond, up to the busy timeout.
+///
+/// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees the
+/// lock for a moment between two short transactions (a staged import between its chunks)
+/// would almost never be caught free. Polling this often costs nothing measurable.
+fn keep_waiting(attempt: i32) -> bool {
+    let now = Instant::now();
+    let started = WAIT_STARTED.with(|w| match w.get() {
+        Some(t) if attempt > 0 => t,
+        _ => {
+            w.set(Some(now));
+            now
+        }
+    });
+    let limit = busy_timeout();
+    if now.duration_since(started) >= limit {
+        return false;
+    }
+    std::thread::sleep(Duration::from_millis(1));
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every schema object as SQLite records it, in a stable order.
+    fn objects(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
+        rows.unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn schema_file_is_what_the_migrations_build() {
+        let migrated = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            migrated.execute_batch(sql).unwrap();
+        }
+        let written = Connection::open_in_memory().unwrap();
+        written.execute_batch(include_str!("schema.sql")).unwrap();
+        let (migrated, written) = (objects(&migrated), objects(&written));
+        assert!(migrated.len() > 10, "{migrated:?}");
+        assert_eq!(
+            written, migrated,
+            "src/store/schema.sql is out of date: regenerate it as its header says"
+        );
+    }
+}

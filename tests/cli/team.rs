@@ -1,0 +1,611 @@
+//! Team mode: what only a PostgreSQL server has (TLS, passwords, a shared database that
+//! several rex set up at once, one-transaction imports, a server that restarts). These run
+//! in the suite's PostgreSQL run (see [`crate::server`]); on SQLite they are listed as
+//! ignored.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::server::{wait_until, with_database, Cluster, SERVER_VAR};
+use crate::support::{s, stage_id, Rex};
+
+/// The URL of this rex's database on the test server.
+fn url(rex: &Rex) -> String {
+    rex.url.clone().expect("a PostgreSQL run")
+}
+
+/// A rex command on `url` instead of the rex's own database.
+fn on(rex: &Rex, url: &str) -> Command {
+    let mut c = rex.std_cmd();
+    c.env("REX_DB", url);
+    c
+}
+
+fn text(out: &Output) -> (Option<i32>, String, String) {
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The server's port and self-signed certificate, as the runner passes them on.
+fn port() -> String {
+    std::env::var("REX_TEST_PG_PORT").expect("REX_TEST_PG_PORT")
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn tls_modes_and_a_trusted_self_signed_certificate() {
+    let rex = Rex::new();
+    let cert = std::env::var("REX_TEST_PG_CERT").unwrap_or_default();
+    if cert.is_empty() {
+        eprintln!("skipped: TLS checks need openssl to make the server's certificate");
+        return;
+    }
+    let db = url(&rex);
+    let db_name = db
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let at = |host: &str, query: &str| {
+        format!("postgres://postgres@{host}:{}/{db_name}?{query}", port())
+    };
+    let info = |u: &str| text(&on(&rex, u).args(["info", "-o", "json"]).output().unwrap());
+    // require encrypts without checking who answers, as libpq does.
+    let (code, out, err) = info(&at("127.0.0.1", "sslmode=require"));
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["database"],
+        format!(
+            "postgres://postgres@127.0.0.1:{}/{db_name}?sslmode=require",
+            port()
+        )
+    );
+    // verify-full trusts only known roots: the self-signed certificate is refused ...
+    let (code, out, err) = info(&at("localhost", "sslmode=verify-full"));
+    assert_eq!((code, out.as_str()), (Some(6), ""));
+    assert!(
+        err.starts_with(&format!(
+            "rex: cannot connect to postgres://postgres@localhost:{}/{db_name}?sslmode=verify-full: ",
+            port()
+        )) && err.contains("certificate")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+    // ... until sslrootcert names it; then the name must match (localhost and 127.0.0.1 do).
+    for host in ["localhost", "127.0.0.1"] {
+        let trusted = at(host, &format!("sslmode=verify-full&sslrootcert={cert}"));
+        let (code, _, err) = info(&trusted);
+        assert_eq!(code, Some(0), "{host}: {err}");
+    }
+    let (code, _, err) = info(&at(
+        "127.0.0.1",
+        &format!("sslmode=require&sslrootcert={cert}"),
+    ));
+    assert_eq!(code, Some(0), "{err}");
+    // A root that did not sign the server's certificate is refused even with require.
+    let other = rex.dir.path().join("other.pem");
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-x509",
+            "-days",
+            "1",
+            "-nodes",
+            "-subj",
+            "/CN=other",
+        ])
+        .args(["-newkey", "rsa:2048", "-keyout"])
+        .arg(rex.dir.path().join("other.key"))
+        .arg("-out")
+        .arg(&other)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, _, err) = info(&at(
+        "127.0.0.1",
+        &format!("sslmode=require&sslrootcert={}", other.display()),
+    ));
+    assert_eq!(code, Some(6), "{err}");
+    let (code, _, err) = info(&at("127.0.0.1", "sslmode=disable"));
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn the_password_comes_from_the_url_pgpassword_or_pgpass_and_is_never_shown() {
+    let rex = Rex::new();
+    let db_name = url(&rex)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let base = format!("127.0.0.1:{}/{db_name}?sslmode=disable", port());
+    let run = |u: &str, envs: &[(&str, &str)]| {
+        let mut c = on(&rex, u);
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        text(&c.args(["info", "-o", "json"]).output().unwrap())
+    };
+    let with_password = format!("postgres://ana_pw:pw-s3cret@{base}");
+    let (code, out, err) = run(&with_password, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let shown = format!("postgres://ana_pw@{base}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["database"],
+        shown
+    );
+    assert!(!out.contains("s3cret"));
+    let without = format!("postgres://ana_pw@{base}");
+    let (code, out, err) = run(&without, &[]);
+    assert_eq!((code, out.as_str()), (Some(6), ""));
+    assert!(
+        err.starts_with(&format!("rex: cannot log in to {shown} as 'ana_pw' ("))
+            && err.ends_with("; give the password in the URL, PGPASSWORD or ~/.pgpass\n"),
+        "{err}"
+    );
+    let wrong = format!("postgres://ana_pw:wrong-s3cret@{base}");
+    let (code, _, err) = run(&wrong, &[]);
+    assert_eq!(code, Some(6));
+    assert!(!err.contains("wrong-s3cret"), "{err}");
+    assert_eq!(run(&without, &[("PGPASSWORD", "pw-s3cret")]).0, Some(0));
+    // ~/.pgpass, as psql reads it: only when others cannot read it.
+    let home = rex.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let pgpass = home.join(".pgpass");
+    std::fs::write(
+        &pgpass,
+        format!(
+            "# team server\nother:1:*:*:nope\n127.0.0.1:{}:*:ana_pw:pw-s3cret\n",
+            port()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(
+        run(&without, &[]).0,
+        Some(6),
+        "a readable ~/.pgpass is ignored"
+    );
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, _, err) = run(&without, &[]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_database_of_another_program_or_a_newer_rex_is_refused_and_untouched() {
+    let rex = Rex::new();
+    let db = url(&rex);
+    let mut client = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    client
+        .batch_execute("CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (7)")
+        .unwrap();
+    let out = text(&rex.cmd().args(["deal", "list"]).output().unwrap());
+    assert_eq!(
+        out,
+        (Some(6), String::new(), format!("rex: database {db} holds tables of another program and is not a rex database; give the URL of an empty database or of rex's\n"))
+    );
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        tables, 1,
+        "nothing was created beside the other program's table"
+    );
+
+    let newer = Rex::new();
+    newer.ok(&["pipeline", "list"]);
+    let mut client = postgres::Client::connect(&url(&newer), postgres::NoTls).unwrap();
+    client
+        .batch_execute("UPDATE rex_schema SET version = 99")
+        .unwrap();
+    let (code, out, err) = text(
+        &newer
+            .cmd()
+            .args(["pipeline", "create", "X"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!((code, out.as_str()), (Some(6), ""));
+    assert!(
+        err.starts_with(
+            "rex: the database was written by a newer rex (schema 99; this rex knows up to "
+        ),
+        "{err}"
+    );
+    let pipelines: i64 = client
+        .query_one("SELECT count(*) FROM pipelines", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(pipelines, 0);
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn many_rex_at_once_on_an_empty_database_set_it_up_once() {
+    for round in 0..4 {
+        let rex = Rex::new();
+        let children: Vec<Child> = (0..12)
+            .map(|i| {
+                let mut c = rex.std_cmd();
+                if i % 3 == 0 {
+                    c.args(["pipeline", "create", &format!("P{round}-{i}")]);
+                } else {
+                    c.args(["deal", "list", "-o", "json"]);
+                }
+                c.stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(rex.json(&["info"])["pipelines"], 4);
+    }
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn people_moving_one_deal_at_once_take_turns_and_history_replays() {
+    let rex = Rex::new();
+    let p = rex.sales();
+    let id = rex.id(&["deal", "create", "Shared", "--value", "100"]);
+    let stages: Vec<String> = ["Qualification", "Proposal", "Negotiation", "Discovery"]
+        .iter()
+        .map(|n| stage_id(&p, n))
+        .collect();
+    let children: Vec<Child> = (0..12)
+        .map(|i| {
+            let mut c = rex.std_cmd();
+            if i % 4 == 3 {
+                c.args(["deal", "note", &id, &format!("call {i}")]);
+            } else {
+                c.args(["deal", "move", &id, &stages[i % 4]]);
+            }
+            c.stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut notes = 0;
+    for (i, child) in children.into_iter().enumerate() {
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{err}");
+        notes += usize::from(i % 4 == 3);
+    }
+    let history = rex.json(&["deal", "history", &id]);
+    let events = history.as_array().unwrap();
+    let count = |kind: &str| events.iter().filter(|e| e["kind"] == kind).count();
+    // A move to the stage the deal is already in changes nothing and records nothing.
+    assert_eq!(count("note"), notes);
+    assert!(count("moved") >= 3 && count("moved") <= 9, "{history}");
+    let mut stage = s(&events[0]["stage_id"]);
+    for e in &events[1..] {
+        if e["kind"] == "moved" {
+            assert_eq!(s(&e["from_stage_id"]), stage, "{history}");
+            stage = s(&e["to_stage_id"]);
+        }
+    }
+    assert_eq!(
+        rex.json(&["deal", "show", &id])["stage_id"],
+        Value::from(stage)
+    );
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn two_stalled_marks_at_once_mark_each_deal_once() {
+    let rex = Rex::new();
+    rex.sales();
+    for i in 0..40 {
+        rex.ok(&["deal", "create", &format!("Idle {i}"), "--value", "1"]);
+    }
+    rex.at("2026-06-01T00:00:00Z");
+    let children: Vec<Child> = (0..2)
+        .map(|_| {
+            rex.std_cmd()
+                .args(["deal", "stalled", "--mark", "-o", "json"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut marked: Vec<String> = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // A run that marked nothing prints nothing.
+        if !out.stdout.is_empty() {
+            let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+            marked.extend(rows.as_array().unwrap().iter().map(|r| s(&r["id"])));
+        }
+    }
+    let unique: HashSet<&String> = marked.iter().collect();
+    assert_eq!(
+        (marked.len(), unique.len()),
+        (40, 40),
+        "each deal marked once"
+    );
+    for id in &marked {
+        let history = rex.json(&["deal", "history", id]);
+        let stalls = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "stalled")
+            .count();
+        assert_eq!(stalls, 1, "{history}");
+    }
+}
+
+/// An import of `n` deals whose input stays open after them, so that its transaction does.
+fn held_import(rex: &Rex, n: usize) -> Child {
+    let mut child = rex
+        .std_cmd()
+        .args(["import", "-", "-o", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.as_mut().unwrap();
+    for i in 0..n {
+        writeln!(
+            stdin,
+            "{{\"name\":\"Imported {i}\",\"value\":1,\"pipeline_id\":\"Sales\"}}"
+        )
+        .unwrap();
+    }
+    stdin.flush().unwrap();
+    child
+}
+
+/// Whether the server shows an import's transaction holding rows for this database.
+fn import_is_writing(rex: &Rex) -> bool {
+    let mut admin =
+        postgres::Client::connect(&std::env::var(SERVER_VAR).unwrap(), postgres::NoTls).unwrap();
+    let name = url(rex)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    admin
+        .query_one(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+             WHERE d.datname = $1 AND l.mode = 'RowExclusiveLock' AND l.granted",
+            &[&name],
+        )
+        .map(|r| r.get::<_, i64>(0) > 0)
+        .unwrap_or(false)
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn an_import_is_one_transaction_that_others_write_beside_and_never_see_half_of() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Before", "--value", "1"]);
+    let mut import = held_import(&rex, 200);
+    assert!(wait_until(Duration::from_secs(20), || import_is_writing(
+        &rex
+    )));
+    // Others write and read meanwhile, and see none of the import.
+    let during = rex.id(&["deal", "create", "During", "--value", "2"]);
+    rex.ok(&["deal", "move", &during, "Proposal"]);
+    rex.ok(&["deal", "stalled", "--mark"]);
+    let names: Vec<String> = rex
+        .json(&["deal", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["name"]))
+        .collect();
+    assert_eq!(names, ["Before", "During"]);
+    drop(import.stdin.take());
+    let out = import.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["deals"],
+        200
+    );
+    assert_eq!(rex.json(&["info"])["deals"], 202);
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn kill_9_of_an_import_leaves_nothing() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Before", "--value", "1"]);
+    let before = rex.snapshot();
+    for n in [1, 50, 500] {
+        let mut import = held_import(&rex, n);
+        assert!(wait_until(Duration::from_secs(20), || import_is_writing(
+            &rex
+        )));
+        import.kill().unwrap();
+        import.wait().unwrap();
+        assert!(wait_until(Duration::from_secs(10), || !import_is_writing(
+            &rex
+        )));
+        assert_eq!(
+            rex.snapshot(),
+            before,
+            "a killed import of {n} left something"
+        );
+    }
+    rex.ok(&["deal", "create", "After", "--value", "1"]);
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_personal_file_moves_to_the_server_whole_and_exports_byte_identical() {
+    let file = Rex::sqlite();
+    file.sales();
+    let a = file.id(&[
+        "deal",
+        "create",
+        "Acme",
+        "--value",
+        "5000",
+        "--meta",
+        "seats:=12",
+    ]);
+    file.ok(&["deal", "move", &a, "Proposal"]);
+    file.ok(&["deal", "note", &a, "sent the quote"]);
+    let b = file.id(&["deal", "create", "Globex", "--value", "12.50"]);
+    file.at("2026-03-09T10:00:00Z")
+        .ok(&["deal", "close", &b, "--lost", "--reason", "price"]);
+    let exported = file.ok(&["export"]);
+    let server = Rex::new();
+    let out = server
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(exported.as_bytes())?;
+            c.wait()
+        })
+        .unwrap();
+    assert!(out.success());
+    assert_eq!(server.ok(&["export"]), exported);
+    assert_eq!(
+        server.json(&["deal", "history", &a]),
+        file.json(&["deal", "history", &a])
+    );
+}
+
+/// The server stops between two commands and mid-command: a command while it is down
+/// exits 6 in one line, the next one after it is back connects again, and the one it
+/// interrupted exits non-zero in one line, having changed nothing.
+pub fn server_restarts(cluster: &Cluster) {
+    let admin = cluster.admin_url();
+    let name = format!("rex_restart_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    drop(client);
+    let rex = Rex::sqlite();
+    let db = with_database(&admin, &name);
+    let cmd = |args: &[&str]| {
+        let mut c = on(&rex, &db);
+        c.args(args);
+        c
+    };
+    let ok = |args: &[&str]| {
+        let out = cmd(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(&["pipeline", "create", "Sales"]);
+    ok(&["deal", "create", "Before", "--value", "1"]);
+    cluster.stop_server().unwrap();
+    let out = cmd(&["deal", "list"]).output().unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!((code, stdout.as_str()), (Some(6), ""));
+    assert!(
+        stderr.starts_with("rex: cannot connect to ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    cluster.start_server().unwrap();
+    let before = ok(&["export"]);
+    ok(&["deal", "create", "After restart", "--value", "1"]);
+    let before_import = ok(&["export"]);
+    assert_ne!(before, before_import);
+
+    // Gone mid-command: an import with its transaction open.
+    let mut import = cmd(&["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let stdin = import.stdin.as_mut().unwrap();
+        for i in 0..100 {
+            writeln!(
+                stdin,
+                "{{\"name\":\"Lost {i}\",\"value\":1,\"pipeline_id\":\"Sales\"}}"
+            )
+            .unwrap();
+        }
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    cluster.stop_server().unwrap();
+    {
+        let stdin = import.stdin.as_mut().unwrap();
+        let _ = writeln!(
+            stdin,
+            "{{\"name\":\"Last\",\"value\":1,\"pipeline_id\":\"Sales\"}}"
+        );
+    }
+    drop(import.stdin.take());
+    let out = import.wait_with_output().unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert!(code.is_some_and(|c| c != 0), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("rex: ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    cluster.start_server().unwrap();
+    assert_eq!(
+        ok(&["export"]),
+        before_import,
+        "the interrupted import changed nothing"
+    );
+    eprintln!(
+        "server restarts: survived; interrupted import exited {code:?}: {}",
+        stderr.trim_end()
+    );
+}
