@@ -166,7 +166,7 @@ impl Cluster {
         let tls = cluster.make_certificate();
         let conf = format!(
             "listen_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = '{}'\n\
-             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n\
+             fsync = off\nmax_connections = 300\n\
              ssl = {}\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
             cluster.port,
             cluster.dir.path().display(),

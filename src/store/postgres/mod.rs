@@ -140,6 +140,25 @@ impl PgStore {
                 )));
             }
         }
+        // The tables belong to the database's owner when rex runs as one of its members (a
+        // team's roles): then every member can use what the first one set up.
+        let owner: Option<String> = tx
+            .query_opt(
+                "SELECT r.rolname::text FROM pg_catalog.pg_database d
+                 JOIN pg_catalog.pg_roles r ON r.oid = d.datdba
+                 WHERE d.datname = current_database() AND r.rolname <> current_user
+                   AND pg_has_role(current_user, r.oid, 'MEMBER')",
+                &[],
+            )
+            .and_then(|r| r.map(|r| r.try_get(0)).transpose())
+            .map_err(|e| mapped(&e))?;
+        if let Some(owner) = owner {
+            tx.batch_execute(&format!(
+                "SET LOCAL ROLE \"{}\"",
+                owner.replace('"', "\"\"")
+            ))
+            .map_err(|e| mapped(&e))?;
+        }
         let from = version.unwrap_or(0);
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
             tx.batch_execute(sql).map_err(|e| {
@@ -271,7 +290,7 @@ fn finish(tx: PgTx, commit: bool) -> Result<()> {
         return tx.rollback().map_err(|e| mapped(&e));
     }
     tx.commit().map_err(|e| {
-        if e.as_db_error().is_none() && e.is_closed() {
+        if connection_lost(&e) {
             Error::Failed(
                 "the connection to the server was lost while committing: the change may or may not be saved; check before repeating it".into(),
             )
@@ -291,6 +310,12 @@ fn pause(attempt: u32) -> Duration {
     Duration::from_micros(u64::from(attempt) * 10_000 + u64::from(jitter))
 }
 
+/// Whether the connection to the server broke (closed, or an i/o error on it).
+fn connection_lost(e: &postgres::Error) -> bool {
+    e.as_db_error().is_none()
+        && (e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()))
+}
+
 /// Whether running the transaction again may succeed: a serialization failure or deadlock.
 fn retryable(e: &postgres::Error) -> bool {
     e.as_db_error()
@@ -300,7 +325,7 @@ fn retryable(e: &postgres::Error) -> bool {
 /// The server's outcome as rex's: busy (retry), conflict, unusable, or a failure.
 fn mapped(e: &postgres::Error) -> Error {
     let Some(db) = e.as_db_error() else {
-        return if e.is_closed() {
+        return if connection_lost(e) {
             Error::Busy(
                 "the connection to the PostgreSQL server was lost; nothing was changed, try again"
                     .into(),

@@ -26,6 +26,9 @@ type Param<'a> = &'a (dyn ToSql + Sync);
 
 pub(super) struct PgTx<'a, 'r> {
     tx: RefCell<Transaction<'a>>,
+    /// Statements prepared in this transaction, by their SQL: an import runs the same few
+    /// statements for every record, each then one round trip.
+    prepared: RefCell<HashMap<String, postgres::Statement>>,
     /// Set when a statement failed in a way that running the transaction again may cure.
     retry: &'r Cell<bool>,
 }
@@ -34,6 +37,7 @@ impl<'a, 'r> PgTx<'a, 'r> {
     pub(super) fn new(tx: Transaction<'a>, retry: &'r Cell<bool>) -> Self {
         PgTx {
             tx: RefCell::new(tx),
+            prepared: RefCell::new(HashMap::new()),
             retry,
         }
     }
@@ -59,9 +63,22 @@ impl<'a, 'r> PgTx<'a, 'r> {
         })
     }
 
+    /// The statement for `sql`, prepared once per transaction.
+    fn statement(&self, tx: &mut Transaction<'a>, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = tx.prepare(sql).map_err(|e| self.fail(e))?;
+        self.prepared
+            .borrow_mut()
+            .insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+
     fn execute(&self, sql: &str, params: &[Param]) -> Result<u64> {
         let mut tx = self.conn()?;
-        tx.execute(sql, params).map_err(|e| self.fail(e))
+        let stmt = self.statement(&mut tx, sql)?;
+        tx.execute(&stmt, params).map_err(|e| self.fail(e))
     }
 
     fn rows<T>(
@@ -72,7 +89,8 @@ impl<'a, 'r> PgTx<'a, 'r> {
     ) -> Result<Vec<T>> {
         let rows = {
             let mut tx = self.conn()?;
-            tx.query(sql, params).map_err(|e| self.fail(e))?
+            let stmt = self.statement(&mut tx, sql)?;
+            tx.query(&stmt, params).map_err(|e| self.fail(e))?
         };
         rows.iter().map(|r| make(&Row(r))).collect()
     }
