@@ -12,6 +12,11 @@ equivalent SQL through `sqlite3`, and prints one Markdown table per size.
 
 sqlite3 comes from the system: `apt-get install sqlite3`. Without it the comparison
 columns are left empty.
+
+    python3 bench/run.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+
+runs every size on PostgreSQL too (team mode), in a database `rex_bench_N` that it creates
+on that server (and drops again) through `psql`, and adds its column to each table.
 """
 
 import argparse
@@ -114,13 +119,38 @@ def rex_out(args, db):
     return subprocess.run([REX] + args, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def bench(n, runs, workdir, sqlite3):
+def fresh(workdir, name, server):
+    """An empty database: a file path, or a URL of a new database on `server` (an admin URL)."""
+    if server is None:
+        db = os.path.join(workdir, f"{name}.db")
+        for p in (db, db + "-wal", db + "-shm"):
+            if os.path.exists(p):
+                os.remove(p)
+        return db
+    name = name.replace("-", "_")
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", "-q", server, "-c", sql], check=True, capture_output=True)
+    base, _, query = server.partition("?")
+    url = base.rsplit("/", 1)[0] + "/" + name
+    return url + ("?" + query if query else "")
+
+
+def remove(workdir, name, server):
+    """Removes a database made by `fresh`."""
+    if server is None:
+        fresh(workdir, name, None)
+    else:
+        name = name.replace("-", "_")
+        subprocess.run(["psql", "-q", server, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                       check=True, capture_output=True)
+
+
+def bench(n, runs, workdir, sqlite3, server=None):
     src = os.path.join(workdir, f"deals-{n}.jsonl")
-    db = os.path.join(workdir, f"rex-{n}.db")
-    for p in (db, db + "-wal", db + "-shm"):
-        if os.path.exists(p):
-            os.remove(p)
-    print(f"\n## {n:,} deals", file=sys.stderr)
+    db = fresh(workdir, f"rex-bench-{n}", server)
+    if server is not None:
+        sqlite3 = None  # the comparison is SQLite's own shell on the same file
+    print(f"\n## {n:,} deals on {'PostgreSQL' if server else 'SQLite'}", file=sys.stderr)
     t = time.perf_counter()
     generate(src, n)
     print(f"generated in {time.perf_counter() - t:.1f}s", file=sys.stderr)
@@ -184,19 +214,15 @@ def bench(n, runs, workdir, sqlite3):
 
     imports = []
     for i in range(3 if n < 1_000_000 else 1):
-        target = os.path.join(workdir, f"import-{n}-{i}.db")
+        target = fresh(workdir, f"import-{n}-{i}", server)
         with open(export) as f:
             secs, _, _ = run([REX, "import", "-q", "--db", target], target, stdin=f)
         imports.append(secs)
-        for p in (target, target + "-wal", target + "-shm"):
-            if os.path.exists(p):
-                os.remove(p)
-    target = os.path.join(workdir, f"import-{n}-rss.db")
+        remove(workdir, f"import-{n}-{i}", server)
+    target = fresh(workdir, f"import-{n}-rss", server)
     with open(export) as f:
         import_rss = peak_rss_kb([REX, "import", "-q", "--db", target], target, stdin=f)
-    for p in (target, target + "-wal", target + "-shm"):
-        if os.path.exists(p):
-            os.remove(p)
+    remove(workdir, f"import-{n}-rss", server)
     rows.append(("import (all, into an empty database)", statistics.median(imports) * 1000, None))
 
     # A person moves a deal, once a second, while a large import runs against the same
@@ -227,23 +253,40 @@ def bench(n, runs, workdir, sqlite3):
     importing.clear()
     thread.join()
     print(f"concurrent moves: {moves}", file=sys.stderr)
+    remove(workdir, f"rex-bench-{n}", server)
     return rows, export_rss, import_rss, (import_secs, moves)
 
 
-def table(n, rows, export_rss, import_rss, concurrent):
-    lines = [f"| {n:,} deals | rex (ms) | sqlite3 (ms) | rex / sqlite3 |", "|---|---:|---:|---:|"]
+def concurrency(n, concurrent):
+    import_secs, moves = concurrent
+    if not moves:
+        return ""
+    times = [secs * 1000 for secs, _ in moves]
+    ok = sum(1 for _, code in moves if code == 0)
+    return (f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms; "
+            f"{ok} of {len(moves)} exit 0 ({import_secs:.1f} s import)")
+
+
+def table(n, sqlite, postgres=None):
+    """One Markdown table: rex on SQLite against sqlite3, and rex on PostgreSQL when run."""
+    rows, export_rss, import_rss, concurrent = sqlite
+    pg = {name: ms for name, ms, _ in postgres[0]} if postgres else {}
+    lines = [f"| {n:,} deals | rex on SQLite (ms) | sqlite3 (ms) | rex / sqlite3 | rex on PostgreSQL (ms) |",
+             "|---|---:|---:|---:|---:|"]
     for name, rex_ms, sq_ms in rows:
         ratio = f"{rex_ms / sq_ms:.2f}" if sq_ms else ""
-        lines.append(f"| {name} | {rex_ms:.1f} | {sq_ms:.1f} |  {ratio} |" if sq_ms else f"| {name} | {rex_ms:.1f} | | |")
+        sq = f"{sq_ms:.1f}" if sq_ms else ""
+        on_pg = f"{pg[name]:.1f}" if name in pg else ""
+        lines.append(f"| {name} | {rex_ms:.1f} | {sq} | {ratio} | {on_pg} |")
     if export_rss and import_rss:
-        lines.append(f"| peak RSS: export / import | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | |")
-    import_secs, moves = concurrent
+        pg_rss = ""
+        if postgres and postgres[1] and postgres[2]:
+            pg_rss = f"{postgres[1] / 1024:.1f} MB / {postgres[2] / 1024:.1f} MB"
+        lines.append(f"| peak RSS: export / import | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | | {pg_rss} |")
+    moves = concurrency(n, concurrent)
     if moves:
-        times = [secs * 1000 for secs, _ in moves]
-        ok = sum(1 for _, code in moves if code == 0)
-        lines.append(
-            f"| `deal move` once a second during a {import_secs:.1f} s import of {n:,} more deals "
-            f"| median {statistics.median(times):.0f} ms, max {max(times):.0f} ms; {ok} of {len(moves)} exit 0 | | |")
+        pg_moves = concurrency(n, postgres[3]) if postgres else ""
+        lines.append(f"| `deal move` once a second during an import of {n:,} more deals | {moves} | | | {pg_moves} |")
     return "\n".join(lines)
 
 
@@ -252,6 +295,8 @@ def main():
     ap.add_argument("--sizes", default="10000,100000", help="comma-separated deal counts (1000000 for 1M)")
     ap.add_argument("--runs", type=int, default=7, help="timed runs per command (median)")
     ap.add_argument("--keep", help="directory for the generated files (default: a temp dir, removed)")
+    ap.add_argument("--postgres", metavar="ADMIN_URL",
+                    help="also run on this PostgreSQL server (a URL that may create databases)")
     args = ap.parse_args()
     global REX
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -265,7 +310,9 @@ def main():
     REX = os.path.join(workdir, "rex")
     try:
         for n in [int(s) for s in args.sizes.split(",")]:
-            print(table(n, *bench(n, args.runs, workdir, sqlite3)))
+            on_sqlite = bench(n, args.runs, workdir, sqlite3)
+            on_postgres = bench(n, args.runs, workdir, sqlite3, args.postgres) if args.postgres else None
+            print(table(n, on_sqlite, on_postgres))
             print()
     finally:
         if not args.keep:

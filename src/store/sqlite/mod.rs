@@ -12,7 +12,6 @@ mod staged;
 use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -39,7 +38,9 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub struct SqliteStore {
+    // Dropped in this order: the connection before the state its busy handler reads.
     conn: Connection,
+    waiting: std::pin::Pin<Box<Waiting>>,
     path: PathBuf,
 }
 
@@ -56,15 +57,14 @@ impl SqliteStore {
     /// A new database appears whole or not at all (see [`file::create`]).
     pub fn open(path: &Path, busy_timeout: Duration, access: Access) -> Result<SqliteStore> {
         file::check_path(path)?;
-        BUSY_TIMEOUT_MS.store(busy_timeout.as_millis() as u64, Ordering::Relaxed);
         if !path.exists() {
             file::create(path, |temp| {
-                SqliteStore::open_file(temp)?.check_schema()?;
+                SqliteStore::open_file(temp, busy_timeout)?.check_schema()?;
                 Ok(())
             })
             .map_err(|e| at_path(explained(e, path), path))?;
         }
-        let opened = SqliteStore::open_file(path).and_then(|mut s| {
+        let opened = SqliteStore::open_file(path, busy_timeout).and_then(|mut s| {
             s.check_schema()?;
             Ok(s)
         });
@@ -88,21 +88,31 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).ok()?;
         let (app, version) = versions(&conn).ok()?;
-        (app == APPLICATION_ID && version == SCHEMA_VERSION).then(|| SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-        })
+        (app == APPLICATION_ID && version == SCHEMA_VERSION)
+            .then(|| SqliteStore::with(conn, path, Duration::ZERO))
     }
 
-    fn open_file(path: &Path) -> Result<SqliteStore> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_handler(Some(keep_waiting))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        Ok(SqliteStore {
+    fn with(conn: Connection, path: &Path, busy_timeout: Duration) -> SqliteStore {
+        SqliteStore {
             conn,
+            waiting: Box::pin(Waiting {
+                limit: busy_timeout,
+                started: Cell::new(None),
+            }),
             path: path.to_path_buf(),
-        })
+        }
+    }
+
+    fn open_file(path: &Path, busy_timeout: Duration) -> Result<SqliteStore> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let store = SqliteStore::with(
+            Connection::open_with_flags(path, flags)?,
+            path,
+            busy_timeout,
+        );
+        store.waiting.install(&store.conn)?;
+        store.conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(store)
     }
 
     /// The database read without locks or a log (SQLite's `immutable`): for reading when
@@ -128,10 +138,7 @@ impl SqliteStore {
                 "the database cannot be opened to be upgraded (the disk is full)".into(),
             ));
         }
-        Ok(SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-        })
+        Ok(SqliteStore::with(conn, path, Duration::ZERO))
     }
 
     /// Gives bulk writes (imports) a 16 MiB page cache, so that pages are not spilled to the
@@ -226,7 +233,7 @@ impl SqliteStore {
 
     /// Brings the schema up to date, waiting (like any write) while another rex does it.
     fn check_schema(&mut self) -> Result<()> {
-        let deadline = Instant::now() + busy_timeout();
+        let deadline = Instant::now() + self.waiting.limit;
         loop {
             match self.migrate() {
                 Err(Error::Busy(_)) if Instant::now() < deadline => {
@@ -514,37 +521,59 @@ sql_id!(DealId);
 sql_id!(PipelineId);
 sql_id!(StageId);
 
-/// How long a writer waits for another one before giving up with "busy".
-static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(5000);
-
-thread_local! {
-    static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+/// The busy handler's state for one connection: how long to wait for another writer, and
+/// when the current wait began.
+struct Waiting {
+    limit: Duration,
+    started: Cell<Option<Instant>>,
 }
 
-fn busy_timeout() -> Duration {
-    Duration::from_millis(BUSY_TIMEOUT_MS.load(Ordering::Relaxed))
+impl Waiting {
+    /// Makes `conn` wait for the write lock by polling every millisecond, up to `self.limit`.
+    ///
+    /// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees
+    /// the lock for a moment between two short transactions (a staged import between its
+    /// chunks) would almost never be caught free. Polling this often costs nothing
+    /// measurable. rusqlite's `busy_handler` takes a plain function, so the handler is set
+    /// through SQLite's own call, whose argument carries this state.
+    fn install(self: &std::pin::Pin<Box<Waiting>>, conn: &Connection) -> Result<()> {
+        let state = &**self as *const Waiting as *mut std::ffi::c_void;
+        // SAFETY: the handle is this open connection's; `state` points into a pinned box
+        // that the store owns and drops after the connection (see `SqliteStore`'s fields).
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_busy_handler(conn.handle(), Some(keep_waiting), state)
+        };
+        if rc == rusqlite::ffi::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(Error::Failed(format!(
+                "cannot set the busy handler (SQLite code {rc})"
+            )))
+        }
+    }
 }
 
-/// Waits for the write lock by polling every millisecond, up to the busy timeout.
-///
-/// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees the
-/// lock for a moment between two short transactions (a staged import between its chunks)
-/// would almost never be caught free. Polling this often costs nothing measurable.
-fn keep_waiting(attempt: i32) -> bool {
+/// SQLite's busy handler: true (non-zero) to try again after a millisecond.
+unsafe extern "C" fn keep_waiting(
+    state: *mut std::ffi::c_void,
+    attempt: std::ffi::c_int,
+) -> std::ffi::c_int {
+    // SAFETY: `state` is the `Waiting` given to `sqlite3_busy_handler`, alive as long as
+    // the connection that calls this.
+    let waiting = unsafe { &*(state as *const Waiting) };
     let now = Instant::now();
-    let started = WAIT_STARTED.with(|w| match w.get() {
+    let started = match waiting.started.get() {
         Some(t) if attempt > 0 => t,
         _ => {
-            w.set(Some(now));
+            waiting.started.set(Some(now));
             now
         }
-    });
-    let limit = busy_timeout();
-    if now.duration_since(started) >= limit {
-        return false;
+    };
+    if now.duration_since(started) >= waiting.limit {
+        return 0;
     }
     std::thread::sleep(Duration::from_millis(1));
-    true
+    1
 }
 
 #[cfg(test)]
