@@ -278,3 +278,22 @@ impl<'a> Histories<'a> {
         }
     }
 }
+
+/// A pipeline's summary from the columns of [`super::query::SUMMARY_SQL`], its deals not yet
+/// counted.
+pub(crate) fn summary(row: &dyn Cells) -> Result<super::PipelineSummary> {
+    let r = Reader::new("pipeline", row);
+    Ok(super::PipelineSummary {
+        id: r.parsed(0)?,
+        name: r.text(1)?,
+        stall_days: r.checked(u32::try_from(r.int(2)?).map_err(|e| e.to_string()))?,
+        stage_count: r.int(3)?,
+        created_at: r.text(4)?,
+        updated_at: r.text(5)?,
+        open_count: 0,
+        open_value: 0,
+        active_count: 0,
+        active_value: 0,
+        stalled_count: 0,
+    })
+}

@@ -374,12 +374,44 @@ pub trait Deals {
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;
     /// The `limit` newest active deals (for completion).
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>>;
+    /// At most `limit` deals whose name key (see [`crate::record::name_key`]) is `key`, or
+    /// contains it when not `exact`, oldest first.
+    fn deals_by_name(&self, key: &str, exact: bool, limit: usize) -> Result<Vec<Deal>>;
+    /// How many deals [`Deals::deals_by_name`] would find without a limit.
+    fn count_by_name(&self, key: &str, exact: bool) -> Result<i64>;
     /// At most `limit` deals whose name is `name` ignoring case, and how many there are in
     /// all; failing that, the same for names that contain it.
-    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)>;
+    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
+        let key = crate::record::name_key(name);
+        for exact in [true, false] {
+            let found = self.deals_by_name(&key, exact, limit)?;
+            if found.is_empty() {
+                continue;
+            }
+            let total = if found.len() < limit {
+                found.len() as i64
+            } else {
+                self.count_by_name(&key, exact)?
+            };
+            return Ok((found, total));
+        }
+        Ok((Vec::new(), 0))
+    }
+    /// The stored `tail`s (see [`cells::tail`]) just before and just after `tail` in tail
+    /// order, of any deal, even one an import in progress still hides: a reference stays
+    /// unique once they are published.
+    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]>;
     /// The shortest end of each id, at least `min` characters, that no other stored deal's
-    /// id ends in.
-    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>>;
+    /// id ends in: two neighbours in tail order per deal.
+    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for id in ids {
+            let tail = cells::tail(*id);
+            let near = self.tail_neighbours(&tail)?;
+            out.insert(*id, cells::short_ref(*id, &tail, near, min));
+        }
+        Ok(out)
+    }
     /// Deals of one stage and status idle since before `idle_since` (and, when given, active
     /// after `active_after`), optionally of one owner; longest idle first.
     fn idle_deals(
@@ -406,33 +438,106 @@ pub trait Deals {
     /// Every history event of every deal, in the order they were recorded, with its details
     /// as the stored JSON text (an export passes them through unparsed).
     fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()>;
+    /// Every history event, in deal order and each deal's oldest first.
+    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()>;
     /// Every deal's history, deal by deal (each oldest first).
     fn for_each_history(
         &self,
         each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
-    ) -> Result<()>;
+    ) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.for_each_event_by_deal(&mut |e| history.push(e))?;
+        history.finish()
+    }
+}
+
+/// Which pipelines [`Pipelines::pipeline_heads`] reads, and in what order.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    Id(PipelineId),
+    /// Named so, ignoring case.
+    Named(&'a str),
+    /// The one a stage belongs to.
+    OfStage(StageId),
+    /// All, in name order.
+    ByName,
+    /// All, oldest first (the order an export writes them).
+    ByAge,
 }
 
 /// Pipelines and their stages.
 pub trait Pipelines {
-    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>>;
+    /// The pipelines `which` selects, without their stages, in its order.
+    fn pipeline_heads(&self, which: Which) -> Result<Vec<Pipeline>>;
+    /// A pipeline's stages, in order.
+    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>>;
+    /// The pipelines `which` selects, with their stages.
+    fn pipelines_where(&self, which: Which) -> Result<Vec<Pipeline>> {
+        let mut found = self.pipeline_heads(which)?;
+        for p in &mut found {
+            p.stages = self.stages_of(p.id)?;
+        }
+        Ok(found)
+    }
+    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
+        Ok(self.pipelines_where(Which::Id(id))?.pop())
+    }
     /// The pipeline whose name matches ignoring case.
-    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>>;
+    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
+        Ok(self.pipelines_where(Which::Named(name))?.pop())
+    }
     /// The pipeline a stage belongs to.
-    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>>;
+    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
+        Ok(self.pipelines_where(Which::OfStage(stage))?.pop())
+    }
     /// Every pipeline's name, in name order (for "did you mean" lists).
-    fn pipeline_names(&self) -> Result<Vec<String>>;
+    fn pipeline_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .pipeline_heads(Which::ByName)?
+            .into_iter()
+            .map(|p| p.name)
+            .collect())
+    }
+    /// All pipelines with their stages, oldest first (the order an export writes them).
+    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
+        self.pipelines_where(Which::ByAge)
+    }
+    /// All pipelines with their stages, in name order.
+    fn pipelines(&self) -> Result<Vec<Pipeline>> {
+        self.pipelines_where(Which::ByName)
+    }
     /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.
     fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>>;
     /// Every stage's name and its pipeline's name, for showing deals.
     fn stage_labels(&self) -> Result<HashMap<StageId, (String, String)>>;
-    /// All pipelines with their stages, oldest first (the order an export writes them).
-    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>>;
-    /// All pipelines with their stages, in name order.
-    fn pipelines(&self) -> Result<Vec<Pipeline>>;
-    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>>;
+    /// Every pipeline as `pipeline list` shows it, its deals not yet counted, in name order.
+    fn summary_heads(&self) -> Result<Vec<PipelineSummary>>;
+    /// How many deals of one status a pipeline holds, and their total value.
+    fn status_totals(&self, pipeline: PipelineId, status: Status) -> Result<(i64, i128)>;
+    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
+        let mut out = self.summary_heads()?;
+        for p in &mut out {
+            let (open_count, open_value) = self.status_totals(p.id, Status::Open)?;
+            let (stalled_count, stalled_value) = self.status_totals(p.id, Status::Stalled)?;
+            p.open_count = open_count;
+            p.open_value = open_value;
+            p.stalled_count = stalled_count;
+            p.active_count = open_count + stalled_count;
+            p.active_value = open_value + stalled_value;
+        }
+        Ok(out)
+    }
+    /// One stage's column of the board: its open and stalled deals, each weighted by its own
+    /// chance or else the stage's `percent`.
+    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts>;
     /// Open and stalled deals per stage of a pipeline, in stage order.
-    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>>;
+    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
+        pipeline
+            .stages
+            .iter()
+            .map(|s| self.stage_counts(s.id, s.probability.get()))
+            .collect()
+    }
     /// How many deals (of any status) a stage holds.
     fn deals_in_stage(&self, stage: StageId) -> Result<i64>;
     /// How many deals (of any status) a pipeline holds.

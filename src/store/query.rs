@@ -231,3 +231,9 @@ impl Dialect {
         )
     }
 }
+
+/// Every pipeline as `pipeline list` shows it before its deals are counted, read by
+/// [`super::cells::summary`]: the same SQL on both backends.
+pub(crate) const SUMMARY_SQL: &str = "SELECT p.id, p.name, p.stall_days,
+        (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id), p.created_at, p.updated_at
+     FROM pipelines p ORDER BY p.name_key";

@@ -12,10 +12,10 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, PIPELINE_COLUMNS, STAGE_COLUMNS};
-use crate::store::query::{Arg, Dialect};
+use crate::store::query::{Arg, Dialect, SUMMARY_SQL};
 use crate::store::{
     weighted, wide_total, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
-    Pipelines, RawEvent, StageCounts, Totals, Tx,
+    Pipelines, RawEvent, StageCounts, Totals, Tx, Which,
 };
 
 /// The dialect of this backend's shared queries.
@@ -138,42 +138,6 @@ impl<'a, 'r> PgTx<'a, 'r> {
         )
     }
 
-    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
-        self.rows(
-            &format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = $1 ORDER BY position"),
-            &[&pipeline.to_string()],
-            |r| cells::stage(r, 0),
-        )
-    }
-
-    fn pipeline_where(&self, clause: &str, arg: &str) -> Result<Option<Pipeline>> {
-        let found = self.rows(
-            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines WHERE {clause}"),
-            &[&arg],
-            cells::pipeline,
-        )?;
-        match found.into_iter().next() {
-            None => Ok(None),
-            Some(mut p) => {
-                p.stages = self.stages_of(p.id)?;
-                Ok(Some(p))
-            }
-        }
-    }
-
-    fn pipelines_ordered(&self, order: &str) -> Result<Vec<Pipeline>> {
-        let ids: Vec<PipelineId> = self.rows(
-            &format!("SELECT id FROM pipelines ORDER BY {order}"),
-            &[],
-            |r| cells::Reader::new("pipeline", r).parsed(0),
-        )?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.pipeline(id)?);
-        }
-        Ok(out)
-    }
-
     fn write_stages(&self, p: &Pipeline) -> Result<()> {
         for s in &p.stages {
             self.execute(
@@ -195,6 +159,15 @@ impl<'a, 'r> PgTx<'a, 'r> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The condition on deals `d` whose name key is `$1`, or contains it.
+fn by_name(exact: bool) -> &'static str {
+    if exact {
+        "d.name_key = $1"
+    } else {
+        "strpos(d.name_key, $1) > 0"
     }
 }
 
@@ -442,50 +415,36 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
-        let key = name_key(name);
-        for condition in ["d.name_key = $1", "strpos(d.name_key, $1) > 0"] {
-            let found = self.deals(
-                &format!(
-                    "SELECT {DEAL_COLUMNS} FROM deals d WHERE {condition} ORDER BY d.created_at, d.id LIMIT $2"
-                ),
-                &[&key, &(limit as i64)],
-            )?;
-            if found.is_empty() {
-                continue;
-            }
-            let total = if found.len() < limit {
-                found.len() as i64
-            } else {
-                self.count(
-                    &format!("SELECT count(*) FROM deals d WHERE {condition}"),
-                    &[&key],
-                )?
-            };
-            return Ok((found, total));
-        }
-        Ok((Vec::new(), 0))
+    fn deals_by_name(&self, key: &str, exact: bool, limit: usize) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE {} ORDER BY d.created_at, d.id LIMIT $2",
+                by_name(exact)
+            ),
+            &[&key, &(limit as i64)],
+        )
     }
 
-    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
-        let mut out = HashMap::with_capacity(ids.len());
+    fn count_by_name(&self, key: &str, exact: bool) -> Result<i64> {
+        self.count(
+            &format!("SELECT count(*) FROM deals d WHERE {}", by_name(exact)),
+            &[&key],
+        )
+    }
+
+    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {
         let text = |r: &dyn Cells| cells::Reader::new("deal", r).text(0);
-        for id in ids {
-            let tail = cells::tail(*id);
-            let before = self.rows(
-                "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
-                &[&tail],
-                text,
-            )?;
-            let after = self.rows(
-                "SELECT tail FROM deals WHERE tail > $1 ORDER BY tail LIMIT 1",
-                &[&tail],
-                text,
-            )?;
-            let near = [before.into_iter().next(), after.into_iter().next()];
-            out.insert(*id, cells::short_ref(*id, &tail, near, min));
-        }
-        Ok(out)
+        let before = self.rows(
+            "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
+            &[&tail],
+            text,
+        )?;
+        let after = self.rows(
+            "SELECT tail FROM deals WHERE tail > $1 ORDER BY tail LIMIT 1",
+            &[&tail],
+            text,
+        )?;
+        Ok([before.into_iter().next(), after.into_iter().next()])
     }
 
     fn idle_deals(
@@ -592,40 +551,100 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn for_each_history(
-        &self,
-        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
-    ) -> Result<()> {
-        let mut history = cells::Histories::new(each);
+    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
         self.each_row(
             "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq",
             &[],
-            |r| history.push(cells::event(r)?),
-        )?;
-        history.finish()
+            |r| each(cells::event(r)?),
+        )
     }
 }
 
 impl Pipelines for PgTx<'_, '_> {
-    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
-        self.pipeline_where("id = $1", &id.to_string())
-    }
-
-    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
-        self.pipeline_where("name_key = $1", &name_key(name))
-    }
-
-    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
-        self.pipeline_where(
-            "id = (SELECT pipeline_id FROM stages WHERE id = $1)",
-            &stage.to_string(),
+    fn pipeline_heads(&self, which: Which) -> Result<Vec<Pipeline>> {
+        let (clause, arg): (&str, Option<String>) = match which {
+            Which::Id(id) => ("WHERE id = $1", Some(id.to_string())),
+            Which::Named(name) => ("WHERE name_key = $1", Some(name_key(name))),
+            Which::OfStage(stage) => (
+                "WHERE id = (SELECT pipeline_id FROM stages WHERE id = $1)",
+                Some(stage.to_string()),
+            ),
+            Which::ByName => ("ORDER BY name_key", None),
+            Which::ByAge => ("ORDER BY created_at, id", None),
+        };
+        let params: Vec<Param> = arg.iter().map(|a| a as Param).collect();
+        self.rows(
+            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines {clause}"),
+            &params,
+            cells::pipeline,
         )
     }
 
-    fn pipeline_names(&self) -> Result<Vec<String>> {
-        self.rows("SELECT name FROM pipelines ORDER BY name_key", &[], |r| {
-            cells::Reader::new("pipeline", r).text(0)
-        })
+    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
+        self.rows(
+            &format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = $1 ORDER BY position"),
+            &[&pipeline.to_string()],
+            |r| cells::stage(r, 0),
+        )
+    }
+
+    fn summary_heads(&self) -> Result<Vec<PipelineSummary>> {
+        self.rows(SUMMARY_SQL, &[], cells::summary)
+    }
+
+    fn status_totals(&self, pipeline: PipelineId, status: Status) -> Result<(i64, i128)> {
+        Ok(self
+            .rows(
+                &format!(
+                    "SELECT count(*), {} FROM deals WHERE pipeline_id = $1 AND status = $2",
+                    SQL.wide_sum("value")
+                ),
+                &[&pipeline.to_string(), &status.as_str()],
+                |r| {
+                    let r = cells::Reader::new("pipeline", r);
+                    Ok((r.int(0)?, wide_total(r.int(1)?, r.int(2)?)))
+                },
+            )?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts> {
+        let (id, percent) = (stage.to_string(), i64::from(percent));
+        let own = format!(
+            "SELECT coalesce(sum({} - {}), 0)::bigint FROM deals
+             WHERE stage_id = $1 AND status IN ('open', 'stalled') AND probability IS NOT NULL",
+            weighted("value", "probability"),
+            weighted("value", "$2::bigint")
+        );
+        let mut counts = StageCounts {
+            weighted_value: self.count(&own, &[&id, &percent])?.into(),
+            ..StageCounts::default()
+        };
+        let by_status = format!(
+            "SELECT status, count(*), {}, {}
+             FROM deals WHERE stage_id = $1 AND status IN ('open', 'stalled') GROUP BY status",
+            SQL.wide_sum("value"),
+            SQL.wide_sum(&weighted("value", "$2::bigint"))
+        );
+        let rows = self.rows(&by_status, &[&id, &percent], |r| {
+            let read = cells::Reader::new("stage", r);
+            Ok((
+                read.text(0)?,
+                read.int(1)?,
+                wide_total(read.int(2)?, read.int(3)?),
+                wide_total(read.int(4)?, read.int(5)?),
+            ))
+        })?;
+        for (status, n, v, w) in rows {
+            counts.weighted_value += w;
+            if status == "open" {
+                (counts.open_count, counts.open_value) = (n, v);
+            } else {
+                (counts.stalled_count, counts.stalled_value) = (n, v);
+            }
+        }
+        Ok(counts)
     }
 
     fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {
@@ -651,104 +670,6 @@ impl Pipelines for PgTx<'_, '_> {
             },
         )?;
         Ok(labels.into_iter().collect())
-    }
-
-    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
-        self.pipelines_ordered("created_at, id")
-    }
-
-    fn pipelines(&self) -> Result<Vec<Pipeline>> {
-        self.pipelines_ordered("name_key")
-    }
-
-    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
-        let mut out = self.rows(
-            "SELECT p.id, p.name, p.stall_days,
-                    (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
-                    p.created_at, p.updated_at
-             FROM pipelines p ORDER BY p.name_key",
-            &[],
-            |r| {
-                let r = cells::Reader::new("pipeline", r);
-                Ok(PipelineSummary {
-                    id: r.parsed(0)?,
-                    name: r.text(1)?,
-                    stall_days: r.checked(u32::try_from(r.int(2)?).map_err(|e| e.to_string()))?,
-                    stage_count: r.int(3)?,
-                    created_at: r.text(4)?,
-                    updated_at: r.text(5)?,
-                    open_count: 0,
-                    open_value: 0,
-                    active_count: 0,
-                    active_value: 0,
-                    stalled_count: 0,
-                })
-            },
-        )?;
-        let totals = format!(
-            "SELECT count(*), {} FROM deals WHERE pipeline_id = $1 AND status = $2",
-            SQL.wide_sum("value")
-        );
-        for p in &mut out {
-            let id = p.id.to_string();
-            let total = |status: &str| -> Result<(i64, i128)> {
-                Ok(self
-                    .rows(&totals, &[&id, &status], |r| {
-                        let r = cells::Reader::new("pipeline", r);
-                        Ok((r.int(0)?, wide_total(r.int(1)?, r.int(2)?)))
-                    })?
-                    .pop()
-                    .unwrap_or_default())
-            };
-            let (open_count, open_value) = total("open")?;
-            let (stalled_count, stalled_value) = total("stalled")?;
-            p.open_count = open_count;
-            p.open_value = open_value;
-            p.stalled_count = stalled_count;
-            p.active_count = open_count + stalled_count;
-            p.active_value = open_value + stalled_value;
-        }
-        Ok(out)
-    }
-
-    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
-        let by_status = format!(
-            "SELECT status, count(*), {}, {}
-             FROM deals WHERE stage_id = $1 AND status IN ('open', 'stalled') GROUP BY status",
-            SQL.wide_sum("value"),
-            SQL.wide_sum(&weighted("value", "$2::bigint"))
-        );
-        let own = format!(
-            "SELECT coalesce(sum({} - {}), 0)::bigint FROM deals
-             WHERE stage_id = $1 AND status IN ('open', 'stalled') AND probability IS NOT NULL",
-            weighted("value", "probability"),
-            weighted("value", "$2::bigint")
-        );
-        let mut out = Vec::with_capacity(pipeline.stages.len());
-        for stage in &pipeline.stages {
-            let mut counts = StageCounts::default();
-            let (id, percent) = (stage.id.to_string(), i64::from(stage.probability.get()));
-            counts.weighted_value = self.count(&own, &[&id, &percent])?.into();
-            let rows = self.rows(&by_status, &[&id, &percent], |r| {
-                let read = cells::Reader::new("stage", r);
-                Ok((
-                    read.text(0)?,
-                    read.int(1)?,
-                    wide_total(read.int(2)?, read.int(3)?),
-                    wide_total(read.int(4)?, read.int(5)?),
-                ))
-            })?;
-            for (status, n, v, w) in rows {
-                counts.weighted_value += w;
-                if status == "open" {
-                    (counts.open_count, counts.open_value) = (n, v);
-                } else {
-                    (counts.stalled_count, counts.stalled_value) = (n, v);
-                }
-            }
-            out.push(counts);
-        }
-        Ok(out)
     }
 
     fn deals_in_stage(&self, stage: StageId) -> Result<i64> {

@@ -1,7 +1,5 @@
 //! Deals and their history, in SQLite.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, ToSql};
 
@@ -76,6 +74,15 @@ fn idle_sql(source: &str) -> String {
 /// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
 const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
      WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
+
+/// The condition on deals `d` whose name key is `?1`, or contains it.
+fn by_name(exact: bool) -> &'static str {
+    if exact {
+        "d.name_key = ?1"
+    } else {
+        "instr(d.name_key, ?1) > 0"
+    }
+}
 
 impl SqliteTx<'_> {
     /// Inserts a deal, with `on_conflict` appended; returns the rows written.
@@ -220,49 +227,41 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
-        let key = name_key(name);
-        for condition in ["d.name_key = ?1", "instr(d.name_key, ?1) > 0"] {
-            let found = self.deals(
-                &format!(
-                    "SELECT {DEAL_COLUMNS} FROM deals d WHERE {condition} ORDER BY d.created_at, d.id LIMIT ?2"
-                ),
-                params![key, limit as i64],
-            )?;
-            if found.is_empty() {
-                continue;
-            }
-            let total = if found.len() < limit {
-                found.len() as i64
-            } else {
-                self.conn.query_row(
-                    &format!("SELECT count(*) FROM deals d WHERE {condition}"),
-                    [&key],
-                    |r| r.get(0),
-                )?
-            };
-            return Ok((found, total));
-        }
-        Ok((Vec::new(), 0))
+    fn deals_by_name(&self, key: &str, exact: bool, limit: usize) -> Result<Vec<Deal>> {
+        self.deals(
+            &format!(
+                "SELECT {DEAL_COLUMNS} FROM deals d WHERE {} ORDER BY d.created_at, d.id LIMIT ?2",
+                by_name(exact)
+            ),
+            params![key, limit as i64],
+        )
     }
 
-    /// Two neighbours in `deals_tail` per deal. Hidden rows of an import in progress count
-    /// too, so a reference stays unique once they are published.
-    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
-        let mut before = self.conn.prepare_cached(
+    fn count_by_name(&self, key: &str, exact: bool) -> Result<i64> {
+        Ok(self.conn.query_row(
+            &format!("SELECT count(*) FROM deals d WHERE {}", by_name(exact)),
+            [key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Two neighbours in `deals_tail`, of the row table: hidden rows count too.
+    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {
+        let mut found = [None, None];
+        for (i, sql) in [
             "SELECT tail FROM deal_rows WHERE tail < ?1 ORDER BY tail DESC LIMIT 1",
-        )?;
-        let mut after = self
-            .conn
-            .prepare_cached("SELECT tail FROM deal_rows WHERE tail > ?1 ORDER BY tail LIMIT 1")?;
-        let mut out = HashMap::with_capacity(ids.len());
-        for id in ids {
-            let tail = cells::tail(*id);
-            let before = before.query_row([&tail], |r| r.get(0)).optional()?;
-            let after = after.query_row([&tail], |r| r.get(0)).optional()?;
-            out.insert(*id, cells::short_ref(*id, &tail, [before, after], min));
+            "SELECT tail FROM deal_rows WHERE tail > ?1 ORDER BY tail LIMIT 1",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            found[i] = self
+                .conn
+                .prepare_cached(sql)?
+                .query_row([tail], |r| r.get(0))
+                .optional()?;
         }
-        Ok(out)
+        Ok(found)
     }
 
     fn idle_deals(
@@ -351,17 +350,12 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn for_each_history(
-        &self,
-        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
-    ) -> Result<()> {
-        let mut history = cells::Histories::new(each);
+    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
         self.each_row(
             "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq",
             &[],
-            |r| history.push(cells::event(r)?),
-        )?;
-        history.finish()
+            |r| each(cells::event(r)?),
+        )
     }
 }
 

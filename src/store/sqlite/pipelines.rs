@@ -7,9 +7,11 @@ use rusqlite::params;
 use super::{SqliteTx, SQL};
 use crate::error::Result;
 use crate::id::{PipelineId, StageId};
+use crate::record::Status;
 use crate::record::{name_key, Pipeline, Stage};
 use crate::store::cells::{self, PIPELINE_COLUMNS, STAGE_COLUMNS};
-use crate::store::{weighted, wide_total, PipelineSummary, Pipelines, StageCounts};
+use crate::store::query::SUMMARY_SQL;
+use crate::store::{weighted, wide_total, PipelineSummary, Pipelines, StageCounts, Which};
 
 /// Open and stalled deals of one stage, from `source` (see [`SqliteTx::deal_source`]): two ranges
 /// of the covering index `deals_stage_status_value`.
@@ -34,42 +36,6 @@ pub(crate) fn own_probability_sql(source: &str) -> String {
 }
 
 impl SqliteTx<'_> {
-    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
-        self.rows(
-            &format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = ?1 ORDER BY position"),
-            &[&pipeline],
-            |r| cells::stage(r, 0),
-        )
-    }
-
-    fn pipeline_where(&self, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<Pipeline>> {
-        let found = self.rows(
-            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines WHERE {clause}"),
-            &[arg],
-            cells::pipeline,
-        )?;
-        match found.into_iter().next() {
-            None => Ok(None),
-            Some(mut p) => {
-                p.stages = self.stages_of(p.id)?;
-                Ok(Some(p))
-            }
-        }
-    }
-
-    fn pipelines_ordered(&self, order: &str) -> Result<Vec<Pipeline>> {
-        let ids: Vec<PipelineId> = self.rows(
-            &format!("SELECT id FROM pipelines ORDER BY {order}"),
-            &[],
-            |r| cells::Reader::new("pipeline", r).parsed(0),
-        )?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.pipeline(id)?);
-        }
-        Ok(out)
-    }
-
     fn write_stages(&self, p: &Pipeline) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position, stall_days, batch, probability)
@@ -120,30 +86,74 @@ impl SqliteTx<'_> {
 }
 
 impl Pipelines for SqliteTx<'_> {
-    fn pipeline(&self, id: PipelineId) -> Result<Option<Pipeline>> {
-        self.pipeline_where("id = ?1", &id)
-    }
-
-    /// The pipeline whose name matches ignoring case.
-    fn pipeline_named(&self, name: &str) -> Result<Option<Pipeline>> {
-        self.pipeline_where("name_key = ?1", &name_key(name))
-    }
-
-    /// The pipeline a stage belongs to.
-    fn pipeline_of_stage(&self, stage: StageId) -> Result<Option<Pipeline>> {
-        self.pipeline_where(
-            "id = (SELECT pipeline_id FROM stages WHERE id = ?1)",
-            &stage,
+    fn pipeline_heads(&self, which: Which) -> Result<Vec<Pipeline>> {
+        let (clause, arg): (&str, Option<String>) = match which {
+            Which::Id(id) => ("WHERE id = ?1", Some(id.to_string())),
+            Which::Named(name) => ("WHERE name_key = ?1", Some(name_key(name))),
+            Which::OfStage(stage) => (
+                "WHERE id = (SELECT pipeline_id FROM stages WHERE id = ?1)",
+                Some(stage.to_string()),
+            ),
+            Which::ByName => ("ORDER BY name_key", None),
+            Which::ByAge => ("ORDER BY created_at, id", None),
+        };
+        let params: Vec<&dyn rusqlite::ToSql> =
+            arg.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+        self.rows(
+            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines {clause}"),
+            &params,
+            cells::pipeline,
         )
     }
 
-    /// Every pipeline's name, in name order (for "did you mean" lists).
-    fn pipeline_names(&self) -> Result<Vec<String>> {
-        let mut stmt = self
+    fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
+        self.rows(
+            &format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = ?1 ORDER BY position"),
+            &[&pipeline],
+            |r| cells::stage(r, 0),
+        )
+    }
+
+    fn summary_heads(&self) -> Result<Vec<PipelineSummary>> {
+        self.rows(SUMMARY_SQL, &[], cells::summary)
+    }
+
+    /// One range of deals_pipeline_status_value, counted and summed at once.
+    fn status_totals(&self, pipeline: PipelineId, status: Status) -> Result<(i64, i128)> {
+        Ok(self
             .conn
-            .prepare_cached("SELECT name FROM pipelines ORDER BY name_key")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .prepare_cached(&format!(
+                "SELECT count(*), {} FROM deals WHERE pipeline_id = ?1 AND status = ?2",
+                SQL.wide_sum("value")
+            ))?
+            .query_row(params![pipeline, status.as_str()], |r| {
+                Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)))
+            })?)
+    }
+
+    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts> {
+        let source = self.deal_source()?;
+        let mut counts = StageCounts {
+            weighted_value: self
+                .conn
+                .prepare_cached(&own_probability_sql(source))?
+                .query_row(params![stage, percent], |r| r.get::<_, i64>(0))?
+                .into(),
+            ..StageCounts::default()
+        };
+        let mut stmt = self.conn.prepare_cached(&board_sql(source))?;
+        let mut rows = stmt.query(params![stage, percent])?;
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(0)?;
+            let (n, v): (i64, i128) = (r.get(1)?, wide_total(r.get(2)?, r.get(3)?));
+            counts.weighted_value += wide_total(r.get(4)?, r.get(5)?);
+            if status == "open" {
+                (counts.open_count, counts.open_value) = (n, v);
+            } else {
+                (counts.stalled_count, counts.stalled_value) = (n, v);
+            }
+        }
+        Ok(counts)
     }
 
     /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.
@@ -168,89 +178,6 @@ impl Pipelines for SqliteTx<'_> {
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// All pipelines with their stages, oldest first (the order an export writes them).
-    fn pipelines_by_age(&self) -> Result<Vec<Pipeline>> {
-        self.pipelines_ordered("created_at, id")
-    }
-
-    /// All pipelines with their stages, in name order.
-    fn pipelines(&self) -> Result<Vec<Pipeline>> {
-        self.pipelines_ordered("name_key")
-    }
-
-    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.name, p.stall_days,
-                    (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id),
-                    p.created_at, p.updated_at
-             FROM pipelines p ORDER BY p.name_key",
-        )?;
-        let heads = stmt.query_map([], |r| {
-            Ok(PipelineSummary {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                stall_days: r.get(2)?,
-                stage_count: r.get(3)?,
-                created_at: r.get(4)?,
-                updated_at: r.get(5)?,
-                open_count: 0,
-                open_value: 0,
-                active_count: 0,
-                active_value: 0,
-                stalled_count: 0,
-            })
-        })?;
-        let mut out: Vec<PipelineSummary> = heads.collect::<rusqlite::Result<_>>()?;
-        // One range of deals_pipeline_status_value per status, counted and summed at once.
-        let mut totals = self.conn.prepare_cached(&format!(
-            "SELECT count(*), {} FROM deals WHERE pipeline_id = ?1 AND status = ?2",
-            SQL.wide_sum("value")
-        ))?;
-        for p in &mut out {
-            let mut total = |status: &str| {
-                totals.query_row(params![p.id, status], |r| {
-                    Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)))
-                })
-            };
-            let (open_count, open_value): (i64, i128) = total("open")?;
-            let (stalled_count, stalled_value): (i64, i128) = total("stalled")?;
-            p.open_count = open_count;
-            p.open_value = open_value;
-            p.stalled_count = stalled_count;
-            p.active_count = open_count + stalled_count;
-            p.active_value = open_value + stalled_value;
-        }
-        Ok(out)
-    }
-
-    /// Open and stalled deals per stage of a pipeline, in stage order.
-    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
-        let source = self.deal_source()?;
-        let mut stmt = self.conn.prepare_cached(&board_sql(source))?;
-        let mut own = self.conn.prepare_cached(&own_probability_sql(source))?;
-        let mut out = Vec::with_capacity(pipeline.stages.len());
-        for stage in &pipeline.stages {
-            let mut counts = StageCounts::default();
-            let percent = stage.probability.get();
-            counts.weighted_value = own
-                .query_row(params![stage.id, percent], |r| r.get::<_, i64>(0))?
-                .into();
-            let mut rows = stmt.query(params![stage.id, percent])?;
-            while let Some(r) = rows.next()? {
-                let status: String = r.get(0)?;
-                let (n, v): (i64, i128) = (r.get(1)?, wide_total(r.get(2)?, r.get(3)?));
-                counts.weighted_value += wide_total(r.get(4)?, r.get(5)?);
-                if status == "open" {
-                    (counts.open_count, counts.open_value) = (n, v);
-                } else {
-                    (counts.stalled_count, counts.stalled_value) = (n, v);
-                }
-            }
-            out.push(counts);
-        }
-        Ok(out)
     }
 
     /// How many deals (of any status) a stage holds.
