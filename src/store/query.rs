@@ -237,3 +237,22 @@ impl Dialect {
 pub(crate) const SUMMARY_SQL: &str = "SELECT p.id, p.name, p.stall_days,
         (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id), p.created_at, p.updated_at
      FROM pipelines p ORDER BY p.name_key";
+
+/// Every history event in the order it was recorded (read by [`super::cells::event`] or
+/// [`super::cells::raw_event`]).
+pub(crate) const EVENTS_SQL: &str =
+    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq";
+
+/// Every history event in deal order, each deal's oldest first.
+pub(crate) const EVENTS_BY_DEAL_SQL: &str =
+    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq";
+
+impl Dialect {
+    /// One deal's history, oldest first.
+    pub(crate) fn events_of_deal(self) -> String {
+        format!(
+            "SELECT deal_id, at, kind, details FROM deal_events WHERE deal_id = {} ORDER BY seq",
+            self.mark(1)
+        )
+    }
+}

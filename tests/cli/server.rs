@@ -82,7 +82,7 @@ pub fn with_database(url: &str, name: &str) -> String {
     }
 }
 
-fn database_of(url: &str) -> Option<String> {
+pub fn database_of(url: &str) -> Option<String> {
     let base = url.split_once('?').map_or(url, |(b, _)| b);
     base.rsplit_once('/').map(|(_, db)| db.to_string())
 }
@@ -278,27 +278,11 @@ impl Cluster {
     /// (and the server without TLS) where openssl is missing.
     fn make_certificate(&self) -> bool {
         let data = self.data();
-        let made = Command::new("openssl")
-            .args([
-                "req",
-                "-new",
-                "-x509",
-                "-days",
-                "2",
-                "-nodes",
-                "-subj",
-                "/CN=localhost",
-            ])
-            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-            .args(["-newkey", "rsa:2048"])
-            .arg("-keyout")
-            .arg(data.join("server.key"))
-            .arg("-out")
-            .arg(data.join("server.crt"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
+        let made = self_signed(
+            &data.join("server.key"),
+            &data.join("server.crt"),
+            "localhost",
+        );
         if !made {
             return false;
         }
@@ -317,6 +301,26 @@ impl Cluster {
         }
         true
     }
+}
+
+/// Makes a self-signed certificate for `name` (and 127.0.0.1) with openssl; false where
+/// openssl is missing or fails.
+pub fn self_signed(key: &Path, cert: &Path, name: &str) -> bool {
+    Command::new("openssl")
+        .args(["req", "-new", "-x509", "-days", "2", "-nodes"])
+        .args(["-subj", &format!("/CN={name}")])
+        .args([
+            "-addext",
+            &format!("subjectAltName=DNS:{name},IP:127.0.0.1"),
+        ])
+        .args(["-newkey", "rsa:2048", "-keyout"])
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 impl Drop for Cluster {

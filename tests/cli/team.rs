@@ -18,6 +18,11 @@ fn url(rex: &Rex) -> String {
     rex.url.clone().expect("a PostgreSQL run")
 }
 
+/// The name of this rex's database on the test server.
+fn database_name(rex: &Rex) -> String {
+    crate::server::database_of(&url(rex)).expect("a database in the URL")
+}
+
 /// A rex command on `url` instead of the rex's own database.
 fn on(rex: &Rex, url: &str) -> Command {
     let mut c = rex.std_cmd();
@@ -51,15 +56,7 @@ fn tls_modes_and_a_trusted_self_signed_certificate() {
         eprintln!("skipped: TLS checks need openssl to make the server's certificate");
         return;
     }
-    let db = url(&rex);
-    let db_name = db
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let db_name = database_name(&rex);
     let at = |host: &str, query: &str| {
         format!("postgres://postgres@{host}:{}/{db_name}?{query}", port())
     };
@@ -98,25 +95,11 @@ fn tls_modes_and_a_trusted_self_signed_certificate() {
     assert_eq!(code, Some(0), "{err}");
     // A root that did not sign the server's certificate is refused even with require.
     let other = rex.dir.path().join("other.pem");
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-new",
-            "-x509",
-            "-days",
-            "1",
-            "-nodes",
-            "-subj",
-            "/CN=other",
-        ])
-        .args(["-newkey", "rsa:2048", "-keyout"])
-        .arg(rex.dir.path().join("other.key"))
-        .arg("-out")
-        .arg(&other)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(made.success());
+    assert!(crate::server::self_signed(
+        &rex.dir.path().join("other.key"),
+        &other,
+        "other"
+    ));
     let (code, _, err) = info(&at(
         "127.0.0.1",
         &format!("sslmode=require&sslrootcert={}", other.display()),
@@ -130,14 +113,7 @@ fn tls_modes_and_a_trusted_self_signed_certificate() {
 #[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
 fn the_password_comes_from_the_url_pgpassword_or_pgpass_and_is_never_shown() {
     let rex = Rex::new();
-    let db_name = url(&rex)
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let db_name = database_name(&rex);
     let base = format!("127.0.0.1:{}/{db_name}?sslmode=disable", port());
     let run = |u: &str, envs: &[(&str, &str)]| {
         let mut c = on(&rex, u);
@@ -448,14 +424,7 @@ fn held_import(rex: &Rex, n: usize) -> Child {
 fn import_is_writing(rex: &Rex) -> bool {
     let mut admin =
         postgres::Client::connect(&std::env::var(SERVER_VAR).unwrap(), postgres::NoTls).unwrap();
-    let name = url(rex)
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
+    let name = database_name(rex);
     admin
         .query_one(
             "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database

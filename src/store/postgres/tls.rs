@@ -27,8 +27,8 @@ pub(super) fn client_config(mode: SslMode, root_cert: Option<&Path>) -> Result<C
         }
         (SslMode::VerifyFull, _) => Check::Full,
     };
-    let verifier: Arc<dyn ServerCertVerifier> = match check {
-        Check::Nothing => Arc::new(Unchecked(provider.clone())),
+    let webpki = match check {
+        Check::Nothing => None,
         Check::Chain | Check::Full => {
             let pinned = match root_cert {
                 Some(path) => certificates(path)?,
@@ -49,13 +49,14 @@ pub(super) fn client_config(mode: SslMode, root_cert: Option<&Path>) -> Result<C
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                     .build()
                     .map_err(|e| Error::usage(format!("cannot check server certificates: {e}")))?;
-            Arc::new(Checked {
-                webpki,
-                pinned,
-                names: check == Check::Full,
-            })
+            Some((webpki, pinned))
         }
     };
+    let verifier = Arc::new(Verifier {
+        provider: provider.clone(),
+        webpki,
+        names: check == Check::Full,
+    });
     Ok(ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Failed(format!("TLS cannot be set up: {e}")))?
@@ -89,66 +90,18 @@ fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     Ok(certs)
 }
 
-/// Encrypts without checking who the server is (libpq's `require` without a root).
+/// Checks the server's certificate as `sslmode` says: not at all (`webpki` None), or that a
+/// trusted root signed it or it is one of the trusted certificates itself (a self-signed
+/// server's, given as `sslrootcert`); and, for `verify-full`, that it names the host. The
+/// handshake's signatures are checked in every mode.
 #[derive(Debug)]
-struct Unchecked(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// Checks that a trusted root signed the certificate, or that it is one of the trusted
-/// certificates itself (a self-signed server's, given as `sslrootcert`); and, for
-/// `verify-full`, that it names the host.
-#[derive(Debug)]
-struct Checked {
-    webpki: Arc<WebPkiServerVerifier>,
-    pinned: Vec<CertificateDer<'static>>,
+struct Verifier {
+    provider: Arc<CryptoProvider>,
+    webpki: Option<(Arc<WebPkiServerVerifier>, Vec<CertificateDer<'static>>)>,
     names: bool,
 }
 
-impl ServerCertVerifier for Checked {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -157,24 +110,17 @@ impl ServerCertVerifier for Checked {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let checked = if self
-            .pinned
-            .iter()
-            .any(|c| c.as_ref() == end_entity.as_ref())
-        {
+        let Some((webpki, pinned)) = &self.webpki else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let checked = if pinned.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
             if self.names {
                 let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
                 rustls::client::verify_server_name(&parsed, server_name)?;
             }
             Ok(ServerCertVerified::assertion())
         } else {
-            self.webpki.verify_server_cert(
-                end_entity,
-                intermediates,
-                server_name,
-                ocsp_response,
-                now,
-            )
+            webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         };
         match checked {
             Err(rustls::Error::InvalidCertificate(
@@ -190,7 +136,8 @@ impl ServerCertVerifier for Checked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls12_signature(message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, cert, dss, algorithms)
     }
 
     fn verify_tls13_signature(
@@ -199,10 +146,13 @@ impl ServerCertVerifier for Checked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls13_signature(message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, cert, dss, algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.webpki.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

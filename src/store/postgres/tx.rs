@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, PIPELINE_COLUMNS, STAGE_COLUMNS};
-use crate::store::query::{Arg, Dialect, SUMMARY_SQL};
+use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
     weighted, wide_total, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
     Pipelines, RawEvent, StageCounts, Totals, Tx, Which,
@@ -536,27 +536,15 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn events(&self, deal: DealId) -> Result<Vec<Event>> {
-        self.rows(
-            "SELECT deal_id, at, kind, details FROM deal_events WHERE deal_id = $1 ORDER BY seq",
-            &[&deal.to_string()],
-            cells::event,
-        )
+        self.rows(&SQL.events_of_deal(), &[&deal.to_string()], cells::event)
     }
 
     fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        self.each_row(
-            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq",
-            &[],
-            |r| each(cells::raw_event(r)?),
-        )
+        self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
     fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
-        self.each_row(
-            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq",
-            &[],
-            |r| each(cells::event(r)?),
-        )
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::event(r)?))
     }
 }
 

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::id::{DealId, StageId};
 use crate::record::{name_key, Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS};
+use crate::store::query::{EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{wide_total, ClosedDeal, DealFilter, DealSort, Deals, RawEvent, Totals};
 
 /// A deal as the 18 bound parameters of its row, `?1` (id) to `?18` (probability).
@@ -335,27 +336,15 @@ impl Deals for SqliteTx<'_> {
     }
 
     fn events(&self, deal: DealId) -> Result<Vec<Event>> {
-        self.rows(
-            "SELECT deal_id, at, kind, details FROM deal_events WHERE deal_id = ?1 ORDER BY seq",
-            &[&deal],
-            cells::event,
-        )
+        self.rows(&SQL.events_of_deal(), &[&deal], cells::event)
     }
 
     fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        self.each_row(
-            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq",
-            &[],
-            |r| each(cells::raw_event(r)?),
-        )
+        self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
     fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
-        self.each_row(
-            "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq",
-            &[],
-            |r| each(cells::event(r)?),
-        )
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::event(r)?))
     }
 }
 
