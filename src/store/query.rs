@@ -256,3 +256,31 @@ impl Dialect {
         )
     }
 }
+
+impl Dialect {
+    /// The pipelines (without their stages) that `which` selects, in its order.
+    pub(crate) fn pipeline_heads(self, which: super::Which) -> (String, Vec<Arg>) {
+        use super::Which;
+        let one = self.mark(1);
+        let (clause, args) = match which {
+            Which::Id(id) => (format!("WHERE id = {one}"), vec![Arg::Text(id.to_string())]),
+            Which::Named(name) => (
+                format!("WHERE name_key = {one}"),
+                vec![Arg::Text(name_key(name))],
+            ),
+            Which::OfStage(stage) => (
+                format!("WHERE id = (SELECT pipeline_id FROM stages WHERE id = {one})"),
+                vec![Arg::Text(stage.to_string())],
+            ),
+            Which::ByName => ("ORDER BY name_key".to_string(), Vec::new()),
+            Which::ByAge => ("ORDER BY created_at, id".to_string(), Vec::new()),
+        };
+        (
+            format!(
+                "SELECT {} FROM pipelines {clause}",
+                super::cells::PIPELINE_COLUMNS
+            ),
+            args,
+        )
+    }
+}

@@ -105,8 +105,10 @@ fn tls_modes_and_a_trusted_self_signed_certificate() {
         &format!("sslmode=require&sslrootcert={}", other.display()),
     ));
     assert_eq!(code, Some(6), "{err}");
-    let (code, _, err) = info(&at("127.0.0.1", "sslmode=disable"));
-    assert_eq!(code, Some(0), "{err}");
+    for mode in ["disable", "prefer"] {
+        let (code, _, err) = info(&at("127.0.0.1", &format!("sslmode={mode}")));
+        assert_eq!(code, Some(0), "{mode}: {err}");
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::{mapped, retryable};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
-use crate::store::cells::{self, Cells, DEAL_COLUMNS, PIPELINE_COLUMNS, STAGE_COLUMNS};
+use crate::store::cells::{self, Cells, DEAL_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
     weighted, wide_total, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
@@ -550,22 +550,8 @@ impl Deals for PgTx<'_, '_> {
 
 impl Pipelines for PgTx<'_, '_> {
     fn pipeline_heads(&self, which: Which) -> Result<Vec<Pipeline>> {
-        let (clause, arg): (&str, Option<String>) = match which {
-            Which::Id(id) => ("WHERE id = $1", Some(id.to_string())),
-            Which::Named(name) => ("WHERE name_key = $1", Some(name_key(name))),
-            Which::OfStage(stage) => (
-                "WHERE id = (SELECT pipeline_id FROM stages WHERE id = $1)",
-                Some(stage.to_string()),
-            ),
-            Which::ByName => ("ORDER BY name_key", None),
-            Which::ByAge => ("ORDER BY created_at, id", None),
-        };
-        let params: Vec<Param> = arg.iter().map(|a| a as Param).collect();
-        self.rows(
-            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines {clause}"),
-            &params,
-            cells::pipeline,
-        )
+        let (sql, args) = SQL.pipeline_heads(which);
+        self.rows(&sql, &bound(&args), cells::pipeline)
     }
 
     fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {

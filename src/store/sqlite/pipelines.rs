@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use rusqlite::params;
 
-use super::{SqliteTx, SQL};
+use super::{bound, SqliteTx, SQL};
 use crate::error::Result;
 use crate::id::{PipelineId, StageId};
 use crate::record::Status;
 use crate::record::{name_key, Pipeline, Stage};
-use crate::store::cells::{self, PIPELINE_COLUMNS, STAGE_COLUMNS};
+use crate::store::cells::{self, STAGE_COLUMNS};
 use crate::store::query::SUMMARY_SQL;
 use crate::store::{weighted, wide_total, PipelineSummary, Pipelines, StageCounts, Which};
 
@@ -87,23 +87,8 @@ impl SqliteTx<'_> {
 
 impl Pipelines for SqliteTx<'_> {
     fn pipeline_heads(&self, which: Which) -> Result<Vec<Pipeline>> {
-        let (clause, arg): (&str, Option<String>) = match which {
-            Which::Id(id) => ("WHERE id = ?1", Some(id.to_string())),
-            Which::Named(name) => ("WHERE name_key = ?1", Some(name_key(name))),
-            Which::OfStage(stage) => (
-                "WHERE id = (SELECT pipeline_id FROM stages WHERE id = ?1)",
-                Some(stage.to_string()),
-            ),
-            Which::ByName => ("ORDER BY name_key", None),
-            Which::ByAge => ("ORDER BY created_at, id", None),
-        };
-        let params: Vec<&dyn rusqlite::ToSql> =
-            arg.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
-        self.rows(
-            &format!("SELECT {PIPELINE_COLUMNS} FROM pipelines {clause}"),
-            &params,
-            cells::pipeline,
-        )
+        let (sql, args) = SQL.pipeline_heads(which);
+        self.rows(&sql, &bound(&args), cells::pipeline)
     }
 
     fn stages_of(&self, pipeline: PipelineId) -> Result<Vec<Stage>> {
