@@ -355,7 +355,9 @@ pub fn cluster_or_skip(test: &str) -> Option<Cluster> {
     match Cluster::start() {
         Ok(c) => Some(c),
         Err(why) if std::env::var_os(REQUIRE_VAR).is_none() => {
-            eprintln!("skipped: {test} (PostgreSQL tests): {why}");
+            crate::support::skipped(&format!(
+                "{test} and every PostgreSQL test: {why}; set {REQUIRE_VAR}=1 to make this a failure"
+            ));
             None
         }
         Err(why) => panic!("{REQUIRE_VAR} is set, but PostgreSQL cannot be tested: {why}"),
@@ -390,10 +392,14 @@ fn the_whole_suite_passes_on_postgresql() {
         .lines()
         .rfind(|l| l.starts_with("test result:"))
         .unwrap_or("no summary");
-    eprintln!(
-        "on PostgreSQL: {summary} ({:.0} s)",
-        started.elapsed().as_secs_f64()
-    );
+    {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "on PostgreSQL: {summary} ({:.0} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
     assert!(
         out.status.success(),
         "the suite failed on PostgreSQL:\n{stdout}\n{}",

@@ -53,7 +53,7 @@ fn tls_modes_and_a_trusted_self_signed_certificate() {
             std::env::var_os(crate::server::REQUIRE_VAR).is_none(),
             "TLS cannot be tested: openssl did not make the server's certificate"
         );
-        eprintln!("skipped: TLS checks need openssl to make the server's certificate");
+        crate::support::skipped("TLS checks need openssl to make the server's certificate");
         return;
     }
     let db_name = database_name(&rex);

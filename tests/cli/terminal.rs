@@ -578,7 +578,9 @@ fn on_a_terminal_delete_names_the_deals_it_asks_about() {
         .output()
         .is_err()
     {
-        eprintln!("skipped: on_a_terminal_delete_names_the_deals_it_asks_about needs script(1)");
+        crate::support::skipped(
+            "on_a_terminal_delete_names_the_deals_it_asks_about needs script(1)",
+        );
         return;
     }
     let rex = Rex::new();
