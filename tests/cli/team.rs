@@ -270,6 +270,24 @@ fn the_schema_belongs_to_the_databases_owner_so_every_member_can_use_it() {
 
 #[test]
 #[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn backup_is_for_sqlite_files_and_info_names_the_backend() {
+    let rex = Rex::new();
+    let target = rex.dir.path().join("copy.db");
+    assert_eq!(
+        rex.fails(&["backup", target.to_str().unwrap()], 2),
+        "rex: rex backup copies a SQLite database file; back up a PostgreSQL database with pg_dump, or keep a copy with rex export"
+    );
+    assert!(!target.exists());
+    let info = rex.json(&["info"]);
+    assert_eq!(
+        (info["backend"].as_str(), info["schema_version"].as_i64()),
+        (Some("postgresql"), Some(1))
+    );
+    assert_eq!(info["database"], Value::from(url(&rex)));
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
 fn many_rex_at_once_on_an_empty_database_set_it_up_once() {
     for round in 0..4 {
         let rex = Rex::new();
