@@ -13,10 +13,15 @@ equivalent SQL through `sqlite3`, and prints one Markdown table per size.
 sqlite3 comes from the system: `apt-get install sqlite3`. Without it the comparison
 columns are left empty.
 
+    python3 bench/run.py --postgres auto
     python3 bench/run.py --postgres postgres://postgres@127.0.0.1:5432/postgres
 
-runs every size on PostgreSQL too (team mode), in a database `rex_bench_N` that it creates
-on that server (and drops again) through `psql`, and adds its column to each table.
+runs every size on PostgreSQL too (team mode): on a throwaway local server that it starts
+(`auto`, with initdb and pg_ctl, as the `postgres` user when run as root) or on the server
+given, in a database `rex_bench_N` that it creates and drops through `psql`, and adds its
+columns to each table. Every command is timed against its target: a multiple of the
+process floor (`select 1` through `sqlite3`, or `psql` on PostgreSQL), or of sqlite3 running
+the same query.
 """
 
 import argparse
@@ -166,49 +171,83 @@ def bench(n, runs, workdir, sqlite3, server=None):
     some = open_ids[0]
     rows = []
 
-    def add(name, rex_args, sql=None, sql_json=False, **kw):
+    def add(name, target, rex_args, sql=None, sql_json=False, **kw):
         rex_ms = median_ms(rex_args, db, runs, **kw)
         sq_ms = None
         if sqlite3 and sql:
             cmd = [sqlite3] + (["-json"] if sql_json else []) + [db, sql]
             sq_ms = median_ms(lambda i: cmd, db, runs)
-        rows.append((name, rex_ms, sq_ms))
+        rows.append((name, target, rex_ms, sq_ms))
         print(f"{name}: {rex_ms:.1f} ms" + (f" (sqlite3 {sq_ms:.1f} ms)" if sq_ms else ""), file=sys.stderr)
 
-    add("deal show", lambda i: [REX, "deal", "show", some, "-o", "json"],
+    # The floor: a process that opens the database and runs `select 1`.
+    if server is None and sqlite3:
+        floor = median_ms(lambda i: [sqlite3, db, "select 1"], db, runs)
+    elif server is not None and shutil.which("psql"):
+        floor = median_ms(lambda i: ["psql", "-X", "-q", "-A", "-t", db, "-c", "select 1"], db, runs)
+    else:
+        floor = None
+    print(f"floor: {floor} ms", file=sys.stderr)
+    one = ("floor", 2.5)
+    add("deal show", one, lambda i: [REX, "deal", "show", some, "-o", "json"],
         f"SELECT * FROM deals WHERE id = '{some}'", sql_json=True)
-    add("deal create", lambda i: [REX, "deal", "create", f"Bench {i}", "--value", "100", "--pipeline", "Sales", "-o", "id"],
+    add("deal show by short reference", one, lambda i: [REX, "deal", "show", some[-7:], "-o", "json"])
+    some_name = json.loads(rex_out(["deal", "show", some, "-o", "json"], db))["name"]
+    add("deal show by name", one, lambda i: [REX, "deal", "show", some_name, "-o", "json"])
+    add("deal create", one, lambda i: [REX, "deal", "create", f"Bench {i}", "--value", "100", "--pipeline", "Sales", "-o", "id"],
         "INSERT INTO deal_rows (id, name, name_key, value, status, pipeline_id, stage_id, created_at, updated_at, last_activity_at, stage_entered_at) "
         f"SELECT 'deal_0' || substr(lower(hex(randomblob(13))), 1, 25), 'Bench', 'bench', 100, 'open', pipeline_id, id, '{NOW}', '{NOW}', '{NOW}', '{NOW}' FROM stages WHERE id = '{proposal}'")
-    add("deal move", lambda i: [REX, "deal", "move", open_ids[1], STAGES[i % 4]],
+    add("deal move", one, lambda i: [REX, "deal", "move", open_ids[1], STAGES[i % 4]],
         f"UPDATE deal_rows SET stage_id = '{proposal}', updated_at = '{NOW}' WHERE id = '{open_ids[2]}'")
+    add("deal note", one, lambda i: [REX, "deal", "note", open_ids[1], f"called {i}"])
+    add("deal update", one, lambda i: [REX, "deal", "update", open_ids[1], "--value", str(100 + i)])
     closers = iter(open_ids[4:])
-    add("deal close", lambda i: [REX, "deal", "close", next(closers), "--won"],
+    closed = []
+
+    def close(i):
+        closed.append(next(closers))
+        return [REX, "deal", "close", closed[-1], "--won"]
+
+    add("deal close", one, close,
         f"UPDATE deal_rows SET status = 'won', closed_at = '{NOW}' WHERE id = '{open_ids[2]}'")
-    add("deal list (stage + status, top 50 by value)",
+    reopened = iter(closed)
+    add("deal reopen", one, lambda i: [REX, "deal", "reopen", next(reopened)])
+    listing = ("floor", 3.0)
+    add("deal list (stage + status, top 50 by value)", listing,
         lambda i: [REX, "deal", "list", "--pipeline", "Sales", "--stage", "Negotiation", "--status", "open", "--sort", "value", "--desc", "--limit", "50", "-o", "json"],
         f"SELECT * FROM deals WHERE stage_id = '{negotiation}' AND status = 'open' ORDER BY value DESC, id DESC LIMIT 50", sql_json=True)
+    add("deal list --owner (top 50 by value)", listing,
+        lambda i: [REX, "deal", "list", "--owner", "owner03@example.com", "--sort", "value", "--desc", "--limit", "50", "-o", "json"])
+    add("deal list --search (50)", listing,
+        lambda i: [REX, "deal", "list", "--search", "acme 12", "--limit", "50", "-o", "json"],
+        "SELECT * FROM deals WHERE instr(name_key, 'acme 12') > 0 ORDER BY created_at, id LIMIT 50", sql_json=True)
+    boards = ("floor", 6.0)
     stage_list = ", ".join(f"'{s['id']}'" for s in pipeline["stages"])
-    add("pipeline show (open + stalled per stage)", lambda i: [REX, "pipeline", "show", "Sales", "-o", "json"],
+    add("pipeline list", boards, lambda i: [REX, "pipeline", "list", "-o", "json"])
+    add("pipeline show (open + stalled per stage)", boards, lambda i: [REX, "pipeline", "show", "Sales", "-o", "json"],
         f"SELECT stage_id, status, count(*), sum(value) FROM deals WHERE stage_id IN ({stage_list}) AND status IN ('open', 'stalled') GROUP BY stage_id, status", sql_json=True)
+    add("board (top 10 per stage)", boards, lambda i: [REX, "board", "Sales", "--limit", "10", "-o", "json"])
+    add("today (one owner)", boards, lambda i: [REX, "today", "--owner", "owner03@example.com", "-o", "json"])
+    add("deal stalled --pipeline --owner -o id", boards,
+        lambda i: [REX, "deal", "stalled", "--pipeline", "Sales", "--owner", "owner03@example.com", "-o", "id"])
     scan_sql = " UNION ALL ".join(
         f"SELECT * FROM deals WHERE stage_id = '{s['id']}' AND status IN ('open', 'stalled') AND last_activity_at <= '{iso(NOW_EPOCH - s['effective_stall_days'] * 86400)}'"
         for p in json.loads(rex_out(["pipeline", "list", "-o", "json"], db))
         for s in json.loads(rex_out(["pipeline", "show", p["id"], "-o", "json"], db))["stages"])
-    add("deal stalled (scan)", lambda i: [REX, "deal", "stalled", "-o", "json"], scan_sql, sql_json=True)
-    ref = open_ids[0][-7:]
-    add("deal show by short reference", lambda i: [REX, "deal", "show", ref, "-o", "json"])
-    add("board (top 10 per stage)", lambda i: [REX, "board", "Sales", "--limit", "10", "-o", "json"])
-    add("today (all owners)", lambda i: [REX, "today", "--all", "-o", "json"])
-    add("forecast (6 months)", lambda i: [REX, "forecast", "-o", "json"])
-    add("report wins", lambda i: [REX, "report", "wins", "-o", "json"])
-    add("report stages (reads history)", lambda i: [REX, "report", "stages", "Sales", "-o", "json"])
-    add("report lost-reasons", lambda i: [REX, "report", "lost-reasons", "-o", "json"])
+    add("deal stalled (all, data-bound)", None, lambda i: [REX, "deal", "stalled", "-o", "json"], scan_sql, sql_json=True)
+    add("today (all owners)", None, lambda i: [REX, "today", "--all", "-o", "json"])
+    reports = ("floor", 10.0)
+    add("forecast (6 months)", reports, lambda i: [REX, "forecast", "-o", "json"])
+    add("report wins", reports, lambda i: [REX, "report", "wins", "-o", "json"])
+    add("report lost-reasons", reports, lambda i: [REX, "report", "lost-reasons", "-o", "json"])
+    add("report stages (reads history)", ("sqlite3", 1.5), lambda i: [REX, "report", "stages", "Sales", "-o", "json"],
+        "SELECT e.kind, count(*) FROM deal_events e JOIN deals d ON d.id = e.deal_id "
+        f"WHERE d.pipeline_id = '{pipeline['id']}' GROUP BY e.kind", sql_json=True)
 
     export = os.path.join(workdir, f"export-{n}.jsonl")
     with open(export, "w") as out:
         run([REX, "export"], db, stdout=out)
-    add("export -o jsonl (all)", lambda i: [REX, "export"],
+    add("export -o jsonl (all)", ("sqlite3", 1.0), lambda i: [REX, "export"],
         "SELECT * FROM pipelines; SELECT * FROM stages; SELECT * FROM deals; SELECT * FROM deal_events", sql_json=True)
     export_rss = peak_rss_kb([REX, "export"], db)
 
@@ -223,7 +262,7 @@ def bench(n, runs, workdir, sqlite3, server=None):
     with open(export) as f:
         import_rss = peak_rss_kb([REX, "import", "-q", "--db", target], target, stdin=f)
     remove(workdir, f"import-{n}-rss", server)
-    rows.append(("import (all, into an empty database)", statistics.median(imports) * 1000, None))
+    rows.append(("import (all, into an empty database)", None, statistics.median(imports) * 1000, None))
 
     # A person moves a deal, once a second, while a large import runs against the same
     # database (an import into a database with deals loads in hidden chunks).
@@ -254,7 +293,7 @@ def bench(n, runs, workdir, sqlite3, server=None):
     thread.join()
     print(f"concurrent moves: {moves}", file=sys.stderr)
     remove(workdir, f"rex-bench-{n}", server)
-    return rows, export_rss, import_rss, (import_secs, moves)
+    return rows, floor, export_rss, import_rss, (import_secs, moves)
 
 
 def concurrency(n, concurrent):
@@ -268,26 +307,91 @@ def concurrency(n, concurrent):
 
 
 def table(n, sqlite, postgres=None):
-    """One Markdown table: rex on SQLite against sqlite3, and rex on PostgreSQL when run."""
-    rows, export_rss, import_rss, concurrent = sqlite
-    pg = {name: ms for name, ms, _ in postgres[0]} if postgres else {}
-    lines = [f"| {n:,} deals | rex on SQLite (ms) | sqlite3 (ms) | rex / sqlite3 | rex on PostgreSQL (ms) |",
-             "|---|---:|---:|---:|---:|"]
-    for name, rex_ms, sq_ms in rows:
-        ratio = f"{rex_ms / sq_ms:.2f}" if sq_ms else ""
+    """One Markdown table per size: each command's target, rex on SQLite against the process
+    floor and sqlite3 running the same query, and rex on PostgreSQL against its floor."""
+    rows, floor, export_rss, import_rss, concurrent = sqlite
+    pg = {}
+    pg_floor = None
+    if postgres:
+        pg = {name: ms for name, _, ms, _ in postgres[0]}
+        pg_floor = postgres[1]
+
+    def judged(ms, target, floor_ms, same_ms):
+        """(ratio shown, met) for a time against its target."""
+        if target is None or ms is None:
+            return "", ""
+        kind, limit = target
+        base = floor_ms if kind == "floor" else same_ms
+        if not base:
+            return "", ""
+        ratio = ms / base
+        return f"{ratio:.2f}", "yes" if ratio <= limit else "**no**"
+
+    def target_text(target):
+        if target is None:
+            return ""
+        kind, limit = target
+        return f"<= {limit:g}x floor" if kind == "floor" else f"<= {limit:g}x sqlite3"
+
+    lines = [
+        f"| {n:,} deals | target | SQLite: rex (ms) | ratio | met | sqlite3 same (ms) "
+        f"| PostgreSQL: rex (ms) | ratio | met |",
+        "|---|---|---:|---:|---|---:|---:|---:|---|",
+    ]
+    f = f"{floor:.1f}" if floor else ""
+    pf = f"{pg_floor:.1f}" if pg_floor else ""
+    lines.append(f"| floor: `select 1` in a new process | | {f} | | | | {pf} | | |")
+    for name, target, rex_ms, sq_ms in rows:
+        ratio, met = judged(rex_ms, target, floor, sq_ms)
+        on_pg = pg.get(name)
+        # PostgreSQL has no sqlite3 to compare with: its targets are against its floor.
+        pg_target = target if target is None or target[0] == "floor" else None
+        pg_ratio, pg_met = judged(on_pg, pg_target, pg_floor, None)
         sq = f"{sq_ms:.1f}" if sq_ms else ""
-        on_pg = f"{pg[name]:.1f}" if name in pg else ""
-        lines.append(f"| {name} | {rex_ms:.1f} | {sq} | {ratio} | {on_pg} |")
+        pg_ms = f"{on_pg:.1f}" if on_pg is not None else ""
+        lines.append(f"| {name} | {target_text(target)} | {rex_ms:.1f} | {ratio} | {met} | {sq} | {pg_ms} | {pg_ratio} | {pg_met} |")
     if export_rss and import_rss:
         pg_rss = ""
-        if postgres and postgres[1] and postgres[2]:
-            pg_rss = f"{postgres[1] / 1024:.1f} MB / {postgres[2] / 1024:.1f} MB"
-        lines.append(f"| peak RSS: export / import | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | | {pg_rss} |")
+        if postgres and postgres[2] and postgres[3]:
+            pg_rss = f"{postgres[2] / 1024:.1f} MB / {postgres[3] / 1024:.1f} MB"
+        lines.append(f"| peak RSS: export / import | <= 16 MB / 100 MB | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | | | {pg_rss} | | |")
     moves = concurrency(n, concurrent)
     if moves:
-        pg_moves = concurrency(n, postgres[3]) if postgres else ""
-        lines.append(f"| `deal move` once a second during an import of {n:,} more deals | {moves} | | | {pg_moves} |")
+        pg_moves = concurrency(n, postgres[4]) if postgres else ""
+        lines.append(f"| `deal move` once a second during an import of {n:,} more deals | | {moves} | | | | {pg_moves} | | |")
     return "\n".join(lines)
+
+
+def start_postgres(workdir):
+    """A throwaway PostgreSQL server with its default settings (durable commits) on a free
+    port of 127.0.0.1, run as the `postgres` user when this runs as root (the server refuses
+    root). Returns its admin URL and a function that stops it."""
+    import glob
+    import socket
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    initdb = bins[-1] if bins else shutil.which("initdb")
+    if not initdb:
+        raise SystemExit("no initdb: install PostgreSQL (apt-get install -y postgresql) or pass --postgres URL")
+    pg_ctl = os.path.join(os.path.dirname(initdb), "pg_ctl")
+    data = os.path.join(workdir, "pg")
+    os.makedirs(data, exist_ok=True)
+    as_user = []
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "postgres:", workdir], check=True)
+        as_user = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    subprocess.run(as_user + [initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                              "--locale=C.UTF-8"], check=True, capture_output=True)
+    opts = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
+    subprocess.run(as_user + [pg_ctl, "-D", data, "-o", opts, "-l", os.path.join(workdir, "pg.log"),
+                              "-w", "start"], check=True, capture_output=True)
+
+    def stop():
+        subprocess.run(as_user + [pg_ctl, "-D", data, "-m", "fast", "-w", "stop"], capture_output=True)
+
+    return f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable", stop
 
 
 def main():
@@ -296,7 +400,8 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="timed runs per command (median)")
     ap.add_argument("--keep", help="directory for the generated files (default: a temp dir, removed)")
     ap.add_argument("--postgres", metavar="ADMIN_URL",
-                    help="also run on this PostgreSQL server (a URL that may create databases)")
+                    help="also run on PostgreSQL: 'auto' starts a throwaway local server (initdb, "
+                         "pg_ctl), or give the URL of a server where it may create databases")
     args = ap.parse_args()
     global REX
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -308,13 +413,19 @@ def main():
     # Time a copy, so that rebuilding during a long run cannot change the binary under it.
     shutil.copy2(REX, os.path.join(workdir, "rex"))
     REX = os.path.join(workdir, "rex")
+    server, stop = args.postgres, None
     try:
+        if server == "auto":
+            server, stop = start_postgres(workdir)
+            print(f"PostgreSQL for the benchmark: {server}", file=sys.stderr)
         for n in [int(s) for s in args.sizes.split(",")]:
             on_sqlite = bench(n, args.runs, workdir, sqlite3)
-            on_postgres = bench(n, args.runs, workdir, sqlite3, args.postgres) if args.postgres else None
-            print(table(n, on_sqlite, on_postgres))
-            print()
+            on_postgres = bench(n, args.runs, workdir, sqlite3, server) if server else None
+            print(table(n, on_sqlite, on_postgres), flush=True)
+            print(flush=True)
     finally:
+        if stop:
+            stop()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
