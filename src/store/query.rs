@@ -13,6 +13,27 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
+/// Values bound so far, and the placeholders that name them.
+pub(crate) struct Binds {
+    dialect: Dialect,
+    pub(crate) args: Vec<Arg>,
+}
+
+impl Binds {
+    fn new(dialect: Dialect) -> Binds {
+        Binds {
+            dialect,
+            args: Vec::new(),
+        }
+    }
+
+    /// Binds `v` and returns its placeholder.
+    fn bind(&mut self, v: Arg) -> String {
+        self.args.push(v);
+        self.dialect.mark(self.args.len())
+    }
+}
+
 /// A bound value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Arg {
@@ -29,12 +50,61 @@ impl Dialect {
         }
     }
 
-    /// Whether text `needle` occurs in `hay`.
-    fn contains(self, hay: &str, needle: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("instr({hay}, {needle}) > 0"),
-            Dialect::Postgres => format!("strpos({hay}, {needle}) > 0"),
+    /// The condition on deals `d` whose name key is `key` (`exact`) or contains it, through
+    /// an index either way: `deals_name`, or the name's trigrams (SQLite's FTS5 table
+    /// `deal_names`, narrowed then checked with instr(); PostgreSQL's pg_trgm index through
+    /// LIKE). A text shorter than a trigram is looked for in every name.
+    fn name_matches(self, key: &str, exact: bool, binds: &mut Binds) -> String {
+        if exact {
+            return format!("d.name_key = {}", binds.bind(Arg::Text(key.to_string())));
         }
+        match self {
+            Dialect::Sqlite => {
+                let found = format!(
+                    "instr(d.name_key, {}) > 0",
+                    binds.bind(Arg::Text(key.to_string()))
+                );
+                if key.chars().count() < 3 {
+                    return found;
+                }
+                let phrase = binds.bind(Arg::Text(format!("\"{}\"", key.replace('"', "\"\""))));
+                format!(
+                    "d.id IN (SELECT r.id FROM deal_names f JOIN deal_rows r ON r.rowid = f.rowid \
+                     WHERE deal_names MATCH {phrase}) AND {found}"
+                )
+            }
+            Dialect::Postgres => {
+                let escaped = key
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!(
+                    "d.name_key LIKE {}",
+                    binds.bind(Arg::Text(format!("%{escaped}%")))
+                )
+            }
+        }
+    }
+
+    /// At most `limit` deals whose name key is `key` or contains it, oldest first.
+    pub(crate) fn deals_by_name(self, key: &str, exact: bool, limit: usize) -> (String, Vec<Arg>) {
+        let mut binds = Binds::new(self);
+        let cond = self.name_matches(key, exact, &mut binds);
+        let limit = binds.bind(Arg::Int(limit as i64));
+        (
+            format!("SELECT {DEAL_COLUMNS} FROM deals d WHERE {cond} ORDER BY d.created_at, d.id LIMIT {limit}"),
+            binds.args,
+        )
+    }
+
+    /// How many deals [`Dialect::deals_by_name`] finds without a limit.
+    pub(crate) fn count_by_name(self, key: &str, exact: bool) -> (String, Vec<Arg>) {
+        let mut binds = Binds::new(self);
+        let cond = self.name_matches(key, exact, &mut binds);
+        (
+            format!("SELECT count(*) FROM deals d WHERE {cond}"),
+            binds.args,
+        )
     }
 
     /// Whether deal `d`'s metadata has key `k` whose value, a string or a scalar's JSON
@@ -86,11 +156,7 @@ impl Dialect {
     /// The conditions of `filter` on deals `d`, with their bound values.
     fn conditions(self, filter: &DealFilter) -> (Vec<String>, Vec<Arg>) {
         let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<Arg> = Vec::new();
-        let mut arg = |v: Arg| {
-            args.push(v);
-            self.mark(args.len())
-        };
+        let mut binds = Binds::new(self);
         let text = |t: &str| Arg::Text(t.to_string());
         let day = |d: chrono::NaiveDate| Arg::Text(crate::clock::format_date(d));
         if !filter.statuses.is_empty() {
@@ -102,59 +168,61 @@ impl Dialect {
             conds.push(format!("d.status IN ({})", list.join(", ")));
         }
         if let Some(p) = filter.pipeline {
-            conds.push(format!("d.pipeline_id = {}", arg(Arg::Text(p.to_string()))));
+            conds.push(format!(
+                "d.pipeline_id = {}",
+                binds.bind(Arg::Text(p.to_string()))
+            ));
         }
         if !filter.stages.is_empty() {
             let marks: Vec<String> = filter
                 .stages
                 .iter()
-                .map(|s| arg(Arg::Text(s.to_string())))
+                .map(|s| binds.bind(Arg::Text(s.to_string())))
                 .collect();
             conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
         }
         if let Some(o) = &filter.owner {
-            conds.push(format!("d.owner_id = {}", arg(text(o))));
+            conds.push(format!("d.owner_id = {}", binds.bind(text(o))));
         }
         if let Some(c) = &filter.contact {
-            conds.push(format!("d.contact_id = {}", arg(text(c))));
+            conds.push(format!("d.contact_id = {}", binds.bind(text(c))));
         }
         if let Some(v) = filter.min_value {
-            conds.push(format!("d.value >= {}", arg(Arg::Int(v.get()))));
+            conds.push(format!("d.value >= {}", binds.bind(Arg::Int(v.get()))));
         }
         if let Some(v) = filter.max_value {
-            conds.push(format!("d.value <= {}", arg(Arg::Int(v.get()))));
+            conds.push(format!("d.value <= {}", binds.bind(Arg::Int(v.get()))));
         }
         if let Some(d) = filter.closing_before {
-            conds.push(format!("d.expected_close < {}", arg(day(d))));
+            conds.push(format!("d.expected_close < {}", binds.bind(day(d))));
         }
         if let Some(d) = filter.closing_after {
-            conds.push(format!("d.expected_close > {}", arg(day(d))));
+            conds.push(format!("d.expected_close > {}", binds.bind(day(d))));
         }
         if let Some(d) = filter.overdue_on {
             conds.push(format!(
                 "d.status IN ('open', 'stalled') AND d.expected_close < {}",
-                arg(day(d))
+                binds.bind(day(d))
             ));
         }
         for (key, value) in &filter.meta {
-            let k = arg(text(key));
-            let v = arg(text(value));
+            let k = binds.bind(text(key));
+            let v = binds.bind(text(value));
             conds.push(self.meta_equals(&k, &v));
         }
         if let Some(t) = &filter.search {
-            let needle = arg(Arg::Text(name_key(t)));
-            conds.push(self.contains("d.name_key", &needle));
+            conds.push(self.name_matches(&name_key(t), false, &mut binds));
         }
         if let Some(t) = &filter.closed_from {
-            conds.push(format!("d.closed_at >= {}", arg(text(t))));
+            conds.push(format!("d.closed_at >= {}", binds.bind(text(t))));
         }
         if let Some(t) = &filter.closed_before {
-            conds.push(format!("d.closed_at < {}", arg(text(t))));
+            conds.push(format!("d.closed_at < {}", binds.bind(text(t))));
         }
         if filter.no_expected_close {
             conds.push("d.expected_close IS NULL".to_string());
         }
-        (conds, args)
+        (conds, binds.args)
     }
 
     /// The SQL and its bound values for a `deal list`.

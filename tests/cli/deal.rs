@@ -864,3 +864,47 @@ fn exit_status_on_list_is_like_grep() {
         Some(1)
     );
 }
+
+#[test]
+fn search_finds_any_part_of_a_name_whatever_it_holds() {
+    let rex = Rex::new();
+    rex.sales();
+    let names = [
+        "Say \"hi\" \\ co",
+        "Naïve Café",
+        "ab",
+        "Acme 12 Corp",
+        "100% _done_",
+    ];
+    let ids: Vec<String> = names
+        .iter()
+        .map(|n| rex.id(&["deal", "create", n, "--value", "1"]))
+        .collect();
+    let found = |text: &str| -> Vec<String> {
+        rex.json(&["deal", "list", "--search", text])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| s(&d["id"]))
+            .collect()
+    };
+    for (text, expected) in [
+        ("\"hi\" \\", vec![0]),
+        ("CAFÉ", vec![1]),
+        ("ab", vec![2]),
+        ("e 1", vec![3]),
+        ("12 c", vec![3]),
+        ("0% _", vec![4]),
+        ("_done_", vec![4]),
+        ("a", vec![0, 1, 2, 3]),
+        ("acme 13", vec![]),
+    ] {
+        let want: Vec<String> = expected.iter().map(|&i| ids[i].clone()).collect();
+        assert_eq!(found(text), want, "--search {text:?}");
+    }
+    // A reference by part of a name finds the one deal through the same index.
+    assert_eq!(
+        rex.json(&["deal", "show", "12 corp"])["id"],
+        ids[3].as_str()
+    );
+}

@@ -23,7 +23,10 @@ use crate::error::{Error, Result};
 use tx::PgTx;
 
 /// The numbered migrations; schema version N is the first N applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_name_search.sql"),
+];
 
 /// The schema version this rex writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

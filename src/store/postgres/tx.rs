@@ -162,15 +162,6 @@ impl<'a, 'r> PgTx<'a, 'r> {
     }
 }
 
-/// The condition on deals `d` whose name key is `$1`, or contains it.
-fn by_name(exact: bool) -> &'static str {
-    if exact {
-        "d.name_key = $1"
-    } else {
-        "strpos(d.name_key, $1) > 0"
-    }
-}
-
 /// A deal as the 18 bound parameters of its row, `$1` (id) to `$18` (probability).
 struct DealRow {
     text: [Option<String>; 15],
@@ -416,20 +407,13 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn deals_by_name(&self, key: &str, exact: bool, limit: usize) -> Result<Vec<Deal>> {
-        self.deals(
-            &format!(
-                "SELECT {DEAL_COLUMNS} FROM deals d WHERE {} ORDER BY d.created_at, d.id LIMIT $2",
-                by_name(exact)
-            ),
-            &[&key, &(limit as i64)],
-        )
+        let (sql, args) = SQL.deals_by_name(key, exact, limit);
+        self.deals(&sql, &bound(&args))
     }
 
     fn count_by_name(&self, key: &str, exact: bool) -> Result<i64> {
-        self.count(
-            &format!("SELECT count(*) FROM deals d WHERE {}", by_name(exact)),
-            &[&key],
-        )
+        let (sql, args) = SQL.count_by_name(key, exact);
+        self.count(&sql, &bound(&args))
     }
 
     fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {

@@ -76,15 +76,6 @@ fn idle_sql(source: &str) -> String {
 const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
      WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
 
-/// The condition on deals `d` whose name key is `?1`, or contains it.
-fn by_name(exact: bool) -> &'static str {
-    if exact {
-        "d.name_key = ?1"
-    } else {
-        "instr(d.name_key, ?1) > 0"
-    }
-}
-
 impl SqliteTx<'_> {
     /// Inserts a deal, with `on_conflict` appended; returns the rows written.
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
@@ -104,6 +95,13 @@ impl SqliteTx<'_> {
 
     fn deals(&self, sql: &str, params: &[&dyn ToSql]) -> Result<Vec<Deal>> {
         self.rows(sql, params, cells::deal)
+    }
+
+    fn count(&self, sql: &str, params: &[&dyn ToSql]) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_row(params, |r| r.get(0))?)
     }
 }
 
@@ -229,21 +227,13 @@ impl Deals for SqliteTx<'_> {
     }
 
     fn deals_by_name(&self, key: &str, exact: bool, limit: usize) -> Result<Vec<Deal>> {
-        self.deals(
-            &format!(
-                "SELECT {DEAL_COLUMNS} FROM deals d WHERE {} ORDER BY d.created_at, d.id LIMIT ?2",
-                by_name(exact)
-            ),
-            params![key, limit as i64],
-        )
+        let (sql, args) = SQL.deals_by_name(key, exact, limit);
+        self.deals(&sql, &bound(&args))
     }
 
     fn count_by_name(&self, key: &str, exact: bool) -> Result<i64> {
-        Ok(self.conn.query_row(
-            &format!("SELECT count(*) FROM deals d WHERE {}", by_name(exact)),
-            [key],
-            |r| r.get(0),
-        )?)
+        let (sql, args) = SQL.count_by_name(key, exact);
+        self.count(&sql, &bound(&args))
     }
 
     /// Two neighbours in `deals_tail`, of the row table: hidden rows count too.
@@ -444,6 +434,30 @@ mod tests {
                 "SCAN deal_rows USING INDEX deals_created"
             );
         }
+        // A name is one range of deals_name; a part of a name is looked up by its trigrams.
+        for exact in [true, false] {
+            let (sql, args) = SQL.deals_by_name("acme 12", exact, 11);
+            let p = plan(conn, &sql, &bound(&args));
+            assert!(
+                !p.contains("SCAN deal_rows"),
+                "a name lookup reads every deal:\n{p}"
+            );
+            if exact {
+                assert!(p.contains("USING INDEX deals_name (name_key=?)"), "{p}");
+            } else {
+                assert!(p.contains("SCAN f VIRTUAL TABLE INDEX"), "{p}");
+            }
+        }
+        let search = DealFilter {
+            search: Some("Acme 12".into()),
+            ..Default::default()
+        };
+        let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, Some(51));
+        let p = plan(conn, &sql, &bound(&args));
+        assert!(
+            p.contains("SCAN f VIRTUAL TABLE INDEX"),
+            "deal list --search:\n{p}"
+        );
         // A short reference is one range of the reversed ends of ids, never a scan.
         let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
         assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_staged_imports.sql"),
     include_str!("migrations/003_short_references.sql"),
     include_str!("migrations/004_probabilities.sql"),
+    include_str!("migrations/005_name_search.sql"),
 ];
 
 /// The schema version this rex writes.
@@ -377,22 +378,28 @@ impl<'a> SqliteTx<'a> {
     /// Runs `f` with the secondary indexes of deals and their history dropped, then builds
     /// them again: one sort per index instead of a random insert per row. For bulk loads into
     /// an empty database; the transaction keeps it all-or-nothing.
+    /// The name index's triggers go too, and the index is rebuilt from the rows at the end.
     fn with_indexes_rebuilt_after<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let indexes: Vec<(String, String)> = {
+        let dropped: Vec<(String, String, String)> = {
             let mut stmt = self.conn.prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name IN ('deal_rows', 'event_rows') AND sql IS NOT NULL",
+                "SELECT type, name, sql FROM sqlite_schema
+                 WHERE type IN ('index', 'trigger') AND tbl_name IN ('deal_rows', 'event_rows')
+                   AND sql IS NOT NULL",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        for (name, _) in &indexes {
-            self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        for (kind, name, _) in &dropped {
+            let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
+            self.conn
+                .execute_batch(&format!("DROP {kind} \"{name}\""))?;
         }
         let out = f()?;
-        for (_, sql) in &indexes {
+        for (_, _, sql) in &dropped {
             self.conn.execute_batch(sql)?;
         }
+        self.conn
+            .execute_batch("INSERT INTO deal_names (deal_names) VALUES ('rebuild')")?;
         Ok(out)
     }
 }
@@ -583,7 +590,10 @@ mod tests {
     /// Every schema object as SQLite records it, in a stable order.
     fn objects(conn: &Connection) -> Vec<(String, String, Option<String>)> {
         let mut stmt = conn
-            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .prepare(
+                "SELECT type, name, sql FROM sqlite_schema
+                 WHERE NOT (type = 'table' AND name GLOB 'deal_names_*') ORDER BY type, name",
+            )
             .unwrap();
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
         rows.unwrap().map(|r| r.unwrap()).collect()

@@ -4,7 +4,9 @@
 -- `store::tests::schema_file_is_what_the_migrations_build` checks that the two agree.
 -- After adding a migration, regenerate everything below this header with:
 --   REX_DB=/tmp/fresh.db rex pipeline list >/dev/null && sqlite3 /tmp/fresh.db \
---     "SELECT sql || ';' FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid"
+--     "SELECT sql || ';' FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'
+--      AND NOT (type = 'table' AND name GLOB 'deal_names_*') ORDER BY rowid"
+-- (deal_names_* tables are the ones FTS5 makes for the virtual table deal_names.)
 
 CREATE TABLE "pipeline_rows" (
     id          TEXT PRIMARY KEY,
@@ -87,3 +89,17 @@ CREATE VIEW deals AS
            owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
            closed_at, close_reason, tail, probability FROM deal_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE INDEX deals_name ON deal_rows (name_key);
+CREATE VIRTUAL TABLE deal_names USING fts5(
+    name_key, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER deal_names_insert AFTER INSERT ON deal_rows BEGIN
+    INSERT INTO deal_names (rowid, name_key) VALUES (new.rowid, new.name_key);
+END;
+CREATE TRIGGER deal_names_delete AFTER DELETE ON deal_rows BEGIN
+    INSERT INTO deal_names (deal_names, rowid, name_key) VALUES ('delete', old.rowid, old.name_key);
+END;
+CREATE TRIGGER deal_names_update AFTER UPDATE OF name_key ON deal_rows BEGIN
+    INSERT INTO deal_names (deal_names, rowid, name_key) VALUES ('delete', old.rowid, old.name_key);
+    INSERT INTO deal_names (rowid, name_key) VALUES (new.rowid, new.name_key);
+END;
