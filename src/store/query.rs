@@ -352,3 +352,41 @@ impl Dialect {
         )
     }
 }
+
+impl Dialect {
+    /// Deals of one stage and status idle since `idle_since` (and active after
+    /// `active_after`), optionally of one owner, longest idle first, read from `source`: one
+    /// range of `deals_stage_status_activity`, or of `deals_owner_stage_activity` for an owner.
+    pub(crate) fn idle_deals(
+        self,
+        source: &str,
+        stage: crate::id::StageId,
+        status: crate::record::Status,
+        idle_since: &str,
+        active_after: Option<&str>,
+        owner: Option<&str>,
+    ) -> (String, Vec<Arg>) {
+        let mut b = Binds::new(self);
+        let mut sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM {source} d WHERE d.stage_id = {} AND d.status = {} \
+             AND d.last_activity_at <= {}",
+            b.bind(Arg::Text(stage.to_string())),
+            b.bind(Arg::Text(status.as_str().to_string())),
+            b.bind(Arg::Text(idle_since.to_string())),
+        );
+        if let Some(owner) = owner {
+            sql.push_str(&format!(
+                " AND d.owner_id = {}",
+                b.bind(Arg::Text(owner.to_string()))
+            ));
+        }
+        if let Some(after) = active_after {
+            sql.push_str(&format!(
+                " AND d.last_activity_at > {}",
+                b.bind(Arg::Text(after.to_string()))
+            ));
+        }
+        sql.push_str(" ORDER BY d.last_activity_at, d.id");
+        (sql, b.args)
+    }
+}

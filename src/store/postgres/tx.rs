@@ -439,21 +439,8 @@ impl Deals for PgTx<'_, '_> {
         active_after: Option<&str>,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        self.deals(
-            &format!(
-                "SELECT {DEAL_COLUMNS} FROM deals d
-                 WHERE d.stage_id = $1 AND d.status = $2 AND d.last_activity_at <= $3
-                 AND ($4::text IS NULL OR d.owner_id = $4) AND ($5::text IS NULL OR d.last_activity_at > $5)
-                 ORDER BY d.last_activity_at, d.id"
-            ),
-            &[
-                &stage.to_string(),
-                &status.as_str(),
-                &idle_since,
-                &owner,
-                &active_after,
-            ],
-        )
+        let (sql, args) = SQL.idle_deals("deals", stage, status, idle_since, active_after, owner);
+        self.deals(&sql, &bound(&args))
     }
 
     fn stage_active(

@@ -61,17 +61,6 @@ impl<'a> DealRow<'a> {
     }
 }
 
-/// Deals of one stage and status idle since a time, from `source` (see
-/// [`SqliteTx::deal_source`]): one range of `deals_stage_status_activity`.
-fn idle_sql(source: &str) -> String {
-    format!(
-        "SELECT {DEAL_COLUMNS} FROM {source} d \
-         WHERE d.stage_id = ?1 AND d.status = ?2 AND d.last_activity_at <= ?3 AND (?4 IS NULL OR d.owner_id = ?4) \
-         AND (?5 IS NULL OR d.last_activity_at > ?5) \
-         ORDER BY d.last_activity_at, d.id"
-    )
-}
-
 /// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
 const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
      WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
@@ -263,10 +252,15 @@ impl Deals for SqliteTx<'_> {
         active_after: Option<&str>,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        self.deals(
-            &idle_sql(self.deal_source()?),
-            params![stage, status.as_str(), idle_since, owner, active_after],
-        )
+        let (sql, args) = SQL.idle_deals(
+            self.deal_source()?,
+            stage,
+            status,
+            idle_since,
+            active_after,
+            owner,
+        );
+        self.deals(&sql, &bound(&args))
     }
 
     fn stage_active(
@@ -462,7 +456,6 @@ mod tests {
         let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
         assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
         assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
-        let none: Option<&str> = None;
         // While an import is in progress (the view) and otherwise (the row table).
         for source in ["deals", "deal_rows"] {
             let board = board_sql(source);
@@ -478,18 +471,23 @@ mod tests {
                 "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",
                 "deals with their own chance are found in their own small index"
             );
-            assert_indexed(
-                conn,
-                "deal stalled",
-                &idle_sql(source),
-                &[&stage, &"open", &"2026-01-01T00:00:00Z", &none, &none],
-            );
-            assert_indexed(
-                conn,
-                "deal stalled --owner",
-                &idle_sql(source),
-                &[&stage, &"open", &"2026-01-01T00:00:00Z", &"ana", &none],
-            );
+            let since = "2026-01-01T00:00:00Z";
+            for (what, owner, index) in [
+                ("deal stalled", None, "deals_stage_status_activity"),
+                (
+                    "deal stalled --owner",
+                    Some("ana"),
+                    "deals_owner_stage_activity",
+                ),
+            ] {
+                for after in [None, Some("2025-12-01T00:00:00Z")] {
+                    let (sql, args) =
+                        SQL.idle_deals(source, stage, Status::Open, since, after, owner);
+                    assert_indexed(conn, what, &sql, &bound(&args));
+                    let p = plan(conn, &sql, &bound(&args));
+                    assert!(p.contains(index), "{what} does not use {index}:\n{p}");
+                }
+            }
         }
     }
 }

@@ -611,7 +611,7 @@ mod tests {
         assert!(migrated.len() > 10, "{migrated:?}");
         assert_eq!(
             written, migrated,
-            "src/store/schema.sql is out of date: regenerate it as its header says"
+            "src/store/sqlite/schema.sql is out of date: regenerate it as its header says"
         );
     }
 }

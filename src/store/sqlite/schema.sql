@@ -103,3 +103,4 @@ CREATE TRIGGER deal_names_update AFTER UPDATE OF name_key ON deal_rows BEGIN
     INSERT INTO deal_names (deal_names, rowid, name_key) VALUES ('delete', old.rowid, old.name_key);
     INSERT INTO deal_names (rowid, name_key) VALUES (new.rowid, new.name_key);
 END;
+CREATE INDEX deals_owner_stage_activity ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch);

@@ -5,3 +5,5 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX deals_name ON deals (name_key);
 CREATE INDEX deals_name_trigrams ON deals USING gin (name_key gin_trgm_ops);
+-- The stalled scan of one owner (`deal stalled --owner`, `rex today`): one range per stage.
+CREATE INDEX deals_owner_stage_activity ON deals (owner_id, stage_id, status, last_activity_at, id);

@@ -18,3 +18,5 @@ CREATE TRIGGER deal_names_update AFTER UPDATE OF name_key ON deal_rows BEGIN
     INSERT INTO deal_names (rowid, name_key) VALUES (new.rowid, new.name_key);
 END;
 INSERT INTO deal_names (deal_names) VALUES ('rebuild');
+-- The stalled scan of one owner (`deal stalled --owner`, `rex today`): one range per stage.
+CREATE INDEX deals_owner_stage_activity ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch);
