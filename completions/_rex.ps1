@@ -107,7 +107,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--closing-before', '--closing-before', [CompletionResultType]::ParameterName, 'Expected to close before this date')
             [CompletionResult]::new('--closing-after', '--closing-after', [CompletionResultType]::ParameterName, 'Expected to close after this date')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Only deals whose metadata KEY equals VALUE (repeatable)')
-            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Name contains this text (ignoring case; % and _ are literal)')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort order')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N deals')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')

@@ -101,7 +101,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --closing-before 'Expected to close before this date'
             cand --closing-after 'Expected to close after this date'
             cand --meta 'Only deals whose metadata KEY equals VALUE (repeatable)'
-            cand --search 'Name contains this text (ignoring case; % and _ are literal)'
+            cand --search 'Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)'
             cand --sort 'Sort order'
             cand --limit 'At most N deals'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'

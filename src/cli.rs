@@ -1015,7 +1015,7 @@ pub struct ListArgs {
     /// Only deals whose metadata KEY equals VALUE (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
-    /// Name contains this text (ignoring case; % and _ are literal)
+    /// Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Sort order

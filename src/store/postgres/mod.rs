@@ -37,6 +37,9 @@ const WRITE_LOCK: i64 = 0x5245_5831;
 /// The advisory lock a schema change holds ("REXM"): one rex sets a database up.
 const MIGRATE_LOCK: i64 = 0x5245_584d;
 
+/// After an import of at least this many records, the tables' statistics are refreshed.
+const FRESHEN_AFTER: u64 = 1000;
+
 /// How many times a write that lost a serialization race or a deadlock is run, in all.
 const ATTEMPTS: u32 = 5;
 
@@ -220,8 +223,21 @@ impl PgStore {
         };
         let tx = begin(&mut self.client, kind, load != Load::Insert, &retry)?;
         let tx = PgTx::new(tx, &retry);
-        while feed.record_next(&tx, None)? {}
-        finish(tx, load != Load::DryRun)
+        let mut records = 0u64;
+        while feed.record_next(&tx, None)? {
+            records += 1;
+        }
+        finish(tx, load != Load::DryRun)?;
+        if load != Load::DryRun && records >= FRESHEN_AFTER {
+            // A large load leaves the planner without statistics and the new pages not yet
+            // known to be all-visible until autovacuum comes by: without this, a name lookup
+            // right after it walks the whole table. Upkeep only: its failure (say, a role
+            // that does not own the tables) leaves the import as it is.
+            let _ = self
+                .client
+                .batch_execute("VACUUM (ANALYZE) deals, deal_events, stages, pipelines");
+        }
+        Ok(())
     }
 }
 
