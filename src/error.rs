@@ -31,8 +31,9 @@ pub enum Error {
     /// The database cannot be used: newer schema, not a rex database, corrupt, unwritable.
     #[error("{0}")]
     Unusable(String),
-    /// The operating system refused SQLite (cannot open, read-only, disk full, i/o error):
-    /// unusable as it stands, and worth asking the file system why ([`crate::store`] does).
+    /// The storage itself refused (a file that cannot be opened, a read-only file, a full
+    /// disk, an i/o error, a server's full disk): unusable as it stands, and for a file worth
+    /// asking the file system why (the SQLite backend does).
     #[error("{0}")]
     Storage(String),
     /// Anything else.

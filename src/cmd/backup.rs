@@ -12,7 +12,8 @@ pub fn run(ctx: &mut Ctx, path: &Path) -> Result<()> {
             "--fields does not apply to backup, which writes a database",
         ));
     }
-    // SQLite writes the copy itself, so the file being written needs a name.
+    // The database writes the copy itself (SQLite's VACUUM INTO), so the file being written
+    // needs a name.
     let target = TargetFile::create(path, false)?;
     let written = target.path().ok_or_else(|| {
         Error::Failed(format!(

@@ -446,7 +446,7 @@ fn filter_of(tx: &dyn Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
             }
             all
         },
-        // A stage implies its pipeline; naming both would steer SQLite to the wider index.
+        // A stage implies its pipeline; naming both would steer the planner to the wider index.
         pipeline: if stages.is_empty() {
             pipeline.map(|p| p.id)
         } else {

@@ -267,7 +267,7 @@ impl Feed for Feeding<'_> {
 }
 
 /// Reads the input on its own thread, a bounded way ahead of the writer, so that a slow
-/// input never holds a transaction open (and reading and SQLite share the two cores).
+/// input never holds a transaction open (and reading and the database share the two cores).
 /// Records travel in batches: a batch is handed over when it is full and before every read
 /// from the input, so records that have arrived are never held back while the input is
 /// slow. The thread stops after the first error, and is left behind (not joined) if the
