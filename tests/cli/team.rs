@@ -442,9 +442,14 @@ fn held_import(rex: &Rex, n: usize) -> Child {
 
 /// Whether the server shows an import's transaction holding rows for this database.
 fn import_is_writing(rex: &Rex) -> bool {
-    let mut admin =
-        postgres::Client::connect(&std::env::var(SERVER_VAR).unwrap(), postgres::NoTls).unwrap();
-    let name = database_name(rex);
+    writing_in(&std::env::var(SERVER_VAR).unwrap(), &database_name(rex))
+}
+
+/// Whether a transaction on the server at `admin` holds rows it is writing in database `name`.
+fn writing_in(admin: &str, name: &str) -> bool {
+    let Ok(mut admin) = postgres::Client::connect(admin, postgres::NoTls) else {
+        return false;
+    };
     admin
         .query_one(
             "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
@@ -618,7 +623,9 @@ pub fn server_restarts(cluster: &Cluster) {
         }
         stdin.flush().unwrap();
     }
-    std::thread::sleep(Duration::from_millis(700));
+    assert!(wait_until(Duration::from_secs(20), || writing_in(
+        &admin, &name
+    )));
     cluster.stop_server().unwrap();
     {
         let stdin = import.stdin.as_mut().unwrap();
