@@ -699,3 +699,53 @@ fn a_write_waits_for_another_writer_then_exits_5_having_changed_nothing() {
     let id = String::from_utf8(out.stdout).unwrap();
     assert_eq!(rex.json(&["deal", "show", id.trim()])["name"], "Waited");
 }
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn serialization_failures_are_retried_then_reported_as_busy() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Retried", "--value", "1"]);
+    // The server refuses the next `fail` history entries as a serialization failure would
+    // (a sequence, because it is not rolled back with the transaction that failed).
+    let mut client = postgres::Client::connect(&url(&rex), postgres::NoTls).unwrap();
+    let inject = |client: &mut postgres::Client, fail: i64| {
+        client
+            .batch_execute(&format!(
+                "DROP SEQUENCE IF EXISTS injected; CREATE SEQUENCE injected;
+                 CREATE OR REPLACE FUNCTION injected() RETURNS trigger AS $$ BEGIN
+                     IF nextval('injected') <= {fail} THEN
+                         RAISE EXCEPTION 'injected' USING ERRCODE = 'serialization_failure';
+                     END IF;
+                     RETURN NEW;
+                 END $$ LANGUAGE plpgsql;
+                 DROP TRIGGER IF EXISTS injected ON deal_events;
+                 CREATE TRIGGER injected BEFORE INSERT ON deal_events
+                     FOR EACH ROW EXECUTE FUNCTION injected();"
+            ))
+            .unwrap();
+    };
+    let notes = |rex: &Rex| {
+        rex.json(&["deal", "history", &id])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "note")
+            .count()
+    };
+    // Two failures: the third attempt lands, once.
+    inject(&mut client, 2);
+    rex.ok(&["deal", "note", &id, "third time lucky"]);
+    assert_eq!(notes(&rex), 1);
+    // More failures than attempts: exit 5, nothing changed.
+    inject(&mut client, 50);
+    assert_eq!(
+        rex.fails(&["deal", "note", &id, "never"], 5),
+        "rex: another rex changed the same records at the same moment; nothing was changed, try again"
+    );
+    let tried: i64 = client
+        .query_one("SELECT last_value FROM injected", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tried, 5, "rex tries a write 5 times in all");
+}
