@@ -296,7 +296,7 @@ def bench(n, runs, workdir, sqlite3, server=None):
     return rows, floor, export_rss, import_rss, (import_secs, moves)
 
 
-def concurrency(n, concurrent):
+def concurrency(concurrent):
     import_secs, moves = concurrent
     if not moves:
         return ""
@@ -355,9 +355,9 @@ def table(n, sqlite, postgres=None):
         if postgres and postgres[2] and postgres[3]:
             pg_rss = f"{postgres[2] / 1024:.1f} MB / {postgres[3] / 1024:.1f} MB"
         lines.append(f"| peak RSS: export / import | <= 16 MB / 100 MB | {export_rss / 1024:.1f} MB / {import_rss / 1024:.1f} MB | | | | {pg_rss} | | |")
-    moves = concurrency(n, concurrent)
+    moves = concurrency(concurrent)
     if moves:
-        pg_moves = concurrency(n, postgres[4]) if postgres else ""
+        pg_moves = concurrency(postgres[4]) if postgres else ""
         lines.append(f"| `deal move` once a second during an import of {n:,} more deals | | {moves} | | | | {pg_moves} | | |")
     return "\n".join(lines)
 

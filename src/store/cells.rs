@@ -64,6 +64,11 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| self.damaged(format!("column {i} is empty")))
     }
 
+    /// A count or position, which cannot be negative.
+    pub(crate) fn u32(&self, i: usize) -> Result<u32> {
+        self.checked(u32::try_from(self.int(i)?).map_err(|e| e.to_string()))
+    }
+
     /// A cell parsed as `T` (an id, a status).
     pub(crate) fn parsed<T: FromStr<Err = String>>(&self, i: usize) -> Result<T> {
         self.text(i)?.parse().map_err(|e: String| self.damaged(e))
@@ -117,11 +122,11 @@ pub(crate) fn stage(row: &dyn Cells, at: usize) -> Result<Stage> {
             .text(at + 2)?
             .parse()
             .unwrap_or_else(|_| crate::record::palette_color(0)),
-        position: r.checked(u32::try_from(r.int(at + 3)?).map_err(|e| e.to_string()))?,
+        position: r.u32(at + 3)?,
         stall_days: match stall {
             None => StageStall::Pipeline,
             Some(0) => StageStall::Off,
-            Some(n) => StageStall::Days(r.checked(u32::try_from(n).map_err(|e| e.to_string()))?),
+            Some(_) => StageStall::Days(r.u32(at + 4)?),
         },
         probability: r.checked(Probability::new(r.int(at + 5)?))?,
     })
@@ -145,7 +150,7 @@ pub(crate) fn pipeline(row: &dyn Cells) -> Result<crate::record::Pipeline> {
     Ok(crate::record::Pipeline {
         id: r.parsed(0)?,
         name: r.text(1)?,
-        stall_days: r.checked(u32::try_from(r.int(2)?).map_err(|e| e.to_string()))?,
+        stall_days: r.u32(2)?,
         created_at: r.text(3)?,
         updated_at: r.text(4)?,
         stages: Vec::new(),
@@ -198,17 +203,18 @@ pub(crate) fn source(row: &dyn Cells) -> Result<(String, crate::id::DealId)> {
     Ok((r.text(1)?, r.parsed(0)?))
 }
 
-/// A closed deal from the columns of [`super::query::Dialect::closed_deals`].
+/// A closed deal from the columns of [`super::query::Dialect::closed_deals`] (the id first,
+/// to name the row if it is damaged).
 pub(crate) fn closed_deal(row: &dyn Cells) -> Result<super::ClosedDeal> {
-    let r = Reader::new("deal of pipeline", row);
+    let r = Reader::new("deal", row);
     Ok(super::ClosedDeal {
-        won: r.text(0)? == "won",
-        value: r.int(1)?,
-        created_at: r.text(2)?,
-        closed_at: r.opt_text(3)?.unwrap_or_default(),
-        owner_id: r.opt_text(4)?,
-        pipeline_id: r.parsed(5)?,
-        close_reason: r.opt_text(6)?,
+        won: r.text(1)? == "won",
+        value: r.int(2)?,
+        created_at: r.text(3)?,
+        closed_at: r.opt_text(4)?.unwrap_or_default(),
+        owner_id: r.opt_text(5)?,
+        pipeline_id: r.parsed(6)?,
+        close_reason: r.opt_text(7)?,
     })
 }
 
@@ -286,7 +292,7 @@ pub(crate) fn summary(row: &dyn Cells) -> Result<super::PipelineSummary> {
     Ok(super::PipelineSummary {
         id: r.parsed(0)?,
         name: r.text(1)?,
-        stall_days: r.checked(u32::try_from(r.int(2)?).map_err(|e| e.to_string()))?,
+        stall_days: r.u32(2)?,
         stage_count: r.int(3)?,
         created_at: r.text(4)?,
         updated_at: r.text(5)?,

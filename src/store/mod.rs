@@ -41,21 +41,21 @@ impl Location {
     /// refused (it would otherwise become an odd relative file name); anything else is a path.
     /// `source` names where the value came from, for messages.
     pub fn parse(text: &std::ffi::OsStr, source: &str) -> Result<Location> {
-        match text.to_str().and_then(postgres::ServerUrl::scheme_of) {
-            None => Ok(Location::File(PathBuf::from(text))),
-            Some(scheme) if scheme.eq_ignore_ascii_case("postgres")
-                || scheme.eq_ignore_ascii_case("postgresql") =>
-            {
-                Ok(Location::Server(Box::new(postgres::ServerUrl::parse(
-                    text.to_str().unwrap_or_default(),
-                    source,
-                )?)))
-            }
-            Some(_) => Err(Error::usage(format!(
-                "{source} {} is a URL rex cannot use; give a database file path (like --db ~/work/rex.db) or a postgres:// URL",
-                postgres::ServerUrl::hide_password(text.to_str().unwrap_or_default())
-            ))),
+        let Some((url, scheme)) = text
+            .to_str()
+            .and_then(|t| Some((t, postgres::ServerUrl::scheme_of(t)?)))
+        else {
+            return Ok(Location::File(PathBuf::from(text)));
+        };
+        if scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql") {
+            return Ok(Location::Server(Box::new(postgres::ServerUrl::parse(
+                url, source,
+            )?)));
         }
+        Err(Error::usage(format!(
+            "{source} {} is a URL rex cannot use; give a database file path (like --db ~/work/rex.db) or a postgres:// URL",
+            postgres::ServerUrl::hide_password(url)
+        )))
     }
 
     /// The location as it may be shown: a path, or a URL without its password.

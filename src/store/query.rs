@@ -292,30 +292,13 @@ impl Dialect {
     /// What the reports read of each deal `filter` selects.
     pub(crate) fn closed_deals(self, filter: &DealFilter) -> (String, Vec<Arg>) {
         self.filtered(
-            "SELECT d.status, d.value, d.created_at, d.closed_at, d.owner_id, d.pipeline_id, \
+            "SELECT d.id, d.status, d.value, d.created_at, d.closed_at, d.owner_id, d.pipeline_id, \
              d.close_reason FROM deals d",
             filter,
             "",
         )
     }
-}
 
-/// Every pipeline as `pipeline list` shows it before its deals are counted, read by
-/// [`super::cells::summary`]: the same SQL on both backends.
-pub(crate) const SUMMARY_SQL: &str = "SELECT p.id, p.name, p.stall_days,
-        (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id), p.created_at, p.updated_at
-     FROM pipelines p ORDER BY p.name_key";
-
-/// Every history event in the order it was recorded (read by [`super::cells::event`] or
-/// [`super::cells::raw_event`]).
-pub(crate) const EVENTS_SQL: &str =
-    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq";
-
-/// Every history event in deal order, each deal's oldest first.
-pub(crate) const EVENTS_BY_DEAL_SQL: &str =
-    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq";
-
-impl Dialect {
     /// One deal's history, oldest first.
     pub(crate) fn events_of_deal(self) -> String {
         format!(
@@ -323,9 +306,7 @@ impl Dialect {
             self.mark(1)
         )
     }
-}
 
-impl Dialect {
     /// The pipelines (without their stages) that `which` selects, in its order.
     pub(crate) fn pipeline_heads(self, which: super::Which) -> (String, Vec<Arg>) {
         use super::Which;
@@ -351,9 +332,7 @@ impl Dialect {
             args,
         )
     }
-}
 
-impl Dialect {
     /// Deals of one stage and status idle since `idle_since` (and active after
     /// `active_after`), optionally of one owner, longest idle first, read from `source`: one
     /// range of `deals_stage_status_activity`, or of `deals_owner_stage_activity` for an owner.
@@ -390,3 +369,18 @@ impl Dialect {
         (sql, b.args)
     }
 }
+
+/// Every pipeline as `pipeline list` shows it before its deals are counted, read by
+/// [`super::cells::summary`]: the same SQL on both backends.
+pub(crate) const SUMMARY_SQL: &str = "SELECT p.id, p.name, p.stall_days,
+        (SELECT count(*) FROM stages s WHERE s.pipeline_id = p.id), p.created_at, p.updated_at
+     FROM pipelines p ORDER BY p.name_key";
+
+/// Every history event in the order it was recorded (read by [`super::cells::event`] or
+/// [`super::cells::raw_event`]).
+pub(crate) const EVENTS_SQL: &str =
+    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq";
+
+/// Every history event in deal order, each deal's oldest first.
+pub(crate) const EVENTS_BY_DEAL_SQL: &str =
+    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq";

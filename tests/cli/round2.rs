@@ -476,6 +476,19 @@ fn a_damaged_stored_id_is_exit_6_naming_the_deal() {
     );
     rex.ok(&["deal", "delete", &id, "--yes"]);
     assert_eq!(rex.json(&["deal", "list"]), json!([]));
+    // A report names the damaged deal too, not the value that happened to come first.
+    let won = rex.id(&["deal", "create", "y", "--value", "1"]);
+    rex.ok(&["deal", "close", &won, "--won"]);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute("UPDATE deal_rows SET pipeline_id = 'pipeline_x'", [])
+        .unwrap();
+    drop(conn);
+    let line = rex.fails(&["report", "wins"], 6);
+    assert!(
+        line.starts_with(&format!("rex: the database is damaged at deal '{won}' (")),
+        "{line}"
+    );
 }
 
 // 15 and 16. Fields named twice; byte order marks; duplicate keys; an empty REX_DB.

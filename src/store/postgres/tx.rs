@@ -466,7 +466,7 @@ impl Deals for PgTx<'_, '_> {
             .pop()
             .unwrap_or_default();
         let sql_limit = limit.map(|n| n as i64);
-        let mut deals = self.deals(
+        let deals = self.deals(
             &format!(
                 "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = $1
                  AND d.status IN ('open', 'stalled') AND ($2::text IS NULL OR d.owner_id = $2)
@@ -474,7 +474,6 @@ impl Deals for PgTx<'_, '_> {
             ),
             &[&stage_id, &owner, &sql_limit],
         )?;
-        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
         Ok((count, value, deals))
     }
 
