@@ -20,12 +20,22 @@ use crate::error::code;
 /// Parses the command line, runs it, prints any error as one `rex: …` line, and returns
 /// the exit code.
 pub fn run() -> u8 {
-    let parsed = cli::command()
-        .try_get_matches()
-        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
-    let cli = match parsed {
+    // Parsed with the help texts as written: reflowing them costs every command time,
+    // so it is done only when help is shown.
+    let cli = match <cli::Cli as clap::Parser>::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return clap_exit(e),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let help = matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            let e = match help {
+                true => cli::command().try_get_matches().err().unwrap_or(e),
+                false => e,
+            };
+            return clap_exit(e);
+        }
     };
     match cmd::run(cli) {
         Ok(()) => code::OK,

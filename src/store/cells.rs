@@ -197,6 +197,17 @@ pub(crate) fn totals(row: &dyn Cells) -> Result<(Option<NaiveDate>, super::Total
     ))
 }
 
+/// One row of [`super::query::Dialect::active_totals`].
+pub(crate) fn cents_total(row: &dyn Cells) -> Result<super::CentsTotal> {
+    let r = Reader::new("stage totals", row);
+    Ok(super::CentsTotal {
+        status: r.parsed(0)?,
+        cents: r.int(1)?,
+        deals: r.int(2)?,
+        value: super::wide_total(r.int(3)?, r.int(4)?),
+    })
+}
+
 /// A deal's id and its `metadata.source` (id first, to name the row if damaged).
 pub(crate) fn source(row: &dyn Cells) -> Result<(String, crate::id::DealId)> {
     let r = Reader::new("deal", row);

@@ -288,6 +288,15 @@ pub struct RawEvent {
     pub details: String,
 }
 
+/// Deals of one stage and status whose values end in the same `cents` (value % 100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CentsTotal {
+    pub status: Status,
+    pub cents: i64,
+    pub deals: i64,
+    pub value: i128,
+}
+
 /// The deals of one stage, by status: a column of the board.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StageCounts {
@@ -527,9 +536,33 @@ pub trait Pipelines {
         }
         Ok(out)
     }
+    /// A stage's open and stalled deals, counted and summed per status and value's cents.
+    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>>;
+    /// What the stage's deals with a chance of their own add to (or take from) its weighted
+    /// total at the stage's `percent`.
+    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128>;
     /// One stage's column of the board: its open and stalled deals, each weighted by its own
-    /// chance or else the stage's `percent`.
-    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts>;
+    /// chance or else the stage's `percent`. Each deal's weighted value rounds on its cents
+    /// alone ([`weighted`]), so totals per cents give the exact sum of the rounded values.
+    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts> {
+        let p = i128::from(percent);
+        let mut counts = StageCounts {
+            weighted_value: self.own_chance_shift(stage, percent)?,
+            ..StageCounts::default()
+        };
+        for t in self.active_totals(stage)? {
+            let (n, cents) = (i128::from(t.deals), i128::from(t.cents));
+            let hundreds = (t.value - cents * n) / 100;
+            counts.weighted_value += hundreds * p + n * ((cents * p + 50) / 100);
+            let (count, value) = match t.status {
+                Status::Stalled => (&mut counts.stalled_count, &mut counts.stalled_value),
+                _ => (&mut counts.open_count, &mut counts.open_value),
+            };
+            *count += t.deals;
+            *value += t.value;
+        }
+        Ok(counts)
+    }
     /// Open and stalled deals per stage of a pipeline, in stage order.
     fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
         pipeline

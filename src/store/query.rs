@@ -4,7 +4,7 @@
 
 use super::cells::DEAL_COLUMNS;
 use super::{weighted, DealFilter, DealSort};
-use crate::record::name_key;
+use crate::record::{name_key, Status};
 
 /// How a backend spells what SQL does not standardise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,6 +233,9 @@ impl Dialect {
         desc: bool,
         limit: Option<u64>,
     ) -> (String, Vec<Arg>) {
+        if sort == DealSort::Value && filter.statuses.len() != 1 {
+            return self.by_value_per_status(filter, desc, limit);
+        }
         let joins = match sort {
             DealSort::Stage => {
                 " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id"
@@ -254,6 +257,74 @@ impl Dialect {
             DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
         };
         sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
+        if let Some(limit) = limit {
+            args.push(Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT {}", self.mark(args.len())));
+        }
+        (sql, args)
+    }
+
+    /// A stage's open and stalled deals (`$1`) per status and cents, read by
+    /// [`super::cells::cents_total`], counted from `source`.
+    pub(crate) fn active_totals(self, source: &str) -> String {
+        format!(
+            "SELECT status, value % 100, count(*), {} FROM {source} \
+             WHERE stage_id = {} AND status IN ('open', 'stalled') GROUP BY status, value % 100",
+            self.wide_sum("value"),
+            self.mark(1)
+        )
+    }
+
+    /// What [`super::Pipelines::own_chance_shift`] reads: stage `$1`, its chance `$2`.
+    pub(crate) fn own_chance_shift(self, source: &str) -> String {
+        let cast = match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "::bigint",
+        };
+        let own = weighted("value", "probability");
+        let stage = weighted("value", &format!("{}{cast}", self.mark(2)));
+        format!(
+            "SELECT coalesce(sum({own} - {stage}), 0){cast} FROM {source} \
+             WHERE stage_id = {} AND status IN ('open', 'stalled') AND probability IS NOT NULL",
+            self.mark(1)
+        )
+    }
+
+    /// A `deal list` by value over several statuses: one arm per status, each a range of an
+    /// index that leads with the filtered column and the status and then holds the value
+    /// (`deals_owner_status`, `deals_pipeline_status_value`, `deals_stage_status_value`,
+    /// `deals_status_value`), merged in order. One range over all statuses would have to
+    /// be sorted whole before its first row.
+    fn by_value_per_status(
+        self,
+        filter: &DealFilter,
+        desc: bool,
+        limit: Option<u64>,
+    ) -> (String, Vec<Arg>) {
+        let statuses: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| filter.statuses.is_empty() || filter.statuses.contains(s))
+            .collect();
+        let (conds, mut args) = self.conditions(&DealFilter {
+            statuses: Vec::new(),
+            ..filter.clone()
+        });
+        let arms: Vec<String> = statuses
+            .iter()
+            .map(|s| {
+                let mut all = vec![format!("d.status = '{}'", s.as_str())];
+                all.extend(conds.iter().cloned());
+                format!(
+                    "SELECT {DEAL_COLUMNS} FROM deals d WHERE {}",
+                    all.join(" AND ")
+                )
+            })
+            .collect();
+        let dir = if desc { "DESC" } else { "ASC" };
+        let mut sql = format!(
+            "{} ORDER BY value {dir}, id {dir}",
+            arms.join(" UNION ALL ")
+        );
         if let Some(limit) = limit {
             args.push(Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
             sql.push_str(&format!(" LIMIT {}", self.mark(args.len())));

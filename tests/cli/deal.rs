@@ -908,3 +908,52 @@ fn search_finds_any_part_of_a_name_whatever_it_holds() {
         ids[3].as_str()
     );
 }
+
+/// `--sort value` over every status (one ordered range per status, merged) gives the same
+/// order as sorting all the deals: by value, then id, either way, with `--limit` cutting it.
+#[test]
+fn sorting_by_value_across_statuses_merges_them_in_order() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    let mut ids = Vec::new();
+    for (i, value) in [5, 7, 5, 9, 1, 7, 5].iter().enumerate() {
+        let id = rex.id(&[
+            "deal",
+            "create",
+            &format!("D{i}"),
+            "--value",
+            &value.to_string(),
+            "--owner",
+            "ana",
+        ]);
+        match i % 3 {
+            1 => rex.ok(&["deal", "close", &id, "--won"]),
+            2 => rex.ok(&["deal", "close", &id, "--lost"]),
+            _ => String::new(),
+        };
+        ids.push(id);
+    }
+    rex.ok(&["deal", "create", "Other", "--value", "8", "--owner", "bo"]);
+    let all = rex.json(&["deal", "list", "--owner", "ana"]);
+    let mut expected: Vec<(i64, String)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["value"].as_i64().unwrap(), s(&d["id"])))
+        .collect();
+    expected.sort();
+    for desc in [false, true] {
+        if desc {
+            expected.reverse();
+        }
+        let mut args = vec![
+            "deal", "list", "--owner", "ana", "--sort", "value", "--limit", "5", "-o", "id",
+        ];
+        if desc {
+            args.push("--desc");
+        }
+        let got: Vec<String> = rex.ok(&args).lines().map(str::to_string).collect();
+        let want: Vec<String> = expected.iter().take(5).map(|(_, id)| id.clone()).collect();
+        assert_eq!(got, want, "desc: {desc}");
+    }
+}

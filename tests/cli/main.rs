@@ -18,3 +18,4 @@ mod stalled;
 mod support;
 mod team;
 mod terminal;
+mod totals;

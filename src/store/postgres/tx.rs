@@ -14,8 +14,8 @@ use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
-    weighted, wide_total, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
-    Pipelines, RawEvent, StageCounts, Totals, Tx, Which,
+    wide_total, CentsTotal, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
+    Pipelines, RawEvent, Totals, Tx, Which,
 };
 
 /// The dialect of this backend's shared queries.
@@ -553,42 +553,19 @@ impl Pipelines for PgTx<'_, '_> {
             .unwrap_or_default())
     }
 
-    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts> {
+    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
+        self.rows(
+            &SQL.active_totals("deals"),
+            &[&stage.to_string()],
+            cells::cents_total,
+        )
+    }
+
+    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128> {
         let (id, percent) = (stage.to_string(), i64::from(percent));
-        let own = format!(
-            "SELECT coalesce(sum({} - {}), 0)::bigint FROM deals
-             WHERE stage_id = $1 AND status IN ('open', 'stalled') AND probability IS NOT NULL",
-            weighted("value", "probability"),
-            weighted("value", "$2::bigint")
-        );
-        let mut counts = StageCounts {
-            weighted_value: self.count(&own, &[&id, &percent])?.into(),
-            ..StageCounts::default()
-        };
-        let by_status = format!(
-            "SELECT status, count(*), {}, {}
-             FROM deals WHERE stage_id = $1 AND status IN ('open', 'stalled') GROUP BY status",
-            SQL.wide_sum("value"),
-            SQL.wide_sum(&weighted("value", "$2::bigint"))
-        );
-        let rows = self.rows(&by_status, &[&id, &percent], |r| {
-            let read = cells::Reader::new("stage", r);
-            Ok((
-                read.text(0)?,
-                read.int(1)?,
-                wide_total(read.int(2)?, read.int(3)?),
-                wide_total(read.int(4)?, read.int(5)?),
-            ))
-        })?;
-        for (status, n, v, w) in rows {
-            counts.weighted_value += w;
-            if status == "open" {
-                (counts.open_count, counts.open_value) = (n, v);
-            } else {
-                (counts.stalled_count, counts.stalled_value) = (n, v);
-            }
-        }
-        Ok(counts)
+        Ok(self
+            .count(&SQL.own_chance_shift("deals"), &[&id, &percent])?
+            .into())
     }
 
     fn stages_named(&self, name: &str) -> Result<Vec<(Stage, PipelineId, String)>> {

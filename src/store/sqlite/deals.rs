@@ -23,6 +23,28 @@ struct DealRow<'a> {
     probability: Option<u8>,
 }
 
+/// The columns of `deal_rows` in the order of [`DealRow::params`].
+const DEAL_ROW_COLUMNS: [&str; 18] = [
+    "id",
+    "name",
+    "name_key",
+    "value",
+    "status",
+    "contact_id",
+    "pipeline_id",
+    "stage_id",
+    "expected_close",
+    "owner_id",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "stage_entered_at",
+    "closed_at",
+    "close_reason",
+    "probability",
+];
+
 impl<'a> DealRow<'a> {
     fn of(deal: &'a Deal) -> Result<Self> {
         Ok(DealRow {
@@ -74,10 +96,12 @@ impl SqliteTx<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "INSERT INTO deal_rows (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
-                    expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
-                    stage_entered_at, closed_at, close_reason, probability, batch)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19){on_conflict}"
+                "INSERT INTO deal_rows ({}, batch) VALUES ({}){on_conflict}",
+                DEAL_ROW_COLUMNS.join(", "),
+                (1..=params.len())
+                    .map(|i| format!("?{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))?
             .execute(params.as_slice())?)
     }
@@ -121,17 +145,51 @@ impl Deals for SqliteTx<'_> {
         Ok(self.write_deal(d, " ON CONFLICT (id) DO NOTHING")? == 1)
     }
 
+    /// Writes only the columns whose values changed: SQLite rewrites every index that holds
+    /// a column named in the SET list, even for the same value, and each is a page to log
+    /// and to copy back (a move wrote 24 pages with every column set, 10 with its own).
     fn update_deal(&self, d: &Deal) -> Result<()> {
+        use rusqlite::types::Value;
         let row = DealRow::of(d)?;
+        let params = row.params();
+        let stored: Option<Vec<Value>> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM deal_rows WHERE id = ?1",
+                DEAL_ROW_COLUMNS[1..].join(", ")
+            ))?
+            .query_row([&d.id], |r| {
+                (1..DEAL_ROW_COLUMNS.len())
+                    .map(|i| r.get::<_, Value>(i - 1))
+                    .collect()
+            })
+            .optional()?;
+        let Some(stored) = stored else {
+            return Ok(());
+        };
+        let mut set = Vec::new();
+        let mut values: Vec<&dyn ToSql> = vec![params[0]];
+        for (i, old) in stored.iter().enumerate() {
+            let new = params[i + 1].to_sql()?;
+            let same = match &new {
+                rusqlite::types::ToSqlOutput::Borrowed(v) => Value::from(*v) == *old,
+                rusqlite::types::ToSqlOutput::Owned(v) => v == old,
+                _ => false,
+            };
+            if !same {
+                values.push(params[i + 1]);
+                set.push(format!("{} = ?{}", DEAL_ROW_COLUMNS[i + 1], values.len()));
+            }
+        }
+        if set.is_empty() {
+            return Ok(());
+        }
         self.conn
-            .prepare_cached(
-                "UPDATE deal_rows SET name = ?2, name_key = ?3, value = ?4, status = ?5, contact_id = ?6,
-                    pipeline_id = ?7, stage_id = ?8, expected_close = ?9, owner_id = ?10, metadata = ?11,
-                    created_at = ?12, updated_at = ?13, last_activity_at = ?14, stage_entered_at = ?15,
-                    closed_at = ?16, close_reason = ?17, probability = ?18
-                 WHERE id = ?1",
-            )?
-            .execute(row.params().as_slice())?;
+            .prepare_cached(&format!(
+                "UPDATE deal_rows SET {} WHERE id = ?1",
+                set.join(", ")
+            ))?
+            .execute(values.as_slice())?;
         Ok(())
     }
 
@@ -336,7 +394,7 @@ impl Deals for SqliteTx<'_> {
 mod tests {
     use super::*;
     use crate::id::PipelineId;
-    use crate::store::sqlite::pipelines::board_sql;
+    use crate::store::sqlite::pipelines::ACTIVE_TOTALS_SQL;
 
     /// The plan SQLite picks for `sql`, one step a line, without the steps that read the
     /// hidden set of imports (a few rows, read once per query): those must appear exactly
@@ -419,6 +477,42 @@ mod tests {
                 &sql,
                 &args,
             );
+            // Over several statuses, one ordered range per status, merged (`--owner` alone).
+            for (what, filter) in [
+                (
+                    "deal list --owner --sort value",
+                    DealFilter {
+                        owner: Some("ana".into()),
+                        ..Default::default()
+                    },
+                ),
+                (
+                    "deal list --pipeline --sort value",
+                    DealFilter {
+                        pipeline: Some(pipeline),
+                        ..Default::default()
+                    },
+                ),
+                (
+                    "deal list --stage --status open,won --sort value",
+                    DealFilter {
+                        stages: vec![stage],
+                        statuses: vec![Status::Won, Status::Open, Status::Won],
+                        ..Default::default()
+                    },
+                ),
+            ] {
+                let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, Some(51));
+                let p = plan(conn, &sql, &bound(&args));
+                assert!(
+                    p.lines()
+                        .all(|l| l.starts_with("SEARCH deal_rows USING INDEX")
+                            || ["MERGE (UNION ALL)", "LEFT", "RIGHT"].contains(&l)),
+                    "{what} does not merge index ranges:\n{p}"
+                );
+                let arms = if filter.statuses.is_empty() { 4 } else { 2 };
+                assert_eq!(p.matches("SEARCH").count(), arms, "{what}:\n{p}");
+            }
             // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
             let (sql, args) =
                 SQL.deal_list(&DealFilter::default(), DealSort::Created, desc, Some(51));
@@ -456,16 +550,15 @@ mod tests {
         let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
         assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
         assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
+        // The board and pipeline show count from the counters, whatever is loading.
+        assert_eq!(
+            plan(conn, ACTIVE_TOTALS_SQL, &[&stage]),
+            "SEARCH deal_totals USING PRIMARY KEY (stage_id=? AND status=?)",
+            "a stage's counts are a few rows of deal_totals"
+        );
         // While an import is in progress (the view) and otherwise (the row table).
         for source in ["deals", "deal_rows"] {
-            let board = board_sql(source);
-            assert_indexed(conn, "pipeline show", &board, &[&stage, &50]);
-            assert_eq!(
-                plan(conn, &board, &[&stage, &50]),
-                "SEARCH deal_rows USING COVERING INDEX deals_stage_status_value (stage_id=? AND status=?)",
-                "the board counts and weighs from the index alone"
-            );
-            let own = crate::store::sqlite::pipelines::own_probability_sql(source);
+            let own = SQL.own_chance_shift(source);
             assert_eq!(
                 plan(conn, &own, &[&stage, &50]),
                 "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",

@@ -33,7 +33,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_short_references.sql"),
     include_str!("migrations/004_probabilities.sql"),
     include_str!("migrations/005_name_search.sql"),
+    include_str!("migrations/006_stage_totals.sql"),
 ];
+
+/// Adds to `deal_totals` the deals that `{rows}` selects from `deal_rows` (see migration 6).
+pub(crate) const ADD_TOTALS_SQL: &str = "INSERT INTO deal_totals
+     SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
+     FROM deal_rows WHERE {rows} GROUP BY stage_id, status, value % 100
+     ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+        value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low";
 
 /// The schema version this rex writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -378,7 +386,8 @@ impl<'a> SqliteTx<'a> {
     /// Runs `f` with the secondary indexes of deals and their history dropped, then builds
     /// them again: one sort per index instead of a random insert per row. For bulk loads into
     /// an empty database; the transaction keeps it all-or-nothing.
-    /// The name index's triggers go too, and the index is rebuilt from the rows at the end.
+    /// The triggers of the name index and of the counters go too; both are rebuilt from the
+    /// rows at the end.
     fn with_indexes_rebuilt_after<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let dropped: Vec<(String, String, String)> = {
             let mut stmt = self.conn.prepare(
@@ -400,6 +409,10 @@ impl<'a> SqliteTx<'a> {
         }
         self.conn
             .execute_batch("INSERT INTO deal_names (deal_names) VALUES ('rebuild')")?;
+        self.conn.execute_batch(&format!(
+            "DELETE FROM deal_totals; {}",
+            ADD_TOTALS_SQL.replace("{rows}", &format!("batch NOT IN {}", staged::HIDDEN))
+        ))?;
         Ok(out)
     }
 }

@@ -11,29 +11,13 @@ use crate::record::Status;
 use crate::record::{name_key, Pipeline, Stage};
 use crate::store::cells::{self, STAGE_COLUMNS};
 use crate::store::query::SUMMARY_SQL;
-use crate::store::{weighted, wide_total, PipelineSummary, Pipelines, StageCounts, Which};
+use crate::store::{wide_total, CentsTotal, PipelineSummary, Pipelines, Which};
 
-/// Open and stalled deals of one stage, from `source` (see [`SqliteTx::deal_source`]): two ranges
-/// of the covering index `deals_stage_status_value`.
-pub(crate) fn board_sql(source: &str) -> String {
-    format!(
-        "SELECT status, count(*), {}, {} \
-         FROM {source} WHERE stage_id = ?1 AND status IN ('open', 'stalled') GROUP BY status",
-        SQL.wide_sum("value"),
-        SQL.wide_sum(&weighted("value", "?2"))
-    )
-}
-
-/// What the deals of a stage with their own chance add to (or take from) its weighted total
-/// at the stage's chance (`?2`): a range of the small `deals_own_probability`.
-pub(crate) fn own_probability_sql(source: &str) -> String {
-    let own = weighted("value", "probability");
-    let stage = weighted("value", "?2");
-    format!(
-        "SELECT coalesce(sum({own} - {stage}), 0) FROM {source} \
-         WHERE stage_id = ?1 AND status IN ('open', 'stalled') AND probability IS NOT NULL"
-    )
-}
+/// A stage's open and stalled deals per status and cents, from the counters that
+/// schema 6's triggers keep (only visible deals are counted there).
+pub(crate) const ACTIVE_TOTALS_SQL: &str =
+    "SELECT status, cents, deals, value_high, value_low FROM deal_totals \
+     WHERE stage_id = ?1 AND status IN ('open', 'stalled') AND deals > 0";
 
 impl SqliteTx<'_> {
     fn write_stages(&self, p: &Pipeline) -> Result<()> {
@@ -103,42 +87,32 @@ impl Pipelines for SqliteTx<'_> {
         self.rows(SUMMARY_SQL, &[], cells::summary)
     }
 
-    /// One range of deals_pipeline_status_value, counted and summed at once.
+    /// The counters of the pipeline's stages (a few rows each).
     fn status_totals(&self, pipeline: PipelineId, status: Status) -> Result<(i64, i128)> {
         Ok(self
             .conn
-            .prepare_cached(&format!(
-                "SELECT count(*), {} FROM deals WHERE pipeline_id = ?1 AND status = ?2",
-                SQL.wide_sum("value")
-            ))?
+            .prepare_cached(
+                "SELECT coalesce(sum(t.deals), 0), coalesce(sum(t.value_high), 0),
+                        coalesce(sum(t.value_low), 0)
+                 FROM stage_rows s JOIN deal_totals t ON t.stage_id = s.id AND t.status = ?2
+                 WHERE s.pipeline_id = ?1",
+            )?
             .query_row(params![pipeline, status.as_str()], |r| {
                 Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)))
             })?)
     }
 
-    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts> {
-        let source = self.deal_source()?;
-        let mut counts = StageCounts {
-            weighted_value: self
-                .conn
-                .prepare_cached(&own_probability_sql(source))?
-                .query_row(params![stage, percent], |r| r.get::<_, i64>(0))?
-                .into(),
-            ..StageCounts::default()
-        };
-        let mut stmt = self.conn.prepare_cached(&board_sql(source))?;
-        let mut rows = stmt.query(params![stage, percent])?;
-        while let Some(r) = rows.next()? {
-            let status: String = r.get(0)?;
-            let (n, v): (i64, i128) = (r.get(1)?, wide_total(r.get(2)?, r.get(3)?));
-            counts.weighted_value += wide_total(r.get(4)?, r.get(5)?);
-            if status == "open" {
-                (counts.open_count, counts.open_value) = (n, v);
-            } else {
-                (counts.stalled_count, counts.stalled_value) = (n, v);
-            }
-        }
-        Ok(counts)
+    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
+        self.rows(ACTIVE_TOTALS_SQL, &[&stage], cells::cents_total)
+    }
+
+    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128> {
+        let sql = SQL.own_chance_shift(self.deal_source()?);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![stage, percent], |r| r.get::<_, i64>(0))?
+            .into())
     }
 
     /// Every stage with this name (ignoring case) in any pipeline, with its pipeline's name.

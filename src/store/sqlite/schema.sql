@@ -99,8 +99,42 @@ END;
 CREATE TRIGGER deal_names_delete AFTER DELETE ON deal_rows BEGIN
     INSERT INTO deal_names (deal_names, rowid, name_key) VALUES ('delete', old.rowid, old.name_key);
 END;
-CREATE TRIGGER deal_names_update AFTER UPDATE OF name_key ON deal_rows BEGIN
+CREATE INDEX deals_owner_stage_activity ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch);
+CREATE TABLE deal_totals (
+    stage_id    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    cents       INTEGER NOT NULL,
+    deals       INTEGER NOT NULL,
+    value_high  INTEGER NOT NULL,
+    value_low   INTEGER NOT NULL,
+    PRIMARY KEY (stage_id, status, cents)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER deal_totals_insert AFTER INSERT ON deal_rows
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    INSERT INTO deal_totals VALUES
+        (new.stage_id, new.status, new.value % 100, 1, new.value >> 32, new.value & 4294967295)
+    ON CONFLICT DO UPDATE SET deals = deals + 1, value_high = value_high + excluded.value_high,
+        value_low = value_low + excluded.value_low;
+END;
+CREATE TRIGGER deal_totals_delete AFTER DELETE ON deal_rows
+WHEN old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_totals SET deals = deals - 1, value_high = value_high - (old.value >> 32),
+        value_low = value_low - (old.value & 4294967295)
+    WHERE stage_id = old.stage_id AND status = old.status AND cents = old.value % 100;
+END;
+CREATE TRIGGER deal_totals_update AFTER UPDATE OF stage_id, status, value ON deal_rows
+WHEN (old.stage_id IS NOT new.stage_id OR old.status IS NOT new.status OR old.value IS NOT new.value)
+    AND new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_totals SET deals = deals - 1, value_high = value_high - (old.value >> 32),
+        value_low = value_low - (old.value & 4294967295)
+    WHERE stage_id = old.stage_id AND status = old.status AND cents = old.value % 100;
+    INSERT INTO deal_totals VALUES
+        (new.stage_id, new.status, new.value % 100, 1, new.value >> 32, new.value & 4294967295)
+    ON CONFLICT DO UPDATE SET deals = deals + 1, value_high = value_high + excluded.value_high,
+        value_low = value_low + excluded.value_low;
+END;
+CREATE TRIGGER deal_names_update AFTER UPDATE OF name_key ON deal_rows
+WHEN old.name_key IS NOT new.name_key BEGIN
     INSERT INTO deal_names (deal_names, rowid, name_key) VALUES ('delete', old.rowid, old.name_key);
     INSERT INTO deal_names (rowid, name_key) VALUES (new.rowid, new.name_key);
 END;
-CREATE INDEX deals_owner_stage_activity ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch);

@@ -188,6 +188,9 @@ impl SqliteStore {
                     "another rex took this import for abandoned (no records for over {ABANDONED_AFTER_SECS} s) and discarded it; nothing was imported"
                 )));
             }
+            // Its deals were not counted while hidden.
+            tx.conn
+                .execute(&super::ADD_TOTALS_SQL.replace("{rows}", "batch = ?1"), [batch.0])?;
             Ok(())
         })
     }
