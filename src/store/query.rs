@@ -309,26 +309,36 @@ impl Dialect {
             statuses: Vec::new(),
             ..filter.clone()
         });
+        let dir = if desc { "DESC" } else { "ASC" };
+        let limit = limit.map(|n| {
+            args.push(Arg::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+            format!(" LIMIT {}", self.mark(args.len()))
+        });
         let arms: Vec<String> = statuses
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
                 let mut all = vec![format!("d.status = '{}'", s.as_str())];
                 all.extend(conds.iter().cloned());
-                format!(
+                let arm = format!(
                     "SELECT {DEAL_COLUMNS} FROM deals d WHERE {}",
                     all.join(" AND ")
-                )
+                );
+                match (self, &limit) {
+                    // PostgreSQL sorts a UNION ALL whole rather than merging its ordered arms;
+                    // limited one by one, each arm stops early.
+                    (Dialect::Postgres, Some(limit)) => format!(
+                        "SELECT * FROM ({arm} ORDER BY d.value {dir}, d.id {dir}{limit}) arm{i}"
+                    ),
+                    _ => arm,
+                }
             })
             .collect();
-        let dir = if desc { "DESC" } else { "ASC" };
-        let mut sql = format!(
-            "{} ORDER BY value {dir}, id {dir}",
-            arms.join(" UNION ALL ")
+        let sql = format!(
+            "{} ORDER BY value {dir}, id {dir}{}",
+            arms.join(" UNION ALL "),
+            limit.unwrap_or_default()
         );
-        if let Some(limit) = limit {
-            args.push(Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
-            sql.push_str(&format!(" LIMIT {}", self.mark(args.len())));
-        }
         (sql, args)
     }
 
