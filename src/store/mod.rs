@@ -223,7 +223,7 @@ pub(crate) enum Kind {
 }
 
 /// Which deals `deal list` wants; every field narrows the set further.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DealFilter {
     pub statuses: Vec<Status>,
     pub pipeline: Option<PipelineId>,

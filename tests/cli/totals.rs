@@ -18,10 +18,27 @@ fn weigh(value: i128, percent: i128) -> i128 {
     (value * percent + 50) / 100
 }
 
-/// Compares every pipeline's figures with the sums of its deals, recomputed here.
+/// Every row of a forecast added up: each active deal falls in exactly one row.
+fn forecast_sums(rex: &Rex, args: &[&str]) -> [i128; 3] {
+    let mut sums = [0; 3];
+    for row in rex
+        .json(&[&["forecast"], args].concat())
+        .as_array()
+        .unwrap()
+    {
+        for (sum, field) in sums.iter_mut().zip(["count", "value", "weighted_value"]) {
+            *sum += int(&row[field]);
+        }
+    }
+    sums
+}
+
+/// Compares every pipeline's figures, and the forecast's, with the sums of the deals,
+/// recomputed here.
 fn assert_counted(rex: &Rex, when: &str) {
     let deals = rex.json(&["deal", "list", "--limit", "100000"]);
     let deals = deals.as_array().unwrap();
+    let mut everywhere = [0; 3];
     for listed in rex.json(&["pipeline", "list"]).as_array().unwrap() {
         let show = rex.json(&["pipeline", "show", &s(&listed["id"])]);
         let (mut open, mut open_value, mut stalled) = (0, 0, 0);
@@ -66,6 +83,16 @@ fn assert_counted(rex: &Rex, when: &str) {
             (open, open_value, stalled) = (open + n_open, open_value + v_open, stalled + n_stalled);
             active_value += v_open + v_stalled;
         }
+        let pipeline = s(&listed["id"]);
+        assert_eq!(
+            forecast_sums(rex, &["--pipeline", &pipeline]),
+            [open + stalled, active_value, weighed_total(&show, deals)],
+            "{when}: forecast --pipeline {}",
+            listed["name"]
+        );
+        everywhere[0] += open + stalled;
+        everywhere[1] += active_value;
+        everywhere[2] += weighed_total(&show, deals);
         assert_eq!(
             [
                 int(&listed["open_count"]),
@@ -79,6 +106,29 @@ fn assert_counted(rex: &Rex, when: &str) {
             listed["name"]
         );
     }
+    assert_eq!(forecast_sums(rex, &[]), everywhere, "{when}: forecast");
+}
+
+/// The weighted value of a pipeline's active deals (from `pipeline show`'s stages).
+fn weighed_total(show: &Value, deals: &[Value]) -> i128 {
+    show["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|stage| {
+            deals
+                .iter()
+                .filter(move |d| d["stage_id"] == stage["id"])
+                .filter(|d| d["status"] == "open" || d["status"] == "stalled")
+                .map(move |d| {
+                    let percent = match &d["probability"] {
+                        Value::Null => int(&stage["probability"]),
+                        p => int(p),
+                    };
+                    weigh(int(&d["value"]), percent)
+                })
+        })
+        .sum()
 }
 
 #[test]
@@ -103,6 +153,7 @@ fn pipeline_figures_equal_the_sums_of_their_deals_through_every_change() {
     .enumerate()
     {
         let stage = ["Discovery", "Qualification", "Proposal"][i % 3];
+        let close = ["2026-03-20", "2026-05-02", "2025-12-31"][i % 3];
         ids.push(rex.id(&[
             "deal",
             "create",
@@ -113,6 +164,8 @@ fn pipeline_figures_equal_the_sums_of_their_deals_through_every_change() {
             "Sales",
             "--stage",
             stage,
+            "--expected-close",
+            close,
         ]));
     }
     ids.push(rex.id(&[
@@ -143,7 +196,24 @@ fn pipeline_figures_equal_the_sums_of_their_deals_through_every_change() {
     rex.ok(&["deal", "update", &ids[2], "--name", "Renamed"]);
     rex.ok(&["deal", "update", &ids[7], "--probability", "default"]);
     rex.ok(&["deal", "update", &ids[6], "--probability", "90"]);
+    rex.ok(&["deal", "update", &ids[0], "--expected-close", "2026-09-01"]);
+    rex.ok(&["deal", "update", &ids[2], "--expected-close", "none"]);
     assert_counted(&rex, "moved and updated");
+    rex.ok(&[
+        "pipeline",
+        "update",
+        "Sales",
+        "--stage-probability",
+        "Proposal=70",
+    ]);
+    rex.ok(&[
+        "pipeline",
+        "update",
+        "Sales",
+        "--stage-probability",
+        "Discovery=0",
+    ]);
+    assert_counted(&rex, "stage chances changed");
     rex.ok(&["deal", "close", &ids[3], "--won"]);
     rex.ok(&["deal", "close", &ids[4], "--lost"]);
     rex.ok(&["deal", "reopen", &ids[4]]);
@@ -167,10 +237,12 @@ fn pipeline_figures_equal_the_sums_of_their_deals_through_every_change() {
     let lines: String = (0..300)
         .map(|i| {
             format!(
-                "{{\"name\":\"Imp {i}\",\"value\":{},\"pipeline_id\":\"Sales\",\"stage_id\":\"{}\",\"status\":\"{}\"}}\n",
+                "{{\"name\":\"Imp {i}\",\"value\":{},\"pipeline_id\":\"Sales\",\"stage_id\":\"{}\",\"status\":\"{}\",\"expected_close\":\"2026-0{}-1{}\"}}\n",
                 i * 1_000_003 % 100_000,
                 ["Discovery", "Proposal", "Closed"][i % 3],
-                ["open", "stalled", "won", "lost"][i % 4]
+                ["open", "stalled", "won", "lost"][i % 4],
+                1 + i % 9,
+                i % 10
             )
         })
         .collect();

@@ -34,14 +34,32 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_probabilities.sql"),
     include_str!("migrations/005_name_search.sql"),
     include_str!("migrations/006_stage_totals.sql"),
+    include_str!("migrations/007_forecast_totals.sql"),
 ];
 
-/// Adds to `deal_totals` the deals that `{rows}` selects from `deal_rows` (see migration 6).
-pub(crate) const ADD_TOTALS_SQL: &str = "INSERT INTO deal_totals
-     SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
-     FROM deal_rows WHERE {rows} GROUP BY stage_id, status, value % 100
-     ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
-        value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low";
+/// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7) the deals
+/// whose batch is `batch` (a condition such as `= ?1`): what their triggers would have added.
+pub(crate) fn add_totals_sql(batch: &str) -> String {
+    let w = crate::store::weighted("d.value", "coalesce(d.probability, s.probability)");
+    format!(
+        "INSERT INTO deal_totals
+         SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
+         FROM deal_rows WHERE batch {batch} GROUP BY stage_id, status, value % 100
+         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low;
+         INSERT INTO forecast_totals
+         SELECT coalesce(expected_close, ''), stage_id, count(*), sum(value >> 32),
+            sum(value & 4294967295), sum(w >> 32), sum(w & 4294967295)
+         FROM (SELECT d.expected_close, d.stage_id, d.value, {w} AS w
+               FROM deal_rows d JOIN stage_rows s ON s.id = d.stage_id
+               WHERE d.status IN ('open', 'stalled') AND d.batch {batch})
+         WHERE true GROUP BY coalesce(expected_close, ''), stage_id
+         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
+            weighted_high = weighted_high + excluded.weighted_high,
+            weighted_low = weighted_low + excluded.weighted_low;"
+    )
+}
 
 /// The schema version this rex writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -410,8 +428,8 @@ impl<'a> SqliteTx<'a> {
         self.conn
             .execute_batch("INSERT INTO deal_names (deal_names) VALUES ('rebuild')")?;
         self.conn.execute_batch(&format!(
-            "DELETE FROM deal_totals; {}",
-            ADD_TOTALS_SQL.replace("{rows}", &format!("batch NOT IN {}", staged::HIDDEN))
+            "DELETE FROM deal_totals; DELETE FROM forecast_totals; {}",
+            add_totals_sql(&format!("NOT IN {}", staged::HIDDEN))
         ))?;
         Ok(out)
     }

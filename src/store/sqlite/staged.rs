@@ -190,7 +190,7 @@ impl SqliteStore {
             }
             // Its deals were not counted while hidden.
             tx.conn
-                .execute(&super::ADD_TOTALS_SQL.replace("{rows}", "batch = ?1"), [batch.0])?;
+                .execute_batch(&super::add_totals_sql(&format!("= {}", batch.0)))?;
             Ok(())
         })
     }
