@@ -26,6 +26,7 @@ use tx::PgTx;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_name_search.sql"),
+    include_str!("migrations/003_closed_at.sql"),
 ];
 
 /// The schema version this rex writes.

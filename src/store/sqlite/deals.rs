@@ -576,6 +576,18 @@ mod tests {
         let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
         assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
         assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
+        // The won deals of the forecast's periods and a report's window: one range.
+        let window = DealFilter {
+            statuses: vec![Status::Won],
+            closed_from: Some("2026-03-01T00:00:00Z".into()),
+            closed_before: Some("2026-09-01T00:00:00Z".into()),
+            ..Default::default()
+        };
+        let (sql, args) = SQL.closed_deals(&window);
+        assert_eq!(
+            plan(conn, &sql, &bound(&args)),
+            "SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"
+        );
         // The board and pipeline show count from the counters, whatever is loading.
         assert_eq!(
             plan(conn, ACTIVE_TOTALS_SQL, &[&stage]),

@@ -206,3 +206,4 @@ WHEN old.probability IS NOT new.probability BEGIN
                 AND batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')))
         GROUP BY coalesce(expected_close, ''), stage_id;
 END;
+CREATE INDEX deals_status_closed ON deal_rows (status, closed_at, batch) WHERE closed_at IS NOT NULL;
