@@ -84,6 +84,25 @@ fn assert_counted(rex: &Rex, when: &str) {
             active_value += v_open + v_stalled;
         }
         let pipeline = s(&listed["id"]);
+        // The board's columns count the same deals.
+        let board = rex.json(&["board", &pipeline]);
+        for (column, stage) in board["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(show["stages"].as_array().unwrap())
+        {
+            assert_eq!(
+                [int(&column["count"]), int(&column["value"])],
+                [
+                    int(&stage["open_count"]) + int(&stage["stalled_count"]),
+                    int(&stage["open_value"]) + int(&stage["stalled_value"])
+                ],
+                "{when}: board of {}, stage {}",
+                listed["name"],
+                stage["name"]
+            );
+        }
         assert_eq!(
             forecast_sums(rex, &["--pipeline", &pipeline]),
             [open + stalled, active_value, weighed_total(&show, deals)],

@@ -353,15 +353,24 @@ impl Deals for SqliteTx<'_> {
         owner: Option<&str>,
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)> {
-        let (count, value) = self.conn.query_row(
-            &format!(
+        // Everyone's deals are counted already (schema 6); one owner's are counted here.
+        let count_sql = match owner {
+            None => "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0), \
+                 coalesce(sum(value_low), 0) FROM deal_totals \
+                 WHERE stage_id = ?1 AND status IN ('open', 'stalled') AND ?2 IS NULL"
+                .to_string(),
+            Some(_) => format!(
                 "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
-                 AND status IN ('open', 'stalled') AND (?2 IS NULL OR owner_id = ?2)",
+                 AND status IN ('open', 'stalled') AND owner_id = ?2",
                 SQL.wide_sum("value")
             ),
-            params![stage, owner],
-            |r| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?))),
-        )?;
+        };
+        let (count, value) = self
+            .conn
+            .prepare_cached(&count_sql)?
+            .query_row(params![stage, owner], |r| {
+                Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)))
+            })?;
         // The largest of each status: a backward walk of deals_stage_status_value each, no
         // sort; then the two merged.
         let sql_limit = limit.map_or(-1, |n| n as i64);
