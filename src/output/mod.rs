@@ -674,6 +674,11 @@ impl<R: Record> Rows<'_, R> {
                     writeln!(p.out, "{}", fit::table(&p.style, &headers, &fits, rows))?;
                 }
                 if let Some(line) = R::summary(&self.table) {
+                    // As wide as the table may be, broken only between words.
+                    let line = match p.style.width {
+                        Some(w) => crate::docs::wrap(&line, w),
+                        None => line,
+                    };
                     writeln!(p.out, "{line}")?;
                 }
             }

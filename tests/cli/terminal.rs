@@ -620,3 +620,35 @@ fn on_a_terminal_delete_names_the_deals_it_asks_about() {
     );
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
 }
+
+/// A table's total line wraps between words at the table's width: large sums never push
+/// it past 80 columns, and no amount is broken.
+#[test]
+fn a_forecast_of_large_sums_fits_80_columns_with_its_total_whole() {
+    let rex = Rex::new();
+    rex.sales();
+    for close in ["2026-02-01", "2026-03-15", "2026-04-20", "2026-09-01"] {
+        for _ in 0..3 {
+            rex.ok(&[
+                "deal",
+                "create",
+                "Big",
+                "--value",
+                "10000000000000",
+                "--expected-close",
+                close,
+            ]);
+        }
+    }
+    let text = table(&rex, 80, &["forecast"]);
+    assert_fits(&text, 80, "forecast");
+    let total: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Total: "))
+        .collect();
+    assert!(total.len() > 1, "the total did not need wrapping:\n{text}");
+    assert_eq!(
+        total.join(" "),
+        "Total: 12 deals, $120,000,000,000,000.00, weighted $12,000,000,000,000.00; won 0, $0.00"
+    );
+}
