@@ -340,8 +340,7 @@ def sqlite3_load(sqlite3, workdir, export, n):
         with open(path, "w") as out:
             json.dump(rows[t], out)
     del rows
-    db = os.path.join(workdir, f"sqlite3-load-{n}.db")
-    remove_file(db)
+    db = fresh(workdir, f"sqlite3-load-{n}", None)
     run([REX, "pipeline", "list"], db)  # rex's schema, empty
     objects = json.loads(subprocess.run(
         [sqlite3, "-json", db, "SELECT name, type, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') "
@@ -380,16 +379,10 @@ COMMIT;
     ms = (time.perf_counter() - start) * 1000
     loaded = subprocess.run([sqlite3, db, "SELECT count(*) FROM deal_rows"], check=True, capture_output=True, text=True).stdout.strip()
     print(f"sqlite3 loaded {loaded} deals in {ms:.0f} ms", file=sys.stderr)
-    remove_file(db)
+    remove(workdir, f"sqlite3-load-{n}", None)
     for path in parts.values():
         os.remove(path)
     return ms
-
-
-def remove_file(db):
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
 
 
 def concurrency(concurrent):

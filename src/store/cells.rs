@@ -24,6 +24,29 @@ pub(crate) const DEAL_COLUMNS: &str =
     d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
     d.stage_entered_at, d.closed_at, d.close_reason, d.probability";
 
+/// The columns a deal is stored in, in the order both backends bind a deal's values when
+/// they write it (`DealRow::params`).
+pub(crate) const DEAL_ROW_COLUMNS: [&str; 18] = [
+    "id",
+    "name",
+    "name_key",
+    "value",
+    "status",
+    "contact_id",
+    "pipeline_id",
+    "stage_id",
+    "expected_close",
+    "owner_id",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "stage_entered_at",
+    "closed_at",
+    "close_reason",
+    "probability",
+];
+
 /// The stage columns, in the order [`stage`] reads them.
 pub(crate) const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
 
@@ -197,7 +220,8 @@ pub(crate) fn totals(row: &dyn Cells) -> Result<(Option<NaiveDate>, super::Total
     ))
 }
 
-/// One row of [`super::query::Dialect::active_totals`].
+/// One row of a stage's active totals ([`super::Pipelines::active_totals`]): status, cents,
+/// count and the two columns of a wide sum.
 pub(crate) fn cents_total(row: &dyn Cells) -> Result<super::CentsTotal> {
     let r = Reader::new("stage totals", row);
     Ok(super::CentsTotal {

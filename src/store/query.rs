@@ -50,6 +50,20 @@ impl Dialect {
         }
     }
 
+    /// The placeholders of the first `n` bound values, comma-separated.
+    pub(crate) fn marks(self, n: usize) -> String {
+        (1..=n).map(|i| self.mark(i)).collect::<Vec<_>>().join(", ")
+    }
+
+    /// What makes an aggregate of integers an integer again: PostgreSQL sums and
+    /// coalesces them as numeric.
+    fn bigint(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "::bigint",
+        }
+    }
+
     /// The condition on deals `d` whose name key is `key` (`exact`) or contains it, through
     /// an index either way: `deals_name`, or the name's trigrams (SQLite's FTS5 table
     /// `deal_names`, narrowed then checked with instr(); PostgreSQL's pg_trgm index through
@@ -127,10 +141,7 @@ impl Dialect {
     /// The sum of `expr` as two 64-bit columns that cannot overflow (see
     /// [`super::wide_total`]): PostgreSQL sums integers as numeric, cast back here.
     pub(crate) fn wide_sum(self, expr: &str) -> String {
-        let cast = match self {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => "::bigint",
-        };
+        let cast = self.bigint();
         format!(
             "coalesce(sum(({expr}) >> 32), 0){cast}, coalesce(sum(({expr}) & 4294967295), 0){cast}"
         )
@@ -264,23 +275,9 @@ impl Dialect {
         (sql, args)
     }
 
-    /// A stage's open and stalled deals (`$1`) per status and cents, read by
-    /// [`super::cells::cents_total`], counted from `source`.
-    pub(crate) fn active_totals(self, source: &str) -> String {
-        format!(
-            "SELECT status, value % 100, count(*), {} FROM {source} \
-             WHERE stage_id = {} AND status IN ('open', 'stalled') GROUP BY status, value % 100",
-            self.wide_sum("value"),
-            self.mark(1)
-        )
-    }
-
     /// What [`super::Pipelines::own_chance_shift`] reads: stage `$1`, its chance `$2`.
     pub(crate) fn own_chance_shift(self, source: &str) -> String {
-        let cast = match self {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => "::bigint",
-        };
+        let cast = self.bigint();
         let own = weighted("value", "probability");
         let stage = weighted("value", &format!("{}{cast}", self.mark(2)));
         format!(

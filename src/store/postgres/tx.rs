@@ -11,7 +11,7 @@ use super::{mapped, retryable};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
-use crate::store::cells::{self, Cells, DEAL_COLUMNS, STAGE_COLUMNS};
+use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
     wide_total, CentsTotal, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
@@ -129,10 +129,9 @@ impl<'a, 'r> PgTx<'a, 'r> {
         let row = DealRow::of(d)?;
         self.execute(
             &format!(
-                "INSERT INTO deals (id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
-                    expected_close, owner_id, metadata, created_at, updated_at, last_activity_at,
-                    stage_entered_at, closed_at, close_reason, probability)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18){on_conflict}"
+                "INSERT INTO deals ({}) VALUES ({}){on_conflict}",
+                DEAL_ROW_COLUMNS.join(", "),
+                SQL.marks(DEAL_ROW_COLUMNS.len())
             ),
             &row.params(),
         )
@@ -318,12 +317,14 @@ impl Deals for PgTx<'_, '_> {
 
     fn update_deal(&self, d: &Deal) -> Result<()> {
         let row = DealRow::of(d)?;
+        let set: Vec<String> = DEAL_ROW_COLUMNS
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{c} = {}", SQL.mark(i + 1)))
+            .collect();
         self.execute(
-            "UPDATE deals SET name = $2, name_key = $3, value = $4, status = $5, contact_id = $6,
-                pipeline_id = $7, stage_id = $8, expected_close = $9, owner_id = $10, metadata = $11,
-                created_at = $12, updated_at = $13, last_activity_at = $14, stage_entered_at = $15,
-                closed_at = $16, close_reason = $17, probability = $18
-             WHERE id = $1",
+            &format!("UPDATE deals SET {} WHERE id = $1", set.join(", ")),
             &row.params(),
         )?;
         Ok(())
@@ -555,7 +556,11 @@ impl Pipelines for PgTx<'_, '_> {
 
     fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
         self.rows(
-            &SQL.active_totals("deals"),
+            &format!(
+                "SELECT status, value % 100, count(*), {} FROM deals \
+                 WHERE stage_id = $1 AND status IN ('open', 'stalled') GROUP BY status, value % 100",
+                SQL.wide_sum("value")
+            ),
             &[&stage.to_string()],
             cells::cents_total,
         )

@@ -8,7 +8,7 @@ use super::{bound, SqliteTx, SQL};
 use crate::error::Result;
 use crate::id::{DealId, StageId};
 use crate::record::{name_key, Deal, Event, Status};
-use crate::store::cells::{self, DEAL_COLUMNS};
+use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{wide_total, ClosedDeal, DealFilter, DealSort, Deals, RawEvent, Totals};
 
@@ -22,28 +22,6 @@ struct DealRow<'a> {
     metadata: String,
     probability: Option<u8>,
 }
-
-/// The columns of `deal_rows` in the order of [`DealRow::params`].
-const DEAL_ROW_COLUMNS: [&str; 18] = [
-    "id",
-    "name",
-    "name_key",
-    "value",
-    "status",
-    "contact_id",
-    "pipeline_id",
-    "stage_id",
-    "expected_close",
-    "owner_id",
-    "metadata",
-    "created_at",
-    "updated_at",
-    "last_activity_at",
-    "stage_entered_at",
-    "closed_at",
-    "close_reason",
-    "probability",
-];
 
 impl<'a> DealRow<'a> {
     fn of(deal: &'a Deal) -> Result<Self> {
@@ -105,10 +83,7 @@ impl SqliteTx<'_> {
             .prepare_cached(&format!(
                 "INSERT INTO deal_rows ({}, batch) VALUES ({}){on_conflict}",
                 DEAL_ROW_COLUMNS.join(", "),
-                (1..=params.len())
-                    .map(|i| format!("?{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                SQL.marks(params.len())
             ))?
             .execute(params.as_slice())?)
     }
@@ -354,23 +329,25 @@ impl Deals for SqliteTx<'_> {
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)> {
         // Everyone's deals are counted already (schema 6); one owner's are counted here.
-        let count_sql = match owner {
-            None => "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0), \
-                 coalesce(sum(value_low), 0) FROM deal_totals \
-                 WHERE stage_id = ?1 AND status IN ('open', 'stalled') AND ?2 IS NULL"
-                .to_string(),
-            Some(_) => format!(
-                "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
-                 AND status IN ('open', 'stalled') AND owner_id = ?2",
-                SQL.wide_sum("value")
-            ),
+        let totals = |r: &rusqlite::Row| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)));
+        let (count, value) = match owner {
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0),
+                            coalesce(sum(value_low), 0)
+                     FROM deal_totals WHERE stage_id = ?1 AND status IN ('open', 'stalled')",
+                )?
+                .query_row(params![stage], totals)?,
+            Some(owner) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
+                     AND status IN ('open', 'stalled') AND owner_id = ?2",
+                    SQL.wide_sum("value")
+                ))?
+                .query_row(params![stage, owner], totals)?,
         };
-        let (count, value) = self
-            .conn
-            .prepare_cached(&count_sql)?
-            .query_row(params![stage, owner], |r| {
-                Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)))
-            })?;
         // The largest of each status: a backward walk of deals_stage_status_value each, no
         // sort; then the two merged.
         let sql_limit = limit.map_or(-1, |n| n as i64);
