@@ -8,13 +8,13 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{find_pipeline, pipeline_or_only, Ctx};
 use crate::cli::{Period, ReportCommand, Scope, Window, WinsBy};
-use crate::clock::{local_day, local_to_utc, parse_timestamp, timestamp, Clock};
+use crate::clock::{local_to_utc, parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::{PipelineId, StageId};
 use crate::money::round_half_up;
 use crate::output::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 use crate::record::{event, Status};
-use crate::store::{ClosedDeal, DealFilter, Tx};
+use crate::store::{ClosedBy, ClosedSum, DealFilter, Tx};
 
 const ACTIVE: [Status; 2] = [Status::Open, Status::Stalled];
 
@@ -95,17 +95,31 @@ fn start_of(day: NaiveDate) -> String {
     timestamp(local_to_utc(day.and_time(chrono::NaiveTime::MIN)))
 }
 
-/// The local day a stored time falls on.
-fn day_of(stored: &str) -> Option<NaiveDate> {
-    parse_timestamp(stored).map(local_day)
-}
-
 fn day_after(day: NaiveDate) -> NaiveDate {
     day.succ_opt().unwrap_or(day)
 }
 
 fn day_before(day: NaiveDate) -> NaiveDate {
     day.pred_opt().unwrap_or(day)
+}
+
+/// The deals of `statuses` closed on the local days `from` to `to`, summed as `by` says.
+fn closed_between(
+    tx: &dyn Tx,
+    base: &DealFilter,
+    statuses: &[Status],
+    (from, to): (NaiveDate, NaiveDate),
+    by: ClosedBy,
+) -> Result<Vec<ClosedSum>> {
+    tx.closed_sums(
+        &DealFilter {
+            statuses: statuses.to_vec(),
+            closed_from: Some(start_of(from)),
+            closed_before: Some(start_of(day_after(to))),
+            ..base.clone()
+        },
+        by,
+    )
 }
 
 /// The filter every row of a report shares: a pipeline and an owner, when given.
@@ -177,22 +191,16 @@ fn forecast_rows(
         rows[at].weighted_value += totals.weighted;
     }
     // Won deals, by the local day they were won, in each period.
-    if let (Some(first), Some(_)) = (bounds.first(), bounds.last()) {
-        let won = DealFilter {
-            statuses: vec![Status::Won],
-            closed_from: Some(start_of(first.1)),
-            closed_before: Some(start_of(day_after(last_end))),
-            ..base
-        };
-        for d in tx.closed_deals(&won)? {
-            let value = d.value;
-            let Some(day) = day_of(&d.closed_at) else {
-                continue;
-            };
-            if let Some(k) = bounds.iter().position(|b| day >= b.1 && day <= b.2) {
-                rows[1 + k].won_count += 1;
-                rows[1 + k].won_value += i128::from(value);
-            }
+    for (k, (_, first, end)) in bounds.iter().enumerate() {
+        for won in closed_between(
+            tx,
+            &base,
+            &[Status::Won],
+            (*first, *end),
+            ClosedBy::default(),
+        )? {
+            rows[1 + k].won_count += won.count;
+            rows[1 + k].won_value += won.value;
         }
     }
     let most = rows.iter().map(|r| r.weighted_value).max().unwrap_or(0);
@@ -249,46 +257,68 @@ fn wins(
 ) -> Result<Vec<WinsRow>> {
     let (since, until) = window(clock, w)?;
     let base = filter_of(tx, scope)?;
-    let closed = tx.closed_deals(&DealFilter {
-        statuses: vec![Status::Won, Status::Lost],
-        closed_from: Some(start_of(since)),
-        closed_before: Some(start_of(day_after(until))),
-        ..base.clone()
-    })?;
     let names: HashMap<PipelineId, String> = tx
         .pipelines()?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let closed_day = |d: &ClosedDeal| day_of(&d.closed_at).unwrap_or(since);
-    // Group keys, with the scope of "active deals now" for the velocity of each.
-    let mut groups: BTreeMap<String, Vec<&ClosedDeal>> = BTreeMap::new();
-    for d in &closed {
-        let key = match by {
-            None => "all".to_string(),
-            Some(WinsBy::Owner) => d.owner_id.clone().unwrap_or_default(),
-            Some(WinsBy::Pipeline) => names.get(&d.pipeline_id).cloned().unwrap_or_default(),
-            Some(WinsBy::Month) => period_of(closed_day(d), Period::Month).0,
-            Some(WinsBy::Quarter) => period_of(closed_day(d), Period::Quarter).0,
-        };
-        groups.entry(key).or_default().push(d);
+    // The parts of the window summed apart: each month or quarter, or the whole window.
+    let mut parts: Vec<(Option<String>, NaiveDate, NaiveDate)> = Vec::new();
+    match by {
+        Some(by @ (WinsBy::Month | WinsBy::Quarter)) => {
+            let period = if by == WinsBy::Month {
+                Period::Month
+            } else {
+                Period::Quarter
+            };
+            let mut day = since;
+            loop {
+                let (label, _, end) = period_of(day, period);
+                let end = end.min(until);
+                parts.push((Some(label), day, end));
+                if end >= until {
+                    break;
+                }
+                day = day_after(end);
+            }
+        }
+        _ => parts.push((None, since, until)),
+    }
+    let summed = ClosedBy {
+        owner: by == Some(WinsBy::Owner),
+        reason: false,
+    };
+    // Each row's won and lost deals, and a pipeline of them (for `--by pipeline`'s active deals).
+    #[derive(Default)]
+    struct Side {
+        count: i64,
+        value: i128,
+        cycle_seconds: i128,
+    }
+    let mut groups: BTreeMap<String, (Side, Side, Option<PipelineId>)> = BTreeMap::new();
+    for (label, from, to) in parts {
+        for s in closed_between(tx, &base, &[Status::Won, Status::Lost], (from, to), summed)? {
+            let key = match by {
+                None => "all".to_string(),
+                Some(WinsBy::Owner) => s.owner_id.clone().unwrap_or_default(),
+                Some(WinsBy::Pipeline) => names.get(&s.pipeline_id).cloned().unwrap_or_default(),
+                Some(WinsBy::Month | WinsBy::Quarter) => label.clone().unwrap_or_default(),
+            };
+            let (won, lost, pipeline) = groups.entry(key).or_default();
+            let side = if s.won { won } else { lost };
+            side.count += s.count;
+            side.value += s.value;
+            side.cycle_seconds += s.cycle_seconds;
+            pipeline.get_or_insert(s.pipeline_id);
+        }
     }
     let mut rows = Vec::with_capacity(groups.len());
-    for (key, group) in groups {
-        let (won, lost): (Vec<&ClosedDeal>, Vec<&ClosedDeal>) = group.iter().partition(|d| d.won);
-        let value = |ds: &[&ClosedDeal]| ds.iter().map(|d| i128::from(d.value)).sum::<i128>();
-        let (won_value, lost_value) = (value(&won), value(&lost));
-        let (nw, nl) = (won.len() as i128, lost.len() as i128);
+    for (key, (won, lost, pipeline)) in groups {
+        let (won_value, lost_value) = (won.value, lost.value);
+        let (nw, nl) = (i128::from(won.count), i128::from(lost.count));
         let win_rate = ratio4(nw, nw + nl);
         let average_won_value = (nw > 0).then(|| round_half_up(won_value, nw));
-        let cycle_seconds: i128 = won
-            .iter()
-            .filter_map(|d| {
-                let opened = parse_timestamp(&d.created_at)?;
-                let closed = parse_timestamp(&d.closed_at)?;
-                Some(i128::from((closed - opened).num_seconds().max(0)))
-            })
-            .sum();
+        let cycle_seconds = won.cycle_seconds;
         let average_cycle_days = (nw > 0).then(|| days1(cycle_seconds, nw));
         let velocity_per_day = match (by, average_won_value, win_rate, average_cycle_days) {
             (Some(WinsBy::Month | WinsBy::Quarter), ..) => None,
@@ -299,17 +329,15 @@ fn wins(
                         ..base.clone()
                     },
                     Some(WinsBy::Pipeline) => DealFilter {
-                        pipeline: group.first().map(|d| d.pipeline_id),
+                        pipeline,
                         ..base.clone()
                     },
                     _ => base.clone(),
                 };
-                let now = tx
-                    .totals(&DealFilter {
-                        statuses: ACTIVE.to_vec(),
-                        ..active
-                    })?
-                    .count;
+                let now = tx.count_deals(&DealFilter {
+                    statuses: ACTIVE.to_vec(),
+                    ..active
+                })?;
                 // With the row's own rounded figures, so a script can check it.
                 let rate4 = (rate * 10_000.0).round() as i128;
                 let days10 = (days * 10.0).round() as i128;
@@ -497,27 +525,27 @@ fn lost_reasons(
     w: &Window,
 ) -> Result<Vec<LostReasonRow>> {
     let (since, until) = window(clock, w)?;
-    let lost = tx.closed_deals(&DealFilter {
-        statuses: vec![Status::Lost],
-        closed_from: Some(start_of(since)),
-        closed_before: Some(start_of(day_after(until))),
-        ..filter_of(tx, scope)?
-    })?;
-    let total = lost.len() as i128;
+    let lost = closed_between(
+        tx,
+        &filter_of(tx, scope)?,
+        &[Status::Lost],
+        (since, until),
+        ClosedBy {
+            owner: false,
+            reason: true,
+        },
+    )?;
+    let total: i128 = lost.iter().map(|s| i128::from(s.count)).sum();
     // Reasons alike but for case and the spaces around them are one; each group shows the
     // spelling most of its deals used (the first in order, on a tie).
     let mut groups: BTreeMap<Option<String>, (i64, i128, BTreeMap<String, i64>)> = BTreeMap::new();
-    for d in &lost {
-        let said = d
-            .close_reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
+    for s in &lost {
+        let said = s.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let g = groups.entry(said.map(|r| r.to_lowercase())).or_default();
-        g.0 += 1;
-        g.1 += i128::from(d.value);
+        g.0 += s.count;
+        g.1 += s.value;
         if let Some(r) = said {
-            *g.2.entry(r.to_string()).or_default() += 1;
+            *g.2.entry(r.to_string()).or_default() += s.count;
         }
     }
     let mut rows: Vec<LostReasonRow> = groups

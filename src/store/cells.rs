@@ -238,18 +238,19 @@ pub(crate) fn source(row: &dyn Cells) -> Result<(String, crate::id::DealId)> {
     Ok((r.text(1)?, r.parsed(0)?))
 }
 
-/// A closed deal from the columns of [`super::query::Dialect::closed_deals`] (the id first,
-/// to name the row if it is damaged).
-pub(crate) fn closed_deal(row: &dyn Cells) -> Result<super::ClosedDeal> {
+/// A sum of closed deals from the columns of [`super::query::Dialect::closed_sums`]: a
+/// deal of the group (to name it if the row is damaged), pipeline, status, owner, reason,
+/// count, and value and cycle seconds as wide sums.
+pub(crate) fn closed_sum(row: &dyn Cells) -> Result<super::ClosedSum> {
     let r = Reader::new("deal", row);
-    Ok(super::ClosedDeal {
-        won: r.text(1)? == "won",
-        value: r.int(2)?,
-        created_at: r.text(3)?,
-        closed_at: r.opt_text(4)?.unwrap_or_default(),
-        owner_id: r.opt_text(5)?,
-        pipeline_id: r.parsed(6)?,
-        close_reason: r.opt_text(7)?,
+    Ok(super::ClosedSum {
+        pipeline_id: r.parsed(1)?,
+        won: r.text(2)? == "won",
+        owner_id: r.opt_text(3)?,
+        reason: r.opt_text(4)?,
+        count: r.int(5)?,
+        value: super::wide_total(r.int(6)?, r.int(7)?),
+        cycle_seconds: super::wide_total(r.int(8)?, r.int(9)?),
     })
 }
 

@@ -259,16 +259,48 @@ pub enum DealSort {
     Stage,
 }
 
-/// A closed deal as the reports read it.
-#[derive(Debug, Clone)]
-pub struct ClosedDeal {
-    pub won: bool,
-    pub value: i64,
-    pub created_at: String,
-    pub closed_at: String,
-    pub owner_id: Option<String>,
+/// Closed deals summed by pipeline and status, and by owner and close reason when asked
+/// ([`ClosedBy`]): what the reports read of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedSum {
     pub pipeline_id: PipelineId,
-    pub close_reason: Option<String>,
+    pub won: bool,
+    /// The owner, when summed by owner.
+    pub owner_id: Option<String>,
+    /// The close reason as stored, when summed by reason.
+    pub reason: Option<String>,
+    pub count: i64,
+    pub value: i128,
+    /// Of won deals, the seconds from creation to close, each at least 0, added up.
+    pub cycle_seconds: i128,
+}
+
+/// `sums` with the rows of each group added into one, in the order groups first came.
+pub(crate) fn merge_closed_sums(sums: Vec<ClosedSum>) -> Vec<ClosedSum> {
+    let mut at: HashMap<(PipelineId, bool, Option<String>, Option<String>), usize> = HashMap::new();
+    let mut out: Vec<ClosedSum> = Vec::with_capacity(sums.len());
+    for s in sums {
+        let key = (s.pipeline_id, s.won, s.owner_id.clone(), s.reason.clone());
+        match at.get(&key) {
+            Some(&i) => {
+                out[i].count += s.count;
+                out[i].value += s.value;
+                out[i].cycle_seconds += s.cycle_seconds;
+            }
+            None => {
+                at.insert(key, out.len());
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// What closed deals are summed by, beyond their pipeline and status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClosedBy {
+    pub owner: bool,
+    pub reason: bool,
 }
 
 /// How many deals, their value and their value weighted by each one's chance of winning.
@@ -358,15 +390,8 @@ pub trait Deals {
         filter: &DealFilter,
         by_expected_close: bool,
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>>;
-    /// The totals of the deals `filter` selects.
-    fn totals(&self, filter: &DealFilter) -> Result<Totals> {
-        Ok(self
-            .grouped_totals(filter, false)?
-            .into_iter()
-            .next()
-            .map(|(_, t)| t)
-            .unwrap_or_default())
-    }
+    /// How many deals `filter` selects.
+    fn count_deals(&self, filter: &DealFilter) -> Result<i64>;
     /// The totals of the deals `filter` selects, per expected close date.
     fn totals_by_expected_close(
         &self,
@@ -376,8 +401,9 @@ pub trait Deals {
     }
     /// The deals imported from another CRM, by their `metadata.source`.
     fn deal_sources(&self) -> Result<Vec<(String, DealId)>>;
-    /// What the reports need of each deal `filter` selects.
-    fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>>;
+    /// The closed deals `filter` selects (statuses among won and lost, and a window of
+    /// `closed_from`/`closed_before`), summed as `by` says; groups without deals are left out.
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>>;
     /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
     /// a longer end is matched on its last 16 and filtered by the caller).
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;

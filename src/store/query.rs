@@ -3,7 +3,7 @@
 //! spells the few things that differ, and the bound values travel as neutral [`Arg`]s.
 
 use super::cells::DEAL_COLUMNS;
-use super::{weighted, DealFilter, DealSort};
+use super::{weighted, ClosedBy, DealFilter, DealSort};
 use crate::record::{name_key, Status};
 
 /// How a backend spells what SQL does not standardise.
@@ -367,13 +367,48 @@ impl Dialect {
         )
     }
 
-    /// What the reports read of each deal `filter` selects.
-    pub(crate) fn closed_deals(self, filter: &DealFilter) -> (String, Vec<Arg>) {
+    /// How many deals `filter` selects.
+    pub(crate) fn count(self, filter: &DealFilter) -> (String, Vec<Arg>) {
         self.filtered(
-            "SELECT d.id, d.status, d.value, d.created_at, d.closed_at, d.owner_id, d.pipeline_id, \
-             d.close_reason FROM deals d",
+            &format!("SELECT count(*){} FROM deals d", self.bigint()),
             filter,
             "",
+        )
+    }
+
+    /// Seconds from a deal's creation to its close, at least 0 (NULL when unreadable).
+    pub(crate) fn cycle_seconds(self, created: &str, closed: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("max(0, unixepoch({closed}) - unixepoch({created}))"),
+            // Both are stored in UTC ("...Z"): read without the zone, their difference is
+            // the same and cheaper to take.
+            Dialect::Postgres => format!(
+                "greatest(0, extract(epoch FROM {closed}::timestamp - {created}::timestamp))::bigint"
+            ),
+        }
+    }
+
+    /// The closed deals `filter` selects summed per pipeline and status, and per owner and
+    /// close reason as `by` says, each group with one of its deals' ids first, read by
+    /// [`super::cells::closed_sum`].
+    pub(crate) fn closed_sums(self, filter: &DealFilter, by: ClosedBy) -> (String, Vec<Arg>) {
+        let owner = if by.owner { "d.owner_id" } else { "NULL" };
+        let reason = if by.reason { "d.close_reason" } else { "NULL" };
+        let mut group = vec!["d.pipeline_id", "d.status"];
+        group.extend(by.owner.then_some("d.owner_id"));
+        group.extend(by.reason.then_some("d.close_reason"));
+        self.filtered(
+            &format!(
+                "SELECT min(d.id), d.pipeline_id, d.status, {owner}, {reason}, count(*), {}, {} \
+                 FROM deals d",
+                self.wide_sum("d.value"),
+                self.wide_sum(&format!(
+                    "CASE d.status WHEN 'won' THEN {} END",
+                    self.cycle_seconds("d.created_at", "d.closed_at")
+                ))
+            ),
+            filter,
+            &format!(" GROUP BY {}", group.join(", ")),
         )
     }
 

@@ -59,7 +59,7 @@ fn info_reports_version_path_schema_and_counts() {
     assert_eq!(
         rex.json(&["info"]),
         json!({
-            "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": 7,
+            "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": 8,
             "backend": "sqlite",
             "pipelines": 1, "stages": 5, "deals": 1, "events": 2,
         })
@@ -80,7 +80,7 @@ fn the_schema_is_versioned_wal_and_marked_as_rex() {
     let journal: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, app, journal.as_str()), (7, 0x5245_5831, "wal"));
+    assert_eq!((version, app, journal.as_str()), (8, 0x5245_5831, "wal"));
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn a_newer_schema_is_refused_and_left_untouched() {
     ] {
         assert_eq!(
             rex.fails(args, 6),
-            format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to 7); upgrade rex to use it")
+            format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to 8); upgrade rex to use it")
         );
     }
 }
@@ -231,7 +231,7 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
     .unwrap();
     drop(conn);
 
-    assert_eq!(rex.json(&["info"])["schema_version"], 7);
+    assert_eq!(rex.json(&["info"])["schema_version"], 8);
     // Schema 5 indexed the names already there.
     assert_eq!(
         rex.json(&["deal", "list", "--search", "acm"])[0]["id"],

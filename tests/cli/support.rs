@@ -74,6 +74,11 @@ impl Rex {
         self
     }
 
+    /// The clock the commands that follow run at.
+    pub fn now(&self) -> String {
+        self.now.borrow().clone()
+    }
+
     /// A rex command with a clean environment: its own database, clock, zone and home.
     pub fn cmd(&self) -> Command {
         Command::from_std(self.std_cmd())

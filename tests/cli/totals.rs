@@ -281,3 +281,276 @@ fn pipeline_figures_equal_the_sums_of_their_deals_through_every_change() {
     );
     assert_counted(&copy, "copied");
 }
+
+/// Zones the reports are checked in: POSIX `TZ` values and their offsets east of UTC.
+const ZONES: [(&str, i64); 3] = [("UTC", 0), ("XYZ-5:30", 19_800), ("XYZ+8", -28_800)];
+
+/// A report's JSON, run in time zone `tz`.
+fn report_in(rex: &Rex, tz: &str, args: &[&str]) -> Value {
+    let out = rex
+        .cmd()
+        .env("TZ", tz)
+        .args(args)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "rex {args:?} in {tz}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A closed deal as the reports count it, its close on a local day of one zone.
+struct Closed {
+    won: bool,
+    value: i128,
+    pipeline: String,
+    owner: String,
+    reason: Option<String>,
+    day: chrono::NaiveDate,
+    cycle_seconds: i128,
+}
+
+/// Every closed deal, its local day in the zone `offset` seconds east of UTC.
+fn closed_deals(rex: &Rex, offset: i64) -> Vec<Closed> {
+    use chrono::DateTime;
+    let names: std::collections::HashMap<String, String> = rex
+        .json(&["pipeline", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (s(&p["id"]), s(&p["name"])))
+        .collect();
+    let at = |v: &Value| DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    rex.json(&["deal", "list", "--limit", "100000"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["status"] == "won" || d["status"] == "lost")
+        .map(|d| {
+            let (created, closed) = (at(&d["created_at"]), at(&d["closed_at"]));
+            Closed {
+                won: d["status"] == "won",
+                value: int(&d["value"]),
+                pipeline: names[&s(&d["pipeline_id"])].clone(),
+                owner: d["owner_id"].as_str().unwrap_or_default().to_string(),
+                reason: d["close_reason"]
+                    .as_str()
+                    .map(|r| r.trim().to_lowercase())
+                    .filter(|r| !r.is_empty()),
+                day: (closed + chrono::Duration::seconds(offset)).date_naive(),
+                cycle_seconds: i128::from((closed - created).num_seconds().max(0)),
+            }
+        })
+        .collect()
+}
+
+/// Compares `report wins` (whole, and by pipeline, month and owner) and `report
+/// lost-reasons` with the closed deals recomputed here, in each of [`ZONES`], over the
+/// default window and over one of two days across the end of a month.
+fn assert_reported(rex: &Rex, when: &str) {
+    use std::collections::BTreeMap;
+    let now = chrono::DateTime::parse_from_rfc3339(&rex.now()).unwrap();
+    for (tz, offset) in ZONES {
+        let deals = closed_deals(rex, offset);
+        let today = (now + chrono::Duration::seconds(offset)).date_naive();
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        for (window, since, until) in [
+            (vec![], today - chrono::Duration::days(365), today),
+            (
+                vec!["--since", "2026-01-31", "--until", "2026-02-01"],
+                day("2026-01-31"),
+                day("2026-02-01"),
+            ),
+        ] {
+            let inside: Vec<&Closed> = deals
+                .iter()
+                .filter(|d| d.day >= since && d.day <= until)
+                .collect();
+            for by in [None, Some("pipeline"), Some("month"), Some("owner")] {
+                // Per row: won count and value, lost count and value, cycle seconds.
+                let mut expected: BTreeMap<String, [i128; 5]> = BTreeMap::new();
+                for d in &inside {
+                    let key = match by {
+                        None => "all".to_string(),
+                        Some("pipeline") => d.pipeline.clone(),
+                        Some("month") => d.day.format("%Y-%m").to_string(),
+                        _ => d.owner.clone(),
+                    };
+                    let row = expected.entry(key).or_default();
+                    if d.won {
+                        row[0] += 1;
+                        row[1] += d.value;
+                        row[4] += d.cycle_seconds;
+                    } else {
+                        row[2] += 1;
+                        row[3] += d.value;
+                    }
+                }
+                let mut args = vec!["report", "wins"];
+                args.extend(&window);
+                if let Some(by) = by {
+                    args.extend(["--by", by]);
+                }
+                let got: BTreeMap<String, [i128; 5]> = report_in(rex, tz, &args)
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let won = int(&r["won_count"]);
+                        // The average cycle in days to 1 decimal, back to seconds for the
+                        // comparison below.
+                        let days = r["average_cycle_days"].as_f64();
+                        (
+                            s(&r["key"]),
+                            [
+                                won,
+                                int(&r["won_value"]),
+                                int(&r["lost_count"]),
+                                int(&r["lost_value"]),
+                                days.map_or(0, |d| (d * 10.0).round() as i128),
+                            ],
+                        )
+                    })
+                    .collect();
+                let expected: BTreeMap<String, [i128; 5]> = expected
+                    .into_iter()
+                    .map(|(k, mut row)| {
+                        // Seconds as tenths of a day, halves up, as the report rounds them.
+                        row[4] = if row[0] > 0 {
+                            (2 * row[4] * 10 + row[0] * 86_400) / (2 * row[0] * 86_400)
+                        } else {
+                            0
+                        };
+                        (k, row)
+                    })
+                    .collect();
+                assert_eq!(got, expected, "{when}: {args:?} in {tz}");
+            }
+            let mut reasons: BTreeMap<Option<String>, [i128; 2]> = BTreeMap::new();
+            for d in inside.iter().filter(|d| !d.won) {
+                let row = reasons.entry(d.reason.clone()).or_default();
+                row[0] += 1;
+                row[1] += d.value;
+            }
+            let mut args = vec!["report", "lost-reasons"];
+            args.extend(&window);
+            let got: BTreeMap<Option<String>, [i128; 2]> = report_in(rex, tz, &args)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["reason"].as_str().map(str::to_lowercase),
+                        [int(&r["count"]), int(&r["value"])],
+                    )
+                })
+                .collect();
+            assert_eq!(got, reasons, "{when}: {args:?} in {tz}");
+        }
+    }
+}
+
+#[test]
+fn reports_equal_the_sums_of_their_closed_deals_in_any_zone() {
+    let rex = Rex::new();
+    rex.at("2025-01-10T12:00:00Z");
+    rex.ok(&["pipeline", "create", "Sales"]);
+    rex.ok(&["pipeline", "create", "Partners"]);
+    // Closes at local midnights of each zone, either side of the default window's first
+    // day, of a month's end and of "today", with reasons spelt apart.
+    let closes = [
+        ("2025-02-28T18:29:59Z", "won", None),
+        ("2025-02-28T18:30:00Z", "lost", Some("Price")),
+        ("2025-03-01T00:00:00Z", "lost", Some(" price ")),
+        ("2025-03-01T07:59:59Z", "won", None),
+        ("2025-03-01T08:00:00Z", "lost", Some("Timing")),
+        ("2026-01-31T18:30:00Z", "won", None),
+        ("2026-01-31T23:59:59Z", "lost", Some("PRICE")),
+        ("2026-02-01T00:00:00Z", "won", None),
+        ("2026-02-01T07:59:59Z", "lost", None),
+        ("2026-02-01T08:00:00Z", "won", None),
+        ("2026-02-02T12:00:00Z", "lost", Some("Budget")),
+        ("2026-03-01T18:29:59Z", "won", None),
+        ("2026-03-01T18:30:00Z", "lost", Some("Timing")),
+        ("2026-03-02T07:59:59Z", "won", None),
+        ("2026-03-02T08:00:00Z", "won", None),
+    ];
+    let mut ids = Vec::new();
+    for (i, (at, status, reason)) in closes.iter().enumerate() {
+        rex.at(&format!(
+            "2025-0{}-1{}T0{}:17:05Z",
+            1 + i % 2,
+            i % 10,
+            i % 10
+        ));
+        let owner = ["ana", "bo", ""][i % 3];
+        let mut args = vec![
+            "deal",
+            "create",
+            "D",
+            "--value",
+            ["10.01", "0.50", "99999.99", "7"][i % 4],
+            "--pipeline",
+            ["Sales", "Partners"][i % 2],
+        ];
+        if !owner.is_empty() {
+            args.extend(["--owner", owner]);
+        }
+        let id = rex.id(&args);
+        rex.at(at);
+        let mut args = vec!["deal", "close", &id];
+        args.push(if *status == "won" { "--won" } else { "--lost" });
+        if let Some(r) = reason {
+            args.extend(["--reason", r]);
+        }
+        rex.ok(&args);
+        ids.push(id);
+    }
+    rex.at("2026-03-02T03:00:00Z");
+    assert_reported(&rex, "closed");
+    // Reopened and closed again the other way, another's reason changed by a new close,
+    // one deleted, one reopened into the other pipeline and won there, one's value changed.
+    rex.ok(&["deal", "reopen", &ids[7]]);
+    assert_reported(&rex, "reopened");
+    rex.at("2026-02-01T07:00:00Z");
+    rex.ok(&["deal", "close", &ids[7], "--lost", "--reason", "Budget"]);
+    rex.ok(&["deal", "reopen", &ids[6]]);
+    rex.ok(&["deal", "close", &ids[6], "--lost", "--reason", "timing "]);
+    rex.at("2026-03-02T03:00:00Z");
+    rex.ok(&["deal", "delete", &ids[9], "--yes"]);
+    rex.ok(&["deal", "reopen", &ids[5]]);
+    rex.ok(&["deal", "update", &ids[5], "--pipeline", "Sales"]);
+    rex.ok(&["deal", "close", &ids[5], "--won"]);
+    rex.ok(&["deal", "update", &ids[3], "--value", "1234.56"]);
+    assert_reported(&rex, "closed again, deleted, moved");
+    // A staged import of closed deals, and the whole database loaded into an empty one.
+    let lines: String = (0..40)
+        .map(|i| {
+            format!(
+                "{{\"name\":\"Imp {i}\",\"value\":{},\"pipeline_id\":\"{}\",\"status\":\"{}\",\"owner_id\":\"ana\",\"created_at\":\"2025-06-01T00:00:00Z\",\"closed_at\":\"2026-01-31T{:02}:30:00Z\",\"close_reason\":\"{}\"}}\n",
+                i * 1_000_003 % 100_000,
+                ["Sales", "Partners"][i % 2],
+                ["won", "lost"][i % 2],
+                i % 24,
+                ["Price", "Timing", "Other"][i % 3]
+            )
+        })
+        .collect();
+    rex.cmd()
+        .args(["import", "-q"])
+        .write_stdin(lines)
+        .assert()
+        .success();
+    assert_reported(&rex, "imported");
+    let copy = Rex::new();
+    copy.at("2026-03-02T03:00:00Z");
+    copy.cmd()
+        .args(["import", "-q"])
+        .write_stdin(rex.ok(&["export"]))
+        .assert()
+        .success();
+    assert_reported(&copy, "copied");
+}

@@ -14,8 +14,8 @@ use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
-    wide_total, CentsTotal, ClosedDeal, Counts, DealFilter, DealSort, Deals, PipelineSummary,
-    Pipelines, RawEvent, Totals, Tx, Which,
+    wide_total, CentsTotal, ClosedBy, ClosedSum, Counts, DealFilter, DealSort, Deals,
+    PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
 };
 
 /// The dialect of this backend's shared queries.
@@ -372,6 +372,11 @@ impl Deals for PgTx<'_, '_> {
         self.rows(&sql, &bound(&args), cells::totals)
     }
 
+    fn count_deals(&self, filter: &DealFilter) -> Result<i64> {
+        let (sql, args) = SQL.count(filter);
+        self.count(&sql, &bound(&args))
+    }
+
     fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
         self.rows(
             "SELECT d.id, d.metadata::jsonb ->> 'source' FROM deals d
@@ -381,9 +386,9 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
-        let (sql, args) = SQL.closed_deals(filter);
-        self.rows(&sql, &bound(&args), cells::closed_deal)
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_sums(filter, by);
+        self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {

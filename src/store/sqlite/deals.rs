@@ -5,12 +5,15 @@ use rusqlite::{params, OptionalExtension, ToSql};
 
 use super::staged::HIDDEN;
 use super::{bound, SqliteTx, SQL};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
 use crate::record::{name_key, Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{EVENTS_BY_DEAL_SQL, EVENTS_SQL};
-use crate::store::{wide_total, ClosedDeal, DealFilter, DealSort, Deals, RawEvent, Totals};
+use crate::store::{
+    merge_closed_sums, wide_total, ClosedBy, ClosedSum, DealFilter, DealSort, Deals, RawEvent,
+    Totals,
+};
 
 /// A deal as the 18 bound parameters of its row, `?1` (id) to `?18` (probability).
 struct DealRow<'a> {
@@ -68,9 +71,34 @@ pub(crate) const FORECAST_TOTALS_SQL: &str = "SELECT nullif(f.expected_close, ''
      WHERE f.deals > 0 AND (?1 IS NULL OR s.pipeline_id = ?1)
      GROUP BY f.expected_close";
 
+/// Closed deals of the whole UTC days `?1 <= day < ?2`, of pipeline `?3` or all, by pipeline,
+/// status and (when `{reason}` is the column) reason, from `closed_totals`, in the columns
+/// of [`cells::closed_sum`] (a day where it reads a deal id); `{statuses}` is spliced in.
+const CLOSED_TOTALS_SQL: &str = "SELECT min(day), pipeline_id, status, NULL, {reason}, sum(deals),
+        sum(value_high), sum(value_low), sum(cycle_high), sum(cycle_low)
+     FROM closed_totals
+     WHERE day >= ?1 AND day < ?2 AND status IN ({statuses}) AND (?3 IS NULL OR pipeline_id = ?3)
+     GROUP BY pipeline_id, status, {reason} HAVING sum(deals) > 0";
+
 /// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
 const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
      WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
+
+/// The whole UTC days from stored time `from` up to `before`: the first and the day after
+/// the last, None when there is none (or a time is not as rex stores it).
+fn whole_utc_days(from: &str, before: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (from, before) = (
+        crate::clock::parse_timestamp(from)?,
+        crate::clock::parse_timestamp(before)?,
+    );
+    let first = if from.time() == chrono::NaiveTime::MIN {
+        from.date_naive()
+    } else {
+        from.date_naive().succ_opt()?
+    };
+    let end = before.date_naive();
+    (first < end).then_some((first, end))
+}
 
 impl SqliteTx<'_> {
     /// Inserts a deal, with `on_conflict` appended; returns the rows written.
@@ -242,6 +270,33 @@ impl Deals for SqliteTx<'_> {
         self.rows(&sql, &bound(&args), cells::totals)
     }
 
+    fn count_deals(&self, filter: &DealFilter) -> Result<i64> {
+        // By status, perhaps of one pipeline: from the stage counters of schema 6.
+        let counted = DealFilter {
+            statuses: filter.statuses.clone(),
+            pipeline: filter.pipeline,
+            ..DealFilter::default()
+        };
+        if *filter == counted && !filter.statuses.is_empty() {
+            let statuses: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            return self.count(
+                &format!(
+                    "SELECT coalesce(sum(t.deals), 0) FROM deal_totals t
+                     JOIN stage_rows s ON s.id = t.stage_id
+                     WHERE t.status IN ({}) AND (?1 IS NULL OR s.pipeline_id = ?1)",
+                    statuses.join(", ")
+                ),
+                &[&filter.pipeline.map(|p| p.to_string())],
+            );
+        }
+        let (sql, args) = SQL.count(filter);
+        self.count(&sql, &bound(&args))
+    }
+
     fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
         self.rows(
             "SELECT d.id, json_extract(d.metadata, '$.source') FROM deals d
@@ -251,9 +306,71 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn closed_deals(&self, filter: &DealFilter) -> Result<Vec<ClosedDeal>> {
-        let (sql, args) = SQL.closed_deals(filter);
-        self.rows(&sql, &bound(&args), cells::closed_deal)
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+        let of_deals = |filter: &DealFilter| {
+            let (sql, args) = SQL.closed_sums(filter, by);
+            self.rows(&sql, &bound(&args), cells::closed_sum)
+        };
+        // Without an owner, the whole UTC days of the window come from the counters of
+        // schema 8 and only the hours before the first and after the last from the deals.
+        let counted = DealFilter {
+            statuses: filter.statuses.clone(),
+            pipeline: filter.pipeline,
+            closed_from: filter.closed_from.clone(),
+            closed_before: filter.closed_before.clone(),
+            ..DealFilter::default()
+        };
+        let closed_only = !filter.statuses.is_empty()
+            && filter
+                .statuses
+                .iter()
+                .all(|s| matches!(s, Status::Won | Status::Lost));
+        let days = match (&filter.closed_from, &filter.closed_before) {
+            (Some(from), Some(before)) if !by.owner && closed_only && *filter == counted => {
+                whole_utc_days(from, before)
+            }
+            _ => None,
+        };
+        let Some((first, end)) = days else {
+            return of_deals(filter);
+        };
+        let statuses: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let sql = CLOSED_TOTALS_SQL
+            .replace("{statuses}", &statuses.join(", "))
+            .replace("{reason}", if by.reason { "reason" } else { "NULL" });
+        let counted = self.rows(
+            &sql,
+            params![
+                crate::clock::format_date(first),
+                crate::clock::format_date(end),
+                filter.pipeline.map(|p| p.to_string())
+            ],
+            cells::closed_sum,
+        );
+        let mut sums = match counted {
+            Ok(sums) => sums,
+            // A counter rex cannot read: the deals themselves name the damaged one.
+            Err(Error::Unusable(_)) => return of_deals(filter),
+            Err(e) => return Err(e),
+        };
+        let midnight = |d: NaiveDate| format!("{}T00:00:00Z", crate::clock::format_date(d));
+        for (from, before) in [
+            (filter.closed_from.clone(), Some(midnight(first))),
+            (Some(midnight(end)), filter.closed_before.clone()),
+        ] {
+            if from < before {
+                sums.extend(of_deals(&DealFilter {
+                    closed_from: from,
+                    closed_before: before,
+                    ..filter.clone()
+                })?);
+            }
+        }
+        Ok(merge_closed_sums(sums))
     }
 
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {
@@ -562,18 +679,41 @@ mod tests {
         let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
         assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
         assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
-        // The won deals of the forecast's periods and a report's window: one range.
+        // The closed deals of a report's window: whole UTC days are a range of the
+        // counters' key, the hours at its ends one range of deals_status_closed per status.
         let window = DealFilter {
-            statuses: vec![Status::Won],
-            closed_from: Some("2026-03-01T00:00:00Z".into()),
-            closed_before: Some("2026-09-01T00:00:00Z".into()),
+            statuses: vec![Status::Won, Status::Lost],
+            closed_from: Some("2026-03-01T05:00:00Z".into()),
+            closed_before: Some("2026-03-02T00:00:00Z".into()),
             ..Default::default()
         };
-        let (sql, args) = SQL.closed_deals(&window);
-        assert_eq!(
-            plan(conn, &sql, &bound(&args)),
-            "SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"
-        );
+        for by in [
+            ClosedBy::default(),
+            ClosedBy {
+                owner: false,
+                reason: true,
+            },
+        ] {
+            let (sql, args) = SQL.closed_sums(&window, by);
+            let p = plan(conn, &sql, &bound(&args));
+            assert_eq!(
+                p.lines().next(),
+                Some("SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"),
+                "{p}"
+            );
+            let counted = CLOSED_TOTALS_SQL
+                .replace("{statuses}", "'won', 'lost'")
+                .replace("{reason}", if by.reason { "reason" } else { "NULL" });
+            let p = plan(
+                conn,
+                &counted,
+                &[&"2025-03-01", &"2026-03-01", &None::<String>],
+            );
+            assert!(
+                p.starts_with("SEARCH closed_totals USING PRIMARY KEY (day>? AND day<?)"),
+                "{p}"
+            );
+        }
         // The board and pipeline show count from the counters, whatever is loading.
         assert_eq!(
             plan(conn, ACTIVE_TOTALS_SQL, &[&stage]),

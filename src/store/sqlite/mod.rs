@@ -35,12 +35,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_name_search.sql"),
     include_str!("migrations/006_stage_totals.sql"),
     include_str!("migrations/007_forecast_totals.sql"),
+    include_str!("migrations/008_closed_totals.sql"),
 ];
 
-/// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7) the deals
+/// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;
+/// `closed_totals`, schema 8) the deals
 /// whose batch is `batch` (a condition such as `= ?1`): what their triggers would have added.
 pub(crate) fn add_totals_sql(batch: &str) -> String {
     let w = crate::store::weighted("d.value", "coalesce(d.probability, s.probability)");
+    let cycle = SQL.cycle_seconds("created_at", "closed_at");
     format!(
         "INSERT INTO deal_totals
          SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
@@ -57,7 +60,18 @@ pub(crate) fn add_totals_sql(batch: &str) -> String {
          ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
             value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
             weighted_high = weighted_high + excluded.weighted_high,
-            weighted_low = weighted_low + excluded.weighted_low;"
+            weighted_low = weighted_low + excluded.weighted_low;
+         INSERT INTO closed_totals
+         SELECT substr(closed_at, 1, 10), status, pipeline_id, coalesce(close_reason, ''), count(*),
+            sum(value >> 32), sum(value & 4294967295), sum(c >> 32), sum(c & 4294967295)
+         FROM (SELECT closed_at, status, pipeline_id, close_reason, value,
+                 CASE status WHEN 'won' THEN coalesce({cycle}, 0) ELSE 0 END AS c
+               FROM deal_rows WHERE status IN ('won', 'lost') AND closed_at IS NOT NULL
+                 AND batch {batch})
+         WHERE true GROUP BY 1, 2, 3, 4
+         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
+            cycle_high = cycle_high + excluded.cycle_high, cycle_low = cycle_low + excluded.cycle_low;"
     )
 }
 
@@ -428,7 +442,7 @@ impl<'a> SqliteTx<'a> {
         self.conn
             .execute_batch("INSERT INTO deal_names (deal_names) VALUES ('rebuild')")?;
         self.conn.execute_batch(&format!(
-            "DELETE FROM deal_totals; DELETE FROM forecast_totals; {}",
+            "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {}",
             add_totals_sql(&format!("NOT IN {}", staged::HIDDEN))
         ))?;
         Ok(out)
