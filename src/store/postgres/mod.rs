@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_name_search.sql"),
     include_str!("migrations/003_closed_at.sql"),
+    include_str!("migrations/004_own_probability.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -471,15 +471,22 @@ impl Deals for PgTx<'_, '_> {
             )?
             .pop()
             .unwrap_or_default();
+        // The largest of each status: a backward walk of deals_stage_status_value each that
+        // stops at the limit (one range over both statuses is sorted whole); then the two
+        // merged.
         let sql_limit = limit.map(|n| n as i64);
-        let deals = self.deals(
-            &format!(
-                "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = $1
-                 AND d.status IN ('open', 'stalled') AND ($2::text IS NULL OR d.owner_id = $2)
-                 ORDER BY d.value DESC, d.id DESC LIMIT $3"
-            ),
-            &[&stage_id, &owner, &sql_limit],
-        )?;
+        let sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = $1 AND d.status = $2
+             AND ($3::text IS NULL OR d.owner_id = $3) ORDER BY d.value DESC, d.id DESC LIMIT $4"
+        );
+        let mut deals: Vec<Deal> = Vec::new();
+        for status in [Status::Open, Status::Stalled] {
+            deals.extend(self.deals(&sql, &[&stage_id, &status.as_str(), &owner, &sql_limit])?);
+        }
+        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
+        if let Some(n) = limit {
+            deals.truncate(n);
+        }
         Ok((count, value, deals))
     }
 
