@@ -275,8 +275,35 @@ pub struct ClosedSum {
     pub cycle_seconds: i128,
 }
 
+/// Whole UTC days of closed deals, summed by pipeline and status (and reason when
+/// `by_reason`): the days from `first` up to `end`, of `statuses`, of one pipeline or all.
+#[derive(Debug, Clone, Copy)]
+pub struct ClosedDays<'a> {
+    pub first: NaiveDate,
+    pub end: NaiveDate,
+    pub statuses: &'a [Status],
+    pub pipeline: Option<PipelineId>,
+    pub by_reason: bool,
+}
+
+/// The whole UTC days from stored time `from` up to `before`: the first and the day after
+/// the last, None when there is none (or a time is not as rex stores it).
+fn whole_utc_days(from: &str, before: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (from, before) = (
+        crate::clock::parse_timestamp(from)?,
+        crate::clock::parse_timestamp(before)?,
+    );
+    let first = if from.time() == chrono::NaiveTime::MIN {
+        from.date_naive()
+    } else {
+        from.date_naive().succ_opt()?
+    };
+    let end = before.date_naive();
+    (first < end).then_some((first, end))
+}
+
 /// `sums` with the rows of each group added into one, in the order groups first came.
-pub(crate) fn merge_closed_sums(sums: Vec<ClosedSum>) -> Vec<ClosedSum> {
+fn merge_closed_sums(sums: Vec<ClosedSum>) -> Vec<ClosedSum> {
     let mut at: HashMap<(PipelineId, bool, Option<String>, Option<String>), usize> = HashMap::new();
     let mut out: Vec<ClosedSum> = Vec::with_capacity(sums.len());
     for s in sums {
@@ -403,7 +430,65 @@ pub trait Deals {
     fn deal_sources(&self) -> Result<Vec<(String, DealId)>>;
     /// The closed deals `filter` selects (statuses among won and lost, and a window of
     /// `closed_from`/`closed_before`), summed as `by` says; groups without deals are left out.
-    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>>;
+    /// Without an owner, the whole UTC days of the window come from the closed-deal counters
+    /// ([`Deals::closed_days`]) and only the hours before the first and after the last from
+    /// the deals: a window starts and ends at local midnights, which fall inside UTC days.
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+        let counted = DealFilter {
+            statuses: filter.statuses.clone(),
+            pipeline: filter.pipeline,
+            closed_from: filter.closed_from.clone(),
+            closed_before: filter.closed_before.clone(),
+            ..DealFilter::default()
+        };
+        let closed_only = !filter.statuses.is_empty()
+            && filter
+                .statuses
+                .iter()
+                .all(|s| matches!(s, Status::Won | Status::Lost));
+        let days = match (&filter.closed_from, &filter.closed_before) {
+            (Some(from), Some(before)) if !by.owner && closed_only && *filter == counted => {
+                whole_utc_days(from, before)
+            }
+            _ => None,
+        };
+        let Some((first, end)) = days else {
+            return self.closed_sums_of_deals(filter, by);
+        };
+        let mut sums = match self.closed_days(ClosedDays {
+            first,
+            end,
+            statuses: &filter.statuses,
+            pipeline: filter.pipeline,
+            by_reason: by.reason,
+        }) {
+            Ok(sums) => sums,
+            // A counter rex cannot read: the deals themselves name the damaged one.
+            Err(Error::Unusable(_)) => return self.closed_sums_of_deals(filter, by),
+            Err(e) => return Err(e),
+        };
+        let midnight = |d: NaiveDate| format!("{}T00:00:00Z", crate::clock::format_date(d));
+        for (from, before) in [
+            (filter.closed_from.clone(), Some(midnight(first))),
+            (Some(midnight(end)), filter.closed_before.clone()),
+        ] {
+            if from < before {
+                sums.extend(self.closed_sums_of_deals(
+                    &DealFilter {
+                        closed_from: from,
+                        closed_before: before,
+                        ..filter.clone()
+                    },
+                    by,
+                )?);
+            }
+        }
+        Ok(merge_closed_sums(sums))
+    }
+    /// [`Deals::closed_sums`] read from the deals themselves.
+    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>>;
+    /// The closed deals of whole UTC days, from the closed-deal counters.
+    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>>;
     /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
     /// a longer end is matched on its last 16 and filtered by the caller).
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;

@@ -3,7 +3,7 @@
 //! spells the few things that differ, and the bound values travel as neutral [`Arg`]s.
 
 use super::cells::DEAL_COLUMNS;
-use super::{weighted, ClosedBy, DealFilter, DealSort};
+use super::{weighted, ClosedBy, ClosedDays, DealFilter, DealSort};
 use crate::record::{name_key, Status};
 
 /// How a backend spells what SQL does not standardise.
@@ -410,6 +410,40 @@ impl Dialect {
             filter,
             &format!(" GROUP BY {}", group.join(", ")),
         )
+    }
+
+    /// The closed-deal counters of whole UTC days (`closed_totals`, kept by triggers on both
+    /// backends), in the columns of [`super::cells::closed_sum`] (a day where that reads a
+    /// deal's id).
+    pub(crate) fn closed_days(self, days: &ClosedDays) -> (String, Vec<Arg>) {
+        let mut b = Binds::new(self);
+        let day = |d| Arg::Text(crate::clock::format_date(d));
+        let (first, end) = (b.bind(day(days.first)), b.bind(day(days.end)));
+        let statuses: Vec<String> = days
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let mut sql = format!(
+            "SELECT min(day), pipeline_id, status, NULL, {reason}, sum(deals){cast}, \
+             sum(value_high){cast}, sum(value_low){cast}, sum(cycle_high){cast}, sum(cycle_low){cast} \
+             FROM closed_totals WHERE day >= {first} AND day < {end} AND status IN ({})",
+            statuses.join(", "),
+            reason = if days.by_reason { "nullif(reason, '')" } else { "NULL" },
+            cast = self.bigint(),
+        );
+        if let Some(p) = days.pipeline {
+            sql.push_str(&format!(
+                " AND pipeline_id = {}",
+                b.bind(Arg::Text(p.to_string()))
+            ));
+        }
+        sql.push_str(" GROUP BY pipeline_id, status");
+        if days.by_reason {
+            sql.push_str(", reason");
+        }
+        sql.push_str(" HAVING sum(deals) > 0");
+        (sql, b.args)
     }
 
     /// One deal's history, oldest first.

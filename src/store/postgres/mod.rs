@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_name_search.sql"),
     include_str!("migrations/003_closed_at.sql"),
     include_str!("migrations/004_own_probability.sql"),
+    include_str!("migrations/005_closed_totals.sql"),
 ];
 
 /// The schema version this rex writes.
@@ -212,6 +213,9 @@ impl PgStore {
         let tx = begin(&mut self.client, kind, lock, retry)?;
         let tx = PgTx::new(tx, retry);
         f(&tx)?;
+        if kind == Kind::Write {
+            tx.fold_closed_totals()?;
+        }
         finish(tx, kind != Kind::Rehearse)
     }
 
@@ -229,7 +233,15 @@ impl PgStore {
         while feed.record_next(&tx, None)? {
             records += 1;
         }
+        if load == Load::Upsert {
+            tx.fold_closed_totals()?;
+        }
         finish(tx, load != Load::DryRun)?;
+        if load == Load::Insert {
+            // Its closed-deal counter rows are folded by a write of its own, under the lock
+            // the import did not hold; when that is busy, the next write folds them.
+            let _ = self.transaction(Kind::Write, &mut |_| Ok(()));
+        }
         if load != Load::DryRun && records >= FRESHEN_AFTER {
             // A large load leaves the planner without statistics and the new pages not yet
             // known to be all-visible until autovacuum comes by: without this, a name lookup

@@ -14,7 +14,7 @@ use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
-    wide_total, CentsTotal, ClosedBy, ClosedSum, Counts, DealFilter, DealSort, Deals,
+    wide_total, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter, DealSort, Deals,
     PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
 };
 
@@ -73,6 +73,30 @@ impl<'a, 'r> PgTx<'a, 'r> {
             .borrow_mut()
             .insert(sql.to_string(), s.clone());
         Ok(s)
+    }
+
+    /// Adds the closed-deal counter rows added since the last fold into one row per key
+    /// (schema 5). Run by every write, which holds the write lock: the import, which does
+    /// not, only adds rows.
+    pub(super) fn fold_closed_totals(&self) -> Result<()> {
+        self.execute(
+            "WITH added AS (DELETE FROM closed_totals WHERE NOT folded
+                 RETURNING day, status, pipeline_id, reason, deals, value_high, value_low,
+                     cycle_high, cycle_low)
+             INSERT INTO closed_totals (day, status, pipeline_id, reason, deals, value_high,
+                 value_low, cycle_high, cycle_low, folded)
+             SELECT day, status, pipeline_id, reason, sum(deals), sum(value_high), sum(value_low),
+                 sum(cycle_high), sum(cycle_low), true
+             FROM added GROUP BY day, status, pipeline_id, reason
+             ON CONFLICT (day, status, pipeline_id, reason) WHERE folded DO UPDATE SET
+                 deals = closed_totals.deals + excluded.deals,
+                 value_high = closed_totals.value_high + excluded.value_high,
+                 value_low = closed_totals.value_low + excluded.value_low,
+                 cycle_high = closed_totals.cycle_high + excluded.cycle_high,
+                 cycle_low = closed_totals.cycle_low + excluded.cycle_low",
+            &[],
+        )?;
+        Ok(())
     }
 
     fn execute(&self, sql: &str, params: &[Param]) -> Result<u64> {
@@ -386,8 +410,13 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
         let (sql, args) = SQL.closed_sums(filter, by);
+        self.rows(&sql, &bound(&args), cells::closed_sum)
+    }
+
+    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_days(&days);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 

@@ -5,14 +5,13 @@ use rusqlite::{params, OptionalExtension, ToSql};
 
 use super::staged::HIDDEN;
 use super::{bound, SqliteTx, SQL};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::id::{DealId, StageId};
 use crate::record::{name_key, Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
-    merge_closed_sums, wide_total, ClosedBy, ClosedSum, DealFilter, DealSort, Deals, RawEvent,
-    Totals,
+    wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
 };
 
 /// A deal as the 18 bound parameters of its row, `?1` (id) to `?18` (probability).
@@ -71,34 +70,9 @@ pub(crate) const FORECAST_TOTALS_SQL: &str = "SELECT nullif(f.expected_close, ''
      WHERE f.deals > 0 AND (?1 IS NULL OR s.pipeline_id = ?1)
      GROUP BY f.expected_close";
 
-/// Closed deals of the whole UTC days `?1 <= day < ?2`, of pipeline `?3` or all, by pipeline,
-/// status and (when `{reason}` is the column) reason, from `closed_totals`, in the columns
-/// of [`cells::closed_sum`] (a day where it reads a deal id); `{statuses}` is spliced in.
-const CLOSED_TOTALS_SQL: &str = "SELECT min(day), pipeline_id, status, NULL, {reason}, sum(deals),
-        sum(value_high), sum(value_low), sum(cycle_high), sum(cycle_low)
-     FROM closed_totals
-     WHERE day >= ?1 AND day < ?2 AND status IN ({statuses}) AND (?3 IS NULL OR pipeline_id = ?3)
-     GROUP BY pipeline_id, status, {reason} HAVING sum(deals) > 0";
-
 /// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
 const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
      WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
-
-/// The whole UTC days from stored time `from` up to `before`: the first and the day after
-/// the last, None when there is none (or a time is not as rex stores it).
-fn whole_utc_days(from: &str, before: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (from, before) = (
-        crate::clock::parse_timestamp(from)?,
-        crate::clock::parse_timestamp(before)?,
-    );
-    let first = if from.time() == chrono::NaiveTime::MIN {
-        from.date_naive()
-    } else {
-        from.date_naive().succ_opt()?
-    };
-    let end = before.date_naive();
-    (first < end).then_some((first, end))
-}
 
 impl SqliteTx<'_> {
     /// Inserts a deal, with `on_conflict` appended; returns the rows written.
@@ -306,71 +280,14 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
-        let of_deals = |filter: &DealFilter| {
-            let (sql, args) = SQL.closed_sums(filter, by);
-            self.rows(&sql, &bound(&args), cells::closed_sum)
-        };
-        // Without an owner, the whole UTC days of the window come from the counters of
-        // schema 8 and only the hours before the first and after the last from the deals.
-        let counted = DealFilter {
-            statuses: filter.statuses.clone(),
-            pipeline: filter.pipeline,
-            closed_from: filter.closed_from.clone(),
-            closed_before: filter.closed_before.clone(),
-            ..DealFilter::default()
-        };
-        let closed_only = !filter.statuses.is_empty()
-            && filter
-                .statuses
-                .iter()
-                .all(|s| matches!(s, Status::Won | Status::Lost));
-        let days = match (&filter.closed_from, &filter.closed_before) {
-            (Some(from), Some(before)) if !by.owner && closed_only && *filter == counted => {
-                whole_utc_days(from, before)
-            }
-            _ => None,
-        };
-        let Some((first, end)) = days else {
-            return of_deals(filter);
-        };
-        let statuses: Vec<String> = filter
-            .statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        let sql = CLOSED_TOTALS_SQL
-            .replace("{statuses}", &statuses.join(", "))
-            .replace("{reason}", if by.reason { "reason" } else { "NULL" });
-        let counted = self.rows(
-            &sql,
-            params![
-                crate::clock::format_date(first),
-                crate::clock::format_date(end),
-                filter.pipeline.map(|p| p.to_string())
-            ],
-            cells::closed_sum,
-        );
-        let mut sums = match counted {
-            Ok(sums) => sums,
-            // A counter rex cannot read: the deals themselves name the damaged one.
-            Err(Error::Unusable(_)) => return of_deals(filter),
-            Err(e) => return Err(e),
-        };
-        let midnight = |d: NaiveDate| format!("{}T00:00:00Z", crate::clock::format_date(d));
-        for (from, before) in [
-            (filter.closed_from.clone(), Some(midnight(first))),
-            (Some(midnight(end)), filter.closed_before.clone()),
-        ] {
-            if from < before {
-                sums.extend(of_deals(&DealFilter {
-                    closed_from: from,
-                    closed_before: before,
-                    ..filter.clone()
-                })?);
-            }
-        }
-        Ok(merge_closed_sums(sums))
+    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_sums(filter, by);
+        self.rows(&sql, &bound(&args), cells::closed_sum)
+    }
+
+    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_days(&days);
+        self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {
@@ -701,14 +618,14 @@ mod tests {
                 Some("SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"),
                 "{p}"
             );
-            let counted = CLOSED_TOTALS_SQL
-                .replace("{statuses}", "'won', 'lost'")
-                .replace("{reason}", if by.reason { "reason" } else { "NULL" });
-            let p = plan(
-                conn,
-                &counted,
-                &[&"2025-03-01", &"2026-03-01", &None::<String>],
-            );
+            let (counted, args) = SQL.closed_days(&ClosedDays {
+                first: "2025-03-01".parse().unwrap(),
+                end: "2026-03-01".parse().unwrap(),
+                statuses: &[Status::Won, Status::Lost],
+                pipeline: None,
+                by_reason: by.reason,
+            });
+            let p = plan(conn, &counted, &bound(&args));
             assert!(
                 p.starts_with("SEARCH closed_totals USING PRIMARY KEY (day>? AND day<?)"),
                 "{p}"
