@@ -2,9 +2,11 @@
 //! where they stall and why they are lost. Money stays integer cents; only ratios are
 //! decimals, each rounded as its definition says.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
 
 use super::{find_pipeline, pipeline_or_only, Ctx};
 use crate::cli::{Period, ReportCommand, Scope, Window, WinsBy};
@@ -14,7 +16,7 @@ use crate::id::{PipelineId, StageId};
 use crate::money::round_half_up;
 use crate::output::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 use crate::record::{event, Status};
-use crate::store::{ClosedBy, ClosedSum, DealFilter, Tx};
+use crate::store::{damaged, ClosedBy, ClosedSum, DealFilter, RawEvent, Tx};
 
 const ACTIVE: [Status; 2] = [Status::Open, Status::Stalled];
 
@@ -364,6 +366,44 @@ fn wins(
     Ok(rows)
 }
 
+/// What a history entry says about where its deal went: the fields `report stages` reads.
+#[derive(Default, Deserialize)]
+struct StageDetails<'a> {
+    #[serde(borrow)]
+    pipeline_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    stage_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    to_pipeline_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    to_stage_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    status: Option<Cow<'a, str>>,
+}
+
+impl<'a> StageDetails<'a> {
+    /// The entry's details; a field that is not text counts as missing.
+    fn of(e: &'a RawEvent) -> Result<StageDetails<'a>> {
+        if let Ok(d) = serde_json::from_str(&e.details) {
+            return Ok(d);
+        }
+        let v: serde_json::Value = serde_json::from_str(&e.details)
+            .map_err(|why| damaged("history entry of deal", &e.deal_id, why))?;
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(|t| t.as_str())
+                .map(|t| Cow::Owned(t.to_string()))
+        };
+        Ok(StageDetails {
+            pipeline_id: text("pipeline_id"),
+            stage_id: text("stage_id"),
+            to_pipeline_id: text("to_pipeline_id"),
+            to_stage_id: text("to_stage_id"),
+            status: text("status"),
+        })
+    }
+}
+
 /// What one deal's history says about the stages of one pipeline.
 #[derive(Default)]
 struct Funnel {
@@ -381,19 +421,12 @@ fn stages(tx: &dyn Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Resu
     let position: HashMap<StageId, u32> = p.stages.iter().map(|s| (s.id, s.position)).collect();
     let pid = p.id.to_string();
     let mut funnel = Funnel::default();
-    let text = |e: &crate::record::Event, k: &str| {
-        e.details
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    tx.for_each_history(&mut |_, events| {
+    tx.for_each_history(&mut |events| {
         // Where the deal is (in this pipeline or not), since when, and what it entered.
         let mut here: Option<StageId> = None;
         let mut stay_from: Option<String> = None;
         let mut entered: Vec<StageId> = Vec::new();
-        let mut advanced: HashSet<StageId> = HashSet::new();
+        let mut advanced: Vec<StageId> = Vec::new();
         let mut status = Status::Open;
         let mut stays: Vec<(StageId, i64)> = Vec::new();
         let counts = |at: &str| since.as_deref().is_none_or(|s| at >= s);
@@ -409,12 +442,17 @@ fn stages(tx: &dyn Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Resu
                 }
             }
         };
+        // The stage an entry puts the deal in, when it is one of this pipeline's.
+        let into = |pipeline: Option<Cow<str>>, stage: Option<Cow<str>>| {
+            (pipeline.as_deref() == Some(pid.as_str()))
+                .then(|| stage.and_then(|s| s.parse().ok()))
+                .flatten()
+        };
         for e in &events {
             match e.kind.as_str() {
                 event::CREATED => {
-                    here = (text(e, "pipeline_id") == pid)
-                        .then(|| text(e, "stage_id").parse().ok())
-                        .flatten();
+                    let d = StageDetails::of(e)?;
+                    here = into(d.pipeline_id, d.stage_id);
                     stay_from = Some(e.at.clone());
                     if let Some(s) = here {
                         if counts(&e.at) && !entered.contains(&s) {
@@ -424,15 +462,16 @@ fn stages(tx: &dyn Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Resu
                 }
                 event::MOVED => {
                     end_stay(here, &stay_from, &e.at, &mut stays);
-                    here = (text(e, "to_pipeline_id") == pid)
-                        .then(|| text(e, "to_stage_id").parse().ok())
-                        .flatten();
+                    let d = StageDetails::of(e)?;
+                    here = into(d.to_pipeline_id, d.to_stage_id);
                     stay_from = Some(e.at.clone());
                     if let Some(s) = here {
                         let to = position.get(&s).copied().unwrap_or(0);
                         for earlier in &entered {
-                            if position.get(earlier).is_some_and(|p| *p < to) {
-                                advanced.insert(*earlier);
+                            if position.get(earlier).is_some_and(|p| *p < to)
+                                && !advanced.contains(earlier)
+                            {
+                                advanced.push(*earlier);
                             }
                         }
                         if counts(&e.at) && !entered.contains(&s) {
@@ -443,8 +482,8 @@ fn stages(tx: &dyn Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Resu
                 event::CLOSED => {
                     end_stay(here, &stay_from, &e.at, &mut stays);
                     stay_from = None;
-                    status = if text(e, "status") == "won" {
-                        advanced.extend(entered.iter().copied());
+                    status = if StageDetails::of(e)?.status.as_deref() == Some("won") {
+                        advanced.clone_from(&entered);
                         Status::Won
                     } else {
                         Status::Lost
@@ -571,4 +610,47 @@ fn lost_reasons(
             })
     });
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(details: &str) -> RawEvent {
+        RawEvent {
+            deal_id: "deal_x".into(),
+            at: "2026-03-01T09:00:00Z".into(),
+            kind: event::MOVED.into(),
+            details: details.into(),
+        }
+    }
+
+    #[test]
+    fn stage_details_read_text_fields_and_treat_others_as_missing() {
+        let e = entry(r#"{"to_pipeline_id":"p\u0031","to_stage_id":"s","note":[1]}"#);
+        let d = StageDetails::of(&e).unwrap();
+        assert_eq!(
+            (
+                d.to_pipeline_id.as_deref(),
+                d.to_stage_id.as_deref(),
+                d.status
+            ),
+            (Some("p1"), Some("s"), None)
+        );
+        // A field that is not text (here a number) reads as missing, the rest as written.
+        let e = entry(r#"{"to_pipeline_id":7,"to_stage_id":"s"}"#);
+        let d = StageDetails::of(&e).unwrap();
+        assert_eq!(
+            (d.to_pipeline_id, d.to_stage_id.as_deref()),
+            (None, Some("s"))
+        );
+        let e = entry(r#"[1, 2]"#);
+        assert!(StageDetails::of(&e).unwrap().to_stage_id.is_none());
+        let e = entry(r#"{"to_stage_id":"#);
+        let err = StageDetails::of(&e).err().unwrap().to_string();
+        assert!(
+            err.starts_with("the database is damaged at history entry of deal 'deal_x' ("),
+            "{err}"
+        );
+    }
 }

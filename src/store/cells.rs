@@ -50,6 +50,13 @@ pub(crate) const DEAL_ROW_COLUMNS: [&str; 18] = [
 /// The stage columns, in the order [`stage`] reads them.
 pub(crate) const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
 
+/// A stored value rex cannot read: exit 6, naming the record (`kind`, its stored `key`).
+pub(crate) fn damaged(kind: &str, key: &str, why: impl std::fmt::Display) -> Error {
+    Error::Unusable(format!(
+        "the database is damaged at {kind} '{key}' ({why}); restore a backup"
+    ))
+}
+
 /// Reads cells of one row, naming the row when one cannot be read.
 pub(crate) struct Reader<'a> {
     kind: &'static str,
@@ -62,11 +69,7 @@ impl<'a> Reader<'a> {
     }
 
     fn damaged(&self, why: impl std::fmt::Display) -> Error {
-        Error::Unusable(format!(
-            "the database is damaged at {} '{}' ({why}); restore a backup",
-            self.kind,
-            self.row.key()
-        ))
+        damaged(self.kind, &self.row.key(), why)
     }
 
     pub(crate) fn opt_text(&self, i: usize) -> Result<Option<String>> {
@@ -286,38 +289,31 @@ pub(crate) fn short_ref(
 
 /// Events read in deal order, handed on a deal's whole history at a time.
 pub(crate) struct Histories<'a> {
-    each: &'a mut dyn FnMut(crate::id::DealId, Vec<crate::record::Event>) -> Result<()>,
-    current: Option<(crate::id::DealId, Vec<crate::record::Event>)>,
+    each: &'a mut dyn FnMut(Vec<super::RawEvent>) -> Result<()>,
+    current: Vec<super::RawEvent>,
 }
 
 impl<'a> Histories<'a> {
-    pub(crate) fn new(
-        each: &'a mut dyn FnMut(crate::id::DealId, Vec<crate::record::Event>) -> Result<()>,
-    ) -> Self {
+    pub(crate) fn new(each: &'a mut dyn FnMut(Vec<super::RawEvent>) -> Result<()>) -> Self {
         Histories {
             each,
-            current: None,
+            current: Vec::new(),
         }
     }
 
-    pub(crate) fn push(&mut self, e: crate::record::Event) -> Result<()> {
-        match &mut self.current {
-            Some((id, events)) if *id == e.deal_id => events.push(e),
-            _ => {
-                if let Some((id, events)) = self.current.take() {
-                    (self.each)(id, events)?;
-                }
-                self.current = Some((e.deal_id, vec![e]));
-            }
+    pub(crate) fn push(&mut self, e: super::RawEvent) -> Result<()> {
+        if self.current.first().is_some_and(|f| f.deal_id != e.deal_id) {
+            (self.each)(std::mem::take(&mut self.current))?;
         }
+        self.current.push(e);
         Ok(())
     }
 
     pub(crate) fn finish(mut self) -> Result<()> {
-        match self.current.take() {
-            Some((id, events)) => (self.each)(id, events),
-            None => Ok(()),
+        if self.current.is_empty() {
+            return Ok(());
         }
+        (self.each)(std::mem::take(&mut self.current))
     }
 }
 

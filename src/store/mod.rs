@@ -22,6 +22,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub(crate) use cells::damaged;
 pub(crate) use sqlite::file;
 
 use crate::error::{Error, Result};
@@ -558,13 +559,12 @@ pub trait Deals {
     /// Every history event of every deal, in the order they were recorded, with its details
     /// as the stored JSON text (an export passes them through unparsed).
     fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()>;
-    /// Every history event, in deal order and each deal's oldest first.
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()>;
-    /// Every deal's history, deal by deal (each oldest first).
-    fn for_each_history(
-        &self,
-        each: &mut dyn FnMut(DealId, Vec<Event>) -> Result<()>,
-    ) -> Result<()> {
+    /// Every history event, in deal order and each deal's oldest first, its details as
+    /// stored.
+    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()>;
+    /// Every deal's history, deal by deal (each oldest first), its details as stored: a
+    /// reader of every event parses only what it needs.
+    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()> {
         let mut history = cells::Histories::new(each);
         self.for_each_event_by_deal(&mut |e| history.push(e))?;
         history.finish()

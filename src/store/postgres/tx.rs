@@ -555,8 +555,8 @@ impl Deals for PgTx<'_, '_> {
         self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
-        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::event(r)?))
+    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 }
 
