@@ -213,10 +213,17 @@ impl PgStore {
         let tx = begin(&mut self.client, kind, lock, retry)?;
         let tx = PgTx::new(tx, retry);
         f(&tx)?;
-        if kind == Kind::Write {
-            tx.fold_closed_totals()?;
-        }
         finish(tx, kind != Kind::Rehearse)
+    }
+
+    /// Folds the closed-deal counter rows an import added into the others, under the write
+    /// lock, in a transaction of its own.
+    fn fold_closed_totals(&mut self) -> Result<()> {
+        let retry = Cell::new(false);
+        let tx = begin(&mut self.client, Kind::Write, true, &retry)?;
+        let tx = PgTx::new(tx, &retry);
+        tx.fold_closed_totals()?;
+        finish(tx, true)
     }
 
     /// An import in one transaction. New records only: without the write lock, so people
@@ -233,23 +240,21 @@ impl PgStore {
         while feed.record_next(&tx, None)? {
             records += 1;
         }
-        if load == Load::Upsert {
-            tx.fold_closed_totals()?;
-        }
         finish(tx, load != Load::DryRun)?;
         if load == Load::Insert {
-            // Its closed-deal counter rows are folded by a write of its own, under the lock
-            // the import did not hold; when that is busy, the next write folds them.
-            let _ = self.transaction(Kind::Write, &mut |_| Ok(()));
+            // The closed-deal counter rows it added without the write lock are folded into
+            // the others under it (schema 5). Upkeep too: when that is busy, the next import
+            // folds them, and until then readers add them up as they are.
+            let _ = self.fold_closed_totals();
         }
         if load != Load::DryRun && records >= FRESHEN_AFTER {
             // A large load leaves the planner without statistics and the new pages not yet
             // known to be all-visible until autovacuum comes by: without this, a name lookup
             // right after it walks the whole table. Upkeep only: its failure (say, a role
             // that does not own the tables) leaves the import as it is.
-            let _ = self
-                .client
-                .batch_execute("VACUUM (ANALYZE) deals, deal_events, stages, pipelines");
+            let _ = self.client.batch_execute(
+                "VACUUM (ANALYZE) deals, deal_events, stages, pipelines, closed_totals",
+            );
         }
         Ok(())
     }
@@ -309,8 +314,12 @@ fn begin<'a>(
     }
     .map_err(fail)?;
     if lock {
-        tx.execute("SELECT pg_advisory_xact_lock($1::bigint)", &[&WRITE_LOCK])
-            .map_err(fail)?;
+        // Holding the lock, the closed-deal counters are changed in place (schema 5).
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1::bigint), set_config('rex.in_place', 'on', true)",
+            &[&WRITE_LOCK],
+        )
+        .map_err(fail)?;
     }
     Ok(tx)
 }

@@ -75,9 +75,8 @@ impl<'a, 'r> PgTx<'a, 'r> {
         Ok(s)
     }
 
-    /// Adds the closed-deal counter rows added since the last fold into one row per key
-    /// (schema 5). Run by every write, which holds the write lock: the import, which does
-    /// not, only adds rows.
+    /// Adds the closed-deal counter rows an import added (schema 5) into the others, one row
+    /// per key. Under the write lock: writes change those rows in place.
     pub(super) fn fold_closed_totals(&self) -> Result<()> {
         self.execute(
             "WITH added AS (DELETE FROM closed_totals WHERE NOT folded
