@@ -411,22 +411,13 @@ pub trait Deals {
     /// Every deal in id order. The order is the data's own: ids are time-ordered, so new
     /// deals come last, and an export imported anywhere exports again in the same order.
     fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()>;
-    /// Totals of the deals `filter` selects, in one group, or one per expected close date
-    /// (None: without one) when `by_expected_close`.
-    fn grouped_totals(
-        &self,
-        filter: &DealFilter,
-        by_expected_close: bool,
-    ) -> Result<Vec<(Option<NaiveDate>, Totals)>>;
-    /// How many deals `filter` selects.
-    fn count_deals(&self, filter: &DealFilter) -> Result<i64>;
-    /// The totals of the deals `filter` selects, per expected close date.
+    /// The totals of the deals `filter` selects, per expected close date (None: without one).
     fn totals_by_expected_close(
         &self,
         filter: &DealFilter,
-    ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
-        self.grouped_totals(filter, true)
-    }
+    ) -> Result<Vec<(Option<NaiveDate>, Totals)>>;
+    /// How many deals `filter` selects.
+    fn count_deals(&self, filter: &DealFilter) -> Result<i64>;
     /// The deals imported from another CRM, by their `metadata.source`.
     fn deal_sources(&self) -> Result<Vec<(String, DealId)>>;
     /// The closed deals `filter` selects (statuses among won and lost, and a window of

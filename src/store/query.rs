@@ -171,12 +171,7 @@ impl Dialect {
         let text = |t: &str| Arg::Text(t.to_string());
         let day = |d: chrono::NaiveDate| Arg::Text(crate::clock::format_date(d));
         if !filter.statuses.is_empty() {
-            let list: Vec<String> = filter
-                .statuses
-                .iter()
-                .map(|s| format!("'{}'", s.as_str()))
-                .collect();
-            conds.push(format!("d.status IN ({})", list.join(", ")));
+            conds.push(format!("d.status IN ({})", status_list(&filter.statuses)));
         }
         if let Some(p) = filter.pipeline {
             conds.push(format!(
@@ -339,31 +334,19 @@ impl Dialect {
         (sql, args)
     }
 
-    /// Totals of the deals `filter` selects (key, count, two value columns, two weighted
-    /// columns), in one group or one per expected close date.
-    pub(crate) fn grouped_totals(
-        self,
-        filter: &DealFilter,
-        by_expected_close: bool,
-    ) -> (String, Vec<Arg>) {
+    /// Totals of the deals `filter` selects per expected close date (the date, count, two
+    /// value columns, two weighted columns).
+    pub(crate) fn totals_by_expected_close(self, filter: &DealFilter) -> (String, Vec<Arg>) {
         let weighted = weighted("d.value", "coalesce(d.probability, s.probability)");
-        let key = if by_expected_close {
-            "d.expected_close"
-        } else {
-            "NULL"
-        };
         self.filtered(
             &format!(
-                "SELECT {key}, count(*), {}, {} FROM deals d JOIN stages s ON s.id = d.stage_id",
+                "SELECT d.expected_close, count(*), {}, {} \
+                 FROM deals d JOIN stages s ON s.id = d.stage_id",
                 self.wide_sum("d.value"),
                 self.wide_sum(&weighted)
             ),
             filter,
-            if by_expected_close {
-                " GROUP BY d.expected_close"
-            } else {
-                ""
-            },
+            " GROUP BY d.expected_close",
         )
     }
 
@@ -419,16 +402,11 @@ impl Dialect {
         let mut b = Binds::new(self);
         let day = |d| Arg::Text(crate::clock::format_date(d));
         let (first, end) = (b.bind(day(days.first)), b.bind(day(days.end)));
-        let statuses: Vec<String> = days
-            .statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
         let mut sql = format!(
             "SELECT min(day), pipeline_id, status, NULL, {reason}, sum(deals){cast}, \
              sum(value_high){cast}, sum(value_low){cast}, sum(cycle_high){cast}, sum(cycle_low){cast} \
              FROM closed_totals WHERE day >= {first} AND day < {end} AND status IN ({})",
-            statuses.join(", "),
+            status_list(days.statuses),
             reason = if days.by_reason { "nullif(reason, '')" } else { "NULL" },
             cast = self.bigint(),
         );
@@ -515,6 +493,15 @@ impl Dialect {
         sql.push_str(" ORDER BY d.last_activity_at, d.id");
         (sql, b.args)
     }
+}
+
+/// Statuses as SQL literals for `IN (...)`: they are rex's own words, never the user's text.
+pub(crate) fn status_list(statuses: &[Status]) -> String {
+    statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every pipeline as `pipeline list` shows it before its deals are counted, read by

@@ -386,12 +386,11 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn grouped_totals(
+    fn totals_by_expected_close(
         &self,
         filter: &DealFilter,
-        by_expected_close: bool,
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
-        let (sql, args) = SQL.grouped_totals(filter, by_expected_close);
+        let (sql, args) = SQL.totals_by_expected_close(filter);
         self.rows(&sql, &bound(&args), cells::totals)
     }
 

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::id::{DealId, StageId};
 use crate::record::{name_key, Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
-use crate::store::query::{EVENTS_BY_DEAL_SQL, EVENTS_SQL};
+use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
     wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
 };
@@ -216,10 +216,9 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn grouped_totals(
+    fn totals_by_expected_close(
         &self,
         filter: &DealFilter,
-        by_expected_close: bool,
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
         // The forecast's question (active deals by expected close, perhaps of one
         // pipeline) is answered by the counters of schema 7.
@@ -229,8 +228,7 @@ impl Deals for SqliteTx<'_> {
             pipeline: filter.pipeline,
             ..DealFilter::default()
         };
-        if by_expected_close
-            && *filter == forecast
+        if *filter == forecast
             && active.iter().all(|s| filter.statuses.contains(s))
             && filter.statuses.iter().all(|s| active.contains(s))
         {
@@ -240,7 +238,7 @@ impl Deals for SqliteTx<'_> {
                 cells::totals,
             );
         }
-        let (sql, args) = SQL.grouped_totals(filter, by_expected_close);
+        let (sql, args) = SQL.totals_by_expected_close(filter);
         self.rows(&sql, &bound(&args), cells::totals)
     }
 
@@ -252,17 +250,12 @@ impl Deals for SqliteTx<'_> {
             ..DealFilter::default()
         };
         if *filter == counted && !filter.statuses.is_empty() {
-            let statuses: Vec<String> = filter
-                .statuses
-                .iter()
-                .map(|s| format!("'{}'", s.as_str()))
-                .collect();
             return self.count(
                 &format!(
                     "SELECT coalesce(sum(t.deals), 0) FROM deal_totals t
                      JOIN stage_rows s ON s.id = t.stage_id
                      WHERE t.status IN ({}) AND (?1 IS NULL OR s.pipeline_id = ?1)",
-                    statuses.join(", ")
+                    status_list(&filter.statuses)
                 ),
                 &[&filter.pipeline.map(|p| p.to_string())],
             );
