@@ -249,6 +249,22 @@ pub struct DealFilter {
     pub no_expected_close: bool,
 }
 
+impl DealFilter {
+    /// Whether this selects the open and stalled deals, of all pipelines or of one, and narrows
+    /// no further: the forecast's question, which the counters of active deals answer.
+    pub(crate) fn is_active_deals_only(&self) -> bool {
+        let active = [Status::Open, Status::Stalled];
+        let only = DealFilter {
+            statuses: self.statuses.clone(),
+            pipeline: self.pipeline,
+            ..DealFilter::default()
+        };
+        *self == only
+            && active.iter().all(|s| self.statuses.contains(s))
+            && self.statuses.iter().all(|s| active.contains(s))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DealSort {
     Value,

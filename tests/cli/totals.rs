@@ -35,7 +35,7 @@ fn forecast_sums(rex: &Rex, args: &[&str]) -> [i128; 3] {
 
 /// Compares every pipeline's figures, and the forecast's, with the sums of the deals,
 /// recomputed here.
-fn assert_counted(rex: &Rex, when: &str) {
+pub(crate) fn assert_counted(rex: &Rex, when: &str) {
     let deals = rex.json(&["deal", "list", "--limit", "100000"]);
     let deals = deals.as_array().unwrap();
     let mut everywhere = [0; 3];

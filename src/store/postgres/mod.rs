@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_closed_at.sql"),
     include_str!("migrations/004_own_probability.sql"),
     include_str!("migrations/005_closed_totals.sql"),
+    include_str!("migrations/006_forecast_totals.sql"),
 ];
 
 /// The schema version this rex writes.
@@ -216,13 +217,13 @@ impl PgStore {
         finish(tx, kind != Kind::Rehearse)
     }
 
-    /// Folds the closed-deal counter rows an import added into the others, under the write
-    /// lock, in a transaction of its own.
-    fn fold_closed_totals(&mut self) -> Result<()> {
+    /// Folds the counter rows an import added into the others, under the write lock, in a
+    /// transaction of its own.
+    fn fold_counters(&mut self) -> Result<()> {
         let retry = Cell::new(false);
         let tx = begin(&mut self.client, Kind::Write, true, &retry)?;
         let tx = PgTx::new(tx, &retry);
-        tx.fold_closed_totals()?;
+        tx.fold_counters()?;
         finish(tx, true)
     }
 
@@ -242,10 +243,10 @@ impl PgStore {
         }
         finish(tx, load != Load::DryRun)?;
         if load == Load::Insert {
-            // The closed-deal counter rows it added without the write lock are folded into
-            // the others under it (schema 5). Upkeep too: when that is busy, the next import
+            // The counter rows it added without the write lock are folded into the others
+            // under it (schemas 5 and 6). Upkeep too: when that is busy, the next import
             // folds them, and until then readers add them up as they are.
-            let _ = self.fold_closed_totals();
+            let _ = self.fold_counters();
         }
         if load != Load::DryRun && records >= FRESHEN_AFTER {
             // A large load leaves the planner without statistics and the new pages not yet
@@ -253,7 +254,7 @@ impl PgStore {
             // right after it walks the whole table. Upkeep only: its failure (say, a role
             // that does not own the tables) leaves the import as it is.
             let _ = self.client.batch_execute(
-                "VACUUM (ANALYZE) deals, deal_events, stages, pipelines, closed_totals",
+                "VACUUM (ANALYZE) deals, deal_events, stages, pipelines, closed_totals, forecast_totals",
             );
         }
         Ok(())

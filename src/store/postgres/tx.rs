@@ -24,6 +24,18 @@ const SQL: Dialect = Dialect::Postgres;
 /// A bound parameter.
 type Param<'a> = &'a (dyn ToSql + Sync);
 
+/// Active deals by expected close (all, or of pipeline `$1`), from `forecast_totals`
+/// (schema 6): its folded rows as they are, the rows an import added weighed at their stage's
+/// chance now.
+const FORECAST_TOTALS_SQL: &str = "SELECT nullif(f.expected_close, ''), sum(f.deals)::bigint,
+        sum(f.value_high)::bigint, sum(f.value_low)::bigint,
+        sum(f.weighted_high + coalesce(f.deals * (x.w >> 32), 0))::bigint,
+        sum(f.weighted_low + coalesce(f.deals * (x.w & 4294967295), 0))::bigint
+     FROM forecast_totals f JOIN stages s ON s.id = f.stage_id,
+        LATERAL (SELECT rex_weighted(f.amount, coalesce(f.probability, s.probability)) AS w) x
+     WHERE $1::text IS NULL OR s.pipeline_id = $1
+     GROUP BY f.expected_close HAVING sum(f.deals) > 0";
+
 pub(super) struct PgTx<'a, 'r> {
     tx: RefCell<Transaction<'a>>,
     /// Statements prepared in this transaction, by their SQL: an import runs the same few
@@ -75,9 +87,10 @@ impl<'a, 'r> PgTx<'a, 'r> {
         Ok(s)
     }
 
-    /// Adds the closed-deal counter rows an import added (schema 5) into the others, one row
-    /// per key. Under the write lock: writes change those rows in place.
-    pub(super) fn fold_closed_totals(&self) -> Result<()> {
+    /// Adds the counter rows an import added (closed deals, schema 5; active deals by expected
+    /// close, schema 6) into the others, one row per key. Under the write lock: writes change
+    /// those rows in place.
+    pub(super) fn fold_counters(&self) -> Result<()> {
         self.execute(
             "WITH added AS (DELETE FROM closed_totals WHERE NOT folded
                  RETURNING day, status, pipeline_id, reason, deals, value_high, value_low,
@@ -93,6 +106,28 @@ impl<'a, 'r> PgTx<'a, 'r> {
                  value_low = closed_totals.value_low + excluded.value_low,
                  cycle_high = closed_totals.cycle_high + excluded.cycle_high,
                  cycle_low = closed_totals.cycle_low + excluded.cycle_low",
+            &[],
+        )?;
+        // An added row is weighed at its stage's chance now, as readers weigh it.
+        self.execute(
+            "WITH added AS (DELETE FROM forecast_totals WHERE NOT folded
+                 RETURNING expected_close, stage_id, deals, value_high, value_low, amount,
+                     probability)
+             INSERT INTO forecast_totals (expected_close, stage_id, deals, value_high, value_low,
+                 weighted_high, weighted_low, folded)
+             SELECT a.expected_close, a.stage_id, sum(a.deals), sum(a.value_high),
+                 sum(a.value_low), sum(a.deals * (x.w >> 32)), sum(a.deals * (x.w & 4294967295)),
+                 true
+             FROM added a JOIN stages s ON s.id = a.stage_id,
+                 LATERAL (SELECT rex_weighted(a.amount, coalesce(a.probability, s.probability))
+                     AS w) x
+             GROUP BY a.expected_close, a.stage_id
+             ON CONFLICT (expected_close, stage_id) WHERE folded DO UPDATE SET
+                 deals = forecast_totals.deals + excluded.deals,
+                 value_high = forecast_totals.value_high + excluded.value_high,
+                 value_low = forecast_totals.value_low + excluded.value_low,
+                 weighted_high = forecast_totals.weighted_high + excluded.weighted_high,
+                 weighted_low = forecast_totals.weighted_low + excluded.weighted_low",
             &[],
         )?;
         Ok(())
@@ -390,6 +425,13 @@ impl Deals for PgTx<'_, '_> {
         &self,
         filter: &DealFilter,
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
+        if filter.is_active_deals_only() {
+            return self.rows(
+                FORECAST_TOTALS_SQL,
+                &[&filter.pipeline.map(|p| p.to_string())],
+                cells::totals,
+            );
+        }
         let (sql, args) = SQL.totals_by_expected_close(filter);
         self.rows(&sql, &bound(&args), cells::totals)
     }

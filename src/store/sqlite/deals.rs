@@ -220,18 +220,8 @@ impl Deals for SqliteTx<'_> {
         &self,
         filter: &DealFilter,
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>> {
-        // The forecast's question (active deals by expected close, perhaps of one
-        // pipeline) is answered by the counters of schema 7.
-        let active = [Status::Open, Status::Stalled];
-        let forecast = DealFilter {
-            statuses: filter.statuses.clone(),
-            pipeline: filter.pipeline,
-            ..DealFilter::default()
-        };
-        if *filter == forecast
-            && active.iter().all(|s| filter.statuses.contains(s))
-            && filter.statuses.iter().all(|s| active.contains(s))
-        {
+        // The forecast's question is answered by the counters of schema 7.
+        if filter.is_active_deals_only() {
             return self.rows(
                 FORECAST_TOTALS_SQL,
                 &[&filter.pipeline.map(|p| p.to_string())],
