@@ -85,40 +85,30 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
 
 fn today_of(tx: &dyn Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<TodayView> {
     let today = clock.today();
-    let day = |n: i64| today.checked_add_signed(Duration::days(n)).unwrap_or(today);
-    let active = vec![Status::Open, Status::Stalled];
-    let list = |filter: DealFilter| -> Result<Vec<Deal>> {
-        let mut out = Vec::new();
-        tx.for_each_deal(&filter, DealSort::ExpectedClose, false, None, &mut |d| {
-            out.push(d);
-            Ok(())
-        })?;
-        Ok(out)
-    };
-    let mut seen = std::collections::HashSet::new();
-    let mut first = |deals: Vec<Deal>| -> Vec<Deal> {
-        deals.into_iter().filter(|d| seen.insert(d.id)).collect()
-    };
-    let base = DealFilter {
+    let in_a_week = today.checked_add_signed(Duration::days(7)).unwrap_or(today);
+    // The active deals are read once, soonest expected close first, and each goes to the
+    // first section that applies: overdue (expected before today), closing within 7 days
+    // (today included), stalled. The rest are not shown.
+    let (mut overdue, mut closing_soon, mut stalled) = (Vec::new(), Vec::new(), Vec::new());
+    let active = DealFilter {
+        statuses: vec![Status::Open, Status::Stalled],
         owner: owner.map(str::to_string),
         ..Default::default()
     };
-    let overdue = first(list(DealFilter {
-        statuses: active.clone(),
-        overdue_on: Some(today),
-        ..base.clone()
-    })?);
-    let closing_soon = first(list(DealFilter {
-        statuses: active,
-        closing_after: Some(day(-1)),
-        closing_before: Some(day(7)),
-        ..base.clone()
-    })?);
-    let stalled = first(list(DealFilter {
-        statuses: vec![Status::Stalled],
-        ..base
-    })?);
-    let going_stale = first(going_stale(tx, clock, owner)?);
+    tx.for_each_deal(&active, DealSort::ExpectedClose, false, None, &mut |d| {
+        match d.expected_close {
+            Some(day) if day < today => overdue.push(d),
+            Some(day) if day < in_a_week => closing_soon.push(d),
+            _ if d.status == Status::Stalled => stalled.push(d),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    // Open deals about to stall, unless already shown as overdue or closing soon.
+    let shown: std::collections::HashSet<_> =
+        overdue.iter().chain(&closing_soon).map(|d| d.id).collect();
+    let mut going_stale = going_stale(tx, clock, owner)?;
+    going_stale.retain(|d| !shown.contains(&d.id));
     let labels = tx.stage_labels()?;
     Ok(TodayView {
         overdue: views(tx, overdue, &labels, human)?,

@@ -470,6 +470,7 @@ fn today_sorts_each_deal_into_the_first_section_that_applies() {
     // Idle 28 days on 2026-03-16: stalls on 2026-03-18, within 3 days.
     rex.at("2026-02-16T09:00:00Z");
     create("Goes stale soon", None, "ana");
+    create("Goes stale, due tomorrow", Some("2026-03-17"), "ana");
     rex.at("2026-03-16T09:00:00Z");
     let names = |v: &Value| -> Vec<String> {
         v.as_array()
@@ -488,7 +489,7 @@ fn today_sorts_each_deal_into_the_first_section_that_applies() {
         }),
         json!({
             "overdue": ["Late and idle", "Late"],
-            "closing_soon": ["Due today", "Stalled one", "Due in six days"],
+            "closing_soon": ["Due today", "Goes stale, due tomorrow", "Stalled one", "Due in six days"],
             "stalled": ["Stalled later"],
             "going_stale": ["Goes stale soon"],
         })
@@ -519,7 +520,7 @@ fn today_sorts_each_deal_into_the_first_section_that_applies() {
     assert_eq!(created["owner_id"], "bo");
     // Active is open and stalled together.
     let active = rex.json(&["deal", "list", "--status", "active"]);
-    assert_eq!(active.as_array().unwrap().len(), 10);
+    assert_eq!(active.as_array().unwrap().len(), 11);
     let statuses: Vec<String> = active
         .as_array()
         .unwrap()
