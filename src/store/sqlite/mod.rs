@@ -439,8 +439,13 @@ impl<'a> SqliteTx<'a> {
         for (_, _, sql) in &dropped {
             self.conn.execute_batch(sql)?;
         }
-        self.conn
-            .execute_batch("INSERT INTO deal_names (deal_names) VALUES ('rebuild')")?;
+        // Rebuilt, the name index is a dozen or more segments, and a search looks each
+        // trigram up in every one: merged into one (1.4 s at 1M), a search for "acme 1234"
+        // at 1M reads 204 pages instead of 294.
+        self.conn.execute_batch(
+            "INSERT INTO deal_names (deal_names) VALUES ('rebuild');
+             INSERT INTO deal_names (deal_names) VALUES ('optimize');",
+        )?;
         self.conn.execute_batch(&format!(
             "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {}",
             add_totals_sql(&format!("NOT IN {}", staged::HIDDEN))
