@@ -167,7 +167,8 @@ def bench(n, runs, workdir, sqlite3, server=None):
     proposal = next(s["id"] for s in pipeline["stages"] if s["name"] == "Proposal")
     negotiation = next(s["id"] for s in pipeline["stages"] if s["name"] == "Negotiation")
     open_ids = rex_out(["deal", "list", "--status", "open", "--pipeline", "Sales", "--limit", str(4 * runs + 8), "-o", "id"], db).split()
-    # 0: shown; 1: moved by rex; 2: written by sqlite3; 3: moved during an import; 4..: closed by rex.
+    # 0: shown; 1: moved by rex; 2: moved by sqlite3; 3: moved during an import; 4..: closed by
+    # rex; the last ones: closed by sqlite3.
     some = open_ids[0]
     rows = []
 
@@ -175,8 +176,10 @@ def bench(n, runs, workdir, sqlite3, server=None):
         rex_ms = median_ms(rex_args, db, runs, **kw)
         sq_ms = None
         if sqlite3 and sql:
-            cmd = [sqlite3] + (["-json"] if sql_json else []) + [db, sql]
-            sq_ms = median_ms(lambda i: cmd, db, runs)
+            # `sql` is one statement, or a function of the run's number for writes that must
+            # change something new each time (as rex's do).
+            sql_of = sql if callable(sql) else (lambda i: sql)
+            sq_ms = median_ms(lambda i: [sqlite3] + (["-json"] if sql_json else []) + [db, sql_of(i)], db, runs)
         rows.append((name, target, rex_ms, sq_ms))
         print(f"{name}: {rex_ms:.1f} ms" + (f" (sqlite3 {sq_ms:.1f} ms)" if sq_ms else ""), file=sys.stderr)
 
@@ -197,8 +200,9 @@ def bench(n, runs, workdir, sqlite3, server=None):
     add("deal create", one, lambda i: [REX, "deal", "create", f"Bench {i}", "--value", "100", "--pipeline", "Sales", "-o", "id"],
         "INSERT INTO deal_rows (id, name, name_key, value, status, pipeline_id, stage_id, created_at, updated_at, last_activity_at, stage_entered_at) "
         f"SELECT 'deal_0' || substr(lower(hex(randomblob(13))), 1, 25), 'Bench', 'bench', 100, 'open', pipeline_id, id, '{NOW}', '{NOW}', '{NOW}', '{NOW}' FROM stages WHERE id = '{proposal}'")
+    stage_ids = {s["name"]: s["id"] for s in pipeline["stages"]}
     add("deal move", one, lambda i: [REX, "deal", "move", open_ids[1], STAGES[i % 4]],
-        f"UPDATE deal_rows SET stage_id = '{proposal}', updated_at = '{NOW}' WHERE id = '{open_ids[2]}'")
+        lambda i: f"UPDATE deal_rows SET stage_id = '{stage_ids[STAGES[i % 4]]}', updated_at = '{NOW}' WHERE id = '{open_ids[2]}'")
     add("deal note", one, lambda i: [REX, "deal", "note", open_ids[1], f"called {i}"])
     add("deal update", one, lambda i: [REX, "deal", "update", open_ids[1], "--value", str(100 + i)])
     closers = iter(open_ids[4:])
@@ -208,8 +212,10 @@ def bench(n, runs, workdir, sqlite3, server=None):
         closed.append(next(closers))
         return [REX, "deal", "close", closed[-1], "--won"]
 
+    # sqlite3 closes other deals, from the end of the list, one per run.
     add("deal close", one, close,
-        f"UPDATE deal_rows SET status = 'won', closed_at = '{NOW}' WHERE id = '{open_ids[2]}'")
+        lambda i: f"UPDATE deal_rows SET status = 'won', closed_at = '{NOW}', updated_at = '{NOW}', "
+                  f"last_activity_at = '{NOW}' WHERE id = '{open_ids[-1 - i]}'")
     reopened = iter(closed)
     add("deal reopen", one, lambda i: [REX, "deal", "reopen", next(reopened)])
     listing = ("floor", 3.0)
