@@ -155,7 +155,23 @@ impl Dialect {
         filter: &DealFilter,
         tail: &str,
     ) -> (String, Vec<Arg>) {
-        let (conds, args) = self.conditions(filter);
+        self.filtered_by(select, filter, tail, false)
+    }
+
+    /// [`Dialect::filtered`]; `checked` makes each condition one that no index can answer
+    /// (SQLite's unary `+`), so that the deals are read in the order's index and each is
+    /// checked instead.
+    fn filtered_by(
+        self,
+        select: &str,
+        filter: &DealFilter,
+        tail: &str,
+        checked: bool,
+    ) -> (String, Vec<Arg>) {
+        let (mut conds, args) = self.conditions(filter);
+        if checked {
+            conds = conds.into_iter().map(|c| format!("+({c})")).collect();
+        }
         let mut sql = select.to_string();
         if !conds.is_empty() {
             sql.push_str(" WHERE ");
@@ -240,6 +256,30 @@ impl Dialect {
         desc: bool,
         limit: Option<u64>,
     ) -> (String, Vec<Arg>) {
+        self.deal_list_by(filter, sort, desc, limit, false)
+    }
+
+    /// A `deal list` by creation that reads the deals in `deals_created`'s order and checks
+    /// the filter on each, stopping at `limit`: cheaper than sorting every deal the filter
+    /// selects when it selects a large share of them (SQLite's planner takes the filter's
+    /// index and sorts whatever the share).
+    pub(crate) fn deal_list_in_created_order(
+        self,
+        filter: &DealFilter,
+        desc: bool,
+        limit: u64,
+    ) -> (String, Vec<Arg>) {
+        self.deal_list_by(filter, DealSort::Created, desc, Some(limit), true)
+    }
+
+    fn deal_list_by(
+        self,
+        filter: &DealFilter,
+        sort: DealSort,
+        desc: bool,
+        limit: Option<u64>,
+        checked: bool,
+    ) -> (String, Vec<Arg>) {
         if sort == DealSort::Value && filter.statuses.len() != 1 {
             return self.by_value_per_status(filter, desc, limit);
         }
@@ -249,10 +289,11 @@ impl Dialect {
             }
             _ => "",
         };
-        let (mut sql, mut args) = self.filtered(
+        let (mut sql, mut args) = self.filtered_by(
             &format!("SELECT {DEAL_COLUMNS} FROM deals d{joins}"),
             filter,
             "",
+            checked,
         );
         let dir = if desc { "DESC" } else { "ASC" };
         let order = match sort {

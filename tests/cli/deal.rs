@@ -957,3 +957,71 @@ fn sorting_by_value_across_statuses_merges_them_in_order() {
         assert_eq!(got, want, "desc: {desc}");
     }
 }
+
+#[test]
+fn a_list_in_the_order_of_creation_is_the_same_however_it_is_read() {
+    // 90 deals, 80 of them in Sales and 72 active: with --limit 50, a filter selecting most
+    // of them is answered by reading the deals in the order of creation and checking each;
+    // with a larger limit, by the filter's index and a sort. Both give the first deals of
+    // the whole list that match.
+    let rex = Rex::new();
+    let lines: String = (0..90)
+        .map(|i| {
+            format!(
+                "{{\"name\":\"D{i}\",\"value\":{i},\"pipeline_id\":\"{}\",\"status\":\"{}\",\"created_at\":\"2026-01-{:02}T09:00:00Z\"}}\n",
+                if i % 9 == 4 { "Other" } else { "Sales" },
+                ["open", "won", "open", "stalled", "open"][i % 5],
+                1 + (i * 7) % 28
+            )
+        })
+        .collect();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    rex.ok(&["pipeline", "create", "Other"]);
+    rex.cmd()
+        .args(["import", "-q"])
+        .write_stdin(lines)
+        .assert()
+        .success();
+    let all = rex.json(&["deal", "list", "--limit", "1000"]);
+    let pipelines = rex.json(&["pipeline", "list"]);
+    let sales = pipelines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Sales")
+        .unwrap()["id"]
+        .clone();
+    for (filter, keep) in [
+        (
+            vec!["--pipeline", "Sales"],
+            Box::new(|d: &Value| d["pipeline_id"] == sales) as Box<dyn Fn(&Value) -> bool>,
+        ),
+        (
+            vec!["--status", "active"],
+            Box::new(|d: &Value| d["status"] == "open" || d["status"] == "stalled"),
+        ),
+    ] {
+        for desc in [false, true] {
+            let mut want: Vec<String> = ids(&all)
+                .into_iter()
+                .zip(all.as_array().unwrap())
+                .filter(|(_, d)| keep(d))
+                .map(|(id, _)| id)
+                .collect();
+            if desc {
+                want.reverse();
+            }
+            want.truncate(50);
+            let mut args = vec!["deal", "list", "--limit", "50"];
+            args.extend(&filter);
+            if desc {
+                args.push("--desc");
+            }
+            assert_eq!(ids(&rex.json(&args)), want, "{args:?}");
+            args[3] = "1000";
+            let mut wide = ids(&rex.json(&args));
+            wide.truncate(50);
+            assert_eq!(wide, want, "{args:?}");
+        }
+    }
+}

@@ -75,6 +75,48 @@ const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
      WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
 
 impl SqliteTx<'_> {
+    /// How many visible deals `filter` selects, from the stage counters of schema 6, when it
+    /// selects by status and pipeline only.
+    fn counted(&self, filter: &DealFilter) -> Result<Option<i64>> {
+        let counted = DealFilter {
+            statuses: filter.statuses.clone(),
+            pipeline: filter.pipeline,
+            ..DealFilter::default()
+        };
+        if *filter != counted {
+            return Ok(None);
+        }
+        let statuses = if filter.statuses.is_empty() {
+            String::new()
+        } else {
+            format!("t.status IN ({}) AND ", status_list(&filter.statuses))
+        };
+        self.count(
+            &format!(
+                "SELECT coalesce(sum(t.deals), 0) FROM deal_totals t
+                 JOIN stage_rows s ON s.id = t.stage_id
+                 WHERE {statuses}(?1 IS NULL OR s.pipeline_id = ?1)"
+            ),
+            &[&filter.pipeline.map(|p| p.to_string())],
+        )
+        .map(Some)
+    }
+
+    /// Whether reading the deals in order and checking `filter` on each finds `limit` of
+    /// them sooner than sorting all it selects: when it selects `n` of `total` deals, about
+    /// `limit * total / n` are read in order against `n` sorted, so when `n * n` exceeds
+    /// `limit * total`. Known only for filters the counters answer.
+    fn is_large_share(&self, filter: &DealFilter, limit: u64) -> Result<bool> {
+        if *filter == DealFilter::default() {
+            return Ok(false); // nothing to check: the order's index alone
+        }
+        let Some(n) = self.counted(filter)? else {
+            return Ok(false);
+        };
+        let total = self.counted(&DealFilter::default())?.unwrap_or(0);
+        Ok(i128::from(n) * i128::from(n) > i128::from(limit) * i128::from(total))
+    }
+
     /// Inserts a deal, with `on_conflict` appended; returns the rows written.
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
         let row = DealRow::of(d)?;
@@ -202,7 +244,12 @@ impl Deals for SqliteTx<'_> {
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
-        let (sql, args) = SQL.deal_list(filter, sort, desc, limit);
+        let (sql, args) = match limit {
+            Some(limit) if sort == DealSort::Created && self.is_large_share(filter, limit)? => {
+                SQL.deal_list_in_created_order(filter, desc, limit)
+            }
+            _ => SQL.deal_list(filter, sort, desc, limit),
+        };
         self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
     }
 
@@ -233,22 +280,8 @@ impl Deals for SqliteTx<'_> {
     }
 
     fn count_deals(&self, filter: &DealFilter) -> Result<i64> {
-        // By status, perhaps of one pipeline: from the stage counters of schema 6.
-        let counted = DealFilter {
-            statuses: filter.statuses.clone(),
-            pipeline: filter.pipeline,
-            ..DealFilter::default()
-        };
-        if *filter == counted && !filter.statuses.is_empty() {
-            return self.count(
-                &format!(
-                    "SELECT coalesce(sum(t.deals), 0) FROM deal_totals t
-                     JOIN stage_rows s ON s.id = t.stage_id
-                     WHERE t.status IN ({}) AND (?1 IS NULL OR s.pipeline_id = ?1)",
-                    status_list(&filter.statuses)
-                ),
-                &[&filter.pipeline.map(|p| p.to_string())],
-            );
+        if let Some(n) = self.counted(filter)? {
+            return Ok(n);
         }
         let (sql, args) = SQL.count(filter);
         self.count(&sql, &bound(&args))
@@ -505,6 +538,14 @@ mod tests {
                 "deal list --pipeline --status --sort value",
                 &sql,
                 &args,
+            );
+            // A filter that selects a large share, in the default order: the deals are read
+            // in deals_created's order and checked, with no sort.
+            let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, 51);
+            assert_eq!(
+                plan(conn, &sql, &bound(&args)),
+                "SCAN deal_rows USING INDEX deals_created",
+                "deal list --pipeline --status in the order of creation"
             );
             // Over several statuses, one ordered range per status, merged (`--owner` alone).
             for (what, filter) in [
