@@ -250,16 +250,21 @@ pub struct DealFilter {
 }
 
 impl DealFilter {
+    /// Whether this narrows by status and pipeline only: what the stage counters answer.
+    pub(crate) fn is_by_status_and_pipeline_only(&self) -> bool {
+        *self
+            == DealFilter {
+                statuses: self.statuses.clone(),
+                pipeline: self.pipeline,
+                ..DealFilter::default()
+            }
+    }
+
     /// Whether this selects the open and stalled deals, of all pipelines or of one, and narrows
     /// no further: the forecast's question, which the counters of active deals answer.
     pub(crate) fn is_active_deals_only(&self) -> bool {
         let active = [Status::Open, Status::Stalled];
-        let only = DealFilter {
-            statuses: self.statuses.clone(),
-            pipeline: self.pipeline,
-            ..DealFilter::default()
-        };
-        *self == only
+        self.is_by_status_and_pipeline_only()
             && active.iter().all(|s| self.statuses.contains(s))
             && self.statuses.iter().all(|s| active.contains(s))
     }

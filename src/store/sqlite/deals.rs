@@ -78,12 +78,7 @@ impl SqliteTx<'_> {
     /// How many visible deals `filter` selects, from the stage counters of schema 6, when it
     /// selects by status and pipeline only.
     fn counted(&self, filter: &DealFilter) -> Result<Option<i64>> {
-        let counted = DealFilter {
-            statuses: filter.statuses.clone(),
-            pipeline: filter.pipeline,
-            ..DealFilter::default()
-        };
-        if *filter != counted {
+        if !filter.is_by_status_and_pipeline_only() {
             return Ok(None);
         }
         let statuses = if filter.statuses.is_empty() {
