@@ -260,6 +260,18 @@ impl DealFilter {
             }
     }
 
+    /// Whether this narrows by status, pipeline and owner only (any of them): what indexes that
+    /// lead with them count.
+    pub(crate) fn is_by_status_pipeline_and_owner_only(&self) -> bool {
+        *self
+            == DealFilter {
+                statuses: self.statuses.clone(),
+                pipeline: self.pipeline,
+                owner: self.owner.clone(),
+                ..DealFilter::default()
+            }
+    }
+
     /// Whether this selects the open and stalled deals, of all pipelines or of one, and narrows
     /// no further: the forecast's question, which the counters of active deals answer.
     pub(crate) fn is_active_deals_only(&self) -> bool {

@@ -401,6 +401,20 @@ impl Dialect {
         )
     }
 
+    /// How many deals `filter` selects, counting no further than the last bound value.
+    pub(crate) fn count_up_to(self, filter: &DealFilter, most: i64) -> (String, Vec<Arg>) {
+        let (sql, mut args) = self.filtered("SELECT 1 FROM deals d", filter, "");
+        args.push(Arg::Int(most));
+        let most = self.mark(args.len());
+        (
+            format!(
+                "SELECT count(*){} FROM ({sql} LIMIT {most}) t",
+                self.bigint()
+            ),
+            args,
+        )
+    }
+
     /// Seconds from a deal's creation to its close, at least 0 (NULL when unreadable).
     pub(crate) fn cycle_seconds(self, created: &str, closed: &str) -> String {
         match self {

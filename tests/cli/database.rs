@@ -4,6 +4,9 @@ use serde_json::json;
 
 use crate::support::{snapshot, Rex};
 
+/// The SQLite schema version this rex writes (the number of its migrations).
+const SCHEMA: i64 = 9;
+
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
@@ -59,7 +62,7 @@ fn info_reports_version_path_schema_and_counts() {
     assert_eq!(
         rex.json(&["info"]),
         json!({
-            "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": 8,
+            "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": SCHEMA,
             "backend": "sqlite",
             "pipelines": 1, "stages": 5, "deals": 1, "events": 2,
         })
@@ -80,7 +83,10 @@ fn the_schema_is_versioned_wal_and_marked_as_rex() {
     let journal: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, app, journal.as_str()), (8, 0x5245_5831, "wal"));
+    assert_eq!(
+        (version, app, journal.as_str()),
+        (SCHEMA, 0x5245_5831, "wal")
+    );
 }
 
 #[test]
@@ -99,7 +105,7 @@ fn a_newer_schema_is_refused_and_left_untouched() {
     ] {
         assert_eq!(
             rex.fails(args, 6),
-            format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to 8); upgrade rex to use it")
+            format!("rex: database '{shown}' was written by a newer rex (schema 99; this rex knows up to {SCHEMA}); upgrade rex to use it")
         );
     }
 }
@@ -231,7 +237,7 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
     .unwrap();
     drop(conn);
 
-    assert_eq!(rex.json(&["info"])["schema_version"], 8);
+    assert_eq!(rex.json(&["info"])["schema_version"], SCHEMA);
     // Schema 5 indexed the names already there.
     assert_eq!(
         rex.json(&["deal", "list", "--search", "acm"])[0]["id"],

@@ -960,17 +960,18 @@ fn sorting_by_value_across_statuses_merges_them_in_order() {
 
 #[test]
 fn a_list_in_the_order_of_creation_is_the_same_however_it_is_read() {
-    // 90 deals, 80 of them in Sales and 72 active: with --limit 50, a filter selecting most
-    // of them is answered by reading the deals in the order of creation and checking each;
-    // with a larger limit, by the filter's index and a sort. Both give the first deals of
-    // the whole list that match.
+    // 90 deals, 80 of them in Sales, 72 active and 60 of ana's: with --limit 50, a filter
+    // (by status, pipeline and owner) selecting more than 17 of them is answered by reading
+    // the deals in the order of creation and checking each; with a limit far larger, by the
+    // filter's index and a sort. Both give the first deals of the whole list that match.
     let rex = Rex::new();
     let lines: String = (0..90)
         .map(|i| {
             format!(
-                "{{\"name\":\"D{i}\",\"value\":{i},\"pipeline_id\":\"{}\",\"status\":\"{}\",\"created_at\":\"2026-01-{:02}T09:00:00Z\"}}\n",
+                "{{\"name\":\"D{i}\",\"value\":{i},\"pipeline_id\":\"{}\",\"status\":\"{}\",\"owner_id\":\"{}\",\"created_at\":\"2026-01-{:02}T09:00:00Z\"}}\n",
                 if i % 9 == 4 { "Other" } else { "Sales" },
                 ["open", "won", "open", "stalled", "open"][i % 5],
+                if i % 3 == 0 { "bo" } else { "ana" },
                 1 + (i * 7) % 28
             )
         })
@@ -982,7 +983,7 @@ fn a_list_in_the_order_of_creation_is_the_same_however_it_is_read() {
         .write_stdin(lines)
         .assert()
         .success();
-    let all = rex.json(&["deal", "list", "--limit", "1000"]);
+    let all = rex.json(&["deal", "list", "--limit", "100000"]);
     let pipelines = rex.json(&["pipeline", "list"]);
     let sales = pipelines
         .as_array()
@@ -999,6 +1000,18 @@ fn a_list_in_the_order_of_creation_is_the_same_however_it_is_read() {
         (
             vec!["--status", "active"],
             Box::new(|d: &Value| d["status"] == "open" || d["status"] == "stalled"),
+        ),
+        (
+            vec!["--owner", "ana"],
+            Box::new(|d: &Value| d["owner_id"] == "ana"),
+        ),
+        (
+            vec!["--owner", "ana", "--status", "open"],
+            Box::new(|d: &Value| d["owner_id"] == "ana" && d["status"] == "open"),
+        ),
+        (
+            vec!["--owner", "bo", "--pipeline", "Sales"],
+            Box::new(|d: &Value| d["owner_id"] == "bo" && d["pipeline_id"] == sales),
         ),
     ] {
         for desc in [false, true] {
@@ -1018,7 +1031,7 @@ fn a_list_in_the_order_of_creation_is_the_same_however_it_is_read() {
                 args.push("--desc");
             }
             assert_eq!(ids(&rex.json(&args)), want, "{args:?}");
-            args[3] = "1000";
+            args[3] = "100000";
             let mut wide = ids(&rex.json(&args));
             wide.truncate(50);
             assert_eq!(wide, want, "{args:?}");

@@ -51,7 +51,6 @@ CREATE TABLE "deal_rows" (
 ) STRICT;
 CREATE INDEX deals_stage_status_activity ON "deal_rows" (stage_id, status, last_activity_at, id);
 CREATE INDEX deals_owner_status ON "deal_rows" (owner_id, status, value, id);
-CREATE INDEX deals_created ON "deal_rows" (created_at, id);
 CREATE TABLE "event_rows" (
     seq      INTEGER PRIMARY KEY,
     deal_id  TEXT NOT NULL REFERENCES "deal_rows" (id) ON DELETE CASCADE,
@@ -98,7 +97,6 @@ END;
 CREATE TRIGGER deal_names_delete AFTER DELETE ON deal_rows BEGIN
     INSERT INTO deal_names (deal_names, rowid, name_key) VALUES ('delete', old.rowid, old.name_key);
 END;
-CREATE INDEX deals_owner_stage_activity ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch);
 CREATE TABLE deal_totals (
     stage_id    TEXT NOT NULL,
     status      TEXT NOT NULL,
@@ -264,3 +262,6 @@ WHEN (old.status IS NOT new.status OR old.closed_at IS NOT new.closed_at OR old.
         value_low = value_low + excluded.value_low, cycle_high = cycle_high + excluded.cycle_high,
         cycle_low = cycle_low + excluded.cycle_low;
 END;
+CREATE INDEX deals_created ON deal_rows (created_at, id, owner_id, pipeline_id, status, batch);
+CREATE INDEX deals_owner_stage_activity
+    ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch, pipeline_id);
