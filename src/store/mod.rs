@@ -263,13 +263,11 @@ impl DealFilter {
     /// Whether this narrows by status, pipeline and owner only (any of them): what indexes that
     /// lead with them count.
     pub(crate) fn is_by_status_pipeline_and_owner_only(&self) -> bool {
-        *self
-            == DealFilter {
-                statuses: self.statuses.clone(),
-                pipeline: self.pipeline,
-                owner: self.owner.clone(),
-                ..DealFilter::default()
-            }
+        DealFilter {
+            owner: None,
+            ..self.clone()
+        }
+        .is_by_status_and_pipeline_only()
     }
 
     /// Whether this selects the open and stalled deals, of all pipelines or of one, and narrows

@@ -13,6 +13,9 @@ use serde_json::Value;
 use crate::server::{wait_until, with_database, Cluster, SERVER_VAR};
 use crate::support::{s, stage_id, Rex};
 
+/// The advisory lock rex's writes take on PostgreSQL (its application id, "REX1").
+const WRITE_LOCK: i64 = 0x5245_5831;
+
 /// The URL of this rex's database on the test server.
 fn url(rex: &Rex) -> String {
     rex.url.clone().expect("a PostgreSQL run")
@@ -664,7 +667,7 @@ fn a_write_waits_for_another_writer_then_exits_5_having_changed_nothing() {
     // Another writer holds the write lock (the one every rex write takes: "REX1").
     let mut other = postgres::Client::connect(&url(&rex), postgres::NoTls).unwrap();
     other
-        .batch_execute("SELECT pg_advisory_lock(1380276273)")
+        .execute("SELECT pg_advisory_lock($1::bigint)", &[&WRITE_LOCK])
         .unwrap();
     let out = rex
         .cmd()
@@ -692,7 +695,7 @@ fn a_write_waits_for_another_writer_then_exits_5_having_changed_nothing() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(400));
     other
-        .batch_execute("SELECT pg_advisory_unlock(1380276273)")
+        .execute("SELECT pg_advisory_unlock($1::bigint)", &[&WRITE_LOCK])
         .unwrap();
     let out = waiting.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -772,7 +775,7 @@ fn an_imports_counters_count_at_the_stage_chance_of_now_folded_or_not() {
     // it) commits: the import cannot fold its counter rows into the others.
     let mut other = postgres::Client::connect(&url(&rex), postgres::NoTls).unwrap();
     other
-        .batch_execute("SELECT pg_advisory_lock(1380276273)")
+        .execute("SELECT pg_advisory_lock($1::bigint)", &[&WRITE_LOCK])
         .unwrap();
     let lines: String = (0..40)
         .map(|i| {
@@ -804,7 +807,7 @@ fn an_imports_counters_count_at_the_stage_chance_of_now_folded_or_not() {
         rex.json(&["report", "lost-reasons", "--since", "2000-01-01"]),
     ];
     other
-        .batch_execute("SELECT pg_advisory_unlock(1380276273)")
+        .execute("SELECT pg_advisory_unlock($1::bigint)", &[&WRITE_LOCK])
         .unwrap();
     // Stage chances change while those rows are unfolded: they count at the chance of now.
     for chance in ["Discovery=70", "Proposal=15"] {
