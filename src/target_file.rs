@@ -1,7 +1,8 @@
 //! A file rex writes for the user (`export --file`, `backup`): written aside, then put in
 //! place whole in one rename, so the path always holds the old file or the complete new one.
 //!
-//! The rules: the file is as private as the database (0600), unless it replaces a regular
+//! The rules: the target is never one of the database's own files (the database, its log,
+//! its journal), however its path is spelled and through whichever link; the file is as private as the database (0600), unless it replaces a regular
 //! file, whose mode it keeps; only a regular file (or nothing) is replaced, never a
 //! directory, a device, a FIFO or a symbolic link; the file being written has an
 //! unpredictable name in the target's directory, is created exclusively (a link planted there
@@ -33,8 +34,10 @@ enum BeingWritten {
 
 impl TargetFile {
     /// Checks `target` and opens the file that will replace it. `anonymous` allows a file
-    /// without a name (not for SQLite, which needs a path to write to).
-    pub fn create(target: &Path, anonymous: bool) -> Result<TargetFile> {
+    /// without a name (not for SQLite, which needs a path to write to). `database` lists
+    /// the files the database lives in ([`crate::store::Store::files`]), which are refused.
+    pub fn create(target: &Path, anonymous: bool, database: &[PathBuf]) -> Result<TargetFile> {
+        refuse_database_files(target, database)?;
         let shown = target.display();
         let mode = match fs::symlink_metadata(target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => 0o600,
@@ -121,6 +124,39 @@ impl TargetFile {
         }
         Ok(())
     }
+}
+
+/// Refuses a target that is one of the database's files: the same name in the same
+/// directory (with `.`, `..` and symbolic links of the directories resolved), which covers a
+/// file not made yet, or the same file by device and inode (a hard or symbolic link to it).
+/// Replacing the database under the rex processes using it would destroy it.
+fn refuse_database_files(target: &Path, database: &[PathBuf]) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let identity = |p: &Path| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let (entry, id) = (resolved_entry(target), identity(target));
+    let Some(file) = database.iter().find(|f| {
+        (entry.is_some() && resolved_entry(f) == entry) || (id.is_some() && identity(f) == id)
+    }) else {
+        return Ok(());
+    };
+    let (shown, file) = (target.display(), file.display());
+    Err(Error::usage(if shown.to_string() == file.to_string() {
+        format!("'{shown}' is one of the database's own files; writing it would destroy the database: give another path")
+    } else {
+        format!("'{shown}' is the database's own file '{file}'; writing it would destroy the database: give another path")
+    }))
+}
+
+/// The entry `path` names: its directory resolved to a canonical path, and its own name as
+/// it is (the entry itself may not exist, or be a link); None if the directory cannot be
+/// resolved (then nothing can be written there either).
+fn resolved_entry(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(fs::canonicalize(dir).ok()?.join(name))
 }
 
 /// A maker of hidden, unpredictable names beside `target`: `.NAME.<random>.rex-partial`.

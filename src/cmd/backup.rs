@@ -14,7 +14,7 @@ pub fn run(ctx: &mut Ctx, path: &Path) -> Result<()> {
     }
     // The database writes the copy itself (SQLite's VACUUM INTO), so the file being written
     // needs a name.
-    let target = TargetFile::create(path, false)?;
+    let target = TargetFile::create(path, false, &ctx.store.files())?;
     let written = target.path().ok_or_else(|| {
         Error::Failed(format!(
             "cannot write '{}': no temporary name",

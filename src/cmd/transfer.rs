@@ -56,9 +56,10 @@ pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
             "CSV holds one kind of record: export --deals or --pipelines as CSV, or everything as -o jsonl",
         ));
     }
+    let database = ctx.store.files();
     let target = file
         .filter(|p| p.as_os_str() != "-")
-        .map(|p| TargetFile::create(p, true))
+        .map(|p| TargetFile::create(p, true, &database))
         .transpose()?;
     let out: Box<dyn io::Write> = match &target {
         Some(t) => Box::new(BufWriter::with_capacity(1 << 16, t.file().try_clone()?)),

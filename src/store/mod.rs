@@ -151,6 +151,15 @@ impl Store {
         }
     }
 
+    /// The files the database lives in, existing or not, which rex never writes over: a
+    /// SQLite file and the companions SQLite keeps beside it; none for a server.
+    pub fn files(&self) -> Vec<PathBuf> {
+        match self {
+            Store::Sqlite(s) => s.files(),
+            Store::Postgres(_) => Vec::new(),
+        }
+    }
+
     /// The backend's name, as `rex info` shows it.
     pub fn backend(&self) -> &'static str {
         match self {

@@ -11,6 +11,7 @@ mod output;
 mod pipeline;
 mod reliability;
 mod round2;
+mod safeguards;
 mod scripting;
 mod server;
 mod staged;

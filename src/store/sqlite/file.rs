@@ -11,6 +11,28 @@ use crate::error::{Error, Result};
 /// SQLite's longest path name (its unix VFS), less the longest suffix it adds (`-journal`).
 const MAX_PATH_BYTES: usize = 512 - "-journal".len();
 
+/// The files SQLite keeps beside a database, by the suffix of their names: its write-ahead
+/// log, the log's shared-memory index and its rollback journal.
+const COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Every file of the database at `path`, whether it exists yet or not: the file and its
+/// companions, named after the path given and after the file it resolves to (SQLite names
+/// the companions of a database reached through a symbolic link after the file linked to).
+pub fn database_files(path: &Path) -> Vec<PathBuf> {
+    let mut bases = vec![path.to_path_buf()];
+    bases.extend(fs::canonicalize(path).ok().filter(|p| p != path));
+    let mut files = Vec::new();
+    for base in bases {
+        files.push(base.clone());
+        for suffix in COMPANIONS {
+            let mut name = base.clone().into_os_string();
+            name.push(suffix);
+            files.push(PathBuf::from(name));
+        }
+    }
+    files
+}
+
 /// Refuses, before anything is created, a path that cannot hold a rex database: one too long
 /// for SQLite, a directory, or anything that exists and is not a regular file (SQLite would
 /// try to create `/dev/null-journal` beside a device).

@@ -197,6 +197,11 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The files the database lives in (see [`file::database_files`]).
+    pub fn files(&self) -> Vec<PathBuf> {
+        file::database_files(&self.path)
+    }
+
     /// Writes a consistent copy of the whole database into `empty`, an empty file, while
     /// other rex processes keep reading and writing: SQLite's `VACUUM INTO` reads one
     /// snapshot (and leaves out free pages). The copy is a rex database in WAL mode, ready

@@ -1,0 +1,94 @@
+//! Safeguards: rex never writes over the database's own files, however the path is spelled;
+//! a backup that cannot be written is the backup's failure, not the database's.
+
+use std::path::Path;
+
+use crate::support::Rex;
+
+/// The names in a directory, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn backup_and_export_never_write_over_the_databases_own_files() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
+    let dir = rex.dir.path();
+    let db = rex.db.to_str().unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::hard_link(&rex.db, dir.join("hard.db")).unwrap();
+    std::os::unix::fs::symlink(&rex.db, dir.join("soft.db")).unwrap();
+    std::os::unix::fs::symlink(dir, dir.join("alias")).unwrap();
+    let before = entries(dir);
+    let own = |shown: &str, file: &str| {
+        if shown == file {
+            format!("rex: '{shown}' is one of the database's own files; writing it would destroy the database: give another path")
+        } else {
+            format!("rex: '{shown}' is the database's own file '{file}'; writing it would destroy the database: give another path")
+        }
+    };
+    let wal = format!("{db}-wal");
+    let absolute_shm = format!("{db}-shm");
+    // Relative paths are read from the database's directory; the log and the journal need
+    // not exist yet.
+    let cases: Vec<(String, String)> = vec![
+        ("rex.db".into(), db.into()),
+        ("./rex.db".into(), db.into()),
+        ("sub/../rex.db".into(), db.into()),
+        (db.into(), db.into()),
+        ("alias/rex.db".into(), db.into()),
+        ("hard.db".into(), db.into()),
+        ("soft.db".into(), db.into()),
+        ("rex.db-wal".into(), wal.clone()),
+        ("sub/../rex.db-journal".into(), format!("{db}-journal")),
+        (absolute_shm.clone(), absolute_shm),
+        ("alias/rex.db-wal".into(), wal),
+    ];
+    for (target, file) in &cases {
+        for command in [&["backup"][..], &["export", "--file"]] {
+            let mut args = command.to_vec();
+            args.push(target);
+            let snapshot = rex.snapshot();
+            let out = rex.cmd().current_dir(dir).args(&args).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                (out.status.code(), stderr.trim_end()),
+                (Some(2), own(target, file).as_str()),
+                "rex {args:?}"
+            );
+            assert!(out.stdout.is_empty());
+            assert_eq!(
+                rex.snapshot(),
+                snapshot,
+                "rex {args:?} changed the database"
+            );
+            assert_eq!(entries(dir), before, "rex {args:?} left a file");
+        }
+    }
+    // A file beside it with another name is written as ever.
+    rex.cmd()
+        .current_dir(dir)
+        .args(["backup", "rex.db.bak"])
+        .assert()
+        .success();
+    rex.cmd()
+        .current_dir(dir)
+        .args(["export", "--file", "rex.db-wal.jsonl"])
+        .assert()
+        .success();
+    let names: Vec<String> = rex
+        .json(&["deal", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Kept"]);
+}
