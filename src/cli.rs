@@ -405,7 +405,8 @@ PATH holds the old file or the complete new one, never half of it. A new file is
 private (0600); an existing regular file keeps its mode; anything else (a directory,
 a device, a FIFO, a link) is refused. So is the database itself or one of the files
 SQLite keeps beside it (-wal, -shm, -journal), by any spelling of the path or any
-link to them (exit 2): writing over them would destroy the database.
+link to them (exit 2): writing over them would destroy the database. A copy that
+cannot be written (a full disk) exits 1 naming PATH; the database is as it was.
 
 To restore, with no rex running, put the copy in place of the database and remove
 the log files beside it, which belong to the database being replaced:

@@ -21,7 +21,7 @@ pub fn run(ctx: &mut Ctx, path: &Path) -> Result<()> {
             path.display()
         ))
     })?;
-    ctx.store.backup_into(written)?;
+    ctx.store.backup_into(written, path)?;
     target.commit()?;
     ctx.out.note(&format!("backed up to {}", path.display()));
     Ok(())

@@ -169,10 +169,11 @@ impl Store {
     }
 
     /// Writes a consistent copy of the whole database into `empty`, an empty file, while
-    /// others keep working. A SQLite database only: a server has its own tools.
-    pub fn backup_into(&mut self, empty: &Path) -> Result<()> {
+    /// others keep working; a copy that cannot be written is a failure named by `target`,
+    /// the path the copy is for. A SQLite database only: a server has its own tools.
+    pub fn backup_into(&mut self, empty: &Path, target: &Path) -> Result<()> {
         match self {
-            Store::Sqlite(s) => s.backup_into(empty),
+            Store::Sqlite(s) => s.backup_into(empty, target),
             Store::Postgres(_) => Err(Error::usage(
                 "rex backup copies a SQLite database file; back up a PostgreSQL database with pg_dump, or keep a copy with rex export",
             )),

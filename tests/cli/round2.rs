@@ -669,10 +669,10 @@ fn paths_that_cannot_hold_a_database_are_named_and_left_alone() {
 
 /// A small file system of its own (tmpfs), unmounted when dropped; None where this machine
 /// does not let the tests mount one (not root, or in a container without the right).
-struct SmallDisk(std::path::PathBuf);
+pub struct SmallDisk(std::path::PathBuf);
 
 impl SmallDisk {
-    fn mount(at: &std::path::Path) -> Option<SmallDisk> {
+    pub fn mount(at: &std::path::Path) -> Option<SmallDisk> {
         std::fs::create_dir_all(at).ok()?;
         let ok = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])

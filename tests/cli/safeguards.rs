@@ -92,3 +92,32 @@ fn backup_and_export_never_write_over_the_databases_own_files() {
         .collect();
     assert_eq!(names, ["Kept"]);
 }
+
+#[test]
+fn a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
+    let at = rex.dir.path().join("disk");
+    let Some(_disk) = crate::round2::SmallDisk::mount(&at) else {
+        crate::support::skipped(
+            "a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it needs to mount a tmpfs (root)",
+        );
+        return;
+    };
+    // Fill the disk to the last byte.
+    let mut fill = std::fs::File::create(at.join("fill")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
+    drop(fill);
+    let target = at.join("copy.db");
+    assert_eq!(
+        rex.fails(&["backup", target.to_str().unwrap()], 1),
+        format!(
+            "rex: cannot write '{}': the disk is full; the database is as it was: free some space or choose another path",
+            target.display()
+        )
+    );
+    assert_eq!(entries(&at), ["fill"]);
+    assert_eq!(rex.json(&["deal", "list"])[0]["name"], "Kept");
+}

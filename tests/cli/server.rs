@@ -41,6 +41,7 @@ pub const SQLITE_ONLY: &[&str] = &[
     "round2::export_and_backup_files_are_private_whole_and_replace_only_regular_files",
     "round2::paths_that_cannot_hold_a_database_are_named_and_left_alone",
     "round2::many_rex_at_once_on_a_new_database_all_succeed",
+    "safeguards::a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it",
     "safeguards::backup_and_export_never_write_over_the_databases_own_files",
 ];
 

@@ -205,22 +205,29 @@ impl SqliteStore {
     /// Writes a consistent copy of the whole database into `empty`, an empty file, while
     /// other rex processes keep reading and writing: SQLite's `VACUUM INTO` reads one
     /// snapshot (and leaves out free pages). The copy is a rex database in WAL mode, ready
-    /// to be used as it is.
-    pub fn backup_into(&mut self, empty: &Path) -> Result<()> {
-        let target = empty.to_str().ok_or_else(|| {
+    /// to be used as it is. A copy that cannot be written (a full disk) is a failure named
+    /// by `target`, the path the copy is for: the database is as it was.
+    pub fn backup_into(&mut self, empty: &Path, target: &Path) -> Result<()> {
+        let into = empty.to_str().ok_or_else(|| {
             Error::usage(format!(
                 "the backup path '{}' is not valid UTF-8; choose another",
                 empty.display()
             ))
         })?;
         let path = self.path.clone();
-        self.conn
-            .execute("VACUUM INTO ?1", [target])
-            .map_err(|e| at_path(explained(e.into(), empty), &path))?;
-        let copy = Connection::open_with_flags(empty, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        copy.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-        copy.close().map_err(|(_, e)| Error::from(e))?;
-        Ok(())
+        self.conn.execute("VACUUM INTO ?1", [into]).map_err(|e| {
+            if writing_failed(&e) {
+                copy_failed(&e, target)
+            } else {
+                at_path(explained(e.into(), &path), &path)
+            }
+        })?;
+        let in_wal_mode = || {
+            let copy = Connection::open_with_flags(empty, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            copy.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+            copy.close().map_err(|(_, e)| e)
+        };
+        in_wal_mode().map_err(|e| copy_failed(&e, target))
     }
 
     /// Runs `f` in one transaction of `kind`.
@@ -376,6 +383,47 @@ fn explained(e: Error, path: &Path) -> Error {
         Error::Storage(m) => file::explain(path).unwrap_or(Error::Storage(m)),
         other => other,
     }
+}
+
+/// Whether a failure of `VACUUM INTO`, which only reads the database, lies with the file
+/// it writes: that file cannot be created, opened, written or synced, or its disk is full.
+fn writing_failed(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    let rusqlite::Error::SqliteFailure(f, _) = e else {
+        return false;
+    };
+    matches!(
+        f.code,
+        rusqlite::ErrorCode::DiskFull
+            | rusqlite::ErrorCode::CannotOpen
+            | rusqlite::ErrorCode::ReadOnly
+    ) || matches!(
+        f.extended_code,
+        ffi::SQLITE_IOERR_WRITE
+            | ffi::SQLITE_IOERR_FSYNC
+            | ffi::SQLITE_IOERR_DIR_FSYNC
+            | ffi::SQLITE_IOERR_TRUNCATE
+    )
+}
+
+/// A backup that could not be written, named by `target`, the path it is for: a failure
+/// (exit 1), since the database itself is as it was.
+fn copy_failed(e: &rusqlite::Error, target: &Path) -> Error {
+    let why = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => "the disk is full".to_string(),
+        _ => match e {
+            rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
+            other => other.to_string(),
+        },
+    };
+    let fix = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => "free some space or choose another path",
+        _ => "choose another path",
+    };
+    Error::Failed(format!(
+        "cannot write '{}': {why}; the database is as it was: {fix}",
+        target.display()
+    ))
 }
 
 /// Whether a write-ahead log with content lies beside the database.
