@@ -49,7 +49,8 @@ macro_rules! environment_text {
                     sslrootcert=FILE trusts a server's own certificate);
                     overridden by --db; default: the per-user data directory,
                     e.g. ~/.local/share/rex/rex.db on Linux; set but empty,
-                    or to another URL, is refused (exit 2)
+                    to another URL or to a key=value connection string
+                    (host=… dbname=…), is refused (exit 2)
   PGPASSWORD        the server's password when the URL has none; else
                     ~/.pgpass (or PGPASSFILE) is read as psql reads it
   PGHOST, PGPORT, PGUSER, PGDATABASE

@@ -39,9 +39,22 @@ pub enum Location {
 
 impl Location {
     /// A `--db` value: a `postgres://` or `postgresql://` URL names a server; another URL is
-    /// refused (it would otherwise become an odd relative file name); anything else is a path.
-    /// `source` names where the value came from, for messages.
+    /// refused (it would otherwise become an odd relative file name), and so is libpq's
+    /// key=value form (`host=db user=ana password=…`: a file named so would hold the
+    /// password, and rex would print it); anything else is a path. `source` names where
+    /// the value came from, for messages.
     pub fn parse(text: &std::ffi::OsStr, source: &str) -> Result<Location> {
+        let keywords = text
+            .to_str()
+            .map(postgres::ServerUrl::key_value_keywords)
+            .unwrap_or_default();
+        if !keywords.is_empty() {
+            let keys: Vec<String> = keywords.iter().map(|k| format!("{k}=")).collect();
+            return Err(Error::usage(format!(
+                "{source} is a key=value connection string ({}); rex takes a PostgreSQL server as a URL: postgres://USER:PASSWORD@HOST:PORT/DBNAME (a file whose name holds '=' can be given as ./NAME)",
+                keys.join(", ")
+            )));
+        }
         let Some((url, scheme)) = text
             .to_str()
             .and_then(|t| Some((t, postgres::ServerUrl::scheme_of(t)?)))

@@ -121,3 +121,47 @@ fn a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it() {
     assert_eq!(entries(&at), ["fill"]);
     assert_eq!(rex.json(&["deal", "list"])[0]["name"], "Kept");
 }
+
+#[test]
+fn a_key_value_connection_string_is_refused_and_its_password_never_shown() {
+    let rex = Rex::new();
+    let dir = rex.dir.path();
+    let before = entries(dir);
+    for (value, keys) in [
+        (
+            "host=db.example.com user=ana password=S3cr3t dbname=crm",
+            "host=, user=, password=, dbname=",
+        ),
+        (
+            "dbname = crm password='S3cr3t x' sslmode=require",
+            "dbname=, password=, sslmode=",
+        ),
+        ("password=S3cr3t", "password="),
+    ] {
+        for (flag, source) in [(Some("--db"), "--db"), (None, "REX_DB")] {
+            let mut cmd = rex.cmd();
+            cmd.current_dir(dir);
+            match flag {
+                Some(f) => cmd.args([f, value]),
+                None => cmd.env("REX_DB", value),
+            };
+            let out = cmd.args(["deal", "list"]).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                (out.status.code(), stderr.trim_end()),
+                (Some(2), format!("rex: {source} is a key=value connection string ({keys}); rex takes a PostgreSQL server as a URL: postgres://USER:PASSWORD@HOST:PORT/DBNAME (a file whose name holds '=' can be given as ./NAME)").as_str()),
+                "{source} {value}"
+            );
+            assert!(out.stdout.is_empty());
+            assert!(!stderr.contains("S3cr3t"));
+            assert_eq!(entries(dir), before, "{source} {value} made a file");
+        }
+    }
+    // A file whose name holds '=' is a file when its path says so.
+    rex.cmd()
+        .current_dir(dir)
+        .args(["--db", "./host=x.db", "pipeline", "create", "Sales", "-q"])
+        .assert()
+        .success();
+    assert!(dir.join("host=x.db").is_file());
+}

@@ -35,6 +35,52 @@ pub struct ServerUrl {
     shown: String,
 }
 
+/// The keywords of libpq's key=value connection strings (PostgreSQL 17's list).
+const LIBPQ_KEYWORDS: &[&str] = &[
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "passfile",
+    "require_auth",
+    "channel_binding",
+    "connect_timeout",
+    "client_encoding",
+    "options",
+    "application_name",
+    "fallback_application_name",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "replication",
+    "gssencmode",
+    "sslmode",
+    "requiressl",
+    "sslnegotiation",
+    "sslcompression",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "sslcertmode",
+    "sslrootcert",
+    "sslcrl",
+    "sslcrldir",
+    "sslsni",
+    "requirepeer",
+    "ssl_min_protocol_version",
+    "ssl_max_protocol_version",
+    "krbsrvname",
+    "gsslib",
+    "gssdelegation",
+    "service",
+    "target_session_attrs",
+    "load_balance_hosts",
+];
+
 /// How long connecting may take when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -50,6 +96,32 @@ impl ServerUrl {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
         is_scheme.then_some(scheme)
+    }
+
+    /// The keywords of libpq's other form of connection string (`host=db user=ana
+    /// dbname=crm`), in the order `text` gives them, when it holds any: a word (at the
+    /// start or after a space) that is a libpq keyword followed by `=`. Their values are
+    /// never returned: one of them may be a password.
+    pub fn key_value_keywords(text: &str) -> Vec<&'static str> {
+        let mut found: Vec<&'static str> = Vec::new();
+        let mut rest = text;
+        loop {
+            let word = rest.trim_start();
+            let name_end = word
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(word.len());
+            let keyword = LIBPQ_KEYWORDS
+                .iter()
+                .find(|k| **k == &word[..name_end])
+                .filter(|_| word[name_end..].trim_start().starts_with('='));
+            if let Some(k) = keyword.filter(|k| !found.contains(k)) {
+                found.push(k);
+            }
+            match word.find(char::is_whitespace) {
+                Some(i) => rest = &word[i..],
+                None => return found,
+            }
+        }
     }
 
     /// `text` without a password, in the user part or as a parameter.
@@ -307,6 +379,28 @@ fn split_pgpass(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_value_connection_strings_are_told_from_paths() {
+        assert_eq!(
+            ServerUrl::key_value_keywords("host=db user=ana password=p dbname=crm user=bo"),
+            ["host", "user", "password", "dbname"]
+        );
+        assert_eq!(
+            ServerUrl::key_value_keywords("  sslmode = require"),
+            ["sslmode"]
+        );
+        for path in [
+            "rex.db",
+            "./host=x.db",
+            "/srv/dbname=crm",
+            "hosts=1.db",
+            "postgres://ana@db/crm?sslmode=require",
+            "my host",
+        ] {
+            assert!(ServerUrl::key_value_keywords(path).is_empty(), "{path}");
+        }
+    }
 
     #[test]
     fn password_file_fields_are_split_with_escapes() {
