@@ -165,3 +165,43 @@ fn a_key_value_connection_string_is_refused_and_its_password_never_shown() {
         .success();
     assert!(dir.join("host=x.db").is_file());
 }
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_role_that_may_not_set_up_an_empty_database_is_told_so_with_exit_6() {
+    use crate::server::{with_database, SERVER_VAR};
+    let rex = Rex::new();
+    let admin = std::env::var(SERVER_VAR).unwrap();
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let tag = crate::server::database_of(rex.url.as_ref().unwrap()).unwrap();
+    let (role, db) = (format!("reader_{tag}"), format!("empty_{tag}"));
+    client
+        .batch_execute(&format!("CREATE ROLE {role} LOGIN"))
+        .unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .unwrap();
+    let url = with_database(&admin, &db).replace("postgres@", &format!("{role}@"));
+    let shown = url.clone();
+    for args in [&["deal", "list"][..], &["pipeline", "create", "Sales"]] {
+        let out = rex.cmd().env("REX_DB", &url).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            (out.status.code(), stderr.trim_end()),
+            (Some(6), format!("rex: database {shown} is not set up for rex yet, and role '{role}' may not set it up (permission denied for schema public); run rex once as the database's owner or a member of its owner's role (see the README's Team mode)").as_str()),
+            "{args:?}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let tables: i64 = postgres::Client::connect(&with_database(&admin, &db), postgres::NoTls)
+        .unwrap()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
+    let _ = client.batch_execute(&format!("DROP DATABASE {db}"));
+    let _ = client.batch_execute(&format!("DROP ROLE {role}"));
+}

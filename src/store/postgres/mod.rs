@@ -171,9 +171,8 @@ impl PgStore {
         }
         let from = version.unwrap_or(0);
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            tx.batch_execute(sql).map_err(|e| {
-                Error::Failed(format!("migration {} failed: {}", i + 1, mapped(&e)))
-            })?;
+            tx.batch_execute(sql)
+                .map_err(|e| migration_failed(&e, i + 1, version, &self.url))?;
         }
         tx.execute(
             "INSERT INTO rex_schema (id, application, version) VALUES (1, 'rex', $1)
@@ -292,6 +291,34 @@ fn version_in(client: &mut impl postgres::GenericClient) -> Result<Option<i64>> 
         )));
     }
     Ok(Some(version))
+}
+
+/// Why migration `step` failed. A role without the right to create rex's tables is told so
+/// (exit 6: the database is unusable to it as it stands); busy, a full disk and the like keep
+/// their kind, and any other error names the migration.
+fn migration_failed(e: &postgres::Error, step: usize, from: Option<i64>, url: &ServerUrl) -> Error {
+    match e.as_db_error() {
+        Some(db) if db.code().code() == "42501" => {
+            let (state, verb) = match from {
+                None => ("is not set up for rex yet".to_string(), "set it up"),
+                Some(v) => (
+                    format!("is at rex schema {v}, older than this rex's {SCHEMA_VERSION}"),
+                    "upgrade it",
+                ),
+            };
+            let config = url.config();
+            Error::Unusable(format!(
+                "database {} {state}, and role '{}' may not {verb} ({}); run rex once as the database's owner or a member of its owner's role (see the README's Team mode)",
+                url.shown(),
+                config.get_user().unwrap_or("?"),
+                db.message()
+            ))
+        }
+        _ => match mapped(e) {
+            Error::Failed(m) => Error::Failed(format!("migration {step} failed: {m}")),
+            other => other,
+        },
+    }
 }
 
 /// Starts a transaction of `kind`, with the write lock when `lock`.
