@@ -205,3 +205,71 @@ fn a_role_that_may_not_set_up_an_empty_database_is_told_so_with_exit_6() {
     let _ = client.batch_execute(&format!("DROP DATABASE {db}"));
     let _ = client.batch_execute(&format!("DROP ROLE {role}"));
 }
+
+/// A server that answers every connection as PostgreSQL does while it starts up: with a
+/// FATAL error of SQLSTATE 57P03. Returns its port.
+fn server_starting_up() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            // The startup message (an SSL request first is answered 'N', no TLS).
+            let mut len = [0u8; 4];
+            let mut body = Vec::new();
+            loop {
+                if stream.read_exact(&mut len).is_err() {
+                    break;
+                }
+                body.resize(u32::from_be_bytes(len) as usize - 4, 0);
+                if stream.read_exact(&mut body).is_err() {
+                    break;
+                }
+                if body[..4] == [0x04, 0xd2, 0x16, 0x2f] {
+                    let _ = stream.write_all(b"N");
+                    continue;
+                }
+                let mut fields = Vec::new();
+                for (tag, value) in [
+                    (b'S', "FATAL"),
+                    (b'V', "FATAL"),
+                    (b'C', "57P03"),
+                    (b'M', "the database system is starting up"),
+                ] {
+                    fields.push(tag);
+                    fields.extend_from_slice(value.as_bytes());
+                    fields.push(0);
+                }
+                fields.push(0);
+                let mut reply = vec![b'E'];
+                reply.extend_from_slice(&(fields.len() as u32 + 4).to_be_bytes());
+                reply.extend_from_slice(&fields);
+                let _ = stream.write_all(&reply);
+                break;
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_starting_up_is_busy_exit_5() {
+    let rex = Rex::new();
+    let port = server_starting_up();
+    for mode in ["disable", "prefer"] {
+        let url = format!("postgres://ana@127.0.0.1:{port}/crm?sslmode={mode}");
+        let out = rex
+            .cmd()
+            .env("REX_DB", &url)
+            .args(["deal", "list"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            (out.status.code(), stderr.trim_end()),
+            (Some(5), format!("rex: cannot connect to {url} now (the database system is starting up); nothing was changed, try again in a moment").as_str()),
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -414,8 +414,13 @@ fn mapped(e: &postgres::Error) -> Error {
         "55P03" => Error::Busy(
             "the database is busy (another rex is writing); nothing was changed, try again".into(),
         ),
-        "57P01" | "57P02" | "57P03" | "08006" | "08003" => Error::Busy(format!(
+        "57P01" | "57P02" | "08006" | "08003" => Error::Busy(format!(
             "the PostgreSQL server went away ({}); nothing was changed, try again",
+            db.message()
+        )),
+        // cannot_connect_now: starting up, shutting down, or in recovery.
+        "57P03" => Error::Busy(format!(
+            "the PostgreSQL server cannot take connections now ({}); nothing was changed, try again in a moment",
             db.message()
         )),
         "23505" if db.constraint() == Some("pipelines_name_key_key") => Error::Conflict(
@@ -446,6 +451,13 @@ fn mapped(e: &postgres::Error) -> Error {
 fn cannot_connect(e: &postgres::Error, url: &ServerUrl, config: &postgres::Config) -> Error {
     let shown = url.shown();
     let user = config.get_user().unwrap_or("?");
+    // What is transient once connected (a server starting up) is transient here too.
+    if let (Some(db), Error::Busy(_)) = (e.as_db_error(), mapped(e)) {
+        return Error::Busy(format!(
+            "cannot connect to {shown} now ({}); nothing was changed, try again in a moment",
+            db.message()
+        ));
+    }
     match e.as_db_error().map(|d| d.code().code()) {
         Some("28P01" | "28000") => Error::Unusable(format!(
             "cannot log in to {shown} as '{user}' ({}); give the password in the URL, PGPASSWORD or ~/.pgpass",
