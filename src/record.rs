@@ -463,8 +463,8 @@ pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, St
     }
     if let Some(c) = t.chars().find(|c| is_forbidden_in_line(*c)) {
         return Err(format!(
-            "{what} contains the control character U+{:04X}; use printable text on one line",
-            c as u32
+            "{what} contains {}; use printable text on one line",
+            forbidden_kind(c)
         ));
     }
     Ok(t.to_string())
@@ -487,16 +487,30 @@ pub fn clean_note(text: &str) -> Result<String, String> {
         .find(|c| *c != '\n' && *c != '\t' && is_forbidden_in_line(*c))
     {
         return Err(format!(
-            "the note contains the control character U+{:04X}; use printable text",
-            c as u32
+            "the note contains {}; use printable text",
+            forbidden_kind(c)
         ));
     }
     Ok(t.to_string())
 }
 
-/// Control characters and the bidirectional overrides that can disguise text.
-fn is_forbidden_in_line(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// What one-line text may not hold, and output escapes wherever it prints text: control
+/// characters, the line and paragraph separators (U+2028, U+2029), at which many readers
+/// end a line (so a TSV record would split), and the bidirectional overrides that can
+/// disguise text.
+pub fn is_forbidden_in_line(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character [`is_forbidden_in_line`] refuses, named.
+fn forbidden_kind(c: char) -> String {
+    match c {
+        '\u{2028}' => "the line separator U+2028".into(),
+        '\u{2029}' => "the paragraph separator U+2029".into(),
+        c => format!("the control character U+{:04X}", c as u32),
+    }
 }
 
 /// A key for case-insensitive comparison of names.

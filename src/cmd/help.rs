@@ -24,7 +24,8 @@ Output formats (-o, --output; --json is -o json):
           (default on a terminal)
   wide    the same table with every column at full width (for less -S)
   tsv     one record per line, tab-separated, no header, no colour (default in a pipe);
-          tabs, newlines, backslashes and control characters are escaped (\\t \\n \\\\ \\u{1b})
+          tabs, newlines, backslashes, control characters and the line and paragraph
+          separators are escaped (\\t \\n \\\\ \\u{1b} \\u{2028})
   json    list commands print an array (also empty), others one object
   jsonl   one JSON object per line
   csv     a header row, then one record per line; a cell that a spreadsheet would run as

@@ -22,6 +22,7 @@ pub use views::{
 
 use crate::cli::{ColorChoice, Format, OutputArgs};
 use crate::error::{Error, Result};
+use crate::record::is_forbidden_in_line;
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it
 /// gives way when the table is narrower than its content.
@@ -756,7 +757,9 @@ pub fn tsv_plain(v: &Value) -> String {
 }
 
 /// One TSV field: strings as they are, null as nothing, nested values as compact JSON;
-/// backslash, tab, newline, carriage return and other control characters escaped.
+/// backslash, tab, newline, carriage return, other control characters and whatever else
+/// one-line text may not hold ([`is_forbidden_in_line`]: the line and paragraph
+/// separators, bidirectional overrides) escaped.
 pub fn tsv_field(v: &Value) -> String {
     let raw = tsv_plain(v);
     let mut out = String::with_capacity(raw.len());
@@ -766,7 +769,7 @@ pub fn tsv_field(v: &Value) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if is_forbidden_in_line(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -774,7 +777,8 @@ pub fn tsv_field(v: &Value) -> String {
 }
 
 /// Text made safe to show on a terminal: control characters (escape sequences, carriage
-/// returns) and bidirectional overrides become visible `\u{…}` escapes; newlines stay.
+/// returns), line and paragraph separators and bidirectional overrides
+/// ([`is_forbidden_in_line`]) become visible `\u{…}` escapes; newlines stay.
 pub fn neutralise(text: &str) -> String {
     escape_controls(text, true)
 }
@@ -790,11 +794,7 @@ fn escape_controls(text: &str, keep_newlines: bool) -> String {
     for c in text.chars() {
         match c {
             '\n' if keep_newlines => out.push('\n'),
-            c if c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
-            {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
+            c if is_forbidden_in_line(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -810,6 +810,10 @@ mod tests {
     fn tsv_fields_escape_what_would_break_a_line() {
         assert_eq!(tsv_field(&json!("a\tb\nc\\d\re")), "a\\tb\\nc\\\\d\\re");
         assert_eq!(tsv_field(&json!("\u{1b}[31mred")), "\\u{1b}[31mred");
+        assert_eq!(
+            tsv_field(&json!("a\u{2028}b\u{2029}c")),
+            "a\\u{2028}b\\u{2029}c"
+        );
         assert_eq!(tsv_field(&json!(null)), "");
         assert_eq!(tsv_field(&json!(5)), "5");
         assert_eq!(tsv_field(&json!({"a": "x\ty"})), r#"{"a":"x\\ty"}"#);

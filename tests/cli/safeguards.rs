@@ -273,3 +273,79 @@ fn a_server_starting_up_is_busy_exit_5() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn line_and_paragraph_separators_are_refused_in_names_and_escaped_in_output() {
+    let rex = Rex::new();
+    rex.sales();
+    for (args, what) in [
+        (
+            vec!["deal", "create", "Acme\u{2028}Corp", "--value", "1"],
+            "the deal name contains the line separator U+2028",
+        ),
+        (
+            vec![
+                "deal",
+                "create",
+                "Acme",
+                "--value",
+                "1",
+                "--owner",
+                "ana\u{2029}bo",
+            ],
+            "the owner contains the paragraph separator U+2029",
+        ),
+        (
+            vec!["pipeline", "create", "Sales\u{2029}EMEA"],
+            "the pipeline name contains the paragraph separator U+2029",
+        ),
+    ] {
+        assert_eq!(
+            rex.fails(&args, 2),
+            format!("rex: {what}; use printable text on one line")
+        );
+    }
+    // Free text that may hold them (metadata, imported history) is escaped where a reader
+    // would split the record: TSV, CSV and tables; JSON keeps the exact text.
+    let text = "x\u{2028}y\u{2029}z";
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "Plain",
+        "--value",
+        "1",
+        "--meta",
+        &format!("k={text}"),
+    ]);
+    let file = rex.dir.path().join("ev.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            serde_json::json!({"deal_id": id, "at": "2026-03-02T10:00:00Z", "kind": "note", "text": text})
+        ),
+    )
+    .unwrap();
+    rex.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        rex.ok(&["deal", "list", "--fields", "name,metadata", "-o", "tsv"]),
+        "Plain\t{\"k\":\"x\\u{2028}y\\u{2029}z\"}\n"
+    );
+    assert_eq!(
+        rex.ok(&["deal", "list", "--fields", "name,metadata", "-o", "csv"]),
+        "name,metadata\nPlain,\"{\"\"k\"\":\"\"x\\u{2028}y\\u{2029}z\"\"}\"\n"
+    );
+    for args in [
+        &["deal", "history", &id, "-o", "tsv"][..],
+        &["deal", "history", &id, "-o", "table", "--color", "never"],
+        &["deal", "show", &id, "-o", "table", "--color", "never"],
+    ] {
+        let out = rex.ok(args);
+        assert!(
+            !out.contains(['\u{2028}', '\u{2029}']) && out.contains("x\\u{2028}y\\u{2029}z"),
+            "{args:?}: {out:?}"
+        );
+    }
+    assert_eq!(rex.json(&["deal", "show", &id])["metadata"]["k"], text);
+    assert_eq!(rex.json(&["deal", "history", &id])[1]["text"], text);
+}
