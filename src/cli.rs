@@ -23,18 +23,19 @@ macro_rules! exit_codes_text {
     () => {
         "Exit codes:
   0  success (an empty list is success)
-  1  any other failure (with --exit-status: nothing was listed or marked)
+  1  any other failure, such as a backup or export file that cannot be
+     written (with --exit-status: nothing was listed or marked)
   2  usage: unknown flag, missing argument, malformed value (money, date, id,
      colour), or a reference that matches several deals
   3  not found: no deal, pipeline or stage with that id, reference or name
   4  conflict: well-formed, but the data forbids it; nothing was changed
   5  database busy after the timeout, another import still running, or the
-     PostgreSQL server went away mid-command; nothing was changed, safe to
-     retry
+     PostgreSQL server went away mid-command or is starting up; nothing was
+     changed, safe to retry
   6  database unusable: newer schema, not a rex database, damaged,
-     unwritable, its directory unwritable, or the disk full (reads still work
+     unwritable, its directory unwritable, or its disk full (reads still work
      where SQLite can); a PostgreSQL server that cannot be reached or refuses
-     the login
+     the login, or a role that may not set the database up
 
 A change that was saved but could not be printed exits 1 and says it was saved."
     };

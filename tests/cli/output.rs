@@ -233,7 +233,7 @@ fn help_documents_exit_codes_environment_and_topics() {
     let help = rex.ok(&["--help"]);
     assert!(
         help.contains(
-            "5  database busy after the timeout, another import still running, or the\n     PostgreSQL server went away mid-command; nothing was changed, safe to retry"
+            "5  database busy after the timeout, another import still running, or the\n     PostgreSQL server went away mid-command or is starting up; nothing was\n     changed, safe to retry"
         ),
         "{help}"
     );
