@@ -13,6 +13,7 @@ mod reliability;
 mod round2;
 mod scripting;
 mod server;
+mod slow_input;
 mod staged;
 mod stalled;
 mod support;
