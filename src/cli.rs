@@ -365,7 +365,8 @@ them all in one write at the end: other rex commands keep working meanwhile and 
 of it. A failed import deletes its chunks; a killed one stays hidden and is cleared by the next
 write of any command once it has been silent for two minutes. One import runs at a time (a second exits 5).
 --dry-run, --upsert and an import into a database without deals are one transaction instead,
-during which other writers wait (REX_BUSY_TIMEOUT, then exit 5).
+during which other writers wait (REX_BUSY_TIMEOUT, then exit 5); these read a pipe to its end
+(into a temporary file) before they begin, so a slow producer keeps nobody waiting.
 
 From another CRM: --from reads its deal export (CSV) as it comes out of it. Each column
 goes to a rex field (title to name, owner to owner_id, contact person to contact_id, close

@@ -4,6 +4,8 @@
 
 use clap_complete::CompletionCandidate;
 
+pub mod shells;
+
 use crate::store::Store;
 
 /// At most this many deals are offered (the most recently updated active ones).

@@ -13,7 +13,10 @@ fn main() -> ExitCode {
         );
     }));
     // `COMPLETE=bash rex` prints the shell hook; the hook calls rex back to complete deal
-    // references, pipeline and stage names from the database (see rex completions --help).
-    clap_complete::CompleteEnv::with_factory(rex::cli::command).complete();
+    // references, pipeline and stage names from the database (see rex completions --help),
+    // quoted for the shell that inserts them.
+    clap_complete::CompleteEnv::with_factory(rex::cli::command)
+        .shells(rex::complete::shells::SHELLS)
+        .complete();
     ExitCode::from(rex::run())
 }

@@ -3,7 +3,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Seek, Write};
+use std::os::fd::AsFd;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -188,7 +189,17 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         ),
         None => Box::new(io::stdin()),
     };
-    let mut items = read_ahead(reader, format, reading);
+    // A regular file is all there when it is read; a pipe or a terminal may keep its reader
+    // waiting.
+    let regular = match path {
+        Some(p) => std::fs::metadata(p),
+        None => io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .and_then(|fd| File::from(fd).metadata()),
+    }
+    .is_ok_and(|m| m.is_file());
+    let mut items = read_ahead(reader, regular, format, reading);
     let progress = Progress {
         shown: io::stderr().is_terminal() && !ctx.out.is_quiet(),
     };
@@ -238,6 +249,10 @@ struct Feeding<'a> {
 }
 
 impl Feed for Feeding<'_> {
+    fn read_to_end(&mut self) -> Result<()> {
+        self.items.read_to_end()
+    }
+
     fn wait(&mut self) -> bool {
         if self.pending.is_none() {
             self.pending = self.items.next();
@@ -267,13 +282,48 @@ impl Feed for Feeding<'_> {
     }
 }
 
+/// The input of an import, to be read on its own thread from the first time a record is
+/// asked for (see [`ReadAhead::read_to_end`] for an import that holds the write lock).
+fn read_ahead(
+    reader: Box<dyn Read + Send>,
+    regular: bool,
+    format: ImportFormat,
+    reading: Reading,
+) -> ReadAhead {
+    ReadAhead {
+        unread: Some(Unread {
+            reader,
+            regular,
+            format,
+            reading,
+        }),
+        receive: None,
+        pending: Vec::new().into_iter(),
+    }
+}
+
+/// An input not read yet.
+struct Unread {
+    reader: Box<dyn Read + Send>,
+    /// A regular file, which never keeps its reader waiting.
+    regular: bool,
+    format: ImportFormat,
+    reading: Reading,
+}
+
 /// Reads the input on its own thread, a bounded way ahead of the writer, so that a slow
 /// input never holds a transaction open (and reading and the database share the two cores).
 /// Records travel in batches: a batch is handed over when it is full and before every read
 /// from the input, so records that have arrived are never held back while the input is
 /// slow. The thread stops after the first error, and is left behind (not joined) if the
 /// writer stops first.
-fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat, reading: Reading) -> ReadAhead {
+fn start_reading(input: Unread) -> Receiver<Vec<Raw>> {
+    let Unread {
+        reader,
+        format,
+        reading,
+        ..
+    } = input;
     let (send, receive) = sync_channel::<Vec<Raw>>(16);
     thread::spawn(move || {
         let pending = Rc::new(RefCell::new(Vec::with_capacity(READ_AHEAD_BATCH)));
@@ -308,10 +358,7 @@ fn read_ahead(reader: Box<dyn Read + Send>, format: ImportFormat, reading: Readi
         }
         hand_over(&send, &pending);
     });
-    ReadAhead {
-        receive,
-        pending: Vec::new().into_iter(),
-    }
+    receive
 }
 
 /// The input, handing the parsed records over before each read (which may wait).
@@ -329,20 +376,65 @@ impl Read for HandOverBeforeRead {
 
 const READ_AHEAD_BATCH: usize = 512;
 
-/// The receiving end of [`read_ahead`], one record at a time.
+/// The receiving end of [`start_reading`], one record at a time.
 struct ReadAhead {
-    receive: Receiver<Vec<Raw>>,
+    unread: Option<Unread>,
+    receive: Option<Receiver<Vec<Raw>>>,
     pending: std::vec::IntoIter<Raw>,
 }
 
 impl ReadAhead {
+    /// Reads an input that may keep its reader waiting (a pipe, a terminal) to its end,
+    /// into a temporary file that is then read instead; a regular file is left as it is.
+    /// Nothing is done once reading has started.
+    fn read_to_end(&mut self) -> Result<()> {
+        let Some(input) = &mut self.unread else {
+            return Ok(());
+        };
+        if input.regular {
+            return Ok(());
+        }
+        let kept = |e: io::Error| {
+            Error::Failed(format!(
+                "cannot keep the input in a temporary file ({e}); nothing was imported"
+            ))
+        };
+        let mut copy = tempfile::tempfile().map_err(kept)?;
+        let mut buf = vec![0; 1 << 16];
+        loop {
+            let n = match input.reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::usage(format!(
+                        "cannot read the input ({e}); nothing was imported"
+                    )))
+                }
+            };
+            copy.write_all(&buf[..n]).map_err(kept)?;
+        }
+        copy.rewind().map_err(kept)?;
+        input.reader = Box::new(copy);
+        input.regular = true;
+        Ok(())
+    }
+
+    /// The batches of records, reading from the first time they are asked for.
+    fn receiver(&mut self) -> Option<&Receiver<Vec<Raw>>> {
+        if let Some(input) = self.unread.take() {
+            self.receive = Some(start_reading(input));
+        }
+        self.receive.as_ref()
+    }
+
     /// The next record, waiting as long as it takes; None at the end of the input.
     fn next(&mut self) -> Option<Item> {
         loop {
             if let Some(raw) = self.pending.next() {
                 return Some(Payload::parse(raw));
             }
-            self.pending = self.receive.recv().ok()?.into_iter();
+            self.pending = self.receiver()?.recv().ok()?.into_iter();
         }
     }
 
@@ -352,7 +444,7 @@ impl ReadAhead {
             if let Some(raw) = self.pending.next() {
                 return Some(Payload::parse(raw));
             }
-            self.pending = self.receive.recv_timeout(wait).ok()?.into_iter();
+            self.pending = self.receiver()?.recv_timeout(wait).ok()?.into_iter();
         }
     }
 }

@@ -123,6 +123,10 @@ pub enum Load {
 
 /// The records of an import, fed to the backend one at a time by the command reading them.
 pub trait Feed {
+    /// Reads the whole input, outside any transaction and before the first record is
+    /// taken, so that a transaction holding the write lock for the whole import never waits
+    /// for a slow producer.
+    fn read_to_end(&mut self) -> Result<()>;
     /// Waits, outside any transaction, until a record is ready or the input has ended;
     /// false when it has ended.
     fn wait(&mut self) -> bool;

@@ -1,6 +1,7 @@
 //! rex's integration tests: one binary (one link step) with a module per area.
 //! Every test drives the real `rex` binary against its own temporary database.
 
+mod completion;
 mod corpus;
 mod crm;
 mod database;
@@ -14,6 +15,7 @@ mod round2;
 mod safeguards;
 mod scripting;
 mod server;
+mod slow_input;
 mod staged;
 mod stalled;
 mod support;

@@ -227,14 +227,20 @@ impl PgStore {
     }
 
     /// An import in one transaction. New records only: without the write lock, so people
-    /// keep writing meanwhile; updates (upserts) and dry runs take their turn like any write.
+    /// keep writing meanwhile; updates (upserts) and dry runs take their turn like any write,
+    /// once their whole input has been read.
     pub(crate) fn import(&mut self, load: Load, feed: &mut dyn Feed) -> Result<()> {
         let retry = Cell::new(false);
         let kind = match load {
             Load::DryRun => Kind::Rehearse,
             Load::Upsert | Load::Insert => Kind::Write,
         };
-        let tx = begin(&mut self.client, kind, load != Load::Insert, &retry)?;
+        let lock = load != Load::Insert;
+        if lock {
+            // The input is read before the lock is taken.
+            feed.read_to_end()?;
+        }
+        let tx = begin(&mut self.client, kind, lock, &retry)?;
         let tx = PgTx::new(tx, &retry);
         let mut records = 0u64;
         while feed.record_next(&tx, None)? {

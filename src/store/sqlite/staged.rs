@@ -48,7 +48,7 @@ impl SqliteStore {
     /// and is published at the end, so people and cron jobs keep working while it runs.
     /// Dry runs and upserts (which change visible deals) run as one transaction, as does a
     /// load into a database without deals, which builds its indexes once at the end
-    /// instead of row by row.
+    /// instead of row by row; these read their whole input before taking the lock.
     pub(crate) fn import(&mut self, load: Load, clock: Clock, feed: &mut dyn Feed) -> Result<()> {
         self.use_bulk_cache()?;
         if load != Load::DryRun {
@@ -57,6 +57,8 @@ impl SqliteStore {
         if load == Load::Insert && self.read(|tx| tx.has_deals())? {
             return self.import_staged(clock, feed);
         }
+        // One transaction under the write lock: the input is read before it is taken.
+        feed.read_to_end()?;
         let run = |tx: &SqliteTx| -> Result<()> {
             if load != Load::DryRun {
                 tx.refuse_during_import()?;

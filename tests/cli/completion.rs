@@ -1,0 +1,506 @@
+//! Completion from the database in real interactive shells: bash, zsh and fish run in a
+//! pseudo-terminal with rex's hook sourced, the test types a partial name and presses Tab,
+//! then Enter. Names that are shell code (`$(…)`, backticks, `*`, quotes, `!`) must reach
+//! the command line quoted, so that the command runs on exactly that deal and nothing else
+//! runs.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::{skipped, Rex};
+
+/// An interactive shell in a pseudo-terminal, and everything it has written.
+struct Terminal {
+    master: File,
+    child: Child,
+    written: Arc<Mutex<Vec<u8>>>,
+    /// How far [`Terminal::expect`] has read.
+    seen: usize,
+    /// The shell's way to say the last command's exit status.
+    status: &'static str,
+}
+
+impl Terminal {
+    fn start(rex: &Rex, shell: &str, args: &[&str], dir: &Path) -> Terminal {
+        let (mut master, mut slave) = (0, 0);
+        let size = libc::winsize {
+            ws_row: 50,
+            ws_col: 250,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes the two descriptors it opens; the name buffer is null.
+        let opened = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned here alone.
+        let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let bin = rex.dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let link = bin.join("rex");
+        if !link.exists() {
+            std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_rex"), &link).unwrap();
+        }
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let home = rex.dir.path().join(format!("home-{shell}"));
+        std::fs::create_dir_all(&home).unwrap();
+        let mut cmd = Command::new(shell);
+        cmd.args(args)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("TERM", "dumb")
+            .env("REX_DB", rex.database())
+            .env("REX_NOW", rex.now())
+            .env("TZ", "UTC")
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().unwrap();
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = master.try_clone().unwrap();
+        let sink = written.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Ends when the shell has exited (EIO) or the terminal is closed.
+            while let Ok(n @ 1..) = reader.read(&mut buf) {
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Terminal {
+            master,
+            child,
+            written,
+            seen: 0,
+            status: if shell == "fish" {
+                "echo \"status=$status\"\r"
+            } else {
+                "echo \"status=$?\"\r"
+            },
+        }
+    }
+
+    /// Types `keys` (`\t` is Tab, `\r` is Enter).
+    fn press(&mut self, keys: &str) {
+        self.master.write_all(keys.as_bytes()).unwrap();
+        self.master.flush().unwrap();
+    }
+
+    /// Waits until the shell has written `text` (after what was expected before).
+    fn expect(&mut self, text: &str) {
+        if !self.wait_for(text, Duration::from_secs(30)) {
+            let written = self.written.lock().unwrap();
+            panic!(
+                "the shell never wrote {text:?}; it wrote:\n{}",
+                String::from_utf8_lossy(&written[self.seen.min(written.len())..])
+            );
+        }
+    }
+
+    /// Whether the shell writes `text` (after what was expected before) within `limit`.
+    fn wait_for(&mut self, text: &str, limit: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            {
+                let written = self.written.lock().unwrap();
+                let after = &written[self.seen.min(written.len())..];
+                if let Some(at) = after.windows(text.len()).position(|w| w == text.as_bytes()) {
+                    self.seen += at + text.len();
+                    return true;
+                }
+            }
+            if start.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn exit(mut self) {
+        self.press("exit\r");
+        let start = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(10) {
+                let _ = self.child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// The prompt each shell is given, written so that typing it does not write it.
+const PROMPT: &str = "READY> ";
+
+/// A database whose names are shell code, and an empty directory with two files (which a
+/// `*` left unquoted would name).
+fn dangerous_names() -> (Rex, tempfile::TempDir) {
+    let rex = Rex::new();
+    rex.json(&["pipeline", "create", "Sales $(touch pwned3)"]);
+    for name in [
+        "Acme $(touch pwned)",
+        "Bcme `touch pwned2`",
+        "*",
+        "Quote's \"q\" \\ & !x",
+    ] {
+        rex.id(&["deal", "create", name, "--value", "1"]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    File::create(dir.path().join("file1")).unwrap();
+    File::create(dir.path().join("file2")).unwrap();
+    (rex, dir)
+}
+
+/// Types `typed`, presses Tab, shows the command line (Ctrl-T prints it as `[line:…]`) and
+/// checks it, then types `then` and Enter and checks the command succeeded.
+fn complete_and_run(term: &mut Terminal, typed: &str, line: &str, then: &str) {
+    term.press(typed);
+    term.press("\t");
+    // Asks for the line until the completion has finished (a busy machine is slow).
+    let shown = format!("[line:{line}]");
+    let start = Instant::now();
+    loop {
+        term.press("\x14");
+        if term.wait_for(&shown, Duration::from_secs(1)) {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            term.expect(&shown);
+        }
+    }
+    term.press(&format!("{then}\r"));
+    term.expect(PROMPT);
+    let status = term.status;
+    term.press(status);
+    term.expect("status=0");
+    term.expect(PROMPT);
+}
+
+/// The notes of the deal named `name`, oldest first.
+fn notes(rex: &Rex, name: &str) -> Vec<String> {
+    let history = rex.json(&["deal", "history", name]);
+    history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| e["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Nothing ran: the directory holds its two files and nothing else.
+fn nothing_ran(dir: &Path) {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["file1", "file2"], "the names ran as code");
+}
+
+fn all_notes(rex: &Rex) -> Value {
+    serde_json::json!({
+        "Acme": notes(rex, "Acme $(touch pwned)"),
+        "Bcme": notes(rex, "Bcme `touch pwned2`"),
+        "star": notes(rex, "*"),
+        "Quote": notes(rex, "Quote's \"q\" \\ & !x"),
+    })
+}
+
+fn available(shell: &str) -> bool {
+    let found = Command::new(shell)
+        .arg("-c")
+        .arg("exit 0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        skipped(&format!(
+            "completion::{shell}: {shell} is not installed (.ci/run installs it)"
+        ));
+    }
+    found
+}
+
+#[test]
+fn bash_inserts_names_quoted_and_runs_nothing_of_them() {
+    let (rex, dir) = dangerous_names();
+    let mut term = Terminal::start(&rex, "bash", &["--norc", "--noprofile", "-i"], dir.path());
+    term.press(
+        "PS1='RE''ADY> '; bind -x '\"\\C-t\": printf \"\\n[line:%s]\\n\" \"$READLINE_LINE\"'; source <(COMPLETE=bash rex)\r",
+    );
+    term.expect(PROMPT);
+    complete_and_run(
+        &mut term,
+        "rex deal note Acm",
+        r"rex deal note Acme\ \$\(touch\ pwned\) ",
+        "'plain'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note 'Acm",
+        "rex deal note 'Acme $(touch pwned)' ",
+        "'in single quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note \"Acm",
+        r#"rex deal note "Acme \$(touch pwned)" "#,
+        "'in double quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note Bc",
+        r"rex deal note Bcme\ \`touch\ pwned2\` ",
+        "'backticks'",
+    );
+    complete_and_run(&mut term, "rex deal note *", r"rex deal note \* ", "'star'");
+    complete_and_run(
+        &mut term,
+        "rex deal note Quo",
+        r#"rex deal note Quote\'s\ \"q\"\ \\\ \&\ \!x "#,
+        "'quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note \"Quo",
+        r#"rex deal note "Quote's \"q\" \\ & "'!'"x" "#,
+        "'quotes in double quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex board Sal",
+        r"rex board Sales\ \$\(touch\ pwned3\) ",
+        "",
+    );
+    term.exit();
+    nothing_ran(dir.path());
+    assert_eq!(
+        all_notes(&rex),
+        serde_json::json!({
+            "Acme": ["plain", "in single quotes", "in double quotes"],
+            "Bcme": ["backticks"],
+            "star": ["star"],
+            "Quote": ["quotes", "quotes in double quotes"],
+        })
+    );
+}
+
+#[test]
+fn zsh_inserts_names_quoted_and_runs_nothing_of_them() {
+    if !available("zsh") {
+        return;
+    }
+    let (rex, dir) = dangerous_names();
+    let mut term = Terminal::start(&rex, "zsh", &["-f", "-i"], dir.path());
+    term.press(
+        "PS1='RE''ADY> '; autoload -U compinit; compinit -u; show-line() { print -r -- \"[line:$BUFFER]\" }; zle -N show-line; bindkey '^T' show-line; source <(COMPLETE=zsh rex)\r",
+    );
+    term.expect(PROMPT);
+    complete_and_run(
+        &mut term,
+        "rex deal note Acm",
+        r"rex deal note Acme\ \$\(touch\ pwned\) ",
+        "'plain'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note 'Acm",
+        "rex deal note 'Acme $(touch pwned)' ",
+        "'in single quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note \"Acm",
+        r#"rex deal note "Acme \$(touch pwned)" "#,
+        "'in double quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note Bc",
+        r"rex deal note Bcme\ \`touch\ pwned2\` ",
+        "'backticks'",
+    );
+    complete_and_run(
+        &mut term,
+        r"rex deal note \*",
+        r"rex deal note \* ",
+        "'star'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex board Sal",
+        r"rex board Sales\ \$\(touch\ pwned3\) ",
+        "",
+    );
+    term.exit();
+    nothing_ran(dir.path());
+    assert_eq!(
+        all_notes(&rex),
+        serde_json::json!({
+            "Acme": ["plain", "in single quotes", "in double quotes"],
+            "Bcme": ["backticks"],
+            "star": ["star"],
+            "Quote": [],
+        })
+    );
+}
+
+#[test]
+fn fish_inserts_names_quoted_and_runs_nothing_of_them() {
+    if !available("fish") {
+        return;
+    }
+    let (rex, dir) = dangerous_names();
+    let mut term = Terminal::start(&rex, "fish", &["--no-config", "-i"], dir.path());
+    term.press(
+        "function fish_prompt; echo -n 'RE''ADY> '; end; bind \\ct 'echo \"[line:\"(commandline)\"]\"; commandline -f repaint'; COMPLETE=fish rex | source\r",
+    );
+    term.expect(PROMPT);
+    complete_and_run(
+        &mut term,
+        "rex deal note Acm",
+        r"rex deal note Acme\ \$\(touch\ pwned\) ",
+        "'plain'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note 'Acm",
+        "rex deal note 'Acme $(touch pwned)' ",
+        "'in single quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note \"Acm",
+        r#"rex deal note "Acme \$(touch pwned)" "#,
+        "'in double quotes'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex deal note Bc",
+        r"rex deal note Bcme\ `touch\ pwned2` ",
+        "'backticks'",
+    );
+    complete_and_run(
+        &mut term,
+        r"rex deal note \*",
+        r"rex deal note \* ",
+        "'star'",
+    );
+    complete_and_run(
+        &mut term,
+        "rex board Sal",
+        r"rex board Sales\ \$\(touch\ pwned3\) ",
+        "",
+    );
+    term.exit();
+    nothing_ran(dir.path());
+    assert_eq!(
+        all_notes(&rex),
+        serde_json::json!({
+            "Acme": ["plain", "in single quotes", "in double quotes"],
+            "Bcme": ["backticks"],
+            "star": ["star"],
+            "Quote": [],
+        })
+    );
+}
+
+/// What each shell is handed, exactly: bash and PowerShell quoted values, zsh and fish raw
+/// values (they quote as they insert), the typed word read without its quotes, and nothing
+/// with a control character.
+#[test]
+fn each_shell_gets_the_candidate_text_it_inserts_safely() {
+    let rex = Rex::new();
+    rex.json(&["pipeline", "create", "Sales $(x)"]);
+    // Files too: one whose name holds a newline cannot be offered safely.
+    let files = tempfile::tempdir().unwrap();
+    File::create(files.path().join("x y.csv")).unwrap();
+    File::create(files.path().join("x\ny.csv")).unwrap();
+    let complete = |shell: &str, index: &str, quote: &str, words: &[&str]| -> String {
+        let out = rex
+            .cmd()
+            .current_dir(files.path())
+            .env("COMPLETE", shell)
+            .env("_CLAP_COMPLETE_INDEX", index)
+            .env("_CLAP_IFS", "\n")
+            .env("_REX_COMPLETE_QUOTE", quote)
+            .arg("--")
+            .args(words)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        complete("bash", "2", "", &["rex", "board", "Sa"]),
+        r"Sales\ \$\(x\)"
+    );
+    assert_eq!(
+        complete("bash", "2", "'", &["rex", "board", "Sa"]),
+        "'Sales $(x)'"
+    );
+    assert_eq!(
+        complete("bash", "2", "\"", &["rex", "board", "Sa"]),
+        r#""Sales \$(x)""#
+    );
+    assert_eq!(
+        complete("zsh", "2", "", &["rex", "board", "'Sa"]),
+        "Sales $(x)"
+    );
+    assert_eq!(
+        complete("fish", "", "", &["rex", "board", "\"Sa"]),
+        "Sales $(x)\n"
+    );
+    assert_eq!(
+        complete("powershell", "", "", &["rex", "board", "Sa"]),
+        "'Sales $(x)'\n"
+    );
+    assert_eq!(
+        complete("bash", "2", "", &["rex", "import", "x"]),
+        r"x\ y.csv"
+    );
+    assert_eq!(complete("zsh", "2", "", &["rex", "import", "x"]), "x y.csv");
+    assert_eq!(
+        complete("fish", "", "", &["rex", "import", "x"]),
+        "x y.csv\n"
+    );
+}
