@@ -3,6 +3,7 @@
 
 mod corpus;
 mod crm;
+mod crm_strict;
 mod database;
 mod deal;
 mod forecast;
