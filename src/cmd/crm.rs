@@ -405,12 +405,15 @@ impl Translator {
         if self.profile == Some(Crm::Salesforce) {
             // A report ends in rows that hold no deal (totals, copyright): narrower than the
             // header, or without a name. Only after the last deal: one in the middle is refused.
-            let named = self
-                .columns
-                .iter()
-                .zip(&cells)
-                .any(|(t, c)| *t == Target::Field("name") && !c.trim().is_empty());
-            if empty || cells.len() < self.headers.len() || !named {
+            // (A report without a name column has no deals: its rows go on to be refused.)
+            let name = Target::Field("name");
+            let unnamed = self.columns.contains(&name)
+                && self
+                    .columns
+                    .iter()
+                    .zip(&cells)
+                    .all(|(t, c)| *t != name || c.trim().is_empty());
+            if empty || cells.len() < self.headers.len() || unnamed {
                 self.skipped
                     .borrow_mut()
                     .get_or_insert_with(|| at.to_string());

@@ -97,6 +97,26 @@ fn a_salesforce_report_ends_only_at_its_footer() {
             ("Total Wine".to_string(), 100000),
         ]
     );
+    // A report without a name column: its rows are refused, not taken for a footer.
+    let path = file(
+        &rex,
+        "nameless.csv",
+        "\"Opportunity Owner\",\"Stage\",\"Amount\"\n\"Ana Rep\",\"Qualification\",\"1,000.00\"\n",
+    );
+    assert_eq!(
+        rex.fails(
+            &[
+                "import",
+                &path,
+                "--from",
+                "salesforce",
+                "--pipeline",
+                "Sales"
+            ],
+            2
+        ),
+        "rex: line 2: field 'name': it is missing; nothing was imported"
+    );
 }
 
 /// A HubSpot export of one deal with this amount (and currency, when given).
