@@ -551,6 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Dollars per unit of another currency: CUR=RATE, like EUR=1.0825 (repeatable)')
             [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'A CSV column as a rex field: FIELD=COLUMN, or -=COLUMN to drop it (repeatable)')
             [CompletionResult]::new('--date-order', '--date-order', [CompletionResultType]::ParameterName, 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd')
+            [CompletionResult]::new('--decimal', '--decimal', [CompletionResultType]::ParameterName, 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'The pipeline of rows that name none [default: the only one]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')

@@ -926,7 +926,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__import)
-            opts="-o -q -h -V --format --dry-run --upsert --from --create-stages --rate --map --keep-unknown --date-order --pipeline --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --format --dry-run --upsert --from --create-stages --rate --map --keep-unknown --date-order --decimal --pipeline --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -950,6 +950,10 @@ _rex() {
                     ;;
                 --date-order)
                     COMPREPLY=($(compgen -W "mdy dmy ymd" -- "${cur}"))
+                    return 0
+                    ;;
+                --decimal)
+                    COMPREPLY=($(compgen -W "point comma" -- "${cur}"))
                     return 0
                     ;;
                 --pipeline)

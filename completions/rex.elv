@@ -521,6 +521,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --rate 'Dollars per unit of another currency: CUR=RATE, like EUR=1.0825 (repeatable)'
             cand --map 'A CSV column as a rex field: FIELD=COLUMN, or -=COLUMN to drop it (repeatable)'
             cand --date-order 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd'
+            cand --decimal 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)'
             cand --pipeline 'The pipeline of rows that name none [default: the only one]'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'

@@ -595,6 +595,8 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l map -d 'A CSV column 
 complete -c rex -n "__fish_rex_using_subcommand import" -l date-order -d 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd' -r -f -a "mdy\t''
 dmy\t''
 ymd\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l decimal -d 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)' -r -f -a "point\t''
+comma\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l pipeline -d 'The pipeline of rows that name none [default: the only one]' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'

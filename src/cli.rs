@@ -375,7 +375,8 @@ probability to probability); every other non-empty column is kept in metadata un
 readable key, with source (pipedrive:101) saying where the deal came from. The status
 follows the CRM's rule (a Status column, a Closed Won stage, IsClosed and IsWon, Twenty's
 CUSTOMER); a closed deal without a stage of its own goes to the pipeline's last stage.
-Names become one line; report footers (totals, copyright) are skipped. Importing the same
+Names become one line; a Salesforce report's footer (totals, copyright: rows without a deal
+after the last deal) is skipped, and such a row before a deal is refused. Importing the same
 export again is refused (exit 4, naming the first deal by its source) unless --upsert,
 which updates the deals it imported before.
   pipedrive          rex import deals.csv --from pipedrive --create-stages
@@ -384,14 +385,20 @@ which updates the deals it imported before.
   salesforce-loader  rex import opportunities.csv --from salesforce-loader
   twenty             rex import opportunities.csv --from twenty
 
-Money is one currency (dollars): a row in another is refused unless --rate CUR=RATE gives
-dollars per unit; it is converted to cents (halves up) and the amount and currency as
-exported are kept in metadata (original_value, original_currency). --create-stages creates
+Money is one currency (dollars), read exactly: 48,000.00 (commas only between thousands),
+or 48.000,00 with --decimal comma; an amount that does not read so, or could read either way
+without --decimal, is refused naming its line, and dollars with more than two decimals are
+refused, never rounded. A currency symbol must be the row's currency ($ only where no
+currency column says it). A row in another currency is refused unless --rate CUR=RATE gives
+dollars per unit (a plain decimal, once per currency); it is converted to cents (halves up)
+and the amount and currency as exported are kept in metadata (original_value,
+original_currency). A closed deal whose outcome nothing gives is refused. --create-stages creates
 the pipelines and stages the file names (in the CRM's default order where rex knows it,
 else in the order they appear); without it an unknown stage is exit 3. Any CSV: --map
 FIELD=COLUMN maps a column to a field (-=COLUMN drops it), columns named like rex's fields
-match ignoring case and spaces, and --keep-unknown keeps the rest in metadata. Numeric
-dates that could be month/day or day/month need --date-order.
+match ignoring case and spaces, and --keep-unknown keeps the rest in metadata; two columns for
+one field are refused. Numeric dates that could be month/day or day/month need --date-order;
+a local time the clocks skipped reads with the offset from before the change.
 
 Examples:
   rex import backup.jsonl
@@ -591,6 +598,9 @@ pub struct ImportArgs {
     /// The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd
     #[arg(long, value_enum, value_name = "ORDER")]
     pub date_order: Option<DateOrder>,
+    /// How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)
+    #[arg(long, value_enum, value_name = "MARK")]
+    pub decimal: Option<DecimalMark>,
     /// The pipeline of rows that name none [default: the only one]
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,
@@ -604,6 +614,13 @@ pub enum Crm {
     Salesforce,
     SalesforceLoader,
     Twenty,
+}
+
+/// The decimal mark of a file's amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DecimalMark {
+    Point,
+    Comma,
 }
 
 /// The order of day, month and year in numeric dates.

@@ -7,7 +7,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{
-    DateTime, Datelike, Days, Local, Months, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc,
+    DateTime, Datelike, Days, Local, LocalResult, Months, NaiveDate, NaiveDateTime, SecondsFormat,
+    TimeZone, Utc,
 };
 
 use crate::error::{Error, Result};
@@ -70,12 +71,25 @@ pub fn local_day(t: DateTime<Utc>) -> NaiveDate {
 }
 
 /// A local wall-clock time as UTC; on a day the clocks go back, the earlier of the two, and
-/// in the hour skipped when they go forward, the same digits read as UTC.
+/// in the hour skipped when they go forward, read with the offset from before the change
+/// (02:30 on the day New York springs forward is 07:30 UTC, 03:30 daylight time).
 pub fn local_to_utc(t: NaiveDateTime) -> DateTime<Utc> {
-    Local
-        .from_local_datetime(&t)
-        .earliest()
-        .map_or_else(|| t.and_utc(), |l| l.with_timezone(&Utc))
+    match Local.from_local_datetime(&t) {
+        LocalResult::Single(l) => return l.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
+        LocalResult::None => {}
+    }
+    let before = t
+        .checked_sub_signed(chrono::Duration::days(1))
+        .map(|day_before| {
+            Local
+                .offset_from_utc_datetime(&day_before)
+                .local_minus_utc()
+        });
+    before
+        .and_then(|offset| t.checked_sub_signed(chrono::Duration::seconds(offset.into())))
+        .unwrap_or(t)
+        .and_utc()
 }
 
 pub fn timestamp(t: DateTime<Utc>) -> String {

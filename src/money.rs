@@ -85,68 +85,287 @@ impl FromStr for Cents {
     /// Accepts `5000`, `5000.5`, `5000.50`, `$5,000.00`, `5,000`, `0.99`.
     /// Commas only as thousands separators in groups of three; at most two decimals.
     fn from_str(text: &str) -> Result<Self, String> {
-        let bad = |why: &str| Err(format!("invalid amount '{text}': {why}; {EXAMPLE}"));
+        let bad = |why: &str| format!("invalid amount '{text}': {why}; {EXAMPLE}");
         let s = text.trim();
         if s.is_empty() {
-            return bad("it is empty");
+            return Err(bad("it is empty"));
         }
         if s.starts_with('-') || s.starts_with("$-") {
-            return bad("amounts cannot be negative");
+            return Err(bad("amounts cannot be negative"));
         }
         let s = s.strip_prefix('$').unwrap_or(s);
-        let (whole, frac) = match s.split_once('.') {
+        let amount = Decimal::parse(s, Notation::Point).map_err(|why| bad(&why))?;
+        Cents::exact(&amount).map_err(|why| bad(&why))
+    }
+}
+
+impl Cents {
+    /// An amount of dollars as cents, exactly: more than two decimals is refused, never rounded.
+    pub fn exact(dollars: &Decimal) -> Result<Cents, String> {
+        if dollars.scale > 2 {
+            return Err("more than two decimals (cents) is not allowed".into());
+        }
+        Self::rounded(dollars)
+    }
+
+    /// An amount in another currency at a rate (dollars per unit), to the nearest cent,
+    /// halves up: converting is where rounding to the cent is inherent.
+    pub fn converted(amount: &Decimal, rate: &Decimal) -> Result<Cents, String> {
+        Self::rounded(&amount.times(rate))
+    }
+
+    fn rounded(dollars: &Decimal) -> Result<Cents, String> {
+        dollars
+            .rounded(2)
+            .filter(|c| *c <= Self::MAX.0)
+            .map(Cents)
+            .ok_or_else(|| {
+                format!(
+                    "it is more than {}, the largest amount rex keeps",
+                    Self::MAX
+                )
+            })
+    }
+}
+
+/// How a text writes a decimal number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notation {
+    /// Digits and at most one decimal point, nothing else: `1234.56` (rates, probabilities).
+    Plain,
+    /// A decimal point, commas between thousands: `1,234.56`.
+    Point,
+    /// A decimal comma, points or spaces between thousands: `1.234,56`, `1 234,56`.
+    Comma,
+}
+
+impl Notation {
+    fn mark(self) -> char {
+        match self {
+            Notation::Plain | Notation::Point => '.',
+            Notation::Comma => ',',
+        }
+    }
+
+    fn separates_thousands(self, c: char) -> bool {
+        match self {
+            Notation::Plain => false,
+            Notation::Point => c == ',',
+            Notation::Comma => matches!(c, '.' | ' ' | '\u{a0}' | '\u{202f}'),
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Notation::Plain => "use only the digits 0-9 and one decimal point",
+            Notation::Point => {
+                "use only the digits 0-9, commas between thousands and one decimal point"
+            }
+            Notation::Comma => {
+                "use only the digits 0-9, points or spaces between thousands and one decimal comma"
+            }
+        }
+    }
+
+    fn mark_name(self) -> &'static str {
+        match self {
+            Notation::Plain | Notation::Point => "decimal point",
+            Notation::Comma => "decimal comma",
+        }
+    }
+}
+
+/// The most digits a decimal may have: far more than any amount or rate, few enough that
+/// multiplying two is instant.
+const MAX_DIGITS: usize = 64;
+
+/// A number of 0 or more, exactly as written: its digits and how many of them are decimals.
+/// Arithmetic on it is exact (decimal digits, no float, no overflow).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal {
+    /// Base-10 digits, most significant first, without leading zeros.
+    digits: Vec<u8>,
+    /// How many of the digits (counting from the right, padded with zeros) are decimals.
+    scale: usize,
+}
+
+impl Decimal {
+    /// Parses `text` written in `notation`: thousands separators only between groups of
+    /// three digits, at most one decimal mark with digits on both sides, never a sign.
+    pub fn parse(text: &str, notation: Notation) -> Result<Decimal, String> {
+        let s = text.trim();
+        if s.is_empty() {
+            return Err("it is empty".into());
+        }
+        if s.starts_with(['-', '\u{2212}']) {
+            return Err("it is negative; it must be 0 or more".into());
+        }
+        let mark = notation.mark();
+        let (whole, frac) = match s.split_once(mark) {
             Some((w, f)) => (w, Some(f)),
             None => (s, None),
         };
         if whole.is_empty() {
-            return bad("it has no dollars before the decimal point");
+            return Err(format!(
+                "it has no digits before the {}",
+                notation.mark_name()
+            ));
         }
-        // Dollars: plain digits, or 1-3 digits followed by groups of `,ddd`.
-        let mut dollars: i64 = 0;
-        let groups: Vec<&str> = whole.split(',').collect();
-        for (i, group) in groups.iter().enumerate() {
-            if group.is_empty() || !group.bytes().all(|b| b.is_ascii_digit()) {
-                return bad("use only the digits 0-9, an optional leading $, commas between thousands and one decimal point");
+        let frac = match frac {
+            None => "",
+            Some("") => {
+                return Err(format!(
+                    "it has a {} but no digits after it",
+                    notation.mark_name()
+                ))
             }
-            if groups.len() > 1 && ((i == 0 && group.len() > 3) || (i > 0 && group.len() != 3)) {
-                return bad("a comma may only separate thousands (groups of three digits)");
-            }
-            for b in group.bytes() {
-                dollars = match dollars
-                    .checked_mul(10)
-                    .and_then(|d| d.checked_add(i64::from(b - b'0')))
-                {
-                    Some(d) => d,
-                    None => return bad("it is too large"),
-                };
-            }
-        }
-        let cents = match frac {
-            None => 0,
-            Some("") => return bad("it has a decimal point but no cents"),
             Some(f) if !f.bytes().all(|b| b.is_ascii_digit()) => {
-                return bad("the cents must be digits")
+                return Err(notation.rule().into())
             }
-            Some(f) if f.len() > 2 => return bad("more than two decimals (cents) is not allowed"),
-            Some(f) => {
-                let n = f
-                    .bytes()
-                    .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
-                if f.len() == 1 {
-                    n * 10
-                } else {
-                    n
-                }
-            }
+            Some(f) => f,
         };
-        match dollars.checked_mul(100).and_then(|d| d.checked_add(cents)) {
-            Some(total) if total <= Self::MAX.0 => Ok(Cents(total)),
-            _ => bad(&format!(
-                "it is more than {}, the largest amount rex keeps",
-                Self::MAX
-            )),
+        // The whole part: plain digits, or 1-3 digits then groups of three, all separated
+        // by the same separator.
+        let separator = whole.chars().find(|c| !c.is_ascii_digit());
+        let groups: Vec<&str> = match separator {
+            None => vec![whole],
+            Some(sep) if notation.separates_thousands(sep) => whole.split(sep).collect(),
+            Some(_) => return Err(notation.rule().into()),
+        };
+        for (i, group) in groups.iter().enumerate() {
+            if !group.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(notation.rule().into());
+            }
+            let first_wrong = i == 0 && (group.len() > 3 || group.starts_with('0'));
+            if groups.len() > 1 && (group.is_empty() || first_wrong || (i > 0 && group.len() != 3))
+            {
+                let name = match separator {
+                    Some(',') => "a comma",
+                    Some('.') => "a point",
+                    _ => "a space",
+                };
+                return Err(format!(
+                    "{name} may only separate thousands (groups of three digits)"
+                ));
+            }
+        }
+        let digits: Vec<u8> = groups
+            .concat()
+            .bytes()
+            .chain(frac.bytes())
+            .map(|b| b - b'0')
+            .skip_while(|d| *d == 0)
+            .collect();
+        if digits.len() > MAX_DIGITS {
+            return Err(format!("it has more than {MAX_DIGITS} digits"));
+        }
+        Ok(Decimal {
+            digits,
+            scale: frac.len(),
+        })
+    }
+
+    /// How many decimals it was written with.
+    pub fn scale(&self) -> usize {
+        self.scale
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.digits.is_empty()
+    }
+
+    /// The same number without the zeros that end its decimals (`0.500000` is `0.5`).
+    pub fn trimmed(mut self) -> Decimal {
+        while self.scale > 0 && self.digits.last() == Some(&0) {
+            self.digits.pop();
+            self.scale -= 1;
+        }
+        if self.digits.is_empty() {
+            self.scale = 0;
+        }
+        self
+    }
+
+    /// The number divided by 10^`places`: Twenty's millionths as units.
+    pub fn shifted(mut self, places: usize) -> Decimal {
+        self.scale += places;
+        self
+    }
+
+    /// The exact product.
+    pub fn times(&self, other: &Decimal) -> Decimal {
+        let (a, b) = (&self.digits, &other.digits);
+        let mut product = vec![0u32; a.len() + b.len()];
+        for (i, x) in a.iter().enumerate().rev() {
+            for (j, y) in b.iter().enumerate().rev() {
+                product[i + j + 1] += u32::from(*x) * u32::from(*y);
+            }
+        }
+        for k in (1..product.len()).rev() {
+            let carry = product[k] / 10;
+            product[k] %= 10;
+            product[k - 1] += carry;
+        }
+        Decimal {
+            digits: product
+                .into_iter()
+                .map(|d| d as u8)
+                .skip_while(|d| *d == 0)
+                .collect(),
+            scale: self.scale + other.scale,
         }
     }
+
+    /// The number times 10^`places`, to the nearest whole number, halves up; None past i64.
+    pub fn rounded(&self, places: usize) -> Option<i64> {
+        // The digits of the whole number, and the first digit dropped.
+        let kept = (self.digits.len() + places).saturating_sub(self.scale);
+        let mut n: i64 = 0;
+        for i in 0..kept {
+            let d = self.digits.get(i).copied().unwrap_or(0);
+            n = n.checked_mul(10)?.checked_add(i64::from(d))?;
+        }
+        // The first digit dropped: at `kept` if the number reaches that far, else a zero.
+        let dropped = if self.scale > places && self.digits.len() + places >= self.scale {
+            self.digits.get(kept).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        if dropped >= 5 {
+            n = n.checked_add(1)?;
+        }
+        Some(n)
+    }
+}
+
+impl fmt::Display for Decimal {
+    /// Plain notation, with the decimals it was written with: `1500.000000`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self.scale + 1;
+        let digits: String = self.digits.iter().map(|d| char::from(b'0' + d)).collect();
+        let padded = format!("{digits:0>width$}");
+        let (whole, frac) = padded.split_at(padded.len() - self.scale);
+        if frac.is_empty() {
+            f.write_str(whole)
+        } else {
+            write!(f, "{whole}.{frac}")
+        }
+    }
+}
+
+/// The currencies an amount's symbol may stand for: `$` for dollars (and the other
+/// currencies that write it), `€`, `£`, `¥`; the rest of the text after it.
+pub fn symbol(text: &str) -> Option<(char, &'static [&'static str], &str)> {
+    let t = text.trim();
+    let c = t.chars().next()?;
+    let currencies: &'static [&'static str] = match c {
+        '$' => &["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"],
+        '€' => &["EUR"],
+        '£' => &["GBP"],
+        '¥' => &["JPY", "CNY"],
+        _ => return None,
+    };
+    Some((c, currencies, &t[c.len_utf8()..]))
 }
 
 impl serde::Serialize for Cents {
@@ -232,7 +451,89 @@ mod tests {
         assert_eq!(Cents::new(Cents::MAX.0), Ok(Cents::MAX));
     }
 
+    fn d(text: &str, notation: Notation) -> Result<String, String> {
+        Decimal::parse(text, notation).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn decimals_are_read_in_one_notation_only() {
+        use Notation::*;
+        assert_eq!(d("1,234.56", Point), Ok("1234.56".into()));
+        assert_eq!(d("1.234,56", Comma), Ok("1234.56".into()));
+        assert_eq!(d("1 234,56", Comma), Ok("1234.56".into()));
+        assert_eq!(d("1\u{a0}234,5", Comma), Ok("1234.5".into()));
+        assert_eq!(d("0,99", Comma), Ok("0.99".into()));
+        assert_eq!(d("12.345", Point), Ok("12.345".into()));
+        assert_eq!(d("12.345", Comma), Ok("12345".into()));
+        assert_eq!(d("007.50", Plain), Ok("7.50".into()));
+        for (bad, notation) in [
+            ("1.234,56", Point),
+            ("1,50", Point),
+            ("0,99", Point),
+            ("1 234,56", Point),
+            (",5", Comma),
+            ("1,5", Plain),
+            ("1,500", Plain),
+            ("1.234.5", Comma),
+            ("1.234 567,00", Comma),
+            ("12,34.5", Point),
+            ("-1", Plain),
+            ("1e5", Plain),
+            ("", Point),
+        ] {
+            assert!(d(bad, notation).is_err(), "{bad} in {notation:?}");
+        }
+    }
+
+    #[test]
+    fn conversion_is_exact_then_rounds_half_up_to_the_cent() {
+        let n = |t: &str| Decimal::parse(t, Notation::Plain).unwrap();
+        let at = |a: &str, r: &str| Cents::converted(&n(a), &n(r)).map(Cents::get);
+        assert_eq!(at("2000.50", "1.0825"), Ok(216_554));
+        assert_eq!(at("0.005", "1"), Ok(1));
+        assert_eq!(at("0.004999", "1"), Ok(0));
+        assert_eq!(at("500000", "0.0067"), Ok(335_000));
+        // Far past i128 on the way, well within the maximum at the end.
+        assert_eq!(
+            at("10000000000000000000.000000000007", "0.000000340292"),
+            Ok(340_292_000_000_000)
+        );
+        assert!(at("10000000000000.01", "1").is_err());
+        assert_eq!(at("10000000000000.004", "1"), Ok(Cents::MAX.0));
+        assert_eq!(
+            Cents::exact(&n("12.345")),
+            Err("more than two decimals (cents) is not allowed".into())
+        );
+        assert_eq!(n("1500000000").shifted(6).to_string(), "1500.000000");
+    }
+
     proptest! {
+        #[test]
+        fn conversion_matches_wide_arithmetic(a in 0u64..1_000_000_000_000, sa in 0usize..6, r in 1u64..10_000_000, sr in 0usize..8) {
+            let dec = |v: u64, s: usize| {
+                let text = format!("{v:0>width$}", width = s + 1);
+                let (w, f) = text.split_at(text.len() - s);
+                Decimal::parse(&if f.is_empty() { w.to_string() } else { format!("{w}.{f}") }, Notation::Plain).unwrap()
+            };
+            let expected = round_half_up(i128::from(a) * i128::from(r) * 100, 10i128.pow((sa + sr) as u32));
+            let got = Cents::converted(&dec(a, sa), &dec(r, sr)).map(|c| i128::from(c.get()));
+            if expected <= i128::from(Cents::MAX.0) {
+                prop_assert_eq!(got, Ok(expected));
+            } else {
+                prop_assert!(got.is_err());
+            }
+        }
+
+        #[test]
+        fn decimal_parse_never_panics(s in "[-$0-9,. ]{0,30}") {
+            for n in [Notation::Plain, Notation::Point, Notation::Comma] {
+                if let Ok(d) = Decimal::parse(&s, n) {
+                    let _ = d.rounded(2);
+                    let _ = d.times(&d);
+                }
+            }
+        }
+
         #[test]
         fn display_then_parse_round_trips(c in 0i64..=Cents::MAX.0) {
             prop_assert_eq!(Cents(c).to_string().parse::<Cents>(), Ok(Cents(c)));

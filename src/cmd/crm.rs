@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Map, Value};
 
-use crate::cli::{Crm, DateOrder};
+use crate::cli::{Crm, DateOrder, DecimalMark};
 use crate::error::{Error, Result};
 use crate::json;
-use crate::money::round_half_up;
+use crate::money::{symbol, Cents, Decimal, Notation};
 
 /// Where a column's value goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,27 +60,27 @@ pub struct Translator {
     profile: Option<Crm>,
     columns: Vec<Target>,
     headers: Vec<String>,
-    rates: HashMap<String, Rate>,
+    /// Dollars per unit of each other currency, by its code.
+    rates: HashMap<String, Decimal>,
     order: Option<DateOrder>,
-    /// A Salesforce report's data has ended (a blank row); what follows is its footer.
-    ended: std::cell::Cell<bool>,
+    /// How the file writes decimals, when `--decimal` says so.
+    notation: Option<Notation>,
+    /// In a Salesforce report, the first row since the last deal that held none (`line 7`):
+    /// the start of the footer, unless another deal follows.
+    skipped: std::cell::RefCell<Option<String>>,
 }
 
-/// An exchange rate to dollars, exact: `digits / 10^scale`.
-#[derive(Debug, Clone, Copy)]
-pub struct Rate {
-    digits: i128,
-    scale: u32,
-}
-
-impl std::str::FromStr for Rate {
-    type Err = String;
-    fn from_str(text: &str) -> std::result::Result<Rate, String> {
-        let (digits, scale) = decimal(text)
-            .filter(|(d, _)| *d > 0)
-            .ok_or_else(|| format!("'{text}' is not a positive decimal rate, like 1.0825"))?;
-        Ok(Rate { digits, scale })
-    }
+/// An exchange rate: dollars per unit, a plain decimal above 0 (`1.0825`).
+fn rate(text: &str) -> std::result::Result<Decimal, String> {
+    Decimal::parse(text, Notation::Plain)
+        .ok()
+        .filter(|r| !r.is_zero())
+        .ok_or_else(|| {
+            format!(
+                "'{}' is not a plain decimal above 0, like 1.0825",
+                text.trim()
+            )
+        })
 }
 
 /// The stages of a CRM's default pipeline, in order, and which of them are outcomes.
@@ -225,6 +225,23 @@ impl Crm {
     }
 }
 
+/// Where a column goes, in the user's words.
+fn target_name(target: &Target) -> String {
+    match target {
+        Target::Field(f) => (*f).to_string(),
+        Target::Source => "metadata.source (the CRM's id)".into(),
+        Target::Amount | Target::AmountMicros => "value (with its currency)".into(),
+        Target::Currency => "the value's currency".into(),
+        Target::ProbabilityFraction | Target::ProbabilityPercent => "probability".into(),
+        Target::Status | Target::IsClosed | Target::IsWon => "status".into(),
+        Target::WonTime | Target::LostTime | Target::ClosedOn => {
+            "closed_at (or expected_close while open)".into()
+        }
+        Target::Meta(k) => format!("metadata.{k}"),
+        Target::Drop => "(dropped)".into(),
+    }
+}
+
 /// A readable metadata key for a column: `Deal Type` is `deal_type`.
 fn meta_key(header: &str) -> String {
     let mut out = String::new();
@@ -258,6 +275,7 @@ impl Translator {
         keep_unknown: bool,
         rates: &[String],
         order: Option<DateOrder>,
+        decimal: Option<DecimalMark>,
     ) -> Result<Translator> {
         let mut chosen: HashMap<String, Target> = HashMap::new();
         for m in maps {
@@ -287,7 +305,20 @@ impl Translator {
                     )))
                 }
             };
-            chosen.insert(column.to_string(), target);
+            if target != Target::Drop {
+                if let Some((other, _)) = chosen.iter().find(|(_, t)| **t == target) {
+                    return Err(Error::usage(format!(
+                        "--map '{m}': {} is already mapped to column '{other}'; map each field once",
+                        target_name(&target)
+                    )));
+                }
+            }
+            if let Some(before) = chosen.insert(column.to_string(), target) {
+                return Err(Error::usage(format!(
+                    "--map '{m}': column '{column}' is already mapped (to {}); map each column once",
+                    target_name(&before)
+                )));
+            }
         }
         let mut columns = Vec::with_capacity(headers.len());
         for h in headers {
@@ -315,15 +346,33 @@ impl Translator {
             };
             columns.push(target);
         }
+        // Two columns that fill one field: the later would silently win. (Columns kept in
+        // metadata by their header, which may read alike, are not fields.)
+        for (i, target) in columns.iter().enumerate() {
+            if matches!(target, Target::Drop | Target::Meta(_)) {
+                continue;
+            }
+            if let Some(j) = columns[..i].iter().position(|t| t == target) {
+                return Err(Error::usage(format!(
+                    "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
+                    headers[j].trim(),
+                    headers[i].trim(),
+                    target_name(target)
+                )));
+            }
+        }
         let mut parsed = HashMap::new();
         for r in rates {
-            let (currency, rate) = r.split_once('=').ok_or_else(|| {
+            let (currency, value) = r.split_once('=').ok_or_else(|| {
                 Error::usage(format!("--rate '{r}': use CURRENCY=RATE, like EUR=1.0825"))
             })?;
-            let rate: Rate = rate
-                .parse()
-                .map_err(|e| Error::usage(format!("--rate '{r}': {e}")))?;
-            parsed.insert(currency.trim().to_ascii_uppercase(), rate);
+            let value = rate(value).map_err(|e| Error::usage(format!("--rate '{r}': {e}")))?;
+            let currency = currency.trim().to_ascii_uppercase();
+            if parsed.insert(currency.clone(), value).is_some() {
+                return Err(Error::usage(format!(
+                    "--rate '{r}': {currency} is given a rate twice; give each currency one --rate"
+                )));
+            }
         }
         Ok(Translator {
             profile,
@@ -331,7 +380,11 @@ impl Translator {
             headers: headers.to_vec(),
             rates: parsed,
             order,
-            ended: std::cell::Cell::new(false),
+            notation: decimal.map(|d| match d {
+                DecimalMark::Point => Notation::Point,
+                DecimalMark::Comma => Notation::Comma,
+            }),
+            skipped: std::cell::RefCell::new(None),
         })
     }
 
@@ -340,56 +393,39 @@ impl Translator {
         self.headers
             .iter()
             .zip(&self.columns)
-            .map(|(h, t)| {
-                let to = match t {
-                    Target::Field(f) => (*f).to_string(),
-                    Target::Source => "metadata.source (the CRM's id)".into(),
-                    Target::Amount | Target::AmountMicros => "value (with its currency)".into(),
-                    Target::Currency => "the value's currency".into(),
-                    Target::ProbabilityFraction | Target::ProbabilityPercent => {
-                        "probability".into()
-                    }
-                    Target::Status | Target::IsClosed | Target::IsWon => "status".into(),
-                    Target::WonTime | Target::LostTime | Target::ClosedOn => {
-                        "closed_at (or expected_close while open)".into()
-                    }
-                    Target::Meta(k) => format!("metadata.{k}"),
-                    Target::Drop => "(dropped)".into(),
-                };
-                format!("column '{h}' → {to}")
-            })
+            .map(|(h, t)| format!("column '{h}' → {}", target_name(t)))
             .collect()
     }
 
     /// The rex record for one row, or None for a row the CRM adds that holds no deal (a
-    /// report's blank line, totals and footer).
+    /// row of empty cells; a report's totals and footer).
     pub fn record(&self, at: &str, row: &csv::StringRecord) -> Result<Option<Map<String, Value>>> {
         let cells: Vec<&str> = row.iter().collect();
-        let report = self.profile == Some(Crm::Salesforce);
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            // A report's rows end at its first blank row: totals and a footer follow.
-            self.ended.set(report);
-            return Ok(None);
-        }
-        // So does the first row narrower than the header (a report's "Grand Totals").
-        if report && cells.len() < self.headers.len() {
-            self.ended.set(true);
-        }
-        if self.ended.get() {
-            return Ok(None);
-        }
+        let empty = cells.iter().all(|c| c.trim().is_empty());
         if self.profile == Some(Crm::Salesforce) {
-            let first = cells.first().map(|c| c.trim()).unwrap_or("");
-            let rest_empty = cells.iter().skip(1).all(|c| c.trim().is_empty());
-            let footer = first.starts_with("Grand Total")
-                || first.starts_with("Total")
-                || first.starts_with("Copyright")
-                || first.starts_with("Confidential Information")
-                || first.starts_with("Generated By")
-                || first.starts_with('"');
-            if rest_empty || (footer && cells.len() < 2) || first.starts_with("Grand Totals") {
+            // A report ends in rows that hold no deal (totals, copyright): narrower than the
+            // header, or without a name. Only after the last deal: one in the middle is refused.
+            // (A report without a name column has no deals: its rows go on to be refused.)
+            let name = Target::Field("name");
+            let unnamed = self.columns.contains(&name)
+                && self
+                    .columns
+                    .iter()
+                    .zip(&cells)
+                    .all(|(t, c)| *t != name || c.trim().is_empty());
+            if empty || cells.len() < self.headers.len() || unnamed {
+                self.skipped
+                    .borrow_mut()
+                    .get_or_insert_with(|| at.to_string());
                 return Ok(None);
             }
+            if let Some(skipped) = self.skipped.borrow().as_deref() {
+                return Err(Error::usage(format!(
+                    "{skipped}: the row holds no deal (it is empty, shorter than the header or has no name) but deals follow it ({at}); only the report's footer may end its rows; nothing was imported"
+                )));
+            }
+        } else if empty {
+            return Ok(None);
         }
         let bad = |field: &str, why: String| {
             Error::usage(format!(
@@ -423,8 +459,19 @@ impl Translator {
                 Target::Field("probability") | Target::ProbabilityPercent => {
                     out.insert(
                         "probability".into(),
-                        Value::from(percent(text, 1).map_err(|e| bad(header, e))?),
+                        Value::from(self.percent(text, 0).map_err(|e| bad(header, e))?),
                     );
+                }
+                Target::Field("value_dollars") => {
+                    // Dollars as the file writes them, to rex's own notation (read strictly
+                    // by the import, as in any CSV).
+                    let dollars = match self.notation {
+                        Some(Notation::Comma) => Decimal::parse(text, Notation::Comma)
+                            .map_err(|e| bad(header, format!("'{text}': {e}")))?
+                            .to_string(),
+                        _ => text.to_string(),
+                    };
+                    out.insert("value_dollars".into(), Value::String(dollars));
                 }
                 Target::Field(
                     f @ ("created_at" | "updated_at" | "closed_at" | "stage_entered_at"),
@@ -443,16 +490,16 @@ impl Translator {
                     let p = self.profile.map_or("csv", Crm::name);
                     meta.insert("source".into(), Value::String(format!("{p}:{text}")));
                 }
-                Target::Amount => amount = Some(text.to_string()),
-                Target::AmountMicros => micros = Some(text.to_string()),
+                Target::Amount => amount = Some((header, text)),
+                Target::AmountMicros => micros = Some((header, text)),
                 Target::Currency => currency = Some(text.to_ascii_uppercase()),
                 Target::ProbabilityFraction => {
                     out.insert(
                         "probability".into(),
-                        Value::from(percent(text, 100).map_err(|e| bad(header, e))?),
+                        Value::from(self.percent(text, 2).map_err(|e| bad(header, e))?),
                     );
                 }
-                Target::IsClosed => is_closed = Some(truth(text)),
+                Target::IsClosed => is_closed = Some((header, truth(text))),
                 Target::IsWon => is_won = Some(truth(text)),
                 Target::WonTime => won_time = Some((header, text)),
                 Target::LostTime => lost_time = Some((header, text)),
@@ -463,7 +510,7 @@ impl Translator {
             }
         }
         // The status: the CRM's own rule.
-        if let (Some(closed), Some(won)) = (is_closed, is_won) {
+        if let (Some((_, closed)), Some(won)) = (is_closed, is_won) {
             status = Some(
                 match (closed, won) {
                     (false, _) => "open",
@@ -493,6 +540,12 @@ impl Translator {
             out.insert("status".into(), Value::String(s));
         }
         let closed = matches!(status.as_deref(), Some("won" | "lost"));
+        if let (Some((header, true)), false) = (is_closed, closed) {
+            return Err(bad(
+                header,
+                "the deal is closed but nothing says whether it was won or lost (no IsWon, no Closed Won or Closed Lost stage); add IsWon".into(),
+            ));
+        }
         // When it closed, or when it is expected to.
         let when = match status.as_deref() {
             Some("won") => won_time.or(closed_on),
@@ -511,33 +564,41 @@ impl Translator {
         }
         // Money: in dollars as cents, converted at --rate when in another currency.
         let exported = match (amount, micros) {
-            (Some(a), _) => Some(a),
-            (None, Some(m)) => Some(
-                micros_to_units(&m)
-                    .ok_or_else(|| bad("amount", format!("'{m}' is not an amount")))?,
-            ),
+            (Some((header, text)), _) => Some((
+                header,
+                text.to_string(),
+                self.amount(text, currency.as_deref()),
+            )),
+            (None, Some((header, text))) => {
+                let amount = Decimal::parse(text, Notation::Plain)
+                    .and_then(|m| match m.scale() {
+                        0 => Ok(m.shifted(6)),
+                        _ => Err("millionths are a whole number".into()),
+                    })
+                    .map_err(|e| bad(header, format!("'{text}': {e}")))?;
+                // Millionths are not decimals as written: $0.50 is 500000.
+                Some((header, amount.to_string(), Ok(amount.trimmed())))
+            }
             (None, None) => None,
         };
-        if let Some(text) = exported {
-            let currency = currency.unwrap_or_else(|| "USD".to_string());
-            let (digits, scale) = decimal(&text)
-                .filter(|(d, _)| *d >= 0)
-                .ok_or_else(|| bad("value", format!("'{text}' is not an amount like 48,000.00")))?;
-            let cents = if currency == "USD" {
-                round_half_up(digits * 100, 10i128.pow(scale))
-            } else {
-                let rate = self.rates.get(&currency).ok_or_else(|| {
-                    Error::usage(format!(
-                        "{at}: the value is in {currency}, not dollars; give its rate, like --rate {currency}=1.0825; nothing was imported"
-                    ))
-                })?;
-                meta.insert("original_value".into(), Value::String(text.clone()));
-                meta.insert("original_currency".into(), Value::String(currency.clone()));
-                round_half_up(digits * rate.digits * 100, 10i128.pow(scale + rate.scale))
+        if let Some((header, text, amount)) = exported {
+            let amount = amount.map_err(|e| bad(header, format!("'{text}': {e}")))?;
+            let cents = match currency.as_deref() {
+                None | Some("USD") => Cents::exact(&amount)
+                    .map_err(|e| bad(header, format!("'{text}': {e}{}", self.hint(&text, 2))))?,
+                Some(other) => {
+                    let rate = self.rates.get(other).ok_or_else(|| {
+                        Error::usage(format!(
+                            "{at}: the value is in {other}, not dollars; give its rate, like --rate {other}=1.0825; nothing was imported"
+                        ))
+                    })?;
+                    meta.insert("original_value".into(), Value::String(text.clone()));
+                    meta.insert("original_currency".into(), Value::String(other.to_string()));
+                    Cents::converted(&amount, rate)
+                        .map_err(|e| bad(header, format!("'{text}' {other} at {rate}: {e}")))?
+                }
             };
-            let cents =
-                i64::try_from(cents).map_err(|_| bad("value", format!("'{text}' is too large")))?;
-            out.insert("value".into(), Value::from(cents));
+            out.insert("value".into(), Value::from(cents.get()));
         }
         // A metadata column is JSON, read as strictly as any import; the columns kept in
         // metadata join it.
@@ -556,6 +617,78 @@ impl Translator {
             out.insert("metadata".into(), Value::Object(all));
         }
         Ok(Some(out))
+    }
+
+    /// An amount as exported, in the file's notation (`48,000.00` unless `--decimal` says
+    /// otherwise), in `currency` (None: no column says, so dollars). Refused: a symbol of
+    /// another currency (or any but `$` where no currency is given), text that reads as two
+    /// different amounts in the two notations when the file does not say which it uses.
+    fn amount(&self, text: &str, currency: Option<&str>) -> std::result::Result<Decimal, String> {
+        let number = match symbol(text) {
+            None => text,
+            Some((sign, stands_for, rest)) => {
+                match currency {
+                    None if sign != '$' => {
+                        return Err(format!(
+                            "the symbol {sign} says a currency but no currency column gives it; add one (like {}) or write the amount without it",
+                            stands_for[0]
+                        ))
+                    }
+                    Some(c) if !stands_for.contains(&c) => {
+                        return Err(format!("the symbol {sign} is not the row's currency, {c}"))
+                    }
+                    _ => rest,
+                }
+            }
+        };
+        // Dollars keep at most cents; another currency is converted, so may have more.
+        let allowed = |d: &Decimal| currency.is_some_and(|c| c != "USD") || d.scale() <= 2;
+        let notation = self.notation.unwrap_or(Notation::Point);
+        let read = Decimal::parse(number, notation);
+        if self.notation.is_none() {
+            let other = Decimal::parse(number, Notation::Comma);
+            if let (Ok(a), Ok(b)) = (&read, &other) {
+                if allowed(a)
+                    && allowed(b)
+                    && a.rounded(a.scale().max(b.scale())) != b.rounded(a.scale().max(b.scale()))
+                {
+                    return Err(format!(
+                        "it could be {a} or {b}; say how the file writes decimals with --decimal point or --decimal comma"
+                    ));
+                }
+            }
+        }
+        read.map_err(|e| format!("{e}{}", self.hint(number, usize::MAX)))
+    }
+
+    /// What to say after an amount refused in the file's notation that the other reads.
+    fn hint(&self, text: &str, scale: usize) -> String {
+        let (other, flag) = match self.notation {
+            Some(Notation::Comma) => (Notation::Point, "point"),
+            _ => (Notation::Comma, "comma"),
+        };
+        let text = symbol(text).map_or(text, |(_, _, rest)| rest);
+        match Decimal::parse(text, other) {
+            Ok(d) if d.scale() <= scale => {
+                format!("; if the file writes decimals with a {flag}, give --decimal {flag}")
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// A whole percent from a fraction (`places` = 2: 0.6 is 60) or a percent (`places` =
+    /// 0: 60 or 60%), halves up.
+    fn percent(&self, text: &str, places: usize) -> std::result::Result<i64, String> {
+        let t = text.trim().trim_end_matches('%');
+        let p = Decimal::parse(t, self.notation.unwrap_or(Notation::Point))
+            .ok()
+            .and_then(|d| d.rounded(places))
+            .ok_or_else(|| format!("'{text}' is not a probability"))?;
+        if (0..=100).contains(&p) {
+            Ok(p)
+        } else {
+            Err(format!("'{text}' is not a probability from 0 to 100%"))
+        }
     }
 
     /// A date as rex keeps it (`YYYY-MM-DD`), from the CRM's form.
@@ -671,65 +804,20 @@ fn truth(text: &str) -> bool {
     )
 }
 
-/// A whole percent from a fraction (`per` = 100: 0.6 is 60) or a percent (`per` = 1: 60 or 60%).
-fn percent(text: &str, per: i128) -> std::result::Result<i64, String> {
-    let t = text.trim().trim_end_matches('%');
-    let (digits, scale) = decimal(t).ok_or_else(|| format!("'{text}' is not a probability"))?;
-    let p = round_half_up(digits * per, 10i128.pow(scale));
-    if (0..=100).contains(&p) {
-        Ok(p as i64)
-    } else {
-        Err(format!("'{text}' is not a probability from 0 to 100%"))
-    }
-}
-
-/// A decimal as exported: `48,000.00`, `1500`, `$1,234.5`, `0.6`: its digits and scale.
-fn decimal(text: &str) -> Option<(i128, u32)> {
-    let t: String = text
-        .trim()
-        .trim_start_matches(['$', '€', '£', '¥'])
-        .chars()
-        .filter(|c| *c != ',' && *c != ' ' && *c != '\u{a0}')
-        .collect();
-    let (whole, frac) = match t.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (t.as_str(), ""),
-    };
-    let negative = whole.starts_with('-');
-    let whole = whole.trim_start_matches('-');
-    if whole.is_empty() && frac.is_empty()
-        || !whole
-            .chars()
-            .chain(frac.chars())
-            .all(|c| c.is_ascii_digit())
-        || frac.len() > 12
-        || whole.len() > 20
-    {
-        return None;
-    }
-    let digits: i128 = format!("{whole}{frac}").parse().ok()?;
-    Some((if negative { -digits } else { digits }, frac.len() as u32))
-}
-
-/// Twenty's millionths as a decimal string of whole units.
-fn micros_to_units(text: &str) -> Option<String> {
-    let n: i128 = text.trim().parse().ok()?;
-    Some(format!("{}.{:06}", n / 1_000_000, (n % 1_000_000).abs()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn amounts_parse_exactly() {
-        assert_eq!(decimal("48,000.00"), Some((4_800_000, 2)));
-        assert_eq!(decimal("$1,234.5"), Some((12_345, 1)));
-        assert_eq!(decimal("2500000"), Some((2_500_000, 0)));
-        assert_eq!(decimal("abc"), None);
-        assert_eq!(percent("0.6", 100), Ok(60));
-        assert_eq!(percent("60%", 1), Ok(60));
-        assert_eq!(micros_to_units("1500000000"), Some("1500.000000".into()));
+        let t = Translator::new(None, &[], &[], false, &[], None, None).unwrap();
+        let usd = |text: &str| t.amount(text, None).map(|d| Cents::exact(&d));
+        assert_eq!(usd("48,000.00"), Ok(Ok(Cents::new(4_800_000).unwrap())));
+        assert_eq!(usd("$1,234.5"), Ok(Ok(Cents::new(123_450).unwrap())));
+        assert_eq!(usd("2500000"), Ok(Ok(Cents::new(250_000_000).unwrap())));
+        assert!(usd("abc").is_err());
+        assert_eq!(t.percent("0.6", 2), Ok(60));
+        assert_eq!(t.percent("60%", 0), Ok(60));
         assert_eq!(meta_key("Deal - Weighted value"), "deal_weighted_value");
         assert_eq!(meta_key("ForecastCategoryName"), "forecast_category_name");
         assert_eq!(

@@ -141,13 +141,18 @@ pub struct Reading {
     pub keep_unknown: bool,
     pub rates: Vec<String>,
     pub date_order: Option<crate::cli::DateOrder>,
+    pub decimal: Option<crate::cli::DecimalMark>,
     /// Print what each column maps to (a dry run at a person's request).
     pub describe: bool,
 }
 
 impl Reading {
     fn translates(&self) -> bool {
-        self.from.is_some() || !self.maps.is_empty() || self.keep_unknown || !self.rates.is_empty()
+        self.from.is_some()
+            || !self.maps.is_empty()
+            || self.keep_unknown
+            || !self.rates.is_empty()
+            || self.decimal.is_some()
     }
 }
 
@@ -160,6 +165,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         keep_unknown: args.keep_unknown,
         rates: args.rates.clone(),
         date_order: args.date_order,
+        decimal: args.decimal,
         describe: dry_run && !ctx.out.is_quiet(),
     };
     let format = args.input_format.unwrap_or(
@@ -172,7 +178,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     );
     if reading.translates() && format != ImportFormat::Csv {
         return Err(Error::usage(
-            "--from, --map, --rate and --keep-unknown read CSV; give --format csv or a .csv file",
+            "--from, --map, --rate, --decimal and --keep-unknown read CSV; give --format csv or a .csv file",
         ));
     }
     let options = ImportOptions {
@@ -547,6 +553,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     reading.keep_unknown,
                     &reading.rates,
                     reading.date_order,
+                    reading.decimal,
                 )?;
                 if reading.describe {
                     for line in translator.describe() {

@@ -4,6 +4,7 @@
 mod completion;
 mod corpus;
 mod crm;
+mod crm_strict;
 mod database;
 mod deal;
 mod forecast;
