@@ -16,7 +16,8 @@ use crate::money::round_half_up;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
     Field(&'static str),
-    /// The CRM's own id: kept as `metadata.source` = `profile:id`.
+    /// The CRM's own id: kept as the deal's `origin`, `profile:id`, a field no column can
+    /// take (a column named Source is metadata like any other).
     Source,
     Amount,
     Currency,
@@ -343,7 +344,7 @@ impl Translator {
             .map(|(h, t)| {
                 let to = match t {
                     Target::Field(f) => (*f).to_string(),
-                    Target::Source => "metadata.source (the CRM's id)".into(),
+                    Target::Source => "origin (the CRM's id)".into(),
                     Target::Amount | Target::AmountMicros => "value (with its currency)".into(),
                     Target::Currency => "the value's currency".into(),
                     Target::ProbabilityFraction | Target::ProbabilityPercent => {
@@ -441,7 +442,7 @@ impl Translator {
                 }
                 Target::Source => {
                     let p = self.profile.map_or("csv", Crm::name);
-                    meta.insert("source".into(), Value::String(format!("{p}:{text}")));
+                    out.insert("origin".into(), Value::String(format!("{p}:{text}")));
                 }
                 Target::Amount => amount = Some(text.to_string()),
                 Target::AmountMicros => micros = Some(text.to_string()),

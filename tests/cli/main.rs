@@ -6,6 +6,7 @@ mod crm;
 mod database;
 mod deal;
 mod forecast;
+mod imports;
 mod json_contract;
 mod output;
 mod pipeline;
