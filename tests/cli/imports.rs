@@ -2,7 +2,9 @@
 //! deal from another CRM is recognised, under concurrency too; a refused import changes
 //! nothing; an upsert that changes nothing changes nothing; history replays to the deal.
 
+use std::io::Write;
 use std::process::{Output, Stdio};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -17,6 +19,30 @@ fn file(rex: &Rex, name: &str, text: &str) -> String {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+}
+
+/// `rex import ARGS -` fed `parts` on stdin, with `pause` between them.
+fn import_slowly(rex: &Rex, args: &[&str], parts: &[&str], pause: Duration) -> Output {
+    let mut child = rex
+        .std_cmd()
+        .arg("import")
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(pause);
+        }
+        input.write_all(part.as_bytes()).unwrap();
+        input.flush().unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
 }
 
 /// The deals by name: name -> (value, metadata, origin).
@@ -331,6 +357,69 @@ fn deals_imported_before_keep_their_source_as_origin() {
     assert_eq!(
         rex.fails(&["import", &again, "--from", "hubspot"], 4),
         "rex: line 2: the deal from hubspot:7 was imported before (deal_01h455vb4pex5vsknk084sn01a); use --upsert to update it; nothing was imported"
+    );
+}
+
+// 4. A refused import changes nothing, stage positions included.
+
+#[test]
+fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Already here", "--value", "1"]);
+    let before = rex.ok(&["export"]);
+    let header = "Record ID,Deal Name,Deal Stage,Amount\n";
+    let good = "1,Lead A,Appointment Scheduled,100\n2,Lead B,Contract Sent,200\n";
+    let bad = "3,Lead C,Appointment Scheduled,lots\n";
+    // The first rows are written (in a chunk of their own) before the bad one arrives.
+    let out = import_slowly(
+        &rex,
+        &[
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--pipeline",
+            "Sales",
+        ],
+        &[&format!("{header}{good}"), bad],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let line = stderr(&out);
+    assert!(line.starts_with("rex: line 4: field 'value'"), "{line}");
+    assert!(line.ends_with("nothing was imported"), "{line}");
+    assert_eq!(rex.ok(&["export"]), before);
+    // The same rows without the bad one: the stages go where HubSpot's order puts them.
+    let out = import_slowly(
+        &rex,
+        &[
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--pipeline",
+            "Sales",
+        ],
+        &[&format!("{header}{good}")],
+        Duration::ZERO,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stages: Vec<String> = rex.json(&["pipeline", "show", "Sales"])["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| s(&st["name"]))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "Appointment Scheduled",
+            "Contract Sent",
+            "Discovery",
+            "Qualification",
+            "Proposal",
+            "Negotiation",
+            "Closed"
+        ]
     );
 }
 

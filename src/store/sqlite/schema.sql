@@ -266,3 +266,9 @@ CREATE VIEW deals AS
            owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
            closed_at, close_reason, tail, probability, origin FROM deal_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE TABLE staged_positions (
+    batch     INTEGER NOT NULL,
+    stage_id  TEXT NOT NULL,
+    position  INTEGER NOT NULL CHECK (position >= 0),
+    PRIMARY KEY (batch, stage_id)
+) STRICT, WITHOUT ROWID;
