@@ -735,6 +735,22 @@ impl Times {
     }
 }
 
+/// A write of the deal on `at` refused because its origin is another deal's (a unique key):
+/// another import stored it meanwhile (a file from another CRM), or a record of rex's own
+/// gives another deal's origin.
+fn origin_taken(at: &str, origin: Option<&str>, translated: bool, e: Error) -> Error {
+    let Some(origin) = origin else { return e };
+    if !matches!(e, Error::Conflict(_)) {
+        return e;
+    }
+    let why = if translated {
+        format!("the deal from {origin} was imported meanwhile by another import; use --upsert to update it")
+    } else {
+        format!("field 'origin': another deal already comes from {origin}")
+    };
+    Error::conflict(format!("{at}: {why}; nothing was imported"))
+}
+
 /// What an import may do beyond reading rex's own records.
 #[derive(Debug, Clone, Default)]
 struct ImportOptions {
@@ -1233,19 +1249,9 @@ impl Importer {
                 deal.id = *existing;
             }
         }
-        // An origin is unique: another import may store the same one meanwhile (a file from
-        // another CRM), or a record may give one that another deal has (rex's own records).
         let origin = deal.origin.clone();
         let translated = self.options.translated;
-        let taken = |e: Error| match (e, &origin) {
-            (Error::Conflict(_), Some(origin)) if translated => Error::conflict(format!(
-                "{at}: the deal from {origin} was imported meanwhile by another import; use --upsert to update it; nothing was imported"
-            )),
-            (Error::Conflict(_), Some(origin)) => Error::conflict(format!(
-                "{at}: field 'origin': another deal already comes from {origin}; nothing was imported"
-            )),
-            (e, _) => e,
-        };
+        let taken = |e: Error| origin_taken(at, origin.as_deref(), translated, e);
         let replaced = if self.options.upsert {
             tx.deal(deal.id)?
         } else {

@@ -197,7 +197,10 @@ fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     let changes = file(&rex, "changes.jsonl", &format!("{a}\n"));
     rex.ok(&["import", &changes, "--upsert"]);
     let shown = rex.json(&["deal", "show", &s(&a["id"])]);
-    assert_eq!((&shown["value"], &shown["origin"]), (&json!(15000), &json!("hubspot:11")));
+    assert_eq!(
+        (&shown["value"], &shown["origin"]),
+        (&json!(15000), &json!("hubspot:11"))
+    );
     // One that gives another deal's origin is refused.
     let mut b = deals[1].clone();
     b["origin"] = json!("hubspot:11");
@@ -421,6 +424,38 @@ fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
             "Closed"
         ]
     );
+    // Killed (kill -9) after its first chunk: the same (SQLite's hidden rows stay hidden
+    // until they are cleared; the positions never moved).
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Already here", "--value", "1"]);
+    let before = rex.ok(&["export"]);
+    let mut child = rex
+        .std_cmd()
+        .args([
+            "import",
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--pipeline",
+            "Sales",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all(format!("{header}{good}").as_bytes())
+        .unwrap();
+    input.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(input);
+    assert_eq!(rex.ok(&["export"]), before);
 }
 
 // 8. An upsert that changes nothing changes nothing.
