@@ -372,13 +372,14 @@ From another CRM: --from reads its deal export (CSV) as it comes out of it. Each
 goes to a rex field (title to name, owner to owner_id, contact person to contact_id, close
 date to expected_close or closed_at, created to created_at, lost reason to close_reason,
 probability to probability); every other non-empty column is kept in metadata under a
-readable key, with source (pipedrive:101) saying where the deal came from. The status
+readable key; the deal's origin (pipedrive:101) says where it came from. The status
 follows the CRM's rule (a Status column, a Closed Won stage, IsClosed and IsWon, Twenty's
 CUSTOMER); a closed deal without a stage of its own goes to the pipeline's last stage.
 Names become one line; a Salesforce report's footer (totals, copyright: rows without a deal
 after the last deal) is skipped, and such a row before a deal is refused. Importing the same
-export again is refused (exit 4, naming the first deal by its source) unless --upsert,
-which updates the deals it imported before.
+export again is refused (exit 4, naming the first deal by its origin), even while the first
+import still runs, unless --upsert, which updates the deals it imported before (what the file
+does not give, times too, stays as it was); a file that gives one deal twice is exit 2.
   pipedrive          rex import deals.csv --from pipedrive --create-stages
   hubspot            rex import deals.csv --from hubspot --rate EUR=1.0825
   salesforce         rex import report.csv --from salesforce --date-order mdy

@@ -240,6 +240,10 @@ pub struct Deal {
     pub close_reason: Option<String>,
     /// Its own chance of winning, overriding its stage's; None follows the stage.
     pub probability: Option<Probability>,
+    /// Where an import from another CRM found it (`hubspot:123`): the key that recognises it
+    /// when the same export is imported again. No column of a file can take its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl Deal {
@@ -425,6 +429,22 @@ pub fn changes(
     if let Some((kind, details)) = last {
         out.push(Event::new(id, at, kind, details));
     }
+    out
+}
+
+/// A new deal's history: `created`, then the status it is in when that is not open
+/// (`closed` at its `closed_at`, or `stalled`, saying `by` what), so that replaying its
+/// history gives the deal as it is.
+pub fn created_history(deal: &Deal, place: &Place, by: &str) -> Vec<Event> {
+    let opened = Deal {
+        status: Status::Open,
+        closed_at: None,
+        close_reason: None,
+        ..deal.clone()
+    };
+    let at = deal.closed_at.as_deref().unwrap_or(&deal.created_at);
+    let mut out = vec![Event::created(deal, place)];
+    out.extend(changes(&opened, deal, place, place, at, by));
     out
 }
 

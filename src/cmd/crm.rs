@@ -16,7 +16,8 @@ use crate::money::{symbol, Cents, Decimal, Notation};
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
     Field(&'static str),
-    /// The CRM's own id: kept as `metadata.source` = `profile:id`.
+    /// The CRM's own id: kept as the deal's `origin`, `profile:id`, a field no column can
+    /// take (a column named Source is metadata like any other).
     Source,
     Amount,
     Currency,
@@ -229,7 +230,7 @@ impl Crm {
 fn target_name(target: &Target) -> String {
     match target {
         Target::Field(f) => (*f).to_string(),
-        Target::Source => "metadata.source (the CRM's id)".into(),
+        Target::Source => "origin (the CRM's id)".into(),
         Target::Amount | Target::AmountMicros => "value (with its currency)".into(),
         Target::Currency => "the value's currency".into(),
         Target::ProbabilityFraction | Target::ProbabilityPercent => "probability".into(),
@@ -488,7 +489,7 @@ impl Translator {
                 }
                 Target::Source => {
                     let p = self.profile.map_or("csv", Crm::name);
-                    meta.insert("source".into(), Value::String(format!("{p}:{text}")));
+                    out.insert("origin".into(), Value::String(format!("{p}:{text}")));
                 }
                 Target::Amount => amount = Some((header, text)),
                 Target::AmountMicros => micros = Some((header, text)),

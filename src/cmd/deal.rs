@@ -357,6 +357,7 @@ fn create(tx: &dyn Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)>
         closed_at: None,
         close_reason: None,
         probability: f.probability,
+        origin: None,
     };
     tx.insert_deal(&deal)?;
     tx.add_event(&Event::created(&deal, &Place::in_pipeline(&p, stage.id)))?;

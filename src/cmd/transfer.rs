@@ -24,8 +24,8 @@ use crate::money::Cents;
 use crate::output::{Exported, ImportReport, Printer};
 use crate::record::Place;
 use crate::record::{
-    changes, clean_name, clean_text, event, name_key, palette_color, Color, Deal, Event, Pipeline,
-    Probability, Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
+    changes, clean_name, clean_text, created_history, event, name_key, palette_color, Color, Deal,
+    Event, Pipeline, Probability, Stage, StageStall, Status, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
 use crate::store::{Feed, Load, Tx};
 use crate::target_file::TargetFile;
@@ -796,6 +796,61 @@ impl Fields<'_> {
     }
 }
 
+/// The times an imported deal's record gives; None where it gives none.
+struct Times {
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    last_activity_at: Option<String>,
+    stage_entered_at: Option<String>,
+}
+
+impl Times {
+    /// The times of `deal`, which replaces `before` in an upsert: each time the record gives
+    /// is kept as given; the others stay `before`'s, except that a change (`changed`) is
+    /// activity now (as with `deal update`), a move enters its stage now, and a close closes
+    /// now. An upsert that changes nothing changes no time.
+    fn keep_or_stamp(
+        self,
+        deal: &mut Deal,
+        before: &Deal,
+        closed_at: Option<String>,
+        changed: bool,
+        now: &str,
+    ) {
+        let moved = deal.pipeline_id != before.pipeline_id || deal.stage_id != before.stage_id;
+        let stamp = |given: Option<String>, kept: &str, moves: bool| {
+            given.unwrap_or_else(|| if moves { now } else { kept }.to_string())
+        };
+        deal.created_at = stamp(self.created_at, &before.created_at, false);
+        deal.updated_at = stamp(self.updated_at, &before.updated_at, changed);
+        deal.last_activity_at = stamp(self.last_activity_at, &before.last_activity_at, changed);
+        deal.stage_entered_at = stamp(self.stage_entered_at, &before.stage_entered_at, moved);
+        let still_closed = before.status == deal.status && !moved;
+        deal.closed_at = match (deal.status.is_closed(), closed_at) {
+            (false, _) => None,
+            (true, Some(given)) => Some(given),
+            (true, None) if still_closed => before.closed_at.clone().or(Some(now.to_string())),
+            (true, None) => Some(now.to_string()),
+        };
+    }
+}
+
+/// A write of the deal on `at` refused because its origin is another deal's (a unique key):
+/// another import stored it meanwhile (a file from another CRM), or a record of rex's own
+/// gives another deal's origin.
+fn origin_taken(at: &str, origin: Option<&str>, translated: bool, e: Error) -> Error {
+    let Some(origin) = origin else { return e };
+    if !matches!(e, Error::Conflict(_)) {
+        return e;
+    }
+    let why = if translated {
+        format!("the deal from {origin} was imported meanwhile by another import; use --upsert to update it")
+    } else {
+        format!("field 'origin': another deal already comes from {origin}")
+    };
+    Error::conflict(format!("{at}: {why}; nothing was imported"))
+}
+
 /// What an import may do beyond reading rex's own records.
 #[derive(Debug, Clone, Default)]
 struct ImportOptions {
@@ -803,7 +858,7 @@ struct ImportOptions {
     /// The CRM the file comes from, if any (its default stage order, its outcomes).
     crm: Option<crate::cli::Crm>,
     /// Rows were translated from another CRM or mapped: closed deals without a stage go to
-    /// the pipeline's last stage, and deals are matched by `metadata.source`.
+    /// the pipeline's last stage, and deals are matched by their origin.
     translated: bool,
     create_stages: bool,
     /// The pipeline of rows that name none.
@@ -814,16 +869,18 @@ struct Importer {
     clock: Clock,
     options: ImportOptions,
     pipelines: HashMap<PipelineId, Pipeline>,
-    /// Deals imported from another CRM before (or earlier in this file), by source.
-    sources: HashMap<String, DealId>,
+    /// Deals imported from another CRM before (or earlier in this file), by origin.
+    origins: HashMap<String, DealId>,
+    /// The origins of this file's deals so far, and where each was (`line 7`).
+    seen: HashMap<String, String>,
     report: ImportReport,
 }
 
 impl Importer {
     fn new(tx: &dyn Tx, clock: Clock, options: ImportOptions) -> Result<Self> {
         let pipelines = tx.pipelines()?.into_iter().map(|p| (p.id, p)).collect();
-        let sources = if options.translated {
-            tx.deal_sources()?.into_iter().collect()
+        let origins = if options.translated {
+            tx.deal_origins()?.into_iter().collect()
         } else {
             HashMap::new()
         };
@@ -831,7 +888,8 @@ impl Importer {
             clock,
             options,
             pipelines,
-            sources,
+            origins,
+            seen: HashMap::new(),
             report: ImportReport::default(),
         })
     }
@@ -1176,24 +1234,36 @@ impl Importer {
             }
         };
         let now = self.clock.timestamp();
-        let created_at = f.timestamp("created_at")?.unwrap_or(now.clone());
-        let updated_at = f
-            .timestamp("updated_at")?
+        let given = Times {
+            created_at: f.timestamp("created_at")?,
+            updated_at: f.timestamp("updated_at")?,
+            last_activity_at: f.timestamp("last_activity_at")?,
+            stage_entered_at: f.timestamp("stage_entered_at")?,
+        };
+        // A new deal's times default to its creation, and that to now.
+        let created_at = given.created_at.clone().unwrap_or(now.clone());
+        let updated_at = given
+            .updated_at
+            .clone()
             .unwrap_or_else(|| created_at.clone());
-        let last_activity_at = f
-            .timestamp("last_activity_at")?
+        let last_activity_at = given
+            .last_activity_at
+            .clone()
             .unwrap_or_else(|| updated_at.clone());
-        let stage_entered_at = f
-            .timestamp("stage_entered_at")?
+        let stage_entered_at = given
+            .stage_entered_at
+            .clone()
             .unwrap_or_else(|| created_at.clone());
-        let closed_at = f.timestamp("closed_at")?;
+        let given_closed_at = f.timestamp("closed_at")?;
+        let closed_at = given_closed_at.clone();
+        let origin = f.parsed("origin", |t| clean_text("the origin", t, 500))?;
         let close_reason = f.parsed("close_reason", |t| clean_text("the reason", t, 1000))?;
         let probability = match f.int("probability")? {
             None => None,
             Some(n) => Some(Probability::new(n).map_err(|e| f.bad("probability", e))?),
         };
         let closed_at = match (status.is_closed(), closed_at) {
-            (true, c) => Some(c.unwrap_or(now)),
+            (true, c) => Some(c.unwrap_or(now.clone())),
             (false, None) => None,
             (false, Some(_)) => {
                 return Err(f.bad(
@@ -1259,68 +1329,86 @@ impl Importer {
             closed_at,
             close_reason,
             probability,
+            origin,
         };
-        // A deal from another CRM is known by its source: importing it again updates it
-        // (with --upsert) or is refused.
-        let source = deal
-            .metadata
-            .get("source")
-            .and_then(Value::as_str)
-            .filter(|_| self.options.translated)
-            .map(str::to_string);
-        if let Some(src) = &source {
-            if let Some(existing) = self.sources.get(src) {
+        // A deal from another CRM is known by its origin: a file gives each deal once, and
+        // importing it again updates it (with --upsert) or is refused.
+        if let Some(origin) = &deal.origin {
+            if let Some(first) = self.seen.get(origin) {
+                return Err(Error::usage(format!(
+                    "{at}: the deal from {origin} is also on {first}; give each deal once; nothing was imported"
+                )));
+            }
+            self.seen.insert(origin.clone(), at.to_string());
+            if let Some(existing) = self.origins.get(origin) {
                 if !self.options.upsert {
                     return Err(Error::conflict(format!(
-                        "{at}: the deal from {src} was imported before ({existing}); use --upsert to update it; nothing was imported"
+                        "{at}: the deal from {origin} was imported before ({existing}); use --upsert to update it; nothing was imported"
                     )));
                 }
                 deal.id = *existing;
             }
         }
+        let origin = deal.origin.clone();
+        let translated = self.options.translated;
+        let taken = |e: Error| origin_taken(at, origin.as_deref(), translated, e);
         let replaced = if self.options.upsert {
             tx.deal(deal.id)?
         } else {
             None
         };
-        let new = replaced.is_none();
-        if let Some(before) = replaced {
-            // An upsert is a change like any other: its history says what it changed.
-            let to = Place {
-                pipeline_id,
-                pipeline: pipeline_name.clone(),
-                stage_id,
-                stage: stage_name.clone(),
-            };
-            let from = match self.pipelines.get(&before.pipeline_id) {
-                Some(p) => Some(Place::in_pipeline(p, before.stage_id)),
-                None => tx
-                    .pipeline(before.pipeline_id)?
-                    .map(|p| Place::in_pipeline(&p, before.stage_id)),
+        let to = Place {
+            pipeline_id,
+            pipeline: pipeline_name,
+            stage_id,
+            stage: stage_name,
+        };
+        match replaced {
+            Some(before) => {
+                // An upsert is a change like any other: its history says what it changed,
+                // and times the record does not give are the deal's own until it changes.
+                let from = match self.pipelines.get(&before.pipeline_id) {
+                    Some(p) => Some(Place::in_pipeline(p, before.stage_id)),
+                    None => tx
+                        .pipeline(before.pipeline_id)?
+                        .map(|p| Place::in_pipeline(&p, before.stage_id)),
+                }
+                .unwrap_or_else(|| to.clone());
+                // Where the deal came from is kept unless the record says otherwise.
+                if deal.origin.is_none() {
+                    deal.origin = before.origin.clone();
+                }
+                let history = changes(&before, &deal, &from, &to, &now, "import");
+                given.keep_or_stamp(
+                    &mut deal,
+                    &before,
+                    given_closed_at,
+                    !history.is_empty(),
+                    &now,
+                );
+                for e in &history {
+                    tx.add_event(e)?;
+                }
+                if deal != before {
+                    tx.update_deal(&deal).map_err(taken)?;
+                }
             }
-            .unwrap_or_else(|| to.clone());
-            let now = self.clock.timestamp();
-            for e in changes(&before, &deal, &from, &to, &now, "import") {
-                tx.add_event(&e)?;
+            None => {
+                if !tx.insert_deal_if_new(&deal).map_err(taken)? {
+                    return Err(Error::conflict(format!(
+                        "{at}: deal {} already exists; use --upsert to replace it; nothing was imported",
+                        deal.id
+                    )));
+                }
+                if given_id.is_none() {
+                    for e in created_history(&deal, &to, "import") {
+                        tx.add_event(&e)?;
+                    }
+                }
             }
-            tx.update_deal(&deal)?;
-        } else if !tx.insert_deal_if_new(&deal)? {
-            return Err(Error::conflict(format!(
-                "{at}: deal {} already exists; use --upsert to replace it; nothing was imported",
-                deal.id
-            )));
         }
-        if given_id.is_none() && new {
-            let place = Place {
-                pipeline_id,
-                pipeline: pipeline_name,
-                stage_id,
-                stage: stage_name,
-            };
-            tx.add_event(&Event::created(&deal, &place))?;
-        }
-        if let Some(src) = source {
-            self.sources.insert(src, deal.id);
+        if let Some(origin) = deal.origin {
+            self.origins.insert(origin, deal.id);
         }
         self.report.deals += 1;
         Ok(())

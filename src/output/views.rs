@@ -801,6 +801,7 @@ mod tests {
             closed_at: None,
             close_reason: None,
             probability: None,
+            origin: None,
         }
     }
 

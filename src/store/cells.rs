@@ -22,11 +22,11 @@ pub(crate) trait Cells {
 pub(crate) const DEAL_COLUMNS: &str =
     "d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
     d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
-    d.stage_entered_at, d.closed_at, d.close_reason, d.probability";
+    d.stage_entered_at, d.closed_at, d.close_reason, d.probability, d.origin";
 
 /// The columns a deal is stored in, in the order both backends bind a deal's values when
 /// they write it (`DealRow::params`).
-pub(crate) const DEAL_ROW_COLUMNS: [&str; 18] = [
+pub(crate) const DEAL_ROW_COLUMNS: [&str; 19] = [
     "id",
     "name",
     "name_key",
@@ -45,6 +45,7 @@ pub(crate) const DEAL_ROW_COLUMNS: [&str; 18] = [
     "closed_at",
     "close_reason",
     "probability",
+    "origin",
 ];
 
 /// The stage columns, in the order [`stage`] reads them.
@@ -134,6 +135,7 @@ pub(crate) fn deal(row: &dyn Cells) -> Result<Deal> {
             .opt_int(16)?
             .map(|p| r.checked(Probability::new(p)))
             .transpose()?,
+        origin: r.opt_text(17)?,
     })
 }
 
@@ -235,8 +237,8 @@ pub(crate) fn cents_total(row: &dyn Cells) -> Result<super::CentsTotal> {
     })
 }
 
-/// A deal's id and its `metadata.source` (id first, to name the row if damaged).
-pub(crate) fn source(row: &dyn Cells) -> Result<(String, crate::id::DealId)> {
+/// A deal's id and its origin (id first, to name the row if damaged).
+pub(crate) fn origin(row: &dyn Cells) -> Result<(String, crate::id::DealId)> {
     let r = Reader::new("deal", row);
     Ok((r.text(1)?, r.parsed(0)?))
 }

@@ -476,8 +476,8 @@ pub trait Deals {
     ) -> Result<Vec<(Option<NaiveDate>, Totals)>>;
     /// How many deals `filter` selects.
     fn count_deals(&self, filter: &DealFilter) -> Result<i64>;
-    /// The deals imported from another CRM, by their `metadata.source`.
-    fn deal_sources(&self) -> Result<Vec<(String, DealId)>>;
+    /// The deals imported from another CRM, by their origin (`hubspot:123`).
+    fn deal_origins(&self) -> Result<Vec<(String, DealId)>>;
     /// The closed deals `filter` selects (statuses among won and lost, and a window of
     /// `closed_from`/`closed_before`), summed as `by` says; groups without deals are left out.
     /// Without an owner, the whole UTC days of the window come from the closed-deal counters

@@ -43,6 +43,19 @@ fn deals(rex: &Rex) -> Vec<Value> {
     out
 }
 
+/// Where each deal came from (its `origin`), in the order of [`deals`].
+fn origins(rex: &Rex) -> Vec<String> {
+    let mut out: Vec<(String, String)> = rex
+        .json(&["deal", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (s(&d["name"]), s(&d["origin"])))
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, origin)| origin).collect()
+}
+
 const PIPEDRIVE: &str = "\
 Deal - ID,Deal - Title,Deal - Creator,Deal - Owner,Deal - Value,Deal - Currency of Value,Deal - Weighted value,Deal - Currency of Weighted value,Deal - Probability,Deal - Organization,Deal - Pipeline,Deal - Contact person,Deal - Stage,Deal - Label,Deal - Status,Deal - Deal created,Deal - Update time,Deal - Last stage change,Deal - Expected close date,Deal - Won time,Deal - Lost time,Deal - Deal closed on,Deal - Lost reason
 101,\"Acme, Inc. - Annual
@@ -97,24 +110,28 @@ fn a_pipedrive_export_imports_with_rates_and_created_stages() {
                    "expected_close": "2025-03-31", "created_at": "2025-01-10T09:30:00Z", "closed_at": null,
                    "close_reason": null, "probability": 50,
                    "metadata": {"creator": "Ana Admin", "currency_of_weighted_value": "USD", "label": "Hot",
-                                "organization": "Acme Inc", "source": "pipedrive:101", "weighted_value": "7500"}}),
+                                "organization": "Acme Inc", "weighted_value": "7500"}}),
             // 2,000.50 EUR at 1.0825 is $2,165.54125: $2,165.54.
             json!({"name": "Globex renewal", "value": 216554, "status": "won",
                    "stage": "Pipeline/Qualified", "owner_id": "Bo Seller", "contact_id": "Hank",
                    "expected_close": null, "created_at": "2025-01-05T08:00:00Z", "closed_at": "2025-01-20T12:00:00Z",
                    "close_reason": null, "probability": null,
                    "metadata": {"creator": "Ana Admin", "organization": "Globex", "original_currency": "EUR",
-                                "original_value": "2000.50", "source": "pipedrive:102"}}),
+                                "original_value": "2000.50"}}),
             // 500,000 yen (no minor unit) at 0.0067 is $3,350.00.
             json!({"name": "Initech", "value": 335000, "status": "lost",
                    "stage": "Pipeline/Demo Scheduled", "owner_id": "Bo Seller", "contact_id": null,
                    "expected_close": null, "created_at": "2025-01-06T08:00:00Z", "closed_at": "2025-01-25T12:00:00Z",
                    "close_reason": "Price too high", "probability": null,
                    "metadata": {"creator": "Ana Admin", "label": "Cold", "organization": "Initech",
-                                "original_currency": "JPY", "original_value": "500000", "source": "pipedrive:103"}}),
+                                "original_currency": "JPY", "original_value": "500000"}}),
         ]
     );
-    // The same export again: refused by source; --upsert updates the same deals.
+    assert_eq!(
+        origins(&rex),
+        ["pipedrive:101", "pipedrive:102", "pipedrive:103"]
+    );
+    // The same export again: refused by origin; --upsert updates the same deals.
     let line = rex.fails(&args, 4);
     assert!(
         line.starts_with("rex: line 2: the deal from pipedrive:101 was imported before (deal_"),
@@ -176,8 +193,9 @@ fn a_hubspot_export_takes_outcomes_from_its_stages() {
         json!({"name": "Big Co", "value": 1250000, "status": "open", "stage": "Sales Pipeline/Contract Sent",
                "owner_id": "ana@example.com", "contact_id": null, "expected_close": "2025-07-15",
                "created_at": "2025-05-01T10:00:00Z", "closed_at": null, "close_reason": null, "probability": 90,
-               "metadata": {"amount_in_company_currency": "12500", "deal_type": "newbusiness", "source": "hubspot:9001"}})
+               "metadata": {"amount_in_company_currency": "12500", "deal_type": "newbusiness"}})
     );
+    assert_eq!(origins(&rex)[0], "hubspot:9001");
     // Closed Won and Closed Lost are outcomes, not stages: the pipeline's last stage.
     assert_eq!(got[1]["name"], "Lost Co");
     assert_eq!(got[1]["status"], "lost");
@@ -272,8 +290,9 @@ fn salesforce_data_loader_and_twenty_exports_import() {
     assert_eq!(got[1]["owner_id"], "0056g000002");
     assert_eq!(
         got[1]["metadata"],
-        json!({"account_id": "0016g000001", "forecast_category_name": "Pipeline", "source": "salesforce-loader:0066g00000AbCdEAAA"})
+        json!({"account_id": "0016g000001", "forecast_category_name": "Pipeline"})
     );
+    assert_eq!(origins(&rex)[1], "salesforce-loader:0066g00000AbCdEAAA");
     let twenty = Rex::new();
     twenty.ok(&["info"]);
     let path = file(
@@ -303,8 +322,9 @@ fn salesforce_data_loader_and_twenty_exports_import() {
     assert_eq!(got[1]["expected_close"], "2025-09-30");
     assert_eq!(
         got[1]["metadata"],
-        json!({"company_id": "c-1", "created_by_name": "Tim", "original_currency": "JPY", "original_value": "2500000", "source": "twenty:7c1a"})
+        json!({"company_id": "c-1", "created_by_name": "Tim", "original_currency": "JPY", "original_value": "2500000"})
     );
+    assert_eq!(origins(&twenty)[1], "twenty:7c1a");
 }
 
 #[test]

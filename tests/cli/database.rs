@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::support::{snapshot, Rex};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
-const SCHEMA: i64 = 9;
+const SCHEMA: i64 = 11;
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777

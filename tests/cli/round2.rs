@@ -66,7 +66,7 @@ fn replayed(history: &[Value]) -> Value {
 }
 
 /// Checks that a deal's history replays to what `deal show` says it is.
-fn assert_history_replays(rex: &Rex, id: &str) {
+pub(crate) fn assert_history_replays(rex: &Rex, id: &str) {
     let deal = rex.json(&["deal", "show", id]);
     let history = rex.json(&["deal", "history", id]);
     let state = replayed(history.as_array().unwrap());

@@ -25,6 +25,7 @@ pub const REQUIRE_VAR: &str = "REX_REQUIRE_POSTGRES";
 /// the PostgreSQL run leaves out; `team::` has PostgreSQL's own versions of them.
 pub const SQLITE_ONLY: &[&str] = &[
     "database::",
+    "imports::deals_imported_before_keep_their_source_as_origin",
     "staged::",
     "reliability::a_writer_waits_for_a_long_transaction_then_succeeds",
     "reliability::kill_9_leaves_all_of_an_import_or_none",

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_own_probability.sql"),
     include_str!("migrations/005_closed_totals.sql"),
     include_str!("migrations/006_forecast_totals.sql"),
+    include_str!("migrations/007_deal_origin.sql"),
 ];
 
 /// The schema version this rex writes.
@@ -429,6 +430,9 @@ fn mapped(e: &postgres::Error) -> Error {
             "the PostgreSQL server cannot take connections now ({}); nothing was changed, try again in a moment",
             db.message()
         )),
+        "23505" if db.constraint() == Some("deals_origin") => Error::Conflict(
+            "another deal already comes from the same origin".into(),
+        ),
         "23505" if db.constraint() == Some("pipelines_name_key_key") => Error::Conflict(
             "a pipeline of that name was created meanwhile by someone else; nothing was changed"
                 .into(),

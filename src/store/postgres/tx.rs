@@ -219,9 +219,9 @@ impl<'a, 'r> PgTx<'a, 'r> {
     }
 }
 
-/// A deal as the 18 bound parameters of its row, `$1` (id) to `$18` (probability).
+/// A deal as the 19 bound parameters of its row, `$1` (id) to `$19` (origin).
 struct DealRow {
-    text: [Option<String>; 15],
+    text: [Option<String>; 16],
     value: i64,
     probability: Option<i64>,
     status: &'static str,
@@ -246,6 +246,7 @@ impl DealRow {
                 Some(d.stage_entered_at.clone()),
                 d.closed_at.clone(),
                 d.close_reason.clone(),
+                d.origin.clone(),
             ],
             value: d.value.get(),
             probability: d.probability.map(|p| i64::from(p.get())),
@@ -274,6 +275,7 @@ impl DealRow {
             &t[13],
             &t[14],
             &self.probability,
+            &t[15],
         ]
     }
 }
@@ -441,12 +443,11 @@ impl Deals for PgTx<'_, '_> {
         self.count(&sql, &bound(&args))
     }
 
-    fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
+    fn deal_origins(&self) -> Result<Vec<(String, DealId)>> {
         self.rows(
-            "SELECT d.id, d.metadata::jsonb ->> 'source' FROM deals d
-             WHERE jsonb_typeof(d.metadata::jsonb -> 'source') = 'string'",
+            "SELECT d.id, d.origin FROM deals d WHERE d.origin IS NOT NULL",
             &[],
-            cells::source,
+            cells::origin,
         )
     }
 

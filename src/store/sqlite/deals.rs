@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, ToSql};
 
 use super::staged::HIDDEN;
 use super::{bound, SqliteTx, SQL};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
 use crate::record::{name_key, Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
@@ -14,7 +14,7 @@ use crate::store::{
     wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
 };
 
-/// A deal as the 18 bound parameters of its row, `?1` (id) to `?18` (probability).
+/// A deal as the 19 bound parameters of its row, `?1` (id) to `?19` (origin).
 struct DealRow<'a> {
     deal: &'a Deal,
     name_key: String,
@@ -59,6 +59,7 @@ impl<'a> DealRow<'a> {
             &d.closed_at,
             &d.close_reason,
             &self.probability,
+            &d.origin,
         ]
     }
 }
@@ -123,19 +124,20 @@ impl SqliteTx<'_> {
         Ok(i128::from(n) * i128::from(n) > share)
     }
 
-    /// Inserts a deal, with `on_conflict` appended; returns the rows written.
+    /// Inserts a deal, with `on_conflict` appended; returns the rows written. A deal whose
+    /// origin another deal has (one an import in progress may still hide) is a conflict.
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
         let row = DealRow::of(d)?;
         let mut params = row.params();
         params.push(&self.batch);
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!(
                 "INSERT INTO deal_rows ({}, batch) VALUES ({}){on_conflict}",
                 DEAL_ROW_COLUMNS.join(", "),
                 SQL.marks(params.len())
             ))?
-            .execute(params.as_slice())?)
+            .execute(params.as_slice())
+            .map_err(|e| origin_taken(d, e))
     }
 
     fn deals(&self, sql: &str, params: &[&dyn ToSql]) -> Result<Vec<Deal>> {
@@ -147,6 +149,23 @@ impl SqliteTx<'_> {
             .conn
             .prepare_cached(sql)?
             .query_row(params, |r| r.get(0))?)
+    }
+}
+
+/// A write of deal `d` refused because another deal (maybe one an import in progress still
+/// hides) has its origin: a conflict. The only unique key of `deal_rows` besides its id (a
+/// primary key, another code) is the origin.
+fn origin_taken(d: &Deal, e: rusqlite::Error) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Error::Conflict(format!(
+                "another deal already comes from {}",
+                d.origin.as_deref().unwrap_or("the same origin")
+            ))
+        }
+        _ => e.into(),
     }
 }
 
@@ -221,7 +240,8 @@ impl Deals for SqliteTx<'_> {
                 "UPDATE deal_rows SET {} WHERE id = ?1",
                 set.join(", ")
             ))?
-            .execute(values.as_slice())?;
+            .execute(values.as_slice())
+            .map_err(|e| origin_taken(d, e))?;
         Ok(())
     }
 
@@ -293,12 +313,11 @@ impl Deals for SqliteTx<'_> {
         self.count(&sql, &bound(&args))
     }
 
-    fn deal_sources(&self) -> Result<Vec<(String, DealId)>> {
+    fn deal_origins(&self) -> Result<Vec<(String, DealId)>> {
         self.rows(
-            "SELECT d.id, json_extract(d.metadata, '$.source') FROM deals d
-             WHERE json_type(d.metadata, '$.source') = 'text'",
+            "SELECT d.id, d.origin FROM deals d WHERE d.origin IS NOT NULL",
             &[],
-            cells::source,
+            cells::origin,
         )
     }
 

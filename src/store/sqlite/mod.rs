@@ -37,6 +37,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_forecast_totals.sql"),
     include_str!("migrations/008_closed_totals.sql"),
     include_str!("migrations/009_created_order_checks.sql"),
+    include_str!("migrations/010_deal_origin.sql"),
+    include_str!("migrations/011_staged_stage_positions.sql"),
 ];
 
 /// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{bound, SqliteTx, SQL};
 use crate::error::Result;
@@ -66,6 +66,54 @@ impl SqliteTx<'_> {
             "{what}; nothing was changed, try again when it finishes{}",
             super::staged::CLEARED
         ))
+    }
+}
+
+impl SqliteTx<'_> {
+    /// Whether pipeline `id` was inserted by this transaction's staged import.
+    fn is_own_pipeline(&self, id: PipelineId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT batch = ?2 FROM pipeline_rows WHERE id = ?1")?
+            .query_row(params![id, self.batch], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    /// A staged import's change to a pipeline people can see, which may only add stages
+    /// (`--create-stages`): the new stages are inserted hidden like the import's other rows,
+    /// and the visible stages' new positions wait in `staged_positions` until the import
+    /// is published ([`super::staged`]); a failed or killed import leaves them as they were.
+    fn stage_hidden(&self, p: &Pipeline) -> Result<()> {
+        let stored = self.stages_of(p.id)?;
+        if let Some(gone) = stored.iter().find(|s| p.stage(s.id).is_none()) {
+            return Err(crate::error::Error::Failed(format!(
+                "an import cannot remove stage '{}' of pipeline '{}'",
+                gone.name, p.name
+            )));
+        }
+        let new: Vec<Stage> = p
+            .stages
+            .iter()
+            .filter(|s| !stored.iter().any(|o| o.id == s.id))
+            .cloned()
+            .collect();
+        self.write_stages(&Pipeline {
+            stages: new,
+            ..p.clone()
+        })?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO staged_positions (batch, stage_id, position) VALUES (?1, ?2, ?3)
+             ON CONFLICT (batch, stage_id) DO UPDATE SET position = excluded.position",
+        )?;
+        for s in p
+            .stages
+            .iter()
+            .filter(|s| stored.iter().any(|o| o.id == s.id))
+        {
+            stmt.execute(params![self.batch, s.id, s.position])?;
+        }
+        Ok(())
     }
 }
 
@@ -177,8 +225,12 @@ impl Pipelines for SqliteTx<'_> {
     }
 
     /// Writes a changed pipeline: its own fields and its stages as given
-    /// (new ones inserted, changed ones updated, missing ones deleted).
+    /// (new ones inserted, changed ones updated, missing ones deleted). A staged import
+    /// changes no row people can see: see [`SqliteTx::stage_hidden`].
     fn update_pipeline(&self, p: &Pipeline) -> Result<()> {
+        if self.batch != 0 && !self.is_own_pipeline(p.id)? {
+            return self.stage_hidden(p);
+        }
         self.conn
             .prepare_cached(
                 "UPDATE pipeline_rows SET name = ?2, name_key = ?3, stall_days = ?4, updated_at = ?5 WHERE id = ?1",

@@ -190,6 +190,14 @@ impl SqliteStore {
                     "another rex took this import for abandoned (no records for over {ABANDONED_AFTER_SECS} s) and discarded it; nothing was imported"
                 )));
             }
+            // Stages it added to a visible pipeline move the others only now.
+            tx.conn.execute(
+                "UPDATE stage_rows SET position = s.position FROM staged_positions s
+                 WHERE s.batch = ?1 AND stage_rows.id = s.stage_id",
+                [batch.0],
+            )?;
+            tx.conn
+                .execute("DELETE FROM staged_positions WHERE batch = ?1", [batch.0])?;
             // Its deals were not counted while hidden.
             tx.conn
                 .execute_batch(&super::add_totals_sql(&format!("= {}", batch.0)))?;
@@ -245,7 +253,13 @@ impl SqliteStore {
         }
         self.write_as_is(|tx| {
             // Rows of a batch outlive its record only if hidden, so none may be left behind.
-            for table in ["event_rows", "deal_rows", "stage_rows", "pipeline_rows"] {
+            for table in [
+                "event_rows",
+                "deal_rows",
+                "stage_rows",
+                "pipeline_rows",
+                "staged_positions",
+            ] {
                 tx.conn
                     .execute(&format!("DELETE FROM {table} WHERE batch = ?1"), [id])?;
             }

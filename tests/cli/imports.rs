@@ -1,0 +1,569 @@
+//! Re-imports and what an import leaves behind (issue 24, items 2, 3, 4, 8 and 9): how a
+//! deal from another CRM is recognised, under concurrency too; a refused import changes
+//! nothing; an upsert that changes nothing changes nothing; history replays to the deal.
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::round2::assert_history_replays;
+use crate::support::{s, Rex};
+
+fn file(rex: &Rex, name: &str, text: &str) -> String {
+    let path = rex.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+}
+
+/// `rex import ARGS -` fed `parts` on stdin, with `pause` between them.
+fn import_slowly(rex: &Rex, args: &[&str], parts: &[&str], pause: Duration) -> Output {
+    let mut child = rex
+        .std_cmd()
+        .arg("import")
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(pause);
+        }
+        input.write_all(part.as_bytes()).unwrap();
+        input.flush().unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// The deals by name: name -> (value, metadata, origin).
+fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
+    let mut out: Vec<_> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                s(&d["name"]),
+                d["value"].clone(),
+                d["metadata"].clone(),
+                d.get("origin").cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+// 2. A column named Source is the user's, not the key of a re-import.
+
+#[test]
+fn a_column_named_source_is_kept_in_metadata_and_never_matches_deals() {
+    let rex = Rex::new();
+    rex.sales();
+    let plain = file(
+        &rex,
+        "leads.csv",
+        "name,value_dollars,Source\nLead A,100,Referral\nLead B,200,Referral\n",
+    );
+    let report = rex.json(&["import", &plain, "--keep-unknown"]);
+    assert_eq!(report["deals"], 2, "{report}");
+    assert_eq!(
+        by_name(&rex),
+        [
+            (
+                "Lead A".into(),
+                json!(10000),
+                json!({"source": "Referral"}),
+                Value::Null
+            ),
+            (
+                "Lead B".into(),
+                json!(20000),
+                json!({"source": "Referral"}),
+                Value::Null
+            ),
+        ]
+    );
+
+    let rex = Rex::new();
+    rex.sales();
+    let hubspot = file(
+        &rex,
+        "hubspot.csv",
+        "Record ID,Deal Name,Amount,Source\n11,Lead A,100,Referral\n12,Lead B,200,Referral\n",
+    );
+    let report = rex.json(&["import", &hubspot, "--from", "hubspot"]);
+    assert_eq!(report["deals"], 2, "{report}");
+    let first = by_name(&rex);
+    assert_eq!(
+        first.iter().map(|d| (&d.2, &d.3)).collect::<Vec<_>>(),
+        [
+            (&json!({"source": "Referral"}), &json!("hubspot:11")),
+            (&json!({"source": "Referral"}), &json!("hubspot:12")),
+        ]
+    );
+    // The same export again: refused, naming the first deal by where it came from.
+    let line = rex.fails(&["import", &hubspot, "--from", "hubspot"], 4);
+    assert!(
+        line.starts_with("rex: line 2: the deal from hubspot:11 was imported before (deal_"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("); use --upsert to update it; nothing was imported"),
+        "{line}"
+    );
+    // With --upsert: each row updates its own deal, and the report counts what exists.
+    let report = rex.json(&["import", &hubspot, "--from", "hubspot", "--upsert"]);
+    assert_eq!(report["deals"], 2, "{report}");
+    assert_eq!(by_name(&rex), first);
+}
+
+#[test]
+fn a_deal_twice_in_one_file_is_refused_naming_both_lines() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "hubspot.csv",
+        "Record ID,Deal Name,Amount\n11,Lead A,100\n12,Lead B,200\n11,Lead A again,300\n",
+    );
+    for extra in [&[][..], &["--upsert"], &["--dry-run", "--quiet"]] {
+        let mut args = vec!["import", path.as_str(), "--from", "hubspot"];
+        args.extend(extra);
+        assert_eq!(
+            rex.fails(&args, 2),
+            "rex: line 4: the deal from hubspot:11 is also on line 2; give each deal once; nothing was imported"
+        );
+    }
+    assert_eq!(rex.json(&["deal", "list"]), json!([]));
+}
+
+#[test]
+fn the_origin_of_a_deal_survives_export_and_import() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "hubspot.csv",
+        "Record ID,Deal Name,Amount\n11,Lead A,100\n",
+    );
+    rex.ok(&["import", &path, "--from", "hubspot"]);
+    let deal = &rex.json(&["deal", "list"])[0];
+    assert_eq!(deal["origin"], "hubspot:11");
+    assert_eq!(deal["metadata"], json!({}));
+    let exported = rex.ok(&["export"]);
+    let copy = Rex::new();
+    let backup = file(&copy, "backup.jsonl", &exported);
+    copy.ok(&["import", &backup]);
+    assert_eq!(copy.ok(&["export"]), exported);
+    let again = file(
+        &copy,
+        "hubspot.csv",
+        "Record ID,Deal Name,Amount\n11,Lead A,100\n",
+    );
+    let line = copy.fails(&["import", &again, "--from", "hubspot"], 4);
+    assert!(
+        line.contains("the deal from hubspot:11 was imported before"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "hubspot.csv",
+        "Record ID,Deal Name,Amount\n11,Lead A,100\n12,Lead B,200\n",
+    );
+    rex.ok(&["import", &path, "--from", "hubspot"]);
+    let deals = rex.json(&["deal", "list", "--sort", "name"]);
+    // A record of rex's own without an origin: the deal keeps where it came from.
+    let mut a = deals[0].clone();
+    a.as_object_mut().unwrap().remove("origin");
+    a["value"] = json!(15000);
+    let changes = file(&rex, "changes.jsonl", &format!("{a}\n"));
+    rex.ok(&["import", &changes, "--upsert"]);
+    let shown = rex.json(&["deal", "show", &s(&a["id"])]);
+    assert_eq!(
+        (&shown["value"], &shown["origin"]),
+        (&json!(15000), &json!("hubspot:11"))
+    );
+    // One that gives another deal's origin is refused.
+    let mut b = deals[1].clone();
+    b["origin"] = json!("hubspot:11");
+    let changes = file(&rex, "changes.jsonl", &format!("{b}\n"));
+    assert_eq!(
+        rex.fails(&["import", &changes, "--upsert"], 4),
+        "rex: line 1: field 'origin': another deal already comes from hubspot:11; nothing was imported"
+    );
+    let mut c = deals[1].clone();
+    c.as_object_mut().unwrap().remove("id");
+    c["name"] = json!("Lead C");
+    let changes = file(&rex, "new.jsonl", &format!("{c}\n"));
+    assert_eq!(
+        rex.fails(&["import", &changes], 4),
+        "rex: line 1: field 'origin': another deal already comes from hubspot:12; nothing was imported"
+    );
+}
+
+// 3. Two imports of the same export at once: one of them, never both.
+
+/// Starts two imports of one export of `rows` deals at once; one stores them, the other is
+/// refused: exit 4, or exit 5 where a SQLite file refuses a second import while one is
+/// loading. Returns the codes, sorted.
+fn imports_at_once(rex: &Rex, rows: usize) -> Vec<i32> {
+    let mut csv = String::from("Record ID,Deal Name,Amount\n");
+    for i in 0..rows {
+        csv.push_str(&format!("{i},Deal {i},{}\n", 100 + i));
+    }
+    let path = file(rex, "export.csv", &csv);
+    let before = rex.json(&["info"])["deals"].as_i64().unwrap();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            rex.std_cmd()
+                .args(["import", &path, "--from", "hubspot"])
+                .env("REX_BUSY_TIMEOUT", "120000")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let mut codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+    codes.sort();
+    let errors: Vec<String> = outs.iter().map(stderr).collect();
+    let refused = stderr(outs.iter().find(|o| !o.status.success()).unwrap());
+    match codes.as_slice() {
+        [0, 4] => assert!(
+            refused.starts_with("rex: line 2: the deal from hubspot:0 was imported ")
+                && refused.ends_with("; use --upsert to update it; nothing was imported"),
+            "{refused}"
+        ),
+        [0, 5] => assert!(refused.contains("is still running"), "{refused}"),
+        _ => panic!("exit codes {codes:?}: {errors:?}"),
+    }
+    let after = rex.json(&["info"])["deals"].as_i64().unwrap();
+    assert_eq!(after, before + rows as i64, "{errors:?}");
+    codes
+}
+
+#[test]
+fn two_imports_of_one_export_at_once_store_each_deal_once() {
+    // Into a database without deals each import is one transaction: the second waits for
+    // the first (PostgreSQL: for the rows it inserted), then finds its deals.
+    let rex = Rex::new();
+    rex.sales();
+    assert_eq!(imports_at_once(&rex, 3000), [0, 4]);
+    // Into one with deals (SQLite loads in hidden chunks, one import at a time).
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Already here", "--value", "1"]);
+    let codes = imports_at_once(&rex, 3000);
+    if rex.url.is_some() {
+        assert_eq!(codes, [0, 4]);
+    }
+}
+
+/// A deal imported by a rex before schema 10 is known by its `metadata.source`; after the
+/// upgrade, by its origin (the oldest deal of each such source), and its metadata is kept.
+#[test]
+fn deals_imported_before_keep_their_source_as_origin() {
+    let rex = Rex::sqlite();
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    for sql in [
+        include_str!("../../src/store/sqlite/migrations/001_init.sql"),
+        include_str!("../../src/store/sqlite/migrations/002_staged_imports.sql"),
+        include_str!("../../src/store/sqlite/migrations/003_short_references.sql"),
+        include_str!("../../src/store/sqlite/migrations/004_probabilities.sql"),
+        include_str!("../../src/store/sqlite/migrations/005_name_search.sql"),
+        include_str!("../../src/store/sqlite/migrations/006_stage_totals.sql"),
+        include_str!("../../src/store/sqlite/migrations/007_forecast_totals.sql"),
+        include_str!("../../src/store/sqlite/migrations/008_closed_totals.sql"),
+        include_str!("../../src/store/sqlite/migrations/009_created_order_checks.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    let deal = |id: &str, name: &str, meta: &str| {
+        format!(
+            "INSERT INTO deal_rows (id, name, name_key, value, status, pipeline_id, stage_id, metadata,
+                 created_at, updated_at, last_activity_at, stage_entered_at)
+             VALUES ('deal_01h455vb4pex5vsknk084sn0{id}', '{name}', lower('{name}'), 100, 'open',
+                 'pipeline_01h455vb4pex5vsknk084sn02q', 'stage_01h455vb4pex5vsknk084sn02q', '{meta}',
+                 '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z',
+                 '2026-01-02T00:00:00Z');"
+        )
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA application_id = 1380276273;
+         PRAGMA user_version = 9;
+         INSERT INTO pipeline_rows (id, name, name_key, stall_days, created_at, updated_at)
+             VALUES ('pipeline_01h455vb4pex5vsknk084sn02q', 'Sales', 'sales', 30,
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position)
+             VALUES ('stage_01h455vb4pex5vsknk084sn02q', 'pipeline_01h455vb4pex5vsknk084sn02q',
+             'Discovery', 'discovery', '#4f9dde', 0);
+         {}{}{}{}",
+        deal("1a", "Acme", r#"{"source":"hubspot:7","tier":"gold"}"#),
+        deal("1b", "Acme twice", r#"{"source":"hubspot:7"}"#),
+        deal("1c", "Lead", r#"{"source":"Referral"}"#),
+        deal("1d", "Plain", "{}"),
+    ))
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        by_name(&rex),
+        [
+            (
+                "Acme".into(),
+                json!(100),
+                json!({"source": "hubspot:7", "tier": "gold"}),
+                json!("hubspot:7")
+            ),
+            (
+                "Acme twice".into(),
+                json!(100),
+                json!({"source": "hubspot:7"}),
+                Value::Null
+            ),
+            (
+                "Lead".into(),
+                json!(100),
+                json!({"source": "Referral"}),
+                Value::Null
+            ),
+            ("Plain".into(), json!(100), json!({}), Value::Null),
+        ]
+    );
+    let again = file(
+        &rex,
+        "hubspot.csv",
+        "Record ID,Deal Name,Amount\n7,Acme,1\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &again, "--from", "hubspot"], 4),
+        "rex: line 2: the deal from hubspot:7 was imported before (deal_01h455vb4pex5vsknk084sn01a); use --upsert to update it; nothing was imported"
+    );
+}
+
+// 4. A refused import changes nothing, stage positions included.
+
+#[test]
+fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Already here", "--value", "1"]);
+    let before = rex.ok(&["export"]);
+    let header = "Record ID,Deal Name,Deal Stage,Amount\n";
+    let good = "1,Lead A,Appointment Scheduled,100\n2,Lead B,Contract Sent,200\n";
+    let bad = "3,Lead C,Appointment Scheduled,lots\n";
+    // The first rows are written (in a chunk of their own) before the bad one arrives.
+    let out = import_slowly(
+        &rex,
+        &[
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--pipeline",
+            "Sales",
+        ],
+        &[&format!("{header}{good}"), bad],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let line = stderr(&out);
+    assert!(line.starts_with("rex: line 4: field 'value'"), "{line}");
+    assert!(line.ends_with("nothing was imported"), "{line}");
+    assert_eq!(rex.ok(&["export"]), before);
+    // The same rows without the bad one: the stages go where HubSpot's order puts them.
+    let out = import_slowly(
+        &rex,
+        &[
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--pipeline",
+            "Sales",
+        ],
+        &[&format!("{header}{good}")],
+        Duration::ZERO,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stages: Vec<String> = rex.json(&["pipeline", "show", "Sales"])["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| s(&st["name"]))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "Appointment Scheduled",
+            "Contract Sent",
+            "Discovery",
+            "Qualification",
+            "Proposal",
+            "Negotiation",
+            "Closed"
+        ]
+    );
+    // Killed (kill -9) after its first chunk: the same (SQLite's hidden rows stay hidden
+    // until they are cleared; the positions never moved).
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Already here", "--value", "1"]);
+    let before = rex.ok(&["export"]);
+    let mut child = rex
+        .std_cmd()
+        .args([
+            "import",
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--pipeline",
+            "Sales",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all(format!("{header}{good}").as_bytes())
+        .unwrap();
+    input.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(input);
+    assert_eq!(rex.ok(&["export"]), before);
+}
+
+// 8. An upsert that changes nothing changes nothing.
+
+#[test]
+fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
+    let rex = Rex::new();
+    let csv = |amount: &str| {
+        format!(
+            "Record ID,Deal Name,Deal Stage,Amount\n1,Acme,Closed Won,1000\n2,Globex,Appointment Scheduled,{amount}\n"
+        )
+    };
+    let path = file(&rex, "hubspot.csv", &csv("500"));
+    rex.ok(&["import", &path, "--from", "hubspot", "--create-stages"]);
+    let deals = rex.json(&["deal", "list", "--sort", "name"]);
+    let history = |rex: &Rex| -> Vec<Value> {
+        deals
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| rex.json(&["deal", "history", &s(&d["id"])]))
+            .collect()
+    };
+    let events = history(&rex);
+    let wins = rex.ok(&[
+        "report",
+        "wins",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-12-31",
+    ]);
+    // Months later, the same file again.
+    rex.at("2026-06-01T09:00:00Z");
+    let report = rex.json(&["import", &path, "--from", "hubspot", "--upsert"]);
+    assert_eq!(report["deals"], 2, "{report}");
+    assert_eq!(rex.json(&["deal", "list", "--sort", "name"]), deals);
+    assert_eq!(history(&rex), events);
+    assert_eq!(
+        rex.ok(&[
+            "report",
+            "wins",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-12-31"
+        ]),
+        wins
+    );
+    // A changed amount: recorded, and only that deal's activity moves.
+    let changed = file(&rex, "hubspot2.csv", &csv("600"));
+    rex.ok(&["import", &changed, "--from", "hubspot", "--upsert"]);
+    let after = rex.json(&["deal", "list", "--sort", "name"]);
+    assert_eq!(after[0], deals[0]);
+    let (was, now) = (&deals[1], &after[1]);
+    assert_eq!(now["value"], 60000);
+    for same in ["created_at", "stage_entered_at", "closed_at", "stage_id"] {
+        assert_eq!(now[same], was[same], "{same}");
+    }
+    assert_eq!(now["updated_at"], "2026-06-01T09:00:00Z");
+    assert_eq!(now["last_activity_at"], "2026-06-01T09:00:00Z");
+    let globex = rex.json(&["deal", "history", &s(&was["id"])]);
+    let last = globex.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last,
+        json!({"deal_id": was["id"], "at": "2026-06-01T09:00:00Z", "kind": "updated",
+               "field": "value", "old": 50000, "new": 60000})
+    );
+    assert_history_replays(&rex, &s(&was["id"]));
+    assert_history_replays(&rex, &s(&deals[0]["id"]));
+}
+
+// 9. Imported closed (and stalled) deals replay to what they are.
+
+#[test]
+fn imported_closed_and_stalled_deals_replay_to_their_state() {
+    let rex = Rex::new();
+    rex.sales();
+    let plain = file(
+        &rex,
+        "deals.csv",
+        "name,value_dollars,status,stage_id,close_reason,closed_at\n\
+         Won deal,100,won,Proposal,signed,2026-02-01T10:00:00Z\n\
+         Lost deal,50,lost,,price,\n\
+         Stalled deal,10,stalled,Qualification,,\n\
+         Open deal,5,open,,,\n",
+    );
+    rex.ok(&["import", &plain]);
+    let hubspot = file(
+        &rex,
+        "hubspot.csv",
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date\n7,Won at HubSpot,Closed Won,1000,2026-01-15\n",
+    );
+    rex.ok(&["import", &hubspot, "--from", "hubspot"]);
+    let deals = rex.json(&["deal", "list"]);
+    assert_eq!(deals.as_array().unwrap().len(), 5);
+    for d in deals.as_array().unwrap() {
+        assert_history_replays(&rex, &s(&d["id"]));
+    }
+    let won = deals
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "Won deal")
+        .unwrap();
+    let history = rex.json(&["deal", "history", &s(&won["id"])]);
+    assert_eq!(history[1]["kind"], "closed", "{history}");
+    assert_eq!(history[1]["at"], "2026-02-01T10:00:00Z", "{history}");
+    assert_eq!(history[1]["status"], "won", "{history}");
+    assert_eq!(history[1]["reason"], "signed", "{history}");
+}
