@@ -16,7 +16,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::store::file::{io_reason, special_kind};
+use crate::store::file::{io_reason, special_kind, COMPANIONS};
 
 pub struct TargetFile {
     target: PathBuf,
@@ -128,23 +128,52 @@ impl TargetFile {
 
 /// Refuses a target that is one of the database's files: the same name in the same
 /// directory (with `.`, `..` and symbolic links of the directories resolved), which covers a
-/// file not made yet, or the same file by device and inode (a hard or symbolic link to it).
+/// file not made yet, or the same file by device and inode (a hard or symbolic link to it);
+/// and a log or journal (`NAME-wal`, `-shm`, `-journal`) of any name by which the database
+/// can be reached, since SQLite names them after the path a process opened it by (a rex
+/// working on a hard link to the database keeps its log beside that link).
 /// Replacing the database under the rex processes using it would destroy it.
 fn refuse_database_files(target: &Path, database: &[PathBuf]) -> Result<()> {
+    let shown = target.display();
+    if let Some(file) = database.iter().find(|f| same_file(target, f)) {
+        let file = file.display();
+        return Err(Error::usage(if shown.to_string() == file.to_string() {
+            format!("'{shown}' is one of the database's own files; writing it would destroy the database: give another path")
+        } else {
+            format!("'{shown}' is the database's own file '{file}'; writing it would destroy the database: give another path")
+        }));
+    }
+    let base = companion_of(target);
+    if let Some(file) = base
+        .as_deref()
+        .and_then(|b| database.iter().find(|f| same_file(b, f)))
+    {
+        let file = file.display();
+        return Err(Error::usage(format!(
+            "'{shown}' is where the database '{file}' keeps its log or journal when opened by that name; writing it would destroy the database: give another path"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same entry once directories are resolved, or the
+/// same device and inode.
+fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     let identity = |p: &Path| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
-    let (entry, id) = (resolved_entry(target), identity(target));
-    let Some(file) = database.iter().find(|f| {
-        (entry.is_some() && resolved_entry(f) == entry) || (id.is_some() && identity(f) == id)
-    }) else {
-        return Ok(());
-    };
-    let (shown, file) = (target.display(), file.display());
-    Err(Error::usage(if shown.to_string() == file.to_string() {
-        format!("'{shown}' is one of the database's own files; writing it would destroy the database: give another path")
-    } else {
-        format!("'{shown}' is the database's own file '{file}'; writing it would destroy the database: give another path")
-    }))
+    let entry = resolved_entry(a);
+    let id = identity(a);
+    (entry.is_some() && resolved_entry(b) == entry) || (id.is_some() && identity(b) == id)
+}
+
+/// The file whose log or journal `path` would be (`x.db` for `x.db-wal`), if its name says so.
+fn companion_of(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let base = COMPANIONS
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .filter(|b| !b.is_empty())?;
+    Some(path.with_file_name(base))
 }
 
 /// The entry `path` names: its directory resolved to a canonical path, and its own name as

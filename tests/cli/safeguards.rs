@@ -51,6 +51,32 @@ fn backup_and_export_never_write_over_the_databases_own_files() {
         (absolute_shm.clone(), absolute_shm),
         ("alias/rex.db-wal".into(), wal),
     ];
+    // The log and journal of any name the database can be reached by (SQLite names them
+    // after the path a process opened): through a hard link, a symbolic link, a linked
+    // directory; whether they exist or not.
+    let companion = |shown: &str| {
+        format!("rex: '{shown}' is where the database '{db}' keeps its log or journal when opened by that name; writing it would destroy the database: give another path")
+    };
+    for target in ["hard.db-wal", "soft.db-journal", "alias/hard.db-shm"] {
+        for command in [&["backup"][..], &["export", "--file"]] {
+            let mut args = command.to_vec();
+            args.push(target);
+            let snapshot = rex.snapshot();
+            let out = rex.cmd().current_dir(dir).args(&args).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                (out.status.code(), stderr.trim_end()),
+                (Some(2), companion(target).as_str()),
+                "rex {args:?}"
+            );
+            assert_eq!(
+                rex.snapshot(),
+                snapshot,
+                "rex {args:?} changed the database"
+            );
+            assert_eq!(entries(dir), before, "rex {args:?} left a file");
+        }
+    }
     for (target, file) in &cases {
         for command in [&["backup"][..], &["export", "--file"]] {
             let mut args = command.to_vec();

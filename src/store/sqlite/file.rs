@@ -13,7 +13,7 @@ const MAX_PATH_BYTES: usize = 512 - "-journal".len();
 
 /// The files SQLite keeps beside a database, by the suffix of their names: its write-ahead
 /// log, the log's shared-memory index and its rollback journal.
-const COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
+pub const COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
 
 /// Every file of the database at `path`, whether it exists yet or not: the file and its
 /// companions, named after the path given and after the file it resolves to (SQLite names
