@@ -55,6 +55,14 @@ impl Location {
                 keys.join(", ")
             )));
         }
+        if text
+            .to_str()
+            .is_some_and(postgres::ServerUrl::has_credentials)
+        {
+            return Err(Error::usage(format!(
+                "{source} looks like a server address with a password (USER:PASSWORD@HOST), not a file; rex takes a PostgreSQL server as a URL: postgres://USER:PASSWORD@HOST:PORT/DBNAME (a file whose name holds ':' and '@' can be given as ./NAME)"
+            )));
+        }
         let Some((url, scheme)) = text
             .to_str()
             .and_then(|t| Some((t, postgres::ServerUrl::scheme_of(t)?)))

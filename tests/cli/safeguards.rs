@@ -163,6 +163,21 @@ fn a_key_value_connection_string_is_refused_and_its_password_never_shown() {
             "dbname=, password=, sslmode=",
         ),
         ("password=S3cr3t", "password="),
+        // Other drivers' forms and libpq's environment, in any case.
+        (
+            "Host=db;Username=ana;Password=S3cr3t;Database=crm",
+            "host=, username=, password=, database=",
+        ),
+        (
+            "Server=db;User Id=ana;Password=S3cr3t;Database=crm",
+            "server=, password=, database=",
+        ),
+        (
+            "HOST=db PASSWORD=S3cr3t DBNAME=crm",
+            "host=, password=, dbname=",
+        ),
+        ("Password = S3cr3t", "password="),
+        ("PGPASSWORD=S3cr3t", "pgpassword="),
     ] {
         for (flag, source) in [(Some("--db"), "--db"), (None, "REX_DB")] {
             let mut cmd = rex.cmd();
@@ -182,6 +197,40 @@ fn a_key_value_connection_string_is_refused_and_its_password_never_shown() {
             assert!(!stderr.contains("S3cr3t"));
             assert_eq!(entries(dir), before, "{source} {value} made a file");
         }
+    }
+    // A server address with a password but no scheme, and URLs whose password is not
+    // where a URL keeps it, are refused without showing it.
+    let credentials = "looks like a server address with a password (USER:PASSWORD@HOST), not a file; rex takes a PostgreSQL server as a URL: postgres://USER:PASSWORD@HOST:PORT/DBNAME (a file whose name holds ':' and '@' can be given as ./NAME)";
+    for (value, line) in [
+        ("password:S3cr3t@db/crm", format!("rex: --db {credentials}")),
+        ("pg:ana:S3cr3t@db", format!("rex: --db {credentials}")),
+        (
+            "jdbc:postgresql://db:5432/crm?user=ana&password=S3cr3t",
+            "rex: --db jdbc:postgresql://db:5432/crm?user=ana is a URL rex cannot use; give a database file path (like --db ~/work/rex.db) or a postgres:// URL".into(),
+        ),
+        (
+            "postgres://ana:S3cr3t/crm",
+            "rex: --db postgres://ana:…/crm is not a PostgreSQL URL rex can use (invalid connection string); give one like postgres://user@host:5432/dbname?sslmode=require".into(),
+        ),
+        (
+            "postgres://h:1/x?pass%77ord=S3cr3t&sslmode=x",
+            "rex: --db postgres://h:1/x?sslmode=x is not a PostgreSQL URL rex can use (sslmode=x; use disable, prefer, require, verify-ca or verify-full); give one like postgres://user@host:5432/dbname?sslmode=require".into(),
+        ),
+    ] {
+        let out = rex
+            .cmd()
+            .current_dir(dir)
+            .args(["--db", value, "info"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            (out.status.code(), stderr.trim_end()),
+            (Some(2), line.as_str()),
+            "{value}"
+        );
+        assert!(out.stdout.is_empty());
+        assert_eq!(entries(dir), before, "{value} made a file");
     }
     // A file whose name holds '=' is a file when its path says so.
     rex.cmd()

@@ -81,11 +81,26 @@ const LIBPQ_KEYWORDS: &[&str] = &[
     "load_balance_hosts",
 ];
 
+/// Other drivers' and tools' connection keywords (Npgsql, ADO.NET, ODBC, libpq's
+/// environment), which a key=value string meant for them may hold.
+const OTHER_KEYWORDS: &[&str] = &[
+    "server",
+    "database",
+    "username",
+    "uid",
+    "pwd",
+    "pgpassword",
+    "pghost",
+    "pguser",
+    "pgdatabase",
+    "pgport",
+];
+
 /// How long connecting may take when the URL does not say.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl ServerUrl {
-    /// The scheme of `text` when it is a URL (`scheme://…`).
+    /// The scheme of `text` when it is a URL (`scheme://…`, `jdbc:postgresql://…`).
     pub fn scheme_of(text: &str) -> Option<&str> {
         let (scheme, _) = text.split_once("://")?;
         let is_scheme = scheme
@@ -94,34 +109,47 @@ impl ServerUrl {
             .is_some_and(|c| c.is_ascii_alphabetic())
             && scheme
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+                .all(|c| c.is_ascii_alphanumeric() || "+-.:".contains(c));
         is_scheme.then_some(scheme)
     }
 
-    /// The keywords of libpq's other form of connection string (`host=db user=ana
-    /// dbname=crm`), in the order `text` gives them, when it holds any: a word (at the
-    /// start or after a space) that is a libpq keyword followed by `=`. Their values are
-    /// never returned: one of them may be a password.
+    /// The keywords of a key=value connection string (libpq's `host=db user=ana
+    /// dbname=crm`, or another driver's `Host=db;Password=…;Database=crm`), in the order
+    /// `text` gives them, when it holds any: a word (at the start, or after a space or a
+    /// `;`) that is such a keyword in any case, followed by `=`. Their values are never
+    /// returned: one of them may be a password.
     pub fn key_value_keywords(text: &str) -> Vec<&'static str> {
         let mut found: Vec<&'static str> = Vec::new();
-        let mut rest = text;
-        loop {
-            let word = rest.trim_start();
+        let starts = std::iter::once(0).chain(
+            text.char_indices()
+                .filter(|(_, c)| c.is_whitespace() || *c == ';')
+                .map(|(i, c)| i + c.len_utf8()),
+        );
+        for start in starts {
+            let word = &text[start..];
             let name_end = word
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(word.len());
+            let name = word[..name_end].to_ascii_lowercase();
             let keyword = LIBPQ_KEYWORDS
                 .iter()
-                .find(|k| **k == &word[..name_end])
+                .chain(OTHER_KEYWORDS)
+                .find(|k| **k == name)
                 .filter(|_| word[name_end..].trim_start().starts_with('='));
             if let Some(k) = keyword.filter(|k| !found.contains(k)) {
                 found.push(k);
             }
-            match word.find(char::is_whitespace) {
-                Some(i) => rest = &word[i..],
-                None => return found,
-            }
         }
+        found
+    }
+
+    /// Whether `text` starts like a server address with a password but no scheme
+    /// (`ana:S3cr3t@db/crm`): a `:` and then an `@` before any `/`.
+    pub fn has_credentials(text: &str) -> bool {
+        let first = text.split('/').next().unwrap_or_default();
+        first
+            .find(':')
+            .is_some_and(|colon| first[colon..].contains('@'))
     }
 
     /// `text` without a password, in the user part or as a parameter.
@@ -138,11 +166,30 @@ impl ServerUrl {
             Some(u) => format!("{}@", u.split_once(':').map_or(u, |(name, _)| name)),
             None => String::new(),
         };
+        // Without an `@`, what follows a host's `:` is a port; anything else there may be a
+        // password given without its user's `@` (`postgres://ana:S3cr3t/crm`).
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let hosts: Vec<String> = rest[..authority_end]
+            .split(',')
+            .map(|h| match h.rsplit_once(':') {
+                Some((host, port))
+                    if !h.ends_with(']') && !port.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    format!("{host}:…")
+                }
+                _ => h.to_string(),
+            })
+            .collect();
+        let rest = format!("{}{}", hosts.join(","), &rest[authority_end..]);
+        let rest = rest.as_str();
         let rest = match rest.split_once('?') {
             Some((base, query)) => {
                 let kept: Vec<&str> = query
                     .split('&')
-                    .filter(|kv| !kv.to_ascii_lowercase().starts_with("password="))
+                    .filter(|kv| {
+                        let key = decode(kv.split_once('=').map_or(*kv, |(k, _)| k));
+                        !key.to_ascii_lowercase().ends_with("password")
+                    })
                     .collect();
                 if kept.is_empty() {
                     base.to_string()
