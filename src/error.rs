@@ -79,9 +79,17 @@ impl Error {
     }
 }
 
+/// An i/o error already worded for the user (a file rex writes that could not be written),
+/// carried inside an `io::Error` through writers that know nothing of rex.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct WriteFailed(pub String);
+
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Self {
-        if e.kind() == io::ErrorKind::BrokenPipe {
+        if let Some(w) = e.get_ref().and_then(|i| i.downcast_ref::<WriteFailed>()) {
+            Error::Failed(w.0.clone())
+        } else if e.kind() == io::ErrorKind::BrokenPipe {
             Error::BrokenPipe
         } else {
             Error::Failed(format!("i/o error: {e}"))

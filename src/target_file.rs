@@ -15,7 +15,7 @@ use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, WriteFailed};
 use crate::store::file::{io_reason, special_kind, COMPANIONS};
 
 pub struct TargetFile {
@@ -69,8 +69,7 @@ impl TargetFile {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let cannot =
-            |e: io::Error| Error::Failed(format!("cannot write '{shown}': {}", io_reason(&e)));
+        let cannot = |e: io::Error| write_failed(target, &e);
         let being_written = match anonymous.then(|| open_anonymous(&dir)).flatten() {
             Some(file) => BeingWritten::Anonymous(file),
             None => BeingWritten::Named(hidden_temp(target, &dir).map_err(cannot)?),
@@ -90,6 +89,15 @@ impl TargetFile {
         }
     }
 
+    /// A writer into the file being written whose errors name the target (a full disk says
+    /// so, and that the database is as it was), however far up they travel.
+    pub fn writer(&self) -> io::Result<TargetWriter> {
+        Ok(TargetWriter {
+            file: self.file().try_clone()?,
+            target: self.target.clone(),
+        })
+    }
+
     /// The path of the file being written, when it has one.
     pub fn path(&self) -> Option<&Path> {
         match &self.being_written {
@@ -100,9 +108,7 @@ impl TargetFile {
 
     /// Makes the written file durable and puts it in place of the target.
     pub fn commit(self) -> Result<()> {
-        let shown = self.target.display().to_string();
-        let cannot =
-            |e: io::Error| Error::Failed(format!("cannot write '{shown}': {}", io_reason(&e)));
+        let cannot = |e: io::Error| write_failed(&self.target, &e);
         let file = self.file();
         file.set_permissions(Permissions::from_mode(self.mode))
             .map_err(cannot)?;
@@ -124,6 +130,45 @@ impl TargetFile {
         }
         Ok(())
     }
+}
+
+/// See [`TargetFile::writer`].
+pub struct TargetWriter {
+    file: File,
+    target: PathBuf,
+}
+
+impl io::Write for TargetWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush().map_err(|e| self.named(e))
+    }
+}
+
+impl TargetWriter {
+    fn named(&self, e: io::Error) -> io::Error {
+        let message = write_failed(&self.target, &e).to_string();
+        io::Error::new(e.kind(), WriteFailed(message))
+    }
+}
+
+/// A file rex writes for the user that could not be written: a failure (exit 1) naming it;
+/// the database is as it was.
+pub fn write_failed(target: &Path, e: &io::Error) -> Error {
+    let (why, fix) = match e.kind() {
+        io::ErrorKind::StorageFull => (
+            "the disk is full".to_string(),
+            "free some space or choose another path",
+        ),
+        _ => (io_reason(e), "choose another path"),
+    };
+    Error::Failed(format!(
+        "cannot write '{}': {why}; the database is as it was: {fix}",
+        target.display()
+    ))
 }
 
 /// Refuses a target that is one of the database's files: the same name in the same

@@ -63,7 +63,7 @@ pub fn export(ctx: &mut Ctx, what: What, file: Option<&Path>) -> Result<()> {
         .map(|p| TargetFile::create(p, true, &database))
         .transpose()?;
     let out: Box<dyn io::Write> = match &target {
-        Some(t) => Box::new(BufWriter::with_capacity(1 << 16, t.file().try_clone()?)),
+        Some(t) => Box::new(BufWriter::with_capacity(1 << 16, t.writer()?)),
         None => Box::new(BufWriter::with_capacity(1 << 16, io::stdout())),
     };
     let mut printer = ctx.out.redirect(out).with_format(format).buffered();

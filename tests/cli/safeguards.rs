@@ -149,6 +149,40 @@ fn a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it() {
 }
 
 #[test]
+fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
+    let at = rex.dir.path().join("disk");
+    let Some(_disk) = crate::round2::SmallDisk::mount(&at) else {
+        crate::support::skipped(
+            "a_full_disk_at_the_export_target_is_the_exports_failure_naming_it needs to mount a tmpfs (root)",
+        );
+        return;
+    };
+    let mut fill = std::fs::File::create(at.join("fill")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
+    drop(fill);
+    for (name, format) in [("x.jsonl", "jsonl"), ("x.json", "json"), ("x.csv", "csv")] {
+        let target = at.join(name);
+        let mut args = vec!["export", "-o", format, "--file", target.to_str().unwrap()];
+        if format == "csv" {
+            args.push("--deals");
+        }
+        assert_eq!(
+            rex.fails(&args, 1),
+            format!(
+                "rex: cannot write '{}': the disk is full; the database is as it was: free some space or choose another path",
+                target.display()
+            )
+        );
+        assert_eq!(entries(&at), ["fill"]);
+    }
+    assert_eq!(rex.json(&["deal", "list"])[0]["name"], "Kept");
+}
+
+#[test]
 fn a_key_value_connection_string_is_refused_and_its_password_never_shown() {
     let rex = Rex::new();
     let dir = rex.dir.path();
