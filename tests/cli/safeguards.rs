@@ -311,6 +311,38 @@ fn a_role_that_may_not_set_up_an_empty_database_is_told_so_with_exit_6() {
         .unwrap()
         .get(0);
     assert_eq!(tables, 0);
+    // A role whose every transaction is read-only is told so, not sent to a standby.
+    client
+        .batch_execute(&format!(
+            "ALTER ROLE {role} SET default_transaction_read_only = on"
+        ))
+        .unwrap();
+    let out = rex
+        .cmd()
+        .env("REX_DB", &url)
+        .args(["pipeline", "create", "Sales"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).trim_end()),
+        (Some(6), "rex: the server or this role only allows reading (a standby, or a role with default_transaction_read_only); give the URL of the primary, or a role that may write")
+    );
+    // A search_path that names no schema leaves rex nowhere to make its tables.
+    let nowhere = format!(
+        "{}?options=-c%20search_path%3Dnowhere",
+        with_database(&admin, &db)
+    );
+    let out = rex
+        .cmd()
+        .env("REX_DB", &nowhere)
+        .args(["pipeline", "create", "Sales"])
+        .output()
+        .unwrap();
+    let shown = nowhere.clone();
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).trim_end()),
+        (Some(6), format!("rex: database {shown} has no schema rex can create its tables in (no schema has been selected to create in); leave search_path out of the URL's options, or create the schema it names").as_str())
+    );
     let _ = client.batch_execute(&format!("DROP DATABASE {db}"));
     let _ = client.batch_execute(&format!("DROP ROLE {role}"));
 }

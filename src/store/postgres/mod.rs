@@ -321,6 +321,11 @@ fn migration_failed(e: &postgres::Error, step: usize, from: Option<i64>, url: &S
                 db.message()
             ))
         }
+        Some(db) if db.code().code() == "3F000" => Error::Unusable(format!(
+            "database {} has no schema rex can create its tables in ({}); leave search_path out of the URL's options, or create the schema it names",
+            url.shown(),
+            db.message()
+        )),
         _ => match mapped(e) {
             Error::Failed(m) => Error::Failed(format!("migration {step} failed: {m}")),
             other => other,
@@ -447,7 +452,7 @@ fn mapped(e: &postgres::Error) -> Error {
         )),
         "53100" => Error::Storage("the server's disk is full; nothing was changed".into()),
         "25006" => Error::Unusable(
-            "the server only allows reading (a standby?); give the URL of the primary".into(),
+            "the server or this role only allows reading (a standby, or a role with default_transaction_read_only); give the URL of the primary, or a role that may write".into(),
         ),
         "42501" => Error::Unusable(format!(
             "the database role may not do this ({}); ask for the privileges rex needs (see the README's Team mode)",
