@@ -398,6 +398,42 @@ impl Translator {
             .collect()
     }
 
+    /// Whether a report's row is one of its totals (`Grand Totals (4 records)`, `Total`,
+    /// `Subtotal`) rather than a deal: its first cell says so and it has no stage. A deal
+    /// named `Grand Totals Ltd`, or `Total` in a stage, is a deal.
+    fn is_totals(&self, cells: &[&str]) -> bool {
+        let stage = Target::Field("stage_id");
+        let staged = self
+            .columns
+            .iter()
+            .zip(cells)
+            .any(|(t, c)| *t == stage && !c.trim().is_empty());
+        let first = cells.first().map_or("", |c| c.trim()).to_lowercase();
+        let rest = first
+            .strip_prefix("grand ")
+            .or_else(|| first.strip_prefix("sub"))
+            .unwrap_or(&first);
+        let Some(rest) = rest
+            .strip_prefix("totals")
+            .or_else(|| rest.strip_prefix("total"))
+        else {
+            return false;
+        };
+        let count = rest
+            .trim()
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|r| {
+                r.strip_suffix("records")
+                    .or_else(|| r.strip_suffix("record"))
+            })
+            .is_some_and(|n| {
+                let n = n.trim();
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',')
+            });
+        !staged && (rest.is_empty() || count)
+    }
+
     /// The rex record for one row, or None for a row the CRM adds that holds no deal (a
     /// row of empty cells; a report's totals and footer).
     pub fn record(&self, at: &str, row: &csv::StringRecord) -> Result<Option<Map<String, Value>>> {
@@ -414,7 +450,7 @@ impl Translator {
                     .iter()
                     .zip(&cells)
                     .all(|(t, c)| *t != name || c.trim().is_empty());
-            if empty || cells.len() < self.headers.len() || unnamed {
+            if empty || cells.len() < self.headers.len() || unnamed || self.is_totals(&cells) {
                 self.skipped
                     .borrow_mut()
                     .get_or_insert_with(|| at.to_string());
@@ -422,7 +458,7 @@ impl Translator {
             }
             if let Some(skipped) = self.skipped.borrow().as_deref() {
                 return Err(Error::usage(format!(
-                    "{skipped}: the row holds no deal (it is empty, shorter than the header or has no name) but deals follow it ({at}); only the report's footer may end its rows; nothing was imported"
+                    "{skipped}: the row holds no deal (it is empty, shorter than the header, has no name or is a total) but deals follow it ({at}); only the report's footer may end its rows; nothing was imported"
                 )));
             }
         } else if empty {

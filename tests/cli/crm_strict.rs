@@ -52,10 +52,12 @@ fn a_salesforce_report_ends_only_at_its_footer() {
     };
     // A row of empty cells, or a short row, between deals: refused, naming it.
     for (between, line) in [
-        ("\"\",\"\",\"\",\"\",\"\"\n", "line 4: the row holds no deal (it is empty, shorter than the header or has no name) but deals follow it (line 5)"),
-        (",,,,\n", "line 4: the row holds no deal (it is empty, shorter than the header or has no name) but deals follow it (line 5)"),
-        ("\"Acme\",\"Ana Rep\"\n", "line 4: the row holds no deal (it is empty, shorter than the header or has no name) but deals follow it (line 5)"),
-        ("\"\",\"Ana Rep\",\"Qualification\",\"1,000.00\",\"2025-06-30\"\n", "line 4: the row holds no deal (it is empty, shorter than the header or has no name) but deals follow it (line 5)"),
+        ("\"\",\"\",\"\",\"\",\"\"\n", "line 4: the row holds no deal (it is empty, shorter than the header, has no name or is a total) but deals follow it (line 5)"),
+        (",,,,\n", "line 4: the row holds no deal (it is empty, shorter than the header, has no name or is a total) but deals follow it (line 5)"),
+        ("\"Acme\",\"Ana Rep\"\n", "line 4: the row holds no deal (it is empty, shorter than the header, has no name or is a total) but deals follow it (line 5)"),
+        ("\"\",\"Ana Rep\",\"Qualification\",\"1,000.00\",\"2025-06-30\"\n", "line 4: the row holds no deal (it is empty, shorter than the header, has no name or is a total) but deals follow it (line 5)"),
+        // A subtotal as wide as the header, with a name but no stage.
+        ("\"Total\",\"\",\"\",\"2,000.00\",\"\"\n", "line 4: the row holds no deal (it is empty, shorter than the header, has no name or is a total) but deals follow it (line 5)"),
     ] {
         let report = format!(
             "{REPORT_HEADER}{}{}{between}{}{}{REPORT_FOOTER}",
@@ -73,9 +75,9 @@ fn a_salesforce_report_ends_only_at_its_footer() {
         );
     }
     // A deal whose name starts like the totals row is a deal; the footer after the last
-    // deal is skipped.
+    // deal is skipped, its totals row as wide as the header too.
     let report = format!(
-        "{REPORT_HEADER}{}{}{}{}{REPORT_FOOTER}",
+        "{REPORT_HEADER}{}{}{}{}\"Grand Totals (4 records)\",\"\",\"\",\"4,000.00\",\"\"\n{REPORT_FOOTER}",
         report_row("Grand Totals Ltd", "1,000.00"),
         report_row("Acme", "1,000.00"),
         report_row("Total Wine", "1,000.00"),
