@@ -396,7 +396,8 @@ and the amount and currency as exported are kept in metadata (original_value,
 original_currency). A closed deal whose outcome nothing gives is refused. --create-stages creates
 the pipelines and stages the file names (in the CRM's default order where rex knows it,
 else in the order they appear); without it an unknown stage is exit 3. Any CSV: --map
-FIELD=COLUMN maps a column to a field (-=COLUMN drops it), columns named like rex's fields
+FIELD=COLUMN maps a column to a field (-=COLUMN drops it; origin=COLUMN names the CRM's id,
+which recognises a second import), columns named like rex's fields
 match ignoring case and spaces, and --keep-unknown keeps the rest in metadata; two columns for
 one field are refused. Numeric dates that could be month/day or day/month need --date-order;
 a local time the clocks skipped reads with the offset from before the change.

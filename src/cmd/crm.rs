@@ -295,13 +295,14 @@ impl Translator {
             let target = match field {
                 "-" => Target::Drop,
                 "currency" => Target::Currency,
+                "origin" => Target::Source,
                 f if MAPPABLE.contains(&f) => {
                     Target::Field(MAPPABLE.iter().find(|x| **x == f).copied().unwrap_or("name"))
                 }
                 f if f.starts_with("metadata.") && f.len() > 9 => Target::Meta(f[9..].to_string()),
                 f => {
                     return Err(Error::usage(format!(
-                        "--map '{m}': '{f}' is not a field rex imports; use one of {}, metadata.KEY or -",
+                        "--map '{m}': '{f}' is not a field rex imports; use one of {}, origin, metadata.KEY or -",
                         MAPPABLE.join(", ")
                     )))
                 }

@@ -568,3 +568,64 @@ fn imported_closed_and_stalled_deals_replay_to_their_state() {
     assert_eq!(history[1]["status"], "won", "{history}");
     assert_eq!(history[1]["reason"], "signed", "{history}");
 }
+
+// 2. A file whose id column the profile does not know, or any CSV, names it with
+// --map origin=COLUMN, and a second import is then recognised.
+
+#[test]
+fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "loader.csv",
+        "External_Id__c,Name,StageName,Amount\nX-1,Acme,Prospecting,100.00\nX-2,Globex,Prospecting,200.00\n",
+    );
+    let args = [
+        "import",
+        &path,
+        "--from",
+        "salesforce-loader",
+        "--create-stages",
+        "--map",
+        "origin=External_Id__c",
+    ];
+    rex.ok(&args);
+    let origins: Vec<Value> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["origin"].clone())
+        .collect();
+    assert_eq!(
+        origins,
+        [
+            json!("salesforce-loader:X-1"),
+            json!("salesforce-loader:X-2")
+        ]
+    );
+    let line = rex.fails(&args, 4);
+    assert!(
+        line.starts_with(
+            "rex: line 2: the deal from salesforce-loader:X-1 was imported before (deal_"
+        ),
+        "{line}"
+    );
+    // In any CSV too.
+    let plain = file(&rex, "plain.csv", "ref,title,value_dollars\nR1,Lead,5\n");
+    let args = [
+        "import",
+        &plain,
+        "--map",
+        "origin=ref",
+        "--map",
+        "name=title",
+    ];
+    rex.ok(&args);
+    assert_eq!(
+        rex.json(&["deal", "show", "Lead"])["origin"],
+        json!("csv:R1")
+    );
+    rex.fails(&args, 4);
+}
