@@ -102,6 +102,7 @@ macro_rules! deal_fields {
             "closed_at",
             "close_reason",
             "probability",
+            "origin",
             $($extra),*
         ]
     };

@@ -328,10 +328,9 @@ fn a_role_that_may_not_set_up_an_empty_database_is_told_so_with_exit_6() {
         (Some(6), "rex: the server or this role only allows reading (a standby, or a role with default_transaction_read_only); give the URL of the primary, or a role that may write")
     );
     // A search_path that names no schema leaves rex nowhere to make its tables.
-    let nowhere = format!(
-        "{}?options=-c%20search_path%3Dnowhere",
-        with_database(&admin, &db)
-    );
+    let base = with_database(&admin, &db);
+    let joint = if base.contains('?') { '&' } else { '?' };
+    let nowhere = format!("{base}{joint}options=-c%20search_path%3Dnowhere");
     let out = rex
         .cmd()
         .env("REX_DB", &nowhere)

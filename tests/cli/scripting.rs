@@ -261,7 +261,7 @@ fn export_import_export_is_byte_identical() {
     assert_eq!(rex.ok(&["export", "--pipelines"]).lines().count(), 2);
     assert_eq!(rex.ok(&["export", "--deals"]).lines().count(), 2);
     let csv = rex.ok(&["export", "--deals", "-o", "csv"]);
-    assert!(csv.starts_with("id,name,value,status,contact_id,pipeline_id,stage_id,expected_close,owner_id,metadata,created_at,updated_at,last_activity_at,stage_entered_at,closed_at,close_reason,probability\n"), "{csv}");
+    assert!(csv.starts_with("id,name,value,status,contact_id,pipeline_id,stage_id,expected_close,owner_id,metadata,created_at,updated_at,last_activity_at,stage_entered_at,closed_at,close_reason,probability,origin\n"), "{csv}");
     assert_eq!(
         rex.fails(&["export", "-o", "csv"], 2),
         "rex: CSV holds one kind of record: export --deals or --pipelines as CSV, or everything as -o jsonl"
@@ -486,7 +486,7 @@ fn fields_narrow_every_mode() {
     );
     assert_eq!(
         err,
-        "rex: unknown field 'bogus' for --fields; valid fields: id, name, value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, probability"
+        "rex: unknown field 'bogus' for --fields; valid fields: id, name, value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, probability, origin"
     );
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 1);
 }
