@@ -538,7 +538,7 @@ impl Translator {
                     );
                 }
                 Target::IsClosed => is_closed = Some((header, truth(text))),
-                Target::IsWon => is_won = Some(truth(text)),
+                Target::IsWon => is_won = Some((header, truth(text))),
                 Target::WonTime => won_time = Some((header, text)),
                 Target::LostTime => lost_time = Some((header, text)),
                 Target::ClosedOn => closed_on = Some((header, text)),
@@ -548,15 +548,26 @@ impl Translator {
             }
         }
         // The status: the CRM's own rule.
-        if let (Some((_, closed)), Some(won)) = (is_closed, is_won) {
-            status = Some(
-                match (closed, won) {
-                    (false, _) => "open",
-                    (true, true) => "won",
-                    (true, false) => "lost",
-                }
-                .to_string(),
-            );
+        match (is_closed, is_won) {
+            (Some((_, false)), Some((header, true))) => {
+                return Err(bad(
+                    header,
+                    "the deal is won but IsClosed says it is open; a won deal is closed: make IsClosed true or IsWon false".into(),
+                ))
+            }
+            (Some((_, closed)), Some((_, won))) => {
+                status = Some(
+                    match (closed, won) {
+                        (false, _) => "open",
+                        (true, true) => "won",
+                        (true, false) => "lost",
+                    }
+                    .to_string(),
+                );
+            }
+            // Won is closed, in Salesforce as in rex.
+            (None, Some((_, true))) => status = Some("won".to_string()),
+            _ => {}
         }
         if let Some(stage) = out.get("stage_id").and_then(Value::as_str) {
             if let Some(s) = outcome(self.profile, stage) {

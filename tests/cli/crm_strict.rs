@@ -303,6 +303,18 @@ fn a_closed_deal_without_its_outcome_is_refused() {
         rex.fails(&["import", &path, "--from", "salesforce-loader", "--pipeline", "Sales"], 2),
         "rex: line 2: field 'IsClosed': the deal is closed but nothing says whether it was won or lost (no IsWon, no Closed Won or Closed Lost stage); add IsWon; nothing was imported"
     );
+    // Won but open is a contradiction, in either spelling.
+    for flags in ["false,true", "0,1"] {
+        let path = file(
+            &rex,
+            "loader.csv",
+            &format!("Id,Name,StageName,Amount,IsClosed,IsWon\n0066g00000AbCdEAAA,Both,Negotiation,1000,{flags}\n"),
+        );
+        assert_eq!(
+            rex.fails(&["import", &path, "--from", "salesforce-loader", "--pipeline", "Sales"], 2),
+            "rex: line 2: field 'IsWon': the deal is won but IsClosed says it is open; a won deal is closed: make IsClosed true or IsWon false; nothing was imported"
+        );
+    }
     // The stage says it (as Salesforce's own exports leave IsWon empty when lost).
     let path = file(
         &rex,
@@ -319,6 +331,21 @@ fn a_closed_deal_without_its_outcome_is_refused() {
     ]);
     assert_eq!(rex.json(&["deal", "show", "Lost one"])["status"], "lost");
     assert_eq!(rex.json(&["deal", "show", "Won one"])["status"], "won");
+    // IsWon alone: won is closed.
+    let path = file(
+        &rex,
+        "loader.csv",
+        "Id,Name,StageName,Amount,IsWon\n0066g00000AbCdGAAA,Won alone,Negotiation,1000,true\n",
+    );
+    rex.ok(&[
+        "import",
+        &path,
+        "--from",
+        "salesforce-loader",
+        "--pipeline",
+        "Sales",
+    ]);
+    assert_eq!(rex.json(&["deal", "show", "Won alone"])["status"], "won");
 }
 
 #[test]
