@@ -802,7 +802,8 @@ mod tests {
             closed_at: None,
             close_reason: None,
             probability: None,
-            origin: None,
+            // Left out of JSON when None: set, so that every declared field is serialized.
+            origin: Some("hubspot:1".into()),
         }
     }
 

@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use serde_json::{json, Value};
 
-use crate::support::{s, stage_id, Rex};
+use crate::support::{entries, s, stage_id, Rex, SmallDisk};
 
 /// A deal's state rebuilt from nothing but its history, for the fields history records.
 fn replayed(history: &[Value]) -> Value {
@@ -667,35 +667,11 @@ fn paths_that_cannot_hold_a_database_are_named_and_left_alone() {
     assert_eq!(names, ["fifo"]);
 }
 
-/// A small file system of its own (tmpfs), unmounted when dropped; None where this machine
-/// does not let the tests mount one (not root, or in a container without the right).
-pub struct SmallDisk(std::path::PathBuf);
-
-impl SmallDisk {
-    pub fn mount(at: &std::path::Path) -> Option<SmallDisk> {
-        std::fs::create_dir_all(at).ok()?;
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
-            .arg(at)
-            .stderr(Stdio::null())
-            .status()
-            .ok()?
-            .success();
-        ok.then(|| SmallDisk(at.to_path_buf()))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_full_disk_is_named_and_reads_still_work() {
     let rex = Rex::new();
     let at = rex.dir.path().join("disk");
-    let Some(_disk) = SmallDisk::mount(&at) else {
+    let Some(disk) = SmallDisk::mount(&at) else {
         eprintln!(
             "skipped: a_full_disk_is_named_and_reads_still_work needs to mount a tmpfs (root)"
         );
@@ -708,10 +684,7 @@ fn a_full_disk_is_named_and_reads_still_work() {
         .status
         .success());
     // Fill the disk to the last byte.
-    let mut fill = std::fs::File::create(at.join("fill")).unwrap();
-    let block = vec![0u8; 4096];
-    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
-    drop(fill);
+    disk.fill();
     let out = on_disk(&["deal", "list", "-o", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let deals: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -761,15 +734,6 @@ fn a_read_only_directory_is_named_as_the_cause() {
 fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
-}
-
-fn entries(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -1,19 +1,7 @@
 //! Safeguards: rex never writes over the database's own files, however the path is spelled;
 //! a backup that cannot be written is the backup's failure, not the database's.
 
-use std::path::Path;
-
-use crate::support::Rex;
-
-/// The names in a directory, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::support::{entries, Rex, SmallDisk};
 
 #[test]
 fn backup_and_export_never_write_over_the_databases_own_files() {
@@ -125,17 +113,13 @@ fn a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it() {
     rex.sales();
     rex.ok(&["deal", "create", "Kept", "--value", "5"]);
     let at = rex.dir.path().join("disk");
-    let Some(_disk) = crate::round2::SmallDisk::mount(&at) else {
+    let Some(disk) = SmallDisk::mount(&at) else {
         crate::support::skipped(
             "a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it needs to mount a tmpfs (root)",
         );
         return;
     };
-    // Fill the disk to the last byte.
-    let mut fill = std::fs::File::create(at.join("fill")).unwrap();
-    let block = vec![0u8; 4096];
-    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
-    drop(fill);
+    disk.fill();
     let target = at.join("copy.db");
     assert_eq!(
         rex.fails(&["backup", target.to_str().unwrap()], 1),
@@ -154,16 +138,13 @@ fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
     rex.sales();
     rex.ok(&["deal", "create", "Kept", "--value", "5"]);
     let at = rex.dir.path().join("disk");
-    let Some(_disk) = crate::round2::SmallDisk::mount(&at) else {
+    let Some(disk) = SmallDisk::mount(&at) else {
         crate::support::skipped(
             "a_full_disk_at_the_export_target_is_the_exports_failure_naming_it needs to mount a tmpfs (root)",
         );
         return;
     };
-    let mut fill = std::fs::File::create(at.join("fill")).unwrap();
-    let block = vec![0u8; 4096];
-    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
-    drop(fill);
+    disk.fill();
     for (name, format) in [("x.jsonl", "jsonl"), ("x.json", "json"), ("x.csv", "csv")] {
         let target = at.join(name);
         let mut args = vec!["export", "-o", format, "--file", target.to_str().unwrap()];
