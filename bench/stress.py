@@ -269,17 +269,20 @@ def run_restart(db, home, stages, command):
                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for t in threads:
         t.start()
-    feeder = threading.Thread(target=lambda: (imp.stdin.write(csv_rows("rimp", rows).encode()),
-                                              imp.stdin.close()))
+    def feed():
+        try:
+            imp.stdin.write(csv_rows("rimp", rows).encode())
+            imp.stdin.close()
+        except BrokenPipeError:
+            pass  # the import ended (the server went away): its exit code says how
+
+    feeder = threading.Thread(target=feed)
     feeder.start()
     time.sleep(0.8)
     subprocess.run(command, shell=True, capture_output=True)
     for t in threads:
         t.join()
-    try:
-        feeder.join()
-    except BrokenPipeError:
-        pass
+    feeder.join()
     imp.wait()
     creates, stored, _, _ = check_writers(db, home, acked, "restart")
     n = sum(1 for d in all_deals(db, home) if d["name"].startswith("rimp-"))
