@@ -75,13 +75,8 @@ pub struct Translator {
 fn rate(text: &str) -> std::result::Result<Decimal, String> {
     Decimal::parse(text, Notation::Plain)
         .ok()
-        .filter(|r| !r.is_zero())
-        .ok_or_else(|| {
-            format!(
-                "'{}' is not a plain decimal above 0, like 1.0825",
-                text.trim()
-            )
-        })
+        .filter(|r| !r.is_zero() && text.trim() == text)
+        .ok_or_else(|| format!("'{text}' is not a plain decimal above 0, like 1.0825"))
 }
 
 /// The stages of a CRM's default pipeline, in order, and which of them are outcomes.

@@ -169,6 +169,10 @@ fn crm_amounts_are_read_strictly_in_one_notation() {
         ),
         ("EUR=0", "'0' is not a plain decimal above 0, like 1.0825"),
         (
+            "EUR= 1.1",
+            "' 1.1' is not a plain decimal above 0, like 1.0825",
+        ),
+        (
             "EUR=€1.5",
             "'€1.5' is not a plain decimal above 0, like 1.0825",
         ),
