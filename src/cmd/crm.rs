@@ -136,89 +136,103 @@ impl Crm {
     }
 
     /// What a column of this CRM's export is, by its header; None for one it does not know.
+    /// Headers match ignoring case, spaces and punctuation (`Deal Owner`, `deal owner`,
+    /// `Deal_Owner`), and by the CRM's export names and its internal (API) names alike
+    /// (HubSpot's `dealname`, `hubspot_owner_id`).
     fn column(self, header: &str) -> Option<Target> {
         use Target::*;
         let h = header.trim();
         let t = match self {
             Crm::Pipedrive => {
                 let h = h.strip_prefix("Deal - ").unwrap_or(h);
-                match h {
-                    "ID" => Source,
-                    "Title" => Field("name"),
-                    "Owner" => Field("owner_id"),
-                    "Value" => Amount,
-                    "Currency of Value" | "Currency" => Currency,
-                    "Probability" => ProbabilityPercent,
-                    "Pipeline" => Field("pipeline_id"),
-                    "Contact person" => Field("contact_id"),
-                    "Stage" => Field("stage_id"),
-                    "Status" => Status,
-                    "Deal created" => Field("created_at"),
-                    "Update time" => Field("updated_at"),
-                    "Last stage change" => Field("stage_entered_at"),
-                    "Expected close date" => Field("expected_close"),
-                    "Won time" => WonTime,
-                    "Lost time" => LostTime,
-                    "Deal closed on" => ClosedOn,
-                    "Lost reason" => Field("close_reason"),
-                    other => Meta(meta_key(other)),
+                match folded(h).as_str() {
+                    "id" => Source,
+                    "title" => Field("name"),
+                    "owner" => Field("owner_id"),
+                    "value" => Amount,
+                    "currencyofvalue" | "currency" => Currency,
+                    "probability" => ProbabilityPercent,
+                    "pipeline" => Field("pipeline_id"),
+                    "contactperson" => Field("contact_id"),
+                    "stage" => Field("stage_id"),
+                    "status" => Status,
+                    "dealcreated" => Field("created_at"),
+                    "updatetime" => Field("updated_at"),
+                    "laststagechange" => Field("stage_entered_at"),
+                    "expectedclosedate" => Field("expected_close"),
+                    "wontime" => WonTime,
+                    "losttime" => LostTime,
+                    "dealclosedon" => ClosedOn,
+                    "lostreason" => Field("close_reason"),
+                    _ => Meta(meta_key(h)),
                 }
             }
-            Crm::Hubspot => match h {
-                "Record ID" => Source,
-                "Deal Name" => Field("name"),
-                "Deal Stage" => Field("stage_id"),
-                "Close Date" => ClosedOn,
-                "Deal owner" => Field("owner_id"),
-                "Amount" => Amount,
-                "Currency" => Currency,
-                "Pipeline" => Field("pipeline_id"),
-                "Create Date" => Field("created_at"),
-                "Deal probability" => ProbabilityFraction,
-                other => Meta(meta_key(other)),
+            Crm::Hubspot => match folded(h).as_str() {
+                "recordid" | "dealid" | "hsobjectid" => Source,
+                "dealname" => Field("name"),
+                "dealstage" => Field("stage_id"),
+                "closedate" => ClosedOn,
+                "dealowner" | "hubspotownerid" => Field("owner_id"),
+                "amount" => Amount,
+                "currency" | "dealcurrencycode" => Currency,
+                "pipeline" => Field("pipeline_id"),
+                "createdate" => Field("created_at"),
+                "dealprobability" | "hsdealstageprobability" => ProbabilityFraction,
+                "closedlostreason" => Field("close_reason"),
+                _ => Meta(meta_key(h)),
             },
-            Crm::Salesforce => match h {
-                "Opportunity ID" => Source,
-                "Opportunity Owner" => Field("owner_id"),
-                "Opportunity Name" => Field("name"),
-                "Stage" => Field("stage_id"),
-                "Amount Currency" | "Opportunity Currency" => Currency,
-                "Amount" => Amount,
-                "Probability (%)" => ProbabilityPercent,
-                "Close Date" => ClosedOn,
-                "Created Date" => Field("created_at"),
-                "Contact" | "Primary Contact" => Field("contact_id"),
-                other => Meta(meta_key(other)),
+            Crm::Salesforce => match folded(h).as_str() {
+                "opportunityid" => Source,
+                "opportunityowner" => Field("owner_id"),
+                "opportunityname" => Field("name"),
+                "stage" => Field("stage_id"),
+                "amountcurrency" | "opportunitycurrency" => Currency,
+                "amount" => Amount,
+                "probability" => ProbabilityPercent,
+                "closedate" => ClosedOn,
+                "createddate" => Field("created_at"),
+                "contact" | "primarycontact" => Field("contact_id"),
+                _ => Meta(meta_key(h)),
             },
-            Crm::SalesforceLoader => match h {
-                "Id" => Source,
-                "Name" => Field("name"),
-                "StageName" => Field("stage_id"),
-                "Amount" => Amount,
-                "CurrencyIsoCode" => Currency,
-                "Probability" => ProbabilityPercent,
-                "CloseDate" => ClosedOn,
-                "OwnerId" => Field("owner_id"),
-                "IsClosed" => IsClosed,
-                "IsWon" => IsWon,
-                "CreatedDate" => Field("created_at"),
-                other => Meta(meta_key(other)),
+            Crm::SalesforceLoader => match folded(h).as_str() {
+                "id" => Source,
+                "name" => Field("name"),
+                "stagename" => Field("stage_id"),
+                "amount" => Amount,
+                "currencyisocode" => Currency,
+                "probability" => ProbabilityPercent,
+                "closedate" => ClosedOn,
+                "ownerid" => Field("owner_id"),
+                "isclosed" => IsClosed,
+                "iswon" => IsWon,
+                "createddate" => Field("created_at"),
+                _ => Meta(meta_key(h)),
             },
-            Crm::Twenty => match h {
-                "Id" => Source,
-                "Name" => Field("name"),
-                "Amount / Amount" => Amount,
-                "Amount / Amount Micros" => AmountMicros,
-                "Amount / Currency" | "Amount / Currency Code" => Currency,
-                "Close date" | "Close Date" => ClosedOn,
-                "Point of Contact Id" => Field("contact_id"),
-                "Stage" => Field("stage_id"),
-                "Creation date" | "Created At" => Field("created_at"),
-                other => Meta(meta_key(other)),
+            Crm::Twenty => match folded(h).as_str() {
+                "id" => Source,
+                "name" => Field("name"),
+                "amountamount" => Amount,
+                "amountamountmicros" => AmountMicros,
+                "amountcurrency" | "amountcurrencycode" => Currency,
+                "closedate" => ClosedOn,
+                "pointofcontactid" => Field("contact_id"),
+                "stage" => Field("stage_id"),
+                "creationdate" | "createdat" => Field("created_at"),
+                _ => Meta(meta_key(h)),
             },
         };
         Some(t)
     }
+}
+
+/// A header as profiles match it: lower case, letters and digits only (`Deal Owner`,
+/// `deal_owner` and `DEAL-OWNER` are one).
+fn folded(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Where a column goes, in the user's words.

@@ -443,3 +443,40 @@ fn a_metadata_column_is_read_as_strictly_as_any_import_and_joins_the_kept_column
         json!({"a": 1, "region": "EMEA"})
     );
 }
+
+#[test]
+fn hubspot_headers_match_ignoring_case_and_punctuation_by_export_or_internal_name() {
+    let rex = Rex::new();
+    // An export's headers in another case (Deal ID, Deal Owner, Closed Lost Reason) and
+    // HubSpot's internal names, both recognised; a second import of either is refused.
+    for (name, text, line) in [
+        (
+            "export.csv",
+            "Deal ID,Deal Name,Deal Stage,Amount,Deal Owner,Closed Lost Reason\nD-1,Acme,Closed Lost,100,ana@example.com,Price\n",
+            "rex: line 2: the deal from hubspot:D-1 was imported before",
+        ),
+        (
+            "internal.csv",
+            "hs_object_id,dealname,dealstage,amount,hubspot_owner_id,closedate\n42,Globex,closedwon,200,bo@example.com,2026-02-27\n",
+            "rex: line 2: the deal from hubspot:42 was imported before",
+        ),
+    ] {
+        let path = file(&rex, name, text);
+        let args = ["import", &path, "--from", "hubspot", "--create-stages"];
+        rex.ok(&args);
+        let refused = rex.fails(&args, 4);
+        assert!(refused.starts_with(line), "{refused}");
+    }
+    let got: Vec<Value> = deals(&rex)
+        .iter()
+        .map(|d| json!([d["name"], d["status"], d["owner_id"], d["close_reason"]]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            json!(["Acme", "lost", "ana@example.com", "Price"]),
+            json!(["Globex", "won", "bo@example.com", null]),
+        ]
+    );
+    assert_eq!(origins(&rex), ["hubspot:D-1", "hubspot:42"]);
+}
