@@ -56,15 +56,20 @@ impl From<Cents> for i64 {
 pub fn dollars(cents: i128) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
-    let whole = (abs / 100).to_string();
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    format!("{sign}${}.{:02}", grouped(abs / 100), abs % 100)
+}
+
+/// A whole number with commas between thousands: `1,042`.
+pub fn grouped(n: u128) -> String {
+    let whole = n.to_string();
+    let mut out = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, ch) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(ch);
+        out.push(ch);
     }
-    format!("{sign}${grouped}.{:02}", abs % 100)
+    out
 }
 
 /// `num / den` to the nearest whole number, halves up (both non-negative, `den` above 0):

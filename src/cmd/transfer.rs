@@ -144,6 +144,8 @@ pub struct Reading {
     pub decimal: Option<crate::cli::DecimalMark>,
     /// Print what each column maps to (a dry run at a person's request).
     pub describe: bool,
+    /// How many translated deals had no amount (imported as $0.00).
+    pub no_amount: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Reading {
@@ -167,7 +169,9 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         date_order: args.date_order,
         decimal: args.decimal,
         describe: dry_run && !ctx.out.is_quiet(),
+        no_amount: Default::default(),
     };
+    let no_amount = reading.no_amount.clone();
     let format = args.input_format.unwrap_or(
         match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
             _ if reading.translates() => ImportFormat::Csv,
@@ -229,6 +233,19 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         return Err(e);
     }
     progress.done();
+    let missing = no_amount.load(std::sync::atomic::Ordering::Relaxed);
+    if missing > 0 {
+        let deals = if missing == 1 { "deal" } else { "deals" };
+        let done = if dry_run {
+            "would be imported"
+        } else {
+            "imported"
+        };
+        ctx.out.note(&format!(
+            "{} {deals} had no amount: {done} as $0.00",
+            crate::money::grouped(missing.into())
+        ));
+    }
     let report = ImportReport { dry_run, ..report };
     let printed = ctx.out.one(&report);
     if dry_run {
@@ -554,7 +571,8 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     &reading.rates,
                     reading.date_order,
                     reading.decimal,
-                )?;
+                )?
+                .counting_missing_amounts(reading.no_amount.clone());
                 if reading.describe {
                     for line in translator.describe() {
                         eprintln!("rex: {}", crate::output::one_line(&line));

@@ -177,16 +177,13 @@ fn a_hubspot_export_takes_outcomes_from_its_stages() {
          9002,Won Co,Closed Won,2025-06-30 14:00,bo@example.com,4000.5,USD,4000.5,Sales Pipeline,2025-04-01 10:00,existingbusiness,1\n\
          9003,Lost Co,Closed Lost,2025-06-01,bo@example.com,,USD,,Sales Pipeline,2025-04-02 10:00,,0\n",
     );
+    // The deal without an amount is $0.00, and the import says so.
     let out = rex.run(&["import", &path, "--from", "hubspot"]);
-    assert_eq!(out.status.code(), Some(2), "no value on line 4");
-    let fixed = file(
-        &rex,
-        "hubspot2.csv",
-        &std::fs::read_to_string(&path)
-            .unwrap()
-            .replace("bo@example.com,,USD,,", "bo@example.com,0,USD,0,"),
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: 1 deal had no amount: imported as $0.00\n"
     );
-    rex.ok(&["import", &fixed, "--from", "hubspot"]);
     let got = deals(&rex);
     assert_eq!(
         got[0],
@@ -479,4 +476,65 @@ fn hubspot_headers_match_ignoring_case_and_punctuation_by_export_or_internal_nam
         ]
     );
     assert_eq!(origins(&rex), ["hubspot:D-1", "hubspot:42"]);
+}
+
+#[test]
+fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
+    let rex = Rex::new();
+    rex.sales();
+    let mut text = String::from("Record ID,Deal Name,Amount\n1,Priced,100\n");
+    for i in 2..=1043 {
+        text.push_str(&format!("{i},Lead {i},\n"));
+    }
+    let path = file(&rex, "hubspot.csv", &text);
+    let out = rex
+        .cmd()
+        .args([
+            "import",
+            &path,
+            "--from",
+            "hubspot",
+            "--pipeline",
+            "Sales",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: 1,042 deals had no amount: imported as $0.00\n"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["deals"], 1043);
+    assert_eq!(rex.json(&["deal", "show", "Lead 2"])["value"], 0);
+    assert_eq!(rex.json(&["deal", "show", "Priced"])["value"], 10000);
+    // With --map, and without any amount column at all; one deal is "deal".
+    let path = file(&rex, "mapped.csv", "title,ref\nMapped,M1\n");
+    let out = rex
+        .cmd()
+        .args([
+            "import",
+            &path,
+            "--map",
+            "name=title",
+            "--map",
+            "origin=ref",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with("rex: 1 deal had no amount: would be imported as $0.00\n"),
+        "{stderr}"
+    );
+    // rex's own format keeps value required.
+    let own = file(&rex, "own.csv", "name,value\nOwn,\n");
+    assert_eq!(
+        rex.fails(&["import", &own], 2),
+        "rex: line 2: field 'value': it is missing (give value in cents or value_dollars); nothing was imported"
+    );
 }
