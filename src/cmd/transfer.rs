@@ -1280,20 +1280,22 @@ impl Importer {
             None => None,
             Some(n) => Some(Probability::new(n).map_err(|e| f.bad("probability", e))?),
         };
+        // "an open deal", "a won deal".
+        let a = if status == Status::Open { "an" } else { "a" };
         let closed_at = match (status.is_closed(), closed_at) {
             (true, c) => Some(c.unwrap_or(now.clone())),
             (false, None) => None,
             (false, Some(_)) => {
                 return Err(f.bad(
                     "closed_at",
-                    format!("a {status} deal has no closed_at; leave it null"),
+                    format!("{a} {status} deal has no closed_at; leave it null"),
                 ))
             }
         };
         if close_reason.is_some() && !status.is_closed() {
             return Err(f.bad(
                 "close_reason",
-                format!("a {status} deal has no close_reason; leave it null"),
+                format!("{a} {status} deal has no close_reason; leave it null"),
             ));
         }
         let pid = self.pipeline_for(tx, &f, pipeline_ref, stage_ref.as_deref())?;

@@ -629,3 +629,29 @@ fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
     );
     rex.fails(&args, 4);
 }
+
+// Issue 25, item 12: the article before a status.
+
+#[test]
+fn an_open_deal_with_a_close_is_refused_in_plain_words() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "deals.jsonl",
+        "{\"name\":\"A\",\"value\":1,\"status\":\"open\",\"closed_at\":\"2026-01-01T00:00:00Z\"}\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &path], 2),
+        "rex: line 1: field 'closed_at': an open deal has no closed_at; leave it null; nothing was imported"
+    );
+    let path = file(
+        &rex,
+        "deals.jsonl",
+        "{\"name\":\"A\",\"value\":1,\"status\":\"stalled\",\"close_reason\":\"x\"}\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &path], 2),
+        "rex: line 1: field 'close_reason': a stalled deal has no close_reason; leave it null; nothing was imported"
+    );
+}
