@@ -69,8 +69,6 @@ pub struct Translator {
     /// In a Salesforce report, the first row since the last deal that held none (`line 7`):
     /// the start of the footer, unless another deal follows.
     skipped: std::cell::RefCell<Option<String>>,
-    /// How many deals had no amount (imported as $0.00), for the import to say.
-    no_amount: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// An exchange rate: dollars per unit, a plain decimal above 0 (`1.0825`).
@@ -398,17 +396,7 @@ impl Translator {
                 DecimalMark::Comma => Notation::Comma,
             }),
             skipped: std::cell::RefCell::new(None),
-            no_amount: Default::default(),
         })
-    }
-
-    /// Counts the deals without an amount into `counter`.
-    pub fn counting_missing_amounts(
-        mut self,
-        counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    ) -> Translator {
-        self.no_amount = counter;
-        self
     }
 
     /// What each column maps to, for `--dry-run`.
@@ -670,13 +658,7 @@ impl Translator {
             };
             out.insert("value".into(), Value::from(cents.get()));
         }
-        // Amounts are optional in CRMs: a deal without one is $0.00, and the import says how
-        // many there were.
-        if !out.contains_key("value") && !out.contains_key("value_dollars") {
-            out.insert("value".into(), Value::from(0));
-            self.no_amount
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
+
         // A metadata column is JSON, read as strictly as any import; the columns kept in
         // metadata join it.
         let mut all = match out.remove("metadata") {

@@ -144,8 +144,6 @@ pub struct Reading {
     pub decimal: Option<crate::cli::DecimalMark>,
     /// Print what each column maps to (a dry run at a person's request).
     pub describe: bool,
-    /// How many translated deals had no amount (imported as $0.00).
-    pub no_amount: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Reading {
@@ -169,9 +167,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         date_order: args.date_order,
         decimal: args.decimal,
         describe: dry_run && !ctx.out.is_quiet(),
-        no_amount: Default::default(),
     };
-    let no_amount = reading.no_amount.clone();
     let format = args.input_format.unwrap_or(
         match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
             _ if reading.translates() => ImportFormat::Csv,
@@ -227,13 +223,15 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         progress: &progress,
     };
     let loaded = ctx.store.import(load, ctx.clock, &mut feeding);
-    let report = feeding.importer.map(|i| i.report).unwrap_or_default();
+    let (report, missing) = feeding
+        .importer
+        .map(|i| (i.report, i.no_amount))
+        .unwrap_or_default();
     if let Err(e) = loaded {
         progress.done();
         return Err(e);
     }
     progress.done();
-    let missing = no_amount.load(std::sync::atomic::Ordering::Relaxed);
     if missing > 0 {
         let deals = if missing == 1 { "deal" } else { "deals" };
         let done = if dry_run {
@@ -571,8 +569,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     &reading.rates,
                     reading.date_order,
                     reading.decimal,
-                )?
-                .counting_missing_amounts(reading.no_amount.clone());
+                )?;
                 if reading.describe {
                     for line in translator.describe() {
                         eprintln!("rex: {}", crate::output::one_line(&line));
@@ -892,6 +889,8 @@ struct Importer {
     /// The origins of this file's deals so far, and where each was (`line 7`).
     seen: HashMap<String, String>,
     report: ImportReport,
+    /// New deals from another CRM that had no amount (imported as $0.00).
+    no_amount: u64,
 }
 
 impl Importer {
@@ -909,6 +908,7 @@ impl Importer {
             origins,
             seen: HashMap::new(),
             report: ImportReport::default(),
+            no_amount: 0,
         })
     }
 
@@ -1200,9 +1200,11 @@ impl Importer {
         let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
         let name =
             clean_name("the deal name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
+        // An amount is optional in another CRM's export: a new deal without one is $0.00
+        // (counted, for the import to say), and an upserted one keeps its own.
         let value = match (f.take("value"), f.string("value_dollars")?) {
             (Some(Value::Number(n)), None) if n.as_i64().is_some() => {
-                Cents::new(n.as_i64().unwrap_or_default()).map_err(|e| f.bad("value", e))?
+                Some(Cents::new(n.as_i64().unwrap_or_default()).map_err(|e| f.bad("value", e))?)
             }
             (Some(other), None) => {
                 return Err(f.bad(
@@ -1210,7 +1212,8 @@ impl Importer {
                     format!("expected whole cents like 500000, got {other}"),
                 ))
             }
-            (None, Some(d)) => d.parse::<Cents>().map_err(|e| f.bad("value_dollars", e))?,
+            (None, Some(d)) => Some(d.parse::<Cents>().map_err(|e| f.bad("value_dollars", e))?),
+            (None, None) if self.options.translated => None,
             (None, None) => {
                 return Err(f.bad(
                     "value",
@@ -1334,7 +1337,7 @@ impl Importer {
         let mut deal = Deal {
             id: given_id.unwrap_or_else(DealId::new),
             name,
-            value,
+            value: value.unwrap_or_default(),
             status,
             contact_id,
             pipeline_id,
@@ -1394,9 +1397,13 @@ impl Importer {
                         .map(|p| Place::in_pipeline(&p, before.stage_id)),
                 }
                 .unwrap_or_else(|| to.clone());
-                // Where the deal came from is kept unless the record says otherwise.
+                // Where the deal came from is kept unless the record says otherwise, and so
+                // is its value.
                 if deal.origin.is_none() {
                     deal.origin = before.origin.clone();
+                }
+                if value.is_none() {
+                    deal.value = before.value;
                 }
                 let history = changes(&before, &deal, &from, &to, &now, "import");
                 given.keep_or_stamp(
@@ -1414,6 +1421,9 @@ impl Importer {
                 }
             }
             None => {
+                if value.is_none() {
+                    self.no_amount += 1;
+                }
                 if !tx.insert_deal_if_new(&deal).map_err(taken)? {
                     return Err(Error::conflict(format!(
                         "{at}: deal {} already exists; use --upsert to replace it; nothing was imported",

@@ -510,6 +510,31 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
     assert_eq!(report["deals"], 1043);
     assert_eq!(rex.json(&["deal", "show", "Lead 2"])["value"], 0);
     assert_eq!(rex.json(&["deal", "show", "Priced"])["value"], 10000);
+    // An upsert whose row has no amount keeps the deal's value, and counts nothing.
+    let again = file(&rex, "again.csv", "Record ID,Deal Name,Amount\n1,Priced,\n");
+    let out = rex
+        .cmd()
+        .args([
+            "import",
+            &again,
+            "--from",
+            "hubspot",
+            "--pipeline",
+            "Sales",
+            "--upsert",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(rex.json(&["deal", "show", "Priced"])["value"], 10000);
+    assert_eq!(
+        rex.json(&["deal", "history", "Priced"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // With --map, and without any amount column at all; one deal is "deal".
     let path = file(&rex, "mapped.csv", "title,ref\nMapped,M1\n");
     let out = rex
