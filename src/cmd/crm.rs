@@ -409,15 +409,27 @@ impl Translator {
     }
 
     /// Whether a report's row is one of its totals (`Grand Totals (4 records)`, `Total`,
-    /// `Subtotal`) rather than a deal: its first cell says so and it has no stage. A deal
-    /// named `Grand Totals Ltd`, or `Total` in a stage, is a deal.
+    /// `Subtotal`) rather than a deal: its first cell says so and it has no stage; or a
+    /// footer line padded to the header's width (no stage and no amount). A deal named
+    /// `Grand Totals Ltd`, or `Total` in a stage, is a deal.
     fn is_totals(&self, cells: &[&str]) -> bool {
         let stage = Target::Field("stage_id");
-        let staged = self
-            .columns
-            .iter()
-            .zip(cells)
-            .any(|(t, c)| *t == stage && !c.trim().is_empty());
+        let filled = |target: &Target| {
+            self.columns
+                .iter()
+                .zip(cells)
+                .any(|(t, c)| t == target && !c.trim().is_empty())
+        };
+        let staged = filled(&stage);
+        // A footer line padded to the header's width (`Confidential Information - Do Not
+        // Distribute,,`): neither a stage nor an amount, in a report that has both columns.
+        if self.columns.contains(&stage)
+            && self.columns.contains(&Target::Amount)
+            && !staged
+            && !filled(&Target::Amount)
+        {
+            return true;
+        }
         let first = cells.first().map_or("", |c| c.trim()).to_lowercase();
         let rest = first
             .strip_prefix("grand ")

@@ -75,9 +75,9 @@ fn a_salesforce_report_ends_only_at_its_footer() {
         );
     }
     // A deal whose name starts like the totals row is a deal; the footer after the last
-    // deal is skipped, its totals row as wide as the header too.
+    // deal is skipped, its totals row and lines padded to the header's width too.
     let report = format!(
-        "{REPORT_HEADER}{}{}{}{}\"Grand Totals (4 records)\",\"\",\"\",\"4,000.00\",\"\"\n{REPORT_FOOTER}",
+        "{REPORT_HEADER}{}{}{}{}\"Grand Totals (4 records)\",\"\",\"\",\"4,000.00\",\"\"\n\"Confidential Information - Do Not Distribute\",,,,\n{REPORT_FOOTER}",
         report_row("Grand Totals Ltd", "1,000.00"),
         report_row("Acme", "1,000.00"),
         report_row("Total Wine", "1,000.00"),
