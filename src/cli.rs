@@ -379,7 +379,8 @@ Names become one line; a Salesforce report's footer (totals, copyright: rows wit
 after the last deal) is skipped, and such a row before a deal is refused. Importing the same
 export again is refused (exit 4, naming the first deal by its origin), even while the first
 import still runs, unless --upsert, which updates the deals it imported before (what the file
-does not give, times too, stays as it was); a file that gives one deal twice is exit 2.
+does not give stays as it was: value, owner, contact, dates, probability, metadata, times, and
+status and stage when it gives neither); a file that gives one deal twice is exit 2.
   pipedrive          rex import deals.csv --from pipedrive --create-stages
   hubspot            rex import deals.csv --from hubspot --rate EUR=1.0825
   salesforce         rex import report.csv --from salesforce --date-order mdy

@@ -1197,6 +1197,8 @@ impl Importer {
     }
 
     fn deal(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
+        // What the record gives, for an upsert from another CRM to keep what it does not.
+        let given_keys: std::collections::HashSet<String> = f.map.keys().cloned().collect();
         let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
         let name =
             clean_name("the deal name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
@@ -1405,6 +1407,43 @@ impl Importer {
                 if value.is_none() {
                     deal.value = before.value;
                 }
+                if translated {
+                    let absent = |key: &str| !given_keys.contains(key);
+                    if absent("contact_id") {
+                        deal.contact_id = before.contact_id.clone();
+                    }
+                    if absent("owner_id") {
+                        deal.owner_id = before.owner_id.clone();
+                    }
+                    if absent("expected_close") {
+                        deal.expected_close = before.expected_close;
+                    }
+                    if absent("probability") {
+                        deal.probability = before.probability;
+                    }
+                    if absent("close_reason") && deal.status == before.status {
+                        deal.close_reason = before.close_reason.clone();
+                    }
+                    if absent("metadata") {
+                        deal.metadata = before.metadata.clone();
+                    }
+                }
+                // A file that says nothing of where a deal is (no status, stage or pipeline)
+                // leaves it where it is, open or closed.
+                let unplaced = translated
+                    && ["status", "stage_id", "pipeline_id"]
+                        .iter()
+                        .all(|k| !given_keys.contains(*k));
+                let to = if unplaced {
+                    deal.status = before.status;
+                    deal.pipeline_id = before.pipeline_id;
+                    deal.stage_id = before.stage_id;
+                    deal.closed_at = before.closed_at.clone();
+                    deal.close_reason = before.close_reason.clone();
+                    from.clone()
+                } else {
+                    to.clone()
+                };
                 let history = changes(&before, &deal, &from, &to, &now, "import");
                 given.keep_or_stamp(
                     &mut deal,

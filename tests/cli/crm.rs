@@ -563,3 +563,56 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
         "rex: line 2: field 'value': it is missing (give value in cents or value_dollars); nothing was imported"
     );
 }
+
+#[test]
+fn an_upsert_keeps_what_its_file_does_not_give() {
+    let rex = Rex::new();
+    rex.sales();
+    let full = file(
+        &rex,
+        "full.csv",
+        "Record ID,Deal Name,Amount,Deal Owner,Close Date,Deal Stage,Closed Lost Reason,Deal Type\n\
+         1,Kept,100,ana@example.com,2026-05-01,Closed Lost,price,new\n\
+         2,Open one,200,bo@example.com,2026-06-01,Qualification,,renewal\n",
+    );
+    rex.ok(&["import", &full, "--from", "hubspot", "--pipeline", "Sales"]);
+    let before = deals(&rex);
+    // The same deals from a file with only their ids, names and stages: nothing else moves,
+    // and nothing is recorded.
+    let thin = file(
+        &rex,
+        "thin.csv",
+        "Record ID,Deal Name,Deal Stage\n1,Kept,Closed Lost\n2,Open one,Qualification\n",
+    );
+    let out = rex
+        .cmd()
+        .args([
+            "import",
+            &thin,
+            "--from",
+            "hubspot",
+            "--pipeline",
+            "Sales",
+            "--upsert",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(deals(&rex), before);
+    for name in ["Kept", "Open one"] {
+        assert_eq!(
+            rex.json(&["deal", "history", name])
+                .as_array()
+                .unwrap()
+                .len(),
+            if name == "Kept" { 2 } else { 1 },
+            "{name}"
+        );
+    }
+}
