@@ -235,6 +235,25 @@ fn folded(header: &str) -> String {
         .collect()
 }
 
+/// Whether two columns would fill one field, so that one of them would be lost: the same
+/// target, or a profile's column and a mapped one for the same field (`Amount` and
+/// `--map value=Other`; `Close Date` and `--map closed_at=…`). (An expected close mapped
+/// beside a close date is not one: the close date stands in for it only when none is given.)
+fn fill_one_field(a: &Target, b: &Target) -> bool {
+    use Target::*;
+    let group = |t: &Target| match t {
+        Field("value") | Field("value_dollars") | Amount | AmountMicros => Some(0),
+        Field("probability") | ProbabilityPercent | ProbabilityFraction => Some(1),
+        Field("status") | Status => Some(2),
+        _ => None,
+    };
+    let closes = |t: &Target| matches!(t, ClosedOn | WonTime | LostTime);
+    a == b
+        || group(a).is_some_and(|g| group(b) == Some(g))
+        || (*a == Field("closed_at") && closes(b))
+        || (*b == Field("closed_at") && closes(a))
+}
+
 /// Where a column goes, in the user's words.
 fn target_name(target: &Target) -> String {
     match target {
@@ -363,7 +382,7 @@ impl Translator {
             if matches!(target, Target::Drop | Target::Meta(_)) {
                 continue;
             }
-            if let Some(j) = columns[..i].iter().position(|t| t == target) {
+            if let Some(j) = columns[..i].iter().position(|t| fill_one_field(t, target)) {
                 return Err(Error::usage(format!(
                     "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
                     headers[j].trim(),

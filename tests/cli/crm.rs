@@ -616,3 +616,26 @@ fn an_upsert_keeps_what_its_file_does_not_give() {
         );
     }
 }
+
+#[test]
+fn a_mapped_column_beside_the_profiles_own_for_one_field_is_refused() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "q.csv",
+        "Deal Name,Amount,Other,Close Date,When,Deal probability,Chance\nA,100,300,2026-01-01,2026-09-09,0.2,70\n",
+    );
+    for (map, line) in [
+        ("value=Other", "rex: line 1: columns 'Amount' and 'Other' both go to value; drop one with --map -=COLUMN; nothing was imported"),
+        ("value_dollars=Other", "rex: line 1: columns 'Amount' and 'Other' both go to value_dollars; drop one with --map -=COLUMN; nothing was imported"),
+        ("closed_at=When", "rex: line 1: columns 'Close Date' and 'When' both go to closed_at; drop one with --map -=COLUMN; nothing was imported"),
+        ("probability=Chance", "rex: line 1: columns 'Deal probability' and 'Chance' both go to probability; drop one with --map -=COLUMN; nothing was imported"),
+    ] {
+        assert_eq!(
+            rex.fails(&["import", &path, "--from", "hubspot", "--pipeline", "Sales", "--map", map], 2),
+            line,
+            "{map}"
+        );
+    }
+}
