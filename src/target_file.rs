@@ -16,7 +16,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, WriteFailed};
-use crate::store::file::{io_reason, special_kind, COMPANIONS};
+use crate::store::file::{io_reason, special_kind, target_failed, COMPANIONS};
 
 pub struct TargetFile {
     target: PathBuf,
@@ -158,17 +158,12 @@ impl TargetWriter {
 /// A file rex writes for the user that could not be written: a failure (exit 1) naming it;
 /// the database is as it was.
 pub fn write_failed(target: &Path, e: &io::Error) -> Error {
-    let (why, fix) = match e.kind() {
-        io::ErrorKind::StorageFull => (
-            "the disk is full".to_string(),
-            "free some space or choose another path",
-        ),
-        _ => (io_reason(e), "choose another path"),
+    let full = e.kind() == io::ErrorKind::StorageFull;
+    let why = match full {
+        true => "the disk is full".to_string(),
+        false => io_reason(e),
     };
-    Error::Failed(format!(
-        "cannot write '{}': {why}; the database is as it was: {fix}",
-        target.display()
-    ))
+    target_failed(target, &why, full)
 }
 
 /// Refuses a target that is one of the database's files: the same name in the same

@@ -90,6 +90,19 @@ pub fn special_kind(kind: &fs::FileType) -> &'static str {
 }
 
 /// An I/O error's reason without Rust's "(os error N)".
+/// A file rex writes for the user (a backup, an export) that could not be written, named by
+/// `target`: a failure (exit 1), since the database itself is as it was.
+pub fn target_failed(target: &Path, why: &str, disk_full: bool) -> Error {
+    let fix = match disk_full {
+        true => "free some space or choose another path",
+        false => "choose another path",
+    };
+    Error::Failed(format!(
+        "cannot write '{}': {why}; the database is as it was: {fix}",
+        target.display()
+    ))
+}
+
 pub fn io_reason(e: &io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {

@@ -411,21 +411,13 @@ fn writing_failed(e: &rusqlite::Error) -> bool {
 /// A backup that could not be written, named by `target`, the path it is for: a failure
 /// (exit 1), since the database itself is as it was.
 fn copy_failed(e: &rusqlite::Error, target: &Path) -> Error {
-    let why = match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DiskFull) => "the disk is full".to_string(),
-        _ => match e {
-            rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
-            other => other.to_string(),
-        },
+    let full = e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull);
+    let why = match e {
+        _ if full => "the disk is full".to_string(),
+        rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
+        other => other.to_string(),
     };
-    let fix = match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DiskFull) => "free some space or choose another path",
-        _ => "choose another path",
-    };
-    Error::Failed(format!(
-        "cannot write '{}': {why}; the database is as it was: {fix}",
-        target.display()
-    ))
+    file::target_failed(target, &why, full)
 }
 
 /// Whether a write-ahead log with content lies beside the database.
