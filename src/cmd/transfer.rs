@@ -667,7 +667,17 @@ impl CsvRows {
         let mut row = csv::StringRecord::new();
         match self.csv.read_record(&mut row) {
             Ok(false) => None,
-            Err(e) => Some(Err(csv_error(e))),
+            // Text not valid in its encoding is the first thing wrong with a row.
+            Err(e) => Some(Err(
+                match self
+                    .invalids
+                    .first()
+                    .filter(|i| e.position().is_none_or(|p| i.line <= p.line()))
+                {
+                    Some(invalid) => self.invalids.refusal(invalid, None),
+                    None => csv_error(e),
+                },
+            )),
             Ok(true) => {
                 if let Some(invalid) = self.invalids.before(self.csv.position().byte()) {
                     let column =
