@@ -364,7 +364,8 @@ followed, and --encoding NAME reads another encoding (windows-1252, latin1, iso-
 utf-16le, utf-16be, or any WHATWG label), in every format. Bytes not valid in the encoding
 are refused naming their line and column, never replaced. A CSV's columns are separated by
 commas, or by semicolons (European Excel) or tabs when the header line has those and no
-commas (or at least twice as many); --delimiter says which: , ; tab or |.
+commas (or at least twice as many); --delimiter says which: , ; tab or | (and, like
+a .tsv name, reads the file as CSV: Excel's Unicode text .txt needs --delimiter tab).
 
 On PostgreSQL, an import is one transaction: other rex commands keep working meanwhile and
 never see half of it (an --upsert or --dry-run takes its turn among writers). On SQLite, into
