@@ -553,6 +553,8 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--date-order', '--date-order', [CompletionResultType]::ParameterName, 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd')
             [CompletionResult]::new('--decimal', '--decimal', [CompletionResultType]::ParameterName, 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'The pipeline of rows that name none [default: the only one]')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'The file''s text encoding: windows-1252, latin1, utf-16le, … [default: UTF-8, or what a byte order mark says]')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'What separates a CSV''s columns: , ; tab or | [default: from the header line]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')

@@ -523,6 +523,8 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --date-order 'The order of numeric dates: mdy (6/30/2025), dmy (30/06/2025) or ymd'
             cand --decimal 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)'
             cand --pipeline 'The pipeline of rows that name none [default: the only one]'
+            cand --encoding 'The file''s text encoding: windows-1252, latin1, utf-16le, … [default: UTF-8, or what a byte order mark says]'
+            cand --delimiter 'What separates a CSV''s columns: , ; tab or | [default: from the header line]'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'

@@ -598,6 +598,8 @@ ymd\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l decimal -d 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)' -r -f -a "point\t''
 comma\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l pipeline -d 'The pipeline of rows that name none [default: the only one]' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l encoding -d 'The file\'s text encoding: windows-1252, latin1, utf-16le, … [default: UTF-8, or what a byte order mark says]' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l delimiter -d 'What separates a CSV\'s columns: , ; tab or | [default: from the header line]' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand import" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

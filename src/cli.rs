@@ -355,8 +355,17 @@ and field (exit 2 malformed, 3 unknown pipeline, stage or deal, 4 an id that alr
 Records keep their ids; records without an id get a new one. A deal may name its pipeline and
 stage by id or by name; without them it goes to the only pipeline and its first stage.
 Pipelines must come before the deals that use them, and deals before their history.
-CSV has a header row naming fields; money may be cents (value) or dollars (value_dollars);
-metadata is a JSON object.
+CSV has a header row naming fields (matched ignoring case and surrounding spaces; a header
+that is not rex's own is refused with a hint to use --from or --map); money may be cents
+(value) or dollars (value_dollars); metadata is a JSON object.
+
+Text is UTF-8; a byte order mark (UTF-8, or UTF-16 as Excel's \"Unicode text\" writes) is
+followed, and --encoding NAME reads another encoding (windows-1252, latin1, iso-8859-15,
+utf-16le, utf-16be, or any WHATWG label), in every format. Bytes not valid in the encoding
+are refused naming their line and column, never replaced. A CSV's columns are separated by
+commas, or by semicolons (European Excel) or tabs when the header line has those and no
+commas (or at least twice as many); --delimiter says which: , ; tab or | (and, like
+a .tsv name, reads the file as CSV: Excel's Unicode text .txt needs --delimiter tab).
 
 On PostgreSQL, an import is one transaction: other rex commands keep working meanwhile and
 never see half of it (an --upsert or --dry-run takes its turn among writers). On SQLite, into
@@ -607,6 +616,13 @@ pub struct ImportArgs {
     /// The pipeline of rows that name none [default: the only one]
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,
+    /// The file's text encoding: windows-1252, latin1, utf-16le, … [default: UTF-8, or what
+    /// a byte order mark says]
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// What separates a CSV's columns: , ; tab or | [default: from the header line]
+    #[arg(long, value_name = "CHAR", allow_hyphen_values = true)]
+    pub delimiter: Option<String>,
 }
 
 /// The CRMs whose deal exports `rex import --from` reads.

@@ -4,6 +4,7 @@ mod backup;
 mod board;
 mod crm;
 mod deal;
+mod decoding;
 mod help;
 mod info;
 mod pipeline;

@@ -144,6 +144,10 @@ pub struct Reading {
     pub decimal: Option<crate::cli::DecimalMark>,
     /// Print what each column maps to (a dry run at a person's request).
     pub describe: bool,
+    /// The text encoding `--encoding` gives (None: UTF-8, or what a byte order mark says).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The CSV delimiter `--delimiter` gives (None: from the header line).
+    pub delimiter: Option<u8>,
 }
 
 impl Reading {
@@ -167,18 +171,24 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         date_order: args.date_order,
         decimal: args.decimal,
         describe: dry_run && !ctx.out.is_quiet(),
+        encoding: args
+            .encoding
+            .as_deref()
+            .map(super::decoding::encoding)
+            .transpose()?,
+        delimiter: args.delimiter.as_deref().map(delimiter).transpose()?,
     };
     let format = args.input_format.unwrap_or(
         match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
-            _ if reading.translates() => ImportFormat::Csv,
-            Some("csv") => ImportFormat::Csv,
+            _ if reading.translates() || reading.delimiter.is_some() => ImportFormat::Csv,
+            Some("csv" | "tsv") => ImportFormat::Csv,
             Some("json") => ImportFormat::Json,
             _ => ImportFormat::Jsonl,
         },
     );
-    if reading.translates() && format != ImportFormat::Csv {
+    if (reading.translates() || reading.delimiter.is_some()) && format != ImportFormat::Csv {
         return Err(Error::usage(
-            "--from, --map, --rate, --decimal and --keep-unknown read CSV; give --format csv or a .csv file",
+            "--from, --map, --rate, --decimal, --keep-unknown and --delimiter read CSV; give --format csv or a .csv file",
         ));
     }
     let options = ImportOptions {
@@ -492,15 +502,19 @@ impl Progress {
 
 /// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
 fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Result<Records> {
-    let reader = without_byte_order_mark(reader)
-        .map_err(|e| Error::usage(format!("cannot read the input ({e}); nothing was imported")))?;
+    // Whatever the format, it reads text: decoded first, and refused where it is not valid.
+    let (reader, invalids) = super::decoding::Decoded::new(reader, reading.encoding);
+    let reader: Box<dyn Read> = Box::new(reader);
     match format {
         ImportFormat::Jsonl => {
             let lines = BufReader::with_capacity(1 << 16, reader)
                 .lines()
                 .enumerate();
-            Ok(Box::new(lines.filter_map(|(i, line)| {
+            Ok(Box::new(lines.filter_map(move |(i, line)| {
                 let at = format!("line {}", i + 1);
+                if let Some(invalid) = invalids.on_line(i as u64 + 1) {
+                    return Some(Err(invalids.refusal(invalid, None)));
+                }
                 match line {
                     Err(e) => Some(Err(Error::usage(format!(
                         "{at}: cannot read it ({e}); nothing was imported"
@@ -511,17 +525,20 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
             })))
         }
         ImportFormat::Json => {
-            let doc = json::from_reader(BufReader::new(reader), RECORD_LEVELS + 1).map_err(
-                |r| match r {
-                    json::Refusal::Syntax(e) => Error::usage(format!(
-                        "the input is not valid JSON ({e}); nothing was imported"
-                    )),
-                    other => match other.split_index() {
-                        (Some(i), rest) => refused(&format!("record {}", i + 1), "", &rest),
-                        (None, rest) => refused("the input", "", &rest),
-                    },
+            let doc = json::from_reader(BufReader::new(reader), RECORD_LEVELS + 1);
+            // Text that is not valid in its encoding is the first thing wrong with it.
+            if let Some(invalid) = invalids.first() {
+                return Err(invalids.refusal(invalid, None));
+            }
+            let doc = doc.map_err(|r| match r {
+                json::Refusal::Syntax(e) => Error::usage(format!(
+                    "the input is not valid JSON ({e}); nothing was imported"
+                )),
+                other => match other.split_index() {
+                    (Some(i), rest) => refused(&format!("record {}", i + 1), "", &rest),
+                    (None, rest) => refused("the input", "", &rest),
                 },
-            )?;
+            })?;
             let items = match doc {
                 Value::Array(items) => items,
                 other => vec![other],
@@ -532,6 +549,12 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
             })))
         }
         ImportFormat::Csv => {
+            let (header_line, reader) = first_line(reader).map_err(|e| {
+                Error::usage(format!("cannot read the input ({e}); nothing was imported"))
+            })?;
+            let delimiter = reading
+                .delimiter
+                .unwrap_or_else(|| sniffed_delimiter(&header_line));
             // The file's own line numbers (csv counts records, not the blank lines between).
             let lines = LineCount::default();
             let reader = LineCounter {
@@ -541,17 +564,17 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                 on_line: 0,
             };
             // A CRM's report may end in rows of another width (totals, a footer).
-            let mut csv = csv::ReaderBuilder::new()
+            let csv = csv::ReaderBuilder::new()
                 .flexible(reading.translates())
+                .delimiter(delimiter)
                 .from_reader(reader);
-            let headers = csv
-                .headers()
-                .map_err(|e| {
-                    Error::usage(format!(
-                        "line 1: the CSV header cannot be read ({e}); nothing was imported"
-                    ))
-                })?
-                .clone();
+            let mut rows = CsvRows {
+                csv,
+                lines,
+                invalids,
+                headers: Vec::new(),
+            };
+            let headers = rows.headers()?;
             for (i, name) in headers.iter().enumerate() {
                 if headers.iter().take(i).any(|earlier| earlier == name) {
                     return Err(Error::usage(format!(
@@ -560,10 +583,9 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                 }
             }
             if reading.translates() {
-                let names: Vec<String> = headers.iter().map(str::to_string).collect();
                 let mut translator = crate::cmd::crm::Translator::new(
                     reading.from,
-                    &names,
+                    &headers,
                     &reading.maps,
                     reading.keep_unknown,
                     &reading.rates,
@@ -572,19 +594,20 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                 )?;
                 // Another CRM's file is read whole before any row becomes a record: what a
                 // row means may depend on the others (the order of its stages, of its dates).
-                let mut rows = Vec::new();
-                for row in csv.into_records() {
-                    let row = row.map_err(csv_error)?;
-                    let at = format!("line {}", lines.line_at(row.position()));
-                    rows.push((at, row));
+                let mut all = Vec::new();
+                while let Some(row) = rows.next_row() {
+                    all.push(row?);
                 }
-                translator.survey(&rows)?;
+                translator.survey(&all)?;
                 if reading.describe {
+                    if delimiter != b',' {
+                        eprintln!("rex: columns separated by {}", shown_delimiter(delimiter));
+                    }
                     for line in translator.describe() {
                         eprintln!("rex: {}", crate::output::one_line(&line));
                     }
                 }
-                return Ok(Box::new(rows.into_iter().filter_map(move |(at, row)| {
+                return Ok(Box::new(all.into_iter().filter_map(move |(at, row)| {
                     match translator.record(&at, &row) {
                         Ok(Some(map)) => Some(Ok((at, Payload::Parsed(map)))),
                         Ok(None) => None,
@@ -592,17 +615,239 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     }
                 })));
             }
-            Ok(Box::new(csv.into_records().map(move |row| {
-                let row = row.map_err(csv_error)?;
-                let at = format!("line {}", lines.line_at(row.position()));
-                let mut map = Map::new();
-                for (name, text) in headers.iter().zip(row.iter()) {
-                    map.insert(name.to_string(), csv_value(&at, name, text)?);
-                }
-                Ok((at, Payload::Parsed(map)))
-            })))
+            let names = own_columns(&headers)?;
+            Ok(Box::new(std::iter::from_fn(move || rows.next_row()).map(
+                move |row| {
+                    let (at, row) = row?;
+                    let mut map = Map::new();
+                    for (name, text) in names.iter().zip(row.iter()) {
+                        map.insert(name.clone(), csv_value(&at, name, text)?);
+                    }
+                    Ok((at, Payload::Parsed(map)))
+                },
+            )))
         }
     }
+}
+
+/// The rows of a CSV, each with its line, refused where its text is not valid in the
+/// file's encoding (naming the line and the column).
+struct CsvRows {
+    csv: csv::Reader<LineCounter>,
+    lines: LineCount,
+    invalids: super::decoding::Invalids,
+    headers: Vec<String>,
+}
+
+impl CsvRows {
+    fn headers(&mut self) -> Result<Vec<String>> {
+        let headers: Vec<String> = self
+            .csv
+            .headers()
+            .map_err(|e| {
+                Error::usage(format!(
+                    "line 1: the CSV header cannot be read ({e}); nothing was imported"
+                ))
+            })?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        if let Some(invalid) = self.invalids.before(self.csv.position().byte()) {
+            let column = headers
+                .iter()
+                .position(|h| h.contains('\u{FFFD}'))
+                .map(|i| (i + 1).to_string());
+            return Err(self.invalids.refusal(invalid, column.as_deref()));
+        }
+        self.headers = headers.clone();
+        Ok(headers)
+    }
+
+    fn next_row(&mut self) -> Option<Result<(String, csv::StringRecord)>> {
+        let mut row = csv::StringRecord::new();
+        match self.csv.read_record(&mut row) {
+            Ok(false) => None,
+            // Text not valid in its encoding is the first thing wrong with a row.
+            Err(e) => Some(Err(
+                match self
+                    .invalids
+                    .first()
+                    .filter(|i| e.position().is_none_or(|p| i.line <= p.line()))
+                {
+                    Some(invalid) => self.invalids.refusal(invalid, None),
+                    None => csv_error(e),
+                },
+            )),
+            Ok(true) => {
+                if let Some(invalid) = self.invalids.before(self.csv.position().byte()) {
+                    let column =
+                        row.iter().position(|c| c.contains('\u{FFFD}')).map(|i| {
+                            match self.headers.get(i) {
+                                Some(h) => format!("'{}'", h.trim()),
+                                None => (i + 1).to_string(),
+                            }
+                        });
+                    return Some(Err(self.invalids.refusal(invalid, column.as_deref())));
+                }
+                let at = format!("line {}", self.lines.line_at(row.position()));
+                Some(Ok((at, row)))
+            }
+        }
+    }
+}
+
+/// The input's first line (where its delimiter shows), and the input from its start again.
+fn first_line(mut reader: Box<dyn Read>) -> io::Result<(Vec<u8>, Box<dyn Read>)> {
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 1 << 13];
+    let mut end = None;
+    // A header longer than a megabyte is no header to look into.
+    while end.is_none() && seen.len() < 1 << 20 {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        end = buf[..n]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map(|i| seen.len() + i);
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let line = seen[..end.unwrap_or(seen.len())].to_vec();
+    Ok((line, Box::new(io::Cursor::new(seen).chain(reader))))
+}
+
+/// The delimiter a CSV's header line shows: semicolons (European Excel) or tabs when it
+/// has them and no commas outside quotes, or at least twice as many; else commas.
+fn sniffed_delimiter(line: &[u8]) -> u8 {
+    let (mut quoted, mut commas, mut semicolons, mut tabs) = (false, 0, 0, 0);
+    for b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            _ if quoted => {}
+            b',' => commas += 1,
+            b';' => semicolons += 1,
+            b'\t' => tabs += 1,
+            _ => {}
+        }
+    }
+    let clearly = |n: usize| n > 0 && n >= 2 * commas;
+    match (clearly(semicolons), clearly(tabs)) {
+        (true, true) if tabs > semicolons => b'\t',
+        (true, _) => b';',
+        (false, true) => b'\t',
+        (false, false) => b',',
+    }
+}
+
+/// The delimiter `--delimiter` names: one ASCII character (not a quote or a line break),
+/// or `tab` (`\t`).
+fn delimiter(text: &str) -> Result<u8> {
+    match text.as_bytes() {
+        _ if text.eq_ignore_ascii_case("tab") || text == "\\t" => Ok(b'\t'),
+        [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => Ok(*b),
+        _ => Err(Error::usage(format!(
+            "--delimiter '{text}': give one ASCII character, like , ; | or tab"
+        ))),
+    }
+}
+
+/// A delimiter as a person reads it.
+fn shown_delimiter(d: u8) -> String {
+    match d {
+        b'\t' => "tabs".into(),
+        other => format!("'{}'", other as char),
+    }
+}
+
+/// The fields of rex's own records, as a CSV of them may name its columns.
+const OWN_FIELDS: [&str; 24] = [
+    "id",
+    "name",
+    "value",
+    "value_dollars",
+    "status",
+    "contact_id",
+    "pipeline_id",
+    "stage_id",
+    "expected_close",
+    "owner_id",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "stage_entered_at",
+    "closed_at",
+    "close_reason",
+    "probability",
+    "origin",
+    "stall_days",
+    "stages",
+    "deal_id",
+    "at",
+    "kind",
+];
+
+/// The field of each column of a CSV in rex's own format: rex's field names match ignoring
+/// case and surrounding spaces (`Name`, ` Value `); other headers stay as they are (and are
+/// refused as unknown fields). Two columns for one field are refused naming both, and a
+/// header that is not rex's at all is refused with a hint to use --from or --map.
+fn own_columns(headers: &[String]) -> Result<Vec<String>> {
+    let mut names: Vec<String> = Vec::with_capacity(headers.len());
+    for h in headers {
+        let folded = h.trim().to_ascii_lowercase();
+        let name = if OWN_FIELDS.contains(&folded.as_str()) {
+            folded
+        } else {
+            h.clone()
+        };
+        if let Some(j) = names.iter().position(|n| *n == name) {
+            return Err(Error::usage(format!(
+                "line 1: columns '{}' and '{}' are both field '{name}'; name each column once; nothing was imported",
+                headers[j], h
+            )));
+        }
+        names.push(name);
+    }
+    let foreign: Vec<&String> = headers
+        .iter()
+        .zip(&names)
+        .filter(|(_, n)| !OWN_FIELDS.contains(&n.as_str()))
+        .map(|(h, _)| h)
+        .collect();
+    // Deals and pipelines have a name; history (deal_id, at, kind) has details of any name.
+    let has = |f: &str| names.iter().any(|n| n == f);
+    if foreign.is_empty() || has("name") || has("kind") {
+        return Ok(names);
+    }
+    const SHOWN: usize = 4;
+    let mut listed: Vec<String> = foreign
+        .iter()
+        .take(SHOWN)
+        .map(|h| format!("'{}'", h.trim()))
+        .collect();
+    if foreign.len() > SHOWN {
+        listed.push(format!("{} more", foreign.len() - SHOWN));
+    }
+    let listed = match listed.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => listed.join(""),
+    };
+    let what = if foreign.len() == headers.len() {
+        "the header is not rex's own: no column is a rex field"
+    } else {
+        "the header has no name column"
+    };
+    let profiles: Vec<&str> = <crate::cli::Crm as clap::ValueEnum>::value_variants()
+        .iter()
+        .map(|c| c.name())
+        .collect();
+    Err(Error::usage(format!(
+        "line 1: {what} (unknown: {listed}); for another CRM's export give --from {}, or say which column is which with --map FIELD=COLUMN; nothing was imported",
+        profiles.join("|")
+    )))
 }
 
 /// How deeply one imported record may nest: the record, its metadata or history details,
@@ -681,26 +926,6 @@ fn csv_error(e: csv::Error) -> Error {
     Error::usage(format!("{at}: not valid CSV ({e}); nothing was imported"))
 }
 
-/// The input without a UTF-8 byte order mark at its start, which some programs (Excel, Twenty)
-/// write and which is not part of the first record, whatever the format.
-fn without_byte_order_mark(mut reader: Box<dyn Read>) -> io::Result<Box<dyn Read>> {
-    const MARK: &[u8] = b"\xEF\xBB\xBF";
-    let mut start = [0u8; 3];
-    let mut filled = 0;
-    while filled < start.len() {
-        match reader.read(&mut start[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let kept = if &start[..filled] == MARK { 0 } else { filled };
-    Ok(Box::new(
-        io::Cursor::new(start[..kept].to_vec()).chain(reader),
-    ))
-}
-
 fn object(at: &str, parsed: Result<Value, json::Refusal>) -> Result<Map<String, Value>> {
     match parsed {
         Ok(Value::Object(m)) => Ok(m),
@@ -733,6 +958,8 @@ fn csv_value(at: &str, column: &str, text: &str) -> Result<Value> {
         "metadata" | "stages" => {
             json::parse(text, json::MAX_DEPTH).map_err(|r| refused(at, column, &r))
         }
+        // A status reads ignoring case (Open, WON), as everywhere in a CSV.
+        "status" => Ok(Value::String(text.trim().to_ascii_lowercase())),
         _ => Ok(Value::String(text.to_string())),
     }
 }
