@@ -668,7 +668,7 @@ impl Translator {
             .collect();
         let names = names.join(" + ");
         self.surveyed.notes.push(format!(
-            "the file has no id column: deals are known by {names}"
+            "the file has no id column: deals are known by {names} (--map origin=COLUMN names one)"
         ));
         if twins > 0 {
             let rows = if twins == 1 { "row has" } else { "rows have" };

@@ -329,7 +329,7 @@ fn a_report_without_an_id_column_is_known_by_its_identifying_columns() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "rex: the file has no id column: deals are known by Opportunity Name + Account Name\n\
+        "rex: the file has no id column: deals are known by Opportunity Name + Account Name (--map origin=COLUMN names one)\n\
          rex: 1 row has the same Opportunity Name + Account Name as an earlier row: each is a deal of its own, told apart by its order in the file\n"
     );
     let mut origins: Vec<String> = deals(&rex).iter().map(|d| s(&d["origin"])).collect();
@@ -458,7 +458,7 @@ fn a_hubspot_or_mapped_file_without_an_id_is_known_by_its_name_and_contact() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
-            "rex: the file has no id column: deals are known by dealname + associated contact\n"
+            "rex: the file has no id column: deals are known by dealname + associated contact (--map origin=COLUMN names one)\n"
         ),
         "{}",
         stderr(&out)
@@ -492,7 +492,7 @@ fn a_hubspot_or_mapped_file_without_an_id_is_known_by_its_name_and_contact() {
     let out = rex.run(&args);
     assert_eq!(
         stderr(&out),
-        "rex: the file has no id column: deals are known by title + company + created\n\
+        "rex: the file has no id column: deals are known by title + company + created (--map origin=COLUMN names one)\n\
          rex: 1 row has the same title + company + created as an earlier row: each is a deal of its own, told apart by its order in the file\n"
     );
     let mut origins: Vec<(Value, Value)> = deals(&rex)
