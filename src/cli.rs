@@ -589,13 +589,15 @@ pub struct ImportArgs {
     /// Check everything and report the counts, writing nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace records whose id already exists (or, with --from, deals imported before)
+    /// Replace records whose id already exists (or, with --from or --map, deals imported
+    /// before: by the file's id, else by its identifying columns, said on stderr)
     #[arg(long)]
     pub upsert: bool,
     /// Read another CRM's deal export (CSV) as it comes out of it
     #[arg(long = "from", value_enum, value_name = "CRM")]
     pub from: Option<Crm>,
-    /// Create the pipelines and stages the file names that do not exist yet
+    /// Create the pipelines and stages the file names that do not exist yet, in the CRM's
+    /// order (a closed deal goes to the last); --dry-run lists them
     #[arg(long)]
     pub create_stages: bool,
     /// Dollars per unit of another currency: CUR=RATE, like EUR=1.0825 (repeatable)

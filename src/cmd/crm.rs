@@ -33,6 +33,12 @@ enum Target {
     ClosedOn,
     /// Twenty's amount in millionths.
     AmountMicros,
+    /// Salesforce's StageSortOrder: where the row's stage comes in the CRM's pipeline (read
+    /// by the whole file's stage plan, not kept).
+    StageOrder,
+    /// An id the CRM's users give (Salesforce's `External_Id__c`): the deal's origin when
+    /// the file has no id column, and kept in metadata under `key` either way.
+    ExternalId(String),
     Meta(String),
     Drop,
 }
@@ -69,6 +75,40 @@ pub struct Translator {
     /// In a Salesforce report, the first row since the last deal that held none (`line 7`):
     /// the start of the footer, unless another deal follows.
     skipped: std::cell::RefCell<Option<String>>,
+    /// Whether `--map` gave columns: a mapped import identifies its rows like a profile's.
+    mapped: bool,
+    /// Whether `--map expected_close=COLUMN` was given: a closed row's date is its close.
+    mapped_expected: bool,
+    /// What the whole file says (see [`Translator::survey`]).
+    surveyed: Surveyed,
+    /// The origin of each row of a file without an id column, by where it is (`line 7`).
+    keys: HashMap<String, String>,
+}
+
+/// What an import learns from the whole of another CRM's file before its first deal: the
+/// stages each pipeline gets, and what to tell the user.
+#[derive(Debug, Clone, Default)]
+pub struct Surveyed {
+    pub pipelines: Vec<PlannedPipeline>,
+    /// Lines for stderr (without `rex: `), said once on success.
+    pub notes: Vec<String>,
+}
+
+/// The stages the file names for one pipeline, in the CRM's order.
+#[derive(Debug, Clone)]
+pub struct PlannedPipeline {
+    /// The pipeline column's value; None for rows that name none (`--pipeline`, the only
+    /// one, or a new one).
+    pub pipeline: Option<String>,
+    pub stages: Vec<PlannedStage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedStage {
+    pub name: String,
+    /// Placed by the CRM (its StageSortOrder, the profile's default order) rather than by
+    /// where the file first names it.
+    pub ranked: bool,
 }
 
 /// An exchange rate: dollars per unit, a plain decimal above 0 (`1.0825`).
@@ -108,6 +148,19 @@ pub fn default_stages(crm: Crm) -> &'static [&'static str] {
         ],
         Crm::Twenty => &["NEW", "SCREENING", "MEETING", "PROPOSAL"],
     }
+}
+
+/// Where a stage comes in the CRM's default pipeline: by its name, or by the words before a
+/// slash, as orgs shorten them (`Proposal/Quote` is Salesforce's `Proposal/Price Quote`,
+/// `Negotiation` its `Negotiation/Review`).
+pub fn default_rank(crm: Option<Crm>, stage: &str) -> Option<usize> {
+    let stages = default_stages(crm?);
+    let key = |n: &str| n.trim().to_lowercase();
+    let head = |n: &str| key(n.split('/').next().unwrap_or(n));
+    stages
+        .iter()
+        .position(|d| key(d) == key(stage))
+        .or_else(|| stages.iter().position(|d| head(d) == head(stage)))
 }
 
 /// The status a stage name stands for when the CRM keeps outcomes as stages.
@@ -192,6 +245,8 @@ impl Crm {
                 "closedate" => ClosedOn,
                 "createddate" => Field("created_at"),
                 "contact" | "primarycontact" => Field("contact_id"),
+                "stagesortorder" => StageOrder,
+                "externalidc" => ExternalId(meta_key(h)),
                 _ => Meta(meta_key(h)),
             },
             Crm::SalesforceLoader => match folded(h).as_str() {
@@ -203,6 +258,8 @@ impl Crm {
                 "probability" => ProbabilityPercent,
                 "closedate" => ClosedOn,
                 "ownerid" => Field("owner_id"),
+                "stagesortorder" => StageOrder,
+                "externalidc" => ExternalId(meta_key(h)),
                 "isclosed" => IsClosed,
                 "iswon" => IsWon,
                 "createddate" => Field("created_at"),
@@ -266,6 +323,8 @@ fn target_name(target: &Target) -> String {
         Target::WonTime | Target::LostTime | Target::ClosedOn => {
             "closed_at (or expected_close while open)".into()
         }
+        Target::StageOrder => "the order of the stages it creates".into(),
+        Target::ExternalId(k) => format!("metadata.{k} (and origin, without an id column)"),
         Target::Meta(k) => format!("metadata.{k}"),
         Target::Drop => "(dropped)".into(),
     }
@@ -415,14 +474,209 @@ impl Translator {
                 DecimalMark::Comma => Notation::Comma,
             }),
             skipped: std::cell::RefCell::new(None),
+            mapped: !maps.is_empty(),
+            mapped_expected: chosen
+                .values()
+                .any(|t| *t == Target::Field("expected_close")),
+            surveyed: Surveyed::default(),
+            keys: HashMap::new(),
         })
     }
 
     /// Learns what the whole file says before any of its rows is read as a record (`rows`:
     /// each row with where it is, `line 7`).
     pub fn survey(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
-        let _ = rows;
+        self.plan_stages(rows);
+        self.identify_rows(rows);
         Ok(())
+    }
+
+    /// What the survey found, for the importer to act on before the first deal.
+    pub fn surveyed(&self) -> Surveyed {
+        self.surveyed.clone()
+    }
+
+    /// Whether a row of the file holds a deal (not blank, named; in a Salesforce report, not
+    /// its totals or footer), as far as the whole-file survey needs to know.
+    fn holds_deal(&self, cells: &[&str]) -> bool {
+        let name = Target::Field("name");
+        let named = self
+            .columns
+            .iter()
+            .zip(cells)
+            .any(|(t, c)| *t == name && !c.trim().is_empty());
+        let report_row = self.profile != Some(Crm::Salesforce)
+            || (cells.len() >= self.headers.len() && !self.is_totals(cells));
+        named && report_row
+    }
+
+    /// The stages the file names, per pipeline, in the CRM's order: Salesforce's
+    /// StageSortOrder where the file has it, else the profile's default order, then the
+    /// order in which the file first names them. Outcomes (Closed Won) are not stages.
+    fn plan_stages(&mut self, rows: &[(String, csv::StringRecord)]) {
+        let column = |t: &Target| self.columns.iter().position(|c| c == t);
+        let (stage_at, pipeline_at, order_at) = (
+            column(&Target::Field("stage_id")),
+            column(&Target::Field("pipeline_id")),
+            column(&Target::StageOrder),
+        );
+        let key = |n: &str| n.to_lowercase();
+        // Per pipeline: each stage's name, sort order (the smallest given) and first row.
+        type Seen = Vec<(String, Option<i64>, usize)>;
+        let mut plans: Vec<(Option<String>, Seen)> = Vec::new();
+        for (i, (_, row)) in rows.iter().enumerate() {
+            let cells: Vec<&str> = row.iter().collect();
+            if !self.holds_deal(&cells) {
+                continue;
+            }
+            let cell = |at: Option<usize>| {
+                at.and_then(|c| cells.get(c))
+                    .map(|c| one_line(c))
+                    .filter(|c| !c.is_empty())
+            };
+            let pipeline = cell(pipeline_at);
+            let plan = match plans
+                .iter()
+                .position(|(p, _)| p.as_deref().map(key) == pipeline.as_deref().map(key))
+            {
+                Some(at) => &mut plans[at].1,
+                None => {
+                    plans.push((pipeline, Vec::new()));
+                    &mut plans.last_mut().expect("just pushed").1
+                }
+            };
+            let Some(stage) = cell(stage_at) else {
+                continue;
+            };
+            if outcome(self.profile, &stage).is_some() || crate::id::kind_of(&stage).is_some() {
+                continue;
+            }
+            let order = cell(order_at).and_then(|o| o.parse::<i64>().ok());
+            match plan.iter_mut().find(|(n, _, _)| key(n) == key(&stage)) {
+                Some((_, known, _)) => {
+                    *known = match (*known, order) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    }
+                }
+                None => plan.push((stage, order, i)),
+            }
+        }
+        self.surveyed.pipelines = plans
+            .into_iter()
+            .map(|(pipeline, mut seen)| {
+                let sorted_by_file = seen.iter().any(|(_, o, _)| o.is_some());
+                let rank = |name: &str, order: Option<i64>| {
+                    if sorted_by_file {
+                        order
+                    } else {
+                        default_rank(self.profile, name).map(|r| r as i64)
+                    }
+                };
+                // Ranked stages first, by rank; then the others as the file names them.
+                seen.sort_by_key(|(name, order, first)| match rank(name, *order) {
+                    Some(r) => (0, r, *first),
+                    None => (1, 0, *first),
+                });
+                let stages = seen
+                    .into_iter()
+                    .map(|(name, order, _)| PlannedStage {
+                        ranked: rank(&name, order).is_some(),
+                        name,
+                    })
+                    .collect();
+                PlannedPipeline { pipeline, stages }
+            })
+            .collect();
+    }
+
+    /// Gives each row an origin when the file has no id column, so that importing it again
+    /// is recognised: the CRM's external id where the file has one (Salesforce's
+    /// `External_Id__c`), else a key made of the row's identifying columns (its name, its
+    /// account or contact, its creation time; never an amount, a stage or a date that moves).
+    /// Rows with the same key are told apart by their order in the file. Rex's own files,
+    /// and those read with --keep-unknown alone, are not given one.
+    fn identify_rows(&mut self, rows: &[(String, csv::StringRecord)]) {
+        let own_id = self
+            .columns
+            .iter()
+            .any(|t| matches!(t, Target::Source | Target::Field("id")));
+        if own_id || (self.profile.is_none() && !self.mapped) {
+            return;
+        }
+        if self
+            .columns
+            .iter()
+            .any(|t| matches!(t, Target::ExternalId(_)))
+        {
+            return;
+        }
+        let identifying = |h: &str, t: &Target| match t {
+            Target::Field("name" | "contact_id" | "created_at") => true,
+            Target::Meta(_) => matches!(
+                folded(h).as_str(),
+                "account"
+                    | "accountname"
+                    | "accountid"
+                    | "accountexternalidc"
+                    | "company"
+                    | "companyname"
+                    | "companyid"
+                    | "associatedcompany"
+                    | "associatedcontact"
+                    | "organization"
+                    | "organizationname"
+            ),
+            _ => false,
+        };
+        let key_columns: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| identifying(&self.headers[i], &self.columns[i]))
+            .collect();
+        if !key_columns
+            .iter()
+            .any(|&i| self.columns[i] == Target::Field("name"))
+        {
+            return;
+        }
+        let profile = self.profile.map_or("csv", Crm::name);
+        let mut count: HashMap<String, usize> = HashMap::new();
+        let mut twins = 0u64;
+        for (at, row) in rows {
+            let cells: Vec<&str> = row.iter().collect();
+            if !self.holds_deal(&cells) {
+                continue;
+            }
+            let values: Vec<String> = key_columns
+                .iter()
+                .map(|&i| cells.get(i).map_or(String::new(), |c| one_line(c)))
+                .collect();
+            let key = serde_json::to_string(&values).unwrap_or_default();
+            let n = count.entry(key.clone()).or_insert(0);
+            *n += 1;
+            let origin = match *n {
+                1 => format!("{profile}/key:{key}"),
+                n => {
+                    twins += 1;
+                    format!("{profile}/key:{key}#{n}")
+                }
+            };
+            self.keys.insert(at.clone(), origin);
+        }
+        let names: Vec<&str> = key_columns
+            .iter()
+            .map(|&i| self.headers[i].trim())
+            .collect();
+        let names = names.join(" + ");
+        self.surveyed.notes.push(format!(
+            "the file has no id column: deals are known by {names} (--map origin=COLUMN names one)"
+        ));
+        if twins > 0 {
+            let rows = if twins == 1 { "row has" } else { "rows have" };
+            self.surveyed.notes.push(format!(
+                "{} {rows} the same {names} as an earlier row: each is a deal of its own, told apart by its order in the file",
+                crate::money::grouped(twins.into())
+            ));
+        }
     }
 
     /// What each column maps to, for `--dry-run`.
@@ -592,7 +846,23 @@ impl Translator {
                 Target::Meta(k) => {
                     meta.insert(k.clone(), Value::String(text.to_string()));
                 }
+                Target::StageOrder => {}
+                Target::ExternalId(k) => {
+                    meta.insert(k.clone(), Value::String(text.to_string()));
+                    // The file's only id: a namespace of its own, apart from the CRM's ids.
+                    if !self.columns.contains(&Target::Source) {
+                        let p = self.profile.map_or("csv", Crm::name);
+                        out.insert(
+                            "origin".into(),
+                            Value::String(format!("{p}/external_id:{text}")),
+                        );
+                    }
+                }
             }
+        }
+        if let Some(origin) = self.keys.get(at) {
+            out.entry("origin")
+                .or_insert_with(|| Value::String(origin.clone()));
         }
         // The status: the CRM's own rule.
         match (is_closed, is_won) {
@@ -651,6 +921,32 @@ impl Translator {
         if let Some((header, text)) = when {
             let t = self.time(text).map_err(|e| bad(header, e))?;
             out.insert("closed_at".into(), Value::String(t));
+        }
+        // A closed row whose only date is the one mapped as its expected close (a close
+        // date column, like Maven's close_date) closed then, not when it is imported.
+        if closed && self.mapped_expected && !out.contains_key("closed_at") {
+            if let Some(Value::String(day)) = out.get("expected_close") {
+                let t = self.time(day).map_err(|e| bad("expected_close", e))?;
+                out.insert("closed_at".into(), Value::String(t));
+            }
+        }
+        // A column mapped to closed_at on a row that is not closed: the file contradicts
+        // itself, or the column is when deals are expected to close.
+        if !closed && out.contains_key("closed_at") {
+            let column = self
+                .headers
+                .iter()
+                .zip(&self.columns)
+                .find(|(_, t)| **t == Target::Field("closed_at"))
+                .map_or("closed_at", |(h, _)| h.trim());
+            let status = status.as_deref().unwrap_or("open");
+            let a = if status == "open" { "an" } else { "a" };
+            return Err(bad(
+                column,
+                format!(
+                    "{a} {status} deal has no closed_at; leave it empty, give the row a closed status, or map the column with --map expected_close='{column}' if it is when deals are expected to close"
+                ),
+            ));
         }
         if !closed {
             if let Some((header, text)) = closed_on {

@@ -107,27 +107,17 @@ fn write_export(tx: &dyn Tx, printer: &mut Printer, what: What, format: Format) 
 }
 
 /// One record read from the input, with where it was (`line 7`).
-type Item = Result<(String, Map<String, Value>)>;
+type Item = Raw;
 
 /// A record as the reading thread hands it over: a JSON Lines line is parsed by the writer
 /// (allocations are cheapest freed on the thread that made them), CSV and JSON records
-/// arrive parsed.
+/// arrive parsed. Another CRM's file starts with what was learnt from all of it.
 type Raw = Result<(String, Payload)>;
 
 enum Payload {
     Line(String),
     Parsed(Map<String, Value>),
-}
-
-impl Payload {
-    fn parse(raw: Raw) -> Item {
-        let (at, payload) = raw?;
-        let map = match payload {
-            Payload::Parsed(map) => map,
-            Payload::Line(line) => object(&at, json::parse(&line, RECORD_LEVELS))?,
-        };
-        Ok((at, map))
-    }
+    Surveyed(crate::cmd::crm::Surveyed),
 }
 
 /// The records of an input, read on their own thread.
@@ -197,6 +187,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         translated: reading.translates(),
         create_stages: args.create_stages,
         pipeline: args.pipeline.clone(),
+        describe: reading.describe,
     };
     let reader: Box<dyn Read + Send> = match path {
         Some(p) => Box::new(
@@ -233,15 +224,18 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         progress: &progress,
     };
     let loaded = ctx.store.import(load, ctx.clock, &mut feeding);
-    let (report, missing) = feeding
+    let (report, missing, notes) = feeding
         .importer
-        .map(|i| (i.report, i.no_amount))
+        .map(|i| (i.report, i.no_amount, i.notes))
         .unwrap_or_default();
     if let Err(e) = loaded {
         progress.done();
         return Err(e);
     }
     progress.done();
+    for note in &notes {
+        ctx.out.note(note);
+    }
     if missing > 0 {
         let deals = if missing == 1 { "deal" } else { "deals" };
         let done = if dry_run {
@@ -306,8 +300,15 @@ impl Feed for Feeding<'_> {
                 .importer
                 .insert(Importer::new(tx, self.clock, self.options.clone())?),
         };
-        let (at, map) = item?;
-        importer.record(tx, &at, map)?;
+        let (at, payload) = item?;
+        match payload {
+            Payload::Line(line) => {
+                let map = object(&at, json::parse(&line, RECORD_LEVELS))?;
+                importer.record(tx, &at, map)?;
+            }
+            Payload::Parsed(map) => importer.record(tx, &at, map)?,
+            Payload::Surveyed(surveyed) => importer.plan(tx, surveyed)?,
+        }
         self.progress.tick(&importer.report);
         Ok(true)
     }
@@ -463,7 +464,7 @@ impl ReadAhead {
     fn next(&mut self) -> Option<Item> {
         loop {
             if let Some(raw) = self.pending.next() {
-                return Some(Payload::parse(raw));
+                return Some(raw);
             }
             self.pending = self.receiver()?.recv().ok()?.into_iter();
         }
@@ -473,7 +474,7 @@ impl ReadAhead {
     fn next_within(&mut self, wait: Duration) -> Option<Item> {
         loop {
             if let Some(raw) = self.pending.next() {
-                return Some(Payload::parse(raw));
+                return Some(raw);
             }
             self.pending = self.receiver()?.recv_timeout(wait).ok()?.into_iter();
         }
@@ -607,13 +608,20 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                         eprintln!("rex: {}", crate::output::one_line(&line));
                     }
                 }
-                return Ok(Box::new(all.into_iter().filter_map(move |(at, row)| {
+                // What the whole file says goes first, for the importer to act on before
+                // the first deal (the stages of each pipeline).
+                let surveyed = Ok((
+                    "line 1".to_string(),
+                    Payload::Surveyed(translator.surveyed()),
+                ));
+                let records = all.into_iter().filter_map(move |(at, row)| {
                     match translator.record(&at, &row) {
                         Ok(Some(map)) => Some(Ok((at, Payload::Parsed(map)))),
                         Ok(None) => None,
                         Err(e) => Some(Err(e)),
                     }
-                })));
+                });
+                return Ok(Box::new(std::iter::once(surveyed).chain(records)));
             }
             let names = own_columns(&headers)?;
             Ok(Box::new(std::iter::from_fn(move || rows.next_row()).map(
@@ -1097,6 +1105,15 @@ fn origin_taken(at: &str, origin: Option<&str>, translated: bool, e: Error) -> E
     Error::conflict(format!("{at}: {why}; nothing was imported"))
 }
 
+/// A pipeline's stages by name, in order: `Prospecting, Qualification`.
+fn stage_names(p: &Pipeline) -> String {
+    p.stages
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What an import may do beyond reading rex's own records.
 #[derive(Debug, Clone, Default)]
 struct ImportOptions {
@@ -1109,6 +1126,8 @@ struct ImportOptions {
     create_stages: bool,
     /// The pipeline of rows that name none.
     pipeline: Option<String>,
+    /// Say the stages a dry run would create (a dry run at a person's request).
+    describe: bool,
 }
 
 struct Importer {
@@ -1122,6 +1141,8 @@ struct Importer {
     report: ImportReport,
     /// New deals from another CRM that had no amount (imported as $0.00).
     no_amount: u64,
+    /// What to say on stderr once the import is done.
+    notes: Vec<String>,
 }
 
 impl Importer {
@@ -1140,6 +1161,7 @@ impl Importer {
             seen: HashMap::new(),
             report: ImportReport::default(),
             no_amount: 0,
+            notes: Vec::new(),
         })
     }
 
@@ -1232,6 +1254,199 @@ impl Importer {
         p.renumber();
         tx.update_pipeline(p)?;
         Ok(sid)
+    }
+
+    /// Acts on what the whole of another CRM's file says, before its first deal: with
+    /// `--create-stages`, every pipeline gets the stages the file names, in the CRM's order
+    /// (a new pipeline whose rows name no open stage gets the profile's default stages, or
+    /// rex's without a profile), so that a closed deal without a stage of its own ends in the
+    /// last stage whatever the order of the rows. Existing stages are not reordered: new ones
+    /// go after the stage that precedes them in the CRM's order.
+    fn plan(&mut self, tx: &dyn Tx, surveyed: crate::cmd::crm::Surveyed) -> Result<()> {
+        self.notes.extend(surveyed.notes);
+        if !self.options.create_stages {
+            return Ok(());
+        }
+        let defaults = self
+            .options
+            .crm
+            .map(crate::cmd::crm::default_stages)
+            .unwrap_or(&[]);
+        let default_rank = |n: &str| crate::cmd::crm::default_rank(self.options.crm, n);
+        for planned in surveyed.pipelines {
+            let named = planned
+                .pipeline
+                .clone()
+                .or_else(|| self.options.pipeline.clone());
+            let found = match &named {
+                Some(text) => match text.parse::<PipelineId>() {
+                    Ok(id) => Some(self.pipelines.get(&id).map(|p| p.id)),
+                    Err(_) => Some(
+                        self.pipelines
+                            .values()
+                            .find(|p| name_key(&p.name) == name_key(text))
+                            .map(|p| p.id),
+                    ),
+                },
+                None if self.pipelines.len() <= 1 => {
+                    Some(self.pipelines.values().next().map(|p| p.id))
+                }
+                // Several pipelines and none named: each deal is refused as it comes.
+                None => None,
+            };
+            let Some(found) = found else { continue };
+            let Some(id) = found else {
+                // A pipeline to create, unless its name is refused (by its first deal).
+                let name = match &named {
+                    Some(n) if n.parse::<PipelineId>().is_ok() => continue,
+                    Some(n) => match clean_name("the pipeline name", n) {
+                        Ok(n) => n,
+                        Err(_) => continue,
+                    },
+                    None => "Sales Pipeline".to_string(),
+                };
+                let named_none = planned.stages.is_empty();
+                let stages: Vec<(String, Probability)> = if !named_none {
+                    planned
+                        .stages
+                        .iter()
+                        .map(|s| (s.name.clone(), Probability::CERTAIN))
+                        .collect()
+                } else if !defaults.is_empty() {
+                    defaults
+                        .iter()
+                        .map(|s| (s.to_string(), Probability::CERTAIN))
+                        .collect()
+                } else {
+                    DEFAULT_STAGES
+                        .iter()
+                        .map(|s| (s.to_string(), Probability::default_for(s)))
+                        .collect()
+                };
+                let mut made = Vec::with_capacity(stages.len());
+                for (i, (stage, probability)) in stages.into_iter().enumerate() {
+                    let Ok(stage) = clean_name("a stage name", &stage) else {
+                        continue;
+                    };
+                    made.push(Stage {
+                        id: StageId::new(),
+                        name: stage,
+                        color: palette_color(i),
+                        probability,
+                        position: i as u32,
+                        stall_days: StageStall::Pipeline,
+                    });
+                }
+                if made.is_empty() {
+                    continue;
+                }
+                let now = self.clock.timestamp();
+                let mut p = Pipeline {
+                    id: PipelineId::new(),
+                    name,
+                    stall_days: DEFAULT_STALL_DAYS,
+                    created_at: now.clone(),
+                    updated_at: now,
+                    stages: made,
+                };
+                p.renumber();
+                if self.options.describe {
+                    let why = if named_none {
+                        " (the file names no open stage: the default stages)"
+                    } else {
+                        ""
+                    };
+                    self.notes.push(format!(
+                        "new pipeline '{}' would get stages: {}{why}",
+                        p.name,
+                        stage_names(&p)
+                    ));
+                }
+                tx.insert_pipeline(&p)?;
+                self.report.pipelines += 1;
+                self.pipelines.insert(p.id, p);
+                continue;
+            };
+            let Some(p) = self.pipelines.get_mut(&id) else {
+                continue;
+            };
+            let plan_rank = |n: &str| {
+                planned
+                    .stages
+                    .iter()
+                    .position(|s| name_key(&s.name) == name_key(n))
+            };
+            // Whether stage `a` comes before stage `b` in the CRM's order, if it says.
+            let before = |a: &str, b: &str| match (plan_rank(a), plan_rank(b)) {
+                (Some(x), Some(y)) => Some(x < y),
+                _ => match (default_rank(a), default_rank(b)) {
+                    (Some(x), Some(y)) => Some(x < y),
+                    _ => None,
+                },
+            };
+            let mut new = Vec::new();
+            for s in &planned.stages {
+                let known = p.stages.iter().any(|st| {
+                    name_key(&st.name) == name_key(&s.name) || st.id.to_string() == s.name
+                });
+                let Ok(name) = clean_name("a stage name", &s.name) else {
+                    continue;
+                };
+                if known {
+                    continue;
+                }
+                let at = match p
+                    .stages
+                    .iter()
+                    .rposition(|st| before(&st.name, &name) == Some(true))
+                {
+                    Some(i) => i + 1,
+                    None => match p
+                        .stages
+                        .iter()
+                        .position(|st| before(&name, &st.name) == Some(true))
+                    {
+                        Some(i) => i,
+                        None if s.ranked => 0,
+                        None => p.stages.len(),
+                    },
+                };
+                p.stages.insert(
+                    at,
+                    Stage {
+                        id: StageId::new(),
+                        color: palette_color(p.stages.len()),
+                        name: name.clone(),
+                        probability: Probability::CERTAIN,
+                        position: 0,
+                        stall_days: StageStall::Pipeline,
+                    },
+                );
+                new.push(name);
+            }
+            if self.options.describe {
+                let line = if new.is_empty() {
+                    format!(
+                        "pipeline '{}' has every stage the file names: {}",
+                        p.name,
+                        stage_names(p)
+                    )
+                } else {
+                    format!(
+                        "pipeline '{}' would get stages: {} (new: {})",
+                        p.name,
+                        stage_names(p),
+                        new.join(", ")
+                    )
+                };
+                self.notes.push(line);
+            }
+            if !new.is_empty() {
+                p.renumber();
+                tx.update_pipeline(p)?;
+            }
+        }
+        Ok(())
     }
 
     fn record(&mut self, tx: &dyn Tx, at: &str, map: Map<String, Value>) -> Result<()> {

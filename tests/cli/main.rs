@@ -9,6 +9,7 @@ mod database;
 mod deal;
 mod forecast;
 mod import_read;
+mod import_stages;
 mod imports;
 mod json_contract;
 mod output;
