@@ -604,6 +604,11 @@ pub struct ImportArgs {
     /// How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)
     #[arg(long, value_enum, value_name = "MARK")]
     pub decimal: Option<DecimalMark>,
+    /// Round dollars with more than cents (9225.225) to the cent, halves up (away from
+    /// zero), saying how many, instead of refusing them (amounts converted at a --rate are
+    /// always rounded so; their original stays in metadata)
+    #[arg(long)]
+    pub round: bool,
     /// The pipeline of rows that name none [default: the only one]
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,

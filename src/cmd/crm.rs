@@ -3,6 +3,8 @@
 //! of that CRM's columns, date and money formats, and stages, or through `--map`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Map, Value};
@@ -69,6 +71,42 @@ pub struct Translator {
     /// In a Salesforce report, the first row since the last deal that held none (`line 7`):
     /// the start of the footer, unless another deal follows.
     skipped: std::cell::RefCell<Option<String>>,
+    /// Whether amounts past the cents are rounded (`--round`), and how many were.
+    rounding: Rounding,
+}
+
+/// `--round`: whether dollars with more than cents (`9225.225`) are rounded to the cent,
+/// halves up, or refused; and how many were rounded, counted as rows are read (on the
+/// reading thread) for the import to say at its end.
+#[derive(Debug, Clone, Default)]
+pub struct Rounding {
+    pub allowed: bool,
+    pub count: Arc<AtomicU64>,
+}
+
+impl Rounding {
+    /// Dollars as cents: exact (zeros past the cents are fine), or past the cents rounded
+    /// half up with `--round` and counted; refused without it. (An amount converted at a
+    /// rate is rounded by [`Cents::converted`] whatever is given: converting is where
+    /// rounding is inherent, and the original amount is kept in metadata.)
+    pub fn cents(&self, dollars: &Decimal, text: &str) -> std::result::Result<Cents, String> {
+        if !dollars.more_than_cents() {
+            return Cents::exact(dollars).map_err(|e| format!("'{text}': {e}"));
+        }
+        if !self.allowed {
+            return Err(format!(
+                "'{text}' has more than cents; give --round to round it to the cent, halves up"
+            ));
+        }
+        let cents = Cents::half_up(dollars).map_err(|e| format!("'{text}': {e}"))?;
+        self.count.fetch_add(1, Ordering::SeqCst);
+        Ok(cents)
+    }
+
+    /// How many amounts were rounded.
+    pub fn rounded(&self) -> u64 {
+        self.count.load(Ordering::SeqCst)
+    }
 }
 
 /// An exchange rate: dollars per unit, a plain decimal above 0 (`1.0825`).
@@ -415,7 +453,13 @@ impl Translator {
                 DecimalMark::Comma => Notation::Comma,
             }),
             skipped: std::cell::RefCell::new(None),
+            rounding: Rounding::default(),
         })
+    }
+
+    /// Rounds amounts past the cents as `rounding` says (`--round`), counting them there.
+    pub fn round(&mut self, rounding: Rounding) {
+        self.rounding = rounding;
     }
 
     /// Learns what the whole file says before any of its rows is read as a record (`rows`:
@@ -548,15 +592,17 @@ impl Translator {
                     );
                 }
                 Target::Field("value_dollars") => {
-                    // Dollars as the file writes them, to rex's own notation (read strictly
-                    // by the import, as in any CSV).
+                    // Dollars as the file writes them (as rex's own, `$5,000.50`, unless
+                    // --decimal comma), to cents by the one rule for cents (`--round`).
                     let dollars = match self.notation {
                         Some(Notation::Comma) => Decimal::parse(text, Notation::Comma)
-                            .map_err(|e| bad(header, format!("'{text}': {e}")))?
-                            .to_string(),
-                        _ => text.to_string(),
+                            .map_err(|e| format!("'{text}': {e}")),
+                        _ => Cents::dollars(text),
                     };
-                    out.insert("value_dollars".into(), Value::String(dollars));
+                    let cents = dollars
+                        .and_then(|d| self.rounding.cents(&d, text))
+                        .map_err(|e| bad(header, e))?;
+                    out.insert("value".into(), Value::from(cents.get()));
                 }
                 Target::Field(
                     f @ ("created_at" | "updated_at" | "closed_at" | "stage_entered_at"),
@@ -680,8 +726,10 @@ impl Translator {
         if let Some((header, text, amount)) = exported {
             let amount = amount.map_err(|e| bad(header, format!("'{text}': {e}")))?;
             let cents = match currency.as_deref() {
-                None | Some("USD") => Cents::exact(&amount)
-                    .map_err(|e| bad(header, format!("'{text}': {e}{}", self.hint(&text, 2))))?,
+                None | Some("USD") => self
+                    .rounding
+                    .cents(&amount, &text)
+                    .map_err(|e| bad(header, format!("{e}{}", self.hint(&text, 2))))?,
                 Some(other) => {
                     let rate = self.rates.get(other).ok_or_else(|| {
                         Error::usage(format!(

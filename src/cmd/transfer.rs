@@ -144,6 +144,8 @@ pub struct Reading {
     pub decimal: Option<crate::cli::DecimalMark>,
     /// Print what each column maps to (a dry run at a person's request).
     pub describe: bool,
+    /// `--round`, shared with the importer (which reads `value_dollars` of rex's own files).
+    pub rounding: crate::cmd::crm::Rounding,
 }
 
 impl Reading {
@@ -167,7 +169,12 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         date_order: args.date_order,
         decimal: args.decimal,
         describe: dry_run && !ctx.out.is_quiet(),
+        rounding: crate::cmd::crm::Rounding {
+            allowed: args.round,
+            ..Default::default()
+        },
     };
+    let rounding = reading.rounding.clone();
     let format = args.input_format.unwrap_or(
         match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
             _ if reading.translates() => ImportFormat::Csv,
@@ -187,6 +194,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         translated: reading.translates(),
         create_stages: args.create_stages,
         pipeline: args.pipeline.clone(),
+        rounding: rounding.clone(),
     };
     let reader: Box<dyn Read + Send> = match path {
         Some(p) => Box::new(
@@ -242,6 +250,19 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         ctx.out.note(&format!(
             "{} {deals} had no amount: {done} as $0.00",
             crate::money::grouped(missing.into())
+        ));
+    }
+    let rounded = rounding.rounded();
+    if rounded > 0 {
+        let amounts = if rounded == 1 { "amount" } else { "amounts" };
+        let done = if dry_run {
+            "would be rounded half up"
+        } else {
+            "rounded half up"
+        };
+        ctx.out.note(&format!(
+            "{} {amounts} had more than cents: {done}",
+            crate::money::grouped(rounded.into())
         ));
     }
     let report = ImportReport { dry_run, ..report };
@@ -570,6 +591,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     reading.date_order,
                     reading.decimal,
                 )?;
+                translator.round(reading.rounding.clone());
                 // Another CRM's file is read whole before any row becomes a record: what a
                 // row means may depend on the others (the order of its stages, of its dates).
                 let mut rows = Vec::new();
@@ -882,6 +904,8 @@ struct ImportOptions {
     create_stages: bool,
     /// The pipeline of rows that name none.
     pipeline: Option<String>,
+    /// `--round`: dollars past the cents (`value_dollars`) rounded half up, or refused.
+    rounding: crate::cmd::crm::Rounding,
 }
 
 struct Importer {
@@ -1218,7 +1242,11 @@ impl Importer {
                     format!("expected whole cents like 500000, got {other}"),
                 ))
             }
-            (None, Some(d)) => Some(d.parse::<Cents>().map_err(|e| f.bad("value_dollars", e))?),
+            (None, Some(d)) => Some(
+                Cents::dollars(&d)
+                    .and_then(|x| self.options.rounding.cents(&x, &d))
+                    .map_err(|e| f.bad("value_dollars", e))?,
+            ),
             (None, None) if self.options.translated => None,
             (None, None) => {
                 return Err(f.bad(

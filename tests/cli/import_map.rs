@@ -1,0 +1,115 @@
+//! `--map` and the profiles, round 2 (issue 25): metadata keys that collide, a foreign `id`
+//! column, stages that mean won or lost, one rule for cents, date orders the file settles.
+
+use serde_json::{json, Value};
+
+use crate::support::{s, Rex};
+
+fn file(rex: &Rex, name: &str, text: &str) -> String {
+    let path = rex.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Each deal by name: the fields these tests look at.
+fn deals(rex: &Rex) -> Vec<Value> {
+    rex.json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d["name"], "value": d["value"], "status": d["status"],
+                "origin": d["origin"], "metadata": d["metadata"],
+                "expected_close": d["expected_close"], "closed_at": d["closed_at"],
+            })
+        })
+        .collect()
+}
+
+/// Runs an import that must succeed; returns its stderr.
+fn imported(rex: &Rex, args: &[&str]) -> String {
+    let out = rex.run(args);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "rex {args:?}: {err}");
+    err
+}
+
+#[test]
+fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rounded() {
+    let rex = Rex::new();
+    rex.sales();
+    // Trailing zeros are no decimals: --map value_dollars, a profile's Amount, rex's own CSV.
+    let mapped = file(&rex, "mapped.csv", "Deal,Dollars\nMapped,179500.00000000\n");
+    let map = ["--map", "name=Deal", "--map", "value_dollars=Dollars"];
+    let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount\nProfiled,1500.2500\n");
+    let own = file(&rex, "own.csv", "name,value_dollars\nOwn,\"$2,000.100\"\n");
+    imported(&rex, &[&["import", &mapped][..], &map].concat());
+    imported(&rex, &["import", &hubspot, "--from", "hubspot"]);
+    imported(&rex, &["import", &own]);
+    let values: Vec<(String, i64)> = deals(&rex)
+        .iter()
+        .map(|d| (s(&d["name"]), d["value"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("Mapped".to_string(), 17_950_000),
+            ("Own".to_string(), 200_010),
+            ("Profiled".to_string(), 150_025)
+        ]
+    );
+
+    // More than cents is refused in every path, naming the line, the column and the value.
+    let rex = Rex::new();
+    rex.sales();
+    let mapped = file(&rex, "mapped.csv", "Deal,Dollars\nA,1\nB,9225.225\n");
+    let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount\nA,1\nB,9225.225\n");
+    let own = file(&rex, "own.csv", "name,value_dollars\nA,1\nB,9225.225\n");
+    let json_file = file(&rex, "own.json", r#"[{"name":"B","value_dollars":"0.125"}]"#);
+    let hint = "has more than cents; give --round to round it to the cent, halves up; nothing was imported";
+    assert_eq!(
+        rex.fails(&[&["import", &mapped][..], &map].concat(), 2),
+        format!("rex: line 3: field 'Dollars': '9225.225' {hint}")
+    );
+    assert_eq!(
+        rex.fails(&["import", &hubspot, "--from", "hubspot"], 2),
+        format!("rex: line 3: field 'Amount': '9225.225' {hint}")
+    );
+    assert_eq!(
+        rex.fails(&["import", &own], 2),
+        format!("rex: line 3: field 'value_dollars': '9225.225' {hint}")
+    );
+    assert_eq!(
+        rex.fails(&["import", &json_file], 2),
+        format!("rex: record 1: field 'value_dollars': '0.125' {hint}")
+    );
+
+    // --round rounds halves up, and says how many.
+    let err = imported(&rex, &[&["import", &mapped, "--round"][..], &map].concat());
+    assert_eq!(err, "rex: 1 amount had more than cents: rounded half up\n");
+    let rounding = file(
+        &rex,
+        "rounding.csv",
+        "Deal Name,Amount\nC,0.125\nD,0.124\nE,\"1,000.0051\"\nF,7.50\n",
+    );
+    let err = imported(&rex, &["import", &rounding, "--from", "hubspot", "--round"]);
+    assert_eq!(err, "rex: 3 amounts had more than cents: rounded half up\n");
+    let values: Vec<i64> = deals(&rex)
+        .iter()
+        .map(|d| d["value"].as_i64().unwrap())
+        .collect();
+    assert_eq!(values, [100, 922_523, 13, 12, 100_001, 750]);
+
+    // An amount in another currency is converted at its rate, which rounds to the cent
+    // whatever is given: not counted, and the amount as exported stays in metadata.
+    let euros = file(&rex, "euros.csv", "Deal Name,Amount,Currency\nG,9225.225,EUR\n");
+    let err = imported(&rex, &["import", &euros, "--from", "hubspot", "--rate", "EUR=1.1"]);
+    assert_eq!(err, "");
+    let g = rex.json(&["deal", "show", "G"]);
+    assert_eq!(g["value"], 1_014_775);
+    assert_eq!(
+        g["metadata"],
+        json!({"original_value": "9225.225", "original_currency": "EUR"})
+    );
+}
