@@ -73,6 +73,8 @@ pub struct Translator {
     skipped: std::cell::RefCell<Option<String>>,
     /// Whether amounts past the cents are rounded (`--round`), and how many were.
     rounding: Rounding,
+    /// The order of numeric dates in each date column (by header) whose dates settle it.
+    orders: HashMap<String, DateOrder>,
 }
 
 /// `--round`: whether dollars with more than cents (`9225.225`) are rounded to the cent,
@@ -454,7 +456,59 @@ impl Translator {
             }),
             skipped: std::cell::RefCell::new(None),
             rounding: Rounding::default(),
+            orders: HashMap::new(),
         })
+    }
+
+    /// The order of each date column's numeric dates, where one of its dates settles it
+    /// (`13/01/2025` is day first, `01/13/2025` month first) and --date-order is not given:
+    /// a column whose dates say both is refused, naming a line of each.
+    fn settle_date_orders(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        if self.order.is_some() {
+            return Ok(());
+        }
+        for (i, (header, target)) in self.headers.iter().zip(&self.columns).enumerate() {
+            let dated = matches!(
+                target,
+                Target::Field(
+                    "created_at" | "updated_at" | "closed_at" | "stage_entered_at" | "expected_close"
+                ) | Target::WonTime
+                    | Target::LostTime
+                    | Target::ClosedOn
+            );
+            if !dated {
+                continue;
+            }
+            let (mut dmy, mut mdy) = (None, None);
+            for (k, (at, row)) in rows.iter().enumerate() {
+                let Some(text) = row.get(i).map(str::trim) else {
+                    continue;
+                };
+                match numeric_date(text).and_then(|(nums, n, _)| day_first(&nums, &n)) {
+                    Some(true) => dmy = dmy.or(Some((k, at, text))),
+                    Some(false) => mdy = mdy.or(Some((k, at, text))),
+                    None => {}
+                }
+            }
+            let order = match (dmy, mdy) {
+                (Some((k, a, x)), Some((l, b, y))) => {
+                    let ((first, one, said), (second, other, then)) = if k < l {
+                        ((a, x, "day"), (b, y, "month"))
+                    } else {
+                        ((b, y, "month"), (a, x, "day"))
+                    };
+                    return Err(Error::usage(format!(
+                        "{first} and {second}: column '{}' writes dates in two orders ('{one}' is {said} first, '{other}' {then} first); correct one, or say which with --date-order mdy or dmy; nothing was imported",
+                        header.trim()
+                    )));
+                }
+                (Some(_), None) => DateOrder::Dmy,
+                (None, Some(_)) => DateOrder::Mdy,
+                (None, None) => continue,
+            };
+            self.orders.insert(header.clone(), order);
+        }
+        Ok(())
     }
 
     /// Rounds amounts past the cents as `rounding` says (`--round`), counting them there.
@@ -465,7 +519,7 @@ impl Translator {
     /// Learns what the whole file says before any of its rows is read as a record (`rows`:
     /// each row with where it is, `line 7`).
     pub fn survey(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
-        let _ = rows;
+        self.settle_date_orders(rows)?;
         Ok(())
     }
 
@@ -607,11 +661,11 @@ impl Translator {
                 Target::Field(
                     f @ ("created_at" | "updated_at" | "closed_at" | "stage_entered_at"),
                 ) => {
-                    let t = self.time(text).map_err(|e| bad(header, e))?;
+                    let t = self.time(header, text).map_err(|e| bad(header, e))?;
                     out.insert((*f).to_string(), Value::String(t));
                 }
                 Target::Field("expected_close") => {
-                    let d = self.date(text).map_err(|e| bad(header, e))?;
+                    let d = self.date(header, text).map_err(|e| bad(header, e))?;
                     out.insert("expected_close".into(), Value::String(d));
                 }
                 Target::Field(f) => {
@@ -695,12 +749,12 @@ impl Translator {
             _ => None,
         };
         if let Some((header, text)) = when {
-            let t = self.time(text).map_err(|e| bad(header, e))?;
+            let t = self.time(header, text).map_err(|e| bad(header, e))?;
             out.insert("closed_at".into(), Value::String(t));
         }
         if !closed {
             if let Some((header, text)) = closed_on {
-                let d = self.date(text).map_err(|e| bad(header, e))?;
+                let d = self.date(header, text).map_err(|e| bad(header, e))?;
                 out.entry("expected_close").or_insert(Value::String(d));
             }
         }
@@ -837,26 +891,30 @@ impl Translator {
     }
 
     /// A date as rex keeps it (`YYYY-MM-DD`), from the CRM's form.
-    fn date(&self, text: &str) -> std::result::Result<String, String> {
-        self.datetime(text)
+    fn date(&self, header: &str, text: &str) -> std::result::Result<String, String> {
+        self.datetime(header, text)
             .map(|(d, _)| crate::clock::format_date(d))
     }
 
     /// A time as rex keeps it (RFC 3339 UTC); a time without a zone is local (TZ).
-    fn time(&self, text: &str) -> std::result::Result<String, String> {
+    fn time(&self, header: &str, text: &str) -> std::result::Result<String, String> {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
             return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
         }
         if let Ok(t) = chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
             return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
         }
-        let (day, time) = self.datetime(text)?;
+        let (day, time) = self.datetime(header, text)?;
         let local = day.and_time(time.unwrap_or_default());
         Ok(crate::clock::timestamp(crate::clock::local_to_utc(local)))
     }
 
-    /// A date and maybe a time of day, in the forms CRMs export.
-    fn datetime(&self, text: &str) -> std::result::Result<(NaiveDate, Option<NaiveTime>), String> {
+    /// A date and maybe a time of day, in the forms CRMs export, from column `header`.
+    fn datetime(
+        &self,
+        header: &str,
+        text: &str,
+    ) -> std::result::Result<(NaiveDate, Option<NaiveTime>), String> {
         let t = text.trim();
         if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
             return Ok((dt.date_naive(), Some(dt.time())));
@@ -875,17 +933,11 @@ impl Translator {
             return Ok((d, None));
         }
         // Numeric dates in a locale's order: 6/30/2025, 30.06.2025, 2025/06/30, with a time.
-        let (date_part, time_part) = match t.split_once([' ', ',']) {
-            Some((d, rest)) => (d.trim(), Some(rest.trim().trim_start_matches(',').trim())),
-            None => (t, None),
-        };
-        let nums: Vec<&str> = date_part.split(['/', '.', '-']).collect();
-        let n: Vec<u32> = nums.iter().filter_map(|x| x.parse().ok()).collect();
-        if n.len() != 3 || nums.len() != 3 {
+        let Some((nums, n, time_part)) = numeric_date(t) else {
             return Err(format!(
                 "'{text}' is not a date rex can read, like 2025-06-30"
             ));
-        }
+        };
         let candidates: Vec<(DateOrder, Option<NaiveDate>)> =
             [DateOrder::Ymd, DateOrder::Mdy, DateOrder::Dmy]
                 .into_iter()
@@ -903,7 +955,9 @@ impl Translator {
                     )
                 })
                 .collect();
-        let date = match self.order {
+        // --date-order, else the order the column's other dates settle (see `survey`).
+        let order = self.order.or_else(|| self.orders.get(header).copied());
+        let date = match order {
             Some(o) => candidates
                 .iter()
                 .find(|(c, _)| *c == o)
@@ -933,6 +987,32 @@ impl Translator {
             ),
         };
         Ok((date, time))
+    }
+}
+
+/// A numeric date in a locale's order (`6/30/2025`, `30.06.2025`, `2025/06/30`, maybe with a
+/// time after it): its three numbers as written and read, and the rest.
+fn numeric_date(t: &str) -> Option<(Vec<&str>, Vec<u32>, Option<&str>)> {
+    let (date_part, time_part) = match t.split_once([' ', ',']) {
+        Some((d, rest)) => (d.trim(), Some(rest.trim().trim_start_matches(',').trim())),
+        None => (t, None),
+    };
+    let nums: Vec<&str> = date_part.split(['/', '.', '-']).collect();
+    let n: Vec<u32> = nums.iter().filter_map(|x| x.parse().ok()).collect();
+    (n.len() == 3 && nums.len() == 3).then_some((nums, n, time_part))
+}
+
+/// What a numeric date says by itself of its order: a first number above 12 can only be
+/// a day (Some(true), day first), a second above 12 only a day (Some(false), month
+/// first); None when both could be months, or the year comes first.
+fn day_first(nums: &[&str], n: &[u32]) -> Option<bool> {
+    if nums[0].len() == 4 {
+        return None;
+    }
+    match (n[0] > 12, n[1] > 12) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
     }
 }
 

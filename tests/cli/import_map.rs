@@ -27,6 +27,11 @@ fn deals(rex: &Rex) -> Vec<Value> {
         .collect()
 }
 
+/// `rex import PATH` with `map` and `more` arguments.
+fn import<'a>(path: &'a str, map: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    [&["import", path][..], map, more].concat()
+}
+
 /// Runs an import that must succeed; returns its stderr.
 fn imported(rex: &Rex, args: &[&str]) -> String {
     let out = rex.run(args);
@@ -111,5 +116,54 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
     assert_eq!(
         g["metadata"],
         json!({"original_value": "9225.225", "original_currency": "EUR"})
+    );
+}
+
+#[test]
+fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_one_way() {
+    let rex = Rex::new();
+    rex.sales();
+    let map = ["--map", "name=Deal", "--map", "value=Cents", "--map", "expected_close=Due"];
+    // Alone, 01/05/2025 could be either: refused as today.
+    let alone = file(&rex, "alone.csv", "Deal,Cents,Due\nA,1,01/05/2025\n");
+    assert_eq!(
+        rex.fails(&import(&alone, &map, &[]), 2),
+        "rex: line 2: field 'Due': '01/05/2025' could be month/day or day/month; say which with --date-order mdy or dmy; nothing was imported"
+    );
+    // A later row's 13th settles it: month first.
+    let mdy = file(&rex, "mdy.csv", "Deal,Cents,Due\nA,1,01/05/2025\nB,1,01-13-2025\n");
+    imported(&rex, &import(&mdy, &map, &[]));
+    let due: Vec<Value> = deals(&rex).iter().map(|d| d["expected_close"].clone()).collect();
+    assert_eq!(due, [json!("2025-01-05"), json!("2025-01-13")]);
+    // And day first, from a row before it; a profile's column too (HubSpot's Close Date).
+    let rex = Rex::new();
+    rex.sales();
+    let dmy = file(&rex, "dmy.csv", "Deal,Cents,Due\nC,1,13.01.2025\n\nD,1,01.05.2025\n");
+    imported(&rex, &import(&dmy, &map, &[]));
+    let hubspot = file(
+        &rex,
+        "hubspot.csv",
+        "Deal Name,Amount,Close Date\nE,1,02/03/2025\nF,1,12/31/2025\n",
+    );
+    imported(&rex, &["import", &hubspot, "--from", "hubspot"]);
+    let due: Vec<Value> = deals(&rex).iter().map(|d| d["expected_close"].clone()).collect();
+    assert_eq!(
+        due,
+        [json!("2025-01-13"), json!("2025-05-01"), json!("2025-02-03"), json!("2025-12-31")]
+    );
+    // Rows that say both are refused, naming both lines (the earlier first).
+    let both = file(
+        &rex,
+        "both.csv",
+        "Deal,Cents,Due\nG,1,01/05/2025\nH,1,01/13/2025\nI,1,2025-01-01\nJ,1,13/01/2025\n",
+    );
+    assert_eq!(
+        rex.fails(&import(&both, &map, &[]), 2),
+        "rex: line 3 and line 5: column 'Due' writes dates in two orders ('01/13/2025' is month first, '13/01/2025' day first); correct one, or say which with --date-order mdy or dmy; nothing was imported"
+    );
+    // --date-order given always wins.
+    assert_eq!(
+        rex.fails(&import(&mdy, &map, &["--date-order", "dmy"]), 2),
+        "rex: line 3: field 'Due': '01-13-2025' is not a date in the order --date-order gives; nothing was imported"
     );
 }
