@@ -511,6 +511,53 @@ impl Translator {
         Ok(())
     }
 
+    /// What a column named `id` holds in a file without a profile: rex's own deal ids
+    /// (`deal_…`, a file rex exported), or another system's (`__export__.crm_lead_522`,
+    /// `84257000004163092`), which are each row's origin (`csv:VALUE`) as with
+    /// `--map origin=id`. A column that holds both is refused naming a line of each: which
+    /// rows update rex's deals would be a guess.
+    fn settle_ids(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        let Some(i) = self.columns.iter().position(|t| *t == Target::Field("id")) else {
+            return Ok(());
+        };
+        let (mut own, mut foreign) = (None, None);
+        for (k, (at, row)) in rows.iter().enumerate() {
+            let text = row.get(i).map_or("", str::trim);
+            if text.is_empty() {
+                continue;
+            }
+            // `deal_` says it is meant as rex's (a mistyped one is refused as it is).
+            let slot = if text.starts_with("deal_") {
+                &mut own
+            } else {
+                &mut foreign
+            };
+            slot.get_or_insert((k, at, text));
+        }
+        match (own, foreign) {
+            (Some((k, a, x)), Some((l, b, y))) => {
+                let header = self.headers[i].trim();
+                let (first, second) = if k < l { (a, b) } else { (b, a) };
+                Err(Error::usage(format!(
+                    "{first} and {second}: column '{header}' holds rex's deal ids ('{x}') and another system's ('{y}'); import them as two files, or keep them all as origins with --map origin='{header}'; nothing was imported"
+                )))
+            }
+            (None, Some(_)) => {
+                if let Some(j) = self.columns.iter().position(|t| *t == Target::Source) {
+                    return Err(Error::usage(format!(
+                        "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
+                        self.headers[i.min(j)].trim(),
+                        self.headers[i.max(j)].trim(),
+                        target_name(&Target::Source)
+                    )));
+                }
+                self.columns[i] = Target::Source;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Rounds amounts past the cents as `rounding` says (`--round`), counting them there.
     pub fn round(&mut self, rounding: Rounding) {
         self.rounding = rounding;
@@ -520,6 +567,7 @@ impl Translator {
     /// each row with where it is, `line 7`).
     pub fn survey(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
         self.settle_date_orders(rows)?;
+        self.settle_ids(rows)?;
         Ok(())
     }
 

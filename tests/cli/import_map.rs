@@ -167,3 +167,70 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
         "rex: line 3: field 'Due': '01-13-2025' is not a date in the order --date-order gives; nothing was imported"
     );
 }
+
+#[test]
+fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() {
+    let rex = Rex::new();
+    rex.sales();
+    let odoo = file(
+        &rex,
+        "odoo.csv",
+        "id,Opportunity,Expected Revenue\n__export__.crm_lead_522,Odoo deal,10\n84257000004163092,Zoho deal,20\n",
+    );
+    let map = ["--map", "name=Opportunity", "--map", "value_dollars=Expected Revenue"];
+    // The dry run says where the column goes.
+    let out = rex.run(&import(&odoo, &map, &["--dry-run"]));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: column 'id' → origin (the CRM's id)\nrex: column 'Opportunity' → name\nrex: column 'Expected Revenue' → value_dollars\n"
+    );
+    imported(&rex, &import(&odoo, &map, &[]));
+    let got: Vec<(Value, Value)> = deals(&rex)
+        .iter()
+        .map(|d| (d["name"].clone(), d["origin"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (json!("Odoo deal"), json!("csv:__export__.crm_lead_522")),
+            (json!("Zoho deal"), json!("csv:84257000004163092"))
+        ]
+    );
+    // Known by their origin: a second import is refused, --upsert updates.
+    assert_eq!(
+        rex.fails(&import(&odoo, &map, &[]), 4),
+        format!(
+            "rex: line 2: the deal from csv:__export__.crm_lead_522 was imported before ({}); use --upsert to update it; nothing was imported",
+            s(&rex.json(&["deal", "show", "Odoo deal"])["id"])
+        )
+    );
+    imported(&rex, &import(&odoo, &map, &["--upsert"]));
+    assert_eq!(deals(&rex).len(), 2);
+
+    // rex's own ids keep updating rex's deals.
+    let id = s(&rex.json(&["deal", "show", "Odoo deal"])["id"]);
+    let own = file(&rex, "own.csv", &format!("ID,Opportunity,Expected Revenue\n{id},Renamed,30\n"));
+    imported(&rex, &import(&own, &map, &["--upsert"]));
+    assert_eq!(rex.json(&["deal", "show", &id])["name"], "Renamed");
+    let typo = file(&rex, "typo.csv", "id,Opportunity,Expected Revenue\ndeal_nope,X,1\n");
+    assert!(rex
+        .fails(&import(&typo, &map, &[]), 2)
+        .starts_with("rex: line 2: field 'id': invalid deal id 'deal_nope'"));
+
+    // A column holding both is refused, naming a line of each.
+    let both = file(
+        &rex,
+        "both.csv",
+        &format!("id,Opportunity,Expected Revenue\n,No id,1\n84257000004163092,Zoho deal,20\n{id},Renamed,30\n"),
+    );
+    assert_eq!(
+        rex.fails(&import(&both, &map, &[]), 2),
+        format!("rex: line 3 and line 4: column 'id' holds rex's deal ids ('{id}') and another system's ('84257000004163092'); import them as two files, or keep them all as origins with --map origin='id'; nothing was imported")
+    );
+    // Beside a column mapped to origin, one of the two would be lost.
+    let two = file(&rex, "two.csv", "id,Ref,Opportunity,Expected Revenue\n8425,R1,X,1\n");
+    assert_eq!(
+        rex.fails(&import(&two, &map, &["--map", "origin=Ref"]), 2),
+        "rex: line 1: columns 'id' and 'Ref' both go to origin (the CRM's id); drop one with --map -=COLUMN; nothing was imported"
+    );
+}
