@@ -609,6 +609,13 @@ pub struct ImportArgs {
     /// always rounded so; their original stays in metadata)
     #[arg(long)]
     pub round: bool,
+    /// A value of the stage column that means won: the deal is won, in its pipeline's last
+    /// stage (repeatable; ignoring case)
+    #[arg(long = "won-stage", value_name = "VALUE")]
+    pub won_stages: Vec<String>,
+    /// A value of the stage column that means lost, likewise (repeatable)
+    #[arg(long = "lost-stage", value_name = "VALUE")]
+    pub lost_stages: Vec<String>,
     /// The pipeline of rows that name none [default: the only one]
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,

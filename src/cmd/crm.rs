@@ -75,6 +75,10 @@ pub struct Translator {
     rounding: Rounding,
     /// The order of numeric dates in each date column (by header) whose dates settle it.
     orders: HashMap<String, DateOrder>,
+    /// Values of the stage column that mean won and lost (`--won-stage`, `--lost-stage`),
+    /// trimmed and in lower case.
+    won: Vec<String>,
+    lost: Vec<String>,
 }
 
 /// `--round`: whether dollars with more than cents (`9225.225`) are rounded to the cent,
@@ -353,13 +357,27 @@ impl Translator {
                     "--map '{m}': use FIELD=COLUMN, or -=COLUMN to drop a column"
                 ))
             })?;
-            let (field, column) = (field.trim(), column.trim());
-            if !headers.iter().any(|h| h.trim() == column) {
-                return Err(Error::usage(format!(
-                    "--map '{m}': the file has no column '{column}'; its columns: {}",
-                    headers.join(", ")
-                )));
-            }
+            let field = field.trim();
+            // The column as the header writes it: exactly, else ignoring case, so that one
+            // column given twice in two spellings is found mapped twice.
+            let column = headers
+                .iter()
+                .map(|h| h.trim())
+                .find(|h| *h == column.trim())
+                .or_else(|| {
+                    let mut alike = headers
+                        .iter()
+                        .map(|h| h.trim())
+                        .filter(|h| h.to_lowercase() == column.trim().to_lowercase());
+                    alike.next().filter(|_| alike.next().is_none())
+                })
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "--map '{m}': the file has no column '{}'; its columns: {}",
+                        column.trim(),
+                        headers.join(", ")
+                    ))
+                })?;
             let target = match field {
                 "-" => Target::Drop,
                 "currency" => Target::Currency,
@@ -457,6 +475,8 @@ impl Translator {
             skipped: std::cell::RefCell::new(None),
             rounding: Rounding::default(),
             orders: HashMap::new(),
+            won: Vec::new(),
+            lost: Vec::new(),
         })
     }
 
@@ -555,6 +575,55 @@ impl Translator {
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// The values of the stage column that mean won and lost (`--won-stage`,
+    /// `--lost-stage`), besides the profile's own outcome stages: refused when a value is
+    /// given as both, or when no column is the stage.
+    pub fn outcomes(&mut self, won: &[String], lost: &[String]) -> Result<()> {
+        if won.is_empty() && lost.is_empty() {
+            return Ok(());
+        }
+        let key = |v: &String| v.trim().to_lowercase();
+        for (flag, values) in [("--won-stage", won), ("--lost-stage", lost)] {
+            if let Some(v) = values.iter().find(|v| v.trim().is_empty()) {
+                return Err(Error::usage(format!(
+                    "{flag} '{v}': give a value of the stage column, like {flag} 'Closed Won'; nothing was imported"
+                )));
+            }
+        }
+        if let Some(w) = won.iter().find(|w| lost.iter().any(|l| key(l) == key(w))) {
+            return Err(Error::usage(format!(
+                "--won-stage and --lost-stage both name '{}'; a stage means won or lost, not both; nothing was imported",
+                w.trim()
+            )));
+        }
+        if !self.columns.contains(&Target::Field("stage_id")) {
+            let flag = if won.is_empty() {
+                "--lost-stage"
+            } else {
+                "--won-stage"
+            };
+            return Err(Error::usage(format!(
+                "{flag} names values of the stage column, but no column is the stage; map one with --map stage_id=COLUMN; nothing was imported"
+            )));
+        }
+        self.won = won.iter().map(key).collect();
+        self.lost = lost.iter().map(key).collect();
+        Ok(())
+    }
+
+    /// The status a value of the stage column stands for: won or lost by `--won-stage`
+    /// and `--lost-stage` (ignoring case and surrounding spaces), else by the profile.
+    fn outcome(&self, stage: &str) -> Option<&'static str> {
+        let s = stage.trim().to_lowercase();
+        if self.won.contains(&s) {
+            Some("won")
+        } else if self.lost.contains(&s) {
+            Some("lost")
+        } else {
+            outcome(self.profile, stage)
         }
     }
 
@@ -668,6 +737,7 @@ impl Translator {
         let (mut amount, mut micros, mut currency) = (None, None, None);
         let (mut status, mut is_closed, mut is_won) = (None, None, None);
         let (mut won_time, mut lost_time, mut closed_on) = (None, None, None);
+        let (mut status_column, mut stage_column) = (None, "stage_id");
         for ((header, target), text) in self.headers.iter().zip(&self.columns).zip(&cells) {
             let text = text.trim();
             if text.is_empty() {
@@ -685,6 +755,7 @@ impl Translator {
                     out.insert("value".into(), Value::from(cents));
                 }
                 Target::Field("status") | Target::Status => {
+                    status_column = Some(header);
                     status = Some(text.to_ascii_lowercase())
                 }
                 Target::Field("probability") | Target::ProbabilityPercent => {
@@ -717,6 +788,9 @@ impl Translator {
                     out.insert("expected_close".into(), Value::String(d));
                 }
                 Target::Field(f) => {
+                    if *f == "stage_id" {
+                        stage_column = header;
+                    }
                     out.insert((*f).to_string(), Value::String(one_line(text)));
                 }
                 Target::Source => {
@@ -765,7 +839,19 @@ impl Translator {
             _ => {}
         }
         if let Some(stage) = out.get("stage_id").and_then(Value::as_str) {
-            if let Some(s) = outcome(self.profile, stage) {
+            if let Some(s) = self.outcome(stage) {
+                // A status column that says otherwise is a contradiction, not a choice.
+                if let (Some(said), Some(column)) = (&status, status_column) {
+                    if said.as_str() != s {
+                        return Err(bad(
+                            stage_column,
+                            format!(
+                                "'{stage}' means {s}, but column '{}' says '{said}'; make them agree or drop one column",
+                                column.trim()
+                            ),
+                        ));
+                    }
+                }
                 status = Some(s.to_string());
                 // An outcome is not a stage: the deal keeps the pipeline's last open stage.
                 out.remove("stage_id");

@@ -146,6 +146,9 @@ pub struct Reading {
     pub describe: bool,
     /// `--round`, shared with the importer (which reads `value_dollars` of rex's own files).
     pub rounding: crate::cmd::crm::Rounding,
+    /// `--won-stage`, `--lost-stage`: values of the stage column that mean won and lost.
+    pub won_stages: Vec<String>,
+    pub lost_stages: Vec<String>,
 }
 
 impl Reading {
@@ -155,6 +158,8 @@ impl Reading {
             || self.keep_unknown
             || !self.rates.is_empty()
             || self.decimal.is_some()
+            || !self.won_stages.is_empty()
+            || !self.lost_stages.is_empty()
     }
 }
 
@@ -173,6 +178,8 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
             allowed: args.round,
             ..Default::default()
         },
+        won_stages: args.won_stages.clone(),
+        lost_stages: args.lost_stages.clone(),
     };
     let rounding = reading.rounding.clone();
     let format = args.input_format.unwrap_or(
@@ -592,6 +599,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     reading.decimal,
                 )?;
                 translator.round(reading.rounding.clone());
+                translator.outcomes(&reading.won_stages, &reading.lost_stages)?;
                 // Another CRM's file is read whole before any row becomes a record: what a
                 // row means may depend on the others (the order of its stages, of its dates).
                 let mut rows = Vec::new();

@@ -234,3 +234,101 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
         "rex: line 1: columns 'id' and 'Ref' both go to origin (the CRM's id); drop one with --map -=COLUMN; nothing was imported"
     );
 }
+
+/// The stage (by name) and status of each deal, by name.
+fn placed(rex: &Rex) -> Vec<(String, String, String)> {
+    let pipeline = rex.json(&["pipeline", "show", "Sales"]);
+    let stages = pipeline["stages"].as_array().unwrap();
+    deals(rex)
+        .iter()
+        .map(|d| {
+            let id = rex.json(&["deal", "show", &s(&d["name"])])["stage_id"].clone();
+            let stage = stages.iter().find(|st| st["id"] == id).unwrap();
+            (s(&d["name"]), s(&d["status"]), s(&stage["name"]))
+        })
+        .collect()
+}
+
+#[test]
+fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
+    let rex = Rex::new();
+    rex.sales();
+    // Maven's shape: deal_stage Won, Lost, Engaging, Prospecting; a close date for closed rows.
+    let maven = file(
+        &rex,
+        "maven.csv",
+        "opportunity_id,deal_stage,engage_date,close_date,close_value\n\
+         A1,Won,10/20/2016,3/1/2017,1054\n\
+         A2, lost ,10/25/2016,3/11/2017,0\n\
+         A3,Qualification,10/25/2016,,\n\
+         A4,WON,11/1/2016,3/13/2017,4514\n",
+    );
+    let map = [
+        "--map", "name=opportunity_id", "--map", "stage_id=deal_stage", "--map",
+        "created_at=engage_date", "--map", "closed_at=close_date", "--map",
+        "value_dollars=close_value",
+    ];
+    imported(&rex, &import(&maven, &map, &["--won-stage", " won", "--lost-stage", "Lost"]));
+    let t = |n: &str, st: &str, stage: &str| (n.to_string(), st.to_string(), stage.to_string());
+    assert_eq!(
+        placed(&rex),
+        [
+            t("A1", "won", "Closed"),
+            t("A2", "lost", "Closed"),
+            t("A3", "open", "Qualification"),
+            t("A4", "won", "Closed")
+        ]
+    );
+    let closed: Vec<Value> = deals(&rex).iter().map(|d| d["closed_at"].clone()).collect();
+    assert_eq!(
+        closed,
+        [json!("2017-03-01T00:00:00Z"), json!("2017-03-11T00:00:00Z"), Value::Null, json!("2017-03-13T00:00:00Z")]
+    );
+
+    // Refused: a value given as both, no stage column, a status that says otherwise.
+    let rex = Rex::new();
+    rex.sales();
+    assert_eq!(
+        rex.fails(&import(&maven, &map, &["--won-stage", "Won", "--lost-stage", " WON "]), 2),
+        "rex: --won-stage and --lost-stage both name 'Won'; a stage means won or lost, not both; nothing was imported"
+    );
+    let unstaged = file(&rex, "unstaged.csv", "Deal,Cents\nA,1\n");
+    assert_eq!(
+        rex.fails(&["import", &unstaged, "--map", "name=Deal", "--map", "value=Cents", "--lost-stage", "Lost"], 2),
+        "rex: --lost-stage names values of the stage column, but no column is the stage; map one with --map stage_id=COLUMN; nothing was imported"
+    );
+    let status = file(
+        &rex,
+        "status.csv",
+        "Deal,Cents,Stage,State\nA,1,Won,won\nB,1,Qualification,open\nC,1,won,Open\n",
+    );
+    let with_status = ["--map", "name=Deal", "--map", "value=Cents", "--map", "stage_id=Stage", "--map", "status=State", "--won-stage", "won"];
+    assert_eq!(
+        rex.fails(&import(&status, &with_status, &[]), 2),
+        "rex: line 4: field 'Stage': 'won' means won, but column 'State' says 'open'; make them agree or drop one column; nothing was imported"
+    );
+    // The profiles' own outcome stages are held to the same rule.
+    let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount,Deal Stage,Status\nA,1,Closed Won,lost\n");
+    assert_eq!(
+        rex.fails(&["import", &hubspot, "--from", "hubspot", "--keep-unknown", "--map", "status=Status"], 2),
+        "rex: line 2: field 'Deal Stage': 'Closed Won' means won, but column 'Status' says 'lost'; make them agree or drop one column; nothing was imported"
+    );
+}
+
+#[test]
+fn a_column_mapped_twice_is_refused_naming_it_however_it_is_spelled() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(&rex, "twice.csv", "Deal,Cents,Person\nA,1,Ana\n");
+    let base = ["--map", "value=Cents", "--map", "name=Person"];
+    for spelled in ["Person", " Person ", "person", " PERSON"] {
+        let again = format!("contact_id={spelled}");
+        assert_eq!(
+            rex.fails(&import(&path, &base, &["--map", &again, "--map", "-=Deal"]), 2),
+            format!("rex: --map '{again}': column 'Person' is already mapped (to name); map each column once")
+        );
+    }
+    // Spelled in another case, a column is still found.
+    imported(&rex, &import(&path, &["--map", "value=cents", "--map", "name= DEAL", "--map", "owner_id=person"], &[]));
+    assert_eq!(rex.json(&["deal", "show", "A"])["owner_id"], "Ana");
+}
