@@ -71,6 +71,9 @@ pub struct Translator {
     /// In a Salesforce report, the first row since the last deal that held none (`line 7`):
     /// the start of the footer, unless another deal follows.
     skipped: std::cell::RefCell<Option<String>>,
+    /// Columns kept in metadata under another key than their readable one, which an
+    /// earlier column took: by column, that key and the column holding it.
+    moved: HashMap<usize, (String, String)>,
     /// Whether amounts past the cents are rounded (`--round`), and how many were.
     rounding: Rounding,
     /// The order of numeric dates in each date column (by header) whose dates settle it.
@@ -315,6 +318,57 @@ fn target_name(target: &Target) -> String {
     }
 }
 
+/// Makes the metadata keys of the columns kept in metadata distinct, so that no value is
+/// lost: a key given with `--map metadata.KEY=` (`explicit`) is the column's, and the keys
+/// rex keeps a converted amount's original under are its own; then, in the file's order,
+/// a column keeps its readable key unless an earlier one has it (`Budget_Confirmed__c`
+/// and `BudgetConfirmed__c` both read `budget_confirmed_c`), when it is kept under its
+/// header as written, else that key numbered (`_2`). Returns the columns moved, with the
+/// key they would have had and who holds it, for `--dry-run` to say.
+fn distinct_meta_keys(
+    headers: &[String],
+    columns: &mut [Target],
+    explicit: &[bool],
+) -> Result<HashMap<usize, (String, String)>> {
+    let mut taken: HashMap<String, String> = HashMap::new();
+    if columns.contains(&Target::Currency) {
+        for key in ["original_value", "original_currency"] {
+            taken.insert(key.to_string(), "the converted amount's original".into());
+        }
+    }
+    for (i, target) in columns.iter().enumerate() {
+        if let (Target::Meta(key), true) = (target, explicit[i]) {
+            let column = format!("column '{}'", headers[i].trim());
+            if let Some(holder) = taken.insert(key.clone(), column.clone()) {
+                return Err(Error::usage(format!(
+                    "line 1: {column} and {holder} both go to metadata.{key}; map the column to another key with --map metadata.KEY='{}'; nothing was imported",
+                    headers[i].trim()
+                )));
+            }
+        }
+    }
+    let mut moved = HashMap::new();
+    for (i, target) in columns.iter_mut().enumerate() {
+        let Target::Meta(key) = target else { continue };
+        if explicit[i] {
+            continue;
+        }
+        let column = format!("column '{}'", headers[i].trim());
+        let Some(holder) = taken.get(key.as_str()).cloned() else {
+            taken.insert(key.clone(), column);
+            continue;
+        };
+        let written = headers[i].trim().to_string();
+        let distinct = std::iter::once(written)
+            .chain((2..).map(|n| format!("{key}_{n}")))
+            .find(|k| !k.is_empty() && !taken.contains_key(k))
+            .unwrap_or_default();
+        taken.insert(distinct.clone(), column);
+        moved.insert(i, (std::mem::replace(key, distinct), holder));
+    }
+    Ok(moved)
+}
+
 /// A readable metadata key for a column: `Deal Type` is `deal_type`.
 fn meta_key(header: &str) -> String {
     let mut out = String::new();
@@ -434,6 +488,11 @@ impl Translator {
             };
             columns.push(target);
         }
+        let explicit: Vec<bool> = headers
+            .iter()
+            .map(|h| chosen.contains_key(h.trim()))
+            .collect();
+        let moved = distinct_meta_keys(headers, &mut columns, &explicit)?;
         // Two columns that fill one field: the later would silently win. (Columns kept in
         // metadata by their header, which may read alike, are not fields.)
         for (i, target) in columns.iter().enumerate() {
@@ -473,6 +532,7 @@ impl Translator {
                 DecimalMark::Comma => Notation::Comma,
             }),
             skipped: std::cell::RefCell::new(None),
+            moved,
             rounding: Rounding::default(),
             orders: HashMap::new(),
             won: Vec::new(),
@@ -645,7 +705,14 @@ impl Translator {
         self.headers
             .iter()
             .zip(&self.columns)
-            .map(|(h, t)| format!("column '{h}' → {}", target_name(t)))
+            .enumerate()
+            .map(|(i, (h, t))| match self.moved.get(&i) {
+                Some((key, holder)) => format!(
+                    "column '{h}' → {} (metadata.{key} is {holder})",
+                    target_name(t)
+                ),
+                None => format!("column '{h}' → {}", target_name(t)),
+            })
             .collect()
     }
 
@@ -945,7 +1012,25 @@ impl Translator {
             },
             _ => Map::new(),
         };
-        all.extend(meta);
+        // A key both there and in a column kept in metadata would lose one value: the same
+        // value is one, two are refused.
+        for (key, value) in meta {
+            if let Some(before) = all.get(&key).filter(|b| **b != value) {
+                let column = self
+                    .headers
+                    .iter()
+                    .zip(&self.columns)
+                    .find(|(_, t)| **t == Target::Meta(key.clone()))
+                    .map_or(key.as_str(), |(h, _)| h.trim());
+                return Err(bad(
+                    "metadata",
+                    format!(
+                        "key '{key}' is {before} there and {value} in column '{column}'; keep the column under another key with --map metadata.KEY='{column}', or drop one"
+                    ),
+                ));
+            }
+            all.insert(key, value);
+        }
         if !all.is_empty() {
             out.insert("metadata".into(), Value::Object(all));
         }

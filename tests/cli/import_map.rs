@@ -332,3 +332,59 @@ fn a_column_mapped_twice_is_refused_naming_it_however_it_is_spelled() {
     imported(&rex, &import(&path, &["--map", "value=cents", "--map", "name= DEAL", "--map", "owner_id=person"], &[]));
     assert_eq!(rex.json(&["deal", "show", "A"])["owner_id"], "Ana");
 }
+
+#[test]
+fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(
+        &rex,
+        "loader.csv",
+        "Name,StageName,Amount,CurrencyIsoCode,Budget_Confirmed__c,BudgetConfirmed__c,budget confirmed c,Original Value\n\
+         A,Qualification,10,EUR,yes,no,maybe,9\n",
+    );
+    let args = ["import", &path, "--from", "salesforce-loader", "--rate", "EUR=1.5"];
+    // The dry run says where each goes, and which column holds the readable key.
+    let out = rex.run(&[&args[..], &["--dry-run"]].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in [
+        "rex: column 'Budget_Confirmed__c' → metadata.budget_confirmed_c\n",
+        "rex: column 'BudgetConfirmed__c' → metadata.BudgetConfirmed__c (metadata.budget_confirmed_c is column 'Budget_Confirmed__c')\n",
+        "rex: column 'budget confirmed c' → metadata.budget confirmed c (metadata.budget_confirmed_c is column 'Budget_Confirmed__c')\n",
+        "rex: column 'Original Value' → metadata.Original Value (metadata.original_value is the converted amount's original)\n",
+    ] {
+        assert!(err.contains(line), "{line} not in {err}");
+    }
+    imported(&rex, &args);
+    assert_eq!(
+        deals(&rex)[0]["metadata"],
+        json!({
+            "budget_confirmed_c": "yes", "BudgetConfirmed__c": "no", "budget confirmed c": "maybe",
+            "Original Value": "9", "original_value": "10", "original_currency": "EUR",
+        })
+    );
+
+    // A key given with --map is the mapped column's; a kept column that reads alike moves.
+    let rex = Rex::new();
+    rex.sales();
+    let path = file(&rex, "kept.csv", "Deal,Cents,Region,Area\nA,1,EMEA,North\n");
+    let map = ["--map", "name=Deal", "--map", "value=Cents", "--map", "metadata.region=Area", "--keep-unknown"];
+    imported(&rex, &import(&path, &map, &[]));
+    assert_eq!(deals(&rex)[0]["metadata"], json!({"region": "North", "Region": "EMEA"}));
+
+    // A kept column and a key of the metadata column: the same value is one, two are refused.
+    let both = file(
+        &rex,
+        "both.csv",
+        "name,value,metadata,Region\nB,1,\"{\"\"region\"\":\"\"EMEA\"\"}\",EMEA\nC,1,\"{\"\"region\"\":\"\"APAC\"\"}\",EMEA\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &both, "--keep-unknown"], 2),
+        "rex: line 3: field 'metadata': key 'region' is \"APAC\" there and \"EMEA\" in column 'Region'; keep the column under another key with --map metadata.KEY='Region', or drop one; nothing was imported"
+    );
+    imported(&rex, &["import", &both, "--keep-unknown", "--map", "metadata.area=Region"]);
+    assert_eq!(
+        rex.json(&["deal", "show", "C"])["metadata"],
+        json!({"region": "APAC", "area": "EMEA"})
+    );
+}
