@@ -531,10 +531,16 @@ mod tests {
         );
         assert_eq!(n("1500000000").shifted(6).to_string(), "1500.000000");
         // Zeros past the cents are no decimals; halves round up when asked.
-        assert_eq!(Cents::exact(&n("179500.00000000")).map(Cents::get), Ok(17_950_000));
+        assert_eq!(
+            Cents::exact(&n("179500.00000000")).map(Cents::get),
+            Ok(17_950_000)
+        );
         assert!(n("9225.225").more_than_cents() && !n("9225.2200").more_than_cents());
         assert_eq!(Cents::half_up(&n("9225.225")).map(Cents::get), Ok(922_523));
-        assert_eq!(Cents::half_up(&n("9225.224999")).map(Cents::get), Ok(922_522));
+        assert_eq!(
+            Cents::half_up(&n("9225.224999")).map(Cents::get),
+            Ok(922_522)
+        );
     }
 
     proptest! {

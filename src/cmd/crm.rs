@@ -104,7 +104,7 @@ impl Rounding {
         }
         if !self.allowed {
             return Err(format!(
-                "'{text}' has more than cents; give --round to round it to the cent, halves up"
+                "'{text}': more than two decimals (cents) is not allowed; give --round to round it to the cent, halves up"
             ));
         }
         let cents = Cents::half_up(dollars).map_err(|e| format!("'{text}': {e}"))?;
@@ -551,7 +551,11 @@ impl Translator {
             let dated = matches!(
                 target,
                 Target::Field(
-                    "created_at" | "updated_at" | "closed_at" | "stage_entered_at" | "expected_close"
+                    "created_at"
+                        | "updated_at"
+                        | "closed_at"
+                        | "stage_entered_at"
+                        | "expected_close"
                 ) | Target::WonTime
                     | Target::LostTime
                     | Target::ClosedOn

@@ -47,7 +47,11 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
     // Trailing zeros are no decimals: --map value_dollars, a profile's Amount, rex's own CSV.
     let mapped = file(&rex, "mapped.csv", "Deal,Dollars\nMapped,179500.00000000\n");
     let map = ["--map", "name=Deal", "--map", "value_dollars=Dollars"];
-    let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount\nProfiled,1500.2500\n");
+    let hubspot = file(
+        &rex,
+        "hubspot.csv",
+        "Deal Name,Amount\nProfiled,1500.2500\n",
+    );
     let own = file(&rex, "own.csv", "name,value_dollars\nOwn,\"$2,000.100\"\n");
     imported(&rex, &[&["import", &mapped][..], &map].concat());
     imported(&rex, &["import", &hubspot, "--from", "hubspot"]);
@@ -71,23 +75,27 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
     let mapped = file(&rex, "mapped.csv", "Deal,Dollars\nA,1\nB,9225.225\n");
     let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount\nA,1\nB,9225.225\n");
     let own = file(&rex, "own.csv", "name,value_dollars\nA,1\nB,9225.225\n");
-    let json_file = file(&rex, "own.json", r#"[{"name":"B","value_dollars":"0.125"}]"#);
-    let hint = "has more than cents; give --round to round it to the cent, halves up; nothing was imported";
+    let json_file = file(
+        &rex,
+        "own.json",
+        r#"[{"name":"B","value_dollars":"0.125"}]"#,
+    );
+    let hint = "more than two decimals (cents) is not allowed; give --round to round it to the cent, halves up; nothing was imported";
     assert_eq!(
         rex.fails(&[&["import", &mapped][..], &map].concat(), 2),
-        format!("rex: line 3: field 'Dollars': '9225.225' {hint}")
+        format!("rex: line 3: field 'Dollars': '9225.225': {hint}")
     );
     assert_eq!(
         rex.fails(&["import", &hubspot, "--from", "hubspot"], 2),
-        format!("rex: line 3: field 'Amount': '9225.225' {hint}")
+        format!("rex: line 3: field 'Amount': '9225.225': {hint}")
     );
     assert_eq!(
         rex.fails(&["import", &own], 2),
-        format!("rex: line 3: field 'value_dollars': '9225.225' {hint}")
+        format!("rex: line 3: field 'value_dollars': '9225.225': {hint}")
     );
     assert_eq!(
         rex.fails(&["import", &json_file], 2),
-        format!("rex: record 1: field 'value_dollars': '0.125' {hint}")
+        format!("rex: record 1: field 'value_dollars': '0.125': {hint}")
     );
 
     // --round rounds halves up, and says how many.
@@ -108,8 +116,15 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
 
     // An amount in another currency is converted at its rate, which rounds to the cent
     // whatever is given: not counted, and the amount as exported stays in metadata.
-    let euros = file(&rex, "euros.csv", "Deal Name,Amount,Currency\nG,9225.225,EUR\n");
-    let err = imported(&rex, &["import", &euros, "--from", "hubspot", "--rate", "EUR=1.1"]);
+    let euros = file(
+        &rex,
+        "euros.csv",
+        "Deal Name,Amount,Currency\nG,9225.225,EUR\n",
+    );
+    let err = imported(
+        &rex,
+        &["import", &euros, "--from", "hubspot", "--rate", "EUR=1.1"],
+    );
     assert_eq!(err, "");
     let g = rex.json(&["deal", "show", "G"]);
     assert_eq!(g["value"], 1_014_775);
@@ -123,7 +138,14 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
 fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_one_way() {
     let rex = Rex::new();
     rex.sales();
-    let map = ["--map", "name=Deal", "--map", "value=Cents", "--map", "expected_close=Due"];
+    let map = [
+        "--map",
+        "name=Deal",
+        "--map",
+        "value=Cents",
+        "--map",
+        "expected_close=Due",
+    ];
     // Alone, 01/05/2025 could be either: refused as today.
     let alone = file(&rex, "alone.csv", "Deal,Cents,Due\nA,1,01/05/2025\n");
     assert_eq!(
@@ -131,14 +153,25 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
         "rex: line 2: field 'Due': '01/05/2025' could be month/day or day/month; say which with --date-order mdy or dmy; nothing was imported"
     );
     // A later row's 13th settles it: month first.
-    let mdy = file(&rex, "mdy.csv", "Deal,Cents,Due\nA,1,01/05/2025\nB,1,01-13-2025\n");
+    let mdy = file(
+        &rex,
+        "mdy.csv",
+        "Deal,Cents,Due\nA,1,01/05/2025\nB,1,01-13-2025\n",
+    );
     imported(&rex, &import(&mdy, &map, &[]));
-    let due: Vec<Value> = deals(&rex).iter().map(|d| d["expected_close"].clone()).collect();
+    let due: Vec<Value> = deals(&rex)
+        .iter()
+        .map(|d| d["expected_close"].clone())
+        .collect();
     assert_eq!(due, [json!("2025-01-05"), json!("2025-01-13")]);
     // And day first, from a row before it; a profile's column too (HubSpot's Close Date).
     let rex = Rex::new();
     rex.sales();
-    let dmy = file(&rex, "dmy.csv", "Deal,Cents,Due\nC,1,13.01.2025\n\nD,1,01.05.2025\n");
+    let dmy = file(
+        &rex,
+        "dmy.csv",
+        "Deal,Cents,Due\nC,1,13.01.2025\n\nD,1,01.05.2025\n",
+    );
     imported(&rex, &import(&dmy, &map, &[]));
     let hubspot = file(
         &rex,
@@ -146,10 +179,18 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
         "Deal Name,Amount,Close Date\nE,1,02/03/2025\nF,1,12/31/2025\n",
     );
     imported(&rex, &["import", &hubspot, "--from", "hubspot"]);
-    let due: Vec<Value> = deals(&rex).iter().map(|d| d["expected_close"].clone()).collect();
+    let due: Vec<Value> = deals(&rex)
+        .iter()
+        .map(|d| d["expected_close"].clone())
+        .collect();
     assert_eq!(
         due,
-        [json!("2025-01-13"), json!("2025-05-01"), json!("2025-02-03"), json!("2025-12-31")]
+        [
+            json!("2025-01-13"),
+            json!("2025-05-01"),
+            json!("2025-02-03"),
+            json!("2025-12-31")
+        ]
     );
     // Rows that say both are refused, naming both lines (the earlier first).
     let both = file(
@@ -177,7 +218,12 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
         "odoo.csv",
         "id,Opportunity,Expected Revenue\n__export__.crm_lead_522,Odoo deal,10\n84257000004163092,Zoho deal,20\n",
     );
-    let map = ["--map", "name=Opportunity", "--map", "value_dollars=Expected Revenue"];
+    let map = [
+        "--map",
+        "name=Opportunity",
+        "--map",
+        "value_dollars=Expected Revenue",
+    ];
     // The dry run says where the column goes.
     let out = rex.run(&import(&odoo, &map, &["--dry-run"]));
     assert_eq!(
@@ -209,10 +255,18 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
 
     // rex's own ids keep updating rex's deals.
     let id = s(&rex.json(&["deal", "show", "Odoo deal"])["id"]);
-    let own = file(&rex, "own.csv", &format!("ID,Opportunity,Expected Revenue\n{id},Renamed,30\n"));
+    let own = file(
+        &rex,
+        "own.csv",
+        &format!("ID,Opportunity,Expected Revenue\n{id},Renamed,30\n"),
+    );
     imported(&rex, &import(&own, &map, &["--upsert"]));
     assert_eq!(rex.json(&["deal", "show", &id])["name"], "Renamed");
-    let typo = file(&rex, "typo.csv", "id,Opportunity,Expected Revenue\ndeal_nope,X,1\n");
+    let typo = file(
+        &rex,
+        "typo.csv",
+        "id,Opportunity,Expected Revenue\ndeal_nope,X,1\n",
+    );
     assert!(rex
         .fails(&import(&typo, &map, &[]), 2)
         .starts_with("rex: line 2: field 'id': invalid deal id 'deal_nope'"));
@@ -228,7 +282,11 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
         format!("rex: line 3 and line 4: column 'id' holds rex's deal ids ('{id}') and another system's ('84257000004163092'); import them as two files, or keep them all as origins with --map origin='id'; nothing was imported")
     );
     // Beside a column mapped to origin, one of the two would be lost.
-    let two = file(&rex, "two.csv", "id,Ref,Opportunity,Expected Revenue\n8425,R1,X,1\n");
+    let two = file(
+        &rex,
+        "two.csv",
+        "id,Ref,Opportunity,Expected Revenue\n8425,R1,X,1\n",
+    );
     assert_eq!(
         rex.fails(&import(&two, &map, &["--map", "origin=Ref"]), 2),
         "rex: line 1: columns 'id' and 'Ref' both go to origin (the CRM's id); drop one with --map -=COLUMN; nothing was imported"
@@ -264,11 +322,25 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
          A4,WON,11/1/2016,3/13/2017,4514\n",
     );
     let map = [
-        "--map", "name=opportunity_id", "--map", "stage_id=deal_stage", "--map",
-        "created_at=engage_date", "--map", "closed_at=close_date", "--map",
+        "--map",
+        "name=opportunity_id",
+        "--map",
+        "stage_id=deal_stage",
+        "--map",
+        "created_at=engage_date",
+        "--map",
+        "closed_at=close_date",
+        "--map",
         "value_dollars=close_value",
     ];
-    imported(&rex, &import(&maven, &map, &["--won-stage", " won", "--lost-stage", "Lost"]));
+    imported(
+        &rex,
+        &import(
+            &maven,
+            &map,
+            &["--won-stage", " won", "--lost-stage", "Lost"],
+        ),
+    );
     let t = |n: &str, st: &str, stage: &str| (n.to_string(), st.to_string(), stage.to_string());
     assert_eq!(
         placed(&rex),
@@ -282,7 +354,12 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
     let closed: Vec<Value> = deals(&rex).iter().map(|d| d["closed_at"].clone()).collect();
     assert_eq!(
         closed,
-        [json!("2017-03-01T00:00:00Z"), json!("2017-03-11T00:00:00Z"), Value::Null, json!("2017-03-13T00:00:00Z")]
+        [
+            json!("2017-03-01T00:00:00Z"),
+            json!("2017-03-11T00:00:00Z"),
+            Value::Null,
+            json!("2017-03-13T00:00:00Z")
+        ]
     );
 
     // Refused: a value given as both, no stage column, a status that says otherwise.
@@ -302,13 +379,28 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
         "status.csv",
         "Deal,Cents,Stage,State\nA,1,Won,won\nB,1,Qualification,open\nC,1,won,Open\n",
     );
-    let with_status = ["--map", "name=Deal", "--map", "value=Cents", "--map", "stage_id=Stage", "--map", "status=State", "--won-stage", "won"];
+    let with_status = [
+        "--map",
+        "name=Deal",
+        "--map",
+        "value=Cents",
+        "--map",
+        "stage_id=Stage",
+        "--map",
+        "status=State",
+        "--won-stage",
+        "won",
+    ];
     assert_eq!(
         rex.fails(&import(&status, &with_status, &[]), 2),
         "rex: line 4: field 'Stage': 'won' means won, but column 'State' says 'open'; make them agree or drop one column; nothing was imported"
     );
     // The profiles' own outcome stages are held to the same rule.
-    let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount,Deal Stage,Status\nA,1,Closed Won,lost\n");
+    let hubspot = file(
+        &rex,
+        "hubspot.csv",
+        "Deal Name,Amount,Deal Stage,Status\nA,1,Closed Won,lost\n",
+    );
     assert_eq!(
         rex.fails(&["import", &hubspot, "--from", "hubspot", "--keep-unknown", "--map", "status=Status"], 2),
         "rex: line 2: field 'Deal Stage': 'Closed Won' means won, but column 'Status' says 'lost'; make them agree or drop one column; nothing was imported"
@@ -329,7 +421,21 @@ fn a_column_mapped_twice_is_refused_naming_it_however_it_is_spelled() {
         );
     }
     // Spelled in another case, a column is still found.
-    imported(&rex, &import(&path, &["--map", "value=cents", "--map", "name= DEAL", "--map", "owner_id=person"], &[]));
+    imported(
+        &rex,
+        &import(
+            &path,
+            &[
+                "--map",
+                "value=cents",
+                "--map",
+                "name= DEAL",
+                "--map",
+                "owner_id=person",
+            ],
+            &[],
+        ),
+    );
     assert_eq!(rex.json(&["deal", "show", "A"])["owner_id"], "Ana");
 }
 
@@ -343,7 +449,14 @@ fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
         "Name,StageName,Amount,CurrencyIsoCode,Budget_Confirmed__c,BudgetConfirmed__c,budget confirmed c,Original Value\n\
          A,Qualification,10,EUR,yes,no,maybe,9\n",
     );
-    let args = ["import", &path, "--from", "salesforce-loader", "--rate", "EUR=1.5"];
+    let args = [
+        "import",
+        &path,
+        "--from",
+        "salesforce-loader",
+        "--rate",
+        "EUR=1.5",
+    ];
     // The dry run says where each goes, and which column holds the readable key.
     let out = rex.run(&[&args[..], &["--dry-run"]].concat());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -368,9 +481,20 @@ fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
     let rex = Rex::new();
     rex.sales();
     let path = file(&rex, "kept.csv", "Deal,Cents,Region,Area\nA,1,EMEA,North\n");
-    let map = ["--map", "name=Deal", "--map", "value=Cents", "--map", "metadata.region=Area", "--keep-unknown"];
+    let map = [
+        "--map",
+        "name=Deal",
+        "--map",
+        "value=Cents",
+        "--map",
+        "metadata.region=Area",
+        "--keep-unknown",
+    ];
     imported(&rex, &import(&path, &map, &[]));
-    assert_eq!(deals(&rex)[0]["metadata"], json!({"region": "North", "Region": "EMEA"}));
+    assert_eq!(
+        deals(&rex)[0]["metadata"],
+        json!({"region": "North", "Region": "EMEA"})
+    );
 
     // A kept column and a key of the metadata column: the same value is one, two are refused.
     let both = file(
@@ -382,7 +506,16 @@ fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
         rex.fails(&["import", &both, "--keep-unknown"], 2),
         "rex: line 3: field 'metadata': key 'region' is \"APAC\" there and \"EMEA\" in column 'Region'; keep the column under another key with --map metadata.KEY='Region', or drop one; nothing was imported"
     );
-    imported(&rex, &["import", &both, "--keep-unknown", "--map", "metadata.area=Region"]);
+    imported(
+        &rex,
+        &[
+            "import",
+            &both,
+            "--keep-unknown",
+            "--map",
+            "metadata.area=Region",
+        ],
+    );
     assert_eq!(
         rex.json(&["deal", "show", "C"])["metadata"],
         json!({"region": "APAC", "area": "EMEA"})
