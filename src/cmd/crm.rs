@@ -895,7 +895,8 @@ impl Translator {
                     "the deal is won but IsClosed says it is open; a won deal is closed: make IsClosed true or IsWon false".into(),
                 ))
             }
-            (Some((_, closed)), Some((_, won))) => {
+            (Some((_, closed)), Some((header, won))) => {
+                status_column = Some(header);
                 status = Some(
                     match (closed, won) {
                         (false, _) => "open",
@@ -906,7 +907,10 @@ impl Translator {
                 );
             }
             // Won is closed, in Salesforce as in rex.
-            (None, Some((_, true))) => status = Some("won".to_string()),
+            (None, Some((header, true))) => {
+                status_column = Some(header);
+                status = Some("won".to_string())
+            }
             _ => {}
         }
         if let Some(stage) = out.get("stage_id").and_then(Value::as_str) {
@@ -917,7 +921,7 @@ impl Translator {
                         return Err(bad(
                             stage_column,
                             format!(
-                                "'{stage}' means {s}, but column '{}' says '{said}'; make them agree or drop one column",
+                                "'{stage}' means {s}, but column '{}' says it is {said}; make them agree or drop one column",
                                 column.trim()
                             ),
                         ));

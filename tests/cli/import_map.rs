@@ -393,7 +393,7 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
     ];
     assert_eq!(
         rex.fails(&import(&status, &with_status, &[]), 2),
-        "rex: line 4: field 'Stage': 'won' means won, but column 'State' says 'open'; make them agree or drop one column; nothing was imported"
+        "rex: line 4: field 'Stage': 'won' means won, but column 'State' says it is open; make them agree or drop one column; nothing was imported"
     );
     // The profiles' own outcome stages are held to the same rule.
     let hubspot = file(
@@ -403,7 +403,16 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
     );
     assert_eq!(
         rex.fails(&["import", &hubspot, "--from", "hubspot", "--keep-unknown", "--map", "status=Status"], 2),
-        "rex: line 2: field 'Deal Stage': 'Closed Won' means won, but column 'Status' says 'lost'; make them agree or drop one column; nothing was imported"
+        "rex: line 2: field 'Deal Stage': 'Closed Won' means won, but column 'Status' says it is lost; make them agree or drop one column; nothing was imported"
+    );
+    let loader = file(
+        &rex,
+        "loader.csv",
+        "Name,StageName,Amount,IsClosed,IsWon\nA,Closed Won,1,true,true\nB,Closed Won,1,true,false\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &loader, "--from", "salesforce-loader"], 2),
+        "rex: line 3: field 'StageName': 'Closed Won' means won, but column 'IsWon' says it is lost; make them agree or drop one column; nothing was imported"
     );
 }
 
