@@ -926,7 +926,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__import)
-            opts="-o -q -h -V --format --dry-run --upsert --from --create-stages --rate --map --keep-unknown --date-order --decimal --pipeline --encoding --delimiter --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --format --dry-run --upsert --from --create-stages --rate --map --keep-unknown --date-order --decimal --round --won-stage --lost-stage --pipeline --encoding --delimiter --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,6 +954,14 @@ _rex() {
                     ;;
                 --decimal)
                     COMPREPLY=($(compgen -W "point comma" -- "${cur}"))
+                    return 0
+                    ;;
+                --won-stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lost-stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pipeline)

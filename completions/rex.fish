@@ -597,6 +597,8 @@ dmy\t''
 ymd\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l decimal -d 'How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)' -r -f -a "point\t''
 comma\t''"
+complete -c rex -n "__fish_rex_using_subcommand import" -l won-stage -d 'A value of the stage column that means won: the deal is won, in its pipeline\'s last stage (repeatable; ignoring case)' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l lost-stage -d 'A value of the stage column that means lost, likewise (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l pipeline -d 'The pipeline of rows that name none [default: the only one]' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l encoding -d 'The file\'s text encoding: windows-1252, latin1, utf-16le, … [default: UTF-8, or what a byte order mark says]' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l delimiter -d 'What separates a CSV\'s columns: , ; tab or | [default: from the header line]' -r
@@ -616,6 +618,7 @@ complete -c rex -n "__fish_rex_using_subcommand import" -l dry-run -d 'Check eve
 complete -c rex -n "__fish_rex_using_subcommand import" -l upsert -d 'Replace records whose id already exists (or, with --from or --map, deals imported before: by the file\'s id, else by its identifying columns, said on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -l create-stages -d 'Create the pipelines and stages the file names that do not exist yet, in the CRM\'s order (a closed deal goes to the last); --dry-run lists them'
 complete -c rex -n "__fish_rex_using_subcommand import" -l keep-unknown -d 'Keep columns rex does not know in metadata instead of refusing them'
+complete -c rex -n "__fish_rex_using_subcommand import" -l round -d 'Round dollars with more than cents (9225.225) to the cent, halves up (away from zero), saying how many, instead of refusing them (amounts converted at a --rate are always rounded so; their original stays in metadata)'
 complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand import" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'

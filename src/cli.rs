@@ -381,7 +381,8 @@ From another CRM: --from reads its deal export (CSV) as it comes out of it. Each
 goes to a rex field (title to name, owner to owner_id, contact person to contact_id, close
 date to expected_close or closed_at, created to created_at, lost reason to close_reason,
 probability to probability); every other non-empty column is kept in metadata under a
-readable key; the deal's origin (pipedrive:101) says where it came from. The status
+readable key (a later column whose key an earlier one has keeps its header as written;
+--dry-run says where each goes); the deal's origin (pipedrive:101) says where it came from. The status
 follows the CRM's rule (a Status column, a Closed Won stage, IsClosed and IsWon, Twenty's
 CUSTOMER); a closed deal without a stage of its own goes to the pipeline's last stage.
 Names become one line; a Salesforce report's footer (totals, copyright: rows without a deal
@@ -398,8 +399,9 @@ status and stage when it gives neither); a file that gives one deal twice is exi
 
 Money is one currency (dollars), read exactly: 48,000.00 (commas only between thousands),
 or 48.000,00 with --decimal comma; an amount that does not read so, or could read either way
-without --decimal, is refused naming its line, and dollars with more than two decimals are
-refused, never rounded. A currency symbol must be the row's currency ($ only where no
+without --decimal, is refused naming its line, and dollars with more than cents (zeros
+past them are fine: 179500.00000000) are refused unless --round rounds them halves up and
+says how many. A currency symbol must be the row's currency ($ only where no
 currency column says it). A row in another currency is refused unless --rate CUR=RATE gives
 dollars per unit (a plain decimal, once per currency); it is converted to cents (halves up)
 and the amount and currency as exported are kept in metadata (original_value,
@@ -409,8 +411,11 @@ else in the order they appear); without it an unknown stage is exit 3. Any CSV: 
 FIELD=COLUMN maps a column to a field (-=COLUMN drops it; origin=COLUMN names the CRM's id,
 which recognises a second import), columns named like rex's fields
 match ignoring case and spaces, and --keep-unknown keeps the rest in metadata; two columns for
-one field are refused. Numeric dates that could be month/day or day/month need --date-order;
-a local time the clocks skipped reads with the offset from before the change.
+one field, or one column mapped twice, are refused. A column named id that does not hold
+rex's deal ids is each row's origin (csv:VALUE). --won-stage VALUE and --lost-stage VALUE
+say which values of the stage column mean won and lost. Numeric dates that could be
+month/day or day/month need --date-order, unless a date of the same column settles it (a
+13 or more comes first or second); a local time the clocks skipped reads with the offset from before the change.
 
 Examples:
   rex import backup.jsonl
@@ -615,6 +620,18 @@ pub struct ImportArgs {
     /// How the file writes decimals: point (1,234.56) or comma (1.234,56 or 1 234,56)
     #[arg(long, value_enum, value_name = "MARK")]
     pub decimal: Option<DecimalMark>,
+    /// Round dollars with more than cents (9225.225) to the cent, halves up (away from
+    /// zero), saying how many, instead of refusing them (amounts converted at a --rate are
+    /// always rounded so; their original stays in metadata)
+    #[arg(long)]
+    pub round: bool,
+    /// A value of the stage column that means won: the deal is won, in its pipeline's last
+    /// stage (repeatable; ignoring case)
+    #[arg(long = "won-stage", value_name = "VALUE")]
+    pub won_stages: Vec<String>,
+    /// A value of the stage column that means lost, likewise (repeatable)
+    #[arg(long = "lost-stage", value_name = "VALUE")]
+    pub lost_stages: Vec<String>,
     /// The pipeline of rows that name none [default: the only one]
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,

@@ -90,6 +90,16 @@ impl FromStr for Cents {
     /// Accepts `5000`, `5000.5`, `5000.50`, `$5,000.00`, `5,000`, `0.99`.
     /// Commas only as thousands separators in groups of three; at most two decimals.
     fn from_str(text: &str) -> Result<Self, String> {
+        let amount = Cents::dollars(text)?;
+        Cents::exact(&amount).map_err(|why| format!("invalid amount '{text}': {why}; {EXAMPLE}"))
+    }
+}
+
+impl Cents {
+    /// Dollars as people write them (`5000.50`, `$5,000.50`), as a decimal not yet made
+    /// cents: the one reading of rex's own amounts, for [`Cents::exact`] or
+    /// [`Cents::half_up`] to finish.
+    pub fn dollars(text: &str) -> Result<Decimal, String> {
         let bad = |why: &str| format!("invalid amount '{text}': {why}; {EXAMPLE}");
         let s = text.trim();
         if s.is_empty() {
@@ -99,17 +109,21 @@ impl FromStr for Cents {
             return Err(bad("amounts cannot be negative"));
         }
         let s = s.strip_prefix('$').unwrap_or(s);
-        let amount = Decimal::parse(s, Notation::Point).map_err(|why| bad(&why))?;
-        Cents::exact(&amount).map_err(|why| bad(&why))
+        Decimal::parse(s, Notation::Point).map_err(|why| bad(&why))
     }
-}
 
-impl Cents {
-    /// An amount of dollars as cents, exactly: more than two decimals is refused, never rounded.
+    /// An amount of dollars as cents, exactly: zeros past the cents are no decimals
+    /// (`179500.00000000`), more significant decimals are refused, never rounded.
     pub fn exact(dollars: &Decimal) -> Result<Cents, String> {
-        if dollars.scale > 2 {
+        if dollars.more_than_cents() {
             return Err("more than two decimals (cents) is not allowed".into());
         }
+        Self::rounded(dollars)
+    }
+
+    /// An amount of dollars to the nearest cent, halves up (away from zero: amounts are
+    /// never negative), for an import given `--round`.
+    pub fn half_up(dollars: &Decimal) -> Result<Cents, String> {
         Self::rounded(dollars)
     }
 
@@ -273,6 +287,12 @@ impl Decimal {
     /// How many decimals it was written with.
     pub fn scale(&self) -> usize {
         self.scale
+    }
+
+    /// Whether it has a decimal past the cents that is not zero (`9225.225`; not
+    /// `179500.00000000`).
+    pub fn more_than_cents(&self) -> bool {
+        self.clone().trimmed().scale > 2
     }
 
     pub fn is_zero(&self) -> bool {
@@ -510,6 +530,17 @@ mod tests {
             Err("more than two decimals (cents) is not allowed".into())
         );
         assert_eq!(n("1500000000").shifted(6).to_string(), "1500.000000");
+        // Zeros past the cents are no decimals; halves round up when asked.
+        assert_eq!(
+            Cents::exact(&n("179500.00000000")).map(Cents::get),
+            Ok(17_950_000)
+        );
+        assert!(n("9225.225").more_than_cents() && !n("9225.2200").more_than_cents());
+        assert_eq!(Cents::half_up(&n("9225.225")).map(Cents::get), Ok(922_523));
+        assert_eq!(
+            Cents::half_up(&n("9225.224999")).map(Cents::get),
+            Ok(922_522)
+        );
     }
 
     proptest! {

@@ -3,6 +3,8 @@
 //! of that CRM's columns, date and money formats, and stages, or through `--map`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Map, Value};
@@ -83,6 +85,17 @@ pub struct Translator {
     surveyed: Surveyed,
     /// The origin of each row of a file without an id column, by where it is (`line 7`).
     keys: HashMap<String, String>,
+    /// Columns kept in metadata under another key than their readable one, which an
+    /// earlier column took: by column, that key and the column holding it.
+    moved: HashMap<usize, (String, String)>,
+    /// Whether amounts past the cents are rounded (`--round`), and how many were.
+    rounding: Rounding,
+    /// The order of numeric dates in each date column (by header) whose dates settle it.
+    orders: HashMap<String, DateOrder>,
+    /// Values of the stage column that mean won and lost (`--won-stage`, `--lost-stage`),
+    /// trimmed and in lower case.
+    won: Vec<String>,
+    lost: Vec<String>,
 }
 
 /// What an import learns from the whole of another CRM's file before its first deal: the
@@ -109,6 +122,40 @@ pub struct PlannedStage {
     /// Placed by the CRM (its StageSortOrder, the profile's default order) rather than by
     /// where the file first names it.
     pub ranked: bool,
+}
+
+/// `--round`: whether dollars with more than cents (`9225.225`) are rounded to the cent,
+/// halves up, or refused; and how many were rounded, counted as rows are read (on the
+/// reading thread) for the import to say at its end.
+#[derive(Debug, Clone, Default)]
+pub struct Rounding {
+    pub allowed: bool,
+    pub count: Arc<AtomicU64>,
+}
+
+impl Rounding {
+    /// Dollars as cents: exact (zeros past the cents are fine), or past the cents rounded
+    /// half up with `--round` and counted; refused without it. (An amount converted at a
+    /// rate is rounded by [`Cents::converted`] whatever is given: converting is where
+    /// rounding is inherent, and the original amount is kept in metadata.)
+    pub fn cents(&self, dollars: &Decimal, text: &str) -> std::result::Result<Cents, String> {
+        if !dollars.more_than_cents() {
+            return Cents::exact(dollars).map_err(|e| format!("'{text}': {e}"));
+        }
+        if !self.allowed {
+            return Err(format!(
+                "'{text}': more than two decimals (cents) is not allowed; give --round to round it to the cent, halves up"
+            ));
+        }
+        let cents = Cents::half_up(dollars).map_err(|e| format!("'{text}': {e}"))?;
+        self.count.fetch_add(1, Ordering::SeqCst);
+        Ok(cents)
+    }
+
+    /// How many amounts were rounded.
+    pub fn rounded(&self) -> u64 {
+        self.count.load(Ordering::SeqCst)
+    }
 }
 
 /// An exchange rate: dollars per unit, a plain decimal above 0 (`1.0825`).
@@ -330,6 +377,57 @@ fn target_name(target: &Target) -> String {
     }
 }
 
+/// Makes the metadata keys of the columns kept in metadata distinct, so that no value is
+/// lost: a key given with `--map metadata.KEY=` (`explicit`) is the column's, and the keys
+/// rex keeps a converted amount's original under are its own; then, in the file's order,
+/// a column keeps its readable key unless an earlier one has it (`Budget_Confirmed__c`
+/// and `BudgetConfirmed__c` both read `budget_confirmed_c`), when it is kept under its
+/// header as written, else that key numbered (`_2`). Returns the columns moved, with the
+/// key they would have had and who holds it, for `--dry-run` to say.
+fn distinct_meta_keys(
+    headers: &[String],
+    columns: &mut [Target],
+    explicit: &[bool],
+) -> Result<HashMap<usize, (String, String)>> {
+    let mut taken: HashMap<String, String> = HashMap::new();
+    if columns.contains(&Target::Currency) {
+        for key in ["original_value", "original_currency"] {
+            taken.insert(key.to_string(), "the converted amount's original".into());
+        }
+    }
+    for (i, target) in columns.iter().enumerate() {
+        if let (Target::Meta(key), true) = (target, explicit[i]) {
+            let column = format!("column '{}'", headers[i].trim());
+            if let Some(holder) = taken.insert(key.clone(), column.clone()) {
+                return Err(Error::usage(format!(
+                    "line 1: {column} and {holder} both go to metadata.{key}; map the column to another key with --map metadata.KEY='{}'; nothing was imported",
+                    headers[i].trim()
+                )));
+            }
+        }
+    }
+    let mut moved = HashMap::new();
+    for (i, target) in columns.iter_mut().enumerate() {
+        let Target::Meta(key) = target else { continue };
+        if explicit[i] {
+            continue;
+        }
+        let column = format!("column '{}'", headers[i].trim());
+        let Some(holder) = taken.get(key.as_str()).cloned() else {
+            taken.insert(key.clone(), column);
+            continue;
+        };
+        let written = headers[i].trim().to_string();
+        let distinct = std::iter::once(written)
+            .chain((2..).map(|n| format!("{key}_{n}")))
+            .find(|k| !k.is_empty() && !taken.contains_key(k))
+            .unwrap_or_default();
+        taken.insert(distinct.clone(), column);
+        moved.insert(i, (std::mem::replace(key, distinct), holder));
+    }
+    Ok(moved)
+}
+
 /// A readable metadata key for a column: `Deal Type` is `deal_type`.
 fn meta_key(header: &str) -> String {
     let mut out = String::new();
@@ -372,13 +470,27 @@ impl Translator {
                     "--map '{m}': use FIELD=COLUMN, or -=COLUMN to drop a column"
                 ))
             })?;
-            let (field, column) = (field.trim(), column.trim());
-            if !headers.iter().any(|h| h.trim() == column) {
-                return Err(Error::usage(format!(
-                    "--map '{m}': the file has no column '{column}'; its columns: {}",
-                    headers.join(", ")
-                )));
-            }
+            let field = field.trim();
+            // The column as the header writes it: exactly, else ignoring case, so that one
+            // column given twice in two spellings is found mapped twice.
+            let column = headers
+                .iter()
+                .map(|h| h.trim())
+                .find(|h| *h == column.trim())
+                .or_else(|| {
+                    let mut alike = headers
+                        .iter()
+                        .map(|h| h.trim())
+                        .filter(|h| h.to_lowercase() == column.trim().to_lowercase());
+                    alike.next().filter(|_| alike.next().is_none())
+                })
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "--map '{m}': the file has no column '{}'; its columns: {}",
+                        column.trim(),
+                        headers.join(", ")
+                    ))
+                })?;
             let target = match field {
                 "-" => Target::Drop,
                 "currency" => Target::Currency,
@@ -435,6 +547,11 @@ impl Translator {
             };
             columns.push(target);
         }
+        let explicit: Vec<bool> = headers
+            .iter()
+            .map(|h| chosen.contains_key(h.trim()))
+            .collect();
+        let moved = distinct_meta_keys(headers, &mut columns, &explicit)?;
         // Two columns that fill one field: the later would silently win. (Columns kept in
         // metadata by their header, which may read alike, are not fields.)
         for (i, target) in columns.iter().enumerate() {
@@ -480,12 +597,175 @@ impl Translator {
                 .any(|t| *t == Target::Field("expected_close")),
             surveyed: Surveyed::default(),
             keys: HashMap::new(),
+            moved,
+            rounding: Rounding::default(),
+            orders: HashMap::new(),
+            won: Vec::new(),
+            lost: Vec::new(),
         })
+    }
+
+    /// The order of each date column's numeric dates, where one of its dates settles it
+    /// (`13/01/2025` is day first, `01/13/2025` month first) and --date-order is not given:
+    /// a column whose dates say both is refused, naming a line of each.
+    fn settle_date_orders(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        if self.order.is_some() {
+            return Ok(());
+        }
+        for (i, (header, target)) in self.headers.iter().zip(&self.columns).enumerate() {
+            let dated = matches!(
+                target,
+                Target::Field(
+                    "created_at"
+                        | "updated_at"
+                        | "closed_at"
+                        | "stage_entered_at"
+                        | "expected_close"
+                ) | Target::WonTime
+                    | Target::LostTime
+                    | Target::ClosedOn
+            );
+            if !dated {
+                continue;
+            }
+            let (mut dmy, mut mdy) = (None, None);
+            for (k, (at, row)) in rows.iter().enumerate() {
+                let Some(text) = row.get(i).map(str::trim) else {
+                    continue;
+                };
+                match numeric_date(text).and_then(|(nums, n, _)| day_first(&nums, &n)) {
+                    Some(true) => dmy = dmy.or(Some((k, at, text))),
+                    Some(false) => mdy = mdy.or(Some((k, at, text))),
+                    None => {}
+                }
+            }
+            let order = match (dmy, mdy) {
+                (Some((k, a, x)), Some((l, b, y))) => {
+                    let ((first, one, said), (second, other, then)) = if k < l {
+                        ((a, x, "day"), (b, y, "month"))
+                    } else {
+                        ((b, y, "month"), (a, x, "day"))
+                    };
+                    return Err(Error::usage(format!(
+                        "{first} and {second}: column '{}' writes dates in two orders ('{one}' is {said} first, '{other}' {then} first); correct one, or say which with --date-order mdy or dmy; nothing was imported",
+                        header.trim()
+                    )));
+                }
+                (Some(_), None) => DateOrder::Dmy,
+                (None, Some(_)) => DateOrder::Mdy,
+                (None, None) => continue,
+            };
+            self.orders.insert(header.clone(), order);
+        }
+        Ok(())
+    }
+
+    /// What a column named `id` holds in a file without a profile: rex's own deal ids
+    /// (`deal_…`, a file rex exported), or another system's (`__export__.crm_lead_522`,
+    /// `84257000004163092`), which are each row's origin (`csv:VALUE`) as with
+    /// `--map origin=id`. A column that holds both is refused naming a line of each: which
+    /// rows update rex's deals would be a guess.
+    fn settle_ids(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        let Some(i) = self.columns.iter().position(|t| *t == Target::Field("id")) else {
+            return Ok(());
+        };
+        let (mut own, mut foreign) = (None, None);
+        for (k, (at, row)) in rows.iter().enumerate() {
+            let text = row.get(i).map_or("", str::trim);
+            if text.is_empty() {
+                continue;
+            }
+            // `deal_` says it is meant as rex's (a mistyped one is refused as it is).
+            let slot = if text.starts_with("deal_") {
+                &mut own
+            } else {
+                &mut foreign
+            };
+            slot.get_or_insert((k, at, text));
+        }
+        match (own, foreign) {
+            (Some((k, a, x)), Some((l, b, y))) => {
+                let header = self.headers[i].trim();
+                let (first, second) = if k < l { (a, b) } else { (b, a) };
+                Err(Error::usage(format!(
+                    "{first} and {second}: column '{header}' holds rex's deal ids ('{x}') and another system's ('{y}'); import them as two files, or keep them all as origins with --map origin='{header}'; nothing was imported"
+                )))
+            }
+            (None, Some(_)) => {
+                if let Some(j) = self.columns.iter().position(|t| *t == Target::Source) {
+                    return Err(Error::usage(format!(
+                        "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
+                        self.headers[i.min(j)].trim(),
+                        self.headers[i.max(j)].trim(),
+                        target_name(&Target::Source)
+                    )));
+                }
+                self.columns[i] = Target::Source;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The values of the stage column that mean won and lost (`--won-stage`,
+    /// `--lost-stage`), besides the profile's own outcome stages: refused when a value is
+    /// given as both, or when no column is the stage.
+    pub fn outcomes(&mut self, won: &[String], lost: &[String]) -> Result<()> {
+        if won.is_empty() && lost.is_empty() {
+            return Ok(());
+        }
+        let key = |v: &String| v.trim().to_lowercase();
+        for (flag, values) in [("--won-stage", won), ("--lost-stage", lost)] {
+            if let Some(v) = values.iter().find(|v| v.trim().is_empty()) {
+                return Err(Error::usage(format!(
+                    "{flag} '{v}': give a value of the stage column, like {flag} 'Closed Won'; nothing was imported"
+                )));
+            }
+        }
+        if let Some(w) = won.iter().find(|w| lost.iter().any(|l| key(l) == key(w))) {
+            return Err(Error::usage(format!(
+                "--won-stage and --lost-stage both name '{}'; a stage means won or lost, not both; nothing was imported",
+                w.trim()
+            )));
+        }
+        if !self.columns.contains(&Target::Field("stage_id")) {
+            let flag = if won.is_empty() {
+                "--lost-stage"
+            } else {
+                "--won-stage"
+            };
+            return Err(Error::usage(format!(
+                "{flag} names values of the stage column, but no column is the stage; map one with --map stage_id=COLUMN; nothing was imported"
+            )));
+        }
+        self.won = won.iter().map(key).collect();
+        self.lost = lost.iter().map(key).collect();
+        Ok(())
+    }
+
+    /// The status a value of the stage column stands for: won or lost by `--won-stage`
+    /// and `--lost-stage` (ignoring case and surrounding spaces), else by the profile.
+    fn outcome(&self, stage: &str) -> Option<&'static str> {
+        let s = stage.trim().to_lowercase();
+        if self.won.contains(&s) {
+            Some("won")
+        } else if self.lost.contains(&s) {
+            Some("lost")
+        } else {
+            outcome(self.profile, stage)
+        }
+    }
+
+    /// Rounds amounts past the cents as `rounding` says (`--round`), counting them there.
+    pub fn round(&mut self, rounding: Rounding) {
+        self.rounding = rounding;
     }
 
     /// Learns what the whole file says before any of its rows is read as a record (`rows`:
     /// each row with where it is, `line 7`).
     pub fn survey(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        self.settle_date_orders(rows)?;
+        self.settle_ids(rows)?;
         self.plan_stages(rows);
         self.identify_rows(rows);
         Ok(())
@@ -548,7 +828,7 @@ impl Translator {
             let Some(stage) = cell(stage_at) else {
                 continue;
             };
-            if outcome(self.profile, &stage).is_some() || crate::id::kind_of(&stage).is_some() {
+            if self.outcome(&stage).is_some() || crate::id::kind_of(&stage).is_some() {
                 continue;
             }
             let order = cell(order_at).and_then(|o| o.parse::<i64>().ok());
@@ -684,7 +964,14 @@ impl Translator {
         self.headers
             .iter()
             .zip(&self.columns)
-            .map(|(h, t)| format!("column '{h}' → {}", target_name(t)))
+            .enumerate()
+            .map(|(i, (h, t))| match self.moved.get(&i) {
+                Some((key, holder)) => format!(
+                    "column '{h}' → {} (metadata.{key} is {holder})",
+                    target_name(t)
+                ),
+                None => format!("column '{h}' → {}", target_name(t)),
+            })
             .collect()
     }
 
@@ -776,6 +1063,7 @@ impl Translator {
         let (mut amount, mut micros, mut currency) = (None, None, None);
         let (mut status, mut is_closed, mut is_won) = (None, None, None);
         let (mut won_time, mut lost_time, mut closed_on) = (None, None, None);
+        let (mut status_column, mut stage_column) = (None, "stage_id");
         for ((header, target), text) in self.headers.iter().zip(&self.columns).zip(&cells) {
             let text = text.trim();
             if text.is_empty() {
@@ -793,6 +1081,7 @@ impl Translator {
                     out.insert("value".into(), Value::from(cents));
                 }
                 Target::Field("status") | Target::Status => {
+                    status_column = Some(header);
                     status = Some(text.to_ascii_lowercase())
                 }
                 Target::Field("probability") | Target::ProbabilityPercent => {
@@ -802,27 +1091,32 @@ impl Translator {
                     );
                 }
                 Target::Field("value_dollars") => {
-                    // Dollars as the file writes them, to rex's own notation (read strictly
-                    // by the import, as in any CSV).
+                    // Dollars as the file writes them (as rex's own, `$5,000.50`, unless
+                    // --decimal comma), to cents by the one rule for cents (`--round`).
                     let dollars = match self.notation {
                         Some(Notation::Comma) => Decimal::parse(text, Notation::Comma)
-                            .map_err(|e| bad(header, format!("'{text}': {e}")))?
-                            .to_string(),
-                        _ => text.to_string(),
+                            .map_err(|e| format!("'{text}': {e}")),
+                        _ => Cents::dollars(text),
                     };
-                    out.insert("value_dollars".into(), Value::String(dollars));
+                    let cents = dollars
+                        .and_then(|d| self.rounding.cents(&d, text))
+                        .map_err(|e| bad(header, e))?;
+                    out.insert("value".into(), Value::from(cents.get()));
                 }
                 Target::Field(
                     f @ ("created_at" | "updated_at" | "closed_at" | "stage_entered_at"),
                 ) => {
-                    let t = self.time(text).map_err(|e| bad(header, e))?;
+                    let t = self.time(header, text).map_err(|e| bad(header, e))?;
                     out.insert((*f).to_string(), Value::String(t));
                 }
                 Target::Field("expected_close") => {
-                    let d = self.date(text).map_err(|e| bad(header, e))?;
+                    let d = self.date(header, text).map_err(|e| bad(header, e))?;
                     out.insert("expected_close".into(), Value::String(d));
                 }
                 Target::Field(f) => {
+                    if *f == "stage_id" {
+                        stage_column = header;
+                    }
                     out.insert((*f).to_string(), Value::String(one_line(text)));
                 }
                 Target::Source => {
@@ -872,7 +1166,8 @@ impl Translator {
                     "the deal is won but IsClosed says it is open; a won deal is closed: make IsClosed true or IsWon false".into(),
                 ))
             }
-            (Some((_, closed)), Some((_, won))) => {
+            (Some((_, closed)), Some((header, won))) => {
+                status_column = Some(header);
                 status = Some(
                     match (closed, won) {
                         (false, _) => "open",
@@ -883,11 +1178,26 @@ impl Translator {
                 );
             }
             // Won is closed, in Salesforce as in rex.
-            (None, Some((_, true))) => status = Some("won".to_string()),
+            (None, Some((header, true))) => {
+                status_column = Some(header);
+                status = Some("won".to_string())
+            }
             _ => {}
         }
         if let Some(stage) = out.get("stage_id").and_then(Value::as_str) {
-            if let Some(s) = outcome(self.profile, stage) {
+            if let Some(s) = self.outcome(stage) {
+                // A status column that says otherwise is a contradiction, not a choice.
+                if let (Some(said), Some(column)) = (&status, status_column) {
+                    if said.as_str() != s {
+                        return Err(bad(
+                            stage_column,
+                            format!(
+                                "'{stage}' means {s}, but column '{}' says it is {said}; make them agree or drop one column",
+                                column.trim()
+                            ),
+                        ));
+                    }
+                }
                 status = Some(s.to_string());
                 // An outcome is not a stage: the deal keeps the pipeline's last open stage.
                 out.remove("stage_id");
@@ -919,14 +1229,16 @@ impl Translator {
             _ => None,
         };
         if let Some((header, text)) = when {
-            let t = self.time(text).map_err(|e| bad(header, e))?;
+            let t = self.time(header, text).map_err(|e| bad(header, e))?;
             out.insert("closed_at".into(), Value::String(t));
         }
         // A closed row whose only date is the one mapped as its expected close (a close
         // date column, like Maven's close_date) closed then, not when it is imported.
         if closed && self.mapped_expected && !out.contains_key("closed_at") {
             if let Some(Value::String(day)) = out.get("expected_close") {
-                let t = self.time(day).map_err(|e| bad("expected_close", e))?;
+                let t = self
+                    .time("expected_close", day)
+                    .map_err(|e| bad("expected_close", e))?;
                 out.insert("closed_at".into(), Value::String(t));
             }
         }
@@ -950,7 +1262,7 @@ impl Translator {
         }
         if !closed {
             if let Some((header, text)) = closed_on {
-                let d = self.date(text).map_err(|e| bad(header, e))?;
+                let d = self.date(header, text).map_err(|e| bad(header, e))?;
                 out.entry("expected_close").or_insert(Value::String(d));
             }
         }
@@ -976,8 +1288,10 @@ impl Translator {
         if let Some((header, text, amount)) = exported {
             let amount = amount.map_err(|e| bad(header, format!("'{text}': {e}")))?;
             let cents = match currency.as_deref() {
-                None | Some("USD") => Cents::exact(&amount)
-                    .map_err(|e| bad(header, format!("'{text}': {e}{}", self.hint(&text, 2))))?,
+                None | Some("USD") => self
+                    .rounding
+                    .cents(&amount, &text)
+                    .map_err(|e| bad(header, format!("{e}{}", self.hint(&text, 2))))?,
                 Some(other) => {
                     let rate = self.rates.get(other).ok_or_else(|| {
                         Error::usage(format!(
@@ -1005,7 +1319,25 @@ impl Translator {
             },
             _ => Map::new(),
         };
-        all.extend(meta);
+        // A key both there and in a column kept in metadata would lose one value: the same
+        // value is one, two are refused.
+        for (key, value) in meta {
+            if let Some(before) = all.get(&key).filter(|b| **b != value) {
+                let column = self
+                    .headers
+                    .iter()
+                    .zip(&self.columns)
+                    .find(|(_, t)| **t == Target::Meta(key.clone()))
+                    .map_or(key.as_str(), |(h, _)| h.trim());
+                return Err(bad(
+                    "metadata",
+                    format!(
+                        "key '{key}' is {before} there and {value} in column '{column}'; keep the column under another key with --map metadata.KEY='{column}', or drop one"
+                    ),
+                ));
+            }
+            all.insert(key, value);
+        }
         if !all.is_empty() {
             out.insert("metadata".into(), Value::Object(all));
         }
@@ -1085,26 +1417,30 @@ impl Translator {
     }
 
     /// A date as rex keeps it (`YYYY-MM-DD`), from the CRM's form.
-    fn date(&self, text: &str) -> std::result::Result<String, String> {
-        self.datetime(text)
+    fn date(&self, header: &str, text: &str) -> std::result::Result<String, String> {
+        self.datetime(header, text)
             .map(|(d, _)| crate::clock::format_date(d))
     }
 
     /// A time as rex keeps it (RFC 3339 UTC); a time without a zone is local (TZ).
-    fn time(&self, text: &str) -> std::result::Result<String, String> {
+    fn time(&self, header: &str, text: &str) -> std::result::Result<String, String> {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
             return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
         }
         if let Ok(t) = chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
             return Ok(crate::clock::timestamp(t.with_timezone(&chrono::Utc)));
         }
-        let (day, time) = self.datetime(text)?;
+        let (day, time) = self.datetime(header, text)?;
         let local = day.and_time(time.unwrap_or_default());
         Ok(crate::clock::timestamp(crate::clock::local_to_utc(local)))
     }
 
-    /// A date and maybe a time of day, in the forms CRMs export.
-    fn datetime(&self, text: &str) -> std::result::Result<(NaiveDate, Option<NaiveTime>), String> {
+    /// A date and maybe a time of day, in the forms CRMs export, from column `header`.
+    fn datetime(
+        &self,
+        header: &str,
+        text: &str,
+    ) -> std::result::Result<(NaiveDate, Option<NaiveTime>), String> {
         let t = text.trim();
         if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
             return Ok((dt.date_naive(), Some(dt.time())));
@@ -1123,17 +1459,11 @@ impl Translator {
             return Ok((d, None));
         }
         // Numeric dates in a locale's order: 6/30/2025, 30.06.2025, 2025/06/30, with a time.
-        let (date_part, time_part) = match t.split_once([' ', ',']) {
-            Some((d, rest)) => (d.trim(), Some(rest.trim().trim_start_matches(',').trim())),
-            None => (t, None),
-        };
-        let nums: Vec<&str> = date_part.split(['/', '.', '-']).collect();
-        let n: Vec<u32> = nums.iter().filter_map(|x| x.parse().ok()).collect();
-        if n.len() != 3 || nums.len() != 3 {
+        let Some((nums, n, time_part)) = numeric_date(t) else {
             return Err(format!(
                 "'{text}' is not a date rex can read, like 2025-06-30"
             ));
-        }
+        };
         let candidates: Vec<(DateOrder, Option<NaiveDate>)> =
             [DateOrder::Ymd, DateOrder::Mdy, DateOrder::Dmy]
                 .into_iter()
@@ -1151,7 +1481,9 @@ impl Translator {
                     )
                 })
                 .collect();
-        let date = match self.order {
+        // --date-order, else the order the column's other dates settle (see `survey`).
+        let order = self.order.or_else(|| self.orders.get(header).copied());
+        let date = match order {
             Some(o) => candidates
                 .iter()
                 .find(|(c, _)| *c == o)
@@ -1181,6 +1513,32 @@ impl Translator {
             ),
         };
         Ok((date, time))
+    }
+}
+
+/// A numeric date in a locale's order (`6/30/2025`, `30.06.2025`, `2025/06/30`, maybe with a
+/// time after it): its three numbers as written and read, and the rest.
+fn numeric_date(t: &str) -> Option<(Vec<&str>, Vec<u32>, Option<&str>)> {
+    let (date_part, time_part) = match t.split_once([' ', ',']) {
+        Some((d, rest)) => (d.trim(), Some(rest.trim().trim_start_matches(',').trim())),
+        None => (t, None),
+    };
+    let nums: Vec<&str> = date_part.split(['/', '.', '-']).collect();
+    let n: Vec<u32> = nums.iter().filter_map(|x| x.parse().ok()).collect();
+    (n.len() == 3 && nums.len() == 3).then_some((nums, n, time_part))
+}
+
+/// What a numeric date says by itself of its order: a first number above 12 can only be
+/// a day (Some(true), day first), a second above 12 only a day (Some(false), month
+/// first); None when both could be months, or the year comes first.
+fn day_first(nums: &[&str], n: &[u32]) -> Option<bool> {
+    if nums[0].len() == 4 {
+        return None;
+    }
+    match (n[0] > 12, n[1] > 12) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
     }
 }
 

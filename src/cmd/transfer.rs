@@ -138,6 +138,11 @@ pub struct Reading {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// The CSV delimiter `--delimiter` gives (None: from the header line).
     pub delimiter: Option<u8>,
+    /// `--round`, shared with the importer (which reads `value_dollars` of rex's own files).
+    pub rounding: crate::cmd::crm::Rounding,
+    /// `--won-stage`, `--lost-stage`: values of the stage column that mean won and lost.
+    pub won_stages: Vec<String>,
+    pub lost_stages: Vec<String>,
 }
 
 impl Reading {
@@ -147,6 +152,8 @@ impl Reading {
             || self.keep_unknown
             || !self.rates.is_empty()
             || self.decimal.is_some()
+            || !self.won_stages.is_empty()
+            || !self.lost_stages.is_empty()
     }
 }
 
@@ -167,7 +174,14 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
             .map(super::decoding::encoding)
             .transpose()?,
         delimiter: args.delimiter.as_deref().map(delimiter).transpose()?,
+        rounding: crate::cmd::crm::Rounding {
+            allowed: args.round,
+            ..Default::default()
+        },
+        won_stages: args.won_stages.clone(),
+        lost_stages: args.lost_stages.clone(),
     };
+    let rounding = reading.rounding.clone();
     let format = args.input_format.unwrap_or(
         match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
             _ if reading.translates() || reading.delimiter.is_some() => ImportFormat::Csv,
@@ -188,6 +202,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         create_stages: args.create_stages,
         pipeline: args.pipeline.clone(),
         describe: reading.describe,
+        rounding: rounding.clone(),
     };
     let reader: Box<dyn Read + Send> = match path {
         Some(p) => Box::new(
@@ -246,6 +261,19 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         ctx.out.note(&format!(
             "{} {deals} had no amount: {done} as $0.00",
             crate::money::grouped(missing.into())
+        ));
+    }
+    let rounded = rounding.rounded();
+    if rounded > 0 {
+        let amounts = if rounded == 1 { "amount" } else { "amounts" };
+        let done = if dry_run {
+            "would be rounded half up"
+        } else {
+            "rounded half up"
+        };
+        ctx.out.note(&format!(
+            "{} {amounts} had more than cents: {done}",
+            crate::money::grouped(rounded.into())
         ));
     }
     let report = ImportReport { dry_run, ..report };
@@ -593,6 +621,8 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                     reading.date_order,
                     reading.decimal,
                 )?;
+                translator.round(reading.rounding.clone());
+                translator.outcomes(&reading.won_stages, &reading.lost_stages)?;
                 // Another CRM's file is read whole before any row becomes a record: what a
                 // row means may depend on the others (the order of its stages, of its dates).
                 let mut all = Vec::new();
@@ -1128,6 +1158,8 @@ struct ImportOptions {
     pipeline: Option<String>,
     /// Say the stages a dry run would create (a dry run at a person's request).
     describe: bool,
+    /// `--round`: dollars past the cents (`value_dollars`) rounded half up, or refused.
+    rounding: crate::cmd::crm::Rounding,
 }
 
 struct Importer {
@@ -1660,7 +1692,11 @@ impl Importer {
                     format!("expected whole cents like 500000, got {other}"),
                 ))
             }
-            (None, Some(d)) => Some(d.parse::<Cents>().map_err(|e| f.bad("value_dollars", e))?),
+            (None, Some(d)) => Some(
+                Cents::dollars(&d)
+                    .and_then(|x| self.options.rounding.cents(&x, &d))
+                    .map_err(|e| f.bad("value_dollars", e))?,
+            ),
             (None, None) if self.options.translated => None,
             (None, None) => {
                 return Err(f.bad(

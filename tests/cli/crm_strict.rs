@@ -140,7 +140,7 @@ fn crm_amounts_are_read_strictly_in_one_notation() {
         ("1,50", None, format!("a comma may only separate thousands (groups of three digits){comma}")),
         ("0,99", None, format!("a comma may only separate thousands (groups of three digits){comma}")),
         ("1 234,56", None, format!("use only the digits 0-9, commas between thousands and one decimal point{comma}")),
-        ("12.345", None, format!("more than two decimals (cents) is not allowed{comma}")),
+        ("12.345", None, format!("more than two decimals (cents) is not allowed; give --round to round it to the cent, halves up{comma}")),
         (",5", None, "a comma may only separate thousands (groups of three digits)".to_string()),
         ("-5", None, "it is negative; it must be 0 or more".to_string()),
         ("¥2,500,000", None, "the symbol ¥ says a currency but no currency column gives it; add one (like JPY) or write the amount without it".to_string()),

@@ -8,6 +8,7 @@ mod crm_strict;
 mod database;
 mod deal;
 mod forecast;
+mod import_map;
 mod import_read;
 mod import_stages;
 mod imports;
