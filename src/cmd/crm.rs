@@ -567,6 +567,23 @@ impl Translator {
                 )));
             }
         }
+        // Every deal has a name: a file without a column for it is refused at its header,
+        // not at its first row.
+        if !columns.contains(&Target::Field("name")) {
+            let shown: Vec<String> = headers
+                .iter()
+                .take(6)
+                .map(|h| format!("'{}'", h.trim()))
+                .collect();
+            let more = match headers.len().saturating_sub(6) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            return Err(Error::usage(format!(
+                "line 1: no column is the deal's name (the file has {}{more}); say which with --map name=COLUMN; nothing was imported",
+                shown.join(", ")
+            )));
+        }
         let mut parsed = HashMap::new();
         for r in rates {
             let (currency, value) = r.split_once('=').ok_or_else(|| {
@@ -1157,6 +1174,17 @@ impl Translator {
         if let Some(origin) = self.keys.get(at) {
             out.entry("origin")
                 .or_insert_with(|| Value::String(origin.clone()));
+        }
+        if !out.contains_key("name") {
+            let column = self
+                .headers
+                .iter()
+                .zip(&self.columns)
+                .find(|(_, t)| **t == Target::Field("name"))
+                .map_or("name", |(h, _)| h.trim());
+            return Err(Error::usage(format!(
+                "{at}: column '{column}' is empty, and every deal needs a name; fill it in, or name deals by another column with --map name=COLUMN; nothing was imported"
+            )));
         }
         // The status: the CRM's own rule.
         match (is_closed, is_won) {

@@ -541,3 +541,77 @@ fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
         json!({"region": "APAC", "area": "EMEA"})
     );
 }
+
+#[test]
+fn a_file_without_a_name_column_is_refused_at_its_header_and_an_empty_name_names_its_column() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    // Twenty's own test export: an id and an amount, no name.
+    let twenty = file(
+        &rex,
+        "twenty.csv",
+        "\u{feff}Id,Amount / Amount,Amount / Currency,Company Id\n1,,,\n2,1.5,EUR,company-1\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &twenty, "--from", "twenty"], 2),
+        "rex: line 1: no column is the deal's name (the file has 'Id', 'Amount / Amount', \
+         'Amount / Currency', 'Company Id'); say which with --map name=COLUMN; nothing was imported"
+    );
+    let wide = file(&rex, "wide.csv", "a,b,c,d,e,f,g,h\n1,2,3,4,5,6,7,8\n");
+    assert_eq!(
+        rex.fails(
+            &[
+                "import",
+                &wide,
+                "--map",
+                "value_dollars=a",
+                "--keep-unknown"
+            ],
+            2
+        ),
+        "rex: line 1: no column is the deal's name (the file has 'a', 'b', 'c', 'd', 'e', 'f' \
+         and 2 more); say which with --map name=COLUMN; nothing was imported"
+    );
+    // Maven's pipeline: the account named as the deal is empty on some rows.
+    let maven = file(
+        &rex,
+        "maven.csv",
+        "opportunity_id,account,deal_stage\nA1,Cancity,Won\nB2,,Prospecting\n",
+    );
+    let map = [
+        "--map",
+        "name=account",
+        "--map",
+        "stage_id=deal_stage",
+        "--keep-unknown",
+    ];
+    assert_eq!(
+        rex.fails(&import(&maven, &map, &["--create-stages"]), 2),
+        "rex: line 3: column 'account' is empty, and every deal needs a name; fill it in, or \
+         name deals by another column with --map name=COLUMN; nothing was imported"
+    );
+    // Named by the id, the same file imports.
+    let by_id = [
+        "--map",
+        "name=opportunity_id",
+        "--map",
+        "stage_id=deal_stage",
+        "--map",
+        "contact_id=account",
+    ];
+    imported(
+        &rex,
+        &import(&maven, &by_id, &["--create-stages", "--won-stage", "won"]),
+    );
+    let names: Vec<(String, String)> = deals(&rex)
+        .iter()
+        .map(|d| (s(&d["name"]), s(&d["status"])))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("A1".to_string(), "won".to_string()),
+            ("B2".into(), "open".into())
+        ]
+    );
+}
