@@ -1589,7 +1589,7 @@ mod tests {
 
     #[test]
     fn amounts_parse_exactly() {
-        let t = Translator::new(None, &[], &[], false, &[], None, None).unwrap();
+        let t = Translator::new(None, &["name".to_string()], &[], false, &[], None, None).unwrap();
         let usd = |text: &str| t.amount(text, None).map(|d| Cents::exact(&d));
         assert_eq!(usd("48,000.00"), Ok(Ok(Cents::new(4_800_000).unwrap())));
         assert_eq!(usd("$1,234.5"), Ok(Ok(Cents::new(123_450).unwrap())));
