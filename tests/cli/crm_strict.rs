@@ -99,7 +99,7 @@ fn a_salesforce_report_ends_only_at_its_footer() {
             ("Total Wine".to_string(), 100000),
         ]
     );
-    // A report without a name column: its rows are refused, not taken for a footer.
+    // A report without a name column is refused at its header, not taken for a footer.
     let path = file(
         &rex,
         "nameless.csv",
@@ -117,7 +117,7 @@ fn a_salesforce_report_ends_only_at_its_footer() {
             ],
             2
         ),
-        "rex: line 2: field 'name': it is missing; nothing was imported"
+        "rex: line 1: no column is the deal's name (the file has 'Opportunity Owner', 'Stage', 'Amount'); say which with --map name=COLUMN; nothing was imported"
     );
 }
 
