@@ -41,7 +41,7 @@ pub fn run() -> u8 {
         Ok(()) => code::OK,
         Err(e) => {
             if !e.is_quiet() {
-                eprintln!("rex: {}", output::one_line(&e.to_string()));
+                output::say(format_args!("rex: {}\n", output::one_line(&e.to_string())));
             }
             e.exit_code()
         }
@@ -71,7 +71,7 @@ fn clap_exit(e: clap::Error) -> u8 {
             code::USAGE
         }
         _ => {
-            eprintln!("rex: {}", one_line(&escape_user_text(&e)));
+            output::say(format_args!("rex: {}\n", one_line(&escape_user_text(&e))));
             code::USAGE
         }
     }

@@ -7,10 +7,10 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
-            "rex: internal error{at}: {}; please report it",
+        rex::output::say(format_args!(
+            "rex: internal error{at}: {}; please report it\n",
             rex::output::one_line(&rex::panic_message(info))
-        );
+        ));
     }));
     // `COMPLETE=bash rex` prints the shell hook; the hook calls rex back to complete deal
     // references, pipeline and stage names from the database (see rex completions --help),

@@ -218,7 +218,7 @@ pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
             "{refusal} without confirmation; pass --yes to confirm"
         )));
     }
-    eprint!("{question} [y/N] ");
+    crate::output::say(format_args!("{question} [y/N] "));
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;

@@ -518,13 +518,13 @@ impl Progress {
     fn tick(&self, r: &ImportReport) {
         let n = r.pipelines + r.deals + r.events;
         if self.shown && n % 10_000 == 0 && n > 0 {
-            eprint!("\rrex: importing… {n} records");
+            crate::output::say(format_args!("\rrex: importing… {n} records"));
         }
     }
 
     fn done(&self) {
         if self.shown {
-            eprint!("\r\x1b[K");
+            crate::output::say(format_args!("\r\x1b[K"));
         }
     }
 }
@@ -632,10 +632,16 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                 translator.survey(&all)?;
                 if reading.describe {
                     if delimiter != b',' {
-                        eprintln!("rex: columns separated by {}", shown_delimiter(delimiter));
+                        crate::output::say(format_args!(
+                            "rex: columns separated by {}\n",
+                            shown_delimiter(delimiter)
+                        ));
                     }
                     for line in translator.describe() {
-                        eprintln!("rex: {}", crate::output::one_line(&line));
+                        crate::output::say(format_args!(
+                            "rex: {}\n",
+                            crate::output::one_line(&line)
+                        ));
                     }
                 }
                 // What the whole file says goes first, for the importer to act on before

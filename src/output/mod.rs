@@ -388,7 +388,7 @@ impl Printer {
     /// A note for the person on stderr; silenced by -q.
     pub fn note(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("rex: {}", one_line(msg));
+            say(format_args!("rex: {}\n", one_line(msg)));
         }
     }
 
@@ -799,6 +799,14 @@ fn escape_controls(text: &str, keep_newlines: bool) -> String {
         }
     }
     out
+}
+
+/// Writes to stderr, whatever becomes of it: a stderr nobody reads any more (`2>&1 | head -1`)
+/// must not turn what rex did into a failure, or a change it made into a crash. (`eprintln!`
+/// panics when the write fails.)
+pub fn say(text: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(text);
 }
 
 #[cfg(test)]

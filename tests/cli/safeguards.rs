@@ -470,3 +470,40 @@ fn line_and_paragraph_separators_are_refused_in_names_and_escaped_in_output() {
     assert_eq!(rex.json(&["deal", "show", &id])["metadata"]["k"], text);
     assert_eq!(rex.json(&["deal", "history", &id])[1]["text"], text);
 }
+
+/// A stderr that nobody reads any more (`rex import … 2>&1 | head -1` after the first line):
+/// what rex says is lost, but what it does is not, and its exit code is the truth (was:
+/// a panic in `eprintln!`, exit 134, after the import had been committed).
+#[test]
+fn a_closed_stderr_never_turns_a_done_import_into_a_crash() {
+    use std::os::fd::FromRawFd;
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales", "--stage", "Open"]);
+    let path = rex.dir.path().join("hubspot.csv");
+    std::fs::write(&path, "Deal Name,Amount,Deal Stage\nA,,Open\nB,,Open\n").unwrap();
+    for dry_run in [true, false] {
+        // A pipe whose reading end is closed before rex starts: every write to it fails.
+        let mut fds = [0; 2];
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        unsafe { libc::close(fds[0]) };
+        let stderr = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+        let mut cmd = rex.std_cmd();
+        cmd.args(["import", path.to_str().unwrap(), "--from", "hubspot"]);
+        if dry_run {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd
+            .stderr(std::process::Stdio::from(stderr))
+            .output()
+            .expect("run rex");
+        assert_eq!(out.status.code(), Some(0), "dry run: {dry_run}");
+    }
+    let names: Vec<String> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| crate::support::s(&d["name"]))
+        .collect();
+    assert_eq!(names, ["A", "B"]);
+}
