@@ -1912,9 +1912,16 @@ impl Importer {
                     if absent("close_reason") && deal.status == before.status {
                         deal.close_reason = before.close_reason.clone();
                     }
-                    if absent("metadata") {
-                        deal.metadata = before.metadata.clone();
+                    // Metadata is a column each: a column the file does not have, or an
+                    // empty cell, leaves its key as it was; the file's keys replace theirs.
+                    // (A value given in dollars this time drops the conversion's record.)
+                    let mut merged = before.metadata.clone();
+                    if value.is_some() && !deal.metadata.contains_key("original_currency") {
+                        merged.shift_remove("original_value");
+                        merged.shift_remove("original_currency");
                     }
+                    merged.extend(std::mem::take(&mut deal.metadata));
+                    deal.metadata = sorted(merged);
                 }
                 // A file that says nothing of where a deal is (no status, stage or pipeline)
                 // leaves it where it is, open or closed.

@@ -615,3 +615,65 @@ fn a_file_without_a_name_column_is_refused_at_its_header_and_an_empty_name_names
         ]
     );
 }
+
+#[test]
+fn an_upsert_keeps_the_metadata_of_columns_the_file_does_not_have_or_leaves_empty() {
+    let rex = Rex::new();
+    let first = file(
+        &rex,
+        "first.csv",
+        "Deal ID,Deal Name,Amount,Deal Type,Company Domain,Currency\n\
+         1,A,10,New Business,a.example,\n2,B,20,Renewal,b.example,EUR\n",
+    );
+    imported(
+        &rex,
+        &[
+            "import",
+            &first,
+            "--from",
+            "hubspot",
+            "--create-stages",
+            "--rate",
+            "EUR=1.5",
+        ],
+    );
+    // The next export has no Deal Type column, an empty domain for A, a new domain for B,
+    // which is now in dollars.
+    let next = file(
+        &rex,
+        "next.csv",
+        "Deal ID,Deal Name,Amount,Company Domain\n1,A,10,\n2,B,25,b2.example\n",
+    );
+    imported(&rex, &["import", &next, "--from", "hubspot", "--upsert"]);
+    let got: Vec<(String, i64, Value)> = deals(&rex)
+        .iter()
+        .map(|d| {
+            (
+                s(&d["name"]),
+                d["value"].as_i64().unwrap(),
+                d["metadata"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "A".to_string(),
+                1000,
+                json!({"company_domain": "a.example", "deal_type": "New Business"})
+            ),
+            (
+                "B".to_string(),
+                2500,
+                json!({"company_domain": "b2.example", "deal_type": "Renewal"})
+            ),
+        ]
+    );
+    // What changed is what history says: B's value and domain, nothing of A.
+    let a = rex.json(&["deal", "history", "A"]);
+    assert!(
+        a.as_array().unwrap().iter().all(|e| e["kind"] != "updated"),
+        "{a}"
+    );
+}
