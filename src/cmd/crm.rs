@@ -760,6 +760,43 @@ impl Translator {
         Ok(())
     }
 
+    /// Every `--won-stage` and `--lost-stage` value is one the stage column holds: a
+    /// misspelt one (`Wonn`) would quietly leave every won deal open.
+    fn check_outcomes(&self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
+        let Some(at) = self
+            .columns
+            .iter()
+            .position(|t| *t == Target::Field("stage_id"))
+        else {
+            return Ok(());
+        };
+        let mut held: Vec<String> = Vec::new();
+        for (_, row) in rows {
+            let cell = row.get(at).unwrap_or("").trim();
+            if !cell.is_empty() && !held.iter().any(|h| h.to_lowercase() == cell.to_lowercase()) {
+                held.push(cell.to_string());
+            }
+        }
+        for (flag, values) in [("--won-stage", &self.won), ("--lost-stage", &self.lost)] {
+            if let Some(v) = values
+                .iter()
+                .find(|v| !held.iter().any(|h| h.to_lowercase() == **v))
+            {
+                let shown: Vec<String> = held.iter().take(8).map(|h| format!("'{h}'")).collect();
+                let more = match held.len().saturating_sub(8) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                return Err(Error::usage(format!(
+                    "{flag} '{v}': no row of column '{}' says it (it holds {}{more}); nothing was imported",
+                    self.headers[at].trim(),
+                    if shown.is_empty() { "nothing".to_string() } else { shown.join(", ") }
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The status a value of the stage column stands for: won or lost by `--won-stage`
     /// and `--lost-stage` (ignoring case and surrounding spaces), else by the profile.
     fn outcome(&self, stage: &str) -> Option<&'static str> {
@@ -783,6 +820,7 @@ impl Translator {
     pub fn survey(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
         self.settle_date_orders(rows)?;
         self.settle_ids(rows)?;
+        self.check_outcomes(rows)?;
         self.plan_stages(rows);
         self.identify_rows(rows);
         Ok(())

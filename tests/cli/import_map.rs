@@ -677,3 +677,48 @@ fn an_upsert_keeps_the_metadata_of_columns_the_file_does_not_have_or_leaves_empt
         "{a}"
     );
 }
+
+#[test]
+fn a_won_or_lost_stage_no_row_says_is_refused_naming_the_columns_values() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    let path = file(
+        &rex,
+        "ws.csv",
+        "deal,stage,amount\nA,Prospecting,1\nB,Won,2\nC,Lost,3\n",
+    );
+    let map = [
+        "--map",
+        "name=deal",
+        "--map",
+        "stage_id=stage",
+        "--map",
+        "value_dollars=amount",
+    ];
+    assert_eq!(
+        rex.fails(&import(&path, &map, &["--won-stage", "Wonn", "--lost-stage", "Lost", "--create-stages"]), 2),
+        "rex: --won-stage 'wonn': no row of column 'stage' says it (it holds 'Prospecting', 'Won', \
+         'Lost'); nothing was imported"
+    );
+    assert_eq!(
+        rex.fails(&import(&path, &map, &["--won-stage", "won", "--lost-stage", "Lostt", "--dry-run"]), 2),
+        "rex: --lost-stage 'lostt': no row of column 'stage' says it (it holds 'Prospecting', 'Won', \
+         'Lost'); nothing was imported"
+    );
+    imported(
+        &rex,
+        &import(
+            &path,
+            &map,
+            &[
+                "--won-stage",
+                " WON ",
+                "--lost-stage",
+                "lost",
+                "--create-stages",
+            ],
+        ),
+    );
+    let got: Vec<String> = deals(&rex).iter().map(|d| s(&d["status"])).collect();
+    assert_eq!(got, ["open", "won", "lost"]);
+}
