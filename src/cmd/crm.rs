@@ -822,7 +822,7 @@ impl Translator {
         self.settle_ids(rows)?;
         self.check_outcomes(rows)?;
         self.plan_stages(rows);
-        self.identify_rows(rows);
+        self.identify_rows(rows)?;
         Ok(())
     }
 
@@ -931,20 +931,20 @@ impl Translator {
     /// account or contact, its creation time; never an amount, a stage or a date that moves).
     /// Rows with the same key are told apart by their order in the file. Rex's own files,
     /// and those read with --keep-unknown alone, are not given one.
-    fn identify_rows(&mut self, rows: &[(String, csv::StringRecord)]) {
+    fn identify_rows(&mut self, rows: &[(String, csv::StringRecord)]) -> Result<()> {
         let own_id = self
             .columns
             .iter()
             .any(|t| matches!(t, Target::Source | Target::Field("id")));
         if own_id || (self.profile.is_none() && !self.mapped) {
-            return;
+            return Ok(());
         }
         if self
             .columns
             .iter()
             .any(|t| matches!(t, Target::ExternalId(_)))
         {
-            return;
+            return Ok(());
         }
         let identifying = |h: &str, t: &Target| match t {
             Target::Field("name" | "contact_id" | "created_at") => true,
@@ -971,8 +971,13 @@ impl Translator {
             .iter()
             .any(|&i| self.columns[i] == Target::Field("name"))
         {
-            return;
+            return Ok(());
         }
+        let names: Vec<&str> = key_columns
+            .iter()
+            .map(|&i| self.headers[i].trim())
+            .collect();
+        let names = names.join(" + ");
         let profile = self.profile.map_or("csv", Crm::name);
         let mut count: HashMap<String, usize> = HashMap::new();
         let mut twins = 0u64;
@@ -995,13 +1000,15 @@ impl Translator {
                     format!("{profile}/key:{key}#{n}")
                 }
             };
+            // An origin is at most 500 characters (as any import's).
+            let long = origin.chars().count();
+            if long > 500 {
+                return Err(Error::usage(format!(
+                    "{at}: the deal is known by {names}, {long} characters together, over the 500 an origin may have; name an id column with --map origin=COLUMN; nothing was imported"
+                )));
+            }
             self.keys.insert(at.clone(), origin);
         }
-        let names: Vec<&str> = key_columns
-            .iter()
-            .map(|&i| self.headers[i].trim())
-            .collect();
-        let names = names.join(" + ");
         self.surveyed.notes.push(format!(
             "the file has no id column: deals are known by {names} (--map origin=COLUMN names one)"
         ));
@@ -1012,6 +1019,7 @@ impl Translator {
                 crate::money::grouped(twins.into())
             ));
         }
+        Ok(())
     }
 
     /// What each column maps to, for `--dry-run`.

@@ -658,3 +658,25 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
         "rex: line 2: field 'close_date': an open deal has no closed_at; leave it empty, give the row a closed status, or map the column with --map expected_close='close_date' if it is when deals are expected to close; nothing was imported"
     );
 }
+
+#[test]
+fn a_key_longer_than_an_origin_may_be_names_the_line_and_the_way_out() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales", "--stage", "Qualification"]);
+    let (name, account) = ("N".repeat(200), "A".repeat(300));
+    let path = rex.dir.path().join("report.csv");
+    std::fs::write(
+        &path,
+        format!("Opportunity Name,Account Name,Stage,Amount\nShort,Acme,Qualification,1\n{name},{account},Qualification,2\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        rex.fails(
+            &["import", path.to_str().unwrap(), "--from", "salesforce"],
+            2
+        ),
+        "rex: line 3: the deal is known by Opportunity Name + Account Name, 522 characters \
+         together, over the 500 an origin may have; name an id column with --map origin=COLUMN; \
+         nothing was imported"
+    );
+}
