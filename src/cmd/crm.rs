@@ -569,6 +569,11 @@ impl Translator {
         }
         // Every deal has a name: a file without a column for it is refused at its header,
         // not at its first row.
+        if headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(Error::usage(
+                "line 1: the file has no header; a CSV starts with a line naming its columns; nothing was imported",
+            ));
+        }
         if !columns.contains(&Target::Field("name")) {
             let shown: Vec<String> = headers
                 .iter()
@@ -591,6 +596,11 @@ impl Translator {
             })?;
             let value = rate(value).map_err(|e| Error::usage(format!("--rate '{r}': {e}")))?;
             let currency = currency.trim().to_ascii_uppercase();
+            if currency == "USD" {
+                return Err(Error::usage(format!(
+                    "--rate '{r}': rex keeps dollars, so dollars need no rate; give rates of other currencies only"
+                )));
+            }
             if parsed.insert(currency.clone(), value).is_some() {
                 return Err(Error::usage(format!(
                     "--rate '{r}': {currency} is given a rate twice; give each currency one --rate"

@@ -722,3 +722,26 @@ fn a_won_or_lost_stage_no_row_says_is_refused_naming_the_columns_values() {
     let got: Vec<String> = deals(&rex).iter().map(|d| s(&d["status"])).collect();
     assert_eq!(got, ["open", "won", "lost"]);
 }
+
+#[test]
+fn an_empty_file_and_a_rate_for_dollars_are_refused_saying_why() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    for (name, text) in [("empty.csv", ""), ("bom.csv", "\u{feff}")] {
+        let path = file(&rex, name, text);
+        assert_eq!(
+            rex.fails(&["import", &path, "--from", "hubspot"], 2),
+            "rex: line 1: the file has no header; a CSV starts with a line naming its columns; \
+             nothing was imported"
+        );
+    }
+    let path = file(&rex, "deals.csv", "Deal Name,Amount,Currency\nA,1,USD\n");
+    assert_eq!(
+        rex.fails(
+            &["import", &path, "--from", "hubspot", "--rate", "usd=2"],
+            2
+        ),
+        "rex: --rate 'usd=2': rex keeps dollars, so dollars need no rate; give rates of other \
+         currencies only"
+    );
+}
