@@ -198,7 +198,36 @@ pub struct Pipeline {
     pub stages: Vec<Stage>,
 }
 
+impl Stage {
+    /// A new stage named `name` (already clean) for `position`, in the palette's colour
+    /// for that position, following its pipeline's stall period.
+    pub fn new(name: String, position: usize, probability: Probability) -> Stage {
+        Stage {
+            id: StageId::new(),
+            name,
+            color: palette_color(position),
+            probability,
+            position: position as u32,
+            stall_days: StageStall::Pipeline,
+        }
+    }
+}
+
 impl Pipeline {
+    /// A new pipeline of `stages` (numbered in their order), made `now`.
+    pub fn new(name: String, stall_days: u32, stages: Vec<Stage>, now: &str) -> Pipeline {
+        let mut p = Pipeline {
+            id: PipelineId::new(),
+            name,
+            stall_days,
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            stages,
+        };
+        p.renumber();
+        p
+    }
+
     /// The period in days after which an idle deal in `stage` stalls, or None when it never does.
     pub fn effective_stall_days(&self, stage: &Stage) -> Option<u32> {
         match stage.stall_days {

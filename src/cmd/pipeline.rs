@@ -4,11 +4,11 @@ use super::{confirm, find_pipeline, find_stage, print_saved, Ctx};
 use crate::cli::{PipelineCommand, PipelineUpdate};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::id::{PipelineId, StageId};
+use crate::id::PipelineId;
 use crate::output::{BoardStage, PipelineView};
 use crate::record::{
-    clean_name, name_key, palette_color, Color, Deal, Event, Pipeline, Place, Probability, Stage,
-    StageStall, DEFAULT_STAGES,
+    clean_name, name_key, Color, Deal, Event, Pipeline, Place, Probability, Stage, StageStall,
+    DEFAULT_STAGES,
 };
 use crate::store::Tx;
 
@@ -143,28 +143,20 @@ fn create(
     let stages: Vec<Stage> = specs
         .into_iter()
         .enumerate()
-        .map(|(i, (name, color))| Stage {
-            id: StageId::new(),
-            probability: if defaults {
+        .map(|(i, (name, color))| {
+            let chance = if defaults {
                 Probability::default_for(&name)
             } else {
                 Probability::CERTAIN
-            },
-            name,
-            color: color.unwrap_or_else(|| palette_color(i)),
-            position: i as u32,
-            stall_days: StageStall::Pipeline,
+            };
+            let stage = Stage::new(name, i, chance);
+            Stage {
+                color: color.unwrap_or(stage.color),
+                ..stage
+            }
         })
         .collect();
-    let now = clock.timestamp();
-    let mut p = Pipeline {
-        id: PipelineId::new(),
-        name,
-        stall_days,
-        created_at: now.clone(),
-        updated_at: now,
-        stages,
-    };
+    let mut p = Pipeline::new(name, stall_days, stages, &clock.timestamp());
     check_stage_names(&p).map_err(|e| Error::Usage(e.to_string()))?;
     set_probabilities(tx, &mut p, probabilities)?;
     if let Some(existing) = tx.pipeline_named(&p.name)? {
@@ -246,14 +238,10 @@ fn update(tx: &dyn Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView
     };
     for (i, a) in c.add_stage.iter().enumerate() {
         let (name, color) = stage_spec(a)?;
-        let color = color.unwrap_or_else(|| palette_color(p.stages.len()));
+        let stage = Stage::new(name, p.stages.len(), Probability::CERTAIN);
         let stage = Stage {
-            id: StageId::new(),
-            name,
-            color,
-            probability: Probability::CERTAIN,
-            position: 0,
-            stall_days: StageStall::Pipeline,
+            color: color.unwrap_or(stage.color),
+            ..stage
         };
         p.stages.insert(at + i, stage);
     }

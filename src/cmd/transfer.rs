@@ -1231,22 +1231,13 @@ impl Importer {
                     .map(|s| s.to_string())
             })
             .unwrap_or_else(|| DEFAULT_STAGES[0].to_string());
-        let now = self.clock.timestamp();
-        let p = Pipeline {
-            id: PipelineId::new(),
+        let first = clean_name("a stage name", &first).map_err(|e| f.bad("stage_id", e))?;
+        let p = Pipeline::new(
             name,
-            stall_days: DEFAULT_STALL_DAYS,
-            created_at: now.clone(),
-            updated_at: now,
-            stages: vec![Stage {
-                id: StageId::new(),
-                name: clean_name("a stage name", &first).map_err(|e| f.bad("stage_id", e))?,
-                color: palette_color(0),
-                probability: Probability::CERTAIN,
-                position: 0,
-                stall_days: StageStall::Pipeline,
-            }],
-        };
+            DEFAULT_STALL_DAYS,
+            vec![Stage::new(first, 0, Probability::CERTAIN)],
+            &self.clock.timestamp(),
+        );
         tx.insert_pipeline(&p)?;
         let id = p.id;
         self.pipelines.insert(id, p);
@@ -1262,12 +1253,8 @@ impl Importer {
         id: PipelineId,
         name: &str,
     ) -> Result<StageId> {
-        let order = self
-            .options
-            .crm
-            .map(crate::cmd::crm::default_stages)
-            .unwrap_or(&[]);
-        let rank = |n: &str| order.iter().position(|o| name_key(o) == name_key(n));
+        let crm = self.options.crm;
+        let rank = |n: &str| crate::cmd::crm::default_rank(crm, n);
         let Some(p) = self.pipelines.get_mut(&id) else {
             return Err(Error::not_found(format!("no pipeline with id {id}")));
         };
@@ -1279,14 +1266,11 @@ impl Importer {
                 .map_or(0, |i| i + 1),
             None => p.stages.len(),
         };
-        let stage = Stage {
-            id: StageId::new(),
-            name: clean_name("a stage name", name).map_err(|e| f.bad("stage_id", e))?,
-            color: palette_color(p.stages.len()),
-            probability: Probability::CERTAIN,
-            position: 0,
-            stall_days: StageStall::Pipeline,
-        };
+        let stage = Stage::new(
+            clean_name("a stage name", name).map_err(|e| f.bad("stage_id", e))?,
+            p.stages.len(),
+            Probability::CERTAIN,
+        );
         let sid = stage.id;
         p.stages.insert(at, stage);
         p.renumber();
@@ -1317,15 +1301,7 @@ impl Importer {
                 .clone()
                 .or_else(|| self.options.pipeline.clone());
             let found = match &named {
-                Some(text) => match text.parse::<PipelineId>() {
-                    Ok(id) => Some(self.pipelines.get(&id).map(|p| p.id)),
-                    Err(_) => Some(
-                        self.pipelines
-                            .values()
-                            .find(|p| name_key(&p.name) == name_key(text))
-                            .map(|p| p.id),
-                    ),
-                },
+                Some(text) => Some(self.named_pipeline(text).map(|p| p.id)),
                 None if self.pipelines.len() <= 1 => {
                     Some(self.pipelines.values().next().map(|p| p.id))
                 }
@@ -1361,33 +1337,18 @@ impl Importer {
                         .map(|s| (s.to_string(), Probability::default_for(s)))
                         .collect()
                 };
-                let mut made = Vec::with_capacity(stages.len());
-                for (i, (stage, probability)) in stages.into_iter().enumerate() {
-                    let Ok(stage) = clean_name("a stage name", &stage) else {
-                        continue;
-                    };
-                    made.push(Stage {
-                        id: StageId::new(),
-                        name: stage,
-                        color: palette_color(i),
-                        probability,
-                        position: i as u32,
-                        stall_days: StageStall::Pipeline,
-                    });
-                }
+                let made: Vec<Stage> = stages
+                    .into_iter()
+                    .filter_map(|(stage, chance)| {
+                        clean_name("a stage name", &stage).ok().map(|n| (n, chance))
+                    })
+                    .enumerate()
+                    .map(|(i, (stage, chance))| Stage::new(stage, i, chance))
+                    .collect();
                 if made.is_empty() {
                     continue;
                 }
-                let now = self.clock.timestamp();
-                let mut p = Pipeline {
-                    id: PipelineId::new(),
-                    name,
-                    stall_days: DEFAULT_STALL_DAYS,
-                    created_at: now.clone(),
-                    updated_at: now,
-                    stages: made,
-                };
-                p.renumber();
+                let p = Pipeline::new(name, DEFAULT_STALL_DAYS, made, &self.clock.timestamp());
                 if self.options.describe {
                     let why = if named_none {
                         " (the file names no open stage: the default stages)"
@@ -1451,14 +1412,7 @@ impl Importer {
                 };
                 p.stages.insert(
                     at,
-                    Stage {
-                        id: StageId::new(),
-                        color: palette_color(p.stages.len()),
-                        name: name.clone(),
-                        probability: Probability::CERTAIN,
-                        position: 0,
-                        stall_days: StageStall::Pipeline,
-                    },
+                    Stage::new(name.clone(), p.stages.len(), Probability::CERTAIN),
                 );
                 new.push(name);
             }
@@ -1516,14 +1470,7 @@ impl Importer {
             None => DEFAULT_STAGES
                 .iter()
                 .enumerate()
-                .map(|(i, n)| Stage {
-                    id: StageId::new(),
-                    name: n.to_string(),
-                    color: palette_color(i),
-                    probability: Probability::default_for(n),
-                    position: i as u32,
-                    stall_days: StageStall::Pipeline,
-                })
+                .map(|(i, n)| Stage::new(n.to_string(), i, Probability::default_for(n)))
                 .collect(),
             Some(Value::Array(items)) if !items.is_empty() => {
                 let mut out = Vec::with_capacity(items.len());
@@ -1661,16 +1608,23 @@ impl Importer {
         })
     }
 
+    /// The pipeline `text` names, by id or by name (ignoring case), among those known.
+    fn named_pipeline(&self, text: &str) -> Option<&Pipeline> {
+        match text.parse::<PipelineId>() {
+            Ok(id) => self.pipelines.get(&id),
+            Err(_) => self
+                .pipelines
+                .values()
+                .find(|p| name_key(&p.name) == name_key(text)),
+        }
+    }
+
     /// The pipeline a deal names (by id or name), or the only one.
     fn deal_pipeline(&self, f: &Fields, named: Option<String>) -> Result<&Pipeline> {
         let at = f.at;
         match named {
             Some(text) => {
-                let found = match text.parse::<PipelineId>() {
-                    Ok(id) => self.pipelines.get(&id),
-                    Err(_) => self.pipelines.values().find(|p| name_key(&p.name) == name_key(&text)),
-                };
-                found.ok_or_else(|| Error::not_found(format!("{at}: field 'pipeline_id': no pipeline '{text}'; nothing was imported")))
+                self.named_pipeline(&text).ok_or_else(|| Error::not_found(format!("{at}: field 'pipeline_id': no pipeline '{text}'; nothing was imported")))
             }
             None if self.pipelines.len() == 1 => Ok(self.pipelines.values().next().expect("one pipeline")),
             None if self.pipelines.is_empty() => Err(Error::not_found(format!(
