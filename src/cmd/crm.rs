@@ -358,6 +358,17 @@ fn fill_one_field(a: &Target, b: &Target) -> bool {
         || (*b == Field("closed_at") && closes(a))
 }
 
+/// Two columns, `first` and `then`, that would fill one field: refused, as one value
+/// would be lost.
+fn one_field(first: &str, then: &str, target: &Target) -> Error {
+    Error::usage(format!(
+        "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
+        first.trim(),
+        then.trim(),
+        target_name(target)
+    ))
+}
+
 /// Where a column goes, in the user's words.
 fn target_name(target: &Target) -> String {
     match target {
@@ -559,12 +570,7 @@ impl Translator {
                 continue;
             }
             if let Some(j) = columns[..i].iter().position(|t| fill_one_field(t, target)) {
-                return Err(Error::usage(format!(
-                    "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
-                    headers[j].trim(),
-                    headers[i].trim(),
-                    target_name(target)
-                )));
+                return Err(one_field(&headers[j], &headers[i], target));
             }
         }
         // Every deal has a name: a file without a column for it is refused at its header,
@@ -575,18 +581,9 @@ impl Translator {
             ));
         }
         if !columns.contains(&Target::Field("name")) {
-            let shown: Vec<String> = headers
-                .iter()
-                .take(6)
-                .map(|h| format!("'{}'", h.trim()))
-                .collect();
-            let more = match headers.len().saturating_sub(6) {
-                0 => String::new(),
-                n => format!(" and {n} more"),
-            };
             return Err(Error::usage(format!(
-                "line 1: no column is the deal's name (the file has {}{more}); say which with --map name=COLUMN; nothing was imported",
-                shown.join(", ")
+                "line 1: no column is the deal's name (the file has {}); say which with --map name=COLUMN; nothing was imported",
+                super::quoted(headers, 6)
             )));
         }
         let mut parsed = HashMap::new();
@@ -720,12 +717,11 @@ impl Translator {
             }
             (None, Some(_)) => {
                 if let Some(j) = self.columns.iter().position(|t| *t == Target::Source) {
-                    return Err(Error::usage(format!(
-                        "line 1: columns '{}' and '{}' both go to {}; drop one with --map -=COLUMN; nothing was imported",
-                        self.headers[i.min(j)].trim(),
-                        self.headers[i.max(j)].trim(),
-                        target_name(&Target::Source)
-                    )));
+                    return Err(one_field(
+                        &self.headers[i.min(j)],
+                        &self.headers[i.max(j)],
+                        &Target::Source,
+                    ));
                 }
                 self.columns[i] = Target::Source;
                 Ok(())
@@ -780,27 +776,23 @@ impl Translator {
         else {
             return Ok(());
         };
-        let mut held: Vec<String> = Vec::new();
+        // The column's values in the order they first come, each once (ignoring case).
+        let (mut held, mut keys) = (Vec::new(), std::collections::HashSet::new());
         for (_, row) in rows {
             let cell = row.get(at).unwrap_or("").trim();
-            if !cell.is_empty() && !held.iter().any(|h| h.to_lowercase() == cell.to_lowercase()) {
-                held.push(cell.to_string());
+            if !cell.is_empty() && keys.insert(cell.to_lowercase()) {
+                held.push(cell);
             }
         }
         for (flag, values) in [("--won-stage", &self.won), ("--lost-stage", &self.lost)] {
-            if let Some(v) = values
-                .iter()
-                .find(|v| !held.iter().any(|h| h.to_lowercase() == **v))
-            {
-                let shown: Vec<String> = held.iter().take(8).map(|h| format!("'{h}'")).collect();
-                let more = match held.len().saturating_sub(8) {
-                    0 => String::new(),
-                    n => format!(" and {n} more"),
+            if let Some(v) = values.iter().find(|v| !keys.contains(*v)) {
+                let holds = match held.is_empty() {
+                    true => "nothing".to_string(),
+                    false => super::quoted(&held, 8),
                 };
                 return Err(Error::usage(format!(
-                    "{flag} '{v}': no row of column '{}' says it (it holds {}{more}); nothing was imported",
+                    "{flag} '{v}': no row of column '{}' says it (it holds {holds}); nothing was imported",
                     self.headers[at].trim(),
-                    if shown.is_empty() { "nothing".to_string() } else { shown.join(", ") }
                 )));
             }
         }
@@ -823,6 +815,15 @@ impl Translator {
     /// Rounds amounts past the cents as `rounding` says (`--round`), counting them there.
     pub fn round(&mut self, rounding: Rounding) {
         self.rounding = rounding;
+    }
+
+    /// The header of the column that goes to `target`, as written (trimmed).
+    fn header_of(&self, target: &Target) -> Option<&str> {
+        self.headers
+            .iter()
+            .zip(&self.columns)
+            .find(|(_, t)| *t == target)
+            .map(|(h, _)| h.trim())
     }
 
     /// Learns what the whole file says before any of its rows is read as a record (`rows`:
@@ -869,6 +870,9 @@ impl Translator {
         // Per pipeline: each stage's name, sort order (the smallest given) and first row.
         type Seen = Vec<(String, Option<i64>, usize)>;
         let mut plans: Vec<(Option<String>, Seen)> = Vec::new();
+        // Where each pipeline is in `plans`, and each of its stages in its plan, by key.
+        let mut at_plan: HashMap<Option<String>, usize> = HashMap::new();
+        let mut at_stage: HashMap<(usize, String), usize> = HashMap::new();
         for (i, (_, row)) in rows.iter().enumerate() {
             let cells: Vec<&str> = row.iter().collect();
             if !self.holds_deal(&cells) {
@@ -880,16 +884,13 @@ impl Translator {
                     .filter(|c| !c.is_empty())
             };
             let pipeline = cell(pipeline_at);
-            let plan = match plans
-                .iter()
-                .position(|(p, _)| p.as_deref().map(key) == pipeline.as_deref().map(key))
-            {
-                Some(at) => &mut plans[at].1,
-                None => {
+            let p = *at_plan
+                .entry(pipeline.as_deref().map(key))
+                .or_insert_with(|| {
                     plans.push((pipeline, Vec::new()));
-                    &mut plans.last_mut().expect("just pushed").1
-                }
-            };
+                    plans.len() - 1
+                });
+            let plan = &mut plans[p].1;
             let Some(stage) = cell(stage_at) else {
                 continue;
             };
@@ -897,14 +898,18 @@ impl Translator {
                 continue;
             }
             let order = cell(order_at).and_then(|o| o.parse::<i64>().ok());
-            match plan.iter_mut().find(|(n, _, _)| key(n) == key(&stage)) {
-                Some((_, known, _)) => {
+            match at_stage.get(&(p, key(&stage))) {
+                Some(&k) => {
+                    let known = &mut plan[k].1;
                     *known = match (*known, order) {
                         (Some(a), Some(b)) => Some(a.min(b)),
                         (a, b) => a.or(b),
                     }
                 }
-                None => plan.push((stage, order, i)),
+                None => {
+                    at_stage.insert((p, key(&stage)), plan.len());
+                    plan.push((stage, order, i));
+                }
             }
         }
         self.surveyed.pipelines = plans
@@ -1232,12 +1237,7 @@ impl Translator {
                 .or_insert_with(|| Value::String(origin.clone()));
         }
         if !out.contains_key("name") {
-            let column = self
-                .headers
-                .iter()
-                .zip(&self.columns)
-                .find(|(_, t)| **t == Target::Field("name"))
-                .map_or("name", |(h, _)| h.trim());
+            let column = self.header_of(&Target::Field("name")).unwrap_or("name");
             return Err(Error::usage(format!(
                 "{at}: column '{column}' is empty, and every deal needs a name; fill it in, or name deals by another column with --map name=COLUMN; nothing was imported"
             )));
@@ -1330,11 +1330,8 @@ impl Translator {
         // itself, or the column is when deals are expected to close.
         if !closed && out.contains_key("closed_at") {
             let column = self
-                .headers
-                .iter()
-                .zip(&self.columns)
-                .find(|(_, t)| **t == Target::Field("closed_at"))
-                .map_or("closed_at", |(h, _)| h.trim());
+                .header_of(&Target::Field("closed_at"))
+                .unwrap_or("closed_at");
             let status = status.as_deref().unwrap_or("open");
             let a = if status == "open" { "an" } else { "a" };
             return Err(bad(
@@ -1408,11 +1405,8 @@ impl Translator {
         for (key, value) in meta {
             if let Some(before) = all.get(&key).filter(|b| **b != value) {
                 let column = self
-                    .headers
-                    .iter()
-                    .zip(&self.columns)
-                    .find(|(_, t)| **t == Target::Meta(key.clone()))
-                    .map_or(key.as_str(), |(h, _)| h.trim());
+                    .header_of(&Target::Meta(key.clone()))
+                    .unwrap_or(key.as_str());
                 return Err(bad(
                     "metadata",
                     format!(

@@ -231,9 +231,19 @@ pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
 
 /// Names for a "did you mean" list: at most ten, quoted.
 fn candidates(names: &[String]) -> String {
-    let mut shown: Vec<String> = names.iter().take(10).map(|n| format!("'{n}'")).collect();
-    if names.len() > 10 {
-        shown.push(format!("and {} more", names.len() - 10));
+    quoted(names, 10)
+}
+
+/// Names in a one-line message: the first `at_most`, quoted, then how many more
+/// (`'a', 'b', and 3 more`).
+pub fn quoted<S: AsRef<str>>(names: &[S], at_most: usize) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(at_most)
+        .map(|n| format!("'{}'", n.as_ref().trim()))
+        .collect();
+    if names.len() > at_most {
+        shown.push(format!("and {} more", names.len() - at_most));
     }
     shown.join(", ")
 }

@@ -251,31 +251,27 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     for note in &notes {
         ctx.out.note(note);
     }
-    if missing > 0 {
-        let deals = if missing == 1 { "deal" } else { "deals" };
-        let done = if dry_run {
-            "would be imported"
-        } else {
-            "imported"
-        };
-        ctx.out.note(&format!(
-            "{} {deals} had no amount: {done} as $0.00",
-            crate::money::grouped(missing.into())
-        ));
-    }
-    let rounded = rounding.rounded();
-    if rounded > 0 {
-        let amounts = if rounded == 1 { "amount" } else { "amounts" };
-        let done = if dry_run {
-            "would be rounded half up"
-        } else {
-            "rounded half up"
-        };
-        ctx.out.note(&format!(
-            "{} {amounts} had more than cents: {done}",
-            crate::money::grouped(rounded.into())
-        ));
-    }
+    // What was done to some records, counted: "1,042 deals had no amount: imported as
+    // $0.00" (on a dry run, "would be imported").
+    let counted = |n: u64, one: &str, many: &str, what: &str, done: &str| {
+        if n > 0 {
+            let things = if n == 1 { one } else { many };
+            let done = match dry_run {
+                true => format!("would be {done}"),
+                false => done.to_string(),
+            };
+            let n = crate::money::grouped(n.into());
+            ctx.out.note(&format!("{n} {things} had {what}: {done}"));
+        }
+    };
+    counted(missing, "deal", "deals", "no amount", "imported as $0.00");
+    counted(
+        rounding.rounded(),
+        "amount",
+        "amounts",
+        "more than cents",
+        "rounded half up",
+    );
     let report = ImportReport { dry_run, ..report };
     let printed = ctx.out.one(&report);
     if dry_run {
@@ -806,33 +802,13 @@ fn shown_delimiter(d: u8) -> String {
     }
 }
 
-/// The fields of rex's own records, as a CSV of them may name its columns.
-const OWN_FIELDS: [&str; 24] = [
-    "id",
-    "name",
-    "value",
-    "value_dollars",
-    "status",
-    "contact_id",
-    "pipeline_id",
-    "stage_id",
-    "expected_close",
-    "owner_id",
-    "metadata",
-    "created_at",
-    "updated_at",
-    "last_activity_at",
-    "stage_entered_at",
-    "closed_at",
-    "close_reason",
-    "probability",
-    "origin",
-    "stall_days",
-    "stages",
-    "deal_id",
-    "at",
-    "kind",
-];
+/// Whether `name` is a field of rex's own records, as a CSV of them may name its columns:
+/// a deal's (and `value_dollars`), a pipeline's, a history entry's.
+fn own_field(name: &str) -> bool {
+    crate::output::DEAL_FIELDS.contains(&name)
+        || crate::output::PIPELINE_FIELDS.contains(&name)
+        || ["value_dollars", "deal_id", "at", "kind"].contains(&name)
+}
 
 /// The field of each column of a CSV in rex's own format: rex's field names match ignoring
 /// case and surrounding spaces (`Name`, ` Value `); other headers stay as they are (and are
@@ -842,7 +818,7 @@ fn own_columns(headers: &[String]) -> Result<Vec<String>> {
     let mut names: Vec<String> = Vec::with_capacity(headers.len());
     for h in headers {
         let folded = h.trim().to_ascii_lowercase();
-        let name = if OWN_FIELDS.contains(&folded.as_str()) {
+        let name = if own_field(&folded) {
             folded
         } else {
             h.clone()
@@ -858,7 +834,7 @@ fn own_columns(headers: &[String]) -> Result<Vec<String>> {
     let foreign: Vec<&String> = headers
         .iter()
         .zip(&names)
-        .filter(|(_, n)| !OWN_FIELDS.contains(&n.as_str()))
+        .filter(|(_, n)| !own_field(n))
         .map(|(h, _)| h)
         .collect();
     // Deals and pipelines have a name; history (deal_id, at, kind) has details of any name.
@@ -866,19 +842,7 @@ fn own_columns(headers: &[String]) -> Result<Vec<String>> {
     if foreign.is_empty() || has("name") || has("kind") {
         return Ok(names);
     }
-    const SHOWN: usize = 4;
-    let mut listed: Vec<String> = foreign
-        .iter()
-        .take(SHOWN)
-        .map(|h| format!("'{}'", h.trim()))
-        .collect();
-    if foreign.len() > SHOWN {
-        listed.push(format!("{} more", foreign.len() - SHOWN));
-    }
-    let listed = match listed.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => listed.join(""),
-    };
+    let listed = super::quoted(&foreign, 4);
     let what = if foreign.len() == headers.len() {
         "the header is not rex's own: no column is a rex field"
     } else {
