@@ -4,12 +4,6 @@ use serde_json::{json, Value};
 
 use crate::support::{s, Rex};
 
-fn file(rex: &Rex, name: &str, text: &str) -> String {
-    let path = rex.dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 /// The deals, sorted by name, with the fields a migration must get right.
 fn deals(rex: &Rex) -> Vec<Value> {
     let pipelines: Value = rex.json(&["pipeline", "list"]);
@@ -68,7 +62,7 @@ Deal - ID,Deal - Title,Deal - Creator,Deal - Owner,Deal - Value,Deal - Currency 
 fn a_pipedrive_export_imports_with_rates_and_created_stages() {
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(&rex, "deals.csv", PIPEDRIVE);
+    let path = rex.file("deals.csv", PIPEDRIVE);
     // Without the pipeline, or without rates: refused, nothing written.
     assert_eq!(
         rex.fails(&["import", &path, "--from", "pipedrive"], 3),
@@ -137,8 +131,7 @@ fn a_pipedrive_export_imports_with_rates_and_created_stages() {
         line.starts_with("rex: line 2: the deal from pipedrive:101 was imported before (deal_"),
         "{line}"
     );
-    let changed = file(
-        &rex,
+    let changed = rex.file(
         "changed.csv",
         &PIPEDRIVE.replace(",15000,USD,", ",16000,USD,"),
     );
@@ -169,9 +162,7 @@ fn a_hubspot_export_takes_outcomes_from_its_stages() {
         "--stage",
         "Contract Sent",
     ]);
-    let path = file(
-        &rex,
-        "hubspot.csv",
+    let path = rex.file("hubspot.csv",
         "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Currency,Amount in company currency,Pipeline,Create Date,Deal Type,Deal probability\n\
          9001,Big\tCo,Contract Sent,2025-07-15,ana@example.com,12500,USD,12500,Sales Pipeline,2025-05-01 10:00,newbusiness,0.9\n\
          9002,Won Co,Closed Won,2025-06-30 14:00,bo@example.com,4000.5,USD,4000.5,Sales Pipeline,2025-04-01 10:00,existingbusiness,1\n\
@@ -216,7 +207,7 @@ fn a_salesforce_report_skips_its_footer_and_needs_a_date_order() {
         \"\",\"\",\"\",\"\",\"\",\"50,150.50\"\n\
         \"Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved.\"\n\
         \"Confidential Information - Do Not Distribute\"\n";
-    let path = file(&rex, "report.csv", report);
+    let path = rex.file("report.csv", report);
     rex.ok(&["info"]);
     // Close Date's 6/30 settles its own column's order; nothing settles Created Date's.
     let line = rex.fails(
@@ -264,9 +255,7 @@ fn a_salesforce_report_skips_its_footer_and_needs_a_date_order() {
 fn salesforce_data_loader_and_twenty_exports_import() {
     let rex = Rex::new();
     rex.sales();
-    let loader = file(
-        &rex,
-        "opportunities.csv",
+    let loader = rex.file("opportunities.csv",
         "Id,Name,AccountId,StageName,Amount,CurrencyIsoCode,Probability,CloseDate,OwnerId,IsClosed,IsWon,CreatedDate,ForecastCategoryName\n\
          0066g00000AbCdEAAA,Loader open,0016g000001,Proposal,1000,USD,50,2025-08-01,0056g000002,false,false,2025-01-05T09:00:00.000+0000,Pipeline\n\
          0066g00000AbCdFAAA,Loader lost,0016g000001,Negotiation,2000,USD,0,2025-03-01,0056g000002,true,false,2025-01-06T09:00:00.000Z,Omitted\n",
@@ -293,9 +282,7 @@ fn salesforce_data_loader_and_twenty_exports_import() {
     assert_eq!(origins(&rex)[1], "salesforce-loader:0066g00000AbCdEAAA");
     let twenty = Rex::new();
     twenty.ok(&["info"]);
-    let path = file(
-        &twenty,
-        "twenty.csv",
+    let path = twenty.file("twenty.csv",
         "\u{feff}Id,Name,Amount / Amount,Amount / Currency,Created by / Name,Close date,Company Id,Point of Contact Id,Stage\n\
          7c1a,Twenty deal,2500000,JPY,Tim,2025-09-30,c-1,p-1,MEETING\n\
          7c1b,Twenty customer,100,USD,Tim,2025-04-01,c-2,,CUSTOMER\n",
@@ -329,9 +316,7 @@ fn salesforce_data_loader_and_twenty_exports_import() {
 fn any_csv_maps_its_columns_and_refuses_what_it_does_not_know() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "leads.csv",
+    let path = rex.file("leads.csv",
         "Opportunity,Amount (USD),Rep,Region,Junk\nAcme,\"1,500.00\",ana,EMEA,x\nGlobex,20,bo,APAC,y\n",
     );
     let before = rex.snapshot();
@@ -362,7 +347,7 @@ fn any_csv_maps_its_columns_and_refuses_what_it_does_not_know() {
     assert_eq!(got[0]["owner_id"], "ana");
     assert_eq!(got[0]["metadata"], json!({"region": "EMEA"}));
     // Headers named like rex's fields match ignoring case and spaces; statuses too.
-    let own = file(&rex, "own.csv", "Name , VALUE,Status\nWon one,5,WON\n");
+    let own = rex.file("own.csv", "Name , VALUE,Status\nWon one,5,WON\n");
     rex.ok(&["import", &own, "--keep-unknown"]);
     assert_eq!(rex.json(&["deal", "show", "Won one"])["status"], "won");
     // A dry run says where each column goes, then the counts. (Into an empty pipeline: the
@@ -397,7 +382,7 @@ fn csv_errors_name_the_files_own_line() {
         ("name,value\r\n\r\nA,1\r\n\r\nB,lots\r\n", 5),
         ("name,value\nA,1\n\"two, parts\",2\nB,lots\n", 4),
     ] {
-        let path = file(&rex, "bad.csv", text);
+        let path = rex.file("bad.csv", text);
         assert_eq!(
             rex.fails(&["import", &path], 2),
             format!("rex: line {line}: field 'value': expected a whole number, got 'lots'; nothing was imported")
@@ -423,18 +408,15 @@ fn a_metadata_column_is_read_as_strictly_as_any_import_and_joins_the_kept_column
             "rex: line 2: field 'metadata': expected an object, got [1]; nothing was imported",
         ),
     ] {
-        let path = file(
-            &rex,
-            "kept.csv",
+        let path = rex.file("kept.csv",
             &format!("name,value,metadata,Region\nAcme,100,{text},EMEA\n"),
         );
         // Translated (--keep-unknown) or read as rex's own CSV, the refusal is the same.
         assert_eq!(rex.fails(&["import", &path, "--keep-unknown"], 2), refusal);
-        let plain = file(&rex, "plain.csv", &format!("name,value,metadata\nAcme,100,{text}\n"));
+        let plain = rex.file("plain.csv", &format!("name,value,metadata\nAcme,100,{text}\n"));
         assert_eq!(rex.fails(&["import", &plain], 2), refusal);
     }
-    let path = file(
-        &rex,
+    let path = rex.file(
         "kept.csv",
         "name,value,metadata,Region\nAcme,100,\"{\"\"a\"\":1}\",EMEA\n",
     );
@@ -462,7 +444,7 @@ fn hubspot_headers_match_ignoring_case_and_punctuation_by_export_or_internal_nam
             "rex: line 2: the deal from hubspot:42 was imported before",
         ),
     ] {
-        let path = file(&rex, name, text);
+        let path = rex.file(name, text);
         let args = ["import", &path, "--from", "hubspot", "--create-stages"];
         rex.ok(&args);
         let refused = rex.fails(&args, 4);
@@ -490,7 +472,7 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
     for i in 2..=1043 {
         text.push_str(&format!("{i},Lead {i},\n"));
     }
-    let path = file(&rex, "hubspot.csv", &text);
+    let path = rex.file("hubspot.csv", &text);
     let out = rex
         .cmd()
         .args([
@@ -515,7 +497,7 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
     assert_eq!(rex.json(&["deal", "show", "Lead 2"])["value"], 0);
     assert_eq!(rex.json(&["deal", "show", "Priced"])["value"], 10000);
     // An upsert whose row has no amount keeps the deal's value, and counts nothing.
-    let again = file(&rex, "again.csv", "Record ID,Deal Name,Amount\n1,Priced,\n");
+    let again = rex.file("again.csv", "Record ID,Deal Name,Amount\n1,Priced,\n");
     let out = rex
         .cmd()
         .args([
@@ -540,7 +522,7 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
         1
     );
     // With --map, and without any amount column at all; one deal is "deal".
-    let path = file(&rex, "mapped.csv", "title,ref\nMapped,M1\n");
+    let path = rex.file("mapped.csv", "title,ref\nMapped,M1\n");
     let out = rex
         .cmd()
         .args([
@@ -561,7 +543,7 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
         "{stderr}"
     );
     // rex's own format keeps value required.
-    let own = file(&rex, "own.csv", "name,value\nOwn,\n");
+    let own = rex.file("own.csv", "name,value\nOwn,\n");
     assert_eq!(
         rex.fails(&["import", &own], 2),
         "rex: line 2: field 'value': it is missing (give value in cents or value_dollars); nothing was imported"
@@ -572,9 +554,7 @@ fn a_crm_deal_without_an_amount_is_imported_as_zero_and_counted() {
 fn an_upsert_keeps_what_its_file_does_not_give() {
     let rex = Rex::new();
     rex.sales();
-    let full = file(
-        &rex,
-        "full.csv",
+    let full = rex.file("full.csv",
         "Record ID,Deal Name,Amount,Deal Owner,Close Date,Deal Stage,Closed Lost Reason,Deal Type\n\
          1,Kept,100,ana@example.com,2026-05-01,Closed Lost,price,new\n\
          2,Open one,200,bo@example.com,2026-06-01,Qualification,,renewal\n",
@@ -583,8 +563,7 @@ fn an_upsert_keeps_what_its_file_does_not_give() {
     let before = deals(&rex);
     // The same deals from a file with only their ids, names and stages: nothing else moves,
     // and nothing is recorded.
-    let thin = file(
-        &rex,
+    let thin = rex.file(
         "thin.csv",
         "Record ID,Deal Name,Deal Stage\n1,Kept,Closed Lost\n2,Open one,Qualification\n",
     );
@@ -625,9 +604,7 @@ fn an_upsert_keeps_what_its_file_does_not_give() {
 fn a_mapped_column_beside_the_profiles_own_for_one_field_is_refused() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "q.csv",
+    let path = rex.file("q.csv",
         "Deal Name,Amount,Other,Close Date,When,Deal probability,Chance\nA,100,300,2026-01-01,2026-09-09,0.2,70\n",
     );
     for (map, line) in [

@@ -6,12 +6,6 @@ use serde_json::{json, Value};
 
 use crate::support::{s, Rex};
 
-fn file(rex: &Rex, name: &str, text: &str) -> String {
-    let path = rex.dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 /// Each deal's name and value in cents, by name.
 fn values(rex: &Rex) -> Vec<(String, i64)> {
     let mut out: Vec<(String, i64)> = rex
@@ -66,7 +60,7 @@ fn a_salesforce_report_ends_only_at_its_footer() {
             report_row("Initech", "1,000.00"),
             report_row("Umbrella", "1,000.00"),
         );
-        let path = file(&rex, "report.csv", &report);
+        let path = rex.file("report.csv", &report);
         let a = args(&path);
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
         assert_eq!(
@@ -83,7 +77,7 @@ fn a_salesforce_report_ends_only_at_its_footer() {
         report_row("Total Wine", "1,000.00"),
         report_row("Copyright Office", "1,000.00"),
     );
-    let path = file(&rex, "report.csv", &report);
+    let path = rex.file("report.csv", &report);
     let a = args(&path);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     assert_eq!(
@@ -100,8 +94,7 @@ fn a_salesforce_report_ends_only_at_its_footer() {
         ]
     );
     // A report without a name column is refused at its header, not taken for a footer.
-    let path = file(
-        &rex,
+    let path = rex.file(
         "nameless.csv",
         "\"Opportunity Owner\",\"Stage\",\"Amount\"\n\"Ana Rep\",\"Qualification\",\"1,000.00\"\n",
     );
@@ -127,7 +120,7 @@ fn hubspot(rex: &Rex, amount: &str, currency: Option<&str>) -> String {
         Some(c) => format!("Record ID,Deal Name,Amount,Currency\n1,Acme,\"{amount}\",{c}\n"),
         None => format!("Record ID,Deal Name,Amount\n1,Acme,\"{amount}\"\n"),
     };
-    file(rex, "hubspot.csv", &text)
+    rex.file("hubspot.csv", &text)
 }
 
 #[test]
@@ -206,7 +199,7 @@ fn crm_amounts_are_read_strictly_in_one_notation() {
             }
             None => format!("Record ID,Deal Name,Amount\n{n},Deal {n:02},\"{amount}\"\n"),
         };
-        let path = file(&rex, "one.csv", &text);
+        let path = rex.file("one.csv", &text);
         let mut args = vec![
             "import",
             &path,
@@ -223,7 +216,7 @@ fn crm_amounts_are_read_strictly_in_one_notation() {
         assert_eq!(deal["value"], cents, "{amount} {currency:?} {flags:?}");
     }
     // Any CSV's dollars follow --decimal too; without it they are read as rex reads dollars.
-    let path = file(&rex, "own.csv", "name,value_dollars\nKomma,\"1.234,56\"\n");
+    let path = rex.file("own.csv", "name,value_dollars\nKomma,\"1.234,56\"\n");
     assert_eq!(
         rex.fails(&["import", &path], 2),
         "rex: line 2: field 'value_dollars': invalid amount '1.234,56': use only the digits 0-9, commas between thousands and one decimal point; write it like 5000, 5000.50 or $5,000.50; nothing was imported"
@@ -236,8 +229,7 @@ fn crm_amounts_are_read_strictly_in_one_notation() {
 fn a_conversion_never_overflows() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "big.csv",
         "Record ID,Deal Name,Amount,Currency\n1,Huge,10000000000000000000.000000000007,XYZ\n",
     );
@@ -254,8 +246,7 @@ fn a_conversion_never_overflows() {
         rex.json(&["deal", "show", "Huge"])["value"],
         340_292_000_000_000i64
     );
-    let path = file(
-        &rex,
+    let path = rex.file(
         "bigger.csv",
         "Record ID,Deal Name,Amount,Currency\n2,Huger,10000000000000000000.000000000007,XYZ\n",
     );
@@ -270,9 +261,7 @@ fn twenty_micros_below_zero_are_refused() {
     let rex = Rex::new();
     rex.sales();
     for micros in ["-500000", "-1500000", "1500000.5"] {
-        let path = file(
-            &rex,
-            "twenty.csv",
+        let path = rex.file("twenty.csv",
             &format!("Id,Name,Amount / Amount Micros,Amount / Currency Code\n7c1a,Twenty deal,{micros},USD\n"),
         );
         let why = if micros.starts_with('-') {
@@ -285,8 +274,7 @@ fn twenty_micros_below_zero_are_refused() {
             format!("rex: line 2: field 'Amount / Amount Micros': '{micros}': {why}; nothing was imported")
         );
     }
-    let path = file(
-        &rex,
+    let path = rex.file(
         "twenty.csv",
         "Id,Name,Amount / Amount Micros,Amount / Currency Code\n7c1a,Twenty deal,500000,USD\n",
     );
@@ -298,8 +286,7 @@ fn twenty_micros_below_zero_are_refused() {
 fn a_closed_deal_without_its_outcome_is_refused() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "loader.csv",
         "Id,Name,StageName,Amount,IsClosed\n0066g00000AbCdEAAA,Closed how,Negotiation,1000,true\n",
     );
@@ -309,9 +296,7 @@ fn a_closed_deal_without_its_outcome_is_refused() {
     );
     // Won but open is a contradiction, in either spelling.
     for flags in ["false,true", "0,1"] {
-        let path = file(
-            &rex,
-            "loader.csv",
+        let path = rex.file("loader.csv",
             &format!("Id,Name,StageName,Amount,IsClosed,IsWon\n0066g00000AbCdEAAA,Both,Negotiation,1000,{flags}\n"),
         );
         assert_eq!(
@@ -320,9 +305,7 @@ fn a_closed_deal_without_its_outcome_is_refused() {
         );
     }
     // The stage says it (as Salesforce's own exports leave IsWon empty when lost).
-    let path = file(
-        &rex,
-        "loader.csv",
+    let path = rex.file("loader.csv",
         "Id,Name,StageName,Amount,IsClosed,IsWon\n0066g00000AbCdEAAA,Lost one,Closed Lost,1000,1,\n0066g00000AbCdFAAA,Won one,Negotiation,1000,true,true\n",
     );
     rex.ok(&[
@@ -336,8 +319,7 @@ fn a_closed_deal_without_its_outcome_is_refused() {
     assert_eq!(rex.json(&["deal", "show", "Lost one"])["status"], "lost");
     assert_eq!(rex.json(&["deal", "show", "Won one"])["status"], "won");
     // IsWon alone: won is closed.
-    let path = file(
-        &rex,
+    let path = rex.file(
         "loader.csv",
         "Id,Name,StageName,Amount,IsWon\n0066g00000AbCdGAAA,Won alone,Negotiation,1000,true\n",
     );
@@ -356,9 +338,7 @@ fn a_closed_deal_without_its_outcome_is_refused() {
 fn a_local_time_the_clocks_skipped_is_read_with_the_offset_before() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "dst.csv",
+    let path = rex.file("dst.csv",
         "name,value,created_at\nSkipped,100,2026-03-08 02:30:00\nTwice,100,2026-11-01 01:30:00\nPlain,100,2026-03-08 01:30:00\n",
     );
     let out = rex
@@ -384,8 +364,7 @@ fn a_local_time_the_clocks_skipped_is_read_with_the_offset_before() {
 fn a_rate_or_a_mapping_given_twice_is_refused() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "deals.csv",
         "Record ID,Deal Name,Amount,Currency,Other Name\n1,Acme,100,EUR,Acme Two\n",
     );
@@ -407,7 +386,7 @@ fn a_rate_or_a_mapping_given_twice_is_refused() {
         ),
         "rex: --rate 'eur=1.2': EUR is given a rate twice; give each currency one --rate"
     );
-    let plain = file(&rex, "plain.csv", "A,B,value\nAcme,Globex,100\n");
+    let plain = rex.file("plain.csv", "A,B,value\nAcme,Globex,100\n");
     assert_eq!(
         rex.fails(&["import", &plain, "--map", "name=A", "--map", "name=B"], 2),
         "rex: --map 'name=B': name is already mapped to column 'A'; map each field once"

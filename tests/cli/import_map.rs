@@ -5,12 +5,6 @@ use serde_json::{json, Value};
 
 use crate::support::{s, Rex};
 
-fn file(rex: &Rex, name: &str, text: &str) -> String {
-    let path = rex.dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 /// Each deal by name: the fields these tests look at.
 fn deals(rex: &Rex) -> Vec<Value> {
     rex.json(&["deal", "list", "--sort", "name"])
@@ -45,14 +39,10 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
     let rex = Rex::new();
     rex.sales();
     // Trailing zeros are no decimals: --map value_dollars, a profile's Amount, rex's own CSV.
-    let mapped = file(&rex, "mapped.csv", "Deal,Dollars\nMapped,179500.00000000\n");
+    let mapped = rex.file("mapped.csv", "Deal,Dollars\nMapped,179500.00000000\n");
     let map = ["--map", "name=Deal", "--map", "value_dollars=Dollars"];
-    let hubspot = file(
-        &rex,
-        "hubspot.csv",
-        "Deal Name,Amount\nProfiled,1500.2500\n",
-    );
-    let own = file(&rex, "own.csv", "name,value_dollars\nOwn,\"$2,000.100\"\n");
+    let hubspot = rex.file("hubspot.csv", "Deal Name,Amount\nProfiled,1500.2500\n");
+    let own = rex.file("own.csv", "name,value_dollars\nOwn,\"$2,000.100\"\n");
     imported(&rex, &[&["import", &mapped][..], &map].concat());
     imported(&rex, &["import", &hubspot, "--from", "hubspot"]);
     imported(&rex, &["import", &own]);
@@ -72,14 +62,10 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
     // More than cents is refused in every path, naming the line, the column and the value.
     let rex = Rex::new();
     rex.sales();
-    let mapped = file(&rex, "mapped.csv", "Deal,Dollars\nA,1\nB,9225.225\n");
-    let hubspot = file(&rex, "hubspot.csv", "Deal Name,Amount\nA,1\nB,9225.225\n");
-    let own = file(&rex, "own.csv", "name,value_dollars\nA,1\nB,9225.225\n");
-    let json_file = file(
-        &rex,
-        "own.json",
-        r#"[{"name":"B","value_dollars":"0.125"}]"#,
-    );
+    let mapped = rex.file("mapped.csv", "Deal,Dollars\nA,1\nB,9225.225\n");
+    let hubspot = rex.file("hubspot.csv", "Deal Name,Amount\nA,1\nB,9225.225\n");
+    let own = rex.file("own.csv", "name,value_dollars\nA,1\nB,9225.225\n");
+    let json_file = rex.file("own.json", r#"[{"name":"B","value_dollars":"0.125"}]"#);
     let hint = "more than two decimals (cents) is not allowed; give --round to round it to the cent, halves up; nothing was imported";
     assert_eq!(
         rex.fails(&[&["import", &mapped][..], &map].concat(), 2),
@@ -105,8 +91,7 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
         "rex: the file has no id column: deals are known by Deal (--map origin=COLUMN names one)\n\
          rex: 1 amount had more than cents: rounded half up\n"
     );
-    let rounding = file(
-        &rex,
+    let rounding = rex.file(
         "rounding.csv",
         "Deal Name,Amount\nC,0.125\nD,0.124\nE,\"1,000.0051\"\nF,7.50\n",
     );
@@ -124,11 +109,7 @@ fn cents_are_one_rule_everywhere_zeros_past_them_are_fine_more_is_refused_or_rou
 
     // An amount in another currency is converted at its rate, which rounds to the cent
     // whatever is given: not counted, and the amount as exported stays in metadata.
-    let euros = file(
-        &rex,
-        "euros.csv",
-        "Deal Name,Amount,Currency\nG,9225.225,EUR\n",
-    );
+    let euros = rex.file("euros.csv", "Deal Name,Amount,Currency\nG,9225.225,EUR\n");
     let err = imported(
         &rex,
         &["import", &euros, "--from", "hubspot", "--rate", "EUR=1.1"],
@@ -158,14 +139,13 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
         "expected_close=Due",
     ];
     // Alone, 01/05/2025 could be either: refused as today.
-    let alone = file(&rex, "alone.csv", "Deal,Cents,Due\nA,1,01/05/2025\n");
+    let alone = rex.file("alone.csv", "Deal,Cents,Due\nA,1,01/05/2025\n");
     assert_eq!(
         rex.fails(&import(&alone, &map, &[]), 2),
         "rex: line 2: field 'Due': '01/05/2025' could be month/day or day/month; say which with --date-order mdy or dmy; nothing was imported"
     );
     // A later row's 13th settles it: month first.
-    let mdy = file(
-        &rex,
+    let mdy = rex.file(
         "mdy.csv",
         "Deal,Cents,Due\nA,1,01/05/2025\nB,1,01-13-2025\n",
     );
@@ -178,14 +158,12 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
     // And day first, from a row before it; a profile's column too (HubSpot's Close Date).
     let rex = Rex::new();
     rex.sales();
-    let dmy = file(
-        &rex,
+    let dmy = rex.file(
         "dmy.csv",
         "Deal,Cents,Due\nC,1,13.01.2025\n\nD,1,01.05.2025\n",
     );
     imported(&rex, &import(&dmy, &map, &[]));
-    let hubspot = file(
-        &rex,
+    let hubspot = rex.file(
         "hubspot.csv",
         "Deal Name,Amount,Close Date\nE,1,02/03/2025\nF,1,12/31/2025\n",
     );
@@ -204,8 +182,7 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
         ]
     );
     // Rows that say both are refused, naming both lines (the earlier first).
-    let both = file(
-        &rex,
+    let both = rex.file(
         "both.csv",
         "Deal,Cents,Due\nG,1,01/05/2025\nH,1,01/13/2025\nI,1,2025-01-01\nJ,1,13/01/2025\n",
     );
@@ -224,9 +201,7 @@ fn a_date_column_settles_its_own_order_when_one_of_its_dates_can_only_be_read_on
 fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() {
     let rex = Rex::new();
     rex.sales();
-    let odoo = file(
-        &rex,
-        "odoo.csv",
+    let odoo = rex.file("odoo.csv",
         "id,Opportunity,Expected Revenue\n__export__.crm_lead_522,Odoo deal,10\n84257000004163092,Zoho deal,20\n",
     );
     let map = [
@@ -266,15 +241,13 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
 
     // rex's own ids keep updating rex's deals.
     let id = s(&rex.json(&["deal", "show", "Odoo deal"])["id"]);
-    let own = file(
-        &rex,
+    let own = rex.file(
         "own.csv",
         &format!("ID,Opportunity,Expected Revenue\n{id},Renamed,30\n"),
     );
     imported(&rex, &import(&own, &map, &["--upsert"]));
     assert_eq!(rex.json(&["deal", "show", &id])["name"], "Renamed");
-    let typo = file(
-        &rex,
+    let typo = rex.file(
         "typo.csv",
         "id,Opportunity,Expected Revenue\ndeal_nope,X,1\n",
     );
@@ -283,9 +256,7 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
         .starts_with("rex: line 2: field 'id': invalid deal id 'deal_nope'"));
 
     // A column holding both is refused, naming a line of each.
-    let both = file(
-        &rex,
-        "both.csv",
+    let both = rex.file("both.csv",
         &format!("id,Opportunity,Expected Revenue\n,No id,1\n84257000004163092,Zoho deal,20\n{id},Renamed,30\n"),
     );
     assert_eq!(
@@ -293,8 +264,7 @@ fn a_foreign_id_column_is_each_rows_origin_and_rex_ids_still_update_rex_deals() 
         format!("rex: line 3 and line 4: column 'id' holds rex's deal ids ('{id}') and another system's ('84257000004163092'); import them as two files, or keep them all as origins with --map origin='id'; nothing was imported")
     );
     // Beside a column mapped to origin, one of the two would be lost.
-    let two = file(
-        &rex,
+    let two = rex.file(
         "two.csv",
         "id,Ref,Opportunity,Expected Revenue\n8425,R1,X,1\n",
     );
@@ -323,8 +293,7 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
     let rex = Rex::new();
     rex.sales();
     // Maven's shape: deal_stage Won, Lost, Engaging, Prospecting; a close date for closed rows.
-    let maven = file(
-        &rex,
+    let maven = rex.file(
         "maven.csv",
         "opportunity_id,deal_stage,engage_date,close_date,close_value\n\
          A1,Won,10/20/2016,3/1/2017,1054\n\
@@ -380,13 +349,12 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
         rex.fails(&import(&maven, &map, &["--won-stage", "Won", "--lost-stage", " WON "]), 2),
         "rex: --won-stage and --lost-stage both name 'Won'; a stage means won or lost, not both; nothing was imported"
     );
-    let unstaged = file(&rex, "unstaged.csv", "Deal,Cents\nA,1\n");
+    let unstaged = rex.file("unstaged.csv", "Deal,Cents\nA,1\n");
     assert_eq!(
         rex.fails(&["import", &unstaged, "--map", "name=Deal", "--map", "value=Cents", "--lost-stage", "Lost"], 2),
         "rex: --lost-stage names values of the stage column, but no column is the stage; map one with --map stage_id=COLUMN; nothing was imported"
     );
-    let status = file(
-        &rex,
+    let status = rex.file(
         "status.csv",
         "Deal,Cents,Stage,State\nA,1,Won,won\nB,1,Qualification,open\nC,1,won,Open\n",
     );
@@ -407,8 +375,7 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
         "rex: line 4: field 'Stage': 'won' means won, but column 'State' says it is open; make them agree or drop one column; nothing was imported"
     );
     // The profiles' own outcome stages are held to the same rule.
-    let hubspot = file(
-        &rex,
+    let hubspot = rex.file(
         "hubspot.csv",
         "Deal Name,Amount,Deal Stage,Status\nA,1,Closed Won,lost\n",
     );
@@ -416,9 +383,7 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
         rex.fails(&["import", &hubspot, "--from", "hubspot", "--keep-unknown", "--map", "status=Status"], 2),
         "rex: line 2: field 'Deal Stage': 'Closed Won' means won, but column 'Status' says it is lost; make them agree or drop one column; nothing was imported"
     );
-    let loader = file(
-        &rex,
-        "loader.csv",
+    let loader = rex.file("loader.csv",
         "Name,StageName,Amount,IsClosed,IsWon\nA,Closed Won,1,true,true\nB,Closed Won,1,true,false\n",
     );
     assert_eq!(
@@ -431,7 +396,7 @@ fn won_and_lost_stages_turn_a_mapped_stage_column_into_a_status() {
 fn a_column_mapped_twice_is_refused_naming_it_however_it_is_spelled() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(&rex, "twice.csv", "Deal,Cents,Person\nA,1,Ana\n");
+    let path = rex.file("twice.csv", "Deal,Cents,Person\nA,1,Ana\n");
     let base = ["--map", "value=Cents", "--map", "name=Person"];
     for spelled in ["Person", " Person ", "person", " PERSON"] {
         let again = format!("contact_id={spelled}");
@@ -463,9 +428,7 @@ fn a_column_mapped_twice_is_refused_naming_it_however_it_is_spelled() {
 fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "loader.csv",
+    let path = rex.file("loader.csv",
         "Name,StageName,Amount,CurrencyIsoCode,Budget_Confirmed__c,BudgetConfirmed__c,budget confirmed c,Original Value\n\
          A,Qualification,10,EUR,yes,no,maybe,9\n",
     );
@@ -500,7 +463,7 @@ fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
     // A key given with --map is the mapped column's; a kept column that reads alike moves.
     let rex = Rex::new();
     rex.sales();
-    let path = file(&rex, "kept.csv", "Deal,Cents,Region,Area\nA,1,EMEA,North\n");
+    let path = rex.file("kept.csv", "Deal,Cents,Region,Area\nA,1,EMEA,North\n");
     let map = [
         "--map",
         "name=Deal",
@@ -517,9 +480,7 @@ fn columns_whose_headers_read_as_one_metadata_key_keep_every_value() {
     );
 
     // A kept column and a key of the metadata column: the same value is one, two are refused.
-    let both = file(
-        &rex,
-        "both.csv",
+    let both = rex.file("both.csv",
         "name,value,metadata,Region\nB,1,\"{\"\"region\"\":\"\"EMEA\"\"}\",EMEA\nC,1,\"{\"\"region\"\":\"\"APAC\"\"}\",EMEA\n",
     );
     assert_eq!(
@@ -547,8 +508,7 @@ fn a_file_without_a_name_column_is_refused_at_its_header_and_an_empty_name_names
     let rex = Rex::new();
     rex.ok(&["pipeline", "create", "Sales"]);
     // Twenty's own test export: an id and an amount, no name.
-    let twenty = file(
-        &rex,
+    let twenty = rex.file(
         "twenty.csv",
         "\u{feff}Id,Amount / Amount,Amount / Currency,Company Id\n1,,,\n2,1.5,EUR,company-1\n",
     );
@@ -557,7 +517,7 @@ fn a_file_without_a_name_column_is_refused_at_its_header_and_an_empty_name_names
         "rex: line 1: no column is the deal's name (the file has 'Id', 'Amount / Amount', \
          'Amount / Currency', 'Company Id'); say which with --map name=COLUMN; nothing was imported"
     );
-    let wide = file(&rex, "wide.csv", "a,b,c,d,e,f,g,h\n1,2,3,4,5,6,7,8\n");
+    let wide = rex.file("wide.csv", "a,b,c,d,e,f,g,h\n1,2,3,4,5,6,7,8\n");
     assert_eq!(
         rex.fails(
             &[
@@ -569,12 +529,11 @@ fn a_file_without_a_name_column_is_refused_at_its_header_and_an_empty_name_names
             ],
             2
         ),
-        "rex: line 1: no column is the deal's name (the file has 'a', 'b', 'c', 'd', 'e', 'f' \
+        "rex: line 1: no column is the deal's name (the file has 'a', 'b', 'c', 'd', 'e', 'f', \
          and 2 more); say which with --map name=COLUMN; nothing was imported"
     );
     // Maven's pipeline: the account named as the deal is empty on some rows.
-    let maven = file(
-        &rex,
+    let maven = rex.file(
         "maven.csv",
         "opportunity_id,account,deal_stage\nA1,Cancity,Won\nB2,,Prospecting\n",
     );
@@ -619,8 +578,7 @@ fn a_file_without_a_name_column_is_refused_at_its_header_and_an_empty_name_names
 #[test]
 fn an_upsert_keeps_the_metadata_of_columns_the_file_does_not_have_or_leaves_empty() {
     let rex = Rex::new();
-    let first = file(
-        &rex,
+    let first = rex.file(
         "first.csv",
         "Deal ID,Deal Name,Amount,Deal Type,Company Domain,Currency\n\
          1,A,10,New Business,a.example,\n2,B,20,Renewal,b.example,EUR\n",
@@ -639,8 +597,7 @@ fn an_upsert_keeps_the_metadata_of_columns_the_file_does_not_have_or_leaves_empt
     );
     // The next export has no Deal Type column, an empty domain for A, a new domain for B,
     // which is now in dollars.
-    let next = file(
-        &rex,
+    let next = rex.file(
         "next.csv",
         "Deal ID,Deal Name,Amount,Company Domain\n1,A,10,\n2,B,25,b2.example\n",
     );
@@ -682,8 +639,7 @@ fn an_upsert_keeps_the_metadata_of_columns_the_file_does_not_have_or_leaves_empt
 fn a_won_or_lost_stage_no_row_says_is_refused_naming_the_columns_values() {
     let rex = Rex::new();
     rex.ok(&["pipeline", "create", "Sales"]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "ws.csv",
         "deal,stage,amount\nA,Prospecting,1\nB,Won,2\nC,Lost,3\n",
     );
@@ -728,14 +684,14 @@ fn an_empty_file_and_a_rate_for_dollars_are_refused_saying_why() {
     let rex = Rex::new();
     rex.ok(&["pipeline", "create", "Sales"]);
     for (name, text) in [("empty.csv", ""), ("bom.csv", "\u{feff}")] {
-        let path = file(&rex, name, text);
+        let path = rex.file(name, text);
         assert_eq!(
             rex.fails(&["import", &path, "--from", "hubspot"], 2),
             "rex: line 1: the file has no header; a CSV starts with a line naming its columns; \
              nothing was imported"
         );
     }
-    let path = file(&rex, "deals.csv", "Deal Name,Amount,Currency\nA,1,USD\n");
+    let path = rex.file("deals.csv", "Deal Name,Amount,Currency\nA,1,USD\n");
     assert_eq!(
         rex.fails(
             &["import", &path, "--from", "hubspot", "--rate", "usd=2"],

@@ -336,7 +336,7 @@ fn a_csv_header_that_is_not_rex_own_gets_a_hint() {
     );
     assert_eq!(
         rex.fails(&["import", &foreign], 2),
-        "rex: line 1: the header is not rex's own: no column is a rex field (unknown: 'Opportunity Name', 'Stage', 'Amount', 'Close Date' and 2 more); for another CRM's export give --from pipedrive|hubspot|salesforce|salesforce-loader|twenty, or say which column is which with --map FIELD=COLUMN; nothing was imported"
+        "rex: line 1: the header is not rex's own: no column is a rex field (unknown: 'Opportunity Name', 'Stage', 'Amount', 'Close Date', and 2 more); for another CRM's export give --from pipedrive|hubspot|salesforce|salesforce-loader|twenty, or say which column is which with --map FIELD=COLUMN; nothing was imported"
     );
     let no_name = bytes(&rex, "no-name.csv", b"Title, value\nAcme,100\n");
     assert_eq!(

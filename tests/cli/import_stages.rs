@@ -6,12 +6,6 @@ use serde_json::{json, Value};
 
 use crate::support::{s, Rex};
 
-fn file(rex: &Rex, name: &str, text: &str) -> String {
-    let path = rex.dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 /// A pipeline's stage names, in order.
 fn stages(rex: &Rex, pipeline: &str) -> Vec<String> {
     rex.json(&["pipeline", "show", pipeline])["stages"]
@@ -62,8 +56,7 @@ fn stderr(out: &std::process::Output) -> String {
 fn a_closed_deal_lands_in_the_last_stage_whatever_the_order_of_the_rows() {
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "loader.csv",
         "Id,Name,StageName,Amount,CloseDate\n\
          006A,Won first,Closed Won,100,2025-02-01\n\
@@ -106,8 +99,7 @@ fn salesforce_stage_sort_order_orders_the_stages_and_is_not_metadata() {
     let rex = Rex::new();
     rex.ok(&["info"]);
     // Custom stages no profile knows, listed against their order, a closed row first.
-    let path = file(
-        &rex,
+    let path = rex.file(
         "opportunity.csv",
         "\"Id\",\"Name\",\"StageName\",\"StageSortOrder\",\"Amount\",\"IsClosed\",\"IsWon\"\n\
          \"006A\",\"Won\",\"Closed Won\",\"9\",\"10\",\"true\",\"true\"\n\
@@ -151,8 +143,7 @@ fn a_new_pipeline_whose_rows_name_no_open_stage_gets_the_default_stages() {
     // HubSpot: its default pipeline, never a lone first stage.
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "hubspot.csv",
         "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n\
          1,Won A,Closed Won,10,Renewals\n\
@@ -191,7 +182,7 @@ fn a_new_pipeline_whose_rows_name_no_open_stage_gets_the_default_stages() {
     // --map without a profile: rex's own default stages.
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(&rex, "won.csv", "title,state,amount\nDone,won,5\n");
+    let path = rex.file("won.csv", "title,state,amount\nDone,won,5\n");
     rex.ok(&[
         "import",
         &path,
@@ -233,8 +224,7 @@ fn a_dry_run_shows_the_stages_each_pipeline_would_get() {
         "--stage",
         "Negotiation/Review",
     ]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "loader.csv",
         "Id,Name,StageName,Amount\n\
          006A,Won,Closed Won,1\n\
@@ -323,7 +313,7 @@ fn a_report_without_an_id_column_is_known_by_its_identifying_columns() {
              \"Renewal\",\"Acme\",\"Closed Lost\",\"40\",\"2025-02-28\",\"Renewal\"\n"
         )
     };
-    let path = file(&rex, "report.csv", &report("10"));
+    let path = rex.file("report.csv", &report("10"));
     let args = ["import", &path, "--from", "salesforce", "--create-stages"];
     let out = rex.run(&args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -353,7 +343,7 @@ fn a_report_without_an_id_column_is_known_by_its_identifying_columns() {
         "{line}"
     );
     // The amount changes between exports: the same deals are updated.
-    let path = file(&rex, "report.csv", &report("15"));
+    let path = rex.file("report.csv", &report("15"));
     rex.ok(&[
         "import",
         &path,
@@ -383,8 +373,7 @@ fn a_report_without_an_id_column_is_known_by_its_identifying_columns() {
 fn an_external_id_is_the_origin_when_the_file_has_no_id() {
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "wave.csv",
         "External_Id__c,Amount,Account.External_Id__c,Name,StageName,CloseDate\n\
          W_Opportunity.1,6406,W_Account.6,CommercePrint 35,Closed Won,2016-11-28\n\
@@ -417,8 +406,7 @@ fn an_external_id_is_the_origin_when_the_file_has_no_id() {
     // With an Id column, the Id is the origin and the external id only metadata.
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "both.csv",
         "Id,External_Id__c,Name,StageName\n006A,W.1,Both,Qualification\n",
     );
@@ -438,8 +426,7 @@ fn an_external_id_is_the_origin_when_the_file_has_no_id() {
 fn a_hubspot_or_mapped_file_without_an_id_is_known_by_its_name_and_contact() {
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(
-        &rex,
+    let path = rex.file(
         "hubspot.csv",
         "dealname,dealstage,close date,associated contact\n\
          WvFI,Closed Won,01-14-2020,LjUS\n\
@@ -472,9 +459,7 @@ fn a_hubspot_or_mapped_file_without_an_id_is_known_by_its_name_and_contact() {
     // --map with no id or origin column mapped: the same, under csv/.
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "plain.csv",
+    let path = rex.file("plain.csv",
         "title,company,created,amount\nLead,Acme,2025-01-02,5\nLead,Acme,2025-01-02,6\nLead,Globex,2025-01-02,7\n",
     );
     let args = [
@@ -519,7 +504,7 @@ fn a_hubspot_or_mapped_file_without_an_id_is_known_by_its_name_and_contact() {
     );
     rex.fails(&args, 4);
     // Rex's own CSV is not given an origin.
-    let own = file(&rex, "own.csv", "name,value\nMine,1\n");
+    let own = rex.file("own.csv", "name,value\nMine,1\n");
     rex.ok(&["import", &own]);
     assert_eq!(rex.json(&["deal", "show", "Mine"])["origin"], Value::Null);
 }
@@ -531,9 +516,7 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
     let rex = Rex::new();
     rex.ok(&["info"]);
     // The profiles: Salesforce's CloseDate, HubSpot's Close Date.
-    let path = file(
-        &rex,
-        "loader.csv",
+    let path = rex.file("loader.csv",
         "Id,Name,StageName,CloseDate\n006A,SF won,Closed Won,2025-02-01\n006B,SF open,Qualification,2025-09-01\n",
     );
     rex.ok(&[
@@ -543,9 +526,7 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
         "salesforce-loader",
         "--create-stages",
     ]);
-    let path = file(
-        &rex,
-        "hubspot.csv",
+    let path = rex.file("hubspot.csv",
         "Record ID,Deal Name,Deal Stage,Close Date,Pipeline\n1,HS lost,Closed Lost,2025-03-04 10:00,HS\n",
     );
     rex.ok(&["import", &path, "--from", "hubspot", "--create-stages"]);
@@ -558,7 +539,7 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
              EC4QE1BX,Cancity,Open,,\n"
         )
     };
-    let path = file(&rex, "maven.csv", &maven("2017-03-01"));
+    let path = rex.file("maven.csv", &maven("2017-03-01"));
     let mapped = [
         "import",
         &path,
@@ -593,7 +574,7 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
         ]
     );
     // An upsert that gives a new close date takes it; the same file again changes nothing.
-    file(&rex, "maven.csv", &maven("2017-03-02"));
+    rex.file("maven.csv", &maven("2017-03-02"));
     rex.ok(&[&mapped[..], &["--upsert"]].concat());
     assert_eq!(
         rex.json(&["deal", "show", "1C1I7A6R"])["closed_at"],
@@ -607,7 +588,7 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
     // --map closed_at=COLUMN: a date-only column closes the closed rows on that day.
     let rex = Rex::new();
     rex.ok(&["info"]);
-    let path = file(&rex, "maven.csv", &maven("2017-03-01"));
+    let path = rex.file("maven.csv", &maven("2017-03-01"));
     let mapped = [
         "import",
         &path,
@@ -636,8 +617,7 @@ fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {
     // An open row with a date in that column contradicts it: refused, naming the column.
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "open.csv",
         "opportunity_id,deal_stage,close_date\nA,Open,2017-03-01\n",
     );

@@ -11,12 +11,6 @@ use serde_json::{json, Value};
 use crate::round2::assert_history_replays;
 use crate::support::{s, Rex};
 
-fn file(rex: &Rex, name: &str, text: &str) -> String {
-    let path = rex.dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim_end().to_string()
 }
@@ -71,8 +65,7 @@ fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
 fn a_column_named_source_is_kept_in_metadata_and_never_matches_deals() {
     let rex = Rex::new();
     rex.sales();
-    let plain = file(
-        &rex,
+    let plain = rex.file(
         "leads.csv",
         "name,value_dollars,Source\nLead A,100,Referral\nLead B,200,Referral\n",
     );
@@ -98,8 +91,7 @@ fn a_column_named_source_is_kept_in_metadata_and_never_matches_deals() {
 
     let rex = Rex::new();
     rex.sales();
-    let hubspot = file(
-        &rex,
+    let hubspot = rex.file(
         "hubspot.csv",
         "Record ID,Deal Name,Amount,Source\n11,Lead A,100,Referral\n12,Lead B,200,Referral\n",
     );
@@ -133,8 +125,7 @@ fn a_column_named_source_is_kept_in_metadata_and_never_matches_deals() {
 fn a_deal_twice_in_one_file_is_refused_naming_both_lines() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "hubspot.csv",
         "Record ID,Deal Name,Amount\n11,Lead A,100\n12,Lead B,200\n11,Lead A again,300\n",
     );
@@ -153,25 +144,17 @@ fn a_deal_twice_in_one_file_is_refused_naming_both_lines() {
 fn the_origin_of_a_deal_survives_export_and_import() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "hubspot.csv",
-        "Record ID,Deal Name,Amount\n11,Lead A,100\n",
-    );
+    let path = rex.file("hubspot.csv", "Record ID,Deal Name,Amount\n11,Lead A,100\n");
     rex.ok(&["import", &path, "--from", "hubspot"]);
     let deal = &rex.json(&["deal", "list"])[0];
     assert_eq!(deal["origin"], "hubspot:11");
     assert_eq!(deal["metadata"], json!({}));
     let exported = rex.ok(&["export"]);
     let copy = Rex::new();
-    let backup = file(&copy, "backup.jsonl", &exported);
+    let backup = copy.file("backup.jsonl", &exported);
     copy.ok(&["import", &backup]);
     assert_eq!(copy.ok(&["export"]), exported);
-    let again = file(
-        &copy,
-        "hubspot.csv",
-        "Record ID,Deal Name,Amount\n11,Lead A,100\n",
-    );
+    let again = copy.file("hubspot.csv", "Record ID,Deal Name,Amount\n11,Lead A,100\n");
     let line = copy.fails(&["import", &again, "--from", "hubspot"], 4);
     assert!(
         line.contains("the deal from hubspot:11 was imported before"),
@@ -183,8 +166,7 @@ fn the_origin_of_a_deal_survives_export_and_import() {
 fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "hubspot.csv",
         "Record ID,Deal Name,Amount\n11,Lead A,100\n12,Lead B,200\n",
     );
@@ -194,7 +176,7 @@ fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     let mut a = deals[0].clone();
     a.as_object_mut().unwrap().remove("origin");
     a["value"] = json!(15000);
-    let changes = file(&rex, "changes.jsonl", &format!("{a}\n"));
+    let changes = rex.file("changes.jsonl", &format!("{a}\n"));
     rex.ok(&["import", &changes, "--upsert"]);
     let shown = rex.json(&["deal", "show", &s(&a["id"])]);
     assert_eq!(
@@ -204,7 +186,7 @@ fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     // One that gives another deal's origin is refused.
     let mut b = deals[1].clone();
     b["origin"] = json!("hubspot:11");
-    let changes = file(&rex, "changes.jsonl", &format!("{b}\n"));
+    let changes = rex.file("changes.jsonl", &format!("{b}\n"));
     assert_eq!(
         rex.fails(&["import", &changes, "--upsert"], 4),
         "rex: line 1: field 'origin': another deal already comes from hubspot:11; nothing was imported"
@@ -212,7 +194,7 @@ fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     let mut c = deals[1].clone();
     c.as_object_mut().unwrap().remove("id");
     c["name"] = json!("Lead C");
-    let changes = file(&rex, "new.jsonl", &format!("{c}\n"));
+    let changes = rex.file("new.jsonl", &format!("{c}\n"));
     assert_eq!(
         rex.fails(&["import", &changes], 4),
         "rex: line 1: field 'origin': another deal already comes from hubspot:12; nothing was imported"
@@ -229,7 +211,7 @@ fn imports_at_once(rex: &Rex, rows: usize) -> Vec<i32> {
     for i in 0..rows {
         csv.push_str(&format!("{i},Deal {i},{}\n", 100 + i));
     }
-    let path = file(rex, "export.csv", &csv);
+    let path = rex.file("export.csv", &csv);
     let before = rex.json(&["info"])["deals"].as_i64().unwrap();
     let children: Vec<_> = (0..2)
         .map(|_| {
@@ -352,11 +334,7 @@ fn deals_imported_before_keep_their_source_as_origin() {
             ("Plain".into(), json!(100), json!({}), Value::Null),
         ]
     );
-    let again = file(
-        &rex,
-        "hubspot.csv",
-        "Record ID,Deal Name,Amount\n7,Acme,1\n",
-    );
+    let again = rex.file("hubspot.csv", "Record ID,Deal Name,Amount\n7,Acme,1\n");
     assert_eq!(
         rex.fails(&["import", &again, "--from", "hubspot"], 4),
         "rex: line 2: the deal from hubspot:7 was imported before (deal_01h455vb4pex5vsknk084sn01a); use --upsert to update it; nothing was imported"
@@ -469,7 +447,7 @@ fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
             "Record ID,Deal Name,Deal Stage,Amount\n1,Acme,Closed Won,1000\n2,Globex,Appointment Scheduled,{amount}\n"
         )
     };
-    let path = file(&rex, "hubspot.csv", &csv("500"));
+    let path = rex.file("hubspot.csv", &csv("500"));
     rex.ok(&["import", &path, "--from", "hubspot", "--create-stages"]);
     let deals = rex.json(&["deal", "list", "--sort", "name"]);
     let history = |rex: &Rex| -> Vec<Value> {
@@ -507,7 +485,7 @@ fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
         wins
     );
     // A changed amount: recorded, and only that deal's activity moves.
-    let changed = file(&rex, "hubspot2.csv", &csv("600"));
+    let changed = rex.file("hubspot2.csv", &csv("600"));
     rex.ok(&["import", &changed, "--from", "hubspot", "--upsert"]);
     let after = rex.json(&["deal", "list", "--sort", "name"]);
     assert_eq!(after[0], deals[0]);
@@ -535,8 +513,7 @@ fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
 fn imported_closed_and_stalled_deals_replay_to_their_state() {
     let rex = Rex::new();
     rex.sales();
-    let plain = file(
-        &rex,
+    let plain = rex.file(
         "deals.csv",
         "name,value_dollars,status,stage_id,close_reason,closed_at\n\
          Won deal,100,won,Proposal,signed,2026-02-01T10:00:00Z\n\
@@ -545,9 +522,7 @@ fn imported_closed_and_stalled_deals_replay_to_their_state() {
          Open deal,5,open,,,\n",
     );
     rex.ok(&["import", &plain]);
-    let hubspot = file(
-        &rex,
-        "hubspot.csv",
+    let hubspot = rex.file("hubspot.csv",
         "Record ID,Deal Name,Deal Stage,Amount,Close Date\n7,Won at HubSpot,Closed Won,1000,2026-01-15\n",
     );
     rex.ok(&["import", &hubspot, "--from", "hubspot"]);
@@ -576,9 +551,7 @@ fn imported_closed_and_stalled_deals_replay_to_their_state() {
 fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
-        "loader.csv",
+    let path = rex.file("loader.csv",
         "External_Id__c,Name,StageName,Amount\nX-1,Acme,Prospecting,100.00\nX-2,Globex,Prospecting,200.00\n",
     );
     let args = [
@@ -613,7 +586,7 @@ fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
         "{line}"
     );
     // In any CSV too.
-    let plain = file(&rex, "plain.csv", "ref,title,value_dollars\nR1,Lead,5\n");
+    let plain = rex.file("plain.csv", "ref,title,value_dollars\nR1,Lead,5\n");
     let args = [
         "import",
         &plain,
@@ -636,8 +609,7 @@ fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
 fn an_open_deal_with_a_close_is_refused_in_plain_words() {
     let rex = Rex::new();
     rex.sales();
-    let path = file(
-        &rex,
+    let path = rex.file(
         "deals.jsonl",
         "{\"name\":\"A\",\"value\":1,\"status\":\"open\",\"closed_at\":\"2026-01-01T00:00:00Z\"}\n",
     );
@@ -645,8 +617,7 @@ fn an_open_deal_with_a_close_is_refused_in_plain_words() {
         rex.fails(&["import", &path], 2),
         "rex: line 1: field 'closed_at': an open deal has no closed_at; leave it null; nothing was imported"
     );
-    let path = file(
-        &rex,
+    let path = rex.file(
         "deals.jsonl",
         "{\"name\":\"A\",\"value\":1,\"status\":\"stalled\",\"close_reason\":\"x\"}\n",
     );

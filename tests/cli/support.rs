@@ -33,6 +33,13 @@ impl Rex {
         }
     }
 
+    /// Writes `text` to the file `name` in this rex's directory; its path.
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
     /// A rex on a SQLite file, whichever backend the suite runs on.
     pub fn sqlite() -> Rex {
         let dir = tempfile::tempdir().expect("temp dir");
