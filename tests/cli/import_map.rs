@@ -627,11 +627,33 @@ fn an_upsert_keeps_the_metadata_of_columns_the_file_does_not_have_or_leaves_empt
             ),
         ]
     );
-    // What changed is what history says: B's value and domain, nothing of A.
-    let a = rex.json(&["deal", "history", "A"]);
-    assert!(
-        a.as_array().unwrap().iter().all(|e| e["kind"] != "updated"),
-        "{a}"
+    // What changed is what history says: B's value, domain and conversion, nothing of A.
+    let changed = |deal: &str| -> Vec<(String, Value, Value)> {
+        rex.json(&["deal", "history", deal])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "updated")
+            .map(|e| (s(&e["field"]), e["old"].clone(), e["new"].clone()))
+            .collect()
+    };
+    assert_eq!(changed("A"), []);
+    assert_eq!(
+        changed("B"),
+        [
+            ("value".to_string(), json!(3000), json!(2500)),
+            (
+                "metadata.company_domain".into(),
+                json!("b.example"),
+                json!("b2.example")
+            ),
+            (
+                "metadata.original_currency".into(),
+                json!("EUR"),
+                Value::Null
+            ),
+            ("metadata.original_value".into(), json!("20"), Value::Null),
+        ]
     );
 }
 
