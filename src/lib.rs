@@ -41,7 +41,7 @@ pub fn run() -> u8 {
         Ok(()) => code::OK,
         Err(e) => {
             if !e.is_quiet() {
-                output::say(format_args!("rex: {}\n", output::one_line(&e.to_string())));
+                output::say_line(&e.to_string());
             }
             e.exit_code()
         }

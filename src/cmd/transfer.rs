@@ -628,16 +628,13 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                 translator.survey(&all)?;
                 if reading.describe {
                     if delimiter != b',' {
-                        crate::output::say(format_args!(
-                            "rex: columns separated by {}\n",
+                        crate::output::say_line(&format!(
+                            "columns separated by {}",
                             shown_delimiter(delimiter)
                         ));
                     }
                     for line in translator.describe() {
-                        crate::output::say(format_args!(
-                            "rex: {}\n",
-                            crate::output::one_line(&line)
-                        ));
+                        crate::output::say_line(&line);
                     }
                 }
                 // What the whole file says goes first, for the importer to act on before

@@ -653,3 +653,99 @@ fn a_forecast_of_large_sums_fits_80_columns_with_its_total_whole() {
         "Total: 12 deals, $120,000,000,000,000.00, weighted $12,000,000,000,000.00; won 0, $0.00"
     );
 }
+
+/// rex's messages on a terminal of 80 columns: wrapped at words to its width and continued
+/// under their text, so nothing is cut at the edge; in a pipe each is one line (see the
+/// import tests), for scripts and logs.
+#[test]
+fn notes_and_errors_on_a_narrow_terminal_wrap_at_words_within_its_width() {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let rex = Rex::new();
+    rex.ok(&["info"]);
+    let report = rex.file(
+        "report.csv",
+        "Opportunity Name,Account Name,Stage,Amount\nDeal 1,Acme,Qualification,5\n",
+    );
+    // stderr alone is an 80x24 terminal.
+    let on_terminal = |args: &[&str]| -> String {
+        let (mut master, mut slave) = (0, 0);
+        let size = libc::winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes the two descriptors it opens; the name buffer is null.
+        let opened = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(opened, 0);
+        // SAFETY: both descriptors were just opened and are owned here alone.
+        let (mut master, slave) = unsafe {
+            (
+                std::fs::File::from_raw_fd(master),
+                OwnedFd::from_raw_fd(slave),
+            )
+        };
+        let mut cmd = rex.std_cmd();
+        cmd.args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(slave);
+        let status = cmd.status().expect("run rex");
+        drop(cmd);
+        assert!(status.code().is_some());
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Ends with EIO once nothing holds the terminal open.
+        while let Ok(n @ 1..) = master.read(&mut buf) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        // (An import clears its progress line first.)
+        String::from_utf8(out)
+            .unwrap()
+            .replace("\r\n", "\n")
+            .replace("\r\u{1b}[K", "")
+    };
+    let dry = on_terminal(&[
+        "import",
+        &report,
+        "--from",
+        "salesforce",
+        "--create-stages",
+        "--dry-run",
+    ]);
+    assert!(
+        dry.contains(
+            "rex: the file has no id column: deals are known by Opportunity Name + Account\n     \
+             Name (--map origin=COLUMN names one)\n"
+        ),
+        "{dry}"
+    );
+    let wide = rex.file(
+        "wide.csv",
+        &format!("Name,Stage\n{},Open\n", "x".repeat(10)),
+    );
+    let err = on_terminal(&[
+        "import",
+        &wide,
+        "--map",
+        "stage_id=Stage",
+        "--won-stage",
+        "Closed Won Deals",
+    ]);
+    assert_eq!(
+        err,
+        "rex: --won-stage 'closed won deals': no row of column 'Stage' says it (it holds\n     \
+         'Open'); nothing was imported\n"
+    );
+    for line in dry.lines().chain(err.lines()) {
+        assert!(width(line) <= 80, "{line}");
+    }
+}
