@@ -534,7 +534,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --fields 'Only these fields, in this order (JSON names, comma-separated); also picks table columns'
             cand --dry-run 'Check everything and report the counts, writing nothing'
             cand --upsert 'Replace records whose id already exists (or, with --from or --map, deals imported before: by the file''s id, else by its identifying columns, said on stderr)'
-            cand --create-stages 'Create the pipelines and stages the file names that do not exist yet, in the CRM''s order (a closed deal goes to the last); --dry-run lists them'
+            cand --create-stages 'Create the pipelines and stages the file names that do not exist yet, in the CRM''s order (a closed deal goes to the last); with --from or --map, --dry-run lists them'
             cand --keep-unknown 'Keep columns rex does not know in metadata instead of refusing them'
             cand --round 'Round dollars with more than cents (9225.225) to the cent, halves up (away from zero), saying how many, instead of refusing them (amounts converted at a --rate are always rounded so; their original stays in metadata)'
             cand --json 'Same as -o json'

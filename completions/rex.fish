@@ -616,7 +616,7 @@ never\t''"
 complete -c rex -n "__fish_rex_using_subcommand import" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l dry-run -d 'Check everything and report the counts, writing nothing'
 complete -c rex -n "__fish_rex_using_subcommand import" -l upsert -d 'Replace records whose id already exists (or, with --from or --map, deals imported before: by the file\'s id, else by its identifying columns, said on stderr)'
-complete -c rex -n "__fish_rex_using_subcommand import" -l create-stages -d 'Create the pipelines and stages the file names that do not exist yet, in the CRM\'s order (a closed deal goes to the last); --dry-run lists them'
+complete -c rex -n "__fish_rex_using_subcommand import" -l create-stages -d 'Create the pipelines and stages the file names that do not exist yet, in the CRM\'s order (a closed deal goes to the last); with --from or --map, --dry-run lists them'
 complete -c rex -n "__fish_rex_using_subcommand import" -l keep-unknown -d 'Keep columns rex does not know in metadata instead of refusing them'
 complete -c rex -n "__fish_rex_using_subcommand import" -l round -d 'Round dollars with more than cents (9225.225) to the cent, halves up (away from zero), saying how many, instead of refusing them (amounts converted at a --rate are always rounded so; their original stays in metadata)'
 complete -c rex -n "__fish_rex_using_subcommand import" -l json -d 'Same as -o json'

@@ -602,7 +602,7 @@ pub struct ImportArgs {
     #[arg(long = "from", value_enum, value_name = "CRM")]
     pub from: Option<Crm>,
     /// Create the pipelines and stages the file names that do not exist yet, in the CRM's
-    /// order (a closed deal goes to the last); --dry-run lists them
+    /// order (a closed deal goes to the last); with --from or --map, --dry-run lists them
     #[arg(long)]
     pub create_stages: bool,
     /// Dollars per unit of another currency: CUR=RATE, like EUR=1.0825 (repeatable)

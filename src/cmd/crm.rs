@@ -113,15 +113,8 @@ pub struct PlannedPipeline {
     /// The pipeline column's value; None for rows that name none (`--pipeline`, the only
     /// one, or a new one).
     pub pipeline: Option<String>,
-    pub stages: Vec<PlannedStage>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PlannedStage {
-    pub name: String,
-    /// Placed by the CRM (its StageSortOrder, the profile's default order) rather than by
-    /// where the file first names it.
-    pub ranked: bool,
+    /// The stages' names.
+    pub stages: Vec<String>,
 }
 
 /// `--round`: whether dollars with more than cents (`9225.225`) are rounded to the cent,
@@ -928,13 +921,7 @@ impl Translator {
                     Some(r) => (0, r, *first),
                     None => (1, 0, *first),
                 });
-                let stages = seen
-                    .into_iter()
-                    .map(|(name, order, _)| PlannedStage {
-                        ranked: rank(&name, order).is_some(),
-                        name,
-                    })
-                    .collect();
+                let stages = seen.into_iter().map(|(name, _, _)| name).collect();
                 PlannedPipeline { pipeline, stages }
             })
             .collect();

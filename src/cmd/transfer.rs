@@ -1102,6 +1102,27 @@ fn origin_taken(at: &str, origin: Option<&str>, translated: bool, e: Error) -> E
     Error::conflict(format!("{at}: {why}; nothing was imported"))
 }
 
+/// Where a new stage `name` goes among a pipeline's `stages`, by an order that may know
+/// where two stages stand (`before(a, b)`: whether `a` comes before `b`): after the last
+/// stage it knows comes before it, else before the first it knows comes after it, else at
+/// the end. A pipeline's first stage, where new deals start, stays first unless the order
+/// says otherwise.
+fn place(stages: &[Stage], name: &str, before: impl Fn(&str, &str) -> Option<bool>) -> usize {
+    let earlier = stages
+        .iter()
+        .rposition(|st| before(&st.name, name) == Some(true));
+    let later = || {
+        stages
+            .iter()
+            .position(|st| before(name, &st.name) == Some(true))
+    };
+    match (earlier, later()) {
+        (Some(i), _) => i + 1,
+        (None, Some(i)) => i,
+        (None, None) => stages.len(),
+    }
+}
+
 /// A pipeline's stages by name, in order: `Prospecting, Qualification`.
 fn stage_names(p: &Pipeline) -> String {
     p.stages
@@ -1219,14 +1240,7 @@ impl Importer {
         let Some(p) = self.pipelines.get_mut(&id) else {
             return Err(Error::not_found(format!("no pipeline with id {id}")));
         };
-        let at = match rank(name) {
-            Some(r) => p
-                .stages
-                .iter()
-                .rposition(|s| rank(&s.name).is_some_and(|x| x < r))
-                .map_or(0, |i| i + 1),
-            None => p.stages.len(),
-        };
+        let at = place(&p.stages, name, |a, b| Some(rank(a)? < rank(b)?));
         let stage = Stage::new(
             clean_name("a stage name", name).map_err(|e| f.bad("stage_id", e))?,
             p.stages.len(),
@@ -1285,7 +1299,7 @@ impl Importer {
                     planned
                         .stages
                         .iter()
-                        .map(|s| (s.name.clone(), Probability::CERTAIN))
+                        .map(|s| (s.clone(), Probability::CERTAIN))
                         .collect()
                 } else if !defaults.is_empty() {
                     defaults
@@ -1334,7 +1348,7 @@ impl Importer {
                 planned
                     .stages
                     .iter()
-                    .position(|s| name_key(&s.name) == name_key(n))
+                    .position(|s| name_key(s) == name_key(n))
             };
             // Whether stage `a` comes before stage `b` in the CRM's order, if it says.
             let before = |a: &str, b: &str| match (plan_rank(a), plan_rank(b)) {
@@ -1346,31 +1360,17 @@ impl Importer {
             };
             let mut new = Vec::new();
             for s in &planned.stages {
-                let known = p.stages.iter().any(|st| {
-                    name_key(&st.name) == name_key(&s.name) || st.id.to_string() == s.name
-                });
-                let Ok(name) = clean_name("a stage name", &s.name) else {
+                let known = p
+                    .stages
+                    .iter()
+                    .any(|st| name_key(&st.name) == name_key(s) || st.id.to_string() == *s);
+                let Ok(name) = clean_name("a stage name", s) else {
                     continue;
                 };
                 if known {
                     continue;
                 }
-                let at = match p
-                    .stages
-                    .iter()
-                    .rposition(|st| before(&st.name, &name) == Some(true))
-                {
-                    Some(i) => i + 1,
-                    None => match p
-                        .stages
-                        .iter()
-                        .position(|st| before(&name, &st.name) == Some(true))
-                    {
-                        Some(i) => i,
-                        None if s.ranked => 0,
-                        None => p.stages.len(),
-                    },
-                };
+                let at = place(&p.stages, &name, before);
                 p.stages.insert(
                     at,
                     Stage::new(name.clone(), p.stages.len(), Probability::CERTAIN),

@@ -660,3 +660,78 @@ fn a_key_longer_than_an_origin_may_be_names_the_line_and_the_way_out() {
          nothing was imported"
     );
 }
+
+/// A stage the CRM's order cannot place among a pipeline's own stages (none of them is the
+/// CRM's) goes at the end, never before the pipeline's first stage, where new deals start.
+#[test]
+fn a_stage_the_crms_order_cannot_place_goes_last_not_first() {
+    let rex = Rex::new();
+    rex.ok(&[
+        "pipeline", "create", "Partners", "--stage", "Intro", "--stage", "Pilot",
+    ]);
+    let report = rex.file(
+        "report.csv",
+        "Opportunity Name,Stage,Amount\nBig,Negotiation/Review,5\n",
+    );
+    let args = [
+        "import",
+        &report,
+        "--from",
+        "salesforce",
+        "--create-stages",
+        "--pipeline",
+        "Partners",
+    ];
+    rex.ok(&args);
+    assert_eq!(
+        stages(&rex, "Partners"),
+        ["Intro", "Pilot", "Negotiation/Review"]
+    );
+    // Placed by the CRM's order among its own stages: before Negotiation/Review.
+    let more = rex.file(
+        "more.csv",
+        "Opportunity Name,Stage,Amount\nSmall,Qualification,1\n",
+    );
+    rex.ok(&[
+        "import",
+        &more,
+        "--from",
+        "salesforce",
+        "--create-stages",
+        "--pipeline",
+        "Partners",
+    ]);
+    assert_eq!(
+        stages(&rex, "Partners"),
+        ["Intro", "Pilot", "Qualification", "Negotiation/Review"]
+    );
+    // A new deal still starts in the first stage.
+    rex.ok(&[
+        "deal",
+        "create",
+        "Fresh",
+        "--value",
+        "1",
+        "--pipeline",
+        "Partners",
+    ]);
+    let fresh = rex.json(&["deal", "show", "Fresh"]);
+    let partners = rex.json(&["pipeline", "show", "Partners"]);
+    assert_eq!(fresh["stage_id"], partners["stages"][0]["id"]);
+    // Sort orders of one file place its stages among themselves, after the pipeline's own.
+    rex.ok(&["pipeline", "create", "SO", "--stage", "Zeta"]);
+    let sorted = rex.file(
+        "sorted.csv",
+        "Id,Name,StageName,StageSortOrder\n1,B,Beta,2\n2,D,Delta,4\n3,A,Alpha,1\n",
+    );
+    rex.ok(&[
+        "import",
+        &sorted,
+        "--from",
+        "salesforce-loader",
+        "--create-stages",
+        "--pipeline",
+        "SO",
+    ]);
+    assert_eq!(stages(&rex, "SO"), ["Zeta", "Alpha", "Beta", "Delta"]);
+}
