@@ -59,7 +59,6 @@ pub const HELP_WIDTH: usize = 80;
 /// (`  2  usage: …` continues under `usage`); lines already continued that way are joined
 /// first, so a paragraph reads evenly.
 pub fn wrap(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
     let indent = |l: &str| l.len() - l.trim_start().len();
     let hang_of = |l: &str| {
         let lead = indent(l);
@@ -95,34 +94,41 @@ pub fn wrap(text: &str, width: usize) -> String {
     }
     let mut out = Vec::new();
     for (line, hang) in logical {
-        if line.width() <= width {
-            out.push(line);
-            continue;
-        }
-        let lead = indent(&line);
-        let mut current = " ".repeat(lead);
-        let mut fresh = true; // nothing but indentation on the current line yet
-        for word in line[lead..].split(' ') {
-            if fresh {
-                if !word.is_empty() {
-                    current.push_str(word);
-                    fresh = false;
-                }
-                continue;
-            }
-            if word.is_empty() {
-                current.push(' ');
-                continue;
-            }
-            if current.width() + 1 + word.width() > width {
-                out.push(current.trim_end().to_string());
-                current = format!("{}{word}", " ".repeat(hang));
-            } else {
-                current.push(' ');
-                current.push_str(word);
-            }
-        }
-        out.push(current);
+        hanging(&line, width, hang, &mut out);
     }
     out.join("\n")
+}
+
+/// One line broken at its spaces into lines of at most `width` columns (a word longer
+/// than that stands alone), each after the first indented by `hang` spaces; into `out`.
+pub fn hanging(line: &str, width: usize, hang: usize, out: &mut Vec<String>) {
+    use unicode_width::UnicodeWidthStr;
+    if line.width() <= width {
+        out.push(line.to_string());
+        return;
+    }
+    let lead = line.len() - line.trim_start().len();
+    let mut current = " ".repeat(lead);
+    let mut fresh = true; // nothing but indentation on the current line yet
+    for word in line[lead..].split(' ') {
+        if fresh {
+            if !word.is_empty() {
+                current.push_str(word);
+                fresh = false;
+            }
+            continue;
+        }
+        if word.is_empty() {
+            current.push(' ');
+            continue;
+        }
+        if current.width() + 1 + word.width() > width {
+            out.push(current.trim_end().to_string());
+            current = format!("{}{word}", " ".repeat(hang));
+        } else {
+            current.push(' ');
+            current.push_str(word);
+        }
+    }
+    out.push(current);
 }

@@ -71,7 +71,7 @@ fn clap_exit(e: clap::Error) -> u8 {
             code::USAGE
         }
         _ => {
-            output::say(format_args!("rex: {}\n", one_line(&escape_user_text(&e))));
+            output::say_line(&one_line(&escape_user_text(&e)));
             code::USAGE
         }
     }

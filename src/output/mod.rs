@@ -806,22 +806,19 @@ fn escape_controls(text: &str, keep_newlines: bool) -> String {
 /// terminal that is narrower than the message, wrapped at its words to the terminal's width
 /// and continued under its text, so that no id, amount or date is cut at the edge.
 pub fn say_line(msg: &str) {
-    use unicode_width::UnicodeWidthStr;
-    let text = one_line(msg);
+    let line = format!("rex: {}", one_line(msg));
     let width = io::stderr()
         .is_terminal()
         .then(|| terminal_size::terminal_size_of(io::stderr()))
         .flatten()
         .map(|(w, _)| usize::from(w.0))
-        .filter(|w| *w >= 40);
-    let text = match width {
-        Some(w) if text.width() + 5 > w => crate::docs::wrap(&text, w - 5)
-            .lines()
-            .collect::<Vec<_>>()
-            .join("\n     "),
-        _ => text,
-    };
-    say(format_args!("rex: {text}\n"));
+        .filter(|w| *w >= 20);
+    let mut lines = Vec::new();
+    match width {
+        Some(w) => crate::docs::hanging(&line, w, 5, &mut lines),
+        None => lines.push(line),
+    }
+    say(format_args!("{}\n", lines.join("\n")));
 }
 
 /// Writes to stderr, whatever becomes of it: a stderr nobody reads any more (`2>&1 | head -1`)

@@ -745,7 +745,29 @@ fn notes_and_errors_on_a_narrow_terminal_wrap_at_words_within_its_width() {
         "rex: --won-stage 'closed won deals': no row of column 'Stage' says it (it holds\n     \
          'Open'); nothing was imported\n"
     );
-    for line in dry.lines().chain(err.lines()) {
+    // Two spaces in a name are the name's, not a column to continue under; clap's own
+    // errors wrap too.
+    let spaced = on_terminal(&[
+        "pipeline",
+        "show",
+        "Two  spaces  in  a  name  that  is  long",
+    ]);
+    assert_eq!(
+        spaced,
+        "rex: no pipeline named 'Two  spaces  in  a  name  that  is  long'; there are\n     \
+         none yet: rex pipeline create \"Two  spaces  in  a  name  that  is  long\"\n"
+    );
+    let usage = on_terminal(&["deal", "create", "X", "--value", "abc"]);
+    for line in dry
+        .lines()
+        .chain(err.lines())
+        .chain(spaced.lines())
+        .chain(usage.lines())
+    {
         assert!(width(line) <= 80, "{line}");
     }
+    assert!(
+        usage.lines().count() > 1 && usage.lines().skip(1).all(|l| l.starts_with("     ")),
+        "{usage}"
+    );
 }
