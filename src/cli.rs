@@ -74,7 +74,7 @@ macro_rules! environment_text {
 /// written to be read in the source).
 pub fn command() -> clap::Command {
     fn reflow(mut cmd: clap::Command) -> clap::Command {
-        use crate::docs::{wrap, HELP_WIDTH};
+        use crate::text::{wrap, HELP_WIDTH};
         if let Some(h) = cmd.get_after_help() {
             let text = wrap(&h.to_string(), HELP_WIDTH);
             cmd = cmd.after_help(text);

@@ -21,17 +21,6 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// The system clock, or `REX_NOW` when it is set.
-    pub fn from_env() -> Result<Clock> {
-        match std::env::var(NOW_VAR) {
-            Ok(text) => Clock::parse(&text),
-            Err(std::env::VarError::NotPresent) => Ok(Clock::at(Utc::now())),
-            Err(std::env::VarError::NotUnicode(_)) => Err(Error::usage(format!(
-                "{NOW_VAR} is not valid text; set it like 2026-03-01T09:00:00Z"
-            ))),
-        }
-    }
-
     pub fn parse(text: &str) -> Result<Clock> {
         DateTime::parse_from_rfc3339(text.trim())
             .map(|t| Clock::at(t.with_timezone(&Utc)))

@@ -12,7 +12,7 @@ use crate::store::Store;
 const DEALS: usize = 200;
 
 fn store() -> Option<Store> {
-    let location = crate::cmd::database_location(None).ok()?;
+    let location = crate::settings::database_location(None).ok()?;
     Store::peek(&location)
 }
 
@@ -24,7 +24,7 @@ pub fn deals() -> Vec<CompletionCandidate> {
     let found = store.read(|tx| {
         let deals = tx.recent_active_deals(DEALS)?;
         let ids: Vec<_> = deals.iter().map(|d| d.id).collect();
-        let refs = tx.short_refs(&ids, crate::cmd::REF_MIN)?;
+        let refs = tx.short_refs(&ids, crate::ops::lookup::REF_MIN)?;
         Ok(deals
             .into_iter()
             .map(|d| (refs.get(&d.id).cloned().unwrap_or_default(), d.name))

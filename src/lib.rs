@@ -10,10 +10,13 @@ pub mod error;
 pub mod id;
 pub mod json;
 pub mod money;
+pub mod ops;
 pub mod output;
 pub mod record;
+pub mod settings;
 pub mod store;
 pub mod target_file;
+pub mod text;
 
 use crate::error::code;
 

@@ -566,3 +566,20 @@ fn forbidden_kind(c: char) -> String {
 pub fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
+
+/// A JSON value with every object's keys sorted, so equal values are stored alike.
+pub fn canonical(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(sorted(
+            map.into_iter().map(|(k, v)| (k, canonical(v))).collect(),
+        )),
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
+pub fn sorted(map: Metadata) -> Metadata {
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.into_iter().collect()
+}

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use crate::cli::{ENVIRONMENT, EXIT_CODES};
 use crate::clock::DATE_HELP;
-use crate::docs::{wrap, HELP_WIDTH};
 use crate::error::{Error, Result};
+use crate::text::{wrap, HELP_WIDTH};
 
 pub const TOPICS: [(&str, &str); 4] = [
     ("exit-codes", "what each exit code means"),
@@ -91,7 +91,7 @@ pub fn show(words: &[String]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::docs::wrap;
+    use crate::text::wrap;
 
     #[test]
     fn long_lines_wrap_under_their_own_text() {

@@ -678,7 +678,7 @@ impl<R: Record> Rows<'_, R> {
                 if let Some(line) = R::summary(&self.table) {
                     // As wide as the table may be, broken only between words.
                     let line = match p.style.width {
-                        Some(w) => crate::docs::wrap(&line, w),
+                        Some(w) => crate::text::wrap(&line, w),
                         None => line,
                     };
                     writeln!(p.out, "{line}")?;
@@ -815,7 +815,7 @@ pub fn say_line(msg: &str) {
         .filter(|w| *w >= 20);
     let mut lines = Vec::new();
     match width {
-        Some(w) => crate::docs::hanging(&line, w, 5, &mut lines),
+        Some(w) => crate::text::hanging(&line, w, 5, &mut lines),
         None => lines.push(line),
     }
     say(format_args!("{}\n", lines.join("\n")));

@@ -1,0 +1,236 @@
+//! Finding what a user named: a deal by its id, the end of its id or its name; a pipeline
+//! by id or name; a stage by id or name, in one pipeline or in any. Every front door names
+//! records the same way, so it lives once, here.
+
+use crate::error::{Error, Result};
+use crate::id::{kind_of, DealId, PipelineId, StageId};
+use crate::record::{Deal, Pipeline, Stage};
+use crate::store::Tx;
+
+/// How many characters a short deal reference has at least, when rex prints one.
+pub const REF_MIN: usize = 7;
+
+/// How many characters of an id's end a user must type at least to name a deal by it.
+const REF_TYPED_MIN: usize = 6;
+
+/// The characters of a TypeID's suffix (Crockford's base32, lower case).
+const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/// A deal the user named, in the first of these forms that matches: its full id; the end of
+/// its id (at least six characters) that exactly one deal's id ends in; its name ignoring
+/// case; the one deal whose name contains the text. Several matches are a usage error
+/// listing them (exit 2), none is not-found (exit 3).
+pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
+    if let Ok(id) = text.parse::<DealId>() {
+        return tx
+            .deal(id)?
+            .ok_or_else(|| Error::not_found(format!("no deal with id {id}")));
+    }
+    match kind_of(text) {
+        Some(other) => {
+            return Err(Error::usage(format!(
+                "expected a deal, got a {other} id '{text}'"
+            )))
+        }
+        None if text.to_ascii_lowercase().starts_with("deal_") => {
+            return Err(Error::usage(text.parse::<DealId>().unwrap_err()));
+        }
+        None => {}
+    }
+    let wanted = text.trim();
+    if wanted.is_empty() {
+        return Err(Error::usage(
+            "the deal is empty; give its id, the end of its id, or its name",
+        ));
+    }
+    let end = wanted.to_ascii_lowercase();
+    if (REF_TYPED_MIN..=26).contains(&end.len()) && end.chars().all(|c| BASE32.contains(c)) {
+        let mut found: Vec<Deal> = tx
+            .deals_ending_in(&end, 11)?
+            .into_iter()
+            .filter(|d| d.id.to_string().ends_with(&end))
+            .collect();
+        match found.len() {
+            0 => {}
+            1 => return Ok(found.remove(0)),
+            n => return Err(ambiguous(tx, wanted, found, (n <= 10).then_some(n as i64))?),
+        }
+    }
+    let (mut found, total) = tx.deals_named(wanted, 11)?;
+    match found.len() {
+        0 => Err(Error::not_found(format!(
+            "no deal has the id, reference or name '{wanted}'; rex deal list --search TEXT finds deals by part of their name"
+        ))),
+        1 => Ok(found.remove(0)),
+        _ => Err(ambiguous(tx, wanted, found, Some(total))?),
+    }
+}
+
+/// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.
+fn ambiguous(tx: &dyn Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Result<Error> {
+    let ids: Vec<DealId> = found.iter().map(|d| d.id).collect();
+    let refs = tx.short_refs(&ids, REF_MIN)?;
+    let labels = tx.stage_labels()?;
+    let shown: Vec<String> = found
+        .iter()
+        .take(10)
+        .map(|d| {
+            let stage = labels.get(&d.stage_id).map(|l| l.0.as_str()).unwrap_or("");
+            format!("{} {} ({stage}, {})", refs[&d.id], d.name, d.value)
+        })
+        .collect();
+    let more = match total {
+        Some(n) if n > 10 => format!(", and {} more", n - 10),
+        Some(_) => String::new(),
+        None => ", and more".to_string(),
+    };
+    let n = total.map_or_else(|| "more than 10".to_string(), |n| n.to_string());
+    Ok(Error::usage(format!(
+        "'{text}' matches {n} deals: {}{more}; give more of the reference, or the full id",
+        shown.join(", ")
+    )))
+}
+
+/// The pipeline named, or the only one there is (for a new deal, a board).
+pub fn pipeline_or_only(tx: &dyn Tx, named: Option<&str>) -> Result<Pipeline> {
+    if let Some(text) = named {
+        return find_pipeline(tx, text);
+    }
+    let mut all = tx.pipelines()?;
+    match all.len() {
+        0 => Err(Error::not_found(
+            "there is no pipeline yet; create one first: rex pipeline create \"Sales Pipeline\"",
+        )),
+        1 => Ok(all.remove(0)),
+        _ => {
+            let names: Vec<String> = all.iter().map(|p| format!("'{}'", p.name)).collect();
+            Err(Error::usage(format!(
+                "several pipelines exist ({}); choose one with --pipeline NAME",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// A pipeline by id or by name (ignoring case).
+pub fn find_pipeline(tx: &dyn Tx, text: &str) -> Result<Pipeline> {
+    if let Ok(id) = text.parse::<PipelineId>() {
+        return tx
+            .pipeline(id)?
+            .ok_or_else(|| Error::not_found(format!("no pipeline with id {id}")));
+    }
+    if let Some(other) = kind_of(text) {
+        return Err(Error::usage(format!(
+            "expected a pipeline id or name, got a {other} id '{text}'"
+        )));
+    }
+    if let Some(p) = tx.pipeline_named(text)? {
+        return Ok(p);
+    }
+    let names = tx.pipeline_names()?;
+    Err(if names.is_empty() {
+        Error::not_found(format!(
+            "no pipeline named '{text}'; there are none yet: rex pipeline create \"{text}\""
+        ))
+    } else {
+        Error::not_found(format!(
+            "no pipeline named '{text}'; pipelines: {}",
+            candidates(&names)
+        ))
+    })
+}
+
+/// A stage of `pipeline` by id or name. A stage id of another pipeline is a conflict.
+pub fn find_stage<'p>(tx: &dyn Tx, pipeline: &'p Pipeline, text: &str) -> Result<&'p Stage> {
+    if let Ok(id) = text.parse::<StageId>() {
+        if let Some(s) = pipeline.stage(id) {
+            return Ok(s);
+        }
+        return Err(match tx.pipeline_of_stage(id)? {
+            Some(other) => Error::conflict(format!(
+                "stage {id} belongs to pipeline '{}', not '{}'",
+                other.name, pipeline.name
+            )),
+            None => Error::not_found(format!("no stage with id {id}")),
+        });
+    }
+    if let Some(other) = kind_of(text) {
+        return Err(Error::usage(format!(
+            "expected a stage id or name, got a {other} id '{text}'"
+        )));
+    }
+    let key = crate::record::name_key(text);
+    pipeline
+        .stages
+        .iter()
+        .find(|s| crate::record::name_key(&s.name) == key)
+        .ok_or_else(|| {
+            let names: Vec<String> = pipeline.stages.iter().map(|s| s.name.clone()).collect();
+            Error::not_found(format!(
+                "no stage named '{text}' in pipeline '{}'; stages: {}",
+                pipeline.name,
+                candidates(&names)
+            ))
+        })
+}
+
+/// A stage by id or name in any pipeline; a name several pipelines have is ambiguous.
+pub fn find_any_stage(tx: &dyn Tx, text: &str) -> Result<(Stage, Pipeline)> {
+    if let Ok(id) = text.parse::<StageId>() {
+        let p = tx
+            .pipeline_of_stage(id)?
+            .ok_or_else(|| Error::not_found(format!("no stage with id {id}")))?;
+        let s = p
+            .stage(id)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("no stage with id {id}")))?;
+        return Ok((s, p));
+    }
+    if let Some(other) = kind_of(text) {
+        return Err(Error::usage(format!(
+            "expected a stage id or name, got a {other} id '{text}'"
+        )));
+    }
+    let mut found = tx.stages_named(text)?;
+    match found.len() {
+        0 => Err(Error::not_found(format!(
+            "no stage named '{text}' in any pipeline"
+        ))),
+        1 => {
+            let (stage, pid, _) = found.remove(0);
+            let p = tx
+                .pipeline(pid)?
+                .ok_or_else(|| Error::not_found(format!("no pipeline with id {pid}")))?;
+            Ok((stage, p))
+        }
+        _ => {
+            let names: Vec<String> = found
+                .iter()
+                .map(|(s, _, p)| format!("{} ({p})", s.name))
+                .collect();
+            Err(Error::usage(format!(
+                "stage name '{text}' is ambiguous: {}; add --pipeline or use a stage id",
+                candidates(&names)
+            )))
+        }
+    }
+}
+
+/// Names for a "did you mean" list: at most ten, quoted.
+fn candidates(names: &[String]) -> String {
+    quoted(names, 10)
+}
+
+/// Names in a one-line message: the first `at_most`, quoted, then how many more
+/// (`'a', 'b', and 3 more`).
+pub fn quoted<S: AsRef<str>>(names: &[S], at_most: usize) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(at_most)
+        .map(|n| format!("'{}'", n.as_ref().trim()))
+        .collect();
+    if names.len() > at_most {
+        shown.push(format!("and {} more", names.len() - at_most));
+    }
+    shown.join(", ")
+}

@@ -1,0 +1,81 @@
+//! What rex reads from its environment: where the database is (`--db`, `REX_DB`), how long
+//! to wait for a busy one (`REX_BUSY_TIMEOUT`), who "me" is (`REX_OWNER`) and the clock
+//! (`REX_NOW`). Only the front doors (the CLI, the server) read these; the core of operations
+//! is handed what they found.
+
+use std::time::Duration;
+
+use crate::clock::{Clock, NOW_VAR};
+use crate::error::{Error, Result};
+use crate::store::Location;
+
+pub const DB_VAR: &str = "REX_DB";
+
+pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
+
+/// Who "me" is: the default owner of new deals and of `rex today`.
+pub const OWNER_VAR: &str = "REX_OWNER";
+
+/// `REX_OWNER`, when set to something.
+pub fn me() -> Option<String> {
+    std::env::var(OWNER_VAR)
+        .ok()
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+}
+
+/// `--db`, else `REX_DB`, else the per-user data directory: a file path or a PostgreSQL
+/// URL. An empty one is refused rather than quietly falling back to the personal database
+/// (a script's unset variable).
+pub fn database_location(flag: Option<std::ffi::OsString>) -> Result<Location> {
+    if let Some(p) = flag {
+        if p.is_empty() {
+            return Err(Error::usage(
+                "--db is empty; give a database file path (like --db ~/work/rex.db) or a postgres:// URL",
+            ));
+        }
+        return Location::parse(&p, "--db");
+    }
+    if let Some(p) = std::env::var_os(DB_VAR) {
+        if p.is_empty() {
+            return Err(Error::usage(format!(
+                "{DB_VAR} is set but empty; set it to a database file path or a postgres:// URL, or unset it"
+            )));
+        }
+        return Location::parse(&p, DB_VAR);
+    }
+    directories::ProjectDirs::from("", "", "rex")
+        .map(|d| Location::File(d.data_dir().join("rex.db")))
+        .ok_or_else(|| {
+            Error::Unusable(
+                "cannot find a home directory for the database; pass --db PATH or set REX_DB"
+                    .into(),
+            )
+        })
+}
+
+pub fn busy_timeout() -> Result<Duration> {
+    match std::env::var(BUSY_VAR) {
+        Err(_) => Ok(Duration::from_millis(5000)),
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| {
+                Error::usage(format!(
+                    "{BUSY_VAR}='{text}' is not a number of milliseconds; set it like 5000"
+                ))
+            }),
+    }
+}
+
+/// The system clock, or `REX_NOW` when it is set.
+pub fn clock() -> Result<Clock> {
+    match std::env::var(NOW_VAR) {
+        Ok(text) => Clock::parse(&text),
+        Err(std::env::VarError::NotPresent) => Ok(Clock::at(chrono::Utc::now())),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::usage(format!(
+            "{NOW_VAR} is not valid text; set it like 2026-03-01T09:00:00Z"
+        ))),
+    }
+}
