@@ -7,6 +7,7 @@ use clap_complete::ArgValueCandidates;
 
 use crate::clock::{DateOrNone, DateSpec};
 use crate::money::Cents;
+pub use crate::output::{ColorChoice, Format};
 use crate::record::{Probability, Status};
 
 macro_rules! examples_text {
@@ -189,22 +190,20 @@ pub struct OutputArgs {
     pub fields: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A table for people (money in dollars, names for ids), as wide as the terminal
-    Table,
-    /// A table with every column at full width (for wide terminals and less -S)
-    Wide,
-    /// Tab-separated values, no header, one record per line
-    Tsv,
-    /// A JSON array (list) or object (show, create)
-    Json,
-    /// One JSON object per line
-    Jsonl,
-    /// Comma-separated values with a header row
-    Csv,
-    /// Only the ids, one per line
-    Id,
+impl OutputArgs {
+    /// What the printer is asked for (`--json` is `-o json`).
+    pub fn options(&self) -> crate::output::Options {
+        crate::output::Options {
+            format: if self.json {
+                Some(Format::Json)
+            } else {
+                self.format
+            },
+            color: self.color,
+            quiet: self.quiet,
+            fields: self.fields.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -212,13 +211,6 @@ pub enum ImportFormat {
     Jsonl,
     Json,
     Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -43,7 +43,7 @@ pub struct Ctx {
 pub fn run(cli: Cli) -> Result<()> {
     // Tables show times relative to the command's clock (its errors are reported below).
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
-    let out = Printer::new(&cli.output, now);
+    let out = Printer::new(&cli.output.options(), now);
     match &cli.command {
         Command::Help { topic } => return help::show(topic),
         Command::Completions { shell } => {

@@ -21,7 +21,6 @@ pub use views::{
     PIPELINE_FIELDS,
 };
 
-use crate::cli::{ColorChoice, Format, OutputArgs};
 use crate::error::{Error, Result};
 use crate::record::is_forbidden_in_line;
 
@@ -253,6 +252,44 @@ pub fn relative(since: chrono::TimeDelta) -> String {
     }
 }
 
+/// What the user asked of the output: a format (none: a table on a terminal, TSV otherwise),
+/// colour, quiet, and which fields. The CLI fills it from `-o`, `--json`, `--color`,
+/// `--quiet` and `--fields`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Option<Format>,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub fields: Vec<String>,
+}
+
+/// How records are printed (the values of `-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people (money in dollars, names for ids), as wide as the terminal
+    Table,
+    /// A table with every column at full width (for wide terminals and less -S)
+    Wide,
+    /// Tab-separated values, no header, one record per line
+    Tsv,
+    /// A JSON array (list) or object (show, create)
+    Json,
+    /// One JSON object per line
+    Jsonl,
+    /// Comma-separated values with a header row
+    Csv,
+    /// Only the ids, one per line
+    Id,
+}
+
+/// When tables use colour (the values of `--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 pub struct Printer {
     format: Format,
     /// The format the user asked for, if any (not the terminal's default).
@@ -266,14 +303,11 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(args: &OutputArgs, now: chrono::DateTime<chrono::Utc>) -> Printer {
+    pub fn new(args: &Options, now: chrono::DateTime<chrono::Utc>) -> Printer {
         let terminal = io::stdout().is_terminal();
-        let format = if args.json {
-            Format::Json
-        } else {
-            args.format
-                .unwrap_or(if terminal { Format::Table } else { Format::Tsv })
-        };
+        let format = args
+            .format
+            .unwrap_or(if terminal { Format::Table } else { Format::Tsv });
         let width = match format {
             Format::Wide => None,
             _ => Some(screen_width(terminal)),
@@ -289,11 +323,7 @@ impl Printer {
         };
         Printer {
             format,
-            chosen: if args.json {
-                Some(Format::Json)
-            } else {
-                args.format
-            },
+            chosen: args.format,
             line_flush: true,
             style: Style {
                 color,
