@@ -8,12 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::round2::assert_history_replays;
-use crate::support::{s, Rex};
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).trim_end().to_string()
-}
+use crate::support::{import, s, stage_id, stderr, Rex};
 
 /// `rex import ARGS -` fed `parts` on stdin, with `pause` between them.
 fn import_slowly(rex: &Rex, args: &[&str], parts: &[&str], pause: Duration) -> Output {
@@ -37,6 +32,87 @@ fn import_slowly(rex: &Rex, args: &[&str], parts: &[&str], pause: Duration) -> O
     }
     drop(input);
     child.wait_with_output().unwrap()
+}
+
+/// A deal's state rebuilt from nothing but its history, for the fields history records.
+fn replayed(history: &[Value]) -> Value {
+    let first = &history[0];
+    assert_eq!(first["kind"], "created", "{history:?}");
+    let mut state = json!({
+        "name": first["name"], "value": first["value"], "status": "open",
+        "pipeline_id": first["pipeline_id"], "stage_id": first["stage_id"],
+        "metadata": {},
+    });
+    for e in &history[1..] {
+        match e["kind"].as_str().unwrap() {
+            "updated" => {
+                let field = s(&e["field"]);
+                match field.strip_prefix("metadata.") {
+                    Some(key) if e["new"].is_null() => {
+                        state["metadata"].as_object_mut().unwrap().remove(key);
+                    }
+                    Some(key) => state["metadata"][key] = e["new"].clone(),
+                    None => {
+                        assert_eq!(state.get(&field).unwrap_or(&Value::Null), &e["old"]);
+                        state[field.as_str()] = e["new"].clone();
+                    }
+                }
+            }
+            "moved" => {
+                assert_eq!(state["stage_id"], e["from_stage_id"], "{history:?}");
+                let st = s(&state["status"]);
+                assert!(st == "open" || st == "stalled", "moved while {st}");
+                state["pipeline_id"] = e["to_pipeline_id"].clone();
+                state["stage_id"] = e["to_stage_id"].clone();
+            }
+            "closed" => {
+                let st = s(&state["status"]);
+                assert!(st == "open" || st == "stalled", "closed while {st}");
+                state["status"] = e["status"].clone();
+                state["close_reason"] = e["reason"].clone();
+            }
+            "reopened" => {
+                let st = s(&state["status"]);
+                assert!(st == "won" || st == "lost", "reopened while {st}");
+                state["status"] = json!("open");
+                state["close_reason"] = Value::Null;
+            }
+            "stalled" => {
+                assert_eq!(state["status"], "open", "{history:?}");
+                state["status"] = json!("stalled");
+            }
+            "unstalled" => {
+                assert_eq!(state["status"], "stalled", "{history:?}");
+                state["status"] = json!("open");
+            }
+            "note" => {}
+            other => panic!("unexpected event {other}"),
+        }
+    }
+    state
+}
+
+/// Checks that a deal's history replays to what `deal show` says it is.
+fn assert_history_replays(rex: &Rex, id: &str) {
+    let deal = rex.json(&["deal", "show", id]);
+    let history = rex.json(&["deal", "history", id]);
+    let state = replayed(history.as_array().unwrap());
+    for field in [
+        "name",
+        "value",
+        "status",
+        "pipeline_id",
+        "stage_id",
+        "metadata",
+    ] {
+        assert_eq!(
+            state[field], deal[field],
+            "{field} of {deal} from {history}"
+        );
+    }
+    if deal["status"] == "won" || deal["status"] == "lost" {
+        assert_eq!(state["close_reason"], deal["close_reason"]);
+    }
 }
 
 /// The deals by name: name -> (value, metadata, origin).
@@ -506,6 +582,75 @@ fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
     );
     assert_history_replays(&rex, &s(&was["id"]));
     assert_history_replays(&rex, &s(&deals[0]["id"]));
+}
+
+/// Was: `import --upsert` changed a deal's stage, status and value without a history entry,
+/// so its history no longer replayed to its state.
+#[test]
+fn an_upsert_records_what_it_changed_and_history_replays() {
+    let rex = Rex::new();
+    let p = rex.sales();
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "Acme",
+        "--value",
+        "100",
+        "--meta",
+        "tier=gold",
+    ]);
+    let won = rex.id(&["deal", "create", "Won", "--value", "5"]);
+    rex.ok(&["deal", "close", &won, "--won", "--reason", "signed"]);
+    let mut deal = rex.json(&["deal", "show", &id]);
+    deal["value"] = json!(250);
+    deal["name"] = json!("Acme Corp");
+    deal["stage_id"] = json!(stage_id(&p, "Proposal"));
+    deal["status"] = json!("lost");
+    deal["closed_at"] = json!("2026-03-02T09:00:00Z");
+    deal["close_reason"] = json!("budget");
+    deal["metadata"] = json!({"seats": 5});
+    let mut reopened = rex.json(&["deal", "show", &won]);
+    reopened["status"] = json!("stalled");
+    reopened["closed_at"] = Value::Null;
+    reopened["close_reason"] = Value::Null;
+    reopened["stage_id"] = json!(stage_id(&p, "Negotiation"));
+    let input = format!("{deal}\n{reopened}\n");
+    let out = import(&rex, &["--upsert"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kinds = |id: &str| -> Vec<String> {
+        rex.json(&["deal", "history", id])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| s(&e["kind"]))
+            .collect()
+    };
+    assert_eq!(
+        kinds(&id),
+        ["created", "updated", "updated", "updated", "updated", "moved", "closed"]
+    );
+    assert_eq!(
+        kinds(&won),
+        ["created", "closed", "reopened", "moved", "stalled"]
+    );
+    assert_history_replays(&rex, &id);
+    assert_history_replays(&rex, &won);
+    // And deal update, which shares the same change list.
+    rex.ok(&["deal", "reopen", &id]);
+    rex.ok(&[
+        "deal",
+        "update",
+        &id,
+        "--value",
+        "7",
+        "--unset-meta",
+        "seats",
+        "--pipeline",
+        "Sales",
+        "--stage",
+        "Discovery",
+    ]);
+    assert_history_replays(&rex, &id);
 }
 
 // 9. Imported closed (and stalled) deals replay to what they are.

@@ -1,7 +1,7 @@
 //! Safeguards: rex never writes over the database's own files, however the path is spelled;
 //! a backup that cannot be written is the backup's failure, not the database's.
 
-use crate::support::{entries, Rex, SmallDisk};
+use crate::support::{entries, import, stderr, Rex, SmallDisk};
 
 #[test]
 fn backup_and_export_never_write_over_the_databases_own_files() {
@@ -161,6 +161,53 @@ fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
         assert_eq!(entries(&at), ["fill"]);
     }
     assert_eq!(rex.json(&["deal", "list"])[0]["name"], "Kept");
+}
+
+/// Was: an export killed part-way left a `PATH.rex-partial` file behind beside its target.
+#[test]
+fn a_killed_or_failed_export_leaves_the_old_file_and_nothing_else() {
+    let rex = Rex::new();
+    rex.sales();
+    let lines: String = (0..30_000)
+        .map(|i| format!("{{\"name\":\"d{i}\",\"value\":{i}}}\n"))
+        .collect();
+    let out = import(&rex, &[], &lines);
+    assert!(out.status.success());
+    let out_dir = rex.dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let target = out_dir.join("all.jsonl");
+    std::fs::write(&target, "old").unwrap();
+    for delay_ms in [5, 20, 60] {
+        let mut child = rex
+            .std_cmd()
+            .args(["export", "--file", target.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let content = std::fs::read_to_string(&target).unwrap();
+        assert!(content == "old" || content == rex.ok(&["export"]));
+        assert_eq!(
+            entries(&out_dir),
+            ["all.jsonl"],
+            "after a kill at {delay_ms} ms"
+        );
+    }
+    // A failure part-way (the disk is full) leaves the old file and nothing else.
+    let at = rex.dir.path().join("disk");
+    if let Some(_disk) = SmallDisk::mount(&at) {
+        let small = at.join("all.jsonl");
+        std::fs::write(&small, "old").unwrap();
+        let out = rex.run(&["export", "--file", small.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out).trim_end(),
+            format!("rex: cannot write '{}': the disk is full; the database is as it was: free some space or choose another path", small.display())
+        );
+        assert_eq!(std::fs::read_to_string(&small).unwrap(), "old");
+        assert_eq!(entries(&at), ["all.jsonl"]);
+    }
 }
 
 #[test]
