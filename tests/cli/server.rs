@@ -24,9 +24,8 @@ pub const REQUIRE_VAR: &str = "REX_REQUIRE_POSTGRES";
 /// Tests about SQLite itself (its file, its locks, its staged imports, its backups), which
 /// the PostgreSQL run leaves out; `team::` has PostgreSQL's own versions of them.
 pub const SQLITE_ONLY: &[&str] = &[
-    "database::",
+    "sqlite_only::",
     "imports::deals_imported_before_keep_their_source_as_origin",
-    "staged::",
     "reliability::a_writer_waits_for_a_long_transaction_then_succeeds",
     "reliability::kill_9_leaves_all_of_an_import_or_none",
     "reliability::kill_9_leaves_all_of_a_stalled_mark_or_none",

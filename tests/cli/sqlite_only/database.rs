@@ -215,7 +215,7 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
     let rex = Rex::new();
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
     conn.execute_batch(include_str!(
-        "../../src/store/sqlite/migrations/001_init.sql"
+        "../../../src/store/sqlite/migrations/001_init.sql"
     ))
     .unwrap();
     conn.execute_batch(
