@@ -116,7 +116,7 @@ fn assert_history_replays(rex: &Rex, id: &str) {
 }
 
 /// The deals by name: name -> (value, metadata, origin).
-fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
+pub(crate) fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
     let mut out: Vec<_> = rex
         .json(&["deal", "list", "--sort", "name"])
         .as_array()
@@ -337,84 +337,6 @@ fn two_imports_of_one_export_at_once_store_each_deal_once() {
     if rex.url.is_some() {
         assert_eq!(codes, [0, 4]);
     }
-}
-
-/// A deal imported by a rex before schema 10 is known by its `metadata.source`; after the
-/// upgrade, by its origin (the oldest deal of each such source), and its metadata is kept.
-#[test]
-fn deals_imported_before_keep_their_source_as_origin() {
-    let rex = Rex::sqlite();
-    let conn = rusqlite::Connection::open(&rex.db).unwrap();
-    for sql in [
-        include_str!("../../src/store/sqlite/migrations/001_init.sql"),
-        include_str!("../../src/store/sqlite/migrations/002_staged_imports.sql"),
-        include_str!("../../src/store/sqlite/migrations/003_short_references.sql"),
-        include_str!("../../src/store/sqlite/migrations/004_probabilities.sql"),
-        include_str!("../../src/store/sqlite/migrations/005_name_search.sql"),
-        include_str!("../../src/store/sqlite/migrations/006_stage_totals.sql"),
-        include_str!("../../src/store/sqlite/migrations/007_forecast_totals.sql"),
-        include_str!("../../src/store/sqlite/migrations/008_closed_totals.sql"),
-        include_str!("../../src/store/sqlite/migrations/009_created_order_checks.sql"),
-    ] {
-        conn.execute_batch(sql).unwrap();
-    }
-    let deal = |id: &str, name: &str, meta: &str| {
-        format!(
-            "INSERT INTO deal_rows (id, name, name_key, value, status, pipeline_id, stage_id, metadata,
-                 created_at, updated_at, last_activity_at, stage_entered_at)
-             VALUES ('deal_01h455vb4pex5vsknk084sn0{id}', '{name}', lower('{name}'), 100, 'open',
-                 'pipeline_01h455vb4pex5vsknk084sn02q', 'stage_01h455vb4pex5vsknk084sn02q', '{meta}',
-                 '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z',
-                 '2026-01-02T00:00:00Z');"
-        )
-    };
-    conn.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA application_id = 1380276273;
-         PRAGMA user_version = 9;
-         INSERT INTO pipeline_rows (id, name, name_key, stall_days, created_at, updated_at)
-             VALUES ('pipeline_01h455vb4pex5vsknk084sn02q', 'Sales', 'sales', 30,
-             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-         INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position)
-             VALUES ('stage_01h455vb4pex5vsknk084sn02q', 'pipeline_01h455vb4pex5vsknk084sn02q',
-             'Discovery', 'discovery', '#4f9dde', 0);
-         {}{}{}{}",
-        deal("1a", "Acme", r#"{"source":"hubspot:7","tier":"gold"}"#),
-        deal("1b", "Acme twice", r#"{"source":"hubspot:7"}"#),
-        deal("1c", "Lead", r#"{"source":"Referral"}"#),
-        deal("1d", "Plain", "{}"),
-    ))
-    .unwrap();
-    drop(conn);
-    assert_eq!(
-        by_name(&rex),
-        [
-            (
-                "Acme".into(),
-                json!(100),
-                json!({"source": "hubspot:7", "tier": "gold"}),
-                json!("hubspot:7")
-            ),
-            (
-                "Acme twice".into(),
-                json!(100),
-                json!({"source": "hubspot:7"}),
-                Value::Null
-            ),
-            (
-                "Lead".into(),
-                json!(100),
-                json!({"source": "Referral"}),
-                Value::Null
-            ),
-            ("Plain".into(), json!(100), json!({}), Value::Null),
-        ]
-    );
-    let again = rex.file("hubspot.csv", "Record ID,Deal Name,Amount\n7,Acme,1\n");
-    assert_eq!(
-        rex.fails(&["import", &again, "--from", "hubspot"], 4),
-        "rex: line 2: the deal from hubspot:7 was imported before (deal_01h455vb4pex5vsknk084sn01a); use --upsert to update it; nothing was imported"
-    );
 }
 
 // 4. A refused import changes nothing, stage positions included.

@@ -15,7 +15,6 @@ mod json_contract;
 mod output;
 mod pipeline;
 mod reliability;
-mod round2;
 mod safeguards;
 mod scripting;
 mod server;
