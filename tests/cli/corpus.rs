@@ -397,7 +397,7 @@ fn bad_values_on_the_command_line() {
     let mut c = case(&["deal", "list"], 2, "REX_BUSY_TIMEOUT");
     c.env.push(("REX_BUSY_TIMEOUT", "-5".into()));
     cases.push(c);
-    // Round 2: amounts past the maximum, on every money flag.
+    // Amounts past the maximum, on every money flag.
     for flag_args in [
         vec!["deal", "create", "X", "--value"],
         vec!["deal", "update", &open, "--value"],
@@ -531,7 +531,7 @@ fn bad_import_lines() {
         (r#"{"deal_id":"deal_01jdqz7w3ef8ns6c0e5ywzm2ka","at":"2026-03-01T09:00:00Z","kind":"teleported"}"#.into(), 2, "'teleported'"),
         (format!(r#"{{"id":"{open}","name":"Dup","value":1}}"#), 4, "already exists"),
         (r#"{"name":"sales","stages":[{"name":"A"}]}"#.into(), 4, "already exists"),
-        // Round 2: nesting, keys given twice, amounts past the maximum, escaped keys.
+        // Nesting, keys given twice, amounts past the maximum, escaped keys.
         (format!(r#"{{"name":"X","value":1,"metadata":{{"k":{}{}}}}}"#, "[".repeat(127), "]".repeat(127)), 2, "field 'metadata.k' nests deeper than 32 levels"),
         (format!(r#"{{"name":"X","value":1,"metadata":{{"k":{}{}}}}}"#, "[".repeat(32), "]".repeat(32)), 2, "field 'metadata.k' nests deeper than 32 levels"),
         (format!(r#"{{"name":"X","value":1,"metadata":{{"a":{{"b":{}1{}}}}}}}"#, "[".repeat(31), "]".repeat(31)), 2, "field 'metadata.a.b' nests deeper"),
@@ -585,7 +585,7 @@ fn bad_import_lines() {
             2
         )
         .contains("cannot read"));
-    // Round 2: CSV headers given twice; marks and duplicates in the other formats.
+    // CSV headers given twice; marks and duplicates in the other formats.
     std::fs::write(&csv, "name,value,Name,name\nA,1,x,y\n").unwrap();
     assert_eq!(
         rex.fails(&["import", csv.to_str().unwrap()], 2),

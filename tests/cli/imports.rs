@@ -1,6 +1,6 @@
-//! Re-imports and what an import leaves behind (issue 24, items 2, 3, 4, 8 and 9): how a
-//! deal from another CRM is recognised, under concurrency too; a refused import changes
-//! nothing; an upsert that changes nothing changes nothing; history replays to the deal.
+//! Re-imports and what an import leaves behind: how a deal from another CRM is recognised,
+//! under concurrency too; a refused import changes nothing; an upsert that changes nothing
+//! changes nothing; history replays to the deal.
 
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -135,7 +135,7 @@ pub(crate) fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
     out
 }
 
-// 2. A column named Source is the user's, not the key of a re-import.
+// A column named Source is the user's, not the key of a re-import.
 
 #[test]
 fn a_column_named_source_is_kept_in_metadata_and_never_matches_deals() {
@@ -277,7 +277,7 @@ fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     );
 }
 
-// 3. Two imports of the same export at once: one of them, never both.
+// Two imports of the same export at once: one of them, never both.
 
 /// Starts two imports of one export of `rows` deals at once; one stores them, the other is
 /// refused: exit 4, or exit 5 where a SQLite file refuses a second import while one is
@@ -339,7 +339,7 @@ fn two_imports_of_one_export_at_once_store_each_deal_once() {
     }
 }
 
-// 4. A refused import changes nothing, stage positions included.
+// A refused import changes nothing, stage positions included.
 
 #[test]
 fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
@@ -436,7 +436,7 @@ fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
     assert_eq!(rex.ok(&["export"]), before);
 }
 
-// 8. An upsert that changes nothing changes nothing.
+// An upsert that changes nothing changes nothing.
 
 #[test]
 fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
@@ -575,7 +575,7 @@ fn an_upsert_records_what_it_changed_and_history_replays() {
     assert_history_replays(&rex, &id);
 }
 
-// 9. Imported closed (and stalled) deals replay to what they are.
+// Imported closed (and stalled) deals replay to what they are.
 
 #[test]
 fn imported_closed_and_stalled_deals_replay_to_their_state() {
@@ -612,7 +612,7 @@ fn imported_closed_and_stalled_deals_replay_to_their_state() {
     assert_eq!(history[1]["reason"], "signed", "{history}");
 }
 
-// 2. A file whose id column the profile does not know, or any CSV, names it with
+// A file whose id column the profile does not know, or any CSV, names it with
 // --map origin=COLUMN, and a second import is then recognised.
 
 #[test]
@@ -671,7 +671,7 @@ fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
     rex.fails(&args, 4);
 }
 
-// Issue 25, item 12: the article before a status.
+// The article before a status.
 
 #[test]
 fn an_open_deal_with_a_close_is_refused_in_plain_words() {
