@@ -1,6 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::support::{s, stage_id, Rex};
+use crate::support::{import, s, stage_id, stderr, Rex};
 
 const MON: &str = "2026-03-02T09:00:00Z";
 const TUE: &str = "2026-03-03T10:30:00Z";
@@ -550,6 +550,92 @@ fn meta_json_values_keep_their_type() {
     assert_eq!(rex.json(&["deal", "list", "--meta", "n=6"]), json!([]));
 }
 
+/// Was: a deal created with `--meta` nested 127 levels deep was accepted, and from then on
+/// `deal list`, `show`, `export`, `history` and `deal stalled` failed for the whole database
+/// ("recursion limit exceeded"), with no way to remove the deal with rex.
+#[test]
+fn json_nested_past_the_limit_is_refused_at_every_entry_point_and_the_rest_reads_back() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Kept", "--value", "1"]);
+    // 31 levels of value inside the metadata object: exactly the limit.
+    let deepest = format!("{}{}", "[".repeat(31), "]".repeat(31));
+    let ok = rex.id(&[
+        "deal",
+        "create",
+        "Deep",
+        "--value",
+        "1",
+        "--meta",
+        &format!("k:={deepest}"),
+    ]);
+    let deal = rex.json(&["deal", "show", &ok]);
+    assert_eq!(
+        deal["metadata"]["k"],
+        serde_json::from_str::<Value>(&deepest).unwrap()
+    );
+    let line = rex.fails(
+        &[
+            "deal",
+            "create",
+            "X",
+            "--value",
+            "1",
+            "--meta",
+            &format!("k:={}{}", "[".repeat(127), "]".repeat(127)),
+        ],
+        2,
+    );
+    assert_eq!(
+        line,
+        "rex: field 'metadata.k' nests deeper than 32 levels, the limit for stored JSON"
+    );
+    rex.fails(
+        &["deal", "update", &id, "--meta", &format!("k:=[{deepest}]")],
+        2,
+    );
+    // Through every import format: the record's metadata, and a history entry's details.
+    let too_deep = format!("{}1{}", "[".repeat(32), "]".repeat(32));
+    let jsonl = format!("{{\"name\":\"I\",\"value\":1,\"metadata\":{{\"k\":{too_deep}}}}}\n");
+    let out = import(&rex, &[], &jsonl);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: field 'metadata.k' nests deeper than 32 levels, the limit for stored JSON; nothing was imported"
+    );
+    let json_doc = format!("[{}]", jsonl.trim());
+    let out = import(&rex, &["--format", "json"], &json_doc);
+    assert_eq!(
+        stderr(&out),
+        "rex: record 1: field 'metadata.k' nests deeper than 32 levels, the limit for stored JSON; nothing was imported"
+    );
+    let csv = format!("name,value,metadata\nI,1,\"{{\"\"k\"\":{too_deep}}}\"\n");
+    let out = import(&rex, &["--format", "csv"], &csv);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("rex: line 2: field 'metadata.k' nests deeper"),
+        "{}",
+        stderr(&out)
+    );
+    let event = format!(
+        "{{\"deal_id\":\"{id}\",\"at\":\"2026-03-02T09:00:00Z\",\"kind\":\"note\",\"text\":{too_deep}}}\n"
+    );
+    let out = import(&rex, &[], &event);
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: field 'text' nests deeper than 32 levels, the limit for stored JSON; nothing was imported"
+    );
+    // The whole database still reads.
+    for args in [
+        vec!["deal", "list"],
+        vec!["export"],
+        vec!["deal", "stalled"],
+        vec!["deal", "history", &ok],
+    ] {
+        rex.ok(&args);
+    }
+}
+
 #[test]
 fn dates_words_follow_the_clock() {
     let rex = Rex::new();
@@ -807,6 +893,19 @@ fn delete_is_all_or_nothing_and_needs_yes_without_a_terminal() {
     );
     assert_eq!(rex.json(&["deal", "list"]), json!([]));
     assert_eq!(rex.json(&["info"])["events"], 0);
+}
+
+/// Was: `deal delete ID ID --yes` exited 3, "no deal with id …; nothing was deleted", though
+/// the deal existed.
+#[test]
+fn deleting_a_deal_named_twice_deletes_it_once() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "x", "--value", "1"]);
+    let out = rex.run(&["deal", "delete", &id, &id, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "rex: deleted 1 deal");
+    assert_eq!(rex.json(&["deal", "list"]), json!([]));
 }
 
 #[test]

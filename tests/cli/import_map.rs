@@ -1,5 +1,5 @@
-//! `--map` and the profiles, round 2 (issue 25): metadata keys that collide, a foreign `id`
-//! column, stages that mean won or lost, one rule for cents, date orders the file settles.
+//! `--map` and the profiles: metadata keys that collide, a foreign `id` column, stages that
+//! mean won or lost, one rule for cents, date orders the file settles.
 
 use serde_json::{json, Value};
 

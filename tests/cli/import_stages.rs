@@ -1,6 +1,5 @@
-//! Issue 25, items 1, 2, 4 and 12: another CRM's stages are decided from the whole file,
-//! a file without an id column still knows its deals, and a closed deal closes when the file
-//! says.
+//! Another CRM's stages are decided from the whole file, a file without an id column still
+//! knows its deals, and a closed deal closes when the file says.
 
 use serde_json::{json, Value};
 
@@ -48,7 +47,7 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }
 
-// Item 2: a closed deal read before any open one used to land in an invented "Prospecting"
+// A closed deal read before any open one used to land in an invented "Prospecting"
 // (the profile's first stage, which the file never names), or in whatever stage was last
 // when its row was read.
 
@@ -207,7 +206,7 @@ fn a_new_pipeline_whose_rows_name_no_open_stage_gets_the_default_stages() {
     assert_eq!(deals(&rex)[0]["stage"], "Sales Pipeline/Closed");
 }
 
-// Item 12: a dry run shows the stages it would create, one line per pipeline; an existing
+// A dry run shows the stages it would create, one line per pipeline; an existing
 // pipeline gets the new ones where the CRM's order puts them and is not reordered.
 
 #[test]
@@ -297,7 +296,7 @@ fn a_dry_run_shows_the_stages_each_pipeline_would_get() {
     assert_eq!(stderr(&out), "");
 }
 
-// Item 1: a file without an id column is known by its external id, or by a key of the
+// A file without an id column is known by its external id, or by a key of the
 // columns that identify a row; the second import is refused, --upsert updates.
 
 #[test]
@@ -509,7 +508,7 @@ fn a_hubspot_or_mapped_file_without_an_id_is_known_by_its_name_and_contact() {
     assert_eq!(rex.json(&["deal", "show", "Mine"])["origin"], Value::Null);
 }
 
-// Item 4: a closed deal's closed_at is the file's close date, never the import time.
+// A closed deal's closed_at is the file's close date, never the import time.
 
 #[test]
 fn a_closed_deal_closes_on_the_files_close_date_in_profiles_and_with_map() {

@@ -1,6 +1,6 @@
-//! Re-imports and what an import leaves behind (issue 24, items 2, 3, 4, 8 and 9): how a
-//! deal from another CRM is recognised, under concurrency too; a refused import changes
-//! nothing; an upsert that changes nothing changes nothing; history replays to the deal.
+//! Re-imports and what an import leaves behind: how a deal from another CRM is recognised,
+//! under concurrency too; a refused import changes nothing; an upsert that changes nothing
+//! changes nothing; history replays to the deal.
 
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -8,12 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::round2::assert_history_replays;
-use crate::support::{s, Rex};
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).trim_end().to_string()
-}
+use crate::support::{import, s, stage_id, stderr, Rex};
 
 /// `rex import ARGS -` fed `parts` on stdin, with `pause` between them.
 fn import_slowly(rex: &Rex, args: &[&str], parts: &[&str], pause: Duration) -> Output {
@@ -39,8 +34,89 @@ fn import_slowly(rex: &Rex, args: &[&str], parts: &[&str], pause: Duration) -> O
     child.wait_with_output().unwrap()
 }
 
+/// A deal's state rebuilt from nothing but its history, for the fields history records.
+fn replayed(history: &[Value]) -> Value {
+    let first = &history[0];
+    assert_eq!(first["kind"], "created", "{history:?}");
+    let mut state = json!({
+        "name": first["name"], "value": first["value"], "status": "open",
+        "pipeline_id": first["pipeline_id"], "stage_id": first["stage_id"],
+        "metadata": {},
+    });
+    for e in &history[1..] {
+        match e["kind"].as_str().unwrap() {
+            "updated" => {
+                let field = s(&e["field"]);
+                match field.strip_prefix("metadata.") {
+                    Some(key) if e["new"].is_null() => {
+                        state["metadata"].as_object_mut().unwrap().remove(key);
+                    }
+                    Some(key) => state["metadata"][key] = e["new"].clone(),
+                    None => {
+                        assert_eq!(state.get(&field).unwrap_or(&Value::Null), &e["old"]);
+                        state[field.as_str()] = e["new"].clone();
+                    }
+                }
+            }
+            "moved" => {
+                assert_eq!(state["stage_id"], e["from_stage_id"], "{history:?}");
+                let st = s(&state["status"]);
+                assert!(st == "open" || st == "stalled", "moved while {st}");
+                state["pipeline_id"] = e["to_pipeline_id"].clone();
+                state["stage_id"] = e["to_stage_id"].clone();
+            }
+            "closed" => {
+                let st = s(&state["status"]);
+                assert!(st == "open" || st == "stalled", "closed while {st}");
+                state["status"] = e["status"].clone();
+                state["close_reason"] = e["reason"].clone();
+            }
+            "reopened" => {
+                let st = s(&state["status"]);
+                assert!(st == "won" || st == "lost", "reopened while {st}");
+                state["status"] = json!("open");
+                state["close_reason"] = Value::Null;
+            }
+            "stalled" => {
+                assert_eq!(state["status"], "open", "{history:?}");
+                state["status"] = json!("stalled");
+            }
+            "unstalled" => {
+                assert_eq!(state["status"], "stalled", "{history:?}");
+                state["status"] = json!("open");
+            }
+            "note" => {}
+            other => panic!("unexpected event {other}"),
+        }
+    }
+    state
+}
+
+/// Checks that a deal's history replays to what `deal show` says it is.
+fn assert_history_replays(rex: &Rex, id: &str) {
+    let deal = rex.json(&["deal", "show", id]);
+    let history = rex.json(&["deal", "history", id]);
+    let state = replayed(history.as_array().unwrap());
+    for field in [
+        "name",
+        "value",
+        "status",
+        "pipeline_id",
+        "stage_id",
+        "metadata",
+    ] {
+        assert_eq!(
+            state[field], deal[field],
+            "{field} of {deal} from {history}"
+        );
+    }
+    if deal["status"] == "won" || deal["status"] == "lost" {
+        assert_eq!(state["close_reason"], deal["close_reason"]);
+    }
+}
+
 /// The deals by name: name -> (value, metadata, origin).
-fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
+pub(crate) fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
     let mut out: Vec<_> = rex
         .json(&["deal", "list", "--sort", "name"])
         .as_array()
@@ -59,7 +135,7 @@ fn by_name(rex: &Rex) -> Vec<(String, Value, Value, Value)> {
     out
 }
 
-// 2. A column named Source is the user's, not the key of a re-import.
+// A column named Source is the user's, not the key of a re-import.
 
 #[test]
 fn a_column_named_source_is_kept_in_metadata_and_never_matches_deals() {
@@ -201,7 +277,7 @@ fn an_upsert_keeps_the_origin_and_no_two_deals_share_one() {
     );
 }
 
-// 3. Two imports of the same export at once: one of them, never both.
+// Two imports of the same export at once: one of them, never both.
 
 /// Starts two imports of one export of `rows` deals at once; one stores them, the other is
 /// refused: exit 4, or exit 5 where a SQLite file refuses a second import while one is
@@ -263,85 +339,7 @@ fn two_imports_of_one_export_at_once_store_each_deal_once() {
     }
 }
 
-/// A deal imported by a rex before schema 10 is known by its `metadata.source`; after the
-/// upgrade, by its origin (the oldest deal of each such source), and its metadata is kept.
-#[test]
-fn deals_imported_before_keep_their_source_as_origin() {
-    let rex = Rex::sqlite();
-    let conn = rusqlite::Connection::open(&rex.db).unwrap();
-    for sql in [
-        include_str!("../../src/store/sqlite/migrations/001_init.sql"),
-        include_str!("../../src/store/sqlite/migrations/002_staged_imports.sql"),
-        include_str!("../../src/store/sqlite/migrations/003_short_references.sql"),
-        include_str!("../../src/store/sqlite/migrations/004_probabilities.sql"),
-        include_str!("../../src/store/sqlite/migrations/005_name_search.sql"),
-        include_str!("../../src/store/sqlite/migrations/006_stage_totals.sql"),
-        include_str!("../../src/store/sqlite/migrations/007_forecast_totals.sql"),
-        include_str!("../../src/store/sqlite/migrations/008_closed_totals.sql"),
-        include_str!("../../src/store/sqlite/migrations/009_created_order_checks.sql"),
-    ] {
-        conn.execute_batch(sql).unwrap();
-    }
-    let deal = |id: &str, name: &str, meta: &str| {
-        format!(
-            "INSERT INTO deal_rows (id, name, name_key, value, status, pipeline_id, stage_id, metadata,
-                 created_at, updated_at, last_activity_at, stage_entered_at)
-             VALUES ('deal_01h455vb4pex5vsknk084sn0{id}', '{name}', lower('{name}'), 100, 'open',
-                 'pipeline_01h455vb4pex5vsknk084sn02q', 'stage_01h455vb4pex5vsknk084sn02q', '{meta}',
-                 '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z',
-                 '2026-01-02T00:00:00Z');"
-        )
-    };
-    conn.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA application_id = 1380276273;
-         PRAGMA user_version = 9;
-         INSERT INTO pipeline_rows (id, name, name_key, stall_days, created_at, updated_at)
-             VALUES ('pipeline_01h455vb4pex5vsknk084sn02q', 'Sales', 'sales', 30,
-             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-         INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position)
-             VALUES ('stage_01h455vb4pex5vsknk084sn02q', 'pipeline_01h455vb4pex5vsknk084sn02q',
-             'Discovery', 'discovery', '#4f9dde', 0);
-         {}{}{}{}",
-        deal("1a", "Acme", r#"{"source":"hubspot:7","tier":"gold"}"#),
-        deal("1b", "Acme twice", r#"{"source":"hubspot:7"}"#),
-        deal("1c", "Lead", r#"{"source":"Referral"}"#),
-        deal("1d", "Plain", "{}"),
-    ))
-    .unwrap();
-    drop(conn);
-    assert_eq!(
-        by_name(&rex),
-        [
-            (
-                "Acme".into(),
-                json!(100),
-                json!({"source": "hubspot:7", "tier": "gold"}),
-                json!("hubspot:7")
-            ),
-            (
-                "Acme twice".into(),
-                json!(100),
-                json!({"source": "hubspot:7"}),
-                Value::Null
-            ),
-            (
-                "Lead".into(),
-                json!(100),
-                json!({"source": "Referral"}),
-                Value::Null
-            ),
-            ("Plain".into(), json!(100), json!({}), Value::Null),
-        ]
-    );
-    let again = rex.file("hubspot.csv", "Record ID,Deal Name,Amount\n7,Acme,1\n");
-    assert_eq!(
-        rex.fails(&["import", &again, "--from", "hubspot"], 4),
-        "rex: line 2: the deal from hubspot:7 was imported before (deal_01h455vb4pex5vsknk084sn01a); use --upsert to update it; nothing was imported"
-    );
-}
-
-// 4. A refused import changes nothing, stage positions included.
+// A refused import changes nothing, stage positions included.
 
 #[test]
 fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
@@ -438,7 +436,7 @@ fn a_refused_import_that_created_stages_leaves_stage_positions_alone() {
     assert_eq!(rex.ok(&["export"]), before);
 }
 
-// 8. An upsert that changes nothing changes nothing.
+// An upsert that changes nothing changes nothing.
 
 #[test]
 fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
@@ -508,7 +506,76 @@ fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
     assert_history_replays(&rex, &s(&deals[0]["id"]));
 }
 
-// 9. Imported closed (and stalled) deals replay to what they are.
+/// Was: `import --upsert` changed a deal's stage, status and value without a history entry,
+/// so its history no longer replayed to its state.
+#[test]
+fn an_upsert_records_what_it_changed_and_history_replays() {
+    let rex = Rex::new();
+    let p = rex.sales();
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "Acme",
+        "--value",
+        "100",
+        "--meta",
+        "tier=gold",
+    ]);
+    let won = rex.id(&["deal", "create", "Won", "--value", "5"]);
+    rex.ok(&["deal", "close", &won, "--won", "--reason", "signed"]);
+    let mut deal = rex.json(&["deal", "show", &id]);
+    deal["value"] = json!(250);
+    deal["name"] = json!("Acme Corp");
+    deal["stage_id"] = json!(stage_id(&p, "Proposal"));
+    deal["status"] = json!("lost");
+    deal["closed_at"] = json!("2026-03-02T09:00:00Z");
+    deal["close_reason"] = json!("budget");
+    deal["metadata"] = json!({"seats": 5});
+    let mut reopened = rex.json(&["deal", "show", &won]);
+    reopened["status"] = json!("stalled");
+    reopened["closed_at"] = Value::Null;
+    reopened["close_reason"] = Value::Null;
+    reopened["stage_id"] = json!(stage_id(&p, "Negotiation"));
+    let input = format!("{deal}\n{reopened}\n");
+    let out = import(&rex, &["--upsert"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kinds = |id: &str| -> Vec<String> {
+        rex.json(&["deal", "history", id])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| s(&e["kind"]))
+            .collect()
+    };
+    assert_eq!(
+        kinds(&id),
+        ["created", "updated", "updated", "updated", "updated", "moved", "closed"]
+    );
+    assert_eq!(
+        kinds(&won),
+        ["created", "closed", "reopened", "moved", "stalled"]
+    );
+    assert_history_replays(&rex, &id);
+    assert_history_replays(&rex, &won);
+    // And deal update, which shares the same change list.
+    rex.ok(&["deal", "reopen", &id]);
+    rex.ok(&[
+        "deal",
+        "update",
+        &id,
+        "--value",
+        "7",
+        "--unset-meta",
+        "seats",
+        "--pipeline",
+        "Sales",
+        "--stage",
+        "Discovery",
+    ]);
+    assert_history_replays(&rex, &id);
+}
+
+// Imported closed (and stalled) deals replay to what they are.
 
 #[test]
 fn imported_closed_and_stalled_deals_replay_to_their_state() {
@@ -545,7 +612,7 @@ fn imported_closed_and_stalled_deals_replay_to_their_state() {
     assert_eq!(history[1]["reason"], "signed", "{history}");
 }
 
-// 2. A file whose id column the profile does not know, or any CSV, names it with
+// A file whose id column the profile does not know, or any CSV, names it with
 // --map origin=COLUMN, and a second import is then recognised.
 
 #[test]
@@ -604,7 +671,7 @@ fn map_origin_names_the_id_column_and_a_second_import_is_refused() {
     rex.fails(&args, 4);
 }
 
-// Issue 25, item 12: the article before a status.
+// The article before a status.
 
 #[test]
 fn an_open_deal_with_a_close_is_refused_in_plain_words() {

@@ -2,7 +2,7 @@ use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::support::{s, Rex};
+use crate::support::{import, s, stderr, Rex};
 
 /// Replaces every TypeID's suffix with x's of the same length, so tables keep their shape.
 fn redact(text: &str) -> String {
@@ -129,6 +129,62 @@ fn tsv_escapes_tabs_newlines_and_control_characters() {
     );
 }
 
+/// Was: CSV output wrote cells such as `=cmd|' /C calc'!A0`, `@SUM(A1)` and `+contact` as
+/// they were, for a spreadsheet to run as formulas, and raw ESC and BEL bytes.
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_neutralised_and_import_undoes_it() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&[
+        "deal",
+        "create",
+        "=cmd|' /C calc'!A0",
+        "--value",
+        "1",
+        "--owner",
+        "@SUM(A1)",
+        "--contact",
+        "+contact",
+        "--meta",
+        "note=-2",
+    ]);
+    rex.ok(&["deal", "create", "'=already quoted", "--value", "2"]);
+    rex.ok(&[
+        "deal",
+        "create",
+        "'Tis plain",
+        "--value",
+        "3",
+        "--meta",
+        "esc=\u{1b}[31mred\u{7}",
+    ]);
+    rex.ok(&["deal", "note", &id, "call\tback"]);
+    let csv = rex.ok(&["export", "--deals", "-o", "csv"]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[1].contains(",'=cmd|' /C calc'!A0,"), "{}", rows[1]);
+    assert!(rows[1].contains(",'+contact,"), "{}", rows[1]);
+    assert!(rows[1].contains(",'@SUM(A1),"), "{}", rows[1]);
+    assert!(rows[2].contains(",''=already quoted,"), "{}", rows[2]);
+    assert!(rows[3].contains(",'Tis plain,"), "{}", rows[3]);
+    assert!(!csv.contains('\u{1b}') && !csv.contains('\u{7}'));
+    let history = rex.ok(&["deal", "history", &id, "-o", "csv", "--fields", "kind,text"]);
+    assert!(history.contains("note,call\\u{9}back"), "{history}");
+    // JSON keeps the exact text.
+    let deal = rex.json(&["deal", "show", &id]);
+    assert_eq!(deal["name"], "=cmd|' /C calc'!A0");
+    // Export, import, export: the same bytes.
+    let copy = Rex::new();
+    let pipelines = rex.ok(&["export", "--pipelines"]);
+    assert!(import(&copy, &[], &pipelines).status.success());
+    let out = import(&copy, &["--format", "csv"], &csv);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(copy.ok(&["export", "--deals", "-o", "csv"]), csv);
+    assert_eq!(
+        copy.json(&["deal", "show", &id])["name"],
+        "=cmd|' /C calc'!A0"
+    );
+}
+
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let rex = Rex::new();
@@ -193,6 +249,30 @@ fn a_closed_pipe_exits_quietly() {
     }
 }
 
+/// Was: `deal create … > /dev/full` exited 1 with a bare "i/o error" though the deal was
+/// saved, so a retry made a duplicate.
+#[test]
+fn a_change_saved_but_not_printed_says_so_and_names_it() {
+    let rex = Rex::new();
+    rex.sales();
+    let out = rex.to_full_disk(&["deal", "create", "x", "--value", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let ids = rex.ok(&["deal", "list", "-o", "id"]);
+    let id = ids.trim();
+    assert_eq!(
+        stderr(&out),
+        format!("rex: new deal {id} is saved, but printing it failed (i/o error: No space left on device (os error 28)); do not repeat the command")
+    );
+    let out = rex.to_full_disk(&["deal", "move", id, "Proposal"]);
+    assert!(stderr(&out).starts_with(&format!(
+        "rex: the move of deal {id} is saved, but printing it failed"
+    )));
+    assert_eq!(
+        rex.json(&["deal", "show", id])["stage_id"],
+        rex.json(&["pipeline", "show", "Sales"])["stages"][2]["id"]
+    );
+}
+
 #[test]
 fn user_errors_are_one_line_even_with_rust_backtrace() {
     let rex = Rex::new();
@@ -208,6 +288,95 @@ fn user_errors_are_one_line_even_with_rust_backtrace() {
         String::from_utf8_lossy(&out.stderr),
         "rex: invalid value '5.001' for '--value <MONEY>': invalid amount '5.001': more than two decimals (cents) is not allowed; write it like 5000, 5000.50 or $5,000.50\n"
     );
+}
+
+/// Was: errors echoed the user's text raw: a newline in a stage name printed a forged second
+/// `rex:` line, and an escape sequence in a pipeline name or an imported key reached the
+/// terminal as it was.
+#[test]
+fn errors_never_echo_raw_control_characters() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "x", "--value", "1"]);
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec!["deal", "move", &id, "Nope\nrex: fake second line"],
+            3,
+            "rex: no stage named 'Nope\\u{a}rex: fake second line' in pipeline 'Sales'",
+        ),
+        (
+            vec!["deal", "list", "--pipeline", "\u{1b}]0;pwned\u{7}"],
+            3,
+            "rex: no pipeline named '\\u{1b}]0;pwned\\u{7}'; pipelines: 'Sales'",
+        ),
+        (
+            vec!["deal", "update", &id, "--meta", "\u{1b}[2J=v"],
+            2,
+            "rex: a metadata key contains the control character U+001B",
+        ),
+        (
+            vec!["deal", "list", "--fields", "id,\u{1b}[31m"],
+            2,
+            "rex: unknown field '\\u{1b}[31m' for --fields",
+        ),
+        (
+            vec!["deal", "show", "deal_\nrex: forged"],
+            2,
+            "rex: invalid deal id 'deal_\\u{a}rex: forged'",
+        ),
+        (
+            vec![
+                "pipeline",
+                "update",
+                "Sales",
+                "--rename-stage",
+                "Nope\u{7}=X",
+            ],
+            3,
+            "rex: no stage named 'Nope\\u{7}'",
+        ),
+    ];
+    for (args, code, start) in cases {
+        let line = rex.fails(&args, code);
+        assert!(line.starts_with(start), "{args:?}: {line}");
+    }
+    for (var, value, start) in [
+        (
+            "REX_NOW",
+            "2026\n\u{1b}[31m",
+            "rex: REX_NOW='2026\\u{a}\\u{1b}[31m'",
+        ),
+        (
+            "REX_BUSY_TIMEOUT",
+            "9\u{7}",
+            "rex: REX_BUSY_TIMEOUT='9\\u{7}'",
+        ),
+    ] {
+        let out = rex
+            .cmd()
+            .env(var, value)
+            .args(["deal", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(err.starts_with(start) && !err.contains('\n'), "{err:?}");
+    }
+    let out = import(
+        &rex,
+        &[],
+        "{\"name\":\"x\",\"value\":1,\"\\u001b]0;OWNED\\u0007\":1}\n",
+    );
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: unknown field '\\u{1b}]0;OWNED\\u{7}'; nothing was imported"
+    );
+    let out = import(
+        &rex,
+        &[],
+        "{\"name\":\"x\",\"value\":1,\"pipeline_id\":\"a\\nrex: b\"}\n",
+    );
+    assert!(!stderr(&out).contains('\n'), "{:?}", stderr(&out));
 }
 
 #[test]

@@ -1,18 +1,17 @@
-//! Concurrent writers, kill -9 at many points, and replaying history against final state.
+//! Concurrent writers on either backend, and replaying history against final state. SQLite's
+//! lock and kill -9 at many points are in `sqlite_only::reliability`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{count, s, Rex, T0};
+use crate::support::{s, Rex, T0};
 
 /// A rex process on `db` at clock `now` (thread-safe: no shared state).
-fn rex_cmd(db: impl AsRef<std::ffi::OsStr>, now: &str, args: &[&str]) -> Command {
+pub(crate) fn rex_cmd(db: impl AsRef<std::ffi::OsStr>, now: &str, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rex"));
     c.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -257,186 +256,4 @@ fn eight_writers_a_marker_and_a_reader_lose_nothing() {
         );
     }
     eprintln!("concurrency: {attempted} writes attempted, {landed} landed, 0 lost; {marks} mark runs, {reads} reads");
-}
-
-#[test]
-fn a_writer_waits_for_a_long_transaction_then_succeeds() {
-    let rex = Rex::new();
-    rex.sales();
-    let conn = rusqlite::Connection::open(&rex.db).unwrap();
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let child = rex
-        .std_cmd()
-        .args(["deal", "create", "Waited", "--value", "1", "-o", "id"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(400));
-    conn.execute_batch("COMMIT").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let id = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(rex.json(&["deal", "show", id.trim()])["name"], "Waited");
-}
-
-fn integrity(db: &Path) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap()
-}
-
-fn copy_db(from: &Path, to: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let (f, t) = (
-            PathBuf::from(format!("{}{suffix}", from.display())),
-            PathBuf::from(format!("{}{suffix}", to.display())),
-        );
-        let _ = std::fs::remove_file(&t);
-        if f.exists() {
-            std::fs::copy(&f, &t).unwrap();
-        }
-    }
-}
-
-/// Starts `args` on `db`, kills it with SIGKILL after `delay`; true when it finished first.
-fn kill_after(db: &Path, now: &str, args: &[&str], stdin: Option<&Path>, delay: Duration) -> bool {
-    let mut cmd = rex_cmd(db, now, args);
-    cmd.stdout(Stdio::null()).stderr(Stdio::null());
-    if let Some(f) = stdin {
-        cmd.stdin(std::fs::File::open(f).unwrap());
-    }
-    let mut child = cmd.spawn().unwrap();
-    let start = Instant::now();
-    while start.elapsed() < delay {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success());
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let _ = child.kill();
-    let status = child.wait().unwrap();
-    status.success()
-}
-
-#[test]
-fn kill_9_leaves_all_of_an_import_or_none() {
-    let rex = Rex::new();
-    rex.sales();
-    rex.ok(&["deal", "create", "Before", "--value", "1"]);
-    let pristine = rex.dir.path().join("pristine.db");
-    copy_db(&rex.db, &pristine);
-    let n = 3000;
-    let file = rex.dir.path().join("big.jsonl");
-    let lines: Vec<String> = (0..n)
-        .map(|i| format!("{{\"name\":\"Imported {i}\",\"value\":{i},\"metadata\":{{\"i\":{i}}}}}"))
-        .collect();
-    std::fs::write(&file, lines.join("\n")).unwrap();
-    let start = Instant::now();
-    assert!(kill_after(
-        &rex.db,
-        T0,
-        &["import", "-q"],
-        Some(&file),
-        Duration::from_secs(60)
-    ));
-    let full = start.elapsed();
-    assert_eq!(count(&rex.db, "SELECT count(*) FROM deals"), 1 + n);
-    let (mut points, mut none, mut all, mut hidden) = (0, 0, 0, 0);
-    for k in 0..24u32 {
-        copy_db(&pristine, &rex.db);
-        let delay = full * k / 20;
-        let finished = kill_after(&rex.db, T0, &["import", "-q"], Some(&file), delay);
-        points += 1;
-        assert_eq!(integrity(&rex.db), "ok", "after a kill at {delay:?}");
-        // The database holds a deal, so the import loads hidden chunks: a kill part-way
-        // leaves some rows that no command shows.
-        if count(&rex.db, "SELECT count(*) FROM deal_rows")
-            > count(&rex.db, "SELECT count(*) FROM deals")
-        {
-            hidden += 1;
-        }
-        let deals = count(&rex.db, "SELECT count(*) FROM deals");
-        let events = count(&rex.db, "SELECT count(*) FROM deal_events");
-        match deals {
-            1 => none += 1,
-            d if d == 1 + n => all += 1,
-            d => panic!("a kill at {delay:?} left {d} deals: half an import"),
-        }
-        assert_eq!(
-            events, deals,
-            "history matches deals after a kill at {delay:?} (finished: {finished})"
-        );
-        rex.ok(&["info"]);
-    }
-    assert!(none > 0, "no kill landed before the commit");
-    eprintln!(
-        "import kill points: {points} tried, {none} left nothing visible ({hidden} of them hidden chunks), {all} left everything (full import {full:?})"
-    );
-    // Chunks commit every 200 ms: an import of 500 ms or more has kill points between them.
-    if full >= Duration::from_millis(500) {
-        assert!(hidden > 0, "no kill landed between two committed chunks");
-    }
-}
-
-#[test]
-fn kill_9_leaves_all_of_a_stalled_mark_or_none() {
-    let rex = Rex::new();
-    rex.sales();
-    let n = 2000;
-    let file = rex.dir.path().join("open.jsonl");
-    let lines: Vec<String> = (0..n)
-        .map(|i| format!("{{\"name\":\"Open {i}\",\"value\":1}}"))
-        .collect();
-    std::fs::write(&file, lines.join("\n")).unwrap();
-    rex.ok(&["import", file.to_str().unwrap(), "-q"]);
-    let pristine = rex.dir.path().join("pristine.db");
-    copy_db(&rex.db, &pristine);
-    let later = "2026-06-01T00:00:00Z";
-    let start = Instant::now();
-    assert!(kill_after(
-        &rex.db,
-        later,
-        &["deal", "stalled", "--mark", "-q"],
-        None,
-        Duration::from_secs(60)
-    ));
-    let full = start.elapsed();
-    assert_eq!(
-        count(
-            &rex.db,
-            "SELECT count(*) FROM deals WHERE status = 'stalled'"
-        ),
-        n
-    );
-    let (mut points, mut none) = (0, 0);
-    for k in 0..20u32 {
-        copy_db(&pristine, &rex.db);
-        let delay = full * k / 16;
-        kill_after(
-            &rex.db,
-            later,
-            &["deal", "stalled", "--mark", "-q"],
-            None,
-            delay,
-        );
-        points += 1;
-        assert_eq!(integrity(&rex.db), "ok");
-        let stalled = count(
-            &rex.db,
-            "SELECT count(*) FROM deals WHERE status = 'stalled'",
-        );
-        let events = count(
-            &rex.db,
-            "SELECT count(*) FROM deal_events WHERE kind = 'stalled'",
-        );
-        assert!(
-            stalled == 0 || stalled == n,
-            "a kill at {delay:?} marked {stalled} of {n}"
-        );
-        assert_eq!(stalled, events);
-        none += usize::from(stalled == 0);
-    }
-    assert!(none > 0, "no kill landed before the commit");
-    eprintln!("stalled --mark kill points: {points} tried, {none} left nothing");
 }

@@ -1,136 +1,9 @@
-//! Safeguards: rex never writes over the database's own files, however the path is spelled;
-//! a backup that cannot be written is the backup's failure, not the database's.
+//! Safeguards: an export that cannot be written, or is killed, is the export's failure and
+//! leaves the old file; a connection string never shows its password; a server that is
+//! starting up is busy; a separator never splits a record; a closed stderr never undoes a
+//! done import. Backups and the database's own files are in `sqlite_only::backup`.
 
-use crate::support::{entries, Rex, SmallDisk};
-
-#[test]
-fn backup_and_export_never_write_over_the_databases_own_files() {
-    let rex = Rex::new();
-    rex.sales();
-    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
-    let dir = rex.dir.path();
-    let db = rex.db.to_str().unwrap();
-    std::fs::create_dir(dir.join("sub")).unwrap();
-    std::fs::hard_link(&rex.db, dir.join("hard.db")).unwrap();
-    std::os::unix::fs::symlink(&rex.db, dir.join("soft.db")).unwrap();
-    std::os::unix::fs::symlink(dir, dir.join("alias")).unwrap();
-    let before = entries(dir);
-    let own = |shown: &str, file: &str| {
-        if shown == file {
-            format!("rex: '{shown}' is one of the database's own files; writing it would destroy the database: give another path")
-        } else {
-            format!("rex: '{shown}' is the database's own file '{file}'; writing it would destroy the database: give another path")
-        }
-    };
-    let wal = format!("{db}-wal");
-    let absolute_shm = format!("{db}-shm");
-    // Relative paths are read from the database's directory; the log and the journal need
-    // not exist yet.
-    let cases: Vec<(String, String)> = vec![
-        ("rex.db".into(), db.into()),
-        ("./rex.db".into(), db.into()),
-        ("sub/../rex.db".into(), db.into()),
-        (db.into(), db.into()),
-        ("alias/rex.db".into(), db.into()),
-        ("hard.db".into(), db.into()),
-        ("soft.db".into(), db.into()),
-        ("rex.db-wal".into(), wal.clone()),
-        ("sub/../rex.db-journal".into(), format!("{db}-journal")),
-        (absolute_shm.clone(), absolute_shm),
-        ("alias/rex.db-wal".into(), wal),
-    ];
-    // The log and journal of any name the database can be reached by (SQLite names them
-    // after the path a process opened): through a hard link, a symbolic link, a linked
-    // directory; whether they exist or not.
-    let companion = |shown: &str| {
-        format!("rex: '{shown}' is where the database '{db}' keeps its log or journal when opened by that name; writing it would destroy the database: give another path")
-    };
-    for target in ["hard.db-wal", "soft.db-journal", "alias/hard.db-shm"] {
-        for command in [&["backup"][..], &["export", "--file"]] {
-            let mut args = command.to_vec();
-            args.push(target);
-            let snapshot = rex.snapshot();
-            let out = rex.cmd().current_dir(dir).args(&args).output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(
-                (out.status.code(), stderr.trim_end()),
-                (Some(2), companion(target).as_str()),
-                "rex {args:?}"
-            );
-            assert_eq!(
-                rex.snapshot(),
-                snapshot,
-                "rex {args:?} changed the database"
-            );
-            assert_eq!(entries(dir), before, "rex {args:?} left a file");
-        }
-    }
-    for (target, file) in &cases {
-        for command in [&["backup"][..], &["export", "--file"]] {
-            let mut args = command.to_vec();
-            args.push(target);
-            let snapshot = rex.snapshot();
-            let out = rex.cmd().current_dir(dir).args(&args).output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(
-                (out.status.code(), stderr.trim_end()),
-                (Some(2), own(target, file).as_str()),
-                "rex {args:?}"
-            );
-            assert!(out.stdout.is_empty());
-            assert_eq!(
-                rex.snapshot(),
-                snapshot,
-                "rex {args:?} changed the database"
-            );
-            assert_eq!(entries(dir), before, "rex {args:?} left a file");
-        }
-    }
-    // A file beside it with another name is written as ever.
-    rex.cmd()
-        .current_dir(dir)
-        .args(["backup", "rex.db.bak"])
-        .assert()
-        .success();
-    rex.cmd()
-        .current_dir(dir)
-        .args(["export", "--file", "rex.db-wal.jsonl"])
-        .assert()
-        .success();
-    let names: Vec<String> = rex
-        .json(&["deal", "list"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["name"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(names, ["Kept"]);
-}
-
-#[test]
-fn a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it() {
-    let rex = Rex::new();
-    rex.sales();
-    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
-    let at = rex.dir.path().join("disk");
-    let Some(disk) = SmallDisk::mount(&at) else {
-        crate::support::skipped(
-            "a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it needs to mount a tmpfs (root)",
-        );
-        return;
-    };
-    disk.fill();
-    let target = at.join("copy.db");
-    assert_eq!(
-        rex.fails(&["backup", target.to_str().unwrap()], 1),
-        format!(
-            "rex: cannot write '{}': the disk is full; the database is as it was: free some space or choose another path",
-            target.display()
-        )
-    );
-    assert_eq!(entries(&at), ["fill"]);
-    assert_eq!(rex.json(&["deal", "list"])[0]["name"], "Kept");
-}
+use crate::support::{entries, import, stderr, Rex, SmallDisk};
 
 #[test]
 fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
@@ -161,6 +34,53 @@ fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
         assert_eq!(entries(&at), ["fill"]);
     }
     assert_eq!(rex.json(&["deal", "list"])[0]["name"], "Kept");
+}
+
+/// Was: an export killed part-way left a `PATH.rex-partial` file behind beside its target.
+#[test]
+fn a_killed_or_failed_export_leaves_the_old_file_and_nothing_else() {
+    let rex = Rex::new();
+    rex.sales();
+    let lines: String = (0..30_000)
+        .map(|i| format!("{{\"name\":\"d{i}\",\"value\":{i}}}\n"))
+        .collect();
+    let out = import(&rex, &[], &lines);
+    assert!(out.status.success());
+    let out_dir = rex.dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let target = out_dir.join("all.jsonl");
+    std::fs::write(&target, "old").unwrap();
+    for delay_ms in [5, 20, 60] {
+        let mut child = rex
+            .std_cmd()
+            .args(["export", "--file", target.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let content = std::fs::read_to_string(&target).unwrap();
+        assert!(content == "old" || content == rex.ok(&["export"]));
+        assert_eq!(
+            entries(&out_dir),
+            ["all.jsonl"],
+            "after a kill at {delay_ms} ms"
+        );
+    }
+    // A failure part-way (the disk is full) leaves the old file and nothing else.
+    let at = rex.dir.path().join("disk");
+    if let Some(_disk) = SmallDisk::mount(&at) {
+        let small = at.join("all.jsonl");
+        std::fs::write(&small, "old").unwrap();
+        let out = rex.run(&["export", "--file", small.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out).trim_end(),
+            format!("rex: cannot write '{}': the disk is full; the database is as it was: free some space or choose another path", small.display())
+        );
+        assert_eq!(std::fs::read_to_string(&small).unwrap(), "old");
+        assert_eq!(entries(&at), ["all.jsonl"]);
+    }
 }
 
 #[test]

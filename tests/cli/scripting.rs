@@ -3,7 +3,7 @@ use std::process::Stdio;
 use clap::CommandFactory;
 use serde_json::{json, Value};
 
-use crate::support::{s, stage_id, Rex};
+use crate::support::{import, s, stage_id, stderr, Rex};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -489,6 +489,82 @@ fn fields_narrow_every_mode() {
         "rex: unknown field 'bogus' for --fields; valid fields: id, name, value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, probability, origin"
     );
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 1);
+}
+
+/// Was: `--fields id,name,id` printed an empty second id column, duplicate JSON keys and CSV
+/// headers were accepted silently (the last one won), JSON Lines with a byte order mark was
+/// refused while CSV with one was accepted, and `REX_DB=""` blamed a `--db` never given.
+#[test]
+fn names_given_twice_are_refused_and_a_byte_order_mark_is_accepted_everywhere() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "x", "--value", "1"]);
+    for format in ["csv", "json", "tsv", "table", "jsonl"] {
+        let line = rex.fails(&["deal", "list", "--fields", "id,name,id", "-o", format], 2);
+        assert_eq!(
+            line,
+            "rex: field 'id' is named twice in --fields; name each field once"
+        );
+    }
+    let before = rex.ok(&["export"]);
+    for (args, input, message) in [
+        (
+            vec![],
+            "{\"name\":\"a\",\"value\":1,\"name\":\"b\"}\n",
+            "rex: line 1: field 'name' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            vec![],
+            "{\"name\":\"a\",\"value\":1,\"metadata\":{\"k\":1,\"k\":2}}\n",
+            "rex: line 1: field 'metadata.k' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            vec!["--format", "json"],
+            "[{\"name\":\"a\",\"value\":1},{\"name\":\"b\",\"value\":1,\"value\":2}]",
+            "rex: record 2: field 'value' is given twice; give each key once; nothing was imported",
+        ),
+        (
+            vec!["--format", "csv"],
+            "name,value,name\na,1,b\n",
+            "rex: line 1: field 'name': the CSV header names it twice; name each column once; nothing was imported",
+        ),
+    ] {
+        let out = import(&rex, &args, input);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stderr(&out), message);
+    }
+    assert_eq!(rex.ok(&["export"]), before);
+    // A byte order mark is accepted in every format.
+    for (args, input) in [
+        (vec![], "\u{feff}{\"name\":\"bom-jsonl\",\"value\":1}\n"),
+        (
+            vec!["--format", "json"],
+            "\u{feff}[{\"name\":\"bom-json\",\"value\":1}]",
+        ),
+        (vec!["--format", "csv"], "\u{feff}name,value\nbom-csv,1\n"),
+    ] {
+        let out = import(&rex, &args, input);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let names: Vec<String> = rex
+        .json(&["deal", "list", "--search", "bom"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["name"]))
+        .collect();
+    assert_eq!(names, ["bom-jsonl", "bom-json", "bom-csv"]);
+    let out = rex
+        .cmd()
+        .env("REX_DB", "")
+        .args(["deal", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "rex: REX_DB is set but empty; set it to a database file path or a postgres:// URL, or unset it"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -217,6 +217,32 @@ impl Rex {
     pub fn sales(&self) -> Value {
         self.json(&["pipeline", "create", "Sales"])
     }
+}
+
+/// Runs `rex import ARGS` with `input` on its standard input.
+pub fn import(rex: &Rex, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = rex
+        .std_cmd()
+        .arg("import")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// What a finished rex printed on stderr, without the newline at its end.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim_end().to_string()
 }
 
 /// Says in one line that a test was skipped and why, past the test harness's capture of

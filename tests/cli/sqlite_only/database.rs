@@ -1,8 +1,9 @@
 use std::os::unix::fs::PermissionsExt;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::support::{snapshot, Rex};
+use crate::imports::by_name;
+use crate::support::{snapshot, stderr, Rex, SmallDisk};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
 const SCHEMA: i64 = 11;
@@ -161,6 +162,196 @@ fn files_that_are_not_rex_databases_are_refused_and_left_untouched() {
 }
 
 #[test]
+fn unusable_databases_are_refused_and_untouched() {
+    let rex = Rex::new();
+    rex.sales();
+    let text = rex.dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database\n".repeat(100)).unwrap();
+    let newer = rex.dir.path().join("newer.db");
+    std::fs::copy(&rex.db, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let dir = rex.dir.path().join("a-directory");
+    std::fs::create_dir(&dir).unwrap();
+    for (path, names) in [
+        (&text, "not a rex database"),
+        (&newer, "newer rex"),
+        (&dir, "is a directory"),
+    ] {
+        let before = snapshot(path);
+        for args in [
+            &["info"][..],
+            &["deal", "create", "X", "--value", "1"],
+            &["deal", "stalled", "--mark"],
+            &["import", "-"],
+        ] {
+            let mut all = args.to_vec();
+            all.extend(["--db", path.to_str().unwrap()]);
+            let out = rex.cmd().args(&all).write_stdin("").output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(6), "{all:?}: {err}");
+            assert!(err.contains(names) && err.lines().count() == 1, "{err}");
+        }
+        assert_eq!(snapshot(path), before);
+    }
+}
+
+#[test]
+fn a_read_only_database_is_refused_and_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let rex = Rex::new();
+    rex.sales();
+    std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = rex.snapshot();
+    let test = "a_read_only_database_is_refused_and_untouched";
+    let as_nobody = |args: &[&str]| rex.as_nobody(test, args);
+    let Some(out) = as_nobody(&["deal", "list", "-o", "json"]) else {
+        return;
+    };
+    // Reading needs no writes: it is served as the file stands.
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "[]\n");
+    for args in [
+        &["deal", "create", "X", "--value", "1"][..],
+        &["pipeline", "create", "Y"],
+    ] {
+        let out = as_nobody(args).expect("ran above");
+        assert_eq!(out.status.code(), Some(6), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("rex: database '{}' is read-only; check the file's permissions or pass another --db\n", rex.db.display())
+        );
+    }
+    assert_eq!(rex.snapshot(), before);
+}
+
+/// Was: `REX_DB=/dev/null` and a FIFO said "disk I/O error" (and `/dev/null-journal` was
+/// created), and a path of 505 bytes or more said "cannot be opened" after creating its
+/// directories and an empty file.
+#[test]
+fn paths_that_cannot_hold_a_database_are_named_and_left_alone() {
+    let rex = Rex::new();
+    let run_on = |db: &std::path::Path| {
+        let out = rex
+            .cmd()
+            .env("REX_DB", db)
+            .args(["deal", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        stderr(&out)
+    };
+    assert_eq!(
+        run_on(std::path::Path::new("/dev/null")),
+        "rex: '/dev/null' is a character device, not a database file; pass the path of a regular file with --db"
+    );
+    assert!(!std::path::Path::new("/dev/null-journal").exists());
+    let fifo = rex.dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(
+        run_on(&fifo),
+        format!("rex: '{}' is a named pipe (FIFO), not a database file; pass the path of a regular file with --db", fifo.display())
+    );
+    let top = rex.dir.path().join("a".repeat(200));
+    let long = top
+        .join("b".repeat(200))
+        .join(format!("{}.db", "c".repeat(120)));
+    let line = run_on(&long);
+    assert!(
+        line.contains(
+            "bytes long as an absolute path; SQLite allows at most 504: use a shorter path"
+        ),
+        "{line}"
+    );
+    assert!(
+        !top.exists(),
+        "a directory was made for a path that cannot work"
+    );
+    let names: Vec<String> = std::fs::read_dir(rex.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["fifo"]);
+}
+
+/// Was: on a full filesystem every command, reads included, failed with "disk I/O error".
+#[test]
+fn a_full_disk_under_the_database_is_named_and_reads_still_work() {
+    let rex = Rex::new();
+    let at = rex.dir.path().join("disk");
+    let Some(disk) = SmallDisk::mount(&at) else {
+        eprintln!(
+            "skipped: a_full_disk_under_the_database_is_named_and_reads_still_work needs to mount a tmpfs (root)"
+        );
+        return;
+    };
+    let db = at.join("rex.db");
+    let on_disk = |args: &[&str]| rex.cmd().env("REX_DB", &db).args(args).output().unwrap();
+    assert!(on_disk(&["pipeline", "create", "Sales"]).status.success());
+    assert!(on_disk(&["deal", "create", "Kept", "--value", "5"])
+        .status
+        .success());
+    // Fill the disk to the last byte.
+    disk.fill();
+    let out = on_disk(&["deal", "list", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let deals: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(deals[0]["name"], "Kept");
+    let out = on_disk(&["deal", "create", "Lost", "--value", "5"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        stderr(&out),
+        format!("rex: the disk holding database '{}' is full; nothing was changed: free some space and try again", db.display())
+    );
+    std::fs::remove_file(at.join("fill")).unwrap();
+    let out = on_disk(&["deal", "list", "-o", "json"]);
+    let deals: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(deals.as_array().unwrap().len(), 1);
+}
+
+/// Was: a writable database in a read-only directory failed with an error that blamed the
+/// file, not the directory where SQLite keeps its log files.
+#[test]
+fn a_read_only_directory_is_named_as_the_cause_of_a_failed_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Kept", "--value", "5"]);
+    std::fs::set_permissions(rex.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&rex.db, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let test = "a_read_only_directory_is_named_as_the_cause_of_a_failed_write";
+    let Some(out) = rex.as_nobody(test, &["deal", "list", "-o", "id"]) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    let out = rex
+        .as_nobody(test, &["deal", "create", "X", "--value", "1"])
+        .expect("ran above");
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "rex: database '{}' cannot be used: its directory '{}' is not writable, and SQLite keeps its log files beside the database; make the directory writable or move the database",
+            rex.db.display(),
+            rex.dir.path().display()
+        )
+    );
+}
+
+#[test]
 fn a_busy_database_exits_5_having_changed_nothing() {
     let rex = Rex::new();
     rex.sales();
@@ -215,7 +406,7 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
     let rex = Rex::new();
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
     conn.execute_batch(include_str!(
-        "../../src/store/sqlite/migrations/001_init.sql"
+        "../../../src/store/sqlite/migrations/001_init.sql"
     ))
     .unwrap();
     conn.execute_batch(
@@ -275,6 +466,84 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
         })
         .unwrap();
     assert_eq!((check.as_str(), orphans), ("ok", 0));
+}
+
+/// A deal imported by a rex before schema 10 is known by its `metadata.source`; after the
+/// upgrade, by its origin (the oldest deal of each such source), and its metadata is kept.
+#[test]
+fn deals_imported_before_keep_their_source_as_origin() {
+    let rex = Rex::sqlite();
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    for sql in [
+        include_str!("../../../src/store/sqlite/migrations/001_init.sql"),
+        include_str!("../../../src/store/sqlite/migrations/002_staged_imports.sql"),
+        include_str!("../../../src/store/sqlite/migrations/003_short_references.sql"),
+        include_str!("../../../src/store/sqlite/migrations/004_probabilities.sql"),
+        include_str!("../../../src/store/sqlite/migrations/005_name_search.sql"),
+        include_str!("../../../src/store/sqlite/migrations/006_stage_totals.sql"),
+        include_str!("../../../src/store/sqlite/migrations/007_forecast_totals.sql"),
+        include_str!("../../../src/store/sqlite/migrations/008_closed_totals.sql"),
+        include_str!("../../../src/store/sqlite/migrations/009_created_order_checks.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    let deal = |id: &str, name: &str, meta: &str| {
+        format!(
+            "INSERT INTO deal_rows (id, name, name_key, value, status, pipeline_id, stage_id, metadata,
+                 created_at, updated_at, last_activity_at, stage_entered_at)
+             VALUES ('deal_01h455vb4pex5vsknk084sn0{id}', '{name}', lower('{name}'), 100, 'open',
+                 'pipeline_01h455vb4pex5vsknk084sn02q', 'stage_01h455vb4pex5vsknk084sn02q', '{meta}',
+                 '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z',
+                 '2026-01-02T00:00:00Z');"
+        )
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA application_id = 1380276273;
+         PRAGMA user_version = 9;
+         INSERT INTO pipeline_rows (id, name, name_key, stall_days, created_at, updated_at)
+             VALUES ('pipeline_01h455vb4pex5vsknk084sn02q', 'Sales', 'sales', 30,
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO stage_rows (id, pipeline_id, name, name_key, color, position)
+             VALUES ('stage_01h455vb4pex5vsknk084sn02q', 'pipeline_01h455vb4pex5vsknk084sn02q',
+             'Discovery', 'discovery', '#4f9dde', 0);
+         {}{}{}{}",
+        deal("1a", "Acme", r#"{"source":"hubspot:7","tier":"gold"}"#),
+        deal("1b", "Acme twice", r#"{"source":"hubspot:7"}"#),
+        deal("1c", "Lead", r#"{"source":"Referral"}"#),
+        deal("1d", "Plain", "{}"),
+    ))
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        by_name(&rex),
+        [
+            (
+                "Acme".into(),
+                json!(100),
+                json!({"source": "hubspot:7", "tier": "gold"}),
+                json!("hubspot:7")
+            ),
+            (
+                "Acme twice".into(),
+                json!(100),
+                json!({"source": "hubspot:7"}),
+                Value::Null
+            ),
+            (
+                "Lead".into(),
+                json!(100),
+                json!({"source": "Referral"}),
+                Value::Null
+            ),
+            ("Plain".into(), json!(100), json!({}), Value::Null),
+        ]
+    );
+    let again = rex.file("hubspot.csv", "Record ID,Deal Name,Amount\n7,Acme,1\n");
+    assert_eq!(
+        rex.fails(&["import", &again, "--from", "hubspot"], 4),
+        "rex: line 2: the deal from hubspot:7 was imported before (deal_01h455vb4pex5vsknk084sn01a); use --upsert to update it; nothing was imported"
+    );
 }
 
 #[test]

@@ -1,0 +1,106 @@
+//! Values in a SQLite database that rex would not write today, put there behind its back:
+//! amounts from before the bound, and bytes damaged on disk.
+
+use serde_json::json;
+
+use crate::support::{import, stderr, Rex};
+
+/// Was: `deal create x --value 92233720368547758.07` was accepted, and from then on
+/// `pipeline list` and `pipeline show` failed with "integer overflow".
+#[test]
+fn amounts_past_the_maximum_are_refused_and_totals_never_overflow() {
+    let rex = Rex::new();
+    rex.sales();
+    let line = rex.fails(
+        &["deal", "create", "x", "--value", "92233720368547758.07"],
+        2,
+    );
+    assert!(
+        line.contains("more than $10,000,000,000,000.00, the largest amount rex keeps"),
+        "{line}"
+    );
+    rex.fails(&["deal", "create", "x", "--value", "10000000000000.01"], 2);
+    let out = import(&rex, &[], "{\"name\":\"x\",\"value\":1000000000000001}\n");
+    assert_eq!(
+        stderr(&out),
+        "rex: line 1: field 'value': value 1000000000000001 is more than 1000000000000000 cents ($10,000,000,000,000.00), the largest amount rex keeps; nothing was imported"
+    );
+    for _ in 0..3 {
+        rex.ok(&["deal", "create", "max", "--value", "$10,000,000,000,000.00"]);
+    }
+    let list = rex.json(&["pipeline", "list"]);
+    assert_eq!(list[0]["open_value"], json!(3_000_000_000_000_000i64));
+    // A database from before the bound may hold more: two deals of i64::MAX cents each.
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute("UPDATE deal_rows SET value = 9223372036854775807", [])
+        .unwrap();
+    drop(conn);
+    let text = rex.ok(&["pipeline", "list", "-o", "json"]);
+    assert!(
+        text.contains("\"open_value\": 27670116110564327421,"),
+        "{text}"
+    );
+    let board = rex.ok(&["pipeline", "show", "Sales", "-o", "json"]);
+    assert!(
+        board.contains("\"open_value\": 27670116110564327421,"),
+        "{board}"
+    );
+    let table = rex.ok(&["pipeline", "show", "Sales", "-o", "table"]);
+    assert!(table.contains("$276,701,161,105,643,274.21"), "{table}");
+    rex.ok(&["pipeline", "list", "-o", "csv"]);
+    rex.ok(&["deal", "list", "-o", "table"]);
+}
+
+/// Was: one flipped byte in a stored id made `rex export` exit 1 with SQLite's conversion
+/// error and the raw byte on stderr, instead of exit 6 naming the damaged deal.
+#[test]
+fn a_damaged_stored_row_is_exit_6_naming_its_deal() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "x", "--value", "1"]);
+    let damaged = format!("{}\u{18}{}", &id[..8], &id[9..]);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute("UPDATE deal_rows SET id = ?1", [&damaged])
+        .unwrap();
+    drop(conn);
+    for args in [vec!["export"], vec!["deal", "list"]] {
+        // An export streams: what it wrote before the damage may be on stdout already.
+        let out = rex.run(&args);
+        assert_eq!(out.status.code(), Some(6), "{args:?}");
+        let line = stderr(&out);
+        assert!(
+            line.starts_with(&format!(
+                "rex: the database is damaged at deal '{}\\u{{18}}{}' (",
+                &id[..8],
+                &id[9..]
+            )) && line.ends_with("); restore a backup"),
+            "{line}"
+        );
+    }
+    // Damaged metadata too: its deal is named, and it can still be deleted.
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute("UPDATE deal_rows SET id = ?1, metadata = '{'", [&id])
+        .unwrap();
+    drop(conn);
+    let line = rex.fails(&["deal", "show", &id], 6);
+    assert!(
+        line.starts_with(&format!("rex: the database is damaged at deal '{id}'")),
+        "{line}"
+    );
+    rex.ok(&["deal", "delete", &id, "--yes"]);
+    assert_eq!(rex.json(&["deal", "list"]), json!([]));
+    // A report names the damaged deal too, not the value that happened to come first.
+    let won = rex.id(&["deal", "create", "y", "--value", "1"]);
+    rex.ok(&["deal", "close", &won, "--won"]);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute("UPDATE deal_rows SET pipeline_id = 'pipeline_x'", [])
+        .unwrap();
+    drop(conn);
+    let line = rex.fails(&["report", "wins"], 6);
+    assert!(
+        line.starts_with(&format!("rex: the database is damaged at deal '{won}' (")),
+        "{line}"
+    );
+}
