@@ -7,6 +7,7 @@ mod crm;
 mod crm_strict;
 mod database;
 mod deal;
+mod deal_rules;
 mod forecast;
 mod import_map;
 mod import_read;
