@@ -543,7 +543,8 @@ pub enum DealText {
 }
 
 impl DealText {
-    /// The longest name, in characters (as a pipeline's or a stage's: see [`clean_name`]).
+    // The most characters each text may have, once trimmed. (Pipeline and stage names
+    // have their own limit in `clean_name`, also 200.)
     pub const NAME_MAX: usize = 200;
     pub const CONTACT_MAX: usize = 200;
     pub const OWNER_MAX: usize = 200;
