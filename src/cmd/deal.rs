@@ -1,22 +1,18 @@
 //! `rex deal …`: the deals a salesperson works all day, their history, and the stalled scan.
+//! The operations are [`crate::ops::deal`]'s; this turns arguments into their input, and what
+//! they return into views and the lines people read.
 
-use chrono::Duration;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::{
-    confirm, fill_refs, find_any_stage, find_deal, find_pipeline, find_stage, labelled, meta_key,
-    parse_meta, pipeline_or_only, print_saved, sorted, Ctx, REF_MIN,
-};
-use crate::cli::{DealCommand, ListArgs, MetaArgs};
-use crate::clock::{parse_timestamp, Clock, DateOrNone};
+use super::{confirm, fill_refs, meta_key, parse_meta, print_saved, Ctx, REF_MIN};
+use crate::cli::{DealCommand, ListArgs, MetaArgs, ProbabilityOrDefault};
+use crate::clock::DateOrNone;
 use crate::error::{Error, Result};
 use crate::id::DealId;
+use crate::ops::deal::{self, Close, DealChanges, DealQuery, Moved, NewDeal, Placed, StallScope};
 use crate::output::{DealView, StalledView};
-use crate::record::Place;
-use crate::record::{
-    changes, clean_name, clean_note, clean_text, event, Deal, Event, Metadata, Status,
-};
-use crate::store::{DealFilter, Tx};
+use crate::record::{event, Event};
+use crate::store::Tx;
 
 /// How many history entries `deal show` prints under a deal on a terminal.
 const RECENT_EVENTS: usize = 5;
@@ -36,7 +32,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             meta,
         } => {
             let expected_close = expected_close.map(|d| d.resolve(&clock)).transpose()?;
-            let fields = NewDeal {
+            let new = NewDeal {
                 name,
                 value,
                 pipeline,
@@ -45,24 +41,30 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 owner: owner.or_else(super::me),
                 expected_close,
                 probability,
-                meta,
+                metadata: metadata(&meta)?,
             };
-            let (view, line) = ctx.store.write(|tx| create(tx, &clock, &fields))?;
+            let (view, line) = ctx.store.write(|tx| {
+                let made = deal::create(tx, &clock, &new)?;
+                let line = format!(
+                    "created {} in {} / {}, {}",
+                    deal_label(tx, made.deal.id)?,
+                    made.pipeline,
+                    made.stage,
+                    made.deal.value
+                );
+                Ok((view_of(made), line))
+            })?;
             let id = view.deal.id;
             print_saved(ctx.out.change(&view, &line), || format!("new deal {id}"))
         }
         DealCommand::List(args) => list(ctx, &args),
         DealCommand::Show { deal } => {
-            let recent = ctx.out.is_human();
+            let recent = if ctx.out.is_human() { RECENT_EVENTS } else { 0 };
             let view = ctx.store.read(|tx| {
-                let deal = find_deal(tx, &deal)?;
-                let id = deal.id;
-                let mut view = view_of(tx, deal)?;
+                let shown = deal::show(tx, &deal, recent)?;
+                let mut view = view_of(shown.deal);
                 fill_refs(tx, [&mut view])?;
-                if recent {
-                    let events = tx.events(id)?;
-                    view.recent = events[events.len().saturating_sub(RECENT_EVENTS)..].to_vec();
-                }
+                view.recent = shown.recent;
                 Ok(view)
             })?;
             ctx.out.one(&view)
@@ -85,26 +87,56 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 Some(DateOrNone::None) => Some(None),
                 None => None,
             };
-            let fields = Update {
+            let changes = DealChanges {
                 name,
                 value,
                 contact,
                 owner,
                 expected_close,
-                probability,
-                meta,
-                unset_meta,
+                probability: probability.map(|p| match p {
+                    ProbabilityOrDefault::Own(p) => Some(p),
+                    ProbabilityOrDefault::Stage => None,
+                }),
+                metadata: metadata(&meta)?,
+                unset_metadata: unset_meta
+                    .iter()
+                    .map(|k| meta_key(k, k))
+                    .collect::<Result<_>>()?,
                 pipeline,
                 stage,
             };
-            let (view, line) = ctx.store.write(|tx| update(tx, &clock, &deal, &fields))?;
+            let (view, line) = ctx.store.write(|tx| {
+                let done = deal::update(tx, &clock, &deal, &changes)?;
+                let label = deal_label(tx, done.deal.deal.id)?;
+                let line = match done.history.is_empty() {
+                    true => format!("nothing to change on {label}"),
+                    false => format!("updated {label}: {}", describe_changes(&done.history)),
+                };
+                Ok((view_of(done.deal), line))
+            })?;
             let id = view.deal.id;
             print_saved(ctx.out.change(&view, &line), || {
                 format!("the update of deal {id}")
             })
         }
         DealCommand::Move { deal, stage } => {
-            let (view, line) = ctx.store.write(|tx| move_to(tx, &clock, &deal, &stage))?;
+            let (view, line) = ctx.store.write(|tx| {
+                let (placed, line) = match deal::move_to(tx, &clock, &deal, &stage)? {
+                    Moved::To { deal, from } => {
+                        let label = deal_label(tx, deal.deal.id)?;
+                        let line = format!("moved {label} {from} → {}", deal.stage);
+                        (deal, line)
+                    }
+                    Moved::AlreadyThere(deal) => {
+                        let label = deal_label(tx, deal.deal.id)?;
+                        let line = format!("{label} is already in {}", deal.stage);
+                        (deal, line)
+                    }
+                };
+                let mut view = view_of(placed);
+                fill_refs(tx, [&mut view])?;
+                Ok((view, line))
+            })?;
             let id = view.deal.id;
             print_saved(ctx.out.change(&view, &line), || {
                 format!("the move of deal {id}")
@@ -120,52 +152,54 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             lost: _,
             reason,
         } => {
-            let status = if won { Status::Won } else { Status::Lost };
-            let view = ctx
-                .store
-                .write(|tx| close(tx, &clock, &deal, status, reason.as_deref()))?;
-            let id = view.0.deal.id;
-            print_saved(ctx.out.change(&view.0, &view.1), || {
+            let how = Close { won, reason };
+            let (view, line) = ctx.store.write(|tx| {
+                let closed = deal::close(tx, &clock, &deal, &how)?;
+                let line = format!(
+                    "closed {} as {}, {}",
+                    deal_label(tx, closed.deal.id)?,
+                    closed.deal.status,
+                    closed.deal.value
+                );
+                Ok((view_of(closed), line))
+            })?;
+            let id = view.deal.id;
+            print_saved(ctx.out.change(&view, &line), || {
                 format!("the close of deal {id}")
             })
         }
         DealCommand::Reopen { deal } => {
-            let (view, line) = ctx.store.write(|tx| reopen(tx, &clock, &deal))?;
+            let (view, line) = ctx.store.write(|tx| {
+                let reopened = deal::reopen(tx, &clock, &deal)?;
+                let line = format!("reopened {}", deal_label(tx, reopened.deal.id)?);
+                Ok((view_of(reopened), line))
+            })?;
             let id = view.deal.id;
             print_saved(ctx.out.change(&view, &line), || {
                 format!("the reopening of deal {id}")
             })
         }
         DealCommand::Note { deal, text } => {
-            let (view, line) = ctx.store.write(|tx| note(tx, &clock, &deal, &text))?;
+            let (view, line) = ctx.store.write(|tx| {
+                let noted = deal::note(tx, &clock, &deal, &text)?;
+                let line = format!("noted {}", deal_label(tx, noted.deal.id)?);
+                Ok((view_of(noted), line))
+            })?;
             let id = view.deal.id;
             print_saved(ctx.out.change(&view, &line), || {
                 format!("the note on deal {id}")
             })
         }
         DealCommand::History { deal } => {
-            let events = ctx.store.read(|tx| {
-                let id = find_deal(tx, &deal)?.id;
-                tx.events(id)
-            })?;
+            let events = ctx.store.read(|tx| deal::history(tx, &deal))?;
             ctx.out.list(events)
         }
         DealCommand::Delete { deals, yes } => {
-            // A full id needs only to exist (a deal whose stored fields are damaged can still
-            // be deleted); other references are looked up. A deal named twice is deleted once.
             let named = ctx.store.read(|tx| {
-                let mut named: Vec<(DealId, String)> = Vec::new();
-                for text in &deals {
-                    let id = match text.parse::<DealId>() {
-                        Ok(id) if tx.deal_exists(id)? => id,
-                        Ok(id) => return Err(Error::not_found(format!("no deal with id {id}"))),
-                        Err(_) => find_deal(tx, text)?.id,
-                    };
-                    if !named.iter().any(|(seen, _)| *seen == id) {
-                        named.push((id, deal_label(tx, id)?));
-                    }
-                }
-                Ok(named)
+                deal::named_for_delete(tx, &deals)?
+                    .into_iter()
+                    .map(|id| Ok((id, deal_label(tx, id)?)))
+                    .collect::<Result<Vec<(DealId, String)>>>()
             })?;
             let ids: Vec<DealId> = named.iter().map(|(id, _)| *id).collect();
             let n = ids.len();
@@ -176,7 +210,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 &format!("Delete {} and their history?", list_of(&labels)),
                 &format!("refusing to delete {n} {noun}"),
             )?;
-            ctx.store.write(|tx| delete(tx, &ids))?;
+            ctx.store.write(|tx| deal::delete(tx, &ids))?;
             ctx.out.note(&format!("deleted {n} {noun}"));
             Ok(())
         }
@@ -185,15 +219,24 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             mark,
             exit_status,
         } => {
-            let (pipeline, owner) = (scope.pipeline, scope.owner);
-            let rows = if mark {
-                ctx.store
-                    .write(|tx| stalled(tx, &clock, pipeline.as_deref(), owner.as_deref(), true))?
-            } else {
-                ctx.store
-                    .read(|tx| stalled(tx, &clock, pipeline.as_deref(), owner.as_deref(), false))?
+            let scope = StallScope {
+                pipeline: scope.pipeline,
+                owner: scope.owner,
             };
-            let mut rows = rows;
+            let found = if mark {
+                ctx.store
+                    .write(|tx| deal::mark_stalled(tx, &clock, &scope))?
+            } else {
+                ctx.store.read(|tx| deal::stalled(tx, &clock, &scope))?
+            };
+            let mut rows: Vec<StalledView> = found
+                .into_iter()
+                .map(|s| StalledView {
+                    deal: view_of(s.deal),
+                    idle_days: s.idle_days,
+                    stall_days: s.stall_days,
+                })
+                .collect();
             if ctx.out.is_human() {
                 ctx.store
                     .read(|tx| fill_refs(tx, rows.iter_mut().map(|r| &mut r.deal)))?;
@@ -212,6 +255,16 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             exit_for(exit_status, empty)
         }
     }
+}
+
+/// A deal as people see it: no history or short reference yet.
+fn view_of(p: Placed) -> DealView {
+    DealView::new(p.deal, p.pipeline, p.stage)
+}
+
+/// The metadata `--meta KEY=VALUE` and `KEY:=JSON` set, in the order given.
+fn metadata(args: &MetaArgs) -> Result<Vec<(String, Value)>> {
+    args.meta.iter().map(|m| parse_meta(m)).collect()
 }
 
 /// `--exit-status`: 0 when something was listed, 1 when nothing was.
@@ -248,17 +301,12 @@ fn list_of(items: &[&str]) -> String {
 
 /// After a move into a pipeline's last stage, while the deal stays open: how to close it.
 fn last_stage_hint(ctx: &mut Ctx, view: &DealView) -> Result<Option<String>> {
-    let deal = &view.deal;
-    let last = ctx.store.read(|tx| {
-        Ok(tx
-            .pipeline(deal.pipeline_id)?
-            .and_then(|p| p.stages.last().map(|s| s.id)))
-    })?;
+    let ready = ctx.store.read(|tx| deal::ready_to_close(tx, &view.deal))?;
     let reference = view
         .short_ref
         .clone()
-        .unwrap_or_else(|| deal.id.to_string());
-    Ok((last == Some(deal.stage_id) && !deal.status.is_closed()).then(|| {
+        .unwrap_or_else(|| view.deal.id.to_string());
+    Ok(ready.then(|| {
         format!(
             "{} is the last stage and the deal is still open; to close it: rex deal close {reference} --won (or --lost)",
             view.stage_name
@@ -266,139 +314,22 @@ fn last_stage_hint(ctx: &mut Ctx, view: &DealView) -> Result<Option<String>> {
     }))
 }
 
-fn view_of(tx: &dyn Tx, deal: Deal) -> Result<DealView> {
-    let p = tx.pipeline(deal.pipeline_id)?;
-    let (pipeline_name, stage_name) = match &p {
-        Some(p) => (
-            p.name.clone(),
-            p.stage(deal.stage_id)
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
-        ),
-        None => (String::new(), String::new()),
-    };
-    Ok(DealView::new(deal, pipeline_name, stage_name))
-}
-
-fn record(tx: &dyn Tx, deal: &Deal, at: &str, kind: &str, details: Value) -> Result<()> {
-    tx.add_event(&Event::new(deal.id, at, kind, details))
-}
-
-/// Marks activity on a deal: it moves `updated_at` and `last_activity_at`, and brings a
-/// stalled deal back to open (recorded in its history).
-fn activity(tx: &dyn Tx, deal: &mut Deal, now: &str, by: &str) -> Result<()> {
-    deal.updated_at = now.to_string();
-    deal.last_activity_at = now.to_string();
-    if deal.status == Status::Stalled {
-        deal.status = Status::Open;
-        record(tx, deal, now, event::UNSTALLED, json!({ "by": by }))?;
-    }
-    Ok(())
-}
-
-fn optional_text(what: &str, text: &Option<String>) -> Result<Option<String>> {
-    text.as_deref()
-        .map(|t| clean_text(what, t, 200))
-        .transpose()
-        .map_err(Error::Usage)
-}
-
-fn apply_meta(metadata: &mut Metadata, args: &MetaArgs) -> Result<()> {
-    for m in &args.meta {
-        let (k, v) = parse_meta(m)?;
-        metadata.insert(k, v);
-    }
-    *metadata = sorted(std::mem::take(metadata));
-    Ok(())
-}
-
-struct NewDeal {
-    name: String,
-    value: crate::money::Cents,
-    pipeline: Option<String>,
-    stage: Option<String>,
-    contact: Option<String>,
-    owner: Option<String>,
-    expected_close: Option<chrono::NaiveDate>,
-    probability: Option<crate::record::Probability>,
-    meta: MetaArgs,
-}
-
-fn create(tx: &dyn Tx, clock: &Clock, f: &NewDeal) -> Result<(DealView, String)> {
-    let name = clean_name("the deal name", &f.name).map_err(Error::Usage)?;
-    let contact_id = optional_text("the contact", &f.contact)?;
-    let owner_id = optional_text("the owner", &f.owner)?;
-    let mut metadata = Metadata::new();
-    apply_meta(&mut metadata, &f.meta)?;
-    let p = pipeline_or_only(tx, f.pipeline.as_deref())?;
-    let stage = match &f.stage {
-        Some(s) => find_stage(tx, &p, s)?,
-        None => p
-            .stages
-            .first()
-            .ok_or_else(|| Error::conflict(format!("pipeline '{}' has no stages", p.name)))?,
-    };
-    let now = clock.timestamp();
-    let deal = Deal {
-        id: DealId::new(),
-        name,
-        value: f.value,
-        status: Status::Open,
-        contact_id,
-        pipeline_id: p.id,
-        stage_id: stage.id,
-        expected_close: f.expected_close,
-        owner_id,
-        metadata,
-        created_at: now.clone(),
-        updated_at: now.clone(),
-        last_activity_at: now.clone(),
-        stage_entered_at: now.clone(),
-        closed_at: None,
-        close_reason: None,
-        probability: f.probability,
-        origin: None,
-    };
-    tx.insert_deal(&deal)?;
-    tx.add_event(&Event::created(&deal, &Place::in_pipeline(&p, stage.id)))?;
-    let line = format!(
-        "created {} in {} / {}, {}",
-        deal_label(tx, deal.id)?,
-        p.name,
-        stage.name,
-        deal.value
-    );
-    Ok((
-        DealView::new(deal, p.name.clone(), stage.name.clone()),
-        line,
-    ))
-}
-
 fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let clock = ctx.clock;
+    let query = query_of(args)?;
     let Ctx { store, out, .. } = ctx;
     let human = out.is_human();
     let mut rows = out.rows::<DealView>();
     let mut cut = false;
     store.read(|tx| {
-        let filter = filter_of(tx, &clock, args)?;
-        let labels = tx.stage_labels()?;
-        // One more than the limit, to know whether the limit cut the list.
-        let fetch = args.limit.map(|n| n.saturating_add(1));
-        let mut seen: u64 = 0;
         // A table is printed whole, with each deal's short reference; scripts get a stream.
         let mut held = Vec::new();
-        tx.for_each_deal(&filter, args.sort.into(), args.desc, fetch, &mut |deal| {
-            seen += 1;
-            if args.limit.is_some_and(|n| seen > n) {
-                cut = true;
-                return Ok(());
-            }
+        cut = deal::list(tx, &clock, &query, &mut |placed| {
             if human {
-                held.push(labelled(deal, &labels));
+                held.push(view_of(placed));
                 Ok(())
             } else {
-                rows.push(labelled(deal, &labels))
+                rows.push(view_of(placed))
             }
         })?;
         fill_refs(tx, &mut held)?;
@@ -416,18 +347,9 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     exit_for(args.exit_status, shown == 0)
 }
 
-fn filter_of(tx: &dyn Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
-    let pipeline = a
-        .pipeline
-        .as_deref()
-        .map(|p| find_pipeline(tx, p))
-        .transpose()?;
-    let stages = match (&a.stage, &pipeline) {
-        (Some(s), Some(p)) => vec![find_stage(tx, p, s)?.id],
-        (Some(s), None) => vec![find_any_stage(tx, s)?.0.id],
-        (None, _) => Vec::new(),
-    };
-    let meta = a
+/// `deal list`'s flags as a query.
+fn query_of(a: &ListArgs) -> Result<DealQuery> {
+    let metadata = a
         .meta
         .iter()
         .map(|m| {
@@ -437,129 +359,28 @@ fn filter_of(tx: &dyn Tx, clock: &Clock, a: &ListArgs) -> Result<DealFilter> {
             Ok((meta_key(k, m)?, v.to_string()))
         })
         .collect::<Result<_>>()?;
-    Ok(DealFilter {
-        statuses: {
-            let mut all: Vec<Status> = Vec::new();
-            for s in a.status.iter().flat_map(|f| f.statuses()) {
-                if !all.contains(s) {
-                    all.push(*s);
-                }
-            }
-            all
-        },
-        // A stage implies its pipeline; naming both would steer the planner to the wider index.
-        pipeline: if stages.is_empty() {
-            pipeline.map(|p| p.id)
-        } else {
-            None
-        },
-        stages,
+    Ok(DealQuery {
+        statuses: a
+            .status
+            .iter()
+            .flat_map(|f| f.statuses())
+            .copied()
+            .collect(),
+        pipeline: a.pipeline.clone(),
+        stage: a.stage.clone(),
         owner: a.owner.clone(),
         contact: a.contact.clone(),
         min_value: a.min_value,
         max_value: a.max_value,
-        closing_before: a.closing_before.map(|d| d.resolve(clock)).transpose()?,
-        closing_after: a.closing_after.map(|d| d.resolve(clock)).transpose()?,
-        overdue_on: a.overdue.then(|| clock.today()),
-        meta,
+        closing_before: a.closing_before,
+        closing_after: a.closing_after,
+        overdue: a.overdue,
+        metadata,
         search: a.search.clone(),
-        ..Default::default()
+        sort: a.sort.into(),
+        desc: a.desc,
+        limit: a.limit,
     })
-}
-
-struct Update {
-    name: Option<String>,
-    value: Option<crate::money::Cents>,
-    contact: Option<String>,
-    owner: Option<String>,
-    expected_close: Option<Option<chrono::NaiveDate>>,
-    probability: Option<crate::cli::ProbabilityOrDefault>,
-    meta: MetaArgs,
-    unset_meta: Vec<String>,
-    pipeline: Option<String>,
-    stage: Option<String>,
-}
-
-fn refuse_closed(deal: &Deal, doing: &str) -> Result<()> {
-    if deal.status.is_closed() {
-        return Err(Error::conflict(format!(
-            "deal {} is {}; reopen it before {doing} (rex deal reopen {})",
-            deal.id, deal.status, deal.id
-        )));
-    }
-    Ok(())
-}
-
-fn update(tx: &dyn Tx, clock: &Clock, reference: &str, u: &Update) -> Result<(DealView, String)> {
-    let mut deal = find_deal(tx, reference)?;
-    let before = deal.clone();
-    if let Some(n) = &u.name {
-        deal.name = clean_name("the deal name", n).map_err(Error::Usage)?;
-    }
-    if let Some(v) = u.value {
-        deal.value = v;
-    }
-    if u.contact.is_some() {
-        deal.contact_id = optional_text("the contact", &u.contact)?;
-    }
-    if u.owner.is_some() {
-        deal.owner_id = optional_text("the owner", &u.owner)?;
-    }
-    if let Some(d) = u.expected_close {
-        deal.expected_close = d;
-    }
-    match u.probability {
-        Some(crate::cli::ProbabilityOrDefault::Own(p)) => deal.probability = Some(p),
-        Some(crate::cli::ProbabilityOrDefault::Stage) => deal.probability = None,
-        None => {}
-    }
-    apply_meta(&mut deal.metadata, &u.meta)?;
-    for key in &u.unset_meta {
-        let key = meta_key(key, key)?;
-        deal.metadata.shift_remove(&key);
-    }
-    let from_pipeline = tx
-        .pipeline(deal.pipeline_id)?
-        .ok_or_else(|| Error::not_found(format!("no pipeline with id {}", deal.pipeline_id)))?;
-    let from = Place::in_pipeline(&from_pipeline, deal.stage_id);
-    let mut to = from.clone();
-    if let Some(pref) = &u.pipeline {
-        let p = find_pipeline(tx, pref)?;
-        let stage = match &u.stage {
-            Some(s) => find_stage(tx, &p, s)?,
-            None if p.id == deal.pipeline_id => p.stage(deal.stage_id).unwrap_or(&p.stages[0]),
-            None => p
-                .stages
-                .first()
-                .ok_or_else(|| Error::conflict(format!("pipeline '{}' has no stages", p.name)))?,
-        };
-        if stage.id != deal.stage_id {
-            refuse_closed(&deal, "moving it")?;
-            to = Place::in_pipeline(&p, stage.id);
-            deal.pipeline_id = p.id;
-            deal.stage_id = stage.id;
-        }
-    }
-    let now = clock.timestamp();
-    let history = changes(&before, &deal, &from, &to, &now, "update");
-    if history.is_empty() {
-        let line = format!("nothing to change on {}", deal_label(tx, before.id)?);
-        return Ok((view_of(tx, before)?, line));
-    }
-    for e in &history {
-        tx.add_event(e)?;
-    }
-    if deal.stage_id != before.stage_id {
-        deal.stage_entered_at = now.clone();
-    }
-    activity(tx, &mut deal, &now, "update")?;
-    tx.update_deal(&deal)?;
-    let line = format!(
-        "updated {}: {}",
-        deal_label(tx, deal.id)?,
-        describe_changes(&history)
-    );
-    Ok((view_of(tx, deal)?, line))
 }
 
 /// The changes a history records, as a person reads them: `value $5,000.00 → $7,500.00`.
@@ -601,189 +422,4 @@ fn describe_changes(history: &[Event]) -> String {
         })
         .collect();
     parts.join("; ")
-}
-
-fn move_to(tx: &dyn Tx, clock: &Clock, reference: &str, stage: &str) -> Result<(DealView, String)> {
-    let mut deal = find_deal(tx, reference)?;
-    let p = tx
-        .pipeline(deal.pipeline_id)?
-        .ok_or_else(|| Error::not_found(format!("no pipeline with id {}", deal.pipeline_id)))?;
-    let to = find_stage(tx, &p, stage)?;
-    refuse_closed(&deal, "moving it")?;
-    if to.id == deal.stage_id {
-        let line = format!("{} is already in {}", deal_label(tx, deal.id)?, to.name);
-        let mut view = view_of(tx, deal)?;
-        fill_refs(tx, [&mut view])?;
-        return Ok((view, line));
-    }
-    let now = clock.timestamp();
-    let (from_place, to_place) = (
-        Place::in_pipeline(&p, deal.stage_id),
-        Place::in_pipeline(&p, to.id),
-    );
-    tx.add_event(&Event::moved(deal.id, &now, &from_place, &to_place, None))?;
-    deal.stage_id = to.id;
-    deal.stage_entered_at = now.clone();
-    activity(tx, &mut deal, &now, "move")?;
-    tx.update_deal(&deal)?;
-    let line = format!(
-        "moved {} {} → {}",
-        deal_label(tx, deal.id)?,
-        from_place.stage,
-        to.name
-    );
-    let mut view = DealView::new(deal, p.name.clone(), to.name.clone());
-    fill_refs(tx, [&mut view])?;
-    Ok((view, line))
-}
-
-fn close(
-    tx: &dyn Tx,
-    clock: &Clock,
-    reference: &str,
-    status: Status,
-    reason: Option<&str>,
-) -> Result<(DealView, String)> {
-    let reason = reason
-        .map(|r| clean_text("the reason", r, 1000))
-        .transpose()
-        .map_err(Error::Usage)?;
-    let mut deal = find_deal(tx, reference)?;
-    if deal.status.is_closed() {
-        return Err(Error::conflict(format!(
-            "deal {} is already {}; reopen it first to close it again (rex deal reopen {})",
-            deal.id, deal.status, deal.id
-        )));
-    }
-    let view = view_of(tx, deal.clone())?;
-    let now = clock.timestamp();
-    deal.status = status;
-    deal.closed_at = Some(now.clone());
-    deal.close_reason = reason;
-    deal.updated_at = now.clone();
-    deal.last_activity_at = now.clone();
-    record(
-        tx,
-        &deal,
-        &now,
-        event::CLOSED,
-        json!({
-            "status": status, "reason": deal.close_reason, "stage_id": deal.stage_id, "stage": view.stage_name,
-        }),
-    )?;
-    tx.update_deal(&deal)?;
-    let line = format!(
-        "closed {} as {status}, {}",
-        deal_label(tx, deal.id)?,
-        deal.value
-    );
-    Ok((DealView { deal, ..view }, line))
-}
-
-fn reopen(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<(DealView, String)> {
-    let mut deal = find_deal(tx, reference)?;
-    if !deal.status.is_closed() {
-        return Err(Error::conflict(format!(
-            "deal {} is {}; only won or lost deals can be reopened",
-            deal.id, deal.status
-        )));
-    }
-    let now = clock.timestamp();
-    record(
-        tx,
-        &deal,
-        &now,
-        event::REOPENED,
-        json!({ "was": deal.status, "closed_at": deal.closed_at, "close_reason": deal.close_reason }),
-    )?;
-    deal.status = Status::Open;
-    deal.closed_at = None;
-    deal.close_reason = None;
-    activity(tx, &mut deal, &now, "reopen")?;
-    tx.update_deal(&deal)?;
-    let line = format!("reopened {}", deal_label(tx, deal.id)?);
-    Ok((view_of(tx, deal)?, line))
-}
-
-fn note(tx: &dyn Tx, clock: &Clock, reference: &str, text: &str) -> Result<(DealView, String)> {
-    let text = clean_note(text).map_err(Error::Usage)?;
-    let mut deal = find_deal(tx, reference)?;
-    let now = clock.timestamp();
-    record(tx, &deal, &now, event::NOTE, json!({ "text": text }))?;
-    activity(tx, &mut deal, &now, "note")?;
-    tx.update_deal(&deal)?;
-    let line = format!("noted {}", deal_label(tx, deal.id)?);
-    Ok((view_of(tx, deal)?, line))
-}
-
-fn delete(tx: &dyn Tx, ids: &[DealId]) -> Result<()> {
-    for id in ids {
-        if !tx.delete_deal(*id)? {
-            return Err(Error::not_found(format!(
-                "no deal with id {id}; nothing was deleted"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Active deals idle past their stall period. With `mark`, open ones become stalled
-/// (each with a history entry) and only those are returned.
-fn stalled(
-    tx: &dyn Tx,
-    clock: &Clock,
-    pipeline: Option<&str>,
-    owner: Option<&str>,
-    mark: bool,
-) -> Result<Vec<StalledView>> {
-    let pipelines = match pipeline {
-        Some(p) => vec![find_pipeline(tx, p)?],
-        None => tx.pipelines()?,
-    };
-    let statuses: &[Status] = if mark {
-        &[Status::Open]
-    } else {
-        &[Status::Open, Status::Stalled]
-    };
-    let now = clock.now();
-    let mut out = Vec::new();
-    for p in &pipelines {
-        for stage in &p.stages {
-            let Some(days) = p.effective_stall_days(stage) else {
-                continue;
-            };
-            let since = crate::clock::timestamp(now - Duration::days(days.into()));
-            let mut idle_deals = Vec::new();
-            for status in statuses {
-                idle_deals.extend(tx.idle_deals(stage.id, *status, &since, None, owner)?);
-            }
-            // Longest idle first within a stage, whatever the status.
-            idle_deals
-                .sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
-            for mut deal in idle_deals {
-                let idle = parse_timestamp(&deal.last_activity_at)
-                    .map(|t| (now - t).num_days())
-                    .unwrap_or_default();
-                if mark {
-                    let at = clock.timestamp();
-                    deal.status = Status::Stalled;
-                    deal.updated_at = at.clone();
-                    tx.update_deal(&deal)?;
-                    record(
-                        tx,
-                        &deal,
-                        &at,
-                        event::STALLED,
-                        json!({ "idle_days": idle, "stall_days": days }),
-                    )?;
-                }
-                out.push(StalledView {
-                    deal: DealView::new(deal, p.name.clone(), stage.name.clone()),
-                    idle_days: idle,
-                    stall_days: days,
-                });
-            }
-        }
-    }
-    Ok(out)
 }

@@ -217,7 +217,7 @@ pub fn parse_meta(text: &str) -> Result<(String, Value)> {
     Ok((key, value))
 }
 
-/// Checks a metadata key.
+/// The key of a `KEY=VALUE` argument (`whole`), checked by the deal's rule for keys.
 pub fn meta_key(key: &str, whole: &str) -> Result<String> {
     let k = key.trim();
     if k.is_empty() {
@@ -225,5 +225,7 @@ pub fn meta_key(key: &str, whole: &str) -> Result<String> {
             "metadata '{whole}' has no key; use KEY=VALUE"
         )));
     }
-    crate::record::clean_text("a metadata key", k, 100).map_err(Error::Usage)
+    crate::record::DealText::MetaKey
+        .check(k)
+        .map_err(Error::Usage)
 }

@@ -4,4 +4,5 @@
 //! no environment variable, no terminal and no clap type: the CLI (`cmd/`) and the HTTP
 //! server translate to and from it.
 
+pub mod deal;
 pub mod lookup;

@@ -6,6 +6,7 @@ mod corpus;
 mod crm;
 mod crm_strict;
 mod deal;
+mod deal_rules;
 mod forecast;
 mod import_map;
 mod import_read;
