@@ -112,14 +112,16 @@ fn access(command: &Command) -> Access {
 /// Refuses `--fields` that the command's records do not have, before anything runs.
 fn check_fields(command: &Command, out: &Printer) -> Result<()> {
     use crate::cli::{DealCommand as D, PipelineCommand as P};
-    use crate::output::{DealView, InfoView, PipelineView, StalledView};
+    use crate::ops::database::DatabaseInfo;
+    use crate::ops::pipeline::PipelineOverview;
+    use crate::output::{DealView, StalledView};
     match command {
         Command::Deal(D::History { .. }) => out.check_fields::<crate::record::Event>(),
         Command::Deal(D::Stalled { .. }) => out.check_fields::<StalledView>(),
         Command::Deal(_) => out.check_fields::<DealView>(),
         Command::Pipeline(P::List) => out.check_fields::<crate::store::PipelineSummary>(),
-        Command::Pipeline(_) => out.check_fields::<PipelineView>(),
-        Command::Info => out.check_fields::<InfoView>(),
+        Command::Pipeline(_) => out.check_fields::<PipelineOverview>(),
+        Command::Info => out.check_fields::<DatabaseInfo>(),
         Command::Board { .. } => out.check_fields::<crate::output::BoardView>(),
         Command::Today { .. } => out.check_fields::<crate::output::TodayView>(),
         Command::Forecast { .. } => out.check_fields::<crate::output::ForecastRow>(),

@@ -4,4 +4,9 @@
 //! no environment variable, no terminal and no clap type: the CLI (`cmd/`) and the HTTP
 //! server translate to and from it.
 
+pub mod database;
 pub mod lookup;
+pub mod pipeline;
+
+#[cfg(test)]
+mod testing;

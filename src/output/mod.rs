@@ -16,10 +16,7 @@ use serde_json::Value;
 
 pub use board::{deals_that_fit, BoardColumn, BoardPipeline, BoardView, TodayView};
 pub use report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
-pub use views::{
-    BoardStage, DealView, Exported, ImportReport, InfoView, PipelineView, StalledView, DEAL_FIELDS,
-    PIPELINE_FIELDS,
-};
+pub use views::{DealView, Exported, ImportReport, StalledView, DEAL_FIELDS, PIPELINE_FIELDS};
 
 use crate::cli::{ColorChoice, Format, OutputArgs};
 use crate::error::{Error, Result};
