@@ -69,7 +69,7 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
         } => board::board(&mut ctx, pipeline.as_deref(), owner.as_deref(), limit),
         Command::Today { owner, all } => board::today(&mut ctx, owner, all),
-        Command::Forecast { scope, by, periods } => report::forecast(&mut ctx, &scope, by, periods),
+        Command::Forecast { scope, by, periods } => report::forecast(&mut ctx, scope, by, periods),
         Command::Report(r) => report::run(&mut ctx, r),
         Command::Export {
             deals,
@@ -124,15 +124,15 @@ fn check_fields(command: &Command, out: &Printer) -> Result<()> {
         Command::Info => out.check_fields::<DatabaseInfo>(),
         Command::Board { .. } => out.check_fields::<crate::output::BoardView>(),
         Command::Today { .. } => out.check_fields::<crate::output::TodayView>(),
-        Command::Forecast { .. } => out.check_fields::<crate::output::ForecastRow>(),
+        Command::Forecast { .. } => out.check_fields::<crate::ops::report::ForecastRow>(),
         Command::Report(crate::cli::ReportCommand::Wins { .. }) => {
-            out.check_fields::<crate::output::WinsRow>()
+            out.check_fields::<crate::ops::report::WinsRow>()
         }
         Command::Report(crate::cli::ReportCommand::Stages { .. }) => {
-            out.check_fields::<crate::output::FunnelRow>()
+            out.check_fields::<crate::ops::report::FunnelRow>()
         }
         Command::Report(crate::cli::ReportCommand::LostReasons { .. }) => {
-            out.check_fields::<crate::output::LostReasonRow>()
+            out.check_fields::<crate::ops::report::LostReasonRow>()
         }
         Command::Import(_) => out.check_fields::<crate::output::ImportReport>(),
         Command::Export { .. }

@@ -7,6 +7,7 @@
 pub mod database;
 pub mod lookup;
 pub mod pipeline;
+pub mod report;
 
 #[cfg(test)]
 mod testing;

@@ -15,7 +15,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use board::{deals_that_fit, BoardColumn, BoardPipeline, BoardView, TodayView};
-pub use report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 pub use views::{DealView, Exported, ImportReport, StalledView, DEAL_FIELDS, PIPELINE_FIELDS};
 
 use crate::cli::{ColorChoice, Format, OutputArgs};
