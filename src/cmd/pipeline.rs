@@ -2,25 +2,10 @@
 //! [`ops::pipeline`]'s input, runs the operation and prints the pipeline.
 
 use super::{confirm, print_saved, Ctx};
-use crate::cli::{PipelineCommand, PipelineUpdate};
+use crate::cli::PipelineUpdate;
 use crate::error::{Error, Result};
 use crate::ops::pipeline::{self as ops, NewPipeline, NewStage, PipelineChanges};
 use crate::record::{Color, Probability, StageStall};
-
-pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
-    match cmd {
-        PipelineCommand::Create {
-            name,
-            stages,
-            stall_days,
-            stage_probability,
-        } => create(ctx, name, &stages, stall_days, &stage_probability),
-        PipelineCommand::List => list(ctx),
-        PipelineCommand::Show { pipeline } => show(ctx, &pipeline),
-        PipelineCommand::Update(c) => update(ctx, &c),
-        PipelineCommand::Delete { pipeline, yes } => delete(ctx, &pipeline, yes),
-    }
-}
 
 pub fn create(
     ctx: &mut Ctx,

@@ -2,7 +2,7 @@
 //! and `--exit-status`.
 
 use super::Ctx;
-use crate::cli::{Period, ReportCommand, Scope, Window, WinsBy};
+use crate::cli::{Period, Scope, Window, WinsBy};
 use crate::clock::DateSpec;
 use crate::error::{Error, Result};
 use crate::ops::report as ops;
@@ -51,27 +51,6 @@ pub fn forecast(ctx: &mut Ctx, scope: Scope, by: Period, periods: u32) -> Result
         .store
         .read(|tx| ops::forecast(tx, &clock, &scope, by, periods))?;
     ctx.out.list(rows)
-}
-
-pub fn run(ctx: &mut Ctx, cmd: ReportCommand) -> Result<()> {
-    match cmd {
-        ReportCommand::Wins {
-            scope,
-            window,
-            by,
-            exit_status,
-        } => wins(ctx, scope, window, by, exit_status),
-        ReportCommand::Stages {
-            pipeline,
-            since,
-            exit_status,
-        } => stages(ctx, pipeline.as_deref(), since, exit_status),
-        ReportCommand::LostReasons {
-            scope,
-            window,
-            exit_status,
-        } => lost_reasons(ctx, scope, window, exit_status),
-    }
 }
 
 pub fn wins(
