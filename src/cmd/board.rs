@@ -1,18 +1,17 @@
-//! `rex board` and `rex today`: the views a salesperson opens first.
+//! `rex board` and `rex today`: the views a salesperson opens first ([`ops::board`]), with
+//! the names of each deal's pipeline and stage, and short references for people.
 
 use std::collections::HashMap;
 
-use chrono::Duration;
-
-use super::{fill_refs, labelled, me, pipeline_or_only, Ctx};
-use crate::clock::{timestamp, Clock};
+use super::{fill_refs, labelled, me, Ctx};
 use crate::error::Result;
 use crate::id::StageId;
+use crate::ops::board as ops;
 use crate::output::{
     deals_that_fit, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView,
 };
-use crate::record::{Deal, Status};
-use crate::store::{DealFilter, DealSort, Tx};
+use crate::record::{Deal, Pipeline};
+use crate::store::Tx;
 
 pub fn board(
     ctx: &mut Ctx,
@@ -22,32 +21,32 @@ pub fn board(
 ) -> Result<()> {
     let human = ctx.out.is_human();
     let style = ctx.out.style();
-    let view = ctx.store.read(|tx| {
-        let p = pipeline_or_only(tx, pipeline)?;
-        // On a terminal, as many deals per stage as fit its height.
-        let limit = limit.or_else(|| {
+    // On a terminal, as many deals per stage as fit its height.
+    let per_stage = |p: &Pipeline| {
+        limit.or_else(|| {
             let height = screen_height().filter(|_| human)?;
             Some(deals_that_fit(&style, height, p.stages.len()))
-        });
+        })
+    };
+    let view = ctx.store.read(|tx| {
+        let board = ops::board(tx, pipeline, owner, per_stage)?;
         let labels = tx.stage_labels()?;
-        let mut stages = Vec::with_capacity(p.stages.len());
-        for stage in &p.stages {
-            let (count, value, deals) = tx.stage_active(stage.id, owner, limit)?;
-            let deals = views(tx, deals, &labels, human)?;
+        let mut stages = Vec::with_capacity(board.stages.len());
+        for s in board.stages {
             stages.push(BoardColumn {
-                id: stage.id,
-                name: stage.name.clone(),
-                color: stage.color.clone(),
-                position: stage.position,
-                count,
-                value,
-                deals,
+                id: s.stage.id,
+                name: s.stage.name,
+                color: s.stage.color,
+                position: s.stage.position,
+                count: s.count,
+                value: s.value,
+                deals: views(tx, s.deals, &labels, human)?,
             });
         }
         Ok(BoardView {
             pipeline: BoardPipeline {
-                id: p.id,
-                name: p.name.clone(),
+                id: board.pipeline.id,
+                name: board.pipeline.name,
             },
             stages,
         })
@@ -70,6 +69,7 @@ fn views(
 }
 
 pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
+    // REX_OWNER's deals unless an owner or everyone is asked for.
     let owner = match (owner, all) {
         (Some(o), _) => Some(o),
         (None, true) => None,
@@ -77,68 +77,15 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
     };
     let clock = ctx.clock;
     let human = ctx.out.is_human();
-    let view = ctx
-        .store
-        .read(|tx| today_of(tx, &clock, owner.as_deref(), human))?;
-    ctx.out.one(&view)
-}
-
-fn today_of(tx: &dyn Tx, clock: &Clock, owner: Option<&str>, human: bool) -> Result<TodayView> {
-    let today = clock.today();
-    let in_a_week = today.checked_add_signed(Duration::days(7)).unwrap_or(today);
-    // The active deals are read once, soonest expected close first, and each goes to the
-    // first section that applies: overdue (expected before today), closing within 7 days
-    // (today included), stalled. The rest are not shown.
-    let (mut overdue, mut closing_soon, mut stalled) = (Vec::new(), Vec::new(), Vec::new());
-    let active = DealFilter {
-        statuses: vec![Status::Open, Status::Stalled],
-        owner: owner.map(str::to_string),
-        ..Default::default()
-    };
-    tx.for_each_deal(&active, DealSort::ExpectedClose, false, None, &mut |d| {
-        match d.expected_close {
-            Some(day) if day < today => overdue.push(d),
-            Some(day) if day < in_a_week => closing_soon.push(d),
-            _ if d.status == Status::Stalled => stalled.push(d),
-            _ => {}
-        }
-        Ok(())
+    let view = ctx.store.read(|tx| {
+        let today = ops::today(tx, &clock, owner.as_deref())?;
+        let labels = tx.stage_labels()?;
+        Ok(TodayView {
+            overdue: views(tx, today.overdue, &labels, human)?,
+            closing_soon: views(tx, today.closing_soon, &labels, human)?,
+            stalled: views(tx, today.stalled, &labels, human)?,
+            going_stale: views(tx, today.going_stale, &labels, human)?,
+        })
     })?;
-    // Open deals about to stall, unless already shown as overdue or closing soon.
-    let shown: std::collections::HashSet<_> =
-        overdue.iter().chain(&closing_soon).map(|d| d.id).collect();
-    let mut going_stale = going_stale(tx, clock, owner)?;
-    going_stale.retain(|d| !shown.contains(&d.id));
-    let labels = tx.stage_labels()?;
-    Ok(TodayView {
-        overdue: views(tx, overdue, &labels, human)?,
-        closing_soon: views(tx, closing_soon, &labels, human)?,
-        stalled: views(tx, stalled, &labels, human)?,
-        going_stale: views(tx, going_stale, &labels, human)?,
-    })
-}
-
-/// Open deals that pass their stall period within the next 3 days: idle for more than
-/// (period − 3 days) but not yet the whole period. Soonest to stall first.
-fn going_stale(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Vec<Deal>> {
-    let now = clock.now();
-    let mut out = Vec::new();
-    for p in tx.pipelines()? {
-        for stage in &p.stages {
-            let Some(days) = p.effective_stall_days(stage) else {
-                continue;
-            };
-            let stalls_at = now - Duration::days(days.into());
-            let within = stalls_at + Duration::days(3);
-            out.extend(tx.idle_deals(
-                stage.id,
-                Status::Open,
-                &timestamp(within),
-                Some(&timestamp(stalls_at)),
-                owner,
-            )?);
-        }
-    }
-    out.sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
-    Ok(out)
+    ctx.out.one(&view)
 }

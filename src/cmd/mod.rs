@@ -1,4 +1,6 @@
-//! Command handlers, a file per noun. Handlers compute records; the [`Printer`] renders them.
+//! The command line's front door: the command table ([`plan`]: per command its access, its
+//! records and its handler) and a thin handler per noun, which turns arguments into an
+//! operation of [`crate::ops`] and its result into what the [`Printer`] renders.
 
 mod backup;
 mod board;
@@ -29,7 +31,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
 use crate::json;
-use crate::output::{DealView, Printer};
+use crate::output::{DealView, Printer, Record};
 use crate::record::Deal;
 use crate::store::{Access, Store, Tx};
 
@@ -44,39 +46,160 @@ pub fn run(cli: Cli) -> Result<()> {
     // Tables show times relative to the command's clock (its errors are reported below).
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
     let out = Printer::new(&cli.output.options(), now);
-    match &cli.command {
-        Command::Help { topic } => return help::show(topic),
-        Command::Completions { shell } => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(&crate::docs::completion(*shell))?;
-            return Ok(stdout.flush()?);
-        }
-        _ => {}
-    }
-    check_fields(&cli.command, &out)?;
+    let (access, check_fields, run) = match plan(cli.command) {
+        Plan::Alone(run) => return run(),
+        Plan::Stored {
+            access,
+            fields,
+            run,
+        } => (access, fields, run),
+    };
+    check_fields(&out)?;
     let clock = crate::settings::clock()?;
     let location = database_location(cli.db.map(PathBuf::into_os_string))?;
-    let store = Store::open(&location, busy_timeout()?, access(&cli.command))?;
+    let store = Store::open(&location, busy_timeout()?, access)?;
     let mut ctx = Ctx { store, clock, out };
-    match cli.command {
-        Command::Deal(c) => deal::run(&mut ctx, c),
-        Command::Pipeline(c) => pipeline::run(&mut ctx, c),
-        Command::Info => info::run(&mut ctx),
-        Command::Backup { path } => backup::run(&mut ctx, &path),
+    run(&mut ctx)
+}
+
+/// What the command table says about one command: how it runs, and for a command on the
+/// database, how it opens it and which `--fields` it takes.
+enum Plan {
+    /// Runs without a database (help, completions).
+    Alone(Box<dyn FnOnce() -> Result<()>>),
+    /// Runs on the database, opened for `access` (a reader can still be served from a full
+    /// disk), once `fields` has refused any `--fields` its records do not have.
+    Stored {
+        access: Access,
+        fields: Fields,
+        run: Handler,
+    },
+}
+
+/// A command's handler, with its arguments.
+type Handler = Box<dyn FnOnce(&mut Ctx) -> Result<()>>;
+
+/// Refuses `--fields` that a command's records do not have, before anything runs.
+type Fields = fn(&Printer) -> Result<()>;
+
+impl Plan {
+    fn stored(
+        access: Access,
+        fields: Fields,
+        run: impl FnOnce(&mut Ctx) -> Result<()> + 'static,
+    ) -> Plan {
+        Plan::Stored {
+            access,
+            fields,
+            run: Box::new(run),
+        }
+    }
+}
+
+/// `--fields` checked against the fields of record `R`.
+fn fields<R: Record>(out: &Printer) -> Result<()> {
+    out.check_fields::<R>()
+}
+
+/// For commands that print no records, and deal with `--fields` themselves.
+fn own_fields(_: &Printer) -> Result<()> {
+    Ok(())
+}
+
+/// The command table: per command, its access, its records and its handler.
+fn plan(command: Command) -> Plan {
+    use crate::cli::{DealCommand as D, PipelineCommand as P, ReportCommand as R};
+    use crate::ops::database::DatabaseInfo;
+    use crate::ops::pipeline::PipelineOverview;
+    use crate::ops::report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
+    use crate::output::{BoardView, ImportReport, StalledView, TodayView};
+    use crate::record::Event;
+    use crate::store::PipelineSummary;
+    use Access::{Read, Write};
+    match command {
+        Command::Deal(c) => {
+            let (access, records): (Access, Fields) = match &c {
+                D::List(_) | D::Show { .. } => (Read, fields::<DealView>),
+                D::History { .. } => (Read, fields::<Event>),
+                D::Stalled { mark: false, .. } => (Read, fields::<StalledView>),
+                D::Stalled { mark: true, .. } => (Write, fields::<StalledView>),
+                D::Create { .. }
+                | D::Update { .. }
+                | D::Move { .. }
+                | D::Close { .. }
+                | D::Reopen { .. }
+                | D::Note { .. }
+                | D::Delete { .. } => (Write, fields::<DealView>),
+            };
+            Plan::stored(access, records, move |ctx| deal::run(ctx, c))
+        }
+        Command::Pipeline(P::Create {
+            name,
+            stages,
+            stall_days,
+            stage_probability,
+        }) => Plan::stored(Write, fields::<PipelineOverview>, move |ctx| {
+            pipeline::create(ctx, name, &stages, stall_days, &stage_probability)
+        }),
+        Command::Pipeline(P::List) => Plan::stored(Read, fields::<PipelineSummary>, pipeline::list),
+        Command::Pipeline(P::Show { pipeline }) => {
+            Plan::stored(Read, fields::<PipelineOverview>, move |ctx| {
+                pipeline::show(ctx, &pipeline)
+            })
+        }
+        Command::Pipeline(P::Update(changes)) => {
+            Plan::stored(Write, fields::<PipelineOverview>, move |ctx| {
+                pipeline::update(ctx, &changes)
+            })
+        }
+        Command::Pipeline(P::Delete { pipeline, yes }) => {
+            Plan::stored(Write, fields::<PipelineOverview>, move |ctx| {
+                pipeline::delete(ctx, &pipeline, yes)
+            })
+        }
         Command::Board {
             pipeline,
             owner,
             limit,
-        } => board::board(&mut ctx, pipeline.as_deref(), owner.as_deref(), limit),
-        Command::Today { owner, all } => board::today(&mut ctx, owner, all),
-        Command::Forecast { scope, by, periods } => report::forecast(&mut ctx, &scope, by, periods),
-        Command::Report(r) => report::run(&mut ctx, r),
+        } => Plan::stored(Read, fields::<BoardView>, move |ctx| {
+            board::board(ctx, pipeline.as_deref(), owner.as_deref(), limit)
+        }),
+        Command::Today { owner, all } => Plan::stored(Read, fields::<TodayView>, move |ctx| {
+            board::today(ctx, owner, all)
+        }),
+        Command::Forecast { scope, by, periods } => {
+            Plan::stored(Read, fields::<ForecastRow>, move |ctx| {
+                report::forecast(ctx, scope, by, periods)
+            })
+        }
+        Command::Report(R::Wins {
+            scope,
+            window,
+            by,
+            exit_status,
+        }) => Plan::stored(Read, fields::<WinsRow>, move |ctx| {
+            report::wins(ctx, scope, window, by, exit_status)
+        }),
+        Command::Report(R::Stages {
+            pipeline,
+            since,
+            exit_status,
+        }) => Plan::stored(Read, fields::<FunnelRow>, move |ctx| {
+            report::stages(ctx, pipeline.as_deref(), since, exit_status)
+        }),
+        Command::Report(R::LostReasons {
+            scope,
+            window,
+            exit_status,
+        }) => Plan::stored(Read, fields::<LostReasonRow>, move |ctx| {
+            report::lost_reasons(ctx, scope, window, exit_status)
+        }),
         Command::Export {
             deals,
             pipelines,
             all: _,
             file,
-        } => {
+        } => Plan::stored(Read, own_fields, move |ctx| {
             let what = if deals {
                 transfer::What::Deals
             } else if pipelines {
@@ -84,59 +207,21 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 transfer::What::All
             };
-            transfer::export(&mut ctx, what, file.as_deref())
+            transfer::export(ctx, what, file.as_deref())
+        }),
+        Command::Import(args) => Plan::stored(Write, fields::<ImportReport>, move |ctx| {
+            transfer::import(ctx, &args)
+        }),
+        Command::Backup { path } => {
+            Plan::stored(Read, own_fields, move |ctx| backup::run(ctx, &path))
         }
-        Command::Import(args) => transfer::import(&mut ctx, &args),
-        Command::Help { .. } | Command::Completions { .. } => Ok(()),
-    }
-}
-
-/// Whether a command only reads (and so can be served from a full disk).
-fn access(command: &Command) -> Access {
-    use crate::cli::{DealCommand as D, PipelineCommand as P};
-    match command {
-        Command::Deal(D::List(_) | D::Show { .. } | D::History { .. })
-        | Command::Deal(D::Stalled { mark: false, .. })
-        | Command::Pipeline(P::List | P::Show { .. })
-        | Command::Info
-        | Command::Backup { .. }
-        | Command::Board { .. }
-        | Command::Today { .. }
-        | Command::Forecast { .. }
-        | Command::Report(_)
-        | Command::Export { .. } => Access::Read,
-        _ => Access::Write,
-    }
-}
-
-/// Refuses `--fields` that the command's records do not have, before anything runs.
-fn check_fields(command: &Command, out: &Printer) -> Result<()> {
-    use crate::cli::{DealCommand as D, PipelineCommand as P};
-    use crate::output::{DealView, InfoView, PipelineView, StalledView};
-    match command {
-        Command::Deal(D::History { .. }) => out.check_fields::<crate::record::Event>(),
-        Command::Deal(D::Stalled { .. }) => out.check_fields::<StalledView>(),
-        Command::Deal(_) => out.check_fields::<DealView>(),
-        Command::Pipeline(P::List) => out.check_fields::<crate::store::PipelineSummary>(),
-        Command::Pipeline(_) => out.check_fields::<PipelineView>(),
-        Command::Info => out.check_fields::<InfoView>(),
-        Command::Board { .. } => out.check_fields::<crate::output::BoardView>(),
-        Command::Today { .. } => out.check_fields::<crate::output::TodayView>(),
-        Command::Forecast { .. } => out.check_fields::<crate::output::ForecastRow>(),
-        Command::Report(crate::cli::ReportCommand::Wins { .. }) => {
-            out.check_fields::<crate::output::WinsRow>()
-        }
-        Command::Report(crate::cli::ReportCommand::Stages { .. }) => {
-            out.check_fields::<crate::output::FunnelRow>()
-        }
-        Command::Report(crate::cli::ReportCommand::LostReasons { .. }) => {
-            out.check_fields::<crate::output::LostReasonRow>()
-        }
-        Command::Import(_) => out.check_fields::<crate::output::ImportReport>(),
-        Command::Export { .. }
-        | Command::Backup { .. }
-        | Command::Help { .. }
-        | Command::Completions { .. } => Ok(()),
+        Command::Info => Plan::stored(Read, fields::<DatabaseInfo>, info::run),
+        Command::Completions { shell } => Plan::Alone(Box::new(move || {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&crate::docs::completion(shell))?;
+            Ok(stdout.flush()?)
+        })),
+        Command::Help { topic } => Plan::Alone(Box::new(move || help::show(&topic))),
     }
 }
 

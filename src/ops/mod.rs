@@ -4,5 +4,12 @@
 //! no environment variable, no terminal and no clap type: the CLI (`cmd/`) and the HTTP
 //! server translate to and from it.
 
+pub mod board;
+pub mod database;
 pub mod deal;
 pub mod lookup;
+pub mod pipeline;
+pub mod report;
+
+#[cfg(test)]
+mod testing;

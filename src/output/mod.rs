@@ -20,12 +20,8 @@ pub use board::{deals_that_fit, BoardColumn, BoardPipeline, BoardView, TodayView
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use message::{say, say_line};
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
-pub use report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 pub use style::{nearest_256, relative, screen_height, Style};
-pub use views::{
-    BoardStage, DealView, Exported, ImportReport, InfoView, PipelineView, StalledView, DEAL_FIELDS,
-    PIPELINE_FIELDS,
-};
+pub use views::{DealView, Exported, ImportReport, StalledView, DEAL_FIELDS, PIPELINE_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it
 /// gives way when the table is narrower than its content.

@@ -1,13 +1,11 @@
-//! The forecast and the reports: rows for scripts (exact JSON, money in cents, ratios as
-//! decimals) and tables with bars for people.
+//! The forecast and the reports ([`crate::ops::report`]'s rows): exact JSON for scripts
+//! (money in cents, ratios as decimals) and tables with bars for people.
 
-use chrono::NaiveDate;
 use comfy_table::{Cell, CellAlignment};
-use serde::Serialize;
 
 use super::{neutralise, Column, Fit, Record, Style};
-use crate::id::StageId;
 use crate::money::dollars;
+use crate::ops::report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
 use crate::record::Color;
 
 /// The widest a bar is drawn.
@@ -38,22 +36,6 @@ fn bar(share: f64, color: Option<&Color>, style: &Style) -> Cell {
         Some(c) => cell.fg(c),
         None => cell,
     }
-}
-
-/// One row of `rex forecast`: active deals expected to close in a period, and what was won.
-#[derive(Debug, Clone, Serialize)]
-pub struct ForecastRow {
-    pub period: String,
-    pub start: Option<NaiveDate>,
-    pub end: Option<NaiveDate>,
-    pub count: i64,
-    pub value: i128,
-    pub weighted_value: i128,
-    pub won_count: i64,
-    pub won_value: i128,
-    /// The row's weighted value as a share of the largest row's (for the bar).
-    #[serde(skip)]
-    pub share: f64,
 }
 
 impl Record for ForecastRow {
@@ -112,21 +94,6 @@ impl Record for ForecastRow {
     }
 }
 
-/// One row of `rex report wins`.
-#[derive(Debug, Clone, Serialize)]
-pub struct WinsRow {
-    pub key: String,
-    pub won_count: i64,
-    pub won_value: i128,
-    pub lost_count: i64,
-    pub lost_value: i128,
-    pub win_rate: Option<f64>,
-    pub value_win_rate: Option<f64>,
-    pub average_won_value: Option<i128>,
-    pub average_cycle_days: Option<f64>,
-    pub velocity_per_day: Option<i128>,
-}
-
 impl Record for WinsRow {
     const FIELDS: &'static [&'static str] = &[
         "key",
@@ -176,27 +143,6 @@ impl Record for WinsRow {
             .fit(Fit::Fixed(1)),
         ]
     }
-}
-
-/// One stage of `rex report stages`: the funnel through it.
-#[derive(Debug, Clone, Serialize)]
-pub struct FunnelRow {
-    pub stage_id: StageId,
-    pub name: String,
-    pub position: u32,
-    pub entered: i64,
-    pub advanced: i64,
-    pub conversion: Option<f64>,
-    pub won: i64,
-    pub lost: i64,
-    pub average_days: Option<f64>,
-    pub median_days: Option<f64>,
-    pub active_count: i64,
-    #[serde(skip)]
-    pub color: Color,
-    /// Entered as a share of the stage that most deals entered (for the bar).
-    #[serde(skip)]
-    pub share: f64,
 }
 
 impl Record for FunnelRow {
@@ -251,15 +197,6 @@ impl Record for FunnelRow {
             Column::new("stage_id", "Id", |r: &FunnelRow, _| Cell::new(r.stage_id)).fit(Fit::Wide),
         ]
     }
-}
-
-/// One row of `rex report lost-reasons`.
-#[derive(Debug, Clone, Serialize)]
-pub struct LostReasonRow {
-    pub reason: Option<String>,
-    pub count: i64,
-    pub value: i128,
-    pub share: f64,
 }
 
 impl Record for LostReasonRow {

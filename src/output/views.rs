@@ -6,8 +6,10 @@ use serde_json::Value;
 
 use super::{neutralise, Column, Fit, Record, Style};
 use crate::money::{dollars, Cents};
-use crate::record::{Deal, Event, Stage, StageStall, Status};
-use crate::store::{Counts, PipelineSummary, StageCounts};
+use crate::ops::database::DatabaseInfo;
+use crate::ops::pipeline::PipelineOverview;
+use crate::record::{Deal, Event, StageStall, Status};
+use crate::store::{PipelineSummary, StageCounts};
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
 #[derive(Debug, Clone)]
@@ -40,27 +42,6 @@ impl Serialize for DealView {
     }
 }
 
-/// A pipeline with the open and stalled deals of each stage: the board.
-#[derive(Debug, Clone, Serialize)]
-pub struct PipelineView {
-    pub id: crate::id::PipelineId,
-    pub name: String,
-    pub stall_days: u32,
-    pub created_at: String,
-    pub updated_at: String,
-    pub stages: Vec<BoardStage>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BoardStage {
-    #[serde(flatten)]
-    pub stage: Stage,
-    /// The period that applies to this stage's deals; null when they never stall.
-    pub effective_stall_days: Option<u32>,
-    #[serde(flatten)]
-    pub counts: StageCounts,
-}
-
 /// An active deal past its stall period.
 #[derive(Debug, Clone, Serialize)]
 pub struct StalledView {
@@ -68,17 +49,6 @@ pub struct StalledView {
     pub deal: DealView,
     pub idle_days: i64,
     pub stall_days: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InfoView {
-    pub version: String,
-    pub database: String,
-    pub schema_version: i64,
-    /// `sqlite` or `postgresql`.
-    pub backend: String,
-    #[serde(flatten)]
-    pub counts: Counts,
 }
 
 /// The deal record's JSON fields, in order, followed by any extra ones.
@@ -336,7 +306,7 @@ impl Record for StalledView {
     }
 }
 
-impl Record for PipelineView {
+impl Record for PipelineOverview {
     const FIELDS: &'static [&'static str] = PIPELINE_FIELDS;
     fn id(&self) -> String {
         self.id.to_string()
@@ -628,7 +598,7 @@ fn money_value(v: Option<&Value>) -> String {
     }
 }
 
-impl Record for InfoView {
+impl Record for DatabaseInfo {
     const FIELDS: &'static [&'static str] = &[
         "version",
         "database",
@@ -774,7 +744,8 @@ impl Record for ImportReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Color, Metadata};
+    use crate::record::{Color, Metadata, Stage};
+    use crate::store::Counts;
 
     fn keys<R: Serialize>(r: &R) -> Vec<String> {
         match serde_json::to_value(r).unwrap() {
@@ -825,19 +796,19 @@ mod tests {
             position: 0,
             stall_days: StageStall::Pipeline,
         };
-        let p = PipelineView {
+        let p = PipelineOverview {
             id: crate::id::PipelineId::new(),
             name: "P".into(),
             stall_days: 30,
             created_at: String::new(),
             updated_at: String::new(),
-            stages: vec![BoardStage {
+            stages: vec![crate::ops::pipeline::StageOverview {
                 stage,
                 effective_stall_days: Some(30),
                 counts: StageCounts::default(),
             }],
         };
-        assert_eq!(keys(&p), PipelineView::FIELDS);
+        assert_eq!(keys(&p), PipelineOverview::FIELDS);
         let summary = PipelineSummary {
             id: p.id,
             name: "P".into(),
@@ -852,7 +823,7 @@ mod tests {
             stalled_count: 0,
         };
         assert_eq!(keys(&summary), PipelineSummary::FIELDS);
-        let info = InfoView {
+        let info = DatabaseInfo {
             version: String::new(),
             database: String::new(),
             schema_version: 1,
@@ -864,6 +835,6 @@ mod tests {
                 events: 0,
             },
         };
-        assert_eq!(keys(&info), InfoView::FIELDS);
+        assert_eq!(keys(&info), DatabaseInfo::FIELDS);
     }
 }

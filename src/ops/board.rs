@@ -1,0 +1,225 @@
+//! The views a salesperson opens first: the board (a pipeline's stages with their active
+//! deals, largest first) and today (the deals that need attention this morning).
+
+use chrono::Duration;
+
+use super::lookup::pipeline_or_only;
+use crate::clock::{timestamp, Clock};
+use crate::error::Result;
+use crate::record::{Deal, Pipeline, Stage, Status};
+use crate::store::{DealFilter, DealSort, Tx};
+
+/// A pipeline's stages with their active deals.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub pipeline: Pipeline,
+    pub stages: Vec<StageDeals>,
+}
+
+/// One stage of the board: `count` and `value` cover every active deal of the stage,
+/// `deals` the largest of them (at most the limit).
+#[derive(Debug, Clone)]
+pub struct StageDeals {
+    pub stage: Stage,
+    pub count: i64,
+    pub value: i128,
+    pub deals: Vec<Deal>,
+}
+
+/// The board of a pipeline (the only one when none is named), of one owner's deals or
+/// everyone's. `limit` says, given the pipeline, how many deals each stage lists at most
+/// (None: all of them); a terminal shows what fits its height.
+pub fn board(
+    tx: &dyn Tx,
+    pipeline: Option<&str>,
+    owner: Option<&str>,
+    limit: impl Fn(&Pipeline) -> Option<usize>,
+) -> Result<Board> {
+    let p = pipeline_or_only(tx, pipeline)?;
+    let limit = limit(&p);
+    let mut stages = Vec::with_capacity(p.stages.len());
+    for stage in &p.stages {
+        let (count, value, deals) = tx.stage_active(stage.id, owner, limit)?;
+        stages.push(StageDeals {
+            stage: stage.clone(),
+            count,
+            value,
+            deals,
+        });
+    }
+    Ok(Board {
+        pipeline: p,
+        stages,
+    })
+}
+
+/// The morning's deals, each in the first section that applies.
+#[derive(Debug, Clone, Default)]
+pub struct Today {
+    /// Active deals expected to close before today.
+    pub overdue: Vec<Deal>,
+    /// Active deals expected to close within the next 7 days, today included.
+    pub closing_soon: Vec<Deal>,
+    pub stalled: Vec<Deal>,
+    /// Open deals that pass their stall period within the next 3 days.
+    pub going_stale: Vec<Deal>,
+}
+
+/// Today's deals of `owner`, or everyone's.
+pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Today> {
+    let today = clock.today();
+    let in_a_week = today.checked_add_signed(Duration::days(7)).unwrap_or(today);
+    // The active deals are read once, soonest expected close first, and each goes to the
+    // first section that applies: overdue (expected before today), closing within 7 days
+    // (today included), stalled. The rest are not shown.
+    let (mut overdue, mut closing_soon, mut stalled) = (Vec::new(), Vec::new(), Vec::new());
+    let active = DealFilter {
+        statuses: vec![Status::Open, Status::Stalled],
+        owner: owner.map(str::to_string),
+        ..Default::default()
+    };
+    tx.for_each_deal(&active, DealSort::ExpectedClose, false, None, &mut |d| {
+        match d.expected_close {
+            Some(day) if day < today => overdue.push(d),
+            Some(day) if day < in_a_week => closing_soon.push(d),
+            _ if d.status == Status::Stalled => stalled.push(d),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    // Open deals about to stall, unless already shown as overdue or closing soon.
+    let shown: std::collections::HashSet<_> =
+        overdue.iter().chain(&closing_soon).map(|d| d.id).collect();
+    let mut going_stale = going_stale(tx, clock, owner)?;
+    going_stale.retain(|d| !shown.contains(&d.id));
+    Ok(Today {
+        overdue,
+        closing_soon,
+        stalled,
+        going_stale,
+    })
+}
+
+/// Open deals that pass their stall period within the next 3 days: idle for more than
+/// (period − 3 days) but not yet the whole period. Soonest to stall first.
+fn going_stale(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Vec<Deal>> {
+    let now = clock.now();
+    let mut out = Vec::new();
+    for p in tx.pipelines()? {
+        for stage in &p.stages {
+            let Some(days) = p.effective_stall_days(stage) else {
+                continue;
+            };
+            let stalls_at = now - Duration::days(days.into());
+            let within = stalls_at + Duration::days(3);
+            out.extend(tx.idle_deals(
+                stage.id,
+                Status::Open,
+                &timestamp(within),
+                Some(&timestamp(stalls_at)),
+                owner,
+            )?);
+        }
+    }
+    out.sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::lookup::find_pipeline;
+    use crate::ops::pipeline::{create, NewPipeline, NewStage};
+    use crate::ops::testing::{clock, deal, store};
+
+    #[test]
+    fn board_counts_every_active_deal_and_lists_the_largest() {
+        let (_dir, mut store) = store();
+        let clock = clock();
+        let new = NewPipeline {
+            name: "Sales".into(),
+            stages: ["Lead", "Won"]
+                .map(|s| NewStage {
+                    name: s.into(),
+                    color: None,
+                })
+                .to_vec(),
+            stall_days: 30,
+            probabilities: Vec::new(),
+        };
+        store
+            .write(|tx| {
+                create(tx, &clock, &new)?;
+                let p = find_pipeline(tx, "Sales")?;
+                for (name, cents) in [("Small", 100), ("Large", 900), ("Middle", 500)] {
+                    deal(tx, &clock, &p, name, cents);
+                }
+                Ok(())
+            })
+            .unwrap();
+        let sales = store
+            .read(|tx| board(tx, None, None, |p: &Pipeline| Some(p.stages.len())))
+            .unwrap();
+        assert_eq!(sales.pipeline.name, "Sales");
+        let lead = &sales.stages[0];
+        let names: Vec<&str> = lead.deals.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            (lead.count, lead.value, names),
+            (3, 1500, vec!["Large", "Middle"])
+        );
+        assert_eq!((sales.stages[1].count, sales.stages[1].deals.len()), (0, 0));
+        let mine = store
+            .read(|tx| board(tx, Some("sales"), Some("ana"), |_: &Pipeline| None))
+            .unwrap();
+        assert_eq!(mine.stages[0].count, 0);
+    }
+
+    #[test]
+    fn today_puts_each_deal_in_the_first_section_that_applies() {
+        let (_dir, mut store) = store();
+        let clock = clock();
+        let new = NewPipeline {
+            name: "Sales".into(),
+            stages: Vec::new(),
+            stall_days: 30,
+            probabilities: Vec::new(),
+        };
+        let on = clock.today();
+        let ids = store
+            .write(|tx| {
+                create(tx, &clock, &new)?;
+                let p = find_pipeline(tx, "Sales")?;
+                let day = |n: i64| on.checked_add_signed(Duration::days(n));
+                let idle = timestamp(clock.now() - Duration::days(28));
+                let mut ids = Vec::new();
+                for (name, expected, status, last) in [
+                    ("Late", day(-5), Status::Stalled, None),
+                    ("Soon", day(3), Status::Open, None),
+                    ("Stuck", None, Status::Stalled, None),
+                    ("Idle", None, Status::Open, Some(idle.clone())),
+                    ("Idle and late", day(-1), Status::Open, Some(idle)),
+                    ("Fine", day(30), Status::Open, None),
+                ] {
+                    let d = deal(tx, &clock, &p, name, 100);
+                    let d = Deal {
+                        expected_close: expected,
+                        status,
+                        last_activity_at: last.unwrap_or(d.last_activity_at.clone()),
+                        ..d
+                    };
+                    tx.update_deal(&d)?;
+                    ids.push(d.id);
+                }
+                Ok(ids)
+            })
+            .unwrap();
+        let t = store.read(|tx| today(tx, &clock, None)).unwrap();
+        let of = |deals: &[Deal]| deals.iter().map(|d| d.id).collect::<Vec<_>>();
+        assert_eq!(of(&t.overdue), [ids[0], ids[4]]);
+        assert_eq!(of(&t.closing_soon), [ids[1]]);
+        assert_eq!(of(&t.stalled), [ids[2]]);
+        assert_eq!(of(&t.going_stale), [ids[3]]);
+        let nobody = store.read(|tx| today(tx, &clock, Some("ana"))).unwrap();
+        assert!(nobody.overdue.is_empty() && nobody.going_stale.is_empty());
+    }
+}
