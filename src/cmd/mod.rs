@@ -2,14 +2,11 @@
 
 mod backup;
 mod board;
-mod crm;
 mod deal;
-mod decoding;
 mod help;
 mod info;
 mod pipeline;
 mod report;
-mod transfer;
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -25,6 +22,7 @@ pub use crate::settings::me;
 use crate::settings::{busy_timeout, database_location};
 
 use crate::cli::{Cli, Command};
+use crate::transfer::importer as transfer;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};

@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use super::{canonical, find_stage, sorted, Ctx};
+use crate::cmd::{canonical, find_stage, sorted, Ctx};
 use crate::cli::{Format, ImportArgs, ImportFormat};
 use crate::clock::{parse_timestamp, timestamp, Clock};
 use crate::error::{Error, Result};
@@ -117,7 +117,7 @@ type Raw = Result<(String, Payload)>;
 enum Payload {
     Line(String),
     Parsed(Map<String, Value>),
-    Surveyed(crate::cmd::crm::Surveyed),
+    Surveyed(crate::transfer::crm::Surveyed),
 }
 
 /// The records of an input, read on their own thread.
@@ -139,7 +139,7 @@ pub struct Reading {
     /// The CSV delimiter `--delimiter` gives (None: from the header line).
     pub delimiter: Option<u8>,
     /// `--round`, shared with the importer (which reads `value_dollars` of rex's own files).
-    pub rounding: crate::cmd::crm::Rounding,
+    pub rounding: crate::transfer::crm::Rounding,
     /// `--won-stage`, `--lost-stage`: values of the stage column that mean won and lost.
     pub won_stages: Vec<String>,
     pub lost_stages: Vec<String>,
@@ -171,10 +171,10 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
         encoding: args
             .encoding
             .as_deref()
-            .map(super::decoding::encoding)
+            .map(crate::transfer::decoding::encoding)
             .transpose()?,
         delimiter: args.delimiter.as_deref().map(delimiter).transpose()?,
-        rounding: crate::cmd::crm::Rounding {
+        rounding: crate::transfer::crm::Rounding {
             allowed: args.round,
             ..Default::default()
         },
@@ -277,7 +277,7 @@ pub fn import(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     if dry_run {
         return printed;
     }
-    super::print_saved(printed, || {
+    crate::cmd::print_saved(printed, || {
         format!(
             "the import ({} pipelines, {} deals, {} history entries)",
             report.pipelines, report.deals, report.events
@@ -528,7 +528,7 @@ impl Progress {
 /// The records of the input, parsed lazily (JSON Lines and CSV stream; JSON is one document).
 fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Result<Records> {
     // Whatever the format, it reads text: decoded first, and refused where it is not valid.
-    let (reader, invalids) = super::decoding::Decoded::new(reader, reading.encoding);
+    let (reader, invalids) = crate::transfer::decoding::Decoded::new(reader, reading.encoding);
     let reader: Box<dyn Read> = Box::new(reader);
     match format {
         ImportFormat::Jsonl => {
@@ -608,7 +608,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
                 }
             }
             if reading.translates() {
-                let mut translator = crate::cmd::crm::Translator::new(
+                let mut translator = crate::transfer::crm::Translator::new(
                     reading.from,
                     &headers,
                     &reading.maps,
@@ -672,7 +672,7 @@ fn records(reader: Box<dyn Read>, format: ImportFormat, reading: &Reading) -> Re
 struct CsvRows {
     csv: csv::Reader<LineCounter>,
     lines: LineCount,
-    invalids: super::decoding::Invalids,
+    invalids: crate::transfer::decoding::Invalids,
     headers: Vec<String>,
 }
 
@@ -839,7 +839,7 @@ fn own_columns(headers: &[String]) -> Result<Vec<String>> {
     if foreign.is_empty() || has("name") || has("kind") {
         return Ok(names);
     }
-    let listed = super::quoted(&foreign, 4);
+    let listed = crate::cmd::quoted(&foreign, 4);
     let what = if foreign.len() == headers.len() {
         "the header is not rex's own: no column is a rex field"
     } else {
@@ -942,7 +942,7 @@ fn object(at: &str, parsed: Result<Value, json::Refusal>) -> Result<Map<String, 
 }
 
 /// A strict-JSON refusal as the one-line import error of record `at`.
-pub(super) fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
+pub(crate) fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
     Error::usage(format!(
         "{at}: {}; nothing was imported",
         r.describe(prefix)
@@ -1147,7 +1147,7 @@ struct ImportOptions {
     /// Say the stages a dry run would create (a dry run at a person's request).
     describe: bool,
     /// `--round`: dollars past the cents (`value_dollars`) rounded half up, or refused.
-    rounding: crate::cmd::crm::Rounding,
+    rounding: crate::transfer::crm::Rounding,
 }
 
 struct Importer {
@@ -1209,7 +1209,7 @@ impl Importer {
             .or_else(|| {
                 self.options
                     .crm
-                    .and_then(|c| crate::cmd::crm::default_stages(c).first())
+                    .and_then(|c| crate::transfer::crm::default_stages(c).first())
                     .map(|s| s.to_string())
             })
             .unwrap_or_else(|| DEFAULT_STAGES[0].to_string());
@@ -1236,7 +1236,7 @@ impl Importer {
         name: &str,
     ) -> Result<StageId> {
         let crm = self.options.crm;
-        let rank = |n: &str| crate::cmd::crm::default_rank(crm, n);
+        let rank = |n: &str| crate::transfer::crm::default_rank(crm, n);
         let Some(p) = self.pipelines.get_mut(&id) else {
             return Err(Error::not_found(format!("no pipeline with id {id}")));
         };
@@ -1259,7 +1259,7 @@ impl Importer {
     /// rex's without a profile), so that a closed deal without a stage of its own ends in the
     /// last stage whatever the order of the rows. Existing stages are not reordered: new ones
     /// go after the stage that precedes them in the CRM's order.
-    fn plan(&mut self, tx: &dyn Tx, surveyed: crate::cmd::crm::Surveyed) -> Result<()> {
+    fn plan(&mut self, tx: &dyn Tx, surveyed: crate::transfer::crm::Surveyed) -> Result<()> {
         self.notes.extend(surveyed.notes);
         if !self.options.create_stages {
             return Ok(());
@@ -1267,9 +1267,9 @@ impl Importer {
         let defaults = self
             .options
             .crm
-            .map(crate::cmd::crm::default_stages)
+            .map(crate::transfer::crm::default_stages)
             .unwrap_or(&[]);
-        let default_rank = |n: &str| crate::cmd::crm::default_rank(self.options.crm, n);
+        let default_rank = |n: &str| crate::transfer::crm::default_rank(self.options.crm, n);
         for planned in surveyed.pipelines {
             let named = planned
                 .pipeline

@@ -576,7 +576,7 @@ impl Translator {
         if !columns.contains(&Target::Field("name")) {
             return Err(Error::usage(format!(
                 "line 1: no column is the deal's name (the file has {}); say which with --map name=COLUMN; nothing was imported",
-                super::quoted(headers, 6)
+                crate::cmd::quoted(headers, 6)
             )));
         }
         let mut parsed = HashMap::new();
@@ -781,7 +781,7 @@ impl Translator {
             if let Some(v) = values.iter().find(|v| !keys.contains(*v)) {
                 let holds = match held.is_empty() {
                     true => "nothing".to_string(),
-                    false => super::quoted(&held, 8),
+                    false => crate::cmd::quoted(&held, 8),
                 };
                 return Err(Error::usage(format!(
                     "{flag} '{v}': no row of column '{}' says it (it holds {holds}); nothing was imported",
@@ -1383,7 +1383,7 @@ impl Translator {
                 Ok(other) => {
                     return Err(bad("metadata", format!("expected an object, got {other}")))
                 }
-                Err(r) => return Err(super::transfer::refused(at, "metadata", &r)),
+                Err(r) => return Err(crate::transfer::importer::refused(at, "metadata", &r)),
             },
             _ => Map::new(),
         };
