@@ -3,7 +3,9 @@
 mod backup;
 mod board;
 mod deal;
+mod export;
 mod help;
+mod import;
 mod info;
 mod pipeline;
 mod report;
@@ -22,7 +24,6 @@ pub use crate::settings::me;
 use crate::settings::{busy_timeout, database_location};
 
 use crate::cli::{Cli, Command};
-use crate::transfer::importer as transfer;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
@@ -30,6 +31,7 @@ use crate::json;
 use crate::output::{DealView, Printer};
 use crate::record::Deal;
 use crate::store::{Access, Store, Tx};
+use crate::transfer;
 
 /// What every handler gets: the open database, the clock, and the printer.
 pub struct Ctx {
@@ -82,9 +84,9 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 transfer::What::All
             };
-            transfer::export(&mut ctx, what, file.as_deref())
+            export::run(&mut ctx, what, file.as_deref())
         }
-        Command::Import(args) => transfer::import(&mut ctx, &args),
+        Command::Import(args) => import::run(&mut ctx, &args),
         Command::Help { .. } | Command::Completions { .. } => Ok(()),
     }
 }
