@@ -1,5 +1,6 @@
-//! An import's input read on its own thread, a bounded way ahead of the writer, so that a
-//! slow input never holds a transaction open (and reading and the database share the cores).
+//! An import's input, read on its own thread from the first time a record is asked for,
+//! and handed to the writer a batch at a time (or, for an import that holds the write lock,
+//! read to its end first).
 
 use std::cell::RefCell;
 use std::io::{self, Read, Seek, Write};

@@ -1,7 +1,7 @@
 //! The importer: records of rex's own shape (pipelines, deals, history entries) written
-//! one by one in the store's transaction, each checked as `deal create` and `pipeline
-//! create` check theirs; any refusal names its record and undoes the whole import.
-//! [`plan`] acts on what another CRM's whole file says before its first deal; [`deal`]
+//! one by one in the store's transaction, each checked field by field; any refusal names
+//! its record and undoes the whole import.
+//! `plan.rs` acts on what another CRM's whole file says before its first deal; `deal.rs`
 //! writes a deal, new or upserted.
 
 mod deal;
