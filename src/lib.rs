@@ -17,6 +17,7 @@ pub mod settings;
 pub mod store;
 pub mod target_file;
 pub mod text;
+pub mod transfer;
 
 use crate::error::code;
 

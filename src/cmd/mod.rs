@@ -4,14 +4,13 @@
 
 mod backup;
 mod board;
-mod crm;
 mod deal;
-mod decoding;
+mod export;
 mod help;
+mod import;
 mod info;
 mod pipeline;
 mod report;
-mod transfer;
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -34,6 +33,7 @@ use crate::json;
 use crate::output::{DealView, Printer, Record};
 use crate::record::Deal;
 use crate::store::{Access, Store, Tx};
+use crate::transfer;
 
 /// What every handler gets: the open database, the clock, and the printer.
 pub struct Ctx {
@@ -207,10 +207,10 @@ fn plan(command: Command) -> Plan {
             } else {
                 transfer::What::All
             };
-            transfer::export(ctx, what, file.as_deref())
+            export::run(ctx, what, file.as_deref())
         }),
         Command::Import(args) => Plan::stored(Write, fields::<ImportReport>, move |ctx| {
-            transfer::import(ctx, &args)
+            import::run(ctx, &args)
         }),
         Command::Backup { path } => {
             Plan::stored(Read, own_fields, move |ctx| backup::run(ctx, &path))

@@ -1,0 +1,307 @@
+//! The importer: records of rex's own shape (pipelines, deals, history entries) written
+//! one by one in the store's transaction, each checked field by field; any refusal names
+//! its record and undoes the whole import.
+//! `plan.rs` acts on what another CRM's whole file says before its first deal; `deal.rs`
+//! writes a deal, new or upserted.
+
+mod deal;
+mod plan;
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::crm::Crm;
+use super::fields::{refused, Fields};
+use super::rounding::Rounding;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::id::{kind_of, DealId, PipelineId, StageId};
+use crate::json;
+use crate::output::ImportReport;
+use crate::record::{
+    clean_name, event, name_key, palette_color, Color, Event, Pipeline, Probability, Stage,
+    StageStall, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
+};
+use crate::store::Tx;
+
+/// What an import may do beyond reading rex's own records.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub upsert: bool,
+    /// The CRM the file comes from, if any (its default stage order, its outcomes).
+    pub crm: Option<Crm>,
+    /// Rows were translated from another CRM or mapped: closed deals without a stage go to
+    /// the pipeline's last stage, and deals are matched by their origin.
+    pub translated: bool,
+    pub create_stages: bool,
+    /// The pipeline of rows that name none.
+    pub pipeline: Option<String>,
+    /// Say the stages a dry run would create (a dry run at a person's request).
+    pub describe: bool,
+    /// `--round`: dollars past the cents (`value_dollars`) rounded half up, or refused.
+    pub rounding: Rounding,
+}
+
+/// An import under way: what it knows of the database, and what it has done.
+pub(super) struct Importer {
+    clock: Clock,
+    options: ImportOptions,
+    pipelines: HashMap<PipelineId, Pipeline>,
+    /// Deals imported from another CRM before (or earlier in this file), by origin.
+    origins: HashMap<String, DealId>,
+    /// The origins of this file's deals so far, and where each was (`line 7`).
+    seen: HashMap<String, String>,
+    pub(super) report: ImportReport,
+    /// New deals from another CRM that had no amount (imported as $0.00).
+    pub(super) no_amount: u64,
+    /// What to say on stderr once the import is done.
+    pub(super) notes: Vec<String>,
+}
+
+impl Importer {
+    pub(super) fn new(tx: &dyn Tx, clock: Clock, options: ImportOptions) -> Result<Self> {
+        let pipelines = tx.pipelines()?.into_iter().map(|p| (p.id, p)).collect();
+        let origins = if options.translated {
+            tx.deal_origins()?.into_iter().collect()
+        } else {
+            HashMap::new()
+        };
+        Ok(Importer {
+            clock,
+            options,
+            pipelines,
+            origins,
+            seen: HashMap::new(),
+            report: ImportReport::default(),
+            no_amount: 0,
+            notes: Vec::new(),
+        })
+    }
+
+    /// Writes one record: a pipeline (it has stages, or a pipeline's id), a history entry
+    /// (a kind and no id), else a deal.
+    pub(super) fn record(&mut self, tx: &dyn Tx, at: &str, map: Map<String, Value>) -> Result<()> {
+        let id_kind = map.get("id").and_then(Value::as_str).and_then(kind_of);
+        if map.contains_key("stages") || id_kind == Some("pipeline") {
+            self.pipeline(tx, Fields { at, map })
+        } else if map.contains_key("kind") && !map.contains_key("id") {
+            self.event(tx, Fields { at, map })
+        } else {
+            self.deal(tx, Fields { at, map })
+        }
+    }
+
+    fn pipeline(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
+        let given_id = f.parsed("id", |t| t.parse::<PipelineId>())?;
+        let name =
+            clean_name("the pipeline name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
+        let stall_days = match f.int("stall_days")? {
+            None => DEFAULT_STALL_DAYS,
+            Some(n) if (1..=36500).contains(&n) => n as u32,
+            Some(n) => return Err(f.bad("stall_days", format!("{n} is not from 1 to 36500"))),
+        };
+        let now = self.clock.timestamp();
+        let created_at = f.timestamp("created_at")?.unwrap_or(now);
+        let updated_at = f
+            .timestamp("updated_at")?
+            .unwrap_or_else(|| created_at.clone());
+        let stages = match f.take("stages") {
+            None => DEFAULT_STAGES
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Stage::new(n.to_string(), i, Probability::default_for(n)))
+                .collect(),
+            Some(Value::Array(items)) if !items.is_empty() => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    out.push(self.stage(&f, i, item)?);
+                }
+                out
+            }
+            Some(_) => return Err(f.bad("stages", "expected a non-empty array of stages")),
+        };
+        let at = f.at;
+        f.finish()?;
+        let mut p = Pipeline {
+            id: given_id.unwrap_or_else(PipelineId::new),
+            name,
+            stall_days,
+            created_at,
+            updated_at,
+            stages,
+        };
+        p.renumber();
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = p.stages.iter().find(|s| !seen.insert(name_key(&s.name))) {
+            return Err(Error::usage(format!(
+                "{at}: field 'stages': two stages are named '{}'; nothing was imported",
+                dup.name
+            )));
+        }
+        // Pipelines read at the start, this import's own, and any made since by someone else.
+        let taken = match self
+            .pipelines
+            .values()
+            .find(|o| o.id != p.id && name_key(&o.name) == name_key(&p.name))
+        {
+            Some(o) => Some(o.clone()),
+            None => tx.pipeline_named(&p.name)?.filter(|o| o.id != p.id),
+        };
+        if let Some(other) = taken {
+            return Err(Error::conflict(format!(
+                "{at}: a pipeline named '{}' already exists ({}); nothing was imported",
+                other.name, other.id
+            )));
+        }
+        for s in &p.stages {
+            // Earlier records of this import first: a staged import's own rows are hidden.
+            let earlier = self
+                .pipelines
+                .values()
+                .find(|o| o.id != p.id && o.stage(s.id).is_some())
+                .cloned();
+            let owner = match earlier {
+                Some(o) => Some(o),
+                None => tx.pipeline_of_stage(s.id)?,
+            };
+            if let Some(owner) = owner.filter(|o| o.id != p.id) {
+                return Err(Error::conflict(format!(
+                    "{at}: stage {} already belongs to pipeline '{}'; nothing was imported",
+                    s.id, owner.name
+                )));
+            }
+        }
+        if self.pipelines.contains_key(&p.id) {
+            if !self.options.upsert {
+                return Err(Error::conflict(format!(
+                    "{at}: pipeline {} already exists; use --upsert to replace it; nothing was imported",
+                    p.id
+                )));
+            }
+            tx.update_pipeline(&p).map_err(|e| match e {
+                Error::Failed(_) => Error::conflict(format!(
+                    "{at}: pipeline {} would lose a stage that holds deals; nothing was imported",
+                    p.id
+                )),
+                other => other,
+            })?;
+        } else {
+            tx.insert_pipeline(&p)?;
+        }
+        self.pipelines.insert(p.id, p);
+        self.report.pipelines += 1;
+        Ok(())
+    }
+
+    fn stage(&self, f: &Fields, i: usize, item: Value) -> Result<Stage> {
+        let key = format!("stages[{i}]");
+        let Value::Object(map) = item else {
+            return Err(f.bad(&key, "expected an object with a name"));
+        };
+        let mut s = Fields { at: f.at, map };
+        let id = s
+            .parsed("id", |t| t.parse::<StageId>())?
+            .unwrap_or_else(StageId::new);
+        let name = clean_name("a stage name", &s.required("name")?).map_err(|e| f.bad(&key, e))?;
+        let color = s
+            .parsed("color", |t| t.parse::<Color>())?
+            .unwrap_or_else(|| palette_color(i));
+        s.int("position")?;
+        // An export from before probabilities: the default stages' chances by name, else 100.
+        let probability = match s.int("probability")? {
+            None => Probability::default_for(&name),
+            Some(n) => Probability::new(n).map_err(|e| f.bad(&format!("{key}.probability"), e))?,
+        };
+        let stall_days = match s.int("stall_days")? {
+            None => StageStall::Pipeline,
+            Some(0) => StageStall::Off,
+            Some(n) if (1..=36500).contains(&n) => StageStall::Days(n as u32),
+            Some(n) => {
+                return Err(f.bad(
+                    &key,
+                    format!("stall_days {n} is not null, 0 or from 1 to 36500"),
+                ))
+            }
+        };
+        // What `pipeline show` adds for people is accepted and ignored.
+        for board in [
+            "effective_stall_days",
+            "open_count",
+            "open_value",
+            "stalled_count",
+            "stalled_value",
+            "active_count",
+            "active_value",
+            "weighted_value",
+        ] {
+            s.take(board);
+        }
+        s.finish()?;
+        Ok(Stage {
+            id,
+            name,
+            color,
+            probability,
+            position: i as u32,
+            stall_days,
+        })
+    }
+
+    /// The pipeline `text` names, by id or by name (ignoring case), among those known.
+    fn named_pipeline(&self, text: &str) -> Option<&Pipeline> {
+        match text.parse::<PipelineId>() {
+            Ok(id) => self.pipelines.get(&id),
+            Err(_) => self
+                .pipelines
+                .values()
+                .find(|p| name_key(&p.name) == name_key(text)),
+        }
+    }
+
+    /// The pipeline a deal names (by id or name), or the only one.
+    fn deal_pipeline(&self, f: &Fields, named: Option<String>) -> Result<&Pipeline> {
+        let at = f.at;
+        match named {
+            Some(text) => {
+                self.named_pipeline(&text).ok_or_else(|| Error::not_found(format!("{at}: field 'pipeline_id': no pipeline '{text}'; nothing was imported")))
+            }
+            None if self.pipelines.len() == 1 => Ok(self.pipelines.values().next().expect("one pipeline")),
+            None if self.pipelines.is_empty() => Err(Error::not_found(format!(
+                "{at}: field 'pipeline_id': there is no pipeline yet; import or create one first; nothing was imported"
+            ))),
+            None => Err(f.bad("pipeline_id", "several pipelines exist; name one")),
+        }
+    }
+
+    fn event(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
+        let deal_id = f
+            .parsed("deal_id", |t| t.parse::<DealId>())?
+            .ok_or_else(|| f.bad("deal_id", "it is missing"))?;
+        let at = f
+            .timestamp("at")?
+            .ok_or_else(|| f.bad("at", "it is missing"))?;
+        let kind = f.required("kind")?;
+        if !event::ALL.contains(&kind.as_str()) {
+            return Err(f.bad(
+                "kind",
+                format!("'{kind}' is not one of {}", event::ALL.join(", ")),
+            ));
+        }
+        let where_ = f.at;
+        json::check_object(&f.map, json::MAX_DEPTH).map_err(|r| refused(where_, "", &r))?;
+        let e = Event {
+            deal_id,
+            at,
+            kind,
+            details: f.map,
+        };
+        if !tx.add_event_if_deal_exists(&e)? {
+            return Err(Error::not_found(format!(
+                "{where_}: field 'deal_id': no deal {deal_id} (deals must come before their history); nothing was imported"
+            )));
+        }
+        self.report.events += 1;
+        Ok(())
+    }
+}
