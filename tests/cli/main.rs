@@ -13,6 +13,7 @@ mod import_read;
 mod import_stages;
 mod imports;
 mod json_contract;
+mod layering;
 mod output;
 mod pipeline;
 mod reliability;
