@@ -3,9 +3,8 @@
 //! reason, exit 2 and an unchanged database. The limits are read from `DealText`, so a
 //! limit changed there changes every path tested here.
 //!
-//! The import half (an import refusing the same texts with the same bare reason, after its
-//! line and field) is added here once the importer calls `DealText::check` instead of its
-//! own limits.
+//! An import holds a deal's texts to the same rules: it refuses the same texts with the same
+//! bare reason, after its line and field, and keeps them at the limit.
 
 use rex::record::DealText;
 
@@ -150,4 +149,92 @@ fn a_removed_key_a_close_reason_and_a_note_follow_their_limits() {
     let at = "r".repeat(reason.limit());
     let closed = rex.json(&["deal", "close", &deal, "--won", "--reason", &at]);
     assert_eq!(s(&closed["close_reason"]), at);
+}
+
+/// A JSON Lines record of a deal whose `text` is `value`, and the field an import names
+/// when it refuses it.
+fn record(text: DealText, value: &str) -> (String, &'static str) {
+    let v = serde_json::Value::String(value.into());
+    let (line, field) = match text {
+        DealText::Name => (serde_json::json!({"name": v, "value": 1}), "name"),
+        DealText::Contact => (
+            serde_json::json!({"name": "I", "value": 1, "contact_id": v}),
+            "contact_id",
+        ),
+        DealText::Owner => (
+            serde_json::json!({"name": "I", "value": 1, "owner_id": v}),
+            "owner_id",
+        ),
+        DealText::Origin => (
+            serde_json::json!({"name": "I", "value": 1, "origin": v}),
+            "origin",
+        ),
+        DealText::CloseReason => (
+            serde_json::json!({"name": "I", "value": 1, "status": "lost", "close_reason": v}),
+            "close_reason",
+        ),
+        DealText::MetaKey => (
+            serde_json::json!({"name": "I", "value": 1, "metadata": {value: "x"}}),
+            "metadata",
+        ),
+        DealText::Note => panic!("an imported deal has no note"),
+    };
+    (format!("{line}\n"), field)
+}
+
+#[test]
+fn an_import_holds_a_deals_texts_to_the_same_limits() {
+    for text in [
+        DealText::Name,
+        DealText::Contact,
+        DealText::Owner,
+        DealText::Origin,
+        DealText::CloseReason,
+        DealText::MetaKey,
+    ] {
+        let rex = Rex::new();
+        rex.sales();
+        let limit = text.limit();
+        let (line, field) = record(text, &"x".repeat(limit + 1));
+        let file = rex.file("past.jsonl", &line);
+        assert_eq!(
+            rex.fails(&["import", &file], 2),
+            format!(
+                "rex: line 1: field '{field}': {} is {} characters long; the limit is {limit}; nothing was imported",
+                text.what(),
+                limit + 1
+            ),
+            "{text:?}"
+        );
+
+        let at = "y".repeat(limit);
+        let (line, _) = record(text, &format!(" {at} "));
+        let file = rex.file("at.jsonl", &line);
+        rex.ok(&["import", &file]);
+        let d = rex.json(&["deal", "list"])[0].clone();
+        let kept = match text {
+            DealText::Name => s(&d["name"]),
+            DealText::Contact => s(&d["contact_id"]),
+            DealText::Owner => s(&d["owner_id"]),
+            DealText::Origin => s(&d["origin"]),
+            DealText::CloseReason => s(&d["close_reason"]),
+            _ => s(&d["metadata"][&at]),
+        };
+        let expected = if text == DealText::MetaKey { "x" } else { &at };
+        assert_eq!(kept, expected, "{text:?}");
+    }
+}
+
+#[test]
+fn an_import_refuses_a_metadata_key_given_twice_once_trimmed() {
+    let rex = Rex::new();
+    rex.sales();
+    let file = rex.file(
+        "twice.jsonl",
+        "{\"name\":\"I\",\"value\":1,\"metadata\":{\"a\":1,\" a \":2}}\n",
+    );
+    assert_eq!(
+        rex.fails(&["import", &file], 2),
+        "rex: line 1: field 'metadata': the key 'a' is given twice (once with spaces around it); give it once; nothing was imported"
+    );
 }

@@ -14,8 +14,8 @@ use crate::json;
 use crate::money::Cents;
 use crate::ops::lookup::find_stage;
 use crate::record::{
-    canonical, changes, clean_name, clean_text, created_history, name_key, sorted, Deal, Event,
-    Place, Probability, Status,
+    canonical, changes, created_history, name_key, sorted, Deal, DealText, Event, Place,
+    Probability, Status,
 };
 use crate::store::Tx;
 use crate::transfer::fields::{refused, Fields};
@@ -39,14 +39,15 @@ impl Importer {
         // What the record gives, for an upsert from another CRM to keep what it does not.
         let given_keys: HashSet<String> = f.map.keys().cloned().collect();
         let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
-        let name =
-            clean_name("the deal name", &f.required("name")?).map_err(|e| f.bad("name", e))?;
+        let name = DealText::Name
+            .check(&f.required("name")?)
+            .map_err(|e| f.bad("name", e))?;
         let value = self.deal_value(&mut f)?;
         let status = f
             .parsed("status", |t| t.parse::<Status>())?
             .unwrap_or(Status::Open);
-        let contact_id = f.parsed("contact_id", |t| clean_text("the contact", t, 200))?;
-        let owner_id = f.parsed("owner_id", |t| clean_text("the owner", t, 200))?;
+        let contact_id = f.parsed("contact_id", |t| DealText::Contact.check(t))?;
+        let owner_id = f.parsed("owner_id", |t| DealText::Owner.check(t))?;
         let pipeline_ref = f
             .string("pipeline_id")?
             .or_else(|| self.options.pipeline.clone());
@@ -81,8 +82,8 @@ impl Importer {
             .unwrap_or_else(|| created_at.clone());
         let given_closed_at = f.timestamp("closed_at")?;
         let closed_at = given_closed_at.clone();
-        let origin = f.parsed("origin", |t| clean_text("the origin", t, 500))?;
-        let close_reason = f.parsed("close_reason", |t| clean_text("the reason", t, 1000))?;
+        let origin = f.parsed("origin", |t| DealText::Origin.check(t))?;
+        let close_reason = f.parsed("close_reason", |t| DealText::CloseReason.check(t))?;
         let probability = match f.int("probability")? {
             None => None,
             Some(n) => Some(Probability::new(n).map_err(|e| f.bad("probability", e))?),
@@ -364,11 +365,25 @@ impl Importer {
 }
 
 /// The deal's metadata: an object, checked as strictly as any JSON rex reads, its keys in
-/// order.
+/// order. Each key is held to the rule `--meta` keys are (`DealText::MetaKey`) and kept
+/// trimmed as `--meta` keeps it; two keys that are one once trimmed are refused.
 fn metadata(f: &mut Fields) -> Result<Map<String, Value>> {
     let metadata = match f.take("metadata") {
         None => Map::new(),
-        Some(Value::Object(m)) => {
+        Some(Value::Object(given)) => {
+            let mut m = Map::new();
+            for (key, value) in given {
+                let clean = DealText::MetaKey
+                    .check(&key)
+                    .map_err(|e| f.bad("metadata", e))?;
+                if m.contains_key(&clean) {
+                    return Err(f.bad(
+                        "metadata",
+                        format!("the key '{clean}' is given twice (once with spaces around it); give it once"),
+                    ));
+                }
+                m.insert(clean, value);
+            }
             let m = sorted(m);
             json::check_object(&m, json::MAX_DEPTH).map_err(|r| refused(f.at, "metadata", &r))?;
             match canonical(Value::Object(m)) {
