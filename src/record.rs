@@ -583,3 +583,100 @@ pub fn sorted(map: Metadata) -> Metadata {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     entries.into_iter().collect()
 }
+
+/// One field of a deal: its name (the JSON key, the CSV column, the `--fields` name and
+/// the stored column) and what it holds, as `rex help formatting` explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub about: &'static str,
+}
+
+/// The deal's fields, in the order JSON, CSV and `--fields` list them: the one list that
+/// every other (the table's columns, the stored columns of both backends, the export's CSV
+/// header, `rex help formatting`) is derived from or checked against by a test.
+pub const DEAL_FIELDS: [Field; 18] = [
+    Field {
+        name: "id",
+        about: "the deal's id (deal_…)",
+    },
+    Field {
+        name: "name",
+        about: "its name",
+    },
+    Field {
+        name: "value",
+        about: "its value in cents",
+    },
+    Field {
+        name: "status",
+        about: "open, won, lost or stalled",
+    },
+    Field {
+        name: "contact_id",
+        about: "who the deal is with (any text)",
+    },
+    Field {
+        name: "pipeline_id",
+        about: "its pipeline's id",
+    },
+    Field {
+        name: "stage_id",
+        about: "its stage's id",
+    },
+    Field {
+        name: "expected_close",
+        about: "the date it is expected to close",
+    },
+    Field {
+        name: "owner_id",
+        about: "who works on it (any text)",
+    },
+    Field {
+        name: "metadata",
+        about: "an object of free keys and values",
+    },
+    Field {
+        name: "created_at",
+        about: "when it was created",
+    },
+    Field {
+        name: "updated_at",
+        about: "when it last changed",
+    },
+    Field {
+        name: "last_activity_at",
+        about: "when it was last worked on (updated, moved, noted): it stalls counting from then",
+    },
+    Field {
+        name: "stage_entered_at",
+        about: "when it entered its stage",
+    },
+    Field {
+        name: "closed_at",
+        about: "when it was won or lost",
+    },
+    Field {
+        name: "close_reason",
+        about: "why it was won or lost",
+    },
+    Field {
+        name: "probability",
+        about: "its own chance of winning in percent; null: its stage's",
+    },
+    Field {
+        name: "origin",
+        about: "where an import from another CRM found it (hubspot:123); only on such deals",
+    },
+];
+
+/// The names of [`DEAL_FIELDS`], in order.
+pub const DEAL_FIELD_NAMES: [&str; DEAL_FIELDS.len()] = {
+    let mut names = [""; DEAL_FIELDS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = DEAL_FIELDS[i].name;
+        i += 1;
+    }
+    names
+};
