@@ -59,7 +59,8 @@ absent values null):
 fn deal_fields() -> String {
     let fields = crate::record::DEAL_FIELDS;
     let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-    let mut out = String::from("Deal fields (JSON keys, CSV columns and --fields names, in order):");
+    let mut out =
+        String::from("Deal fields (JSON keys, CSV columns and --fields names, in order):");
     for f in fields {
         out.push_str(&format!("\n  {:<width$}  {}", f.name, f.about));
     }

@@ -89,7 +89,10 @@ const fn deal_fields_and<const N: usize, const M: usize>(
     extra: [&'static str; M],
 ) -> [&'static str; N] {
     let deal = crate::record::DEAL_FIELD_NAMES;
-    assert!(N == deal.len() + M, "N is the deal's fields and the extra ones");
+    assert!(
+        N == deal.len() + M,
+        "N is the deal's fields and the extra ones"
+    );
     let mut out = [""; N];
     let mut i = 0;
     while i < N {

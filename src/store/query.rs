@@ -39,6 +39,8 @@ impl Binds {
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
+    /// SQL's NULL: a deal's field without a value.
+    Null,
 }
 
 impl Dialect {

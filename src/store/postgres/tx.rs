@@ -184,14 +184,14 @@ impl<'a, 'r> PgTx<'a, 'r> {
     }
 
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<u64> {
-        let row = DealRow::of(d)?;
+        let row = cells::deal_row(d)?;
         self.execute(
             &format!(
                 "INSERT INTO deals ({}) VALUES ({}){on_conflict}",
                 DEAL_ROW_COLUMNS.join(", "),
                 SQL.marks(DEAL_ROW_COLUMNS.len())
             ),
-            &row.params(),
+            &bound(&row),
         )
     }
 
@@ -216,67 +216,6 @@ impl<'a, 'r> PgTx<'a, 'r> {
             )?;
         }
         Ok(())
-    }
-}
-
-/// A deal as the 19 bound parameters of its row, `$1` (id) to `$19` (origin).
-struct DealRow {
-    text: [Option<String>; 16],
-    value: i64,
-    probability: Option<i64>,
-    status: &'static str,
-}
-
-impl DealRow {
-    fn of(d: &Deal) -> Result<Self> {
-        Ok(DealRow {
-            text: [
-                Some(d.id.to_string()),
-                Some(d.name.clone()),
-                Some(name_key(&d.name)),
-                d.contact_id.clone(),
-                Some(d.pipeline_id.to_string()),
-                Some(d.stage_id.to_string()),
-                d.expected_close.map(crate::clock::format_date),
-                d.owner_id.clone(),
-                Some(serde_json::to_string(&d.metadata)?),
-                Some(d.created_at.clone()),
-                Some(d.updated_at.clone()),
-                Some(d.last_activity_at.clone()),
-                Some(d.stage_entered_at.clone()),
-                d.closed_at.clone(),
-                d.close_reason.clone(),
-                d.origin.clone(),
-            ],
-            value: d.value.get(),
-            probability: d.probability.map(|p| i64::from(p.get())),
-            status: d.status.as_str(),
-        })
-    }
-
-    fn params(&self) -> Vec<Param<'_>> {
-        let t = &self.text;
-        vec![
-            &t[0],
-            &t[1],
-            &t[2],
-            &self.value,
-            &self.status,
-            &t[3],
-            &t[4],
-            &t[5],
-            &t[6],
-            &t[7],
-            &t[8],
-            &t[9],
-            &t[10],
-            &t[11],
-            &t[12],
-            &t[13],
-            &t[14],
-            &self.probability,
-            &t[15],
-        ]
     }
 }
 
@@ -308,6 +247,7 @@ impl ToSql for Arg {
         match self {
             Arg::Text(t) => t.to_sql(ty, out),
             Arg::Int(n) => n.to_sql(ty, out),
+            Arg::Null => Ok(IsNull::Yes),
         }
     }
 
@@ -376,7 +316,7 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn update_deal(&self, d: &Deal) -> Result<()> {
-        let row = DealRow::of(d)?;
+        let row = cells::deal_row(d)?;
         let set: Vec<String> = DEAL_ROW_COLUMNS
             .iter()
             .enumerate()
@@ -385,7 +325,7 @@ impl Deals for PgTx<'_, '_> {
             .collect();
         self.execute(
             &format!("UPDATE deals SET {} WHERE id = $1", set.join(", ")),
-            &row.params(),
+            &bound(&row),
         )?;
         Ok(())
     }

@@ -7,62 +7,12 @@ use super::staged::HIDDEN;
 use super::{bound, SqliteTx, SQL};
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
-use crate::record::{name_key, Deal, Event, Status};
+use crate::record::{Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
     wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
 };
-
-/// A deal as the 19 bound parameters of its row, `?1` (id) to `?19` (origin).
-struct DealRow<'a> {
-    deal: &'a Deal,
-    name_key: String,
-    value: i64,
-    status: &'static str,
-    expected_close: Option<String>,
-    metadata: String,
-    probability: Option<u8>,
-}
-
-impl<'a> DealRow<'a> {
-    fn of(deal: &'a Deal) -> Result<Self> {
-        Ok(DealRow {
-            deal,
-            name_key: name_key(&deal.name),
-            value: deal.value.get(),
-            status: deal.status.as_str(),
-            expected_close: deal.expected_close.map(crate::clock::format_date),
-            metadata: serde_json::to_string(&deal.metadata)?,
-            probability: deal.probability.map(|p| p.get()),
-        })
-    }
-
-    fn params(&self) -> Vec<&dyn ToSql> {
-        let d = self.deal;
-        vec![
-            &d.id,
-            &d.name,
-            &self.name_key,
-            &self.value,
-            &self.status,
-            &d.contact_id,
-            &d.pipeline_id,
-            &d.stage_id,
-            &self.expected_close,
-            &d.owner_id,
-            &self.metadata,
-            &d.created_at,
-            &d.updated_at,
-            &d.last_activity_at,
-            &d.stage_entered_at,
-            &d.closed_at,
-            &d.close_reason,
-            &self.probability,
-            &d.origin,
-        ]
-    }
-}
 
 /// Active deals by expected close (all, or of pipeline `?1`), from `forecast_totals`.
 pub(crate) const FORECAST_TOTALS_SQL: &str = "SELECT nullif(f.expected_close, ''), sum(f.deals),
@@ -127,8 +77,8 @@ impl SqliteTx<'_> {
     /// Inserts a deal, with `on_conflict` appended; returns the rows written. A deal whose
     /// origin another deal has (one an import in progress may still hide) is a conflict.
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
-        let row = DealRow::of(d)?;
-        let mut params = row.params();
+        let row = cells::deal_row(d)?;
+        let mut params = bound(&row);
         params.push(&self.batch);
         self.conn
             .prepare_cached(&format!(
@@ -201,8 +151,8 @@ impl Deals for SqliteTx<'_> {
     /// and to copy back (a move wrote 24 pages with every column set, 10 with its own).
     fn update_deal(&self, d: &Deal) -> Result<()> {
         use rusqlite::types::Value;
-        let row = DealRow::of(d)?;
-        let params = row.params();
+        let row = cells::deal_row(d)?;
+        let params = bound(&row);
         let stored: Option<Vec<Value>> = self
             .conn
             .prepare_cached(&format!(

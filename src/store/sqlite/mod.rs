@@ -555,6 +555,7 @@ impl ToSql for Arg {
         Ok(match self {
             Arg::Text(t) => ToSqlOutput::from(t.as_str()),
             Arg::Int(n) => ToSqlOutput::from(*n),
+            Arg::Null => ToSqlOutput::from(rusqlite::types::Null),
         })
     }
 }
