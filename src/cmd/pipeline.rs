@@ -27,7 +27,9 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
             print_saved(ctx.out.one(&view), || format!("new pipeline {}", view.id))
         }
         PipelineCommand::List => {
-            let rows = ctx.store.read(|tx| tx.pipeline_summaries())?;
+            let rows = ctx
+                .store
+                .read(|tx| crate::ops::totals::pipeline_summaries(tx))?;
             ctx.out.list(rows)
         }
         PipelineCommand::Show { pipeline } => {
@@ -66,7 +68,7 @@ pub fn run(ctx: &mut Ctx, cmd: PipelineCommand) -> Result<()> {
 
 /// The pipeline with the open and stalled deals of each stage.
 pub fn board(tx: &dyn Tx, p: Pipeline) -> Result<PipelineView> {
-    let counts = tx.board(&p)?;
+    let counts = crate::ops::totals::board(tx, &p)?;
     let stages = p
         .stages
         .iter()
@@ -313,7 +315,10 @@ fn update(tx: &dyn Tx, clock: &Clock, c: &PipelineUpdate) -> Result<PipelineView
     staging.stages.extend(removed.iter().cloned());
     tx.update_pipeline(&staging)?;
     for r in &removed {
-        let held = tx.deals_in_stage(r.id)?;
+        let held = tx.count_deals(&crate::store::DealFilter {
+            stages: vec![r.id],
+            ..Default::default()
+        })?;
         if held == 0 {
             continue;
         }
@@ -365,7 +370,10 @@ fn delete(tx: &dyn Tx, id: PipelineId) -> Result<()> {
 }
 
 fn refuse_if_holding(tx: &dyn Tx, p: &Pipeline) -> Result<()> {
-    let held = tx.deals_in_pipeline(p.id)?;
+    let held = tx.count_deals(&crate::store::DealFilter {
+        pipeline: Some(p.id),
+        ..Default::default()
+    })?;
     if held > 0 {
         return Err(Error::conflict(format!(
             "pipeline '{}' holds {held} deal{}; delete them or move them to another pipeline first",

@@ -113,7 +113,8 @@ fn closed_between(
     (from, to): (NaiveDate, NaiveDate),
     by: ClosedBy,
 ) -> Result<Vec<ClosedSum>> {
-    tx.closed_sums(
+    crate::ops::totals::closed_sums(
+        tx,
         &DealFilter {
             statuses: statuses.to_vec(),
             closed_from: Some(start_of(from)),
@@ -512,7 +513,7 @@ fn stages(tx: &dyn Tx, pipeline: Option<&str>, since: Option<NaiveDate>) -> Resu
         }
         Ok(())
     })?;
-    let active = tx.board(&p)?;
+    let active = crate::ops::totals::board(tx, &p)?;
     let mut rows: Vec<FunnelRow> = p
         .stages
         .iter()

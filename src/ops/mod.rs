@@ -5,3 +5,4 @@
 //! server translate to and from it.
 
 pub mod lookup;
+pub mod totals;

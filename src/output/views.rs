@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use super::{neutralise, Column, Fit, Record, Style};
 use crate::money::{dollars, Cents};
+use crate::ops::totals::StageCounts;
 use crate::record::{Deal, Event, Stage, StageStall, Status};
-use crate::store::{Counts, PipelineSummary, StageCounts};
+use crate::store::{Counts, PipelineSummary};
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
 #[derive(Debug, Clone)]

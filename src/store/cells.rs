@@ -258,7 +258,7 @@ pub(crate) fn totals(row: &dyn Cells) -> Result<(Option<NaiveDate>, super::Total
     ))
 }
 
-/// One row of a stage's active totals ([`super::Pipelines::active_totals`]): status, cents,
+/// One row of a stage's active totals ([`super::Pipelines::active_by_cents`]): status, cents,
 /// count and the two columns of a wide sum.
 pub(crate) fn cents_total(row: &dyn Cells) -> Result<super::CentsTotal> {
     let r = Reader::new("stage totals", row);
@@ -297,16 +297,10 @@ pub(crate) fn tail(id: crate::id::DealId) -> String {
     id.to_string().chars().rev().take(16).collect()
 }
 
-/// The shortest end of `id`, at least `min` characters, that neither neighbour of its
-/// `tail` in tail order ends in.
-pub(crate) fn short_ref(
-    id: crate::id::DealId,
-    tail: &str,
-    neighbours: [Option<String>; 2],
-    min: usize,
-) -> String {
-    let text = id.to_string();
-    let near = neighbours
+/// How many characters `tail` (see [`tail`]) shares at its start with the nearer of its
+/// `neighbours` in tail order: of all stored tails, those two share the most with it.
+pub(crate) fn shared_end(tail: &str, neighbours: [Option<String>; 2]) -> usize {
+    neighbours
         .iter()
         .map(|other| {
             other.as_ref().map_or(0, |o| {
@@ -317,9 +311,7 @@ pub(crate) fn short_ref(
             })
         })
         .max()
-        .unwrap_or(0);
-    let n = (near + 1).max(min).min(text.len());
-    text[text.len() - n..].to_string()
+        .unwrap_or(0)
 }
 
 /// Events read in deal order, handed on a deal's whole history at a time.

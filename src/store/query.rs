@@ -314,8 +314,8 @@ impl Dialect {
         (sql, args)
     }
 
-    /// What [`super::Pipelines::own_chance_shift`] reads: stage `$1`, its chance `$2`.
-    pub(crate) fn own_chance_shift(self, source: &str) -> String {
+    /// What [`super::Pipelines::own_chance_adjustment`] reads: stage `$1`, its chance `$2`.
+    pub(crate) fn own_chance_adjustment(self, source: &str) -> String {
         let cast = self.bigint();
         let own = weighted("value", "probability");
         let stage = weighted("value", &format!("{}{cast}", self.mark(2)));
@@ -456,7 +456,7 @@ impl Dialect {
     /// The closed-deal counters of whole UTC days (`closed_totals`, kept by triggers on both
     /// backends), in the columns of [`super::cells::closed_sum`] (a day where that reads a
     /// deal's id).
-    pub(crate) fn closed_days(self, days: &ClosedDays) -> (String, Vec<Arg>) {
+    pub(crate) fn closed_sums_on_days(self, days: &ClosedDays) -> (String, Vec<Arg>) {
         let mut b = Binds::new(self);
         let day = |d| Arg::Text(crate::clock::format_date(d));
         let (first, end) = (b.bind(day(days.first)), b.bind(day(days.end)));

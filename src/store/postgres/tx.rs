@@ -391,13 +391,13 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
         let (sql, args) = SQL.closed_sums(filter, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
-    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_days(&days);
+    fn closed_sums_on_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_sums_on_days(&days);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -432,7 +432,8 @@ impl Deals for PgTx<'_, '_> {
         self.count(&sql, &bound(&args))
     }
 
-    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {
+    fn id_end_shared(&self, id: DealId) -> Result<usize> {
+        let tail = cells::tail(id);
         let text = |r: &dyn Cells| cells::Reader::new("deal", r).text(0);
         let before = self.rows(
             "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
@@ -444,7 +445,10 @@ impl Deals for PgTx<'_, '_> {
             &[&tail],
             text,
         )?;
-        Ok([before.into_iter().next(), after.into_iter().next()])
+        Ok(cells::shared_end(
+            &tail,
+            [before.into_iter().next(), after.into_iter().next()],
+        ))
     }
 
     fn idle_deals(
@@ -536,8 +540,12 @@ impl Deals for PgTx<'_, '_> {
         self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::raw_event(r)?))
+    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| {
+            history.push(cells::raw_event(r)?)
+        })?;
+        history.finish()
     }
 }
 
@@ -576,7 +584,7 @@ impl Pipelines for PgTx<'_, '_> {
             .unwrap_or_default())
     }
 
-    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
+    fn active_by_cents(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
         self.rows(
             &format!(
                 "SELECT status, value % 100, count(*), {} FROM deals \
@@ -588,10 +596,10 @@ impl Pipelines for PgTx<'_, '_> {
         )
     }
 
-    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128> {
+    fn own_chance_adjustment(&self, stage: StageId, percent: u8) -> Result<i128> {
         let (id, percent) = (stage.to_string(), i64::from(percent));
         Ok(self
-            .count(&SQL.own_chance_shift("deals"), &[&id, &percent])?
+            .count(&SQL.own_chance_adjustment("deals"), &[&id, &percent])?
             .into())
     }
 
@@ -618,20 +626,6 @@ impl Pipelines for PgTx<'_, '_> {
             },
         )?;
         Ok(labels.into_iter().collect())
-    }
-
-    fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
-        self.count(
-            "SELECT count(*) FROM deals WHERE stage_id = $1",
-            &[&stage.to_string()],
-        )
-    }
-
-    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
-        self.count(
-            "SELECT count(*) FROM deals WHERE pipeline_id = $1",
-            &[&pipeline.to_string()],
-        )
     }
 
     fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {

@@ -271,13 +271,13 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
         let (sql, args) = SQL.closed_sums(filter, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
-    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_days(&days);
+    fn closed_sums_on_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_sums_on_days(&days);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -309,8 +309,9 @@ impl Deals for SqliteTx<'_> {
         self.count(&sql, &bound(&args))
     }
 
-    /// Two neighbours in `deals_tail`, of the row table: hidden rows count too.
-    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {
+    /// From the id's two neighbours in `deals_tail`, of the row table: hidden rows count too.
+    fn id_end_shared(&self, id: DealId) -> Result<usize> {
+        let tail = cells::tail(id);
         let mut found = [None, None];
         for (i, sql) in [
             "SELECT tail FROM deal_rows WHERE tail < ?1 ORDER BY tail DESC LIMIT 1",
@@ -322,10 +323,10 @@ impl Deals for SqliteTx<'_> {
             found[i] = self
                 .conn
                 .prepare_cached(sql)?
-                .query_row([tail], |r| r.get(0))
+                .query_row([&tail], |r| r.get(0))
                 .optional()?;
         }
-        Ok(found)
+        Ok(cells::shared_end(&tail, found))
     }
 
     fn idle_deals(
@@ -422,8 +423,12 @@ impl Deals for SqliteTx<'_> {
         self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::raw_event(r)?))
+    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| {
+            history.push(cells::raw_event(r)?)
+        })?;
+        history.finish()
     }
 }
 
@@ -649,7 +654,7 @@ mod tests {
                 Some("SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"),
                 "{p}"
             );
-            let (counted, args) = SQL.closed_days(&ClosedDays {
+            let (counted, args) = SQL.closed_sums_on_days(&ClosedDays {
                 first: "2025-03-01".parse().unwrap(),
                 end: "2026-03-01".parse().unwrap(),
                 statuses: &[Status::Won, Status::Lost],
@@ -670,7 +675,7 @@ mod tests {
         );
         // While an import is in progress (the view) and otherwise (the row table).
         for source in ["deals", "deal_rows"] {
-            let own = SQL.own_chance_shift(source);
+            let own = SQL.own_chance_adjustment(source);
             assert_eq!(
                 plan(conn, &own, &[&stage, &50]),
                 "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",
