@@ -24,47 +24,15 @@ use crate::record::{name_key, Status};
 /// The tables (or views) the SQL written once for both backends reads, each with the
 /// columns it reads by name: written down for people, checked by the test below.
 #[cfg_attr(not(test), allow(dead_code))]
+#[rustfmt::skip]
 pub(crate) const SHARED_SCHEMA: [(&str, &[&str]); 5] = [
     ("deals", &DEAL_ROW_COLUMNS),
-    (
-        "stages",
-        &[
-            "id",
-            "pipeline_id",
-            "name",
-            "name_key",
-            "color",
-            "position",
-            "stall_days",
-            "probability",
-        ],
-    ),
-    (
-        "pipelines",
-        &[
-            "id",
-            "name",
-            "name_key",
-            "stall_days",
-            "created_at",
-            "updated_at",
-        ],
-    ),
+    ("stages", &["id", "pipeline_id", "name", "name_key", "color", "position", "stall_days",
+        "probability"]),
+    ("pipelines", &["id", "name", "name_key", "stall_days", "created_at", "updated_at"]),
     ("deal_events", &["seq", "deal_id", "at", "kind", "details"]),
-    (
-        "closed_totals",
-        &[
-            "day",
-            "status",
-            "pipeline_id",
-            "reason",
-            "deals",
-            "value_high",
-            "value_low",
-            "cycle_high",
-            "cycle_low",
-        ],
-    ),
+    ("closed_totals", &["day", "status", "pipeline_id", "reason", "deals", "value_high",
+        "value_low", "cycle_high", "cycle_low"]),
 ];
 
 /// How a backend spells what SQL does not standardise.
