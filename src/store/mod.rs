@@ -9,6 +9,12 @@
 //!
 //! Each backend owns its SQL, its migrations and how it loads an import ([`Store::import`]):
 //! SQLite in short hidden chunks published at once, PostgreSQL in one transaction.
+//!
+//! [`Tx`] answers questions in the domain's words, each in a few rows however many deals
+//! there are; what is worked out from the answers (a board's weighted sums, a report's
+//! window of days, short references) lives above the store, in the operations. A deal is
+//! mapped to its stored row and back in one place for both backends (`cells`), and the SQL
+//! written once for both (`query`) lists the tables and columns it reads.
 
 mod cells;
 mod postgres;
