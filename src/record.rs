@@ -592,82 +592,43 @@ pub struct Field {
     pub about: &'static str,
 }
 
+impl Field {
+    const fn new(name: &'static str, about: &'static str) -> Field {
+        Field { name, about }
+    }
+}
+
 /// The deal's fields, in the order JSON, CSV and `--fields` list them: the one list that
 /// every other (the table's columns, the stored columns of both backends, the export's CSV
 /// header, `rex help formatting`) is derived from or checked against by a test.
 pub const DEAL_FIELDS: [Field; 18] = [
-    Field {
-        name: "id",
-        about: "the deal's id (deal_…)",
-    },
-    Field {
-        name: "name",
-        about: "its name",
-    },
-    Field {
-        name: "value",
-        about: "its value in cents",
-    },
-    Field {
-        name: "status",
-        about: "open, won, lost or stalled",
-    },
-    Field {
-        name: "contact_id",
-        about: "who the deal is with (any text)",
-    },
-    Field {
-        name: "pipeline_id",
-        about: "its pipeline's id",
-    },
-    Field {
-        name: "stage_id",
-        about: "its stage's id",
-    },
-    Field {
-        name: "expected_close",
-        about: "the date it is expected to close",
-    },
-    Field {
-        name: "owner_id",
-        about: "who works on it (any text)",
-    },
-    Field {
-        name: "metadata",
-        about: "an object of free keys and values",
-    },
-    Field {
-        name: "created_at",
-        about: "when it was created",
-    },
-    Field {
-        name: "updated_at",
-        about: "when it last changed",
-    },
-    Field {
-        name: "last_activity_at",
-        about: "when it was last worked on (updated, moved, noted): it stalls counting from then",
-    },
-    Field {
-        name: "stage_entered_at",
-        about: "when it entered its stage",
-    },
-    Field {
-        name: "closed_at",
-        about: "when it was won or lost",
-    },
-    Field {
-        name: "close_reason",
-        about: "why it was won or lost",
-    },
-    Field {
-        name: "probability",
-        about: "its own chance of winning in percent; null: its stage's",
-    },
-    Field {
-        name: "origin",
-        about: "where an import from another CRM found it (hubspot:123); only on such deals",
-    },
+    Field::new("id", "the deal's id (deal_…)"),
+    Field::new("name", "its name"),
+    Field::new("value", "its value in cents"),
+    Field::new("status", "open, won, lost or stalled"),
+    Field::new("contact_id", "who the deal is with (any text)"),
+    Field::new("pipeline_id", "its pipeline's id"),
+    Field::new("stage_id", "its stage's id"),
+    Field::new("expected_close", "the date it is expected to close"),
+    Field::new("owner_id", "who works on it (any text)"),
+    Field::new("metadata", "an object of free keys and values"),
+    Field::new("created_at", "when it was created"),
+    Field::new("updated_at", "when it last changed"),
+    Field::new(
+        "last_activity_at",
+        "when it was last worked on (updated, moved, noted): it stalls counting from then",
+    ),
+    Field::new("stage_entered_at", "when it entered its stage"),
+    Field::new("closed_at", "when it was won or lost"),
+    Field::new("close_reason", "why it was won or lost"),
+    Field::new(
+        "probability",
+        "its own chance of winning in percent; null: its stage's",
+    ),
+    Field::new(
+        "origin",
+        "where an import from another CRM found it (hubspot:123); only on such deals",
+    ),
 ];
 
 /// The names of [`DEAL_FIELDS`], in order.
