@@ -24,7 +24,7 @@ pub fn deals() -> Vec<CompletionCandidate> {
     let found = store.read(|tx| {
         let deals = tx.recent_active_deals(DEALS)?;
         let ids: Vec<_> = deals.iter().map(|d| d.id).collect();
-        let refs = tx.short_refs(&ids, crate::ops::lookup::REF_MIN)?;
+        let refs = crate::ops::lookup::short_refs(tx, &ids, crate::ops::lookup::REF_MIN)?;
         Ok(deals
             .into_iter()
             .map(|d| (refs.get(&d.id).cloned().unwrap_or_default(), d.name))

@@ -283,7 +283,10 @@ fn deal_label(tx: &dyn Tx, id: DealId) -> Result<String> {
         Ok(Some(d)) => d.name,
         _ => String::from("a damaged deal"),
     };
-    Ok(format!("{name} ({})", tx.short_refs(&[id], REF_MIN)?[&id]))
+    Ok(format!(
+        "{name} ({})",
+        crate::ops::lookup::short_refs(tx, &[id], REF_MIN)?[&id]
+    ))
 }
 
 /// "A, B and C" (at most ten named, then how many more).

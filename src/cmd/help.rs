@@ -41,9 +41,7 @@ details) nest at most 32 levels deep; a key given twice in one object is refused
 
 JSON shapes (money is always integer cents, dates YYYY-MM-DD, timestamps RFC 3339 UTC,
 absent values null):
-  deal      id, name, value, status, contact_id, pipeline_id, stage_id, expected_close,
-            owner_id, metadata, created_at, updated_at, last_activity_at,
-            stage_entered_at, closed_at, close_reason
+  deal      the deal fields below
   pipeline  id, name, stall_days, created_at, updated_at, stages[] with id, name, color,
             position, stall_days (null: follows the pipeline, 0: never stalls, N: its own
             period), effective_stall_days, open_count, open_value, stalled_count, stalled_value
@@ -57,6 +55,18 @@ absent values null):
   today     overdue[], closing_soon[], stalled[], going_stale[]: deals
   stalled   the deal's fields plus idle_days and stall_days (the period that applied)";
 
+/// The deal's fields, one a line with what each holds: [`crate::record::DEAL_FIELDS`].
+fn deal_fields() -> String {
+    let fields = crate::record::DEAL_FIELDS;
+    let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    let mut out =
+        String::from("Deal fields (JSON keys, CSV columns and --fields names, in order):");
+    for f in fields {
+        out.push_str(&format!("\n  {:<width$}  {}", f.name, f.about));
+    }
+    out
+}
+
 pub fn show(words: &[String]) -> Result<()> {
     let text = match words.first().map(String::as_str) {
         Some("exit-codes") => EXIT_CODES.to_string(),
@@ -64,7 +74,7 @@ pub fn show(words: &[String]) -> Result<()> {
         Some("dates") => format!("Dates (every DATE argument):\n  {DATE_HELP}\n\n\
             Words are relative to today in the local time zone (TZ), and to REX_NOW when it is set.\n\
             rex prints dates as YYYY-MM-DD, which it also reads back."),
-        Some("formatting") => FORMATTING.to_string(),
+        Some("formatting") => format!("{FORMATTING}\n\n{}", deal_fields()),
         _ => {
             let mut cmd = crate::cli::command();
             let mut target = &mut cmd;

@@ -270,7 +270,7 @@ pub fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> Deal
 pub fn fill_refs<'a>(tx: &dyn Tx, views: impl IntoIterator<Item = &'a mut DealView>) -> Result<()> {
     let mut views: Vec<&mut DealView> = views.into_iter().collect();
     let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
-    let mut refs = tx.short_refs(&ids, REF_MIN)?;
+    let mut refs = crate::ops::lookup::short_refs(tx, &ids, REF_MIN)?;
     for v in &mut views {
         v.short_ref = refs.remove(&v.deal.id);
     }

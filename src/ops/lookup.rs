@@ -2,6 +2,8 @@
 //! by id or name; a stage by id or name, in one pipeline or in any. Every front door names
 //! records the same way, so it lives once, here.
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Result};
 use crate::id::{kind_of, DealId, PipelineId, StageId};
 use crate::record::{Deal, Pipeline, Stage};
@@ -56,7 +58,7 @@ pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
             n => return Err(ambiguous(tx, wanted, found, (n <= 10).then_some(n as i64))?),
         }
     }
-    let (mut found, total) = tx.deals_named(wanted, 11)?;
+    let (mut found, total) = deals_named(tx, wanted, 11)?;
     match found.len() {
         0 => Err(Error::not_found(format!(
             "no deal has the id, reference or name '{wanted}'; rex deal list --search TEXT finds deals by part of their name"
@@ -69,7 +71,7 @@ pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
 /// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.
 fn ambiguous(tx: &dyn Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Result<Error> {
     let ids: Vec<DealId> = found.iter().map(|d| d.id).collect();
-    let refs = tx.short_refs(&ids, REF_MIN)?;
+    let refs = short_refs(tx, &ids, REF_MIN)?;
     let labels = tx.stage_labels()?;
     let shown: Vec<String> = found
         .iter()
@@ -89,6 +91,37 @@ fn ambiguous(tx: &dyn Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> R
         "'{text}' matches {n} deals: {}{more}; give more of the reference, or the full id",
         shown.join(", ")
     )))
+}
+
+/// At most `limit` deals whose name is `name` ignoring case, and how many there are in
+/// all; failing that, the same for names that contain it.
+fn deals_named(tx: &dyn Tx, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
+    let key = crate::record::name_key(name);
+    for exact in [true, false] {
+        let found = tx.deals_by_name(&key, exact, limit)?;
+        if found.is_empty() {
+            continue;
+        }
+        let total = if found.len() < limit {
+            found.len() as i64
+        } else {
+            tx.count_by_name(&key, exact)?
+        };
+        return Ok((found, total));
+    }
+    Ok((Vec::new(), 0))
+}
+
+/// The short reference of each deal (`3kq9v2x`): the shortest end of its id, at least `min`
+/// characters, that no other deal's id ends in.
+pub fn short_refs(tx: &dyn Tx, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for id in ids {
+        let text = id.to_string();
+        let n = (tx.id_end_shared(*id)? + 1).max(min).min(text.len());
+        out.insert(*id, text[text.len() - n..].to_string());
+    }
+    Ok(out)
 }
 
 /// The pipeline named, or the only one there is (for a new deal, a board).

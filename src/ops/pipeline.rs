@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::lookup::{find_pipeline, find_stage};
+use super::totals::{self, StageCounts};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::PipelineId;
@@ -13,7 +14,7 @@ use crate::record::{
     clean_name, name_key, Color, Deal, Event, Pipeline, Place, Probability, Stage, StageStall,
     DEFAULT_STAGES,
 };
-use crate::store::{PipelineSummary, StageCounts, Tx};
+use crate::store::{DealFilter, PipelineSummary, Tx};
 
 /// A pipeline with the open and stalled deals of each stage: what `pipeline show` shows
 /// and what creating or changing a pipeline returns.
@@ -83,7 +84,7 @@ pub struct PipelineChanges {
 
 /// Every pipeline with its stage count and active deals (`pipeline list`).
 pub fn list(tx: &dyn Tx) -> Result<Vec<PipelineSummary>> {
-    tx.pipeline_summaries()
+    totals::pipeline_summaries(tx)
 }
 
 /// The pipeline a user named, with the deals of each stage (`pipeline show`).
@@ -93,7 +94,7 @@ pub fn show(tx: &dyn Tx, pipeline: &str) -> Result<PipelineOverview> {
 
 /// The pipeline with the open and stalled deals of each stage.
 pub fn overview(tx: &dyn Tx, p: Pipeline) -> Result<PipelineOverview> {
-    let counts = tx.board(&p)?;
+    let counts = totals::board(tx, &p)?;
     let stages = p
         .stages
         .iter()
@@ -282,7 +283,10 @@ pub fn update(
     staging.stages.extend(removed.iter().cloned());
     tx.update_pipeline(&staging)?;
     for r in &removed {
-        let held = tx.deals_in_stage(r.id)?;
+        let held = tx.count_deals(&DealFilter {
+            stages: vec![r.id],
+            ..Default::default()
+        })?;
         if held == 0 {
             continue;
         }
@@ -344,7 +348,10 @@ pub fn delete(tx: &dyn Tx, id: PipelineId) -> Result<()> {
 }
 
 fn refuse_if_holding(tx: &dyn Tx, p: &Pipeline) -> Result<()> {
-    let held = tx.deals_in_pipeline(p.id)?;
+    let held = tx.count_deals(&DealFilter {
+        pipeline: Some(p.id),
+        ..Default::default()
+    })?;
     if held > 0 {
         return Err(Error::conflict(format!(
             "pipeline '{}' holds {held} deal{}; delete them or move them to another pipeline first",

@@ -8,8 +8,9 @@ use super::{neutralise, Column, Fit, Record, Style};
 use crate::money::{dollars, Cents};
 use crate::ops::database::DatabaseInfo;
 use crate::ops::pipeline::PipelineOverview;
+use crate::ops::totals::StageCounts;
 use crate::record::{Deal, Event, StageStall, Status};
-use crate::store::{PipelineSummary, StageCounts};
+use crate::store::PipelineSummary;
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
 #[derive(Debug, Clone)]
@@ -51,35 +52,34 @@ pub struct StalledView {
     pub stall_days: u32,
 }
 
-/// The deal record's JSON fields, in order, followed by any extra ones.
-macro_rules! deal_fields {
-    ($($extra:literal),*) => {
-        &[
-            "id",
-            "name",
-            "value",
-            "status",
-            "contact_id",
-            "pipeline_id",
-            "stage_id",
-            "expected_close",
-            "owner_id",
-            "metadata",
-            "created_at",
-            "updated_at",
-            "last_activity_at",
-            "stage_entered_at",
-            "closed_at",
-            "close_reason",
-            "probability",
-            "origin",
-            $($extra),*
-        ]
-    };
+/// The deal record's JSON fields, in order: [`crate::record::DEAL_FIELDS`].
+pub const DEAL_FIELDS: &[&str] = &crate::record::DEAL_FIELD_NAMES;
+
+/// The deal record's fields followed by `extra`; `N` is their number in all.
+const fn deal_fields_and<const N: usize, const M: usize>(
+    extra: [&'static str; M],
+) -> [&'static str; N] {
+    let deal = crate::record::DEAL_FIELD_NAMES;
+    assert!(
+        N == deal.len() + M,
+        "N is the deal's fields and the extra ones"
+    );
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < deal.len() {
+            deal[i]
+        } else {
+            extra[i - deal.len()]
+        };
+        i += 1;
+    }
+    out
 }
 
-/// The deal record's JSON fields, in order.
-pub const DEAL_FIELDS: &[&str] = deal_fields!();
+/// A stalled deal's fields: the deal's, then how long it has been idle and the period.
+const STALLED_FIELDS: [&str; crate::record::DEAL_FIELDS.len() + 2] =
+    deal_fields_and(["idle_days", "stall_days"]);
 
 /// The pipeline record's JSON fields, in order.
 pub const PIPELINE_FIELDS: &[&str] = &[
@@ -276,7 +276,7 @@ impl Record for DealView {
 }
 
 impl Record for StalledView {
-    const FIELDS: &'static [&'static str] = deal_fields!("idle_days", "stall_days");
+    const FIELDS: &'static [&'static str] = &STALLED_FIELDS;
     fn id(&self) -> String {
         self.deal.id()
     }
@@ -776,6 +776,28 @@ mod tests {
             // Left out of JSON when None: set, so that every declared field is serialized.
             origin: Some("hubspot:1".into()),
         }
+    }
+
+    /// A table's columns are named by the fields they show, so `--fields` picks them: every
+    /// column of a list of deals is a deal field, but for the short reference people type.
+    #[test]
+    fn deal_columns_are_deal_fields() {
+        fn check<R: Record>() {
+            for c in R::columns() {
+                assert!(
+                    c.field == "ref" || R::FIELDS.contains(&c.field),
+                    "column '{}' is no field of {:?}",
+                    c.field,
+                    R::FIELDS
+                );
+            }
+        }
+        check::<DealView>();
+        check::<StalledView>();
+        check::<Deal>();
+        assert_eq!(DealView::FIELDS, crate::record::DEAL_FIELD_NAMES);
+        assert_eq!(Deal::FIELDS, crate::record::DEAL_FIELD_NAMES);
+        assert_eq!(StalledView::FIELDS[..DEAL_FIELDS.len()], *DEAL_FIELDS);
     }
 
     #[test]

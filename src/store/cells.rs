@@ -1,14 +1,16 @@
-//! Records read back from result rows, the same for both backends: each backend only says
-//! how to read one cell as text or as an integer. A value rex cannot read is a damaged
-//! database (exit 6), named by the row's stored id.
+//! Records to and from rows, the same for both backends: a deal becomes the values of its
+//! row here ([`deal_row`]) and is read back here ([`deal`]); each backend only binds the
+//! values and says how to read one cell as text or as an integer. A value rex cannot read
+//! is a damaged database (exit 6), named by the row's stored id.
 
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 
+use super::query::Arg;
 use crate::error::{Error, Result};
 use crate::money::Cents;
-use crate::record::{Deal, Metadata, Probability, Stage, StageStall};
+use crate::record::{name_key, Deal, Metadata, Probability, Stage, StageStall};
 
 /// One result row, cell by cell. `Err` carries why a cell could not be read.
 pub(crate) trait Cells {
@@ -18,14 +20,15 @@ pub(crate) trait Cells {
     fn key(&self) -> String;
 }
 
-/// The deal columns, in the order [`deal`] reads them, of a deal table aliased `d`.
+/// The deal columns, in the order [`deal`] reads them, of a deal table aliased `d`: the
+/// deal's fields ([`crate::record::DEAL_FIELDS`]), as a test checks.
 pub(crate) const DEAL_COLUMNS: &str =
     "d.id, d.name, d.value, d.status, d.contact_id, d.pipeline_id, d.stage_id, \
     d.expected_close, d.owner_id, d.metadata, d.created_at, d.updated_at, d.last_activity_at, \
     d.stage_entered_at, d.closed_at, d.close_reason, d.probability, d.origin";
 
-/// The columns a deal is stored in, in the order both backends bind a deal's values when
-/// they write it (`DealRow::params`).
+/// The columns a deal is stored in, in the order of [`deal_row`]'s values: the deal's
+/// fields, and the lower-cased name that name lookups search after its name.
 pub(crate) const DEAL_ROW_COLUMNS: [&str; 19] = [
     "id",
     "name",
@@ -47,6 +50,36 @@ pub(crate) const DEAL_ROW_COLUMNS: [&str; 19] = [
     "probability",
     "origin",
 ];
+
+/// A deal as the values of its row, one per [`DEAL_ROW_COLUMNS`], as both backends bind
+/// them when they write it.
+pub(crate) fn deal_row(d: &Deal) -> Result<Vec<Arg>> {
+    let text = |t: &str| Arg::Text(t.to_string());
+    let opt = |t: &Option<String>| t.as_deref().map_or(Arg::Null, text);
+    Ok(vec![
+        Arg::Text(d.id.to_string()),
+        text(&d.name),
+        Arg::Text(name_key(&d.name)),
+        Arg::Int(d.value.get()),
+        text(d.status.as_str()),
+        opt(&d.contact_id),
+        Arg::Text(d.pipeline_id.to_string()),
+        Arg::Text(d.stage_id.to_string()),
+        d.expected_close
+            .map_or(Arg::Null, |c| Arg::Text(crate::clock::format_date(c))),
+        opt(&d.owner_id),
+        Arg::Text(serde_json::to_string(&d.metadata)?),
+        text(&d.created_at),
+        text(&d.updated_at),
+        text(&d.last_activity_at),
+        text(&d.stage_entered_at),
+        opt(&d.closed_at),
+        opt(&d.close_reason),
+        d.probability
+            .map_or(Arg::Null, |p| Arg::Int(i64::from(p.get()))),
+        opt(&d.origin),
+    ])
+}
 
 /// The stage columns, in the order [`stage`] reads them.
 pub(crate) const STAGE_COLUMNS: &str = "id, name, color, position, stall_days, probability";
@@ -225,7 +258,7 @@ pub(crate) fn totals(row: &dyn Cells) -> Result<(Option<NaiveDate>, super::Total
     ))
 }
 
-/// One row of a stage's active totals ([`super::Pipelines::active_totals`]): status, cents,
+/// One row of a stage's active totals ([`super::Pipelines::active_by_cents`]): status, cents,
 /// count and the two columns of a wide sum.
 pub(crate) fn cents_total(row: &dyn Cells) -> Result<super::CentsTotal> {
     let r = Reader::new("stage totals", row);
@@ -264,16 +297,10 @@ pub(crate) fn tail(id: crate::id::DealId) -> String {
     id.to_string().chars().rev().take(16).collect()
 }
 
-/// The shortest end of `id`, at least `min` characters, that neither neighbour of its
-/// `tail` in tail order ends in.
-pub(crate) fn short_ref(
-    id: crate::id::DealId,
-    tail: &str,
-    neighbours: [Option<String>; 2],
-    min: usize,
-) -> String {
-    let text = id.to_string();
-    let near = neighbours
+/// How many characters `tail` (see [`tail`]) shares at its start with the nearer of its
+/// `neighbours` in tail order: of all stored tails, those two share the most with it.
+pub(crate) fn shared_end(tail: &str, neighbours: [Option<String>; 2]) -> usize {
+    neighbours
         .iter()
         .map(|other| {
             other.as_ref().map_or(0, |o| {
@@ -284,9 +311,7 @@ pub(crate) fn short_ref(
             })
         })
         .max()
-        .unwrap_or(0);
-    let n = (near + 1).max(min).min(text.len());
-    text[text.len() - n..].to_string()
+        .unwrap_or(0)
 }
 
 /// Events read in deal order, handed on a deal's whole history at a time.
@@ -336,4 +361,89 @@ pub(crate) fn summary(row: &dyn Cells) -> Result<super::PipelineSummary> {
         active_value: 0,
         stalled_count: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::DEAL_FIELD_NAMES;
+
+    #[test]
+    fn deal_columns_are_the_deal_fields() {
+        let read: Vec<&str> = DEAL_COLUMNS
+            .split(',')
+            .map(|c| c.trim().trim_start_matches("d."))
+            .collect();
+        assert_eq!(read, DEAL_FIELD_NAMES);
+        let mut written: Vec<&str> = DEAL_FIELD_NAMES.to_vec();
+        written.insert(2, "name_key");
+        assert_eq!(DEAL_ROW_COLUMNS.to_vec(), written);
+    }
+
+    /// A row as [`deal_row`] writes it, read through [`Cells`] as a backend returns it.
+    struct Written(Vec<Arg>);
+
+    impl Cells for Written {
+        fn text(&self, i: usize) -> Result<Option<String>, String> {
+            match &self.0[i] {
+                Arg::Text(t) => Ok(Some(t.clone())),
+                Arg::Null => Ok(None),
+                Arg::Int(n) => Err(format!("column {i} holds the integer {n}")),
+            }
+        }
+        fn int(&self, i: usize) -> Result<Option<i64>, String> {
+            match &self.0[i] {
+                Arg::Int(n) => Ok(Some(*n)),
+                Arg::Null => Ok(None),
+                Arg::Text(t) => Err(format!("column {i} holds the text {t}")),
+            }
+        }
+        fn key(&self) -> String {
+            self.text(0).ok().flatten().unwrap_or_default()
+        }
+    }
+
+    /// What [`deal_row`] writes, [`deal`] reads back as the same deal: every field set, and
+    /// every optional one empty.
+    #[test]
+    fn a_deal_row_reads_back_as_the_deal() {
+        let full = Deal {
+            id: crate::id::DealId::new(),
+            name: "Acme Corp".into(),
+            value: Cents::new(123_456).unwrap(),
+            status: crate::record::Status::Won,
+            contact_id: Some("ana@acme.test".into()),
+            pipeline_id: crate::id::PipelineId::new(),
+            stage_id: crate::id::StageId::new(),
+            expected_close: NaiveDate::from_ymd_opt(2026, 4, 30),
+            owner_id: Some("bo".into()),
+            metadata: serde_json::from_str(r#"{"a":1,"b":{"c":[true,null]}}"#).unwrap(),
+            created_at: "2026-03-01T09:00:00Z".into(),
+            updated_at: "2026-03-02T09:00:00Z".into(),
+            last_activity_at: "2026-03-03T09:00:00Z".into(),
+            stage_entered_at: "2026-03-04T09:00:00Z".into(),
+            closed_at: Some("2026-03-05T09:00:00Z".into()),
+            close_reason: Some("price".into()),
+            probability: Some(Probability::new(35).unwrap()),
+            origin: Some("hubspot:123".into()),
+        };
+        let empty = Deal {
+            status: crate::record::Status::Open,
+            contact_id: None,
+            expected_close: None,
+            owner_id: None,
+            metadata: Metadata::new(),
+            closed_at: None,
+            close_reason: None,
+            probability: None,
+            origin: None,
+            ..full.clone()
+        };
+        for d in [full, empty] {
+            let mut row = deal_row(&d).unwrap();
+            assert_eq!(row.len(), DEAL_ROW_COLUMNS.len());
+            assert_eq!(row.remove(2), Arg::Text(name_key(&d.name)));
+            assert_eq!(deal(&Written(row)).unwrap(), d);
+        }
+    }
 }

@@ -9,6 +9,12 @@
 //!
 //! Each backend owns its SQL, its migrations and how it loads an import ([`Store::import`]):
 //! SQLite in short hidden chunks published at once, PostgreSQL in one transaction.
+//!
+//! [`Tx`] answers questions in the domain's words, each in a few rows however many deals
+//! there are; what is worked out from the answers (a board's weighted sums, a report's
+//! window of days, short references) lives above the store, in the operations. A deal is
+//! mapped to its stored row and back in one place for both backends (`cells`), and the SQL
+//! written once for both (`query`) lists the tables and columns it reads.
 
 mod cells;
 mod postgres;
@@ -353,43 +359,6 @@ pub struct ClosedDays<'a> {
     pub by_reason: bool,
 }
 
-/// The whole UTC days from stored time `from` up to `before`: the first and the day after
-/// the last, None when there is none (or a time is not as rex stores it).
-fn whole_utc_days(from: &str, before: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (from, before) = (
-        crate::clock::parse_timestamp(from)?,
-        crate::clock::parse_timestamp(before)?,
-    );
-    let first = if from.time() == chrono::NaiveTime::MIN {
-        from.date_naive()
-    } else {
-        from.date_naive().succ_opt()?
-    };
-    let end = before.date_naive();
-    (first < end).then_some((first, end))
-}
-
-/// `sums` with the rows of each group added into one, in the order groups first came.
-fn merge_closed_sums(sums: Vec<ClosedSum>) -> Vec<ClosedSum> {
-    let mut at: HashMap<(PipelineId, bool, Option<String>, Option<String>), usize> = HashMap::new();
-    let mut out: Vec<ClosedSum> = Vec::with_capacity(sums.len());
-    for s in sums {
-        let key = (s.pipeline_id, s.won, s.owner_id.clone(), s.reason.clone());
-        match at.get(&key) {
-            Some(&i) => {
-                out[i].count += s.count;
-                out[i].value += s.value;
-                out[i].cycle_seconds += s.cycle_seconds;
-            }
-            None => {
-                at.insert(key, out.len());
-                out.push(s);
-            }
-        }
-    }
-    out
-}
-
 /// What closed deals are summed by, beyond their pipeline and status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClosedBy {
@@ -421,17 +390,6 @@ pub struct CentsTotal {
     pub cents: i64,
     pub deals: i64,
     pub value: i128,
-}
-
-/// The deals of one stage, by status: a column of the board.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct StageCounts {
-    pub open_count: i64,
-    pub open_value: i128,
-    pub stalled_count: i64,
-    pub stalled_value: i128,
-    /// Open and stalled deals' values, each weighted by its chance of winning.
-    pub weighted_value: i128,
 }
 
 /// A pipeline as `pipeline list` shows it.
@@ -488,65 +446,13 @@ pub trait Deals {
     fn deal_origins(&self) -> Result<Vec<(String, DealId)>>;
     /// The closed deals `filter` selects (statuses among won and lost, and a window of
     /// `closed_from`/`closed_before`), summed as `by` says; groups without deals are left out.
-    /// Without an owner, the whole UTC days of the window come from the closed-deal counters
-    /// ([`Deals::closed_days`]) and only the hours before the first and after the last from
-    /// the deals: a window starts and ends at local midnights, which fall inside UTC days.
-    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
-        let counted = DealFilter {
-            statuses: filter.statuses.clone(),
-            pipeline: filter.pipeline,
-            closed_from: filter.closed_from.clone(),
-            closed_before: filter.closed_before.clone(),
-            ..DealFilter::default()
-        };
-        let closed_only = !filter.statuses.is_empty()
-            && filter
-                .statuses
-                .iter()
-                .all(|s| matches!(s, Status::Won | Status::Lost));
-        let days = match (&filter.closed_from, &filter.closed_before) {
-            (Some(from), Some(before)) if !by.owner && closed_only && *filter == counted => {
-                whole_utc_days(from, before)
-            }
-            _ => None,
-        };
-        let Some((first, end)) = days else {
-            return self.closed_sums_of_deals(filter, by);
-        };
-        let mut sums = match self.closed_days(ClosedDays {
-            first,
-            end,
-            statuses: &filter.statuses,
-            pipeline: filter.pipeline,
-            by_reason: by.reason,
-        }) {
-            Ok(sums) => sums,
-            // A counter rex cannot read: the deals themselves name the damaged one.
-            Err(Error::Unusable(_)) => return self.closed_sums_of_deals(filter, by),
-            Err(e) => return Err(e),
-        };
-        let midnight = |d: NaiveDate| format!("{}T00:00:00Z", crate::clock::format_date(d));
-        for (from, before) in [
-            (filter.closed_from.clone(), Some(midnight(first))),
-            (Some(midnight(end)), filter.closed_before.clone()),
-        ] {
-            if from < before {
-                sums.extend(self.closed_sums_of_deals(
-                    &DealFilter {
-                        closed_from: from,
-                        closed_before: before,
-                        ..filter.clone()
-                    },
-                    by,
-                )?);
-            }
-        }
-        Ok(merge_closed_sums(sums))
-    }
-    /// [`Deals::closed_sums`] read from the deals themselves.
-    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>>;
-    /// The closed deals of whole UTC days, from the closed-deal counters.
-    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>>;
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>>;
+    /// The same for the deals closed on the whole UTC days `days` gives, of its statuses and
+    /// pipeline, summed per pipeline and status (and reason when asked) over those days: a
+    /// backend answers it from its counters of closed deals per day, without reading the
+    /// deals, so that a report of a year reads a few rows per day. A counter rex cannot read
+    /// is [`Error::Unusable`] (the deals themselves then name the damaged one).
+    fn closed_sums_on_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>>;
     /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
     /// a longer end is matched on its last 16 and filtered by the caller).
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;
@@ -557,39 +463,10 @@ pub trait Deals {
     fn deals_by_name(&self, key: &str, exact: bool, limit: usize) -> Result<Vec<Deal>>;
     /// How many deals [`Deals::deals_by_name`] would find without a limit.
     fn count_by_name(&self, key: &str, exact: bool) -> Result<i64>;
-    /// At most `limit` deals whose name is `name` ignoring case, and how many there are in
-    /// all; failing that, the same for names that contain it.
-    fn deals_named(&self, name: &str, limit: usize) -> Result<(Vec<Deal>, i64)> {
-        let key = crate::record::name_key(name);
-        for exact in [true, false] {
-            let found = self.deals_by_name(&key, exact, limit)?;
-            if found.is_empty() {
-                continue;
-            }
-            let total = if found.len() < limit {
-                found.len() as i64
-            } else {
-                self.count_by_name(&key, exact)?
-            };
-            return Ok((found, total));
-        }
-        Ok((Vec::new(), 0))
-    }
-    /// The stored `tail`s (see [`cells::tail`]) just before and just after `tail` in tail
-    /// order, of any deal, even one an import in progress still hides: a reference stays
-    /// unique once they are published.
-    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]>;
-    /// The shortest end of each id, at least `min` characters, that no other stored deal's
-    /// id ends in: two neighbours in tail order per deal.
-    fn short_refs(&self, ids: &[DealId], min: usize) -> Result<HashMap<DealId, String>> {
-        let mut out = HashMap::with_capacity(ids.len());
-        for id in ids {
-            let tail = cells::tail(*id);
-            let near = self.tail_neighbours(&tail)?;
-            out.insert(*id, cells::short_ref(*id, &tail, near, min));
-        }
-        Ok(out)
-    }
+    /// How many of the last characters of `id` (at most 16) the id of another deal ends in
+    /// too, even of one an import in progress still hides: one more makes a reference to
+    /// `id` that stays unique once they are published.
+    fn id_end_shared(&self, id: DealId) -> Result<usize>;
     /// Deals of one stage and status idle since before `idle_since` (and, when given, active
     /// after `active_after`), optionally of one owner; longest idle first.
     fn idle_deals(
@@ -616,16 +493,9 @@ pub trait Deals {
     /// Every history event of every deal, in the order they were recorded, with its details
     /// as the stored JSON text (an export passes them through unparsed).
     fn for_each_event_raw(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()>;
-    /// Every history event, in deal order and each deal's oldest first, its details as
-    /// stored.
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()>;
-    /// Every deal's history, deal by deal (each oldest first), its details as stored: a
-    /// reader of every event parses only what it needs.
-    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()> {
-        let mut history = cells::Histories::new(each);
-        self.for_each_event_by_deal(&mut |e| history.push(e))?;
-        history.finish()
-    }
+    /// Every deal's history, deal by deal in id order (each oldest first), its details as
+    /// stored: a reader of every event parses only what it needs.
+    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()>;
 }
 
 /// Which pipelines [`Pipelines::pipeline_heads`] reads, and in what order.
@@ -691,58 +561,13 @@ pub trait Pipelines {
     fn summary_heads(&self) -> Result<Vec<PipelineSummary>>;
     /// How many deals of one status a pipeline holds, and their total value.
     fn status_totals(&self, pipeline: PipelineId, status: Status) -> Result<(i64, i128)>;
-    fn pipeline_summaries(&self) -> Result<Vec<PipelineSummary>> {
-        let mut out = self.summary_heads()?;
-        for p in &mut out {
-            let (open_count, open_value) = self.status_totals(p.id, Status::Open)?;
-            let (stalled_count, stalled_value) = self.status_totals(p.id, Status::Stalled)?;
-            p.open_count = open_count;
-            p.open_value = open_value;
-            p.stalled_count = stalled_count;
-            p.active_count = open_count + stalled_count;
-            p.active_value = open_value + stalled_value;
-        }
-        Ok(out)
-    }
-    /// A stage's open and stalled deals, counted and summed per status and value's cents.
-    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>>;
-    /// What the stage's deals with a chance of their own add to (or take from) its weighted
-    /// total at the stage's `percent`.
-    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128>;
-    /// One stage's column of the board: its open and stalled deals, each weighted by its own
-    /// chance or else the stage's `percent`. Each deal's weighted value rounds on its cents
-    /// alone ([`weighted`]), so totals per cents give the exact sum of the rounded values.
-    fn stage_counts(&self, stage: StageId, percent: u8) -> Result<StageCounts> {
-        let p = i128::from(percent);
-        let mut counts = StageCounts {
-            weighted_value: self.own_chance_shift(stage, percent)?,
-            ..StageCounts::default()
-        };
-        for t in self.active_totals(stage)? {
-            let (n, cents) = (i128::from(t.deals), i128::from(t.cents));
-            let hundreds = (t.value - cents * n) / 100;
-            counts.weighted_value += hundreds * p + n * ((cents * p + 50) / 100);
-            let (count, value) = match t.status {
-                Status::Stalled => (&mut counts.stalled_count, &mut counts.stalled_value),
-                _ => (&mut counts.open_count, &mut counts.open_value),
-            };
-            *count += t.deals;
-            *value += t.value;
-        }
-        Ok(counts)
-    }
-    /// Open and stalled deals per stage of a pipeline, in stage order.
-    fn board(&self, pipeline: &Pipeline) -> Result<Vec<StageCounts>> {
-        pipeline
-            .stages
-            .iter()
-            .map(|s| self.stage_counts(s.id, s.probability.get()))
-            .collect()
-    }
-    /// How many deals (of any status) a stage holds.
-    fn deals_in_stage(&self, stage: StageId) -> Result<i64>;
-    /// How many deals (of any status) a pipeline holds.
-    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64>;
+    /// A stage's open and stalled deals, counted and summed per status and per the cents
+    /// of their values (value % 100): what the exact sum of their values, each weighted at
+    /// the stage's chance and rounded on its own, is worked out from.
+    fn active_by_cents(&self, stage: StageId) -> Result<Vec<CentsTotal>>;
+    /// How much the stage's open and stalled deals that carry a chance of their own add to
+    /// (or take from) its weighted value, against being weighted at the stage's `percent`.
+    fn own_chance_adjustment(&self, stage: StageId, percent: u8) -> Result<i128>;
     /// Inserts a pipeline and its stages; a name another transaction took meanwhile is a
     /// conflict (exit 4).
     fn insert_pipeline(&self, p: &Pipeline) -> Result<()>;

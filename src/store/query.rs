@@ -1,10 +1,39 @@
 //! Queries whose shape depends on what the user asked (`deal list` filters and sorts, the
 //! reports' totals), written once for both backends: a [`Dialect`] says how each backend
 //! spells the few things that differ, and the bound values travel as neutral [`Arg`]s.
+//!
+//! This SQL, with the column lists of [`super::cells`] and the statements below, reads the
+//! tables (or views) and columns of [`SHARED_SCHEMA`] by name, on either backend: that is
+//! the contract each backend's schema keeps, and a test checks both `schema.sql` files
+//! against it. On SQLite `deals`, `stages`, `pipelines` and `deal_events` are views that
+//! leave out the rows of an import in progress (over `deal_rows`, `stage_rows`,
+//! `pipeline_rows`, `event_rows`); on PostgreSQL they are the tables. Beyond it, each
+//! dialect reads a little of its own: SQLite's search by part of a name reads the FTS5
+//! table `deal_names` and `deal_rows.rowid`, and the queries that take a `source` read the
+//! deals from where the backend says (`deals`, or SQLite's `deal_rows` when no import is in
+//! progress), with the same columns.
+//!
+//! The migrations are numbered per backend and the numbers of one change differ (SQLite's
+//! schema 10 is PostgreSQL's 7): each backend counts its own schema versions, which the
+//! databases in use have recorded, so they are never renumbered.
 
-use super::cells::DEAL_COLUMNS;
+use super::cells::{DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use super::{weighted, ClosedBy, ClosedDays, DealFilter, DealSort};
 use crate::record::{name_key, Status};
+
+/// The tables (or views) the SQL written once for both backends reads, each with the
+/// columns it reads by name: written down for people, checked by the test below.
+#[cfg_attr(not(test), allow(dead_code))]
+#[rustfmt::skip]
+pub(crate) const SHARED_SCHEMA: [(&str, &[&str]); 5] = [
+    ("deals", &DEAL_ROW_COLUMNS),
+    ("stages", &["id", "pipeline_id", "name", "name_key", "color", "position", "stall_days",
+        "probability"]),
+    ("pipelines", &["id", "name", "name_key", "stall_days", "created_at", "updated_at"]),
+    ("deal_events", &["seq", "deal_id", "at", "kind", "details"]),
+    ("closed_totals", &["day", "status", "pipeline_id", "reason", "deals", "value_high",
+        "value_low", "cycle_high", "cycle_low"]),
+];
 
 /// How a backend spells what SQL does not standardise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +68,8 @@ impl Binds {
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
+    /// SQL's NULL: a deal's field without a value.
+    Null,
 }
 
 impl Dialect {
@@ -312,8 +343,8 @@ impl Dialect {
         (sql, args)
     }
 
-    /// What [`super::Pipelines::own_chance_shift`] reads: stage `$1`, its chance `$2`.
-    pub(crate) fn own_chance_shift(self, source: &str) -> String {
+    /// What [`super::Pipelines::own_chance_adjustment`] reads: stage `$1`, its chance `$2`.
+    pub(crate) fn own_chance_adjustment(self, source: &str) -> String {
         let cast = self.bigint();
         let own = weighted("value", "probability");
         let stage = weighted("value", &format!("{}{cast}", self.mark(2)));
@@ -454,7 +485,7 @@ impl Dialect {
     /// The closed-deal counters of whole UTC days (`closed_totals`, kept by triggers on both
     /// backends), in the columns of [`super::cells::closed_sum`] (a day where that reads a
     /// deal's id).
-    pub(crate) fn closed_days(self, days: &ClosedDays) -> (String, Vec<Arg>) {
+    pub(crate) fn closed_sums_on_days(self, days: &ClosedDays) -> (String, Vec<Arg>) {
         let mut b = Binds::new(self);
         let day = |d| Arg::Text(crate::clock::format_date(d));
         let (first, end) = (b.bind(day(days.first)), b.bind(day(days.end)));
@@ -602,3 +633,51 @@ pub(crate) const EVENTS_SQL: &str =
 /// Every history event in deal order, each deal's oldest first.
 pub(crate) const EVENTS_BY_DEAL_SQL: &str =
     "SELECT deal_id, at, kind, details FROM deal_events ORDER BY deal_id, seq";
+
+#[cfg(test)]
+mod tests {
+    use super::SHARED_SCHEMA;
+
+    /// The columns of `table` in a `schema.sql` PostgreSQL's catalog query wrote: one a line
+    /// of its `CREATE TABLE`, before its constraints.
+    fn postgres_columns(schema: &str, table: &str) -> Vec<String> {
+        let Some((_, body)) = schema.split_once(&format!("CREATE TABLE {table} (\n")) else {
+            return Vec::new();
+        };
+        body.lines()
+            .take_while(|l| !l.starts_with(')'))
+            .map(|l| l.trim().trim_end_matches(','))
+            .filter(|l| !l.starts_with("CONSTRAINT "))
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|c| c.trim_matches('"').to_string())
+            .collect()
+    }
+
+    #[test]
+    fn both_schemas_have_what_the_shared_sql_reads() {
+        let sqlite = rusqlite::Connection::open_in_memory().unwrap();
+        sqlite
+            .execute_batch(include_str!("sqlite/schema.sql"))
+            .unwrap();
+        let postgres = include_str!("postgres/schema.sql");
+        for (table, columns) in SHARED_SCHEMA {
+            let mut stmt = sqlite
+                .prepare("SELECT name FROM pragma_table_info(?1)")
+                .unwrap();
+            let on_sqlite: Vec<String> = stmt
+                .query_map([table], |r| r.get(0))
+                .unwrap()
+                .map(|c| c.unwrap())
+                .collect();
+            let on_postgres = postgres_columns(postgres, table);
+            for column in columns {
+                for (backend, has) in [("SQLite", &on_sqlite), ("PostgreSQL", &on_postgres)] {
+                    assert!(
+                        has.iter().any(|c| c == column),
+                        "{backend}'s {table} has no column {column}: {has:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -188,7 +188,7 @@ pub fn funnel(
         }
         Ok(())
     })?;
-    let active = tx.board(&p)?;
+    let active = crate::ops::totals::board(tx, &p)?;
     let mut rows: Vec<FunnelRow> = p
         .stages
         .iter()

@@ -86,7 +86,8 @@ fn closed_between(
     (from, to): (NaiveDate, NaiveDate),
     by: ClosedBy,
 ) -> Result<Vec<ClosedSum>> {
-    tx.closed_sums(
+    crate::ops::totals::closed_sums(
+        tx,
         &DealFilter {
             statuses: statuses.to_vec(),
             closed_from: Some(start_of(from)),

@@ -184,14 +184,14 @@ impl<'a, 'r> PgTx<'a, 'r> {
     }
 
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<u64> {
-        let row = DealRow::of(d)?;
+        let row = cells::deal_row(d)?;
         self.execute(
             &format!(
                 "INSERT INTO deals ({}) VALUES ({}){on_conflict}",
                 DEAL_ROW_COLUMNS.join(", "),
                 SQL.marks(DEAL_ROW_COLUMNS.len())
             ),
-            &row.params(),
+            &bound(&row),
         )
     }
 
@@ -216,67 +216,6 @@ impl<'a, 'r> PgTx<'a, 'r> {
             )?;
         }
         Ok(())
-    }
-}
-
-/// A deal as the 19 bound parameters of its row, `$1` (id) to `$19` (origin).
-struct DealRow {
-    text: [Option<String>; 16],
-    value: i64,
-    probability: Option<i64>,
-    status: &'static str,
-}
-
-impl DealRow {
-    fn of(d: &Deal) -> Result<Self> {
-        Ok(DealRow {
-            text: [
-                Some(d.id.to_string()),
-                Some(d.name.clone()),
-                Some(name_key(&d.name)),
-                d.contact_id.clone(),
-                Some(d.pipeline_id.to_string()),
-                Some(d.stage_id.to_string()),
-                d.expected_close.map(crate::clock::format_date),
-                d.owner_id.clone(),
-                Some(serde_json::to_string(&d.metadata)?),
-                Some(d.created_at.clone()),
-                Some(d.updated_at.clone()),
-                Some(d.last_activity_at.clone()),
-                Some(d.stage_entered_at.clone()),
-                d.closed_at.clone(),
-                d.close_reason.clone(),
-                d.origin.clone(),
-            ],
-            value: d.value.get(),
-            probability: d.probability.map(|p| i64::from(p.get())),
-            status: d.status.as_str(),
-        })
-    }
-
-    fn params(&self) -> Vec<Param<'_>> {
-        let t = &self.text;
-        vec![
-            &t[0],
-            &t[1],
-            &t[2],
-            &self.value,
-            &self.status,
-            &t[3],
-            &t[4],
-            &t[5],
-            &t[6],
-            &t[7],
-            &t[8],
-            &t[9],
-            &t[10],
-            &t[11],
-            &t[12],
-            &t[13],
-            &t[14],
-            &self.probability,
-            &t[15],
-        ]
     }
 }
 
@@ -308,6 +247,7 @@ impl ToSql for Arg {
         match self {
             Arg::Text(t) => t.to_sql(ty, out),
             Arg::Int(n) => n.to_sql(ty, out),
+            Arg::Null => Ok(IsNull::Yes),
         }
     }
 
@@ -376,7 +316,7 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn update_deal(&self, d: &Deal) -> Result<()> {
-        let row = DealRow::of(d)?;
+        let row = cells::deal_row(d)?;
         let set: Vec<String> = DEAL_ROW_COLUMNS
             .iter()
             .enumerate()
@@ -385,7 +325,7 @@ impl Deals for PgTx<'_, '_> {
             .collect();
         self.execute(
             &format!("UPDATE deals SET {} WHERE id = $1", set.join(", ")),
-            &row.params(),
+            &bound(&row),
         )?;
         Ok(())
     }
@@ -451,13 +391,13 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
-    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
         let (sql, args) = SQL.closed_sums(filter, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
-    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_days(&days);
+    fn closed_sums_on_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_sums_on_days(&days);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -492,7 +432,8 @@ impl Deals for PgTx<'_, '_> {
         self.count(&sql, &bound(&args))
     }
 
-    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {
+    fn id_end_shared(&self, id: DealId) -> Result<usize> {
+        let tail = cells::tail(id);
         let text = |r: &dyn Cells| cells::Reader::new("deal", r).text(0);
         let before = self.rows(
             "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
@@ -504,7 +445,10 @@ impl Deals for PgTx<'_, '_> {
             &[&tail],
             text,
         )?;
-        Ok([before.into_iter().next(), after.into_iter().next()])
+        Ok(cells::shared_end(
+            &tail,
+            [before.into_iter().next(), after.into_iter().next()],
+        ))
     }
 
     fn idle_deals(
@@ -596,8 +540,12 @@ impl Deals for PgTx<'_, '_> {
         self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::raw_event(r)?))
+    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| {
+            history.push(cells::raw_event(r)?)
+        })?;
+        history.finish()
     }
 }
 
@@ -636,7 +584,7 @@ impl Pipelines for PgTx<'_, '_> {
             .unwrap_or_default())
     }
 
-    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
+    fn active_by_cents(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
         self.rows(
             &format!(
                 "SELECT status, value % 100, count(*), {} FROM deals \
@@ -648,10 +596,10 @@ impl Pipelines for PgTx<'_, '_> {
         )
     }
 
-    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128> {
+    fn own_chance_adjustment(&self, stage: StageId, percent: u8) -> Result<i128> {
         let (id, percent) = (stage.to_string(), i64::from(percent));
         Ok(self
-            .count(&SQL.own_chance_shift("deals"), &[&id, &percent])?
+            .count(&SQL.own_chance_adjustment("deals"), &[&id, &percent])?
             .into())
     }
 
@@ -678,20 +626,6 @@ impl Pipelines for PgTx<'_, '_> {
             },
         )?;
         Ok(labels.into_iter().collect())
-    }
-
-    fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
-        self.count(
-            "SELECT count(*) FROM deals WHERE stage_id = $1",
-            &[&stage.to_string()],
-        )
-    }
-
-    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
-        self.count(
-            "SELECT count(*) FROM deals WHERE pipeline_id = $1",
-            &[&pipeline.to_string()],
-        )
     }
 
     fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {

@@ -7,62 +7,12 @@ use super::staged::HIDDEN;
 use super::{bound, SqliteTx, SQL};
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
-use crate::record::{name_key, Deal, Event, Status};
+use crate::record::{Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
     wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
 };
-
-/// A deal as the 19 bound parameters of its row, `?1` (id) to `?19` (origin).
-struct DealRow<'a> {
-    deal: &'a Deal,
-    name_key: String,
-    value: i64,
-    status: &'static str,
-    expected_close: Option<String>,
-    metadata: String,
-    probability: Option<u8>,
-}
-
-impl<'a> DealRow<'a> {
-    fn of(deal: &'a Deal) -> Result<Self> {
-        Ok(DealRow {
-            deal,
-            name_key: name_key(&deal.name),
-            value: deal.value.get(),
-            status: deal.status.as_str(),
-            expected_close: deal.expected_close.map(crate::clock::format_date),
-            metadata: serde_json::to_string(&deal.metadata)?,
-            probability: deal.probability.map(|p| p.get()),
-        })
-    }
-
-    fn params(&self) -> Vec<&dyn ToSql> {
-        let d = self.deal;
-        vec![
-            &d.id,
-            &d.name,
-            &self.name_key,
-            &self.value,
-            &self.status,
-            &d.contact_id,
-            &d.pipeline_id,
-            &d.stage_id,
-            &self.expected_close,
-            &d.owner_id,
-            &self.metadata,
-            &d.created_at,
-            &d.updated_at,
-            &d.last_activity_at,
-            &d.stage_entered_at,
-            &d.closed_at,
-            &d.close_reason,
-            &self.probability,
-            &d.origin,
-        ]
-    }
-}
 
 /// Active deals by expected close (all, or of pipeline `?1`), from `forecast_totals`.
 pub(crate) const FORECAST_TOTALS_SQL: &str = "SELECT nullif(f.expected_close, ''), sum(f.deals),
@@ -127,8 +77,8 @@ impl SqliteTx<'_> {
     /// Inserts a deal, with `on_conflict` appended; returns the rows written. A deal whose
     /// origin another deal has (one an import in progress may still hide) is a conflict.
     fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
-        let row = DealRow::of(d)?;
-        let mut params = row.params();
+        let row = cells::deal_row(d)?;
+        let mut params = bound(&row);
         params.push(&self.batch);
         self.conn
             .prepare_cached(&format!(
@@ -201,8 +151,8 @@ impl Deals for SqliteTx<'_> {
     /// and to copy back (a move wrote 24 pages with every column set, 10 with its own).
     fn update_deal(&self, d: &Deal) -> Result<()> {
         use rusqlite::types::Value;
-        let row = DealRow::of(d)?;
-        let params = row.params();
+        let row = cells::deal_row(d)?;
+        let params = bound(&row);
         let stored: Option<Vec<Value>> = self
             .conn
             .prepare_cached(&format!(
@@ -321,13 +271,13 @@ impl Deals for SqliteTx<'_> {
         )
     }
 
-    fn closed_sums_of_deals(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
+    fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
         let (sql, args) = SQL.closed_sums(filter, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
-    fn closed_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_days(&days);
+    fn closed_sums_on_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>> {
+        let (sql, args) = SQL.closed_sums_on_days(&days);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -359,8 +309,9 @@ impl Deals for SqliteTx<'_> {
         self.count(&sql, &bound(&args))
     }
 
-    /// Two neighbours in `deals_tail`, of the row table: hidden rows count too.
-    fn tail_neighbours(&self, tail: &str) -> Result<[Option<String>; 2]> {
+    /// From the id's two neighbours in `deals_tail`, of the row table: hidden rows count too.
+    fn id_end_shared(&self, id: DealId) -> Result<usize> {
+        let tail = cells::tail(id);
         let mut found = [None, None];
         for (i, sql) in [
             "SELECT tail FROM deal_rows WHERE tail < ?1 ORDER BY tail DESC LIMIT 1",
@@ -372,10 +323,10 @@ impl Deals for SqliteTx<'_> {
             found[i] = self
                 .conn
                 .prepare_cached(sql)?
-                .query_row([tail], |r| r.get(0))
+                .query_row([&tail], |r| r.get(0))
                 .optional()?;
         }
-        Ok(found)
+        Ok(cells::shared_end(&tail, found))
     }
 
     fn idle_deals(
@@ -472,8 +423,12 @@ impl Deals for SqliteTx<'_> {
         self.each_row(EVENTS_SQL, &[], |r| each(cells::raw_event(r)?))
     }
 
-    fn for_each_event_by_deal(&self, each: &mut dyn FnMut(RawEvent) -> Result<()>) -> Result<()> {
-        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| each(cells::raw_event(r)?))
+    fn for_each_history(&self, each: &mut dyn FnMut(Vec<RawEvent>) -> Result<()>) -> Result<()> {
+        let mut history = cells::Histories::new(each);
+        self.each_row(EVENTS_BY_DEAL_SQL, &[], |r| {
+            history.push(cells::raw_event(r)?)
+        })?;
+        history.finish()
     }
 }
 
@@ -699,7 +654,7 @@ mod tests {
                 Some("SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"),
                 "{p}"
             );
-            let (counted, args) = SQL.closed_days(&ClosedDays {
+            let (counted, args) = SQL.closed_sums_on_days(&ClosedDays {
                 first: "2025-03-01".parse().unwrap(),
                 end: "2026-03-01".parse().unwrap(),
                 statuses: &[Status::Won, Status::Lost],
@@ -720,7 +675,7 @@ mod tests {
         );
         // While an import is in progress (the view) and otherwise (the row table).
         for source in ["deals", "deal_rows"] {
-            let own = SQL.own_chance_shift(source);
+            let own = SQL.own_chance_adjustment(source);
             assert_eq!(
                 plan(conn, &own, &[&stage, &50]),
                 "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",

@@ -4,12 +4,12 @@
 //! (`BEGIN IMMEDIATE`), wait up to the busy timeout, and either commit everything or
 //! nothing. Imports into a database that holds deals load in hidden chunks ([`staged`]).
 
+mod busy;
 mod deals;
 pub(crate) mod file;
 mod pipelines;
 mod staged;
 
-use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,6 +22,7 @@ use super::query::{Arg, Dialect};
 use super::{Access, Counts, Kind, Tx};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
+use busy::Waiting;
 
 /// `PRAGMA application_id` of a rex database: "REX1".
 const APPLICATION_ID: i64 = 0x5245_5831;
@@ -139,10 +140,7 @@ impl SqliteStore {
     fn with(conn: Connection, path: &Path, busy_timeout: Duration) -> SqliteStore {
         SqliteStore {
             conn,
-            waiting: Box::pin(Waiting {
-                limit: busy_timeout,
-                started: Cell::new(None),
-            }),
+            waiting: Box::pin(Waiting::new(busy_timeout)),
             path: path.to_path_buf(),
         }
     }
@@ -555,6 +553,7 @@ impl ToSql for Arg {
         Ok(match self {
             Arg::Text(t) => ToSqlOutput::from(t.as_str()),
             Arg::Int(n) => ToSqlOutput::from(*n),
+            Arg::Null => ToSqlOutput::from(rusqlite::types::Null),
         })
     }
 }
@@ -625,61 +624,6 @@ macro_rules! sql_id {
 sql_id!(DealId);
 sql_id!(PipelineId);
 sql_id!(StageId);
-
-/// The busy handler's state for one connection: how long to wait for another writer, and
-/// when the current wait began.
-struct Waiting {
-    limit: Duration,
-    started: Cell<Option<Instant>>,
-}
-
-impl Waiting {
-    /// Makes `conn` wait for the write lock by polling every millisecond, up to `self.limit`.
-    ///
-    /// SQLite's own busy handler backs off to 100 ms between tries, so a writer that frees
-    /// the lock for a moment between two short transactions (a staged import between its
-    /// chunks) would almost never be caught free. Polling this often costs nothing
-    /// measurable. rusqlite's `busy_handler` takes a plain function, so the handler is set
-    /// through SQLite's own call, whose argument carries this state.
-    fn install(self: &std::pin::Pin<Box<Waiting>>, conn: &Connection) -> Result<()> {
-        let state = &**self as *const Waiting as *mut std::ffi::c_void;
-        // SAFETY: the handle is this open connection's; `state` points into a pinned box
-        // that the store owns and drops after the connection (see `SqliteStore`'s fields).
-        let rc = unsafe {
-            rusqlite::ffi::sqlite3_busy_handler(conn.handle(), Some(keep_waiting), state)
-        };
-        if rc == rusqlite::ffi::SQLITE_OK {
-            Ok(())
-        } else {
-            Err(Error::Failed(format!(
-                "cannot set the busy handler (SQLite code {rc})"
-            )))
-        }
-    }
-}
-
-/// SQLite's busy handler: true (non-zero) to try again after a millisecond.
-unsafe extern "C" fn keep_waiting(
-    state: *mut std::ffi::c_void,
-    attempt: std::ffi::c_int,
-) -> std::ffi::c_int {
-    // SAFETY: `state` is the `Waiting` given to `sqlite3_busy_handler`, alive as long as
-    // the connection that calls this.
-    let waiting = unsafe { &*(state as *const Waiting) };
-    let now = Instant::now();
-    let started = match waiting.started.get() {
-        Some(t) if attempt > 0 => t,
-        _ => {
-            waiting.started.set(Some(now));
-            now
-        }
-    };
-    if now.duration_since(started) >= waiting.limit {
-        return 0;
-    }
-    std::thread::sleep(Duration::from_millis(1));
-    1
-}
 
 #[cfg(test)]
 mod tests {

@@ -150,12 +150,12 @@ impl Pipelines for SqliteTx<'_> {
             })?)
     }
 
-    fn active_totals(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
+    fn active_by_cents(&self, stage: StageId) -> Result<Vec<CentsTotal>> {
         self.rows(ACTIVE_TOTALS_SQL, &[&stage], cells::cents_total)
     }
 
-    fn own_chance_shift(&self, stage: StageId, percent: u8) -> Result<i128> {
-        let sql = SQL.own_chance_shift(self.deal_source()?);
+    fn own_chance_adjustment(&self, stage: StageId, percent: u8) -> Result<i128> {
+        let sql = SQL.own_chance_adjustment(self.deal_source()?);
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -185,24 +185,6 @@ impl Pipelines for SqliteTx<'_> {
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// How many deals (of any status) a stage holds.
-    fn deals_in_stage(&self, stage: StageId) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM deals WHERE stage_id = ?1",
-            [stage],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// How many deals (of any status) a pipeline holds.
-    fn deals_in_pipeline(&self, pipeline: PipelineId) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM deals WHERE pipeline_id = ?1",
-            [pipeline],
-            |r| r.get(0),
-        )?)
     }
 
     fn insert_pipeline(&self, p: &Pipeline) -> Result<()> {
