@@ -7,10 +7,18 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::query::Arg;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::record::{name_key, Deal, Metadata, Probability, Stage, StageStall};
+
+/// A bound value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+    /// SQL's NULL: a deal's field without a value.
+    Null,
+}
 
 /// One result row, cell by cell. `Err` carries why a cell could not be read.
 pub(crate) trait Cells {

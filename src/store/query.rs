@@ -17,6 +17,7 @@
 //! schema 10 is PostgreSQL's 7): each backend counts its own schema versions, which the
 //! databases in use have recorded, so they are never renumbered.
 
+use super::cells::Arg;
 use super::cells::{DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use super::{weighted, ClosedBy, ClosedDays, DealFilter, DealSort};
 use crate::record::{name_key, Status};
@@ -61,15 +62,6 @@ impl Binds {
         self.args.push(v);
         self.dialect.mark(self.args.len())
     }
-}
-
-/// A bound value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Arg {
-    Text(String),
-    Int(i64),
-    /// SQL's NULL: a deal's field without a value.
-    Null,
 }
 
 impl Dialect {

@@ -11,8 +11,9 @@ use super::{mapped, retryable};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
+use crate::store::cells::Arg;
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
-use crate::store::query::{Arg, Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
+use crate::store::query::{Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
     wide_total, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter, DealSort, Deals,
     PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,

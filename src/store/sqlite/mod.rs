@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+use super::cells::Arg;
 use super::cells::Cells;
-use super::query::{Arg, Dialect};
+use super::query::Dialect;
 use super::{Access, Counts, Kind, Tx};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
