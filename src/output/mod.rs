@@ -5,8 +5,10 @@
 
 mod board;
 mod cells;
+mod database;
 mod fit;
 mod message;
+mod pipeline;
 mod printer;
 mod report;
 mod style;
@@ -18,10 +20,12 @@ use serde_json::Value;
 
 pub use board::{deals_that_fit, BoardColumn, BoardPipeline, BoardView, TodayView};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
+pub use database::{Exported, ImportReport};
 pub use message::{say, say_line};
+pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
-pub use views::{DealView, Exported, ImportReport, StalledView, DEAL_FIELDS, PIPELINE_FIELDS};
+pub use views::{DealView, StalledView, DEAL_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it
 /// gives way when the table is narrower than its content.

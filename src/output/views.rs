@@ -6,11 +6,7 @@ use serde_json::Value;
 
 use super::{neutralise, Column, Fit, Record, Style};
 use crate::money::{dollars, Cents};
-use crate::ops::database::DatabaseInfo;
-use crate::ops::pipeline::PipelineOverview;
-use crate::ops::totals::StageCounts;
-use crate::record::{Deal, Event, StageStall, Status};
-use crate::store::PipelineSummary;
+use crate::record::{Deal, Event, Status};
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
 #[derive(Debug, Clone)]
@@ -81,33 +77,23 @@ const fn deal_fields_and<const N: usize, const M: usize>(
 const STALLED_FIELDS: [&str; crate::record::DEAL_FIELDS.len() + 2] =
     deal_fields_and(["idle_days", "stall_days"]);
 
-/// The pipeline record's JSON fields, in order.
-pub const PIPELINE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "stall_days",
-    "created_at",
-    "updated_at",
-    "stages",
-];
-
-fn text(s: &str) -> Cell {
+pub(super) fn text(s: &str) -> Cell {
     Cell::new(neutralise(s))
 }
 
-fn opt(s: &Option<String>) -> Cell {
+pub(super) fn opt(s: &Option<String>) -> Cell {
     text(s.as_deref().unwrap_or(""))
 }
 
-fn money(c: impl Into<i128>) -> Cell {
+pub(super) fn money(c: impl Into<i128>) -> Cell {
     Cell::new(dollars(c.into())).set_alignment(comfy_table::CellAlignment::Right)
 }
 
-fn count(n: i64) -> Cell {
+pub(super) fn count(n: i64) -> Cell {
     Cell::new(n).set_alignment(comfy_table::CellAlignment::Right)
 }
 
-fn status(s: Status) -> Cell {
+pub(super) fn status(s: Status) -> Cell {
     let cell = Cell::new(s.as_str());
     match s {
         Status::Open => cell.fg(TermColor::Blue),
@@ -117,19 +103,19 @@ fn status(s: Status) -> Cell {
     }
 }
 
-fn bold(s: &str) -> Cell {
+pub(super) fn bold(s: &str) -> Cell {
     Cell::new(s).add_attribute(Attribute::Bold)
 }
 
 /// A metadata value as a person reads it: strings bare, anything else as JSON.
-fn meta_value(v: &Value) -> String {
+pub(super) fn meta_value(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
-fn metadata(d: &Deal) -> Cell {
+pub(super) fn metadata(d: &Deal) -> Cell {
     let lines: Vec<String> = d
         .metadata
         .iter()
@@ -138,7 +124,7 @@ fn metadata(d: &Deal) -> Cell {
     text(&lines.join("\n"))
 }
 
-fn date(d: &Deal) -> Cell {
+pub(super) fn date(d: &Deal) -> Cell {
     Cell::new(
         d.expected_close
             .map(crate::clock::format_date)
@@ -147,12 +133,12 @@ fn date(d: &Deal) -> Cell {
 }
 
 /// A number of days, `12d`, right-aligned.
-fn days(n: i64) -> Cell {
+pub(super) fn days(n: i64) -> Cell {
     Cell::new(format!("{n}d")).set_alignment(comfy_table::CellAlignment::Right)
 }
 
 /// The expected close, in red when an active deal is past it.
-fn close_date(d: &Deal, style: &Style) -> Cell {
+pub(super) fn close_date(d: &Deal, style: &Style) -> Cell {
     let cell = date(d);
     if d.is_overdue(crate::clock::local_day(style.now)) {
         cell.fg(TermColor::Red)
@@ -162,7 +148,7 @@ fn close_date(d: &Deal, style: &Style) -> Cell {
 }
 
 /// The short reference a person types (`3kq9v2x`), or the id when none was worked out.
-fn reference(v: &DealView) -> Cell {
+pub(super) fn reference(v: &DealView) -> Cell {
     Cell::new(v.short_ref.clone().unwrap_or_else(|| v.deal.id.to_string()))
 }
 
@@ -306,174 +292,6 @@ impl Record for StalledView {
     }
 }
 
-impl Record for PipelineOverview {
-    const FIELDS: &'static [&'static str] = PIPELINE_FIELDS;
-    fn id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column::new("name", "Name", |v, _| text(&v.name)),
-            Column::new("stall_days", "Stall days", |v, _| {
-                count(v.stall_days.into())
-            }),
-            Column::new("stages", "Stages", |v, _| {
-                text(
-                    &v.stages
-                        .iter()
-                        .map(|s| s.stage.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" → "),
-                )
-            }),
-            Column::new("id", "Id", |v, _| Cell::new(v.id)),
-        ]
-    }
-
-    fn detail(&self, style: &Style) -> Vec<comfy_table::Table> {
-        let mut head = style.table();
-        head.add_row(vec![bold("Pipeline"), text(&self.name)]);
-        head.add_row(vec![bold("Id"), Cell::new(self.id)]);
-        head.add_row(vec![
-            bold("Stall period"),
-            Cell::new(format!("{} days", self.stall_days)),
-        ]);
-        // The stages: what a person needs in the table that fits; every column with -o wide.
-        let headers = [
-            "#",
-            "Stage",
-            "Colour",
-            "Stalls",
-            "Chance",
-            "Active",
-            "Active value",
-            "Weighted",
-            "Open",
-            "Open value",
-            "Stalled",
-            "Stalled value",
-        ]
-        .map(String::from);
-        let fits = [
-            Fit::Wide,
-            Fit::Text(0),
-            Fit::Wide,
-            Fit::Fixed(3),
-            Fit::Fixed(4),
-            Fit::Fixed(0),
-            Fit::Fixed(0),
-            Fit::Fixed(2),
-            Fit::Wide,
-            Fit::Wide,
-            Fit::Fixed(1),
-            Fit::Wide,
-        ];
-        // Active (open and stalled), then open and stalled apart.
-        let counted = |c: &StageCounts| {
-            vec![
-                count(c.open_count + c.stalled_count),
-                money(c.open_value + c.stalled_value),
-                money(c.weighted_value),
-                count(c.open_count),
-                money(c.open_value),
-                count(c.stalled_count),
-                money(c.stalled_value),
-            ]
-        };
-        let mut total = StageCounts::default();
-        let mut rows = Vec::with_capacity(self.stages.len() + 1);
-        for b in &self.stages {
-            let c = &b.counts;
-            total.open_count += c.open_count;
-            total.stalled_count += c.stalled_count;
-            total.open_value += c.open_value;
-            total.stalled_value += c.stalled_value;
-            total.weighted_value += c.weighted_value;
-            let name = Cell::new(format!("■ {}", neutralise(&b.stage.name)));
-            let name = match style.stage_color(b.stage.color.as_str()) {
-                Some(c) => name.fg(c),
-                None => name,
-            };
-            let stalls = match b.effective_stall_days {
-                Some(n) if b.stage.stall_days == StageStall::Pipeline => format!("{n}d"),
-                Some(n) => format!("{n}d (own)"),
-                None => "never".into(),
-            };
-            let stage = vec![
-                count(b.stage.position.into()),
-                name,
-                Cell::new(b.stage.color.as_str()),
-                Cell::new(stalls),
-                Cell::new(format!("{}%", b.stage.probability.get()))
-                    .set_alignment(comfy_table::CellAlignment::Right),
-            ];
-            rows.push([stage, counted(c)].concat());
-        }
-        let label = vec![
-            Cell::new(""),
-            bold("Total"),
-            Cell::new(""),
-            Cell::new(""),
-            Cell::new(""),
-        ];
-        rows.push([label, counted(&total)].concat());
-        vec![head, super::fit::table(style, &headers, &fits, rows)]
-    }
-}
-
-impl Record for PipelineSummary {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "stall_days",
-        "stage_count",
-        "open_count",
-        "open_value",
-        "created_at",
-        "updated_at",
-        "active_count",
-        "active_value",
-        "stalled_count",
-    ];
-    fn id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column::new("name", "Name", |p: &PipelineSummary, _| text(&p.name)).fit(Fit::Text(0)),
-            Column::new("active_count", "Active", |p: &PipelineSummary, _| {
-                count(p.active_count)
-            }),
-            Column::new("active_value", "Active value", |p: &PipelineSummary, _| {
-                money(p.active_value)
-            }),
-            Column::new("stalled_count", "Stalled", |p: &PipelineSummary, _| {
-                count(p.stalled_count)
-            })
-            .fit(Fit::Fixed(1)),
-            Column::new("stage_count", "Stages", |p: &PipelineSummary, _| {
-                count(p.stage_count)
-            })
-            .fit(Fit::Fixed(2)),
-            Column::new("stall_days", "Stalls", |p: &PipelineSummary, _| {
-                Cell::new(format!("{}d", p.stall_days))
-            })
-            .fit(Fit::Fixed(3)),
-            Column::new("open_count", "Open", |p: &PipelineSummary, _| {
-                count(p.open_count)
-            })
-            .fit(Fit::Wide),
-            Column::new("open_value", "Open value", |p: &PipelineSummary, _| {
-                money(p.open_value)
-            })
-            .fit(Fit::Wide),
-            Column::new("id", "Id", |p: &PipelineSummary, _| Cell::new(p.id)).fit(Fit::Wide),
-        ]
-    }
-}
-
 impl Record for Event {
     /// The common fields, then every detail any kind of event carries.
     const FIELDS: &'static [&'static str] = &[
@@ -598,37 +416,6 @@ fn money_value(v: Option<&Value>) -> String {
     }
 }
 
-impl Record for DatabaseInfo {
-    const FIELDS: &'static [&'static str] = &[
-        "version",
-        "database",
-        "schema_version",
-        "backend",
-        "pipelines",
-        "stages",
-        "deals",
-        "events",
-    ];
-    fn id(&self) -> String {
-        self.database.clone()
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column::new("version", "rex version", |i, _| Cell::new(&i.version)),
-            Column::new("database", "Database", |i, _| text(&i.database)),
-            Column::new("schema_version", "Schema version", |i, _| {
-                Cell::new(i.schema_version)
-            }),
-            Column::new("backend", "Backend", |i, _| Cell::new(&i.backend)),
-            Column::new("pipelines", "Pipelines", |i, _| count(i.counts.pipelines)),
-            Column::new("stages", "Stages", |i, _| count(i.counts.stages)),
-            Column::new("deals", "Deals", |i, _| count(i.counts.deals)),
-            Column::new("events", "History events", |i, _| count(i.counts.events)),
-        ]
-    }
-}
-
 impl Record for Deal {
     const FIELDS: &'static [&'static str] = DEAL_FIELDS;
 
@@ -646,106 +433,16 @@ impl Record for Deal {
     }
 }
 
-impl Record for crate::record::Pipeline {
-    const FIELDS: &'static [&'static str] = PIPELINE_FIELDS;
-
-    fn id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column::new("name", "Name", |p, _| text(&p.name)),
-            Column::new("id", "Id", |p, _| Cell::new(p.id)),
-        ]
-    }
-}
-
-/// One line of an export: a pipeline, a deal or a history event, each in its API shape.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum Exported {
-    Pipeline(crate::record::Pipeline),
-    Deal(Box<Deal>),
-    Event(crate::store::RawEvent),
-}
-
-/// A stored event as its API shape, `{"deal_id","at","kind", ...details}`: the details
-/// object's text is spliced in as it is, never parsed.
-impl Serialize for crate::store::RawEvent {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut line = format!(
-            "{{\"deal_id\":{},\"at\":{},\"kind\":{}",
-            serde_json::to_string(&self.deal_id).map_err(serde::ser::Error::custom)?,
-            serde_json::to_string(&self.at).map_err(serde::ser::Error::custom)?,
-            serde_json::to_string(&self.kind).map_err(serde::ser::Error::custom)?,
-        );
-        let inner = self.details.trim();
-        let inner = inner
-            .strip_prefix('{')
-            .and_then(|t| t.strip_suffix('}'))
-            .unwrap_or("")
-            .trim();
-        if !inner.is_empty() {
-            line.push(',');
-            line.push_str(inner);
-        }
-        line.push('}');
-        serde_json::value::RawValue::from_string(line)
-            .map_err(serde::ser::Error::custom)?
-            .serialize(s)
-    }
-}
-
-impl Record for Exported {
-    const FIELDS: &'static [&'static str] = &[];
-
-    fn id(&self) -> String {
-        match self {
-            Exported::Pipeline(p) => p.id.to_string(),
-            Exported::Deal(d) => d.id.to_string(),
-            Exported::Event(e) => e.deal_id.clone(),
-        }
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![Column::new("id", "Id", |r, _| Cell::new(r.id()))]
-    }
-}
-
-/// What an import did (or, with --dry-run, would do).
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct ImportReport {
-    pub pipelines: u64,
-    pub deals: u64,
-    pub events: u64,
-    pub dry_run: bool,
-}
-
-impl Record for ImportReport {
-    const FIELDS: &'static [&'static str] = &["pipelines", "deals", "events", "dry_run"];
-
-    fn id(&self) -> String {
-        String::new()
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column::new("pipelines", "Pipelines", |r, _| count(r.pipelines as i64)),
-            Column::new("deals", "Deals", |r, _| count(r.deals as i64)),
-            Column::new("events", "History events", |r, _| count(r.events as i64)),
-            Column::new("dry_run", "Dry run", |r, _| {
-                Cell::new(if r.dry_run { "yes" } else { "no" })
-            }),
-        ]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::database::DatabaseInfo;
+    use crate::ops::pipeline::PipelineOverview;
+    use crate::ops::totals::StageCounts;
+    use crate::record::StageStall;
     use crate::record::{Color, Metadata, Stage};
     use crate::store::Counts;
+    use crate::store::PipelineSummary;
 
     fn keys<R: Serialize>(r: &R) -> Vec<String> {
         match serde_json::to_value(r).unwrap() {
