@@ -4,6 +4,7 @@
 
 mod backup;
 mod board;
+mod context;
 mod deal;
 mod export;
 mod help;
@@ -12,11 +13,8 @@ mod info;
 mod pipeline;
 mod report;
 
-use std::collections::HashMap;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
-
-use serde_json::Value;
 
 pub use crate::ops::lookup::{
     find_any_stage, find_deal, find_pipeline, find_stage, pipeline_or_only, quoted, REF_MIN,
@@ -24,23 +22,13 @@ pub use crate::ops::lookup::{
 pub use crate::record::{canonical, sorted};
 pub use crate::settings::me;
 use crate::settings::{busy_timeout, database_location};
+pub use context::{confirm, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx};
 
 use crate::cli::{Cli, Command};
-use crate::clock::Clock;
-use crate::error::{Error, Result};
-use crate::id::{DealId, StageId};
-use crate::json;
+use crate::error::Result;
 use crate::output::{DealView, Printer, Record};
-use crate::record::Deal;
-use crate::store::{Access, Store, Tx};
+use crate::store::{Access, Store};
 use crate::transfer;
-
-/// What every handler gets: the open database, the clock, and the printer.
-pub struct Ctx {
-    pub store: Store,
-    pub clock: Clock,
-    pub out: Printer,
-}
 
 pub fn run(cli: Cli) -> Result<()> {
     // Tables show times relative to the command's clock (its errors are reported below).
@@ -223,94 +211,4 @@ fn plan(command: Command) -> Plan {
         })),
         Command::Help { topic } => Plan::Alone(Box::new(move || help::show(&topic))),
     }
-}
-
-/// What a committed change returned, printed. Printing can still fail after the change is
-/// saved (a full disk, a closed terminal): the error then says that the change is saved and
-/// names it, so that nobody repeats a create and makes a duplicate.
-pub fn print_saved(printed: Result<()>, saved: impl FnOnce() -> String) -> Result<()> {
-    match printed {
-        Err(e @ (Error::BrokenPipe | Error::Silent(_))) => Err(e),
-        Err(e) => Err(Error::Failed(format!(
-            "{} is saved, but printing it failed ({e}); do not repeat the command",
-            saved()
-        ))),
-        Ok(()) => Ok(()),
-    }
-}
-
-/// Asks the person at the terminal; without one, refuses unless `yes`.
-pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
-    if yes {
-        return Ok(());
-    }
-    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-        return Err(Error::usage(format!(
-            "{refusal} without confirmation; pass --yes to confirm"
-        )));
-    }
-    crate::output::say(format_args!("{question} [y/N] "));
-    io::stderr().flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(Error::Failed("cancelled; nothing was changed".into()))
-    }
-}
-
-/// A deal as a view, named by `labels` (see [`Tx::stage_labels`]).
-pub fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView {
-    let (stage_name, pipeline_name) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
-    DealView::new(deal, pipeline_name, stage_name)
-}
-
-/// Fills in the short references of deal views (for people; scripts read full ids).
-pub fn fill_refs<'a>(tx: &dyn Tx, views: impl IntoIterator<Item = &'a mut DealView>) -> Result<()> {
-    let mut views: Vec<&mut DealView> = views.into_iter().collect();
-    let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
-    let mut refs = crate::ops::lookup::short_refs(tx, &ids, REF_MIN)?;
-    for v in &mut views {
-        v.short_ref = refs.remove(&v.deal.id);
-    }
-    Ok(())
-}
-
-/// Parses `KEY=VALUE` (a string) or `KEY:=JSON` (any JSON value).
-pub fn parse_meta(text: &str) -> Result<(String, Value)> {
-    let (key, value) = text.split_once('=').ok_or_else(|| {
-        Error::usage(format!(
-            "metadata '{text}' has no '='; use KEY=VALUE or KEY:=JSON"
-        ))
-    })?;
-    let (key, json) = match key.strip_suffix(':') {
-        Some(k) => (k, true),
-        None => (key, false),
-    };
-    let key = meta_key(key, text)?;
-    let value = if json {
-        // The metadata object holds the value: one level of the limit is its own.
-        let v = json::parse(value, json::MAX_DEPTH - 1).map_err(|r| match r {
-            json::Refusal::Syntax(e) => Error::usage(format!("metadata '{key}' is not valid JSON ({e}); use KEY:=JSON like seats:=25 or KEY=VALUE for text")),
-            other => Error::usage(other.describe(&format!("metadata.{key}"))),
-        })?;
-        canonical(v)
-    } else {
-        Value::String(value.to_string())
-    };
-    Ok((key, value))
-}
-
-/// The key of a `KEY=VALUE` argument (`whole`), checked by the deal's rule for keys.
-pub fn meta_key(key: &str, whole: &str) -> Result<String> {
-    let k = key.trim();
-    if k.is_empty() {
-        return Err(Error::usage(format!(
-            "metadata '{whole}' has no key; use KEY=VALUE"
-        )));
-    }
-    crate::record::DealText::MetaKey
-        .check(k)
-        .map_err(Error::Usage)
 }
