@@ -1,0 +1,177 @@
+//! The rules a deal's, a pipeline's and a stage's texts keep: not empty, within their
+//! limits, printable; names compared without case; metadata stored in one order.
+
+use serde_json::Value;
+
+use super::Metadata;
+
+/// Checks a name (of a deal, pipeline or stage) and returns it trimmed.
+pub fn clean_name(what: &str, text: &str) -> Result<String, String> {
+    clean_text(what, text, 200)
+}
+
+/// Checks a one-line free-text value (contact, owner, reason) and returns it trimmed.
+pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("{what} is empty; give some text"));
+    }
+    let n = t.chars().count();
+    if n > max_chars {
+        return Err(format!(
+            "{what} is {n} characters long; the limit is {max_chars}"
+        ));
+    }
+    if let Some(c) = t.chars().find(|c| is_forbidden_in_line(*c)) {
+        return Err(format!(
+            "{what} contains {}; use printable text on one line",
+            forbidden_kind(c)
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// A deal's text and its rules, in one place for every path that makes or changes a deal
+/// (`deal create`, `deal update`, `deal close`, `deal note`, an import): what a message
+/// calls each text and how many characters it may have. [`DealText::check`] returns the
+/// text trimmed, or the bare reason it is refused; the caller adds where it was (an
+/// import's line and field) and the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealText {
+    /// The deal's name.
+    Name,
+    /// Its contact (`contact_id`).
+    Contact,
+    /// Its owner (`owner_id`).
+    Owner,
+    /// Why it closed (`close_reason`).
+    CloseReason,
+    /// Where an import from another CRM found it (`origin`).
+    Origin,
+    /// A key of its metadata.
+    MetaKey,
+    /// A note in its history: the one text that may span lines.
+    Note,
+}
+
+impl DealText {
+    // The most characters each text may have, once trimmed. (Pipeline and stage names
+    // have their own limit in `clean_name`, also 200.)
+    pub const NAME_MAX: usize = 200;
+    pub const CONTACT_MAX: usize = 200;
+    pub const OWNER_MAX: usize = 200;
+    pub const CLOSE_REASON_MAX: usize = 1000;
+    pub const ORIGIN_MAX: usize = 500;
+    pub const META_KEY_MAX: usize = 100;
+    pub const NOTE_MAX: usize = 10_000;
+
+    pub const ALL: [DealText; 7] = [
+        DealText::Name,
+        DealText::Contact,
+        DealText::Owner,
+        DealText::CloseReason,
+        DealText::Origin,
+        DealText::MetaKey,
+        DealText::Note,
+    ];
+
+    /// How many characters it may have, once trimmed.
+    pub const fn limit(self) -> usize {
+        match self {
+            DealText::Name => Self::NAME_MAX,
+            DealText::Contact => Self::CONTACT_MAX,
+            DealText::Owner => Self::OWNER_MAX,
+            DealText::CloseReason => Self::CLOSE_REASON_MAX,
+            DealText::Origin => Self::ORIGIN_MAX,
+            DealText::MetaKey => Self::META_KEY_MAX,
+            DealText::Note => Self::NOTE_MAX,
+        }
+    }
+
+    /// What a message calls it.
+    pub const fn what(self) -> &'static str {
+        match self {
+            DealText::Name => "the deal name",
+            DealText::Contact => "the contact",
+            DealText::Owner => "the owner",
+            DealText::CloseReason => "the reason",
+            DealText::Origin => "the origin",
+            DealText::MetaKey => "a metadata key",
+            DealText::Note => "the note",
+        }
+    }
+
+    /// Checks `text` as this text of a deal and returns it trimmed: not empty, within the
+    /// limit, and printable (on one line, but for a note).
+    pub fn check(self, text: &str) -> Result<String, String> {
+        match self {
+            DealText::Note => clean_lines(self.what(), text, self.limit()),
+            _ => clean_text(self.what(), text, self.limit()),
+        }
+    }
+}
+
+/// Checks free text that may span lines (a note) and returns it trimmed.
+fn clean_lines(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("{what} is empty; give some text"));
+    }
+    let n = t.chars().count();
+    if n > max_chars {
+        return Err(format!(
+            "{what} is {n} characters long; the limit is {max_chars}"
+        ));
+    }
+    if let Some(c) = t
+        .chars()
+        .find(|c| *c != '\n' && *c != '\t' && is_forbidden_in_line(*c))
+    {
+        return Err(format!(
+            "{what} contains {}; use printable text",
+            forbidden_kind(c)
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// What one-line text may not hold, and output escapes wherever it prints text: control
+/// characters, the line and paragraph separators (U+2028, U+2029), at which many readers
+/// end a line (so a TSV record would split), and the bidirectional overrides that can
+/// disguise text.
+pub fn is_forbidden_in_line(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character [`is_forbidden_in_line`] refuses, named.
+fn forbidden_kind(c: char) -> String {
+    match c {
+        '\u{2028}' => "the line separator U+2028".into(),
+        '\u{2029}' => "the paragraph separator U+2029".into(),
+        c => format!("the control character U+{:04X}", c as u32),
+    }
+}
+
+/// A key for case-insensitive comparison of names.
+pub fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// A JSON value with every object's keys sorted, so equal values are stored alike.
+pub fn canonical(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(sorted(
+            map.into_iter().map(|(k, v)| (k, canonical(v))).collect(),
+        )),
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
+pub fn sorted(map: Metadata) -> Metadata {
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.into_iter().collect()
+}
