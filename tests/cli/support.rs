@@ -67,11 +67,7 @@ impl Rex {
             return snapshot(&self.db);
         }
         let out = self.run(&["export"]);
-        assert!(
-            out.status.success(),
-            "export failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded_for(&out, "export failed: ");
         fingerprint(&out.stdout)
     }
 
@@ -243,6 +239,20 @@ pub fn import(rex: &Rex, args: &[&str], input: &str) -> Output {
 /// What a finished rex printed on stderr, without the newline at its end.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+}
+
+/// Asserts that a finished command succeeded, with its stderr as the message.
+pub fn succeeded(out: &Output) {
+    succeeded_for(out, "");
+}
+
+/// The same, the message naming what ran (`what` stands before the stderr).
+pub fn succeeded_for(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Says in one line that a test was skipped and why, past the test harness's capture of

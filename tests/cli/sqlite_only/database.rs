@@ -3,7 +3,7 @@ use std::os::unix::fs::PermissionsExt;
 use serde_json::{json, Value};
 
 use crate::imports::by_name;
-use crate::support::{snapshot, stderr, Rex, SmallDisk};
+use crate::support::{snapshot, stderr, succeeded, Rex, SmallDisk};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
 const SCHEMA: i64 = 11;
@@ -22,11 +22,7 @@ fn default_location_is_the_per_user_data_directory_created_private() {
         .args(["info", "-o", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let db = home.join(".local/share/rex/rex.db");
     assert_eq!(info["database"], db.to_str().unwrap());

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{count, s, stage_id, Rex};
+use crate::support::{count, s, stage_id, succeeded, Rex};
 
 fn deal_lines(from: usize, to: usize, pipeline: &str) -> String {
     (from..to)
@@ -134,11 +134,7 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         .unwrap();
     drop(pipe);
     let out = import.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(deal_count(&rex), 1002);
     assert_eq!(
         rex.json(&["pipeline", "show", "Imported"])["stall_days"],
