@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{Child, ChildStdin, Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -218,6 +218,15 @@ impl Rex {
 /// Runs `rex import ARGS` with `input` on its standard input.
 pub fn import(rex: &Rex, args: &[&str], input: &str) -> Output {
     use std::io::Write;
+    let (child, mut stdin) = start_import(rex, args);
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// Starts `rex import ARGS` reading from a pipe the test holds (the `ChildStdin`), its
+/// output piped.
+pub fn start_import(rex: &Rex, args: &[&str]) -> (Child, ChildStdin) {
     let mut child = rex
         .std_cmd()
         .arg("import")
@@ -227,13 +236,35 @@ pub fn import(rex: &Rex, args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let stdin = child.stdin.take().unwrap();
+    (child, stdin)
+}
+
+/// A deal named Plain, worth 1, whose metadata `k` is `text`; its id.
+pub fn plain_deal_with_meta(rex: &Rex, text: &str) -> String {
+    rex.id(&[
+        "deal",
+        "create",
+        "Plain",
+        "--value",
+        "1",
+        "--meta",
+        &format!("k={text}"),
+    ])
+}
+
+/// Imports one note on the deal `id` whose text is `text` (from a JSON Lines file).
+pub fn import_note(rex: &Rex, id: &str, text: &str) {
+    let file = rex.dir.path().join("ev.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            serde_json::json!({"deal_id": id, "at": "2026-03-02T10:00:00Z", "kind": "note", "text": text})
+        ),
+    )
+    .unwrap();
+    rex.ok(&["import", file.to_str().unwrap()]);
 }
 
 /// What a finished rex printed on stderr, without the newline at its end.

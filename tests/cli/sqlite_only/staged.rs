@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, ChildStdin, Stdio};
+use std::process::{Child, ChildStdin};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -21,16 +21,7 @@ fn deal_lines(from: usize, to: usize, pipeline: &str) -> String {
 
 /// `rex import -q` reading from a pipe the test writes to.
 fn start_import(rex: &Rex) -> (Child, ChildStdin) {
-    let mut child = rex
-        .std_cmd()
-        .args(["import", "-q"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    (child, stdin)
+    crate::support::start_import(rex, &["-q"])
 }
 
 /// Waits until `n` imported deals are committed (hidden) in the database.
