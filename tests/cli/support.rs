@@ -253,6 +253,30 @@ pub fn plain_deal_with_meta(rex: &Rex, text: &str) -> String {
     ])
 }
 
+/// Every deal (`deal list`), each as `view` shows it given the deal and its stage's
+/// `pipeline/stage` name, in the order of their names.
+pub fn deals_by_name(rex: &Rex, view: impl Fn(&Value, &str) -> Value) -> Vec<Value> {
+    let mut stage_names = std::collections::HashMap::new();
+    for p in rex.json(&["pipeline", "list"]).as_array().unwrap() {
+        let shown = rex.json(&["pipeline", "show", &s(&p["id"])]);
+        for st in shown["stages"].as_array().unwrap() {
+            stage_names.insert(
+                s(&st["id"]),
+                format!("{}/{}", s(&p["name"]), s(&st["name"])),
+            );
+        }
+    }
+    let mut out: Vec<Value> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| view(d, &stage_names[&s(&d["stage_id"])]))
+        .collect();
+    out.sort_by_key(|d| s(&d["name"]));
+    out
+}
+
 /// Imports one note on the deal `id` whose text is `text` (from a JSON Lines file).
 pub fn import_note(rex: &Rex, id: &str, text: &str) {
     let file = rex.dir.path().join("ev.jsonl");
