@@ -3,9 +3,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
 
 use super::pipeline_values;
+use crate::transfer::Crm;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
@@ -76,14 +78,15 @@ pub struct ImportArgs {
     pub delimiter: Option<String>,
 }
 
-/// The CRMs whose deal exports `rex import --from` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Crm {
-    Pipedrive,
-    Hubspot,
-    Salesforce,
-    SalesforceLoader,
-    Twenty,
+/// `--from` takes the transfer module's CRM profiles, by their names and in its order.
+impl ValueEnum for Crm {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Crm::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
 }
 
 /// The decimal mark of a file's amounts.

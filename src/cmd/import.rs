@@ -12,14 +12,14 @@ use crate::error::{Error, Result};
 use crate::output::ImportReport;
 use crate::store::Load;
 use crate::transfer::{
-    self, Crm, DateOrder, DecimalMark, ImportOptions, Input, InputFormat, Reading, Rounding,
+    self, DateOrder, DecimalMark, ImportOptions, Input, InputFormat, Reading, Rounding,
 };
 
 pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     let (dry_run, upsert) = (args.dry_run, args.upsert);
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
     let reading = Reading {
-        from: args.from.map(crm),
+        from: args.from,
         maps: args.maps.clone(),
         keep_unknown: args.keep_unknown,
         rates: args.rates.clone(),
@@ -169,17 +169,6 @@ fn input_format(f: ImportFormat) -> InputFormat {
     }
 }
 
-/// `--from`.
-fn crm(c: cli::Crm) -> Crm {
-    match c {
-        cli::Crm::Pipedrive => Crm::Pipedrive,
-        cli::Crm::Hubspot => Crm::Hubspot,
-        cli::Crm::Salesforce => Crm::Salesforce,
-        cli::Crm::SalesforceLoader => Crm::SalesforceLoader,
-        cli::Crm::Twenty => Crm::Twenty,
-    }
-}
-
 /// `--date-order`.
 fn date_order(o: cli::DateOrder) -> DateOrder {
     match o {
@@ -199,23 +188,18 @@ fn decimal_mark(d: cli::DecimalMark) -> DecimalMark {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::transfer::Crm;
     use clap::ValueEnum;
 
     /// The transfer module names its profiles as `--from` takes them, in the same order
     /// (its refusals list them).
     #[test]
     fn profiles_are_named_as_from_takes_them() {
-        let given: Vec<String> = cli::Crm::value_variants()
+        let given: Vec<String> = Crm::value_variants()
             .iter()
             .map(|c| c.to_possible_value().expect("shown").get_name().to_string())
             .collect();
-        let converted: Vec<&str> = cli::Crm::value_variants()
-            .iter()
-            .map(|c| crm(*c).name())
-            .collect();
         let listed: Vec<&str> = Crm::ALL.iter().map(|c| c.name()).collect();
-        assert_eq!(given, converted);
         assert_eq!(given, listed);
     }
 }

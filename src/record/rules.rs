@@ -12,6 +12,19 @@ pub fn clean_name(what: &str, text: &str) -> Result<String, String> {
 
 /// Checks a one-line free-text value (contact, owner, reason) and returns it trimmed.
 pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
+    let t = trimmed_within(what, text, max_chars)?;
+    if let Some(c) = t.chars().find(|c| is_forbidden_in_line(*c)) {
+        return Err(format!(
+            "{what} contains {}; use printable text on one line",
+            forbidden_kind(c)
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// The text trimmed, refused where that leaves nothing or more than `max_chars`
+/// characters (the rules one-line and multi-line text share).
+fn trimmed_within<'t>(what: &str, text: &'t str, max_chars: usize) -> Result<&'t str, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("{what} is empty; give some text"));
@@ -22,13 +35,7 @@ pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, St
             "{what} is {n} characters long; the limit is {max_chars}"
         ));
     }
-    if let Some(c) = t.chars().find(|c| is_forbidden_in_line(*c)) {
-        return Err(format!(
-            "{what} contains {}; use printable text on one line",
-            forbidden_kind(c)
-        ));
-    }
-    Ok(t.to_string())
+    Ok(t)
 }
 
 /// A deal's text and its rules, in one place for every path that makes or changes a deal
@@ -113,16 +120,7 @@ impl DealText {
 
 /// Checks free text that may span lines (a note) and returns it trimmed.
 fn clean_lines(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(format!("{what} is empty; give some text"));
-    }
-    let n = t.chars().count();
-    if n > max_chars {
-        return Err(format!(
-            "{what} is {n} characters long; the limit is {max_chars}"
-        ));
-    }
+    let t = trimmed_within(what, text, max_chars)?;
     if let Some(c) = t
         .chars()
         .find(|c| *c != '\n' && *c != '\t' && is_forbidden_in_line(*c))

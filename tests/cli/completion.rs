@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{skipped, Rex};
+use crate::support::{skipped, succeeded, Rex};
 
 /// An interactive shell in a pseudo-terminal, and everything it has written.
 struct Terminal {
@@ -463,11 +463,7 @@ fn each_shell_gets_the_candidate_text_it_inserts_safely() {
             .args(words)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         String::from_utf8(out.stdout).unwrap()
     };
     assert_eq!(

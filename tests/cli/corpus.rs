@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::support::{s, Rex};
+use crate::support::{import_note, plain_deal_with_meta, s, Rex};
 
 struct Case {
     args: Vec<String>,
@@ -696,25 +696,8 @@ fn terminal_control_sequences_are_neutralised_for_people_and_kept_for_scripts() 
     let rex = Rex::new();
     rex.sales();
     let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\rgone\u{202e}";
-    let id = rex.id(&[
-        "deal",
-        "create",
-        "Plain",
-        "--value",
-        "1",
-        "--meta",
-        &format!("k={evil}"),
-    ]);
-    let file = rex.dir.path().join("ev.jsonl");
-    std::fs::write(
-        &file,
-        format!(
-            "{}\n",
-            json!({"deal_id": id, "at": "2026-03-02T10:00:00Z", "kind": "note", "text": evil})
-        ),
-    )
-    .unwrap();
-    rex.ok(&["import", file.to_str().unwrap()]);
+    let id = plain_deal_with_meta(&rex, evil);
+    import_note(&rex, &id, evil);
     for args in [
         &["deal", "show", &id, "-o", "table", "--color", "never"][..],
         &["deal", "history", &id, "-o", "table", "--color", "never"],

@@ -2,39 +2,20 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{s, Rex};
+use crate::support::{deals_by_name, s, Rex};
 
 /// The deals, sorted by name, with the fields a migration must get right.
 fn deals(rex: &Rex) -> Vec<Value> {
-    let pipelines: Value = rex.json(&["pipeline", "list"]);
-    let mut stage_names = std::collections::HashMap::new();
-    for p in pipelines.as_array().unwrap() {
-        let shown = rex.json(&["pipeline", "show", &s(&p["id"])]);
-        for st in shown["stages"].as_array().unwrap() {
-            stage_names.insert(
-                s(&st["id"]),
-                format!("{}/{}", s(&p["name"]), s(&st["name"])),
-            );
-        }
-    }
-    let mut out: Vec<Value> = rex
-        .json(&["deal", "list", "--sort", "name"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            json!({
-                "name": d["name"], "value": d["value"], "status": d["status"],
-                "stage": stage_names[&s(&d["stage_id"])], "owner_id": d["owner_id"],
-                "contact_id": d["contact_id"], "expected_close": d["expected_close"],
-                "created_at": d["created_at"], "closed_at": d["closed_at"],
-                "close_reason": d["close_reason"], "probability": d["probability"],
-                "metadata": d["metadata"],
-            })
+    deals_by_name(rex, |d, stage| {
+        json!({
+            "name": d["name"], "value": d["value"], "status": d["status"],
+            "stage": stage, "owner_id": d["owner_id"],
+            "contact_id": d["contact_id"], "expected_close": d["expected_close"],
+            "created_at": d["created_at"], "closed_at": d["closed_at"],
+            "close_reason": d["close_reason"], "probability": d["probability"],
+            "metadata": d["metadata"],
         })
-        .collect();
-    out.sort_by_key(|d| s(&d["name"]));
-    out
+    })
 }
 
 /// Where each deal came from (its `origin`), in the order of [`deals`].

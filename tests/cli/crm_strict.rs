@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{s, Rex};
+use crate::support::{s, succeeded, Rex};
 
 /// Each deal's name and value in cents, by name.
 fn values(rex: &Rex) -> Vec<(String, i64)> {
@@ -347,11 +347,7 @@ fn a_local_time_the_clocks_skipped_is_read_with_the_offset_before() {
         .args(["import", &path, "--keep-unknown"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let created = |name: &str| -> Value { rex.json(&["deal", "show", name])["created_at"].clone() };
     // 02:30 does not exist in New York that day: read as standard time (-05:00), 03:30 EDT.
     assert_eq!(created("Skipped"), "2026-03-08T07:30:00Z");

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{s, Rex};
+use crate::support::{deals_by_name, s, Rex};
 
 /// A pipeline's stage names, in order.
 fn stages(rex: &Rex, pipeline: &str) -> Vec<String> {
@@ -17,30 +17,12 @@ fn stages(rex: &Rex, pipeline: &str) -> Vec<String> {
 
 /// Each deal by name: its status, `pipeline/stage`, origin, closed_at and value.
 fn deals(rex: &Rex) -> Vec<Value> {
-    let mut stage_names = std::collections::HashMap::new();
-    for p in rex.json(&["pipeline", "list"]).as_array().unwrap() {
-        let shown = rex.json(&["pipeline", "show", &s(&p["id"])]);
-        for st in shown["stages"].as_array().unwrap() {
-            stage_names.insert(
-                s(&st["id"]),
-                format!("{}/{}", s(&p["name"]), s(&st["name"])),
-            );
-        }
-    }
-    let mut out: Vec<Value> = rex
-        .json(&["deal", "list", "--sort", "name"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            json!({
-                "name": d["name"], "status": d["status"], "stage": stage_names[&s(&d["stage_id"])],
-                "origin": d["origin"], "closed_at": d["closed_at"], "value": d["value"],
-            })
+    deals_by_name(rex, |d, stage| {
+        json!({
+            "name": d["name"], "status": d["status"], "stage": stage,
+            "origin": d["origin"], "closed_at": d["closed_at"], "value": d["value"],
         })
-        .collect();
-    out.sort_by_key(|d| s(&d["name"]));
-    out
+    })
 }
 
 fn stderr(out: &std::process::Output) -> String {

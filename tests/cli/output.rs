@@ -2,7 +2,7 @@ use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::support::{import, s, stderr, Rex};
+use crate::support::{import, plain_deal_with_meta, s, stderr, Rex};
 
 /// Replaces every TypeID's suffix with x's of the same length, so tables keep their shape.
 fn redact(text: &str) -> String {
@@ -107,15 +107,7 @@ fn piped_output_defaults_to_tsv_without_header_or_colour() {
 fn tsv_escapes_tabs_newlines_and_control_characters() {
     let rex = Rex::new();
     rex.sales();
-    let id = rex.id(&[
-        "deal",
-        "create",
-        "Plain",
-        "--value",
-        "1",
-        "--meta",
-        "k=a\tb\nc\u{1b}[31m",
-    ]);
+    let id = plain_deal_with_meta(&rex, "a\tb\nc\u{1b}[31m");
     let line = rex.ok(&["deal", "list", "-o", "tsv"]);
     assert_eq!(line.lines().count(), 1);
     let fields: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();

@@ -3,7 +3,7 @@
 //! starting up is busy; a separator never splits a record; a closed stderr never undoes a
 //! done import. Backups and the database's own files are in `sqlite_only::backup`.
 
-use crate::support::{entries, import, stderr, Rex, SmallDisk};
+use crate::support::{entries, import, import_note, plain_deal_with_meta, stderr, Rex, SmallDisk};
 
 #[test]
 fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
@@ -349,25 +349,8 @@ fn line_and_paragraph_separators_are_refused_in_names_and_escaped_in_output() {
     // Free text that may hold them (metadata, imported history) is escaped where a reader
     // would split the record: TSV, CSV and tables; JSON keeps the exact text.
     let text = "x\u{2028}y\u{2029}z";
-    let id = rex.id(&[
-        "deal",
-        "create",
-        "Plain",
-        "--value",
-        "1",
-        "--meta",
-        &format!("k={text}"),
-    ]);
-    let file = rex.dir.path().join("ev.jsonl");
-    std::fs::write(
-        &file,
-        format!(
-            "{}\n",
-            serde_json::json!({"deal_id": id, "at": "2026-03-02T10:00:00Z", "kind": "note", "text": text})
-        ),
-    )
-    .unwrap();
-    rex.ok(&["import", file.to_str().unwrap()]);
+    let id = plain_deal_with_meta(&rex, text);
+    import_note(&rex, &id, text);
     assert_eq!(
         rex.ok(&["deal", "list", "--fields", "name,metadata", "-o", "tsv"]),
         "Plain\t{\"k\":\"x\\u{2028}y\\u{2029}z\"}\n"

@@ -3,7 +3,7 @@ use std::process::Stdio;
 use clap::CommandFactory;
 use serde_json::{json, Value};
 
-use crate::support::{import, s, stage_id, stderr, Rex};
+use crate::support::{import, s, stage_id, stderr, succeeded, succeeded_for, Rex};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -90,11 +90,7 @@ fn the_root_man_page_renders_with_exit_codes_and_environment() {
             .env("MANWIDTH", "100")
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("REX_NOW"), "{text}");
     }
@@ -130,11 +126,7 @@ fn completion_scripts_print_and_parse() {
         .args(["-n", &format!("{ROOT}/completions/rex.bash")])
         .output()
     {
-        assert!(
-            out.status.success(),
-            "bash -n: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded_for(&out, "bash -n: ");
     }
 }
 
@@ -416,11 +408,7 @@ fn import_reads_stdin_and_export_writes_files() {
         .write_stdin(before.clone())
         .output()
         .unwrap();
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
+    succeeded(&imported);
     assert_eq!(rex.ok(&["export", "--db", copy.to_str().unwrap()]), before);
 }
 

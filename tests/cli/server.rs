@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+use crate::support::succeeded_for;
+
 /// The admin URL of the server the suite runs on, in the child run.
 pub const SERVER_VAR: &str = "REX_TEST_POSTGRES";
 
@@ -382,10 +384,9 @@ fn the_whole_suite_passes_on_postgresql() {
             started.elapsed().as_secs_f64()
         );
     }
-    assert!(
-        out.status.success(),
-        "the suite failed on PostgreSQL:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded_for(
+        &out,
+        &format!("the suite failed on PostgreSQL:\n{stdout}\n"),
     );
     crate::team::server_restarts(&cluster);
 }

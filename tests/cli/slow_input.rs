@@ -3,26 +3,16 @@
 //! lock: a producer that is slow to write never makes other writers wait or exit 5.
 
 use std::io::Write;
-use std::process::{Child, ChildStdin, Stdio};
+use std::process::{Child, ChildStdin};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::Rex;
+use crate::support::{self, Rex};
 
-/// `rex import - ARGS -o json` reading from a pipe the test holds open.
+/// `rex import - -o json ARGS` reading from a pipe the test holds open.
 fn start_import(rex: &Rex, args: &[&str]) -> (Child, ChildStdin) {
-    let mut child = rex
-        .std_cmd()
-        .args(["import", "-", "-o", "json"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    (child, stdin)
+    support::start_import(rex, &[&["-", "-o", "json"], args].concat())
 }
 
 /// While the import waits for its first record, another writer (`rex WRITE`) with a short

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{Child, ChildStdin, Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -67,11 +67,7 @@ impl Rex {
             return snapshot(&self.db);
         }
         let out = self.run(&["export"]);
-        assert!(
-            out.status.success(),
-            "export failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded_for(&out, "export failed: ");
         fingerprint(&out.stdout)
     }
 
@@ -222,6 +218,15 @@ impl Rex {
 /// Runs `rex import ARGS` with `input` on its standard input.
 pub fn import(rex: &Rex, args: &[&str], input: &str) -> Output {
     use std::io::Write;
+    let (child, mut stdin) = start_import(rex, args);
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// Starts `rex import ARGS` reading from a pipe the test holds (the `ChildStdin`), its
+/// output piped.
+pub fn start_import(rex: &Rex, args: &[&str]) -> (Child, ChildStdin) {
     let mut child = rex
         .std_cmd()
         .arg("import")
@@ -231,18 +236,78 @@ pub fn import(rex: &Rex, args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
+    let stdin = child.stdin.take().unwrap();
+    (child, stdin)
+}
+
+/// A deal named Plain, worth 1, whose metadata `k` is `text`; its id.
+pub fn plain_deal_with_meta(rex: &Rex, text: &str) -> String {
+    rex.id(&[
+        "deal",
+        "create",
+        "Plain",
+        "--value",
+        "1",
+        "--meta",
+        &format!("k={text}"),
+    ])
+}
+
+/// Every deal (`deal list`), each as `view` shows it given the deal and its stage's
+/// `pipeline/stage` name, in the order of their names.
+pub fn deals_by_name(rex: &Rex, view: impl Fn(&Value, &str) -> Value) -> Vec<Value> {
+    let mut stage_names = std::collections::HashMap::new();
+    for p in rex.json(&["pipeline", "list"]).as_array().unwrap() {
+        let shown = rex.json(&["pipeline", "show", &s(&p["id"])]);
+        for st in shown["stages"].as_array().unwrap() {
+            stage_names.insert(
+                s(&st["id"]),
+                format!("{}/{}", s(&p["name"]), s(&st["name"])),
+            );
+        }
+    }
+    let mut out: Vec<Value> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
         .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .iter()
+        .map(|d| view(d, &stage_names[&s(&d["stage_id"])]))
+        .collect();
+    out.sort_by_key(|d| s(&d["name"]));
+    out
+}
+
+/// Imports one note on the deal `id` whose text is `text` (from a JSON Lines file).
+pub fn import_note(rex: &Rex, id: &str, text: &str) {
+    let file = rex.dir.path().join("ev.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            serde_json::json!({"deal_id": id, "at": "2026-03-02T10:00:00Z", "kind": "note", "text": text})
+        ),
+    )
+    .unwrap();
+    rex.ok(&["import", file.to_str().unwrap()]);
 }
 
 /// What a finished rex printed on stderr, without the newline at its end.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+}
+
+/// Asserts that a finished command succeeded, with its stderr as the message.
+pub fn succeeded(out: &Output) {
+    succeeded_for(out, "");
+}
+
+/// The same, the message naming what ran (`what` stands before the stderr).
+pub fn succeeded_for(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Says in one line that a test was skipped and why, past the test harness's capture of

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::server::{wait_until, with_database, Cluster, SERVER_VAR};
-use crate::support::{s, stage_id, Rex};
+use crate::support::{s, stage_id, succeeded, succeeded_for, Rex};
 
 /// The advisory lock rex's writes take on PostgreSQL (its application id, "REX1").
 const WRITE_LOCK: i64 = 0x5245_5831;
@@ -310,11 +310,7 @@ fn many_rex_at_once_on_an_empty_database_set_it_up_once() {
             .collect();
         for child in children {
             let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            succeeded(&out);
         }
         assert_eq!(rex.json(&["info"])["pipelines"], 4);
     }
@@ -392,11 +388,7 @@ fn two_stalled_marks_at_once_mark_each_deal_once() {
     let mut marked: Vec<String> = Vec::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         // A run that marked nothing prints nothing.
         if !out.stdout.is_empty() {
             let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -487,11 +479,7 @@ fn an_import_is_one_transaction_that_others_write_beside_and_never_see_half_of()
     assert_eq!(names, ["Before", "During"]);
     drop(import.stdin.take());
     let out = import.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(
         serde_json::from_slice::<Value>(&out.stdout).unwrap()["deals"],
         200
@@ -585,11 +573,7 @@ pub fn server_restarts(cluster: &Cluster) {
     };
     let ok = |args: &[&str]| {
         let out = cmd(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded_for(&out, &format!("{args:?}: "));
         String::from_utf8(out.stdout).unwrap()
     };
     ok(&["pipeline", "create", "Sales"]);

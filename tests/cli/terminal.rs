@@ -6,7 +6,7 @@ use std::process::Stdio;
 use serde_json::{json, Value};
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::{s, stage_id, Rex};
+use crate::support::{s, stage_id, succeeded_for, Rex};
 
 /// The columns a line takes on screen, colour escapes left out.
 fn width(line: &str) -> usize {
@@ -35,11 +35,7 @@ fn table(rex: &Rex, columns: usize, args: &[&str]) -> String {
         .args(["-o", "table"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded_for(&out, &format!("{args:?}: "));
     String::from_utf8(out.stdout).unwrap()
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{s, Rex};
+use crate::support::{s, succeeded_for, Rex};
 
 fn int(v: &Value) -> i128 {
     v.as_i64()
@@ -294,11 +294,7 @@ fn report_in(rex: &Rex, tz: &str, args: &[&str]) -> Value {
         .args(["-o", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "rex {args:?} in {tz}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded_for(&out, &format!("rex {args:?} in {tz}: "));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

@@ -121,6 +121,16 @@ fn new_deal(name: &str) -> NewDeal {
     }
 }
 
+/// Creates the deal Acme (see [`new_deal`]); its id.
+fn create_acme(store: &mut Store, clock: &Clock) -> String {
+    store
+        .write(|tx| create(tx, clock, &new_deal("Acme")))
+        .unwrap()
+        .deal
+        .id
+        .to_string()
+}
+
 /// The bare reason and exit code of a refusal.
 fn refusal<T: std::fmt::Debug>(r: Result<T>) -> (String, u8) {
     let e = r.unwrap_err();
@@ -131,12 +141,7 @@ fn refusal<T: std::fmt::Debug>(r: Result<T>) -> (String, u8) {
 fn create_and_update_apply_the_same_rule_to_each_text() {
     let (_dir, mut store) = store();
     let clock = clock();
-    let id = store
-        .write(|tx| create(tx, &clock, &new_deal("Acme")))
-        .unwrap()
-        .deal
-        .id
-        .to_string();
+    let id = create_acme(&mut store, &clock);
     // Each text a deal create or update takes, set to `text`.
     type Set = fn(&mut NewDeal, &mut DealChanges, String);
     let fields: [(DealText, Set); 4] = [
@@ -190,12 +195,7 @@ fn create_and_update_apply_the_same_rule_to_each_text() {
 fn a_close_reason_and_a_note_are_checked_by_their_rules() {
     let (_dir, mut store) = store();
     let clock = clock();
-    let id = store
-        .write(|tx| create(tx, &clock, &new_deal("Acme")))
-        .unwrap()
-        .deal
-        .id
-        .to_string();
+    let id = create_acme(&mut store, &clock);
     let past = |text: DealText| "r".repeat(text.limit() + 1);
     let how = Close {
         won: false,

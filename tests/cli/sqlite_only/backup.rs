@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{entries, Rex, SmallDisk};
+use crate::support::{entries, succeeded, Rex, SmallDisk};
 
 #[test]
 fn backup_and_export_never_write_over_the_databases_own_files() {
@@ -279,11 +279,7 @@ fn a_backup_taken_while_others_write_is_whole_and_consistent() {
                     ])
                     .output()
                     .unwrap();
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                succeeded(&out);
             }
         })
     };

@@ -3,7 +3,7 @@ use std::os::unix::fs::PermissionsExt;
 use serde_json::{json, Value};
 
 use crate::imports::by_name;
-use crate::support::{snapshot, stderr, Rex, SmallDisk};
+use crate::support::{entries, snapshot, stderr, succeeded, Rex, SmallDisk};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
 const SCHEMA: i64 = 11;
@@ -22,11 +22,7 @@ fn default_location_is_the_per_user_data_directory_created_private() {
         .args(["info", "-o", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let db = home.join(".local/share/rex/rex.db");
     assert_eq!(info["database"], db.to_str().unwrap());
@@ -549,15 +545,7 @@ fn deals_imported_before_keep_their_source_as_origin() {
 #[test]
 fn a_url_of_an_unreachable_server_is_named_without_its_password_and_creates_nothing() {
     let rex = Rex::new();
-    let listing = |dir: &std::path::Path| -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
-    let before = listing(rex.dir.path());
+    let before = entries(rex.dir.path());
     let run = |flag: Option<&str>, env: Option<&str>| {
         let mut cmd = rex.cmd();
         cmd.current_dir(rex.dir.path()).args(["deal", "list"]);
@@ -600,7 +588,7 @@ fn a_url_of_an_unreachable_server_is_named_without_its_password_and_creates_noth
         run(Some("file:///tmp/rex.db"), None),
         (Some(2), "rex: --db file:///tmp/rex.db is a URL rex cannot use; give a database file path (like --db ~/work/rex.db) or a postgres:// URL\n".to_string())
     );
-    assert_eq!(listing(rex.dir.path()), before);
+    assert_eq!(entries(rex.dir.path()), before);
     // A path that only contains "://" further on is still a path.
     let odd = rex.dir.path().join("a://b.db");
     rex.ok(&["pipeline", "list", "--db", odd.to_str().unwrap()]);

@@ -4,12 +4,12 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, ChildStdin, Stdio};
+use std::process::{Child, ChildStdin};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{count, s, stage_id, Rex};
+use crate::support::{count, s, stage_id, succeeded, Rex};
 
 fn deal_lines(from: usize, to: usize, pipeline: &str) -> String {
     (from..to)
@@ -21,16 +21,7 @@ fn deal_lines(from: usize, to: usize, pipeline: &str) -> String {
 
 /// `rex import -q` reading from a pipe the test writes to.
 fn start_import(rex: &Rex) -> (Child, ChildStdin) {
-    let mut child = rex
-        .std_cmd()
-        .args(["import", "-q"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    (child, stdin)
+    crate::support::start_import(rex, &["-q"])
 }
 
 /// Waits until `n` imported deals are committed (hidden) in the database.
@@ -134,11 +125,7 @@ fn others_keep_working_during_an_import_and_see_none_of_it_until_it_ends() {
         .unwrap();
     drop(pipe);
     let out = import.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert_eq!(deal_count(&rex), 1002);
     assert_eq!(
         rex.json(&["pipeline", "show", "Imported"])["stall_days"],
