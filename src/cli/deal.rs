@@ -123,12 +123,13 @@ pub enum DealCommand {
         Examples:\n  rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --won\n  \
         rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --lost --reason \"went with a competitor\""
     )]
+    #[command(group = clap::ArgGroup::new("outcome").required(true).args(["won", "lost"]))]
     Close {
         /// The deal: its id, the end of its id (6+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Closed-won: revenue realised
-        #[arg(long, conflicts_with = "lost", required_unless_present = "lost")]
+        #[arg(long)]
         won: bool,
         /// Closed-lost: opportunity dead
         #[arg(long)]

@@ -242,8 +242,10 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                     .read(|tx| fill_refs(tx, rows.iter_mut().map(|r| &mut r.deal)))?;
             }
             let empty = rows.is_empty();
-            // With --mark, an empty run prints nothing at all, so cron sends no mail.
-            if !(mark && empty) {
+            // With --mark, an empty run prints nothing at all, so cron sends no mail; but
+            // JSON asked for is always an array, even an empty one, for the script reading it.
+            let json = ctx.out.chosen_format() == Some(crate::output::Format::Json);
+            if !(mark && empty) || json {
                 let n = rows.len();
                 let printed = ctx.out.list(rows);
                 if mark {

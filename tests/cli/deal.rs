@@ -824,7 +824,7 @@ fn close_and_reopen_rules() {
     let d = rex.id(&["deal", "create", "A", "--value", "1"]);
     assert_eq!(
         rex.fails(&["deal", "close", &d], 2),
-        "rex: the following required arguments were not provided: --won (see 'rex deal close --help')"
+        "rex: the following required arguments were not provided: <--won|--lost> (see 'rex deal close --help')"
     );
     assert_eq!(
         rex.fails(&["deal", "close", &d, "--won", "--lost"], 2),

@@ -150,12 +150,16 @@ fn mark_is_idempotent_and_prints_only_what_it_marked() {
         history[1],
         json!({"deal_id": a, "at": DAY30, "kind": "stalled", "idle_days": 30, "stall_days": 30})
     );
-    // Again at once: nothing marked, nothing printed, exit 1 with -e.
+    // Again at once: nothing marked; exit 1 with -e. JSON asked for is still an array (a
+    // cron script parsing it broke on an empty output); a table or TSV prints nothing, so
+    // cron sends no mail.
     assert_eq!(
         scan(&rex, &["--mark", "-o", "json", "-e"]),
-        (1, String::new())
+        (1, "[]\n".to_string())
     );
+    assert_eq!(scan(&rex, &["--mark", "--json"]), (0, "[]\n".to_string()));
     assert_eq!(scan(&rex, &["--mark"]), (0, String::new()));
+    assert_eq!(scan(&rex, &["--mark", "-o", "tsv"]), (0, String::new()));
     // The read-only scan still lists it, now as stalled; the board counts it.
     assert_eq!(names(&rex.json(&["deal", "stalled"])), ["A"]);
     assert_eq!(
