@@ -184,12 +184,16 @@ _rex() {
             return 0
             ;;
         rex__subcmd__board)
-            opts="-o -q -h -V --owner --limit --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --pipeline --owner --limit --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --owner)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1382,12 +1386,16 @@ _rex() {
             return 0
             ;;
         rex__subcmd__report__subcmd__stages)
-            opts="-e -o -q -h -V --since --exit-status --db --output --json --color --quiet --fields --help --version"
+            opts="-e -o -q -h -V --pipeline --since --exit-status --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -373,6 +373,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;board'= {
+            cand --pipeline 'The pipeline, named as other commands name it (the same as PIPELINE)'
             cand --owner 'Only this owner''s deals'
             cand --limit 'At most N deals per stage [default: what fits the screen]'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
@@ -461,6 +462,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;report;stages'= {
+            cand --pipeline 'The pipeline, named as other commands name it (the same as PIPELINE)'
             cand --since 'Only deals that entered a stage on or after this date [default: ever]'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'

@@ -422,6 +422,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand board" -l pipeline -d 'The pipeline, named as other commands name it (the same as PIPELINE)' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l owner -d 'Only this owner\'s deals' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l limit -d 'At most N deals per stage [default: what fits the screen]' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
@@ -523,6 +524,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcomma
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l pipeline -d 'The pipeline, named as other commands name it (the same as PIPELINE)' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l since -d 'Only deals that entered a stage on or after this date [default: ever]' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'

@@ -248,6 +248,9 @@ Examples:
         /// Pipeline id or name (may be left out when only one exists)
         #[arg(add = pipeline_values())]
         pipeline: Option<String>,
+        /// The pipeline, named as other commands name it (the same as PIPELINE)
+        #[arg(long = "pipeline", value_name = "PIPELINE", conflicts_with = "pipeline", add = pipeline_values())]
+        named_pipeline: Option<String>,
         /// Only this owner's deals
         #[arg(long, value_name = "OWNER")]
         owner: Option<String>,

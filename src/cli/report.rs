@@ -89,6 +89,9 @@ Examples:
         /// Pipeline id or name (may be left out when only one exists)
         #[arg(add = pipeline_values())]
         pipeline: Option<String>,
+        /// The pipeline, named as other commands name it (the same as PIPELINE)
+        #[arg(long = "pipeline", value_name = "PIPELINE", conflicts_with = "pipeline", add = pipeline_values())]
+        named_pipeline: Option<String>,
         /// Only deals that entered a stage on or after this date [default: ever]
         #[arg(long, value_name = "DATE")]
         since: Option<DateSpec>,

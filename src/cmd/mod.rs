@@ -147,9 +147,11 @@ fn plan(command: Command) -> Plan {
         }
         Command::Board {
             pipeline,
+            named_pipeline,
             owner,
             limit,
         } => Plan::stored(Read, fields::<BoardView>, move |ctx| {
+            let pipeline = pipeline.or(named_pipeline);
             board::board(ctx, pipeline.as_deref(), owner.as_deref(), limit)
         }),
         Command::Today { owner, all } => Plan::stored(Read, fields::<TodayView>, move |ctx| {
@@ -170,9 +172,11 @@ fn plan(command: Command) -> Plan {
         }),
         Command::Report(R::Stages {
             pipeline,
+            named_pipeline,
             since,
             exit_status,
         }) => Plan::stored(Read, fields::<FunnelRow>, move |ctx| {
+            let pipeline = pipeline.or(named_pipeline);
             report::stages(ctx, pipeline.as_deref(), since, exit_status)
         }),
         Command::Report(R::LostReasons {

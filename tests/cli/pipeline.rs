@@ -451,3 +451,36 @@ fn delete_is_refused_while_deals_remain_and_needs_yes_without_a_terminal() {
     rex.ok(&["pipeline", "delete", "Sales", "--yes", "-q"]);
     assert_eq!(rex.json(&["pipeline", "list"]), json!([]));
 }
+
+/// Was: `board` and `report stages` refused `--pipeline`, which their own error message
+/// ("choose one with --pipeline NAME") tells a user to pass.
+#[test]
+fn board_and_report_stages_take_pipeline_as_their_error_says() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["pipeline", "create", "Other"]);
+    rex.ok(&["deal", "create", "A", "--value", "1", "--pipeline", "Sales"]);
+    assert_eq!(
+        rex.fails(&["board"], 2),
+        "rex: several pipelines exist ('Other', 'Sales'); choose one with --pipeline NAME"
+    );
+    for args in [["board", "Sales"], ["report", "stages"]] {
+        let mut positional: Vec<&str> = args.to_vec();
+        let mut named: Vec<&str> = args.to_vec();
+        if args[0] == "report" {
+            positional.push("Sales");
+        } else {
+            named.truncate(1);
+        }
+        named.extend(["--pipeline", "Sales"]);
+        assert_eq!(rex.json(&positional), rex.json(&named), "{named:?}");
+    }
+    assert_eq!(
+        rex.json(&["board", "--pipeline", "Sales"])["pipeline"]["name"],
+        "Sales"
+    );
+    assert_eq!(
+        rex.fails(&["board", "Sales", "--pipeline", "Other"], 2),
+        "rex: the argument '[PIPELINE]' cannot be used with '--pipeline <PIPELINE>' (see 'rex board --help')"
+    );
+}
