@@ -6,7 +6,6 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -30,26 +29,7 @@ struct Terminal {
 
 impl Terminal {
     fn start(rex: &Rex, shell: &str, args: &[&str], dir: &Path) -> Terminal {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: 50,
-            ws_col: 250,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: openpty writes the two descriptors it opens; the name buffer is null.
-        let opened = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both descriptors were just opened and are owned here alone.
-        let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let (master, slave) = crate::support::pty(50, 250);
         let bin = rex.dir.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
         let link = bin.join("rex");

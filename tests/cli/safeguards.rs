@@ -10,13 +10,13 @@ fn a_full_disk_at_the_export_target_is_the_exports_failure_naming_it() {
     let rex = Rex::new();
     rex.sales();
     rex.ok(&["deal", "create", "Kept", "--value", "5"]);
-    let at = rex.dir.path().join("disk");
-    let Some(disk) = SmallDisk::mount(&at) else {
-        crate::support::skipped(
-            "a_full_disk_at_the_export_target_is_the_exports_failure_naming_it needs to mount a tmpfs (root)",
-        );
+    let Some(disk) = SmallDisk::for_test(
+        &rex,
+        "a_full_disk_at_the_export_target_is_the_exports_failure_naming_it",
+    ) else {
         return;
     };
+    let at = disk.path().to_path_buf();
     disk.fill();
     for (name, format) in [("x.jsonl", "jsonl"), ("x.json", "json"), ("x.csv", "csv")] {
         let target = at.join(name);

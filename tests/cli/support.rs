@@ -378,6 +378,21 @@ pub fn entries(dir: &Path) -> Vec<String> {
 pub struct SmallDisk(PathBuf);
 
 impl SmallDisk {
+    /// A small disk at `disk` in the test's directory, or None (said as the test `test`
+    /// skipped) where tmpfs cannot be mounted (not root).
+    pub fn for_test(rex: &Rex, test: &str) -> Option<SmallDisk> {
+        let disk = SmallDisk::mount(&rex.dir.path().join("disk"));
+        if disk.is_none() {
+            skipped(&format!("{test} needs to mount a tmpfs (root)"));
+        }
+        disk
+    }
+
+    /// Where the disk is mounted.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
     pub fn mount(at: &Path) -> Option<SmallDisk> {
         std::fs::create_dir_all(at).ok()?;
         let ok = std::process::Command::new("mount")
@@ -401,5 +416,36 @@ impl SmallDisk {
 impl Drop for SmallDisk {
     fn drop(&mut self) {
         let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A pseudo-terminal of `rows` x `cols`: its master side to read what a program wrote, and
+/// its slave side to hand to the program as its terminal.
+pub fn pty(rows: u16, cols: u16) -> (std::fs::File, std::os::fd::OwnedFd) {
+    use std::os::fd::FromRawFd;
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes the two descriptors it opens; the name buffer is null.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here alone.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::os::fd::OwnedFd::from_raw_fd(slave),
+        )
     }
 }

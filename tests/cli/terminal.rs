@@ -656,7 +656,6 @@ fn a_forecast_of_large_sums_fits_80_columns_with_its_total_whole() {
 #[test]
 fn notes_and_errors_on_a_narrow_terminal_wrap_at_words_within_its_width() {
     use std::io::Read;
-    use std::os::fd::{FromRawFd, OwnedFd};
     let rex = Rex::new();
     rex.ok(&["info"]);
     let report = rex.file(
@@ -665,31 +664,7 @@ fn notes_and_errors_on_a_narrow_terminal_wrap_at_words_within_its_width() {
     );
     // stderr alone is an 80x24 terminal.
     let on_terminal = |args: &[&str]| -> String {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: 24,
-            ws_col: 80,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: openpty writes the two descriptors it opens; the name buffer is null.
-        let opened = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(opened, 0);
-        // SAFETY: both descriptors were just opened and are owned here alone.
-        let (mut master, slave) = unsafe {
-            (
-                std::fs::File::from_raw_fd(master),
-                OwnedFd::from_raw_fd(slave),
-            )
-        };
+        let (mut master, slave) = crate::support::pty(24, 80);
         let mut cmd = rex.std_cmd();
         cmd.args(args)
             .stdout(std::process::Stdio::null())

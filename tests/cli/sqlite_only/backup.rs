@@ -115,13 +115,13 @@ fn a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it() {
     let rex = Rex::new();
     rex.sales();
     rex.ok(&["deal", "create", "Kept", "--value", "5"]);
-    let at = rex.dir.path().join("disk");
-    let Some(disk) = SmallDisk::mount(&at) else {
-        crate::support::skipped(
-            "a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it needs to mount a tmpfs (root)",
-        );
+    let Some(disk) = SmallDisk::for_test(
+        &rex,
+        "a_full_disk_at_the_backup_target_is_the_backups_failure_naming_it",
+    ) else {
         return;
     };
+    let at = disk.path().to_path_buf();
     disk.fill();
     let target = at.join("copy.db");
     assert_eq!(

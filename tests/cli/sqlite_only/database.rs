@@ -286,13 +286,13 @@ fn paths_that_cannot_hold_a_database_are_named_and_left_alone() {
 #[test]
 fn a_full_disk_under_the_database_is_named_and_reads_still_work() {
     let rex = Rex::new();
-    let at = rex.dir.path().join("disk");
-    let Some(disk) = SmallDisk::mount(&at) else {
-        eprintln!(
-            "skipped: a_full_disk_under_the_database_is_named_and_reads_still_work needs to mount a tmpfs (root)"
-        );
+    let Some(disk) = SmallDisk::for_test(
+        &rex,
+        "a_full_disk_under_the_database_is_named_and_reads_still_work",
+    ) else {
         return;
     };
+    let at = disk.path().to_path_buf();
     let db = at.join("rex.db");
     let on_disk = |args: &[&str]| rex.cmd().env("REX_DB", &db).args(args).output().unwrap();
     assert!(on_disk(&["pipeline", "create", "Sales"]).status.success());
