@@ -8,9 +8,9 @@ use crate::error::Result;
 use crate::id::StageId;
 use crate::ops::board as ops;
 use crate::output::{
-    deals_that_fit, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView,
+    fit_height, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView,
 };
-use crate::record::{Deal, Pipeline};
+use crate::record::Deal;
 use crate::store::Tx;
 
 pub fn board(
@@ -20,15 +20,14 @@ pub fn board(
     limit: Option<usize>,
 ) -> Result<()> {
     let human = ctx.out.is_human();
-    let style = ctx.out.style();
-    // On a terminal, as many deals per stage as fit its height.
-    let per_stage = |p: &Pipeline| {
-        limit.or_else(|| {
-            let height = screen_height().filter(|_| human)?;
-            Some(deals_that_fit(&style, height, p.stages.len()))
-        })
-    };
-    let view = ctx.store.read(|tx| {
+    // On a terminal, as many deals per stage as fit its height: no stage shows more deals
+    // than the screen has lines, so that many are read and the board is cut to fit below.
+    let fit = limit
+        .is_none()
+        .then(|| screen_height().filter(|_| human))
+        .flatten();
+    let per_stage = limit.or(fit);
+    let mut view = ctx.store.read(|tx| {
         let board = ops::board(tx, pipeline, owner, per_stage)?;
         let labels = tx.stage_labels()?;
         let mut stages = Vec::with_capacity(board.stages.len());
@@ -51,6 +50,9 @@ pub fn board(
             stages,
         })
     })?;
+    if let Some(height) = fit {
+        fit_height(&mut view, &ctx.out.style(), height);
+    }
     ctx.out.one(&view)
 }
 

@@ -58,12 +58,9 @@ impl Record for BoardView {
     }
 
     fn text(&self, style: &Style) -> Option<String> {
-        Some(draw(self, style))
+        Some(draw(self, style, usize::MAX))
     }
 }
-
-/// Lines a row of stages takes besides its deals: title, totals, rule, "+N more", gap.
-const LINES_PER_ROW: usize = 5;
 
 /// The width the board is drawn in: the table width, or every stage side by side (`-o wide`).
 fn board_width(style: &Style, stages: usize) -> usize {
@@ -77,17 +74,30 @@ fn stages_per_row(width: usize, stages: usize) -> usize {
     ((width + GAP.len()) / (COLUMN_MIN + GAP.len())).clamp(1, stages.max(1))
 }
 
-/// How many deals per stage a board of `stages` can show in `height` lines (at least one).
-pub fn deals_that_fit(style: &Style, height: usize, stages: usize) -> usize {
-    let per_row = stages_per_row(board_width(style, stages), stages);
-    let rows = stages.div_ceil(per_row).max(1);
-    (height.saturating_sub(2) / rows)
-        .saturating_sub(LINES_PER_ROW)
-        .max(1)
+/// Cuts each stage's deals to the most that let the board fit `height` lines with a line
+/// left for the prompt: the board is drawn as it will be, so a row of stages with few deals
+/// takes only the lines it needs and lends the rest to the others. At least one deal per
+/// stage is kept, even when that does not fit. `board` holds the largest deals of each
+/// stage (at least `height` of them when it has that many, more never fit).
+pub fn fit_height(board: &mut BoardView, style: &Style, height: usize) {
+    let most = board
+        .stages
+        .iter()
+        .map(|s| s.deals.len())
+        .max()
+        .unwrap_or(0);
+    let limit = (1..=most)
+        .rev()
+        .find(|&limit| draw(board, style, limit).lines().count() < height)
+        .unwrap_or(1);
+    for stage in &mut board.stages {
+        stage.deals.truncate(limit);
+    }
 }
 
-/// The board: stages side by side, as many as fit the width, in rows of stages.
-fn draw(board: &BoardView, style: &Style) -> String {
+/// The board: stages side by side, as many as fit the width, in rows of stages; at most
+/// `limit` deals of each.
+fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
     let width = board_width(style, board.stages.len());
     let per_row = stages_per_row(width, board.stages.len());
     let column = (width + GAP.len()) / per_row - GAP.len();
@@ -113,13 +123,13 @@ fn draw(board: &BoardView, style: &Style) -> String {
                     column,
                 ));
                 lines.push("─".repeat(column));
-                let value_width = stage
-                    .deals
+                let shown = &stage.deals[..stage.deals.len().min(limit)];
+                let value_width = shown
                     .iter()
                     .map(|v| v.deal.value.to_string().width())
                     .max()
                     .unwrap_or(0);
-                for v in &stage.deals {
+                for v in shown {
                     let d = &v.deal;
                     let overdue = d.is_overdue(today);
                     let stalled = d.status == Status::Stalled;
@@ -140,7 +150,7 @@ fn draw(board: &BoardView, style: &Style) -> String {
                     );
                     lines.push(pad(&cut(&line, column), column));
                 }
-                let more = stage.count - stage.deals.len() as i64;
+                let more = stage.count - shown.len() as i64;
                 if more > 0 {
                     lines.push(pad(&format!("+{more} more"), column));
                 }
@@ -264,18 +274,102 @@ mod tests {
         }
     }
 
+    /// A board of `stages` stages holding `deals[i]` deals each, in rows of two at 80 columns.
+    fn board(deals: &[usize]) -> BoardView {
+        use crate::id::{DealId, PipelineId};
+        use crate::money::Cents;
+        use crate::record::Deal;
+        let pipeline = PipelineId::new();
+        let stages = deals
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let id = StageId::new();
+                let deals: Vec<DealView> = (0..*n)
+                    .map(|k| {
+                        let deal = Deal {
+                            id: DealId::new(),
+                            name: format!("Deal {k}"),
+                            value: Cents::new(100 * (k as i64 + 1)).unwrap(),
+                            status: Status::Open,
+                            contact_id: None,
+                            pipeline_id: pipeline,
+                            stage_id: id,
+                            expected_close: None,
+                            owner_id: None,
+                            metadata: Default::default(),
+                            created_at: String::new(),
+                            updated_at: String::new(),
+                            last_activity_at: String::new(),
+                            stage_entered_at: String::new(),
+                            closed_at: None,
+                            close_reason: None,
+                            probability: None,
+                            origin: None,
+                        };
+                        DealView::new(deal, "Sales".into(), format!("Stage {i}"))
+                    })
+                    .collect();
+                BoardColumn {
+                    id,
+                    name: format!("Stage {i}"),
+                    color: crate::record::palette_color(i),
+                    position: i as u32,
+                    count: *n as i64,
+                    value: 0,
+                    deals,
+                }
+            })
+            .collect();
+        BoardView {
+            pipeline: BoardPipeline {
+                id: pipeline,
+                name: "Sales".into(),
+            },
+            stages,
+        }
+    }
+
+    fn shown(board: &BoardView) -> Vec<usize> {
+        board.stages.iter().map(|s| s.deals.len()).collect()
+    }
+
     #[test]
-    fn deals_per_stage_follow_the_rows_the_board_is_drawn_in() {
-        // 80 columns: two stages a row (34 + 2 + 34), five stages in three rows of 7 lines.
-        assert_eq!(stages_per_row(80, 5), 2);
-        assert_eq!(deals_that_fit(&style(Some(80)), 24, 5), 2);
-        // 70 columns still hold two 34-column stages and the gap between them.
-        assert_eq!(stages_per_row(70, 5), 2);
-        assert_eq!(deals_that_fit(&style(Some(70)), 24, 5), 2);
-        assert_eq!(stages_per_row(69, 5), 1);
-        assert_eq!(deals_that_fit(&style(Some(69)), 24, 5), 1);
+    fn the_board_keeps_every_deal_that_fits_the_rows_there_are() {
+        // Five stages at 80 columns are three rows; three deals in three of them take 17
+        // lines of 24: nothing is held back.
+        let mut few = board(&[3, 3, 3, 0, 0]);
+        fit_height(&mut few, &style(Some(80)), 24);
+        assert_eq!(shown(&few), [3, 3, 3, 0, 0]);
+        assert!(!draw(&few, &style(Some(80)), usize::MAX).contains("more"));
+        // Twenty in each: three rows of (3 + deals + "+N more") and two blank lines fit 23
+        // lines with three deals each.
+        let mut many = board(&[20; 5]);
+        fit_height(&mut many, &style(Some(80)), 24);
+        assert_eq!(shown(&many), [3; 5]);
+        let text = draw(&many, &style(Some(80)), usize::MAX);
+        assert_eq!(text.lines().count(), 23, "{text}");
+        assert!(text.contains("+17 more"), "{text}");
+        // A row with few deals lends its lines to the others.
+        let mut uneven = board(&[20, 20, 20, 20, 1]);
+        fit_height(&mut uneven, &style(Some(80)), 24);
+        assert_eq!(shown(&uneven), [4, 4, 4, 4, 1]);
         // Wide: every stage side by side in one row.
-        assert_eq!(deals_that_fit(&style(None), 40, 5), 33);
-        assert_eq!(deals_that_fit(&style(Some(200)), 40, 5), 33);
+        let mut wide = board(&[30; 5]);
+        fit_height(&mut wide, &style(None), 24);
+        assert_eq!(shown(&wide), [19; 5]);
+        // Too small a screen still shows a deal of each stage.
+        let mut tiny = board(&[5; 5]);
+        fit_height(&mut tiny, &style(Some(80)), 6);
+        assert_eq!(shown(&tiny), [1; 5]);
+    }
+
+    #[test]
+    fn stages_stand_side_by_side_as_the_width_allows() {
+        // 80 columns: two stages a row (34 + 2 + 34); 70 still hold two and the gap.
+        assert_eq!(stages_per_row(80, 5), 2);
+        assert_eq!(stages_per_row(70, 5), 2);
+        assert_eq!(stages_per_row(69, 5), 1);
+        assert_eq!(stages_per_row(200, 5), 5);
     }
 }

@@ -18,7 +18,7 @@ use comfy_table::{Attribute, Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use board::{deals_that_fit, BoardColumn, BoardPipeline, BoardView, TodayView};
+pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView, TodayView};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};
 pub use message::{say, say_line};
