@@ -260,7 +260,7 @@ Examples:
     },
     /// The morning's deals: overdue, closing this week, stalled, going stale
     #[command(after_long_help = "\
-Sections, each a list of deals, in this order; a deal is in the first that applies:
+Sections, in this order; a deal is in the first that applies:
   overdue       active deals expected to close before today
   closing_soon  active deals expected to close within the next 7 days (today included)
   stalled       deals with status stalled
@@ -268,12 +268,27 @@ Sections, each a list of deals, in this order; a deal is in the first that appli
 Active means open or stalled. The deals are REX_OWNER's when it is set, unless --owner
 or --all is given; everyone's otherwise.
 
-JSON: {\"overdue\": [...], \"closing_soon\": [...], \"stalled\": [...],
-\"going_stale\": [...]}, each an array of deals.
+On a terminal, today fits the screen: each section is a heading with its count and value,
+then its deals one line each (reference, name, value, stage, expected close; the owner
+too with --all or another's --owner). The most urgent sections get the lines first; a
+section that does not fit whole ends with a line such as
+'+12 more: rex today --section overdue', which shows that section in full. In a pipe,
+-o table shows every deal.
+
+--section shows only the sections named (repeat it, or separate them with commas), in
+full, in every format.
+
+TSV, CSV, JSON Lines and -o id: one flat list, section by section, each deal's fields
+then its section (overdue, closing_soon, stalled, going_stale); --fields may name any of
+them. JSON: {\"overdue\": [...], \"closing_soon\": [...], \"stalled\": [...],
+\"going_stale\": [...]}, each an array of deals (only the sections asked for with
+--section; with --fields, each deal has only those fields).
 
 Examples:
   rex today
+  rex today --all --section overdue
   REX_OWNER=ana rex today
+  rex today -o tsv --fields section,name,value
   rex today --all -o json")]
     Today {
         /// Only this owner's deals
@@ -282,6 +297,9 @@ Examples:
         /// Everyone's deals, also when REX_OWNER is set
         #[arg(long)]
         all: bool,
+        /// Only these sections, in full
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "SECTION")]
+        section: Vec<TodaySection>,
     },
     /// What will close when: active deals by expected close, weighted, and what was won
     #[command(after_long_help = "\
@@ -465,6 +483,21 @@ Examples:
         /// A subcommand (e.g. deal, deal create) or a topic
         topic: Vec<String>,
     },
+}
+
+/// A section of `rex today` (the values of `--section`), named as its JSON key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TodaySection {
+    /// Active deals expected to close before today
+    Overdue,
+    /// Active deals expected to close within 7 days
+    #[value(name = "closing_soon", alias = "closing-soon")]
+    ClosingSoon,
+    /// Deals with status stalled
+    Stalled,
+    /// Open deals that stall within 3 days
+    #[value(name = "going_stale", alias = "going-stale")]
+    GoingStale,
 }
 
 #[cfg(test)]

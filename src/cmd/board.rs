@@ -7,8 +7,11 @@ use super::{fill_refs, labelled, me, Ctx};
 use crate::error::Result;
 use crate::id::StageId;
 use crate::ops::board as ops;
+use crate::cli::TodaySection;
+use crate::ops::board::Section;
 use crate::output::{
-    fit_height, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, TodayView,
+    fit_height, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, Format,
+    TodayView,
 };
 use crate::record::Deal;
 use crate::store::Tx;
@@ -70,24 +73,77 @@ fn views(
     Ok(views)
 }
 
-pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool) -> Result<()> {
+/// `rex today`: at a table the sections within the screen, in JSON an object of sections,
+/// in any other format one flat list with a section column.
+pub fn today(
+    ctx: &mut Ctx,
+    owner: Option<String>,
+    all: bool,
+    only: &[TodaySection],
+) -> Result<()> {
     // REX_OWNER's deals unless an owner or everyone is asked for.
+    let mine = me();
     let owner = match (owner, all) {
         (Some(o), _) => Some(o),
         (None, true) => None,
-        (None, false) => me(),
+        (None, false) => mine.clone(),
     };
+    // The command that shows these deals again, for "+N more: rex today --section ...".
+    let command = match (&owner, all) {
+        (_, true) | (None, false) => "rex today --all".to_string(),
+        (Some(o), false) if Some(o) == mine.as_ref() => "rex today".to_string(),
+        (Some(o), false) => format!("rex today --owner {}", shell_word(o)),
+    };
+    // Rows name the owner unless every deal is the reader's own.
+    let owner_column = match (&owner, &mine) {
+        (Some(o), Some(m)) => !o.eq_ignore_ascii_case(m),
+        _ => true,
+    };
+    let only: Vec<Section> = only
+        .iter()
+        .map(|s| match s {
+            TodaySection::Overdue => Section::Overdue,
+            TodaySection::ClosingSoon => Section::ClosingSoon,
+            TodaySection::Stalled => Section::Stalled,
+            TodaySection::GoingStale => Section::GoingStale,
+        })
+        .collect();
     let clock = ctx.clock;
     let human = ctx.out.is_human();
-    let view = ctx.store.read(|tx| {
+    let sections = ctx.store.read(|tx| {
         let today = ops::today(tx, &clock, owner.as_deref())?;
         let labels = tx.stage_labels()?;
-        Ok(TodayView {
-            overdue: views(tx, today.overdue, &labels, human)?,
-            closing_soon: views(tx, today.closing_soon, &labels, human)?,
-            stalled: views(tx, today.stalled, &labels, human)?,
-            going_stale: views(tx, today.going_stale, &labels, human)?,
-        })
+        let mut sections = Vec::new();
+        for (section, deals) in today.sections(&only) {
+            sections.push((section, views(tx, deals, &labels, human)?));
+        }
+        Ok(sections)
     })?;
-    ctx.out.one(&view)
+    let json = ctx.out.chosen_format() == Some(Format::Json);
+    let mut view = TodayView {
+        sections,
+        owner_column,
+        // The screen's height, unless sections were asked for in full.
+        height: screen_height().filter(|_| human && only.is_empty()),
+        command,
+        fields: if json { ctx.out.take_fields() } else { None },
+    };
+    if json || (human && !ctx.out.has_fields()) {
+        return ctx.out.one(&view);
+    }
+    view.fields = None;
+    ctx.out.list(view.rows())
+}
+
+/// A word as a shell reads it back: as it is when it is plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

@@ -100,7 +100,7 @@ fn plan(command: Command) -> Plan {
     use crate::ops::database::DatabaseInfo;
     use crate::ops::pipeline::PipelineOverview;
     use crate::ops::report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
-    use crate::output::{BoardView, ImportReport, StalledView, TodayView};
+    use crate::output::{BoardView, ImportReport, StalledView, TodayRow};
     use crate::record::Event;
     use crate::store::PipelineSummary;
     use Access::{Read, Write};
@@ -154,8 +154,12 @@ fn plan(command: Command) -> Plan {
             let pipeline = pipeline.or(named_pipeline);
             board::board(ctx, pipeline.as_deref(), owner.as_deref(), limit)
         }),
-        Command::Today { owner, all } => Plan::stored(Read, fields::<TodayView>, move |ctx| {
-            board::today(ctx, owner, all)
+        Command::Today {
+            owner,
+            all,
+            section,
+        } => Plan::stored(Read, fields::<TodayRow>, move |ctx| {
+            board::today(ctx, owner, all, &section)
         }),
         Command::Forecast { scope, by, periods } => {
             Plan::stored(Read, fields::<ForecastRow>, move |ctx| {

@@ -63,6 +63,52 @@ pub struct Today {
     pub going_stale: Vec<Deal>,
 }
 
+/// A section of today, in the order of urgency: what is late, what is due, what stopped
+/// moving, what is about to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Overdue,
+    ClosingSoon,
+    Stalled,
+    GoingStale,
+}
+
+impl Section {
+    /// Every section, most urgent first.
+    pub const ALL: [Section; 4] = [
+        Section::Overdue,
+        Section::ClosingSoon,
+        Section::Stalled,
+        Section::GoingStale,
+    ];
+
+    /// The section's name for scripts: its JSON key and its value in the section column.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Overdue => "overdue",
+            Section::ClosingSoon => "closing_soon",
+            Section::Stalled => "stalled",
+            Section::GoingStale => "going_stale",
+        }
+    }
+}
+
+impl Today {
+    /// The sections, most urgent first, each with its deals: all of them, or only those in
+    /// `only` when it names any.
+    pub fn sections(self, only: &[Section]) -> Vec<(Section, Vec<Deal>)> {
+        let all = [
+            (Section::Overdue, self.overdue),
+            (Section::ClosingSoon, self.closing_soon),
+            (Section::Stalled, self.stalled),
+            (Section::GoingStale, self.going_stale),
+        ];
+        all.into_iter()
+            .filter(|(section, _)| only.is_empty() || only.contains(section))
+            .collect()
+    }
+}
+
 /// Today's deals of `owner`, or everyone's.
 pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Today> {
     let today = clock.today();
@@ -219,5 +265,15 @@ mod tests {
         assert_eq!(of(&t.going_stale), [ids[3]]);
         let nobody = store.read(|tx| today(tx, &clock, Some("ana"))).unwrap();
         assert!(nobody.overdue.is_empty() && nobody.going_stale.is_empty());
+        // Sections keep their order, whichever order they are asked for in.
+        let asked = t.sections(&[Section::GoingStale, Section::Overdue]);
+        let shown: Vec<_> = asked.iter().map(|(s, d)| (*s, of(d))).collect();
+        assert_eq!(
+            shown,
+            [
+                (Section::Overdue, vec![ids[0], ids[4]]),
+                (Section::GoingStale, vec![ids[3]])
+            ]
+        );
     }
 }

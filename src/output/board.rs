@@ -1,11 +1,11 @@
-//! `rex board` and `rex today`: the pipeline as a kanban board, and the morning's deals.
+//! `rex board`: the pipeline as a kanban board.
 
 use comfy_table::Cell;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::views::DealView;
-use super::{fit, neutralise, Column, Record, Style};
+use super::{neutralise, Column, Record, Style};
 use crate::id::{PipelineId, StageId};
 use crate::money::dollars;
 use crate::record::{Color, Status};
@@ -197,67 +197,6 @@ fn paint(style: &Style, color: &Color, text: &str, bold: bool) -> String {
     };
     let weight = if bold { "1;" } else { "" };
     format!("\u{1b}[{weight}{code}m{text}\u{1b}[0m")
-}
-
-/// The morning's deals, each in the first section that applies.
-#[derive(Debug, Clone, Serialize)]
-pub struct TodayView {
-    pub overdue: Vec<DealView>,
-    pub closing_soon: Vec<DealView>,
-    pub stalled: Vec<DealView>,
-    pub going_stale: Vec<DealView>,
-}
-
-impl Record for TodayView {
-    const FIELDS: &'static [&'static str] = &["overdue", "closing_soon", "stalled", "going_stale"];
-    fn id(&self) -> String {
-        String::new()
-    }
-
-    fn columns() -> Vec<Column<Self>> {
-        vec![
-            Column::new("overdue", "Overdue", |t: &TodayView, _| {
-                Cell::new(t.overdue.len())
-            }),
-            Column::new("closing_soon", "Closing soon", |t: &TodayView, _| {
-                Cell::new(t.closing_soon.len())
-            }),
-            Column::new("stalled", "Stalled", |t: &TodayView, _| {
-                Cell::new(t.stalled.len())
-            }),
-            Column::new("going_stale", "Going stale", |t: &TodayView, _| {
-                Cell::new(t.going_stale.len())
-            }),
-        ]
-    }
-
-    fn text(&self, style: &Style) -> Option<String> {
-        let mut out = String::new();
-        for (title, deals) in [
-            ("Overdue: expected to close before today", &self.overdue),
-            ("Closing in the next 7 days", &self.closing_soon),
-            ("Stalled", &self.stalled),
-            ("Going stale in the next 3 days", &self.going_stale),
-        ] {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&format!("{title} ({})\n", deals.len()));
-            if deals.is_empty() {
-                continue;
-            }
-            let columns = DealView::columns();
-            let headers: Vec<String> = columns.iter().map(|c| c.header.to_string()).collect();
-            let fits: Vec<super::Fit> = columns.iter().map(|c| c.fit).collect();
-            let rows = deals
-                .iter()
-                .map(|d| columns.iter().map(|c| (c.cell)(d, style)).collect())
-                .collect();
-            out.push_str(&fit::table(style, &headers, &fits, rows).to_string());
-            out.push('\n');
-        }
-        Some(out.trim_end().to_string())
-    }
 }
 
 #[cfg(test)]

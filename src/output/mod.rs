@@ -12,19 +12,21 @@ mod pipeline;
 mod printer;
 mod report;
 mod style;
+mod today;
 mod views;
 
 use comfy_table::{Attribute, Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView, TodayView};
+pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};
 pub use message::{say, say_line};
 pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
+pub use today::{TodayRow, TodayView};
 pub use views::{DealView, StalledView, DEAL_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it

@@ -147,6 +147,12 @@ impl Printer {
         self.fields.is_some()
     }
 
+    /// Takes `--fields` away, for a record that narrows its own parts to them (`today` in
+    /// JSON narrows each deal of each section); the printer then prints records whole.
+    pub fn take_fields(&mut self) -> Option<Vec<String>> {
+        self.fields.take()
+    }
+
     /// Refuses `--fields` names that records of type `R` do not have.
     pub fn check_fields<R: Record>(&self) -> Result<()> {
         let fields = self.fields.iter().flatten();

@@ -52,7 +52,7 @@ pub struct StalledView {
 pub const DEAL_FIELDS: &[&str] = &crate::record::DEAL_FIELD_NAMES;
 
 /// The deal record's fields followed by `extra`; `N` is their number in all.
-const fn deal_fields_and<const N: usize, const M: usize>(
+pub(super) const fn deal_fields_and<const N: usize, const M: usize>(
     extra: [&'static str; M],
 ) -> [&'static str; N] {
     let deal = crate::record::DEAL_FIELD_NAMES;

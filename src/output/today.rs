@@ -1,0 +1,352 @@
+//! `rex today`: the morning's deals. At a terminal, one screen with the most urgent section
+//! first; for scripts, one flat list of deals with a `section` column (JSON keeps a key per
+//! section).
+
+use comfy_table::Cell;
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Serialize, Serializer};
+use unicode_width::UnicodeWidthStr;
+
+use super::fit::ellipsis as cut;
+use super::views::{close_date, deal_fields_and, money, opt, reference, text, DealView};
+use super::{one_line, value_of, Column, Fit, Record, Style};
+use crate::money::dollars;
+use crate::ops::board::Section;
+
+/// The morning's deals, each in the first section that applies: the sections asked for,
+/// most urgent first. Serializes as `{"overdue": [DEAL...], "closing_soon": [...], ...}`.
+#[derive(Debug, Clone)]
+pub struct TodayView {
+    pub sections: Vec<(Section, Vec<DealView>)>,
+    /// Whether rows name the owner: not when every deal is the reader's own.
+    pub owner_column: bool,
+    /// The lines the screen has, when the view is to fit it; None shows every deal.
+    pub height: Option<usize>,
+    /// The command that shows the same deals (`rex today --all`), for the line that says
+    /// how to see what did not fit.
+    pub command: String,
+    /// The fields each deal is narrowed to in JSON (`--fields`), if any.
+    pub fields: Option<Vec<String>>,
+}
+
+impl Serialize for TodayView {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.sections.len()))?;
+        for (section, deals) in &self.sections {
+            match &self.fields {
+                None => map.serialize_entry(section.key(), deals)?,
+                Some(fields) => {
+                    let mut narrowed = Vec::with_capacity(deals.len());
+                    for deal in deals {
+                        let row = TodayRow {
+                            deal: deal.clone(),
+                            section: section.key(),
+                        };
+                        let value = value_of(&row).map_err(S::Error::custom)?;
+                        let picked: serde_json::Map<String, serde_json::Value> = fields
+                            .iter()
+                            .map(|f| (f.clone(), value.get(f).cloned().unwrap_or_default()))
+                            .collect();
+                        narrowed.push(picked);
+                    }
+                    map.serialize_entry(section.key(), &narrowed)?
+                }
+            }
+        }
+        map.end()
+    }
+}
+
+/// A deal of today in a flat list (TSV, CSV, JSON Lines, ids): the deal's fields, then
+/// the section it is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct TodayRow {
+    #[serde(flatten)]
+    pub deal: DealView,
+    pub section: &'static str,
+}
+
+/// Today's fields: the deal's, then its section.
+const TODAY_FIELDS: [&str; crate::record::DEAL_FIELDS.len() + 1] = deal_fields_and(["section"]);
+
+impl Record for TodayRow {
+    const FIELDS: &'static [&'static str] = &TODAY_FIELDS;
+    fn id(&self) -> String {
+        self.deal.deal.id.to_string()
+    }
+
+    /// The columns `--fields` picks from at a table (the screen itself is [`TodayView`]).
+    fn columns() -> Vec<Column<Self>> {
+        vec![
+            Column::new("section", "Section", |r: &TodayRow, _| Cell::new(r.section)),
+            Column::new("ref", "Ref", |r: &TodayRow, _| reference(&r.deal)),
+            Column::new("name", "Name", |r: &TodayRow, _| text(&r.deal.deal.name))
+                .fit(Fit::Text(0)),
+            Column::new("value", "Value", |r: &TodayRow, _| {
+                money(r.deal.deal.value.get())
+            }),
+            Column::new("pipeline_id", "Pipeline", |r: &TodayRow, _| {
+                text(&r.deal.pipeline_name)
+            }),
+            Column::new("stage_id", "Stage", |r: &TodayRow, _| {
+                text(&r.deal.stage_name)
+            }),
+            Column::new("owner_id", "Owner", |r: &TodayRow, _| {
+                opt(&r.deal.deal.owner_id)
+            }),
+            Column::new("expected_close", "Close", |r: &TodayRow, s| {
+                close_date(&r.deal.deal, s)
+            }),
+        ]
+    }
+}
+
+impl TodayView {
+    /// The deals as one flat list, section by section.
+    pub fn rows(self) -> Vec<TodayRow> {
+        self.sections
+            .into_iter()
+            .flat_map(|(section, deals)| {
+                deals.into_iter().map(move |deal| TodayRow {
+                    deal,
+                    section: section.key(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Record for TodayView {
+    const FIELDS: &'static [&'static str] = &["overdue", "closing_soon", "stalled", "going_stale"];
+    fn id(&self) -> String {
+        String::new()
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        Vec::new()
+    }
+
+    fn text(&self, style: &Style) -> Option<String> {
+        Some(screen(self, style))
+    }
+}
+
+/// A section's heading: what it holds.
+fn title(section: Section) -> &'static str {
+    match section {
+        Section::Overdue => "Overdue",
+        Section::ClosingSoon => "Closing within 7 days",
+        Section::Stalled => "Stalled",
+        Section::GoingStale => "Going stale within 3 days",
+    }
+}
+
+/// How many deals of each section a screen of `lines` lines shows, most urgent first.
+/// Every section has its heading; a section shown in part ends with a line saying how many
+/// more it has, and the lines of the sections after it are kept for their own such line,
+/// so that every heading stays on screen and the first sections get the rows.
+fn rows_that_fit(counts: &[usize], lines: Option<usize>) -> Vec<usize> {
+    let Some(lines) = lines else {
+        return counts.to_vec();
+    };
+    let mut left = lines.saturating_sub(counts.len());
+    let mut shown = Vec::with_capacity(counts.len());
+    for (i, &n) in counts.iter().enumerate() {
+        let later = counts[i + 1..].iter().filter(|n| **n > 0).count();
+        let room = left.saturating_sub(later);
+        let k = if n <= room {
+            n
+        } else {
+            room.saturating_sub(1)
+        };
+        left = left.saturating_sub(k + usize::from(k < n));
+        shown.push(k);
+    }
+    shown
+}
+
+/// Today as a person reads it: a heading per section with its count and value, then its
+/// deals one line each (reference, name, value, stage, expected close, and the owner when
+/// not all are the reader's), within the screen's height when it has one.
+fn screen(view: &TodayView, style: &Style) -> String {
+    let counts: Vec<usize> = view.sections.iter().map(|(_, d)| d.len()).collect();
+    // The line left for the prompt.
+    let shown = rows_that_fit(&counts, view.height.map(|h| h.saturating_sub(1)));
+    let visible: Vec<&DealView> = view
+        .sections
+        .iter()
+        .zip(&shown)
+        .flat_map(|((_, deals), k)| &deals[..*k])
+        .collect();
+    let layout = Layout::new(&visible, view.owner_column, style.width);
+    let today = crate::clock::local_day(style.now);
+    let mut out = Vec::new();
+    for ((section, deals), k) in view.sections.iter().zip(shown) {
+        let heading = if deals.is_empty() {
+            format!("{}: none", title(*section))
+        } else {
+            let total: i128 = deals.iter().map(|d| i128::from(d.deal.value.get())).sum();
+            let noun = if deals.len() == 1 { "deal" } else { "deals" };
+            format!(
+                "{}: {} {noun}, {}",
+                title(*section),
+                deals.len(),
+                dollars(total)
+            )
+        };
+        out.push(paint(style, "1", &heading));
+        for d in &deals[..k] {
+            out.push(layout.row(d, style, today));
+        }
+        if k < deals.len() {
+            out.push(format!(
+                "  +{} more: {} --section {}",
+                deals.len() - k,
+                view.command,
+                section.key()
+            ));
+        }
+    }
+    out.join("\n")
+}
+
+/// Text in bold or a colour (an SGR code), when the terminal shows colour.
+fn paint(style: &Style, code: &str, text: &str) -> String {
+    if style.color {
+        format!("\u{1b}[{code}m{text}\u{1b}[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The columns of today's rows, alike in every section so that they line up: references,
+/// values and dates at their full width; the name, stage and owner share what is left.
+struct Layout {
+    reference: usize,
+    name: usize,
+    value: usize,
+    stage: usize,
+    close: usize,
+    owner: Option<usize>,
+}
+
+const INDENT: &str = "  ";
+const GAP: &str = "  ";
+
+impl Layout {
+    fn new(deals: &[&DealView], owner_column: bool, width: Option<usize>) -> Layout {
+        let widest = |f: &dyn Fn(&DealView) -> usize| deals.iter().map(|d| f(d)).max();
+        let reference = widest(&|d| reference_of(d).width()).unwrap_or(0);
+        let value = widest(&|d| dollars(d.deal.value.get().into()).width()).unwrap_or(0);
+        let close = if deals.iter().any(|d| d.deal.expected_close.is_some()) {
+            10
+        } else {
+            0
+        };
+        let mut name = widest(&|d| one_line(&d.deal.name).width()).unwrap_or(0);
+        let mut stage = widest(&|d| one_line(&d.stage_name).width()).unwrap_or(0);
+        let mut owner = owner_column.then(|| {
+            widest(&|d| one_line(d.deal.owner_id.as_deref().unwrap_or("")).width())
+                .unwrap_or(0)
+                .max("-".width())
+        });
+        if let Some(width) = width {
+            // What never gives way: the indent, the reference, the value, the date and the
+            // gaps between the columns.
+            let gaps = GAP.len() * (3 + usize::from(close > 0) + usize::from(owner.is_some()));
+            let fixed = INDENT.len() + reference + value + close + gaps;
+            let room = width.saturating_sub(fixed);
+            if name + stage + owner.unwrap_or(0) > room {
+                // The stage and owner give way to at most 14 columns, then the name takes
+                // the rest; on a very narrow screen all three share it.
+                stage = stage.min(14);
+                owner = owner.map(|o| o.min(14));
+                let others = stage + owner.unwrap_or(0);
+                if room >= others + 12 {
+                    name = name.min(room - others);
+                } else {
+                    name = (room / 2).max(1);
+                    let rest = room.saturating_sub(name);
+                    match owner.as_mut() {
+                        Some(o) => {
+                            stage = (rest / 2).max(1);
+                            *o = rest.saturating_sub(stage).max(1);
+                        }
+                        None => stage = rest.max(1),
+                    }
+                }
+            }
+        }
+        Layout {
+            reference,
+            name,
+            value,
+            stage,
+            close,
+            owner,
+        }
+    }
+
+    fn row(&self, v: &DealView, style: &Style, today: chrono::NaiveDate) -> String {
+        let d = &v.deal;
+        let mut line = format!(
+            "{INDENT}{:<rw$}{GAP}{}{GAP}{:>vw$}{GAP}{}",
+            reference_of(v),
+            pad(&cut(&one_line(&d.name), self.name), self.name),
+            dollars(d.value.get().into()),
+            pad(&cut(&one_line(&v.stage_name), self.stage), self.stage),
+            rw = self.reference,
+            vw = self.value,
+        );
+        if self.close > 0 {
+            let date = d
+                .expected_close
+                .map(crate::clock::format_date)
+                .unwrap_or_default();
+            let date = pad(&date, self.close);
+            line.push_str(GAP);
+            line.push_str(&if d.is_overdue(today) {
+                paint(style, "31", &date)
+            } else {
+                date
+            });
+        }
+        if let Some(width) = self.owner {
+            let owner = one_line(d.owner_id.as_deref().unwrap_or("-"));
+            line.push_str(GAP);
+            line.push_str(&cut(&owner, width));
+        }
+        line.trim_end().to_string()
+    }
+}
+
+/// The short reference a person types, or the id when none was worked out.
+fn reference_of(v: &DealView) -> String {
+    v.short_ref.clone().unwrap_or_else(|| v.deal.id.to_string())
+}
+
+/// Text padded with spaces to `width` display columns.
+fn pad(text: &str, width: usize) -> String {
+    let w = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_urgent_sections_get_the_rows_and_every_heading_stays() {
+        // Everything fits: every deal shown.
+        assert_eq!(rows_that_fit(&[2, 1, 0, 1], Some(23)), [2, 1, 0, 1]);
+        assert_eq!(rows_that_fit(&[40, 9, 0, 3], None), [40, 9, 0, 3]);
+        // 23 lines: 4 headings; overdue keeps a line for each later non-empty section's
+        // "+N more" and its own: 23 - 4 - 2 - 1 = 16 rows.
+        assert_eq!(rows_that_fit(&[40, 9, 0, 3], Some(23)), [16, 0, 0, 0]);
+        // A later section that fits whole in what is left is shown whole.
+        assert_eq!(rows_that_fit(&[10, 3, 1, 1], Some(23)), [10, 3, 1, 1]);
+        assert_eq!(rows_that_fit(&[15, 3, 1, 1], Some(23)), [15, 1, 1, 1]);
+        // Too few lines for anything but the headings and the "+N more" lines.
+        assert_eq!(rows_that_fit(&[5, 5, 5, 5], Some(8)), [0, 0, 0, 0]);
+    }
+}
