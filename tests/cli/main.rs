@@ -28,4 +28,5 @@ mod stalled;
 mod support;
 mod team;
 mod terminal;
+mod today;
 mod totals;

@@ -413,6 +413,57 @@ fn the_board_lists_each_stages_active_deals_largest_first() {
     assert!(line.contains("choose one with --pipeline"), "{line}");
 }
 
+/// At 80x24 the board shows as many deals per stage as fit the rows of stages it has
+/// (five stages are three rows of two), never `+N more` while the screen has room.
+#[test]
+fn the_board_at_80x24_shows_the_deals_that_fit_and_counts_the_rest() {
+    use crate::today::{assert_fits_80x24, on_screen};
+    let rex = Rex::new();
+    rex.sales();
+    let stages = ["Discovery", "Qualification", "Proposal"];
+    for stage in stages {
+        for i in 1..=3 {
+            rex.ok(&[
+                "deal",
+                "create",
+                &format!("{stage} {i}"),
+                "--value",
+                &format!("{i}000"),
+                "--stage",
+                stage,
+            ]);
+        }
+    }
+    let screen = on_screen(&rex, &[], &["board"]);
+    assert_fits_80x24(&screen);
+    let text = screen.join("\n");
+    for stage in stages {
+        for i in 1..=3 {
+            assert!(text.contains(&format!("{stage} {i} ")), "{text}");
+        }
+    }
+    assert!(!text.contains("more"), "{text}");
+    // Six deals in each of five stages: three of each fill the 23 lines exactly.
+    let full = Rex::new();
+    thirty(&full);
+    let screen = on_screen(&full, &[], &["board"]);
+    assert_fits_80x24(&screen);
+    assert_eq!(screen.len(), 23, "{screen:#?}");
+    assert_eq!(screen.iter().filter(|l| l.contains("+3 more")).count(), 3);
+    assert_eq!(
+        screen.iter().filter(|l| l.contains("Consolidated")).count(),
+        3 * 3,
+        "{screen:#?}"
+    );
+    // --limit still wins, screen or not.
+    let limited = on_screen(&full, &[], &["board", "--limit", "5"]);
+    assert_eq!(
+        limited.iter().filter(|l| l.contains("+1 more")).count(),
+        3,
+        "{limited:#?}"
+    );
+}
+
 #[test]
 fn stage_colours_on_the_board_follow_the_terminal() {
     let rex = Rex::new();
