@@ -414,6 +414,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
         }
         'rex;today' {
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--section', '--section', [CompletionResultType]::ParameterName, 'Only these sections, in full')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')

@@ -1482,7 +1482,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__today)
-            opts="-o -q -h -V --owner --all --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --owner --all --section --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1490,6 +1490,10 @@ _rex() {
             case "${prev}" in
                 --owner)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --section)
+                    COMPREPLY=($(compgen -W "overdue closing_soon stalled going_stale" -- "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -391,6 +391,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;today'= {
             cand --owner 'Only this owner''s deals'
+            cand --section 'Only these sections, in full'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'

@@ -442,6 +442,10 @@ complete -c rex -n "__fish_rex_using_subcommand board" -s q -l quiet -d 'Print n
 complete -c rex -n "__fish_rex_using_subcommand board" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand board" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand today" -l section -d 'Only these sections, in full' -r -f -a "overdue\t'Active deals expected to close before today'
+closing_soon\t'Active deals expected to close within 7 days'
+stalled\t'Deals with status stalled'
+going_stale\t'Open deals that stall within 3 days'"
 complete -c rex -n "__fish_rex_using_subcommand today" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand today" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 
 use super::{fill_refs, labelled, me, Ctx};
+use crate::cli::TodaySection;
 use crate::error::Result;
 use crate::id::StageId;
 use crate::ops::board as ops;
-use crate::cli::TodaySection;
 use crate::ops::board::Section;
 use crate::output::{
-    fit_height, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, Format,
-    TodayView,
+    fit_height, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, Format, TodayView,
 };
 use crate::record::Deal;
 use crate::store::Tx;
@@ -75,12 +74,7 @@ fn views(
 
 /// `rex today`: at a table the sections within the screen, in JSON an object of sections,
 /// in any other format one flat list with a section column.
-pub fn today(
-    ctx: &mut Ctx,
-    owner: Option<String>,
-    all: bool,
-    only: &[TodaySection],
-) -> Result<()> {
+pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySection]) -> Result<()> {
     // REX_OWNER's deals unless an owner or everyone is asked for.
     let mine = me();
     let owner = match (owner, all) {

@@ -201,9 +201,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let sales = store
-            .read(|tx| board(tx, None, None, Some(2)))
-            .unwrap();
+        let sales = store.read(|tx| board(tx, None, None, Some(2))).unwrap();
         assert_eq!(sales.pipeline.name, "Sales");
         let lead = &sales.stages[0];
         let names: Vec<&str> = lead.deals.iter().map(|d| d.name.as_str()).collect();

@@ -154,11 +154,7 @@ fn rows_that_fit(counts: &[usize], lines: Option<usize>) -> Vec<usize> {
     for (i, &n) in counts.iter().enumerate() {
         let later = counts[i + 1..].iter().filter(|n| **n > 0).count();
         let room = left.saturating_sub(later);
-        let k = if n <= room {
-            n
-        } else {
-            room.saturating_sub(1)
-        };
+        let k = if n <= room { n } else { room.saturating_sub(1) };
         left = left.saturating_sub(k + usize::from(k < n));
         shown.push(k);
     }

@@ -26,7 +26,9 @@ pub fn on_screen(rex: &Rex, env: &[(&str, &str)], args: &[&str]) -> Vec<String> 
         out.extend_from_slice(&buf[..n]);
     }
     let status = child.wait().expect("wait for rex");
-    let text = String::from_utf8(out).expect("utf-8 output").replace("\r\n", "\n");
+    let text = String::from_utf8(out)
+        .expect("utf-8 output")
+        .replace("\r\n", "\n");
     assert!(status.success(), "rex {args:?}: {text}");
     text.lines().map(plain).collect()
 }
@@ -54,7 +56,11 @@ pub fn assert_fits_80x24(screen: &[String]) {
     let text = screen.join("\n");
     assert!(screen.len() <= 23, "{} lines:\n{text}", screen.len());
     for line in screen {
-        assert!(line.width() <= 80, "{} columns: {line}\n{text}", line.width());
+        assert!(
+            line.width() <= 80,
+            "{} columns: {line}\n{text}",
+            line.width()
+        );
     }
 }
 
@@ -64,7 +70,14 @@ fn short(id: &str) -> &str {
 }
 
 /// Creates a deal on 2026-03-02; its id.
-fn deal(rex: &Rex, name: &str, value: &str, stage: &str, close: Option<&str>, owner: &str) -> String {
+fn deal(
+    rex: &Rex,
+    name: &str,
+    value: &str,
+    stage: &str,
+    close: Option<&str>,
+    owner: &str,
+) -> String {
     let mut args = vec![
         "deal", "create", name, "--value", value, "--stage", stage, "--owner", owner,
     ];
@@ -79,12 +92,47 @@ fn deal(rex: &Rex, name: &str, value: &str, stage: &str, close: Option<&str>, ow
 fn five(rex: &Rex) -> Vec<String> {
     rex.at(crate::support::T0);
     let ids = vec![
-        deal(rex, "Acme - Enterprise", "12000", "Negotiation", Some("2026-03-10"), "ana"),
-        deal(rex, "Globex renewal", "2000", "Discovery", Some("2026-03-13"), "ana"),
-        deal(rex, "Initech upgrade", "4500", "Proposal", Some("2026-03-16"), "ana"),
-        deal(rex, "Umbrella pilot", "800", "Discovery", Some("2026-03-20"), "ana"),
+        deal(
+            rex,
+            "Acme - Enterprise",
+            "12000",
+            "Negotiation",
+            Some("2026-03-10"),
+            "ana",
+        ),
+        deal(
+            rex,
+            "Globex renewal",
+            "2000",
+            "Discovery",
+            Some("2026-03-13"),
+            "ana",
+        ),
+        deal(
+            rex,
+            "Initech upgrade",
+            "4500",
+            "Proposal",
+            Some("2026-03-16"),
+            "ana",
+        ),
+        deal(
+            rex,
+            "Umbrella pilot",
+            "800",
+            "Discovery",
+            Some("2026-03-20"),
+            "ana",
+        ),
         deal(rex, "Hooli", "300", "Discovery", None, "ana"),
-        deal(rex, "Bo's late one", "100", "Discovery", Some("2026-03-01"), "bo"),
+        deal(
+            rex,
+            "Bo's late one",
+            "100",
+            "Discovery",
+            Some("2026-03-01"),
+            "bo",
+        ),
     ];
     rex.at("2026-03-16T09:00:00Z");
     ids
@@ -103,11 +151,23 @@ fn today_at_80x24_shows_five_deals_under_their_headings_overdue_first() {
         screen,
         [
             "Overdue: 2 deals, $14,000.00".to_string(),
-            format!("  {}  Acme - Enterprise  $12,000.00  Negotiation  2026-03-10", r(0)),
-            format!("  {}  Globex renewal      $2,000.00  Discovery    2026-03-13", r(1)),
+            format!(
+                "  {}  Acme - Enterprise  $12,000.00  Negotiation  2026-03-10",
+                r(0)
+            ),
+            format!(
+                "  {}  Globex renewal      $2,000.00  Discovery    2026-03-13",
+                r(1)
+            ),
             "Closing within 7 days: 2 deals, $5,300.00".to_string(),
-            format!("  {}  Initech upgrade     $4,500.00  Proposal     2026-03-16", r(2)),
-            format!("  {}  Umbrella pilot        $800.00  Discovery    2026-03-20", r(3)),
+            format!(
+                "  {}  Initech upgrade     $4,500.00  Proposal     2026-03-16",
+                r(2)
+            ),
+            format!(
+                "  {}  Umbrella pilot        $800.00  Discovery    2026-03-20",
+                r(3)
+            ),
             "Stalled: none".to_string(),
             "Going stale within 3 days: none".to_string(),
         ]
@@ -118,7 +178,10 @@ fn today_at_80x24_shows_five_deals_under_their_headings_overdue_first() {
     assert_eq!(all[0], "Overdue: 3 deals, $14,100.00");
     assert_eq!(
         all[1],
-        format!("  {}  Bo's late one         $100.00  Discovery    2026-03-01  bo", r(5))
+        format!(
+            "  {}  Bo's late one         $100.00  Discovery    2026-03-01  bo",
+            r(5)
+        )
     );
     assert!(all[2].ends_with("2026-03-10  ana"), "{all:?}");
     // Another's deals name their owner too; one's own --owner does not.
@@ -134,7 +197,11 @@ fn many(rex: &Rex) {
     let stages = ["Discovery", "Qualification", "Proposal", "Negotiation"];
     for i in 0..31 {
         let owner = ["anastasia", "boris", "cyd"][i % 3];
-        let close = if i % 4 == 3 { "2026-03-18" } else { "2026-03-05" };
+        let close = if i % 4 == 3 {
+            "2026-03-18"
+        } else {
+            "2026-03-05"
+        };
         deal(
             rex,
             &format!("Consolidated Widget Holdings, renewal number {i}"),
@@ -216,7 +283,14 @@ fn today_for_scripts_is_one_flat_list_with_a_section_column() {
     let order = [5, 0, 1, 2, 3, 6];
     let id = rex.ok(&["today", "--all", "-o", "id"]);
     assert_eq!(id, order.map(|i| format!("{}\n", r(i))).concat());
-    let fields = rex.ok(&["today", "--all", "-o", "tsv", "--fields", "section,name,value"]);
+    let fields = rex.ok(&[
+        "today",
+        "--all",
+        "-o",
+        "tsv",
+        "--fields",
+        "section,name,value",
+    ]);
     assert_eq!(
         fields,
         "overdue\tBo's late one\t10000\n\
@@ -333,8 +407,7 @@ fn today_for_scripts_is_one_flat_list_with_a_section_column() {
     );
     let line = rex.fails(&["today", "--section", "later"], 2);
     assert!(
-        line.contains("'later'")
-            && line.contains("overdue, closing_soon, stalled, going_stale"),
+        line.contains("'later'") && line.contains("overdue, closing_soon, stalled, going_stale"),
         "{line}"
     );
 }
