@@ -4,9 +4,7 @@
 
 use serde_json::Value;
 
-use super::{
-    changes_line, confirm, deal_named, fill_refs, meta_key, parse_meta, print_saved, Ctx,
-};
+use super::{changes_line, confirm, deal_named, fill_refs, meta_key, parse_meta, print_saved, Ctx};
 use crate::cli::{DealCommand, ListArgs, MetaArgs, ProbabilityOrDefault};
 use crate::clock::DateOrNone;
 use crate::error::{Error, Result};
@@ -214,7 +212,8 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 &format!("refusing to delete {n} {noun}"),
             )?;
             ctx.store.write(|tx| deal::delete(tx, &ids))?;
-            ctx.out.done(&Confirmation::new(&format!("deleted {n} {noun}")));
+            ctx.out
+                .done(&Confirmation::new(&format!("deleted {n} {noun}")));
             Ok(())
         }
         DealCommand::Stalled {

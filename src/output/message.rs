@@ -182,7 +182,10 @@ mod tests {
             .text(" → ben");
         let line = two.fitted(Some(60));
         assert_eq!(line.width(), 60);
-        assert!(line.starts_with("updated Short (g8carvk): owner xxx"), "{line}");
+        assert!(
+            line.starts_with("updated Short (g8carvk): owner xxx"),
+            "{line}"
+        );
         // Too narrow even for short names: the figure stays whole and the line is wider.
         let line = closed(long).fitted(Some(30));
         assert_eq!(line, "closed Umbre… (g8carvk) as won, $22,000.00");
