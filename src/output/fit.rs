@@ -310,3 +310,25 @@ pub fn visible_width(line: &str) -> usize {
     }
     plain.width()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_keeps_every_word_and_its_own_lines_within_the_width() {
+        assert_eq!(
+            wrap_whole("a 99.9% SLA in the contract", 12),
+            "a 99.9% SLA\nin the\ncontract"
+        );
+        // A word wider than the column goes on at its characters; line breaks are kept.
+        assert_eq!(
+            wrap_whole("see https://example.com/quote\n  2. seats", 10),
+            "see\nhttps://ex\nample.com/\nquote\n  2. seats"
+        );
+        assert_eq!(wrap_whole("", 10), "");
+        for line in wrap_whole(&"word ".repeat(60), 17).lines() {
+            assert!(line.width() <= 17, "{line}");
+        }
+    }
+}
