@@ -1,6 +1,7 @@
 //! What the CLI's handlers share: the context each one gets (the database, the clock, the
-//! printer), asking the person at the terminal, saying a saved change truthfully, deal views
-//! for people (names and short references), and the `KEY=VALUE` syntax of `--meta`.
+//! printer), asking the person at the terminal, saying a saved change truthfully and the
+//! confirmation lines that say it, deal views for people (names and short references), and
+//! the `KEY=VALUE` syntax of `--meta`.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -12,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
 use crate::json;
 use crate::ops::lookup::REF_MIN;
-use crate::output::{DealView, Printer};
-use crate::record::{canonical, Deal};
+use crate::output::{Confirmation, DealView, Printer};
+use crate::record::{canonical, event, Deal, Event};
 use crate::store::{Store, Tx};
 
 /// What every handler gets: the open database, the clock, and the printer.
@@ -35,6 +36,76 @@ pub fn print_saved(printed: Result<()>, saved: impl FnOnce() -> String) -> Resul
         ))),
         Ok(()) => Ok(()),
     }
+}
+
+/// "Acme Corp (3kq9v2x)": a deal as a confirmation names it, its name being what gives way
+/// on a narrow terminal. Its stored name, whatever it holds, is escaped when printed.
+pub fn deal_named(tx: &dyn Tx, id: DealId) -> Result<Confirmation> {
+    let name = match tx.deal(id) {
+        Ok(Some(d)) => d.name,
+        _ => String::from("a damaged deal"),
+    };
+    let reference = crate::ops::lookup::short_refs(tx, &[id], REF_MIN)?
+        .remove(&id)
+        .unwrap_or_else(|| id.to_string());
+    Ok(Confirmation::default()
+        .name(&name)
+        .text(&format!(" ({reference})")))
+}
+
+/// The changes a history records, as a person reads them: `value $5,000.00 → $7,500.00`;
+/// text a person typed (a name, an owner, a contact, metadata) gives way on a narrow terminal.
+pub fn changes_line(history: &[Event]) -> Confirmation {
+    let shown = |field: &str, v: &Value| match (field, v) {
+        (_, Value::Null) => Confirmation::new("none"),
+        ("value", Value::Number(n)) => Confirmation::new(
+            &n.as_i64()
+                .and_then(|c| crate::money::Cents::stored(c).ok())
+                .map_or_else(|| n.to_string(), |c| c.to_string()),
+        ),
+        ("expected_close", Value::String(t)) => Confirmation::new(t),
+        (_, Value::String(t)) => Confirmation::default().name(t),
+        (_, other) => Confirmation::new(&other.to_string()),
+    };
+    let mut line = Confirmation::default();
+    for e in history {
+        let part = match e.kind.as_str() {
+            event::UPDATED => {
+                let (Some(field), Some(old), Some(new)) = (
+                    e.details.get("field").and_then(Value::as_str),
+                    e.details.get("old"),
+                    e.details.get("new"),
+                ) else {
+                    continue;
+                };
+                let name = field.strip_suffix("_id").unwrap_or(field).replace('_', " ");
+                Confirmation::new(&format!("{name} "))
+                    .then(shown(field, old))
+                    .text(" → ")
+                    .then(shown(field, new))
+            }
+            event::MOVED => {
+                let text = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
+                Confirmation::new(&if text("from_pipeline_id") == text("to_pipeline_id") {
+                    format!("stage {} → {}", text("from_stage"), text("to_stage"))
+                } else {
+                    format!(
+                        "pipeline {} / {} → {} / {}",
+                        text("from_pipeline"),
+                        text("from_stage"),
+                        text("to_pipeline"),
+                        text("to_stage")
+                    )
+                })
+            }
+            _ => continue,
+        };
+        if !line.is_empty() {
+            line = line.text("; ");
+        }
+        line = line.then(part);
+    }
+    line
 }
 
 /// Asks the person at the terminal; without one, refuses unless `yes`.

@@ -4,15 +4,13 @@
 
 use serde_json::Value;
 
-use super::{confirm, fill_refs, meta_key, parse_meta, print_saved, Ctx, REF_MIN};
+use super::{changes_line, confirm, deal_named, fill_refs, meta_key, parse_meta, print_saved, Ctx};
 use crate::cli::{DealCommand, ListArgs, MetaArgs, ProbabilityOrDefault};
 use crate::clock::DateOrNone;
 use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::ops::deal::{self, Close, DealChanges, DealQuery, Moved, NewDeal, Placed, StallScope};
-use crate::output::{DealView, StalledView};
-use crate::record::{event, Event};
-use crate::store::Tx;
+use crate::output::{Confirmation, DealView, StalledView};
 
 /// How many history entries `deal show` prints under a deal on a terminal.
 const RECENT_EVENTS: usize = 5;
@@ -45,13 +43,12 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             };
             let (view, line) = ctx.store.write(|tx| {
                 let made = deal::create(tx, &clock, &new)?;
-                let line = format!(
-                    "created {} in {} / {}, {}",
-                    deal_label(tx, made.deal.id)?,
-                    made.pipeline,
-                    made.stage,
-                    made.deal.value
-                );
+                let line = Confirmation::new("created ")
+                    .then(deal_named(tx, made.deal.id)?)
+                    .text(&format!(
+                        " in {} / {}, {}",
+                        made.pipeline, made.stage, made.deal.value
+                    ));
                 Ok((view_of(made), line))
             })?;
             let id = view.deal.id;
@@ -107,10 +104,13 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             };
             let (view, line) = ctx.store.write(|tx| {
                 let done = deal::update(tx, &clock, &deal, &changes)?;
-                let label = deal_label(tx, done.deal.deal.id)?;
+                let label = deal_named(tx, done.deal.deal.id)?;
                 let line = match done.history.is_empty() {
-                    true => format!("nothing to change on {label}"),
-                    false => format!("updated {label}: {}", describe_changes(&done.history)),
+                    true => Confirmation::new("nothing to change on ").then(label),
+                    false => Confirmation::new("updated ")
+                        .then(label)
+                        .text(": ")
+                        .then(changes_line(&done.history)),
                 };
                 Ok((view_of(done.deal), line))
             })?;
@@ -123,13 +123,14 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let (view, line) = ctx.store.write(|tx| {
                 let (placed, line) = match deal::move_to(tx, &clock, &deal, &stage)? {
                     Moved::To { deal, from } => {
-                        let label = deal_label(tx, deal.deal.id)?;
-                        let line = format!("moved {label} {from} → {}", deal.stage);
+                        let line = Confirmation::new("moved ")
+                            .then(deal_named(tx, deal.deal.id)?)
+                            .text(&format!(" {from} → {}", deal.stage));
                         (deal, line)
                     }
                     Moved::AlreadyThere(deal) => {
-                        let label = deal_label(tx, deal.deal.id)?;
-                        let line = format!("{label} is already in {}", deal.stage);
+                        let line = deal_named(tx, deal.deal.id)?
+                            .text(&format!(" is already in {}", deal.stage));
                         (deal, line)
                     }
                 };
@@ -155,12 +156,12 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let how = Close { won, reason };
             let (view, line) = ctx.store.write(|tx| {
                 let closed = deal::close(tx, &clock, &deal, &how)?;
-                let line = format!(
-                    "closed {} as {}, {}",
-                    deal_label(tx, closed.deal.id)?,
-                    closed.deal.status,
-                    closed.deal.value
-                );
+                let line = Confirmation::new("closed ")
+                    .then(deal_named(tx, closed.deal.id)?)
+                    .text(&format!(
+                        " as {}, {}",
+                        closed.deal.status, closed.deal.value
+                    ));
                 Ok((view_of(closed), line))
             })?;
             let id = view.deal.id;
@@ -171,7 +172,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
         DealCommand::Reopen { deal } => {
             let (view, line) = ctx.store.write(|tx| {
                 let reopened = deal::reopen(tx, &clock, &deal)?;
-                let line = format!("reopened {}", deal_label(tx, reopened.deal.id)?);
+                let line = Confirmation::new("reopened ").then(deal_named(tx, reopened.deal.id)?);
                 Ok((view_of(reopened), line))
             })?;
             let id = view.deal.id;
@@ -182,7 +183,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
         DealCommand::Note { deal, text } => {
             let (view, line) = ctx.store.write(|tx| {
                 let noted = deal::note(tx, &clock, &deal, &text)?;
-                let line = format!("noted {}", deal_label(tx, noted.deal.id)?);
+                let line = Confirmation::new("noted ").then(deal_named(tx, noted.deal.id)?);
                 Ok((view_of(noted), line))
             })?;
             let id = view.deal.id;
@@ -198,7 +199,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let named = ctx.store.read(|tx| {
                 deal::named_for_delete(tx, &deals)?
                     .into_iter()
-                    .map(|id| Ok((id, deal_label(tx, id)?)))
+                    .map(|id| Ok((id, deal_named(tx, id)?.to_string())))
                     .collect::<Result<Vec<(DealId, String)>>>()
             })?;
             let ids: Vec<DealId> = named.iter().map(|(id, _)| *id).collect();
@@ -211,7 +212,8 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 &format!("refusing to delete {n} {noun}"),
             )?;
             ctx.store.write(|tx| deal::delete(tx, &ids))?;
-            ctx.out.note(&format!("deleted {n} {noun}"));
+            ctx.out
+                .done(&Confirmation::new(&format!("deleted {n} {noun}")));
             Ok(())
         }
         DealCommand::Stalled {
@@ -276,19 +278,6 @@ fn exit_for(exit_status: bool, empty: bool) -> Result<()> {
     } else {
         Ok(())
     }
-}
-
-/// "Acme Corp (3kq9v2x)": a deal as a confirmation names it. Its stored name, whatever it
-/// holds, is escaped when printed.
-fn deal_label(tx: &dyn Tx, id: DealId) -> Result<String> {
-    let name = match tx.deal(id) {
-        Ok(Some(d)) => d.name,
-        _ => String::from("a damaged deal"),
-    };
-    Ok(format!(
-        "{name} ({})",
-        crate::ops::lookup::short_refs(tx, &[id], REF_MIN)?[&id]
-    ))
 }
 
 /// "A, B and C" (at most ten named, then how many more).
@@ -386,45 +375,4 @@ fn query_of(a: &ListArgs) -> Result<DealQuery> {
         desc: a.desc,
         limit: a.limit,
     })
-}
-
-/// The changes a history records, as a person reads them: `value $5,000.00 → $7,500.00`.
-fn describe_changes(history: &[Event]) -> String {
-    let shown = |field: &str, v: &Value| match (field, v) {
-        (_, Value::Null) => "none".to_string(),
-        ("value", Value::Number(n)) => n
-            .as_i64()
-            .and_then(|c| crate::money::Cents::stored(c).ok())
-            .map_or_else(|| n.to_string(), |c| c.to_string()),
-        (_, Value::String(t)) => t.clone(),
-        (_, other) => other.to_string(),
-    };
-    let parts: Vec<String> = history
-        .iter()
-        .filter_map(|e| match e.kind.as_str() {
-            event::UPDATED => {
-                let field = e.details.get("field")?.as_str()?;
-                let name = field.strip_suffix("_id").unwrap_or(field).replace('_', " ");
-                let old = shown(field, e.details.get("old")?);
-                let new = shown(field, e.details.get("new")?);
-                Some(format!("{name} {old} → {new}"))
-            }
-            event::MOVED => {
-                let text = |k: &str| e.details.get(k).and_then(Value::as_str).unwrap_or("");
-                Some(if text("from_pipeline_id") == text("to_pipeline_id") {
-                    format!("stage {} → {}", text("from_stage"), text("to_stage"))
-                } else {
-                    format!(
-                        "pipeline {} / {} → {} / {}",
-                        text("from_pipeline"),
-                        text("from_stage"),
-                        text("to_pipeline"),
-                        text("to_stage")
-                    )
-                })
-            }
-            _ => None,
-        })
-        .collect();
-    parts.join("; ")
 }

@@ -22,7 +22,9 @@ pub use crate::ops::lookup::{
 pub use crate::record::{canonical, sorted};
 pub use crate::settings::me;
 use crate::settings::{busy_timeout, database_location};
-pub use context::{confirm, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx};
+pub use context::{
+    changes_line, confirm, deal_named, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx,
+};
 
 use crate::cli::{Cli, Command};
 use crate::error::Result;

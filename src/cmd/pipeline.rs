@@ -61,7 +61,11 @@ pub fn delete(ctx: &mut Ctx, pipeline: &str, yes: bool) -> Result<()> {
         &format!("refusing to delete pipeline '{}'", found.name),
     )?;
     ctx.store.write(|tx| ops::delete(tx, found.id))?;
-    ctx.out.note(&format!("deleted pipeline '{}'", found.name));
+    ctx.out.done(
+        &crate::output::Confirmation::new("deleted pipeline '")
+            .name(&found.name)
+            .text("'"),
+    );
     Ok(())
 }
 

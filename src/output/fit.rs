@@ -1,6 +1,8 @@
-//! Tables that fit: one line per record and no line wider than the width available. Free
-//! text is cut with `…`; money, dates, counts and references keep their full width; when
-//! even that is too wide, the least needed columns are left out.
+//! Tables that fit: no line wider than the width available. When a table is too wide, the
+//! columns that say the same on every row are left out first; then free text is cut with `…`
+//! (one line per record), or wrapped whole onto further lines of its cell (notes); money,
+//! dates, counts and references keep their full width; when even that is too wide, the least
+//! needed columns are left out.
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Row, Table, Width};
 use unicode_width::UnicodeWidthStr;
@@ -30,7 +32,7 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
         .collect();
     let Some(width) = style.width else {
         let all: Vec<Option<usize>> = widest.iter().map(|w| Some(*w)).collect();
-        return draw(style, headers, &rows, &all, false);
+        return draw(style, headers, fits, &rows, &all, false);
     };
     let mut keep: Vec<bool> = fits
         .iter()
@@ -46,9 +48,40 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
         .collect();
     let rank = |i: usize| match fits[i] {
         Fit::Fixed(r) | Fit::Text(r) | Fit::TextUnlessUniform(r) => r,
+        Fit::Wrap => 0,
         Fit::Wide => u8::MAX,
     };
-    let is_text = |i: usize| matches!(fits[i], Fit::Text(_) | Fit::TextUnlessUniform(_));
+    let is_text = |i: usize| {
+        matches!(
+            fits[i],
+            Fit::Text(_) | Fit::TextUnlessUniform(_) | Fit::Wrap
+        )
+    };
+    // A column that holds the same on every row (every deal `open`, or in one stage) tells
+    // nothing: when the table is too wide for its columns whole, such columns go first, the
+    // least needed first, before any text is cut or a column that tells something is left out.
+    let uniform: Vec<bool> = (0..headers.len())
+        .map(|i| {
+            let first = rows.first().map(|r| content(r, i));
+            rows.len() > 1 && rows.iter().all(|r| Some(content(r, i)) == first)
+        })
+        .collect();
+    loop {
+        let cols: Vec<usize> = (0..headers.len()).filter(|i| keep[*i]).collect();
+        let whole = overhead(style, cols.len()) + cols.iter().map(|i| widest[*i]).sum::<usize>();
+        if whole <= width {
+            break;
+        }
+        match cols
+            .iter()
+            .copied()
+            .filter(|i| uniform[*i] && rank(*i) > 0)
+            .max_by_key(|i| (rank(*i), *i))
+        {
+            Some(i) => keep[i] = false,
+            None => break,
+        }
+    }
     loop {
         let cols: Vec<usize> = (0..headers.len()).filter(|i| keep[*i]).collect();
         let fixed: usize = cols
@@ -85,7 +118,7 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
                     (true, false) => Some(widest[i]),
                 })
                 .collect();
-            return draw(style, headers, &rows, &shown, true);
+            return draw(style, headers, fits, &rows, &shown, true);
         }
         // Too narrow even with text cut: leave out the least needed column that may go.
         match cols
@@ -107,7 +140,7 @@ pub fn table(style: &Style, headers: &[String], fits: &[Fit], rows: Vec<Vec<Cell
                 for (i, w) in texts.iter().zip(given) {
                     shown[*i] = Some(w);
                 }
-                return draw(style, headers, &rows, &shown, true);
+                return draw(style, headers, fits, &rows, &shown, true);
             }
         }
     }
@@ -138,11 +171,13 @@ fn overhead(style: &Style, n: usize) -> usize {
     line.saturating_sub(n)
 }
 
-/// The table with each shown column at its width (None: left out); `cut` makes every row
-/// one line, free text ending in `…`.
+/// The table with each shown column at its width (None: left out). `cut` makes free text one
+/// line ending in `…`, and [`Fit::Wrap`] text wrapped whole within its column; a row is one
+/// line unless a column wraps.
 fn draw(
     style: &Style,
     headers: &[String],
+    fits: &[Fit],
     rows: &[Vec<Cell>],
     widths: &[Option<usize>],
     cut: bool,
@@ -161,18 +196,32 @@ fn draw(
         head.max_height(1);
     }
     t.set_header(head);
+    let wraps = cols.iter().any(|i| fits[*i] == Fit::Wrap);
     for r in rows {
         let mut row = Row::from(cols.iter().map(|i| {
             let cell = r.get(*i).cloned().unwrap_or_else(|| Cell::new(""));
-            // Cut at a character, not a word: a name keeps as much of itself as fits.
-            match widths[*i] {
-                Some(w) if cut && cell.content().width() > w => {
-                    Cell::new(ellipsis(cell.content().lines().next().unwrap_or(""), w))
-                }
-                _ => cell,
+            let (Some(w), true) = (widths[*i], cut) else {
+                return cell;
+            };
+            let content = cell.content();
+            if fits[*i] == Fit::Wrap {
+                // Re-made with its text wrapped: alignment and colour are a note's defaults.
+                return Cell::new(wrap_whole(&content, w));
+            }
+            // Cut at a character, not a word: a name keeps as much of itself as fits. A row
+            // that is one line anyway is cut by the table itself; beside a wrapped column,
+            // a text of several lines is cut to its first here.
+            let mut lines = content.lines();
+            let first = lines.next().unwrap_or("");
+            if first.width() > w {
+                Cell::new(ellipsis(first, w))
+            } else if wraps && lines.next().is_some() {
+                Cell::new(ellipsis(&format!("{first}…"), w))
+            } else {
+                cell
             }
         }));
-        if cut {
+        if cut && !wraps {
             row.max_height(1);
         }
         t.add_row(row);
@@ -206,6 +255,41 @@ pub fn ellipsis(text: &str, width: usize) -> String {
     out
 }
 
+/// Text broken into lines of at most `width` columns, every word kept: at spaces, and inside
+/// a word only when the word alone is wider than `width`; its own line breaks are kept.
+pub fn wrap_whole(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(1);
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let mut current = String::new();
+        for (n, word) in line.split(' ').enumerate() {
+            let after = if n == 0 { 0 } else { current.width() + 1 };
+            if after + word.width() <= width {
+                if n > 0 {
+                    current.push(' ');
+                }
+                current.push_str(word);
+                continue;
+            }
+            if !current.trim_end().is_empty() {
+                out.push(current.trim_end().to_string());
+            }
+            current = String::new();
+            // A word wider than the column goes on at its characters.
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if current.width() + w > width && !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                current.push(c);
+            }
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
 /// The columns a line takes on a terminal: escape sequences (colour) take none.
 pub fn visible_width(line: &str) -> usize {
     let mut plain = String::with_capacity(line.len());
@@ -225,4 +309,26 @@ pub fn visible_width(line: &str) -> usize {
         }
     }
     plain.width()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_keeps_every_word_and_its_own_lines_within_the_width() {
+        assert_eq!(
+            wrap_whole("a 99.9% SLA in the contract", 12),
+            "a 99.9% SLA\nin the\ncontract"
+        );
+        // A word wider than the column goes on at its characters; line breaks are kept.
+        assert_eq!(
+            wrap_whole("see https://example.com/quote\n  2. seats", 10),
+            "see\nhttps://ex\nample.com/\nquote\n  2. seats"
+        );
+        assert_eq!(wrap_whole("", 10), "");
+        for line in wrap_whole(&"word ".repeat(60), 17).lines() {
+            assert!(line.width() <= 17, "{line}");
+        }
+    }
 }

@@ -22,7 +22,7 @@ use serde_json::Value;
 pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};
-pub use message::{say, say_line};
+pub use message::{say, say_done, say_line, Confirmation};
 pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
@@ -38,7 +38,8 @@ pub struct Column<R> {
     pub fit: Fit,
 }
 
-/// How a column fits a narrow table.
+/// How a column fits a narrow table. Whatever its kind, a column (but one ranked 0) that
+/// holds the same on every row is left out before anything else gives way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
     /// Never cut (money, dates, counts, references); dropped last, by its rank (0: never).
@@ -47,6 +48,9 @@ pub enum Fit {
     Text(u8),
     /// Free text left out entirely when every row holds the same (one pipeline).
     TextUnlessUniform(u8),
+    /// Free text shown whole (a note): wrapped at words onto further lines of its cell,
+    /// never cut and never left out.
+    Wrap,
     /// Only in `-o wide`.
     Wide,
 }

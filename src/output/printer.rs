@@ -7,8 +7,8 @@ use comfy_table::{Attribute, Cell};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::cells::{csv_cell, csv_line, neutralise, one_line, tsv_field, tsv_plain};
-use super::message::say_line;
+use super::cells::{csv_cell, csv_line, neutralise, tsv_field, tsv_plain};
+use super::message::{say_done, say_line, Confirmation};
 use super::style::{screen_width, Style};
 use super::{fit, Column, Fit, Record};
 use crate::error::{Error, Result};
@@ -173,13 +173,25 @@ impl Printer {
     }
 
     /// A change as it is confirmed: one line for a person at a table (`moved Acme Corp
-    /// (3kq9v2x) Discovery → Proposal`), the record itself in every other format.
-    pub fn change<R: Record>(&mut self, record: &R, line: &str) -> Result<()> {
+    /// (3kq9v2x) Discovery → Proposal`), the record itself in every other format. On a
+    /// terminal the line fits its width by shortening the names in it (never by wrapping or
+    /// cutting money, a reference or a date); in a pipe (`-o table`) it is whole, as a log
+    /// wants it.
+    pub fn change<R: Record>(&mut self, record: &R, line: &Confirmation) -> Result<()> {
         if self.is_human() {
-            writeln!(self.out, "{}", one_line(line))?;
+            let width = self.style.width.filter(|_| self.style.terminal);
+            writeln!(self.out, "{}", line.fitted(width))?;
             self.flush()
         } else {
             self.one(record)
+        }
+    }
+
+    /// A change confirmed on stderr, whatever the format (a delete, which prints no record):
+    /// one line, as [`Printer::change`] fits it; silenced by -q.
+    pub fn done(&self, line: &Confirmation) {
+        if !self.quiet {
+            say_done(line);
         }
     }
 
@@ -455,6 +467,7 @@ impl<R: Record> Rows<'_, R> {
                             (TableColumn::Own(c), false) => c.fit,
                             (TableColumn::Own(c), true) => match c.fit {
                                 Fit::Fixed(_) | Fit::Wide => Fit::Fixed(0),
+                                Fit::Wrap => Fit::Wrap,
                                 _ => Fit::Text(0),
                             },
                             (TableColumn::Raw(_), _) => Fit::Text(0),

@@ -153,8 +153,9 @@ pub(super) fn reference(v: &DealView) -> Cell {
 }
 
 /// The columns of a list of deals, read through `view` (a deal, or a stalled deal's deal).
-/// In a narrow table Pipeline goes first (and whenever every deal is in one), then Owner,
-/// Status, Stage and the expected close; the reference, name and value always stay.
+/// In a narrow table a column that says the same on every row goes first (Pipeline goes
+/// whenever every deal is in one), then Pipeline, Owner, Status, Stage and the expected
+/// close; the reference, name and value always stay.
 macro_rules! deal_columns {
     ($view:ident, $($extra:expr),*) => {
         vec![
@@ -237,7 +238,8 @@ impl Record for DealView {
         let mut out = vec![t];
         if !self.recent.is_empty() {
             let headers = ["When", "Event", "Details"].map(String::from);
-            let fits = [Fit::Fixed(0), Fit::Fixed(0), Fit::Text(0)];
+            // Notes are what a salesperson reads: wrapped whole, never cut.
+            let fits = [Fit::Fixed(0), Fit::Fixed(0), Fit::Wrap];
             let rows = self
                 .recent
                 .iter()
@@ -343,7 +345,7 @@ impl Record for Event {
         vec![
             Column::new("at", "When", |e: &Event, s| Cell::new(s.short_time(&e.at))),
             Column::new("kind", "Event", |e: &Event, _| Cell::new(&e.kind)),
-            Column::new("details", "Details", |e: &Event, _| text(&describe(e))).fit(Fit::Text(0)),
+            Column::new("details", "Details", |e: &Event, _| text(&describe(e))).fit(Fit::Wrap),
         ]
     }
 }

@@ -426,3 +426,141 @@ fn help_documents_exit_codes_environment_and_topics() {
         format!("rex {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// A table printed in a pipe `COLUMNS` wide (`-o table`), each line's trailing padding
+/// trimmed and the short references redacted.
+fn piped_table(rex: &Rex, columns: &str, args: &[&str]) -> String {
+    let out = rex
+        .cmd()
+        .env("COLUMNS", columns)
+        .args(args)
+        .args(["-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let trimmed: Vec<&str> = text.lines().map(str::trim_end).collect();
+    redact_refs(rex, &trimmed.join("\n"))
+}
+
+/// Issue 27, item 3, in a pipe at COLUMNS=80: the Status column, `open` on every row, is left
+/// out first, so Owner stays and every name is whole; with room for all, it stays.
+#[test]
+fn a_column_that_says_the_same_on_every_row_is_left_out_first() {
+    let rex = Rex::new();
+    rex.sales();
+    for (name, value, stage, owner, close) in [
+        (
+            "Umbrella Safety Kit",
+            "22000",
+            "Discovery",
+            "ana",
+            "2026-05-20",
+        ),
+        ("Tyrell Leasing", "48000", "Proposal", "bo", "2026-06-30"),
+        (
+            "Initech TPS Suite",
+            "1234.50",
+            "Negotiation",
+            "carlos",
+            "2026-07-15",
+        ),
+    ] {
+        rex.ok(&[
+            "deal",
+            "create",
+            name,
+            "--value",
+            value,
+            "--stage",
+            stage,
+            "--owner",
+            owner,
+            "--expected-close",
+            close,
+        ]);
+    }
+    let rule = |c: char, n: usize| c.to_string().repeat(n);
+    assert_eq!(
+        piped_table(&rex, "80", &["deal", "list", "--status", "active"]),
+        [
+            rule('─', 80).as_str(),
+            " Ref       Name                  Value        Stage         Owner    Close",
+            rule('═', 80).as_str(),
+            " xxxxxxx   Umbrella Safety Kit   $22,000.00   Discovery     ana      2026-05-20",
+            " xxxxxxx   Tyrell Leasing        $48,000.00   Proposal      bo       2026-06-30",
+            " xxxxxxx   Initech TPS Suite      $1,234.50   Negotiation   carlos   2026-07-15",
+            rule('─', 80).as_str(),
+            "3 deals, total $71,234.50",
+        ]
+        .join("\n")
+    );
+    let wide = piped_table(&rex, "120", &["deal", "list", "--status", "active"]);
+    assert_eq!(
+        wide.lines().nth(1).unwrap(),
+        " Ref       Name                  Value        Status   Stage         Owner    Close"
+    );
+}
+
+/// Issue 27, item 4, in a pipe at COLUMNS=80: a note is wrapped whole under its column, its
+/// own line break kept; the amounts in it and in the creation are never cut.
+#[test]
+fn a_note_in_deal_history_wraps_whole_under_its_column() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&[
+        "deal",
+        "create",
+        "Tyrell Leasing",
+        "--value",
+        "48000",
+        "--stage",
+        "Proposal",
+    ]);
+    rex.at("2026-03-03T10:00:00Z");
+    rex.ok(&[
+        "deal",
+        "note",
+        "Tyrell",
+        "Sent the revised quote: 48 seats at $1,000.00 each, with a 99.9% SLA in the \
+         contract and the onboarding fee waived.\nNext: call Rachel on Friday.",
+    ]);
+    let rule = |c: char| c.to_string().repeat(80);
+    let history = [
+        rule('─').as_str(),
+        " When               Event     Details",
+        rule('═').as_str(),
+        " 2026-03-02 09:00   created   Tyrell Leasing in Sales / Proposal, $48,000.00",
+        " 2026-03-03 10:00   note      Sent the revised quote: 48 seats at $1,000.00",
+        "                              each, with a 99.9% SLA in the contract and the",
+        "                              onboarding fee waived.",
+        "                              Next: call Rachel on Friday.",
+        rule('─').as_str(),
+    ]
+    .join("\n");
+    assert_eq!(
+        piped_table(&rex, "80", &["deal", "history", "Tyrell"]),
+        history
+    );
+    // deal show ends with the same history.
+    let show = piped_table(&rex, "80", &["deal", "show", "Tyrell"]);
+    assert!(show.ends_with(&history), "{show}");
+}
+
+/// Issue 27, item 5, in a pipe: a confirmation is whole whatever COLUMNS says (a log keeps
+/// the name); only a terminal shortens it (see the terminal tests).
+#[test]
+fn a_confirmation_in_a_pipe_is_whole() {
+    let rex = Rex::new();
+    rex.sales();
+    let name = "Umbrella Corp Safety Equipment Renewal and Extended Maint";
+    let created = piped_table(&rex, "80", &["deal", "create", name, "--value", "22000"]);
+    assert_eq!(
+        created,
+        format!("created {name} (xxxxxxx) in Sales / Discovery, $22,000.00")
+    );
+    assert_eq!(
+        piped_table(&rex, "80", &["deal", "close", "Umbrella", "--won"]),
+        format!("closed {name} (xxxxxxx) as won, $22,000.00")
+    );
+}
