@@ -35,16 +35,16 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('deal', 'deal', [CompletionResultType]::ParameterValue, 'Work with deals: create, list, show, update, move, close, ...')
             [CompletionResult]::new('pipeline', 'pipeline', [CompletionResultType]::ParameterValue, 'Work with pipelines and their stages')
-            [CompletionResult]::new('board', 'board', [CompletionResultType]::ParameterValue, 'The pipeline as a board: its stages side by side, with their active deals')
-            [CompletionResult]::new('today', 'today', [CompletionResultType]::ParameterValue, 'The morning''s deals: overdue, closing this week, stalled, going stale')
-            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'What will close when: active deals by expected close, weighted, and what was won')
-            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports from deal history: win rates, the stage funnel, why deals were lost')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write pipelines, deals and their history as JSON Lines, JSON or CSV')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none')
-            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database to a file, while rex keeps working')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show rex''s version, the database path, schema version and row counts')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for bash, zsh, fish, elvish or powershell')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)')
+            [CompletionResult]::new('board', 'board', [CompletionResultType]::ParameterValue, 'A pipeline as a board: its stages side by side, with their deals')
+            [CompletionResult]::new('today', 'today', [CompletionResultType]::ParameterValue, 'The morning''s deals: overdue, closing soon, stalled, going stale')
+            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'What will close when, weighted by chance, and what was won')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports from history: win rates, the stage funnel, lost reasons')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write pipelines, deals and history as JSON Lines, JSON or CSV')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read pipelines, deals and history from a file: all of it, or none')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the database to a file while rex keeps working')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show rex''s version, the database path, schema version, row counts')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, elvish or powershell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print help for a command or a topic (options, dates, ...)')
             break
         }
         'rex;deal' {
@@ -63,14 +63,14 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a deal')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List deals; filters combine')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one deal in full')
-            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a deal''s fields; an update that changes nothing records nothing')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a deal''s fields; changing nothing records nothing')
             [CompletionResult]::new('move', 'move', [CompletionResultType]::ParameterValue, 'Move a deal to another stage of its pipeline')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a deal as won or lost')
             [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a won or lost deal')
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Record an activity note on a deal')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every event of a deal, oldest first')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete deals and their history (all or none)')
-            [CompletionResult]::new('stalled', 'stalled', [CompletionResultType]::ParameterValue, 'List open deals idle past their stall period; --mark flags them as stalled')
+            [CompletionResult]::new('stalled', 'stalled', [CompletionResultType]::ParameterValue, 'Open deals idle past their stall period; --mark flags them as stalled')
             break
         }
         'rex;deal;create' {
@@ -296,10 +296,10 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a pipeline (default stages: Discovery, Qualification, Proposal, Negotiation, Closed)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a pipeline (default stages Discovery, Qualification ... Closed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pipelines with their stage count and open deals')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a pipeline''s stages in order, with the open and stalled deals in each (the board)')
-            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Rename a pipeline, change its stall period, or add, rename, recolour, move and remove stages')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a pipeline''s stages in order, with their open and stalled deals')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Rename a pipeline, change its stall period, or edit its stages')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a pipeline that holds no deals')
             break
         }
@@ -462,8 +462,8 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('wins', 'wins', [CompletionResultType]::ParameterValue, 'Won and lost deals: win rates, average size, sales cycle and velocity')
-            [CompletionResult]::new('stages', 'stages', [CompletionResultType]::ParameterValue, 'The funnel of a pipeline from history: entered, advanced, conversion, days in stage')
+            [CompletionResult]::new('wins', 'wins', [CompletionResultType]::ParameterValue, 'Won and lost deals: win rates, average size, cycle and velocity')
+            [CompletionResult]::new('stages', 'stages', [CompletionResultType]::ParameterValue, 'The stage funnel: entered, advanced, conversion, days in stage')
             [CompletionResult]::new('lost-reasons', 'lost-reasons', [CompletionResultType]::ParameterValue, 'Lost deals grouped by their close reason')
             break
         }

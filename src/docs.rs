@@ -43,7 +43,8 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
         out.push((man.get_filename(), page));
         Ok(())
     }
-    let mut cmd = crate::cli::command();
+    // The terminal's help fits a screen (`{about}` in its template); the page says more.
+    let mut cmd = crate::cli::command().long_about(crate::cli::DESCRIPTION);
     cmd.build();
     let mut out = Vec::new();
     walk(cmd, &mut out)?;

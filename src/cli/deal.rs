@@ -20,8 +20,9 @@ pub enum DealCommand {
     /// Create a deal
     #[command(
         after_help = "Examples:\n  rex deal create \"Acme - Enterprise Plan\" --value 5000 --owner ana@example.com\n  \
-        rex deal create Globex --value '$12,500.00' --pipeline Partners --stage Pilot --expected-close eoq\n  \
-        id=$(rex deal create Initech --value 990.50 --meta source=web --meta seats:=25 -o id)"
+        rex deal create Globex --value '$12,500.00' --pipeline Partners --stage Pilot\n  \
+        rex deal create Hooli --value 8000 --expected-close eoq\n  \
+        id=$(rex deal create Initech --value 990.50 --meta seats:=25 -o id)"
     )]
     Create {
         /// The deal's name
@@ -66,11 +67,12 @@ pub enum DealCommand {
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
-    /// Change a deal's fields; an update that changes nothing records nothing
+    /// Change a deal's fields; changing nothing records nothing
     #[command(
-        after_help = "Examples:\n  rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --value 7500 --expected-close +2w\n  \
-        rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --meta tier=gold --unset-meta trial\n  \
-        rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --pipeline Partners --stage Pilot"
+        after_help = "Examples:\n  rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --value 7500\n  \
+        rex deal update Acme --expected-close +2w --owner ana\n  \
+        rex deal update Acme --meta tier=gold --unset-meta trial\n  \
+        rex deal update Acme --pipeline Partners --stage Pilot"
     )]
     Update {
         /// The deal: its id, the end of its id (6+ characters) or its name
@@ -121,7 +123,7 @@ pub enum DealCommand {
         after_help = "Closing does not move the deal: it keeps the stage it closed in, and the\n\
         closed event in its history records that stage.\n\n\
         Examples:\n  rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --won\n  \
-        rex deal close deal_01jdqz7w3ef8ns6c0e5ywzm2ka --lost --reason \"went with a competitor\""
+        rex deal close Acme --lost --reason \"went with a competitor\""
     )]
     #[command(group = clap::ArgGroup::new("outcome").required(true).args(["won", "lost"]))]
     Close {
@@ -167,7 +169,7 @@ pub enum DealCommand {
     },
     /// Delete deals and their history (all or none)
     #[command(
-        after_help = "Examples:\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka deal_01jdqz8a1bc2de3fg4hj5km6np --yes"
+        after_help = "Examples:\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal delete Acme Globex --yes"
     )]
     Delete {
         /// The deals: ids, ends of ids (6+ characters) or names
@@ -177,7 +179,7 @@ pub enum DealCommand {
         #[arg(short, long)]
         yes: bool,
     },
-    /// List open deals idle past their stall period; --mark flags them as stalled
+    /// Open deals idle past their stall period; --mark flags them as stalled
     #[command(after_long_help = "\
 A deal is stalled when it is open and has had no activity (create, update, move, note,
 reopen) for at least its stall period: the stage's own period if it has one, else the
@@ -187,7 +189,7 @@ deal returns it to open.
 Examples:
   rex deal stalled
   rex deal stalled --pipeline Sales --owner ana -o json
-  rex deal stalled --mark -q -e     # for cron: exit 0 when something was marked, 1 when not
+  rex deal stalled --mark -q -e   # for cron: exit 0 if it marked any, 1 if not
 
 Crontab:
   15 7 * * *  rex deal stalled --mark -q -o tsv")]

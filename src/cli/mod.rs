@@ -22,9 +22,9 @@ macro_rules! examples_text {
     () => {
         "Examples:
   rex pipeline create \"Sales Pipeline\"
-  rex deal create \"Acme - Enterprise\" --value 5000 --owner ana --expected-close +4w
+  rex deal create \"Acme - Enterprise\" --value 5000 --expected-close +4w
   rex deal list --status open --sort value --desc
-  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal"
+  rex deal move \"Acme - Enterprise\" Proposal"
     };
 }
 
@@ -80,10 +80,13 @@ macro_rules! environment_text {
 }
 
 /// The whole command tree, its help texts reflowed to 80 columns (the derive's texts are
-/// written to be read in the source).
+/// written to be read in the source), and each group (`rex deal`) given [`GROUP_HELP`].
 pub fn command() -> clap::Command {
-    fn reflow(mut cmd: clap::Command) -> clap::Command {
+    fn reflow(mut cmd: clap::Command, path: &str) -> clap::Command {
         use crate::text::{wrap, HELP_WIDTH};
+        if path != "rex" && cmd.has_subcommands() {
+            cmd = cmd.help_template(GROUP_HELP.replace("PATH", path));
+        }
         if let Some(h) = cmd.get_after_help() {
             let text = wrap(&h.to_string(), HELP_WIDTH);
             cmd = cmd.after_help(text);
@@ -97,11 +100,12 @@ pub fn command() -> clap::Command {
             .map(|s| s.get_name().to_string())
             .collect();
         for name in names {
-            cmd = cmd.mut_subcommand(name, reflow);
+            let path = format!("{path} {name}");
+            cmd = cmd.mut_subcommand(name, |sub| reflow(sub, &path));
         }
         cmd
     }
-    reflow(<Cli as clap::CommandFactory>::command())
+    reflow(<Cli as clap::CommandFactory>::command(), "rex")
 }
 
 /// Completes a deal from the database: short references and names.
@@ -119,19 +123,45 @@ fn stage_values() -> ArgValueCandidates {
     ArgValueCandidates::new(crate::complete::stages)
 }
 
-/// The exit-code table (`rex help exit-codes`, and the end of `rex --help`).
+/// The exit-code table (`rex help exit-codes`, and `man rex`).
 pub const EXIT_CODES: &str = exit_codes_text!();
 
-/// The environment variables (`rex help environment`, and `rex --help`).
+/// The environment variables (`rex help environment`, and `man rex`).
 pub const ENVIRONMENT: &str = environment_text!();
 
-const AFTER_HELP: &str = concat!(
-    examples_text!(),
-    "\n\n",
-    exit_codes_text!(),
-    "\n\nEnvironment: REX_DB, REX_NOW, REX_BUSY_TIMEOUT, REX_OWNER, NO_COLOR, TZ\n(see 'rex help environment').\n",
-    "Topics: rex help exit-codes | environment | dates | formatting"
-);
+/// What `rex`, `rex help` and `rex --help` print: one screen (80x24) with the commands and
+/// where to read more. The reference (exit codes, environment) is in the topics and in
+/// `man rex`, which shows [`AFTER_LONG_HELP`]. Template text is printed as written, so the
+/// examples are never wrapped.
+const ROOT_HELP: &str = "\
+{about}
+
+{usage-heading} {usage}
+
+Commands:
+{subcommands}
+
+Examples: rex pipeline create Sales
+          rex deal create \"Acme Corp\" --value 5000 --expected-close +4w
+More:     rex help COMMAND (the same as rex COMMAND --help), man rex
+Topics:   rex help options | exit-codes | environment | dates | formatting";
+
+/// What a command with subcommands (`rex deal`, `rex help deal`) prints, PATH being its
+/// words (`rex deal`): its commands and examples; the options every command takes are in
+/// `rex help options`, so that it fits a screen.
+const GROUP_HELP: &str = "\
+{about}
+
+{usage-heading} {usage}
+
+Commands:
+{subcommands}{after-help}
+More: PATH COMMAND --help; rex help options (every command's options)";
+
+/// The description `man rex` opens with (the terminal shows the one-line about).
+pub const DESCRIPTION: &str = "A command-line CRM: deals moving through pipelines, in one SQLite \
+    file or a team's PostgreSQL database.\n\n\
+    Tables on a terminal, tab-separated lines in a pipe, JSON with -o json.";
 
 const AFTER_LONG_HELP: &str = concat!(
     examples_text!(),
@@ -140,17 +170,15 @@ const AFTER_LONG_HELP: &str = concat!(
     "\n\n",
     environment_text!(),
     "\n\n",
-    "Topics: rex help exit-codes | environment | dates | formatting"
+    "Topics: rex help options | exit-codes | environment | dates | formatting"
 );
 
 #[derive(Debug, Parser)]
 #[command(
     name = "rex",
     version,
-    about = "A command-line CRM: deals moving through pipelines, in one SQLite file or a team's PostgreSQL database.",
-    long_about = "A command-line CRM: deals moving through pipelines, in one SQLite file or a team's PostgreSQL database.\n\n\
-        Tables on a terminal, tab-separated lines in a pipe, JSON with -o json.",
-    after_help = AFTER_HELP,
+    about = "A command-line CRM: deals moving through pipelines, in SQLite or PostgreSQL",
+    help_template = ROOT_HELP,
     after_long_help = AFTER_LONG_HELP,
     propagate_version = true,
     disable_help_subcommand = true,
@@ -228,7 +256,7 @@ pub enum Command {
         after_help = "Examples:\n  rex pipeline create \"Sales Pipeline\"\n  rex pipeline show \"Sales Pipeline\"\n  rex pipeline list"
     )]
     Pipeline(PipelineCommand),
-    /// The pipeline as a board: its stages side by side, with their active deals
+    /// A pipeline as a board: its stages side by side, with their deals
     #[command(after_long_help = "\
 Each stage shows how many active (open or stalled) deals it holds and their value, then
 the largest of them, one line each: name, value, reference, ~ when stalled and ! when
@@ -258,7 +286,7 @@ Examples:
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
-    /// The morning's deals: overdue, closing this week, stalled, going stale
+    /// The morning's deals: overdue, closing soon, stalled, going stale
     #[command(after_long_help = "\
 Sections, in this order; a deal is in the first that applies:
   overdue       active deals expected to close before today
@@ -301,7 +329,7 @@ Examples:
         #[arg(long, value_enum, value_delimiter = ',', value_name = "SECTION")]
         section: Vec<TodaySection>,
     },
-    /// What will close when: active deals by expected close, weighted, and what was won
+    /// What will close when, weighted by chance, and what was won
     #[command(after_long_help = "\
 Active (open or stalled) deals by expected close, and the deals won, by calendar period,
 starting with the current one (today follows TZ and REX_NOW). Rows, in this order:
@@ -329,13 +357,13 @@ Examples:
         #[arg(long, default_value_t = 6, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=240))]
         periods: u32,
     },
-    /// Reports from deal history: win rates, the stage funnel, why deals were lost
+    /// Reports from history: win rates, the stage funnel, lost reasons
     #[command(
         subcommand,
         after_help = "Examples:\n  rex report wins --by owner\n  rex report stages\n  rex report lost-reasons -o json"
     )]
     Report(ReportCommand),
-    /// Write pipelines, deals and their history as JSON Lines, JSON or CSV
+    /// Write pipelines, deals and history as JSON Lines, JSON or CSV
     #[command(after_long_help = "\
 The export is in the API shape (the same JSON as -o json prints), with ids and timestamps,
 so that importing it into an empty database and exporting again gives the same bytes.
@@ -362,7 +390,7 @@ Examples:
         #[arg(long, value_name = "PATH|-")]
         file: Option<PathBuf>,
     },
-    /// Read pipelines, deals and history from JSON Lines, JSON or CSV: all of it, or none
+    /// Read pipelines, deals and history from a file: all of it, or none
     #[command(after_long_help = "\
 Every record is checked; when one is bad, nothing is imported and the error names its line
 and field (exit 2 malformed, 3 unknown pipeline, stage or deal, 4 an id that already exists).
@@ -436,9 +464,10 @@ Examples:
   rex import deals.csv --dry-run
   rex export | rex import --db copy.db -
   rex import changes.jsonl --upsert
-  rex import leads.csv --map name=Opportunity --map value_dollars='Amount (USD)' --keep-unknown")]
+  rex import leads.csv --map name=Opportunity --map value_dollars='Amount (USD)'
+  rex import leads.csv --map name=Opportunity --keep-unknown")]
     Import(ImportArgs),
-    /// Write a consistent copy of the database to a file, while rex keeps working
+    /// Copy the database to a file while rex keeps working
     #[command(after_long_help = "\
 The copy is a complete rex database, taken from one snapshot while other rex
 processes go on reading and writing. It is written aside and put in place whole:
@@ -463,21 +492,21 @@ Examples:
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
-    /// Show rex's version, the database path, schema version and row counts
+    /// Show rex's version, the database path, schema version, row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
     Info,
-    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    /// Print a completion script: bash, zsh, fish, elvish or powershell
     #[command(after_long_help = "\
 Examples:
   rex completions bash > ~/.local/share/bash-completion/completions/rex
-  rex completions zsh > ~/.zfunc/_rex        # with fpath+=~/.zfunc before compinit
+  rex completions zsh > ~/.zfunc/_rex     # fpath+=~/.zfunc before compinit
   rex completions fish > ~/.config/fish/completions/rex.fish")]
     Completions {
         /// The shell
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print help for rex, a subcommand, or a topic (exit-codes, environment, dates, formatting)
+    /// Print help for a command or a topic (options, dates, ...)
     #[command(after_help = "Examples:\n  rex help\n  rex help deal create\n  rex help exit-codes")]
     Help {
         /// A subcommand (e.g. deal, deal create) or a topic

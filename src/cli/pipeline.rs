@@ -6,9 +6,9 @@ use super::pipeline_values;
 
 #[derive(Debug, Subcommand)]
 pub enum PipelineCommand {
-    /// Create a pipeline (default stages: Discovery, Qualification, Proposal, Negotiation, Closed)
+    /// Create a pipeline (default stages Discovery, Qualification ... Closed)
     #[command(after_help = "Examples:\n  rex pipeline create \"Sales Pipeline\"\n  \
-        rex pipeline create Partners --stage Intro:#4f9dde --stage Pilot --stage Signed --stall-days 45")]
+        rex pipeline create Resale --stage Intro:#4f9dde --stage Pilot --stall-days 45")]
     Create {
         /// The pipeline's name (unique, ignoring case)
         name: String,
@@ -30,7 +30,7 @@ pub enum PipelineCommand {
     /// List pipelines with their stage count and open deals
     #[command(after_help = "Examples:\n  rex pipeline list\n  rex pipeline list --json")]
     List,
-    /// Show a pipeline's stages in order, with the open and stalled deals in each (the board)
+    /// Show a pipeline's stages in order, with their open and stalled deals
     #[command(
         after_help = "Examples:\n  rex pipeline show \"Sales Pipeline\"\n  rex pipeline show sales -o json"
     )]
@@ -39,7 +39,7 @@ pub enum PipelineCommand {
         #[arg(add = pipeline_values())]
         pipeline: String,
     },
-    /// Rename a pipeline, change its stall period, or add, rename, recolour, move and remove stages
+    /// Rename a pipeline, change its stall period, or edit its stages
     #[command(after_long_help = "\
 When one call makes several changes they apply in this order, all in one transaction:
   --name, --stall-days, --rename-stage, --recolor-stage, --add-stage, --move-stage,
@@ -50,7 +50,8 @@ Examples:
   rex pipeline update Sales --add-stage Demo:#8e6bd8 --at 2
   rex pipeline update Sales --rename-stage Demo=Trial --move-stage Trial=1
   rex pipeline update Sales --remove-stage Trial --move-deals-to Proposal
-  rex pipeline update Sales --stage-stall-days Negotiation=60 --stage-stall-days Closed=none")]
+  rex pipeline update Sales --stage-stall-days Negotiation=60
+  rex pipeline update Sales --stage-stall-days Closed=none")]
     Update(PipelineUpdate),
     /// Delete a pipeline that holds no deals
     #[command(

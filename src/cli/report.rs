@@ -45,7 +45,7 @@ pub struct Window {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Won and lost deals: win rates, average size, sales cycle and velocity
+    /// Won and lost deals: win rates, average size, cycle and velocity
     #[command(after_long_help = "\
 Deals closed (won or lost) with closed_at, as a local date, from --since to --until.
 Without --by, one row with key \"all\"; with --by, one row per owner, pipeline name or
@@ -72,7 +72,7 @@ Examples:
         #[arg(short = 'e', long)]
         exit_status: bool,
     },
-    /// The funnel of a pipeline from history: entered, advanced, conversion, days in stage
+    /// The stage funnel: entered, advanced, conversion, days in stage
     #[command(after_long_help = "\
 For each stage in order: stage_id, name, position; entered (deals that entered it on or
 after --since, created in it or moved into it, each deal once); advanced (of those, how

@@ -7,14 +7,13 @@ use crate::clock::DATE_HELP;
 use crate::error::{Error, Result};
 use crate::text::{wrap, HELP_WIDTH};
 
-pub const TOPICS: [(&str, &str); 4] = [
-    ("exit-codes", "what each exit code means"),
-    (
-        "environment",
-        "REX_DB, REX_NOW, REX_BUSY_TIMEOUT, REX_OWNER, NO_COLOR, TZ",
-    ),
-    ("dates", "the date words every DATE accepts"),
-    ("formatting", "output formats, JSON shapes and money"),
+/// The topics of `rex help TOPIC`, besides the commands.
+pub const TOPICS: [&str; 5] = [
+    "options",
+    "exit-codes",
+    "environment",
+    "dates",
+    "formatting",
 ];
 
 const FORMATTING: &str = "\
@@ -32,7 +31,7 @@ Output formats (-o, --output; --json is -o json):
           a formula (starting with = + - @, or with ' before one of those) gets one more
           leading ', and control characters are escaped as in TSV; JSON keeps the exact
           text, and rex import takes that ' off again, so export, import, export is exact
-  id      only the ids, one per line: id=$(rex deal create Acme --value 5000 -o id)
+  id      ids only, one per line: id=$(rex deal create Acme --value 5000 -o id)
 
 Money: at most $10,000,000,000,000.00 per deal (1000000000000000 cents, exact in any JSON
 reader); totals may be larger and are printed exactly. Metadata values (and history
@@ -69,34 +68,49 @@ fn deal_fields() -> String {
 
 pub fn show(words: &[String]) -> Result<()> {
     let text = match words.first().map(String::as_str) {
+        Some("options") => options(),
         Some("exit-codes") => EXIT_CODES.to_string(),
         Some("environment") => ENVIRONMENT.to_string(),
         Some("dates") => format!("Dates (every DATE argument):\n  {DATE_HELP}\n\n\
             Words are relative to today in the local time zone (TZ), and to REX_NOW when it is set.\n\
             rex prints dates as YYYY-MM-DD, which it also reads back."),
         Some("formatting") => format!("{FORMATTING}\n\n{}", deal_fields()),
-        _ => {
-            let mut cmd = crate::cli::command();
-            let mut target = &mut cmd;
-            for w in words {
-                target = target.find_subcommand_mut(w).ok_or_else(|| {
-                    let topics: Vec<&str> = TOPICS.iter().map(|t| t.0).collect();
-                    Error::usage(format!("no help topic or subcommand '{w}'; topics: {}", topics.join(", ")))
-                })?;
-            }
-            let mut help = target.render_long_help().to_string();
-            if words.is_empty() {
-                help.push_str("\nHelp topics (rex help TOPIC):\n");
-                for (name, about) in TOPICS {
-                    help.push_str(&format!("  {name:<12} {about}\n"));
-                }
-            }
-            help
-        }
+        _ => return command_help(words),
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", wrap(text.trim_end(), HELP_WIDTH))?;
     Ok(())
+}
+
+/// `rex help deal create` prints what `rex deal create --help` prints, byte for byte (width,
+/// colour and all): clap is asked for that help the same way.
+fn command_help(words: &[String]) -> Result<()> {
+    let cmd = crate::cli::command();
+    let mut target = &cmd;
+    for w in words {
+        target = target.find_subcommand(w).ok_or_else(|| {
+            Error::usage(format!(
+                "no help topic or subcommand '{w}'; topics: {}",
+                TOPICS.join(", ")
+            ))
+        })?;
+    }
+    // Every word is a subcommand's name, so the line below asks for help and nothing else.
+    let line = std::iter::once("rex")
+        .chain(words.iter().map(String::as_str))
+        .chain(["--help"]);
+    if let Err(e) = cmd.try_get_matches_from(line) {
+        // Like `rex --help`: a reader that went away is not an error.
+        let _ = e.print();
+    }
+    Ok(())
+}
+
+/// The options every command takes, as each command's --help shows them.
+fn options() -> String {
+    let mut cmd =
+        crate::cli::command().help_template("Options (every command takes these):\n{options}");
+    cmd.render_long_help().to_string()
 }
 
 #[cfg(test)]

@@ -118,6 +118,55 @@ pub fn for_bash(value: &str, opened: Option<char>) -> String {
     }
 }
 
+/// bash's `COMP_TYPE` when it will show the candidates as a list: `?` (a second Tab), `!`
+/// and `@` (show-all-if-ambiguous, show-all-if-unmodified). A plain Tab (9) inserts their
+/// longest common start, and menu completion (`%`) inserts each in turn.
+fn bash_lists(comp_type: u32) -> bool {
+    matches!(comp_type, 63 | 33 | 64)
+}
+
+/// The widest a listed candidate is drawn, description included: one a row fits 80 columns.
+const BASH_SHOWN: usize = 76;
+
+/// The candidates as bash is handed them, quoted for insertion. bash shows its candidates in
+/// columns with nothing to pair a reference with its name, so in a list each candidate
+/// carries its own: `h0k69na  (Tyrell Replicant Leasing)`. bash inserts only what all the
+/// candidates start with, which never reaches a description: described candidates are
+/// references (plain characters) that differ from each other, and the two spaces cannot
+/// start another candidate's rest (a value's spaces are escaped, a quoted value starts with
+/// its quote). A single candidate is always the value alone.
+pub fn for_bash_reply(
+    found: &[(String, Option<String>)],
+    opened: Option<char>,
+    listing: bool,
+) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let several = found.iter().any(|(v, _)| *v != found[0].0);
+    found
+        .iter()
+        .map(|(value, help)| {
+            let value = for_bash(value, opened);
+            match help {
+                Some(help) if listing && several && !help.is_empty() => {
+                    let mut room = BASH_SHOWN.saturating_sub(value.chars().count() + 5);
+                    let mut shown = String::new();
+                    for c in help.chars() {
+                        let w = c.width().unwrap_or(0);
+                        if w > room {
+                            shown.push('…');
+                            break;
+                        }
+                        room -= w;
+                        shown.push(c);
+                    }
+                    format!("{value}  ({shown})")
+                }
+                _ => value,
+            }
+        })
+        .collect()
+}
+
 /// `value` as PowerShell inserts it as one argument: single-quoted, quotes doubled
 /// (PowerShell takes the typographic single quotes for quotes too).
 pub fn for_powershell(value: &str) -> String {
@@ -240,12 +289,16 @@ impl EnvCompleter for Bash {
             Some(format!("{q}{word}").into())
         });
         let ifs = std::env::var("_CLAP_IFS").unwrap_or_else(|_| "\n".into());
+        let listing = std::env::var("_CLAP_COMPLETE_COMP_TYPE")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .is_some_and(bash_lists);
         let found = candidates(cmd, args, index, typed, current_dir)?;
-        let quoted: Vec<String> = found
-            .iter()
-            .map(|(value, _)| for_bash(value, opened))
-            .collect();
-        write!(buf, "{}", quoted.join(&ifs))
+        write!(
+            buf,
+            "{}",
+            for_bash_reply(&found, opened, listing).join(&ifs)
+        )
     }
 }
 
@@ -409,6 +462,36 @@ mod tests {
             r#""O'Brien \$(touch pwned) \`x\` * "'!'" \"q\" \\""#
         );
         assert_eq!(for_bash("Café-2026/Q3", None), "Café-2026/Q3");
+        let found = [
+            (
+                "h0k69na".to_string(),
+                Some("Tyrell Replicant Leasing".to_string()),
+            ),
+            ("p4bc9hj".to_string(), Some("Acme $(x)".to_string())),
+            ("Tyrell Replicant Leasing".to_string(), None),
+        ];
+        assert_eq!(
+            for_bash_reply(&found, None, true),
+            [
+                "h0k69na  (Tyrell Replicant Leasing)",
+                "p4bc9hj  (Acme $(x))",
+                r"Tyrell\ Replicant\ Leasing"
+            ]
+        );
+        // Inserted (a plain Tab, or one candidate left): the values alone.
+        assert_eq!(
+            for_bash_reply(&found, None, false),
+            ["h0k69na", "p4bc9hj", r"Tyrell\ Replicant\ Leasing"]
+        );
+        assert_eq!(for_bash_reply(&found[..1], None, true), ["h0k69na"]);
+        let long = [
+            ("a".to_string(), Some("x".repeat(100))),
+            ("b".to_string(), None),
+        ];
+        assert_eq!(
+            for_bash_reply(&long, None, true)[0],
+            format!("a  ({}…)", "x".repeat(70))
+        );
         assert_eq!(for_powershell("it's $(x)"), "'it''s $(x)'");
     }
 }

@@ -480,3 +480,229 @@ fn each_shell_gets_the_candidate_text_it_inserts_safely() {
         "x y.csv\n"
     );
 }
+
+/// A deal named with spaces, and one whose name is shell code with spaces and quotes; both
+/// in Discovery of Sales. The directory holds two files (see [`nothing_ran`]).
+fn names_with_spaces() -> (Rex, Value, tempfile::TempDir) {
+    let rex = Rex::new();
+    let sales = rex.sales();
+    for name in ["Tyrell Replicant Leasing", HOSTILE] {
+        rex.id(&["deal", "create", name, "--value", "1"]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    File::create(dir.path().join("file1")).unwrap();
+    File::create(dir.path().join("file2")).unwrap();
+    (rex, sales, dir)
+}
+
+/// Spaces, both quotes, a `;`, a `$(…)` and backticks in one name.
+const HOSTILE: &str = "Wallace 'Nexus' \"9\"; $(touch pwned) `touch pwned2` Corp";
+
+/// Types `typed` and Tab, waits until the line ends with `ends` (the completion is in),
+/// then types ` Proposal` and Enter, and waits for rex to say the deal moved.
+fn complete_and_move(term: &mut Terminal, typed: &str, ends: &str) {
+    term.press(typed);
+    term.press("\t");
+    let shown = format!("{ends}]");
+    let start = Instant::now();
+    loop {
+        term.press("\x14");
+        if term.wait_for(&shown, Duration::from_secs(1)) {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            term.expect(&shown);
+        }
+    }
+    term.press("Proposal\r");
+    term.expect("Discovery → Proposal");
+    term.expect(PROMPT);
+    let status = term.status;
+    term.press(status);
+    term.expect("status=0");
+    term.expect(PROMPT);
+}
+
+/// Both deals are in Proposal now, and nothing of their names ran.
+fn both_moved(rex: &Rex, sales: &Value, dir: &Path) {
+    nothing_ran(dir);
+    let proposal = crate::support::stage_id(sales, "Proposal");
+    for name in ["Tyrell Replicant Leasing", HOSTILE] {
+        let deal = rex.json(&["deal", "show", name]);
+        assert_eq!(deal["name"], name);
+        assert_eq!(deal["stage_id"], proposal.as_str(), "{name}");
+    }
+}
+
+#[test]
+fn bash_completes_a_name_with_spaces_as_one_argument() {
+    let (rex, sales, dir) = names_with_spaces();
+    let mut term = Terminal::start(&rex, "bash", &["--norc", "--noprofile", "-i"], dir.path());
+    term.press(
+        "PS1='RE''ADY> '; bind -x '\"\\C-t\": printf \"\\n[line:%s]\\n\" \"$READLINE_LINE\"'; source <(COMPLETE=bash rex)\r",
+    );
+    term.expect(PROMPT);
+    complete_and_move(
+        &mut term,
+        "rex deal move Tyr",
+        r"rex deal move Tyrell\ Replicant\ Leasing ",
+    );
+    complete_and_move(
+        &mut term,
+        "rex deal move Wal",
+        r#"rex deal move Wallace\ \'Nexus\'\ \"9\"\;\ \$\(touch\ pwned\)\ \`touch\ pwned2\`\ Corp "#,
+    );
+    term.exit();
+    both_moved(&rex, &sales, dir.path());
+}
+
+#[test]
+fn zsh_completes_a_name_with_spaces_as_one_argument() {
+    if !available("zsh") {
+        return;
+    }
+    let (rex, sales, dir) = names_with_spaces();
+    let mut term = Terminal::start(&rex, "zsh", &["-f", "-i"], dir.path());
+    term.press(
+        "PS1='RE''ADY> '; autoload -U compinit; compinit -u; show-line() { print -r -- \"[line:$BUFFER]\" }; zle -N show-line; bindkey '^T' show-line; source <(COMPLETE=zsh rex)\r",
+    );
+    term.expect(PROMPT);
+    complete_and_move(
+        &mut term,
+        "rex deal move Tyr",
+        r"rex deal move Tyrell\ Replicant\ Leasing ",
+    );
+    complete_and_move(&mut term, "rex deal move Wal", r"\ Corp ");
+    term.exit();
+    both_moved(&rex, &sales, dir.path());
+}
+
+#[test]
+fn fish_completes_a_name_with_spaces_as_one_argument() {
+    if !available("fish") {
+        return;
+    }
+    let (rex, sales, dir) = names_with_spaces();
+    let mut term = Terminal::start(&rex, "fish", &["--no-config", "-i"], dir.path());
+    term.press(
+        "function fish_prompt; echo -n 'RE''ADY> '; end; bind \\ct 'echo \"[line:\"(commandline)\"]\"; commandline -f repaint'; COMPLETE=fish rex | source\r",
+    );
+    term.expect(PROMPT);
+    complete_and_move(
+        &mut term,
+        "rex deal move Tyr",
+        r"rex deal move Tyrell\ Replicant\ Leasing ",
+    );
+    complete_and_move(&mut term, "rex deal move Wal", r"\ Corp ");
+    term.exit();
+    both_moved(&rex, &sales, dir.path());
+}
+
+/// The references each shell lists, each with the name of its own deal: as bash is handed
+/// them for a list (`ref  (name)`; values alone when it inserts), and as zsh (`ref:name`)
+/// and fish (`ref<TAB>name`) are.
+#[test]
+fn every_listed_reference_carries_its_own_deals_name() {
+    let (rex, _, _dir) = names_with_spaces();
+    for i in 0..5 {
+        rex.id(&["deal", "create", &format!("Deal {i}"), "--value", "1"]);
+    }
+    let complete = |shell: &str, comp_type: &str| -> Vec<String> {
+        let out = rex
+            .cmd()
+            .env("COMPLETE", shell)
+            .env("_CLAP_COMPLETE_INDEX", "3")
+            .env("_CLAP_COMPLETE_COMP_TYPE", comp_type)
+            .env("_CLAP_IFS", "\n")
+            .args(["--", "rex", "deal", "move", ""])
+            .output()
+            .unwrap();
+        succeeded(&out);
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().map(str::to_string).collect()
+    };
+    let name_of = |reference: &str| -> String {
+        let deal = rex.json(&["deal", "show", reference]);
+        deal["name"].as_str().unwrap().to_string()
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for line in complete("bash", "63") {
+        if line.starts_with("--") {
+            continue;
+        }
+        if let Some((reference, rest)) = line.split_once("  (") {
+            pairs.push((
+                reference.to_string(),
+                rest.strip_suffix(')').unwrap().into(),
+            ));
+        }
+    }
+    assert_eq!(pairs.len(), 7, "{pairs:?}");
+    for (reference, name) in &pairs {
+        assert_eq!(
+            &name_of(reference),
+            name,
+            "bash lists {reference} beside {name}"
+        );
+    }
+    // A plain Tab inserts, so it gets the values alone.
+    let inserted = complete("bash", "9");
+    assert!(inserted.iter().all(|c| !c.contains("  (")), "{inserted:?}");
+    assert!(inserted.contains(&pairs[0].0), "{inserted:?}");
+    let zsh: Vec<(String, String)> = complete("zsh", "")
+        .iter()
+        .filter(|l| !l.starts_with("--"))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(r, n)| (r.to_string(), n.to_string()))
+        .collect();
+    let fish: Vec<(String, String)> = complete("fish", "")
+        .iter()
+        .filter(|l| !l.starts_with("--"))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(r, n)| (r.to_string(), n.to_string()))
+        .collect();
+    assert_eq!(zsh, pairs);
+    assert_eq!(fish, pairs);
+}
+
+/// At a bash prompt, a second Tab lists each reference beside its own deal's name.
+#[test]
+fn bash_lists_each_reference_beside_its_own_name() {
+    let (rex, _, dir) = names_with_spaces();
+    let reference = |name: &str| -> String {
+        let out = rex
+            .cmd()
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", "3")
+            .env("_CLAP_COMPLETE_COMP_TYPE", "63")
+            .env("_CLAP_IFS", "\n")
+            .args(["--", "rex", "deal", "show", ""])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.ends_with(&format!("  ({name})")))
+            .unwrap_or_else(|| panic!("no reference for {name}: {text}"))
+            .to_string();
+        line
+    };
+    let tyrell = reference("Tyrell Replicant Leasing");
+    let wallace = reference(HOSTILE);
+    let mut term = Terminal::start(&rex, "bash", &["--norc", "--noprofile", "-i"], dir.path());
+    term.press("PS1='RE''ADY> '; source <(COMPLETE=bash rex)\r");
+    term.expect(PROMPT);
+    term.press("rex deal show \t\t");
+    // bash lists the candidates, then draws the prompt and the line again.
+    let from = term.seen;
+    term.expect(&format!("{PROMPT}rex deal show "));
+    let listed = String::from_utf8_lossy(&term.written.lock().unwrap()[from..term.seen])
+        .replace("\r\n", "\n");
+    for pair in [&tyrell, &wallace] {
+        assert!(listed.contains(pair.as_str()), "no {pair:?} in:\n{listed}");
+    }
+    term.press("\x03");
+    term.expect(PROMPT);
+    term.exit();
+    nothing_ran(dir.path());
+}

@@ -9,6 +9,7 @@ mod deal;
 mod deal_rules;
 mod fields;
 mod forecast;
+mod help;
 mod import_map;
 mod import_read;
 mod import_stages;
