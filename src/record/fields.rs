@@ -48,12 +48,42 @@ pub const DEAL_FIELDS: [Field; 18] = [
     ),
 ];
 
+/// The fields a deal is shown with beyond what it stores, after all of [`DEAL_FIELDS`] in
+/// JSON, CSV and TSV (and in `--fields`): worked out from the deal as it is printed, so
+/// that a script needs no second query to name its stage and a spreadsheet gets dollars.
+/// An export leaves them out (it is what import reads back); an import takes them when
+/// they agree with the stored fields they come from.
+pub const SHOWN_DEAL_FIELDS: [Field; 3] = [
+    Field::new(
+        "value_dollars",
+        "its value in dollars as text, two decimals, no separators: \"48000.00\"",
+    ),
+    Field::new("stage_name", "its stage's name"),
+    Field::new("pipeline_name", "its pipeline's name"),
+];
+
 /// The names of [`DEAL_FIELDS`], in order.
 pub const DEAL_FIELD_NAMES: [&str; DEAL_FIELDS.len()] = {
     let mut names = [""; DEAL_FIELDS.len()];
     let mut i = 0;
     while i < names.len() {
         names[i] = DEAL_FIELDS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The names of [`DEAL_FIELDS`] and then of [`SHOWN_DEAL_FIELDS`]: every field a deal is
+/// printed with, in order.
+pub const SHOWN_DEAL_FIELD_NAMES: [&str; DEAL_FIELDS.len() + SHOWN_DEAL_FIELDS.len()] = {
+    let mut names = [""; DEAL_FIELDS.len() + SHOWN_DEAL_FIELDS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = if i < DEAL_FIELDS.len() {
+            DEAL_FIELDS[i].name
+        } else {
+            SHOWN_DEAL_FIELDS[i - DEAL_FIELDS.len()].name
+        };
         i += 1;
     }
     names

@@ -20,6 +20,18 @@ use crate::record::{
 use crate::store::Tx;
 use crate::transfer::fields::{refused, Fields};
 
+/// A name a deal is printed with (`stage_name`, `pipeline_name`), when the record gives it,
+/// is the name of where the deal goes (`placed`, found by the `by` field when given).
+fn same_name(f: &Fields, field: &str, given: Option<String>, placed: &str, by: &str) -> Result<()> {
+    match given {
+        Some(name) if name_key(&name) != name_key(placed) => Err(f.bad(
+            field,
+            format!("'{name}' is not '{placed}', which {by} names; give one of them, or both alike"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// What a deal's record gave beyond the deal made of it, for an upsert to keep the rest of
 /// the deal it replaces.
 struct Given {
@@ -48,10 +60,15 @@ impl Importer {
             .unwrap_or(Status::Open);
         let contact_id = f.parsed("contact_id", |t| DealText::Contact.check(t))?;
         let owner_id = f.parsed("owner_id", |t| DealText::Owner.check(t))?;
+        // The names a deal is printed with place it as well as the ids do (a spreadsheet
+        // of `deal list -o csv`); when both are given they must agree.
+        let pipeline_name = f.string("pipeline_name")?;
+        let stage_name = f.string("stage_name")?;
         let pipeline_ref = f
             .string("pipeline_id")?
+            .or_else(|| pipeline_name.clone())
             .or_else(|| self.options.pipeline.clone());
-        let stage_ref = f.string("stage_id")?;
+        let stage_ref = f.string("stage_id")?.or_else(|| stage_name.clone());
         let expected_close = f.parsed("expected_close", |t| {
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .ok()
@@ -107,6 +124,8 @@ impl Importer {
             ));
         }
         let to = self.deal_place(tx, &f, pipeline_ref, stage_ref.as_deref(), status)?;
+        same_name(&f, "pipeline_name", pipeline_name, &to.pipeline, "pipeline_id")?;
+        same_name(&f, "stage_name", stage_name, &to.stage, "stage_id")?;
         let at = f.at;
         f.finish()?;
         let mut deal = Deal {
@@ -204,8 +223,20 @@ impl Importer {
                     "it is missing (give value in cents or value_dollars)",
                 ))
             }
-            (Some(_), Some(_)) => {
-                return Err(f.bad("value_dollars", "give value or value_dollars, not both"))
+            // Both, as a deal is printed: the cents count, and the dollars must say the same.
+            (Some(Value::Number(n)), Some(d))
+                if n.as_i64().is_some()
+                    && Cents::dollars(&d)
+                        .and_then(|x| Cents::exact(&x))
+                        .is_ok_and(|c| Some(c.get()) == n.as_i64()) =>
+            {
+                Some(Cents::new(n.as_i64().unwrap_or_default()).map_err(|e| f.bad("value", e))?)
+            }
+            (Some(_), Some(d)) => {
+                return Err(f.bad(
+                    "value_dollars",
+                    format!("'{d}' is not the same amount as value; give value or value_dollars, not both, or both alike"),
+                ))
             }
         };
         Ok(value)
