@@ -56,23 +56,26 @@ absent values null):
             (of all active deals), deals[] (the largest, at most --limit)
   today     overdue[], closing_soon[], stalled[], going_stale[]: deals
   stalled   the deal's fields up to origin, idle_days and stall_days (the period that
-            applied), then value_dollars, stage_name and pipeline_name";
+            applied), then stage_name and pipeline_name";
 
 /// The deal's fields, one a line with what each holds: [`crate::record::DEAL_FIELDS`], then
-/// the ones it is shown with ([`crate::record::SHOWN_DEAL_FIELDS`]).
+/// the ones it is printed with ([`crate::record::SHOWN_DEAL_FIELDS`]) and the one printed
+/// only when asked for ([`crate::record::REQUESTED_DEAL_FIELDS`]).
 fn deal_fields() -> String {
     let stored = crate::record::DEAL_FIELDS;
     let shown = crate::record::SHOWN_DEAL_FIELDS;
-    let width = stored.iter().chain(&shown).map(|f| f.name.len()).max().unwrap_or(0);
+    let requested = crate::record::REQUESTED_DEAL_FIELDS;
+    let all = || stored.iter().chain(&shown).chain(&requested);
+    let width = all().map(|f| f.name.len()).max().unwrap_or(0);
     let mut out =
         String::from("Deal fields (JSON keys, CSV columns and --fields names, in order):");
-    for f in stored.iter().chain(&shown) {
+    for f in all() {
         out.push_str(&format!("\n  {:<width$}  {}", f.name, f.about));
     }
-    out.push_str(&format!(
-        "\nThe last {} are worked out when a deal is printed; rex export leaves them out.",
-        shown.len()
-    ));
+    out.push_str(
+        "\nrex export writes the fields up to origin: the names and dollars are worked out \
+         when a deal is printed.",
+    );
     out
 }
 

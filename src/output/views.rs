@@ -42,7 +42,6 @@ struct ShownDeal<'a, B: Serialize> {
     deal: &'a Deal,
     #[serde(flatten)]
     between: B,
-    value_dollars: String,
     stage_name: &'a str,
     pipeline_name: &'a str,
 }
@@ -52,7 +51,6 @@ impl<'a, B: Serialize> ShownDeal<'a, B> {
         ShownDeal {
             deal: &v.deal,
             between,
-            value_dollars: v.deal.value.plain_dollars(),
             stage_name: &v.stage_name,
             pipeline_name: &v.pipeline_name,
         }
@@ -232,8 +230,20 @@ fn deal_of_stalled(v: &StalledView) -> &DealView {
     &v.deal
 }
 
+/// A printed deal's field that only `--fields` asks for.
+fn requested(v: &DealView, field: &str) -> Value {
+    match field {
+        "value_dollars" => Value::String(v.deal.value.plain_dollars()),
+        _ => Value::Null,
+    }
+}
+
 impl Record for DealView {
     const FIELDS: &'static [&'static str] = DEAL_FIELDS;
+    const ON_REQUEST: &'static [&'static str] = &crate::record::REQUESTED_DEAL_FIELD_NAMES;
+    fn requested(&self, field: &str) -> Value {
+        requested(self, field)
+    }
     fn id(&self) -> String {
         self.deal.id.to_string()
     }
@@ -310,6 +320,10 @@ impl Record for DealView {
 
 impl Record for StalledView {
     const FIELDS: &'static [&'static str] = &STALLED_FIELDS;
+    const ON_REQUEST: &'static [&'static str] = &crate::record::REQUESTED_DEAL_FIELD_NAMES;
+    fn requested(&self, field: &str) -> Value {
+        requested(&self.deal, field)
+    }
     fn id(&self) -> String {
         self.deal.id()
     }

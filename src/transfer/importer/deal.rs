@@ -20,18 +20,6 @@ use crate::record::{
 use crate::store::Tx;
 use crate::transfer::fields::{refused, Fields};
 
-/// A name a deal is printed with (`stage_name`, `pipeline_name`), when the record gives it,
-/// is the name of where the deal goes (`placed`, found by the `by` field when given).
-fn same_name(f: &Fields, field: &str, given: Option<String>, placed: &str, by: &str) -> Result<()> {
-    match given {
-        Some(name) if name_key(&name) != name_key(placed) => Err(f.bad(
-            field,
-            format!("'{name}' is not '{placed}', which {by} names; give one of them, or both alike"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// What a deal's record gave beyond the deal made of it, for an upsert to keep the rest of
 /// the deal it replaces.
 struct Given {
@@ -60,8 +48,10 @@ impl Importer {
             .unwrap_or(Status::Open);
         let contact_id = f.parsed("contact_id", |t| DealText::Contact.check(t))?;
         let owner_id = f.parsed("owner_id", |t| DealText::Owner.check(t))?;
-        // The names a deal is printed with place it as well as the ids do (a spreadsheet
-        // of `deal list -o csv`); when both are given they must agree.
+        // The names a deal is printed with place it where a record has no ids (a
+        // spreadsheet of `deal list --fields name,value,stage_name`); beside the ids they
+        // are labels, and the ids place it (a stage renamed since, or a script that
+        // changed stage_id alone, is not refused).
         let pipeline_name = f.string("pipeline_name")?;
         let stage_name = f.string("stage_name")?;
         let pipeline_ref = f
@@ -124,8 +114,6 @@ impl Importer {
             ));
         }
         let to = self.deal_place(tx, &f, pipeline_ref, stage_ref.as_deref(), status)?;
-        same_name(&f, "pipeline_name", pipeline_name, &to.pipeline, "pipeline_id")?;
-        same_name(&f, "stage_name", stage_name, &to.stage, "stage_id")?;
         let at = f.at;
         f.finish()?;
         let mut deal = Deal {
