@@ -35,12 +35,19 @@ pub fn actor() -> String {
     // out at once, before anything else in rex could call it again.
     let account = unsafe {
         let pw = libc::getpwuid(libc::geteuid());
-        (!pw.is_null() && !(*pw).pw_name.is_null())
-            .then(|| std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned())
+        (!pw.is_null() && !(*pw).pw_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_string_lossy()
+                .into_owned()
+        })
     };
     account
         .into_iter()
-        .chain(["USER", "LOGNAME"].into_iter().filter_map(|v| std::env::var(v).ok()))
+        .chain(
+            ["USER", "LOGNAME"]
+                .into_iter()
+                .filter_map(|v| std::env::var(v).ok()),
+        )
         .map(|name| name.trim().to_string())
         .find(|name| !name.is_empty())
         .unwrap_or_else(|| "unknown".to_string())
