@@ -35,7 +35,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_needs_command" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_needs_command" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_needs_command" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_needs_command" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_needs_command" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -63,7 +63,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -76,7 +76,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "close" -d 'Close a deal as won or lost'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "reopen" -d 'Reopen a won or lost deal'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "note" -d 'Record an activity note on a deal'
-complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "history" -d 'Every event of a deal, oldest first'
+complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "history" -d 'Every event of a deal, oldest first, with who recorded it (By)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "delete" -d 'Delete deals and their history (all or none)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -f -a "stalled" -d 'Open deals idle past their stall period; --mark flags them as stalled'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l value -d 'Value in dollars: 5000, 5000.50, $5,000.50' -r
@@ -98,7 +98,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -136,7 +136,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l overdue -d 'Open or stalled, with an expected close date before today'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l desc -d 'Sort descending'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s e -l exit-status -d 'Exit 0 when at least one deal was listed, 1 when none'
@@ -155,7 +155,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -181,7 +181,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -197,7 +197,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -214,7 +214,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l won -d 'Closed-won: revenue realised'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l lost -d 'Closed-lost: opportunity dead'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l json -d 'Same as -o json'
@@ -232,7 +232,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -248,7 +248,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -264,7 +264,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -280,7 +280,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -299,7 +299,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l mark -d 'Also set those deals to stalled, and print only the newly marked ones'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s e -l exit-status -d 'Exit 0 when at least one deal was listed (or marked), 1 when none'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l json -d 'Same as -o json'
@@ -317,7 +317,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -341,7 +341,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -357,7 +357,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -373,7 +373,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -400,7 +400,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -416,7 +416,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -436,7 +436,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand board" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand board" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand board" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand board" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand board" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -457,7 +457,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand today" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand today" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand today" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand today" -l all -d 'Everyone\'s deals, also when REX_OWNER is set'
 complete -c rex -n "__fish_rex_using_subcommand today" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand today" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -479,7 +479,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand forecast" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand forecast" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand forecast" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -495,7 +495,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -522,7 +522,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s e -l exit-status -d 'Exit 0 when at least one row was printed, 1 when none'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -541,7 +541,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s e -l exit-status -d 'Exit 0 when at least one row was printed, 1 when none'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -562,7 +562,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s e -l exit-status -d 'Exit 0 when at least one row was printed, 1 when none'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -580,7 +580,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand export" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand export" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand export" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand export" -l deals -d 'Deals only'
 complete -c rex -n "__fish_rex_using_subcommand export" -l pipelines -d 'Pipelines (with their stages) only'
 complete -c rex -n "__fish_rex_using_subcommand export" -l all -d 'Pipelines, deals and history (the default)'
@@ -619,7 +619,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand import" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand import" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand import" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand import" -l dry-run -d 'Check everything and report the counts, writing nothing'
 complete -c rex -n "__fish_rex_using_subcommand import" -l upsert -d 'Replace records whose id already exists (or, with --from or --map, deals imported before: by the file\'s id, else by its identifying columns, said on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand import" -l create-stages -d 'Create the pipelines and stages the file names that do not exist yet, in the CRM\'s order (a closed deal goes to the last); with --from or --map, --dry-run lists them'
@@ -640,7 +640,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand backup" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand backup" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand backup" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand backup" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -656,7 +656,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand info" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand info" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand info" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand info" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand info" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -672,7 +672,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand completions" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand completions" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand completions" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand completions" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -688,7 +688,7 @@ id\t'Only the ids, one per line'"
 complete -c rex -n "__fish_rex_using_subcommand help" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c rex -n "__fish_rex_using_subcommand help" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns' -r
+complete -c rex -n "__fish_rex_using_subcommand help" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand help" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand help" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'

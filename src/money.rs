@@ -44,6 +44,12 @@ impl Cents {
     pub fn get(self) -> i64 {
         self.0
     }
+
+    /// The amount in dollars as a spreadsheet reads a number: two decimals, no `$` and no
+    /// separators (`48000.00`, `0.05`), from the cents by integer arithmetic.
+    pub fn plain_dollars(self) -> String {
+        format!("{}.{:02}", self.0 / 100, self.0 % 100)
+    }
 }
 
 impl From<Cents> for i64 {
@@ -406,6 +412,22 @@ mod tests {
 
     fn p(s: &str) -> Result<i64, String> {
         s.parse::<Cents>().map(|c| c.0)
+    }
+
+    #[test]
+    fn plain_dollars_have_two_decimals_and_no_separators() {
+        let plain = |c: i64| Cents::new(c).unwrap().plain_dollars();
+        assert_eq!(plain(0), "0.00");
+        assert_eq!(plain(5), "0.05");
+        assert_eq!(plain(99), "0.99");
+        assert_eq!(plain(100), "1.00");
+        assert_eq!(plain(4_800_000), "48000.00");
+        assert_eq!(Cents::MAX.plain_dollars(), "10000000000000.00");
+        // The largest a database may hold from before the maximum existed.
+        assert_eq!(
+            Cents::stored(i64::MAX).unwrap().plain_dollars(),
+            "92233720368547758.07"
+        );
     }
 
     #[test]

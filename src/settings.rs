@@ -24,6 +24,35 @@ pub fn me() -> Option<String> {
         .filter(|o| !o.is_empty())
 }
 
+/// Who history events on a SQLite file are recorded as: `REX_OWNER` when set, else the
+/// system user rex runs as (its account's login name; `USER` or `LOGNAME` when the account
+/// has no name), else `unknown`. A server records its own login instead.
+pub fn actor() -> String {
+    if let Some(owner) = me() {
+        return owner;
+    }
+    // SAFETY: getpwuid returns a pointer into static storage or null; the name is copied
+    // out at once, before anything else in rex could call it again.
+    let account = unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        (!pw.is_null() && !(*pw).pw_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr((*pw).pw_name)
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    account
+        .into_iter()
+        .chain(
+            ["USER", "LOGNAME"]
+                .into_iter()
+                .filter_map(|v| std::env::var(v).ok()),
+        )
+        .map(|name| name.trim().to_string())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
 /// `--db`, else `REX_DB`, else the per-user data directory: a file path or a PostgreSQL
 /// URL. An empty one is refused rather than quietly falling back to the personal database
 /// (a script's unset variable).

@@ -158,9 +158,13 @@ pub enum DealCommand {
         /// The note
         text: String,
     },
-    /// Every event of a deal, oldest first
+    /// Every event of a deal, oldest first, with who recorded it (By)
     #[command(
-        after_help = "Examples:\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
+        long_about = "Every event of a deal, oldest first, with who recorded it (By; JSON: actor, \
+        the last field): on a SQLite file REX_OWNER, else the system user rex ran as; on a \
+        PostgreSQL server the database login, which the server records itself. Events recorded \
+        before rex kept this have none (null).",
+        after_help = "Examples:\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json\n  rex deal history Acme --fields at,kind,actor"
     )]
     History {
         /// The deal: its id, the end of its id (6+ characters) or its name

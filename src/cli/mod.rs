@@ -221,7 +221,8 @@ pub struct OutputArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Only these fields, in this order (JSON names, comma-separated); also picks table columns
+    /// Only these fields, in this order (JSON names, comma-separated); also picks table columns.
+    /// A deal also has value_dollars ("48000.00"), printed only when named here
     #[arg(long, global = true, value_delimiter = ',', value_name = "FIELDS")]
     pub fields: Vec<String>,
 }

@@ -48,21 +48,33 @@ absent values null):
                   updated_at, active_count, active_value, stalled_count (active: open or
                   stalled)
   history event   deal_id, at, kind (created, updated, moved, closed, reopened, note,
-                  stalled, unstalled) and the event's details
+                  stalled, unstalled), the event's details, then actor (who recorded
+                  it: REX_OWNER or the system user, on a server the database login;
+                  null on events recorded before rex kept it)
   board     pipeline {id, name}, stages[] with id, name, color, position, count and value
             (of all active deals), deals[] (the largest, at most --limit)
   today     overdue[], closing_soon[], stalled[], going_stale[]: deals
-  stalled   the deal's fields plus idle_days and stall_days (the period that applied)";
+  stalled   the deal's fields up to origin, idle_days and stall_days (the period that
+            applied), then stage_name and pipeline_name";
 
-/// The deal's fields, one a line with what each holds: [`crate::record::DEAL_FIELDS`].
+/// The deal's fields, one a line with what each holds: [`crate::record::DEAL_FIELDS`], then
+/// the ones it is printed with ([`crate::record::SHOWN_DEAL_FIELDS`]) and the one printed
+/// only when asked for ([`crate::record::REQUESTED_DEAL_FIELDS`]).
 fn deal_fields() -> String {
-    let fields = crate::record::DEAL_FIELDS;
-    let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    let stored = crate::record::DEAL_FIELDS;
+    let shown = crate::record::SHOWN_DEAL_FIELDS;
+    let requested = crate::record::REQUESTED_DEAL_FIELDS;
+    let all = || stored.iter().chain(&shown).chain(&requested);
+    let width = all().map(|f| f.name.len()).max().unwrap_or(0);
     let mut out =
         String::from("Deal fields (JSON keys, CSV columns and --fields names, in order):");
-    for f in fields {
+    for f in all() {
         out.push_str(&format!("\n  {:<width$}  {}", f.name, f.about));
     }
+    out.push_str(
+        "\nrex export writes the fields up to origin: the names and dollars are worked out \
+         when a deal is printed.",
+    );
     out
 }
 

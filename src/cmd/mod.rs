@@ -47,7 +47,8 @@ pub fn run(cli: Cli) -> Result<()> {
     check_fields(&out)?;
     let clock = crate::settings::clock()?;
     let location = database_location(cli.db.map(PathBuf::into_os_string))?;
-    let store = Store::open(&location, busy_timeout()?, access)?;
+    let mut store = Store::open(&location, busy_timeout()?, access)?;
+    store.record_actor(crate::settings::actor());
     let mut ctx = Ctx { store, clock, out };
     run(&mut ctx)
 }

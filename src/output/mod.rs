@@ -76,6 +76,13 @@ impl<R> Column<R> {
 pub trait Record: Serialize + Sized {
     /// The JSON field names, in order: what `--fields` may name and the CSV header.
     const FIELDS: &'static [&'static str];
+    /// Fields printed only when `--fields` names them (a deal's `value_dollars`), after
+    /// [`Record::FIELDS`] in the list `--fields` takes.
+    const ON_REQUEST: &'static [&'static str] = &[];
+    /// The value of a field of [`Record::ON_REQUEST`].
+    fn requested(&self, _field: &str) -> Value {
+        Value::Null
+    }
     fn id(&self) -> String;
     /// Columns of the list table.
     fn columns() -> Vec<Column<Self>>;

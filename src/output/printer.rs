@@ -162,10 +162,10 @@ impl Printer {
                     "field '{f}' is named twice in --fields; name each field once"
                 )));
             }
-            if !R::FIELDS.contains(&f.as_str()) {
+            if !R::FIELDS.contains(&f.as_str()) && !R::ON_REQUEST.contains(&f.as_str()) {
                 return Err(Error::usage(format!(
                     "unknown field '{f}' for --fields; valid fields: {}",
-                    R::FIELDS.join(", ")
+                    [R::FIELDS, R::ON_REQUEST].concat().join(", ")
                 )));
             }
         }
@@ -248,7 +248,7 @@ impl Printer {
                     None => row.detail(&self.style),
                     Some(_) => {
                         let columns = self.columns::<R>();
-                        let value = value_of(row)?;
+                        let value = self.shaped(row)?;
                         let mut t = self.style.table();
                         for c in &columns {
                             t.add_row(vec![
@@ -275,14 +275,22 @@ impl Printer {
         self.flush()
     }
 
-    /// The record as JSON, narrowed to `--fields` when given.
-    fn shaped<R: Serialize>(&self, row: &R) -> Result<Value> {
+    /// The record as JSON, narrowed to `--fields` when given (which may name fields it
+    /// prints only on request).
+    fn shaped<R: Record>(&self, row: &R) -> Result<Value> {
         let v = value_of(row)?;
         Ok(match (&self.fields, v) {
             (Some(fields), Value::Object(mut map)) => Value::Object(
                 fields
                     .iter()
-                    .map(|f| (f.clone(), map.remove(f).unwrap_or(Value::Null)))
+                    .map(|f| {
+                        let v = match map.remove(f) {
+                            Some(v) => v,
+                            None if R::ON_REQUEST.contains(&f.as_str()) => row.requested(f),
+                            None => Value::Null,
+                        };
+                        (f.clone(), v)
+                    })
                     .collect(),
             ),
             (_, v) => v,
@@ -475,7 +483,7 @@ impl<R: Record> Rows<'_, R> {
                         .collect();
                     let mut rows = Vec::with_capacity(self.table.len());
                     for r in &self.table {
-                        let value = if raw { value_of(r)? } else { Value::Null };
+                        let value = if raw { p.shaped(r)? } else { Value::Null };
                         rows.push(
                             columns
                                 .iter()

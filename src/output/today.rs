@@ -67,7 +67,8 @@ pub struct TodayRow {
 }
 
 /// Today's fields: the deal's, then its section.
-const TODAY_FIELDS: [&str; crate::record::DEAL_FIELDS.len() + 1] = deal_fields_and(["section"]);
+const TODAY_FIELDS: [&str; crate::record::SHOWN_DEAL_FIELD_NAMES.len() + 1] =
+    deal_fields_and(["section"]);
 
 impl Record for TodayRow {
     const FIELDS: &'static [&'static str] = &TODAY_FIELDS;

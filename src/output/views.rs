@@ -33,49 +33,116 @@ impl DealView {
     }
 }
 
+/// A deal as JSON: its stored fields, then `between` (a stalled deal's days), then the
+/// fields it is shown with ([`crate::record::SHOWN_DEAL_FIELDS`]), last, so that fields
+/// are only ever added at the end.
+#[derive(Serialize)]
+struct ShownDeal<'a, B: Serialize> {
+    #[serde(flatten)]
+    deal: &'a Deal,
+    #[serde(flatten)]
+    between: B,
+    stage_name: &'a str,
+    pipeline_name: &'a str,
+}
+
+impl<'a, B: Serialize> ShownDeal<'a, B> {
+    fn new(v: &'a DealView, between: B) -> Self {
+        ShownDeal {
+            deal: &v.deal,
+            between,
+            stage_name: &v.stage_name,
+            pipeline_name: &v.pipeline_name,
+        }
+    }
+}
+
 impl Serialize for DealView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.deal.serialize(s)
+        ShownDeal::new(self, ()).serialize(s)
     }
 }
 
 /// An active deal past its stall period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StalledView {
-    #[serde(flatten)]
     pub deal: DealView,
     pub idle_days: i64,
     pub stall_days: u32,
 }
 
-/// The deal record's JSON fields, in order: [`crate::record::DEAL_FIELDS`].
-pub const DEAL_FIELDS: &[&str] = &crate::record::DEAL_FIELD_NAMES;
+/// What a stalled deal adds to the deal's JSON, before the fields it is shown with.
+#[derive(Serialize)]
+struct Idle {
+    idle_days: i64,
+    stall_days: u32,
+}
 
-/// The deal record's fields followed by `extra`; `N` is their number in all.
-pub(super) const fn deal_fields_and<const N: usize, const M: usize>(
-    extra: [&'static str; M],
+impl Serialize for StalledView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let idle = Idle {
+            idle_days: self.idle_days,
+            stall_days: self.stall_days,
+        };
+        ShownDeal::new(&self.deal, idle).serialize(s)
+    }
+}
+
+/// A printed deal's JSON fields, in order: [`crate::record::SHOWN_DEAL_FIELD_NAMES`].
+pub const DEAL_FIELDS: &[&str] = &crate::record::SHOWN_DEAL_FIELD_NAMES;
+
+/// The deal record's stored fields, `between`, then the fields it is shown with; `N` is
+/// their number in all.
+const fn deal_fields_with<const N: usize, const M: usize>(
+    between: [&'static str; M],
 ) -> [&'static str; N] {
-    let deal = crate::record::DEAL_FIELD_NAMES;
+    let stored = crate::record::DEAL_FIELD_NAMES;
+    let shown = crate::record::SHOWN_DEAL_FIELD_NAMES;
     assert!(
-        N == deal.len() + M,
-        "N is the deal's fields and the extra ones"
+        N == shown.len() + M,
+        "N is the deal's fields and the ones between"
     );
     let mut out = [""; N];
     let mut i = 0;
     while i < N {
-        out[i] = if i < deal.len() {
-            deal[i]
+        out[i] = if i < stored.len() {
+            stored[i]
+        } else if i < stored.len() + M {
+            between[i - stored.len()]
         } else {
-            extra[i - deal.len()]
+            shown[i - M]
         };
         i += 1;
     }
     out
 }
 
-/// A stalled deal's fields: the deal's, then how long it has been idle and the period.
-const STALLED_FIELDS: [&str; crate::record::DEAL_FIELDS.len() + 2] =
-    deal_fields_and(["idle_days", "stall_days"]);
+/// A printed deal's fields followed by `extra`; `N` is their number in all.
+pub(super) const fn deal_fields_and<const N: usize, const M: usize>(
+    extra: [&'static str; M],
+) -> [&'static str; N] {
+    let shown = crate::record::SHOWN_DEAL_FIELD_NAMES;
+    assert!(
+        N == shown.len() + M,
+        "N is the deal's fields and the extra ones"
+    );
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < shown.len() {
+            shown[i]
+        } else {
+            extra[i - shown.len()]
+        };
+        i += 1;
+    }
+    out
+}
+
+/// A stalled deal's fields: the deal's stored ones, how long it has been idle and the
+/// period, then the ones it is shown with.
+const STALLED_FIELDS: [&str; crate::record::SHOWN_DEAL_FIELD_NAMES.len() + 2] =
+    deal_fields_with(["idle_days", "stall_days"]);
 
 pub(super) fn text(s: &str) -> Cell {
     Cell::new(neutralise(s))
@@ -186,8 +253,20 @@ fn deal_of_stalled(v: &StalledView) -> &DealView {
     &v.deal
 }
 
+/// A printed deal's field that only `--fields` asks for.
+fn requested(v: &DealView, field: &str) -> Value {
+    match field {
+        "value_dollars" => Value::String(v.deal.value.plain_dollars()),
+        _ => Value::Null,
+    }
+}
+
 impl Record for DealView {
     const FIELDS: &'static [&'static str] = DEAL_FIELDS;
+    const ON_REQUEST: &'static [&'static str] = &crate::record::REQUESTED_DEAL_FIELD_NAMES;
+    fn requested(&self, field: &str) -> Value {
+        requested(self, field)
+    }
     fn id(&self) -> String {
         self.deal.id.to_string()
     }
@@ -265,6 +344,10 @@ impl Record for DealView {
 
 impl Record for StalledView {
     const FIELDS: &'static [&'static str] = &STALLED_FIELDS;
+    const ON_REQUEST: &'static [&'static str] = &crate::record::REQUESTED_DEAL_FIELD_NAMES;
+    fn requested(&self, field: &str) -> Value {
+        requested(&self.deal, field)
+    }
     fn id(&self) -> String {
         self.deal.id()
     }
@@ -326,18 +409,21 @@ impl Record for Event {
         "idle_days",
         "stall_days",
         "by",
+        "actor",
     ];
     fn id(&self) -> String {
         self.deal_id.to_string()
     }
 
-    /// deal_id, at, kind, and the details as one JSON object: the same columns for every kind.
+    /// deal_id, at, kind, the details as one JSON object, and the actor: the same columns
+    /// for every kind.
     fn tsv_values(&self) -> Vec<Value> {
         vec![
             Value::String(self.deal_id.to_string()),
             Value::String(self.at.clone()),
             Value::String(self.kind.clone()),
             Value::Object(self.details.clone()),
+            self.actor.clone().map_or(Value::Null, Value::String),
         ]
     }
 
@@ -345,6 +431,7 @@ impl Record for Event {
         vec![
             Column::new("at", "When", |e: &Event, s| Cell::new(s.short_time(&e.at))),
             Column::new("kind", "Event", |e: &Event, _| Cell::new(&e.kind)),
+            Column::new("actor", "By", |e: &Event, _| opt(&e.actor)).fit(Fit::Text(1)),
             Column::new("details", "Details", |e: &Event, _| text(&describe(e))).fit(Fit::Wrap),
         ]
     }
@@ -419,7 +506,8 @@ fn money_value(v: Option<&Value>) -> String {
 }
 
 impl Record for Deal {
-    const FIELDS: &'static [&'static str] = DEAL_FIELDS;
+    /// The stored fields only: a deal printed bare is an export's, which import reads back.
+    const FIELDS: &'static [&'static str] = &crate::record::DEAL_FIELD_NAMES;
 
     fn id(&self) -> String {
         self.id.to_string()
@@ -494,9 +582,14 @@ mod tests {
         check::<DealView>();
         check::<StalledView>();
         check::<Deal>();
-        assert_eq!(DealView::FIELDS, crate::record::DEAL_FIELD_NAMES);
+        assert_eq!(DealView::FIELDS, crate::record::SHOWN_DEAL_FIELD_NAMES);
         assert_eq!(Deal::FIELDS, crate::record::DEAL_FIELD_NAMES);
-        assert_eq!(StalledView::FIELDS[..DEAL_FIELDS.len()], *DEAL_FIELDS);
+        let stored = crate::record::DEAL_FIELD_NAMES.len();
+        assert_eq!(StalledView::FIELDS[..stored], DEAL_FIELDS[..stored]);
+        assert_eq!(
+            StalledView::FIELDS[stored + 2..],
+            *crate::record::SHOWN_DEAL_FIELD_NAMES[stored..].to_vec()
+        );
     }
 
     #[test]

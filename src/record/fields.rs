@@ -48,12 +48,48 @@ pub const DEAL_FIELDS: [Field; 18] = [
     ),
 ];
 
+/// The fields a deal is printed with beyond what it stores, after all of [`DEAL_FIELDS`]
+/// in JSON, CSV and TSV: the names of its stage and pipeline, from the same read as the
+/// deal, so that a script needs no second query to name them. An export leaves them out
+/// (it is what import reads back); an import reads them only where a record has no id.
+pub const SHOWN_DEAL_FIELDS: [Field; 2] = [
+    Field::new("stage_name", "its stage's name"),
+    Field::new("pipeline_name", "its pipeline's name"),
+];
+
+/// The fields a deal is printed with only when `--fields` names them (in any format): its
+/// value in dollars, for a spreadsheet. Not in the default JSON, where money is integer
+/// cents and one amount has one field.
+pub const REQUESTED_DEAL_FIELDS: [Field; 1] = [Field::new(
+    "value_dollars",
+    "its value in dollars as text, two decimals, no separators: \"48000.00\"; only when --fields names it",
+)];
+
+/// The names of [`REQUESTED_DEAL_FIELDS`].
+pub const REQUESTED_DEAL_FIELD_NAMES: [&str; 1] = [REQUESTED_DEAL_FIELDS[0].name];
+
 /// The names of [`DEAL_FIELDS`], in order.
 pub const DEAL_FIELD_NAMES: [&str; DEAL_FIELDS.len()] = {
     let mut names = [""; DEAL_FIELDS.len()];
     let mut i = 0;
     while i < names.len() {
         names[i] = DEAL_FIELDS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The names of [`DEAL_FIELDS`] and then of [`SHOWN_DEAL_FIELDS`]: every field a deal is
+/// printed with, in order.
+pub const SHOWN_DEAL_FIELD_NAMES: [&str; DEAL_FIELDS.len() + SHOWN_DEAL_FIELDS.len()] = {
+    let mut names = [""; DEAL_FIELDS.len() + SHOWN_DEAL_FIELDS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = if i < DEAL_FIELDS.len() {
+            DEAL_FIELDS[i].name
+        } else {
+            SHOWN_DEAL_FIELDS[i - DEAL_FIELDS.len()].name
+        };
         i += 1;
     }
     names

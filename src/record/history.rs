@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 use super::{Deal, Pipeline, Stage, Status};
 use crate::id::{DealId, PipelineId, StageId};
 
-/// One entry in a deal's history. Serialized flat: `{"deal_id","at","kind", ...details}`.
+/// One entry in a deal's history. Serialized flat: `{"deal_id","at","kind", ...details,
+/// "actor"}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub deal_id: DealId,
@@ -15,6 +16,10 @@ pub struct Event {
     pub kind: String,
     #[serde(flatten)]
     pub details: Map<String, Value>,
+    /// Who recorded it, as the database wrote it down: never taken from the event written
+    /// (each backend records its own: the person SQLite was told of, PostgreSQL's login),
+    /// so None on an event not yet stored, and on one stored before rex recorded actors.
+    pub actor: Option<String>,
 }
 
 /// A deal's pipeline and stage, with the names they had at that moment (history keeps both).
@@ -60,6 +65,7 @@ impl Event {
             at: at.to_string(),
             kind: kind.to_string(),
             details,
+            actor: None,
         }
     }
 

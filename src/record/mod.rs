@@ -15,7 +15,10 @@ mod fields;
 mod history;
 mod rules;
 
-pub use fields::{Field, DEAL_FIELDS, DEAL_FIELD_NAMES};
+pub use fields::{
+    Field, DEAL_FIELDS, DEAL_FIELD_NAMES, REQUESTED_DEAL_FIELDS, REQUESTED_DEAL_FIELD_NAMES,
+    SHOWN_DEAL_FIELDS, SHOWN_DEAL_FIELD_NAMES,
+};
 pub use history::{changes, created_history, event, Event, Place};
 pub use rules::{
     canonical, clean_name, clean_text, is_forbidden_in_line, name_key, sorted, DealText,

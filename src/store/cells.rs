@@ -226,7 +226,7 @@ pub(crate) fn pipeline(row: &dyn Cells) -> Result<crate::record::Pipeline> {
     })
 }
 
-/// A history event from its columns: deal id, time, kind, details.
+/// A history event from its columns: deal id, time, kind, details, actor.
 pub(crate) fn event(row: &dyn Cells) -> Result<crate::record::Event> {
     let r = Reader::new("history entry of deal", row);
     let details = r.text(3)?;
@@ -235,6 +235,7 @@ pub(crate) fn event(row: &dyn Cells) -> Result<crate::record::Event> {
         at: r.text(1)?,
         kind: r.text(2)?,
         details: r.checked(serde_json::from_str(&details).map_err(|e| e.to_string()))?,
+        actor: r.opt_text(4)?,
     })
 }
 

@@ -174,6 +174,16 @@ impl Store {
         }
     }
 
+    /// Who the history events written from now on are recorded as, on a SQLite file (who
+    /// is at work, as the front door knows it). A server records its own login of the
+    /// connection instead, which no client can choose, and ignores this.
+    pub fn record_actor(&mut self, actor: String) {
+        match self {
+            Store::Sqlite(s) => s.set_actor(actor),
+            Store::Postgres(_) => {}
+        }
+    }
+
     /// Where the database is, as it may be shown (a URL without its password).
     pub fn shown(&self) -> String {
         match self {
@@ -485,10 +495,12 @@ pub trait Deals {
         owner: Option<&str>,
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)>;
+    /// Adds a history event, recording who made it as the backend knows it (see
+    /// [`Store::record_actor`]); the event's own `actor` is not written.
     fn add_event(&self, e: &Event) -> Result<()>;
-    /// Adds a history event; false when its deal does not exist.
+    /// Adds a history event as [`Deals::add_event`] does; false when its deal does not exist.
     fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool>;
-    /// A deal's history, oldest first.
+    /// A deal's history, oldest first, each event with who recorded it.
     fn events(&self, deal: DealId) -> Result<Vec<Event>>;
     /// Every history event of every deal, in the order they were recorded, with its details
     /// as the stored JSON text (an export passes them through unparsed).

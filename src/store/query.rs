@@ -31,7 +31,7 @@ pub(crate) const SHARED_SCHEMA: [(&str, &[&str]); 5] = [
     ("stages", &["id", "pipeline_id", "name", "name_key", "color", "position", "stall_days",
         "probability"]),
     ("pipelines", &["id", "name", "name_key", "stall_days", "created_at", "updated_at"]),
-    ("deal_events", &["seq", "deal_id", "at", "kind", "details"]),
+    ("deal_events", &["seq", "deal_id", "at", "kind", "details", "actor"]),
     ("closed_totals", &["day", "status", "pipeline_id", "reason", "deals", "value_high",
         "value_low", "cycle_high", "cycle_low"]),
 ];
@@ -506,7 +506,7 @@ impl Dialect {
     /// One deal's history, oldest first.
     pub(crate) fn events_of_deal(self) -> String {
         format!(
-            "SELECT deal_id, at, kind, details FROM deal_events WHERE deal_id = {} ORDER BY seq",
+            "SELECT deal_id, at, kind, details, actor FROM deal_events WHERE deal_id = {} ORDER BY seq",
             self.mark(1)
         )
     }

@@ -1,6 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::support::{import, s, stage_id, stderr, Rex};
+use crate::support::{import, s, stage_id, stderr, succeeded, Rex};
 
 const MON: &str = "2026-03-02T09:00:00Z";
 const TUE: &str = "2026-03-03T10:30:00Z";
@@ -148,6 +148,7 @@ fn a_salespersons_week() {
             "expected_close": "2026-03-31", "owner_id": "ana", "metadata": {"seats": 25, "tier": "gold"},
             "created_at": MON, "updated_at": MON, "last_activity_at": MON, "stage_entered_at": MON,
             "closed_at": null, "close_reason": null, "probability": null,
+            "stage_name": "Discovery", "pipeline_name": "Sales",
         })
     );
 
@@ -197,17 +198,21 @@ fn a_salespersons_week() {
             "expected_close": null, "owner_id": "ana", "metadata": {"tier": "platinum"},
             "created_at": MON, "updated_at": THU, "last_activity_at": THU, "stage_entered_at": TUE,
             "closed_at": null, "close_reason": null, "probability": null,
+            "stage_name": "Proposal", "pipeline_name": "Sales",
         })
     );
     assert_eq!(rex.json(&["deal", "show", &acme]), updated);
 
     // The whole story of Acme, in order.
     let history = rex.json(&["deal", "history", &acme]);
+    // Each event last says who recorded it: the test sets no REX_OWNER.
+    let actor = crate::support::actor(&rex);
     let ev = |at: &str, kind: &str, details: Value| {
         let mut e = json!({"deal_id": acme, "at": at, "kind": kind});
         e.as_object_mut()
             .unwrap()
             .extend(details.as_object().unwrap().clone());
+        e["actor"] = json!(actor);
         e
     };
     let mv = |from: &str, to: &str| {
@@ -1136,4 +1141,101 @@ fn a_list_in_the_order_of_creation_is_the_same_however_it_is_read() {
             assert_eq!(wide, want, "{args:?}");
         }
     }
+}
+
+/// Runs rex as `REX_OWNER` says someone else is at work.
+fn as_owner(rex: &Rex, owner: &str, args: &[&str]) -> String {
+    let out = rex
+        .cmd()
+        .env("REX_OWNER", owner)
+        .args(args)
+        .output()
+        .expect("run rex");
+    succeeded(&out);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every history event says who recorded it (`actor`, last): on SQLite `REX_OWNER`, else
+/// the system user rex runs as; on PostgreSQL the database login, whatever `REX_OWNER`
+/// says. Every command that writes an event records it: create, move, note, update,
+/// close, an import, and `deal stalled --mark` from cron.
+#[test]
+fn history_events_record_who_made_them() {
+    let rex = Rex::new();
+    rex.sales();
+    let login = crate::support::actor(&rex);
+    // On a server the login is recorded, never what the client says.
+    let ana = if rex.url.is_some() {
+        login.clone()
+    } else {
+        "ana".to_string()
+    };
+    let id = s(&serde_json::from_str::<Value>(&as_owner(
+        &rex,
+        "ana",
+        &["deal", "create", "Acme", "--value", "5000", "-o", "json"],
+    ))
+    .unwrap()["id"]);
+    as_owner(&rex, "ana", &["deal", "move", &id, "Proposal"]);
+    rex.ok(&["deal", "note", &id, "called"]);
+    as_owner(&rex, " bo ", &["deal", "update", &id, "--value", "6000"]);
+    let bo = if rex.url.is_some() {
+        login.clone()
+    } else {
+        "bo".to_string()
+    };
+    import(
+        &rex,
+        &["-", "-o", "json"],
+        "{\"name\":\"Globex\",\"value\":1}\n",
+    );
+    rex.at("2026-12-31T09:00:00Z");
+    rex.ok(&["deal", "stalled", "--mark"]);
+    let actors = |id: &str| -> Vec<(String, Value)> {
+        rex.json(&["deal", "history", id])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let keys: Vec<&String> = e.as_object().unwrap().keys().collect();
+                assert_eq!(keys.last().map(|k| k.as_str()), Some("actor"), "{e}");
+                (s(&e["kind"]), e["actor"].clone())
+            })
+            .collect()
+    };
+    assert_eq!(
+        actors(&id),
+        [
+            ("created".to_string(), json!(ana)),
+            ("moved".to_string(), json!(ana)),
+            ("note".to_string(), json!(login)),
+            ("updated".to_string(), json!(bo)),
+            ("stalled".to_string(), json!(login)),
+        ]
+    );
+    let globex = s(&rex.json(&["deal", "show", "Globex"])["id"]);
+    assert_eq!(
+        actors(&globex),
+        [
+            ("created".to_string(), json!(login)),
+            ("stalled".to_string(), json!(login)),
+        ]
+    );
+    // The table says it in a column of its own.
+    let table = rex.ok(&["deal", "history", &id, "-o", "wide"]);
+    let header = table.lines().nth(1).unwrap_or_default();
+    assert!(header.contains(" By "), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains(" note ") && l.contains(&format!(" {login} "))),
+        "{table}"
+    );
+    // TSV: the actor after the details.
+    let tsv = rex.ok(&["deal", "history", &id, "-o", "tsv"]);
+    let note = tsv.lines().find(|l| l.contains("\tnote\t")).unwrap();
+    assert_eq!(
+        note.split('\t').skip(2).collect::<Vec<_>>(),
+        ["note", r#"{"text":"called"}"#, login.as_str()]
+    );
 }

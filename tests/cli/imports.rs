@@ -500,7 +500,7 @@ fn an_upsert_of_a_crm_file_keeps_times_and_records_what_it_changed() {
     assert_eq!(
         last,
         json!({"deal_id": was["id"], "at": "2026-06-01T09:00:00Z", "kind": "updated",
-               "field": "value", "old": 50000, "new": 60000})
+               "field": "value", "old": 50000, "new": 60000, "actor": crate::support::actor(&rex)})
     );
     assert_history_replays(&rex, &s(&was["id"]));
     assert_history_replays(&rex, &s(&deals[0]["id"]));

@@ -3,6 +3,8 @@
 //! The schema is read from the server's catalog by one query, so the check depends on no
 //! client tool and on no version of pg_dump.
 
+use serde_json::{json, Value};
+
 use crate::support::Rex;
 
 /// Where the committed schema is, from this file.
@@ -115,4 +117,62 @@ fn postgresql_schema_file_is_what_the_migrations_build() {
         "src/store/postgres/schema.sql is out of date: regenerate it as its header says\n\
          --- what the migrations build:\n{built}"
     );
+}
+
+/// Takes the database of `rex` back to the schema before history events recorded their
+/// actor (SQLite's schema 11, PostgreSQL's 7): without the column, as those rex left it.
+fn before_actors(rex: &Rex) {
+    match &rex.url {
+        Some(url) => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            client
+                .batch_execute(
+                    "ALTER TABLE deal_events DROP COLUMN actor;
+                     UPDATE rex_schema SET version = 7;",
+                )
+                .unwrap();
+        }
+        None => rusqlite::Connection::open(&rex.db)
+            .unwrap()
+            .execute_batch(
+                "DROP VIEW deal_events;
+                 ALTER TABLE event_rows DROP COLUMN actor;
+                 CREATE VIEW deal_events AS
+                     SELECT seq, deal_id, at, kind, details FROM event_rows
+                     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+                 PRAGMA user_version = 11;",
+            )
+            .unwrap(),
+    }
+}
+
+/// A database from before rex recorded who made each history event is upgraded in place
+/// on first use: the events it holds keep `actor: null` (nobody knows who made them),
+/// and the events recorded after name theirs.
+#[test]
+fn events_recorded_before_actors_were_kept_have_a_null_actor() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Acme", "--value", "5000"]);
+    rex.ok(&["deal", "note", &id, "before"]);
+    before_actors(&rex);
+    rex.ok(&["deal", "note", &id, "after"]);
+    let history = rex.json(&["deal", "history", &id]);
+    let actors: Vec<(Value, Value)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].clone(), e["actor"].clone()))
+        .collect();
+    let actor = crate::support::actor(&rex);
+    assert_eq!(
+        actors,
+        [
+            (json!("created"), Value::Null),
+            (json!("note"), Value::Null),
+            (json!("note"), json!(actor)),
+        ]
+    );
+    let schema = if rex.url.is_some() { 8 } else { 12 };
+    assert_eq!(rex.json(&["info"])["schema_version"], schema);
 }

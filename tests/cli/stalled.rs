@@ -148,7 +148,8 @@ fn mark_is_idempotent_and_prints_only_what_it_marked() {
     let history = rex.json(&["deal", "history", &a]);
     assert_eq!(
         history[1],
-        json!({"deal_id": a, "at": DAY30, "kind": "stalled", "idle_days": 30, "stall_days": 30})
+        json!({"deal_id": a, "at": DAY30, "kind": "stalled", "idle_days": 30, "stall_days": 30,
+               "actor": crate::support::actor(&rex)})
     );
     // Again at once: nothing marked; exit 1 with -e. JSON asked for is still an array (a
     // cron script parsing it broke on an empty output); a table or TSV prints nothing, so
@@ -208,7 +209,8 @@ fn any_activity_returns_a_stalled_deal_to_open() {
         let last = h.as_array().unwrap().last().unwrap().clone();
         assert_eq!(
             last,
-            json!({"deal_id": id, "at": "2026-04-02T10:00:00Z", "kind": "unstalled", "by": by})
+            json!({"deal_id": id, "at": "2026-04-02T10:00:00Z", "kind": "unstalled", "by": by,
+                   "actor": crate::support::actor(&rex)})
         );
     }
     // An update that changes nothing is not activity: the deal stays stalled.

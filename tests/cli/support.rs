@@ -449,3 +449,32 @@ pub fn pty(rows: u16, cols: u16) -> (std::fs::File, std::os::fd::OwnedFd) {
         )
     }
 }
+
+/// Who rex records history events as on SQLite when `REX_OWNER` is not set: the system
+/// user it runs as (the tests run rex as themselves), found as rex finds it.
+pub fn system_user() -> String {
+    // SAFETY: the name is copied out at once.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        assert!(!pw.is_null(), "the test runs as a user with a name");
+        std::ffi::CStr::from_ptr((*pw).pw_name)
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// Who a rex records history events as when the test sets no `REX_OWNER`: on SQLite the
+/// system user, on PostgreSQL the login of the test database's URL, as the server says.
+pub fn actor(rex: &Rex) -> String {
+    match &rex.url {
+        Some(url) => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("cannot reach the test database {url}: {e}"));
+            client
+                .query_one("SELECT session_user::text", &[])
+                .expect("session_user")
+                .get(0)
+        }
+        None => system_user(),
+    }
+}

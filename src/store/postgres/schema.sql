@@ -29,6 +29,7 @@ CREATE TABLE deal_events (
     at text COLLATE "C" NOT NULL,
     kind text NOT NULL,
     details text DEFAULT '{}'::text NOT NULL,
+    actor text DEFAULT SESSION_USER,
     CONSTRAINT deal_events_pkey PRIMARY KEY (seq)
 );
 

@@ -505,6 +505,7 @@ impl Deals for PgTx<'_, '_> {
         Ok((count, value, deals))
     }
 
+    /// The actor is the column's default, `session_user`: the server's, never bound here.
     fn add_event(&self, e: &Event) -> Result<()> {
         self.execute(
             "INSERT INTO deal_events (deal_id, at, kind, details) VALUES ($1, $2, $3, $4)",

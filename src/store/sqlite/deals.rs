@@ -395,14 +395,16 @@ impl Deals for SqliteTx<'_> {
     fn add_event(&self, e: &Event) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO event_rows (deal_id, at, kind, details, batch) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO event_rows (deal_id, at, kind, details, batch, actor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 e.deal_id,
                 e.at,
                 e.kind,
                 serde_json::to_string(&e.details)?,
-                self.batch
+                self.batch,
+                self.actor
             ])?;
         Ok(())
     }

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_created_order_checks.sql"),
     include_str!("migrations/010_deal_origin.sql"),
     include_str!("migrations/011_staged_stage_positions.sql"),
+    include_str!("migrations/012_event_actor.sql"),
 ];
 
 /// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;
@@ -88,6 +89,8 @@ pub struct SqliteStore {
     conn: Connection,
     waiting: std::pin::Pin<Box<Waiting>>,
     path: PathBuf,
+    /// Who the history events written through it are recorded as (see [`Self::set_actor`]).
+    actor: Option<String>,
 }
 
 /// One open SQLite transaction; every query goes through it.
@@ -95,6 +98,8 @@ pub struct SqliteTx<'a> {
     conn: &'a Connection,
     /// The import whose hidden rows this transaction writes; 0 for visible rows.
     batch: i64,
+    /// Who its history events are recorded as; None records no one (NULL).
+    actor: Option<&'a str>,
 }
 
 impl SqliteStore {
@@ -143,7 +148,15 @@ impl SqliteStore {
             conn,
             waiting: Box::pin(Waiting::new(busy_timeout)),
             path: path.to_path_buf(),
+            actor: None,
         }
+    }
+
+    /// Records the history events written from now on as made by `actor`. A file has no
+    /// logins of its own: the front door says who is at work (`REX_OWNER`, else the
+    /// system user).
+    pub fn set_actor(&mut self, actor: String) {
+        self.actor = Some(actor);
     }
 
     fn open_file(path: &Path, busy_timeout: Duration) -> Result<SqliteStore> {
@@ -270,9 +283,10 @@ impl SqliteStore {
         f: impl FnOnce(&SqliteTx) -> Result<T>,
     ) -> Result<T> {
         let path = self.path.clone();
+        let actor = self.actor.clone();
         let run = || {
             let tx = self.conn.transaction_with_behavior(behavior)?;
-            let out = f(&SqliteTx::visible(&tx))?;
+            let out = f(&SqliteTx::visible(&tx, actor.as_deref()))?;
             if commit {
                 tx.commit()?;
             } else {
@@ -427,9 +441,14 @@ fn has_log(path: &Path) -> bool {
 }
 
 impl<'a> SqliteTx<'a> {
-    /// A transaction that writes visible rows (batch 0), as every command but an import does.
-    fn visible(conn: &'a Connection) -> SqliteTx<'a> {
-        SqliteTx { conn, batch: 0 }
+    /// A transaction that writes visible rows (batch 0), as every command but an import
+    /// does, recording its history events as made by `actor`.
+    fn visible(conn: &'a Connection, actor: Option<&'a str>) -> SqliteTx<'a> {
+        SqliteTx {
+            conn,
+            batch: 0,
+            actor,
+        }
     }
 
     /// Every row of a query, each made by `make` (a [`super::cells`] reader).

@@ -57,7 +57,7 @@ CREATE TABLE "event_rows" (
     at       TEXT NOT NULL,
     kind     TEXT NOT NULL,
     details  TEXT NOT NULL DEFAULT '{}'
-, batch INTEGER NOT NULL DEFAULT 0) STRICT;
+, batch INTEGER NOT NULL DEFAULT 0, actor TEXT) STRICT;
 CREATE INDEX deal_events_deal ON "event_rows" (deal_id, seq);
 CREATE TABLE imports (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: rows keep their batch
@@ -72,9 +72,6 @@ CREATE INDEX deals_pipeline_status_value ON deal_rows (pipeline_id, status, valu
 CREATE INDEX deals_status_value ON deal_rows (status, value, id, batch);
 CREATE VIEW pipelines AS
     SELECT id, name, name_key, stall_days, created_at, updated_at FROM pipeline_rows
-    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
-CREATE VIEW deal_events AS
-    SELECT seq, deal_id, at, kind, details FROM event_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
 CREATE INDEX deals_tail ON deal_rows (tail);
 CREATE INDEX deals_own_probability ON deal_rows (stage_id, status, value, id, batch, probability)
@@ -272,3 +269,6 @@ CREATE TABLE staged_positions (
     position  INTEGER NOT NULL CHECK (position >= 0),
     PRIMARY KEY (batch, stage_id)
 ) STRICT, WITHOUT ROWID;
+CREATE VIEW deal_events AS
+    SELECT seq, deal_id, at, kind, details, actor FROM event_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));

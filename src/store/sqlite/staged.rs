@@ -152,7 +152,7 @@ impl SqliteStore {
         let id = match *batch {
             Some(b) => b.0,
             None => {
-                SqliteTx::visible(&tx).refuse_during_import()?;
+                SqliteTx::visible(&tx, None).refuse_during_import()?;
                 tx.execute(
                     "INSERT INTO imports (state, started_at, heartbeat) VALUES ('loading', ?1, ?2)",
                     params![started_at, unix_now()],
@@ -163,6 +163,7 @@ impl SqliteStore {
         let out = f(&SqliteTx {
             conn: &tx,
             batch: id,
+            actor: self.actor.as_deref(),
         })?;
         let alive = tx.execute(
             "UPDATE imports SET heartbeat = ?2 WHERE id = ?1 AND state = 'loading'",

@@ -48,10 +48,17 @@ impl Importer {
             .unwrap_or(Status::Open);
         let contact_id = f.parsed("contact_id", |t| DealText::Contact.check(t))?;
         let owner_id = f.parsed("owner_id", |t| DealText::Owner.check(t))?;
+        // The names a deal is printed with place it where a record has no ids (a
+        // spreadsheet of `deal list --fields name,value,stage_name`); beside the ids they
+        // are labels, and the ids place it (a stage renamed since, or a script that
+        // changed stage_id alone, is not refused).
+        let pipeline_name = f.string("pipeline_name")?;
+        let stage_name = f.string("stage_name")?;
         let pipeline_ref = f
             .string("pipeline_id")?
+            .or_else(|| pipeline_name.clone())
             .or_else(|| self.options.pipeline.clone());
-        let stage_ref = f.string("stage_id")?;
+        let stage_ref = f.string("stage_id")?.or_else(|| stage_name.clone());
         let expected_close = f.parsed("expected_close", |t| {
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .ok()
@@ -204,8 +211,20 @@ impl Importer {
                     "it is missing (give value in cents or value_dollars)",
                 ))
             }
-            (Some(_), Some(_)) => {
-                return Err(f.bad("value_dollars", "give value or value_dollars, not both"))
+            // Both, as a deal is printed: the cents count, and the dollars must say the same.
+            (Some(Value::Number(n)), Some(d))
+                if n.as_i64().is_some()
+                    && Cents::dollars(&d)
+                        .and_then(|x| Cents::exact(&x))
+                        .is_ok_and(|c| Some(c.get()) == n.as_i64()) =>
+            {
+                Some(Cents::new(n.as_i64().unwrap_or_default()).map_err(|e| f.bad("value", e))?)
+            }
+            (Some(_), Some(d)) => {
+                return Err(f.bad(
+                    "value_dollars",
+                    format!("'{d}' is not the same amount as value; give value or value_dollars, not both, or both alike"),
+                ))
             }
         };
         Ok(value)

@@ -288,6 +288,9 @@ impl Importer {
                 format!("'{kind}' is not one of {}", event::ALL.join(", ")),
             ));
         }
+        // Who recorded an event is the database's to say: an actor the record gives (as
+        // `deal history -o jsonl` prints one) is not kept; the import's own is recorded.
+        f.take("actor");
         let where_ = f.at;
         json::check_object(&f.map, json::MAX_DEPTH).map_err(|r| refused(where_, "", &r))?;
         let e = Event {
@@ -295,6 +298,7 @@ impl Importer {
             at,
             kind,
             details: f.map,
+            actor: None,
         };
         if !tx.add_event_if_deal_exists(&e)? {
             return Err(Error::not_found(format!(

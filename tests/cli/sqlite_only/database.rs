@@ -6,7 +6,7 @@ use crate::imports::by_name;
 use crate::support::{entries, snapshot, stderr, succeeded, Rex, SmallDisk};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
-const SCHEMA: i64 = 11;
+const SCHEMA: i64 = 12;
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -448,6 +448,8 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
     let history = rex.json(&["deal", "history", "deal_01h455vb4pex5vsknk084sn02q"]);
     assert_eq!(history[0]["kind"], "note");
     assert_eq!(history[0]["text"], "hello");
+    // Schema 12: who made an event recorded before is not known.
+    assert_eq!(history[0]["actor"], Value::Null);
     rex.ok(&["deal", "note", "deal_01h455vb4pex5vsknk084sn02q", "called"]);
     rex.ok(&["deal", "create", "Beta", "--value", "10"]);
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
