@@ -21,19 +21,20 @@ pub use crate::ops::lookup::{
 };
 pub use crate::record::{canonical, sorted};
 pub use crate::settings::me;
-use crate::settings::{busy_timeout, database_location};
+use crate::settings::busy_timeout;
 pub use context::{confirm, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx};
 
 use crate::cli::{Cli, Command};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{DealView, Printer, Record};
-use crate::store::{Access, Store};
+use crate::store::{Access, Location, Missing, Store};
 use crate::transfer;
 
 pub fn run(cli: Cli) -> Result<()> {
     // Tables show times relative to the command's clock (its errors are reported below).
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
     let out = Printer::new(&cli.output.options(), now);
+    let new = when_missing(&cli.command);
     let (access, check_fields, run) = match plan(cli.command) {
         Plan::Alone(run) => return run(),
         Plan::Stored {
@@ -44,10 +45,64 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     check_fields(&out)?;
     let clock = crate::settings::clock()?;
-    let location = database_location(cli.db.map(PathBuf::into_os_string))?;
-    let store = Store::open(&location, busy_timeout()?, access)?;
+    let database = crate::settings::database(cli.db.map(PathBuf::into_os_string))?;
+    let missing = new.missing(database.chosen);
+    database.location.check()?;
+    if missing == Missing::Refuse && database.location.is_missing() {
+        return Err(no_database(&database.location, database.chosen));
+    }
+    let store = Store::open_for(&database.location, busy_timeout()?, access, missing)?;
     let mut ctx = Ctx { store, clock, out };
     run(&mut ctx)
+}
+
+/// What a command does when its database file does not exist yet. Only a command that adds
+/// data creates one: a mistyped `--db` or `REX_DB` must not quietly become a new, empty
+/// database that a cron job then reads "nothing stalled" from, forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum New {
+    /// Adds data, so creates the file (and its directory).
+    Creates,
+    /// Reads or changes what is there: a file that was chosen (`--db`, `REX_DB`) must
+    /// exist; the per-user default reads as an empty database until something creates it.
+    Reads,
+    /// Copies the database (backup): there must be one, wherever it is.
+    Needs,
+    /// Rehearses adding data (`import --dry-run`) on an empty stand-in, creating nothing.
+    Rehearses,
+}
+
+impl New {
+    fn missing(self, chosen: bool) -> Missing {
+        match self {
+            New::Creates => Missing::Create,
+            New::Reads if chosen => Missing::Refuse,
+            New::Reads | New::Rehearses => Missing::Empty,
+            New::Needs => Missing::Refuse,
+        }
+    }
+}
+
+/// Which commands may create a database: those that add data.
+fn when_missing(command: &Command) -> New {
+    use crate::cli::{DealCommand as D, PipelineCommand as P};
+    match command {
+        Command::Pipeline(P::Create { .. }) | Command::Deal(D::Create { .. }) => New::Creates,
+        Command::Import(args) if args.dry_run => New::Rehearses,
+        Command::Import(_) => New::Creates,
+        Command::Backup { .. } => New::Needs,
+        _ => New::Reads,
+    }
+}
+
+/// The database file that a command needs does not exist: named, with what creates one
+/// (and, for a path the person chose, a word that it may be mistyped).
+fn no_database(location: &Location, chosen: bool) -> Error {
+    let check = if chosen { "check --db/REX_DB; " } else { "" };
+    Error::Unusable(format!(
+        "no database at {} ({check}rex pipeline create NAME creates one)",
+        crate::output::one_line(&location.shown())
+    ))
 }
 
 /// What the command table says about one command: how it runs, and for a command on the
