@@ -10,6 +10,7 @@ mod deal;
 mod import;
 mod pipeline;
 mod report;
+pub mod words;
 
 pub use deal::*;
 pub use import::*;

@@ -20,8 +20,8 @@ pub use crate::ops::lookup::{
     find_any_stage, find_deal, find_pipeline, find_stage, pipeline_or_only, quoted, REF_MIN,
 };
 pub use crate::record::{canonical, sorted};
-pub use crate::settings::me;
 use crate::settings::busy_timeout;
+pub use crate::settings::me;
 pub use context::{confirm, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx};
 
 use crate::cli::{Cli, Command};

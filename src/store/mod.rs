@@ -99,8 +99,9 @@ impl Location {
     /// never missing here: connecting says whether it exists).
     pub fn is_missing(&self) -> bool {
         match self {
-            Location::File(path) => std::fs::metadata(path)
-                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound),
+            Location::File(path) => {
+                std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            }
             Location::Server(_) => false,
         }
     }

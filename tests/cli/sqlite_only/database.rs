@@ -42,7 +42,14 @@ fn default_location_is_the_per_user_data_directory_created_private() {
 fn db_flag_beats_rex_db() {
     let rex = Rex::without_database();
     let other = rex.dir.path().join("nested/dir/other.db");
-    rex.ok(&["pipeline", "create", "Sales", "-q", "--db", other.to_str().unwrap()]);
+    rex.ok(&[
+        "pipeline",
+        "create",
+        "Sales",
+        "-q",
+        "--db",
+        other.to_str().unwrap(),
+    ]);
     let info = rex.json(&["info", "--db", other.to_str().unwrap()]);
     assert_eq!(info["database"], other.to_str().unwrap());
     assert!(other.exists() && !rex.db.exists());
@@ -600,6 +607,13 @@ fn a_url_of_an_unreachable_server_is_named_without_its_password_and_creates_noth
     assert_eq!(entries(rex.dir.path()), before);
     // A path that only contains "://" further on is still a path.
     let odd = rex.dir.path().join("a://b.db");
-    rex.ok(&["pipeline", "create", "Sales", "-q", "--db", odd.to_str().unwrap()]);
+    rex.ok(&[
+        "pipeline",
+        "create",
+        "Sales",
+        "-q",
+        "--db",
+        odd.to_str().unwrap(),
+    ]);
     assert!(odd.exists());
 }
