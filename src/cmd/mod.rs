@@ -83,11 +83,13 @@ impl New {
     }
 }
 
-/// Which commands may create a database: those that add data.
+/// Which commands may create a database: those that add data. `deal create` is not one of
+/// them: a deal needs a pipeline, which a new database does not have, so it could only
+/// leave an empty database behind at a mistyped path.
 fn when_missing(command: &Command) -> New {
-    use crate::cli::{DealCommand as D, PipelineCommand as P};
+    use crate::cli::PipelineCommand as P;
     match command {
-        Command::Pipeline(P::Create { .. }) | Command::Deal(D::Create { .. }) => New::Creates,
+        Command::Pipeline(P::Create { .. }) => New::Creates,
         Command::Import(args) if args.dry_run => New::Rehearses,
         Command::Import(_) => New::Creates,
         Command::Backup { .. } => New::Needs,

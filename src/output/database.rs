@@ -40,9 +40,7 @@ impl Record for DatabaseInfo {
             Column::new("exists", "Created", |i, _| {
                 Cell::new(match i.exists {
                     true => "yes",
-                    false => {
-                        "not yet (the first pipeline create, deal create or import creates it)"
-                    }
+                    false => "no: pipeline create, deal create or import creates it",
                 })
             }),
         ]

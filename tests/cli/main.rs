@@ -16,6 +16,7 @@ mod imports;
 mod json_contract;
 mod layering;
 mod output;
+mod paths;
 mod pipeline;
 mod reliability;
 mod safeguards;
