@@ -64,7 +64,7 @@ pub fn panic_message(info: &std::panic::PanicHookInfo) -> String {
 
 /// Help and version go to stdout with 0; usage errors become one line and exit 2.
 fn clap_exit(e: clap::Error) -> u8 {
-    use clap::error::ErrorKind;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
@@ -75,7 +75,17 @@ fn clap_exit(e: clap::Error) -> u8 {
             code::USAGE
         }
         _ => {
-            output::say_line(&one_line(&escape_user_text(&e)));
+            let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let line = match (
+                cli::words::several_words(&e, &argv),
+                e.get(ContextKind::InvalidArg),
+            ) {
+                (Some(hint), Some(ContextValue::String(stray))) => {
+                    format!("unexpected argument '{}'; {hint}", output::one_line(stray))
+                }
+                _ => one_line(&escape_user_text(&e)),
+            };
+            output::say_line(&line);
             code::USAGE
         }
     }

@@ -53,17 +53,34 @@ pub fn actor() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// Where the database is, and whether the person chose it.
+pub struct Database {
+    pub location: Location,
+    /// Named by `--db` or `REX_DB` (a file that must exist unless the command creates
+    /// it), rather than the per-user default (which reads as empty until it is created).
+    pub chosen: bool,
+}
+
 /// `--db`, else `REX_DB`, else the per-user data directory: a file path or a PostgreSQL
 /// URL. An empty one is refused rather than quietly falling back to the personal database
 /// (a script's unset variable).
 pub fn database_location(flag: Option<std::ffi::OsString>) -> Result<Location> {
+    database(flag).map(|d| d.location)
+}
+
+/// The database as [`database_location`] finds it, with whether it was chosen.
+pub fn database(flag: Option<std::ffi::OsString>) -> Result<Database> {
+    let chosen = |location| Database {
+        location,
+        chosen: true,
+    };
     if let Some(p) = flag {
         if p.is_empty() {
             return Err(Error::usage(
                 "--db is empty; give a database file path (like --db ~/work/rex.db) or a postgres:// URL",
             ));
         }
-        return Location::parse(&p, "--db");
+        return Location::parse(&p, "--db").map(chosen);
     }
     if let Some(p) = std::env::var_os(DB_VAR) {
         if p.is_empty() {
@@ -71,10 +88,13 @@ pub fn database_location(flag: Option<std::ffi::OsString>) -> Result<Location> {
                 "{DB_VAR} is set but empty; set it to a database file path or a postgres:// URL, or unset it"
             )));
         }
-        return Location::parse(&p, DB_VAR);
+        return Location::parse(&p, DB_VAR).map(chosen);
     }
     directories::ProjectDirs::from("", "", "rex")
-        .map(|d| Location::File(d.data_dir().join("rex.db")))
+        .map(|d| Database {
+            location: Location::File(d.data_dir().join("rex.db")),
+            chosen: false,
+        })
         .ok_or_else(|| {
             Error::Unusable(
                 "cannot find a home directory for the database; pass --db PATH or set REX_DB"

@@ -148,15 +148,17 @@ pub enum DealCommand {
         deal: String,
     },
     /// Record an activity note on a deal
-    #[command(
-        after_help = "Examples:\n  rex deal note deal_01jdqz7w3ef8ns6c0e5ywzm2ka \"Call with CFO, budget approved\""
-    )]
+    #[command(after_help = "Examples:\n  rex deal note p4bc9hj Sent quote v1\n  \
+        rex deal note p4bc9hj \"Call with CFO: budget approved, start in May\"\n  \
+        rex deal note p4bc9hj - < call-notes.txt")]
     Note {
         /// The deal: its id, the end of its id (6+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
-        /// The note
-        text: String,
+        /// The note: the rest of the line (its words joined by one space; quote it to keep
+        /// its own spacing and lines), or - to read it from standard input
+        #[arg(value_name = "TEXT|-")]
+        text: Vec<String>,
     },
     /// Every event of a deal, oldest first, with who recorded it (By)
     #[command(

@@ -10,6 +10,7 @@ mod deal;
 mod import;
 mod pipeline;
 mod report;
+pub mod words;
 
 pub use deal::*;
 pub use import::*;
@@ -41,10 +42,12 @@ macro_rules! exit_codes_text {
   5  database busy after the timeout, another import still running, or the
      PostgreSQL server went away mid-command or is starting up; nothing was
      changed, safe to retry
-  6  database unusable: newer schema, not a rex database, damaged,
-     unwritable, its directory unwritable, or its disk full (reads still work
-     where SQLite can); a PostgreSQL server that cannot be reached or refuses
-     the login, or a role that may not set the database up
+  6  database unusable: no database at the --db/REX_DB path (only pipeline
+     create and import create one), newer schema, not a rex database,
+     damaged, unwritable, its directory unwritable, or its disk full (reads
+     still work where SQLite can); a PostgreSQL server or database that
+     cannot be reached or does not exist, a refused login, or a role that may
+     not set the database up
 
 A change that was saved but could not be printed exits 1 and says it was saved."
     };
@@ -58,9 +61,12 @@ macro_rules! environment_text {
                     sslmode disable|prefer|require|verify-ca|verify-full,
                     sslrootcert=FILE trusts a server's own certificate);
                     overridden by --db; default: the per-user data directory,
-                    e.g. ~/.local/share/rex/rex.db on Linux; set but empty,
-                    to another URL or to a key=value connection string
-                    (host=… dbname=…), is refused (exit 2)
+                    e.g. ~/.local/share/rex/rex.db on Linux; a file that
+                    does not exist is created only by pipeline create and
+                    import: other commands exit 6 (at the default path they
+                    read as empty); set but empty, to another URL or to a
+                    key=value connection string (host=… dbname=…), is
+                    refused (exit 2)
   PGPASSWORD        the server's password when the URL has none; else
                     ~/.pgpass (or PGPASSFILE) is read as psql reads it
   PGHOST, PGPORT, PGUSER, PGDATABASE

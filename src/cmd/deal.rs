@@ -15,6 +15,50 @@ use crate::output::{Confirmation, DealView, StalledView};
 /// How many history entries `deal show` prints under a deal on a terminal.
 const RECENT_EVENTS: usize = 5;
 
+/// The most of standard input `deal note -` reads: far beyond the longest note (10,000
+/// characters), so that anything longer is refused as too long rather than read whole.
+const NOTE_INPUT_MAX: u64 = 1 << 20;
+
+/// The note `deal note` was given: its words joined by one space (so `rex deal note X Sent
+/// quote v1` needs no quotes, and one quoted argument keeps its own spacing), or with `-`
+/// alone, standard input up to its end, without the line ending that ends it.
+fn note_text(words: Vec<String>) -> Result<String> {
+    match words.as_slice() {
+        [] => Err(Error::usage(
+            "deal note needs the note: rex deal note DEAL TEXT..., or rex deal note DEAL - to read it from standard input",
+        )),
+        [dash] if dash == "-" => note_from_stdin(),
+        _ => Ok(words.join(" ")),
+    }
+}
+
+fn note_from_stdin() -> Result<String> {
+    use std::io::{IsTerminal, Read};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        crate::output::say(format_args!(
+            "rex: type the note, then press Ctrl-D on a line of its own\n"
+        ));
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .lock()
+        .take(NOTE_INPUT_MAX + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::usage(format!("cannot read the note from standard input: {e}")))?;
+    if bytes.len() as u64 > NOTE_INPUT_MAX {
+        return Err(Error::usage(format!(
+            "the note on standard input is over 1 MiB; a note holds at most {} characters",
+            crate::record::DealText::NOTE_MAX
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::usage("the note on standard input is not UTF-8 text; convert it (iconv -t UTF-8)")
+    })?;
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    Ok(text.strip_suffix('\r').unwrap_or(text).to_string())
+}
+
 pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
     let clock = ctx.clock;
     match cmd {
@@ -181,6 +225,8 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             })
         }
         DealCommand::Note { deal, text } => {
+            // Read before the write begins: a person may be typing it.
+            let text = note_text(text)?;
             let (view, line) = ctx.store.write(|tx| {
                 let noted = deal::note(tx, &clock, &deal, &text)?;
                 let line = Confirmation::new("noted ").then(deal_named(tx, noted.deal.id)?);

@@ -20,22 +20,23 @@ pub use crate::ops::lookup::{
     find_any_stage, find_deal, find_pipeline, find_stage, pipeline_or_only, quoted, REF_MIN,
 };
 pub use crate::record::{canonical, sorted};
+use crate::settings::busy_timeout;
 pub use crate::settings::me;
-use crate::settings::{busy_timeout, database_location};
 pub use context::{
     changes_line, confirm, deal_named, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx,
 };
 
 use crate::cli::{Cli, Command};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{DealView, Printer, Record};
-use crate::store::{Access, Store};
+use crate::store::{Access, Location, Missing, Store};
 use crate::transfer;
 
 pub fn run(cli: Cli) -> Result<()> {
     // Tables show times relative to the command's clock (its errors are reported below).
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
     let out = Printer::new(&cli.output.options(), now);
+    let new = when_missing(&cli.command);
     let (access, check_fields, run) = match plan(cli.command) {
         Plan::Alone(run) => return run(),
         Plan::Stored {
@@ -46,11 +47,67 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     check_fields(&out)?;
     let clock = crate::settings::clock()?;
-    let location = database_location(cli.db.map(PathBuf::into_os_string))?;
-    let mut store = Store::open(&location, busy_timeout()?, access)?;
+    let database = crate::settings::database(cli.db.map(PathBuf::into_os_string))?;
+    let missing = new.missing(database.chosen);
+    database.location.check()?;
+    if missing == Missing::Refuse && database.location.is_missing() {
+        return Err(no_database(&database.location, database.chosen));
+    }
+    let mut store = Store::open_for(&database.location, busy_timeout()?, access, missing)?;
     store.record_actor(crate::settings::actor());
     let mut ctx = Ctx { store, clock, out };
     run(&mut ctx)
+}
+
+/// What a command does when its database file does not exist yet. Only a command that adds
+/// data creates one: a mistyped `--db` or `REX_DB` must not quietly become a new, empty
+/// database that a cron job then reads "nothing stalled" from, forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum New {
+    /// Adds data, so creates the file (and its directory).
+    Creates,
+    /// Reads or changes what is there: a file that was chosen (`--db`, `REX_DB`) must
+    /// exist; the per-user default reads as an empty database until something creates it.
+    Reads,
+    /// Copies the database (backup): there must be one, wherever it is.
+    Needs,
+    /// Rehearses adding data (`import --dry-run`) on an empty stand-in, creating nothing.
+    Rehearses,
+}
+
+impl New {
+    fn missing(self, chosen: bool) -> Missing {
+        match self {
+            New::Creates => Missing::Create,
+            New::Reads if chosen => Missing::Refuse,
+            New::Reads | New::Rehearses => Missing::Empty,
+            New::Needs => Missing::Refuse,
+        }
+    }
+}
+
+/// Which commands may create a database: those that add data. `deal create` is not one of
+/// them: a deal needs a pipeline, which a new database does not have, so it could only
+/// leave an empty database behind at a mistyped path.
+fn when_missing(command: &Command) -> New {
+    use crate::cli::PipelineCommand as P;
+    match command {
+        Command::Pipeline(P::Create { .. }) => New::Creates,
+        Command::Import(args) if args.dry_run => New::Rehearses,
+        Command::Import(_) => New::Creates,
+        Command::Backup { .. } => New::Needs,
+        _ => New::Reads,
+    }
+}
+
+/// The database file that a command needs does not exist: named, with what creates one
+/// (and, for a path the person chose, a word that it may be mistyped).
+fn no_database(location: &Location, chosen: bool) -> Error {
+    let check = if chosen { "check --db/REX_DB; " } else { "" };
+    Error::Unusable(format!(
+        "no database at {} ({check}rex pipeline create NAME creates one)",
+        crate::output::one_line(&location.shown())
+    ))
 }
 
 /// What the command table says about one command: how it runs, and for a command on the

@@ -18,16 +18,20 @@ pub struct DatabaseInfo {
     pub backend: String,
     #[serde(flatten)]
     pub counts: Counts,
+    /// False before anything created the database file: what it holds is then nothing.
+    pub exists: bool,
 }
 
-/// What `database` (as shown to people) on `backend` holds.
-pub fn info(tx: &dyn Tx, database: &str, backend: &str) -> Result<DatabaseInfo> {
+/// What `database` (as shown to people) on `backend` holds; `exists` is false for the
+/// empty stand-in of a file not created yet.
+pub fn info(tx: &dyn Tx, database: &str, backend: &str, exists: bool) -> Result<DatabaseInfo> {
     Ok(DatabaseInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         database: database.to_string(),
         backend: backend.to_string(),
         schema_version: tx.schema_version()?,
         counts: tx.counts()?,
+        exists,
     })
 }
 
@@ -64,7 +68,7 @@ mod tests {
         };
         store.write(|tx| create(tx, &clock(), &new)).unwrap();
         let shown = store.shown();
-        let held = store.read(|tx| info(tx, &shown, "sqlite")).unwrap();
+        let held = store.read(|tx| info(tx, &shown, "sqlite", true)).unwrap();
         assert_eq!(
             (held.counts.pipelines, held.counts.stages, held.counts.deals),
             (1, 5, 0)
@@ -75,7 +79,7 @@ mod tests {
         let location = Location::File(copy);
         let mut copied =
             Store::open(&location, std::time::Duration::from_secs(5), Access::Read).unwrap();
-        let again = copied.read(|tx| info(tx, "copy", "sqlite")).unwrap();
+        let again = copied.read(|tx| info(tx, "copy", "sqlite", true)).unwrap();
         assert_eq!(again.counts.stages, 5);
         assert_eq!(again.schema_version, held.schema_version);
         // The database itself is never a backup's target.

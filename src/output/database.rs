@@ -19,6 +19,7 @@ impl Record for DatabaseInfo {
         "stages",
         "deals",
         "events",
+        "exists",
     ];
     fn id(&self) -> String {
         self.database.clone()
@@ -36,6 +37,12 @@ impl Record for DatabaseInfo {
             Column::new("stages", "Stages", |i, _| count(i.counts.stages)),
             Column::new("deals", "Deals", |i, _| count(i.counts.deals)),
             Column::new("events", "History events", |i, _| count(i.counts.events)),
+            Column::new("exists", "Created", |i, _| {
+                Cell::new(match i.exists {
+                    true => "yes",
+                    false => "no: rex pipeline create or rex import creates it",
+                })
+            }),
         ]
     }
 }

@@ -648,6 +648,7 @@ mod tests {
                 deals: 0,
                 events: 0,
             },
+            exists: true,
         };
         assert_eq!(keys(&info), DatabaseInfo::FIELDS);
     }

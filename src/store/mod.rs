@@ -86,6 +86,26 @@ impl Location {
         )))
     }
 
+    /// Refuses, before anything is created, a file path that cannot hold a database (too
+    /// long for SQLite, a directory, a device); a server is checked when connecting.
+    pub fn check(&self) -> Result<()> {
+        match self {
+            Location::File(path) => file::check_path(path),
+            Location::Server(_) => Ok(()),
+        }
+    }
+
+    /// Whether this is a database file that does not exist yet (a server's database is
+    /// never missing here: connecting says whether it exists).
+    pub fn is_missing(&self) -> bool {
+        match self {
+            Location::File(path) => {
+                std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            }
+            Location::Server(_) => false,
+        }
+    }
+
     /// The location as it may be shown: a path, or a URL without its password.
     pub fn shown(&self) -> String {
         match self {
@@ -126,6 +146,19 @@ pub enum Access {
     Write,
 }
 
+/// What opening a database file that does not exist yet does. Only a command that adds data
+/// creates one, so that a mistyped path never quietly becomes a new, empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Create it (with its directory), as a command that adds data does.
+    Create,
+    /// Refuse (exit 6), creating nothing.
+    Refuse,
+    /// Open an empty database in memory in its place, creating nothing: what a read sees
+    /// before the first write made the file.
+    Empty,
+}
+
 /// How an import writes: as a rehearsal rolled back at the end, as updates of existing
 /// deals, or as new records only (which a backend may load beside other people's work).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,10 +186,24 @@ impl Store {
     /// Opens (creating on first use) the database and brings its schema up to date. A newer
     /// schema or a database that is not rex's is refused (exit 6) and left untouched.
     pub fn open(location: &Location, busy_timeout: Duration, access: Access) -> Result<Store> {
+        Store::open_for(location, busy_timeout, access, Missing::Create)
+    }
+
+    /// Opens the database like [`Store::open`], but a file that does not exist yet is
+    /// created, refused or stood in for as `missing` says.
+    pub fn open_for(
+        location: &Location,
+        busy_timeout: Duration,
+        access: Access,
+        missing: Missing,
+    ) -> Result<Store> {
         Ok(match location {
-            Location::File(path) => {
-                Store::Sqlite(sqlite::SqliteStore::open(path, busy_timeout, access)?)
-            }
+            Location::File(path) => Store::Sqlite(sqlite::SqliteStore::open_for(
+                path,
+                busy_timeout,
+                access,
+                missing,
+            )?),
             Location::Server(url) => {
                 Store::Postgres(Box::new(postgres::PgStore::open(url, busy_timeout)?))
             }
@@ -198,6 +245,15 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.files(),
             Store::Postgres(_) => Vec::new(),
+        }
+    }
+
+    /// Whether the database exists: false for the empty stand-in of a file not created yet
+    /// (see [`Missing::Empty`]).
+    pub fn exists(&self) -> bool {
+        match self {
+            Store::Sqlite(s) => !s.is_stand_in(),
+            Store::Postgres(_) => true,
         }
     }
 

@@ -1239,3 +1239,132 @@ fn history_events_record_who_made_them() {
         ["note", r#"{"text":"called"}"#, login.as_str()]
     );
 }
+
+/// The texts of a deal's notes, oldest first.
+fn notes(rex: &Rex, deal: &str) -> Vec<String> {
+    rex.json(&["deal", "history", deal])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| s(&e["text"]))
+        .collect()
+}
+
+/// Runs `rex ARGS` with `input` on its standard input.
+fn with_stdin(rex: &Rex, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = rex
+        .std_cmd()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Was: `rex deal note p4bc9hj Sent quote v1` said "unexpected argument 'quote'", and
+/// `rex deal note p4bc9hj -` saved the note "-".
+#[test]
+fn a_note_is_the_rest_of_the_line_or_standard_input() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Acme", "--value", "1"]);
+    rex.ok(&["deal", "note", "Acme", "Sent", "quote", "v1"]);
+    // Options after the words are options; one quoted argument keeps its own spacing.
+    let json = rex.json(&["deal", "note", "Acme", "Call", "with", "CFO"]);
+    assert_eq!(json["id"], id.as_str());
+    rex.ok(&["deal", "note", "Acme", "two  spaces\nand a line"]);
+    let out = with_stdin(
+        &rex,
+        &["deal", "note", "Acme", "-", "-q"],
+        b"from\n  stdin\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // `-` among other words is a word.
+    rex.ok(&["deal", "note", "Acme", "-", "call", "back"]);
+    assert_eq!(
+        notes(&rex, &id),
+        [
+            "Sent quote v1",
+            "Call with CFO",
+            "two  spaces\nand a line",
+            "from\n  stdin",
+            "- call back"
+        ]
+    );
+    // No text at all names both forms; an empty note from stdin is refused as before.
+    assert_eq!(
+        rex.fails(&["deal", "note", "Acme"], 2),
+        "rex: deal note needs the note: rex deal note DEAL TEXT..., or rex deal note DEAL - to read it from standard input"
+    );
+    let before = rex.snapshot();
+    for (input, line) in [
+        (&b"\n"[..], "rex: the note is empty; give some text"),
+        (b"", "rex: the note is empty; give some text"),
+        (
+            b"caf\xe9\n",
+            "rex: the note on standard input is not UTF-8 text; convert it (iconv -t UTF-8)",
+        ),
+    ] {
+        let out = with_stdin(&rex, &["deal", "note", "Acme", "-"], input);
+        assert_eq!((out.status.code(), stderr(&out)), (Some(2), line.into()));
+        assert!(out.stdout.is_empty());
+    }
+    let huge = vec![b'x'; (1 << 20) + 1];
+    let out = with_stdin(&rex, &["deal", "note", "Acme", "-"], &huge);
+    assert_eq!(
+        (out.status.code(), stderr(&out)),
+        (
+            Some(2),
+            "rex: the note on standard input is over 1 MiB; a note holds at most 10000 characters"
+                .into()
+        )
+    );
+    assert_eq!(rex.snapshot(), before);
+}
+
+/// Was: `rex deal create Soylent Catering --value 5000` said only "unexpected argument
+/// 'Catering' found".
+#[test]
+fn a_name_of_several_words_without_quotes_is_answered_with_the_line_to_paste() {
+    let rex = Rex::new();
+    rex.sales();
+    let hint = "a name of several words needs quotes: rex";
+    for (args, line) in [
+        (
+            &["deal", "create", "Soylent", "Catering", "--value", "5000"][..],
+            format!("rex: unexpected argument 'Catering'; {hint} deal create \"Soylent Catering\" --value 5000"),
+        ),
+        (
+            &["deal", "create", "Soylent", "Catering", "Co", "--value", "$5,000"],
+            format!("rex: unexpected argument 'Catering'; {hint} deal create \"Soylent Catering Co\" --value '$5,000'"),
+        ),
+        (
+            &["pipeline", "create", "Enterprise", "Sales", "--stall-days", "20"],
+            format!("rex: unexpected argument 'Sales'; {hint} pipeline create \"Enterprise Sales\" --stall-days 20"),
+        ),
+        (
+            &["deal", "update", "Soylent", "Catering", "--value", "6000"],
+            format!("rex: unexpected argument 'Catering'; {hint} deal update \"Soylent Catering\" --value 6000"),
+        ),
+        (
+            &["deal", "history", "Soylent", "Catering"],
+            format!("rex: unexpected argument 'Catering'; {hint} deal history \"Soylent Catering\""),
+        ),
+        // Where the words cannot be told apart (a deal and a stage), clap's own message.
+        (
+            &["deal", "move", "Soylent", "Catering", "Proposal"],
+            "rex: unexpected argument 'Proposal' found (see 'rex deal move --help')".into(),
+        ),
+        (
+            &["deal", "create", "Acme", "--valeu", "5"],
+            "rex: unexpected argument '--valeu' found tip: a similar argument exists: '--value' (see 'rex deal create --help')".into(),
+        ),
+    ] {
+        assert_eq!(rex.fails(args, 2), line, "{args:?}");
+    }
+}

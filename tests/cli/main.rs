@@ -17,6 +17,7 @@ mod imports;
 mod json_contract;
 mod layering;
 mod output;
+mod paths;
 mod pipeline;
 mod reliability;
 mod safeguards;

@@ -21,16 +21,36 @@ pub struct Rex {
 
 impl Rex {
     /// A rex with an empty database of its own: a file in a temp directory, or a new
-    /// database on the test server when the suite runs on PostgreSQL.
+    /// database on the test server when the suite runs on PostgreSQL. The file exists, as
+    /// a named database must (only commands that add data create one: see paths.rs).
     pub fn new() -> Rex {
+        let mut rex = Rex::without_database();
+        rex.url = crate::server::new_database();
+        if rex.url.is_none() {
+            rex.create_file();
+        }
+        rex
+    }
+
+    /// A rex whose `REX_DB` names a SQLite file that does not exist yet, whichever backend
+    /// the suite runs on (for tests of creating one, or of building an old one by hand).
+    pub fn without_database() -> Rex {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("rex.db");
         Rex {
             dir,
             db,
-            url: crate::server::new_database(),
+            url: None,
             now: RefCell::new(T0.to_string()),
         }
+    }
+
+    /// Creates the SQLite file as rex does, empty, at today's schema.
+    fn create_file(&self) {
+        let location = rex::store::Location::File(self.db.clone());
+        let timeout = std::time::Duration::from_secs(5);
+        rex::store::Store::open(&location, timeout, rex::store::Access::Write)
+            .expect("create the test database");
     }
 
     /// Writes `text` to the file `name` in this rex's directory; its path.
@@ -40,16 +60,11 @@ impl Rex {
         path.to_str().unwrap().to_string()
     }
 
-    /// A rex on a SQLite file, whichever backend the suite runs on.
+    /// A rex on an empty SQLite file, whichever backend the suite runs on.
     pub fn sqlite() -> Rex {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("rex.db");
-        Rex {
-            dir,
-            db,
-            url: None,
-            now: RefCell::new(T0.to_string()),
-        }
+        let rex = Rex::without_database();
+        rex.create_file();
+        rex
     }
 
     /// What `REX_DB` is for this rex: the file's path or the server database's URL.

@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use super::cells::Arg;
 use super::cells::Cells;
 use super::query::Dialect;
-use super::{Access, Counts, Kind, Tx};
+use super::{Access, Counts, Kind, Missing, Tx};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use busy::Waiting;
@@ -91,6 +91,8 @@ pub struct SqliteStore {
     path: PathBuf,
     /// Who the history events written through it are recorded as (see [`Self::set_actor`]).
     actor: Option<String>,
+    /// An empty database in memory standing in for a file not created yet.
+    stand_in: bool,
 }
 
 /// One open SQLite transaction; every query goes through it.
@@ -103,12 +105,33 @@ pub struct SqliteTx<'a> {
 }
 
 impl SqliteStore {
-    /// Opens (creating on first use) the database at `path` and brings its schema up to date.
-    /// A newer schema or a file that is not a rex database is refused and left untouched.
-    /// A new database appears whole or not at all (see [`file::create`]).
+    /// Opens (creating on first use) the database at `path`; see [`SqliteStore::open_for`].
     pub fn open(path: &Path, busy_timeout: Duration, access: Access) -> Result<SqliteStore> {
+        SqliteStore::open_for(path, busy_timeout, access, Missing::Create)
+    }
+
+    /// Opens the database at `path` and brings its schema up to date; when there is no file
+    /// yet, `missing` says whether to create it, refuse, or stand in an empty database in
+    /// memory. A newer schema or a file that is not a rex database is refused and left
+    /// untouched. A new database appears whole or not at all (see [`file::create`]).
+    pub fn open_for(
+        path: &Path,
+        busy_timeout: Duration,
+        access: Access,
+        missing: Missing,
+    ) -> Result<SqliteStore> {
         file::check_path(path)?;
         if !path.exists() {
+            match missing {
+                Missing::Create => {}
+                Missing::Refuse => {
+                    return Err(Error::Unusable(format!(
+                        "no database at {}",
+                        path.display()
+                    )))
+                }
+                Missing::Empty => return SqliteStore::stand_in(path),
+            }
             file::create(path, |temp| {
                 SqliteStore::open_file(temp, busy_timeout)?.check_schema()?;
                 Ok(())
@@ -143,12 +166,30 @@ impl SqliteStore {
             .then(|| SqliteStore::with(conn, path, Duration::ZERO))
     }
 
+    /// An empty database at today's schema, in memory, standing in for the file `path` that
+    /// does not exist yet: reads see what they would see in a new database, and writes
+    /// vanish with it. Nothing is created on disk.
+    fn stand_in(path: &Path) -> Result<SqliteStore> {
+        let mut store = SqliteStore::with(Connection::open_in_memory()?, path, Duration::ZERO);
+        store.stand_in = true;
+        store.conn.pragma_update(None, "foreign_keys", true)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Whether this is the empty stand-in for a file not created yet (see
+    /// [`SqliteStore::stand_in`]).
+    pub fn is_stand_in(&self) -> bool {
+        self.stand_in
+    }
+
     fn with(conn: Connection, path: &Path, busy_timeout: Duration) -> SqliteStore {
         SqliteStore {
             conn,
             waiting: Box::pin(Waiting::new(busy_timeout)),
             path: path.to_path_buf(),
             actor: None,
+            stand_in: false,
         }
     }
 

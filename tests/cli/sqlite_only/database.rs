@@ -16,6 +16,14 @@ fn mode(path: &std::path::Path) -> u32 {
 fn default_location_is_the_per_user_data_directory_created_private() {
     let rex = Rex::new();
     let home = rex.dir.path().join("home");
+    // The first command that adds data creates it.
+    let created = rex
+        .cmd()
+        .env_remove("REX_DB")
+        .args(["pipeline", "create", "Sales", "-q"])
+        .output()
+        .unwrap();
+    succeeded(&created);
     let out = rex
         .cmd()
         .env_remove("REX_DB")
@@ -32,8 +40,16 @@ fn default_location_is_the_per_user_data_directory_created_private() {
 
 #[test]
 fn db_flag_beats_rex_db() {
-    let rex = Rex::new();
+    let rex = Rex::without_database();
     let other = rex.dir.path().join("nested/dir/other.db");
+    rex.ok(&[
+        "pipeline",
+        "create",
+        "Sales",
+        "-q",
+        "--db",
+        other.to_str().unwrap(),
+    ]);
     let info = rex.json(&["info", "--db", other.to_str().unwrap()]);
     assert_eq!(info["database"], other.to_str().unwrap());
     assert!(other.exists() && !rex.db.exists());
@@ -61,7 +77,7 @@ fn info_reports_version_path_schema_and_counts() {
         json!({
             "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": SCHEMA,
             "backend": "sqlite",
-            "pipelines": 1, "stages": 5, "deals": 1, "events": 2,
+            "pipelines": 1, "stages": 5, "deals": 1, "events": 2, "exists": true,
         })
     );
 }
@@ -234,7 +250,7 @@ fn a_read_only_database_is_refused_and_untouched() {
 /// directories and an empty file.
 #[test]
 fn paths_that_cannot_hold_a_database_are_named_and_left_alone() {
-    let rex = Rex::new();
+    let rex = Rex::without_database();
     let run_on = |db: &std::path::Path| {
         let out = rex
             .cmd()
@@ -399,7 +415,7 @@ fn a_bad_clock_or_timeout_is_a_usage_error() {
 /// every record and its history stay, references still hold, and writes work.
 #[test]
 fn a_schema_1_database_is_upgraded_with_its_records() {
-    let rex = Rex::new();
+    let rex = Rex::without_database();
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
     conn.execute_batch(include_str!(
         "../../../src/store/sqlite/migrations/001_init.sql"
@@ -470,7 +486,7 @@ fn a_schema_1_database_is_upgraded_with_its_records() {
 /// upgrade, by its origin (the oldest deal of each such source), and its metadata is kept.
 #[test]
 fn deals_imported_before_keep_their_source_as_origin() {
-    let rex = Rex::sqlite();
+    let rex = Rex::without_database();
     let conn = rusqlite::Connection::open(&rex.db).unwrap();
     for sql in [
         include_str!("../../../src/store/sqlite/migrations/001_init.sql"),
@@ -593,6 +609,13 @@ fn a_url_of_an_unreachable_server_is_named_without_its_password_and_creates_noth
     assert_eq!(entries(rex.dir.path()), before);
     // A path that only contains "://" further on is still a path.
     let odd = rex.dir.path().join("a://b.db");
-    rex.ok(&["pipeline", "list", "--db", odd.to_str().unwrap()]);
+    rex.ok(&[
+        "pipeline",
+        "create",
+        "Sales",
+        "-q",
+        "--db",
+        odd.to_str().unwrap(),
+    ]);
     assert!(odd.exists());
 }
