@@ -17,6 +17,7 @@ mod json_contract;
 mod layering;
 mod output;
 mod pipeline;
+mod readme;
 mod reliability;
 mod safeguards;
 mod schema;
