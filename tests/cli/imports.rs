@@ -694,3 +694,29 @@ fn an_open_deal_with_a_close_is_refused_in_plain_words() {
         "rex: line 1: field 'close_reason': a stalled deal has no close_reason; leave it null; nothing was imported"
     );
 }
+
+#[test]
+fn a_row_without_a_pipeline_among_several_is_refused_naming_both_ways_to_give_one() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    rex.ok(&["pipeline", "create", "Renewals"]);
+    let csv = rex.file("leads.csv", "name,value\nHooli,900000\n");
+    let err = rex.fails(&["import", &csv], 2);
+    assert_eq!(
+        err,
+        "rex: line 2: field 'pipeline_id': several pipelines exist; name one in this column, or for every row with --pipeline NAME; nothing was imported"
+    );
+    rex.ok(&["import", &csv, "--pipeline", "Renewals"]);
+    let deals = rex.json(&[
+        "deal",
+        "list",
+        "--pipeline",
+        "Renewals",
+        "--fields",
+        "name,value",
+    ]);
+    assert_eq!(
+        deals,
+        serde_json::json!([{"name": "Hooli", "value": 900000}])
+    );
+}

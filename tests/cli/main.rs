@@ -19,6 +19,7 @@ mod layering;
 mod output;
 mod paths;
 mod pipeline;
+mod readme;
 mod reliability;
 mod safeguards;
 mod schema;

@@ -270,7 +270,10 @@ impl Importer {
             None if self.pipelines.is_empty() => Err(Error::not_found(format!(
                 "{at}: field 'pipeline_id': there is no pipeline yet; import or create one first; nothing was imported"
             ))),
-            None => Err(f.bad("pipeline_id", "several pipelines exist; name one")),
+            None => Err(f.bad(
+                "pipeline_id",
+                "several pipelines exist; name one in this column, or for every row with --pipeline NAME",
+            )),
         }
     }
 
