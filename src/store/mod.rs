@@ -456,6 +456,10 @@ pub trait Deals {
     /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
     /// a longer end is matched on its last 16 and filtered by the caller).
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;
+    /// At most `limit` deals whose id's last `len` characters (7 to 26) start with `start`
+    /// (lower-case base32, at least 3 of its characters within the id's last seven): the
+    /// deals a reference of `len` characters, as tables show it, begun with `start` may name.
+    fn deals_by_reference_start(&self, start: &str, len: usize, limit: usize) -> Result<Vec<Deal>>;
     /// The `limit` newest active deals (for completion).
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>>;
     /// At most `limit` deals whose name key (see [`crate::record::name_key`]) is `key`, or

@@ -145,6 +145,49 @@ impl Dialect {
         )
     }
 
+    /// The expression of the index `deals_ref`: a deal's id's last seven characters, the
+    /// reference tables show for all but the few deals whose ids share those.
+    fn ref_key(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "substr(d.id, -7)",
+            Dialect::Postgres => "right(d.id, 7)",
+        }
+    }
+
+    /// At most `limit` deals whose id's last `len` characters start with `start`: the part of
+    /// `start` within the last seven is one range of `deals_ref`; the characters before it
+    /// (of a reference longer than seven) are checked on each deal of the range.
+    pub(crate) fn deals_by_reference_start(
+        self,
+        start: &str,
+        len: usize,
+        limit: usize,
+    ) -> (String, Vec<Arg>) {
+        let before = len.saturating_sub(7).min(start.len());
+        let (outside, inside) = start.split_at(before);
+        let mut binds = Binds::new(self);
+        let key = self.ref_key();
+        let mut sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE {key} >= {} AND {key} < {}",
+            binds.bind(Arg::Text(inside.to_string())),
+            // '~' sorts after every base32 character.
+            binds.bind(Arg::Text(format!("{inside}~"))),
+        );
+        if !outside.is_empty() {
+            let head = match self {
+                Dialect::Sqlite => format!("substr(d.id, -{len}, {before})"),
+                Dialect::Postgres => format!("left(right(d.id, {len}), {before})"),
+            };
+            sql.push_str(&format!(
+                " AND {head} = {}",
+                binds.bind(Arg::Text(outside.to_string()))
+            ));
+        }
+        let limit = binds.bind(Arg::Int(limit as i64));
+        sql.push_str(&format!(" ORDER BY {key} LIMIT {limit}"));
+        (sql, binds.args)
+    }
+
     /// Whether deal `d`'s metadata has key `k` whose value, a string or a scalar's JSON
     /// text, equals `v`.
     fn meta_equals(self, k: &str, v: &str) -> String {

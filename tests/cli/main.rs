@@ -17,6 +17,7 @@ mod json_contract;
 mod layering;
 mod output;
 mod pipeline;
+mod references;
 mod reliability;
 mod safeguards;
 mod schema;

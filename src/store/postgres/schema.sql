@@ -137,6 +137,8 @@ CREATE INDEX deals_owner_status ON deals USING btree (owner_id, status, value, i
 
 CREATE INDEX deals_pipeline_status_value ON deals USING btree (pipeline_id, status, value, id);
 
+CREATE INDEX deals_ref ON deals USING btree ("right"(id, 7));
+
 CREATE INDEX deals_stage_status_activity ON deals USING btree (stage_id, status, last_activity_at, id);
 
 CREATE INDEX deals_stage_status_value ON deals USING btree (stage_id, status, value, id);

@@ -413,6 +413,11 @@ impl Deals for PgTx<'_, '_> {
         )
     }
 
+    fn deals_by_reference_start(&self, start: &str, len: usize, limit: usize) -> Result<Vec<Deal>> {
+        let (sql, args) = SQL.deals_by_reference_start(start, len, limit);
+        self.deals(&sql, &bound(&args))
+    }
+
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
         self.deals(
             &format!(

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_created_order_checks.sql"),
     include_str!("migrations/010_deal_origin.sql"),
     include_str!("migrations/011_staged_stage_positions.sql"),
+    include_str!("migrations/012_reference_starts.sql"),
 ];
 
 /// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;

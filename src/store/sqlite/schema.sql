@@ -272,3 +272,4 @@ CREATE TABLE staged_positions (
     position  INTEGER NOT NULL CHECK (position >= 0),
     PRIMARY KEY (batch, stage_id)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX deals_ref ON deal_rows (substr(id, -7));
