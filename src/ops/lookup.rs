@@ -115,6 +115,15 @@ fn deals_referenced(tx: &dyn Tx, typed: &str) -> Result<Vec<Deal>> {
     Ok(found)
 }
 
+/// How a message names a deal, as tables do: its name and its reference (`Acme Corp
+/// (3kq9v2x)`), never its full id; and the reference alone, for a command to type next.
+pub fn deal_named(tx: &dyn Tx, deal: &Deal) -> Result<(String, String)> {
+    let reference = short_refs(tx, &[deal.id], REF_MIN)?
+        .remove(&deal.id)
+        .unwrap_or_else(|| deal.id.to_string());
+    Ok((format!("{} ({reference})", deal.name), reference))
+}
+
 /// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.
 fn ambiguous(tx: &dyn Tx, text: &str, found: Vec<Deal>, total: Option<i64>) -> Result<Error> {
     let ids: Vec<DealId> = found.iter().map(|d| d.id).collect();

@@ -716,13 +716,15 @@ fn move_rules() {
         1
     );
     rex.ok(&["deal", "close", &d, "--won"]);
+    // Errors name the deal as tables do: its name and reference.
+    let r = &d[d.len() - 7..];
     assert_eq!(
         rex.fails(&["deal", "move", &d, "Closed"], 4),
-        format!("rex: deal {d} is won; reopen it before moving it (rex deal reopen {d})")
+        format!("rex: A ({r}) is won; reopen it before moving it with rex deal reopen {r}")
     );
     assert_eq!(
         rex.fails(&["deal", "update", &d, "--pipeline", "Partners"], 4),
-        format!("rex: deal {d} is won; reopen it before moving it (rex deal reopen {d})")
+        format!("rex: A ({r}) is won; reopen it before moving it with rex deal reopen {r}")
     );
 }
 
@@ -821,7 +823,8 @@ fn update_that_changes_nothing_records_nothing() {
 fn close_and_reopen_rules() {
     let rex = Rex::new();
     rex.sales();
-    let d = rex.id(&["deal", "create", "A", "--value", "1"]);
+    let d = rex.id(&["deal", "create", "Acme Corp", "--value", "1"]);
+    let r = &d[d.len() - 7..];
     assert_eq!(
         rex.fails(&["deal", "close", &d], 2),
         "rex: the following required arguments were not provided: <--won|--lost> (see 'rex deal close --help')"
@@ -832,7 +835,7 @@ fn close_and_reopen_rules() {
     );
     assert_eq!(
         rex.fails(&["deal", "reopen", &d], 4),
-        format!("rex: deal {d} is open; only won or lost deals can be reopened")
+        format!("rex: Acme Corp ({r}) is open; only won or lost deals can be reopened")
     );
     rex.at("2026-03-03T09:00:00Z");
     let closed = rex.json(&["deal", "close", &d, "--lost", "--reason", "no budget"]);
@@ -850,7 +853,7 @@ fn close_and_reopen_rules() {
     );
     assert_eq!(
         rex.fails(&["deal", "close", &d, "--won"], 4),
-        format!("rex: deal {d} is already lost; reopen it first to close it again (rex deal reopen {d})")
+        format!("rex: Acme Corp ({r}) is already lost; reopen it first with rex deal reopen {r}")
     );
     rex.at("2026-03-04T09:00:00Z");
     let open = rex.json(&["deal", "reopen", &d]);
