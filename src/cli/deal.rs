@@ -53,6 +53,7 @@ pub enum DealCommand {
     /// List deals; filters combine
     #[command(
         after_help = "Examples:\n  rex deal list --status open --owner ana --sort value --desc\n  \
+        rex deal list --status open,stalled --owner Ana     # owners and contacts ignore case\n  \
         rex deal list --pipeline Sales --stage Proposal --min-value 10000\n  \
         rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq"
     )]
@@ -273,8 +274,8 @@ impl StatusFilter {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only deals with this status (repeatable; active is open and stalled)
-    #[arg(long, value_enum, value_name = "STATUS")]
+    /// Only deals with this status (repeatable, or a comma list: open,won; active is open and stalled)
+    #[arg(long, value_enum, value_name = "STATUS", value_delimiter = ',')]
     pub status: Vec<StatusFilter>,
     /// Only this pipeline (id or name)
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
@@ -282,10 +283,10 @@ pub struct ListArgs {
     /// Only this stage (id or name; a name needs --pipeline when several pipelines have it)
     #[arg(long, value_name = "STAGE", add = stage_values())]
     pub stage: Option<String>,
-    /// Only this owner's deals
+    /// Only this owner's deals (ignoring case)
     #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
-    /// Only this contact's deals
+    /// Only this contact's deals (ignoring case)
     #[arg(long, value_name = "CONTACT")]
     pub contact: Option<String>,
     /// Value at least this much (dollars)

@@ -251,7 +251,7 @@ Examples:
         /// The pipeline, named as other commands name it (the same as PIPELINE)
         #[arg(long = "pipeline", value_name = "PIPELINE", conflicts_with = "pipeline", add = pipeline_values())]
         named_pipeline: Option<String>,
-        /// Only this owner's deals
+        /// Only this owner's deals (ignoring case)
         #[arg(long, value_name = "OWNER")]
         owner: Option<String>,
         /// At most N deals per stage [default: what fits the screen]
@@ -276,7 +276,7 @@ Examples:
   REX_OWNER=ana rex today
   rex today --all -o json")]
     Today {
-        /// Only this owner's deals
+        /// Only this owner's deals (ignoring case)
         #[arg(long, value_name = "OWNER", conflicts_with = "all")]
         owner: Option<String>,
         /// Everyone's deals, also when REX_OWNER is set

@@ -188,6 +188,21 @@ impl Dialect {
         (sql, binds.args)
     }
 
+    /// The distinct owner ids from `?1` up to (not including) `?2`, in order, read from
+    /// `source` one index step each (a loose index scan: the next owner after the last one
+    /// found), never deal by deal.
+    pub(crate) fn owner_ids_between(self, source: &str) -> String {
+        let (lo, hi) = (self.mark(1), self.mark(2));
+        format!(
+            "WITH RECURSIVE o(v) AS (\
+                 SELECT (SELECT min(owner_id) FROM {source} WHERE owner_id >= {lo} AND owner_id < {hi}) \
+                 UNION ALL \
+                 SELECT (SELECT min(owner_id) FROM {source} WHERE owner_id > o.v AND owner_id < {hi}) \
+                 FROM o WHERE o.v IS NOT NULL) \
+             SELECT v FROM o WHERE v IS NOT NULL"
+        )
+    }
+
     /// Whether deal `d`'s metadata has key `k` whose value, a string or a scalar's JSON
     /// text, equals `v`.
     fn meta_equals(self, k: &str, v: &str) -> String {
@@ -270,11 +285,22 @@ impl Dialect {
                 .collect();
             conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
         }
-        if let Some(o) = &filter.owner {
-            conds.push(format!("d.owner_id = {}", binds.bind(text(o))));
+        match (&filter.owner, filter.owner_ids.as_slice()) {
+            (_, [one]) | (Some(one), []) => {
+                conds.push(format!("d.owner_id = {}", binds.bind(text(one))));
+            }
+            (_, []) => {}
+            (_, several) => {
+                let marks: Vec<String> = several.iter().map(|o| binds.bind(text(o))).collect();
+                conds.push(format!("d.owner_id IN ({})", marks.join(", ")));
+            }
         }
         if let Some(c) = &filter.contact {
-            conds.push(format!("d.contact_id = {}", binds.bind(text(c))));
+            // lower() folds ASCII letters alike on both backends (PostgreSQL's "C" collation).
+            conds.push(format!(
+                "lower(d.contact_id) = {}",
+                binds.bind(text(&c.to_ascii_lowercase()))
+            ));
         }
         if let Some(v) = filter.min_value {
             conds.push(format!("d.value >= {}", binds.bind(Arg::Int(v.get()))));

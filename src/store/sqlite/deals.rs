@@ -11,7 +11,8 @@ use crate::record::{Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
-    wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
+    owner_runs, wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent,
+    Totals,
 };
 
 /// Active deals by expected close (all, or of pipeline `?1`), from `forecast_totals`.
@@ -31,6 +32,51 @@ const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
 const ENTRIES_PER_SORTED_DEAL: i128 = 16;
 
 impl SqliteTx<'_> {
+    /// [`Deals::stage_active`] for one owner id as stored, or everyone.
+    fn stage_active_of(
+        &self,
+        stage: StageId,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(i64, i128, Vec<Deal>)> {
+        // Everyone's deals are counted already (schema 6); one owner's are counted here.
+        let totals = |r: &rusqlite::Row| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)));
+        let (count, value) = match owner {
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0),
+                            coalesce(sum(value_low), 0)
+                     FROM deal_totals WHERE stage_id = ?1 AND status IN ('open', 'stalled')",
+                )?
+                .query_row(params![stage], totals)?,
+            Some(owner) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
+                     AND status IN ('open', 'stalled') AND owner_id = ?2",
+                    SQL.wide_sum("value")
+                ))?
+                .query_row(params![stage, owner], totals)?,
+        };
+        // The largest of each status: a backward walk of deals_stage_status_value each, no
+        // sort; then the two merged.
+        let sql_limit = limit.map_or(-1, |n| n as i64);
+        let sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status = ?2
+             AND (?3 IS NULL OR d.owner_id = ?3) ORDER BY d.value DESC, d.id DESC LIMIT ?4"
+        );
+        let mut deals: Vec<Deal> = Vec::new();
+        for status in [Status::Open, Status::Stalled] {
+            deals.extend(self.deals(&sql, params![stage, status.as_str(), owner, sql_limit])?);
+        }
+        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
+        if let Some(n) = limit {
+            deals.truncate(n);
+        }
+        Ok((count, value, deals))
+    }
+
     /// How many visible deals `filter` selects, from the stage counters of schema 6, when it
     /// selects by status and pipeline only.
     fn counted(&self, filter: &DealFilter) -> Result<Option<i64>> {
@@ -220,6 +266,7 @@ impl Deals for SqliteTx<'_> {
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
+        let filter = &filter.with_owner_ids(self)?;
         let (sql, args) = match limit {
             Some(limit) if sort == DealSort::Created && self.is_large_share(filter, limit)? => {
                 SQL.deal_list_in_created_order(filter, desc, limit)
@@ -251,7 +298,7 @@ impl Deals for SqliteTx<'_> {
                 cells::totals,
             );
         }
-        let (sql, args) = SQL.totals_by_expected_close(filter);
+        let (sql, args) = SQL.totals_by_expected_close(&filter.with_owner_ids(self)?);
         self.rows(&sql, &bound(&args), cells::totals)
     }
 
@@ -259,7 +306,7 @@ impl Deals for SqliteTx<'_> {
         if let Some(n) = self.counted(filter)? {
             return Ok(n);
         }
-        let (sql, args) = SQL.count(filter);
+        let (sql, args) = SQL.count(&filter.with_owner_ids(self)?);
         self.count(&sql, &bound(&args))
     }
 
@@ -272,7 +319,7 @@ impl Deals for SqliteTx<'_> {
     }
 
     fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_sums(filter, by);
+        let (sql, args) = SQL.closed_sums(&filter.with_owner_ids(self)?, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -292,6 +339,18 @@ impl Deals for SqliteTx<'_> {
     fn deals_by_reference_start(&self, start: &str, len: usize, limit: usize) -> Result<Vec<Deal>> {
         let (sql, args) = SQL.deals_by_reference_start(start, len, limit);
         self.deals(&sql, &bound(&args))
+    }
+
+    fn owner_ids(&self, owner: &str) -> Result<Vec<String>> {
+        // deal_rows, hidden rows too: the view would hide the index's order behind its filter.
+        let sql = SQL.owner_ids_between("deal_rows");
+        crate::store::owner_ids_by(owner, |lo, hi| {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let ids = stmt
+                .query_map(params![lo, hi], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(ids)
+        })
     }
 
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
@@ -342,15 +401,20 @@ impl Deals for SqliteTx<'_> {
         active_after: Option<&str>,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        let (sql, args) = SQL.idle_deals(
-            self.deal_source()?,
-            stage,
-            status,
-            idle_since,
-            active_after,
-            owner,
-        );
-        self.deals(&sql, &bound(&args))
+        let mut deals = Vec::new();
+        for owner in owner_runs(self, owner)? {
+            let (sql, args) = SQL.idle_deals(
+                self.deal_source()?,
+                stage,
+                status,
+                idle_since,
+                active_after,
+                owner.as_deref(),
+            );
+            deals.extend(self.deals(&sql, &bound(&args))?);
+        }
+        deals.sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
+        Ok(deals)
     }
 
     fn stage_active(
@@ -359,36 +423,11 @@ impl Deals for SqliteTx<'_> {
         owner: Option<&str>,
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)> {
-        // Everyone's deals are counted already (schema 6); one owner's are counted here.
-        let totals = |r: &rusqlite::Row| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)));
-        let (count, value) = match owner {
-            None => self
-                .conn
-                .prepare_cached(
-                    "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0),
-                            coalesce(sum(value_low), 0)
-                     FROM deal_totals WHERE stage_id = ?1 AND status IN ('open', 'stalled')",
-                )?
-                .query_row(params![stage], totals)?,
-            Some(owner) => self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
-                     AND status IN ('open', 'stalled') AND owner_id = ?2",
-                    SQL.wide_sum("value")
-                ))?
-                .query_row(params![stage, owner], totals)?,
-        };
-        // The largest of each status: a backward walk of deals_stage_status_value each, no
-        // sort; then the two merged.
-        let sql_limit = limit.map_or(-1, |n| n as i64);
-        let sql = format!(
-            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status = ?2
-             AND (?3 IS NULL OR d.owner_id = ?3) ORDER BY d.value DESC, d.id DESC LIMIT ?4"
-        );
-        let mut deals: Vec<Deal> = Vec::new();
-        for status in [Status::Open, Status::Stalled] {
-            deals.extend(self.deals(&sql, params![stage, status.as_str(), owner, sql_limit])?);
+        let (mut count, mut value, mut deals) = (0, 0, Vec::new());
+        for owner in owner_runs(self, owner)? {
+            let (n, total, found) = self.stage_active_of(stage, owner.as_deref(), limit)?;
+            (count, value) = (count + n, value + total);
+            deals.extend(found);
         }
         deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
         if let Some(n) = limit {

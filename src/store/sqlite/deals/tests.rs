@@ -194,6 +194,26 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         p.contains("SCAN f VIRTUAL TABLE INDEX"),
         "deal list --search:\n{p}"
     );
+    // An owner's spellings are found one step of an owner index per distinct owner; two
+    // spellings are two ranges of deals_owner_status, sorted by value per status arm.
+    let owners = SQL.owner_ids_between("deal_rows");
+    let p = plan(conn, &owners, &[&"B", &"C"]);
+    assert!(
+        !p.contains("SCAN deal_rows") && p.contains("COVERING INDEX deals_owner"),
+        "owner ids:\n{p}"
+    );
+    let spelled = DealFilter {
+        owner: Some("Ben".into()),
+        owner_ids: vec!["ben".into(), "BEN".into()],
+        statuses: vec![Status::Open],
+        ..Default::default()
+    };
+    let (sql, args) = SQL.deal_list(&spelled, DealSort::Created, false, Some(51));
+    let p = plan(conn, &sql, &bound(&args));
+    assert!(
+        p.contains("USING INDEX deals_owner"),
+        "deal list --owner:\n{p}"
+    );
     // A short reference is one range of the reversed ends of ids, never a scan.
     let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
     assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
