@@ -111,16 +111,39 @@ impl Dialect {
                     RAREST_TRIGRAMS_SQL.replace("?T", &trigrams)
                 )
             }
-            Dialect::Postgres => {
-                let escaped = key
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
+            Dialect::Postgres => format!(
+                "d.name_key LIKE {}",
+                binds.bind(Arg::Text(format!("%{}%", like_escaped(key))))
+            ),
+        }
+    }
+
+    /// The condition on deals `d` whose contact contains `key` (lower-cased; the contact's
+    /// ASCII letters are folded), through the contact's trigrams as [`Dialect::name_matches`]
+    /// finds names: SQLite's FTS5 table `deal_contacts`, PostgreSQL's `deals_contact_trigrams`.
+    fn contact_matches(self, key: &str, binds: &mut Binds) -> String {
+        match self {
+            Dialect::Sqlite => {
+                let found = format!(
+                    "instr(lower(d.contact_id), {}) > 0",
+                    binds.bind(Arg::Text(key.to_string()))
+                );
+                if key.chars().count() < 3 {
+                    return found;
+                }
+                let trigrams = binds.bind(Arg::Text(fts_trigrams(key)));
                 format!(
-                    "d.name_key LIKE {}",
-                    binds.bind(Arg::Text(format!("%{escaped}%")))
+                    "d.id IN (SELECT r.id FROM deal_contacts f JOIN deal_rows r ON r.rowid = f.rowid \
+                     WHERE deal_contacts MATCH {}) AND {found}",
+                    RAREST_TRIGRAMS_SQL
+                        .replace("deal_names", "deal_contacts")
+                        .replace("?T", &trigrams)
                 )
             }
+            Dialect::Postgres => format!(
+                "lower(d.contact_id) LIKE {}",
+                binds.bind(Arg::Text(format!("%{}%", like_escaped(key))))
+            ),
         }
     }
 
@@ -326,7 +349,10 @@ impl Dialect {
             conds.push(self.meta_equals(&k, &v));
         }
         if let Some(t) = &filter.search {
-            conds.push(self.name_matches(&name_key(t), false, &mut binds));
+            let key = name_key(t);
+            let name = self.name_matches(&key, false, &mut binds);
+            let contact = self.contact_matches(&key, &mut binds);
+            conds.push(format!("(({name}) OR ({contact}))"));
         }
         if let Some(t) = &filter.closed_from {
             conds.push(format!("d.closed_at >= {}", binds.bind(text(t))));
@@ -641,6 +667,13 @@ impl Dialect {
         sql.push_str(" ORDER BY d.last_activity_at, d.id");
         (sql, b.args)
     }
+}
+
+/// `text` for a LIKE pattern: its `\\`, `%` and `_` taken literally.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Statuses as SQL literals for `IN (...)`: they are rex's own words, never the user's text.

@@ -1210,6 +1210,16 @@ fn owners_and_contacts_ignore_case_and_statuses_take_comma_lists() {
     assert_eq!(list(&["--owner", "Nobody"]), Vec::<String>::new());
     assert_eq!(list(&["--contact", "CFO@ACME.TEST"]), ["Acme"]);
     assert_eq!(list(&["--contact", "buyer@globex.test"]), ["Globex"]);
+    // A search finds names and contacts, ignoring case, each deal once.
+    assert_eq!(list(&["--search", "BUYER"]), ["Globex"]);
+    assert_eq!(list(&["--search", "acme"]), ["Acme"]);
+    assert_eq!(list(&["--search", ".test"]), ["Acme", "Globex"]);
+    // Shorter than a trigram: every name and contact is read.
+    assert_eq!(list(&["--search", "o"]), ["Acme", "Globex", "Hooli"]);
+    rex.ok(&["deal", "update", "Initech", "--contact", "ops@acme.test"]);
+    assert_eq!(list(&["--search", "acme.test"]), ["Acme", "Initech"]);
+    rex.ok(&["deal", "update", "Initech", "--contact", "ops@initech.test"]);
+    assert_eq!(list(&["--search", "acme.test"]), ["Acme"]);
     // Comma lists and repeats alike; `active` in a list too.
     assert_eq!(
         list(&["--status", "open,won"]),

@@ -121,6 +121,8 @@ CREATE INDEX closed_totals_unfolded ON closed_totals USING btree (day) WHERE (NO
 
 CREATE INDEX deal_events_deal ON deal_events USING btree (deal_id, seq);
 
+CREATE INDEX deals_contact_trigrams ON deals USING gin (lower(contact_id) gin_trgm_ops);
+
 CREATE INDEX deals_created ON deals USING btree (created_at, id);
 
 CREATE INDEX deals_name ON deals USING btree (name_key);

@@ -191,8 +191,13 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
     let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, Some(51));
     let p = plan(conn, &sql, &bound(&args));
     assert!(
-        p.contains("SCAN f VIRTUAL TABLE INDEX"),
+        p.contains("SCAN f VIRTUAL TABLE INDEX") && !p.contains("SCAN deal_rows"),
         "deal list --search:\n{p}"
+    );
+    // A search looks up names and contacts, each by its trigrams: one range of the id each.
+    assert!(
+        p.contains("MULTI-INDEX OR") && p.matches("SCAN f VIRTUAL TABLE INDEX").count() == 2,
+        "deal list --search, names or contacts:\n{p}"
     );
     // An owner's spellings are found one step of an owner index per distinct owner; two
     // spellings are two ranges of deals_owner_status, sorted by value per status arm.
