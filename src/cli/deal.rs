@@ -63,7 +63,7 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
     )]
     Show {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
@@ -74,7 +74,7 @@ pub enum DealCommand {
         rex deal update deal_01jdqz7w3ef8ns6c0e5ywzm2ka --pipeline Partners --stage Pilot"
     )]
     Update {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// New name
@@ -110,7 +110,7 @@ pub enum DealCommand {
     /// Move a deal to another stage of its pipeline
     #[command(after_help = "Examples:\n  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal")]
     Move {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Stage name or id (in the deal's pipeline)
@@ -126,7 +126,7 @@ pub enum DealCommand {
     )]
     #[command(group = clap::ArgGroup::new("outcome").required(true).args(["won", "lost"]))]
     Close {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Closed-won: revenue realised
@@ -142,7 +142,7 @@ pub enum DealCommand {
     /// Reopen a won or lost deal
     #[command(after_help = "Examples:\n  rex deal reopen deal_01jdqz7w3ef8ns6c0e5ywzm2ka")]
     Reopen {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
@@ -162,7 +162,7 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
     )]
     History {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
@@ -171,7 +171,7 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka deal_01jdqz8a1bc2de3fg4hj5km6np --yes"
     )]
     Delete {
-        /// The deals: ids, ends of ids (6+ characters) or names
+        /// The deals: ids, references (or their first 4+ characters) or names
         #[arg(required = true, value_name = "DEAL", add = deal_values())]
         deals: Vec<String>,
         /// Do not ask for confirmation (required without a terminal)
@@ -307,7 +307,7 @@ pub struct ListArgs {
     /// Only deals whose metadata KEY equals VALUE (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
-    /// Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)
+    /// Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Sort order
