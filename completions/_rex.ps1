@@ -97,17 +97,17 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;deal;list' {
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only deals with this status (repeatable; active is open and stalled)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only deals with this status (repeatable, or a comma list: open,won; active is open and stalled)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Only this pipeline (id or name)')
             [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
-            [CompletionResult]::new('--contact', '--contact', [CompletionResultType]::ParameterName, 'Only this contact''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
+            [CompletionResult]::new('--contact', '--contact', [CompletionResultType]::ParameterName, 'Only this contact''s deals (ignoring case)')
             [CompletionResult]::new('--min-value', '--min-value', [CompletionResultType]::ParameterName, 'Value at least this much (dollars)')
             [CompletionResult]::new('--max-value', '--max-value', [CompletionResultType]::ParameterName, 'Value at most this much (dollars)')
             [CompletionResult]::new('--closing-before', '--closing-before', [CompletionResultType]::ParameterName, 'Expected to close before this date')
             [CompletionResult]::new('--closing-after', '--closing-after', [CompletionResultType]::ParameterName, 'Expected to close after this date')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Only deals whose metadata KEY equals VALUE (repeatable)')
-            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort order')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N deals')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
@@ -265,7 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
         }
         'rex;deal;stalled' {
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Only this pipeline (id or name)')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -396,7 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
         }
         'rex;board' {
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'The pipeline, named as other commands name it (the same as PIPELINE)')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N deals per stage [default: what fits the screen]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -413,7 +413,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;today' {
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
             [CompletionResult]::new('--section', '--section', [CompletionResultType]::ParameterName, 'Only these sections, in full')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -432,7 +432,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
         }
         'rex;forecast' {
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Only this pipeline (id or name)')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'The length of a period')
             [CompletionResult]::new('--periods', '--periods', [CompletionResultType]::ParameterName, 'How many periods, from the current one')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
@@ -469,7 +469,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
         }
         'rex;report;wins' {
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Only this pipeline (id or name)')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Closed on or after this date [default: 365 days before today]')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Closed on or before this date [default: today]')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per owner, pipeline, month or quarter')
@@ -510,7 +510,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
         }
         'rex;report;lost-reasons' {
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Only this pipeline (id or name)')
-            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s deals (ignoring case)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Closed on or after this date [default: 365 days before today]')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Closed on or before this date [default: today]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')

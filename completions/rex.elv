@@ -91,17 +91,17 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;deal;list'= {
-            cand --status 'Only deals with this status (repeatable; active is open and stalled)'
+            cand --status 'Only deals with this status (repeatable, or a comma list: open,won; active is open and stalled)'
             cand --pipeline 'Only this pipeline (id or name)'
             cand --stage 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)'
-            cand --owner 'Only this owner''s deals'
-            cand --contact 'Only this contact''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
+            cand --contact 'Only this contact''s deals (ignoring case)'
             cand --min-value 'Value at least this much (dollars)'
             cand --max-value 'Value at most this much (dollars)'
             cand --closing-before 'Expected to close before this date'
             cand --closing-after 'Expected to close after this date'
             cand --meta 'Only deals whose metadata KEY equals VALUE (repeatable)'
-            cand --search 'Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)'
+            cand --search 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)'
             cand --sort 'Sort order'
             cand --limit 'At most N deals'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
@@ -250,7 +250,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;deal;stalled'= {
             cand --pipeline 'Only this pipeline (id or name)'
-            cand --owner 'Only this owner''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
@@ -374,7 +374,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;board'= {
             cand --pipeline 'The pipeline, named as other commands name it (the same as PIPELINE)'
-            cand --owner 'Only this owner''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
             cand --limit 'At most N deals per stage [default: what fits the screen]'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
@@ -390,7 +390,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;today'= {
-            cand --owner 'Only this owner''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
             cand --section 'Only these sections, in full'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
@@ -408,7 +408,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;forecast'= {
             cand --pipeline 'Only this pipeline (id or name)'
-            cand --owner 'Only this owner''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
             cand --by 'The length of a period'
             cand --periods 'How many periods, from the current one'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
@@ -443,7 +443,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;report;wins'= {
             cand --pipeline 'Only this pipeline (id or name)'
-            cand --owner 'Only this owner''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
             cand --since 'Closed on or after this date [default: 365 days before today]'
             cand --until 'Closed on or before this date [default: today]'
             cand --by 'One row per owner, pipeline, month or quarter'
@@ -482,7 +482,7 @@ set edit:completion:arg-completer[rex] = {|@words|
         }
         &'rex;report;lost-reasons'= {
             cand --pipeline 'Only this pipeline (id or name)'
-            cand --owner 'Only this owner''s deals'
+            cand --owner 'Only this owner''s deals (ignoring case)'
             cand --since 'Closed on or after this date [default: 365 days before today]'
             cand --until 'Closed on or before this date [default: today]'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'

@@ -103,21 +103,21 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l status -d 'Only deals with this status (repeatable; active is open and stalled)' -r -f -a "open\t''
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l status -d 'Only deals with this status (repeatable, or a comma list: open,won; active is open and stalled)' -r -f -a "open\t''
 won\t''
 lost\t''
 stalled\t''
 active\t'Open or stalled: still being worked'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l pipeline -d 'Only this pipeline (id or name)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l stage -d 'Only this stage (id or name; a name needs --pipeline when several pipelines have it)' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l owner -d 'Only this owner\'s deals' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l contact -d 'Only this contact\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l contact -d 'Only this contact\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l min-value -d 'Value at least this much (dollars)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l max-value -d 'Value at most this much (dollars)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l closing-before -d 'Expected to close before this date' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l closing-after -d 'Expected to close after this date' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l meta -d 'Only deals whose metadata KEY equals VALUE (repeatable)' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l search -d 'Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l search -d 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l sort -d 'Sort order' -r -f -a "value\t''
 expected-close\t''
 created\t''
@@ -287,7 +287,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l pipeline -d 'Only this pipeline (id or name)' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
@@ -423,7 +423,7 @@ complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand board" -l pipeline -d 'The pipeline, named as other commands name it (the same as PIPELINE)' -r
-complete -c rex -n "__fish_rex_using_subcommand board" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand board" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l limit -d 'At most N deals per stage [default: what fits the screen]' -r
 complete -c rex -n "__fish_rex_using_subcommand board" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand board" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
@@ -441,7 +441,7 @@ complete -c rex -n "__fish_rex_using_subcommand board" -l json -d 'Same as -o js
 complete -c rex -n "__fish_rex_using_subcommand board" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand board" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand board" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand today" -l section -d 'Only these sections, in full' -r -f -a "overdue\t'Active deals expected to close before today'
 closing_soon\t'Active deals expected to close within 7 days'
 stalled\t'Deals with status stalled'
@@ -464,7 +464,7 @@ complete -c rex -n "__fish_rex_using_subcommand today" -s q -l quiet -d 'Print n
 complete -c rex -n "__fish_rex_using_subcommand today" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand today" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l pipeline -d 'Only this pipeline (id or name)' -r
-complete -c rex -n "__fish_rex_using_subcommand forecast" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand forecast" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l by -d 'The length of a period' -r -f -a "month\t''
 quarter\t''"
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l periods -d 'How many periods, from the current one' -r
@@ -504,7 +504,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subc
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -f -a "stages" -d 'The stage funnel: entered, advanced, conversion, days in stage'
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -f -a "lost-reasons" -d 'Lost deals grouped by their close reason'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l pipeline -d 'Only this pipeline (id or name)' -r
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l since -d 'Closed on or after this date [default: 365 days before today]' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l until -d 'Closed on or before this date [default: today]' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l by -d 'One row per owner, pipeline, month or quarter' -r -f -a "owner\t''
@@ -548,7 +548,7 @@ complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcomma
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l pipeline -d 'Only this pipeline (id or name)' -r
-complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l owner -d 'Only this owner\'s deals' -r
+complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l since -d 'Closed on or after this date [default: 365 days before today]' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l until -d 'Closed on or before this date [default: today]' -r
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F

@@ -54,6 +54,7 @@ pub enum DealCommand {
     /// List deals; filters combine
     #[command(
         after_help = "Examples:\n  rex deal list --status open --owner ana --sort value --desc\n  \
+        rex deal list --status open,stalled --owner Ana     # owners and contacts ignore case\n  \
         rex deal list --pipeline Sales --stage Proposal --min-value 10000\n  \
         rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq"
     )]
@@ -63,7 +64,7 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal show deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json"
     )]
     Show {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
@@ -75,7 +76,7 @@ pub enum DealCommand {
         rex deal update Acme --pipeline Partners --stage Pilot"
     )]
     Update {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// New name
@@ -111,7 +112,7 @@ pub enum DealCommand {
     /// Move a deal to another stage of its pipeline
     #[command(after_help = "Examples:\n  rex deal move deal_01jdqz7w3ef8ns6c0e5ywzm2ka Proposal")]
     Move {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Stage name or id (in the deal's pipeline)
@@ -127,7 +128,7 @@ pub enum DealCommand {
     )]
     #[command(group = clap::ArgGroup::new("outcome").required(true).args(["won", "lost"]))]
     Close {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
         /// Closed-won: revenue realised
@@ -143,7 +144,7 @@ pub enum DealCommand {
     /// Reopen a won or lost deal
     #[command(after_help = "Examples:\n  rex deal reopen deal_01jdqz7w3ef8ns6c0e5ywzm2ka")]
     Reopen {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
@@ -169,7 +170,7 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal history deal_01jdqz7w3ef8ns6c0e5ywzm2ka -o json\n  rex deal history Acme --fields at,kind,actor"
     )]
     History {
-        /// The deal: its id, the end of its id (6+ characters) or its name
+        /// The deal: its id, its reference (or its first 4+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
     },
@@ -178,7 +179,7 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal delete deal_01jdqz7w3ef8ns6c0e5ywzm2ka\n  rex deal delete Acme Globex --yes"
     )]
     Delete {
-        /// The deals: ids, ends of ids (6+ characters) or names
+        /// The deals: ids, references (or their first 4+ characters) or names
         #[arg(required = true, value_name = "DEAL", add = deal_values())]
         deals: Vec<String>,
         /// Do not ask for confirmation (required without a terminal)
@@ -281,8 +282,8 @@ impl StatusFilter {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only deals with this status (repeatable; active is open and stalled)
-    #[arg(long, value_enum, value_name = "STATUS")]
+    /// Only deals with this status (repeatable, or a comma list: open,won; active is open and stalled)
+    #[arg(long, value_enum, value_name = "STATUS", value_delimiter = ',')]
     pub status: Vec<StatusFilter>,
     /// Only this pipeline (id or name)
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
@@ -290,10 +291,10 @@ pub struct ListArgs {
     /// Only this stage (id or name; a name needs --pipeline when several pipelines have it)
     #[arg(long, value_name = "STAGE", add = stage_values())]
     pub stage: Option<String>,
-    /// Only this owner's deals
+    /// Only this owner's deals (ignoring case)
     #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
-    /// Only this contact's deals
+    /// Only this contact's deals (ignoring case)
     #[arg(long, value_name = "CONTACT")]
     pub contact: Option<String>,
     /// Value at least this much (dollars)
@@ -314,7 +315,7 @@ pub struct ListArgs {
     /// Only deals whose metadata KEY equals VALUE (repeatable)
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
-    /// Name contains this text (ignoring case; % and _ are literal; indexed from 3 characters)
+    /// Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Sort order

@@ -286,7 +286,7 @@ Examples:
         /// The pipeline, named as other commands name it (the same as PIPELINE)
         #[arg(long = "pipeline", value_name = "PIPELINE", conflicts_with = "pipeline", add = pipeline_values())]
         named_pipeline: Option<String>,
-        /// Only this owner's deals
+        /// Only this owner's deals (ignoring case)
         #[arg(long, value_name = "OWNER")]
         owner: Option<String>,
         /// At most N deals per stage [default: what fits the screen]
@@ -326,7 +326,7 @@ Examples:
   rex today -o tsv --fields section,name,value
   rex today --all -o json")]
     Today {
-        /// Only this owner's deals
+        /// Only this owner's deals (ignoring case)
         #[arg(long, value_name = "OWNER", conflicts_with = "all")]
         owner: Option<String>,
         /// Everyone's deals, also when REX_OWNER is set

@@ -27,7 +27,7 @@ pub struct Scope {
     /// Only this pipeline (id or name)
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]
     pub pipeline: Option<String>,
-    /// Only this owner's deals
+    /// Only this owner's deals (ignoring case)
     #[arg(long, value_name = "OWNER")]
     pub owner: Option<String>,
 }

@@ -1,4 +1,4 @@
-//! Finding what a user named: a deal by its id, the end of its id or its name; a pipeline
+//! Finding what a user named: a deal by its id, its reference (or the start of it) or its name; a pipeline
 //! by id or name; a stage by id or name, in one pipeline or in any. Every front door names
 //! records the same way, so it lives once, here.
 
@@ -13,15 +13,28 @@ use crate::store::Tx;
 pub const REF_MIN: usize = 7;
 
 /// How many characters of an id's end a user must type at least to name a deal by it.
-const REF_TYPED_MIN: usize = 6;
+const END_TYPED_MIN: usize = 6;
+
+/// How many of a reference's leading characters a user must type at least to name a deal by
+/// them: fewer are taken as (part of) a name.
+pub const REF_START_MIN: usize = 4;
+
+/// How many of the typed leading characters must lie within an id's last seven (the range of
+/// `deals_ref` read): so the leading characters of a reference longer than seven are found
+/// from its length minus four.
+const START_IN_KEY_MIN: usize = 3;
 
 /// The characters of a TypeID's suffix (Crockford's base32, lower case).
 const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
 
-/// A deal the user named, in the first of these forms that matches: its full id; the end of
-/// its id (at least six characters) that exactly one deal's id ends in; its name ignoring
-/// case; the one deal whose name contains the text. Several matches are a usage error
-/// listing them (exit 2), none is not-found (exit 3).
+/// What a user who named no deal can give instead, for the not-found error.
+const DEAL_FORMS: &str = "give a full id deal_…, a reference of 4 to 7 characters as shown in tables, or the deal's name";
+
+/// A deal the user named, in the first of these forms that matches: its full id; its
+/// reference as tables show it, or any longer end of its id; the leading characters of its
+/// reference (at least four) or the end of its id (at least six) that exactly one deal
+/// matches either way; its name ignoring case; the one deal whose name contains the text.
+/// Several matches are a usage error listing them (exit 2), none is not-found (exit 3).
 pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
     if let Ok(id) = text.parse::<DealId>() {
         return tx
@@ -42,16 +55,12 @@ pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
     let wanted = text.trim();
     if wanted.is_empty() {
         return Err(Error::usage(
-            "the deal is empty; give its id, the end of its id, or its name",
+            "the deal is empty; give its id, its reference, or its name",
         ));
     }
-    let end = wanted.to_ascii_lowercase();
-    if (REF_TYPED_MIN..=26).contains(&end.len()) && end.chars().all(|c| BASE32.contains(c)) {
-        let mut found: Vec<Deal> = tx
-            .deals_ending_in(&end, 11)?
-            .into_iter()
-            .filter(|d| d.id.to_string().ends_with(&end))
-            .collect();
+    let typed = wanted.to_ascii_lowercase();
+    if (REF_START_MIN..=26).contains(&typed.len()) && typed.chars().all(|c| BASE32.contains(c)) {
+        let mut found = deals_referenced(tx, &typed)?;
         match found.len() {
             0 => {}
             1 => return Ok(found.remove(0)),
@@ -61,11 +70,58 @@ pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
     let (mut found, total) = deals_named(tx, wanted, 11)?;
     match found.len() {
         0 => Err(Error::not_found(format!(
-            "no deal has the id, reference or name '{wanted}'; rex deal list --search TEXT finds deals by part of their name"
+            "no deal has the id, reference or name '{wanted}' ({DEAL_FORMS})"
         ))),
         1 => Ok(found.remove(0)),
         _ => Err(ambiguous(tx, wanted, found, Some(total))?),
     }
+}
+
+/// The deals (at most 11) that `typed` (lower-case base32) may name as a reference. An end
+/// of at least seven characters that one deal's id ends in is that deal's reference (or
+/// more of its id): it names that deal alone. Otherwise every deal whose id ends in it (six
+/// characters or more) or whose reference as tables show it starts with it is a candidate.
+fn deals_referenced(tx: &dyn Tx, typed: &str) -> Result<Vec<Deal>> {
+    let mut found: Vec<Deal> = Vec::new();
+    if typed.len() >= END_TYPED_MIN {
+        found = tx
+            .deals_ending_in(typed, 11)?
+            .into_iter()
+            .filter(|d| d.id.to_string().ends_with(typed))
+            .collect();
+        if typed.len() >= REF_MIN && found.len() == 1 {
+            return Ok(found);
+        }
+    }
+    // A reference is seven characters, or longer where ids share their last seven: each
+    // length is one range of deals_ref, checked against the reference the deal has now.
+    let longest = (typed.len() + 7 - START_IN_KEY_MIN).min(26);
+    for len in typed.len().max(REF_MIN)..=longest {
+        let starting = tx.deals_by_reference_start(typed, len, 11)?;
+        let ids: Vec<DealId> = starting.iter().map(|d| d.id).collect();
+        let refs = short_refs(tx, &ids, REF_MIN)?;
+        for d in starting {
+            let shown = &refs[&d.id];
+            if shown.len() == len && shown.starts_with(typed) && !found.iter().any(|f| f.id == d.id)
+            {
+                found.push(d);
+            }
+        }
+        if found.len() > 10 {
+            break;
+        }
+    }
+    found.truncate(11);
+    Ok(found)
+}
+
+/// How a message names a deal, as tables do: its name and its reference (`Acme Corp
+/// (3kq9v2x)`), never its full id; and the reference alone, for a command to type next.
+pub fn deal_named(tx: &dyn Tx, deal: &Deal) -> Result<(String, String)> {
+    let reference = short_refs(tx, &[deal.id], REF_MIN)?
+        .remove(&deal.id)
+        .unwrap_or_else(|| deal.id.to_string());
+    Ok((format!("{} ({reference})", deal.name), reference))
 }
 
 /// The refusal of a reference several deals match: up to ten as `REF name (stage, value)`.

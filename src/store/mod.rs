@@ -336,7 +336,11 @@ pub struct DealFilter {
     pub statuses: Vec<Status>,
     pub pipeline: Option<PipelineId>,
     pub stages: Vec<StageId>,
+    /// The owner, ignoring case: the store finds the spellings stored (see
+    /// [`Deals::owner_ids`]) and puts them in `owner_ids` before it asks for the deals.
     pub owner: Option<String>,
+    /// The contact, ignoring the case of ASCII letters (no index holds contacts; the deals
+    /// are checked one by one).
     pub contact: Option<String>,
     pub min_value: Option<Cents>,
     pub max_value: Option<Cents>,
@@ -354,6 +358,9 @@ pub struct DealFilter {
     pub closed_before: Option<String>,
     /// Only deals without an expected close.
     pub no_expected_close: bool,
+    /// The owner ids stored that `owner` names ignoring case, filled in by the store
+    /// ([`DealFilter::with_owner_ids`]); left empty, `owner` is compared as typed.
+    pub(crate) owner_ids: Vec<String>,
 }
 
 impl DealFilter {
@@ -372,9 +379,22 @@ impl DealFilter {
     pub(crate) fn is_by_status_pipeline_and_owner_only(&self) -> bool {
         DealFilter {
             owner: None,
+            owner_ids: Vec::new(),
             ..self.clone()
         }
         .is_by_status_and_pipeline_only()
+    }
+
+    /// This filter with the owner ids stored that its owner names ignoring case (through
+    /// `tx`): one range of an index that leads with the owner per spelling, where comparing
+    /// `lower(owner_id)` would read every deal. An owner no deal has keeps the text typed,
+    /// which selects nothing.
+    pub(crate) fn with_owner_ids(&self, tx: &(impl Deals + ?Sized)) -> Result<DealFilter> {
+        let mut out = self.clone();
+        if let Some(owner) = &self.owner {
+            out.owner_ids = tx.owner_ids(owner)?;
+        }
+        Ok(out)
     }
 
     /// Whether this selects the open and stalled deals, of all pipelines or of one, and narrows
@@ -385,6 +405,48 @@ impl DealFilter {
             && active.iter().all(|s| self.statuses.contains(s))
             && self.statuses.iter().all(|s| active.contains(s))
     }
+}
+
+/// What a query for one owner's deals runs once per owner id `owner` names ignoring case
+/// (none when no deal has that owner), or once with None for everyone's.
+pub(crate) fn owner_runs(
+    tx: &(impl Deals + ?Sized),
+    owner: Option<&str>,
+) -> Result<Vec<Option<String>>> {
+    Ok(match owner {
+        None => vec![None],
+        Some(o) => tx.owner_ids(o)?.into_iter().map(Some).collect(),
+    })
+}
+
+/// The owner ids that equal `owner` ignoring case, from the ids `between(lo, hi)` reads (the
+/// distinct ids from `lo` up to `hi`): one range per spelling of `owner`'s first letter,
+/// as it is and in each case, since an id equal ignoring case starts with one of them.
+pub(crate) fn owner_ids_by(
+    owner: &str,
+    mut between: impl FnMut(&str, &str) -> Result<Vec<String>>,
+) -> Result<Vec<String>> {
+    let key = crate::record::name_key(owner);
+    let Some(first) = owner.chars().next() else {
+        return Ok(Vec::new());
+    };
+    let mut starts: Vec<char> = vec![first];
+    starts.extend(first.to_lowercase().take(1));
+    starts.extend(first.to_uppercase().take(1));
+    starts.sort_unstable();
+    starts.dedup();
+    let mut found = Vec::new();
+    for c in starts {
+        // The ids that start with c: from c up to the character after it.
+        let next = (c as u32 + 1..=0x10FFFF).find_map(char::from_u32);
+        let hi = next.map_or_else(|| "\u{10FFFF}\u{10FFFF}".to_string(), String::from);
+        for id in between(&c.to_string(), &hi)? {
+            if crate::record::name_key(&id) == key && !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    Ok(found)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -522,6 +584,15 @@ pub trait Deals {
     /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
     /// a longer end is matched on its last 16 and filtered by the caller).
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;
+    /// At most `limit` deals whose id's last `len` characters (7 to 26) start with `start`
+    /// (lower-case base32, at least 3 of its characters within the id's last seven): the
+    /// deals a reference of `len` characters, as tables show it, begun with `start` may name.
+    fn deals_by_reference_start(&self, start: &str, len: usize, limit: usize) -> Result<Vec<Deal>>;
+    /// The owner ids stored (even of deals an import in progress hides) that equal `owner`
+    /// ignoring case ([`crate::record::name_key`]), each once: `Ben` finds `ben` and `BEN`.
+    /// Read from an index that leads with the owner, one step per distinct owner whose first
+    /// letter is `owner`'s in either case, never from the deals.
+    fn owner_ids(&self, owner: &str) -> Result<Vec<String>>;
     /// The `limit` newest active deals (for completion).
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>>;
     /// At most `limit` deals whose name key (see [`crate::record::name_key`]) is `key`, or

@@ -22,6 +22,8 @@ use super::cells::{DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use super::{weighted, ClosedBy, ClosedDays, DealFilter, DealSort};
 use crate::record::{name_key, Status};
 
+mod search;
+
 /// The tables (or views) the SQL written once for both backends reads, each with the
 /// columns it reads by name: written down for people, checked by the test below.
 #[cfg_attr(not(test), allow(dead_code))]
@@ -85,64 +87,6 @@ impl Dialect {
             Dialect::Sqlite => "",
             Dialect::Postgres => "::bigint",
         }
-    }
-
-    /// The condition on deals `d` whose name key is `key` (`exact`) or contains it, through
-    /// an index either way: `deals_name`, or the name's trigrams (SQLite's FTS5 table
-    /// `deal_names`, narrowed then checked with instr(); PostgreSQL's pg_trgm index through
-    /// LIKE). A text shorter than a trigram is looked for in every name.
-    fn name_matches(self, key: &str, exact: bool, binds: &mut Binds) -> String {
-        if exact {
-            return format!("d.name_key = {}", binds.bind(Arg::Text(key.to_string())));
-        }
-        match self {
-            Dialect::Sqlite => {
-                let found = format!(
-                    "instr(d.name_key, {}) > 0",
-                    binds.bind(Arg::Text(key.to_string()))
-                );
-                if key.chars().count() < 3 {
-                    return found;
-                }
-                let trigrams = binds.bind(Arg::Text(fts_trigrams(key)));
-                format!(
-                    "d.id IN (SELECT r.id FROM deal_names f JOIN deal_rows r ON r.rowid = f.rowid \
-                     WHERE deal_names MATCH {}) AND {found}",
-                    RAREST_TRIGRAMS_SQL.replace("?T", &trigrams)
-                )
-            }
-            Dialect::Postgres => {
-                let escaped = key
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                format!(
-                    "d.name_key LIKE {}",
-                    binds.bind(Arg::Text(format!("%{escaped}%")))
-                )
-            }
-        }
-    }
-
-    /// At most `limit` deals whose name key is `key` or contains it, oldest first.
-    pub(crate) fn deals_by_name(self, key: &str, exact: bool, limit: usize) -> (String, Vec<Arg>) {
-        let mut binds = Binds::new(self);
-        let cond = self.name_matches(key, exact, &mut binds);
-        let limit = binds.bind(Arg::Int(limit as i64));
-        (
-            format!("SELECT {DEAL_COLUMNS} FROM deals d WHERE {cond} ORDER BY d.created_at, d.id LIMIT {limit}"),
-            binds.args,
-        )
-    }
-
-    /// How many deals [`Dialect::deals_by_name`] finds without a limit.
-    pub(crate) fn count_by_name(self, key: &str, exact: bool) -> (String, Vec<Arg>) {
-        let mut binds = Binds::new(self);
-        let cond = self.name_matches(key, exact, &mut binds);
-        (
-            format!("SELECT count(*) FROM deals d WHERE {cond}"),
-            binds.args,
-        )
     }
 
     /// Whether deal `d`'s metadata has key `k` whose value, a string or a scalar's JSON
@@ -227,11 +171,22 @@ impl Dialect {
                 .collect();
             conds.push(format!("d.stage_id IN ({})", marks.join(", ")));
         }
-        if let Some(o) = &filter.owner {
-            conds.push(format!("d.owner_id = {}", binds.bind(text(o))));
+        match (&filter.owner, filter.owner_ids.as_slice()) {
+            (_, [one]) | (Some(one), []) => {
+                conds.push(format!("d.owner_id = {}", binds.bind(text(one))));
+            }
+            (_, []) => {}
+            (_, several) => {
+                let marks: Vec<String> = several.iter().map(|o| binds.bind(text(o))).collect();
+                conds.push(format!("d.owner_id IN ({})", marks.join(", ")));
+            }
         }
         if let Some(c) = &filter.contact {
-            conds.push(format!("d.contact_id = {}", binds.bind(text(c))));
+            // lower() folds ASCII letters alike on both backends (PostgreSQL's "C" collation).
+            conds.push(format!(
+                "lower(d.contact_id) = {}",
+                binds.bind(text(&c.to_ascii_lowercase()))
+            ));
         }
         if let Some(v) = filter.min_value {
             conds.push(format!("d.value >= {}", binds.bind(Arg::Int(v.get()))));
@@ -257,7 +212,10 @@ impl Dialect {
             conds.push(self.meta_equals(&k, &v));
         }
         if let Some(t) = &filter.search {
-            conds.push(self.name_matches(&name_key(t), false, &mut binds));
+            let key = name_key(t);
+            let name = self.name_matches(&key, false, &mut binds);
+            let contact = self.contact_matches(&key, &mut binds);
+            conds.push(format!("(({name}) OR ({contact}))"));
         }
         if let Some(t) = &filter.closed_from {
             conds.push(format!("d.closed_at >= {}", binds.bind(text(t))));
@@ -581,34 +539,6 @@ pub(crate) fn status_list(statuses: &[Status]) -> String {
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// An FTS5 query for the names in `deal_names` holding all of the three rarest of the
-/// trigrams in `?T` (a JSON array of FTS5 strings, from [`fts_trigrams`]). FTS5 reads every
-/// entry of each trigram it is asked for, and in 1M names `acm` has 200,000 of them; so each
-/// trigram's frequency is first estimated from where its 200th entry lies in rowid order
-/// (exact below 200), which reads at most 200 entries. The names found hold those three
-/// trigrams; the caller checks them for the whole text.
-const RAREST_TRIGRAMS_SQL: &str = "(SELECT group_concat(t, ' AND ') FROM (\
-     SELECT j.value AS t FROM json_each(?T) j ORDER BY (\
-         SELECT CASE WHEN count(*) < 200 THEN count(*) \
-             ELSE 200.0 * (SELECT max(rowid) FROM deal_rows) / max(n) END \
-         FROM (SELECT rowid AS n FROM deal_names WHERE deal_names MATCH j.value \
-             ORDER BY rowid LIMIT 200)) \
-     LIMIT 3))";
-
-/// The distinct three-character pieces of `key`, each an FTS5 string, as a JSON array.
-fn fts_trigrams(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    let mut pieces: Vec<String> = Vec::new();
-    for w in chars.windows(3) {
-        let piece: String = w.iter().collect();
-        let quoted = format!("\"{}\"", piece.replace('"', "\"\""));
-        if !pieces.contains(&quoted) {
-            pieces.push(quoted);
-        }
-    }
-    serde_json::Value::from(pieces).to_string()
 }
 
 /// Every pipeline as `pipeline list` shows it before its deals are counted, read by

@@ -721,13 +721,15 @@ fn move_rules() {
         1
     );
     rex.ok(&["deal", "close", &d, "--won"]);
+    // Errors name the deal as tables do: its name and reference.
+    let r = &d[d.len() - 7..];
     assert_eq!(
         rex.fails(&["deal", "move", &d, "Closed"], 4),
-        format!("rex: deal {d} is won; reopen it before moving it (rex deal reopen {d})")
+        format!("rex: A ({r}) is won; reopen it before moving it with rex deal reopen {r}")
     );
     assert_eq!(
         rex.fails(&["deal", "update", &d, "--pipeline", "Partners"], 4),
-        format!("rex: deal {d} is won; reopen it before moving it (rex deal reopen {d})")
+        format!("rex: A ({r}) is won; reopen it before moving it with rex deal reopen {r}")
     );
 }
 
@@ -826,7 +828,8 @@ fn update_that_changes_nothing_records_nothing() {
 fn close_and_reopen_rules() {
     let rex = Rex::new();
     rex.sales();
-    let d = rex.id(&["deal", "create", "A", "--value", "1"]);
+    let d = rex.id(&["deal", "create", "Acme Corp", "--value", "1"]);
+    let r = &d[d.len() - 7..];
     assert_eq!(
         rex.fails(&["deal", "close", &d], 2),
         "rex: the following required arguments were not provided: <--won|--lost> (see 'rex deal close --help')"
@@ -837,7 +840,7 @@ fn close_and_reopen_rules() {
     );
     assert_eq!(
         rex.fails(&["deal", "reopen", &d], 4),
-        format!("rex: deal {d} is open; only won or lost deals can be reopened")
+        format!("rex: Acme Corp ({r}) is open; only won or lost deals can be reopened")
     );
     rex.at("2026-03-03T09:00:00Z");
     let closed = rex.json(&["deal", "close", &d, "--lost", "--reason", "no budget"]);
@@ -855,7 +858,7 @@ fn close_and_reopen_rules() {
     );
     assert_eq!(
         rex.fails(&["deal", "close", &d, "--won"], 4),
-        format!("rex: deal {d} is already lost; reopen it first to close it again (rex deal reopen {d})")
+        format!("rex: Acme Corp ({r}) is already lost; reopen it first with rex deal reopen {r}")
     );
     rex.at("2026-03-04T09:00:00Z");
     let open = rex.json(&["deal", "reopen", &d]);
@@ -1367,4 +1370,142 @@ fn a_name_of_several_words_without_quotes_is_answered_with_the_line_to_paste() {
     ] {
         assert_eq!(rex.fails(args, 2), line, "{args:?}");
     }
+}
+
+/// The names of the deals a JSON list holds, in its order.
+fn names(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["name"]))
+        .collect()
+}
+
+/// Owners and contacts are matched ignoring case, as stages and pipelines are, by every
+/// command that takes them; statuses come as a comma list or repeated (issue 27, item 12).
+#[test]
+fn owners_and_contacts_ignore_case_and_statuses_take_comma_lists() {
+    let rex = Rex::new();
+    rex.at("2026-03-02T09:00:00Z");
+    rex.sales();
+    let create = |name: &str, extra: &[&str]| {
+        let mut args = vec!["deal", "create", name, "--value", "100"];
+        args.extend(extra);
+        rex.ok(&args);
+    };
+    create(
+        "Acme",
+        &[
+            "--owner",
+            "ben",
+            "--contact",
+            "cfo@acme.test",
+            "--expected-close",
+            "2026-03-01",
+        ],
+    );
+    create(
+        "Globex",
+        &["--owner", "BEN", "--contact", "Buyer@Globex.test"],
+    );
+    create("Hooli", &["--owner", "ana"]);
+    create("Initech", &["--owner", "Bea"]);
+    rex.ok(&["deal", "close", "Globex", "--lost", "--reason", "price"]);
+    rex.ok(&["deal", "close", "Hooli", "--won"]);
+
+    let list = |args: &[&str]| {
+        let mut all = vec!["deal", "list", "--sort", "name"];
+        all.extend(args);
+        names(&rex.json(&all))
+    };
+    for ben in ["Ben", "ben", "BEN", "bEn"] {
+        assert_eq!(list(&["--owner", ben]), ["Acme", "Globex"], "{ben}");
+        assert_eq!(
+            list(&["--owner", ben, "--status", "open"]),
+            ["Acme"],
+            "{ben}"
+        );
+        let by_value = [
+            "deal",
+            "list",
+            "--owner",
+            ben,
+            "--sort",
+            "value",
+            "--status",
+            "open,lost",
+        ];
+        assert_eq!(names(&rex.json(&by_value)), ["Acme", "Globex"], "{ben}");
+    }
+    assert_eq!(list(&["--owner", "be"]), Vec::<String>::new());
+    assert_eq!(list(&["--owner", "Nobody"]), Vec::<String>::new());
+    assert_eq!(list(&["--contact", "CFO@ACME.TEST"]), ["Acme"]);
+    assert_eq!(list(&["--contact", "buyer@globex.test"]), ["Globex"]);
+    // A search finds names and contacts, ignoring case, each deal once.
+    assert_eq!(list(&["--search", "BUYER"]), ["Globex"]);
+    assert_eq!(list(&["--search", "acme"]), ["Acme"]);
+    assert_eq!(list(&["--search", ".test"]), ["Acme", "Globex"]);
+    // Shorter than a trigram: every name and contact is read.
+    assert_eq!(list(&["--search", "o"]), ["Acme", "Globex", "Hooli"]);
+    rex.ok(&["deal", "update", "Initech", "--contact", "ops@acme.test"]);
+    assert_eq!(list(&["--search", "acme.test"]), ["Acme", "Initech"]);
+    rex.ok(&["deal", "update", "Initech", "--contact", "ops@initech.test"]);
+    assert_eq!(list(&["--search", "acme.test"]), ["Acme"]);
+    // Comma lists and repeats alike; `active` in a list too.
+    assert_eq!(
+        list(&["--status", "open,won"]),
+        ["Acme", "Hooli", "Initech"]
+    );
+    assert_eq!(
+        list(&["--status", "open", "--status", "won"]),
+        ["Acme", "Hooli", "Initech"]
+    );
+    assert_eq!(
+        list(&["--status", "active,lost"]),
+        ["Acme", "Globex", "Initech"]
+    );
+    assert_eq!(
+        rex.fails(&["deal", "list", "--status", "open,wonn"], 2),
+        "rex: invalid value 'wonn' for '--status <STATUS>' [possible values: open, won, lost, stalled, active] tip: a similar value exists: 'won'"
+    );
+
+    // Every other command that takes --owner.
+    let today = rex.json(&["today", "--owner", "BEN"]);
+    assert_eq!(names(&today["overdue"]), ["Acme"]);
+    let board = rex.json(&["board", "--owner", "Ben"]);
+    let discovery = &board["stages"][0];
+    assert_eq!(
+        (discovery["count"].clone(), discovery["value"].clone()),
+        (json!(1), json!(10000))
+    );
+    assert_eq!(names(&discovery["deals"]), ["Acme"]);
+    let forecast = rex.json(&["forecast", "--owner", "Ben"]);
+    assert_eq!(
+        (forecast[0]["period"].clone(), forecast[0]["count"].clone()),
+        (json!("overdue"), json!(1))
+    );
+    let wins = rex.json(&["report", "wins", "--owner", "BEN"]);
+    assert_eq!(
+        (wins[0]["lost_count"].clone(), wins[0]["won_count"].clone()),
+        (json!(1), json!(0))
+    );
+    let reasons = rex.json(&["report", "lost-reasons", "--owner", "ben"]);
+    assert_eq!(
+        reasons,
+        json!([{"reason": "price", "count": 1, "value": 10000, "share": 1.0}])
+    );
+    rex.at("2026-05-02T09:00:00Z");
+    assert_eq!(
+        names(&rex.json(&["deal", "stalled", "--owner", "BEN"])),
+        ["Acme"]
+    );
+    assert_eq!(
+        names(&rex.json(&["deal", "stalled", "--owner", "Nobody"])),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(&rex.json(&["deal", "stalled", "--mark", "--owner", "Ben"])),
+        ["Acme"]
+    );
+    assert_eq!(list(&["--status", "stalled"]), ["Acme"]);
 }

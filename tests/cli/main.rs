@@ -20,6 +20,7 @@ mod output;
 mod paths;
 mod pipeline;
 mod readme;
+mod references;
 mod reliability;
 mod safeguards;
 mod schema;

@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::money::Cents;
-use crate::ops::lookup::{find_deal, find_pipeline, find_stage, pipeline_or_only};
+use crate::ops::lookup::{deal_named, find_deal, find_pipeline, find_stage, pipeline_or_only};
 use crate::record::{
     canonical, changes, event, sorted, Deal, DealText, Event, Metadata, Place, Probability, Status,
 };
@@ -163,11 +163,12 @@ fn activity(tx: &dyn Tx, deal: &mut Deal, now: &str, by: &str) -> Result<()> {
 }
 
 /// A closed deal stays where it closed: it is reopened before it moves.
-fn refuse_closed(deal: &Deal, doing: &str) -> Result<()> {
+fn refuse_closed(tx: &dyn Tx, deal: &Deal, doing: &str) -> Result<()> {
     if deal.status.is_closed() {
+        let (named, reference) = deal_named(tx, deal)?;
         return Err(Error::conflict(format!(
-            "deal {} is {}; reopen it before {doing} (rex deal reopen {})",
-            deal.id, deal.status, deal.id
+            "{named} is {}; reopen it before {doing} with rex deal reopen {reference}",
+            deal.status
         )));
     }
     Ok(())
@@ -264,7 +265,7 @@ pub fn update(tx: &dyn Tx, clock: &Clock, reference: &str, c: &DealChanges) -> R
                 .ok_or_else(|| Error::conflict(format!("pipeline '{}' has no stages", p.name)))?,
         };
         if stage.id != deal.stage_id {
-            refuse_closed(&deal, "moving it")?;
+            refuse_closed(tx, &deal, "moving it")?;
             to = Place::in_pipeline(&p, stage.id);
             deal.pipeline_id = p.id;
             deal.stage_id = stage.id;
@@ -299,7 +300,7 @@ pub fn move_to(tx: &dyn Tx, clock: &Clock, reference: &str, stage: &str) -> Resu
         .pipeline(deal.pipeline_id)?
         .ok_or_else(|| Error::not_found(format!("no pipeline with id {}", deal.pipeline_id)))?;
     let to = find_stage(tx, &p, stage)?;
-    refuse_closed(&deal, "moving it")?;
+    refuse_closed(tx, &deal, "moving it")?;
     if to.id == deal.stage_id {
         return Ok(Moved::AlreadyThere(placed(tx, deal)?));
     }
@@ -338,9 +339,10 @@ pub fn close(tx: &dyn Tx, clock: &Clock, reference: &str, how: &Close) -> Result
     let status = if how.won { Status::Won } else { Status::Lost };
     let mut deal = find_deal(tx, reference)?;
     if deal.status.is_closed() {
+        let (named, reference) = deal_named(tx, &deal)?;
         return Err(Error::conflict(format!(
-            "deal {} is already {}; reopen it first to close it again (rex deal reopen {})",
-            deal.id, deal.status, deal.id
+            "{named} is already {}; reopen it first with rex deal reopen {reference}",
+            deal.status
         )));
     }
     let shown = placed(tx, deal.clone())?;
@@ -368,8 +370,9 @@ pub fn reopen(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
     let mut deal = find_deal(tx, reference)?;
     if !deal.status.is_closed() {
         return Err(Error::conflict(format!(
-            "deal {} is {}; only won or lost deals can be reopened",
-            deal.id, deal.status
+            "{} is {}; only won or lost deals can be reopened",
+            deal_named(tx, &deal)?.0,
+            deal.status
         )));
     }
     let now = clock.timestamp();

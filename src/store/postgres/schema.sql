@@ -122,6 +122,8 @@ CREATE INDEX closed_totals_unfolded ON closed_totals USING btree (day) WHERE (NO
 
 CREATE INDEX deal_events_deal ON deal_events USING btree (deal_id, seq);
 
+CREATE INDEX deals_contact_trigrams ON deals USING gin (lower(contact_id) gin_trgm_ops);
+
 CREATE INDEX deals_created ON deals USING btree (created_at, id);
 
 CREATE INDEX deals_name ON deals USING btree (name_key);
@@ -137,6 +139,8 @@ CREATE INDEX deals_owner_stage_activity ON deals USING btree (owner_id, stage_id
 CREATE INDEX deals_owner_status ON deals USING btree (owner_id, status, value, id);
 
 CREATE INDEX deals_pipeline_status_value ON deals USING btree (pipeline_id, status, value, id);
+
+CREATE INDEX deals_ref ON deals USING btree ("right"(id, 7));
 
 CREATE INDEX deals_stage_status_activity ON deals USING btree (stage_id, status, last_activity_at, id);
 

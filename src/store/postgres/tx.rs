@@ -15,9 +15,11 @@ use crate::store::cells::Arg;
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
-    wide_total, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter, DealSort, Deals,
-    PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
+    owner_runs, wide_total, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter,
+    DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
 };
+
+mod stage_active;
 
 /// The dialect of this backend's shared queries.
 const SQL: Dialect = Dialect::Postgres;
@@ -352,7 +354,7 @@ impl Deals for PgTx<'_, '_> {
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
-        let (sql, args) = SQL.deal_list(filter, sort, desc, limit);
+        let (sql, args) = SQL.deal_list(&filter.with_owner_ids(self)?, sort, desc, limit);
         self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
     }
 
@@ -375,12 +377,12 @@ impl Deals for PgTx<'_, '_> {
                 cells::totals,
             );
         }
-        let (sql, args) = SQL.totals_by_expected_close(filter);
+        let (sql, args) = SQL.totals_by_expected_close(&filter.with_owner_ids(self)?);
         self.rows(&sql, &bound(&args), cells::totals)
     }
 
     fn count_deals(&self, filter: &DealFilter) -> Result<i64> {
-        let (sql, args) = SQL.count(filter);
+        let (sql, args) = SQL.count(&filter.with_owner_ids(self)?);
         self.count(&sql, &bound(&args))
     }
 
@@ -393,7 +395,7 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_sums(filter, by);
+        let (sql, args) = SQL.closed_sums(&filter.with_owner_ids(self)?, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -411,6 +413,20 @@ impl Deals for PgTx<'_, '_> {
             ),
             &[&reversed, &(limit as i64)],
         )
+    }
+
+    fn deals_by_reference_start(&self, start: &str, len: usize, limit: usize) -> Result<Vec<Deal>> {
+        let (sql, args) = SQL.deals_by_reference_start(start, len, limit);
+        self.deals(&sql, &bound(&args))
+    }
+
+    fn owner_ids(&self, owner: &str) -> Result<Vec<String>> {
+        let sql = SQL.owner_ids_between("deals");
+        crate::store::owner_ids_by(owner, |lo, hi| {
+            self.rows(&sql, &[&lo, &hi], |r| {
+                cells::Reader::new("owner", r).text(0)
+            })
+        })
     }
 
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
@@ -460,8 +476,20 @@ impl Deals for PgTx<'_, '_> {
         active_after: Option<&str>,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        let (sql, args) = SQL.idle_deals("deals", stage, status, idle_since, active_after, owner);
-        self.deals(&sql, &bound(&args))
+        let mut deals = Vec::new();
+        for owner in owner_runs(self, owner)? {
+            let (sql, args) = SQL.idle_deals(
+                "deals",
+                stage,
+                status,
+                idle_since,
+                active_after,
+                owner.as_deref(),
+            );
+            deals.extend(self.deals(&sql, &bound(&args))?);
+        }
+        deals.sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
+        Ok(deals)
     }
 
     fn stage_active(
@@ -470,33 +498,11 @@ impl Deals for PgTx<'_, '_> {
         owner: Option<&str>,
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)> {
-        let stage_id = stage.to_string();
-        let (count, value) = self
-            .rows(
-                &format!(
-                    "SELECT count(*), {} FROM deals WHERE stage_id = $1
-                     AND status IN ('open', 'stalled') AND ($2::text IS NULL OR owner_id = $2)",
-                    SQL.wide_sum("value")
-                ),
-                &[&stage_id, &owner],
-                |r| {
-                    let r = cells::Reader::new("stage", r);
-                    Ok((r.int(0)?, wide_total(r.int(1)?, r.int(2)?)))
-                },
-            )?
-            .pop()
-            .unwrap_or_default();
-        // The largest of each status: a backward walk of deals_stage_status_value each that
-        // stops at the limit (one range over both statuses is sorted whole); then the two
-        // merged.
-        let sql_limit = limit.map(|n| n as i64);
-        let sql = format!(
-            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = $1 AND d.status = $2
-             AND ($3::text IS NULL OR d.owner_id = $3) ORDER BY d.value DESC, d.id DESC LIMIT $4"
-        );
-        let mut deals: Vec<Deal> = Vec::new();
-        for status in [Status::Open, Status::Stalled] {
-            deals.extend(self.deals(&sql, &[&stage_id, &status.as_str(), &owner, &sql_limit])?);
+        let (mut count, mut value, mut deals) = (0, 0, Vec::new());
+        for owner in owner_runs(self, owner)? {
+            let (n, total, found) = self.stage_active_of(stage, owner.as_deref(), limit)?;
+            (count, value) = (count + n, value + total);
+            deals.extend(found);
         }
         deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
         if let Some(n) = limit {

@@ -11,7 +11,8 @@ use crate::record::{Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
-    wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent, Totals,
+    owner_runs, wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent,
+    Totals,
 };
 
 /// Active deals by expected close (all, or of pipeline `?1`), from `forecast_totals`.
@@ -31,6 +32,51 @@ const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
 const ENTRIES_PER_SORTED_DEAL: i128 = 16;
 
 impl SqliteTx<'_> {
+    /// [`Deals::stage_active`] for one owner id as stored, or everyone.
+    fn stage_active_of(
+        &self,
+        stage: StageId,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<(i64, i128, Vec<Deal>)> {
+        // Everyone's deals are counted already (schema 6); one owner's are counted here.
+        let totals = |r: &rusqlite::Row| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)));
+        let (count, value) = match owner {
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0),
+                            coalesce(sum(value_low), 0)
+                     FROM deal_totals WHERE stage_id = ?1 AND status IN ('open', 'stalled')",
+                )?
+                .query_row(params![stage], totals)?,
+            Some(owner) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
+                     AND status IN ('open', 'stalled') AND owner_id = ?2",
+                    SQL.wide_sum("value")
+                ))?
+                .query_row(params![stage, owner], totals)?,
+        };
+        // The largest of each status: a backward walk of deals_stage_status_value each, no
+        // sort; then the two merged.
+        let sql_limit = limit.map_or(-1, |n| n as i64);
+        let sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status = ?2
+             AND (?3 IS NULL OR d.owner_id = ?3) ORDER BY d.value DESC, d.id DESC LIMIT ?4"
+        );
+        let mut deals: Vec<Deal> = Vec::new();
+        for status in [Status::Open, Status::Stalled] {
+            deals.extend(self.deals(&sql, params![stage, status.as_str(), owner, sql_limit])?);
+        }
+        deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
+        if let Some(n) = limit {
+            deals.truncate(n);
+        }
+        Ok((count, value, deals))
+    }
+
     /// How many visible deals `filter` selects, from the stage counters of schema 6, when it
     /// selects by status and pipeline only.
     fn counted(&self, filter: &DealFilter) -> Result<Option<i64>> {
@@ -220,6 +266,7 @@ impl Deals for SqliteTx<'_> {
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
+        let filter = &filter.with_owner_ids(self)?;
         let (sql, args) = match limit {
             Some(limit) if sort == DealSort::Created && self.is_large_share(filter, limit)? => {
                 SQL.deal_list_in_created_order(filter, desc, limit)
@@ -251,7 +298,7 @@ impl Deals for SqliteTx<'_> {
                 cells::totals,
             );
         }
-        let (sql, args) = SQL.totals_by_expected_close(filter);
+        let (sql, args) = SQL.totals_by_expected_close(&filter.with_owner_ids(self)?);
         self.rows(&sql, &bound(&args), cells::totals)
     }
 
@@ -259,7 +306,7 @@ impl Deals for SqliteTx<'_> {
         if let Some(n) = self.counted(filter)? {
             return Ok(n);
         }
-        let (sql, args) = SQL.count(filter);
+        let (sql, args) = SQL.count(&filter.with_owner_ids(self)?);
         self.count(&sql, &bound(&args))
     }
 
@@ -272,7 +319,7 @@ impl Deals for SqliteTx<'_> {
     }
 
     fn closed_sums(&self, filter: &DealFilter, by: ClosedBy) -> Result<Vec<ClosedSum>> {
-        let (sql, args) = SQL.closed_sums(filter, by);
+        let (sql, args) = SQL.closed_sums(&filter.with_owner_ids(self)?, by);
         self.rows(&sql, &bound(&args), cells::closed_sum)
     }
 
@@ -287,6 +334,23 @@ impl Deals for SqliteTx<'_> {
             &TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS),
             params![reversed, limit as i64],
         )
+    }
+
+    fn deals_by_reference_start(&self, start: &str, len: usize, limit: usize) -> Result<Vec<Deal>> {
+        let (sql, args) = SQL.deals_by_reference_start(start, len, limit);
+        self.deals(&sql, &bound(&args))
+    }
+
+    fn owner_ids(&self, owner: &str) -> Result<Vec<String>> {
+        // deal_rows, hidden rows too: the view would hide the index's order behind its filter.
+        let sql = SQL.owner_ids_between("deal_rows");
+        crate::store::owner_ids_by(owner, |lo, hi| {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let ids = stmt
+                .query_map(params![lo, hi], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(ids)
+        })
     }
 
     fn recent_active_deals(&self, limit: usize) -> Result<Vec<Deal>> {
@@ -337,15 +401,20 @@ impl Deals for SqliteTx<'_> {
         active_after: Option<&str>,
         owner: Option<&str>,
     ) -> Result<Vec<Deal>> {
-        let (sql, args) = SQL.idle_deals(
-            self.deal_source()?,
-            stage,
-            status,
-            idle_since,
-            active_after,
-            owner,
-        );
-        self.deals(&sql, &bound(&args))
+        let mut deals = Vec::new();
+        for owner in owner_runs(self, owner)? {
+            let (sql, args) = SQL.idle_deals(
+                self.deal_source()?,
+                stage,
+                status,
+                idle_since,
+                active_after,
+                owner.as_deref(),
+            );
+            deals.extend(self.deals(&sql, &bound(&args))?);
+        }
+        deals.sort_by(|a, b| (&a.last_activity_at, a.id).cmp(&(&b.last_activity_at, b.id)));
+        Ok(deals)
     }
 
     fn stage_active(
@@ -354,36 +423,11 @@ impl Deals for SqliteTx<'_> {
         owner: Option<&str>,
         limit: Option<usize>,
     ) -> Result<(i64, i128, Vec<Deal>)> {
-        // Everyone's deals are counted already (schema 6); one owner's are counted here.
-        let totals = |r: &rusqlite::Row| Ok((r.get(0)?, wide_total(r.get(1)?, r.get(2)?)));
-        let (count, value) = match owner {
-            None => self
-                .conn
-                .prepare_cached(
-                    "SELECT coalesce(sum(deals), 0), coalesce(sum(value_high), 0),
-                            coalesce(sum(value_low), 0)
-                     FROM deal_totals WHERE stage_id = ?1 AND status IN ('open', 'stalled')",
-                )?
-                .query_row(params![stage], totals)?,
-            Some(owner) => self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT count(*), {} FROM deals WHERE stage_id = ?1 \
-                     AND status IN ('open', 'stalled') AND owner_id = ?2",
-                    SQL.wide_sum("value")
-                ))?
-                .query_row(params![stage, owner], totals)?,
-        };
-        // The largest of each status: a backward walk of deals_stage_status_value each, no
-        // sort; then the two merged.
-        let sql_limit = limit.map_or(-1, |n| n as i64);
-        let sql = format!(
-            "SELECT {DEAL_COLUMNS} FROM deals d WHERE d.stage_id = ?1 AND d.status = ?2
-             AND (?3 IS NULL OR d.owner_id = ?3) ORDER BY d.value DESC, d.id DESC LIMIT ?4"
-        );
-        let mut deals: Vec<Deal> = Vec::new();
-        for status in [Status::Open, Status::Stalled] {
-            deals.extend(self.deals(&sql, params![stage, status.as_str(), owner, sql_limit])?);
+        let (mut count, mut value, mut deals) = (0, 0, Vec::new());
+        for owner in owner_runs(self, owner)? {
+            let (n, total, found) = self.stage_active_of(stage, owner.as_deref(), limit)?;
+            (count, value) = (count + n, value + total);
+            deals.extend(found);
         }
         deals.sort_by_key(|d| std::cmp::Reverse((d.value, d.id)));
         if let Some(n) = limit {
@@ -435,271 +479,4 @@ impl Deals for SqliteTx<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::id::PipelineId;
-    use crate::store::sqlite::pipelines::ACTIVE_TOTALS_SQL;
-
-    /// The plan SQLite picks for `sql`, one step a line, without the steps that read the
-    /// hidden set of imports (a few rows, read once per query): those must appear exactly
-    /// when the query reads the view of visible deals.
-    fn plan(conn: &rusqlite::Connection, sql: &str, args: &[&dyn ToSql]) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();
-        let steps: Vec<String> = rows.map(|r| r.unwrap()).collect();
-        let hidden_set = |l: &String| {
-            l.starts_with("LIST SUBQUERY")
-                || l == "SEARCH imports USING COVERING INDEX imports_hidden (state=?)"
-                || l == "CREATE BLOOM FILTER"
-        };
-        assert_eq!(
-            steps.iter().any(|l| l.contains("imports_hidden")),
-            sql.contains("FROM deals "),
-            "the view of deals and only it filters out hidden rows:\n{}",
-            steps.join("\n")
-        );
-        steps
-            .into_iter()
-            .filter(|l| !hidden_set(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// Filtered queries must search an index range; none may sort in a temporary B-tree.
-    fn assert_indexed(conn: &rusqlite::Connection, what: &str, sql: &str, args: &[&dyn ToSql]) {
-        let p = plan(conn, sql, args);
-        assert!(
-            p.lines().all(|l| l.starts_with("SEARCH")),
-            "{what} does not search an index range:\n{p}"
-        );
-        assert!(
-            !p.contains("TEMP B-TREE"),
-            "{what} sorts in a temporary B-tree:\n{p}"
-        );
-    }
-
-    #[test]
-    fn list_board_and_stalled_scan_use_indexes_without_sorting() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::sqlite::SqliteStore::open(
-            &dir.path().join("plan.db"),
-            std::time::Duration::from_secs(1),
-            crate::store::Access::Write,
-        )
-        .unwrap();
-        let conn = &store.conn;
-        let stage = StageId::new();
-        let pipeline = PipelineId::new();
-        for desc in [false, true] {
-            for statuses in [vec![Status::Open], vec![Status::Won]] {
-                let by_stage = DealFilter {
-                    stages: vec![stage],
-                    statuses: statuses.clone(),
-                    ..Default::default()
-                };
-                let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, Some(51));
-                let args = bound(&args);
-                assert_indexed(conn, "deal list --stage --status --sort value", &sql, &args);
-                let by_status = DealFilter {
-                    statuses,
-                    ..Default::default()
-                };
-                let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, Some(51));
-                let args = bound(&args);
-                assert_indexed(conn, "deal list --status --sort value", &sql, &args);
-            }
-            let by_pipeline = DealFilter {
-                pipeline: Some(pipeline),
-                statuses: vec![Status::Open],
-                ..Default::default()
-            };
-            let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, Some(51));
-            let args = bound(&args);
-            assert_indexed(
-                conn,
-                "deal list --pipeline --status --sort value",
-                &sql,
-                &args,
-            );
-            // A filter that selects a large share, in the default order: the deals are read
-            // in deals_created's order and checked, with no sort.
-            let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, 51);
-            assert_eq!(
-                plan(conn, &sql, &bound(&args)),
-                "SCAN deal_rows USING INDEX deals_created",
-                "deal list --pipeline --status in the order of creation"
-            );
-            // Whether a filter selects a large share is counted in an index that holds what
-            // it checks, reading no deal.
-            for filter in [
-                by_pipeline.clone(),
-                DealFilter {
-                    statuses: vec![Status::Stalled],
-                    ..Default::default()
-                },
-                DealFilter {
-                    owner: Some("ana".into()),
-                    ..Default::default()
-                },
-                DealFilter {
-                    owner: Some("ana".into()),
-                    statuses: vec![Status::Open, Status::Stalled],
-                    ..Default::default()
-                },
-                DealFilter {
-                    owner: Some("ana".into()),
-                    pipeline: Some(pipeline),
-                    ..Default::default()
-                },
-            ] {
-                let (sql, args) = SQL.count_up_to(&filter, 1768);
-                let p = plan(conn, &sql, &bound(&args));
-                assert!(
-                    p.lines()
-                        .any(|l| l.starts_with("SEARCH deal_rows USING COVERING INDEX"))
-                        && !p.contains("SCAN deal_rows"),
-                    "{filter:?} is not counted in an index that holds it:\n{p}"
-                );
-            }
-            // Over several statuses, one ordered range per status, merged (`--owner` alone).
-            for (what, filter) in [
-                (
-                    "deal list --owner --sort value",
-                    DealFilter {
-                        owner: Some("ana".into()),
-                        ..Default::default()
-                    },
-                ),
-                (
-                    "deal list --pipeline --sort value",
-                    DealFilter {
-                        pipeline: Some(pipeline),
-                        ..Default::default()
-                    },
-                ),
-                (
-                    "deal list --stage --status open,won --sort value",
-                    DealFilter {
-                        stages: vec![stage],
-                        statuses: vec![Status::Won, Status::Open, Status::Won],
-                        ..Default::default()
-                    },
-                ),
-            ] {
-                let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, Some(51));
-                let p = plan(conn, &sql, &bound(&args));
-                assert!(
-                    p.lines()
-                        .all(|l| l.starts_with("SEARCH deal_rows USING INDEX")
-                            || ["MERGE (UNION ALL)", "LEFT", "RIGHT"].contains(&l)),
-                    "{what} does not merge index ranges:\n{p}"
-                );
-                let arms = if filter.statuses.is_empty() { 4 } else { 2 };
-                assert_eq!(p.matches("SEARCH").count(), arms, "{what}:\n{p}");
-            }
-            // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
-            let (sql, args) =
-                SQL.deal_list(&DealFilter::default(), DealSort::Created, desc, Some(51));
-            let args = bound(&args);
-            assert_eq!(
-                plan(conn, &sql, &args),
-                "SCAN deal_rows USING INDEX deals_created"
-            );
-        }
-        // A name is one range of deals_name; a part of a name is looked up by its trigrams.
-        for exact in [true, false] {
-            let (sql, args) = SQL.deals_by_name("acme 12", exact, 11);
-            let p = plan(conn, &sql, &bound(&args));
-            assert!(
-                !p.contains("SCAN deal_rows"),
-                "a name lookup reads every deal:\n{p}"
-            );
-            if exact {
-                assert!(p.contains("USING INDEX deals_name (name_key=?)"), "{p}");
-            } else {
-                assert!(p.contains("SCAN f VIRTUAL TABLE INDEX"), "{p}");
-            }
-        }
-        let search = DealFilter {
-            search: Some("Acme 12".into()),
-            ..Default::default()
-        };
-        let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, Some(51));
-        let p = plan(conn, &sql, &bound(&args));
-        assert!(
-            p.contains("SCAN f VIRTUAL TABLE INDEX"),
-            "deal list --search:\n{p}"
-        );
-        // A short reference is one range of the reversed ends of ids, never a scan.
-        let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
-        assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
-        assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
-        // The closed deals of a report's window: whole UTC days are a range of the
-        // counters' key, the hours at its ends one range of deals_status_closed per status.
-        let window = DealFilter {
-            statuses: vec![Status::Won, Status::Lost],
-            closed_from: Some("2026-03-01T05:00:00Z".into()),
-            closed_before: Some("2026-03-02T00:00:00Z".into()),
-            ..Default::default()
-        };
-        for by in [
-            ClosedBy::default(),
-            ClosedBy {
-                owner: false,
-                reason: true,
-            },
-        ] {
-            let (sql, args) = SQL.closed_sums(&window, by);
-            let p = plan(conn, &sql, &bound(&args));
-            assert_eq!(
-                p.lines().next(),
-                Some("SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"),
-                "{p}"
-            );
-            let (counted, args) = SQL.closed_sums_on_days(&ClosedDays {
-                first: "2025-03-01".parse().unwrap(),
-                end: "2026-03-01".parse().unwrap(),
-                statuses: &[Status::Won, Status::Lost],
-                pipeline: None,
-                by_reason: by.reason,
-            });
-            let p = plan(conn, &counted, &bound(&args));
-            assert!(
-                p.starts_with("SEARCH closed_totals USING PRIMARY KEY (day>? AND day<?)"),
-                "{p}"
-            );
-        }
-        // The board and pipeline show count from the counters, whatever is loading.
-        assert_eq!(
-            plan(conn, ACTIVE_TOTALS_SQL, &[&stage]),
-            "SEARCH deal_totals USING PRIMARY KEY (stage_id=? AND status=?)",
-            "a stage's counts are a few rows of deal_totals"
-        );
-        // While an import is in progress (the view) and otherwise (the row table).
-        for source in ["deals", "deal_rows"] {
-            let own = SQL.own_chance_adjustment(source);
-            assert_eq!(
-                plan(conn, &own, &[&stage, &50]),
-                "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",
-                "deals with their own chance are found in their own small index"
-            );
-            let since = "2026-01-01T00:00:00Z";
-            for (what, owner, index) in [
-                ("deal stalled", None, "deals_stage_status_activity"),
-                (
-                    "deal stalled --owner",
-                    Some("ana"),
-                    "deals_owner_stage_activity",
-                ),
-            ] {
-                for after in [None, Some("2025-12-01T00:00:00Z")] {
-                    let (sql, args) =
-                        SQL.idle_deals(source, stage, Status::Open, since, after, owner);
-                    assert_indexed(conn, what, &sql, &bound(&args));
-                    let p = plan(conn, &sql, &bound(&args));
-                    assert!(p.contains(index), "{what} does not use {index}:\n{p}");
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/010_deal_origin.sql"),
     include_str!("migrations/011_staged_stage_positions.sql"),
     include_str!("migrations/012_event_actor.sql"),
+    include_str!("migrations/013_reference_starts.sql"),
 ];
 
 /// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;
@@ -551,7 +552,9 @@ impl<'a> SqliteTx<'a> {
         // at 1M reads 204 pages instead of 294.
         self.conn.execute_batch(
             "INSERT INTO deal_names (deal_names) VALUES ('rebuild');
-             INSERT INTO deal_names (deal_names) VALUES ('optimize');",
+             INSERT INTO deal_names (deal_names) VALUES ('optimize');
+             INSERT INTO deal_contacts (deal_contacts) VALUES ('rebuild');
+             INSERT INTO deal_contacts (deal_contacts) VALUES ('optimize');",
         )?;
         self.conn.execute_batch(&format!(
             "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {}",
@@ -695,7 +698,8 @@ mod tests {
         let mut stmt = conn
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
-                 WHERE NOT (type = 'table' AND name GLOB 'deal_names_*') ORDER BY type, name",
+                 WHERE NOT (type = 'table' AND (name GLOB 'deal_names_*' OR name GLOB 'deal_contacts_*'))
+                 ORDER BY type, name",
             )
             .unwrap();
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));

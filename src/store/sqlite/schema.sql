@@ -5,8 +5,9 @@
 -- After adding a migration, regenerate everything below this header with:
 --   REX_DB=/tmp/fresh.db rex pipeline list >/dev/null && sqlite3 /tmp/fresh.db \
 --     "SELECT sql || ';' FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'
---      AND NOT (type = 'table' AND name GLOB 'deal_names_*') ORDER BY rowid"
--- (deal_names_* tables are the ones FTS5 makes for the virtual table deal_names.)
+--      AND NOT (type = 'table' AND (name GLOB 'deal_names_*' OR name GLOB 'deal_contacts_*'))
+--      ORDER BY rowid"
+-- (deal_names_* and deal_contacts_* tables are the ones FTS5 makes for those virtual tables.)
 CREATE TABLE "pipeline_rows" (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
@@ -272,3 +273,20 @@ CREATE TABLE staged_positions (
 CREATE VIEW deal_events AS
     SELECT seq, deal_id, at, kind, details, actor FROM event_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE INDEX deals_ref ON deal_rows (substr(id, -7));
+CREATE VIRTUAL TABLE deal_contacts USING fts5(
+    contact_id, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER deal_contacts_insert AFTER INSERT ON deal_rows BEGIN
+    INSERT INTO deal_contacts (rowid, contact_id) VALUES (new.rowid, new.contact_id);
+END;
+CREATE TRIGGER deal_contacts_delete AFTER DELETE ON deal_rows BEGIN
+    INSERT INTO deal_contacts (deal_contacts, rowid, contact_id)
+    VALUES ('delete', old.rowid, old.contact_id);
+END;
+CREATE TRIGGER deal_contacts_update AFTER UPDATE OF contact_id ON deal_rows
+WHEN old.contact_id IS NOT new.contact_id BEGIN
+    INSERT INTO deal_contacts (deal_contacts, rowid, contact_id)
+    VALUES ('delete', old.rowid, old.contact_id);
+    INSERT INTO deal_contacts (rowid, contact_id) VALUES (new.rowid, new.contact_id);
+END;

@@ -1,0 +1,302 @@
+//! The plans SQLite picks for the deal queries: each searches an index range, none sorts
+//! what it could read in order.
+
+use super::*;
+use crate::id::PipelineId;
+use crate::store::sqlite::pipelines::ACTIVE_TOTALS_SQL;
+
+/// The plan SQLite picks for `sql`, one step a line, without the steps that read the
+/// hidden set of imports (a few rows, read once per query): those must appear exactly
+/// when the query reads the view of visible deals.
+fn plan(conn: &rusqlite::Connection, sql: &str, args: &[&dyn ToSql]) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();
+    let steps: Vec<String> = rows.map(|r| r.unwrap()).collect();
+    let hidden_set = |l: &String| {
+        l.starts_with("LIST SUBQUERY")
+            || l == "SEARCH imports USING COVERING INDEX imports_hidden (state=?)"
+            || l == "CREATE BLOOM FILTER"
+    };
+    assert_eq!(
+        steps.iter().any(|l| l.contains("imports_hidden")),
+        sql.contains("FROM deals "),
+        "the view of deals and only it filters out hidden rows:\n{}",
+        steps.join("\n")
+    );
+    steps
+        .into_iter()
+        .filter(|l| !hidden_set(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Filtered queries must search an index range; none may sort in a temporary B-tree.
+fn assert_indexed(conn: &rusqlite::Connection, what: &str, sql: &str, args: &[&dyn ToSql]) {
+    let p = plan(conn, sql, args);
+    assert!(
+        p.lines().all(|l| l.starts_with("SEARCH")),
+        "{what} does not search an index range:\n{p}"
+    );
+    assert!(
+        !p.contains("TEMP B-TREE"),
+        "{what} sorts in a temporary B-tree:\n{p}"
+    );
+}
+
+#[test]
+fn list_board_and_stalled_scan_use_indexes_without_sorting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::store::sqlite::SqliteStore::open(
+        &dir.path().join("plan.db"),
+        std::time::Duration::from_secs(1),
+        crate::store::Access::Write,
+    )
+    .unwrap();
+    let conn = &store.conn;
+    let stage = StageId::new();
+    let pipeline = PipelineId::new();
+    for desc in [false, true] {
+        for statuses in [vec![Status::Open], vec![Status::Won]] {
+            let by_stage = DealFilter {
+                stages: vec![stage],
+                statuses: statuses.clone(),
+                ..Default::default()
+            };
+            let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, Some(51));
+            let args = bound(&args);
+            assert_indexed(conn, "deal list --stage --status --sort value", &sql, &args);
+            let by_status = DealFilter {
+                statuses,
+                ..Default::default()
+            };
+            let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, Some(51));
+            let args = bound(&args);
+            assert_indexed(conn, "deal list --status --sort value", &sql, &args);
+        }
+        let by_pipeline = DealFilter {
+            pipeline: Some(pipeline),
+            statuses: vec![Status::Open],
+            ..Default::default()
+        };
+        let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, Some(51));
+        let args = bound(&args);
+        assert_indexed(
+            conn,
+            "deal list --pipeline --status --sort value",
+            &sql,
+            &args,
+        );
+        // A filter that selects a large share, in the default order: the deals are read
+        // in deals_created's order and checked, with no sort.
+        let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, 51);
+        assert_eq!(
+            plan(conn, &sql, &bound(&args)),
+            "SCAN deal_rows USING INDEX deals_created",
+            "deal list --pipeline --status in the order of creation"
+        );
+        // Whether a filter selects a large share is counted in an index that holds what
+        // it checks, reading no deal.
+        for filter in [
+            by_pipeline.clone(),
+            DealFilter {
+                statuses: vec![Status::Stalled],
+                ..Default::default()
+            },
+            DealFilter {
+                owner: Some("ana".into()),
+                ..Default::default()
+            },
+            DealFilter {
+                owner: Some("ana".into()),
+                statuses: vec![Status::Open, Status::Stalled],
+                ..Default::default()
+            },
+            DealFilter {
+                owner: Some("ana".into()),
+                pipeline: Some(pipeline),
+                ..Default::default()
+            },
+        ] {
+            let (sql, args) = SQL.count_up_to(&filter, 1768);
+            let p = plan(conn, &sql, &bound(&args));
+            assert!(
+                p.lines()
+                    .any(|l| l.starts_with("SEARCH deal_rows USING COVERING INDEX"))
+                    && !p.contains("SCAN deal_rows"),
+                "{filter:?} is not counted in an index that holds it:\n{p}"
+            );
+        }
+        // Over several statuses, one ordered range per status, merged (`--owner` alone).
+        for (what, filter) in [
+            (
+                "deal list --owner --sort value",
+                DealFilter {
+                    owner: Some("ana".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "deal list --pipeline --sort value",
+                DealFilter {
+                    pipeline: Some(pipeline),
+                    ..Default::default()
+                },
+            ),
+            (
+                "deal list --stage --status open,won --sort value",
+                DealFilter {
+                    stages: vec![stage],
+                    statuses: vec![Status::Won, Status::Open, Status::Won],
+                    ..Default::default()
+                },
+            ),
+        ] {
+            let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, Some(51));
+            let p = plan(conn, &sql, &bound(&args));
+            assert!(
+                p.lines()
+                    .all(|l| l.starts_with("SEARCH deal_rows USING INDEX")
+                        || ["MERGE (UNION ALL)", "LEFT", "RIGHT"].contains(&l)),
+                "{what} does not merge index ranges:\n{p}"
+            );
+            let arms = if filter.statuses.is_empty() { 4 } else { 2 };
+            assert_eq!(p.matches("SEARCH").count(), arms, "{what}:\n{p}");
+        }
+        // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
+        let (sql, args) = SQL.deal_list(&DealFilter::default(), DealSort::Created, desc, Some(51));
+        let args = bound(&args);
+        assert_eq!(
+            plan(conn, &sql, &args),
+            "SCAN deal_rows USING INDEX deals_created"
+        );
+    }
+    // A name is one range of deals_name; a part of a name is looked up by its trigrams.
+    for exact in [true, false] {
+        let (sql, args) = SQL.deals_by_name("acme 12", exact, 11);
+        let p = plan(conn, &sql, &bound(&args));
+        assert!(
+            !p.contains("SCAN deal_rows"),
+            "a name lookup reads every deal:\n{p}"
+        );
+        if exact {
+            assert!(p.contains("USING INDEX deals_name (name_key=?)"), "{p}");
+        } else {
+            assert!(p.contains("SCAN f VIRTUAL TABLE INDEX"), "{p}");
+        }
+    }
+    let search = DealFilter {
+        search: Some("Acme 12".into()),
+        ..Default::default()
+    };
+    let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, Some(51));
+    let p = plan(conn, &sql, &bound(&args));
+    assert!(
+        p.contains("SCAN f VIRTUAL TABLE INDEX") && !p.contains("SCAN deal_rows"),
+        "deal list --search:\n{p}"
+    );
+    // A search looks up names and contacts, each by its trigrams: one range of the id each.
+    assert!(
+        p.contains("MULTI-INDEX OR") && p.matches("SCAN f VIRTUAL TABLE INDEX").count() == 2,
+        "deal list --search, names or contacts:\n{p}"
+    );
+    // An owner's spellings are found one step of an owner index per distinct owner; two
+    // spellings are two ranges of deals_owner_status, sorted by value per status arm.
+    let owners = SQL.owner_ids_between("deal_rows");
+    let p = plan(conn, &owners, &[&"B", &"C"]);
+    assert!(
+        !p.contains("SCAN deal_rows") && p.contains("COVERING INDEX deals_owner"),
+        "owner ids:\n{p}"
+    );
+    let spelled = DealFilter {
+        owner: Some("Ben".into()),
+        owner_ids: vec!["ben".into(), "BEN".into()],
+        statuses: vec![Status::Open],
+        ..Default::default()
+    };
+    let (sql, args) = SQL.deal_list(&spelled, DealSort::Created, false, Some(51));
+    let p = plan(conn, &sql, &bound(&args));
+    assert!(
+        p.contains("USING INDEX deals_owner"),
+        "deal list --owner:\n{p}"
+    );
+    // A short reference is one range of the reversed ends of ids, never a scan.
+    let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
+    assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
+    assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
+    // The start of a reference is one range of deals_ref, for a reference of seven
+    // characters and for a longer one alike.
+    for len in [7, 8] {
+        let (sql, args) = SQL.deals_by_reference_start("h0k6", len, 11);
+        let p = plan(conn, &sql, &bound(&args));
+        assert_eq!(
+            p,
+            "SEARCH deal_rows USING INDEX deals_ref (<expr>>? AND <expr><?)"
+        );
+    }
+    // The closed deals of a report's window: whole UTC days are a range of the
+    // counters' key, the hours at its ends one range of deals_status_closed per status.
+    let window = DealFilter {
+        statuses: vec![Status::Won, Status::Lost],
+        closed_from: Some("2026-03-01T05:00:00Z".into()),
+        closed_before: Some("2026-03-02T00:00:00Z".into()),
+        ..Default::default()
+    };
+    for by in [
+        ClosedBy::default(),
+        ClosedBy {
+            owner: false,
+            reason: true,
+        },
+    ] {
+        let (sql, args) = SQL.closed_sums(&window, by);
+        let p = plan(conn, &sql, &bound(&args));
+        assert_eq!(
+            p.lines().next(),
+            Some("SEARCH deal_rows USING INDEX deals_status_closed (status=? AND closed_at>? AND closed_at<?)"),
+            "{p}"
+        );
+        let (counted, args) = SQL.closed_sums_on_days(&ClosedDays {
+            first: "2025-03-01".parse().unwrap(),
+            end: "2026-03-01".parse().unwrap(),
+            statuses: &[Status::Won, Status::Lost],
+            pipeline: None,
+            by_reason: by.reason,
+        });
+        let p = plan(conn, &counted, &bound(&args));
+        assert!(
+            p.starts_with("SEARCH closed_totals USING PRIMARY KEY (day>? AND day<?)"),
+            "{p}"
+        );
+    }
+    // The board and pipeline show count from the counters, whatever is loading.
+    assert_eq!(
+        plan(conn, ACTIVE_TOTALS_SQL, &[&stage]),
+        "SEARCH deal_totals USING PRIMARY KEY (stage_id=? AND status=?)",
+        "a stage's counts are a few rows of deal_totals"
+    );
+    // While an import is in progress (the view) and otherwise (the row table).
+    for source in ["deals", "deal_rows"] {
+        let own = SQL.own_chance_adjustment(source);
+        assert_eq!(
+            plan(conn, &own, &[&stage, &50]),
+            "SEARCH deal_rows USING COVERING INDEX deals_own_probability (stage_id=? AND status=?)",
+            "deals with their own chance are found in their own small index"
+        );
+        let since = "2026-01-01T00:00:00Z";
+        for (what, owner, index) in [
+            ("deal stalled", None, "deals_stage_status_activity"),
+            (
+                "deal stalled --owner",
+                Some("ana"),
+                "deals_owner_stage_activity",
+            ),
+        ] {
+            for after in [None, Some("2025-12-01T00:00:00Z")] {
+                let (sql, args) = SQL.idle_deals(source, stage, Status::Open, since, after, owner);
+                assert_indexed(conn, what, &sql, &bound(&args));
+                let p = plan(conn, &sql, &bound(&args));
+                assert!(p.contains(index), "{what} does not use {index}:\n{p}");
+            }
+        }
+    }
+}
