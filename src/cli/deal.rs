@@ -54,7 +54,7 @@ pub enum DealCommand {
     /// List deals; filters combine
     #[command(
         after_help = "Examples:\n  rex deal list --status open --owner ana --sort value --desc\n  \
-        rex deal list --status open,stalled --owner Ana     # owners and contacts ignore case\n  \
+        rex deal list --status open,stalled --owner Ana   # any case\n  \
         rex deal list --pipeline Sales --stage Proposal --min-value 10000\n  \
         rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq"
     )]

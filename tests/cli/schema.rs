@@ -120,14 +120,16 @@ fn postgresql_schema_file_is_what_the_migrations_build() {
 }
 
 /// Takes the database of `rex` back to the schema before history events recorded their
-/// actor (SQLite's schema 11, PostgreSQL's 7): without the column, as those rex left it.
+/// actor (SQLite's schema 11, PostgreSQL's 7): without the column, or the reference and
+/// contact indexes of the schema after it, as those rex left it.
 fn before_actors(rex: &Rex) {
     match &rex.url {
         Some(url) => {
             let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
             client
                 .batch_execute(
-                    "ALTER TABLE deal_events DROP COLUMN actor;
+                    "DROP INDEX deals_ref; DROP INDEX deals_contact_trigrams;
+                     ALTER TABLE deal_events DROP COLUMN actor;
                      UPDATE rex_schema SET version = 7;",
                 )
                 .unwrap();
@@ -135,7 +137,11 @@ fn before_actors(rex: &Rex) {
         None => rusqlite::Connection::open(&rex.db)
             .unwrap()
             .execute_batch(
-                "DROP VIEW deal_events;
+                "DROP INDEX deals_ref; DROP TABLE deal_contacts;
+                 DROP TRIGGER IF EXISTS deal_contacts_insert;
+                 DROP TRIGGER IF EXISTS deal_contacts_delete;
+                 DROP TRIGGER IF EXISTS deal_contacts_update;
+                 DROP VIEW deal_events;
                  ALTER TABLE event_rows DROP COLUMN actor;
                  CREATE VIEW deal_events AS
                      SELECT seq, deal_id, at, kind, details FROM event_rows
@@ -173,6 +179,6 @@ fn events_recorded_before_actors_were_kept_have_a_null_actor() {
             (json!("note"), json!(actor)),
         ]
     );
-    let schema = if rex.url.is_some() { 8 } else { 12 };
+    let schema = if rex.url.is_some() { 9 } else { 13 };
     assert_eq!(rex.json(&["info"])["schema_version"], schema);
 }
