@@ -151,10 +151,9 @@ fn every_command_block_of_the_readme_runs_as_written_in_order() {
             (Some((url, port)), true) => Some((url.as_str(), *port)),
             (None, true) => continue,
         };
-        let mut line_no = b.line;
         let mut heredoc: Option<String> = None;
         let mut continued = false;
-        for line in b.text.lines() {
+        for (line_no, line) in (b.line..).zip(b.text.lines()) {
             if heredoc.is_none() && !continued {
                 script.push_str(&format!("RL={line_no}\n"));
             }
@@ -173,7 +172,6 @@ fn every_command_block_of_the_readme_runs_as_written_in_order() {
                 script.push_str(&l);
                 script.push('\n');
             }
-            line_no += 1;
         }
         ran += 1;
         team += usize::from(b.team);
