@@ -494,7 +494,8 @@ fn stages_and_deals_carry_probabilities_through_every_path() {
     assert_eq!(
         history[1],
         json!({"deal_id": id, "at": "2026-03-02T09:00:00Z", "kind": "updated",
-               "field": "probability", "old": null, "new": 80})
+               "field": "probability", "old": null, "new": 80,
+               "actor": crate::support::actor(&rex)})
     );
     let show = rex.json(&["pipeline", "show", "Sales"]);
     assert_eq!(show["stages"][2]["weighted_value"], 80000);

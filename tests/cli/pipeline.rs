@@ -401,6 +401,7 @@ fn removing_a_stage_with_deals_needs_a_destination() {
                 "from_stage_id": stage_id(&p, "Negotiation"), "from_stage": "Negotiation",
                 "to_pipeline_id": p["id"], "to_pipeline": "Sales",
                 "to_stage_id": proposal, "to_stage": "Proposal", "reason": "stage removed",
+                "actor": crate::support::actor(&rex),
             })
         );
     }
