@@ -63,7 +63,24 @@ pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
         let mut found = deals_referenced(tx, &typed)?;
         match found.len() {
             0 => {}
-            1 => return Ok(found.remove(0)),
+            1 => {
+                // A deal whose whole name is the text is as good a match as the reference:
+                // say so rather than silently acting on the other one.
+                let by_ref = found.remove(0);
+                let key = crate::record::name_key(wanted);
+                let id = by_ref.id;
+                let mut both = vec![by_ref];
+                both.extend(
+                    tx.deals_by_name(&key, true, 10)?
+                        .into_iter()
+                        .filter(|d| d.id != id),
+                );
+                if both.len() == 1 {
+                    return Ok(both.remove(0));
+                }
+                let n = both.len() as i64;
+                return Err(ambiguous(tx, wanted, both, Some(n))?);
+            }
             n => return Err(ambiguous(tx, wanted, found, (n <= 10).then_some(n as i64))?),
         }
     }

@@ -1464,6 +1464,11 @@ fn owners_and_contacts_ignore_case_and_statuses_take_comma_lists() {
         list(&["--status", "active,lost"]),
         ["Acme", "Globex", "Initech"]
     );
+    // Statuses ignore case, as stages and owners do.
+    assert_eq!(
+        list(&["--status", "Open,WON"]),
+        ["Acme", "Hooli", "Initech"]
+    );
     assert_eq!(
         rex.fails(&["deal", "list", "--status", "open,wonn"], 2),
         "rex: invalid value 'wonn' for '--status <STATUS>' [possible values: open, won, lost, stalled, active] tip: a similar value exists: 'won'"

@@ -148,3 +148,24 @@ fn fewer_than_four_characters_are_a_name() {
     rex.ok(&["deal", "create", "Beef Ltd", "--value", "1"]);
     assert_eq!(rex.json(&["deal", "show", "beef"])["name"], "Beef Ltd");
 }
+
+/// A deal named like the start of another deal's reference: once the reference won silently
+/// and `deal close aaqm --won` would have closed the other deal. Both are listed (exit 2),
+/// nothing changes, and each is still reached by a form that is its alone.
+#[test]
+fn a_name_that_is_also_a_reference_start_is_ambiguous() {
+    let rex = four_deals();
+    let named = rex.id(&["deal", "create", "h0k69", "--value", "5"]);
+    let err = rex.fails(&["deal", "close", "h0k69", "--won"], 2);
+    assert!(
+        err.starts_with("rex: 'h0k69' matches 2 deals: h0k69na Acme Corp (Discovery, $1.00), "),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(" h0k69 (Discovery, $5.00); give more of the reference, or the full id"),
+        "{err}"
+    );
+    assert_eq!(id_of(&rex, "h0k69na"), A);
+    assert_eq!(id_of(&rex, &named), named);
+    assert_eq!(id_of(&rex, "h0k6x"), B);
+}
