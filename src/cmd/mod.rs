@@ -56,7 +56,14 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut store = Store::open_for(&database.location, busy_timeout()?, access, missing)?;
     store.record_actor(crate::settings::actor());
     let mut ctx = Ctx { store, clock, out };
-    run(&mut ctx)
+    let result = run(&mut ctx);
+    if new == New::Creates {
+        // A database this command created and then, failing or finding nothing to add, left
+        // without pipelines or deals goes again, with the directories made for it. Removing
+        // it is tidying up: if that fails, the command's own outcome is what counts.
+        let _ = ctx.store.discard_if_unused();
+    }
+    result
 }
 
 /// What a command does when its database file does not exist yet. Only a command that adds
