@@ -71,7 +71,8 @@ pub fn run(cli: Cli) -> Result<()> {
 /// database that a cron job then reads "nothing stalled" from, forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum New {
-    /// Adds data, so creates the file (and its directory).
+    /// Adds data, so creates the file (and its directory), and removes them again when it
+    /// fails or adds nothing after all.
     Creates,
     /// Reads or changes what is there: a file that was chosen (`--db`, `REX_DB`) must
     /// exist; the per-user default reads as an empty database until something creates it.
