@@ -56,7 +56,14 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut store = Store::open_for(&database.location, busy_timeout()?, access, missing)?;
     store.record_actor(crate::settings::actor());
     let mut ctx = Ctx { store, clock, out };
-    run(&mut ctx)
+    let result = run(&mut ctx);
+    if new == New::Creates {
+        // A database this command created and then, failing or finding nothing to add, left
+        // without pipelines or deals goes again, with the directories made for it. Removing
+        // it is tidying up: if that fails, the command's own outcome is what counts.
+        let _ = ctx.store.discard_if_unused();
+    }
+    result
 }
 
 /// What a command does when its database file does not exist yet. Only a command that adds
@@ -64,7 +71,8 @@ pub fn run(cli: Cli) -> Result<()> {
 /// database that a cron job then reads "nothing stalled" from, forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum New {
-    /// Adds data, so creates the file (and its directory).
+    /// Adds data, so creates the file (and its directory), and removes them again when it
+    /// fails or adds nothing after all.
     Creates,
     /// Reads or changes what is there: a file that was chosen (`--db`, `REX_DB`) must
     /// exist; the per-user default reads as an empty database until something creates it.

@@ -248,6 +248,15 @@ impl Store {
         }
     }
 
+    /// Removes a database file this process created and left without pipelines or deals
+    /// (see `SqliteStore::discard_if_unused`); a server's database is never removed.
+    pub fn discard_if_unused(self) -> Result<()> {
+        match self {
+            Store::Sqlite(s) => s.discard_if_unused(),
+            Store::Postgres(_) => Ok(()),
+        }
+    }
+
     /// Whether the database exists: false for the empty stand-in of a file not created yet
     /// (see [`Missing::Empty`]).
     pub fn exists(&self) -> bool {

@@ -1,6 +1,6 @@
 //! Where the database is, and who may create it: only a command that adds data
-//! (`pipeline create`, `deal create`, `import`) creates a database, so that a mistyped
-//! `--db` or `REX_DB` never quietly becomes a new, empty one. Every test here runs on SQLite
+//! (`pipeline create`, `import`) creates a database, and only when it does add some, so
+//! that a mistyped `--db` or `REX_DB` never quietly becomes a new, empty one. Every test here runs on SQLite
 //! files, with HOME in its own temporary directory (the real home is never touched).
 
 use serde_json::{json, Value};
@@ -187,4 +187,113 @@ fn commands_that_add_data_create_a_named_database_and_its_directory() {
         let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(listed.as_array().unwrap().len(), 1, "{args:?}");
     }
+}
+
+/// Was: a command that may create a database (`pipeline create`, `import`) created it, and
+/// the directories above it, before it looked at its input, and left them behind when it
+/// failed or added nothing; every later command on the mistyped path then "worked" on an
+/// empty database.
+#[test]
+fn a_command_that_fails_or_adds_nothing_leaves_no_database_behind() {
+    use std::process::Stdio;
+    let rex = Rex::without_database();
+    let dir = rex.dir.path();
+    let missing = dir.join("nosuchfile.csv");
+    let missing = missing.to_str().unwrap();
+    let bad = rex.file("bad.jsonl", "not json\n");
+    let before = entries(dir);
+    let cases: [(&[&str], i32, String); 5] = [
+        (
+            &["import", missing],
+            2,
+            format!("rex: cannot read '{missing}': No such file or directory (os error 2)"),
+        ),
+        (
+            &["import", &bad],
+            2,
+            "rex: line 1: not valid JSON (expected ident at line 1 column 2); nothing was imported"
+                .into(),
+        ),
+        (&["import", "-", "-o", "json"], 0, String::new()),
+        (
+            &["pipeline", "create", ""],
+            2,
+            "rex: the pipeline name is empty; give some text".into(),
+        ),
+        (
+            &["pipeline", "create", "X", "--stage-probability", "Nope=5"],
+            3,
+            "rex: no stage named 'Nope' in pipeline 'X'; stages: 'Discovery', 'Qualification', 'Proposal', 'Negotiation', 'Closed'".into(),
+        ),
+    ];
+    for (args, code, line) in cases {
+        // Two directories deep, neither there before.
+        let typo = dir.join("typo3/deeper/x.db");
+        let out = rex
+            .std_cmd()
+            .env("REX_DB", &typo)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(
+            (out.status.code(), stderr(&out)),
+            (Some(code), line),
+            "{args:?}"
+        );
+        if code == 0 {
+            // An empty input is no error: it imported nothing, and says so.
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(
+                report,
+                json!({"pipelines": 0, "deals": 0, "events": 0, "dry_run": false})
+            );
+        }
+        assert!(!typo.exists(), "{args:?} left the database");
+        assert!(!dir.join("typo3").exists(), "{args:?} left the directory");
+        assert_eq!(entries(dir), before, "{args:?} left a file");
+        // So the mistyped path is still refused, as on the first command.
+        let out = run(&rex, Some(&typo), &["pipeline", "list"]);
+        assert_eq!(out.status.code(), Some(6), "after {args:?}");
+    }
+}
+
+/// Only what the failing command itself made goes: a directory that was there before stays,
+/// and so does a database that existed before, even with nothing in it.
+#[test]
+fn a_command_that_adds_nothing_removes_only_what_it_made() {
+    let rex = Rex::without_database();
+    let dir = rex.dir.path();
+    let kept = dir.join("kept");
+    std::fs::create_dir(&kept).unwrap();
+    let typo = kept.join("new/x.db");
+    let out = run(&rex, Some(&typo), &["pipeline", "create", ""]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(kept.is_dir());
+    assert_eq!(entries(&kept), Vec::<String>::new());
+    // A database that was there, empty since its only pipeline was deleted, stays.
+    let db = kept.join("x.db");
+    succeeded(&run(
+        &rex,
+        Some(&db),
+        &["pipeline", "create", "Sales", "-q"],
+    ));
+    succeeded(&run(
+        &rex,
+        Some(&db),
+        &["pipeline", "delete", "Sales", "--yes", "-q"],
+    ));
+    let out = run(&rex, Some(&db), &["pipeline", "create", ""]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(db.is_file());
+    let out = rex
+        .std_cmd()
+        .env("REX_DB", &db)
+        .args(["import", "-", "-q"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert!(db.is_file());
+    succeeded(&run(&rex, Some(&db), &["pipeline", "list"]));
 }

@@ -115,13 +115,14 @@ pub fn io_reason(e: &io::Error) -> String {
 /// which then appears at `path` in one step (a hard link, which never replaces anything). Two
 /// rex processes creating the same database at once both end up using the one that appeared
 /// first; nobody ever sees a half-made database. Directories made for it are private (0700),
-/// and on failure nothing made here is left behind.
-pub fn create(path: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+/// and on failure nothing made here is left behind. Returns what this process made, for
+/// [`remove_new`]: None when another rex's file appeared first.
+pub fn create(path: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<Option<Made>> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let made = make_dirs(&dir).map_err(|e| {
+    let dirs = make_dirs(&dir).map_err(|e| {
         Error::Unusable(format!(
             "cannot create the directory '{}' for the database: {}",
             dir.display(),
@@ -129,15 +130,43 @@ pub fn create(path: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<()
         ))
     })?;
     let result = create_in(&dir, path, build);
-    if result.is_err() {
-        for d in made.iter().rev() {
-            let _ = fs::remove_dir(d);
+    match result {
+        Ok(true) => Ok(Some(Made { dirs })),
+        Ok(false) => Ok(None),
+        Err(e) => {
+            for d in dirs.iter().rev() {
+                let _ = fs::remove_dir(d);
+            }
+            Err(e)
         }
     }
-    result
 }
 
-fn create_in(dir: &Path, path: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+/// What one rex process made for a new database file: the file itself (with the companions
+/// SQLite keeps beside it) and the directories it created for it, outermost first.
+#[derive(Debug)]
+pub struct Made {
+    dirs: Vec<PathBuf>,
+}
+
+/// Removes a database file that this process made (see [`create`]) and that must not stay,
+/// with its companions and then the directories made for it, deepest first, each only if it
+/// is empty. The caller holds the database's write lock and has seen it empty; the file goes
+/// first, so that nobody opens it from now on.
+pub fn remove_new(path: &Path, made: &Made) {
+    for file in database_files(path).iter().take(1 + COMPANIONS.len()) {
+        let _ = fs::remove_file(file);
+    }
+    for d in made.dirs.iter().rev() {
+        if fs::remove_dir(d).is_err() {
+            break; // not empty (someone else's files), so neither is any directory above it
+        }
+    }
+}
+
+/// Builds the database in a temporary file in `dir` and links it to `path`; true when this
+/// process's file is the one at `path`, false when another rex's appeared there first.
+fn create_in(dir: &Path, path: &Path, build: impl FnOnce(&Path) -> Result<()>) -> Result<bool> {
     let temp = tempfile::Builder::new()
         .prefix(".rex-new-")
         .suffix(".db")
@@ -147,24 +176,25 @@ fn create_in(dir: &Path, path: &Path, build: impl FnOnce(&Path) -> Result<()>) -
     temp.as_file()
         .sync_all()
         .map_err(|e| explain_io(path, &e))?;
-    match fs::hard_link(temp.path(), path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {} // another rex was first
+    let made = match fs::hard_link(temp.path(), path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false, // another rex was first
         Err(_) if !path.exists() => {
             // A file system without hard links: a rename, which only a race could make replace.
             temp.persist_noclobber(path)
                 .map_err(|e| explain_io(path, &e.error))?;
-            return Ok(());
+            return Ok(true);
         }
         Err(e) => return Err(explain_io(path, &e)),
-    }
+    };
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(made)
 }
 
-/// Creates `dir` and its missing parents (0700); returns the ones it made, outermost first.
+/// Creates `dir` and its missing parents (0700); returns the ones it made, outermost first
+/// (not those another process made meanwhile).
 fn make_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut missing = Vec::new();
     let mut at = Some(dir);
@@ -173,14 +203,15 @@ fn make_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
         at = d.parent();
     }
     missing.reverse();
-    for d in &missing {
-        match fs::DirBuilder::new().mode(0o700).create(d) {
-            Ok(()) => {}
+    let mut made = Vec::new();
+    for d in missing {
+        match fs::DirBuilder::new().mode(0o700).create(&d) {
+            Ok(()) => made.push(d),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(missing)
+    Ok(made)
 }
 
 /// What an operating-system failure on the database really is, named for the user: a full
@@ -252,5 +283,40 @@ fn disk_full(dir: &Path) -> bool {
         let mut stat: libc::statvfs = std::mem::zeroed();
         libc::statvfs(c.as_ptr(), &mut stat) == 0
             && (stat.f_bavail as u128) * (stat.f_frsize as u128) < 64 * 1024
+    }
+}
+
+impl super::SqliteStore {
+    /// Removes the database file again if this process created it (see [`create`]) and it
+    /// holds no pipelines, no deals and no import under way: what a command that may create
+    /// a database leaves when it failed or had nothing to add, so that a mistyped path does
+    /// not become an empty database that every later command "works" on. Whether it is empty
+    /// is decided holding the write lock (an exclusive transaction), and the file is removed
+    /// before the lock is released, so data another rex committed there is never lost.
+    ///
+    /// A narrow race remains: a rex that opened this file before it was removed and takes
+    /// the write lock after this one lets go writes into the removed file; and a rex that
+    /// creates a new database at the same path in the instant between removing the file
+    /// and its companions may find an old companion (an empty log) beside it. Both need two
+    /// rex processes on one brand-new path within microseconds, one of them failing.
+    pub fn discard_if_unused(mut self) -> Result<()> {
+        let Some(made) = self.made.take() else {
+            return Ok(());
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        let unused: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM pipeline_rows)
+                AND NOT EXISTS (SELECT 1 FROM deal_rows)
+                AND NOT EXISTS (SELECT 1 FROM imports)",
+            [],
+            |row| row.get(0),
+        )?;
+        if unused {
+            remove_new(&self.path, &made);
+        }
+        tx.rollback()?;
+        Ok(())
     }
 }

@@ -94,6 +94,8 @@ pub struct SqliteStore {
     actor: Option<String>,
     /// An empty database in memory standing in for a file not created yet.
     stand_in: bool,
+    /// What this process made when it created the file (see [`SqliteStore::discard_if_unused`]).
+    made: Option<file::Made>,
 }
 
 /// One open SQLite transaction; every query goes through it.
@@ -122,6 +124,7 @@ impl SqliteStore {
         missing: Missing,
     ) -> Result<SqliteStore> {
         file::check_path(path)?;
+        let mut made = None;
         if !path.exists() {
             match missing {
                 Missing::Create => {}
@@ -133,7 +136,7 @@ impl SqliteStore {
                 }
                 Missing::Empty => return SqliteStore::stand_in(path),
             }
-            file::create(path, |temp| {
+            made = file::create(path, |temp| {
                 SqliteStore::open_file(temp, busy_timeout)?.check_schema()?;
                 Ok(())
             })
@@ -141,6 +144,7 @@ impl SqliteStore {
         }
         let opened = SqliteStore::open_file(path, busy_timeout).and_then(|mut s| {
             s.check_schema()?;
+            s.made = made;
             Ok(s)
         });
         match opened {
@@ -191,6 +195,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             actor: None,
             stand_in: false,
+            made: None,
         }
     }
 
