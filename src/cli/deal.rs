@@ -283,7 +283,13 @@ impl StatusFilter {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only deals with this status (repeatable, or a comma list: open,won; active is open and stalled)
-    #[arg(long, value_enum, value_name = "STATUS", value_delimiter = ',', ignore_case = true)]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "STATUS",
+        value_delimiter = ',',
+        ignore_case = true
+    )]
     pub status: Vec<StatusFilter>,
     /// Only this pipeline (id or name)
     #[arg(long, value_name = "PIPELINE", add = pipeline_values())]

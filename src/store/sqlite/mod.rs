@@ -45,43 +45,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/013_reference_starts.sql"),
 ];
 
-/// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;
-/// `closed_totals`, schema 8) the deals
-/// whose batch is `batch` (a condition such as `= ?1`): what their triggers would have added.
-pub(crate) fn add_totals_sql(batch: &str) -> String {
-    let w = crate::store::weighted("d.value", "coalesce(d.probability, s.probability)");
-    let cycle = SQL.cycle_seconds("created_at", "closed_at");
-    format!(
-        "INSERT INTO deal_totals
-         SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
-         FROM deal_rows WHERE batch {batch} GROUP BY stage_id, status, value % 100
-         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
-            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low;
-         INSERT INTO forecast_totals
-         SELECT coalesce(expected_close, ''), stage_id, count(*), sum(value >> 32),
-            sum(value & 4294967295), sum(w >> 32), sum(w & 4294967295)
-         FROM (SELECT d.expected_close, d.stage_id, d.value, {w} AS w
-               FROM deal_rows d JOIN stage_rows s ON s.id = d.stage_id
-               WHERE d.status IN ('open', 'stalled') AND d.batch {batch})
-         WHERE true GROUP BY coalesce(expected_close, ''), stage_id
-         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
-            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
-            weighted_high = weighted_high + excluded.weighted_high,
-            weighted_low = weighted_low + excluded.weighted_low;
-         INSERT INTO closed_totals
-         SELECT substr(closed_at, 1, 10), status, pipeline_id, coalesce(close_reason, ''), count(*),
-            sum(value >> 32), sum(value & 4294967295), sum(c >> 32), sum(c & 4294967295)
-         FROM (SELECT closed_at, status, pipeline_id, close_reason, value,
-                 CASE status WHEN 'won' THEN coalesce({cycle}, 0) ELSE 0 END AS c
-               FROM deal_rows WHERE status IN ('won', 'lost') AND closed_at IS NOT NULL
-                 AND batch {batch})
-         WHERE true GROUP BY 1, 2, 3, 4
-         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
-            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
-            cycle_high = cycle_high + excluded.cycle_high, cycle_low = cycle_low + excluded.cycle_low;"
-    )
-}
-
 /// The schema version this rex writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -563,7 +526,7 @@ impl<'a> SqliteTx<'a> {
         )?;
         self.conn.execute_batch(&format!(
             "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {}",
-            add_totals_sql(&format!("NOT IN {}", staged::HIDDEN))
+            staged::add_totals_sql(&format!("NOT IN {}", staged::HIDDEN))
         ))?;
         Ok(out)
     }

@@ -201,7 +201,7 @@ impl SqliteStore {
                 .execute("DELETE FROM staged_positions WHERE batch = ?1", [batch.0])?;
             // Its deals were not counted while hidden.
             tx.conn
-                .execute_batch(&super::add_totals_sql(&format!("= {}", batch.0)))?;
+                .execute_batch(&add_totals_sql(&format!("= {}", batch.0)))?;
             Ok(())
         })
     }
@@ -318,4 +318,41 @@ impl SqliteTx<'_> {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Adds to the counters (`deal_totals`, schema 6; `forecast_totals`, schema 7;
+/// `closed_totals`, schema 8) the deals
+/// whose batch is `batch` (a condition such as `= ?1`): what their triggers would have added.
+pub(crate) fn add_totals_sql(batch: &str) -> String {
+    let w = crate::store::weighted("d.value", "coalesce(d.probability, s.probability)");
+    let cycle = crate::store::query::Dialect::Sqlite.cycle_seconds("created_at", "closed_at");
+    format!(
+        "INSERT INTO deal_totals
+         SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
+         FROM deal_rows WHERE batch {batch} GROUP BY stage_id, status, value % 100
+         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low;
+         INSERT INTO forecast_totals
+         SELECT coalesce(expected_close, ''), stage_id, count(*), sum(value >> 32),
+            sum(value & 4294967295), sum(w >> 32), sum(w & 4294967295)
+         FROM (SELECT d.expected_close, d.stage_id, d.value, {w} AS w
+               FROM deal_rows d JOIN stage_rows s ON s.id = d.stage_id
+               WHERE d.status IN ('open', 'stalled') AND d.batch {batch})
+         WHERE true GROUP BY coalesce(expected_close, ''), stage_id
+         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
+            weighted_high = weighted_high + excluded.weighted_high,
+            weighted_low = weighted_low + excluded.weighted_low;
+         INSERT INTO closed_totals
+         SELECT substr(closed_at, 1, 10), status, pipeline_id, coalesce(close_reason, ''), count(*),
+            sum(value >> 32), sum(value & 4294967295), sum(c >> 32), sum(c & 4294967295)
+         FROM (SELECT closed_at, status, pipeline_id, close_reason, value,
+                 CASE status WHEN 'won' THEN coalesce({cycle}, 0) ELSE 0 END AS c
+               FROM deal_rows WHERE status IN ('won', 'lost') AND closed_at IS NOT NULL
+                 AND batch {batch})
+         WHERE true GROUP BY 1, 2, 3, 4
+         ON CONFLICT DO UPDATE SET deals = deals + excluded.deals,
+            value_high = value_high + excluded.value_high, value_low = value_low + excluded.value_low,
+            cycle_high = cycle_high + excluded.cycle_high, cycle_low = cycle_low + excluded.cycle_low;"
+    )
 }
