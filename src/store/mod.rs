@@ -17,6 +17,7 @@
 //! written once for both (`query`) lists the tables and columns it reads.
 
 mod cells;
+mod filter;
 mod postgres;
 mod query;
 mod sqlite;
@@ -35,6 +36,7 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
+pub use filter::{owner_ids_by, owner_runs, DealFilter, DealSort};
 
 /// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.
 #[derive(Debug, Clone)]
@@ -337,136 +339,6 @@ pub(crate) enum Kind {
     Read,
     Write,
     Rehearse,
-}
-
-/// Which deals `deal list` wants; every field narrows the set further.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DealFilter {
-    pub statuses: Vec<Status>,
-    pub pipeline: Option<PipelineId>,
-    pub stages: Vec<StageId>,
-    /// The owner, ignoring case: the store finds the spellings stored (see
-    /// [`Deals::owner_ids`]) and puts them in `owner_ids` before it asks for the deals.
-    pub owner: Option<String>,
-    /// The contact, ignoring the case of ASCII letters (no index holds contacts; the deals
-    /// are checked one by one).
-    pub contact: Option<String>,
-    pub min_value: Option<Cents>,
-    pub max_value: Option<Cents>,
-    pub closing_before: Option<NaiveDate>,
-    pub closing_after: Option<NaiveDate>,
-    /// Open or stalled with an expected close before this date.
-    pub overdue_on: Option<NaiveDate>,
-    /// Metadata keys whose value (a string, or a scalar's JSON text) must equal the text.
-    pub meta: Vec<(String, String)>,
-    /// Case-insensitive substring of the name, taken literally.
-    pub search: Option<String>,
-    /// Closed at or after this stored time (RFC 3339 UTC).
-    pub closed_from: Option<String>,
-    /// Closed before this stored time.
-    pub closed_before: Option<String>,
-    /// Only deals without an expected close.
-    pub no_expected_close: bool,
-    /// The owner ids stored that `owner` names ignoring case, filled in by the store
-    /// ([`DealFilter::with_owner_ids`]); left empty, `owner` is compared as typed.
-    pub(crate) owner_ids: Vec<String>,
-}
-
-impl DealFilter {
-    /// Whether this narrows by status and pipeline only: what the stage counters answer.
-    pub(crate) fn is_by_status_and_pipeline_only(&self) -> bool {
-        *self
-            == DealFilter {
-                statuses: self.statuses.clone(),
-                pipeline: self.pipeline,
-                ..DealFilter::default()
-            }
-    }
-
-    /// Whether this narrows by status, pipeline and owner only (any of them): what indexes that
-    /// lead with them count.
-    pub(crate) fn is_by_status_pipeline_and_owner_only(&self) -> bool {
-        DealFilter {
-            owner: None,
-            owner_ids: Vec::new(),
-            ..self.clone()
-        }
-        .is_by_status_and_pipeline_only()
-    }
-
-    /// This filter with the owner ids stored that its owner names ignoring case (through
-    /// `tx`): one range of an index that leads with the owner per spelling, where comparing
-    /// `lower(owner_id)` would read every deal. An owner no deal has keeps the text typed,
-    /// which selects nothing.
-    pub(crate) fn with_owner_ids(&self, tx: &(impl Deals + ?Sized)) -> Result<DealFilter> {
-        let mut out = self.clone();
-        if let Some(owner) = &self.owner {
-            out.owner_ids = tx.owner_ids(owner)?;
-        }
-        Ok(out)
-    }
-
-    /// Whether this selects the open and stalled deals, of all pipelines or of one, and narrows
-    /// no further: the forecast's question, which the counters of active deals answer.
-    pub(crate) fn is_active_deals_only(&self) -> bool {
-        let active = [Status::Open, Status::Stalled];
-        self.is_by_status_and_pipeline_only()
-            && active.iter().all(|s| self.statuses.contains(s))
-            && self.statuses.iter().all(|s| active.contains(s))
-    }
-}
-
-/// What a query for one owner's deals runs once per owner id `owner` names ignoring case
-/// (none when no deal has that owner), or once with None for everyone's.
-pub(crate) fn owner_runs(
-    tx: &(impl Deals + ?Sized),
-    owner: Option<&str>,
-) -> Result<Vec<Option<String>>> {
-    Ok(match owner {
-        None => vec![None],
-        Some(o) => tx.owner_ids(o)?.into_iter().map(Some).collect(),
-    })
-}
-
-/// The owner ids that equal `owner` ignoring case, from the ids `between(lo, hi)` reads (the
-/// distinct ids from `lo` up to `hi`): one range per spelling of `owner`'s first letter,
-/// as it is and in each case, since an id equal ignoring case starts with one of them.
-pub(crate) fn owner_ids_by(
-    owner: &str,
-    mut between: impl FnMut(&str, &str) -> Result<Vec<String>>,
-) -> Result<Vec<String>> {
-    let key = crate::record::name_key(owner);
-    let Some(first) = owner.chars().next() else {
-        return Ok(Vec::new());
-    };
-    let mut starts: Vec<char> = vec![first];
-    starts.extend(first.to_lowercase().take(1));
-    starts.extend(first.to_uppercase().take(1));
-    starts.sort_unstable();
-    starts.dedup();
-    let mut found = Vec::new();
-    for c in starts {
-        // The ids that start with c: from c up to the character after it.
-        let next = (c as u32 + 1..=0x10FFFF).find_map(char::from_u32);
-        let hi = next.map_or_else(|| "\u{10FFFF}\u{10FFFF}".to_string(), String::from);
-        for id in between(&c.to_string(), &hi)? {
-            if crate::record::name_key(&id) == key && !found.contains(&id) {
-                found.push(id);
-            }
-        }
-    }
-    Ok(found)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DealSort {
-    Value,
-    ExpectedClose,
-    #[default]
-    Created,
-    Updated,
-    Name,
-    Stage,
 }
 
 /// Closed deals summed by pipeline and status, and by owner and close reason when asked
