@@ -155,7 +155,7 @@ pub enum DealCommand {
         before the note. Windows line endings (CRLF) become plain newlines.\n\n\
         Examples:\n  rex deal note p4bc9hj Sent quote v1\n  \
         rex deal note p4bc9hj \"Call with CFO: budget approved, start in May\"\n  \
-        rex deal note p4bc9hj discount -5% agreed --json later   # all of it is the note\n  \
+        rex deal note p4bc9hj discount -5% agreed --json later   # all words\n  \
         rex deal note -q p4bc9hj Sent quote v2\n  \
         rex deal note p4bc9hj - < call-notes.txt"
     )]
