@@ -16,20 +16,35 @@ pub const BUSY_VAR: &str = "REX_BUSY_TIMEOUT";
 /// Who "me" is: the default owner of new deals and of `rex today`.
 pub const OWNER_VAR: &str = "REX_OWNER";
 
-/// `REX_OWNER`, when set to something.
-pub fn me() -> Option<String> {
-    std::env::var(OWNER_VAR)
-        .ok()
-        .map(|o| o.trim().to_string())
-        .filter(|o| !o.is_empty())
+/// `REX_OWNER`, when set to something, checked by the rules of a deal's owner (it becomes
+/// one, and the history's actor on a SQLite file): printable, on one line, within the
+/// owner's limit. Anything else is refused naming the variable (exit 2), wherever rex would
+/// use it, rather than stored raw in one place and refused in another.
+pub fn me() -> Result<Option<String>> {
+    let text = match std::env::var(OWNER_VAR) {
+        Ok(text) => text,
+        Err(std::env::VarError::NotPresent) => return Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(Error::usage(format!(
+                "{OWNER_VAR} is not valid text; set it to a name like ana@example.com"
+            )))
+        }
+    };
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::record::clean_text(OWNER_VAR, &text, crate::record::DealText::OWNER_MAX)
+        .map(Some)
+        .map_err(Error::Usage)
 }
 
 /// Who history events on a SQLite file are recorded as: `REX_OWNER` when set, else the
 /// system user rex runs as (its account's login name; `USER` or `LOGNAME` when the account
-/// has no name), else `unknown`. A server records its own login instead.
-pub fn actor() -> String {
-    if let Some(owner) = me() {
-        return owner;
+/// has no name), else `unknown`. A server records its own login instead. A `REX_OWNER`
+/// that [`me`] refuses is refused here too.
+pub fn actor() -> Result<String> {
+    if let Some(owner) = me()? {
+        return Ok(owner);
     }
     // SAFETY: getpwuid returns a pointer into static storage or null; the name is copied
     // out at once, before anything else in rex could call it again.
@@ -41,7 +56,7 @@ pub fn actor() -> String {
                 .into_owned()
         })
     };
-    account
+    Ok(account
         .into_iter()
         .chain(
             ["USER", "LOGNAME"]
@@ -50,7 +65,7 @@ pub fn actor() -> String {
         )
         .map(|name| name.trim().to_string())
         .find(|name| !name.is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+        .unwrap_or_else(|| "unknown".to_string()))
 }
 
 /// Where the database is, and whether the person chose it.

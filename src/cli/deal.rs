@@ -149,16 +149,28 @@ pub enum DealCommand {
         deal: String,
     },
     /// Record an activity note on a deal
-    #[command(after_help = "Examples:\n  rex deal note p4bc9hj Sent quote v1\n  \
+    #[command(
+        after_help = "From the first word of the note on, everything is the note, words \
+        that look like flags too (-q, --json, -5%); give rex's own flags before the deal or \
+        before the note. Windows line endings (CRLF) become plain newlines.\n\n\
+        Examples:\n  rex deal note p4bc9hj Sent quote v1\n  \
         rex deal note p4bc9hj \"Call with CFO: budget approved, start in May\"\n  \
-        rex deal note p4bc9hj - < call-notes.txt")]
+        rex deal note p4bc9hj discount -5% agreed --json later   # all words\n  \
+        rex deal note -q p4bc9hj Sent quote v2\n  \
+        rex deal note p4bc9hj - < call-notes.txt"
+    )]
     Note {
         /// The deal: its id, the end of its id (6+ characters) or its name
         #[arg(value_name = "DEAL", add = deal_values())]
         deal: String,
-        /// The note: the rest of the line (its words joined by one space; quote it to keep
-        /// its own spacing and lines), or - to read it from standard input
-        #[arg(value_name = "TEXT|-")]
+        /// The note: the rest of the line (its words joined by one space, including any that
+        /// look like flags; quote it to keep its own spacing and lines), or - to read it from
+        /// standard input
+        #[arg(
+            value_name = "TEXT|-",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
         text: Vec<String>,
     },
     /// Every event of a deal, oldest first, with who recorded it (By)

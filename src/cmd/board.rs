@@ -76,7 +76,7 @@ fn views(
 /// in any other format one flat list with a section column.
 pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySection]) -> Result<()> {
     // REX_OWNER's deals unless an owner or everyone is asked for.
-    let mine = me();
+    let mine = me()?;
     let owner = match (owner, all) {
         (Some(o), _) => Some(o),
         (None, true) => None,

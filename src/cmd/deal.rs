@@ -21,15 +21,21 @@ const NOTE_INPUT_MAX: u64 = 1 << 20;
 
 /// The note `deal note` was given: its words joined by one space (so `rex deal note X Sent
 /// quote v1` needs no quotes, and one quoted argument keeps its own spacing), or with `-`
-/// alone, standard input up to its end, without the line ending that ends it.
+/// alone, standard input up to its end, without the line ending that ends it. Windows line
+/// endings (CRLF) become newlines wherever the note came from, so a file saved on Windows
+/// (or `"$(cat call.txt)"` of one) is taken as written; a carriage return on its own is
+/// still refused by the note's rules.
 fn note_text(words: Vec<String>) -> Result<String> {
-    match words.as_slice() {
-        [] => Err(Error::usage(
-            "deal note needs the note: rex deal note DEAL TEXT..., or rex deal note DEAL - to read it from standard input",
-        )),
-        [dash] if dash == "-" => note_from_stdin(),
-        _ => Ok(words.join(" ")),
-    }
+    let text = match words.as_slice() {
+        [] => {
+            return Err(Error::usage(
+                "deal note needs the note: rex deal note DEAL TEXT..., or rex deal note DEAL - to read it from standard input",
+            ))
+        }
+        [dash] if dash == "-" => note_from_stdin()?,
+        _ => words.join(" "),
+    };
+    Ok(text.replace("\r\n", "\n"))
 }
 
 fn note_from_stdin() -> Result<String> {
@@ -80,7 +86,10 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 pipeline,
                 stage,
                 contact,
-                owner: owner.or_else(super::me),
+                owner: match owner {
+                    Some(owner) => Some(owner),
+                    None => super::me()?,
+                },
                 expected_close,
                 probability,
                 metadata: metadata(&meta)?,

@@ -47,6 +47,12 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     check_fields(&out)?;
     let clock = crate::settings::clock()?;
+    // Who the history events of a write are recorded as (REX_OWNER, checked here so that a
+    // bad one is refused before anything opens, on either backend; a read never records).
+    let actor = match access {
+        Access::Write => Some(crate::settings::actor()?),
+        Access::Read => None,
+    };
     let database = crate::settings::database(cli.db.map(PathBuf::into_os_string))?;
     let missing = new.missing(database.chosen);
     database.location.check()?;
@@ -54,7 +60,9 @@ pub fn run(cli: Cli) -> Result<()> {
         return Err(no_database(&database.location, database.chosen));
     }
     let mut store = Store::open_for(&database.location, busy_timeout()?, access, missing)?;
-    store.record_actor(crate::settings::actor());
+    if let Some(actor) = actor {
+        store.record_actor(actor);
+    }
     let mut ctx = Ctx { store, clock, out };
     let result = run(&mut ctx);
     if new == New::Creates {

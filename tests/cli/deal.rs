@@ -1277,13 +1277,15 @@ fn a_note_is_the_rest_of_the_line_or_standard_input() {
     rex.sales();
     let id = rex.id(&["deal", "create", "Acme", "--value", "1"]);
     rex.ok(&["deal", "note", "Acme", "Sent", "quote", "v1"]);
-    // Options after the words are options; one quoted argument keeps its own spacing.
-    let json = rex.json(&["deal", "note", "Acme", "Call", "with", "CFO"]);
-    assert_eq!(json["id"], id.as_str());
+    // Options go before the words (after them they are words of the note, see
+    // words_that_look_like_flags_are_part_of_the_note); one quoted argument keeps its own
+    // spacing.
+    let json = rex.ok(&["deal", "note", "Acme", "-o", "id", "Call", "with", "CFO"]);
+    assert_eq!(json, format!("{id}\n"));
     rex.ok(&["deal", "note", "Acme", "two  spaces\nand a line"]);
     let out = with_stdin(
         &rex,
-        &["deal", "note", "Acme", "-", "-q"],
+        &["deal", "note", "Acme", "-q", "-"],
         b"from\n  stdin\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -1513,4 +1515,197 @@ fn owners_and_contacts_ignore_case_and_statuses_take_comma_lists() {
         ["Acme"]
     );
     assert_eq!(list(&["--status", "stalled"]), ["Acme"]);
+}
+
+/// Was: `rex deal note Globex will call -q back tomorrow` saved "will call back tomorrow"
+/// (and went quiet), `price --json agreed` printed JSON, `ask about --db migration` opened a
+/// database named migration, and `discount -5% agreed` failed. From the first word of the
+/// note on, every word is the note; rex's own flags go before the deal or before the note.
+#[test]
+fn words_that_look_like_flags_are_part_of_the_note() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Globex", "--value", "1"]);
+    let table = rex.ok(&[
+        "deal", "note", "Globex", "will", "call", "-q", "back", "tomorrow",
+    ]);
+    assert!(table.contains("Globex"), "{table}");
+    let table = rex.ok(&["deal", "note", "Globex", "price", "--json", "agreed"]);
+    assert!(!table.starts_with('{'), "{table}");
+    rex.ok(&[
+        "deal",
+        "note",
+        "Globex",
+        "ask",
+        "about",
+        "--db",
+        "migration",
+    ]);
+    rex.ok(&["deal", "note", "Globex", "-5%", "agreed"]);
+    rex.ok(&["deal", "note", "Globex", "--no-such-flag", "x"]);
+    rex.ok(&["deal", "note", "Globex", "see", "--help"]);
+    // Flags before the note are rex's: -q prints nothing, -o json the deal.
+    assert_eq!(
+        rex.ok(&["deal", "note", "Globex", "-q", "-o", "id", "quiet"]),
+        format!("{id}\n")
+    );
+    let json = rex.ok(&["deal", "note", "Globex", "-o", "json", "json", "one"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&json).unwrap()["id"],
+        id.as_str()
+    );
+    assert_eq!(
+        notes(&rex, &id),
+        [
+            "will call -q back tomorrow",
+            "price --json agreed",
+            "ask about --db migration",
+            "-5% agreed",
+            "--no-such-flag x",
+            "see --help",
+            "quiet",
+            "json one",
+        ]
+    );
+    assert!(!rex.dir.path().join("migration").exists());
+    // --help before any word of the note is help, and saves nothing.
+    let before = rex.snapshot();
+    let help = rex.ok(&["deal", "note", "Globex", "--help"]);
+    assert!(
+        help.starts_with("Record an activity note on a deal\n"),
+        "{help}"
+    );
+    assert!(
+        help.contains("Usage: rex deal note [OPTIONS] <DEAL> [TEXT|-]..."),
+        "{help}"
+    );
+    assert_eq!(rex.snapshot(), before);
+    // `-` alone still reads standard input, with flags before it.
+    let out = with_stdin(
+        &rex,
+        &["deal", "note", "Globex", "-q", "-"],
+        b"-q from stdin\n",
+    );
+    assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
+    assert_eq!(notes(&rex, &id).last().unwrap(), "-q from stdin");
+    // After `-`, a word is a word of the note: "- -q" is the note, not standard input.
+    rex.ok(&["deal", "note", "Globex", "-", "-q"]);
+    assert_eq!(notes(&rex, &id).last().unwrap(), "- -q");
+}
+
+/// Was: a note from a file saved on Windows was refused ("control character U+000D"). A
+/// CRLF becomes a newline, on standard input and in an argument; a lone CR is refused.
+#[test]
+fn windows_line_endings_in_a_note_become_newlines() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Acme", "--value", "1"]);
+    let out = with_stdin(&rex, &["deal", "note", "Acme", "-"], b"windows\r\nline\r\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    rex.ok(&["deal", "note", "Acme", "a\r\nb"]);
+    assert_eq!(notes(&rex, &id), ["windows\nline", "a\nb"]);
+    let before = rex.snapshot();
+    let out = with_stdin(&rex, &["deal", "note", "Acme", "-"], b"old\rmac\n");
+    assert_eq!(
+        (out.status.code(), stderr(&out)),
+        (
+            Some(2),
+            "rex: the note contains the control character U+000D; use printable text".into()
+        )
+    );
+    assert_eq!(
+        rex.fails(&["deal", "note", "Acme", "a\rb"], 2),
+        "rex: the note contains the control character U+000D; use printable text"
+    );
+    assert_eq!(rex.snapshot(), before);
+}
+
+/// Was: `REX_OWNER=$'bad\e[31m' rex deal note X hi` stored the escape as the actor (and
+/// 500 characters whole), while `deal create` refused the same value. REX_OWNER is checked
+/// by the owner's rules wherever rex uses it: every write (its actor, on either backend),
+/// `deal create`'s owner, `rex today`'s "me". A read that does not use it still works.
+#[test]
+fn a_bad_rex_owner_is_refused_wherever_it_is_used() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.id(&["deal", "create", "Acme", "--value", "1"]);
+    let long = "x".repeat(500);
+    for (owner, line) in [
+        (
+            "bad\u{1b}[31m",
+            "rex: REX_OWNER contains the control character U+001B; use printable text on one line",
+        ),
+        (
+            long.as_str(),
+            "rex: REX_OWNER is 500 characters long; the limit is 200",
+        ),
+        (
+            "ana\nbo",
+            "rex: REX_OWNER contains the control character U+000A; use printable text on one line",
+        ),
+    ] {
+        for args in [
+            &["deal", "note", "Acme", "hi"][..],
+            &["deal", "create", "Globex", "--value", "1"],
+            &["deal", "create", "Globex", "--value", "1", "--owner", "bo"],
+            &["deal", "move", "Acme", "Proposal"],
+            &["deal", "stalled", "--mark"],
+            &["pipeline", "create", "Partners"],
+            &["today"],
+            &["today", "--all"],
+        ] {
+            let before = rex.snapshot();
+            let out = rex
+                .cmd()
+                .env("REX_OWNER", owner)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(
+                (out.status.code(), stderr(&out), out.stdout.is_empty()),
+                (Some(2), line.to_string(), true),
+                "{args:?}"
+            );
+            assert_eq!(rex.snapshot(), before, "{args:?}");
+        }
+        let out = rex
+            .cmd()
+            .env("REX_OWNER", owner)
+            .args(["deal", "list", "-o", "id"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // An empty one is as good as none.
+    as_owner(&rex, "  ", &["deal", "note", "Acme", "hi"]);
+}
+
+/// On PostgreSQL the server sets the actor of every event, also for a member who writes to
+/// the table with psql: an INSERT naming someone else records the login, and an UPDATE of
+/// the actor keeps the one recorded.
+#[test]
+fn on_postgresql_the_server_sets_the_actor_even_for_psql() {
+    let rex = Rex::new();
+    let Some(url) = rex.url.clone() else {
+        return;
+    };
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Acme", "--value", "1"]);
+    let login = crate::support::actor(&rex);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!(
+            "INSERT INTO deal_events (deal_id, at, kind, details, actor)
+                 VALUES ('{id}', '2026-01-01T00:00:00Z', 'note', '{{\"text\":\"forged\"}}', 'ana');
+             UPDATE deal_events SET actor = 'ana';
+             UPDATE deal_events SET actor = NULL;"
+        ))
+        .unwrap();
+    let actors: Vec<Option<String>> = client
+        .query("SELECT actor FROM deal_events ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(actors, [Some(login.clone()), Some(login)]);
 }

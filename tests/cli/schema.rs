@@ -129,6 +129,7 @@ fn before_actors(rex: &Rex) {
             client
                 .batch_execute(
                     "DROP INDEX deals_ref; DROP INDEX deals_contact_trigrams;
+                     DROP TRIGGER event_actor ON deal_events; DROP FUNCTION rex_event_actor();
                      ALTER TABLE deal_events DROP COLUMN actor;
                      UPDATE rex_schema SET version = 7;",
                 )

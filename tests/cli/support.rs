@@ -130,10 +130,11 @@ impl Rex {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
-    /// Runs a command with `-o json` and parses what it printed.
+    /// Runs a command with `-o json` and parses what it printed. The flag goes first: after
+    /// the words of `deal note`, it would be a word of the note.
     pub fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.extend(["-o", "json"]);
+        let mut all = vec!["-o", "json"];
+        all.extend(args);
         let text = self.ok(&all);
         serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("rex {args:?} printed no JSON ({e}): {text}"))
@@ -141,8 +142,8 @@ impl Rex {
 
     /// Runs a command with `-o id` and returns the one id it printed.
     pub fn id(&self, args: &[&str]) -> String {
-        let mut all = args.to_vec();
-        all.extend(["-o", "id"]);
+        let mut all = vec!["-o", "id"];
+        all.extend(args);
         let text = self.ok(&all);
         let id = text.trim().to_string();
         assert!(

@@ -31,8 +31,8 @@ fn table(rex: &Rex, columns: usize, args: &[&str]) -> String {
     let out = rex
         .cmd()
         .env("COLUMNS", columns.to_string())
-        .args(args)
         .args(["-o", "table"])
+        .args(args)
         .output()
         .unwrap();
     succeeded_for(&out, &format!("{args:?}: "));

@@ -207,6 +207,20 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION rex_event_actor()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.actor := session_user;
+    ELSE
+        NEW.actor := OLD.actor;
+    END IF;
+    RETURN NEW;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION rex_forecast_totals()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -289,6 +303,8 @@ CREATE OR REPLACE FUNCTION rex_weighted(amount bigint, chance bigint)
 AS $function$ SELECT (amount / 100) * chance + ((amount % 100) * chance + 50) / 100 $function$;
 
 CREATE TRIGGER closed_totals AFTER INSERT OR DELETE OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION rex_closed_totals();
+
+CREATE TRIGGER event_actor BEFORE INSERT OR UPDATE ON deal_events FOR EACH ROW EXECUTE FUNCTION rex_event_actor();
 
 CREATE TRIGGER forecast_totals AFTER INSERT OR DELETE OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION rex_forecast_totals();
 
