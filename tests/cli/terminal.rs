@@ -1034,3 +1034,50 @@ fn at_80x24_a_confirmation_is_one_line_with_its_amount_whole() {
         "{deleted}"
     );
 }
+
+/// A confirmation of several changes too wide for 80 columns even with its names shortened
+/// breaks between the changes onto lines indented two spaces, each change whole.
+#[test]
+fn at_80x24_a_confirmation_of_many_changes_breaks_between_them() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Old Name", "--value", "5"]);
+    let r = &id[id.len() - 7..];
+    let screen = at_80x24(
+        &rex,
+        &[
+            "deal",
+            "update",
+            r,
+            "--owner",
+            "someone",
+            "--contact",
+            "a-long-contact@example.com",
+            "--name",
+            "New Name",
+            "--value",
+            "7",
+            "--expected-close",
+            "2027-01-01",
+        ],
+    );
+    assert_eq!(
+        screen,
+        format!(
+            "updated New Name ({r}): name Old Name → New Name; value $5.00 → $7.00;\n  \
+             contact none → a-long-contact@example.com; owner none → someone;\n  \
+             expected close none → 2027-01-01\n"
+        )
+    );
+    assert!(screen.contains("$7.00"), "{screen}");
+    // In a pipe it is one line, whole.
+    let piped = table(
+        &rex,
+        80,
+        &["deal", "update", r, "--value", "8", "--owner", "ben"],
+    );
+    assert_eq!(
+        piped,
+        format!("updated New Name ({r}): value $7.00 → $8.00; owner someone → ben\n")
+    );
+}
