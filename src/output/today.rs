@@ -8,9 +8,7 @@ use serde::{Serialize, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use super::fit::ellipsis as cut;
-use super::views::{
-    close_date, deal_fields_and, money, opt, reference, requested, text, DealView,
-};
+use super::views::{close_date, deal_fields_and, money, opt, reference, requested, text, DealView};
 use super::{one_line, value_of, Column, Fit, Record, Style};
 use crate::money::dollars;
 use crate::ops::board::Section;

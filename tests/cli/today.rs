@@ -485,8 +485,19 @@ fn today_prints_value_dollars_when_fields_name_it_as_deal_list_does() {
     );
     // Whole, the deals have no value_dollars: it is printed only on request.
     let whole = rex.json(&["today", "--all", "--section", "closing_soon"]);
-    assert!(whole["closing_soon"][0].get("value_dollars").is_none(), "{whole}");
+    assert!(
+        whole["closing_soon"][0].get("value_dollars").is_none(),
+        "{whole}"
+    );
     // The same as deal list prints it.
-    let list = rex.ok(&["deal", "show", r(2), "-o", "tsv", "--fields", "value_dollars"]);
+    let list = rex.ok(&[
+        "deal",
+        "show",
+        r(2),
+        "-o",
+        "tsv",
+        "--fields",
+        "value_dollars",
+    ]);
     assert_eq!(list, "4500.00\n");
 }
