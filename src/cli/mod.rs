@@ -269,7 +269,10 @@ Each stage shows how many active (open or stalled) deals it holds and their valu
 the largest of them, one line each: name, value, reference, ~ when stalled and ! when
 past its expected close. On a terminal the board fits its width (stages that do not fit
 side by side wrap into rows) and each stage shows what fits the screen's height;
---limit sets how many. The pipeline may be left out when only one exists.
+--limit sets how many. When not even a deal of each stage fits, the stages show their
+counts and values only, then one line a stage; if even those are too many, the first
+stages and a line saying how to see all of them. The pipeline may be left out when only
+one exists.
 
 JSON: {\"pipeline\": {\"id\", \"name\"}, \"stages\": [{\"id\", \"name\", \"color\",
 \"position\", \"count\", \"value\", \"deals\": [DEAL...]}]}; count and value cover every

@@ -50,6 +50,7 @@ pub fn board(
                 name: board.pipeline.name,
             },
             stages,
+            layout: Default::default(),
         })
     })?;
     if let Some(height) = fit {

@@ -101,7 +101,7 @@ pub fn changes_line(history: &[Event]) -> Confirmation {
             _ => continue,
         };
         if !line.is_empty() {
-            line = line.text("; ");
+            line = line.separator("; ");
         }
         line = line.then(part);
     }

@@ -15,6 +15,25 @@ use crate::record::{Color, Status};
 pub struct BoardView {
     pub pipeline: BoardPipeline,
     pub stages: Vec<BoardColumn>,
+    /// How a person sees it: [`fit_height`] chooses a smaller layout for a screen too short
+    /// for a deal of each stage.
+    #[serde(skip)]
+    pub layout: Layout,
+}
+
+/// How the board is drawn on a screen: its deals, or when even one deal of each stage does
+/// not fit, only each stage's count and value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Each stage's name, its count and value, a rule, then its deals.
+    #[default]
+    Deals,
+    /// Each stage's name and its count and value, no deals: the count says how many.
+    Counts,
+    /// One line a stage, its name then its count and value, `per_row` side by side (or as
+    /// many as fit); the first `shown` stages, then a line saying how many more and how to
+    /// see them.
+    Lines { per_row: usize, shown: usize },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,28 +95,58 @@ fn stages_per_row(width: usize, stages: usize) -> usize {
 
 /// Cuts each stage's deals to the most that let the board fit `height` lines with a line
 /// left for the prompt: the board is drawn as it will be, so a row of stages with few deals
-/// takes only the lines it needs and lends the rest to the others. At least one deal per
-/// stage is kept, even when that does not fit. `board` holds the largest deals of each
-/// stage (at least `height` of them when it has that many, more never fit).
+/// takes only the lines it needs and lends the rest to the others. `board` holds the
+/// largest deals of each stage (at least `height` of them when it has that many, more never
+/// fit). When not even one deal of each stage fits (many stages), the stages are shown
+/// without deals: their names with counts and values, then one line a stage, several side
+/// by side, and when even that is too long, the first stages and a line for the rest.
 pub fn fit_height(board: &mut BoardView, style: &Style, height: usize) {
+    let fits = |board: &BoardView, limit: usize| draw(board, style, limit).lines().count() < height;
     let most = board
         .stages
         .iter()
         .map(|s| s.deals.len())
         .max()
         .unwrap_or(0);
-    let limit = (1..=most)
-        .rev()
-        .find(|&limit| draw(board, style, limit).lines().count() < height)
-        .unwrap_or(1);
+    let limit = (1..=most.max(1)).rev().find(|&limit| fits(board, limit));
+    if let Some(limit) = limit {
+        for stage in &mut board.stages {
+            stage.deals.truncate(limit);
+        }
+        return;
+    }
     for stage in &mut board.stages {
-        stage.deals.truncate(limit);
+        stage.deals.clear();
+    }
+    // The fewest stages side by side that fit (the widest names), then as many as fit the
+    // width with the most stages that fit the height.
+    let all = board.stages.len();
+    let side_by_side = (1..=all).map(|per_row| Layout::Lines {
+        per_row,
+        shown: all,
+    });
+    let first = (0..all).rev().map(|shown| Layout::Lines {
+        per_row: all,
+        shown,
+    });
+    for layout in std::iter::once(Layout::Counts)
+        .chain(side_by_side)
+        .chain(first)
+    {
+        board.layout = layout;
+        if fits(board, 0) {
+            return;
+        }
     }
 }
 
 /// The board: stages side by side, as many as fit the width, in rows of stages; at most
 /// `limit` deals of each.
 fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
+    if let Layout::Lines { per_row, shown } = board.layout {
+        return stage_lines(board, style, per_row, shown);
+    }
+    let counts = board.layout == Layout::Counts;
     let width = board_width(style, board.stages.len());
     let per_row = stages_per_row(width, board.stages.len());
     let column = (width + GAP.len()) / per_row - GAP.len();
@@ -122,6 +171,9 @@ fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
                     ),
                     column,
                 ));
+                if counts {
+                    return lines;
+                }
                 lines.push("─".repeat(column));
                 let shown = &stage.deals[..stage.deals.len().min(limit)];
                 let value_width = shown
@@ -179,6 +231,75 @@ fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
     }
     out.trim_end_matches('\n').to_string()
 }
+
+/// The board as one line a stage (`■ Discovery      12 deals, $48,000.00`), `per_row` side
+/// by side or as many as fit the width: the first `shown` stages, then `+N stages:` and the
+/// command that shows them all when some are left out.
+fn stage_lines(board: &BoardView, style: &Style, per_row: usize, shown: usize) -> String {
+    let width = style.width.unwrap_or(usize::MAX);
+    let tails: Vec<String> = board
+        .stages
+        .iter()
+        .map(|stage| {
+            let noun = if stage.count == 1 { "deal" } else { "deals" };
+            format!("{} {noun}, {}", stage.count, dollars(stage.value))
+        })
+        .collect();
+    let tail = tails.iter().map(|t| t.width()).max().unwrap_or(0);
+    // A cell: "■ ", a name of a few columns at least, a space, the count and value whole.
+    let cell = 2 + SHORTEST_STAGE + 1 + tail;
+    let per_row = (width.saturating_add(GAP.len()) / (cell + GAP.len()))
+        .clamp(1, board.stages.len().max(1))
+        .min(per_row.max(1));
+    let column = match style.width {
+        Some(w) => ((w + GAP.len()) / per_row)
+            .saturating_sub(GAP.len())
+            .max(cell),
+        None => cell + COLUMN_MIN,
+    };
+    let mut out: Vec<String> = board.stages[..shown.min(board.stages.len())]
+        .iter()
+        .zip(&tails)
+        .collect::<Vec<_>>()
+        .chunks(per_row)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|(stage, tail)| {
+                    let room = column - tail.width() - 1;
+                    let title = pad(&cut(&format!("■ {}", neutralise(&stage.name)), room), room);
+                    format!(
+                        "{} {tail:>w$}",
+                        paint(style, &stage.color, &title, true),
+                        w = column - room - 1
+                    )
+                })
+                .collect();
+            cells.join(GAP).trim_end().to_string()
+        })
+        .collect();
+    let more = board.stages.len().saturating_sub(shown);
+    if more > 0 {
+        let noun = if more == 1 { "stage" } else { "stages" };
+        let name = &board.pipeline.name;
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        let pipeline = if plain {
+            name.clone()
+        } else {
+            board.pipeline.id.to_string()
+        };
+        out.push(format!(
+            "+{more} {noun}: rex board {pipeline} -o wide | less -S"
+        ));
+    }
+    out.join("\n")
+}
+
+/// The narrowest a stage's name gets on a line of [`stage_lines`] (with its `…`).
+const SHORTEST_STAGE: usize = 8;
 
 use super::fit::ellipsis as cut;
 
@@ -266,6 +387,7 @@ mod tests {
                 name: "Sales".into(),
             },
             stages,
+            layout: Layout::Deals,
         }
     }
 
@@ -297,10 +419,46 @@ mod tests {
         let mut wide = board(&[30; 5]);
         fit_height(&mut wide, &style(None), 24);
         assert_eq!(shown(&wide), [19; 5]);
-        // Too small a screen still shows a deal of each stage.
-        let mut tiny = board(&[5; 5]);
-        fit_height(&mut tiny, &style(Some(80)), 6);
-        assert_eq!(shown(&tiny), [1; 5]);
+        // Too small a screen for a deal of each stage: the stages' counts, two a row.
+        let mut counts = board(&[5; 5]);
+        fit_height(&mut counts, &style(Some(80)), 10);
+        assert_eq!(shown(&counts), [0; 5]);
+        assert_eq!(counts.layout, Layout::Counts);
+        let text = draw(&counts, &style(Some(80)), 0);
+        assert_eq!(text.lines().count(), 8, "{text}");
+        assert!(!text.contains("more") && !text.contains('─'), "{text}");
+        // Smaller: one line a stage, as few side by side as fit.
+        let mut lines = board(&[5; 5]);
+        fit_height(&mut lines, &style(Some(80)), 6);
+        assert_eq!(
+            lines.layout,
+            Layout::Lines {
+                per_row: 1,
+                shown: 5
+            }
+        );
+        let text = draw(&lines, &style(Some(80)), 0);
+        assert_eq!(
+            text.lines().next(),
+            Some(format!("■ Stage 0{}5 deals, $0.00", " ".repeat(57)).as_str())
+        );
+        // Smaller still: the first stages and a line for the rest.
+        let mut first = board(&[5; 8]);
+        fit_height(&mut first, &style(Some(80)), 3);
+        assert_eq!(
+            first.layout,
+            Layout::Lines {
+                per_row: 8,
+                shown: 3
+            }
+        );
+        let text = draw(&first, &style(Some(80)), 0);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert_eq!(
+            text.lines().last(),
+            Some("+5 stages: rex board Sales -o wide | less -S")
+        );
+        assert!(text.lines().all(|l| l.width() <= 80), "{text}");
     }
 
     #[test]

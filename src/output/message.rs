@@ -1,7 +1,10 @@
 //! Messages to the person: notes, hints and errors on stderr, wrapped at words on a terminal;
-//! and confirmations of a change, one line that fits by shortening its names.
+//! and confirmations of a change, one line that fits by shortening its names (a list of
+//! changes that still does not fit breaks between them).
 
 use std::io::{self, IsTerminal};
+
+use unicode_width::UnicodeWidthStr;
 
 use super::cells::one_line;
 
@@ -20,7 +23,8 @@ pub fn say_line(msg: &str) {
 }
 
 /// A confirmation on stderr (`rex: deleted pipeline 'Sales'`): one line, its names shortened
-/// to the terminal's width when it is one; whole in a pipe or a log.
+/// to the terminal's width when it is one (see [`Confirmation::fitted`]); whole in a pipe or
+/// a log.
 pub fn say_done(line: &Confirmation) {
     let prefix = "rex: ";
     let width = stderr_width().map(|w| w.saturating_sub(prefix.len()));
@@ -48,7 +52,8 @@ pub fn say(text: std::fmt::Arguments) {
 /// A confirmation of a change, one line: `closed Umbrella Corp (g8carvk) as won, $22,000.00`.
 /// Its names (a deal's, an owner's) are what gives way when the line is wider than the
 /// terminal: they are shortened with `…`, while money, references, dates and stage names are
-/// never cut and the line never wraps. Every confirmation is made of one and printed by
+/// never cut and the terminal never wraps the line: a list of changes too long even so
+/// breaks between its changes. Every confirmation is made of one and printed by
 /// [`crate::output::Printer::change`] or [`crate::output::Printer::done`].
 #[derive(Debug, Clone, Default)]
 pub struct Confirmation {
@@ -61,6 +66,8 @@ enum Part {
     Whole(String),
     /// Shortened first when the line is too wide.
     Name(String),
+    /// Kept whole; where the line breaks when shortening the names is not enough.
+    Break(String),
 }
 
 /// The narrowest a shortened name gets (with its `…`): a few characters still say which.
@@ -95,45 +102,133 @@ impl Confirmation {
         self
     }
 
-    /// The line within `width` columns when it can be (None: whole): the longest names are
-    /// shortened first, all to the same width, none below [`SHORTEST_NAME`]. When even that
-    /// is too wide the names stay that short and the line is wider: a figure is never cut.
+    /// Where a list of changes may break (`; `) when it does not fit on one line.
+    pub fn separator(mut self, text: &str) -> Confirmation {
+        self.parts.push(Part::Break(one_line(text)));
+        self
+    }
+
+    /// The confirmation within `width` columns when it can be (None: whole, one line).
+    /// First on one line, its longest names shortened, all to the same width, none below
+    /// [`SHORTEST_NAME`]. When even that is too wide, the line breaks at its separators
+    /// (between changes) onto continuation lines indented two spaces, each piece whole and
+    /// as many on a line as fit, and names are shortened only in a piece too wide for a line
+    /// of its own. A figure is never cut: a piece that does not fit even with its names
+    /// shortened is left wider than `width`.
     pub fn fitted(&self, width: Option<usize>) -> String {
-        use unicode_width::UnicodeWidthStr;
         let whole = self.to_string();
         let Some(width) = width.filter(|w| whole.width() > *w) else {
             return whole;
         };
-        let fixed: usize = self
-            .parts
+        let one = shortened(&self.parts, width);
+        if one.width() <= width || !self.parts.iter().any(|p| matches!(p, Part::Break(_))) {
+            return one;
+        }
+        // The pieces between the separators, laid out a line at a time.
+        let mut pieces: Vec<Vec<Part>> = vec![Vec::new()];
+        let mut separators = Vec::new();
+        for p in &self.parts {
+            match p {
+                Part::Break(t) => {
+                    separators.push(t.clone());
+                    pieces.push(Vec::new());
+                }
+                other => pieces
+                    .last_mut()
+                    .expect("one piece at least")
+                    .push(other.clone()),
+            }
+        }
+        let mut lines: Vec<Vec<Part>> = Vec::new();
+        let mut pieces = pieces.into_iter().enumerate();
+        let mut line = pieces.next().map(|(_, p)| p).unwrap_or_default();
+        for (i, piece) in pieces {
+            let separator = &separators[i - 1];
+            // The room of this line, and the `;` it ends with when more pieces follow.
+            let room = match lines.is_empty() {
+                true => width,
+                false => width.saturating_sub(INDENT.len()),
+            };
+            let more = usize::from(i < separators.len());
+            let joined = parts_width(&line) + separator.width() + parts_width(&piece);
+            if joined + more <= room {
+                line.push(Part::Whole(separator.clone()));
+                line.extend(piece);
+            } else {
+                line.push(Part::Whole(separator.trim_end().to_string()));
+                lines.push(std::mem::replace(&mut line, piece));
+            }
+        }
+        lines.push(line);
+        lines
             .iter()
-            .map(|p| match p {
-                Part::Whole(t) => t.width(),
-                Part::Name(_) => 0,
+            .enumerate()
+            .map(|(n, parts)| match n {
+                0 => shortened(parts, width),
+                _ => format!(
+                    "{INDENT}{}",
+                    shortened(parts, width.saturating_sub(INDENT.len()))
+                ),
             })
-            .sum();
-        let names: Vec<usize> = self
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Name(n) => Some(n.width()),
-                Part::Whole(_) => None,
-            })
-            .collect();
-        let room = width.saturating_sub(fixed);
-        // The widest cap at which the names fit in the room (each at most its own width).
-        let longest = names.iter().copied().max().unwrap_or(0);
-        let cap = (SHORTEST_NAME..=longest)
-            .rev()
-            .find(|cap| names.iter().map(|n| (*n).min(*cap)).sum::<usize>() <= room)
-            .unwrap_or(SHORTEST_NAME);
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Whole(t) => t.clone(),
-                Part::Name(n) => super::fit::ellipsis(n, cap),
-            })
-            .collect()
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// How far a confirmation's continuation lines are indented.
+const INDENT: &str = "  ";
+
+/// The display width of parts, names whole.
+fn parts_width(parts: &[Part]) -> usize {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Whole(t) | Part::Name(t) | Part::Break(t) => t.width(),
+        })
+        .sum()
+}
+
+/// Parts as one line within `width` when their names can be shortened enough: the longest
+/// names first, all to the same width, none below [`SHORTEST_NAME`] (then the line is wider).
+fn shortened(parts: &[Part], width: usize) -> String {
+    if parts_width(parts) <= width {
+        return parts.iter().map(Part::text).collect();
+    }
+    let fixed: usize = parts
+        .iter()
+        .map(|p| match p {
+            Part::Whole(t) | Part::Break(t) => t.width(),
+            Part::Name(_) => 0,
+        })
+        .sum();
+    let names: Vec<usize> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Name(n) => Some(n.width()),
+            _ => None,
+        })
+        .collect();
+    let room = width.saturating_sub(fixed);
+    // The widest cap at which the names fit in the room (each at most its own width).
+    let longest = names.iter().copied().max().unwrap_or(0);
+    let cap = (SHORTEST_NAME..=longest)
+        .rev()
+        .find(|cap| names.iter().map(|n| (*n).min(*cap)).sum::<usize>() <= room)
+        .unwrap_or(SHORTEST_NAME);
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Name(n) => super::fit::ellipsis(n, cap),
+            other => other.text().to_string(),
+        })
+        .collect()
+}
+
+impl Part {
+    fn text(&self) -> &str {
+        match self {
+            Part::Whole(t) | Part::Name(t) | Part::Break(t) => t,
+        }
     }
 }
 
@@ -141,9 +236,7 @@ impl std::fmt::Display for Confirmation {
     /// The whole line, every name in full (in a pipe, a log, or a wide terminal).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for p in &self.parts {
-            match p {
-                Part::Whole(t) | Part::Name(t) => f.write_str(t)?,
-            }
+            f.write_str(p.text())?;
         }
         Ok(())
     }
@@ -152,7 +245,6 @@ impl std::fmt::Display for Confirmation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unicode_width::UnicodeWidthStr;
 
     fn closed(name: &str) -> Confirmation {
         Confirmation::new("closed ")
@@ -194,5 +286,70 @@ mod tests {
             closed("a\nb\u{1b}").fitted(Some(80)),
             "closed a\\u{a}b\\u{1b} (g8carvk) as won, $22,000.00"
         );
+    }
+
+    /// `updated NAME (ref): ` and the changes, as `deal update` confirms them.
+    fn updated(name: &str, changes: &[(&str, &str, &str)]) -> Confirmation {
+        let mut line = Confirmation::new("updated ")
+            .name(name)
+            .text(" (g8carvk): ");
+        for (i, (field, old, new)) in changes.iter().enumerate() {
+            if i > 0 {
+                line = line.separator("; ");
+            }
+            line = line
+                .text(&format!("{field} "))
+                .name(old)
+                .text(" → ")
+                .text(new);
+        }
+        line
+    }
+
+    #[test]
+    fn changes_that_do_not_fit_one_line_break_between_them() {
+        let line = updated(
+            "Old Name",
+            &[
+                ("owner", "none", "someone"),
+                ("contact", "none", "a-long-contact@example.com"),
+                ("name", "Old Name", "New Name"),
+                ("value", "$0.00", "$7.00"),
+                ("expected close", "none", "2027-01-01"),
+            ],
+        );
+        // Whole in a pipe; at 80 columns a line a piece or more, the `;` at the end.
+        assert!(!line.fitted(None).contains('\n'));
+        assert_eq!(
+            line.fitted(Some(80)),
+            "updated Old Name (g8carvk): owner none → someone;\n  \
+             contact none → a-long-contact@example.com; name Old Name → New Name;\n  \
+             value $0.00 → $7.00; expected close none → 2027-01-01"
+        );
+        // Narrower: one change a line; no line wider than the width.
+        let narrow = line.fitted(Some(50));
+        assert_eq!(
+            narrow,
+            "updated Old Name (g8carvk): owner none → someone;\n  \
+             contact none → a-long-contact@example.com;\n  \
+             name Old Name → New Name; value $0.00 → $7.00;\n  \
+             expected close none → 2027-01-01"
+        );
+        // A change too wide for a line of its own shortens its names, never its figure.
+        let long = Confirmation::new("updated ")
+            .name(&"N".repeat(30))
+            .text(" (g8carvk): owner none → ben")
+            .separator("; ")
+            .text("name ")
+            .name(&"N".repeat(30))
+            .text(" → ")
+            .name(&"M".repeat(30));
+        let lines: Vec<String> = long.fitted(Some(44)).lines().map(String::from).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| l.width() <= 44), "{lines:?}");
+        assert_eq!(lines[1], "  name NNNNNNNNNNNNNNNN… → MMMMMMMMMMMMMMMM…");
+        // A line that fits by shortening its names stays one line.
+        let short = updated("x".repeat(70).as_str(), &[("owner", "none", "ben")]);
+        assert_eq!(short.fitted(Some(60)).lines().count(), 1);
     }
 }

@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use super::fit::ellipsis as cut;
-use super::views::{close_date, deal_fields_and, money, opt, reference, text, DealView};
+use super::views::{close_date, deal_fields_and, money, opt, reference, requested, text, DealView};
 use super::{one_line, value_of, Column, Fit, Record, Style};
 use crate::money::dollars;
 use crate::ops::board::Section;
@@ -45,7 +45,13 @@ impl Serialize for TodayView {
                         let value = value_of(&row).map_err(S::Error::custom)?;
                         let picked: serde_json::Map<String, serde_json::Value> = fields
                             .iter()
-                            .map(|f| (f.clone(), value.get(f).cloned().unwrap_or_default()))
+                            .map(|f| {
+                                let v = match value.get(f) {
+                                    Some(v) => v.clone(),
+                                    None => row.requested(f),
+                                };
+                                (f.clone(), v)
+                            })
                             .collect();
                         narrowed.push(picked);
                     }
@@ -72,6 +78,11 @@ const TODAY_FIELDS: [&str; crate::record::SHOWN_DEAL_FIELD_NAMES.len() + 1] =
 
 impl Record for TodayRow {
     const FIELDS: &'static [&'static str] = &TODAY_FIELDS;
+    /// A deal's fields printed on request (`value_dollars`), as `deal list` prints them.
+    const ON_REQUEST: &'static [&'static str] = &crate::record::REQUESTED_DEAL_FIELD_NAMES;
+    fn requested(&self, field: &str) -> serde_json::Value {
+        requested(&self.deal, field)
+    }
     fn id(&self) -> String {
         self.deal.deal.id.to_string()
     }

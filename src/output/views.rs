@@ -254,7 +254,7 @@ fn deal_of_stalled(v: &StalledView) -> &DealView {
 }
 
 /// A printed deal's field that only `--fields` asks for.
-fn requested(v: &DealView, field: &str) -> Value {
+pub(super) fn requested(v: &DealView, field: &str) -> Value {
     match field {
         "value_dollars" => Value::String(v.deal.value.plain_dollars()),
         _ => Value::Null,

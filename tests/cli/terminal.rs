@@ -1034,3 +1034,122 @@ fn at_80x24_a_confirmation_is_one_line_with_its_amount_whole() {
         "{deleted}"
     );
 }
+
+/// A confirmation of several changes too wide for 80 columns even with its names shortened
+/// breaks between the changes onto lines indented two spaces, each change whole.
+#[test]
+fn at_80x24_a_confirmation_of_many_changes_breaks_between_them() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Old Name", "--value", "5"]);
+    let r = &id[id.len() - 7..];
+    let screen = at_80x24(
+        &rex,
+        &[
+            "deal",
+            "update",
+            r,
+            "--owner",
+            "someone",
+            "--contact",
+            "a-long-contact@example.com",
+            "--name",
+            "New Name",
+            "--value",
+            "7",
+            "--expected-close",
+            "2027-01-01",
+        ],
+    );
+    assert_eq!(
+        screen,
+        format!(
+            "updated New Name ({r}): name Old Name → New Name; value $5.00 → $7.00;\n  \
+             contact none → a-long-contact@example.com; owner none → someone;\n  \
+             expected close none → 2027-01-01\n"
+        )
+    );
+    assert!(screen.contains("$7.00"), "{screen}");
+    // In a pipe it is one line, whole.
+    let piped = table(
+        &rex,
+        80,
+        &["deal", "update", r, "--value", "8", "--owner", "ben"],
+    );
+    assert_eq!(
+        piped,
+        format!("updated New Name ({r}): value $7.00 → $8.00; owner someone → ben\n")
+    );
+}
+
+/// Issue 27, item 1 (round 2): a pipeline of many stages still fits 80x24, its first stages
+/// on screen: when not even a deal of each fits, the stages' counts and values; when even
+/// they are too many, one line a stage, then a line for the stages left out.
+#[test]
+fn the_board_of_many_stages_at_80x24_shows_the_first_stages_and_their_counts() {
+    use crate::today::{assert_fits_80x24, on_screen};
+    let rex = Rex::new();
+    let letters = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
+    let mut args = vec!["pipeline", "create", "Big"];
+    for l in &letters {
+        args.extend(["--stage", l]);
+    }
+    rex.ok(&args);
+    for l in &letters {
+        for i in 1..=3 {
+            rex.ok(&[
+                "deal",
+                "create",
+                &format!("{l} deal {i}"),
+                "--value",
+                &format!("{i}00"),
+                "--stage",
+                l,
+            ]);
+        }
+    }
+    let screen = on_screen(&rex, &[("NO_COLOR", "1")], &["board"]);
+    assert_fits_80x24(&screen);
+    let mut expected = Vec::new();
+    for pair in letters.chunks(2) {
+        if !expected.is_empty() {
+            expected.push(String::new());
+        }
+        expected.push(format!("■ {}{}■ {}", pair[0], " ".repeat(38), pair[1]));
+        expected.push(format!(
+            "3 deals, $600.00{}3 deals, $600.00",
+            " ".repeat(25)
+        ));
+    }
+    assert_eq!(screen, expected);
+    // Sixty stages: one line a stage, two side by side, then how to see them all.
+    let rex = Rex::new();
+    let names: Vec<String> = (1..=60).map(|i| format!("S{i}")).collect();
+    let mut args = vec!["pipeline", "create", "Sixty"];
+    for n in &names {
+        args.extend(["--stage", n.as_str()]);
+    }
+    rex.ok(&args);
+    rex.ok(&[
+        "deal",
+        "create",
+        "Huge",
+        "--value",
+        "123456789",
+        "--stage",
+        "S2",
+    ]);
+    let screen = on_screen(&rex, &[("NO_COLOR", "1")], &["board"]);
+    assert_fits_80x24(&screen);
+    assert_eq!(screen.len(), 23, "{screen:#?}");
+    assert_eq!(
+        screen[0],
+        format!(
+            "■ S1{}0 deals, $0.00  ■ S2{}1 deal, $123,456,789.00",
+            " ".repeat(21),
+            " ".repeat(12)
+        )
+    );
+    assert!(screen[21].starts_with("■ S43 ") && screen[21].contains("■ S44 "));
+    assert_eq!(screen[22], "+16 stages: rex board Sixty -o wide | less -S");
+}

@@ -402,7 +402,7 @@ fn today_for_scripts_is_one_flat_list_with_a_section_column() {
     let line = rex.fails(&["today", "--fields", "name,nope"], 2);
     assert!(
         line.starts_with("rex: unknown field 'nope' for --fields; valid fields: id, name,")
-            && line.ends_with(", section"),
+            && line.ends_with(", section, value_dollars"),
         "{line}"
     );
     let line = rex.fails(&["today", "--section", "later"], 2);
@@ -410,4 +410,94 @@ fn today_for_scripts_is_one_flat_list_with_a_section_column() {
         line.contains("'later'") && line.contains("overdue, closing_soon, stalled, going_stale"),
         "{line}"
     );
+}
+
+#[test]
+fn today_prints_value_dollars_when_fields_name_it_as_deal_list_does() {
+    let rex = Rex::new();
+    rex.sales();
+    let ids = five(&rex);
+    let r = |i: usize| ids[i].as_str();
+    // The flat formats: the field among the others, in the order asked.
+    let tsv = rex.ok(&[
+        "today",
+        "--all",
+        "-o",
+        "tsv",
+        "--fields",
+        "name,value_dollars,section",
+    ]);
+    assert_eq!(
+        tsv,
+        "Bo's late one\t100.00\toverdue\n\
+         Acme - Enterprise\t12000.00\toverdue\n\
+         Globex renewal\t2000.00\toverdue\n\
+         Initech upgrade\t4500.00\tclosing_soon\n\
+         Umbrella pilot\t800.00\tclosing_soon\n"
+    );
+    let csv = rex.ok(&[
+        "today",
+        "--all",
+        "--section",
+        "closing_soon",
+        "-o",
+        "csv",
+        "--fields",
+        "value_dollars,value",
+    ]);
+    assert_eq!(csv, "value_dollars,value\n4500.00,450000\n800.00,80000\n");
+    let jsonl = rex.ok(&[
+        "today",
+        "--all",
+        "--section",
+        "overdue",
+        "-o",
+        "jsonl",
+        "--fields",
+        "id,value_dollars",
+    ]);
+    assert_eq!(
+        jsonl,
+        format!(
+            "{{\"id\":\"{}\",\"value_dollars\":\"100.00\"}}\n\
+             {{\"id\":\"{}\",\"value_dollars\":\"12000.00\"}}\n\
+             {{\"id\":\"{}\",\"value_dollars\":\"2000.00\"}}\n",
+            r(5),
+            r(0),
+            r(1)
+        )
+    );
+    // JSON keeps a key per section, each deal narrowed to the fields.
+    let json = rex.json(&[
+        "today",
+        "--all",
+        "--section",
+        "closing_soon",
+        "--fields",
+        "name,value_dollars",
+    ]);
+    assert_eq!(
+        json,
+        json!({"closing_soon": [
+            {"name": "Initech upgrade", "value_dollars": "4500.00"},
+            {"name": "Umbrella pilot", "value_dollars": "800.00"},
+        ]})
+    );
+    // Whole, the deals have no value_dollars: it is printed only on request.
+    let whole = rex.json(&["today", "--all", "--section", "closing_soon"]);
+    assert!(
+        whole["closing_soon"][0].get("value_dollars").is_none(),
+        "{whole}"
+    );
+    // The same as deal list prints it.
+    let list = rex.ok(&[
+        "deal",
+        "show",
+        r(2),
+        "-o",
+        "tsv",
+        "--fields",
+        "value_dollars",
+    ]);
+    assert_eq!(list, "4500.00\n");
 }
