@@ -536,64 +536,51 @@ fn both_moved(rex: &Rex, sales: &Value, dir: &Path) {
 
 #[test]
 fn bash_completes_a_name_with_spaces_as_one_argument() {
-    let (rex, sales, dir) = names_with_spaces();
-    let mut term = Terminal::start(&rex, "bash", &["--norc", "--noprofile", "-i"], dir.path());
-    term.press(
+    completes_names_with_spaces(
+        "bash",
+        &["--norc", "--noprofile", "-i"],
         "PS1='RE''ADY> '; bind -x '\"\\C-t\": printf \"\\n[line:%s]\\n\" \"$READLINE_LINE\"'; source <(COMPLETE=bash rex)\r",
-    );
-    term.expect(PROMPT);
-    complete_and_move(
-        &mut term,
-        "rex deal move Tyr",
-        r"rex deal move Tyrell\ Replicant\ Leasing ",
-    );
-    complete_and_move(
-        &mut term,
-        "rex deal move Wal",
         r#"rex deal move Wallace\ \'Nexus\'\ \"9\"\;\ \$\(touch\ pwned\)\ \`touch\ pwned2\`\ Corp "#,
     );
-    term.exit();
-    both_moved(&rex, &sales, dir.path());
 }
 
 #[test]
 fn zsh_completes_a_name_with_spaces_as_one_argument() {
-    if !available("zsh") {
-        return;
-    }
-    let (rex, sales, dir) = names_with_spaces();
-    let mut term = Terminal::start(&rex, "zsh", &["-f", "-i"], dir.path());
-    term.press(
+    completes_names_with_spaces(
+        "zsh",
+        &["-f", "-i"],
         "PS1='RE''ADY> '; autoload -U compinit; compinit -u; show-line() { print -r -- \"[line:$BUFFER]\" }; zle -N show-line; bindkey '^T' show-line; source <(COMPLETE=zsh rex)\r",
+        r"\ Corp ",
     );
-    term.expect(PROMPT);
-    complete_and_move(
-        &mut term,
-        "rex deal move Tyr",
-        r"rex deal move Tyrell\ Replicant\ Leasing ",
-    );
-    complete_and_move(&mut term, "rex deal move Wal", r"\ Corp ");
-    term.exit();
-    both_moved(&rex, &sales, dir.path());
 }
 
 #[test]
 fn fish_completes_a_name_with_spaces_as_one_argument() {
-    if !available("fish") {
+    completes_names_with_spaces(
+        "fish",
+        &["--no-config", "-i"],
+        "function fish_prompt; echo -n 'RE''ADY> '; end; bind \\ct 'echo \"[line:\"(commandline)\"]\"; commandline -f repaint'; COMPLETE=fish rex | source\r",
+        r"\ Corp ",
+    );
+}
+
+/// Starts `shell` with `args`, runs `setup` (a prompt, a key that shows the line, rex's
+/// completion), then completes and runs `rex deal move Tyr<Tab>` and the hostile name
+/// (`Wal<Tab>`, whose line ends in `hostile`): both deals moved, nothing of the names ran.
+fn completes_names_with_spaces(shell: &str, args: &[&str], setup: &str, hostile: &str) {
+    if !available(shell) {
         return;
     }
     let (rex, sales, dir) = names_with_spaces();
-    let mut term = Terminal::start(&rex, "fish", &["--no-config", "-i"], dir.path());
-    term.press(
-        "function fish_prompt; echo -n 'RE''ADY> '; end; bind \\ct 'echo \"[line:\"(commandline)\"]\"; commandline -f repaint'; COMPLETE=fish rex | source\r",
-    );
+    let mut term = Terminal::start(&rex, shell, args, dir.path());
+    term.press(setup);
     term.expect(PROMPT);
     complete_and_move(
         &mut term,
         "rex deal move Tyr",
         r"rex deal move Tyrell\ Replicant\ Leasing ",
     );
-    complete_and_move(&mut term, "rex deal move Wal", r"\ Corp ");
+    complete_and_move(&mut term, "rex deal move Wal", hostile);
     term.exit();
     both_moved(&rex, &sales, dir.path());
 }

@@ -2,12 +2,9 @@
 //! `rex help COMMAND` is `rex COMMAND --help`, and no example is wrapped in the middle of
 //! its command (a command on two lines cannot be pasted).
 
-use std::io::Read;
-
 use clap::CommandFactory;
-use unicode_width::UnicodeWidthStr;
 
-use crate::support::Rex;
+use crate::support::{assert_fits, on_terminal, Rex};
 
 /// Every command's words below `rex`, as typed: `["deal", "create"]`, depth first.
 fn command_paths() -> Vec<Vec<String>> {
@@ -65,36 +62,6 @@ fn at_columns(rex: &Rex, columns: usize, args: &[&str]) -> (String, String, i32)
     )
 }
 
-/// What a terminal of `rows` x `cols` shows when rex runs on it (stdout and stderr both
-/// there, as at a prompt), and the exit code.
-fn on_terminal(rex: &Rex, rows: u16, cols: u16, args: &[&str]) -> (String, i32) {
-    let (mut master, slave) = crate::support::pty(rows, cols);
-    let mut cmd = rex.std_cmd();
-    cmd.args(args)
-        .stdout(slave.try_clone().unwrap())
-        .stderr(slave);
-    let status = cmd.status().expect("run rex");
-    drop(cmd);
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Ends with EIO once nothing holds the terminal open.
-    while let Ok(n @ 1..) = master.read(&mut buf) {
-        out.extend_from_slice(&buf[..n]);
-    }
-    let text = String::from_utf8(out).unwrap().replace("\r\n", "\n");
-    (text, status.code().unwrap_or(-1))
-}
-
-fn assert_fits(text: &str, columns: usize, what: &str) {
-    for line in text.lines() {
-        assert!(
-            line.width() <= columns,
-            "{what}: a line of {} columns:\n{line}\n\n{text}",
-            line.width()
-        );
-    }
-}
-
 /// The overview: usage, every command on one line of its own, examples, where to read more;
 /// 22 lines at most, so that the command typed and the next prompt fit the 24 rows too.
 fn assert_overview(text: &str, what: &str) {
@@ -130,15 +97,15 @@ fn assert_overview(text: &str, what: &str) {
 fn bare_rex_and_rex_help_fit_an_80x24_screen() {
     let rex = Rex::new();
     // Bare rex is a usage error (exit 2, on stderr), as the README's exit codes say.
-    let (bare, code) = on_terminal(&rex, 24, 80, &[]);
+    let (bare, code) = on_terminal(&rex, 24, 80, &[], &[]);
     assert_eq!(code, 2, "{bare}");
     assert_overview(&bare, "rex");
-    let (help, code) = on_terminal(&rex, 24, 80, &["help"]);
+    let (help, code) = on_terminal(&rex, 24, 80, &[], &["help"]);
     assert_eq!(code, 0, "{help}");
     assert_overview(&help, "rex help");
     assert_eq!(bare, help);
     for args in [&["--help"][..], &["-h"]] {
-        let (text, code) = on_terminal(&rex, 24, 80, args);
+        let (text, code) = on_terminal(&rex, 24, 80, &[], args);
         assert_eq!((text.as_str(), code), (help.as_str(), 0), "{args:?}");
     }
     // In a pipe: the same text, on stdout for help and on stderr for the usage error.
@@ -152,7 +119,7 @@ fn bare_rex_and_rex_help_fit_an_80x24_screen() {
 fn a_group_without_its_command_fits_the_screen_too() {
     let rex = Rex::new();
     for group in ["deal", "pipeline", "report"] {
-        let (text, code) = on_terminal(&rex, 24, 80, &[group]);
+        let (text, code) = on_terminal(&rex, 24, 80, &[], &[group]);
         assert_eq!(code, 2, "{text}");
         assert!(text.lines().count() <= 22, "rex {group}:\n{text}");
         assert_fits(&text, 80, group);
@@ -189,8 +156,8 @@ fn rex_help_command_prints_what_command_help_prints() {
         (&["help", "report", "wins"], &["report", "wins", "--help"]),
     ] {
         assert_eq!(
-            on_terminal(&rex, 24, 80, help),
-            on_terminal(&rex, 24, 80, flag)
+            on_terminal(&rex, 24, 80, &[], help),
+            on_terminal(&rex, 24, 80, &[], flag)
         );
     }
     assert!(rex

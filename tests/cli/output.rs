@@ -450,38 +450,7 @@ fn piped_table(rex: &Rex, columns: &str, args: &[&str]) -> String {
 #[test]
 fn a_column_that_says_the_same_on_every_row_is_left_out_first() {
     let rex = Rex::new();
-    rex.sales();
-    for (name, value, stage, owner, close) in [
-        (
-            "Umbrella Safety Kit",
-            "22000",
-            "Discovery",
-            "ana",
-            "2026-05-20",
-        ),
-        ("Tyrell Leasing", "48000", "Proposal", "bo", "2026-06-30"),
-        (
-            "Initech TPS Suite",
-            "1234.50",
-            "Negotiation",
-            "carlos",
-            "2026-07-15",
-        ),
-    ] {
-        rex.ok(&[
-            "deal",
-            "create",
-            name,
-            "--value",
-            value,
-            "--stage",
-            stage,
-            "--owner",
-            owner,
-            "--expected-close",
-            close,
-        ]);
-    }
+    crate::terminal::three_owners(&rex);
     let rule = |c: char, n: usize| c.to_string().repeat(n);
     assert_eq!(
         piped_table(&rex, "80", &["deal", "list", "--status", "active"]),

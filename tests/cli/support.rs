@@ -494,3 +494,69 @@ pub fn actor(rex: &Rex) -> String {
         None => system_user(),
     }
 }
+
+/// What a terminal of `rows` x `cols` shows when `rex ARGS` runs on it (stdout and stderr
+/// both there, as at a prompt; `env` added), with `\n` line ends, and the exit code.
+pub fn on_terminal(
+    rex: &Rex,
+    rows: u16,
+    cols: u16,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (String, i32) {
+    use std::io::Read;
+    let (mut master, slave) = pty(rows, cols);
+    let mut cmd = rex.std_cmd();
+    cmd.envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(slave.try_clone().expect("a second descriptor"))
+        .stderr(slave);
+    let mut child = cmd.spawn().expect("run rex");
+    // Only the child holds the terminal now: reading ends (EIO) when it exits.
+    drop(cmd);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = master.read(&mut buf) {
+        out.extend_from_slice(&buf[..n]);
+    }
+    let status = child.wait().expect("wait for rex");
+    let text = String::from_utf8(out)
+        .expect("utf-8 output")
+        .replace("\r\n", "\n");
+    (text, status.code().unwrap_or(-1))
+}
+
+/// A line without its colour escapes.
+pub fn plain(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The columns a line takes on screen, colour escapes left out.
+pub fn width(line: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(plain(line).as_str())
+}
+
+/// Every line of `text` fits `columns` on screen.
+pub fn assert_fits(text: &str, columns: usize, what: &str) {
+    for line in text.lines() {
+        assert!(
+            width(line) <= columns,
+            "{what}: a line of {} columns at {columns}:\n{line}\n{text}",
+            width(line)
+        );
+    }
+}

@@ -4,27 +4,8 @@
 use std::process::Stdio;
 
 use serde_json::{json, Value};
-use unicode_width::UnicodeWidthStr;
 
-use crate::support::{s, stage_id, succeeded_for, Rex};
-
-/// The columns a line takes on screen, colour escapes left out.
-fn width(line: &str) -> usize {
-    let mut plain = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain.width()
-}
+use crate::support::{assert_fits, on_terminal, s, stage_id, succeeded_for, width, Rex};
 
 /// Runs a command as a table `columns` wide (in a pipe: `-o table` and `COLUMNS`).
 fn table(rex: &Rex, columns: usize, args: &[&str]) -> String {
@@ -37,16 +18,6 @@ fn table(rex: &Rex, columns: usize, args: &[&str]) -> String {
         .unwrap();
     succeeded_for(&out, &format!("{args:?}: "));
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn assert_fits(text: &str, columns: usize, what: &str) {
-    for line in text.lines() {
-        assert!(
-            width(line) <= columns,
-            "{what}: a line of {} columns at {columns}:\n{line}\n{text}",
-            width(line)
-        );
-    }
 }
 
 /// Thirty deals with long names, owners and contacts across the stages of one pipeline.
@@ -807,32 +778,15 @@ fn notes_and_errors_on_a_narrow_terminal_wrap_at_words_within_its_width() {
 /// What a person sees of `args` at a terminal of 80x24: stdout and stderr both on it (no
 /// colour, so that the text can be compared), every line of it checked to fit 80 columns.
 fn at_80x24(rex: &Rex, args: &[&str]) -> String {
-    use std::io::Read;
-    let (mut master, slave) = crate::support::pty(24, 80);
-    let mut cmd = rex.std_cmd();
-    cmd.env("NO_COLOR", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(slave.try_clone().unwrap())
-        .stderr(slave);
-    let mut child = cmd.spawn().expect("run rex");
-    // Only the child holds the terminal open now: reading ends (EIO) when it exits.
-    drop(cmd);
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n @ 1..) = master.read(&mut buf) {
-        out.extend_from_slice(&buf[..n]);
-    }
-    let status = child.wait().unwrap();
-    let text = String::from_utf8(out).unwrap().replace("\r\n", "\n");
-    assert!(status.success(), "{args:?} failed:\n{text}");
+    let (text, code) = on_terminal(rex, 24, 80, &[("NO_COLOR", "1")], args);
+    assert_eq!(code, 0, "{args:?} failed:\n{text}");
     assert_fits(&text, 80, &format!("{args:?} at 80x24"));
     text
 }
 
 /// Three open deals of three owners, each with an expected close: the deals `deal list
 /// --status active` shows.
-fn three_owners(rex: &Rex) {
+pub fn three_owners(rex: &Rex) {
     rex.sales();
     for (name, value, stage, owner, close) in [
         (

@@ -1,67 +1,24 @@
 //! `rex today`: one 80x24 screen with the most urgent section first, and one flat list with
 //! a section column for scripts (JSON keeps a key per section).
 
-use std::io::Read;
-
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::Rex;
+use crate::support::{assert_fits, on_terminal, plain, Rex};
 
 /// What `rex ARGS` shows on a terminal of 24 lines and 80 columns (stdout and stderr),
 /// line by line, colour escapes left out.
 pub fn on_screen(rex: &Rex, env: &[(&str, &str)], args: &[&str]) -> Vec<String> {
-    let (mut master, slave) = crate::support::pty(24, 80);
-    let mut cmd = rex.std_cmd();
-    cmd.envs(env.iter().copied())
-        .args(args)
-        .stdout(slave.try_clone().expect("a second descriptor"))
-        .stderr(slave);
-    let mut child = cmd.spawn().expect("run rex");
-    // Only the child holds the terminal now: reading ends (EIO) when it exits.
-    drop(cmd);
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n @ 1..) = master.read(&mut buf) {
-        out.extend_from_slice(&buf[..n]);
-    }
-    let status = child.wait().expect("wait for rex");
-    let text = String::from_utf8(out)
-        .expect("utf-8 output")
-        .replace("\r\n", "\n");
-    assert!(status.success(), "rex {args:?}: {text}");
+    let (text, code) = on_terminal(rex, 24, 80, env, args);
+    assert_eq!(code, 0, "rex {args:?}: {text}");
     text.lines().map(plain).collect()
-}
-
-/// A line without its colour escapes.
-fn plain(line: &str) -> String {
-    let mut out = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A screen that leaves a line for the prompt and has no line wider than 80 columns.
 pub fn assert_fits_80x24(screen: &[String]) {
     let text = screen.join("\n");
     assert!(screen.len() <= 23, "{} lines:\n{text}", screen.len());
-    for line in screen {
-        assert!(
-            line.width() <= 80,
-            "{} columns: {line}\n{text}",
-            line.width()
-        );
-    }
+    assert_fits(&text, 80, "the screen");
 }
 
 /// The reference a table shows for a deal.
