@@ -25,6 +25,14 @@ pub enum Error {
     /// Well-formed, but the data forbids it; nothing was changed.
     #[error("{0}")]
     Conflict(String),
+    /// Well-formed, but the caller may not do it (a member changing another's deal);
+    /// nothing was changed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record is no longer as the caller last saw it (an HTTP `If-Match` that does not
+    /// match); nothing was changed.
+    #[error("{0}")]
+    Precondition(String),
     /// The database stayed locked past the busy timeout; nothing was changed.
     #[error("{0}")]
     Busy(String),
@@ -54,7 +62,7 @@ impl Error {
         match self {
             Error::Usage(_) => code::USAGE,
             Error::NotFound(_) => code::NOT_FOUND,
-            Error::Conflict(_) => code::CONFLICT,
+            Error::Conflict(_) | Error::Forbidden(_) | Error::Precondition(_) => code::CONFLICT,
             Error::Busy(_) => code::BUSY,
             Error::Unusable(_) | Error::Storage(_) => code::UNUSABLE,
             Error::Failed(_) => code::FAILURE,

@@ -10,12 +10,14 @@ mod deal;
 mod import;
 mod pipeline;
 mod report;
+mod serve;
 pub mod words;
 
 pub use deal::*;
 pub use import::*;
 pub use pipeline::*;
 pub use report::*;
+pub use serve::*;
 
 pub use crate::output::{ColorChoice, Format};
 
@@ -502,6 +504,12 @@ Examples:
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
+    /// Serve the REST API over HTTP on this database (see rex serve --help)
+    #[command(after_long_help = SERVE_HELP)]
+    Serve(ServeArgs),
+    /// API tokens for rex serve: create, list, revoke
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Show rex's version, the database path, schema version, row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
     Info,

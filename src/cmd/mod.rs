@@ -12,6 +12,8 @@ mod import;
 mod info;
 mod pipeline;
 mod report;
+mod serve;
+mod token;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -37,7 +39,11 @@ pub fn run(cli: Cli) -> Result<()> {
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
     let out = Printer::new(&cli.output.options(), now);
     let new = when_missing(&cli.command);
-    let (access, check_fields, run) = match plan(cli.command) {
+    let (access, check_fields, run) = match plan(
+        cli.command,
+        cli.db.clone().map(PathBuf::into_os_string),
+        cli.output.quiet,
+    ) {
         Plan::Alone(run) => return run(),
         Plan::Stored {
             access,
@@ -111,7 +117,7 @@ fn when_missing(command: &Command) -> New {
         Command::Pipeline(P::Create { .. }) => New::Creates,
         Command::Import(args) if args.dry_run => New::Rehearses,
         Command::Import(_) => New::Creates,
-        Command::Backup { .. } => New::Needs,
+        Command::Backup { .. } | Command::Token(_) => New::Needs,
         _ => New::Reads,
     }
 }
@@ -171,7 +177,7 @@ fn own_fields(_: &Printer) -> Result<()> {
 }
 
 /// The command table: per command, its access, its records and its handler.
-fn plan(command: Command) -> Plan {
+fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
     use crate::cli::{DealCommand as D, PipelineCommand as P, ReportCommand as R};
     use crate::ops::database::DatabaseInfo;
     use crate::ops::pipeline::PipelineOverview;
@@ -287,6 +293,14 @@ fn plan(command: Command) -> Plan {
         Command::Backup { path } => {
             Plan::stored(Read, own_fields, move |ctx| backup::run(ctx, &path))
         }
+        Command::Token(c) => {
+            let access = match c {
+                crate::cli::TokenCommand::List => Read,
+                _ => Write,
+            };
+            Plan::stored(access, own_fields, move |ctx| token::run(ctx, c))
+        }
+        Command::Serve(args) => Plan::Alone(Box::new(move || serve::run(db, quiet, args))),
         Command::Info => Plan::stored(Read, fields::<DatabaseInfo>, info::run),
         Command::Completions { shell } => Plan::Alone(Box::new(move || {
             let mut stdout = io::stdout().lock();

@@ -10,6 +10,7 @@ pub mod deal;
 pub mod lookup;
 pub mod pipeline;
 pub mod report;
+pub mod token;
 pub mod totals;
 
 #[cfg(test)]
