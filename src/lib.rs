@@ -13,6 +13,7 @@ pub mod money;
 pub mod ops;
 pub mod output;
 pub mod record;
+pub mod serve;
 pub mod settings;
 pub mod store;
 pub mod target_file;

@@ -154,6 +154,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                     .collect::<Result<_>>()?,
                 pipeline,
                 stage,
+                ..Default::default()
             };
             let (view, line) = ctx.store.write(|tx| {
                 let done = deal::update(tx, &clock, &deal, &changes)?;

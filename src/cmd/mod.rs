@@ -124,7 +124,7 @@ fn when_missing(command: &Command) -> New {
 
 /// The database file that a command needs does not exist: named, with what creates one
 /// (and, for a path the person chose, a word that it may be mistyped).
-fn no_database(location: &Location, chosen: bool) -> Error {
+pub(crate) fn no_database(location: &Location, chosen: bool) -> Error {
     let check = if chosen { "check --db/REX_DB; " } else { "" };
     Error::Unusable(format!(
         "no database at {} ({check}rex pipeline create NAME creates one)",

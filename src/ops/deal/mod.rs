@@ -6,10 +6,12 @@
 //! hints) is the front end's.
 
 mod list;
+mod patch;
 #[cfg(test)]
 mod tests;
 
 pub use list::{list, mark_stalled, stalled, DealQuery, StallScope, Stalled};
+pub use patch::{apply, stall, unstall, DealPatch};
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -72,6 +74,10 @@ pub struct DealChanges {
     pub pipeline: Option<String>,
     /// The stage in `pipeline` (only with it).
     pub stage: Option<String>,
+    /// Removes the contact (a front end that can say "none": the API's `null`).
+    pub clear_contact: bool,
+    /// Removes the owner.
+    pub clear_owner: bool,
 }
 
 /// What an update did: the deal as it is now, and the history it recorded. No history means
@@ -234,9 +240,13 @@ pub fn update(tx: &dyn Tx, clock: &Clock, reference: &str, c: &DealChanges) -> R
     }
     if c.contact.is_some() {
         deal.contact_id = checked_optional(DealText::Contact, c.contact.as_deref())?;
+    } else if c.clear_contact {
+        deal.contact_id = None;
     }
     if c.owner.is_some() {
         deal.owner_id = checked_optional(DealText::Owner, c.owner.as_deref())?;
+    } else if c.clear_owner {
+        deal.owner_id = None;
     }
     if let Some(d) = c.expected_close {
         deal.expected_close = d;

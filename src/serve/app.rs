@@ -1,0 +1,177 @@
+//! What every request shares: the database (a pool of open stores, used on blocking
+//! threads), the clock, and how the server was asked to run.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::{Access, Location, Missing, Store, Tx};
+
+/// The server's shared state.
+pub struct App {
+    pool: Pool,
+    /// REX_NOW when it was set: every request then runs at that time, as every command does.
+    fixed_now: Option<Clock>,
+    /// `--open`: no tokens, every caller an admin.
+    pub open: bool,
+}
+
+pub type Shared = Arc<App>;
+
+impl App {
+    pub fn new(
+        location: Location,
+        busy_timeout: Duration,
+        fixed_now: Option<Clock>,
+        open: bool,
+    ) -> App {
+        App {
+            pool: Pool {
+                location,
+                busy_timeout,
+                idle: Mutex::new(Vec::new()),
+            },
+            fixed_now,
+            open,
+        }
+    }
+
+    /// The time a request runs at.
+    pub fn clock(&self) -> Clock {
+        self.fixed_now
+            .unwrap_or_else(|| Clock::at(chrono::Utc::now()))
+    }
+
+    /// Opens one store, to check at start-up that the database can be served.
+    pub fn check(&self) -> Result<()> {
+        let store = self.pool.take()?;
+        self.pool.give(store);
+        Ok(())
+    }
+
+    /// Runs `f` in a read transaction on a blocking thread.
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnMut(&dyn Tx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.run(None, f).await
+    }
+
+    /// Runs `f` in a write transaction on a blocking thread, its history recorded as
+    /// `actor` (on a SQLite file; a server records its own login).
+    pub async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        actor: &str,
+        f: impl FnMut(&dyn Tx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.run(Some(actor.to_string()), f).await
+    }
+
+    /// Takes a store for as long as `f` needs it, on a blocking thread (the store is
+    /// synchronous; the `postgres` crate must not be called on a runtime thread).
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let mut store = app.pool.take()?;
+            let out = f(&mut store);
+            app.pool.settle(store, &out);
+            out
+        })
+        .await
+        .map_err(|_| Error::Failed("a request's worker stopped".into()))?
+    }
+
+    async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        actor: Option<String>,
+        mut f: impl FnMut(&dyn Tx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            // A pooled connection may have died with the server it spoke to (a restart):
+            // such a failure is tried once more on a fresh one.
+            let (mut store, pooled) = app.pool.take_marked()?;
+            let mut out = once(&mut store, actor.as_deref(), &mut f);
+            if pooled && matches!(out, Err(Error::Unusable(_) | Error::Storage(_))) {
+                drop(store);
+                store = app.pool.open()?;
+                out = once(&mut store, actor.as_deref(), &mut f);
+            }
+            app.pool.settle(store, &out);
+            out
+        })
+        .await
+        .map_err(|_| Error::Failed("a request's worker stopped".into()))?
+    }
+}
+
+fn once<T>(
+    store: &mut Store,
+    actor: Option<&str>,
+    f: &mut dyn FnMut(&dyn Tx) -> Result<T>,
+) -> Result<T> {
+    match actor {
+        Some(actor) => {
+            store.record_actor(actor.to_string());
+            store.write(|tx| f(tx))
+        }
+        None => store.read(|tx| f(tx)),
+    }
+}
+
+/// Open stores kept between requests: opening one costs a schema check (and for a server,
+/// a connection), so a request borrows one and gives it back.
+struct Pool {
+    location: Location,
+    busy_timeout: Duration,
+    idle: Mutex<Vec<Store>>,
+}
+
+/// The most stores kept idle; more are opened under load and closed after.
+const IDLE_MAX: usize = 64;
+
+impl Pool {
+    fn open(&self) -> Result<Store> {
+        Store::open_for(
+            &self.location,
+            self.busy_timeout,
+            Access::Write,
+            Missing::Refuse,
+        )
+    }
+
+    fn take(&self) -> Result<Store> {
+        self.take_marked().map(|(s, _)| s)
+    }
+
+    /// A store, and whether it came from the pool (rather than being opened now).
+    fn take_marked(&self) -> Result<(Store, bool)> {
+        let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        match pooled {
+            Some(store) => Ok((store, true)),
+            None => Ok((self.open()?, false)),
+        }
+    }
+
+    fn give(&self, store: Store) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < IDLE_MAX {
+                idle.push(store);
+            }
+        }
+    }
+
+    /// Gives a store back after use, unless what it answered says it may be broken.
+    fn settle<T>(&self, store: Store, out: &Result<T>) {
+        if !matches!(
+            out,
+            Err(Error::Unusable(_) | Error::Storage(_) | Error::Failed(_))
+        ) {
+            self.give(store);
+        }
+    }
+}

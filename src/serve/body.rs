@@ -1,0 +1,150 @@
+//! What a request carries: a JSON body (strict: a key given twice is refused, as rex
+//! refuses it everywhere), query parameters, and the headers of conditional and retried
+//! requests.
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::problem::{ApiResult, Problem};
+
+/// The media types a body may be sent as.
+const JSON_TYPES: [&str; 2] = ["application/json", "application/merge-patch+json"];
+
+/// The body as a JSON object, refused when it is not JSON (400) or not an object (400).
+pub fn object(headers: &HeaderMap, body: &Bytes) -> ApiResult<Map<String, Value>> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match kind.as_deref() {
+        Some(k) if JSON_TYPES.contains(&k) => {}
+        _ => {
+            return Err(Problem::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid",
+                "send the body as Content-Type: application/json",
+            ))
+        }
+    }
+    let text =
+        std::str::from_utf8(body).map_err(|_| Problem::malformed("the body is not UTF-8 text"))?;
+    let value = crate::json::parse(text, crate::json::MAX_DEPTH + 1).map_err(|r| {
+        Problem::malformed(format!(
+            "the body is not valid JSON: {}",
+            r.describe("body")
+        ))
+    })?;
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(Problem::malformed("the body must be a JSON object")),
+    }
+}
+
+/// The body's fields as `T`, each refusal naming its field (422).
+pub fn fields<T: DeserializeOwned>(m: Map<String, Value>) -> ApiResult<T> {
+    serde_path_to_error::deserialize(Value::Object(m)).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        // A missing or unknown field is named by serde's message; a wrong type by the path.
+        let field = match path.as_str() {
+            "." | "" => message.split('`').nth(1).unwrap_or("body").to_string(),
+            p => p.to_string(),
+        };
+        Problem::invalid(&field, format!("{field}: {message}"))
+    })
+}
+
+/// The query string's parameters, in order (a parameter may repeat).
+pub fn query(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Refuses a query parameter not in `known` (422), so that a misspelt filter is not
+/// silently ignored.
+pub fn known_only(params: &[(String, String)], known: &[&str]) -> ApiResult<()> {
+    for (k, _) in params {
+        if !known.contains(&k.as_str()) {
+            return Err(Problem::invalid(
+                k,
+                format!(
+                    "unknown query parameter '{}'; known: {}",
+                    crate::output::one_line(k),
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The one value of parameter `name`, refusing it twice.
+pub fn single<'a>(params: &'a [(String, String)], name: &str) -> ApiResult<Option<&'a str>> {
+    let mut found = params
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
+    let first = found.next();
+    if found.next().is_some() {
+        return Err(Problem::invalid(name, format!("give {name} once")));
+    }
+    Ok(first)
+}
+
+/// The entity tags of `If-Match`, if sent: `*` or a list of strong tags.
+pub fn if_match(headers: &HeaderMap) -> ApiResult<Option<Vec<String>>> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v
+        .to_str()
+        .map_err(|_| Problem::malformed("If-Match is not text"))?;
+    Ok(Some(
+        text.split(',').map(|t| t.trim().to_string()).collect(),
+    ))
+}
+
+/// Whether `tags` (of `If-Match`) admit the record whose tag is `current`: strong
+/// comparison, so a weak tag never matches.
+pub fn matches(tags: &[String], current: &str) -> bool {
+    tags.iter().any(|t| t == "*" || t == current)
+}
+
+/// The `Idempotency-Key` header, if sent (at most 255 visible characters).
+pub fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| {
+            Problem::invalid(
+                "Idempotency-Key",
+                "Idempotency-Key must be 1 to 255 visible characters",
+            )
+        })?;
+    Ok(Some(key.to_string()))
+}
+
+/// A strong entity tag of a response body: a hash of its bytes.
+pub fn etag(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}

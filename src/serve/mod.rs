@@ -1,0 +1,318 @@
+//! `rex serve`: the product's REST API over HTTP, on the operations the CLI calls (axum on
+//! tokio; the synchronous store runs on blocking threads). Nothing here runs unless `rex
+//! serve` does: other commands never start a runtime.
+
+mod app;
+mod auth;
+mod body;
+mod deals;
+mod problem;
+mod replay;
+
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::Location;
+use app::{App, Shared};
+use problem::Problem;
+
+/// How long requests in flight may take to finish after SIGINT or SIGTERM.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// How `rex serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub location: Location,
+    pub busy_timeout: Duration,
+    /// REX_NOW, when set.
+    pub fixed_now: Option<Clock>,
+    pub listen: String,
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub insecure_http: bool,
+    pub cors: Option<String>,
+    pub open: bool,
+    pub quiet: bool,
+    pub max_body: usize,
+    pub header_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_concurrent: usize,
+}
+
+/// Serves until SIGINT or SIGTERM; then lets requests in flight finish and returns.
+pub fn run(s: Settings) -> Result<()> {
+    let addr = address(&s.listen)?;
+    let loopback = addr.ip().is_loopback();
+    if s.open && !loopback {
+        return Err(Error::usage(format!(
+            "--open serves without tokens, so only on a loopback address (127.0.0.1 or ::1), not {addr}; create tokens with rex token create"
+        )));
+    }
+    if !loopback && s.tls.is_none() && !s.insecure_http {
+        return Err(Error::usage(format!(
+            "{addr} is reachable from other machines: give --tls-cert and --tls-key, or --insecure-http when a reverse proxy terminates TLS"
+        )));
+    }
+    if s.max_concurrent == 0 || s.max_body == 0 {
+        return Err(Error::usage(
+            "--max-concurrent and --max-body must be at least 1",
+        ));
+    }
+    if let Some(origin) = &s.cors {
+        HeaderValue::from_str(origin)
+            .ok()
+            .filter(|_| origin.starts_with("http://") || origin.starts_with("https://"))
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "--cors '{}' is not an origin; write it like https://app.example.com",
+                    crate::output::one_line(origin)
+                ))
+            })?;
+    }
+    let app = Arc::new(App::new(
+        s.location.clone(),
+        s.busy_timeout,
+        s.fixed_now,
+        s.open,
+    ));
+    app.check()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(s.max_concurrent + 16)
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot start the server's runtime: {e}")))?;
+    runtime.block_on(serve(app, addr, s))
+}
+
+/// The address `--listen` names.
+fn address(text: &str) -> Result<SocketAddr> {
+    let bad = || {
+        Error::usage(format!(
+            "--listen '{}' is not an address and port; write it like 127.0.0.1:7272 or 0.0.0.0:8080",
+            crate::output::one_line(text)
+        ))
+    };
+    text.to_socket_addrs()
+        .map_err(|_| bad())?
+        .next()
+        .ok_or_else(bad)
+}
+
+async fn serve(app: Shared, addr: SocketAddr, s: Settings) -> Result<()> {
+    let listener = TcpListener::bind(addr).map_err(|e| {
+        Error::Failed(format!(
+            "cannot listen on {addr}: {e}; pick another --listen"
+        ))
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::Failed(format!("cannot listen on {addr}: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::Failed(format!("cannot listen on {addr}: {e}")))?;
+    let router = router(app, &s);
+    let handle = axum_server::Handle::new();
+    tokio::spawn(stop_on_signal(handle.clone()));
+    let scheme = if s.tls.is_some() { "https" } else { "http" };
+    let service = router.into_make_service();
+    match &s.tls {
+        Some((cert, key)) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(|e| {
+                    Error::usage(format!(
+                        "cannot use --tls-cert {} and --tls-key {}: {e}; give a PEM certificate chain and its private key",
+                        cert.display(),
+                        key.display()
+                    ))
+                })?;
+            let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
+            limits(server.http_builder(), &s);
+            say_listening(scheme, bound);
+            server.serve(service).await
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener).handle(handle);
+            limits(server.http_builder(), &s);
+            say_listening(scheme, bound);
+            server.serve(service).await
+        }
+    }
+    .map_err(|e| Error::Failed(format!("the server stopped: {e}")))
+}
+
+/// The first line on stderr, which scripts read the address from.
+fn say_listening(scheme: &str, bound: SocketAddr) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "listening on {scheme}://{bound}");
+    let _ = err.flush();
+}
+
+/// The connection's limits: how long a client may take to send its headers.
+fn limits(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    s: &Settings,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(s.header_timeout);
+}
+
+async fn stop_on_signal(handle: axum_server::Handle) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    handle.graceful_shutdown(Some(GRACE));
+}
+
+/// Every route, with the layers every request passes: the log, CORS, the time limit, the
+/// bound on concurrent requests, the body limit, and the token check.
+fn router(app: Shared, s: &Settings) -> Router {
+    use axum::routing::post;
+    let api = Router::new()
+        .route("/deals", post(deals::create).get(deals::list))
+        .route(
+            "/deals/{id}",
+            get(deals::show).patch(deals::patch).delete(deals::delete),
+        )
+        .route("/deals/{id}/history", get(deals::history))
+        .route("/deals/{id}/notes", post(deals::note))
+        .route("/health", get(health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_allowed)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(s.max_body))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(s.max_concurrent))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            s.request_timeout,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            s.request_timeout,
+        ))
+        .layer(middleware::from_fn(as_problem))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            problem::internal().into_response()
+        }))
+        .with_state(app);
+    let api = match &s.cors {
+        Some(origin) => api.layer(cors(origin)),
+        None => api,
+    };
+    match s.quiet {
+        true => api,
+        false => api.layer(middleware::from_fn(auth::log)),
+    }
+}
+
+fn cors(origin: &str) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origin = HeaderValue::from_str(origin).unwrap_or(HeaderValue::from_static("null"));
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::exact(origin))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// `GET /health`: whether the database answers.
+async fn health(axum::extract::State(app): axum::extract::State<Shared>) -> Response {
+    match app.read(|tx| tx.schema_version()).await {
+        Ok(_) => deals::json("{\"status\":\"ok\"}".into()),
+        Err(e) => Problem::from(Error::Unusable(format!(
+            "the database does not answer: {e}"
+        )))
+        .into_response(),
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Problem {
+    Problem::not_found(format!(
+        "no such path: {}; GET /openapi.json lists them",
+        crate::output::one_line(uri.path())
+    ))
+}
+
+async fn not_allowed(method: Method, uri: axum::http::Uri) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "not_allowed",
+        format!(
+            "{method} is not allowed on {}",
+            crate::output::one_line(uri.path())
+        ),
+    )
+}
+
+/// Whatever error the stack itself answers (a body over the limit, a timeout, a body that
+/// is not what a route takes) as a problem, like every other error.
+async fn as_problem(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(problem::PROBLEM_JSON.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let p = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            status,
+            "too_large",
+            "the body is over the limit (rex serve --max-body)",
+        ),
+        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => Problem {
+            retry_after: Some(1),
+            ..Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "the request took longer than the server allows (rex serve --request-timeout)",
+            )
+        },
+        StatusCode::METHOD_NOT_ALLOWED => Problem::new(status, "not_allowed", "method not allowed"),
+        s if s.is_server_error() => problem::internal(),
+        s => Problem::new(s, "invalid", s.canonical_reason().unwrap_or("bad request")),
+    };
+    let mut out = p.into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
+}
