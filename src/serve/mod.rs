@@ -238,7 +238,7 @@ fn cors(origin: &str) -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     let origin = HeaderValue::from_str(origin).unwrap_or(HeaderValue::from_static("null"));
     CorsLayer::new()
-        .allow_origin(AllowOrigin::exact(origin))
+        .allow_origin(AllowOrigin::list([origin]))
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
