@@ -255,10 +255,12 @@ fn an_idempotency_key_makes_a_retried_or_concurrent_post_create_one_deal() {
                 .into()
         )
     );
+    // Two servers on one database, eight clients at once, one key.
+    let second = Served::start(&rex, &["--open", "--quiet"]);
     let bodies: Vec<(u16, String)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
-            .map(|_| {
-                let served = &served;
+            .map(|n| {
+                let served = if n % 2 == 0 { &served } else { &second };
                 s.spawn(move || {
                     let r = served.send(
                         "POST",
@@ -276,7 +278,7 @@ fn an_idempotency_key_makes_a_retried_or_concurrent_post_create_one_deal() {
     assert!(bodies.iter().all(|b| b == &bodies[0]), "{bodies:?}");
     assert_eq!(bodies[0].0, 201);
     // After a restart the key is still known.
-    drop(served);
+    drop((served, second));
     let served = Served::start(&rex, &["--open", "--quiet"]);
     let third = served.send("POST", "/deals", Some(""), Some(body), &key);
     assert_eq!((third.status, &third.body), (201, &first.body));

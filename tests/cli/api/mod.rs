@@ -2,6 +2,7 @@
 //! backend the suite runs on.
 
 mod deals;
+mod security;
 mod server;
 
 use std::io::{BufRead, BufReader};
