@@ -70,8 +70,10 @@ Examples:
         expires: Option<String>,
     },
     /// List tokens: name, role, owner, created, last used, expires (never the secret)
+    #[command(after_help = "Examples:\n  rex token list\n  rex token list -o json | jq -r '.[] | select(.expires_at == null) | .name'")]
     List,
     /// Revoke a token: every server refuses it from its next request on
+    #[command(after_help = "Examples:\n  rex token revoke website-form")]
     Revoke {
         /// The token's name
         name: String,
