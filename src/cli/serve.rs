@@ -28,10 +28,10 @@ pub struct ServeArgs {
     /// The largest request body accepted, in bytes (larger: 413)
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub max_body: usize,
-    /// Seconds a client has to send a request's headers
+    /// Seconds a client has to send a request's headers, and then its body (slower: 408)
     #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub header_timeout: u64,
-    /// Seconds a request may take, its body included (longer: 503)
+    pub read_timeout: u64,
+    /// Seconds the server may take to answer a request (longer: 503)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub request_timeout: u64,
     /// Requests worked on at once; more wait their turn
@@ -70,7 +70,9 @@ Examples:
         expires: Option<String>,
     },
     /// List tokens: name, role, owner, created, last used, expires (never the secret)
-    #[command(after_help = "Examples:\n  rex token list\n  rex token list -o json | jq -r '.[] | select(.expires_at == null) | .name'")]
+    #[command(
+        after_help = "Examples:\n  rex token list\n  rex token list -o json | jq -r '.[] | select(.expires_at == null) | .name'"
+    )]
     List,
     /// Revoke a token: every server refuses it from its next request on
     #[command(after_help = "Examples:\n  rex token revoke website-form")]

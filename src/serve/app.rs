@@ -15,6 +15,10 @@ pub struct App {
     fixed_now: Option<Clock>,
     /// `--open`: no tokens, every caller an admin.
     pub open: bool,
+    /// How long a client may take to send a request's body.
+    pub read_timeout: Duration,
+    /// The largest body accepted.
+    pub max_body: usize,
 }
 
 pub type Shared = Arc<App>;
@@ -25,6 +29,8 @@ impl App {
         busy_timeout: Duration,
         fixed_now: Option<Clock>,
         open: bool,
+        read_timeout: Duration,
+        max_body: usize,
     ) -> App {
         App {
             pool: Pool {
@@ -34,6 +40,8 @@ impl App {
             },
             fixed_now,
             open,
+            read_timeout,
+            max_body,
         }
     }
 

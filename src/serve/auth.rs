@@ -170,6 +170,13 @@ async fn touch(app: &Shared, found: &Token) {
     }
 }
 
+/// Carries the token's name from one response to the one that replaces it.
+pub fn carry_name(from: &Response, to: &mut Response) {
+    if let Some(name) = from.extensions().get::<LoggedAs>() {
+        to.extensions_mut().insert(name.clone());
+    }
+}
+
 /// One line per request on stderr: time, method, path, status, milliseconds, token name.
 /// The query string is left out: its values may be anyone's data.
 pub async fn log(req: Request, next: Next) -> Response {

@@ -1,7 +1,6 @@
 //! `/deals`: create, list, show, change and delete deals, their history and notes, over
 //! the operations the CLI's `rex deal …` calls; a deal reads exactly as `-o json` prints it.
 
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::app::Shared;
 use super::auth::Caller;
-use super::body::{self, etag};
+use super::body::{self, etag, Sent};
 use super::problem::{ApiResult, Problem};
 use super::replay;
 use crate::error::{Error, Result};
@@ -82,7 +81,7 @@ pub async fn create(
     State(app): State<Shared>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    sent: Bytes,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     caller.may_write()?;
     let b: NewDealBody = body::fields(body::object(&headers, &sent)?)?;
@@ -212,7 +211,7 @@ pub async fn patch(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    sent: Bytes,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     let id = path_deal(&id)?;
     caller.may_write()?;
@@ -551,7 +550,7 @@ pub async fn note(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    sent: Bytes,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     let id = path_deal(&id)?;
     caller.may_write()?;

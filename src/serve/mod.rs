@@ -44,7 +44,7 @@ pub struct Settings {
     pub open: bool,
     pub quiet: bool,
     pub max_body: usize,
-    pub header_timeout: Duration,
+    pub read_timeout: Duration,
     pub request_timeout: Duration,
     pub max_concurrent: usize,
 }
@@ -84,6 +84,8 @@ pub fn run(s: Settings) -> Result<()> {
         s.busy_timeout,
         s.fixed_now,
         s.open,
+        s.read_timeout,
+        s.max_body,
     ));
     app.check()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -168,7 +170,7 @@ fn limits(
     builder
         .http1()
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(s.header_timeout);
+        .header_read_timeout(s.read_timeout);
 }
 
 async fn stop_on_signal(handle: axum_server::Handle) {
@@ -210,7 +212,6 @@ fn router(app: Shared, s: &Settings) -> Router {
             app.clone(),
             auth::authenticate,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(s.max_body))
         .layer(tower::limit::ConcurrencyLimitLayer::new(s.max_concurrent))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             s.request_timeout,
@@ -298,7 +299,12 @@ async fn as_problem(req: Request, next: Next) -> Response {
             "too_large",
             "the body is over the limit (rex serve --max-body)",
         ),
-        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => Problem {
+        StatusCode::REQUEST_TIMEOUT => Problem::new(
+            status,
+            "invalid",
+            "the request's body did not arrive in time (rex serve --read-timeout)",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => Problem {
             retry_after: Some(1),
             ..Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -311,6 +317,7 @@ async fn as_problem(req: Request, next: Next) -> Response {
         s => Problem::new(s, "invalid", s.canonical_reason().unwrap_or("bad request")),
     };
     let mut out = p.into_response();
+    auth::carry_name(&response, &mut out);
     if let Some(allow) = allow {
         out.headers_mut().insert(header::ALLOW, allow);
     }

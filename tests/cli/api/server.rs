@@ -116,7 +116,7 @@ fn a_body_over_the_limit_is_413_and_an_unknown_method_405_as_problems() {
 #[test]
 fn a_client_that_sends_its_headers_too_slowly_is_cut_off() {
     let rex = sales();
-    let served = Served::start(&rex, &["--open", "--quiet", "--header-timeout", "1"]);
+    let served = Served::start(&rex, &["--open", "--quiet", "--read-timeout", "1"]);
     let addr = served.base.trim_start_matches("http://");
     let mut slow = TcpStream::connect(addr).unwrap();
     slow.write_all(b"GET /deals HTTP/1.1\r\nHost: x\r\n")
@@ -305,4 +305,29 @@ fn with_a_certificate_it_serves_https_and_a_bad_one_is_refused() {
     let mut answer = Vec::new();
     let _ = plain.read_to_end(&mut answer);
     assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
+}
+
+#[test]
+fn a_client_that_sends_its_body_too_slowly_gets_408_and_nothing_is_written() {
+    let rex = sales();
+    let served = Served::start(&rex, &["--open", "--quiet", "--read-timeout", "1"]);
+    let addr = served.base.trim_start_matches("http://");
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.write_all(
+        b"POST /deals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"name\":",
+    )
+    .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let start = Instant::now();
+    let mut answer = [0u8; 4096];
+    let n = slow.read(&mut answer).unwrap_or(0);
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert_eq!(rex.json(&["deal", "list"]), serde_json::json!([]));
 }
