@@ -41,8 +41,8 @@ pub trait Tokens {
     fn token_by_hash(&self, hash: &str) -> Result<Option<StoredToken>>;
     /// Deletes a token; false when there was none of that name.
     fn delete_token(&self, name: &str) -> Result<bool>;
-    /// Records that token `name` was used at `now`, unless its last use is at or after
-    /// `since`: a row is written at most once per period, however many requests use it.
+    /// Records that token `name` was used at `now`, unless its last use is after `since`:
+    /// a row is written at most once per period, however many requests use it.
     fn touch_token(&self, name: &str, now: &str, since: &str) -> Result<()>;
     /// The response kept for `key` of `scope`, however old.
     fn replay(&self, scope: &str, key: &str) -> Result<Option<StoredReplay>>;

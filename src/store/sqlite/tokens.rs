@@ -68,7 +68,7 @@ impl Tokens for SqliteTx<'_> {
         self.conn
             .prepare_cached(
                 "UPDATE api_tokens SET last_used_at = ?2
-                 WHERE name = ?1 AND (last_used_at IS NULL OR last_used_at < ?3)",
+                 WHERE name = ?1 AND (last_used_at IS NULL OR last_used_at <= ?3)",
             )?
             .execute(params![name, now, since])?;
         Ok(())

@@ -61,7 +61,7 @@ impl Tokens for PgTx<'_, '_> {
     fn touch_token(&self, name: &str, now: &str, since: &str) -> Result<()> {
         self.execute(
             "UPDATE api_tokens SET last_used_at = $2
-             WHERE name = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+             WHERE name = $1 AND (last_used_at IS NULL OR last_used_at <= $3)",
             &[&name, &now, &since],
         )?;
         Ok(())
