@@ -33,4 +33,5 @@ mod support;
 mod team;
 mod terminal;
 mod today;
+mod token;
 mod totals;
