@@ -1497,7 +1497,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__serve)
-            opts="-o -q -h -V --listen --tls-cert --tls-key --insecure-http --cors --open --max-body --header-timeout --request-timeout --max-concurrent --db --output --json --color --quiet --fields --help --version"
+            opts="-o -q -h -V --listen --tls-cert --tls-key --insecure-http --cors --open --max-body --read-timeout --request-timeout --max-concurrent --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1523,7 +1523,7 @@ _rex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header-timeout)
+                --read-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

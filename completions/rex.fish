@@ -652,8 +652,8 @@ complete -c rex -n "__fish_rex_using_subcommand serve" -l tls-cert -d 'TLS certi
 complete -c rex -n "__fish_rex_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
 complete -c rex -n "__fish_rex_using_subcommand serve" -l cors -d 'Answer CORS requests from this origin only (like https://app.example.com)' -r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l max-body -d 'The largest request body accepted, in bytes (larger: 413)' -r
-complete -c rex -n "__fish_rex_using_subcommand serve" -l header-timeout -d 'Seconds a client has to send a request\'s headers' -r
-complete -c rex -n "__fish_rex_using_subcommand serve" -l request-timeout -d 'Seconds a request may take, its body included (longer: 503)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l read-timeout -d 'Seconds a client has to send a request\'s headers, and then its body (slower: 408)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l request-timeout -d 'Seconds the server may take to answer a request (longer: 503)' -r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l max-concurrent -d 'Requests worked on at once; more wait their turn' -r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand serve" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
@@ -696,7 +696,7 @@ complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcomman
 member\t''
 admin\t''"
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l owner -d 'The owner whose deals a member token works on (required for member)' -r
-complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l expires -d 'How long the token lives: 90d, 12h, 30m (from REX_NOW when set)' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l expires -d 'How long the token lives: 30m, 12h, 90d, 2w (from REX_NOW when set) [default: until revoked]' -r
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
