@@ -93,7 +93,12 @@ pub fn run(s: Settings) -> Result<()> {
         .max_blocking_threads(s.max_concurrent + 16)
         .build()
         .map_err(|e| Error::Failed(format!("cannot start the server's runtime: {e}")))?;
-    runtime.block_on(serve(app, addr, s))
+    let served = runtime.block_on(serve(Arc::clone(&app), addr, s));
+    // The stores (a PostgreSQL client runs a runtime of its own) are closed outside the
+    // server's runtime, once it has stopped.
+    drop(runtime);
+    drop(app);
+    served
 }
 
 /// The address `--listen` names.

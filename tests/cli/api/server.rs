@@ -91,14 +91,25 @@ fn a_body_over_the_limit_is_413_and_an_unknown_method_405_as_problems() {
     let rex = sales();
     let served = Served::start(&rex, &["--open", "--quiet", "--max-body", "100"]);
     let big = format!(r#"{{"name":"{}","value":1}}"#, "a".repeat(200));
-    let r = served.post("/deals", "", &big);
-    assert_eq!(
-        problem(&r),
-        (
-            413,
-            "too_large".into(),
-            "the body is over the limit (rex serve --max-body)".into()
-        )
+    let addr = served.base.trim_start_matches("http://");
+    let mut client = TcpStream::connect(addr).unwrap();
+    let request = format!(
+        "POST /deals HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{big}",
+        big.len()
+    );
+    client.write_all(request.as_bytes()).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = [0u8; 4096];
+    let n = client.read(&mut answer).unwrap_or(0);
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.ends_with(
+            r#""detail":"the body is over 100 bytes (rex serve --max-body)","code":"too_large"}"#
+        ),
+        "{answer}"
     );
     let r = served.send("PUT", "/deals", Some(""), Some("{}"), &[]);
     assert_eq!(problem(&r).0, 405);
