@@ -2,6 +2,7 @@
 //! backend the suite runs on.
 
 mod deals;
+mod openapi;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
