@@ -242,6 +242,9 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/deals/{id}/notes", deals::note, doc::note_deal),
         route(M::GET, "/health", health, doc::health),
         route(M::GET, "/openapi.json", openapi::serve, doc::openapi),
+        // The pipeline, report and export routes join here with their descriptions in
+        // openapi/pipelines.rs, e.g. route(M::POST, "/pipelines", pipelines::create,
+        // doc::pipelines::create_pipeline).
     ]
 }
 

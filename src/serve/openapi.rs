@@ -21,6 +21,8 @@ use utoipa::openapi::{
 };
 use utoipa::ToSchema;
 
+pub mod pipelines;
+
 use super::problem::PROBLEM_JSON;
 use super::schemas;
 use super::Route;
@@ -62,6 +64,9 @@ pub fn document(routes: &[Route]) -> OpenApi {
     collect::<schemas::Event>(&mut schemas);
     collect::<schemas::Problem>(&mut schemas);
     collect::<schemas::Health>(&mut schemas);
+    if routes.iter().any(|r| r.path.starts_with("/pipelines")) {
+        pipelines::schemas(&mut schemas);
+    }
     for (name, schema) in &mut schemas {
         if name == "Deal" {
             describe_deal(schema);
@@ -277,7 +282,7 @@ impl Doc {
         self.header(
             "Idempotency-Key",
             string().min_length(Some(1)).max_length(Some(255)),
-            "Makes a retry safe: the same key and body within 24 hours (per token) get the first answer again and create nothing more; the same key with another body is 422",
+            "Makes a retry safe: the same key and body within 24 hours (per token) get the first answer again, as it was then, and create nothing more; the same key with another body is 422; a retry while the first is still running waits for it, or gets 409",
         )
         .errors(&[409])
     }
@@ -318,6 +323,18 @@ impl Doc {
         for h in headers {
             r = r.header(*h, answer_header(h));
         }
+        self.0
+            .responses
+            .responses
+            .insert(status.to_string(), r.build().into());
+        self
+    }
+
+    /// The success answer in another media type than JSON.
+    fn answer_as(mut self, status: u16, about: &str, media: &str, body: ObjectBuilder) -> Doc {
+        let r = ResponseBuilder::new()
+            .description(about)
+            .content(media, Content::new(Some(body)));
         self.0
             .responses
             .responses
