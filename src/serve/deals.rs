@@ -14,6 +14,7 @@ use super::auth::Caller;
 use super::body::{self, etag, Sent};
 use super::problem::{ApiResult, Problem};
 use super::replay;
+use super::schemas;
 use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::money::Cents;
@@ -63,17 +64,32 @@ pub fn path_deal(id: &str) -> ApiResult<DealId> {
 }
 
 /// `POST /deals`' body: the fields of `deal create`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewDealBody {
+#[schema(as = NewDeal)]
+pub struct NewDealBody {
+    #[schema(schema_with = schemas::name)]
     name: String,
+    /// In cents: 500000 is $5,000.00.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     value: i64,
+    /// Default: the first pipeline.
+    #[schema(pattern = r"^pipeline_[0-9a-z]{26}$")]
     pipeline_id: Option<String>,
+    /// Default: the pipeline's first stage.
+    #[schema(pattern = r"^stage_[0-9a-z]{26}$")]
     stage_id: Option<String>,
+    #[schema(schema_with = schemas::line_or_null)]
     contact_id: Option<String>,
+    /// Default: a member token's owner.
+    #[schema(schema_with = schemas::line_or_null)]
     owner_id: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     expected_close: Option<NaiveDate>,
+    #[schema(value_type = Option<Object>)]
     metadata: Option<Map<String, Value>>,
+    /// Its own chance of winning in percent; default: its stage's.
+    #[schema(minimum = 0, maximum = 100)]
     probability: Option<i64>,
 }
 
@@ -394,7 +410,7 @@ fn deal_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<DealPatch> {
 }
 
 /// `GET /deals`: the parameters it takes.
-const LIST_PARAMS: [&str; 16] = [
+pub const LIST_PARAMS: [&str; 16] = [
     "status",
     "pipeline_id",
     "stage_id",
@@ -538,9 +554,12 @@ pub async fn history(State(app): State<Shared>, Path(id): Path<String>) -> ApiRe
 }
 
 /// `POST /deals/:id/notes`' body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NoteBody {
+#[schema(as = Note)]
+pub struct NoteBody {
+    /// The note: printable text, lines allowed.
+    #[schema(schema_with = schemas::note)]
     text: String,
 }
 

@@ -4,6 +4,7 @@
 mod deals;
 mod security;
 mod server;
+mod openapi;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
