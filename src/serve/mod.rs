@@ -6,8 +6,11 @@ mod app;
 mod auth;
 mod body;
 mod deals;
+mod export;
+mod pipelines;
 mod problem;
 mod replay;
+mod reports;
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
@@ -203,6 +206,18 @@ fn router(app: Shared, s: &Settings) -> Router {
         )
         .route("/deals/{id}/history", get(deals::history))
         .route("/deals/{id}/notes", post(deals::note))
+        .route("/pipelines", post(pipelines::create).get(pipelines::list))
+        .route(
+            "/pipelines/{id}",
+            get(pipelines::show).patch(pipelines::patch),
+        )
+        .route("/pipelines/{id}/board", get(reports::board))
+        .route("/today", get(reports::today))
+        .route("/forecast", get(reports::forecast))
+        .route("/reports/wins", get(reports::wins))
+        .route("/reports/stages", get(reports::stages))
+        .route("/reports/lost-reasons", get(reports::lost_reasons))
+        .route("/export", get(export::export))
         .route("/health", get(health))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
