@@ -2,6 +2,8 @@
 //! backend the suite runs on.
 
 mod deals;
+mod pipelines;
+mod reports;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
