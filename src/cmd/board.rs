@@ -1,19 +1,12 @@
 //! `rex board` and `rex today`: the views a salesperson opens first ([`ops::board`]), with
 //! the names of each deal's pipeline and stage, and short references for people.
 
-use std::collections::HashMap;
-
-use super::{fill_refs, labelled, me, Ctx};
+use super::{fill_refs, me, Ctx};
 use crate::cli::TodaySection;
 use crate::error::Result;
-use crate::id::StageId;
 use crate::ops::board as ops;
 use crate::ops::board::Section;
-use crate::output::{
-    fit_height, screen_height, BoardColumn, BoardPipeline, BoardView, DealView, Format, TodayView,
-};
-use crate::record::Deal;
-use crate::store::Tx;
+use crate::output::{fit_height, screen_height, BoardView, Format, TodayView};
 
 pub fn board(
     ctx: &mut Ctx,
@@ -31,46 +24,16 @@ pub fn board(
     let per_stage = limit.or(fit);
     let mut view = ctx.store.read(|tx| {
         let board = ops::board(tx, pipeline, owner, per_stage)?;
-        let labels = tx.stage_labels()?;
-        let mut stages = Vec::with_capacity(board.stages.len());
-        for s in board.stages {
-            stages.push(BoardColumn {
-                id: s.stage.id,
-                name: s.stage.name,
-                color: s.stage.color,
-                position: s.stage.position,
-                count: s.count,
-                value: s.value,
-                deals: views(tx, s.deals, &labels, human)?,
-            });
+        let mut view = BoardView::of(board, &tx.stage_labels()?);
+        if human {
+            fill_refs(tx, view.stages.iter_mut().flat_map(|s| &mut s.deals))?;
         }
-        Ok(BoardView {
-            pipeline: BoardPipeline {
-                id: board.pipeline.id,
-                name: board.pipeline.name,
-            },
-            stages,
-            layout: Default::default(),
-        })
+        Ok(view)
     })?;
     if let Some(height) = fit {
         fit_height(&mut view, &ctx.out.style(), height);
     }
     ctx.out.one(&view)
-}
-
-/// Deals as views with their pipeline and stage names (and short references for people).
-fn views(
-    tx: &dyn Tx,
-    deals: Vec<Deal>,
-    labels: &HashMap<StageId, (String, String)>,
-    human: bool,
-) -> Result<Vec<DealView>> {
-    let mut views: Vec<DealView> = deals.into_iter().map(|d| labelled(d, labels)).collect();
-    if human {
-        fill_refs(tx, &mut views)?;
-    }
-    Ok(views)
 }
 
 /// `rex today`: at a table the sections within the screen, in JSON an object of sections,
@@ -107,10 +70,9 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
     let human = ctx.out.is_human();
     let sections = ctx.store.read(|tx| {
         let today = ops::today(tx, &clock, owner.as_deref())?;
-        let labels = tx.stage_labels()?;
-        let mut sections = Vec::new();
-        for (section, deals) in today.sections(&only) {
-            sections.push((section, views(tx, deals, &labels, human)?));
+        let mut sections = TodayView::sections(today, &only, &tx.stage_labels()?);
+        if human {
+            fill_refs(tx, sections.iter_mut().flat_map(|(_, deals)| deals))?;
         }
         Ok(sections)
     })?;

@@ -1,20 +1,19 @@
 //! What the CLI's handlers share: the context each one gets (the database, the clock, the
 //! printer), asking the person at the terminal, saying a saved change truthfully and the
-//! confirmation lines that say it, deal views for people (names and short references), and
-//! the `KEY=VALUE` syntax of `--meta`.
+//! confirmation lines that say it, deal views for people (short references), and the
+//! `KEY=VALUE` syntax of `--meta`.
 
-use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use serde_json::Value;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::id::{DealId, StageId};
+use crate::id::DealId;
 use crate::json;
 use crate::ops::lookup::REF_MIN;
 use crate::output::{Confirmation, DealView, Printer};
-use crate::record::{canonical, event, Deal, Event};
+use crate::record::{canonical, event, Event};
 use crate::store::{Store, Tx};
 
 /// What every handler gets: the open database, the clock, and the printer.
@@ -127,12 +126,6 @@ pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
     } else {
         Err(Error::Failed("cancelled; nothing was changed".into()))
     }
-}
-
-/// A deal as a view, named by `labels` (see [`Tx::stage_labels`]).
-pub fn labelled(deal: Deal, labels: &HashMap<StageId, (String, String)>) -> DealView {
-    let (stage_name, pipeline_name) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
-    DealView::new(deal, pipeline_name, stage_name)
 }
 
 /// Fills in the short references of deal views (for people; scripts read full ids).

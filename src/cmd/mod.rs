@@ -25,7 +25,7 @@ pub use crate::record::{canonical, sorted};
 use crate::settings::busy_timeout;
 pub use crate::settings::me;
 pub use context::{
-    changes_line, confirm, deal_named, fill_refs, labelled, meta_key, parse_meta, print_saved, Ctx,
+    changes_line, confirm, deal_named, fill_refs, meta_key, parse_meta, print_saved, Ctx,
 };
 
 use crate::cli::{Cli, Command};

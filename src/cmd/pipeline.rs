@@ -156,11 +156,12 @@ fn stage_spec(text: &str) -> Result<NewStage> {
             Ok(NewStage {
                 name: name.to_string(),
                 color: Some(color),
+                ..Default::default()
             })
         }
         _ => Ok(NewStage {
             name: text.to_string(),
-            color: None,
+            ..Default::default()
         }),
     }
 }

@@ -185,7 +185,7 @@ mod tests {
             stages: ["Lead", "Won"]
                 .map(|s| NewStage {
                     name: s.into(),
-                    color: None,
+                    ..Default::default()
                 })
                 .to_vec(),
             stall_days: 30,

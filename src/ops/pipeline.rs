@@ -1,7 +1,8 @@
 //! Pipelines and their ordered stages: create, update (rename, stall periods, add, rename,
-//! recolour, move and remove stages, chances of winning), delete, list and show. Each takes
-//! the stages by what a user calls them (id or name) and refuses what would break a pipeline:
-//! two stages of one name, no stage at all, a removed stage that still holds deals.
+//! recolour, move and remove stages, chances of winning), set the whole ordered list of
+//! stages at once (as an API sends it), delete, list and show. Each takes the stages by what
+//! a user calls them (id or name) and refuses what would break a pipeline: two stages of one
+//! name, no stage at all, a removed stage that still holds deals.
 
 use serde::Serialize;
 
@@ -9,7 +10,7 @@ use super::lookup::{find_pipeline, find_stage};
 use super::totals::{self, StageCounts};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::id::PipelineId;
+use crate::id::{PipelineId, StageId};
 use crate::record::{
     clean_name, name_key, Color, Deal, Event, Pipeline, Place, Probability, Stage, StageStall,
     DEFAULT_STAGES,
@@ -39,12 +40,34 @@ pub struct StageOverview {
     pub counts: StageCounts,
 }
 
-/// A stage to create: its name as given, and its colour when one is chosen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stage to create: its name as given, and whatever else is chosen (the palette's colour,
+/// a certain chance of winning and the pipeline's stall period otherwise).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewStage {
     pub name: String,
     pub color: Option<Color>,
+    pub probability: Option<Probability>,
+    pub stall_days: Option<StageStall>,
+    /// Its id, chosen ahead when later changes of the same update must name it (a new
+    /// stage's name may be one a stage being removed still has); a new one otherwise.
+    pub id: Option<StageId>,
 }
+
+/// A stage as [`set_stages`] wants it: one of the pipeline's, by its id, with whatever of
+/// its settings is given changed; or, without an id, a new stage (which needs a name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageSpec {
+    /// The id as sent (only an id: names change, ids do not).
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub color: Option<Color>,
+    pub probability: Option<Probability>,
+    /// `Some(StageStall::Pipeline)` makes it follow the pipeline again.
+    pub stall_days: Option<StageStall>,
+}
+
+/// The most days of a stall period.
+pub const MAX_STALL_DAYS: u32 = 36500;
 
 /// A pipeline to create.
 #[derive(Debug, Clone)]
@@ -131,11 +154,39 @@ fn set_probabilities(
 /// A stage built from what the user gave, at the end of `position` stages.
 fn stage_of(new: &NewStage, position: usize, chance: Probability) -> Result<Stage> {
     let name = clean_name("a stage name", &new.name).map_err(Error::Usage)?;
-    let stage = Stage::new(name, position, chance);
+    let stage = Stage::new(name, position, new.probability.unwrap_or(chance));
     Ok(Stage {
+        id: new.id.unwrap_or(stage.id),
         color: new.color.clone().unwrap_or(stage.color),
+        stall_days: new.stall_days.unwrap_or(stage.stall_days),
         ..stage
     })
+}
+
+/// A pipeline's stall period: 1 to [`MAX_STALL_DAYS`] days (a stage may have none).
+pub fn stall_days(days: i64) -> Result<u32> {
+    u32::try_from(days)
+        .ok()
+        .filter(|d| (1..=MAX_STALL_DAYS).contains(d))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "stall_days {days} is not a number of days from 1 to {MAX_STALL_DAYS}"
+            ))
+        })
+}
+
+/// A stage's own stall period as JSON writes it: null follows the pipeline's, 0 never
+/// stalls, else 1 to [`MAX_STALL_DAYS`] days.
+pub fn stage_stall(days: Option<i64>) -> Result<StageStall> {
+    match days {
+        None => Ok(StageStall::Pipeline),
+        Some(0) => Ok(StageStall::Off),
+        Some(n) => stall_days(n).map(StageStall::Days).map_err(|_| {
+            Error::usage(format!(
+                "stall_days {n} is not null (the pipeline's), 0 (never) or a number of days from 1 to {MAX_STALL_DAYS}"
+            ))
+        }),
+    }
 }
 
 /// Creates a pipeline; its name must be new (ignoring case).
@@ -155,7 +206,8 @@ pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewPipeline) -> Result<PipelineO
             .map(|(i, s)| stage_of(s, i, Probability::CERTAIN))
             .collect::<Result<_>>()?
     };
-    let mut p = Pipeline::new(name, new.stall_days, stages, &clock.timestamp());
+    let days = stall_days(new.stall_days.into())?;
+    let mut p = Pipeline::new(name, days, stages, &clock.timestamp());
     check_stage_names(&p).map_err(|e| Error::Usage(e.to_string()))?;
     set_probabilities(tx, &mut p, &new.probabilities)?;
     if let Some(existing) = tx.pipeline_named(&p.name)? {
@@ -203,6 +255,101 @@ pub fn update(
     pipeline: &str,
     c: &PipelineChanges,
 ) -> Result<PipelineOverview> {
+    update_with(tx, clock, pipeline, c, "--move-deals-to")
+}
+
+/// Makes the pipeline's stages the ordered list `wanted` (what an API sends): a stage with
+/// an id is kept and whatever of it is given changes, one without is added, one left out is
+/// removed, refused while it holds deals unless `base.move_deals_to` names a stage that stays.
+/// The list becomes the changes of one [`update`] (renames, recolours, added stages, moves,
+/// removals, stall periods, chances), applied with `base`'s name, stall period and
+/// `move_deals_to` (its other fields are not read), so that every rule of an update holds;
+/// one transaction.
+pub fn set_stages(
+    tx: &dyn Tx,
+    clock: &Clock,
+    pipeline: &str,
+    wanted: &[StageSpec],
+    base: PipelineChanges,
+) -> Result<PipelineOverview> {
+    let p = find_pipeline(tx, pipeline)?;
+    let mut c = PipelineChanges {
+        name: base.name,
+        stall_days: base.stall_days,
+        move_deals_to: base.move_deals_to,
+        ..Default::default()
+    };
+    let mut order: Vec<StageId> = Vec::with_capacity(wanted.len());
+    for w in wanted {
+        let id = match &w.id {
+            Some(text) => {
+                if text.parse::<StageId>().is_err() {
+                    return Err(Error::usage(format!(
+                        "'{text}' is not a stage id (like stage_01h…); a new stage has no id"
+                    )));
+                }
+                let id = find_stage(tx, &p, text)?.id;
+                if order.contains(&id) {
+                    return Err(Error::usage(format!("stage {id} is listed twice")));
+                }
+                let named = id.to_string();
+                if let Some(name) = &w.name {
+                    c.rename_stages.push((named.clone(), name.clone()));
+                }
+                if let Some(color) = &w.color {
+                    c.recolor_stages.push((named.clone(), color.clone()));
+                }
+                if let Some(stall) = w.stall_days {
+                    c.stage_stall_days.push((named.clone(), stall));
+                }
+                if let Some(chance) = w.probability {
+                    c.probabilities.push((named, chance));
+                }
+                id
+            }
+            None => {
+                let name = w
+                    .name
+                    .clone()
+                    .ok_or_else(|| Error::usage("a new stage (one without an id) needs a name"))?;
+                let id = StageId::new();
+                c.add_stages.push(NewStage {
+                    name,
+                    color: w.color.clone(),
+                    probability: w.probability,
+                    stall_days: w.stall_days,
+                    id: Some(id),
+                });
+                id
+            }
+        };
+        order.push(id);
+    }
+    // Each wanted stage moves to its place in turn; the stages left out then follow them
+    // and are removed.
+    c.move_stages = order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.to_string(), i.to_string()))
+        .collect();
+    c.remove_stages = p
+        .stages
+        .iter()
+        .filter(|s| !order.contains(&s.id))
+        .map(|s| s.id.to_string())
+        .collect();
+    update_with(tx, clock, &p.id.to_string(), &c, "move_deals_to")
+}
+
+/// [`update`], naming the setting that moves the deals of removed stages as the front end
+/// calls it (`--move-deals-to`, `move_deals_to`).
+fn update_with(
+    tx: &dyn Tx,
+    clock: &Clock,
+    pipeline: &str,
+    c: &PipelineChanges,
+    move_deals_to: &str,
+) -> Result<PipelineOverview> {
     let before = find_pipeline(tx, pipeline)?;
     let mut p = before.clone();
     if let Some(name) = &c.name {
@@ -215,7 +362,7 @@ pub fn update(
         }
     }
     if let Some(days) = c.stall_days {
-        p.stall_days = days;
+        p.stall_days = stall_days(days.into())?;
     }
     for (old, new) in &c.rename_stages {
         let i = index_of(tx, &p, old)?;
@@ -267,7 +414,7 @@ pub fn update(
                 .any(|r| r.id.to_string() == *t || name_key(&r.name) == name_key(t)) =>
         {
             return Err(Error::usage(format!(
-                "--move-deals-to '{t}' is a stage being removed; name a stage that stays"
+                "{move_deals_to} '{t}' is a stage being removed; name a stage that stays"
             )))
         }
         Some(t) => Some(find_stage(tx, &p, t)?.clone()),
@@ -278,9 +425,13 @@ pub fn update(
     }
     p.updated_at = clock.timestamp();
 
-    // Write the new stages while the removed ones still exist, move their deals, then drop them.
+    // Write the new stages while the removed ones still exist, move their deals, then drop
+    // them. Meanwhile a removed stage goes by its id, as an added one may take its name.
     let mut staging = p.clone();
-    staging.stages.extend(removed.iter().cloned());
+    staging.stages.extend(removed.iter().map(|r| Stage {
+        name: format!("#{}", r.id),
+        ..r.clone()
+    }));
     tx.update_pipeline(&staging)?;
     for r in &removed {
         let held = tx.count_deals(&DealFilter {
@@ -292,7 +443,7 @@ pub fn update(
         }
         let Some(to) = &target else {
             return Err(Error::conflict(format!(
-                "stage '{}' holds {held} deal{}; move them with --move-deals-to STAGE",
+                "stage '{}' holds {held} deal{}; move them with {move_deals_to} STAGE",
                 r.name,
                 if held == 1 { "" } else { "s" }
             )));
@@ -363,177 +514,4 @@ fn refuse_if_holding(tx: &dyn Tx, p: &Pipeline) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::code;
-    use crate::ops::testing::{clock, deal, store};
-
-    fn named(name: &str, stages: &[&str]) -> NewPipeline {
-        NewPipeline {
-            name: name.into(),
-            stages: stages
-                .iter()
-                .map(|s| NewStage {
-                    name: s.to_string(),
-                    color: None,
-                })
-                .collect(),
-            stall_days: 30,
-            probabilities: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn create_gives_the_default_stages_their_chances_and_refuses_a_taken_name() {
-        let (_dir, mut store) = store();
-        let clock = clock();
-        let mut new = named(" Sales ", &[]);
-        new.probabilities = vec![("closed".into(), "95".parse().unwrap())];
-        let p = store.write(|tx| create(tx, &clock, &new)).unwrap();
-        assert_eq!(p.name, "Sales");
-        let stages: Vec<(&str, u8)> = p
-            .stages
-            .iter()
-            .map(|s| (s.stage.name.as_str(), s.stage.probability.get()))
-            .collect();
-        assert_eq!(
-            stages,
-            [
-                ("Discovery", 10),
-                ("Qualification", 25),
-                ("Proposal", 50),
-                ("Negotiation", 75),
-                ("Closed", 95)
-            ]
-        );
-        let err = store
-            .write(|tx| create(tx, &clock, &named("SALES", &["A"])))
-            .unwrap_err();
-        assert_eq!(err.exit_code(), code::CONFLICT);
-        assert_eq!(
-            err.to_string(),
-            format!("a pipeline named 'Sales' already exists ({})", p.id)
-        );
-        // Named stages are certain unless told otherwise, and may not share a name.
-        let err = store
-            .write(|tx| create(tx, &clock, &named("Partners", &["A", "a"])))
-            .unwrap_err();
-        assert_eq!(
-            (err.exit_code(), err.to_string()),
-            (
-                code::USAGE,
-                "pipeline 'Partners' would have two stages named 'a'".to_string()
-            )
-        );
-        let partners = store
-            .write(|tx| create(tx, &clock, &named("Partners", &["Intro", "Signed"])))
-            .unwrap();
-        assert!(partners
-            .stages
-            .iter()
-            .all(|s| s.stage.probability == Probability::CERTAIN));
-        assert_eq!(store.read(list).unwrap().len(), 2);
-    }
-
-    #[test]
-    fn update_moves_the_deals_of_a_removed_stage_and_records_why() {
-        let (_dir, mut store) = store();
-        let clock = clock();
-        let p = store
-            .write(|tx| create(tx, &clock, &named("Sales", &["Lead", "Demo", "Won"])))
-            .unwrap();
-        let held = store
-            .write(|tx| {
-                let p = find_pipeline(tx, "Sales")?;
-                Ok(deal(tx, &clock, &p, "Acme", 50000))
-            })
-            .unwrap();
-        let remove = PipelineChanges {
-            remove_stages: vec!["lead".into()],
-            ..Default::default()
-        };
-        let err = store
-            .write(|tx| update(tx, &clock, "Sales", &remove))
-            .unwrap_err();
-        assert_eq!(
-            (err.exit_code(), err.to_string()),
-            (
-                code::CONFLICT,
-                "stage 'Lead' holds 1 deal; move them with --move-deals-to STAGE".to_string()
-            )
-        );
-        let changes = PipelineChanges {
-            rename_stages: vec![("Demo".into(), "Trial".into())],
-            add_stages: vec![NewStage {
-                name: "Intro".into(),
-                color: Some("#4f9dde".parse().unwrap()),
-            }],
-            at: Some(0),
-            move_stages: vec![("Won".into(), "1".into())],
-            move_deals_to: Some("trial".into()),
-            ..remove
-        };
-        let after = store
-            .write(|tx| update(tx, &clock, &p.id.to_string(), &changes))
-            .unwrap();
-        let names: Vec<(&str, u32, i64)> = after
-            .stages
-            .iter()
-            .map(|s| (s.stage.name.as_str(), s.stage.position, s.counts.open_count))
-            .collect();
-        assert_eq!(names, [("Intro", 0, 0), ("Won", 1, 0), ("Trial", 2, 1)]);
-        let history = store.read(|tx| tx.events(held.id)).unwrap();
-        let moved = history.last().unwrap();
-        assert_eq!(moved.kind, crate::record::event::MOVED);
-        assert_eq!(moved.details["reason"], "stage removed");
-        assert_eq!(moved.details["from_stage"], "Lead");
-        // A position the pipeline does not have is refused as given.
-        let err = store
-            .write(|tx| {
-                let to = PipelineChanges {
-                    move_stages: vec![("Won".into(), "07".into())],
-                    ..Default::default()
-                };
-                update(tx, &clock, "Sales", &to)
-            })
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "--move-stage position '07' is not valid; use a number from 0 to 2"
-        );
-    }
-
-    #[test]
-    fn a_pipeline_that_holds_deals_is_not_deleted() {
-        let (_dir, mut store) = store();
-        let clock = clock();
-        let p = store
-            .write(|tx| create(tx, &clock, &named("Sales", &["Lead"])))
-            .unwrap();
-        let found = store.read(|tx| deletable(tx, "sales")).unwrap();
-        assert_eq!(found.id, p.id);
-        store
-            .write(|tx| {
-                deal(tx, &clock, &found, "Acme", 1);
-                Ok(())
-            })
-            .unwrap();
-        for err in [
-            store.read(|tx| deletable(tx, "Sales")).unwrap_err(),
-            store.write(|tx| delete(tx, p.id)).unwrap_err(),
-        ] {
-            assert_eq!(
-                err.to_string(),
-                "pipeline 'Sales' holds 1 deal; delete them or move them to another pipeline first"
-            );
-        }
-        let other = store
-            .write(|tx| create(tx, &clock, &named("Other", &["Lead"])))
-            .unwrap();
-        store.write(|tx| delete(tx, other.id)).unwrap();
-        assert_eq!(
-            store.read(|tx| show(tx, "Other")).unwrap_err().exit_code(),
-            code::NOT_FOUND
-        );
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@ use comfy_table::Cell;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use super::views::DealView;
+use super::views::{DealView, Labels};
 use super::{neutralise, Column, Record, Style};
 use crate::id::{PipelineId, StageId};
 use crate::money::dollars;
@@ -53,6 +53,38 @@ pub struct BoardColumn {
     pub count: i64,
     pub value: i128,
     pub deals: Vec<DealView>,
+}
+
+impl BoardView {
+    /// The board's view: what `rex board -o json` prints and `GET /pipelines/:id/board`
+    /// answers (a person's board adds short references).
+    pub fn of(board: crate::ops::board::Board, labels: &Labels) -> BoardView {
+        let stages = board
+            .stages
+            .into_iter()
+            .map(|s| BoardColumn {
+                id: s.stage.id,
+                name: s.stage.name,
+                color: s.stage.color,
+                position: s.stage.position,
+                count: s.count,
+                value: s.value,
+                deals: s
+                    .deals
+                    .into_iter()
+                    .map(|d| DealView::labelled(d, labels))
+                    .collect(),
+            })
+            .collect();
+        BoardView {
+            pipeline: BoardPipeline {
+                id: board.pipeline.id,
+                name: board.pipeline.name,
+            },
+            stages,
+            layout: Layout::default(),
+        }
+    }
 }
 
 /// The narrowest a board column is drawn; stages that do not fit side by side wrap.

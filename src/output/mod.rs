@@ -29,7 +29,7 @@ pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
 pub use today::{TodayRow, TodayView};
 pub use token::CreatedToken;
-pub use views::{DealView, StalledView, DEAL_FIELDS};
+pub use views::{DealView, Labels, StalledView, DEAL_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it
 /// gives way when the table is narrower than its content.

@@ -8,10 +8,12 @@ use serde::{Serialize, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use super::fit::ellipsis as cut;
-use super::views::{close_date, deal_fields_and, money, opt, reference, requested, text, DealView};
+use super::views::{
+    close_date, deal_fields_and, money, opt, reference, requested, text, DealView, Labels,
+};
 use super::{one_line, value_of, Column, Fit, Record, Style};
 use crate::money::dollars;
-use crate::ops::board::Section;
+use crate::ops::board::{Section, Today};
 
 /// The morning's deals, each in the first section that applies: the sections asked for,
 /// most urgent first. Serializes as `{"overdue": [DEAL...], "closing_soon": [...], ...}`.
@@ -114,6 +116,37 @@ impl Record for TodayRow {
 }
 
 impl TodayView {
+    /// The sections asked for (all when `only` is empty), most urgent first, their deals
+    /// named by `labels`: what `rex today -o json` prints and `GET /today` answers.
+    pub fn sections(
+        today: Today,
+        only: &[Section],
+        labels: &Labels,
+    ) -> Vec<(Section, Vec<DealView>)> {
+        today
+            .sections(only)
+            .into_iter()
+            .map(|(section, deals)| {
+                let deals = deals
+                    .into_iter()
+                    .map(|d| DealView::labelled(d, labels))
+                    .collect();
+                (section, deals)
+            })
+            .collect()
+    }
+
+    /// Every deal of `sections`, for a script: nothing fitted to a screen, no fields left out.
+    pub fn whole(sections: Vec<(Section, Vec<DealView>)>) -> TodayView {
+        TodayView {
+            sections,
+            owner_column: true,
+            height: None,
+            command: String::new(),
+            fields: None,
+        }
+    }
+
     /// The deals as one flat list, section by section.
     pub fn rows(self) -> Vec<TodayRow> {
         self.sections

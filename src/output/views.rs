@@ -31,7 +31,17 @@ impl DealView {
             short_ref: None,
         }
     }
+
+    /// A deal named by `labels`: stage id → (stage name, pipeline name), as
+    /// [`crate::store::Tx::stage_labels`] reads them.
+    pub fn labelled(deal: Deal, labels: &Labels) -> DealView {
+        let (stage_name, pipeline_name) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
+        DealView::new(deal, pipeline_name, stage_name)
+    }
 }
+
+/// Every stage's name and its pipeline's, by stage id.
+pub type Labels = std::collections::HashMap<crate::id::StageId, (String, String)>;
 
 /// A deal as JSON: its stored fields, then `between` (a stalled deal's days), then the
 /// fields it is shown with ([`crate::record::SHOWN_DEAL_FIELDS`]), last, so that fields

@@ -179,7 +179,7 @@ pub fn in_body(e: Error) -> Error {
 }
 
 /// An id sent where only an id is accepted (names are the CLI's): a stage or pipeline id.
-fn ids_only(field: &'static str, text: String) -> ApiResult<String> {
+pub fn ids_only(field: &'static str, text: String) -> ApiResult<String> {
     let prefix = field.trim_end_matches("_id");
     if text.starts_with(&format!("{prefix}_")) {
         Ok(text)

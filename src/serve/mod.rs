@@ -6,9 +6,12 @@ mod app;
 mod auth;
 mod body;
 mod deals;
+mod export;
 mod openapi;
+mod pipelines;
 mod problem;
 mod replay;
+mod reports;
 mod schemas;
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -249,9 +252,62 @@ pub fn routes() -> Vec<Route> {
         route(M::POST, "/deals/{id}/notes", deals::note, doc::note_deal),
         route(M::GET, "/health", health, doc::health),
         route(M::GET, "/openapi.json", openapi::serve, doc::openapi),
-        // The pipeline, report and export routes join here with their descriptions in
-        // openapi/pipelines.rs, e.g. route(M::POST, "/pipelines", pipelines::create,
-        // doc::pipelines::create_pipeline).
+        route(
+            M::POST,
+            "/pipelines",
+            pipelines::create,
+            doc::pipelines::create_pipeline,
+        ),
+        route(
+            M::GET,
+            "/pipelines",
+            pipelines::list,
+            doc::pipelines::list_pipelines,
+        ),
+        route(
+            M::GET,
+            "/pipelines/{id}",
+            pipelines::show,
+            doc::pipelines::show_pipeline,
+        ),
+        route(
+            M::PATCH,
+            "/pipelines/{id}",
+            pipelines::patch,
+            doc::pipelines::patch_pipeline,
+        ),
+        route(
+            M::GET,
+            "/pipelines/{id}/board",
+            reports::board,
+            doc::pipelines::board,
+        ),
+        route(M::GET, "/today", reports::today, doc::pipelines::today),
+        route(
+            M::GET,
+            "/forecast",
+            reports::forecast,
+            doc::pipelines::forecast,
+        ),
+        route(
+            M::GET,
+            "/reports/wins",
+            reports::wins,
+            doc::pipelines::report_wins,
+        ),
+        route(
+            M::GET,
+            "/reports/stages",
+            reports::stages,
+            doc::pipelines::report_stages,
+        ),
+        route(
+            M::GET,
+            "/reports/lost-reasons",
+            reports::lost_reasons,
+            doc::pipelines::report_lost_reasons,
+        ),
+        route(M::GET, "/export", export::export, doc::pipelines::export),
     ]
 }
 
@@ -268,9 +324,6 @@ fn router(app: Shared, s: &Settings) -> Router {
             auth::authenticate,
         ))
         .layer(tower::limit::ConcurrencyLimitLayer::new(s.max_concurrent))
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            s.request_timeout,
-        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             s.request_timeout,

@@ -12,7 +12,7 @@ use crate::support::{s, stage_id, Rex};
 /// - C (ana, $0.01 at its own 50%) and D (bo, $0.01 at its own 33%): the rounding cases
 /// - E (ana, $5,000) in Negotiation, F (bo, $300) overdue, G (ana, $700) in September
 /// - H (bo, $400) won this month
-fn quarter(rex: &Rex) -> Value {
+pub fn quarter(rex: &Rex) -> Value {
     rex.at("2026-01-05T09:00:00Z");
     let p = rex.sales();
     let create = |args: &[&str]| {

@@ -46,7 +46,7 @@ fn deal(
 
 /// The morning: ana's five deals (two overdue, two closing this week, one with no
 /// date) and one of bo's, created on 2026-03-02; then it is Monday 2026-03-16.
-fn five(rex: &Rex) -> Vec<String> {
+pub fn five(rex: &Rex) -> Vec<String> {
     rex.at(crate::support::T0);
     let ids = vec![
         deal(

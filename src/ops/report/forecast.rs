@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::ACTIVE;
 use super::{closed_between, day_after, day_before, filter_of, period_of, share, Period, Scope};
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::record::Status;
 use crate::store::{ClosedBy, DealFilter, Tx};
 
@@ -27,8 +27,11 @@ pub struct ForecastRow {
     pub share: f64,
 }
 
-/// The rows: overdue, one per period from the current one (`periods` of them), later, and
-/// deals without an expected close.
+/// The most periods a forecast looks ahead (20 years of months).
+pub const MAX_PERIODS: u32 = 240;
+
+/// The rows: overdue, one per period from the current one (`periods` of them, 1 to
+/// [`MAX_PERIODS`]), later, and deals without an expected close.
 pub fn forecast(
     tx: &dyn Tx,
     clock: &Clock,
@@ -36,6 +39,11 @@ pub fn forecast(
     by: Period,
     periods: u32,
 ) -> Result<Vec<ForecastRow>> {
+    if !(1..=MAX_PERIODS).contains(&periods) {
+        return Err(Error::usage(format!(
+            "periods {periods} is not a number from 1 to {MAX_PERIODS}"
+        )));
+    }
     let today = clock.today();
     let base = filter_of(tx, scope)?;
     // The periods: the current one and those after it.

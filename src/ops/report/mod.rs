@@ -8,7 +8,7 @@ mod funnel;
 mod lost;
 mod wins;
 
-pub use forecast::{forecast, ForecastRow};
+pub use forecast::{forecast, ForecastRow, MAX_PERIODS};
 pub use funnel::{funnel, FunnelRow};
 pub use lost::{lost_reasons, LostReasonRow};
 pub use wins::{wins, WinsBy, WinsRow};

@@ -1,7 +1,8 @@
 //! The description of the pipeline, board, report and export paths: `/pipelines…`,
-//! `/today`, `/forecast`, `/reports/…` and `/export`. Their handlers (pipelines.rs,
-//! reports.rs, export.rs) are being written beside this: each function here joins the route
-//! table ([`crate::serve::routes`]) with its handler, and is unused until then.
+//! `/today`, `/forecast`, `/reports/…` and `/export`. Each function here joins the route
+//! table ([`crate::serve::routes`]) with its handler (pipelines.rs, reports.rs, export.rs).
+//! The handlers read a pipeline's body field by field (a merge patch must tell a field sent
+//! as `null` from one left out), so the body types here are read by the spec only.
 #![allow(dead_code)]
 
 use utoipa::openapi::path::Operation;

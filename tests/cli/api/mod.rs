@@ -2,9 +2,11 @@
 //! backend the suite runs on.
 
 mod deals;
+mod openapi;
+mod pipelines;
+mod reports;
 mod security;
 mod server;
-mod openapi;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -198,13 +200,6 @@ impl Served {
         self.log.lock().unwrap().clone()
     }
 
-    /// Sends SIGTERM and waits for it to exit; its exit code.
-    pub fn stop(mut self) -> Option<i32> {
-        unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGTERM);
-        }
-        self.child.wait().ok().and_then(|s| s.code())
-    }
 }
 
 impl Drop for Served {
