@@ -11,8 +11,8 @@ use crate::record::{Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
-    owner_runs, wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent,
-    Totals,
+    owner_runs, wide_total, After, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals,
+    RawEvent, Totals,
 };
 
 /// Active deals by expected close (all, or of pipeline `?1`), from `forecast_totals`.
@@ -263,15 +263,16 @@ impl Deals for SqliteTx<'_> {
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
         let filter = &filter.with_owner_ids(self)?;
         let (sql, args) = match limit {
             Some(limit) if sort == DealSort::Created && self.is_large_share(filter, limit)? => {
-                SQL.deal_list_in_created_order(filter, desc, limit)
+                SQL.deal_list_in_created_order(filter, desc, after, limit)
             }
-            _ => SQL.deal_list(filter, sort, desc, limit),
+            _ => SQL.deal_list(filter, sort, desc, after, limit),
         };
         self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
     }

@@ -62,14 +62,14 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
                 statuses: statuses.clone(),
                 ..Default::default()
             };
-            let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, Some(51));
+            let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, None, Some(51));
             let args = bound(&args);
             assert_indexed(conn, "deal list --stage --status --sort value", &sql, &args);
             let by_status = DealFilter {
                 statuses,
                 ..Default::default()
             };
-            let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, Some(51));
+            let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, None, Some(51));
             let args = bound(&args);
             assert_indexed(conn, "deal list --status --sort value", &sql, &args);
         }
@@ -78,7 +78,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
             statuses: vec![Status::Open],
             ..Default::default()
         };
-        let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, Some(51));
+        let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, None, Some(51));
         let args = bound(&args);
         assert_indexed(
             conn,
@@ -88,7 +88,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         );
         // A filter that selects a large share, in the default order: the deals are read
         // in deals_created's order and checked, with no sort.
-        let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, 51);
+        let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, None, 51);
         assert_eq!(
             plan(conn, &sql, &bound(&args)),
             "SCAN deal_rows USING INDEX deals_created",
@@ -151,7 +151,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
                 },
             ),
         ] {
-            let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, Some(51));
+            let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, None, Some(51));
             let p = plan(conn, &sql, &bound(&args));
             assert!(
                 p.lines()
@@ -163,7 +163,13 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
             assert_eq!(p.matches("SEARCH").count(), arms, "{what}:\n{p}");
         }
         // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
-        let (sql, args) = SQL.deal_list(&DealFilter::default(), DealSort::Created, desc, Some(51));
+        let (sql, args) = SQL.deal_list(
+            &DealFilter::default(),
+            DealSort::Created,
+            desc,
+            None,
+            Some(51),
+        );
         let args = bound(&args);
         assert_eq!(
             plan(conn, &sql, &args),
@@ -188,7 +194,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         search: Some("Acme 12".into()),
         ..Default::default()
     };
-    let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, Some(51));
+    let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, None, Some(51));
     let p = plan(conn, &sql, &bound(&args));
     assert!(
         p.contains("SCAN f VIRTUAL TABLE INDEX") && !p.contains("SCAN deal_rows"),
@@ -213,7 +219,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         statuses: vec![Status::Open],
         ..Default::default()
     };
-    let (sql, args) = SQL.deal_list(&spelled, DealSort::Created, false, Some(51));
+    let (sql, args) = SQL.deal_list(&spelled, DealSort::Created, false, None, Some(51));
     let p = plan(conn, &sql, &bound(&args));
     assert!(
         p.contains("USING INDEX deals_owner"),
