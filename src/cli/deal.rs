@@ -353,3 +353,21 @@ pub struct ListArgs {
     #[arg(short = 'e', long)]
     pub exit_status: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `deal list --status` takes the words the API's `status` takes, for the same statuses.
+    #[test]
+    fn status_words_are_the_apis() {
+        for filter in StatusFilter::value_variants() {
+            let word = filter.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(
+                crate::ops::deal::statuses_named(&word).unwrap(),
+                filter.statuses(),
+                "{word}"
+            );
+        }
+    }
+}
