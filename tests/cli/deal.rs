@@ -1726,8 +1726,16 @@ fn list_updated_since_a_time_or_the_start_of_a_day() {
     rex.at(THU);
     let list = |since: &str| {
         rex.ok(&[
-            "deal", "list", "--updated-since", since, "--sort", "updated", "--fields",
-            "name,updated_at", "-o", "tsv",
+            "deal",
+            "list",
+            "--updated-since",
+            since,
+            "--sort",
+            "updated",
+            "--fields",
+            "name,updated_at",
+            "-o",
+            "tsv",
         ])
     };
     let both = "Globex\t2026-03-03T10:30:00Z\nAcme\t2026-03-04T14:00:00Z\n";
@@ -1748,7 +1756,10 @@ fn list_updated_since_a_time_or_the_start_of_a_day() {
         .output()
         .unwrap();
     succeeded(&berlin);
-    assert_eq!(String::from_utf8(berlin.stdout).unwrap(), format!("{acme}\n"));
+    assert_eq!(
+        String::from_utf8(berlin.stdout).unwrap(),
+        format!("{acme}\n")
+    );
     assert_eq!(
         rex.json(&["deal", "list", "--updated-since", WED, "--status", "active"])
             .as_array()

@@ -33,6 +33,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_deal_origin.sql"),
     include_str!("migrations/008_event_actor.sql"),
     include_str!("migrations/009_reference_starts.sql"),
+    // 010 (the API's tokens, issue 28) comes from its own branch: merged, this is schema 11.
+    include_str!("migrations/011_owner_created.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -105,12 +105,16 @@ impl SqliteTx<'_> {
     /// `n` deals read and sorted; an entry costs about [`ENTRIES_PER_SORTED_DEAL`]-th of a
     /// deal, so the order wins when `n * n * ENTRIES_PER_SORTED_DEAL` exceeds
     /// `limit * total`. Asked for filters by status, pipeline and owner, which
-    /// `deals_created` carries; `n` is counted no further than that share, and `total` is
+    /// `deals_created` carries, but not for one owner's deals (one spelling): those are read
+    /// in order in `deals_owner_created`, with the status and pipeline; `n` is counted no further than that share, and `total` is
     /// estimated by the greatest rowid (deleted deals leave gaps), read in one step. The
     /// list is the same either way: only its speed depends on the answer.
     fn is_large_share(&self, filter: &DealFilter, limit: u64) -> Result<bool> {
         if *filter == DealFilter::default() || !filter.is_by_status_pipeline_and_owner_only() {
             return Ok(false); // nothing to check, or checks deals_created cannot answer
+        }
+        if filter.owner.is_some() && filter.owner_ids.len() <= 1 {
+            return Ok(false); // one owner's deals are read in order in deals_owner_created
         }
         let total = self.count("SELECT coalesce(max(rowid), 0) FROM deal_rows", &[])?;
         let share = i128::from(limit) * i128::from(total) / ENTRIES_PER_SORTED_DEAL;

@@ -43,6 +43,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_staged_stage_positions.sql"),
     include_str!("migrations/012_event_actor.sql"),
     include_str!("migrations/013_reference_starts.sql"),
+    // 014 (the API's tokens, issue 28) comes from its own branch: merged, this is schema 15.
+    include_str!("migrations/015_owner_created.sql"),
 ];
 
 /// The schema version this rex writes.

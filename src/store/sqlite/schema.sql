@@ -290,3 +290,5 @@ WHEN old.contact_id IS NOT new.contact_id BEGIN
     VALUES ('delete', old.rowid, old.contact_id);
     INSERT INTO deal_contacts (rowid, contact_id) VALUES (new.rowid, new.contact_id);
 END;
+CREATE INDEX deals_owner_created
+    ON deal_rows (owner_id, created_at, id, status, pipeline_id, batch);
