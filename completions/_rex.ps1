@@ -110,6 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--closing-after', '--closing-after', [CompletionResultType]::ParameterName, 'Expected to close after this date')
             [CompletionResult]::new('--meta', '--meta', [CompletionResultType]::ParameterName, 'Only deals whose metadata KEY equals VALUE (repeatable)')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)')
+            [CompletionResult]::new('--updated-since', '--updated-since', [CompletionResultType]::ParameterName, 'Only deals updated at or after this time: RFC 3339 (2026-03-01T09:00:00Z), or a date for the start of that day')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort order')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N deals')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')

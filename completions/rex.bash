@@ -485,7 +485,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__deal__subcmd__list)
-            opts="-e -o -q -h -V --status --pipeline --stage --owner --contact --min-value --max-value --closing-before --closing-after --overdue --meta --search --sort --desc --limit --exit-status --db --output --json --color --quiet --fields --help --version"
+            opts="-e -o -q -h -V --status --pipeline --stage --owner --contact --min-value --max-value --closing-before --closing-after --overdue --meta --search --updated-since --sort --desc --limit --exit-status --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,6 +532,10 @@ _rex() {
                     return 0
                     ;;
                 --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --updated-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -104,6 +104,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --closing-after 'Expected to close after this date'
             cand --meta 'Only deals whose metadata KEY equals VALUE (repeatable)'
             cand --search 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)'
+            cand --updated-since 'Only deals updated at or after this time: RFC 3339 (2026-03-01T09:00:00Z), or a date for the start of that day'
             cand --sort 'Sort order'
             cand --limit 'At most N deals'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'

@@ -120,6 +120,7 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l closing-after -d 'Expected to close after this date' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l meta -d 'Only deals whose metadata KEY equals VALUE (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l search -d 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)' -r
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l updated-since -d 'Only deals updated at or after this time: RFC 3339 (2026-03-01T09:00:00Z), or a date for the start of that day' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l sort -d 'Sort order' -r -f -a "value\t''
 expected-close\t''
 created\t''

@@ -7,8 +7,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{
-    DateTime, Datelike, Days, Local, LocalResult, Months, NaiveDate, NaiveDateTime, SecondsFormat,
-    TimeZone, Utc,
+    DateTime, Datelike, Days, Local, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime,
+    SecondsFormat, TimeZone, Utc,
 };
 
 use crate::error::{Error, Result};
@@ -223,6 +223,59 @@ impl FromStr for DateOrNone {
     }
 }
 
+/// A moment as the user wrote it: an RFC 3339 time, or a date ([`DateSpec`]: a calendar
+/// date or a word) standing for the start of that day in the local time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSpec {
+    At(DateTime<Utc>),
+    Day(DateSpec),
+}
+
+impl FromStr for TimeSpec {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        if let Ok(day) = text.parse::<DateSpec>() {
+            return Ok(TimeSpec::Day(day));
+        }
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| TimeSpec::At(t.with_timezone(&Utc)))
+            .map_err(|_| {
+                format!(
+                    "invalid time '{text}': use an RFC 3339 time like 2026-03-01T09:00:00Z, or a date: {DATE_HELP}"
+                )
+            })
+    }
+}
+
+impl TimeSpec {
+    /// The first time rex stores (RFC 3339 UTC, whole seconds) at or after this moment: a
+    /// moment between two seconds counts from the next one, since stored times have none.
+    pub fn resolve(self, clock: &Clock) -> Result<String> {
+        let t = match self {
+            TimeSpec::At(t) if t.timestamp_subsec_nanos() > 0 => {
+                DateTime::from_timestamp(t.timestamp().saturating_add(1), 0).unwrap_or(t)
+            }
+            TimeSpec::At(t) => t,
+            TimeSpec::Day(day) => local_to_utc(day.resolve(clock)?.and_time(NaiveTime::MIN)),
+        };
+        if !(1..=9999).contains(&t.year()) {
+            return Err(Error::usage(format!(
+                "time '{self}' is out of range; times run from year 1 to 9999 (UTC)"
+            )));
+        }
+        Ok(timestamp(t))
+    }
+}
+
+impl fmt::Display for TimeSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeSpec::At(t) => f.write_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            TimeSpec::Day(day) => day.fmt(f),
+        }
+    }
+}
+
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -288,6 +341,42 @@ mod tests {
     }
 
     #[test]
+    fn a_time_is_the_first_stored_second_at_or_after_it() {
+        let clock = Clock::parse("2026-03-10T12:00:00Z").unwrap();
+        let at = |text: &str| text.parse::<TimeSpec>().unwrap().resolve(&clock);
+        assert_eq!(at("2026-03-01T09:00:00Z").unwrap(), "2026-03-01T09:00:00Z");
+        assert_eq!(
+            at("2026-03-01T10:00:00+01:00").unwrap(),
+            "2026-03-01T09:00:00Z"
+        );
+        // Stored times are whole seconds: a moment within a second counts from the next.
+        assert_eq!(
+            at("2026-03-01T09:00:00.001Z").unwrap(),
+            "2026-03-01T09:00:01Z"
+        );
+        assert_eq!(
+            at("2026-03-01T23:59:59.5Z").unwrap(),
+            "2026-03-02T00:00:00Z"
+        );
+        // A date is a day's start in the local zone (set by the test run, so compared so).
+        let start = |d: &str| {
+            timestamp(local_to_utc(
+                d.parse::<NaiveDate>().unwrap().and_time(NaiveTime::MIN),
+            ))
+        };
+        assert_eq!(at("2026-03-01").unwrap(), start("2026-03-01"));
+        assert_eq!(at("yesterday").unwrap(), start("2026-03-09"));
+        assert_eq!(
+            at("0000-12-31T23:00:00Z").unwrap_err().to_string(),
+            "time '0000-12-31T23:00:00Z' is out of range; times run from year 1 to 9999 (UTC)"
+        );
+        assert_eq!(
+            "2026-03-01 09:00".parse::<TimeSpec>().unwrap_err(),
+            format!("invalid time '2026-03-01 09:00': use an RFC 3339 time like 2026-03-01T09:00:00Z, or a date: {DATE_HELP}")
+        );
+    }
+
+    #[test]
     fn rex_now_must_be_rfc3339() {
         assert!(Clock::parse("yesterday").is_err());
         assert_eq!(
@@ -303,6 +392,10 @@ mod tests {
         fn parse_never_panics(s in "\\PC*") {
             let _ = s.parse::<DateSpec>();
             let _ = s.parse::<DateOrNone>();
+            let clock = Clock::parse("2026-03-01T09:00:00Z").unwrap();
+            if let Ok(t) = s.parse::<TimeSpec>() {
+                let _ = t.resolve(&clock);
+            }
         }
 
         #[test]

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::report::Scope;
 use super::{deal_values, pipeline_values, stage_values};
-use crate::clock::{DateOrNone, DateSpec};
+use crate::clock::{DateOrNone, DateSpec, TimeSpec};
 use crate::money::Cents;
 use crate::record::{Probability, Status};
 
@@ -56,7 +56,8 @@ pub enum DealCommand {
         after_help = "Examples:\n  rex deal list --status open --owner ana --sort value --desc\n  \
         rex deal list --status open,stalled --owner Ana   # any case\n  \
         rex deal list --pipeline Sales --stage Proposal --min-value 10000\n  \
-        rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq"
+        rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq\n  \
+        rex deal list --updated-since 2026-03-01T09:00:00Z -o jsonl"
     )]
     List(ListArgs),
     /// Show one deal in full
@@ -336,6 +337,9 @@ pub struct ListArgs {
     /// Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// Only deals updated at or after this time: RFC 3339 (2026-03-01T09:00:00Z), or a date for the start of that day
+    #[arg(long, value_name = "TIME")]
+    pub updated_since: Option<TimeSpec>,
     /// Sort order
     #[arg(long, value_enum, default_value_t = SortKey::Created, value_name = "KEY")]
     pub sort: SortKey,
@@ -348,4 +352,22 @@ pub struct ListArgs {
     /// Exit 0 when at least one deal was listed, 1 when none
     #[arg(short = 'e', long)]
     pub exit_status: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `deal list --status` takes the words the API's `status` takes, for the same statuses.
+    #[test]
+    fn status_words_are_the_apis() {
+        for filter in StatusFilter::value_variants() {
+            let word = filter.to_possible_value().unwrap().get_name().to_string();
+            assert_eq!(
+                crate::ops::deal::statuses_named(&word).unwrap(),
+                filter.statuses(),
+                "{word}"
+            );
+        }
+    }
 }

@@ -427,8 +427,10 @@ fn query_of(a: &ListArgs) -> Result<DealQuery> {
         overdue: a.overdue,
         metadata,
         search: a.search.clone(),
+        updated_since: a.updated_since,
         sort: a.sort.into(),
         desc: a.desc,
+        after: None,
         limit: a.limit,
     })
 }

@@ -122,15 +122,22 @@ pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Today> {
         owner: owner.map(str::to_string),
         ..Default::default()
     };
-    tx.for_each_deal(&active, DealSort::ExpectedClose, false, None, &mut |d| {
-        match d.expected_close {
-            Some(day) if day < today => overdue.push(d),
-            Some(day) if day < in_a_week => closing_soon.push(d),
-            _ if d.status == Status::Stalled => stalled.push(d),
-            _ => {}
-        }
-        Ok(())
-    })?;
+    tx.for_each_deal(
+        &active,
+        DealSort::ExpectedClose,
+        false,
+        None,
+        None,
+        &mut |d| {
+            match d.expected_close {
+                Some(day) if day < today => overdue.push(d),
+                Some(day) if day < in_a_week => closing_soon.push(d),
+                _ if d.status == Status::Stalled => stalled.push(d),
+                _ => {}
+            }
+            Ok(())
+        },
+    )?;
     // Open deals about to stall, unless already shown as overdue or closing soon.
     let shown: std::collections::HashSet<_> =
         overdue.iter().chain(&closing_soon).map(|d| d.id).collect();

@@ -21,7 +21,7 @@ use crate::money::Cents;
 use crate::ops::deal::{self, DealPatch, DealQuery, NewDeal, Placed};
 use crate::output::DealView;
 use crate::record::{Probability, Status};
-use crate::store::{DealSort, Tx};
+use crate::store::Tx;
 
 /// A deal's JSON, as `rex deal show -o json` prints it.
 pub fn deal_json(p: Placed) -> String {
@@ -429,21 +429,16 @@ pub const LIST_PARAMS: [&str; 16] = [
     "cursor",
 ];
 
-/// The most deals one page holds.
-pub const PAGE_MAX: u64 = 500;
-
 pub async fn list(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let params = body::query(raw.as_deref());
     body::known_only(&params, &LIST_PARAMS)?;
+    let in_param = |name: &'static str| move |e: Error| Problem::from(e).in_field(name);
     let mut q = DealQuery::default();
     for (k, v) in &params {
         if k == "status" {
-            for s in v.split(',') {
-                match s.trim() {
-                    "active" => q.statuses.extend([Status::Open, Status::Stalled]),
-                    s => q
-                        .statuses
-                        .push(s.parse().map_err(|m| Problem::invalid("status", m))?),
+            for s in deal::statuses_named(v).map_err(in_param("status"))? {
+                if !q.statuses.contains(&s) {
+                    q.statuses.push(s);
                 }
             }
         }
@@ -461,6 +456,12 @@ pub async fn list(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiResu
     };
     q.closing_before = date("expected_close_before")?;
     q.closing_after = date("expected_close_after")?;
+    q.updated_since = one("updated_since")?
+        .map(|t| {
+            t.parse()
+                .map_err(|m: String| Problem::invalid("updated_since", m))
+        })
+        .transpose()?;
     let cents = |name: &str| -> ApiResult<Option<Cents>> {
         one(name)?
             .map(|t| {
@@ -478,55 +479,41 @@ pub async fn list(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiResu
         Some("true") => true,
         Some(_) => return Err(Problem::invalid("overdue", "overdue is true or false")),
     };
-    q.sort = match one("sort")?.unwrap_or("created_at") {
-        "created_at" => DealSort::Created,
-        "updated_at" => DealSort::Updated,
-        "value" => DealSort::Value,
-        "expected_close" => DealSort::ExpectedClose,
-        "name" => DealSort::Name,
-        "stage" => DealSort::Stage,
-        other => {
-            return Err(Problem::invalid(
-                "sort",
-                format!(
-                    "sort '{}' is not one of created_at, updated_at, value, expected_close, name, stage",
-                    crate::output::one_line(other)
-                ),
-            ))
-        }
-    };
-    q.desc = match one("order")?.unwrap_or("asc") {
-        "asc" => false,
-        "desc" => true,
-        _ => return Err(Problem::invalid("order", "order is asc or desc")),
-    };
+    q.sort = deal::sort_named(one("sort")?.unwrap_or("created_at")).map_err(in_param("sort"))?;
+    q.desc = deal::order_named(one("order")?.unwrap_or("asc")).map_err(in_param("order"))?;
     let limit = match one("limit")? {
-        None => 50,
+        None => deal::PAGE_SIZE,
         Some(t) => match t.parse::<u64>() {
-            Ok(n) if (1..=PAGE_MAX).contains(&n) => n,
+            Ok(n) if (1..=deal::PAGE_MOST).contains(&n) => n,
             _ => {
                 return Err(Problem::invalid(
                     "limit",
-                    format!("limit is a number from 1 to {PAGE_MAX}"),
+                    format!("limit is a number from 1 to {}", deal::PAGE_MOST),
                 ))
             }
         },
     };
-    q.limit = Some(limit);
+    q.after = one("cursor")?
+        .map(|c| deal::Cursor::decode(c, q.sort, q.desc))
+        .transpose()
+        .map_err(in_param("cursor"))?;
     let clock = app.clock();
     let json = app
         .read(move |tx| {
+            let page = deal::page(tx, &clock, &q, limit)?;
             let mut out = String::from("{\"data\":[");
-            let mut first = true;
-            deal::list(tx, &clock, &q, &mut |p| {
-                if !first {
+            for (n, p) in page.deals.into_iter().enumerate() {
+                if n > 0 {
                     out.push(',');
                 }
-                first = false;
                 out.push_str(&deal_json(p));
-                Ok(())
-            })?;
-            out.push_str("],\"next_cursor\":null}");
+            }
+            out.push_str("],\"next_cursor\":");
+            match page.next {
+                Some(c) => out.push_str(&serde_json::to_string(&c.encode()).unwrap_or_default()),
+                None => out.push_str("null"),
+            }
+            out.push('}');
             Ok(out)
         })
         .await

@@ -469,7 +469,7 @@ pub fn list_deals() -> Operation {
         .query("overdue", ObjectBuilder::new().schema_type(Type::Boolean), "Only active deals past their expected close")
         .query("sort", one_of(&["created_at", "updated_at", "value", "expected_close", "name", "stage"]).default(Some("created_at".into())), "The order of the deals")
         .query("order", one_of(&["asc", "desc"]).default(Some("asc".into())), "Ascending or descending")
-        .query("limit", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(super::deals::PAGE_MAX)).default(Some(50.into())), "Deals per page")
+        .query("limit", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(crate::ops::deal::PAGE_MOST)).default(Some(50.into())), "Deals per page")
         .query("cursor", string(), "The `next_cursor` of the page before")
         .answer(200, "A page of deals", Some(schema("DealPage")), &[])
         .errors(&[422])

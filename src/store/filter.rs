@@ -33,6 +33,8 @@ pub struct DealFilter {
     pub closed_before: Option<String>,
     /// Only deals without an expected close.
     pub no_expected_close: bool,
+    /// Updated at or after this stored time (RFC 3339 UTC, whole seconds).
+    pub updated_from: Option<String>,
     /// The owner ids stored that `owner` names ignoring case, filled in by the store
     /// ([`DealFilter::with_owner_ids`]); left empty, `owner` is compared as typed.
     pub(crate) owner_ids: Vec<String>,
@@ -121,6 +123,7 @@ pub fn owner_ids_by(
     Ok(found)
 }
 
+/// What a deal list is ordered by (always then by id, in the same direction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DealSort {
     Value,
@@ -130,4 +133,45 @@ pub enum DealSort {
     Updated,
     Name,
     Stage,
+}
+
+/// Where a page of a deal list ended: the last deal's key in the list's order, and its id.
+/// The next page holds the deals strictly after it in the same order and direction, read
+/// as a range of the order's index, however many deals came before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub key: OrderKey,
+    pub id: DealId,
+}
+
+/// A deal's place in the order of a [`DealSort`], as the store compares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderKey {
+    Value(Cents),
+    /// None: without a date, which comes after every date in either direction.
+    ExpectedClose(Option<NaiveDate>),
+    /// The stored time (RFC 3339 UTC).
+    Created(String),
+    Updated(String),
+    /// The name's key ([`crate::record::name_key`]), as stored beside the name.
+    Name(String),
+    /// Its pipeline's name key and its stage's position in that pipeline.
+    Stage {
+        pipeline: String,
+        position: u32,
+    },
+}
+
+impl OrderKey {
+    /// The order this key belongs to.
+    pub fn sort(&self) -> DealSort {
+        match self {
+            OrderKey::Value(_) => DealSort::Value,
+            OrderKey::ExpectedClose(_) => DealSort::ExpectedClose,
+            OrderKey::Created(_) => DealSort::Created,
+            OrderKey::Updated(_) => DealSort::Updated,
+            OrderKey::Name(_) => DealSort::Name,
+            OrderKey::Stage { .. } => DealSort::Stage,
+        }
+    }
 }

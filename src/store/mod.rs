@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
-pub use filter::{owner_ids_by, owner_runs, DealFilter, DealSort};
+pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
 pub use tokens::{StoredReplay, StoredToken, Tokens};
 
 /// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.
@@ -434,12 +434,14 @@ pub trait Deals {
     /// Deals of one stage, any status, oldest first.
     fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>>;
     /// Calls `each` with every deal matching `filter`, sorted, at most `limit` of them, as
-    /// rows are read: memory does not grow with the number of deals.
+    /// rows are read: memory does not grow with the number of deals. With `after` (whose key
+    /// is of `sort`), only the deals strictly after it in that order.
     fn for_each_deal(
         &self,
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()>;

@@ -19,9 +19,10 @@
 
 use super::cells::Arg;
 use super::cells::{DEAL_COLUMNS, DEAL_ROW_COLUMNS};
-use super::{weighted, ClosedBy, ClosedDays, DealFilter, DealSort};
+use super::{weighted, After, ClosedBy, ClosedDays, DealFilter, DealSort};
 use crate::record::{name_key, Status};
 
+mod keyset;
 mod search;
 
 /// The tables (or views) the SQL written once for both backends reads, each with the
@@ -122,23 +123,33 @@ impl Dialect {
         filter: &DealFilter,
         tail: &str,
     ) -> (String, Vec<Arg>) {
-        self.filtered_by(select, filter, tail, false)
+        self.filtered_by(select, filter, tail, false, None)
     }
 
     /// [`Dialect::filtered`]; `checked` makes each condition one that no index can answer
     /// (SQLite's unary `+`), so that the deals are read in the order's index and each is
-    /// checked instead.
+    /// checked instead. `after` (and whether the order is descending) keeps only the deals
+    /// after it, a condition left for the order's index to answer.
     fn filtered_by(
         self,
         select: &str,
         filter: &DealFilter,
         tail: &str,
         checked: bool,
+        after: Option<(&After, bool)>,
     ) -> (String, Vec<Arg>) {
         let (mut conds, args) = self.conditions(filter);
         if checked {
             conds = conds.into_iter().map(|c| format!("+({c})")).collect();
         }
+        let mut binds = Binds {
+            dialect: self,
+            args,
+        };
+        if let Some((after, desc)) = after {
+            conds.push(self.after(after, desc, &mut binds));
+        }
+        let args = binds.args;
         let mut sql = select.to_string();
         if !conds.is_empty() {
             sql.push_str(" WHERE ");
@@ -226,18 +237,22 @@ impl Dialect {
         if filter.no_expected_close {
             conds.push("d.expected_close IS NULL".to_string());
         }
+        if let Some(t) = &filter.updated_from {
+            conds.push(format!("d.updated_at >= {}", binds.bind(text(t))));
+        }
         (conds, binds.args)
     }
 
-    /// The SQL and its bound values for a `deal list`.
+    /// The SQL and its bound values for a `deal list` (from `after` on, when given).
     pub(crate) fn deal_list(
         self,
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
     ) -> (String, Vec<Arg>) {
-        self.deal_list_by(filter, sort, desc, limit, false)
+        self.deal_list_by(filter, sort, desc, after, limit, false)
     }
 
     /// A `deal list` by creation that reads the deals in `deals_created`'s order and checks
@@ -248,9 +263,10 @@ impl Dialect {
         self,
         filter: &DealFilter,
         desc: bool,
+        after: Option<&After>,
         limit: u64,
     ) -> (String, Vec<Arg>) {
-        self.deal_list_by(filter, DealSort::Created, desc, Some(limit), true)
+        self.deal_list_by(filter, DealSort::Created, desc, after, Some(limit), true)
     }
 
     fn deal_list_by(
@@ -258,11 +274,12 @@ impl Dialect {
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
         checked: bool,
     ) -> (String, Vec<Arg>) {
         if sort == DealSort::Value && filter.statuses.len() != 1 {
-            return self.by_value_per_status(filter, desc, limit);
+            return self.by_value_per_status(filter, desc, after, limit);
         }
         let joins = match sort {
             DealSort::Stage => {
@@ -275,6 +292,7 @@ impl Dialect {
             filter,
             "",
             checked,
+            after.map(|a| (a, desc)),
         );
         let dir = if desc { "DESC" } else { "ASC" };
         let order = match sort {
@@ -314,16 +332,26 @@ impl Dialect {
         self,
         filter: &DealFilter,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
     ) -> (String, Vec<Arg>) {
         let statuses: Vec<Status> = Status::ALL
             .into_iter()
             .filter(|s| filter.statuses.is_empty() || filter.statuses.contains(s))
             .collect();
-        let (conds, mut args) = self.conditions(&DealFilter {
+        let (mut conds, args) = self.conditions(&DealFilter {
             statuses: Vec::new(),
             ..filter.clone()
         });
+        let mut binds = Binds {
+            dialect: self,
+            args,
+        };
+        // Each arm starts after the same deal: its range of the index starts there.
+        if let Some(after) = after {
+            conds.push(self.after(after, desc, &mut binds));
+        }
+        let mut args = binds.args;
         let dir = if desc { "DESC" } else { "ASC" };
         let limit = limit.map(|n| {
             args.push(Arg::Int(i64::try_from(n).unwrap_or(i64::MAX)));

@@ -1709,3 +1709,68 @@ fn on_postgresql_the_server_sets_the_actor_even_for_psql() {
         .collect();
     assert_eq!(actors, [Some(login.clone()), Some(login)]);
 }
+
+/// `deal list --updated-since`: the deals updated at or after a time (RFC 3339, any offset;
+/// a fraction of a second counts from the next whole one, as times are stored) or from the
+/// start of a date in the local zone.
+#[test]
+fn list_updated_since_a_time_or_the_start_of_a_day() {
+    let rex = Rex::new();
+    rex.at(MON);
+    rex.sales();
+    let acme = rex.id(&["deal", "create", "Acme", "--value", "100"]);
+    rex.at(TUE);
+    rex.ok(&["deal", "create", "Globex", "--value", "200"]);
+    rex.at(WED);
+    rex.ok(&["deal", "note", &acme, "called"]);
+    rex.at(THU);
+    let list = |since: &str| {
+        rex.ok(&[
+            "deal",
+            "list",
+            "--updated-since",
+            since,
+            "--sort",
+            "updated",
+            "--fields",
+            "name,updated_at",
+            "-o",
+            "tsv",
+        ])
+    };
+    let both = "Globex\t2026-03-03T10:30:00Z\nAcme\t2026-03-04T14:00:00Z\n";
+    let acme_only = "Acme\t2026-03-04T14:00:00Z\n";
+    assert_eq!(list(TUE), both);
+    assert_eq!(list("2026-03-03T11:30:00+01:00"), both);
+    assert_eq!(list("2026-03-03T10:30:01Z"), acme_only);
+    assert_eq!(list("2026-03-03T10:30:00.250Z"), acme_only);
+    assert_eq!(list("2026-03-03"), both);
+    assert_eq!(list("yesterday"), acme_only);
+    assert_eq!(list(THU), "");
+    // A date starts at midnight where rex runs: in Berlin, 2026-03-04 began at 23:00 UTC
+    // the day before.
+    let berlin = rex
+        .cmd()
+        .env("TZ", "Europe/Berlin")
+        .args(["deal", "list", "--updated-since", "2026-03-04", "-o", "id"])
+        .output()
+        .unwrap();
+    succeeded(&berlin);
+    assert_eq!(
+        String::from_utf8(berlin.stdout).unwrap(),
+        format!("{acme}\n")
+    );
+    assert_eq!(
+        rex.json(&["deal", "list", "--updated-since", WED, "--status", "active"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| s(&d["name"]))
+            .collect::<Vec<_>>(),
+        ["Acme"]
+    );
+    assert_eq!(
+        rex.fails(&["deal", "list", "--updated-since", "2026-03-04 14:00"], 2),
+        "rex: invalid value '2026-03-04 14:00' for '--updated-since <TIME>': invalid time '2026-03-04 14:00': use an RFC 3339 time like 2026-03-01T09:00:00Z, or a date: YYYY-MM-DD, or today, tomorrow, yesterday, +Nd, +Nw, +Nm (days, weeks, months from today), eom, eoq, eoy (end of month, quarter, year)"
+    );
+}

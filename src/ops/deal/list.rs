@@ -4,8 +4,8 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::{checked, record, Placed};
-use crate::clock::{parse_timestamp, Clock, DateSpec};
+use super::{checked, record, Cursor, Placed};
+use crate::clock::{parse_timestamp, Clock, DateSpec, TimeSpec};
 use crate::error::Result;
 use crate::money::Cents;
 use crate::ops::lookup::{find_any_stage, find_pipeline, find_stage};
@@ -36,8 +36,12 @@ pub struct DealQuery {
     pub metadata: Vec<(String, String)>,
     /// Text the name contains, ignoring case.
     pub search: Option<String>,
+    /// Updated at or after this moment.
+    pub updated_since: Option<TimeSpec>,
     pub sort: DealSort,
     pub desc: bool,
+    /// Only the deals after the one a page ended with; made for the same sort and order.
+    pub after: Option<Cursor>,
     /// At most this many deals.
     pub limit: Option<u64>,
 }
@@ -51,12 +55,16 @@ pub fn list(
     each: &mut dyn FnMut(Placed) -> Result<()>,
 ) -> Result<bool> {
     let filter = filter_of(tx, clock, q)?;
+    let after = match &q.after {
+        Some(cursor) => Some(cursor.after_in(q.sort, q.desc)?),
+        None => None,
+    };
     let labels = tx.stage_labels()?;
     // One more than the limit, to know whether the limit cut the list.
     let fetch = q.limit.map(|n| n.saturating_add(1));
     let mut seen: u64 = 0;
     let mut cut = false;
-    tx.for_each_deal(&filter, q.sort, q.desc, fetch, &mut |deal| {
+    tx.for_each_deal(&filter, q.sort, q.desc, after, fetch, &mut |deal| {
         seen += 1;
         if q.limit.is_some_and(|n| seen > n) {
             cut = true;
@@ -112,6 +120,7 @@ fn filter_of(tx: &dyn Tx, clock: &Clock, q: &DealQuery) -> Result<DealFilter> {
         overdue_on: q.overdue.then(|| clock.today()),
         meta,
         search: q.search.clone(),
+        updated_from: q.updated_since.map(|t| t.resolve(clock)).transpose()?,
         ..Default::default()
     })
 }

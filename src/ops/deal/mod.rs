@@ -6,11 +6,16 @@
 //! hints) is the front end's.
 
 mod list;
+mod page;
 mod patch;
 #[cfg(test)]
 mod tests;
 
 pub use list::{list, mark_stalled, stalled, DealQuery, StallScope, Stalled};
+pub use page::{
+    order_name, order_named, page, sort_name, sort_named, statuses_named, Cursor, Page, PAGE_MOST,
+    PAGE_SIZE,
+};
 pub use patch::{apply, stall, unstall, DealPatch};
 
 use chrono::NaiveDate;

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_event_actor.sql"),
     include_str!("migrations/009_reference_starts.sql"),
     include_str!("migrations/010_api_tokens.sql"),
+    include_str!("migrations/011_owner_created.sql"),
 ];
 
 /// The schema version this rex writes.

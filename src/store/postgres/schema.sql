@@ -162,6 +162,8 @@ CREATE UNIQUE INDEX deals_origin ON deals USING btree (origin) WHERE (origin IS 
 
 CREATE INDEX deals_own_probability ON deals USING btree (stage_id, status, value, probability) WHERE (probability IS NOT NULL);
 
+CREATE INDEX deals_owner_created ON deals USING btree (owner_id, created_at, id);
+
 CREATE INDEX deals_owner_stage_activity ON deals USING btree (owner_id, stage_id, status, last_activity_at, id);
 
 CREATE INDEX deals_owner_status ON deals USING btree (owner_id, status, value, id);

@@ -15,7 +15,7 @@ use crate::store::cells::Arg;
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
-    owner_runs, wide_total, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter,
+    owner_runs, wide_total, After, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter,
     DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
 };
 
@@ -352,10 +352,12 @@ impl Deals for PgTx<'_, '_> {
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
-        let (sql, args) = SQL.deal_list(&filter.with_owner_ids(self)?, sort, desc, limit);
+        let filter = filter.with_owner_ids(self)?;
+        let (sql, args) = SQL.deal_list(&filter, sort, desc, after, limit);
         self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
     }
 

@@ -11,8 +11,8 @@ use crate::record::{Deal, Event, Status};
 use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
-    owner_runs, wide_total, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals, RawEvent,
-    Totals,
+    owner_runs, wide_total, After, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals,
+    RawEvent, Totals,
 };
 
 /// Active deals by expected close (all, or of pipeline `?1`), from `forecast_totals`.
@@ -105,12 +105,16 @@ impl SqliteTx<'_> {
     /// `n` deals read and sorted; an entry costs about [`ENTRIES_PER_SORTED_DEAL`]-th of a
     /// deal, so the order wins when `n * n * ENTRIES_PER_SORTED_DEAL` exceeds
     /// `limit * total`. Asked for filters by status, pipeline and owner, which
-    /// `deals_created` carries; `n` is counted no further than that share, and `total` is
+    /// `deals_created` carries, but not for one owner's deals (one spelling): those are read
+    /// in order in `deals_owner_created`, with the status and pipeline; `n` is counted no further than that share, and `total` is
     /// estimated by the greatest rowid (deleted deals leave gaps), read in one step. The
     /// list is the same either way: only its speed depends on the answer.
     fn is_large_share(&self, filter: &DealFilter, limit: u64) -> Result<bool> {
         if *filter == DealFilter::default() || !filter.is_by_status_pipeline_and_owner_only() {
             return Ok(false); // nothing to check, or checks deals_created cannot answer
+        }
+        if filter.owner.is_some() && filter.owner_ids.len() <= 1 {
+            return Ok(false); // one owner's deals are read in order in deals_owner_created
         }
         let total = self.count("SELECT coalesce(max(rowid), 0) FROM deal_rows", &[])?;
         let share = i128::from(limit) * i128::from(total) / ENTRIES_PER_SORTED_DEAL;
@@ -263,15 +267,16 @@ impl Deals for SqliteTx<'_> {
         filter: &DealFilter,
         sort: DealSort,
         desc: bool,
+        after: Option<&After>,
         limit: Option<u64>,
         each: &mut dyn FnMut(Deal) -> Result<()>,
     ) -> Result<()> {
         let filter = &filter.with_owner_ids(self)?;
         let (sql, args) = match limit {
             Some(limit) if sort == DealSort::Created && self.is_large_share(filter, limit)? => {
-                SQL.deal_list_in_created_order(filter, desc, limit)
+                SQL.deal_list_in_created_order(filter, desc, after, limit)
             }
-            _ => SQL.deal_list(filter, sort, desc, limit),
+            _ => SQL.deal_list(filter, sort, desc, after, limit),
         };
         self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
     }

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/012_event_actor.sql"),
     include_str!("migrations/013_reference_starts.sql"),
     include_str!("migrations/014_api_tokens.sql"),
+    include_str!("migrations/015_owner_created.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -310,3 +310,5 @@ CREATE TABLE api_replays (
     PRIMARY KEY (scope, key)
 ) STRICT;
 CREATE INDEX api_replays_age ON api_replays (created_at);
+CREATE INDEX deals_owner_created
+    ON deal_rows (owner_id, created_at, id, status, pipeline_id, batch);

@@ -284,3 +284,71 @@ fn an_idempotency_key_makes_a_retried_or_concurrent_post_create_one_deal() {
     assert_eq!((third.status, &third.body), (201, &first.body));
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn pages_of_deals_follow_their_cursor_and_skip_or_repeat_nothing_while_others_insert() {
+    let (rex, served) = served();
+    for n in 0..7 {
+        create(
+            &served,
+            &format!(r#"{{"name":"D{n}","value":{}}}"#, 100 * (n % 3)),
+        );
+    }
+    let names = |page: &Value| -> Vec<String> {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut seen = Vec::new();
+    let mut next = "/deals?sort=value&order=desc&limit=3".to_string();
+    loop {
+        let page = served.get(&next, "").json();
+        seen.extend(names(&page));
+        // Others insert between pages: new deals may or may not show, the others once each.
+        create(&served, r#"{"name":"Late","value":100}"#);
+        match page["next_cursor"].as_str() {
+            Some(c) => next = format!("/deals?sort=value&order=desc&limit=3&cursor={c}"),
+            None => break,
+        }
+    }
+    let originals: Vec<&String> = seen.iter().filter(|n| n.starts_with('D')).collect();
+    let listed = rex.json(&[
+        "deal", "list", "--sort", "value", "--desc", "--fields", "name",
+    ]);
+    let cli_order: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .filter(|n| n.starts_with('D'))
+        .collect();
+    assert_eq!(originals, cli_order.iter().collect::<Vec<_>>());
+    assert_eq!(cli_order.len(), 7);
+    let r = served.get("/deals?cursor=nonsense", "");
+    assert_eq!(problem(&r).0, 422);
+    assert_eq!(r.json()["errors"][0]["field"], "cursor");
+    let first = served.get("/deals?limit=3", "").json();
+    let c = first["next_cursor"].as_str().unwrap();
+    let r = served.get(&format!("/deals?sort=name&cursor={c}"), "");
+    assert_eq!(
+        problem(&r).2,
+        "cursor does not match sort=name order=asc; start again without cursor"
+    );
+    for bad in [
+        "limit=0",
+        "limit=501",
+        "limit=abc",
+        "sort=colour",
+        "order=up",
+        "status=gone",
+    ] {
+        assert_eq!(
+            problem(&served.get(&format!("/deals?{bad}"), "")).0,
+            422,
+            "{bad}"
+        );
+    }
+}

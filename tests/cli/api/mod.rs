@@ -199,7 +199,6 @@ impl Served {
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
     }
-
 }
 
 impl Drop for Served {

@@ -4,6 +4,7 @@
 use super::*;
 use crate::id::PipelineId;
 use crate::store::sqlite::pipelines::ACTIVE_TOTALS_SQL;
+use crate::store::OrderKey;
 
 /// The plan SQLite picks for `sql`, one step a line, without the steps that read the
 /// hidden set of imports (a few rows, read once per query): those must appear exactly
@@ -62,14 +63,14 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
                 statuses: statuses.clone(),
                 ..Default::default()
             };
-            let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, Some(51));
+            let (sql, args) = SQL.deal_list(&by_stage, DealSort::Value, desc, None, Some(51));
             let args = bound(&args);
             assert_indexed(conn, "deal list --stage --status --sort value", &sql, &args);
             let by_status = DealFilter {
                 statuses,
                 ..Default::default()
             };
-            let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, Some(51));
+            let (sql, args) = SQL.deal_list(&by_status, DealSort::Value, desc, None, Some(51));
             let args = bound(&args);
             assert_indexed(conn, "deal list --status --sort value", &sql, &args);
         }
@@ -78,7 +79,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
             statuses: vec![Status::Open],
             ..Default::default()
         };
-        let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, Some(51));
+        let (sql, args) = SQL.deal_list(&by_pipeline, DealSort::Value, desc, None, Some(51));
         let args = bound(&args);
         assert_indexed(
             conn,
@@ -88,7 +89,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         );
         // A filter that selects a large share, in the default order: the deals are read
         // in deals_created's order and checked, with no sort.
-        let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, 51);
+        let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, None, 51);
         assert_eq!(
             plan(conn, &sql, &bound(&args)),
             "SCAN deal_rows USING INDEX deals_created",
@@ -151,7 +152,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
                 },
             ),
         ] {
-            let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, Some(51));
+            let (sql, args) = SQL.deal_list(&filter, DealSort::Value, desc, None, Some(51));
             let p = plan(conn, &sql, &bound(&args));
             assert!(
                 p.lines()
@@ -163,12 +164,87 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
             assert_eq!(p.matches("SEARCH").count(), arms, "{what}:\n{p}");
         }
         // Unfiltered, the newest or oldest 51 are an ordered walk of an index that stops early.
-        let (sql, args) = SQL.deal_list(&DealFilter::default(), DealSort::Created, desc, Some(51));
+        let (sql, args) = SQL.deal_list(
+            &DealFilter::default(),
+            DealSort::Created,
+            desc,
+            None,
+            Some(51),
+        );
         let args = bound(&args);
         assert_eq!(
             plan(conn, &sql, &args),
             "SCAN deal_rows USING INDEX deals_created"
         );
+    }
+    // A page after a cursor starts its range where the last page ended: one owner's deals
+    // by creation (GET /deals?owner_id=…), whatever statuses, in deals_owner_created; all
+    // deals in deals_created; by value, each status arm in its own index.
+    let after = |key: OrderKey| After {
+        key,
+        id: DealId::new(),
+    };
+    let created = after(OrderKey::Created("2026-01-01T00:00:00Z".into()));
+    for desc in [false, true] {
+        let cmp = if desc { "<" } else { ">" };
+        for statuses in [vec![], vec![Status::Open, Status::Stalled]] {
+            let owners = DealFilter {
+                owner: Some("ana".into()),
+                statuses,
+                ..Default::default()
+            };
+            for from in [None, Some(&created)] {
+                let (sql, args) = SQL.deal_list(&owners, DealSort::Created, desc, from, Some(51));
+                let range = if from.is_some() {
+                    format!("owner_id=? AND (created_at,id){cmp}(?,?)")
+                } else {
+                    "owner_id=?".into()
+                };
+                assert_eq!(
+                    plan(conn, &sql, &bound(&args)),
+                    format!("SEARCH deal_rows USING INDEX deals_owner_created ({range})"),
+                    "{owners:?}"
+                );
+            }
+        }
+        let (sql, args) = SQL.deal_list(
+            &DealFilter::default(),
+            DealSort::Created,
+            desc,
+            Some(&created),
+            Some(51),
+        );
+        assert_eq!(
+            plan(conn, &sql, &bound(&args)),
+            format!("SEARCH deal_rows USING INDEX deals_created ((created_at,id){cmp}(?,?))")
+        );
+        let by_pipeline = DealFilter {
+            pipeline: Some(pipeline),
+            ..Default::default()
+        };
+        let (sql, args) = SQL.deal_list_in_created_order(&by_pipeline, desc, Some(&created), 51);
+        assert_eq!(
+            plan(conn, &sql, &bound(&args)),
+            format!("SEARCH deal_rows USING INDEX deals_created ((created_at,id){cmp}(?,?))")
+        );
+        let value = after(OrderKey::Value(crate::money::Cents::new(500).unwrap()));
+        let (sql, args) = SQL.deal_list(
+            &DealFilter::default(),
+            DealSort::Value,
+            desc,
+            Some(&value),
+            Some(51),
+        );
+        let p = plan(conn, &sql, &bound(&args));
+        assert_eq!(
+            p.matches(&format!(
+                "USING INDEX deals_status_value (status=? AND (value,id){cmp}(?,?))"
+            ))
+            .count(),
+            4,
+            "deal list --sort value after a cursor:\n{p}"
+        );
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
     }
     // A name is one range of deals_name; a part of a name is looked up by its trigrams.
     for exact in [true, false] {
@@ -188,7 +264,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         search: Some("Acme 12".into()),
         ..Default::default()
     };
-    let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, Some(51));
+    let (sql, args) = SQL.deal_list(&search, DealSort::Created, true, None, Some(51));
     let p = plan(conn, &sql, &bound(&args));
     assert!(
         p.contains("SCAN f VIRTUAL TABLE INDEX") && !p.contains("SCAN deal_rows"),
@@ -213,7 +289,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         statuses: vec![Status::Open],
         ..Default::default()
     };
-    let (sql, args) = SQL.deal_list(&spelled, DealSort::Created, false, Some(51));
+    let (sql, args) = SQL.deal_list(&spelled, DealSort::Created, false, None, Some(51));
     let p = plan(conn, &sql, &bound(&args));
     assert!(
         p.contains("USING INDEX deals_owner"),
