@@ -84,6 +84,7 @@ pub fn run(s: Settings) -> Result<()> {
         s.busy_timeout,
         s.fixed_now,
         s.open,
+        s.max_concurrent,
     ));
     app.check()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
