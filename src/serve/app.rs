@@ -138,9 +138,7 @@ impl App {
         .await
         .map_err(|_| Error::Failed("a request's worker stopped".into()))?
     }
-}
 
-impl App {
     /// A turn to use a store (see [`App::stores`]).
     async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
         Arc::clone(&self.stores)
