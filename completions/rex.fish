@@ -49,6 +49,8 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "report" -d 'Reports from hi
 complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and history as JSON Lines, JSON or CSV'
 complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals and history from a file: all of it, or none'
 complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Copy the database to a file while rex keeps working'
+complete -c rex -n "__fish_rex_needs_command" -f -a "serve" -d 'Serve the REST API over HTTP (who may call it: rex token)'
+complete -c rex -n "__fish_rex_needs_command" -f -a "token" -d 'API tokens for rex serve: create, list, revoke'
 complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s version, the database path, schema version, row counts'
 complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish or powershell'
 complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for a command or a topic (options, dates, ...)'
@@ -645,6 +647,104 @@ complete -c rex -n "__fish_rex_using_subcommand backup" -l json -d 'Same as -o j
 complete -c rex -n "__fish_rex_using_subcommand backup" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand backup" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand serve" -l listen -d 'The address and port to listen on (port 0 picks a free one)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM); with --tls-key, serves https' -r -F
+complete -c rex -n "__fish_rex_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c rex -n "__fish_rex_using_subcommand serve" -l cors -d 'Answer CORS requests from this origin only (like https://app.example.com)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l max-body -d 'The largest request body accepted, in bytes (larger: 413)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l read-timeout -d 'Seconds a client has to send a request\'s headers, and then its body (slower: 408)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l request-timeout -d 'Seconds the server may take to answer a request (longer: 503)' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l max-concurrent -d 'Requests worked on at once; more wait their turn' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand serve" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand serve" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand serve" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l insecure-http -d 'Serve plain http on a non-loopback address (a reverse proxy terminates TLS)'
+complete -c rex -n "__fish_rex_using_subcommand serve" -l open -d 'Serve without tokens, everyone an admin (loopback addresses only)'
+complete -c rex -n "__fish_rex_using_subcommand serve" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand serve" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -f -a "create" -d 'Create a token and print its secret (once)'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -f -a "list" -d 'List tokens: name, role, owner, created, last used, expires (never the secret)'
+complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -f -a "revoke" -d 'Revoke a token: every server refuses it from its next request on'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l role -d 'What the token may do' -r -f -a "reader\t''
+member\t''
+admin\t''"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l owner -d 'The owner whose deals a member token works on (required for member)' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l expires -d 'How long the token lives: 30m, 12h, 90d, 2w (from REX_NOW when set) [default: until revoked]' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

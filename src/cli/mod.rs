@@ -143,14 +143,12 @@ pub const ENVIRONMENT: &str = environment_text!();
 /// examples are never wrapped.
 const ROOT_HELP: &str = "\
 {about}
-
 {usage-heading} {usage}
 
 Commands:
 {subcommands}
 
-Examples: rex pipeline create Sales
-          rex deal create \"Acme Corp\" --value 5000 --expected-close +4w
+Examples: rex deal create \"Acme Corp\" --value 5000 --expected-close +4w
 More:     rex help COMMAND (the same as rex COMMAND --help), man rex
 Topics:   rex help options | exit-codes | environment | dates | formatting";
 
@@ -504,11 +502,14 @@ Examples:
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
-    /// Serve the REST API over HTTP on this database (see rex serve --help)
+    /// Serve the REST API over HTTP (who may call it: rex token)
     #[command(after_long_help = SERVE_HELP)]
     Serve(ServeArgs),
     /// API tokens for rex serve: create, list, revoke
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rex token create website-form --role member --owner ana\n  rex token list\n  rex token revoke website-form"
+    )]
     Token(TokenCommand),
     /// Show rex's version, the database path, schema version, row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]

@@ -28,10 +28,10 @@ pub struct ServeArgs {
     /// The largest request body accepted, in bytes (larger: 413)
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub max_body: usize,
-    /// Seconds a client has to send a request's headers
+    /// Seconds a client has to send a request's headers, and then its body (slower: 408)
     #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub header_timeout: u64,
-    /// Seconds a request may take, its body included (longer: 503)
+    pub read_timeout: u64,
+    /// Seconds the server may take to answer a request (longer: 503)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub request_timeout: u64,
     /// Requests worked on at once; more wait their turn
@@ -44,8 +44,10 @@ pub struct ServeArgs {
 pub enum TokenCommand {
     /// Create a token and print its secret (once)
     #[command(after_long_help = "\
-The secret (rex_ and 43 letters and digits) is printed once: alone on its line in a pipe,
-as the field token under -o json. The database keeps only its hash.
+The secret (rex_ and 43 letters and digits) is printed once: alone on its line in a pipe
+(and with -o id), as the field token under -o json, between two notes on a terminal. The
+database keeps only its hash: a secret that is lost cannot be shown again; revoke the
+token and create another.
 
 Roles:
   reader  GET only
@@ -65,13 +67,28 @@ Examples:
         /// The owner whose deals a member token works on (required for member)
         #[arg(long, value_name = "OWNER")]
         owner: Option<String>,
-        /// How long the token lives: 90d, 12h, 30m (from REX_NOW when set)
+        /// How long the token lives: 30m, 12h, 90d, 2w (from REX_NOW when set) [default: until revoked]
         #[arg(long, value_name = "DURATION")]
         expires: Option<String>,
     },
     /// List tokens: name, role, owner, created, last used, expires (never the secret)
+    #[command(after_long_help = "\
+Last used is written at most once a minute, so a stream of requests stays reads. -o json
+prints name, role, owner, created_at, last_used_at and expires_at (RFC 3339, UTC).
+
+Examples:
+  rex token list
+  rex token list -o json")]
     List,
     /// Revoke a token: every server refuses it from its next request on
+    #[command(after_long_help = "\
+The token is deleted from the database: every rex serve on it refuses the token from its
+next request on, and the responses kept for its retries (Idempotency-Key) go with it.
+rex confirms on stderr; -o json prints the revoked token.
+
+Examples:
+  rex token revoke website-form
+  rex token revoke ci -o json")]
     Revoke {
         /// The token's name
         name: String,

@@ -294,11 +294,13 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
             Plan::stored(Read, own_fields, move |ctx| backup::run(ctx, &path))
         }
         Command::Token(c) => {
-            let access = match c {
-                crate::cli::TokenCommand::List => Read,
-                _ => Write,
+            use crate::cli::TokenCommand as T;
+            let (access, records): (Access, Fields) = match c {
+                T::Create { .. } => (Write, fields::<crate::output::CreatedToken>),
+                T::List => (Read, fields::<crate::ops::token::Token>),
+                T::Revoke { .. } => (Write, fields::<crate::ops::token::Token>),
             };
-            Plan::stored(access, own_fields, move |ctx| token::run(ctx, c))
+            Plan::stored(access, records, move |ctx| token::run(ctx, c))
         }
         Command::Serve(args) => Plan::Alone(Box::new(move || serve::run(db, quiet, args))),
         Command::Info => Plan::stored(Read, fields::<DatabaseInfo>, info::run),

@@ -27,7 +27,7 @@ pub fn run(db: Option<std::ffi::OsString>, quiet: bool, args: ServeArgs) -> Resu
         open: args.open,
         quiet,
         max_body: args.max_body,
-        header_timeout: Duration::from_secs(args.header_timeout),
+        read_timeout: Duration::from_secs(args.read_timeout),
         request_timeout: Duration::from_secs(args.request_timeout),
         max_concurrent: args.max_concurrent,
     })

@@ -13,6 +13,7 @@ mod printer;
 mod report;
 mod style;
 mod today;
+mod token;
 mod views;
 
 use comfy_table::{Attribute, Cell, Table};
@@ -27,6 +28,7 @@ pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
 pub use today::{TodayRow, TodayView};
+pub use token::CreatedToken;
 pub use views::{DealView, StalledView, DEAL_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it

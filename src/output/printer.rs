@@ -320,6 +320,12 @@ impl Printer {
         }
     }
 
+    /// One line of text on stdout as it is, whatever the format (a new token's secret).
+    pub fn plain_line(&mut self, text: &str) -> Result<()> {
+        writeln!(self.out, "{text}")?;
+        self.flush()
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush()?;
         Ok(())

@@ -25,6 +25,10 @@ pub struct App {
     fixed_now: Option<Clock>,
     /// `--open`: no tokens, every caller an admin.
     pub open: bool,
+    /// How long a client may take to send a request's body.
+    pub read_timeout: Duration,
+    /// The largest body accepted.
+    pub max_body: usize,
 }
 
 pub type Shared = Arc<App>;
@@ -38,6 +42,8 @@ impl App {
         busy_timeout: Duration,
         fixed_now: Option<Clock>,
         open: bool,
+        read_timeout: Duration,
+        max_body: usize,
         max_concurrent: usize,
     ) -> App {
         let file = matches!(location, Location::File(_));
@@ -57,6 +63,8 @@ impl App {
             },
             fixed_now,
             open,
+            read_timeout,
+            max_body,
         }
     }
 

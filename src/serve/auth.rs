@@ -155,11 +155,7 @@ async fn caller(app: &Shared, sent: Option<String>) -> ApiResult<Caller> {
 /// fail the request.
 async fn touch(app: &Shared, found: &Token) {
     let clock = app.clock();
-    let stale = found
-        .last_used_at
-        .as_deref()
-        .and_then(crate::clock::parse_timestamp)
-        .is_none_or(|t| clock.now() - t >= chrono::Duration::seconds(60));
+    let stale = token::due_for_touch(&clock, found);
     if stale {
         let found = found.clone();
         let _ = app
@@ -167,6 +163,13 @@ async fn touch(app: &Shared, found: &Token) {
                 token::touch(tx, &clock, &found)
             })
             .await;
+    }
+}
+
+/// Carries the token's name from one response to the one that replaces it.
+pub fn carry_name(from: &Response, to: &mut Response) {
+    if let Some(name) = from.extensions().get::<LoggedAs>() {
+        to.extensions_mut().insert(name.clone());
     }
 }
 

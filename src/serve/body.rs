@@ -7,7 +7,55 @@ use axum::http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::app::Shared;
 use super::problem::{ApiResult, Problem};
+use axum::http::StatusCode;
+
+/// A request's body, read whole within `--read-timeout` and `--max-body` (else 408 or 413):
+/// a slow or endless client cannot hold a worker.
+pub struct Sent(pub Bytes);
+
+impl axum::extract::FromRequest<Shared> for Sent {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, app: &Shared) -> ApiResult<Sent> {
+        let too_large = || {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!(
+                    "the body is over {} bytes (rex serve --max-body)",
+                    app.max_body
+                ),
+            )
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > app.max_body as u64) {
+            return Err(too_large());
+        }
+        let read = axum::body::to_bytes(req.into_body(), app.max_body);
+        match tokio::time::timeout(app.read_timeout, read).await {
+            Err(_) => Err(Problem::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "invalid",
+                "the request's body did not arrive in time (rex serve --read-timeout)",
+            )),
+            Ok(Err(e)) => {
+                let over = std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+                Err(match over {
+                    true => too_large(),
+                    false => Problem::malformed("the request's body could not be read"),
+                })
+            }
+            Ok(Ok(bytes)) => Ok(Sent(bytes)),
+        }
+    }
+}
 
 /// The media types a body may be sent as.
 const JSON_TYPES: [&str; 2] = ["application/json", "application/merge-patch+json"];

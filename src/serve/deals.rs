@@ -1,7 +1,6 @@
 //! `/deals`: create, list, show, change and delete deals, their history and notes, over
 //! the operations the CLI's `rex deal …` calls; a deal reads exactly as `-o json` prints it.
 
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,9 +11,10 @@ use serde_json::{Map, Value};
 
 use super::app::Shared;
 use super::auth::Caller;
-use super::body::{self, etag};
+use super::body::{self, etag, Sent};
 use super::problem::{ApiResult, Problem};
 use super::replay;
+use super::schemas;
 use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::money::Cents;
@@ -64,17 +64,32 @@ pub fn path_deal(id: &str) -> ApiResult<DealId> {
 }
 
 /// `POST /deals`' body: the fields of `deal create`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewDealBody {
+#[schema(as = NewDeal)]
+pub struct NewDealBody {
+    #[schema(schema_with = schemas::name)]
     name: String,
+    /// In cents: 500000 is $5,000.00.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     value: i64,
+    /// Default: the first pipeline.
+    #[schema(pattern = r"^pipeline_[0-9a-z]{26}$")]
     pipeline_id: Option<String>,
+    /// Default: the pipeline's first stage.
+    #[schema(pattern = r"^stage_[0-9a-z]{26}$")]
     stage_id: Option<String>,
+    #[schema(schema_with = schemas::line_or_null)]
     contact_id: Option<String>,
+    /// Default: a member token's owner.
+    #[schema(schema_with = schemas::line_or_null)]
     owner_id: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
     expected_close: Option<NaiveDate>,
+    #[schema(value_type = Option<Object>)]
     metadata: Option<Map<String, Value>>,
+    /// Its own chance of winning in percent; default: its stage's.
+    #[schema(minimum = 0, maximum = 100)]
     probability: Option<i64>,
 }
 
@@ -82,7 +97,7 @@ pub async fn create(
     State(app): State<Shared>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    sent: Bytes,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     caller.may_write()?;
     let b: NewDealBody = body::fields(body::object(&headers, &sent)?)?;
@@ -212,7 +227,7 @@ pub async fn patch(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    sent: Bytes,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     let id = path_deal(&id)?;
     caller.may_write()?;
@@ -395,7 +410,7 @@ fn deal_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<DealPatch> {
 }
 
 /// `GET /deals`: the parameters it takes.
-const LIST_PARAMS: [&str; 16] = [
+pub const LIST_PARAMS: [&str; 16] = [
     "status",
     "pipeline_id",
     "stage_id",
@@ -539,9 +554,12 @@ pub async fn history(State(app): State<Shared>, Path(id): Path<String>) -> ApiRe
 }
 
 /// `POST /deals/:id/notes`' body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NoteBody {
+#[schema(as = Note)]
+pub struct NoteBody {
+    /// The note: printable text, lines allowed.
+    #[schema(schema_with = schemas::note)]
     text: String,
 }
 
@@ -551,7 +569,7 @@ pub async fn note(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    sent: Bytes,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     let id = path_deal(&id)?;
     caller.may_write()?;

@@ -6,8 +6,10 @@ mod app;
 mod auth;
 mod body;
 mod deals;
+mod openapi;
 mod problem;
 mod replay;
+mod schemas;
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 
 use crate::clock::Clock;
@@ -44,7 +46,7 @@ pub struct Settings {
     pub open: bool,
     pub quiet: bool,
     pub max_body: usize,
-    pub header_timeout: Duration,
+    pub read_timeout: Duration,
     pub request_timeout: Duration,
     pub max_concurrent: usize,
 }
@@ -84,6 +86,8 @@ pub fn run(s: Settings) -> Result<()> {
         s.busy_timeout,
         s.fixed_now,
         s.open,
+        s.read_timeout,
+        s.max_body,
         s.max_concurrent,
     ));
     app.check()?;
@@ -92,7 +96,12 @@ pub fn run(s: Settings) -> Result<()> {
         .max_blocking_threads(s.max_concurrent + 16)
         .build()
         .map_err(|e| Error::Failed(format!("cannot start the server's runtime: {e}")))?;
-    runtime.block_on(serve(app, addr, s))
+    let served = runtime.block_on(serve(Arc::clone(&app), addr, s));
+    // The stores (a PostgreSQL client runs a runtime of its own) are closed outside the
+    // server's runtime, once it has stopped.
+    drop(runtime);
+    drop(app);
+    served
 }
 
 /// The address `--listen` names.
@@ -169,7 +178,7 @@ fn limits(
     builder
         .http1()
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(s.header_timeout);
+        .header_read_timeout(s.read_timeout);
 }
 
 async fn stop_on_signal(handle: axum_server::Handle) {
@@ -192,26 +201,73 @@ async fn stop_on_signal(handle: axum_server::Handle) {
     handle.graceful_shutdown(Some(GRACE));
 }
 
+/// One route of the API: its method and path, the handler that answers it, and the
+/// function that describes it in the OpenAPI document. The router and `GET /openapi.json`
+/// are both built from [`routes`], so the document lists exactly what is served.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    handler: MethodRouter<Shared>,
+    pub doc: fn() -> utoipa::openapi::path::Operation,
+}
+
+fn route<H, T>(
+    method: Method,
+    path: &'static str,
+    handler: H,
+    doc: fn() -> utoipa::openapi::path::Operation,
+) -> Route
+where
+    H: axum::handler::Handler<T, Shared>,
+    T: 'static,
+{
+    // Every method of the table is a standard one, which a filter always exists for.
+    let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+    Route {
+        method,
+        path,
+        handler: on(filter, handler),
+        doc,
+    }
+}
+
+/// Every route of the API.
+pub fn routes() -> Vec<Route> {
+    use openapi as doc;
+    use Method as M;
+    vec![
+        route(M::POST, "/deals", deals::create, doc::create_deal),
+        route(M::GET, "/deals", deals::list, doc::list_deals),
+        route(M::GET, "/deals/{id}", deals::show, doc::show_deal),
+        route(M::PATCH, "/deals/{id}", deals::patch, doc::patch_deal),
+        route(M::DELETE, "/deals/{id}", deals::delete, doc::delete_deal),
+        route(
+            M::GET,
+            "/deals/{id}/history",
+            deals::history,
+            doc::deal_history,
+        ),
+        route(M::POST, "/deals/{id}/notes", deals::note, doc::note_deal),
+        route(M::GET, "/health", health, doc::health),
+        route(M::GET, "/openapi.json", openapi::serve, doc::openapi),
+        // The pipeline, report and export routes join here with their descriptions in
+        // openapi/pipelines.rs, e.g. route(M::POST, "/pipelines", pipelines::create,
+        // doc::pipelines::create_pipeline).
+    ]
+}
+
 /// Every route, with the layers every request passes: the log, CORS, the time limit, the
 /// bound on concurrent requests, the body limit, and the token check.
 fn router(app: Shared, s: &Settings) -> Router {
-    use axum::routing::post;
-    let api = Router::new()
-        .route("/deals", post(deals::create).get(deals::list))
-        .route(
-            "/deals/{id}",
-            get(deals::show).patch(deals::patch).delete(deals::delete),
-        )
-        .route("/deals/{id}/history", get(deals::history))
-        .route("/deals/{id}/notes", post(deals::note))
-        .route("/health", get(health))
+    let api = routes()
+        .into_iter()
+        .fold(Router::new(), |r, route| r.route(route.path, route.handler))
         .fallback(not_found)
         .method_not_allowed_fallback(not_allowed)
         .layer(middleware::from_fn_with_state(
             app.clone(),
             auth::authenticate,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(s.max_body))
         .layer(tower::limit::ConcurrencyLimitLayer::new(s.max_concurrent))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             s.request_timeout,
@@ -239,7 +295,7 @@ fn cors(origin: &str) -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     let origin = HeaderValue::from_str(origin).unwrap_or(HeaderValue::from_static("null"));
     CorsLayer::new()
-        .allow_origin(AllowOrigin::exact(origin))
+        .allow_origin(AllowOrigin::list([origin]))
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
@@ -299,7 +355,12 @@ async fn as_problem(req: Request, next: Next) -> Response {
             "too_large",
             "the body is over the limit (rex serve --max-body)",
         ),
-        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => Problem {
+        StatusCode::REQUEST_TIMEOUT => Problem::new(
+            status,
+            "invalid",
+            "the request's body did not arrive in time (rex serve --read-timeout)",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => Problem {
             retry_after: Some(1),
             ..Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -312,6 +373,7 @@ async fn as_problem(req: Request, next: Next) -> Response {
         s => Problem::new(s, "invalid", s.canonical_reason().unwrap_or("bad request")),
     };
     let mut out = p.into_response();
+    auth::carry_name(&response, &mut out);
     if let Some(allow) = allow {
         out.headers_mut().insert(header::ALLOW, allow);
     }

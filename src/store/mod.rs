@@ -21,6 +21,7 @@ mod filter;
 mod postgres;
 mod query;
 mod sqlite;
+mod tokens;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
 pub use filter::{owner_ids_by, owner_runs, DealFilter, DealSort};
+pub use tokens::{StoredReplay, StoredToken, Tokens};
 
 /// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.
 #[derive(Debug, Clone)]
@@ -124,7 +126,7 @@ pub enum Store {
 }
 
 /// One open transaction, whatever the backend: every query goes through it.
-pub trait Tx: Deals + Pipelines {
+pub trait Tx: Deals + Pipelines + Tokens {
     /// Row counts for `rex info`.
     fn counts(&self) -> Result<Counts>;
     /// The schema version the database is at.

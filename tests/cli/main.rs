@@ -34,4 +34,5 @@ mod support;
 mod team;
 mod terminal;
 mod today;
+mod token;
 mod totals;

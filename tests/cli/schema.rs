@@ -120,15 +120,17 @@ fn postgresql_schema_file_is_what_the_migrations_build() {
 }
 
 /// Takes the database of `rex` back to the schema before history events recorded their
-/// actor (SQLite's schema 11, PostgreSQL's 7): without the column, or the reference and
-/// contact indexes of the schema after it, as those rex left it.
+/// actor (SQLite's schema 11, PostgreSQL's 7): without the column, the reference and
+/// contact indexes of the schema after it, or the API's tables of the one after that, as
+/// those rex left it.
 fn before_actors(rex: &Rex) {
     match &rex.url {
         Some(url) => {
             let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
             client
                 .batch_execute(
-                    "DROP INDEX deals_ref; DROP INDEX deals_contact_trigrams;
+                    "DROP TABLE api_tokens; DROP TABLE api_replays;
+                     DROP INDEX deals_ref; DROP INDEX deals_contact_trigrams;
                      DROP TRIGGER event_actor ON deal_events; DROP FUNCTION rex_event_actor();
                      ALTER TABLE deal_events DROP COLUMN actor;
                      UPDATE rex_schema SET version = 7;",
@@ -138,7 +140,8 @@ fn before_actors(rex: &Rex) {
         None => rusqlite::Connection::open(&rex.db)
             .unwrap()
             .execute_batch(
-                "DROP INDEX deals_ref; DROP TABLE deal_contacts;
+                "DROP TABLE api_tokens; DROP TABLE api_replays;
+                 DROP INDEX deals_ref; DROP TABLE deal_contacts;
                  DROP TRIGGER IF EXISTS deal_contacts_insert;
                  DROP TRIGGER IF EXISTS deal_contacts_delete;
                  DROP TRIGGER IF EXISTS deal_contacts_update;
@@ -180,6 +183,6 @@ fn events_recorded_before_actors_were_kept_have_a_null_actor() {
             (json!("note"), json!(actor)),
         ]
     );
-    let schema = if rex.url.is_some() { 9 } else { 13 };
+    let schema = if rex.url.is_some() { 10 } else { 14 };
     assert_eq!(rex.json(&["info"])["schema_version"], schema);
 }

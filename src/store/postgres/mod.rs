@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_deal_origin.sql"),
     include_str!("migrations/008_event_actor.sql"),
     include_str!("migrations/009_reference_starts.sql"),
+    include_str!("migrations/010_api_tokens.sql"),
 ];
 
 /// The schema version this rex writes.

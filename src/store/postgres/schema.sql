@@ -10,6 +10,32 @@
 --     cargo test --test cli -- --include-ignored schema::postgresql
 CREATE EXTENSION pg_trgm;
 
+CREATE TABLE api_replays (
+    scope text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    request_hash text COLLATE "C" NOT NULL,
+    status bigint NOT NULL,
+    location text,
+    body text NOT NULL,
+    created_at text COLLATE "C" NOT NULL,
+    CONSTRAINT api_replays_pkey PRIMARY KEY (scope, key),
+    CONSTRAINT api_replays_status_check CHECK (((status >= 100) AND (status <= 599)))
+);
+
+CREATE TABLE api_tokens (
+    name text COLLATE "C" NOT NULL,
+    role text COLLATE "C" NOT NULL,
+    owner text COLLATE "C",
+    hash text COLLATE "C" NOT NULL,
+    created_at text COLLATE "C" NOT NULL,
+    last_used_at text COLLATE "C",
+    expires_at text COLLATE "C",
+    CONSTRAINT api_tokens_check CHECK (((role <> 'member'::text) OR (owner IS NOT NULL))),
+    CONSTRAINT api_tokens_hash_key UNIQUE (hash),
+    CONSTRAINT api_tokens_pkey PRIMARY KEY (name),
+    CONSTRAINT api_tokens_role_check CHECK ((role = ANY (ARRAY['reader'::text, 'member'::text, 'admin'::text])))
+);
+
 CREATE TABLE closed_totals (
     day text COLLATE "C" NOT NULL,
     status text COLLATE "C" NOT NULL,
@@ -115,6 +141,8 @@ ALTER TABLE deal_events ADD CONSTRAINT deal_events_deal_id_fkey FOREIGN KEY (dea
 ALTER TABLE deals ADD CONSTRAINT deals_pipeline_id_stage_id_fkey FOREIGN KEY (pipeline_id, stage_id) REFERENCES stages(pipeline_id, id);
 
 ALTER TABLE stages ADD CONSTRAINT stages_pipeline_id_fkey FOREIGN KEY (pipeline_id) REFERENCES pipelines(id) ON DELETE CASCADE;
+
+CREATE INDEX api_replays_age ON api_replays USING btree (created_at);
 
 CREATE UNIQUE INDEX closed_totals_folded ON closed_totals USING btree (day, status, pipeline_id, reason) WHERE folded;
 

@@ -20,6 +20,7 @@ use crate::store::{
 };
 
 mod stage_active;
+mod tokens;
 
 /// The dialect of this backend's shared queries.
 const SQL: Dialect = Dialect::Postgres;

@@ -9,6 +9,7 @@ mod deals;
 pub(crate) mod file;
 mod pipelines;
 mod staged;
+mod tokens;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_staged_stage_positions.sql"),
     include_str!("migrations/012_event_actor.sql"),
     include_str!("migrations/013_reference_starts.sql"),
+    include_str!("migrations/014_api_tokens.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -290,3 +290,23 @@ WHEN old.contact_id IS NOT new.contact_id BEGIN
     VALUES ('delete', old.rowid, old.contact_id);
     INSERT INTO deal_contacts (rowid, contact_id) VALUES (new.rowid, new.contact_id);
 END;
+CREATE TABLE api_tokens (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('reader', 'member', 'admin')),
+    owner         TEXT CHECK (role <> 'member' OR owner IS NOT NULL),
+    hash          TEXT NOT NULL UNIQUE,
+    created_at    TEXT NOT NULL,
+    last_used_at  TEXT,
+    expires_at    TEXT
+) STRICT;
+CREATE TABLE api_replays (
+    scope         TEXT NOT NULL,
+    key           TEXT NOT NULL,
+    request_hash  TEXT NOT NULL,
+    status        INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),
+    location      TEXT,
+    body          TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+) STRICT;
+CREATE INDEX api_replays_age ON api_replays (created_at);

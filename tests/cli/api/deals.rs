@@ -73,3 +73,214 @@ fn a_path_that_names_no_deal_is_404_and_a_body_that_names_no_stage_is_422() {
     assert_eq!(problem(&r).0, 400);
     assert_eq!(served.get("/deals", "").json()["data"], json!([]));
 }
+
+/// A new deal over HTTP: its id.
+fn create(served: &Served, body: &str) -> String {
+    let r = served.post("/deals", "", body);
+    assert_eq!(r.status, 201, "{r:?}");
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+/// The kinds and details of a deal's history, as the CLI prints it.
+fn history(rex: &Rex, id: &str) -> Vec<(String, Value)> {
+    rex.json(&["deal", "history", id])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["details"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_merge_patch_changes_fields_metadata_stage_and_status_and_records_them_as_the_cli_does() {
+    let (rex, served) = served();
+    let id = create(
+        &served,
+        r#"{"name":"Acme","value":100,"contact_id":"bo@acme.test","metadata":{"tier":"gold","seats":5}}"#,
+    );
+    let path = format!("/deals/{id}");
+    let r = served.patch(
+        &path,
+        "",
+        r#"{"value":250,"contact_id":null,"metadata":{"tier":null,"seats":6},"stage_id":null}"#,
+    );
+    assert_eq!(
+        problem(&r),
+        (
+            422,
+            "invalid".into(),
+            "stage_id cannot be removed; send a new value".into()
+        )
+    );
+    let r = served.patch(
+        &path,
+        "",
+        r#"{"value":250,"contact_id":null,"metadata":{"tier":null,"seats":6}}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let after = r.json();
+    assert_eq!(
+        (&after["value"], &after["contact_id"], &after["metadata"]),
+        (&json!(250), &Value::Null, &json!({"seats": 6}))
+    );
+    assert_eq!(after, rex.json(&["deal", "show", &id]));
+    let proposal = rex.json(&["pipeline", "show", "Sales"])["stages"][2]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = served.patch(
+        &path,
+        "",
+        &format!(r#"{{"stage_id":"{proposal}","status":"won","close_reason":"signed"}}"#),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        (
+            &r.json()["status"],
+            &r.json()["stage_name"],
+            &r.json()["close_reason"]
+        ),
+        (&json!("won"), &json!("Proposal"), &json!("signed"))
+    );
+    let r = served.patch(&path, "", r#"{"status":"open"}"#);
+    assert_eq!((r.status, &r.json()["status"]), (200, &json!("open")));
+    let kinds: Vec<String> = history(&rex, &id).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        kinds,
+        ["created", "updated", "updated", "updated", "updated", "moved", "closed", "reopened"]
+    );
+    let r = served.patch(&path, "", r#"{"created_at":"2020-01-01T00:00:00Z"}"#);
+    assert_eq!(
+        problem(&r),
+        (
+            422,
+            "invalid".into(),
+            "created_at is set by rex and cannot be changed".into()
+        )
+    );
+    let r = served.patch(&path, "", r#"{"colour":"red"}"#);
+    assert_eq!(problem(&r).2, "a deal has no field 'colour'");
+    let r = served.patch(&path, "", r#"{"close_reason":"why"}"#);
+    assert_eq!(
+        problem(&r),
+        (
+            422,
+            "invalid".into(),
+            "close_reason goes with status won or lost; send both".into()
+        )
+    );
+    assert_eq!(served.delete(&path, "").status, 204);
+    assert_eq!(served.get(&path, "").status, 404);
+}
+
+#[test]
+fn if_match_lets_exactly_one_of_many_concurrent_patches_win() {
+    let (rex, served) = served();
+    let id = create(&served, r#"{"name":"Acme","value":100}"#);
+    let path = format!("/deals/{id}");
+    let tag = served.get(&path, "").header("etag").unwrap().to_string();
+    let stale = served.patch(&path, "", r#"{"value":1}"#);
+    assert_eq!(stale.status, 200);
+    let r = served.send(
+        "PATCH",
+        &path,
+        Some(""),
+        Some(r#"{"value":2}"#),
+        &[("If-Match", &tag)],
+    );
+    assert_eq!(problem(&r).0, 412);
+    assert_eq!(problem(&r).1, "precondition_failed");
+    let tag = stale.header("etag").unwrap().to_string();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let (served, path, tag) = (&served, &path, &tag);
+                s.spawn(move || {
+                    let body = format!(r#"{{"value":{}}}"#, 1000 + n);
+                    served
+                        .send("PATCH", path, Some(""), Some(&body), &[("If-Match", tag)])
+                        .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let won = statuses.iter().filter(|s| **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 412).count();
+    assert_eq!((won, refused), (1, 7), "{statuses:?}");
+    let value = rex.json(&["deal", "show", &id])["value"].as_i64().unwrap();
+    assert!((1000..1008).contains(&value), "{value}");
+    let updates = history(&rex, &id)
+        .iter()
+        .filter(|(k, _)| k == "updated")
+        .count();
+    assert_eq!(updates, 2);
+    let r = served.send("DELETE", &path, Some(""), None, &[("If-Match", "\"nope\"")]);
+    assert_eq!(problem(&r).0, 412);
+    assert_eq!(served.get(&path, "").status, 200);
+}
+
+#[test]
+fn an_idempotency_key_makes_a_retried_or_concurrent_post_create_one_deal() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales"]);
+    let served = Served::start(&rex, &["--open", "--quiet"]);
+    let body = r#"{"name":"Acme","value":100}"#;
+    let key = [("Idempotency-Key", "form-1")];
+    let first = served.send("POST", "/deals", Some(""), Some(body), &key);
+    let again = served.send("POST", "/deals", Some(""), Some(body), &key);
+    assert_eq!(first.status, 201);
+    assert_eq!(
+        (again.status, &again.body, again.header("location")),
+        (201, &first.body, first.header("location"))
+    );
+    let other = served.send(
+        "POST",
+        "/deals",
+        Some(""),
+        Some(r#"{"name":"Other","value":1}"#),
+        &key,
+    );
+    assert_eq!(
+        problem(&other),
+        (
+            422,
+            "invalid".into(),
+            "this Idempotency-Key was used for another request; send a new key for a new request"
+                .into()
+        )
+    );
+    // Two servers on one database, eight clients at once, one key.
+    let second = Served::start(&rex, &["--open", "--quiet"]);
+    let bodies: Vec<(u16, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let served = if n % 2 == 0 { &served } else { &second };
+                s.spawn(move || {
+                    let r = served.send(
+                        "POST",
+                        "/deals",
+                        Some(""),
+                        Some(body),
+                        &[("Idempotency-Key", "form-2")],
+                    );
+                    (r.status, r.body)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(bodies.iter().all(|b| b == &bodies[0]), "{bodies:?}");
+    assert_eq!(bodies[0].0, 201);
+    // After a restart the key is still known.
+    drop((served, second));
+    let served = Served::start(&rex, &["--open", "--quiet"]);
+    let third = served.send("POST", "/deals", Some(""), Some(body), &key);
+    assert_eq!((third.status, &third.body), (201, &first.body));
+    assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
+}

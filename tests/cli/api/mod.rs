@@ -2,6 +2,9 @@
 //! backend the suite runs on.
 
 mod deals;
+mod security;
+mod server;
+mod openapi;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -136,6 +139,58 @@ impl Served {
 
     pub fn delete(&self, path: &str, token: &str) -> Reply {
         self.send("DELETE", path, Some(token), None, &[])
+    }
+
+    /// POSTs a JSON body, or None when the server no longer answers.
+    pub fn try_post(&self, path: &str, body: &str) -> Option<Reply> {
+        let req = ureq::http::Request::builder()
+            .method("POST")
+            .uri(format!("{}{path}", self.base))
+            .header("Content-Type", "application/json")
+            .body(body.as_bytes().to_vec())
+            .ok()?;
+        let mut res = self.agent.run(req).ok()?;
+        let status = res.status().as_u16();
+        let body = res.body_mut().read_to_string().ok()?;
+        Some(Reply {
+            status,
+            headers: Vec::new(),
+            body,
+        })
+    }
+
+    /// Sends a signal to the server.
+    pub fn signal(&self, signal: i32) {
+        unsafe {
+            libc::kill(self.child.id() as i32, signal);
+        }
+    }
+
+    /// Waits for the server to exit; its exit code.
+    pub fn wait(&self) -> Option<i32> {
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(Some(s)) = self.child_status() {
+                return s.code();
+            }
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn child_status(&self) -> std::io::Result<Option<std::process::ExitStatus>> {
+        // SAFETY: waitpid on our own child, without reaping it twice: try_wait needs &mut.
+        let mut status = 0;
+        let pid = unsafe { libc::waitpid(self.child.id() as i32, &mut status, libc::WNOHANG) };
+        match pid {
+            0 => Ok(None),
+            p if p < 0 => Err(std::io::Error::last_os_error()),
+            _ => Ok(Some(std::os::unix::process::ExitStatusExt::from_raw(
+                status,
+            ))),
+        }
     }
 
     /// The request lines it logged so far.
