@@ -24,7 +24,7 @@ made again on PostgreSQL.
 Needs wrk (`apt-get install wrk`) and Datasette (`pip install datasette`; when it is not
 on PATH it is installed into a venv under target/bench-venv). When `rex token create`
 works the server is run with an admin token and every request sends it (the token is
-checked on every request); otherwise it is run with --open.
+checked on every request); otherwise, or with --open, it is run with --open.
 
 --startup OLD_REX times `rex deal show ID -o json` of OLD_REX and of the new binary on the
 same database, in turn (A B A B ...), and prints both medians: the CLI's start-up cost.
@@ -325,11 +325,11 @@ def measure(name, url, lua, conns, seconds, workdir, token=None, rss=None):
     return r
 
 
-def rex_runs(db, seconds, workdir):
+def rex_runs(db, seconds, workdir, open_=False):
     """The four requests on one database; returns {(request, conns): figures}, the server's
     memory, and whether a token was checked on each request."""
     pipeline_id, stage_ids, read_ids = inputs(db)
-    token = admin_token(db)
+    token = None if open_ else admin_token(db)
     server = Server(db, token)
     results = {}
     memory = {}
@@ -425,44 +425,43 @@ def fmt(r):
 
 def table(n, sqlite, ds, postgres):
     """The figures as Markdown: one row per request and connection count."""
-    (lite, lite_mem, lite_tok) = sqlite
+    lite = sqlite[0] if sqlite else {}
+    pg = postgres[0] if postgres else {}
     lines = [f"| {n:,} deals | conns | SQLite req/s | p50 ms | p99 ms | errors | Datasette req/s | p50 ms | p99 ms "
              f"| rex ÷ Datasette | PostgreSQL req/s | p50 ms | p99 ms | errors |",
              "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    pg = postgres[0] if postgres else {}
-    for key, r in lite.items():
-        d = ds.get(key) if ds else None
-        ratio = f"{r['rps'] / d['rps']:.1f}×" if d else ""
-        p = pg.get(key)
+    for key in lite or pg:
+        r, d, p = lite.get(key), ds.get(key), pg.get(key)
+        ratio = f"{r['rps'] / d['rps']:.1f}×" if r and d else ""
         name, conns = key
-        lines.append(f"| {name} | {conns} {fmt(r)} {r['error_text']} {fmt(d)} {ratio} {fmt(p)} "
+        lines.append(f"| {name} | {conns} {fmt(r)} {r['error_text'] if r else ''} {fmt(d)} {ratio} {fmt(p)} "
                      f"{p['error_text'] if p else ''} |")
-    mem = f"| server RSS under 64 connections: peak VmRSS / VmHWM | | {lite_mem['rss_peak_kb'] / 1024:.1f} MB / {lite_mem['hwm_kb'] / 1024:.1f} MB | | | | | | | |"
-    if postgres:
-        m = postgres[1]
-        mem += f" {m['rss_peak_kb'] / 1024:.1f} MB / {m['hwm_kb'] / 1024:.1f} MB | | | |"
-    else:
-        mem += " | | | |"
-    lines.append(mem)
-    auth = "an admin token on every request" if lite_tok else "--open (no token check)"
+
+    def mem(m):
+        return f"{m['rss_peak_kb'] / 1024:.1f} MB / {m['hwm_kb'] / 1024:.1f} MB" if m else ""
+    lines.append(f"| server RSS under 64 connections: peak VmRSS / VmHWM | | {mem(sqlite and sqlite[1])} "
+                 f"| | | | | | | | {mem(postgres and postgres[1])} | | | |")
+    checked = [run[2] for run in (sqlite, postgres) if run]
+    auth = "an admin token on every request" if all(checked) else "--open (no token check)"
     lines.append(f"\nrex served with {auth}.")
     return "\n".join(lines)
 
 
 def verdicts(sqlite, ds, postgres):
     """Each target, met or not, from the figures."""
-    lite = sqlite[0]
     out = []
+    lite = sqlite[0] if sqlite else {}
     for what in ("GET /deals/:id", "GET /deals?owner_id=…&limit=50"):
-        r, d = lite[(what, 64)], ds.get((what, 64)) if ds else None
-        if d:
+        r, d = lite.get((what, 64)), ds.get((what, 64))
+        if r and d:
             ratio = r["rps"] / d["rps"]
             out.append(f"- reads ≥ 5× Datasette at 64 connections, {what}: {ratio:.1f}× — "
                        f"{'met' if ratio >= 5 else 'NOT met'}")
-    for label, res in [("SQLite", lite)] + ([("PostgreSQL", postgres[0])] if postgres else []):
+    runs = [(label, run) for label, run in (("SQLite", sqlite), ("PostgreSQL", postgres)) if run]
+    for label, (res, _, _) in runs:
         over = [f"{k[0]} ×{k[1]} ({v['p99']:.1f} ms)" for k, v in res.items() if v["p99"] > 20]
         out.append(f"- p99 ≤ 20 ms on {label}: " + ("met by every row" if not over else "NOT met by " + ", ".join(over)))
-    for label, mem in [("SQLite", sqlite[1])] + ([("PostgreSQL", postgres[1])] if postgres else []):
+    for label, (_, mem, _) in runs:
         mb = max(mem["rss_peak_kb"], mem["hwm_kb"]) / 1024
         out.append(f"- server RSS ≤ 64 MB under 64 connections on {label}: {mb:.1f} MB — {'met' if mb <= 64 else 'NOT met'}")
     if postgres:
@@ -496,7 +495,10 @@ def main():
                     help="also run on PostgreSQL: 'auto' starts a local server (initdb, pg_ctl; kept "
                          "in --keep and started again), or the URL of a server where it may create databases")
     ap.add_argument("--no-datasette", action="store_true", help="leave Datasette out")
+    ap.add_argument("--no-sqlite", action="store_true", help="with --postgres: PostgreSQL only")
     ap.add_argument("--rex", metavar="PATH", help="measure this rex binary instead of building one")
+    ap.add_argument("--open", action="store_true",
+                    help="serve with --open even when tokens work (what the token check costs)")
     ap.add_argument("--startup", metavar="OLD_REX",
                     help="also time `rex deal show` of this older rex binary against the new one")
     ap.add_argument("--startup-runs", type=int, default=31, help="runs of each binary for --startup (default 31)")
@@ -511,10 +513,12 @@ def main():
         base.build(workdir)
     server, stop = args.postgres, None
     try:
-        db = database(workdir, args.size, None)
-        sqlite = rex_runs(db, args.seconds, workdir)
-        ds = {} if args.no_datasette else datasette_runs(db, args.seconds, workdir)
-        if args.startup:
+        sqlite, ds = None, {}
+        if not (args.no_sqlite and server):
+            db = database(workdir, args.size, None)
+            sqlite = rex_runs(db, args.seconds, workdir, args.open)
+            ds = {} if args.no_datasette else datasette_runs(db, args.seconds, workdir)
+        if args.startup and sqlite:
             t = startup(args.startup, db, args.startup_runs)
             print(f"deal show: old {t['old']:.2f} ms, new {t['new']:.2f} ms (medians of {args.startup_runs})",
                   flush=True)
@@ -524,7 +528,7 @@ def main():
                 server, stop = base.start_postgres(workdir)
                 print(f"PostgreSQL for the benchmark: {server}", file=sys.stderr)
             pg_db = database(workdir, args.size, server)
-            postgres = rex_runs(pg_db, args.seconds, workdir)
+            postgres = rex_runs(pg_db, args.seconds, workdir, args.open)
         print(table(args.size, sqlite, ds, postgres), flush=True)
         print(flush=True)
         print(verdicts(sqlite, ds, postgres), flush=True)

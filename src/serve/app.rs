@@ -17,6 +17,8 @@ pub struct App {
     /// the blocking thread ends, even when its client has gone, so that work cannot pile up
     /// beyond the bound.
     stores: Arc<Semaphore>,
+    /// The number of those turns.
+    turns: usize,
     /// On a SQLite file, one write at a time in this process: the others wait here asleep
     /// instead of each polling SQLite's lock every millisecond (bench/http.py: 64 writers
     /// polling kept both cores busy and the lock mostly free).
@@ -55,6 +57,7 @@ impl App {
         };
         App {
             stores: Arc::new(Semaphore::new(stores)),
+            turns: stores,
             writing: file.then(|| Mutex::new(())),
             pool: Pool {
                 location,
@@ -145,6 +148,11 @@ impl App {
         })
         .await
         .map_err(|_| Error::Failed("a request's worker stopped".into()))?
+    }
+
+    /// How many requests use a store at once: the blocking threads the server needs.
+    pub fn turns(&self) -> usize {
+        self.turns
     }
 
     /// A turn to use a store (see [`App::stores`]).
