@@ -150,18 +150,34 @@ def remove(workdir, name, server):
                        check=True, capture_output=True)
 
 
-def bench(n, runs, workdir, sqlite3, server=None):
-    src = os.path.join(workdir, f"deals-{n}.jsonl")
-    db = fresh(workdir, f"rex-bench-{n}", server)
-    if server is not None:
-        sqlite3 = None  # the comparison is SQLite's own shell on the same file
-    print(f"\n## {n:,} deals on {'PostgreSQL' if server else 'SQLite'}", file=sys.stderr)
+def populate(src, n, db):
+    """Generates n deals into `src` and loads them into the database `db` through `rex import`."""
     t = time.perf_counter()
     generate(src, n)
     print(f"generated in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     with open(src) as f:
         secs, _, _ = run([REX, "import", "-q"], db, stdin=f)
     print(f"loaded through rex import in {secs:.1f}s", file=sys.stderr)
+
+
+def build(workdir):
+    """Builds rex in release mode and points REX at a copy of it in `workdir`, so that
+    rebuilding during a long run cannot change the binary under it."""
+    global REX
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    copy = os.path.join(workdir, "rex")
+    shutil.copy2(os.path.join(ROOT, "target", "release", "rex"), copy)
+    REX = copy
+    return copy
+
+
+def bench(n, runs, workdir, sqlite3, server=None):
+    src = os.path.join(workdir, f"deals-{n}.jsonl")
+    db = fresh(workdir, f"rex-bench-{n}", server)
+    if server is not None:
+        sqlite3 = None  # the comparison is SQLite's own shell on the same file
+    print(f"\n## {n:,} deals on {'PostgreSQL' if server else 'SQLite'}", file=sys.stderr)
+    populate(src, n, db)
 
     pipeline = json.loads(rex_out(["pipeline", "show", "Sales", "-o", "json"], db))
     proposal = next(s["id"] for s in pipeline["stages"] if s["name"] == "Proposal")
@@ -470,7 +486,8 @@ def table(n, sqlite, postgres=None):
 def start_postgres(workdir):
     """A throwaway PostgreSQL server with its default settings (durable commits) on a free
     port of 127.0.0.1, run as the `postgres` user when this runs as root (the server refuses
-    root). Returns its admin URL and a function that stops it."""
+    root). A server left in `workdir` by an earlier run (--keep) is started again. Returns its
+    admin URL and a function that stops it."""
     import glob
     import socket
     bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -487,8 +504,9 @@ def start_postgres(workdir):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    subprocess.run(as_user + [initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                              "--locale=C.UTF-8"], check=True, capture_output=True)
+    if not os.path.exists(os.path.join(data, "PG_VERSION")):
+        subprocess.run(as_user + [initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                                  "--locale=C.UTF-8"], check=True, capture_output=True)
     opts = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
     subprocess.run(as_user + [pg_ctl, "-D", data, "-o", opts, "-l", os.path.join(workdir, "pg.log"),
                               "-w", "start"], check=True, capture_output=True)
@@ -508,16 +526,12 @@ def main():
                     help="also run on PostgreSQL: 'auto' starts a throwaway local server (initdb, "
                          "pg_ctl), or give the URL of a server where it may create databases")
     args = ap.parse_args()
-    global REX
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     sqlite3 = shutil.which("sqlite3")
     if not sqlite3:
         print("sqlite3 not found (apt-get install sqlite3): comparison skipped", file=sys.stderr)
     workdir = args.keep or tempfile.mkdtemp(prefix="rex-bench-")
     os.makedirs(workdir, exist_ok=True)
-    # Time a copy, so that rebuilding during a long run cannot change the binary under it.
-    shutil.copy2(REX, os.path.join(workdir, "rex"))
-    REX = os.path.join(workdir, "rex")
+    build(workdir)
     server, stop = args.postgres, None
     try:
         if server == "auto":

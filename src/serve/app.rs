@@ -1,8 +1,10 @@
 //! What every request shares: the database (a pool of open stores, used on blocking
 //! threads), the clock, and how the server was asked to run.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -11,6 +13,16 @@ use crate::store::{Access, Location, Missing, Store, Tx};
 /// The server's shared state.
 pub struct App {
     pool: Pool,
+    /// How many requests use a store at once. A request keeps its permit until its work on
+    /// the blocking thread ends, even when its client has gone, so that work cannot pile up
+    /// beyond the bound.
+    stores: Arc<Semaphore>,
+    /// The number of those turns.
+    turns: usize,
+    /// On a SQLite file, one write at a time in this process: the others wait here asleep
+    /// instead of each polling SQLite's lock every millisecond (bench/http.py: 64 writers
+    /// polling kept both cores busy and the lock mostly free).
+    writing: Option<Mutex<()>>,
     /// REX_NOW when it was set: every request then runs at that time, as every command does.
     fixed_now: Option<Clock>,
     /// `--open`: no tokens, every caller an admin.
@@ -24,6 +36,9 @@ pub struct App {
 pub type Shared = Arc<App>;
 
 impl App {
+    /// On a SQLite file at most two stores per core are used at once, as reads use the CPU
+    /// and not the network, and every open store keeps its own page cache (64 of them held
+    /// over 200 MB); on a server, `max_concurrent`, so that writes share its commits.
     pub fn new(
         location: Location,
         busy_timeout: Duration,
@@ -31,8 +46,19 @@ impl App {
         open: bool,
         read_timeout: Duration,
         max_body: usize,
+        max_concurrent: usize,
     ) -> App {
+        let file = matches!(location, Location::File(_));
+        let stores = match file {
+            true => std::thread::available_parallelism()
+                .map_or(4, |n| 2 * n.get())
+                .clamp(1, max_concurrent),
+            false => max_concurrent,
+        };
         App {
+            stores: Arc::new(Semaphore::new(stores)),
+            turns: stores,
+            writing: file.then(|| Mutex::new(())),
             pool: Pool {
                 location,
                 busy_timeout,
@@ -82,8 +108,10 @@ impl App {
         self: &Arc<Self>,
         f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        let permit = self.permit().await?;
         let app = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut store = app.pool.take()?;
             let out = f(&mut store);
             app.pool.settle(store, &out);
@@ -98,8 +126,14 @@ impl App {
         actor: Option<String>,
         mut f: impl FnMut(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        let permit = self.permit().await?;
         let app = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let _writing = match (&actor, &app.writing) {
+                (Some(_), Some(one)) => Some(one.lock().unwrap_or_else(PoisonError::into_inner)),
+                _ => None,
+            };
             // A pooled connection may have died with the server it spoke to (a restart):
             // such a failure is tried once more on a fresh one.
             let (mut store, pooled) = app.pool.take_marked()?;
@@ -114,6 +148,19 @@ impl App {
         })
         .await
         .map_err(|_| Error::Failed("a request's worker stopped".into()))?
+    }
+
+    /// How many requests use a store at once: the blocking threads the server needs.
+    pub fn turns(&self) -> usize {
+        self.turns
+    }
+
+    /// A turn to use a store (see [`App::stores`]).
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.stores)
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Failed("the server is stopping".into()))
     }
 }
 

@@ -91,11 +91,16 @@ pub fn run(s: Settings) -> Result<()> {
         s.open,
         s.read_timeout,
         s.max_body,
+        s.max_concurrent,
     ));
     app.check()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(s.max_concurrent + 16)
+        // A thread for each turn at a store, and a few to spare: a request gives its turn back
+        // just before its thread is free again, so without a bound the next request starts
+        // yet another thread (37 under 64 clients), and every thread that allocates gets a
+        // heap of its own from the C allocator (half the server's memory).
+        .max_blocking_threads(app.turns() + 4)
         .build()
         .map_err(|e| Error::Failed(format!("cannot start the server's runtime: {e}")))?;
     let served = runtime.block_on(serve(Arc::clone(&app), addr, s));
