@@ -134,11 +134,14 @@ impl App {
                 (Some(_), Some(one)) => Some(one.lock().unwrap_or_else(PoisonError::into_inner)),
                 _ => None,
             };
-            // A pooled connection may have died with the server it spoke to (a restart):
-            // such a failure is tried once more on a fresh one.
+            // A pooled connection may have died with the server it spoke to (a restart, a
+            // session ended by the server): such a failure is tried once more on a fresh
+            // one (the lost connection's transaction was not committed).
             let (mut store, pooled) = app.pool.take_marked()?;
             let mut out = once(&mut store, actor.as_deref(), &mut f);
-            if pooled && matches!(out, Err(Error::Unusable(_) | Error::Storage(_))) {
+            let lost =
+                store.is_closed() || matches!(out, Err(Error::Unusable(_) | Error::Storage(_)));
+            if pooled && out.is_err() && lost {
                 drop(store);
                 store = app.pool.open()?;
                 out = once(&mut store, actor.as_deref(), &mut f);
@@ -205,7 +208,12 @@ impl Pool {
 
     /// A store, and whether it came from the pool (rather than being opened now).
     fn take_marked(&self) -> Result<(Store, bool)> {
-        let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        // A connection the server has closed meanwhile goes (it is noticed on its next use).
+        let pooled = self
+            .idle
+            .lock()
+            .ok()
+            .and_then(|mut idle| std::iter::from_fn(|| idle.pop()).find(|s| !s.is_closed()));
         match pooled {
             Some(store) => Ok((store, true)),
             None => Ok((self.open()?, false)),
@@ -220,12 +228,15 @@ impl Pool {
         }
     }
 
-    /// Gives a store back after use, unless what it answered says it may be broken.
+    /// Gives a store back after use, unless it is closed or what it answered says it may
+    /// be broken.
     fn settle<T>(&self, store: Store, out: &Result<T>) {
-        if !matches!(
-            out,
-            Err(Error::Unusable(_) | Error::Storage(_) | Error::Failed(_))
-        ) {
+        if !store.is_closed()
+            && !matches!(
+                out,
+                Err(Error::Unusable(_) | Error::Storage(_) | Error::Failed(_))
+            )
+        {
             self.give(store);
         }
     }

@@ -235,6 +235,15 @@ impl Store {
         }
     }
 
+    /// Whether the store can no longer be used: a server's connection that was lost (a
+    /// file stays usable).
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Store::Sqlite(_) => false,
+            Store::Postgres(s) => s.is_closed(),
+        }
+    }
+
     /// Where the database is, as it may be shown (a URL without its password).
     pub fn shown(&self) -> String {
         match self {

@@ -58,6 +58,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// Whether the connection to the server is gone (the server restarted, or ended the
+    /// session): such a store can only be closed.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// Connects and brings the schema up to date; a database that is not rex's, or one of
     /// a newer rex, is refused and left as it is.
     pub(crate) fn open(url: &ServerUrl, busy_timeout: Duration) -> Result<PgStore> {

@@ -342,3 +342,37 @@ fn a_client_that_sends_its_body_too_slowly_gets_408_and_nothing_is_written() {
     assert!(answer.contains("application/problem+json"), "{answer}");
     assert_eq!(rex.json(&["deal", "list"]), serde_json::json!([]));
 }
+
+#[test]
+fn on_postgresql_the_server_reconnects_after_its_sessions_are_ended() {
+    let rex = sales();
+    let (Ok(admin), Some(url)) = (std::env::var(crate::server::SERVER_VAR), rex.url.clone()) else {
+        crate::support::skipped("the reconnect test needs the PostgreSQL run");
+        return;
+    };
+    let name = crate::server::database_of(&url).unwrap();
+    let served = Served::start(&rex, &["--open", "--quiet"]);
+    for _ in 0..4 {
+        assert_eq!(served.get("/deals", "").status, 200);
+    }
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let ended: i64 = client
+        .query_one(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()) t",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ended >= 1, "{ended}");
+    for n in 0..4 {
+        let r = served.post(
+            "/deals",
+            "",
+            &format!(r#"{{"name":"After {n}","value":1}}"#),
+        );
+        assert_eq!(r.status, 201, "{r:?}");
+    }
+    assert_eq!(served.get("/health", "").status, 200);
+    assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 4);
+}
