@@ -5,6 +5,7 @@
 mod app;
 mod auth;
 mod body;
+mod conn;
 mod deals;
 mod export;
 mod openapi;
@@ -141,6 +142,9 @@ async fn serve(app: Shared, addr: SocketAddr, s: Settings) -> Result<()> {
     let handle = axum_server::Handle::new();
     tokio::spawn(stop_on_signal(handle.clone()));
     let scheme = if s.tls.is_some() { "https" } else { "http" };
+    // A connection that sends or takes nothing for this long is closed: long enough for a
+    // request the server is still working on (hyper may wait on the socket meanwhile).
+    let idle = s.read_timeout + s.request_timeout;
     let service = router.into_make_service();
     match &s.tls {
         Some((cert, key)) => {
@@ -154,13 +158,17 @@ async fn serve(app: Shared, addr: SocketAddr, s: Settings) -> Result<()> {
                         key.display()
                     ))
                 })?;
-            let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
+            let mut server = axum_server::from_tcp_rustls(listener, config)
+                .map(|tls| tls.acceptor(conn::Idle(idle)))
+                .handle(handle);
             limits(server.http_builder(), &s);
             say_listening(scheme, bound);
             server.serve(service).await
         }
         None => {
-            let mut server = axum_server::from_tcp(listener).handle(handle);
+            let mut server = axum_server::from_tcp(listener)
+                .acceptor(conn::Idle(idle))
+                .handle(handle);
             limits(server.http_builder(), &s);
             say_listening(scheme, bound);
             server.serve(service).await
@@ -182,6 +190,12 @@ fn limits(
     builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
     s: &Settings,
 ) {
+    // HTTP/1.1 only: HTTP/2 would need limits of its own, and clients speak 1.1.
+    let one = std::mem::replace(
+        builder,
+        hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new()),
+    );
+    *builder = one.http1_only();
     builder
         .http1()
         .timer(hyper_util::rt::TokioTimer::new())

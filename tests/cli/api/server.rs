@@ -376,3 +376,31 @@ fn on_postgresql_the_server_reconnects_after_its_sessions_are_ended() {
     assert_eq!(served.get("/health", "").status, 200);
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed() {
+    let rex = sales();
+    let served = Served::start(
+        &rex,
+        &[
+            "--open",
+            "--quiet",
+            "--read-timeout",
+            "1",
+            "--request-timeout",
+            "1",
+        ],
+    );
+    let addr = served.base.trim_start_matches("http://");
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    let _ = idle.read_to_end(&mut answer);
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(served.get("/health", "").status, 200);
+}
