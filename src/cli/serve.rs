@@ -34,7 +34,8 @@ pub struct ServeArgs {
     /// Seconds the server may take to answer a request (longer: 503)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub request_timeout: u64,
-    /// Requests worked on at once; more wait their turn
+    /// Requests at the database at once (on a SQLite file at most two per core); more wait
+    /// their turn
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_concurrent: usize,
 }

@@ -92,6 +92,12 @@ pub struct Created {
 /// its expiry counted from the clock's now. The secret is returned, and only its hash kept.
 pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewToken) -> Result<Created> {
     let name = clean_text("the token name", &new.name, NAME_MAX).map_err(Error::Usage)?;
+    // A token's name is one word: the last of a request's log line.
+    if name.chars().any(char::is_whitespace) {
+        return Err(Error::usage(format!(
+            "the token name '{name}' has a space; name it in one word, like website-form"
+        )));
+    }
     let owner = new
         .owner
         .as_deref()

@@ -100,13 +100,16 @@ fn role_name(role: Role) -> &'static str {
 
 /// Checks the bearer token (every path but `GET /health`) and hands the caller on.
 pub async fn authenticate(State(app): State<Shared>, mut req: Request, next: Next) -> Response {
-    if req.method() == Method::GET && req.uri().path() == "/health" {
+    if matches!(*req.method(), Method::GET | Method::HEAD) && req.uri().path() == "/health" {
         return next.run(req).await;
     }
-    let sent = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|h| h.to_str().map(str::to_string).unwrap_or_default());
+    // Two Authorization headers are refused as none: which one counts must not be a guess.
+    let mut all = req.headers().get_all(header::AUTHORIZATION).iter();
+    let sent = match (all.next(), all.next()) {
+        (Some(h), None) => Some(h.to_str().map(str::to_string).unwrap_or_default()),
+        (Some(_), Some(_)) => Some(String::new()),
+        (None, _) => None,
+    };
     let caller = match caller(&app, sent).await {
         Ok(c) => c,
         Err(p) => return p.into_response(),

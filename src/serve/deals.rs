@@ -181,7 +181,13 @@ pub fn in_body(e: Error) -> Error {
 /// An id sent where only an id is accepted (names are the CLI's): a stage or pipeline id.
 pub fn ids_only(field: &'static str, text: String) -> ApiResult<String> {
     let prefix = field.trim_end_matches("_id");
-    if text.starts_with(&format!("{prefix}_")) {
+    // A well-formed id of its kind, not merely a text with its prefix: a pipeline may be
+    // named `pipeline_foo`, and a body names records by id only.
+    let well_formed = match prefix {
+        "pipeline" => text.parse::<crate::id::PipelineId>().is_ok(),
+        _ => text.parse::<crate::id::StageId>().is_ok(),
+    };
+    if well_formed {
         Ok(text)
     } else {
         Err(Problem::invalid(

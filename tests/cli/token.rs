@@ -323,18 +323,18 @@ fn a_taken_name_and_a_name_that_names_nothing_are_refused() {
         "rex: no token named 'ci'; there are none"
     );
     created(&rex, &["ci", "--role", "admin"]);
-    created(&rex, &["my laptop", "--role", "reader"]);
+    created(&rex, &["my-laptop", "--role", "reader"]);
     assert_eq!(
         rex.fails(&["token", "create", "ci", "--role", "reader"], 4),
         "rex: a token named 'ci' exists; rex token revoke ci first, or pick another name"
     );
     assert_eq!(
-        rex.fails(&["token", "create", " my laptop ", "--role", "admin"], 4),
-        "rex: a token named 'my laptop' exists; rex token revoke 'my laptop' first, or pick another name"
+        rex.fails(&["token", "create", " my-laptop ", "--role", "admin"], 4),
+        "rex: a token named 'my-laptop' exists; rex token revoke my-laptop first, or pick another name"
     );
     assert_eq!(
         rex.fails(&["token", "revoke", "cd"], 3),
-        "rex: no token named 'cd'; tokens: 'ci', 'my laptop'"
+        "rex: no token named 'cd'; tokens: 'ci', 'my-laptop'"
     );
     // Revoked, the name is free again, for a token with another secret.
     rex.ok(&["token", "revoke", "ci"]);

@@ -158,3 +158,47 @@ fn an_expired_token_is_refused() {
     assert_eq!(served.get("/deals", long.trim()).status, 200);
     assert_eq!(problem(&served.get("/deals", short_lived.trim())).0, 401);
 }
+
+#[test]
+fn two_authorization_headers_are_refused_and_head_health_needs_none() {
+    let (rex, served, _, _) = team();
+    let admin = token(&rex, "ops", "admin", None);
+    let good = format!("Bearer {admin}");
+    let r = served.send(
+        "GET",
+        "/deals",
+        None,
+        None,
+        &[
+            ("Authorization", &good),
+            ("Authorization", "Bearer rex_bad"),
+        ],
+    );
+    assert_eq!(problem(&r).0, 401);
+    assert_eq!(served.send("HEAD", "/health", None, None, &[]).status, 200);
+    assert_eq!(
+        rex.fails(&["token", "create", "has space", "--role", "admin"], 2),
+        "rex: the token name 'has space' has a space; name it in one word, like website-form"
+    );
+}
+
+#[test]
+fn a_body_names_pipelines_and_stages_by_id_only() {
+    let (rex, served, _, _) = team();
+    let admin = token(&rex, "ops", "admin", None);
+    let r = served.post("/pipelines", &admin, r#"{"name":"pipeline_foo"}"#);
+    assert_eq!(r.status, 201, "{r:?}");
+    let r = served.post(
+        "/deals",
+        &admin,
+        r#"{"name":"X","value":1,"pipeline_id":"pipeline_foo"}"#,
+    );
+    assert_eq!(
+        problem(&r),
+        (
+            422,
+            "invalid".into(),
+            "pipeline_id 'pipeline_foo' is not a pipeline id (like pipeline_01h…)".into()
+        )
+    );
+}

@@ -31,6 +31,21 @@ fn a_reachable_address_needs_tls_and_open_needs_loopback() {
 }
 
 #[test]
+fn cors_takes_an_origin_and_nothing_else() {
+    let rex = sales();
+    for bad in [
+        "https://a.example/path",
+        "https://a.example,https://b.example",
+        "a.example",
+    ] {
+        assert_eq!(
+            rex.fails(&["serve", "--open", "--cors", bad], 2),
+            format!("rex: --cors '{bad}' is not an origin; write it like https://app.example.com")
+        );
+    }
+}
+
+#[test]
 fn serve_refuses_a_database_that_does_not_exist() {
     let rex = Rex::without_database();
     let out = rex.run(&["serve", "--open"]);
