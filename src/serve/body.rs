@@ -100,14 +100,35 @@ pub fn object(headers: &HeaderMap, body: &Bytes) -> ApiResult<Map<String, Value>
 pub fn fields<T: DeserializeOwned>(m: Map<String, Value>) -> ApiResult<T> {
     serde_path_to_error::deserialize(Value::Object(m)).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.inner().to_string();
-        // A missing or unknown field is named by serde's message; a wrong type by the path.
-        let field = match path.as_str() {
-            "." | "" => message.split('`').nth(1).unwrap_or("body").to_string(),
-            p => p.to_string(),
+        let said = e.inner().to_string().replace('`', "'");
+        // A missing or unknown field is named by serde's message; a wrong value by the path.
+        let named = said.split('\'').nth(1).unwrap_or("body").to_string();
+        let (field, message) = match path.as_str() {
+            "." | "" if said.starts_with("missing field") => {
+                (named.clone(), format!("{named} is required"))
+            }
+            "." | "" => (named, said),
+            _ if said.starts_with("unknown field") => (named, said),
+            p => {
+                let top = p.split(['.', '[']).next().unwrap_or(p).to_string();
+                (top.clone(), format!("{top} must be {}", expected(&top)))
+            }
         };
-        Problem::invalid(&field, format!("{field}: {message}"))
+        Problem::invalid(&field, message)
     })
+}
+
+/// What a body's field holds, as an error says it.
+fn expected(field: &str) -> &'static str {
+    match field {
+        "value" => "a whole number of cents from 0, like 500000 for $5,000.00",
+        "probability" => "a whole percent, 0 to 100",
+        "expected_close" => "a date like 2026-03-31",
+        "metadata" => "an object of keys and values",
+        "stages" => "a list of stages, each an object with a name",
+        "stall_days" => "a whole number of days",
+        _ => "a string",
+    }
 }
 
 /// The query string's parameters, in order (a parameter may repeat).

@@ -352,3 +352,50 @@ fn pages_of_deals_follow_their_cursor_and_skip_or_repeat_nothing_while_others_in
         );
     }
 }
+
+#[test]
+fn a_body_field_of_the_wrong_kind_is_named_with_what_it_takes() {
+    let (rex, served) = served();
+    let cents = "value must be a whole number of cents from 0, like 500000 for $5,000.00";
+    for (body, field, message) in [
+        (r#"{"name":"A","value":1e3}"#, "value", cents),
+        (r#"{"name":"A","value":"500"}"#, "value", cents),
+        (
+            r#"{"name":"A","value":9223372036854775808}"#,
+            "value",
+            cents,
+        ),
+        (r#"{"value":5}"#, "name", "name is required"),
+        (
+            r#"{"name":"A","value":5,"expected_close":"2026-02-30"}"#,
+            "expected_close",
+            "expected_close must be a date like 2026-03-31",
+        ),
+        (
+            r#"{"name":"A","value":5,"probability":101}"#,
+            "probability",
+            "101 is not a whole percent from 0 to 100",
+        ),
+    ] {
+        let r = served.post("/deals", "", body);
+        assert_eq!(
+            problem(&r),
+            (422, "invalid".into(), message.into()),
+            "{body}"
+        );
+        assert_eq!(
+            r.json()["errors"],
+            json!([{"field": field, "message": message}]),
+            "{body}"
+        );
+    }
+    let r = served.post("/deals", "", r#"{"name":"A","value":5,"colour":1}"#);
+    assert!(
+        problem(&r)
+            .2
+            .starts_with("unknown field 'colour', expected one of 'name'"),
+        "{}",
+        r.body
+    );
+    assert_eq!(rex.json(&["deal", "list"]), json!([]));
+}
