@@ -605,7 +605,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'The largest request body accepted, in bytes (larger: 413)')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Seconds a client has to send a request''s headers, and then its body (slower: 408)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds the server may take to answer a request (longer: 503)')
-            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Requests worked on at once; more wait their turn')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Requests at the database at once (on a SQLite file at most two per core); more wait their turn')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')

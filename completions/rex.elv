@@ -573,7 +573,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --max-body 'The largest request body accepted, in bytes (larger: 413)'
             cand --read-timeout 'Seconds a client has to send a request''s headers, and then its body (slower: 408)'
             cand --request-timeout 'Seconds the server may take to answer a request (longer: 503)'
-            cand --max-concurrent 'Requests worked on at once; more wait their turn'
+            cand --max-concurrent 'Requests at the database at once (on a SQLite file at most two per core); more wait their turn'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'

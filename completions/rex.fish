@@ -655,7 +655,7 @@ complete -c rex -n "__fish_rex_using_subcommand serve" -l cors -d 'Answer CORS r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l max-body -d 'The largest request body accepted, in bytes (larger: 413)' -r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l read-timeout -d 'Seconds a client has to send a request\'s headers, and then its body (slower: 408)' -r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l request-timeout -d 'Seconds the server may take to answer a request (longer: 503)' -r
-complete -c rex -n "__fish_rex_using_subcommand serve" -l max-concurrent -d 'Requests worked on at once; more wait their turn' -r
+complete -c rex -n "__fish_rex_using_subcommand serve" -l max-concurrent -d 'Requests at the database at once (on a SQLite file at most two per core); more wait their turn' -r
 complete -c rex -n "__fish_rex_using_subcommand serve" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand serve" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

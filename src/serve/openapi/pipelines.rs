@@ -21,7 +21,7 @@ pub struct NewPipelineBody {
     #[schema(schema_with = schemas::name)]
     name: String,
     /// Days without activity after which an open deal stalls (default 30).
-    #[schema(minimum = 1, maximum = 3650)]
+    #[schema(minimum = 1, maximum = 36500)]
     stall_days: Option<i64>,
     /// Its stages in order; left out, the default ones (Discovery … Closed).
     #[schema(min_items = 1)]
@@ -42,7 +42,7 @@ pub struct NewStageBody {
     #[schema(minimum = 0, maximum = 100)]
     probability: Option<i64>,
     /// Its own stall period in days; null: the pipeline's.
-    #[schema(minimum = 1, maximum = 3650)]
+    #[schema(minimum = 0, maximum = 36500)]
     stall_days: Option<i64>,
 }
 
@@ -56,7 +56,7 @@ pub struct NewStageBody {
 pub struct PipelinePatchBody {
     #[schema(required = false, schema_with = schemas::name)]
     name: String,
-    #[schema(required = false, minimum = 1, maximum = 3650)]
+    #[schema(required = false, minimum = 1, maximum = 36500)]
     stall_days: i64,
     #[schema(required = false, min_items = 1)]
     stages: Vec<StagePatch>,
@@ -77,7 +77,7 @@ pub struct StagePatch {
     color: Option<String>,
     #[schema(minimum = 0, maximum = 100)]
     probability: Option<i64>,
-    #[schema(minimum = 1, maximum = 3650)]
+    #[schema(minimum = 0, maximum = 36500)]
     stall_days: Option<i64>,
 }
 
