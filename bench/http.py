@@ -423,6 +423,15 @@ def fmt(r):
     return f"| {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} |"
 
 
+def ratio_text(r, d):
+    """rex's requests per second over Datasette's."""
+    if not (r and d):
+        return ""
+    if not d["requests"]:
+        return "— (Datasette answered none)"
+    return f"{r['rps'] / d['rps']:.1f}×"
+
+
 def table(n, sqlite, ds, postgres):
     """The figures as Markdown: one row per request and connection count."""
     lite = sqlite[0] if sqlite else {}
@@ -432,7 +441,7 @@ def table(n, sqlite, ds, postgres):
              "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for key in lite or pg:
         r, d, p = lite.get(key), ds.get(key), pg.get(key)
-        ratio = f"{r['rps'] / d['rps']:.1f}×" if r and d else ""
+        ratio = ratio_text(r, d)
         name, conns = key
         lines.append(f"| {name} | {conns} {fmt(r)} {r['error_text'] if r else ''} {fmt(d)} {ratio} {fmt(p)} "
                      f"{p['error_text'] if p else ''} |")
@@ -454,7 +463,7 @@ def verdicts(sqlite, ds, postgres):
     for what in ("GET /deals/:id", "GET /deals?owner_id=…&limit=50"):
         r, d = lite.get((what, 64)), ds.get((what, 64))
         if r and d:
-            ratio = r["rps"] / d["rps"]
+            ratio = r["rps"] / d["rps"] if d["requests"] else float("inf")
             out.append(f"- reads ≥ 5× Datasette at 64 connections, {what}: {ratio:.1f}× — "
                        f"{'met' if ratio >= 5 else 'NOT met'}")
     runs = [(label, run) for label, run in (("SQLite", sqlite), ("PostgreSQL", postgres)) if run]
