@@ -19,6 +19,10 @@ pub struct App {
     stores: Arc<Semaphore>,
     /// The number of those turns.
     turns: usize,
+    /// Turns of their own for exports, which stream for as long as their client reads: a
+    /// client that stops reading keeps its export's turn until `--read-timeout`, so exports
+    /// wait for each other and never for, or in the way of, other requests.
+    exports: Arc<Semaphore>,
     /// On a SQLite file, one write at a time in this process: the others wait here asleep
     /// instead of each polling SQLite's lock every millisecond (bench/http.py: 64 writers
     /// polling kept both cores busy and the lock mostly free).
@@ -57,6 +61,7 @@ impl App {
         };
         App {
             stores: Arc::new(Semaphore::new(stores)),
+            exports: Arc::new(Semaphore::new(EXPORTS)),
             turns: stores,
             writing: file.then(|| Mutex::new(())),
             pool: Pool {
@@ -102,13 +107,16 @@ impl App {
         self.run(Some(actor.to_string()), f).await
     }
 
-    /// Takes a store for as long as `f` needs it, on a blocking thread (the store is
-    /// synchronous; the `postgres` crate must not be called on a runtime thread).
+    /// Takes a store for an export, for as long as `f` needs it, on a blocking thread (the
+    /// store is synchronous; the `postgres` crate must not be called on a runtime thread).
     pub async fn with_store<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let permit = self.permit().await?;
+        let permit = Arc::clone(&self.exports)
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Failed("the server is stopping".into()))?;
         let app = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -153,9 +161,10 @@ impl App {
         .map_err(|_| Error::Failed("a request's worker stopped".into()))?
     }
 
-    /// How many requests use a store at once: the blocking threads the server needs.
+    /// How many requests use a store at once: the blocking threads the server needs
+    /// (exports included).
     pub fn turns(&self) -> usize {
-        self.turns
+        self.turns + EXPORTS
     }
 
     /// A turn to use a store (see [`App::stores`]).
@@ -188,6 +197,9 @@ struct Pool {
     busy_timeout: Duration,
     idle: Mutex<Vec<Store>>,
 }
+
+/// How many exports stream at once.
+const EXPORTS: usize = 2;
 
 /// The most stores kept idle; more are opened under load and closed after.
 const IDLE_MAX: usize = 64;

@@ -53,6 +53,7 @@ pub async fn export(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiRe
     let (to, mut from) = mpsc::channel::<Piece>(AHEAD);
     let failed = to.clone();
     let now = app.clock().now();
+    let patience = app.read_timeout;
     let writer = app.clone();
     tokio::spawn(async move {
         let done = writer
@@ -63,7 +64,7 @@ pub async fn export(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiRe
                     quiet: true,
                     fields: Vec::new(),
                 };
-                let out = BufWriter::with_capacity(CHUNK, Sender(to));
+                let out = BufWriter::with_capacity(CHUNK, Sender(to, patience));
                 let mut printer = Printer::new(&options, now)
                     .redirect(Box::new(out))
                     .buffered();
@@ -100,13 +101,15 @@ pub async fn export(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiRe
 
 /// Where the printer writes: each chunk to the channel, waiting while it is full (this
 /// runs on a blocking thread). A closed channel is a client gone: a broken pipe, as for a
-/// `rex export | head`.
-struct Sender(mpsc::Sender<Piece>);
+/// `rex export | head`. A client that takes nothing for `--read-timeout` is given up on, so
+/// that an unread export does not keep its turn at the database (and its transaction).
+struct Sender(mpsc::Sender<Piece>, std::time::Duration);
 
 impl Write for Sender {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .blocking_send(Piece::Lines(Bytes::copy_from_slice(buf)))
+        let piece = Piece::Lines(Bytes::copy_from_slice(buf));
+        tokio::runtime::Handle::current()
+            .block_on(self.0.send_timeout(piece, self.1))
             .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))?;
         Ok(buf.len())
     }

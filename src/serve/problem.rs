@@ -131,10 +131,19 @@ impl From<Error> for Problem {
                 retry_after: Some(1),
                 ..Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
             },
-            Error::Unusable(_) | Error::Storage(_) => Problem {
-                retry_after: Some(5),
-                ..Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)
-            },
+            Error::Unusable(_) | Error::Storage(_) => {
+                // Said in full on the server's stderr; a client is not told where the
+                // database is.
+                crate::output::say_line(&format!("rex serve: {detail}"));
+                Problem {
+                    retry_after: Some(5),
+                    ..Problem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "the database cannot be used right now; try again later",
+                    )
+                }
+            }
             Error::Failed(_) | Error::BrokenPipe | Error::Silent(_) => {
                 // Said on the server's stderr, never to the client.
                 crate::output::say_line(&format!("rex serve: internal error: {detail}"));
