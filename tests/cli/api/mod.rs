@@ -112,7 +112,13 @@ impl Served {
         let req = req
             .body(body.unwrap_or("").as_bytes().to_vec())
             .expect("a request");
-        let mut res = self.agent.run(req).expect("an answer");
+        // A kept-alive connection the server closed after its last answer (as it may, after
+        // a body it did not read) fails at once: sent again on a new one, as clients do.
+        let mut res = match self.agent.run(req.clone()) {
+            Err(ureq::Error::Io(_)) => self.agent.run(req),
+            other => other,
+        }
+        .expect("an answer");
         let status = res.status().as_u16();
         let headers = res
             .headers()
