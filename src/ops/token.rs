@@ -483,20 +483,28 @@ mod tests {
         forever.expires = Some(Duration::weeks(1_000_000));
         assert_eq!(refused(&mut store, forever).0, 2);
         store
-            .write(|tx| create(tx, &clock, &new(" my token ", Role::Admin, None)))
+            .write(|tx| create(tx, &clock, &new(" my-token ", Role::Admin, None)))
             .unwrap();
+        assert_eq!(
+            refused(&mut store, new("my-token", Role::Reader, None)),
+            (
+                4,
+                "a token named 'my-token' exists; rex token revoke my-token first, or pick another name"
+                    .into()
+            )
+        );
         assert_eq!(
             refused(&mut store, new("my token", Role::Reader, None)),
             (
-                4,
-                "a token named 'my token' exists; rex token revoke 'my token' first, or pick another name"
+                2,
+                "the token name 'my token' has a space; name it in one word, like website-form"
                     .into()
             )
         );
         let e = store.write(|tx| revoke(tx, "nobody")).unwrap_err();
         assert_eq!(
             (e.exit_code(), e.to_string()),
-            (3, "no token named 'nobody'; tokens: 'my token'".into())
+            (3, "no token named 'nobody'; tokens: 'my-token'".into())
         );
     }
 
