@@ -1,4 +1,5 @@
-//! TypeIDs (spec v0.3) for the things rex keeps: `deal_…`, `pipeline_…`, `stage_…`.
+//! TypeIDs (spec v0.3) for the things rex keeps: `deal_…`, `pipeline_…`, `stage_…`,
+//! `activity_…`.
 //! Each kind is its own type, so a pipeline id can never be passed where a deal id is meant.
 
 use std::fmt;
@@ -16,6 +17,7 @@ pub fn kind_of(text: &str) -> Option<&'static str> {
         "deal" => ("deal", text.parse::<TypeSafeId<DealTag>>().is_ok()),
         "pipeline" => ("pipeline", text.parse::<TypeSafeId<PipelineTag>>().is_ok()),
         "stage" => ("stage", text.parse::<TypeSafeId<StageTag>>().is_ok()),
+        "activity" => ("activity", text.parse::<TypeSafeId<ActivityTag>>().is_ok()),
         _ => return None,
     };
     ok.then_some(kind)
@@ -68,6 +70,12 @@ typed_id!(
     PipelineTag,
     "pipeline",
     "pipeline_01jdqz7w3ef8ns6c0e5ywzm2ka"
+);
+typed_id!(
+    ActivityId,
+    ActivityTag,
+    "activity",
+    "activity_01jdqz7w3ef8ns6c0e5ywzm2ka"
 );
 typed_id!(
     StageId,

@@ -4,6 +4,7 @@
 //! no environment variable, no terminal and no clap type: the CLI (`cmd/`) and the HTTP
 //! server translate to and from it.
 
+pub mod activity;
 pub mod board;
 pub mod database;
 pub mod deal;

@@ -218,8 +218,25 @@ pub mod event {
     pub const NOTE: &str = "note";
     pub const STALLED: &str = "stalled";
     pub const UNSTALLED: &str = "unstalled";
+    pub const ACTIVITY_SCHEDULED: &str = "activity_scheduled";
+    pub const ACTIVITY_RESCHEDULED: &str = "activity_rescheduled";
+    pub const ACTIVITY_DONE: &str = "activity_done";
+    pub const ACTIVITY_UNDONE: &str = "activity_undone";
+    pub const ACTIVITY_DELETED: &str = "activity_deleted";
 
-    pub const ALL: [&str; 8] = [
-        CREATED, UPDATED, MOVED, CLOSED, REOPENED, NOTE, STALLED, UNSTALLED,
+    pub const ALL: [&str; 13] = [
+        CREATED,
+        UPDATED,
+        MOVED,
+        CLOSED,
+        REOPENED,
+        NOTE,
+        STALLED,
+        UNSTALLED,
+        ACTIVITY_SCHEDULED,
+        ACTIVITY_RESCHEDULED,
+        ACTIVITY_DONE,
+        ACTIVITY_UNDONE,
+        ACTIVITY_DELETED,
     ];
 }

@@ -119,7 +119,7 @@ impl DealText {
 }
 
 /// Checks free text that may span lines (a note) and returns it trimmed.
-fn clean_lines(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
+pub(super) fn clean_lines(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
     let t = trimmed_within(what, text, max_chars)?;
     if let Some(c) = t
         .chars()

@@ -16,6 +16,7 @@
 //! mapped to its stored row and back in one place for both backends (`cells`), and the SQL
 //! written once for both (`query`) lists the tables and columns it reads.
 
+mod activities;
 mod cells;
 mod filter;
 mod postgres;
@@ -38,6 +39,7 @@ use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
 pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
+pub use activities::{Activities, ActivityFilter};
 pub use tokens::{StoredReplay, StoredToken, Tokens};
 
 /// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.
@@ -126,7 +128,7 @@ pub enum Store {
 }
 
 /// One open transaction, whatever the backend: every query goes through it.
-pub trait Tx: Deals + Pipelines + Tokens {
+pub trait Tx: Deals + Pipelines + Tokens + Activities {
     /// Row counts for `rex info`.
     fn counts(&self) -> Result<Counts>;
     /// The schema version the database is at.

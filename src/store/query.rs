@@ -22,6 +22,7 @@ use super::cells::{DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use super::{weighted, After, ClosedBy, ClosedDays, DealFilter, DealSort};
 use crate::record::{name_key, Status};
 
+mod activity;
 mod keyset;
 mod search;
 

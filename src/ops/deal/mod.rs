@@ -162,8 +162,9 @@ fn record(tx: &dyn Tx, deal: &Deal, at: &str, kind: &str, details: Value) -> Res
 }
 
 /// Marks activity on a deal: it moves `updated_at` and `last_activity_at`, and brings a
-/// stalled deal back to open (recorded in its history).
-fn activity(tx: &dyn Tx, deal: &mut Deal, now: &str, by: &str) -> Result<()> {
+/// stalled deal back to open (recorded in its history, as made `by` what). The caller writes
+/// the deal.
+pub fn mark_activity(tx: &dyn Tx, deal: &mut Deal, now: &str, by: &str) -> Result<()> {
     deal.updated_at = now.to_string();
     deal.last_activity_at = now.to_string();
     if deal.status == Status::Stalled {
@@ -300,7 +301,7 @@ pub fn update(tx: &dyn Tx, clock: &Clock, reference: &str, c: &DealChanges) -> R
     if deal.stage_id != before.stage_id {
         deal.stage_entered_at = now.clone();
     }
-    activity(tx, &mut deal, &now, "update")?;
+    mark_activity(tx, &mut deal, &now, "update")?;
     tx.update_deal(&deal)?;
     Ok(Updated {
         deal: placed(tx, deal)?,
@@ -327,7 +328,7 @@ pub fn move_to(tx: &dyn Tx, clock: &Clock, reference: &str, stage: &str) -> Resu
     tx.add_event(&Event::moved(deal.id, &now, &from_place, &to_place, None))?;
     deal.stage_id = to.id;
     deal.stage_entered_at = now.clone();
-    activity(tx, &mut deal, &now, "move")?;
+    mark_activity(tx, &mut deal, &now, "move")?;
     tx.update_deal(&deal)?;
     Ok(Moved::To {
         deal: Placed {
@@ -401,7 +402,7 @@ pub fn reopen(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
     deal.status = Status::Open;
     deal.closed_at = None;
     deal.close_reason = None;
-    activity(tx, &mut deal, &now, "reopen")?;
+    mark_activity(tx, &mut deal, &now, "reopen")?;
     tx.update_deal(&deal)?;
     placed(tx, deal)
 }
@@ -412,7 +413,7 @@ pub fn note(tx: &dyn Tx, clock: &Clock, reference: &str, text: &str) -> Result<P
     let mut deal = find_deal(tx, reference)?;
     let now = clock.timestamp();
     record(tx, &deal, &now, event::NOTE, json!({ "text": text }))?;
-    activity(tx, &mut deal, &now, "note")?;
+    mark_activity(tx, &mut deal, &now, "note")?;
     tx.update_deal(&deal)?;
     placed(tx, deal)
 }

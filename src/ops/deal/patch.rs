@@ -5,8 +5,8 @@
 
 use serde_json::json;
 
-use super::{activity, checked_optional, close, move_to, placed, record, reopen, update};
-use super::{Close, DealChanges, Placed};
+use super::{checked_optional, close, move_to, placed, record, reopen, update};
+use super::{mark_activity, Close, DealChanges, Placed};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::ops::lookup::{deal_named, find_deal};
@@ -108,7 +108,7 @@ pub fn stall(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
 pub fn unstall(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
     let mut deal = find_deal(tx, reference)?;
     let now = clock.timestamp();
-    activity(tx, &mut deal, &now, "update")?;
+    mark_activity(tx, &mut deal, &now, "update")?;
     tx.update_deal(&deal)?;
     placed(tx, deal)
 }

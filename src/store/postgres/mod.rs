@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_reference_starts.sql"),
     include_str!("migrations/010_api_tokens.sql"),
     include_str!("migrations/011_owner_created.sql"),
+    include_str!("migrations/012_activities.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -10,6 +10,24 @@
 --     cargo test --test cli -- --include-ignored schema::postgresql
 CREATE EXTENSION pg_trgm;
 
+CREATE TABLE activities (
+    id text COLLATE "C" NOT NULL,
+    deal_id text COLLATE "C" NOT NULL,
+    type text COLLATE "C" NOT NULL,
+    subject text NOT NULL,
+    due_date text COLLATE "C" NOT NULL,
+    due_time text COLLATE "C",
+    duration_minutes bigint,
+    owner_id text COLLATE "C",
+    note text,
+    done_at text COLLATE "C",
+    created_at text COLLATE "C" NOT NULL,
+    updated_at text COLLATE "C" NOT NULL,
+    CONSTRAINT activities_duration_minutes_check CHECK ((duration_minutes > 0)),
+    CONSTRAINT activities_pkey PRIMARY KEY (id),
+    CONSTRAINT activities_type_check CHECK ((type = ANY (ARRAY['call'::text, 'meeting'::text, 'email'::text, 'task'::text, 'deadline'::text, 'lunch'::text])))
+);
+
 CREATE TABLE api_replays (
     scope text COLLATE "C" NOT NULL,
     key text COLLATE "C" NOT NULL,
@@ -136,11 +154,21 @@ CREATE TABLE stages (
     CONSTRAINT stages_stall_days_check CHECK ((stall_days >= 0))
 );
 
+ALTER TABLE activities ADD CONSTRAINT activities_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES deals(id) ON DELETE CASCADE;
+
 ALTER TABLE deal_events ADD CONSTRAINT deal_events_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES deals(id) ON DELETE CASCADE;
 
 ALTER TABLE deals ADD CONSTRAINT deals_pipeline_id_stage_id_fkey FOREIGN KEY (pipeline_id, stage_id) REFERENCES stages(pipeline_id, id);
 
 ALTER TABLE stages ADD CONSTRAINT stages_pipeline_id_fkey FOREIGN KEY (pipeline_id) REFERENCES pipelines(id) ON DELETE CASCADE;
+
+CREATE INDEX activities_deal ON activities USING btree (deal_id, done_at, due_date, due_time NULLS FIRST, created_at, id);
+
+CREATE INDEX activities_due ON activities USING btree (done_at, due_date, due_time NULLS FIRST, created_at, id);
+
+CREATE INDEX activities_owner ON activities USING btree (owner_id, done_at, due_date, due_time NULLS FIRST, created_at, id);
+
+CREATE INDEX activities_ref ON activities USING btree ("right"(id, 7));
 
 CREATE INDEX api_replays_age ON api_replays USING btree (created_at);
 

@@ -19,6 +19,7 @@ use crate::store::{
     DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
 };
 
+mod activities;
 mod stage_active;
 mod tokens;
 

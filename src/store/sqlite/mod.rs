@@ -4,6 +4,7 @@
 //! (`BEGIN IMMEDIATE`), wait up to the busy timeout, and either commit everything or
 //! nothing. Imports into a database that holds deals load in hidden chunks ([`staged`]).
 
+mod activities;
 mod busy;
 mod deals;
 pub(crate) mod file;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/013_reference_starts.sql"),
     include_str!("migrations/014_api_tokens.sql"),
     include_str!("migrations/015_owner_created.sql"),
+    include_str!("migrations/016_activities.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -312,3 +312,29 @@ CREATE TABLE api_replays (
 CREATE INDEX api_replays_age ON api_replays (created_at);
 CREATE INDEX deals_owner_created
     ON deal_rows (owner_id, created_at, id, status, pipeline_id, batch);
+CREATE TABLE activity_rows (
+    id                TEXT PRIMARY KEY,
+    deal_id           TEXT NOT NULL REFERENCES deal_rows (id) ON DELETE CASCADE,
+    type              TEXT NOT NULL
+        CHECK (type IN ('call', 'meeting', 'email', 'task', 'deadline', 'lunch')),
+    subject           TEXT NOT NULL,
+    due_date          TEXT NOT NULL,
+    due_time          TEXT,                                   -- HH:MM; NULL: all day
+    duration_minutes  INTEGER CHECK (duration_minutes > 0),
+    owner_id          TEXT,
+    note              TEXT,
+    done_at           TEXT,                                   -- NULL: still to do
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    batch             INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE VIEW activities AS
+    SELECT id, deal_id, type, subject, due_date, due_time, duration_minutes, owner_id, note,
+           done_at, created_at, updated_at FROM activity_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE INDEX activities_deal
+    ON activity_rows (deal_id, done_at, due_date, due_time, created_at, id);
+CREATE INDEX activities_owner
+    ON activity_rows (owner_id, done_at, due_date, due_time, created_at, id);
+CREATE INDEX activities_due ON activity_rows (done_at, due_date, due_time, created_at, id);
+CREATE INDEX activities_ref ON activity_rows (substr(id, -7));

@@ -1,0 +1,155 @@
+//! Naming an activity: by its full id, by its reference as tables show it (the end of its
+//! id, seven characters or more), or, within one deal, by its subject.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::id::{kind_of, ActivityId};
+use crate::ops::lookup::{find_deal, quoted};
+use crate::record::{name_key, Activity};
+use crate::store::{ActivityFilter, Tx};
+
+/// How many characters an activity's reference has at least.
+const REF_MIN: usize = 7;
+
+/// The characters of a TypeID's suffix (Crockford's base32, lower case).
+const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/// An activity as the user named it: `text`, and the deal whose activity's subject it may
+/// be (`--deal`).
+#[derive(Debug, Clone, Default)]
+pub struct ActivityRef {
+    pub text: String,
+    pub deal: Option<String>,
+}
+
+impl ActivityRef {
+    pub fn new(text: &str, deal: Option<&str>) -> ActivityRef {
+        ActivityRef {
+            text: text.to_string(),
+            deal: deal.map(str::to_string),
+        }
+    }
+}
+
+/// The activity `named` names: its full id; the end of its id (at least seven characters,
+/// as tables show it) that one activity's id ends in; or, with a deal, the subject of one
+/// of that deal's activities ignoring case (else the one subject that contains the text).
+/// Several matches are a usage error listing them (exit 2), none is not-found (exit 3).
+pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
+    let text = named.text.trim();
+    if let Ok(id) = text.parse::<ActivityId>() {
+        return tx
+            .activity(id)?
+            .ok_or_else(|| Error::not_found(format!("no activity with id {id}")));
+    }
+    match kind_of(text) {
+        Some(other) => {
+            return Err(Error::usage(format!(
+                "expected an activity, got a {other} id '{text}'"
+            )))
+        }
+        None if text.to_ascii_lowercase().starts_with("activity_") => {
+            return Err(Error::usage(text.parse::<ActivityId>().unwrap_err()));
+        }
+        None => {}
+    }
+    if text.is_empty() {
+        return Err(Error::usage(
+            "the activity is empty; give its id, its reference as tables show it, or its subject with --deal DEAL",
+        ));
+    }
+    let typed = text.to_ascii_lowercase();
+    if (REF_MIN..=26).contains(&typed.len()) && typed.chars().all(|c| BASE32.contains(c)) {
+        let mut found: Vec<Activity> = tx
+            .activities_ending_in(&typed[typed.len() - REF_MIN..], 11)?
+            .into_iter()
+            .filter(|a| a.id.to_string().ends_with(&typed))
+            .collect();
+        match found.len() {
+            0 => {}
+            1 => return Ok(found.remove(0)),
+            n => {
+                let ids: Vec<String> = found.iter().map(|a| a.id.to_string()).collect();
+                return Err(Error::usage(format!(
+                    "'{text}' ends {n} activities' ids: {}; give more of the id",
+                    quoted(&ids, 10)
+                )));
+            }
+        }
+    }
+    let Some(deal) = &named.deal else {
+        return Err(Error::not_found(format!(
+            "no activity has the id or reference '{text}' (give a full id activity_…, a reference as tables show it, or its subject with --deal DEAL)"
+        )));
+    };
+    let deal = find_deal(tx, deal)?;
+    let mut all = Vec::new();
+    for done in [false, true] {
+        let filter = ActivityFilter {
+            deal: Some(deal.id),
+            done,
+            ..Default::default()
+        };
+        tx.for_each_activity(&filter, &mut |a| {
+            all.push(a);
+            Ok(())
+        })?;
+    }
+    let key = name_key(text);
+    let exact: Vec<&Activity> = all.iter().filter(|a| name_key(&a.subject) == key).collect();
+    let within: Vec<&Activity> = all
+        .iter()
+        .filter(|a| name_key(&a.subject).contains(&key))
+        .collect();
+    let found = if exact.is_empty() { within } else { exact };
+    match found.len() {
+        0 => {
+            let (named, reference) = crate::ops::lookup::deal_named(tx, &deal)?;
+            Err(Error::not_found(format!(
+                "{named} has no activity with the subject '{text}'; see them with rex activity list --deal {reference}"
+            )))
+        }
+        1 => Ok(found[0].clone()),
+        n => {
+            let ids: Vec<ActivityId> = found.iter().map(|a| a.id).collect();
+            let refs = activity_refs(tx, &ids)?;
+            let shown: Vec<String> = found
+                .iter()
+                .map(|a| format!("{} {} ({})", refs[&a.id], a.subject, a.due_date))
+                .collect();
+            Err(Error::usage(format!(
+                "'{text}' matches {n} activities of {}: {}; give a reference instead",
+                deal.name,
+                shown.join(", ")
+            )))
+        }
+    }
+}
+
+/// The short reference of each activity: the shortest end of its id, at least seven
+/// characters, that no other activity's id ends in.
+pub fn activity_refs(tx: &dyn Tx, ids: &[ActivityId]) -> Result<HashMap<ActivityId, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for id in ids {
+        let text = id.to_string();
+        let end7 = &text[text.len() - REF_MIN..];
+        let shared = tx
+            .activities_ending_in(end7, 50)?
+            .into_iter()
+            .filter(|a| a.id != *id)
+            .map(|a| {
+                let other = a.id.to_string();
+                text.bytes()
+                    .rev()
+                    .zip(other.bytes().rev())
+                    .take_while(|(x, y)| x == y)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        let n = (shared + 1).max(REF_MIN).min(text.len());
+        out.insert(*id, text[text.len() - n..].to_string());
+    }
+    Ok(out)
+}

@@ -1,0 +1,128 @@
+//! Activities in the store: the `Activities` part of a transaction, the filter an activity
+//! list is read by, and an activity's row both ways. The rules (who owns a new one, what a
+//! reference names, what history records) are the operations' (`ops::activity`).
+
+use chrono::NaiveDate;
+
+use super::cells::{Arg, Cells, Reader};
+use crate::error::Result;
+use crate::id::{ActivityId, DealId};
+use crate::record::{Activity, ActivityType, DueTime};
+
+/// Which activities a list reads. Every list is soonest first: due date, then all-day before
+/// timed, then time, then creation.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    /// Only those of these owner ids (each exactly as stored); None: anyone's, and those of
+    /// no owner.
+    pub owners: Option<Vec<String>>,
+    /// Only those of this deal.
+    pub deal: Option<DealId>,
+    pub kind: Option<ActivityType>,
+    /// Done ones instead of pending ones.
+    pub done: bool,
+    /// Due on or after this date.
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before this date.
+    pub due_to: Option<NaiveDate>,
+    /// Due before this date, or on it at a time before this one (a local time of day).
+    pub due_before: Option<(NaiveDate, DueTime)>,
+    /// At most this many.
+    pub limit: Option<u64>,
+}
+
+/// Activities.
+pub trait Activities {
+    fn activity(&self, id: ActivityId) -> Result<Option<Activity>>;
+    fn insert_activity(&self, a: &Activity) -> Result<()>;
+    /// Inserts an activity unless one with its id exists (an import); false when it did.
+    fn insert_activity_if_new(&self, a: &Activity) -> Result<bool>;
+    /// Writes every field of an existing activity.
+    fn update_activity(&self, a: &Activity) -> Result<()>;
+    /// Deletes an activity; false when there was none.
+    fn delete_activity(&self, id: ActivityId) -> Result<bool>;
+    /// How many activities a deal has: pending, and in all.
+    fn count_activities(&self, deal: DealId) -> Result<(i64, i64)>;
+    /// At most `limit` activities whose id ends in `end7` (its last seven characters, lower
+    /// case), through `activities_ref`.
+    fn activities_ending_in(&self, end7: &str, limit: usize) -> Result<Vec<Activity>>;
+    /// Calls `each` with every activity `filter` selects, soonest first, as rows are read.
+    fn for_each_activity(
+        &self,
+        filter: &ActivityFilter,
+        each: &mut dyn FnMut(Activity) -> Result<()>,
+    ) -> Result<()>;
+    /// The earliest pending activity of each of `deals` that has one (its next step), one
+    /// index step per deal.
+    fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>>;
+    /// Every activity in id order (an export), done or not.
+    fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>)
+        -> Result<()>;
+}
+
+/// The activity columns, in the order [`activity`] reads them, of a table aliased `a`.
+pub(crate) const ACTIVITY_COLUMNS: &str = "a.id, a.deal_id, a.type, a.subject, a.due_date, \
+    a.due_time, a.duration_minutes, a.owner_id, a.note, a.done_at, a.created_at, a.updated_at";
+
+/// The columns an activity is written to, in the order of [`activity_row`]'s values.
+pub(crate) const ACTIVITY_ROW_COLUMNS: &str = "id, deal_id, type, subject, due_date, due_time, \
+    duration_minutes, owner_id, note, done_at, created_at, updated_at";
+
+/// Soonest first, as every list is ordered (all-day ones, without a time, first on their day).
+pub(crate) const SOONEST_FIRST: &str =
+    "a.due_date, a.due_time NULLS FIRST, a.created_at, a.id";
+
+/// An activity from the [`ACTIVITY_COLUMNS`] of a row.
+pub(crate) fn activity(row: &dyn Cells) -> Result<Activity> {
+    let r = Reader::new("activity", row);
+    let due_date = r.text(4)?;
+    let done_at = r.opt_text(9)?;
+    Ok(Activity {
+        id: r.parsed(0)?,
+        deal_id: r.parsed(1)?,
+        kind: r.parsed(2)?,
+        subject: r.text(3)?,
+        due_date: r.checked(
+            NaiveDate::parse_from_str(&due_date, "%Y-%m-%d")
+                .map_err(|_| format!("due date '{due_date}' is not a date")),
+        )?,
+        due_time: match r.opt_text(5)? {
+            Some(t) => Some(r.checked(t.parse())?),
+            None => None,
+        },
+        duration_minutes: match r.opt_int(6)? {
+            Some(n) => Some(r.checked(u32::try_from(n).map_err(|e| e.to_string()))?),
+            None => None,
+        },
+        owner_id: r.opt_text(7)?,
+        note: r.opt_text(8)?,
+        done: done_at.is_some(),
+        done_at,
+        created_at: r.text(10)?,
+        updated_at: r.text(11)?,
+    })
+}
+
+/// An activity as the values of its row, one per [`ACTIVITY_ROW_COLUMNS`].
+pub(crate) fn activity_row(a: &Activity) -> Vec<Arg> {
+    let opt = |t: &Option<String>| t.clone().map_or(Arg::Null, Arg::Text);
+    vec![
+        Arg::Text(a.id.to_string()),
+        Arg::Text(a.deal_id.to_string()),
+        Arg::Text(a.kind.as_str().to_string()),
+        Arg::Text(a.subject.clone()),
+        Arg::Text(crate::clock::format_date(a.due_date)),
+        a.due_time.map_or(Arg::Null, |t| Arg::Text(t.to_string())),
+        a.duration_minutes.map_or(Arg::Null, |n| Arg::Int(i64::from(n))),
+        opt(&a.owner_id),
+        opt(&a.note),
+        // Done is kept as when it was done: an activity done without a time is not stored.
+        if a.done {
+            Arg::Text(a.done_at.clone().unwrap_or_else(|| a.updated_at.clone()))
+        } else {
+            Arg::Null
+        },
+        Arg::Text(a.created_at.clone()),
+        Arg::Text(a.updated_at.clone()),
+    ]
+}

@@ -1,0 +1,122 @@
+//! Activities on PostgreSQL (schema 12): the same rows and order as on SQLite.
+
+use super::{bound, PgTx, SQL};
+use crate::error::Result;
+use crate::id::{ActivityId, DealId};
+use crate::record::Activity;
+use crate::store::activities::{
+    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST,
+};
+use crate::store::Activities;
+
+impl PgTx<'_, '_> {
+    fn write_activity(&self, a: &Activity, on_conflict: &str) -> Result<u64> {
+        let row = activities::activity_row(a);
+        self.execute(
+            &format!(
+                "INSERT INTO activities ({ACTIVITY_ROW_COLUMNS}) VALUES ({}){on_conflict}",
+                SQL.marks(row.len())
+            ),
+            &bound(&row),
+        )
+    }
+}
+
+impl Activities for PgTx<'_, '_> {
+    fn activity(&self, id: ActivityId) -> Result<Option<Activity>> {
+        Ok(self
+            .rows(
+                &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = $1"),
+                &[&id.to_string()],
+                activities::activity,
+            )?
+            .pop())
+    }
+
+    fn insert_activity(&self, a: &Activity) -> Result<()> {
+        self.write_activity(a, "").map(|_| ())
+    }
+
+    fn insert_activity_if_new(&self, a: &Activity) -> Result<bool> {
+        Ok(self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1)
+    }
+
+    fn update_activity(&self, a: &Activity) -> Result<()> {
+        let row = activities::activity_row(a);
+        let set: Vec<String> = ACTIVITY_ROW_COLUMNS
+            .split(", ")
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{} = {}", c.trim(), SQL.mark(i + 1)))
+            .collect();
+        self.execute(
+            &format!("UPDATE activities SET {} WHERE id = $1", set.join(", ")),
+            &bound(&row),
+        )?;
+        Ok(())
+    }
+
+    fn delete_activity(&self, id: ActivityId) -> Result<bool> {
+        Ok(self.execute("DELETE FROM activities WHERE id = $1", &[&id.to_string()])? > 0)
+    }
+
+    fn count_activities(&self, deal: DealId) -> Result<(i64, i64)> {
+        let counts = self.rows(
+            "SELECT count(*) FILTER (WHERE done_at IS NULL), count(*) FROM activities WHERE deal_id = $1",
+            &[&deal.to_string()],
+            |r| {
+                let r = crate::store::cells::Reader::new("activity counts", r);
+                Ok((r.int(0)?, r.int(1)?))
+            },
+        )?;
+        Ok(counts.into_iter().next().unwrap_or((0, 0)))
+    }
+
+    fn activities_ending_in(&self, end7: &str, limit: usize) -> Result<Vec<Activity>> {
+        self.rows(
+            &format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE right(a.id, 7) = $1 \
+                 ORDER BY a.id LIMIT $2"
+            ),
+            &[&end7, &(limit as i64)],
+            activities::activity,
+        )
+    }
+
+    fn for_each_activity(
+        &self,
+        filter: &ActivityFilter,
+        each: &mut dyn FnMut(Activity) -> Result<()>,
+    ) -> Result<()> {
+        let (sql, args) = SQL.activity_list(filter);
+        self.each_row(&sql, &bound(&args), |r| each(activities::activity(r)?))
+    }
+
+    fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>> {
+        if deals.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement for every deal: each one an index step through activities_deal.
+        let ids: Vec<String> = deals.iter().map(|d| d.to_string()).collect();
+        self.rows(
+            &format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM unnest($1::text[]) AS deal(id) \
+                 CROSS JOIN LATERAL (SELECT * FROM activities a WHERE a.deal_id = deal.id \
+                 AND a.done_at IS NULL ORDER BY {SOONEST_FIRST} LIMIT 1) a"
+            ),
+            &[&ids],
+            activities::activity,
+        )
+    }
+
+    fn for_each_activity_stored(
+        &self,
+        each: &mut dyn FnMut(Activity) -> Result<()>,
+    ) -> Result<()> {
+        self.each_row(
+            &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a ORDER BY a.id"),
+            &[],
+            |r| each(activities::activity(r)?),
+        )
+    }
+}

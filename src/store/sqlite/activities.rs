@@ -1,0 +1,124 @@
+//! Activities in SQLite (schema 16): read through the `activities` view (which hides an
+//! import still loading), written to `activity_rows` with the transaction's batch.
+
+use rusqlite::ToSql;
+
+use super::{bound, SqliteTx, SQL};
+use crate::error::Result;
+use crate::id::{ActivityId, DealId};
+use crate::record::Activity;
+use crate::store::activities::{
+    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST,
+};
+use crate::store::Activities;
+
+impl SqliteTx<'_> {
+    fn write_activity(&self, a: &Activity, on_conflict: &str) -> Result<usize> {
+        let row = activities::activity_row(a);
+        let mut params = bound(&row);
+        params.push(&self.batch);
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "INSERT INTO activity_rows ({ACTIVITY_ROW_COLUMNS}, batch) VALUES ({}){on_conflict}",
+                SQL.marks(params.len())
+            ))?
+            .execute(params.as_slice())?)
+    }
+}
+
+impl Activities for SqliteTx<'_> {
+    fn activity(&self, id: ActivityId) -> Result<Option<Activity>> {
+        Ok(self
+            .rows(
+                &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = ?1"),
+                &[&id.to_string()],
+                activities::activity,
+            )?
+            .pop())
+    }
+
+    fn insert_activity(&self, a: &Activity) -> Result<()> {
+        self.write_activity(a, "").map(|_| ())
+    }
+
+    fn insert_activity_if_new(&self, a: &Activity) -> Result<bool> {
+        Ok(self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1)
+    }
+
+    fn update_activity(&self, a: &Activity) -> Result<()> {
+        let row = activities::activity_row(a);
+        let set: Vec<String> = ACTIVITY_ROW_COLUMNS
+            .split(", ")
+            .enumerate()
+            .skip(1)
+            .map(|(i, c)| format!("{} = {}", c.trim(), SQL.mark(i + 1)))
+            .collect();
+        self.conn
+            .prepare_cached(&format!(
+                "UPDATE activity_rows SET {} WHERE id = ?1",
+                set.join(", ")
+            ))?
+            .execute(bound(&row).as_slice())?;
+        Ok(())
+    }
+
+    fn delete_activity(&self, id: ActivityId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM activity_rows WHERE id = ?1")?
+            .execute([id.to_string()])?
+            > 0)
+    }
+
+    fn count_activities(&self, deal: DealId) -> Result<(i64, i64)> {
+        Ok(self.conn.prepare_cached(
+            "SELECT count(*) FILTER (WHERE done_at IS NULL), count(*) FROM activities WHERE deal_id = ?1",
+        )?
+        .query_row([deal.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
+    fn activities_ending_in(&self, end7: &str, limit: usize) -> Result<Vec<Activity>> {
+        self.rows(
+            &format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE substr(a.id, -7) = ?1 \
+                 ORDER BY a.id LIMIT ?2"
+            ),
+            &[&end7, &(limit as i64)],
+            activities::activity,
+        )
+    }
+
+    fn for_each_activity(
+        &self,
+        filter: &ActivityFilter,
+        each: &mut dyn FnMut(Activity) -> Result<()>,
+    ) -> Result<()> {
+        let (sql, args) = SQL.activity_list(filter);
+        let params: Vec<&dyn ToSql> = bound(&args);
+        self.each_row(&sql, &params, |r| each(activities::activity(r)?))
+    }
+
+    fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>> {
+        let sql = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.deal_id = ?1 AND a.done_at IS NULL \
+             ORDER BY {SOONEST_FIRST} LIMIT 1"
+        );
+        let mut out = Vec::new();
+        for deal in deals {
+            out.extend(self.rows(&sql, &[&deal.to_string()], activities::activity)?);
+        }
+        Ok(out)
+    }
+
+    fn for_each_activity_stored(
+        &self,
+        each: &mut dyn FnMut(Activity) -> Result<()>,
+    ) -> Result<()> {
+        self.each_row(
+            &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a ORDER BY a.id"),
+            &[],
+            |r| each(activities::activity(r)?),
+        )
+    }
+}
