@@ -319,7 +319,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
 
 /// A deal as people see it: no history or short reference yet.
 fn view_of(p: Placed) -> DealView {
-    DealView::new(p.deal, p.pipeline, p.stage)
+    DealView::new(p)
 }
 
 /// The metadata `--meta KEY=VALUE` and `KEY:=JSON` set, in the order given.

@@ -1,12 +1,16 @@
 //! The views a salesperson opens first: the board (a pipeline's stages with their active
 //! deals, largest first) and today (the deals that need attention this morning).
 
+use std::collections::HashMap;
+
 use chrono::Duration;
 
+use super::deal::next_steps;
 use super::lookup::pipeline_or_only;
 use crate::clock::{timestamp, Clock};
 use crate::error::Result;
-use crate::record::{Deal, Pipeline, Stage, Status};
+use crate::id::DealId;
+use crate::record::{Deal, NextActivity, Pipeline, Stage, Status};
 use crate::store::{DealFilter, DealSort, Tx};
 
 /// A pipeline's stages with their active deals.
@@ -14,6 +18,8 @@ use crate::store::{DealFilter, DealSort, Tx};
 pub struct Board {
     pub pipeline: Pipeline,
     pub stages: Vec<StageDeals>,
+    /// The next step of each deal listed that has one.
+    pub next: HashMap<DealId, NextActivity>,
 }
 
 /// One stage of the board: `count` and `value` cover every active deal of the stage,
@@ -45,9 +51,14 @@ pub fn board(
             deals,
         });
     }
+    let ids: Vec<DealId> = stages
+        .iter()
+        .flat_map(|s| s.deals.iter().map(|d| d.id))
+        .collect();
     Ok(Board {
         pipeline: p,
         stages,
+        next: next_steps(tx, &ids)?,
     })
 }
 
@@ -61,6 +72,8 @@ pub struct Today {
     pub stalled: Vec<Deal>,
     /// Open deals that pass their stall period within the next 3 days.
     pub going_stale: Vec<Deal>,
+    /// The next step of each deal listed that has one.
+    pub next: HashMap<DealId, NextActivity>,
 }
 
 /// A section of today, in the order of urgency: what is late, what is due, what stopped
@@ -143,11 +156,19 @@ pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Today> {
         overdue.iter().chain(&closing_soon).map(|d| d.id).collect();
     let mut going_stale = going_stale(tx, clock, owner)?;
     going_stale.retain(|d| !shown.contains(&d.id));
+    let ids: Vec<DealId> = overdue
+        .iter()
+        .chain(&closing_soon)
+        .chain(&stalled)
+        .chain(&going_stale)
+        .map(|d| d.id)
+        .collect();
     Ok(Today {
         overdue,
         closing_soon,
         stalled,
         going_stale,
+        next: next_steps(tx, &ids)?,
     })
 }
 

@@ -59,6 +59,7 @@ impl BoardView {
     /// The board's view: what `rex board -o json` prints and `GET /pipelines/:id/board`
     /// answers (a person's board adds short references).
     pub fn of(board: crate::ops::board::Board, labels: &Labels) -> BoardView {
+        let mut next = board.next;
         let stages = board
             .stages
             .into_iter()
@@ -72,7 +73,7 @@ impl BoardView {
                 deals: s
                     .deals
                     .into_iter()
-                    .map(|d| DealView::labelled(d, labels))
+                    .map(|d| DealView::labelled(d, labels, &mut next))
                     .collect(),
             })
             .collect();
@@ -399,7 +400,12 @@ mod tests {
                             probability: None,
                             origin: None,
                         };
-                        DealView::new(deal, "Sales".into(), format!("Stage {i}"))
+                        DealView::new(crate::ops::deal::Placed {
+                            deal,
+                            pipeline: "Sales".into(),
+                            stage: format!("Stage {i}"),
+                            next_activity: None,
+                        })
                     })
                     .collect();
                 BoardColumn {

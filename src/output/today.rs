@@ -123,13 +123,14 @@ impl TodayView {
         only: &[Section],
         labels: &Labels,
     ) -> Vec<(Section, Vec<DealView>)> {
+        let mut next = today.next.clone();
         today
             .sections(only)
             .into_iter()
             .map(|(section, deals)| {
                 let deals = deals
                     .into_iter()
-                    .map(|d| DealView::labelled(d, labels))
+                    .map(|d| DealView::labelled(d, labels, &mut next))
                     .collect();
                 (section, deals)
             })

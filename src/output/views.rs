@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::{neutralise, Column, Fit, Record, Style};
 use crate::money::{dollars, Cents};
-use crate::record::{Deal, Event, Status};
+use crate::ops::deal::Placed;
+use crate::record::{Deal, Event, NextActivity, Status};
+use std::collections::HashMap;
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
 #[derive(Debug, Clone)]
@@ -18,25 +20,39 @@ pub struct DealView {
     pub recent: Vec<Event>,
     /// The shortest end of its id that names it (for tables), when known.
     pub short_ref: Option<String>,
+    /// Its next step: its earliest pending activity, whoever owns it.
+    pub next_activity: Option<NextActivity>,
 }
 
 impl DealView {
-    /// A deal with the names of its pipeline and stage; no history or short reference yet.
-    pub fn new(deal: Deal, pipeline_name: String, stage_name: String) -> DealView {
+    /// A deal as the operations placed it: with the names of its pipeline and stage and its
+    /// next step; no history or short reference yet.
+    pub fn new(p: Placed) -> DealView {
         DealView {
-            deal,
-            pipeline_name,
-            stage_name,
+            deal: p.deal,
+            pipeline_name: p.pipeline,
+            stage_name: p.stage,
             recent: Vec::new(),
             short_ref: None,
+            next_activity: p.next_activity,
         }
     }
 
-    /// A deal named by `labels`: stage id → (stage name, pipeline name), as
-    /// [`crate::store::Tx::stage_labels`] reads them.
-    pub fn labelled(deal: Deal, labels: &Labels) -> DealView {
-        let (stage_name, pipeline_name) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
-        DealView::new(deal, pipeline_name, stage_name)
+    /// A deal named by `labels` (stage id → (stage name, pipeline name), as
+    /// [`crate::store::Tx::stage_labels`] reads them), with its next step from `next`.
+    pub fn labelled(
+        deal: Deal,
+        labels: &Labels,
+        next: &mut HashMap<crate::id::DealId, NextActivity>,
+    ) -> DealView {
+        let (stage, pipeline) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
+        let next_activity = next.remove(&deal.id);
+        DealView::new(Placed {
+            deal,
+            pipeline,
+            stage,
+            next_activity,
+        })
     }
 }
 
@@ -54,6 +70,7 @@ struct ShownDeal<'a, B: Serialize> {
     between: B,
     stage_name: &'a str,
     pipeline_name: &'a str,
+    next_activity: &'a Option<NextActivity>,
 }
 
 impl<'a, B: Serialize> ShownDeal<'a, B> {
@@ -63,6 +80,7 @@ impl<'a, B: Serialize> ShownDeal<'a, B> {
             between,
             stage_name: &v.stage_name,
             pipeline_name: &v.pipeline_name,
+            next_activity: &v.next_activity,
         }
     }
 }
@@ -604,7 +622,12 @@ mod tests {
 
     #[test]
     fn declared_fields_are_the_serialized_fields() {
-        let view = DealView::new(deal(), String::new(), String::new());
+        let view = DealView::new(Placed {
+            deal: deal(),
+            pipeline: String::new(),
+            stage: String::new(),
+            next_activity: None,
+        });
         assert_eq!(keys(&view), DealView::FIELDS);
         let stalled = StalledView {
             deal: view,

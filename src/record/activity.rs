@@ -102,8 +102,13 @@ impl FromStr for DueTime {
         if !(1..=2).contains(&h.len()) || m.len() != 2 || !digits(h) || !digits(m) {
             return Err(bad());
         }
-        let (h, m) = (h.parse::<u32>().map_err(|_| bad())?, m.parse::<u32>().map_err(|_| bad())?);
-        NaiveTime::from_hms_opt(h, m, 0).map(DueTime).ok_or_else(bad)
+        let (h, m) = (
+            h.parse::<u32>().map_err(|_| bad())?,
+            m.parse::<u32>().map_err(|_| bad())?,
+        );
+        NaiveTime::from_hms_opt(h, m, 0)
+            .map(DueTime)
+            .ok_or_else(bad)
     }
 }
 
@@ -260,7 +265,9 @@ mod tests {
         assert_eq!("14:00".parse::<DueTime>().unwrap().to_string(), "14:00");
         assert_eq!("9:05".parse::<DueTime>().unwrap().to_string(), "09:05");
         assert_eq!("23:59".parse::<DueTime>().unwrap().to_string(), "23:59");
-        for bad in ["24:00", "12:60", "12", "12:5", "1200", "ab:cd", "-1:00", "12:00:00", ""] {
+        for bad in [
+            "24:00", "12:60", "12", "12:5", "1200", "ab:cd", "-1:00", "12:00:00", "",
+        ] {
             assert_eq!(
                 bad.parse::<DueTime>().unwrap_err(),
                 format!("invalid time '{bad}': use HH:MM on a 24-hour clock, like 14:00"),
@@ -276,7 +283,9 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(90));
         assert_eq!(parse_duration("90"), Ok(90));
         assert_eq!(parse_duration("168h"), Ok(DURATION_MAX_MINUTES));
-        for bad in ["", "0", "0m", "169h", "m", "30s", "1m1h", "1h1h", "99999999", "1.5h"] {
+        for bad in [
+            "", "0", "0m", "169h", "m", "30s", "1m1h", "1h1h", "99999999", "1.5h",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

@@ -52,9 +52,13 @@ pub const DEAL_FIELDS: [Field; 18] = [
 /// in JSON, CSV and TSV: the names of its stage and pipeline, from the same read as the
 /// deal, so that a script needs no second query to name them. An export leaves them out
 /// (it is what import reads back); an import reads them only where a record has no id.
-pub const SHOWN_DEAL_FIELDS: [Field; 2] = [
+pub const SHOWN_DEAL_FIELDS: [Field; 3] = [
     Field::new("stage_name", "its stage's name"),
     Field::new("pipeline_name", "its pipeline's name"),
+    Field::new(
+        "next_activity",
+        "its next step: its earliest pending activity (id, type, subject, due_date, due_time), or null",
+    ),
 ];
 
 /// The fields a deal is printed with only when `--fields` names them (in any format): its

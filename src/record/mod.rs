@@ -18,8 +18,8 @@ mod rules;
 
 pub use activity::{
     clean_activity_note, clean_subject, parse_duration, Activity, ActivityType, DueTime,
-    NextActivity, ACTIVITY_FIELD_NAMES, ACTIVITY_NOTE_MAX, ACTIVITY_OWNER_MAX, DURATION_MAX_MINUTES,
-    SUBJECT_MAX,
+    NextActivity, ACTIVITY_FIELD_NAMES, ACTIVITY_NOTE_MAX, ACTIVITY_OWNER_MAX,
+    DURATION_MAX_MINUTES, SUBJECT_MAX,
 };
 pub use fields::{
     Field, DEAL_FIELDS, DEAL_FIELD_NAMES, REQUESTED_DEAL_FIELDS, REQUESTED_DEAL_FIELD_NAMES,

@@ -25,7 +25,7 @@ use crate::store::Tx;
 
 /// A deal's JSON, as `rex deal show -o json` prints it.
 pub fn deal_json(p: Placed) -> String {
-    serde_json::to_string(&DealView::new(p.deal, p.pipeline, p.stage)).unwrap_or_default()
+    serde_json::to_string(&DealView::new(p)).unwrap_or_default()
 }
 
 /// A JSON answer with its entity tag.

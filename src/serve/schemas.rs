@@ -91,6 +91,36 @@ pub struct Deal {
     origin: Option<String>,
     stage_name: String,
     pipeline_name: String,
+    /// Its next step: its earliest pending activity, whoever owns it; null when it has none.
+    #[schema(required = true)]
+    next_activity: Option<NextActivity>,
+}
+
+/// A deal's next step, as the deal carries it.
+#[derive(ToSchema)]
+pub struct NextActivity {
+    #[schema(pattern = r"^activity_[0-9a-z]{26}$")]
+    id: String,
+    #[serde(rename = "type")]
+    kind: ActivityType,
+    subject: String,
+    #[schema(format = Date)]
+    due_date: String,
+    /// `HH:MM` in the owner's zone; null: all day.
+    #[schema(required = true, pattern = r"^[0-2][0-9]:[0-5][0-9]$")]
+    due_time: Option<String>,
+}
+
+/// What kind of activity it is.
+#[derive(ToSchema, serde::Deserialize)]
+#[schema(rename_all = "lowercase")]
+pub enum ActivityType {
+    Call,
+    Meeting,
+    Email,
+    Task,
+    Deadline,
+    Lunch,
 }
 
 /// Where a deal stands: `open` and `stalled` are active, `won` and `lost` closed.

@@ -56,8 +56,7 @@ pub trait Activities {
     /// index step per deal.
     fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>>;
     /// Every activity in id order (an export), done or not.
-    fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>)
-        -> Result<()>;
+    fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>) -> Result<()>;
 }
 
 /// The activity columns, in the order [`activity`] reads them, of a table aliased `a`.
@@ -69,8 +68,7 @@ pub(crate) const ACTIVITY_ROW_COLUMNS: &str = "id, deal_id, type, subject, due_d
     duration_minutes, owner_id, note, done_at, created_at, updated_at";
 
 /// Soonest first, as every list is ordered (all-day ones, without a time, first on their day).
-pub(crate) const SOONEST_FIRST: &str =
-    "a.due_date, a.due_time NULLS FIRST, a.created_at, a.id";
+pub(crate) const SOONEST_FIRST: &str = "a.due_date, a.due_time NULLS FIRST, a.created_at, a.id";
 
 /// An activity from the [`ACTIVITY_COLUMNS`] of a row.
 pub(crate) fn activity(row: &dyn Cells) -> Result<Activity> {
@@ -113,7 +111,8 @@ pub(crate) fn activity_row(a: &Activity) -> Vec<Arg> {
         Arg::Text(a.subject.clone()),
         Arg::Text(crate::clock::format_date(a.due_date)),
         a.due_time.map_or(Arg::Null, |t| Arg::Text(t.to_string())),
-        a.duration_minutes.map_or(Arg::Null, |n| Arg::Int(i64::from(n))),
+        a.duration_minutes
+            .map_or(Arg::Null, |n| Arg::Int(i64::from(n))),
         opt(&a.owner_id),
         opt(&a.note),
         // Done is kept as when it was done: an activity done without a time is not stored.

@@ -38,8 +38,8 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
-pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
 pub use activities::{Activities, ActivityFilter};
+pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
 pub use tokens::{StoredReplay, StoredToken, Tokens};
 
 /// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.

@@ -148,7 +148,7 @@ fn a_salespersons_week() {
             "expected_close": "2026-03-31", "owner_id": "ana", "metadata": {"seats": 25, "tier": "gold"},
             "created_at": MON, "updated_at": MON, "last_activity_at": MON, "stage_entered_at": MON,
             "closed_at": null, "close_reason": null, "probability": null,
-            "stage_name": "Discovery", "pipeline_name": "Sales",
+            "stage_name": "Discovery", "pipeline_name": "Sales", "next_activity": null,
         })
     );
 
@@ -198,7 +198,7 @@ fn a_salespersons_week() {
             "expected_close": null, "owner_id": "ana", "metadata": {"tier": "platinum"},
             "created_at": MON, "updated_at": THU, "last_activity_at": THU, "stage_entered_at": TUE,
             "closed_at": null, "close_reason": null, "probability": null,
-            "stage_name": "Proposal", "pipeline_name": "Sales",
+            "stage_name": "Proposal", "pipeline_name": "Sales", "next_activity": null,
         })
     );
     assert_eq!(rex.json(&["deal", "show", &acme]), updated);

@@ -212,16 +212,20 @@ fn value_dollars_is_two_decimals_without_separators_in_every_format() {
     );
 }
 
-/// Every deal object in JSON and JSON Lines ends with the names of its stage and pipeline,
-/// after every field it had: show, create, list, stalled (after idle_days and
-/// stall_days), today and board.
+/// Every deal object in JSON and JSON Lines ends with the names of its stage and pipeline
+/// and its next step, after every field it had: show, create, list, stalled (after
+/// idle_days and stall_days), today and board.
 #[test]
 fn every_printed_deal_ends_with_its_stage_and_pipeline_names() {
     let rex = Rex::new();
     three_deals(&rex);
     let ends_with_names = |deal: &Value, stage: &str| {
         let k = keys(deal);
-        assert_eq!(k[k.len() - 2..], ["stage_name", "pipeline_name"], "{deal}");
+        assert_eq!(
+            k[k.len() - 3..],
+            ["stage_name", "pipeline_name", "next_activity"],
+            "{deal}"
+        );
         assert_eq!(
             (&deal["stage_name"], &deal["pipeline_name"]),
             (&json!(stage), &json!("Sales")),
@@ -251,8 +255,14 @@ fn every_printed_deal_ends_with_its_stage_and_pipeline_names() {
     let stalled = &rex.json(&["deal", "stalled"])[0];
     let k = keys(stalled);
     assert_eq!(
-        k[k.len() - 4..],
-        ["idle_days", "stall_days", "stage_name", "pipeline_name"],
+        k[k.len() - 5..],
+        [
+            "idle_days",
+            "stall_days",
+            "stage_name",
+            "pipeline_name",
+            "next_activity"
+        ],
         "{stalled}"
     );
     let marked = &rex.json(&["deal", "stalled", "--mark"])[0];

@@ -111,8 +111,10 @@ fn tsv_escapes_tabs_newlines_and_control_characters() {
     let line = rex.ok(&["deal", "list", "-o", "tsv"]);
     assert_eq!(line.lines().count(), 1);
     let fields: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
-    // The deal's fields (its origin left out, as in JSON), then its stage and pipeline.
-    assert_eq!(fields.len(), 19);
+    // The deal's fields (its origin left out, as in JSON), then its stage and pipeline, and
+    // its next step (none: empty).
+    assert_eq!(fields.len(), 20);
+    assert_eq!(fields[19], "");
     assert_eq!(fields[0], id);
     assert_eq!(fields[9], r#"{"k":"a\\tb\\nc\\u001b[31m"}"#);
     // JSON keeps the exact text.

@@ -250,7 +250,7 @@ fn export_import_export_is_byte_identical() {
     assert_eq!(lines.len(), 2 + 2 + 12);
     // A deal as printed, without the names worked out for printing it.
     let mut shown = rex.json(&["deal", "show", &a]);
-    for name in ["stage_name", "pipeline_name"] {
+    for name in ["stage_name", "pipeline_name", "next_activity"] {
         shown.as_object_mut().unwrap().shift_remove(name);
     }
     assert_eq!(lines[2], shown);
@@ -479,7 +479,7 @@ fn fields_narrow_every_mode() {
     );
     assert_eq!(
         err,
-        "rex: unknown field 'bogus' for --fields; valid fields: id, name, value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, probability, origin, stage_name, pipeline_name, value_dollars"
+        "rex: unknown field 'bogus' for --fields; valid fields: id, name, value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, probability, origin, stage_name, pipeline_name, next_activity, value_dollars"
     );
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 1);
 }

@@ -6,8 +6,6 @@
 mod find;
 mod list;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
@@ -21,7 +19,7 @@ use crate::ops::deal::mark_activity;
 use crate::ops::lookup::find_deal;
 use crate::record::{
     clean_activity_note, clean_subject, clean_text, event, Activity, ActivityType, Deal, DueTime,
-    Event, NextActivity, ACTIVITY_OWNER_MAX,
+    Event, ACTIVITY_OWNER_MAX,
 };
 use crate::store::Tx;
 
@@ -322,16 +320,6 @@ pub fn delete(tx: &dyn Tx, clock: &Clock, named: &ActivityRef) -> Result<OfDeal>
         details,
     )?;
     Ok(OfDeal { activity, deal })
-}
-
-/// Each deal's next step: its earliest pending activity, whoever owns it (deals without
-/// one are not in the map).
-pub fn next_steps(tx: &dyn Tx, deals: &[DealId]) -> Result<HashMap<DealId, NextActivity>> {
-    Ok(tx
-        .next_activities(deals)?
-        .into_iter()
-        .map(|a| (a.deal_id, a.next()))
-        .collect())
 }
 
 /// How many activities of a deal are pending, and how many it has in all.

@@ -18,6 +18,8 @@ pub use page::{
 };
 pub use patch::{apply, stall, unstall, DealPatch};
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
@@ -27,7 +29,8 @@ use crate::id::DealId;
 use crate::money::Cents;
 use crate::ops::lookup::{deal_named, find_deal, find_pipeline, find_stage, pipeline_or_only};
 use crate::record::{
-    canonical, changes, event, sorted, Deal, DealText, Event, Metadata, Place, Probability, Status,
+    canonical, changes, event, sorted, Deal, DealText, Event, Metadata, NextActivity, Place,
+    Probability, Status,
 };
 use crate::store::Tx;
 
@@ -38,6 +41,8 @@ pub struct Placed {
     pub deal: Deal,
     pub pipeline: String,
     pub stage: String,
+    /// Its next step: its earliest pending activity, whoever owns it.
+    pub next_activity: Option<NextActivity>,
 }
 
 /// A new deal (`deal create`).
@@ -138,8 +143,19 @@ fn set_metadata(metadata: &mut Metadata, entries: &[(String, Value)]) -> Result<
     Ok(())
 }
 
-/// `deal` with the names of its pipeline and stage as they are now.
+/// Each deal's next step: its earliest pending activity, whoever owns it (deals without one
+/// are not in the map). Every deal rex prints carries it, worked out as it is read.
+pub fn next_steps(tx: &dyn Tx, deals: &[DealId]) -> Result<HashMap<DealId, NextActivity>> {
+    Ok(tx
+        .next_activities(deals)?
+        .into_iter()
+        .map(|a| (a.deal_id, a.next()))
+        .collect())
+}
+
+/// `deal` with the names of its pipeline and stage as they are now, and its next step.
 pub fn placed(tx: &dyn Tx, deal: Deal) -> Result<Placed> {
+    let next_activity = next_steps(tx, &[deal.id])?.remove(&deal.id);
     let p = tx.pipeline(deal.pipeline_id)?;
     let (pipeline, stage) = match &p {
         Some(p) => (
@@ -154,6 +170,7 @@ pub fn placed(tx: &dyn Tx, deal: Deal) -> Result<Placed> {
         deal,
         pipeline,
         stage,
+        next_activity,
     })
 }
 
@@ -229,6 +246,7 @@ pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewDeal) -> Result<Placed> {
         deal,
         pipeline: p.name.clone(),
         stage: stage.name.clone(),
+        next_activity: None,
     })
 }
 
@@ -330,11 +348,13 @@ pub fn move_to(tx: &dyn Tx, clock: &Clock, reference: &str, stage: &str) -> Resu
     deal.stage_entered_at = now.clone();
     mark_activity(tx, &mut deal, &now, "move")?;
     tx.update_deal(&deal)?;
+    let next_activity = next_steps(tx, &[deal.id])?.remove(&deal.id);
     Ok(Moved::To {
         deal: Placed {
             deal,
             pipeline: p.name.clone(),
             stage: to.name.clone(),
+            next_activity,
         },
         from: from_place.stage,
     })

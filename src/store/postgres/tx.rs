@@ -158,23 +158,33 @@ impl<'a, 'r> PgTx<'a, 'r> {
         rows.iter().map(|r| make(&Row(r))).collect()
     }
 
-    /// Calls `each` with every row of a query as it arrives: memory does not grow with the
-    /// number of rows.
+    /// Calls `each` with every row of a query, read in batches through a portal: memory does
+    /// not grow with the number of rows, and between batches the connection is free, so
+    /// `each` may query too (a deal list reads each batch's next steps).
     fn each_row(
         &self,
         sql: &str,
         params: &[Param],
         mut each: impl FnMut(&dyn Cells) -> Result<()>,
     ) -> Result<()> {
-        use postgres::fallible_iterator::FallibleIterator;
-        let mut tx = self.conn()?;
-        let mut rows = tx
-            .query_raw(sql, params.iter().copied())
-            .map_err(|e| self.fail(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.fail(e))? {
-            each(&Row(&r))?;
+        const BATCH: i32 = 1024;
+        let portal = {
+            let mut tx = self.conn()?;
+            let stmt = self.statement(&mut tx, sql)?;
+            tx.bind(&stmt, params).map_err(|e| self.fail(e))?
+        };
+        loop {
+            let rows = {
+                let mut tx = self.conn()?;
+                tx.query_portal(&portal, BATCH).map_err(|e| self.fail(e))?
+            };
+            for r in &rows {
+                each(&Row(r))?;
+            }
+            if rows.len() < BATCH as usize {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     fn count(&self, sql: &str, params: &[Param]) -> Result<i64> {

@@ -15,21 +15,25 @@ impl Dialect {
         }];
         let text = |t: String| Arg::Text(t);
         if let Some(deal) = filter.deal {
-            conds.push(format!("a.deal_id = {}", binds.bind(text(deal.to_string()))));
+            conds.push(format!(
+                "a.deal_id = {}",
+                binds.bind(text(deal.to_string()))
+            ));
         }
         if let Some(owners) = &filter.owners {
             if owners.is_empty() {
                 conds.push("1 = 0".to_string());
             } else {
-                let marks: Vec<String> = owners
-                    .iter()
-                    .map(|o| binds.bind(text(o.clone())))
-                    .collect();
+                let marks: Vec<String> =
+                    owners.iter().map(|o| binds.bind(text(o.clone()))).collect();
                 conds.push(format!("a.owner_id IN ({})", marks.join(", ")));
             }
         }
         if let Some(kind) = filter.kind {
-            conds.push(format!("a.type = {}", binds.bind(text(kind.as_str().into()))));
+            conds.push(format!(
+                "a.type = {}",
+                binds.bind(text(kind.as_str().into()))
+            ));
         }
         let date = |d: chrono::NaiveDate| Arg::Text(crate::clock::format_date(d));
         if let Some(d) = filter.due_from {
@@ -47,7 +51,12 @@ impl Dialect {
         }
         let limit = filter
             .limit
-            .map(|n| format!(" LIMIT {}", binds.bind(Arg::Int(n.min(i64::MAX as u64) as i64))))
+            .map(|n| {
+                format!(
+                    " LIMIT {}",
+                    binds.bind(Arg::Int(n.min(i64::MAX as u64) as i64))
+                )
+            })
             .unwrap_or_default();
         (
             format!(

@@ -111,10 +111,7 @@ impl Activities for SqliteTx<'_> {
         Ok(out)
     }
 
-    fn for_each_activity_stored(
-        &self,
-        each: &mut dyn FnMut(Activity) -> Result<()>,
-    ) -> Result<()> {
+    fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>) -> Result<()> {
         self.each_row(
             &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a ORDER BY a.id"),
             &[],

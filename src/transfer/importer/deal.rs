@@ -59,6 +59,9 @@ impl Importer {
             .or_else(|| pipeline_name.clone())
             .or_else(|| self.options.pipeline.clone());
         let stage_ref = f.string("stage_id")?.or_else(|| stage_name.clone());
+        // A deal's next step is worked out from its activities, which an export carries as
+        // records of their own: the field a printed deal carries is not read back.
+        f.take("next_activity");
         let expected_close = f.parsed("expected_close", |t| {
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .ok()

@@ -2,7 +2,7 @@
 -- a salesperson promised to do next on a deal. An activity is pending while it has no
 -- `done_at`; all-day ones (no time) come first on their day, hence NULLS FIRST. Deleting a
 -- deal deletes its activities.
-CREATE TABLE activities (
+CREATE TABLE IF NOT EXISTS activities (
     id                text COLLATE "C" PRIMARY KEY,
     deal_id           text COLLATE "C" NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
     type              text COLLATE "C" NOT NULL
@@ -19,12 +19,12 @@ CREATE TABLE activities (
 );
 -- A deal's activities, its pending ones soonest first: its next step, `--no-next-step`,
 -- `activity list --deal`, and the cascade when a deal is deleted.
-CREATE INDEX activities_deal
+CREATE INDEX IF NOT EXISTS activities_deal
     ON activities (deal_id, done_at, due_date, due_time NULLS FIRST, created_at, id);
 -- One owner's activities soonest first: `activity list`, `today`.
-CREATE INDEX activities_owner
+CREATE INDEX IF NOT EXISTS activities_owner
     ON activities (owner_id, done_at, due_date, due_time NULLS FIRST, created_at, id);
 -- Everyone's, soonest first: `activity list --all`, `--due`.
-CREATE INDEX activities_due ON activities (done_at, due_date, due_time NULLS FIRST, created_at, id);
+CREATE INDEX IF NOT EXISTS activities_due ON activities (done_at, due_date, due_time NULLS FIRST, created_at, id);
 -- An activity named by the end of its id, as tables show it.
-CREATE INDEX activities_ref ON activities (right(id, 7));
+CREATE INDEX IF NOT EXISTS activities_ref ON activities (right(id, 7));
