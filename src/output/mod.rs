@@ -3,6 +3,7 @@
 //! Handlers return records; [`Printer`] renders them in the chosen [`Format`].
 //! Writing to a closed pipe surfaces as [`crate::error::Error::BrokenPipe`], which exits quietly.
 
+mod activity;
 mod board;
 mod cells;
 mod database;
@@ -20,6 +21,7 @@ use comfy_table::{Attribute, Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use activity::{due_text, ActivityView, ACTIVITY_VIEW_FIELDS};
 pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};
