@@ -119,3 +119,90 @@ impl Activities for SqliteTx<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::DueTime;
+    use chrono::NaiveDate;
+
+    /// The plan SQLite picks for `sql`, one step a line, without the steps that read the
+    /// hidden set of imports (the view of activities reads it once per query).
+    fn plan(conn: &rusqlite::Connection, sql: &str, args: &[&dyn ToSql]) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(args, |r| r.get::<_, String>(3)).unwrap();
+        rows.map(|r| r.unwrap())
+            .filter(|l| {
+                !(l.starts_with("LIST SUBQUERY")
+                    || l == "SEARCH imports USING COVERING INDEX imports_hidden (state=?)"
+                    || l == "CREATE BLOOM FILTER")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Each list an activity command or `today` reads is one range of one activity index,
+    /// read in its order: no sort, whatever the number of activities.
+    #[test]
+    fn activity_lists_and_next_steps_read_one_index_range_without_sorting() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::sqlite::SqliteStore::open(
+            &dir.path().join("plan.db"),
+            std::time::Duration::from_secs(1),
+            crate::store::Access::Write,
+        )
+        .unwrap();
+        let conn = &store.conn;
+        let day = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        let time: DueTime = "14:00".parse().unwrap();
+        let cases = [
+            (
+                "activity list (one owner's pending)",
+                ActivityFilter {
+                    owners: Some(vec!["ana".into()]),
+                    ..Default::default()
+                },
+                "SEARCH activity_rows USING INDEX activities_owner (owner_id=? AND done_at=?)",
+            ),
+            (
+                "activity list --overdue (one owner's)",
+                ActivityFilter {
+                    owners: Some(vec!["ana".into()]),
+                    due_before: Some((day, time)),
+                    ..Default::default()
+                },
+                "SEARCH activity_rows USING INDEX activities_owner (owner_id=? AND done_at=? AND due_date<?)",
+            ),
+            (
+                "activity list --all --due today",
+                ActivityFilter {
+                    due_from: Some(day),
+                    due_to: Some(day),
+                    ..Default::default()
+                },
+                "SEARCH activity_rows USING INDEX activities_due (done_at=? AND due_date>? AND due_date<?)",
+            ),
+            (
+                "activity list --deal",
+                ActivityFilter {
+                    deal: Some(DealId::new()),
+                    ..Default::default()
+                },
+                "SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)",
+            ),
+        ];
+        for (what, filter, expected) in cases {
+            let (sql, args) = SQL.activity_list(&filter);
+            assert_eq!(plan(conn, &sql, &bound(&args)), expected, "{what}");
+        }
+        let next = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.deal_id = ?1 AND a.done_at IS NULL \
+             ORDER BY {SOONEST_FIRST} LIMIT 1"
+        );
+        assert_eq!(
+            plan(conn, &next, &[&"deal_x"]),
+            "SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)",
+            "a deal's next step"
+        );
+    }
+}
