@@ -38,6 +38,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REX = os.path.join(ROOT, "target", "release", "rex")
+# With --only: the rows whose names hold one of these words (the rest are not timed).
+ONLY = []
 NOW = "2026-03-01T09:00:00Z"
 NOW_EPOCH = 1772355600  # NOW as a Unix time
 STAGES = ["Discovery", "Qualification", "Proposal", "Negotiation", "Closed"]
@@ -160,6 +162,61 @@ def populate(src, n, db):
     print(f"loaded through rex import in {secs:.1f}s", file=sys.stderr)
 
 
+# Two activities a deal (2M at 1M deals): one done in the past year, and one that is pending
+# on an open or stalled deal (due from 30 days before NOW to 60 after, half of them at a time
+# of day), else done too. Written by the database's own shell after the deals are loaded: the
+# lists read them, however they came.
+ACTIVITIES_SQLITE = f"""
+INSERT INTO activity_rows (id, deal_id, type, subject, due_date, due_time, owner_id, done_at,
+                           created_at, updated_at)
+SELECT 'activity_0' || substr(lower(hex(randomblob(13))), 1, 25), d.id,
+       CASE abs(random()) % 6 WHEN 0 THEN 'call' WHEN 1 THEN 'meeting' WHEN 2 THEN 'email'
+            WHEN 3 THEN 'task' WHEN 4 THEN 'deadline' ELSE 'lunch' END,
+       'Follow up ' || k.n,
+       CASE WHEN k.n = 1 AND d.status IN ('open', 'stalled')
+            THEN date('{NOW[:10]}', (abs(random()) % 91 - 30) || ' days')
+            ELSE date('{NOW[:10]}', (-1 - abs(random()) % 365) || ' days') END,
+       CASE WHEN random() % 2 = 0 THEN NULL
+            ELSE printf('%02d:%02d', 8 + abs(random()) % 10, (abs(random()) % 4) * 15) END,
+       d.owner_id,
+       CASE WHEN k.n = 1 AND d.status IN ('open', 'stalled') THEN NULL ELSE '{NOW}' END,
+       d.created_at, d.created_at
+FROM deal_rows d CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1) k;
+ANALYZE;
+"""
+
+ACTIVITIES_POSTGRES = f"""
+INSERT INTO activities (id, deal_id, type, subject, due_date, due_time, owner_id, done_at,
+                        created_at, updated_at)
+SELECT 'activity_0' || substr(md5(random()::text || d.id || k.n), 1, 25), d.id,
+       (ARRAY['call', 'meeting', 'email', 'task', 'deadline', 'lunch'])[1 + floor(random() * 6)::int],
+       'Follow up ' || k.n,
+       to_char(DATE '{NOW[:10]}' + CASE WHEN k.n = 1 AND d.status IN ('open', 'stalled')
+                                   THEN floor(random() * 91)::int - 30
+                                   ELSE -1 - floor(random() * 365)::int END, 'YYYY-MM-DD'),
+       CASE WHEN random() < 0.5 THEN NULL
+            ELSE lpad((8 + floor(random() * 10))::int::text, 2, '0') || ':' ||
+                 lpad((floor(random() * 4) * 15)::int::text, 2, '0') END,
+       d.owner_id,
+       CASE WHEN k.n = 1 AND d.status IN ('open', 'stalled') THEN NULL ELSE '{NOW}' END,
+       d.created_at, d.created_at
+FROM deals d CROSS JOIN generate_series(0, 1) AS k(n);
+ANALYZE;
+"""
+
+
+def add_activities(db, sqlite3, server):
+    """Gives every deal two activities (see ACTIVITIES_SQLITE), through the database's shell."""
+    t = time.perf_counter()
+    if server is None:
+        if not sqlite3:
+            raise SystemExit("sqlite3 is needed to add the benchmark's activities")
+        subprocess.run([sqlite3, db, ACTIVITIES_SQLITE], check=True)
+    else:
+        subprocess.run(["psql", "-X", "-q", db, "-c", ACTIVITIES_POSTGRES], check=True)
+    print(f"activities added in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+
 def build(workdir):
     """Builds rex in release mode and points REX at a copy of it in `workdir`, so that
     rebuilding during a long run cannot change the binary under it."""
@@ -178,6 +235,7 @@ def bench(n, runs, workdir, sqlite3, server=None):
         sqlite3 = None  # the comparison is SQLite's own shell on the same file
     print(f"\n## {n:,} deals on {'PostgreSQL' if server else 'SQLite'}", file=sys.stderr)
     populate(src, n, db)
+    add_activities(db, shutil.which("sqlite3"), server)
 
     pipeline = json.loads(rex_out(["pipeline", "show", "Sales", "-o", "json"], db))
     proposal = next(s["id"] for s in pipeline["stages"] if s["name"] == "Proposal")
@@ -189,6 +247,8 @@ def bench(n, runs, workdir, sqlite3, server=None):
     rows = []
 
     def add(name, target, rex_args, sql=None, sql_json=False, **kw):
+        if ONLY and not any(word in name for word in ONLY):
+            return
         rex_ms = median_ms(rex_args, db, runs, **kw)
         sq_ms = None
         if sqlite3 and sql:
@@ -271,6 +331,20 @@ def bench(n, runs, workdir, sqlite3, server=None):
     add("today (one owner)", boards, lambda i: [REX, "today", "--owner", "owner03@example.com", "-o", "json"],
         "SELECT * FROM deals WHERE owner_id = 'owner03@example.com' AND status IN ('open', 'stalled') "
         f"AND (expected_close < '{week}' OR status = 'stalled')", sql_json=True)
+    # Activities (2 a deal): one owner's due today, everyone's due today, and one owner's
+    # pending ones (about 5,000 at 1M: data-bound, with sqlite3 printing the same rows).
+    add("activity list --owner --due today", ("floor", 3.0),
+        lambda i: [REX, "activity", "list", "--owner", "owner03@example.com", "--due", "today", "-o", "json"],
+        "SELECT * FROM activities WHERE owner_id = 'owner03@example.com' AND done_at IS NULL "
+        f"AND due_date = '{today}' ORDER BY due_date, due_time NULLS FIRST, created_at, id", sql_json=True)
+    add("activity list --all --due today", ("floor", 3.0),
+        lambda i: [REX, "activity", "list", "--all", "--due", "today", "-o", "json"],
+        f"SELECT * FROM activities WHERE done_at IS NULL AND due_date = '{today}' "
+        "ORDER BY due_date, due_time NULLS FIRST, created_at, id", sql_json=True)
+    add("activity list --owner (pending, data-bound)", None,
+        lambda i: [REX, "activity", "list", "--owner", "owner03@example.com", "-o", "json"],
+        "SELECT * FROM activities WHERE owner_id = 'owner03@example.com' AND done_at IS NULL "
+        "ORDER BY due_date, due_time NULLS FIRST, created_at, id", sql_json=True)
     add("deal stalled --pipeline --owner -o id", boards,
         lambda i: [REX, "deal", "stalled", "--pipeline", "Sales", "--owner", "owner03@example.com", "-o", "id"])
     scan_sql = " UNION ALL ".join(
@@ -296,6 +370,8 @@ def bench(n, runs, workdir, sqlite3, server=None):
         "SELECT e.kind, count(*) FROM deal_events e JOIN deals d ON d.id = e.deal_id "
         f"WHERE d.pipeline_id = '{pipeline['id']}' GROUP BY e.kind", sql_json=True)
 
+    if ONLY:
+        return rows, floor, None, None, (0, [])
     export = os.path.join(workdir, f"export-{n}.jsonl")
     with open(export, "w") as out:
         run([REX, "export"], db, stdout=out)
@@ -525,7 +601,12 @@ def main():
     ap.add_argument("--postgres", metavar="ADMIN_URL",
                     help="also run on PostgreSQL: 'auto' starts a throwaway local server (initdb, "
                          "pg_ctl), or give the URL of a server where it may create databases")
+    ap.add_argument("--only", help="comma-separated words: time only the rows whose names hold one "
+                                   "(the database is built all the same; the export and import rows "
+                                   "are left out)")
     args = ap.parse_args()
+    if args.only:
+        ONLY.extend(w.strip() for w in args.only.split(",") if w.strip())
     sqlite3 = shutil.which("sqlite3")
     if not sqlite3:
         print("sqlite3 not found (apt-get install sqlite3): comparison skipped", file=sys.stderr)
