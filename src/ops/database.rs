@@ -20,6 +20,8 @@ pub struct DatabaseInfo {
     pub counts: Counts,
     /// False before anything created the database file: what it holds is then nothing.
     pub exists: bool,
+    /// Activities, done or not (after `exists`: fields are only ever added at the end).
+    pub activities: i64,
 }
 
 /// What `database` (as shown to people) on `backend` holds; `exists` is false for the
@@ -32,6 +34,7 @@ pub fn info(tx: &dyn Tx, database: &str, backend: &str, exists: bool) -> Result<
         schema_version: tx.schema_version()?,
         counts: tx.counts()?,
         exists,
+        activities: tx.count_all_activities()?,
     })
 }
 

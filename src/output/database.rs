@@ -20,6 +20,7 @@ impl Record for DatabaseInfo {
         "deals",
         "events",
         "exists",
+        "activities",
     ];
     fn id(&self) -> String {
         self.database.clone()
@@ -37,6 +38,7 @@ impl Record for DatabaseInfo {
             Column::new("stages", "Stages", |i, _| count(i.counts.stages)),
             Column::new("deals", "Deals", |i, _| count(i.counts.deals)),
             Column::new("events", "History events", |i, _| count(i.counts.events)),
+            Column::new("activities", "Activities", |i, _| count(i.activities)),
             Column::new("exists", "Created", |i, _| {
                 Cell::new(match i.exists {
                     true => "yes",

@@ -682,6 +682,7 @@ mod tests {
                 events: 0,
             },
             exists: true,
+            activities: 0,
         };
         assert_eq!(keys(&info), DatabaseInfo::FIELDS);
     }

@@ -41,6 +41,8 @@ pub trait Activities {
     fn update_activity(&self, a: &Activity) -> Result<()>;
     /// Deletes an activity; false when there was none.
     fn delete_activity(&self, id: ActivityId) -> Result<bool>;
+    /// How many activities there are, done or not (`rex info`).
+    fn count_all_activities(&self) -> Result<i64>;
     /// How many activities a deal has: pending, and in all.
     fn count_activities(&self, deal: DealId) -> Result<(i64, i64)>;
     /// At most `limit` activities whose id ends in `end7` (its last seven characters, lower

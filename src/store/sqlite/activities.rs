@@ -71,6 +71,13 @@ impl Activities for SqliteTx<'_> {
             > 0)
     }
 
+    fn count_all_activities(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM activities")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     fn count_activities(&self, deal: DealId) -> Result<(i64, i64)> {
         Ok(self.conn.prepare_cached(
             "SELECT count(*) FILTER (WHERE done_at IS NULL), count(*) FROM activities WHERE deal_id = ?1",

@@ -77,7 +77,7 @@ fn info_reports_version_path_schema_and_counts() {
         json!({
             "version": env!("CARGO_PKG_VERSION"), "database": rex.db.to_str().unwrap(), "schema_version": SCHEMA,
             "backend": "sqlite",
-            "pipelines": 1, "stages": 5, "deals": 1, "events": 2, "exists": true,
+            "pipelines": 1, "stages": 5, "deals": 1, "events": 2, "exists": true, "activities": 0,
         })
     );
 }

@@ -60,6 +60,13 @@ impl Activities for PgTx<'_, '_> {
         Ok(self.execute("DELETE FROM activities WHERE id = $1", &[&id.to_string()])? > 0)
     }
 
+    fn count_all_activities(&self) -> Result<i64> {
+        let n = self.rows("SELECT count(*) FROM activities", &[], |r| {
+            crate::store::cells::Reader::new("activity count", r).int(0)
+        })?;
+        Ok(n.into_iter().next().unwrap_or(0))
+    }
+
     fn count_activities(&self, deal: DealId) -> Result<(i64, i64)> {
         let counts = self.rows(
             "SELECT count(*) FILTER (WHERE done_at IS NULL), count(*) FROM activities WHERE deal_id = $1",
