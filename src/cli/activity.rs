@@ -45,9 +45,9 @@ word, or FROM..TO (both ends included; either end may be a date word, and one ma
 left out: today.. or ..eom).
 
 -o ics writes an iCalendar file (RFC 5545) for calendar applications to import or
-subscribe to: one event per activity, at its time (in UTC) for --duration or else 30
-minutes, or all day when it has no time; each event's UID is the activity's id, so
-importing it again updates the events instead of adding them twice.
+subscribe to: one event per activity, at its time (written in UTC) for its duration or
+else 30 minutes, or all day when it has no time. Each event's UID is its activity's id,
+so importing the file again updates the events instead of adding them twice.
 
 Examples:
   rex activity list
@@ -85,7 +85,7 @@ Examples:
         #[arg(short, long)]
         yes: bool,
     },
-    /// Mark activities done (activity on their deals: a stalled deal is open again)
+    /// Mark activities done (a stalled deal is open again)
     #[command(after_long_help = "\
 Completing an activity is activity on its deal: it moves the deal's last_activity_at,
 so a stalled deal is open again. --note is added to each activity's note, on a line of
