@@ -11,7 +11,8 @@ use crate::clock::DateSpec;
 use crate::record::{parse_duration, ActivityType, DueTime};
 
 /// How an activity is named, for the help of every command that takes one.
-const NAMED: &str = "The activity: its id, its reference as tables show it (Ref), or with --deal its subject";
+const NAMED: &str =
+    "The activity: its id, its reference as tables show it (Ref), or with --deal its subject";
 
 #[derive(Debug, Subcommand)]
 pub enum ActivityCommand {
@@ -28,8 +29,8 @@ At a table: one line, scheduled call \"Call CFO\" for Acme Corp (3kq9v2x) on Thu
 
 Examples:
   rex activity add Acme \"Call CFO\" --type call --due 2026-03-05 --at 14:00
-  rex activity add 3kq9v2x \"Send the quote\" --due +2d --note \"v2, with the discount\"
-  rex activity add Globex \"Demo\" --type meeting --due tomorrow --at 9:30 --duration 1h
+  rex activity add 3kq9v2x \"Send the quote\" --due +2d --note \"v2, with terms\"
+  rex activity add Globex Demo --type meeting --due +1d --at 9:30 --duration 1h
   rex activity add Initech \"Renewal deadline\" --type deadline --due eoq -o json")]
     Add(AddArgs),
     /// List activities, soonest first; by default my pending ones
@@ -71,7 +72,7 @@ deal's history (activity_rescheduled); changing nothing records nothing.
 
 Examples:
   rex activity update 8w2k4mq --due +1d --at 10:00
-  rex activity update \"Call CFO\" --deal Acme --subject \"Call the CFO and the CTO\"
+  rex activity update \"Call CFO\" --deal Acme --subject \"Call the CFO and CTO\"
   rex activity update 8w2k4mq --at none --duration none
   rex activity update 8w2k4mq --owner bo --no-note")]
     Update(UpdateArgs),
@@ -104,9 +105,11 @@ Examples:
         note: Option<String>,
     },
     /// Mark done activities as not done
-    #[command(after_help = "One that is not done is left as it is, and said so on stderr. In \
+    #[command(
+        after_help = "One that is not done is left as it is, and said so on stderr. In \
         JSON: an array of the activities it marked.\n\n\
-        Examples:\n  rex activity undo 8w2k4mq\n  rex activity undo \"Call CFO\" --deal Acme")]
+        Examples:\n  rex activity undo 8w2k4mq\n  rex activity undo \"Call CFO\" --deal Acme"
+    )]
     Undo {
         #[command(flatten)]
         named: NamedSeveral,
@@ -126,7 +129,11 @@ pub struct Named {
 /// Activities, as the user names them.
 #[derive(Debug, Args)]
 pub struct NamedSeveral {
-    #[arg(required = true, value_name = "ACTIVITY", help = "The activities: ids, references as tables show them (Ref), or with --deal subjects")]
+    #[arg(
+        required = true,
+        value_name = "ACTIVITY",
+        help = "The activities: ids, references as tables show them (Ref), or with --deal subjects"
+    )]
     pub activities: Vec<String>,
     /// The deal whose activities' subjects ACTIVITY names
     #[arg(long, value_name = "DEAL", add = deal_values())]
@@ -309,7 +316,10 @@ mod tests {
         assert_eq!(on("today"), Ok(DueRange::Day(DateSpec::Today)));
         assert_eq!(
             on("today..+7d"),
-            Ok(DueRange::Between(Some(DateSpec::Today), Some(DateSpec::Days(7))))
+            Ok(DueRange::Between(
+                Some(DateSpec::Today),
+                Some(DateSpec::Days(7))
+            ))
         );
         assert_eq!(
             on("..2026-03-31"),
@@ -334,6 +344,9 @@ mod tests {
             "25:00".parse::<OrNone<DueTime>>().unwrap_err(),
             "invalid time '25:00': use HH:MM on a 24-hour clock, like 14:00, or none to clear it"
         );
-        assert_eq!("1h".parse::<OrNone<Minutes>>(), Ok(OrNone::Value(Minutes(60))));
+        assert_eq!(
+            "1h".parse::<OrNone<Minutes>>(),
+            Ok(OrNone::Value(Minutes(60)))
+        );
     }
 }

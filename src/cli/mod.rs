@@ -146,7 +146,6 @@ pub const ENVIRONMENT: &str = environment_text!();
 const ROOT_HELP: &str = "\
 {about}
 {usage-heading} {usage}
-
 Commands:
 {subcommands}
 

@@ -100,7 +100,9 @@ fn add(ctx: &mut Ctx, args: AddArgs) -> Result<()> {
         Ok((view(tx, made, human)?, line))
     })?;
     let id = view.activity.id;
-    print_saved(ctx.out.change(&view, &line), || format!("new activity {id}"))
+    print_saved(ctx.out.change(&view, &line), || {
+        format!("new activity {id}")
+    })
 }
 
 /// Whose activities a list shows: `--owner`'s; everyone's with `--all` or `--deal`; else
@@ -149,7 +151,12 @@ fn list(ctx: &mut Ctx, args: &ActivityListArgs) -> Result<()> {
         let found = activity::list(tx, &clock, &query)?;
         let pairs = found
             .into_iter()
-            .map(|Listed { activity, deal_name }| (activity, deal_name))
+            .map(
+                |Listed {
+                     activity,
+                     deal_name,
+                 }| (activity, deal_name),
+            )
             .collect();
         views(tx, pairs, human)
     })?;
@@ -226,7 +233,10 @@ fn delete(ctx: &mut Ctx, n: &Named, yes: bool) -> Result<()> {
     let named_as = ActivityRef::new(&n.activity, n.deal.as_deref());
     let (id, label) = ctx.store.read(|tx| {
         let a = activity::find_activity(tx, &named_as)?;
-        Ok((a.id, label(tx, &a)?.text(&format!(", due {}", due_text(&a)))))
+        Ok((
+            a.id,
+            label(tx, &a)?.text(&format!(", due {}", due_text(&a))),
+        ))
     })?;
     confirm(
         yes,
@@ -262,7 +272,10 @@ fn mark(
         }
         let mut unchanged = Vec::new();
         for m in &marked.unchanged {
-            unchanged.push(format!("{} {already}; left as it is", label(tx, &m.activity)?));
+            unchanged.push(format!(
+                "{} {already}; left as it is",
+                label(tx, &m.activity)?
+            ));
         }
         let pairs = marked
             .changed

@@ -171,12 +171,32 @@ fn the_list_is_soonest_first_all_day_before_timed_then_by_time_then_by_creation(
     let rex = Rex::new();
     let (acme, _) = two_deals(&rex);
     for (subject, due, at, now) in [
-        ("d2 10:00", "2026-03-10", Some("10:00"), "2026-03-02T09:00:00Z"),
+        (
+            "d2 10:00",
+            "2026-03-10",
+            Some("10:00"),
+            "2026-03-02T09:00:00Z",
+        ),
         ("d1 all-day", "2026-03-09", None, "2026-03-02T09:00:01Z"),
         ("d2 all-day", "2026-03-10", None, "2026-03-02T09:00:02Z"),
-        ("d2 09:00 later", "2026-03-10", Some("09:00"), "2026-03-02T09:00:04Z"),
-        ("d2 09:00 first", "2026-03-10", Some("09:00"), "2026-03-02T09:00:03Z"),
-        ("d3 08:00", "2026-03-11", Some("08:00"), "2026-03-02T09:00:05Z"),
+        (
+            "d2 09:00 later",
+            "2026-03-10",
+            Some("09:00"),
+            "2026-03-02T09:00:04Z",
+        ),
+        (
+            "d2 09:00 first",
+            "2026-03-10",
+            Some("09:00"),
+            "2026-03-02T09:00:03Z",
+        ),
+        (
+            "d3 08:00",
+            "2026-03-11",
+            Some("08:00"),
+            "2026-03-02T09:00:05Z",
+        ),
     ] {
         rex.at(now);
         let mut args = vec![acme.as_str(), subject, "--due", due];
@@ -206,7 +226,10 @@ fn the_list_is_soonest_first_all_day_before_timed_then_by_time_then_by_creation(
     let rows: Vec<&str> = table.lines().filter(|l| l.contains(" d")).collect();
     assert_eq!(rows.len(), 6, "{table}");
     for (row, id) in rows.iter().zip(&ids) {
-        assert!(row.trim_start().starts_with(short(id)), "{row} / {id}\n{table}");
+        assert!(
+            row.trim_start().starts_with(short(id)),
+            "{row} / {id}\n{table}"
+        );
     }
     assert!(
         rows[0].contains("Mon 2026-03-09 ") && rows[2].contains("Tue 2026-03-10 09:00"),
@@ -218,8 +241,21 @@ fn the_list_is_soonest_first_all_day_before_timed_then_by_time_then_by_creation(
 fn by_default_my_pending_ones_all_lifts_only_the_owner_and_deal_shows_the_deals() {
     let rex = Rex::new();
     let (acme, globex) = two_deals(&rex);
-    add(&rex, &[&acme, "ana's call", "--owner", "Ana", "--type", "call"]);
-    add(&rex, &[&acme, "bo's call on acme", "--owner", "bo", "--type", "call"]);
+    add(
+        &rex,
+        &[&acme, "ana's call", "--owner", "Ana", "--type", "call"],
+    );
+    add(
+        &rex,
+        &[
+            &acme,
+            "bo's call on acme",
+            "--owner",
+            "bo",
+            "--type",
+            "call",
+        ],
+    );
     add(&rex, &[&globex, "nobody's"]);
     let done = add(&rex, &[&acme, "ana's done", "--owner", "ana"]);
     rex.ok(&["activity", "done", &done]);
@@ -236,8 +272,14 @@ fn by_default_my_pending_ones_all_lifts_only_the_owner_and_deal_shows_the_deals(
         ["ana's call", "bo's call on acme", "nobody's"]
     );
     assert_eq!(mine(&["--owner", "BO"]), ["bo's call on acme"]);
-    assert_eq!(mine(&["--deal", "Acme"]), ["ana's call", "bo's call on acme"]);
-    assert_eq!(mine(&["--deal", "Acme", "--owner", "bo"]), ["bo's call on acme"]);
+    assert_eq!(
+        mine(&["--deal", "Acme"]),
+        ["ana's call", "bo's call on acme"]
+    );
+    assert_eq!(
+        mine(&["--deal", "Acme", "--owner", "bo"]),
+        ["bo's call on acme"]
+    );
     assert_eq!(mine(&["--done"]), ["ana's done"]);
     assert_eq!(mine(&["--pending"]), ["ana's call"]);
     // Without REX_OWNER: everyone's.
@@ -258,7 +300,10 @@ fn by_default_my_pending_ones_all_lifts_only_the_owner_and_deal_shows_the_deals(
         stderr(&out),
         "rex: no pending activities of zoe (REX_OWNER) match; rex activity list --all lists everyone's"
     );
-    assert_eq!(json_with(&rex, &[("REX_OWNER", "zoe")], &["activity", "list"]), json!([]));
+    assert_eq!(
+        json_with(&rex, &[("REX_OWNER", "zoe")], &["activity", "list"]),
+        json!([])
+    );
 }
 
 #[test]
@@ -281,7 +326,11 @@ fn overdue_is_before_today_or_today_at_a_time_already_past_in_the_zone_rex_runs_
     }
     let overdue = |now: &str, tz: &str| {
         rex.at(now);
-        subjects(&json_with(&rex, &[("TZ", tz)], &["activity", "list", "--overdue"]))
+        subjects(&json_with(
+            &rex,
+            &[("TZ", tz)],
+            &["activity", "list", "--overdue"],
+        ))
     };
     // 10:00 in Berlin: 09:00 is past, 10:00 is not yet.
     assert_eq!(
@@ -290,7 +339,12 @@ fn overdue_is_before_today_or_today_at_a_time_already_past_in_the_zone_rex_runs_
     );
     assert_eq!(
         overdue("2026-03-05T09:01:00Z", "Europe/Berlin"),
-        ["yesterday all-day", "yesterday late", "today 09:00", "today 10:00"]
+        [
+            "yesterday all-day",
+            "yesterday late",
+            "today 09:00",
+            "today 10:00"
+        ]
     );
     // The same moment is still the evening of the 4th in New York: only what is due
     // before 04:00 on the 4th... nothing due that day has a time before 04:00, and the
@@ -337,7 +391,10 @@ fn due_takes_a_day_or_a_range_including_both_ends_with_date_words_on_each_side()
         ["tue", "wed", "mon next"]
     );
     assert_eq!(list(&rex, &["--due", "..yesterday"]), ["past"]);
-    assert_eq!(list(&rex, &["--due", "tomorrow.."]), ["tue", "wed", "mon next"]);
+    assert_eq!(
+        list(&rex, &["--due", "tomorrow.."]),
+        ["tue", "wed", "mon next"]
+    );
     assert_eq!(list(&rex, &["--due", "2026-03-03..2026-03-03"]), ["tue"]);
     assert_eq!(
         rex.fails(&["activity", "list", "--due", "+7d..today"], 2),
@@ -398,13 +455,31 @@ fn update_changes_what_is_given_and_records_a_reschedule_in_history() {
     let id = add(
         &rex,
         &[
-            &acme, "Call CFO", "--type", "call", "--due", "2026-03-05", "--at", "14:00",
-            "--duration", "30m", "--note", "agenda",
+            &acme,
+            "Call CFO",
+            "--type",
+            "call",
+            "--due",
+            "2026-03-05",
+            "--at",
+            "14:00",
+            "--duration",
+            "30m",
+            "--note",
+            "agenda",
         ],
     );
     rex.at("2026-03-03T10:00:00Z");
     let line = rex.ok(&[
-        "-o", "table", "activity", "update", short(&id), "--due", "+3d", "--at", "9:30",
+        "-o",
+        "table",
+        "activity",
+        "update",
+        short(&id),
+        "--due",
+        "+3d",
+        "--at",
+        "9:30",
     ]);
     assert_eq!(
         line,
@@ -414,8 +489,17 @@ fn update_changes_what_is_given_and_records_a_reschedule_in_history() {
         )
     );
     let updated = rex.json(&[
-        "activity", "update", &id, "--subject", "Call CFO and CTO", "--type", "meeting",
-        "--owner", "bo", "--note", "new agenda",
+        "activity",
+        "update",
+        &id,
+        "--subject",
+        "Call CFO and CTO",
+        "--type",
+        "meeting",
+        "--owner",
+        "bo",
+        "--note",
+        "new agenda",
     ]);
     assert_eq!(
         updated,
@@ -438,10 +522,21 @@ fn update_changes_what_is_given_and_records_a_reschedule_in_history() {
     );
     // none clears the time and the duration, --no-note the note.
     let cleared = rex.json(&[
-        "activity", "update", &id, "--at", "none", "--duration", "none", "--no-note",
+        "activity",
+        "update",
+        &id,
+        "--at",
+        "none",
+        "--duration",
+        "none",
+        "--no-note",
     ]);
     assert_eq!(
-        (&cleared["due_time"], &cleared["duration_minutes"], &cleared["note"]),
+        (
+            &cleared["due_time"],
+            &cleared["duration_minutes"],
+            &cleared["note"]
+        ),
         (&Value::Null, &Value::Null, &Value::Null)
     );
     // Changing nothing records nothing and says so.
@@ -488,7 +583,15 @@ fn update_changes_what_is_given_and_records_a_reschedule_in_history() {
     );
     // A plain change (no new date or time) is confirmed with the due date it keeps.
     assert_eq!(
-        rex.ok(&["-o", "table", "activity", "update", &id, "--subject", "Call"]),
+        rex.ok(&[
+            "-o",
+            "table",
+            "activity",
+            "update",
+            &id,
+            "--subject",
+            "Call"
+        ]),
         format!(
             "updated meeting \"Call\" for Acme Corp ({}), due Fri 2026-03-06\n",
             short(&acme)
@@ -500,7 +603,10 @@ fn update_changes_what_is_given_and_records_a_reschedule_in_history() {
 fn done_moves_the_deals_last_activity_opens_a_stalled_deal_and_is_in_history() {
     let rex = Rex::new();
     let (acme, _) = two_deals(&rex);
-    let call = add(&rex, &[&acme, "Call CFO", "--type", "call", "--note", "agenda"]);
+    let call = add(
+        &rex,
+        &[&acme, "Call CFO", "--type", "call", "--note", "agenda"],
+    );
     let quote = add(&rex, &[&acme, "Send quote"]);
     rex.at("2026-04-10T09:00:00Z");
     rex.ok(&["deal", "stalled", "--mark"]);
@@ -529,7 +635,11 @@ fn done_moves_the_deals_last_activity_opens_a_stalled_deal_and_is_in_history() {
     );
     let deal = rex.json(&["deal", "show", &acme]);
     assert_eq!(
-        (&deal["status"], &deal["last_activity_at"], &deal["updated_at"]),
+        (
+            &deal["status"],
+            &deal["last_activity_at"],
+            &deal["updated_at"]
+        ),
         (&json!("open"), &json!(now), &json!(now))
     );
     let kinds: Vec<String> = rex
@@ -563,7 +673,15 @@ fn done_moves_the_deals_last_activity_opens_a_stalled_deal_and_is_in_history() {
     );
     // Several at once, one named twice: each marked once; at a table a line each.
     rex.at("2026-04-11T09:00:00Z");
-    let out = rex.run(&["-o", "table", "activity", "done", &quote, short(&quote), &call]);
+    let out = rex.run(&[
+        "-o",
+        "table",
+        "activity",
+        "done",
+        &quote,
+        short(&quote),
+        &call,
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -591,7 +709,9 @@ fn done_moves_the_deals_last_activity_opens_a_stalled_deal_and_is_in_history() {
         rex.json(&["deal", "show", &acme])["last_activity_at"],
         "2026-04-11T09:00:00Z"
     );
-    let out = rex.run(&["-o", "table", "activity", "undo", "call cfo", "--deal", "acme"]);
+    let out = rex.run(&[
+        "-o", "table", "activity", "undo", "call cfo", "--deal", "acme",
+    ]);
     assert_eq!(out.stdout, b"");
     assert_eq!(
         stderr(&out),
@@ -617,7 +737,19 @@ fn done_moves_the_deals_last_activity_opens_a_stalled_deal_and_is_in_history() {
 fn delete_asks_and_needs_yes_without_a_terminal() {
     let rex = Rex::new();
     let (acme, _) = two_deals(&rex);
-    let id = add(&rex, &[&acme, "Call CFO", "--type", "call", "--due", "2026-03-05", "--at", "14:00"]);
+    let id = add(
+        &rex,
+        &[
+            &acme,
+            "Call CFO",
+            "--type",
+            "call",
+            "--due",
+            "2026-03-05",
+            "--at",
+            "14:00",
+        ],
+    );
     assert_eq!(
         rex.fails(&["activity", "delete", short(&id)], 2),
         "rex: refusing to delete the activity without confirmation; pass --yes to confirm"
@@ -754,9 +886,21 @@ fn bad_input_is_one_line_exit_2_or_3_and_changes_nothing() {
     }
     // A done that fails on its second activity marks none.
     assert_eq!(rex.json(&["activity", "list", "--all"]), before);
-    assert_eq!(rex.json(&["activity", "list", "--all", "--done"]), json!([]));
+    assert_eq!(
+        rex.json(&["activity", "list", "--all", "--done"]),
+        json!([])
+    );
     // Past dates are allowed: people log what they did.
-    let past = rex.json(&["activity", "add", "Acme", "Lunch", "--type", "lunch", "--due", "2025-12-24"]);
+    let past = rex.json(&[
+        "activity",
+        "add",
+        "Acme",
+        "Lunch",
+        "--type",
+        "lunch",
+        "--due",
+        "2025-12-24",
+    ]);
     assert_eq!(past["due_date"], "2025-12-24");
 }
 
@@ -806,19 +950,66 @@ fn date(text: &str) -> Option<DatePerhapsTime> {
 fn ics_is_a_calendar_with_an_event_per_activity_at_its_time_in_the_zone_rex_runs_in() {
     let rex = Rex::new();
     let (acme, globex) = two_deals(&rex);
-    let call = add(&rex, &[&acme, "Call CFO; budget, scope", "--type", "call", "--due", "2026-03-05", "--at", "14:00"]);
-    let demo = add(&rex, &[&globex, "Demo", "--type", "meeting", "--due", "2026-07-01", "--at", "09:00", "--duration", "1h30m", "--note", "bring the pilot numbers\nand the contract"]);
+    let call = add(
+        &rex,
+        &[
+            &acme,
+            "Call CFO; budget, scope",
+            "--type",
+            "call",
+            "--due",
+            "2026-03-05",
+            "--at",
+            "14:00",
+        ],
+    );
+    let demo = add(
+        &rex,
+        &[
+            &globex,
+            "Demo",
+            "--type",
+            "meeting",
+            "--due",
+            "2026-07-01",
+            "--at",
+            "09:00",
+            "--duration",
+            "1h30m",
+            "--note",
+            "bring the pilot numbers\nand the contract",
+        ],
+    );
     let quote = add(&rex, &[&acme, "Send quote", "--due", "2026-03-06"]);
     for (tz, call_start, call_end, demo_start, demo_end) in [
         // Berlin: UTC+1 in March, UTC+2 in July.
-        ("Europe/Berlin", "2026-03-05T13:00:00Z", "2026-03-05T13:30:00Z", "2026-07-01T07:00:00Z", "2026-07-01T08:30:00Z"),
+        (
+            "Europe/Berlin",
+            "2026-03-05T13:00:00Z",
+            "2026-03-05T13:30:00Z",
+            "2026-07-01T07:00:00Z",
+            "2026-07-01T08:30:00Z",
+        ),
         // New York: UTC-5 in March (before its clocks change on the 8th), UTC-4 in July.
-        ("America/New_York", "2026-03-05T19:00:00Z", "2026-03-05T19:30:00Z", "2026-07-01T13:00:00Z", "2026-07-01T14:30:00Z"),
+        (
+            "America/New_York",
+            "2026-03-05T19:00:00Z",
+            "2026-03-05T19:30:00Z",
+            "2026-07-01T13:00:00Z",
+            "2026-07-01T14:30:00Z",
+        ),
     ] {
-        let out = run_with(&rex, &[("TZ", tz)], &["-o", "ics", "activity", "list", "--all"]);
+        let out = run_with(
+            &rex,
+            &[("TZ", tz)],
+            &["-o", "ics", "activity", "list", "--all"],
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"), "{text}");
+        assert!(
+            text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"),
+            "{text}"
+        );
         assert_eq!(
             events(&text),
             [
@@ -853,11 +1044,92 @@ fn ics_is_a_calendar_with_an_event_per_activity_at_its_time_in_the_zone_rex_runs
     // The same filters as any list; done ones say when in their description.
     rex.at("2026-03-05T15:00:00Z");
     rex.ok(&["activity", "done", &call]);
-    let text = ok_with(&rex, &[("TZ", "Europe/Berlin")], &["-o", "ics", "activity", "list", "--all", "--done"]);
+    let text = ok_with(
+        &rex,
+        &[("TZ", "Europe/Berlin")],
+        &["-o", "ics", "activity", "list", "--all", "--done"],
+    );
     let done = events(&text);
     assert_eq!(done.len(), 1, "{text}");
     assert_eq!(done[0].4, "Deal: Acme Corp\nDone: 2026-03-05T15:00:00Z");
     // An empty list is an empty calendar, still one that parses.
-    let none = ok_with(&rex, &[], &["-o", "ics", "activity", "list", "--owner", "zoe"]);
+    let none = ok_with(
+        &rex,
+        &[],
+        &["-o", "ics", "activity", "list", "--owner", "zoe"],
+    );
     assert_eq!(events(&none), []);
+}
+
+#[test]
+fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
+    use crate::support::{assert_fits, on_terminal};
+    let rex = Rex::new();
+    rex.sales();
+    let deal = "Umbrella Corp Safety Equipment Renewal and Extended Maintenance Plan";
+    let d = rex.id(&["deal", "create", deal, "--value", "22000", "--owner", "ana"]);
+    let subject = "Call the CFO about the renewal terms, the pilot and the extended warranty";
+    let (screen, code) = on_terminal(
+        &rex,
+        24,
+        80,
+        &[("NO_COLOR", "1")],
+        &[
+            "activity",
+            "add",
+            short(&d),
+            subject,
+            "--type",
+            "call",
+            "--due",
+            "2026-03-05",
+            "--at",
+            "14:00",
+        ],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert_fits(&screen, 80, "activity add at 80x24");
+    assert_eq!(screen.lines().count(), 1, "{screen}");
+    let line = screen.trim_end();
+    assert!(line.starts_with("scheduled call \"Call the C"), "{line}");
+    assert!(
+        line.ends_with(&format!("({}) on Thu 2026-03-05 14:00", short(&d))),
+        "{line}"
+    );
+    assert!(line.contains('…'), "{line}");
+    add(
+        &rex,
+        &[&d, "Send quote", "--due", "2026-03-06", "--owner", "bo"],
+    );
+    let (screen, code) = on_terminal(
+        &rex,
+        24,
+        80,
+        &[("NO_COLOR", "1")],
+        &["activity", "list", "--all"],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert_fits(&screen, 80, "activity list at 80x24");
+    assert!(
+        screen.contains("Thu 2026-03-05 14:00") && screen.contains("Fri 2026-03-06"),
+        "{screen}"
+    );
+    let ids = rex.ok(&["-o", "id", "activity", "list", "--all"]);
+    for id in ids.lines() {
+        assert!(screen.contains(short(id)), "{id}:\n{screen}");
+    }
+    // activity show wraps a long note whole.
+    let note = "point1 ".repeat(30);
+    let first = ids.lines().next().unwrap();
+    rex.ok(&["activity", "update", first, "--note", note.trim()]);
+    let (screen, code) = on_terminal(
+        &rex,
+        24,
+        80,
+        &[("NO_COLOR", "1")],
+        &["activity", "show", short(first)],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert_fits(&screen, 80, "activity show at 80x24");
+    assert_eq!(screen.matches("point1").count(), 30, "{screen}");
 }

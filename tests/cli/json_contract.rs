@@ -192,7 +192,13 @@ fn every_command_prints_the_same_json() {
     record(
         "activity update",
         rex.json(&[
-            "activity", "update", &activity, "--due", "2026-05-06", "--at", "none",
+            "activity",
+            "update",
+            &activity,
+            "--due",
+            "2026-05-06",
+            "--at",
+            "none",
         ]),
     );
     record(

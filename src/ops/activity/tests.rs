@@ -267,10 +267,7 @@ fn a_done_that_fails_on_one_activity_marks_none() {
         .write(|tx| done(tx, &clock, &named, None))
         .unwrap_err();
     assert_eq!(e.exit_code(), crate::error::code::NOT_FOUND);
-    let a = store
-        .read(|tx| show(tx, &named[0]))
-        .unwrap()
-        .activity;
+    let a = store.read(|tx| show(tx, &named[0])).unwrap().activity;
     assert!(!a.done);
     // A note that would pass the limit once added is refused, naming why.
     let long = "x".repeat(crate::record::ACTIVITY_NOTE_MAX);
@@ -300,9 +297,7 @@ fn an_update_that_changes_nothing_writes_nothing() {
         due_time: Some(Some("14:00".parse().unwrap())),
         ..Default::default()
     };
-    let (after, changed) = store
-        .write(|tx| update(tx, &later, &named, &same))
-        .unwrap();
+    let (after, changed) = store.write(|tx| update(tx, &later, &named, &same)).unwrap();
     assert!(!changed);
     assert_eq!(after.activity, made.activity);
     let events = store.read(|tx| tx.events(acme.id)).unwrap();

@@ -158,7 +158,8 @@ mod tests {
             .map(|r| r.unwrap())
             .collect();
         assert!(
-            plan.iter().any(|l| l.contains("COVERING INDEX activities_owner"))
+            plan.iter()
+                .any(|l| l.contains("COVERING INDEX activities_owner"))
                 && !plan.iter().any(|l| l.contains("SCAN activity_rows")),
             "{}",
             plan.join("\n")
