@@ -916,7 +916,7 @@ type Read = (
 
 /// The calendar's events, in order, as the `icalendar` crate's parser reads them.
 fn events(ics: &str) -> Vec<Read> {
-    use icalendar::{Calendar, Component, EventLike as _};
+    use icalendar::{Calendar, Component};
     let parsed: Calendar = ics.parse().unwrap_or_else(|e| panic!("{e}:\n{ics}"));
     parsed
         .components
