@@ -204,20 +204,20 @@ fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<()> {
     let (view, line) = ctx.store.write(|tx| {
         let before = activity::find_activity(tx, &named)?;
         let (after, changed) = activity::update(tx, &clock, &named, &changes)?;
-        let label = label(tx, &after.activity)?;
+        let what = label(tx, &after.activity)?;
         let line = if !changed {
-            Confirmation::new("nothing to change on ").then(label)
+            Confirmation::new("nothing to change on ").then(what)
         } else if (before.due_date, before.due_time)
             != (after.activity.due_date, after.activity.due_time)
         {
-            Confirmation::new("rescheduled ").then(label).text(&format!(
+            Confirmation::new("rescheduled ").then(what).text(&format!(
                 " from {} to {}",
                 due_text(&before),
                 due_text(&after.activity)
             ))
         } else {
             Confirmation::new("updated ")
-                .then(label)
+                .then(what)
                 .text(&format!(", due {}", due_text(&after.activity)))
         };
         Ok((view(tx, after, human)?, line))
@@ -231,7 +231,7 @@ fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<()> {
 fn delete(ctx: &mut Ctx, n: &Named, yes: bool) -> Result<()> {
     let clock = ctx.clock;
     let named_as = ActivityRef::new(&n.activity, n.deal.as_deref());
-    let (id, label) = ctx.store.read(|tx| {
+    let (id, what) = ctx.store.read(|tx| {
         let a = activity::find_activity(tx, &named_as)?;
         Ok((
             a.id,
@@ -240,13 +240,13 @@ fn delete(ctx: &mut Ctx, n: &Named, yes: bool) -> Result<()> {
     })?;
     confirm(
         yes,
-        &format!("Delete {label}?"),
+        &format!("Delete {what}?"),
         "refusing to delete the activity",
     )?;
     let by_id = ActivityRef::new(&id.to_string(), None);
     ctx.store
         .write(|tx| activity::delete(tx, &clock, &by_id).map(|_| ()))?;
-    ctx.out.done(&Confirmation::new("deleted ").then(label));
+    ctx.out.done(&Confirmation::new("deleted ").then(what));
     Ok(())
 }
 

@@ -1133,3 +1133,60 @@ fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
     assert_fits(&screen, 80, "activity show at 80x24");
     assert_eq!(screen.matches("point1").count(), 30, "{screen}");
 }
+
+#[test]
+fn on_a_terminal_delete_asks_naming_the_activity() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        crate::support::skipped("on_a_terminal_delete_asks_naming_the_activity needs script(1)");
+        return;
+    }
+    let rex = Rex::new();
+    let (acme, _) = two_deals(&rex);
+    let id = add(
+        &rex,
+        &[&acme, "Call CFO", "--type", "call", "--due", "2026-03-05"],
+    );
+    let answer = |reply: &[u8]| {
+        let mut cmd = rex.std_cmd();
+        cmd.args([
+            "-qec",
+            &format!(
+                "{} activity delete {}",
+                env!("CARGO_BIN_EXE_rex"),
+                short(&id)
+            ),
+            "/dev/null",
+        ]);
+        let mut script = std::process::Command::new("script");
+        script.envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+        script.env_remove("RUST_BACKTRACE");
+        let mut child = script
+            .args(cmd.get_args())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(reply).unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    let question = format!(
+        "Delete call \"Call CFO\" for Acme Corp ({}), due Thu 2026-03-05? [y/N]",
+        short(&acme)
+    );
+    let text = answer(b"n\n");
+    assert!(text.contains(&question), "{text}");
+    assert!(
+        text.contains("rex: cancelled; nothing was changed"),
+        "{text}"
+    );
+    assert_eq!(list(&rex, &["--all"]), ["Call CFO"]);
+    let text = answer(b"y\n");
+    assert!(text.contains("rex: deleted call \"Call CFO\""), "{text}");
+    assert_eq!(list(&rex, &["--all"]), Vec::<String>::new());
+}
