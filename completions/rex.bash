@@ -16,6 +16,9 @@ _rex() {
             ",$1")
                 cmd="rex"
                 ;;
+            rex,activity)
+                cmd="rex__subcmd__activity"
+                ;;
             rex,backup)
                 cmd="rex__subcmd__backup"
                 ;;
@@ -57,6 +60,27 @@ _rex() {
                 ;;
             rex,token)
                 cmd="rex__subcmd__token"
+                ;;
+            rex__subcmd__activity,add)
+                cmd="rex__subcmd__activity__subcmd__add"
+                ;;
+            rex__subcmd__activity,delete)
+                cmd="rex__subcmd__activity__subcmd__delete"
+                ;;
+            rex__subcmd__activity,done)
+                cmd="rex__subcmd__activity__subcmd__done"
+                ;;
+            rex__subcmd__activity,list)
+                cmd="rex__subcmd__activity__subcmd__list"
+                ;;
+            rex__subcmd__activity,show)
+                cmd="rex__subcmd__activity__subcmd__show"
+                ;;
+            rex__subcmd__activity,undo)
+                cmd="rex__subcmd__activity__subcmd__undo"
+                ;;
+            rex__subcmd__activity,update)
+                cmd="rex__subcmd__activity__subcmd__update"
                 ;;
             rex__subcmd__deal,close)
                 cmd="rex__subcmd__deal__subcmd__close"
@@ -131,7 +155,7 @@ _rex() {
 
     case "${cmd}" in
         rex)
-            opts="-o -q -h -V --db --output --json --color --quiet --fields --help --version deal pipeline board today forecast report export import backup serve token info completions help"
+            opts="-o -q -h -V --db --output --json --color --quiet --fields --help --version deal activity pipeline board today forecast report export import backup serve token info completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,11 +166,375 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity)
+            opts="-o -q -h -V --db --output --json --color --quiet --fields --help --version add list show update delete done undo"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__add)
+            opts="-o -q -h -V --type --due --owner --note --at --duration --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --due)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__delete)
+            opts="-y -o -q -h -V --deal --yes --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__done)
+            opts="-o -q -h -V --deal --note --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__list)
+            opts="-o -q -h -V --owner --all --deal --type --overdue --due --done --pending --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --due)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__show)
+            opts="-o -q -h -V --deal --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__undo)
+            opts="-o -q -h -V --deal --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rex__subcmd__activity__subcmd__update)
+            opts="-o -q -h -V --deal --subject --type --due --owner --note --at --duration --no-note --db --output --json --color --quiet --fields --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --due)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -176,11 +564,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -222,11 +610,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -256,11 +644,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -290,11 +678,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -328,11 +716,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -394,11 +782,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -428,11 +816,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -462,11 +850,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -552,11 +940,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -586,11 +974,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -620,11 +1008,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -654,11 +1042,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -688,11 +1076,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -730,11 +1118,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -804,11 +1192,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -842,11 +1230,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -892,11 +1280,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -926,11 +1314,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1004,11 +1392,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1038,11 +1426,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1072,11 +1460,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1118,11 +1506,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1152,11 +1540,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1186,11 +1574,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1220,11 +1608,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1298,11 +1686,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1332,11 +1720,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1382,11 +1770,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1424,11 +1812,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1478,11 +1866,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1544,11 +1932,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1586,11 +1974,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1620,11 +2008,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1666,11 +2054,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1700,11 +2088,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1734,11 +2122,11 @@ _rex() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide tsv json jsonl csv id ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -31,7 +31,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_needs_command" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -41,6 +42,7 @@ complete -c rex -n "__fish_rex_needs_command" -s q -l quiet -d 'Print nothing bu
 complete -c rex -n "__fish_rex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_needs_command" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_needs_command" -f -a "deal" -d 'Work with deals: create, list, show, update, move, close, ...'
+complete -c rex -n "__fish_rex_needs_command" -f -a "activity" -d 'Next steps on deals: add, list, done, update, delete activities'
 complete -c rex -n "__fish_rex_needs_command" -f -a "pipeline" -d 'Work with pipelines and their stages'
 complete -c rex -n "__fish_rex_needs_command" -f -a "board" -d 'A pipeline as a board: its stages side by side, with their deals'
 complete -c rex -n "__fish_rex_needs_command" -f -a "today" -d 'The morning\'s deals: overdue, closing soon, stalled, going stale'
@@ -61,7 +63,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and not __fish_seen_subcommand_from create list show update move close reopen note history delete stalled" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -96,7 +99,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -135,7 +139,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -154,7 +159,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -180,7 +186,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -196,7 +203,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from move" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -213,7 +221,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from close" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -231,7 +240,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from reopen" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -247,7 +257,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from note" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -263,7 +274,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from history" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -279,7 +291,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -298,7 +311,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -309,6 +323,178 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from stalled" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "add" -d 'Schedule an activity on a deal (a call, a meeting, a task ...)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "list" -d 'List activities, soonest first; by default my pending ones'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "show" -d 'Show one activity in full'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "update" -d 'Change an activity: reschedule it, retype it, reword it, hand it over'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "delete" -d 'Delete an activity (asks first on a terminal)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "done" -d 'Mark activities done (a stalled deal is open again)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "undo" -d 'Mark done activities as not done'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l type -d 'call, meeting, email, task, deadline or lunch [add\'s default: task]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l due -d 'The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq, eoy [add\'s default: today]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l owner -d 'Its owner [add\'s default: the deal\'s owner, else $REX_OWNER]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l note -d 'A note (it may span lines)' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l at -d 'The time of day, HH:MM on a 24-hour clock [default: none, all-day]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l duration -d 'How long it takes: 30m, 1h, 1h30m or minutes' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l owner -d 'Only this owner\'s activities (ignoring case)' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l deal -d 'Only this deal\'s activities, whoever owns them' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l type -d 'Only activities of this type' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l due -d 'Only those due on this day, or from FROM to TO (both included)' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l all -d 'Everyone\'s activities, and those of no owner, also when REX_OWNER is set'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l overdue -d 'Only those due before today, or today at a time already past'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l done -d 'Done activities instead of pending ones'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l pending -d 'Pending activities (the default)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -l deal -d 'The deal whose activity\'s subject ACTIVITY is' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l deal -d 'The deal whose activity\'s subject ACTIVITY is' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l subject -d 'New subject' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l type -d 'call, meeting, email, task, deadline or lunch [add\'s default: task]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l due -d 'The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq, eoy [add\'s default: today]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l owner -d 'Its owner [add\'s default: the deal\'s owner, else $REX_OWNER]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l note -d 'A note (it may span lines)' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l at -d 'New time of day (HH:MM), or none to make it all-day' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l duration -d 'New duration (30m, 1h, 1h30m, minutes), or none to remove it' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l no-note -d 'Remove the note'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -l deal -d 'The deal whose activity\'s subject ACTIVITY is' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l deal -d 'The deal whose activities\' subjects ACTIVITY names' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l note -d 'Add this to each activity\'s note' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l deal -d 'The deal whose activities\' subjects ACTIVITY names' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
@@ -316,7 +502,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and not __fish_seen_subcommand_from create list show update delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -340,7 +527,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -356,7 +544,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -372,7 +561,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from show" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -399,7 +589,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from update" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -415,7 +606,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand pipeline; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -435,7 +627,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand board" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -456,7 +649,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand today" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -478,7 +672,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand forecast" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -494,7 +689,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand report; and not __fish_seen_subcommand_from wins stages lost-reasons" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -521,7 +717,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from wins" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -540,7 +737,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from stages" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -561,7 +759,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand report; and __fish_seen_subcommand_from lost-reasons" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -579,7 +778,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand export" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -618,7 +818,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand import" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -639,7 +840,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand backup" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -663,7 +865,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand serve" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -681,7 +884,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand token; and not __fish_seen_subcommand_from create list revoke" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -705,7 +909,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from create" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -721,7 +926,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -737,7 +943,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -753,7 +960,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand info" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -769,7 +977,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand completions" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -785,7 +994,8 @@ tsv\t'Tab-separated values, no header, one record per line'
 json\t'A JSON array (list) or object (show, create)'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header row'
-id\t'Only the ids, one per line'"
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
 complete -c rex -n "__fish_rex_using_subcommand help" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
 always\t''
 never\t''"

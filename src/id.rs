@@ -23,6 +23,15 @@ pub fn kind_of(text: &str) -> Option<&'static str> {
     ok.then_some(kind)
 }
 
+/// The article a kind of record takes in a message: "an activity", "a deal".
+pub fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 macro_rules! typed_id {
     ($name:ident, $tag:ident, $prefix:literal, $example:literal) => {
         #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,7 +103,9 @@ fn parse_id<T: StaticType>(
     }
     if let Some(other) = kind_of(text) {
         return Err(format!(
-            "expected a {prefix} id ({prefix}_…), got a {other} id '{text}'"
+            "expected {} {prefix} id ({prefix}_…), got {} {other} id '{text}'",
+            article(prefix),
+            article(other)
         ));
     }
     Err(format!(

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use clap_complete::ArgValueCandidates;
 
+mod activity;
 mod deal;
 mod import;
 mod pipeline;
@@ -13,6 +14,7 @@ mod report;
 mod serve;
 pub mod words;
 
+pub use activity::*;
 pub use deal::*;
 pub use import::*;
 pub use pipeline::*;
@@ -144,7 +146,6 @@ pub const ENVIRONMENT: &str = environment_text!();
 const ROOT_HELP: &str = "\
 {about}
 {usage-heading} {usage}
-
 Commands:
 {subcommands}
 
@@ -257,6 +258,12 @@ pub enum Command {
         after_help = "Examples:\n  rex deal create Acme --value 5000\n  rex deal list --status open\n  rex deal stalled --mark"
     )]
     Deal(DealCommand),
+    /// Next steps on deals: add, list, done, update, delete activities
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rex activity add Acme \"Call CFO\" --type call --due tomorrow --at 14:00\n  rex activity list --overdue\n  rex activity done 8w2k4mq"
+    )]
+    Activity(ActivityCommand),
     /// Work with pipelines and their stages
     #[command(
         subcommand,

@@ -32,6 +32,7 @@ Output formats (-o, --output; --json is -o json):
           leading ', and control characters are escaped as in TSV; JSON keeps the exact
           text, and rex import takes that ' off again, so export, import, export is exact
   id      ids only, one per line: id=$(rex deal create Acme --value 5000 -o id)
+  ics     an iCalendar file (RFC 5545) of activities, printed by rex activity list only
 
 Money: at most $10,000,000,000,000.00 per deal (1000000000000000 cents, exact in any JSON
 reader); totals may be larger and are printed exactly. Metadata values (and history
@@ -55,7 +56,10 @@ absent values null):
             (of all active deals), deals[] (the largest, at most --limit)
   today     overdue[], closing_soon[], stalled[], going_stale[]: deals
   stalled   the deal's fields up to origin, idle_days and stall_days (the period that
-            applied), then stage_name and pipeline_name";
+            applied), then stage_name and pipeline_name
+  activity  id, deal_id, type, subject, due_date, due_time (HH:MM in TZ, or null),
+            duration_minutes, owner_id, note, done, done_at, created_at, updated_at,
+            then deal_name; activity done and undo print an array of those they marked";
 
 /// The deal's fields, one a line with what each holds: [`crate::record::DEAL_FIELDS`], then
 /// the ones it is printed with ([`crate::record::SHOWN_DEAL_FIELDS`]) and the one printed

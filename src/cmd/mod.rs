@@ -2,6 +2,7 @@
 //! records and its handler) and a thin handler per noun, which turns arguments into an
 //! operation of [`crate::ops`] and its result into what the [`Printer`] renders.
 
+mod activity;
 mod backup;
 mod board;
 mod context;
@@ -35,6 +36,7 @@ use crate::store::{Access, Location, Missing, Store};
 use crate::transfer;
 
 pub fn run(cli: Cli) -> Result<()> {
+    refuse_calendar(&cli)?;
     // Tables show times relative to the command's clock (its errors are reported below).
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
     let out = Printer::new(&cli.output.options(), now);
@@ -78,6 +80,19 @@ pub fn run(cli: Cli) -> Result<()> {
         let _ = ctx.store.discard_if_unused();
     }
     result
+}
+
+/// `-o ics` is a calendar of activities: only `activity list` prints one.
+fn refuse_calendar(cli: &Cli) -> Result<()> {
+    use crate::cli::ActivityCommand;
+    use crate::output::Format;
+    let listing = matches!(cli.command, Command::Activity(ActivityCommand::List(_)));
+    if cli.output.options().format == Some(Format::Ics) && !listing {
+        return Err(Error::usage(
+            "-o ics (an iCalendar file) is printed by rex activity list only; use table, wide, tsv, json, jsonl, csv or id",
+        ));
+    }
+    Ok(())
 }
 
 /// What a command does when its database file does not exist yet. Only a command that adds
@@ -182,7 +197,7 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
     use crate::ops::database::DatabaseInfo;
     use crate::ops::pipeline::PipelineOverview;
     use crate::ops::report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
-    use crate::output::{BoardView, ImportReport, StalledView, TodayRow};
+    use crate::output::{ActivityView, BoardView, ImportReport, StalledView, TodayRow};
     use crate::record::Event;
     use crate::store::PipelineSummary;
     use Access::{Read, Write};
@@ -202,6 +217,18 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
                 | D::Delete { .. } => (Write, fields::<DealView>),
             };
             Plan::stored(access, records, move |ctx| deal::run(ctx, c))
+        }
+        Command::Activity(c) => {
+            use crate::cli::ActivityCommand as A;
+            let access = match &c {
+                A::List(_) | A::Show { .. } => Read,
+                A::Add(_) | A::Update(_) | A::Delete { .. } | A::Done { .. } | A::Undo { .. } => {
+                    Write
+                }
+            };
+            Plan::stored(access, fields::<ActivityView>, move |ctx| {
+                activity::run(ctx, c)
+            })
         }
         Command::Pipeline(P::Create {
             name,

@@ -44,7 +44,8 @@ pub fn find_deal(tx: &dyn Tx, text: &str) -> Result<Deal> {
     match kind_of(text) {
         Some(other) => {
             return Err(Error::usage(format!(
-                "expected a deal, got a {other} id '{text}'"
+                "expected a deal, got {} {other} id '{text}'",
+                crate::id::article(other)
             )))
         }
         None if text.to_ascii_lowercase().starts_with("deal_") => {
@@ -227,7 +228,8 @@ pub fn find_pipeline(tx: &dyn Tx, text: &str) -> Result<Pipeline> {
     }
     if let Some(other) = kind_of(text) {
         return Err(Error::usage(format!(
-            "expected a pipeline id or name, got a {other} id '{text}'"
+            "expected a pipeline id or name, got {} {other} id '{text}'",
+            crate::id::article(other)
         )));
     }
     if let Some(p) = tx.pipeline_named(text)? {
@@ -262,7 +264,8 @@ pub fn find_stage<'p>(tx: &dyn Tx, pipeline: &'p Pipeline, text: &str) -> Result
     }
     if let Some(other) = kind_of(text) {
         return Err(Error::usage(format!(
-            "expected a stage id or name, got a {other} id '{text}'"
+            "expected a stage id or name, got {} {other} id '{text}'",
+            crate::id::article(other)
         )));
     }
     let key = crate::record::name_key(text);
@@ -294,7 +297,8 @@ pub fn find_any_stage(tx: &dyn Tx, text: &str) -> Result<(Stage, Pipeline)> {
     }
     if let Some(other) = kind_of(text) {
         return Err(Error::usage(format!(
-            "expected a stage id or name, got a {other} id '{text}'"
+            "expected a stage id or name, got {} {other} id '{text}'",
+            crate::id::article(other)
         )));
     }
     let mut found = tx.stages_named(text)?;

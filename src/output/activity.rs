@@ -4,7 +4,7 @@
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::views::{opt, text};
+use super::views::{bold, opt, text};
 use super::{Column, Fit, Record, Style};
 use crate::ops::activity::Listed;
 use crate::record::{Activity, ACTIVITY_FIELD_NAMES};
@@ -67,6 +67,15 @@ pub fn due_text(a: &Activity) -> String {
     }
 }
 
+/// How long it takes, as `--duration` takes it: `30m`, `1h`, `1h30m`.
+pub fn duration_text(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
 impl Record for ActivityView {
     const FIELDS: &'static [&'static str] = &ACTIVITY_VIEW_FIELDS;
 
@@ -116,5 +125,46 @@ impl Record for ActivityView {
                 fit: Fit::Text(1),
             },
         ]
+    }
+
+    /// `activity show`: every field a person reads, the note whole (wrapped at words).
+    fn detail(&self, style: &Style) -> Vec<comfy_table::Table> {
+        let a = &self.activity;
+        let mut rows: Vec<(&str, Cell)> = vec![
+            ("Subject", text(&a.subject)),
+            (
+                "Ref",
+                Cell::new(self.short_ref.clone().unwrap_or_else(|| a.id.to_string())),
+            ),
+            ("Id", Cell::new(a.id)),
+            ("Type", Cell::new(a.kind.as_str())),
+            ("Deal", text(&self.deal_name)),
+            ("Due", Cell::new(due_text(a))),
+        ];
+        if let Some(m) = a.duration_minutes {
+            rows.push(("Duration", Cell::new(duration_text(m))));
+        }
+        if let Some(o) = &a.owner_id {
+            rows.push(("Owner", text(o)));
+        }
+        rows.push((
+            "Status",
+            Cell::new(match &a.done_at {
+                Some(at) => format!("done {}", style.time(at)),
+                None => "pending".to_string(),
+            }),
+        ));
+        if let Some(n) = &a.note {
+            rows.push(("Note", text(n)));
+        }
+        rows.push(("Created", Cell::new(style.time(&a.created_at))));
+        if a.updated_at != a.created_at {
+            rows.push(("Updated", Cell::new(style.time(&a.updated_at))));
+        }
+        let mut t = style.table();
+        for (k, v) in rows {
+            t.add_row(vec![bold(k), v]);
+        }
+        vec![t]
     }
 }

@@ -5,6 +5,7 @@
 
 mod activity;
 mod board;
+mod calendar;
 mod cells;
 mod database;
 mod fit;
@@ -21,8 +22,9 @@ use comfy_table::{Attribute, Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use activity::{due_text, ActivityView, ACTIVITY_VIEW_FIELDS};
+pub use activity::{due_text, duration_text, ActivityView, ACTIVITY_VIEW_FIELDS};
 pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
+pub use calendar::{calendar, DEFAULT_EVENT_MINUTES};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};
 pub use message::{say, say_done, say_line, Confirmation};

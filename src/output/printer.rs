@@ -41,6 +41,8 @@ pub enum Format {
     Csv,
     /// Only the ids, one per line
     Id,
+    /// An iCalendar file (RFC 5545) for calendar applications: activity list only
+    Ics,
 }
 
 /// When tables use colour (the values of `--color`).
@@ -326,6 +328,12 @@ impl Printer {
         self.flush()
     }
 
+    /// A document on stdout exactly as it is (a calendar, with its own line ends).
+    pub fn document(&mut self, text: &str) -> Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.flush()
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush()?;
         Ok(())
@@ -452,7 +460,9 @@ impl<R: Record> Rows<'_, R> {
                 p.out.write_all(&csv_line(&fields)?)?;
             }
             Format::Id => writeln!(p.out, "{}", row.id())?,
-            Format::Table | Format::Wide => {}
+            // A calendar is written whole by the one command that has it (activity list);
+            // every other command refuses -o ics before it runs.
+            Format::Table | Format::Wide | Format::Ics => {}
         }
         Ok(())
     }

@@ -57,6 +57,9 @@ pub trait Activities {
     /// The earliest pending activity of each of `deals` that has one (its next step), one
     /// index step per deal.
     fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>>;
+    /// The spellings of `owner` (ignoring case) that activities are owned by, each once,
+    /// one step of the owner index per distinct owner: what a list by owner reads.
+    fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>>;
     /// Every activity in id order (an export), done or not.
     fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>) -> Result<()>;
 }

@@ -11,7 +11,7 @@ fn stable(value: &Value) -> String {
     let mut seen: Vec<String> = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(i) = ["deal_", "pipeline_", "stage_"]
+    while let Some(i) = ["deal_", "pipeline_", "stage_", "activity_"]
         .iter()
         .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
         .min()
@@ -165,5 +165,46 @@ fn every_command_prints_the_same_json() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     record("export", Value::Array(export));
+    // Activities last, so that every deal above keeps the JSON it had (no next step).
+    rex.at("2026-05-02T09:00:00Z");
+    let call = rex.json(&[
+        "activity",
+        "add",
+        &id,
+        "Call CFO",
+        "--type",
+        "call",
+        "--due",
+        "2026-05-05",
+        "--at",
+        "14:00",
+        "--duration",
+        "30m",
+        "--note",
+        "agenda",
+    ]);
+    let activity = s(&call["id"]);
+    record("activity add", call);
+    rex.json(&["activity", "add", &b, "Send contract"]);
+    record("activity list", rex.json(&["activity", "list", "--all"]));
+    record("activity show", rex.json(&["activity", "show", &activity]));
+    rex.at("2026-05-03T09:00:00Z");
+    record(
+        "activity update",
+        rex.json(&[
+            "activity",
+            "update",
+            &activity,
+            "--due",
+            "2026-05-06",
+            "--at",
+            "none",
+        ]),
+    );
+    record(
+        "activity done",
+        rex.json(&["activity", "done", &activity, "--note", "agreed"]),
+    );
+    record("activity undo", rex.json(&["activity", "undo", &activity]));
     insta::assert_snapshot!("every_command_json", stable(&Value::Object(all)));
 }

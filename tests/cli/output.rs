@@ -387,7 +387,7 @@ fn clap_usage_errors_exit_2_in_one_line() {
     );
     assert_eq!(
         rex.fails(&["deal", "list", "-o", "xml"], 2),
-        "rex: invalid value 'xml' for '--output <FORMAT>' [possible values: table, wide, tsv, json, jsonl, csv, id]"
+        "rex: invalid value 'xml' for '--output <FORMAT>' [possible values: table, wide, tsv, json, jsonl, csv, id, ics]"
     );
 }
 

@@ -68,7 +68,8 @@ pub fn list(tx: &dyn Tx, clock: &Clock, q: &ActivityQuery) -> Result<Vec<Listed>
     let owners = match &q.owners {
         Owners::All => None,
         Owners::Of(o) => {
-            let mut ids = tx.owner_ids(o)?;
+            // The spellings activities are owned by (an activity's owner need not own a deal).
+            let mut ids = tx.activity_owner_ids(o)?;
             if !ids.iter().any(|i| i == o) {
                 ids.push(o.clone());
             }

@@ -5,6 +5,8 @@
 
 mod find;
 mod list;
+#[cfg(test)]
+mod tests;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};

@@ -118,6 +118,19 @@ impl Activities for SqliteTx<'_> {
         Ok(out)
     }
 
+    fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>> {
+        // activity_rows, hidden rows too, as deals' owners are read: the view would hide
+        // the index's order behind its filter (the list itself reads the view).
+        let sql = SQL.owner_ids_between("activity_rows");
+        crate::store::owner_ids_by(owner, |lo, hi| {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let ids = stmt
+                .query_map([lo, hi], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(ids)
+        })
+    }
+
     fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>) -> Result<()> {
         self.each_row(
             &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a ORDER BY a.id"),
@@ -210,6 +223,35 @@ mod tests {
             plan(conn, &next, &[&"deal_x"]),
             "SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)",
             "a deal's next step"
+        );
+    }
+
+    /// An owner's spellings are read one step of activities_owner per distinct owner.
+    #[test]
+    fn owner_spellings_are_read_from_the_owner_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::sqlite::SqliteStore::open(
+            &dir.path().join("plan.db"),
+            std::time::Duration::from_secs(1),
+            crate::store::Access::Write,
+        )
+        .unwrap();
+        let sql = SQL.owner_ids_between("activity_rows");
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(["B", "C"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("COVERING INDEX activities_owner"))
+                && !plan.iter().any(|l| l.contains("SCAN activity_rows")),
+            "{}",
+            plan.join("\n")
         );
     }
 }

@@ -116,6 +116,15 @@ impl Activities for PgTx<'_, '_> {
         )
     }
 
+    fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>> {
+        let sql = SQL.owner_ids_between("activities");
+        crate::store::owner_ids_by(owner, |lo, hi| {
+            self.rows(&sql, &[&lo, &hi], |r| {
+                crate::store::cells::Reader::new("owner", r).text(0)
+            })
+        })
+    }
+
     fn for_each_activity_stored(&self, each: &mut dyn FnMut(Activity) -> Result<()>) -> Result<()> {
         self.each_row(
             &format!("SELECT {ACTIVITY_COLUMNS} FROM activities a ORDER BY a.id"),
