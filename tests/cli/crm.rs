@@ -66,7 +66,7 @@ fn a_pipedrive_export_imports_with_rates_and_created_stages() {
     ];
     assert_eq!(
         rex.json(&args),
-        json!({"pipelines": 1, "deals": 3, "events": 0, "dry_run": false})
+        json!({"pipelines": 1, "deals": 3, "events": 0, "dry_run": false, "activities": 0})
     );
     // Pipedrive's default order, of the stages the file names.
     let p = rex.json(&["pipeline", "show", "Pipeline"]);
