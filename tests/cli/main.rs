@@ -1,6 +1,7 @@
 //! rex's integration tests: one binary (one link step) with a module per area.
 //! Every test drives the real `rex` binary against its own temporary database.
 
+mod activity_io;
 mod api;
 mod completion;
 mod corpus;
