@@ -46,8 +46,8 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "board" -d 'A pipeline as a 
 complete -c rex -n "__fish_rex_needs_command" -f -a "today" -d 'The morning\'s deals: overdue, closing soon, stalled, going stale'
 complete -c rex -n "__fish_rex_needs_command" -f -a "forecast" -d 'What will close when, weighted by chance, and what was won'
 complete -c rex -n "__fish_rex_needs_command" -f -a "report" -d 'Reports from history: win rates, the stage funnel, lost reasons'
-complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and history as JSON Lines, JSON or CSV'
-complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals and history from a file: all of it, or none'
+complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals, activities and history as JSON Lines, JSON or CSV'
+complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines, deals, activities and history from a file: all of it, or none'
 complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Copy the database to a file while rex keeps working'
 complete -c rex -n "__fish_rex_needs_command" -f -a "serve" -d 'Serve the REST API over HTTP (who may call it: rex token)'
 complete -c rex -n "__fish_rex_needs_command" -f -a "token" -d 'API tokens for rex serve: create, list, revoke'
@@ -584,9 +584,9 @@ complete -c rex -n "__fish_rex_using_subcommand export" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c rex -n "__fish_rex_using_subcommand export" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
-complete -c rex -n "__fish_rex_using_subcommand export" -l deals -d 'Deals only'
+complete -c rex -n "__fish_rex_using_subcommand export" -l deals -d 'Deals only (no activities or history)'
 complete -c rex -n "__fish_rex_using_subcommand export" -l pipelines -d 'Pipelines (with their stages) only'
-complete -c rex -n "__fish_rex_using_subcommand export" -l all -d 'Pipelines, deals and history (the default)'
+complete -c rex -n "__fish_rex_using_subcommand export" -l all -d 'Pipelines, deals, activities and history (the default)'
 complete -c rex -n "__fish_rex_using_subcommand export" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand export" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
