@@ -373,7 +373,7 @@ Examples:
         after_help = "Examples:\n  rex report wins --by owner\n  rex report stages\n  rex report lost-reasons -o json"
     )]
     Report(ReportCommand),
-    /// Write pipelines, deals, activities and history as JSON Lines, JSON or CSV
+    /// Write pipelines, deals and history as JSON Lines, JSON or CSV
     #[command(after_long_help = "\
 The export is in the API shape (the same JSON as -o json prints), with ids and timestamps,
 so that importing it into an empty database and exporting again gives the same bytes.
@@ -402,7 +402,7 @@ Examples:
         #[arg(long, value_name = "PATH|-")]
         file: Option<PathBuf>,
     },
-    /// Read pipelines, deals, activities and history from a file: all of it, or none
+    /// Read pipelines, deals and history from a file: all of it, or none
     #[command(after_long_help = "\
 Every record is checked; when one is bad, nothing is imported and the error names its line
 and field (exit 2 malformed, 3 unknown pipeline, stage or deal, 4 an id that already exists).

@@ -351,7 +351,7 @@ fn any_csv_maps_its_columns_and_refuses_what_it_does_not_know() {
         err.contains("rex: column 'Region' → metadata.region\n"),
         "{err}"
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\t2\t0\ttrue\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\t2\t0\ttrue\t0\n");
 }
 
 #[test]
