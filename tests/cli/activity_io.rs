@@ -177,7 +177,7 @@ fn an_activity_whose_deal_is_missing_is_refused_in_one_line() {
     with_activities(&rex);
     let missing = "deal_01kjt8a0000000000000000009";
     let orphan = json!({"deal_id": missing, "subject": "Call", "due_date": "2026-03-09"});
-    let file = rex.file("orphan.jsonl", &lines(&[orphan.clone()]));
+    let file = rex.file("orphan.jsonl", &lines(std::slice::from_ref(&orphan)));
     assert_eq!(
         rex.fails(&["import", &file], 3),
         format!("rex: line 1: field 'deal_id': no deal {missing} (deals must come before their activities); nothing was imported")
