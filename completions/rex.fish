@@ -784,9 +784,9 @@ complete -c rex -n "__fish_rex_using_subcommand export" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c rex -n "__fish_rex_using_subcommand export" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
-complete -c rex -n "__fish_rex_using_subcommand export" -l deals -d 'Deals only'
+complete -c rex -n "__fish_rex_using_subcommand export" -l deals -d 'Deals only (no activities or history)'
 complete -c rex -n "__fish_rex_using_subcommand export" -l pipelines -d 'Pipelines (with their stages) only'
-complete -c rex -n "__fish_rex_using_subcommand export" -l all -d 'Pipelines, deals and history (the default)'
+complete -c rex -n "__fish_rex_using_subcommand export" -l all -d 'Pipelines, deals, activities and history (the default)'
 complete -c rex -n "__fish_rex_using_subcommand export" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand export" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -384,23 +384,25 @@ Examples:
     #[command(after_long_help = "\
 The export is in the API shape (the same JSON as -o json prints), with ids and timestamps,
 so that importing it into an empty database and exporting again gives the same bytes.
---all (the default) writes pipelines, then deals, then every deal's history events, one
-record per line with -o jsonl (the default) or one array with -o json. CSV holds one kind
+--all (the default) writes pipelines, then deals, then their activities (done or not), then
+every deal's history events, one record per line with -o jsonl (the default) or one array
+with -o json. --deals is the deals alone, without activities or history. CSV holds one kind
 of record: use it with --deals or --pipelines. The order is the data's: pipelines oldest
-first, deals by id (ids are time-ordered), history as it was recorded.
+first, deals and activities by id (ids are time-ordered), history as it was recorded. A
+deal's next_activity is worked out from its activities, so export lines do not carry it.
 
 Examples:
   rex export > backup.jsonl
   rex export --deals -o csv --file deals.csv
   rex export --pipelines -o json")]
     Export {
-        /// Deals only
+        /// Deals only (no activities or history)
         #[arg(long, group = "what")]
         deals: bool,
         /// Pipelines (with their stages) only
         #[arg(long, group = "what")]
         pipelines: bool,
-        /// Pipelines, deals and history (the default)
+        /// Pipelines, deals, activities and history (the default)
         #[arg(long, group = "what")]
         all: bool,
         /// Write to this file (replaced only once the export is complete) instead of stdout
@@ -413,7 +415,11 @@ Every record is checked; when one is bad, nothing is imported and the error name
 and field (exit 2 malformed, 3 unknown pipeline, stage or deal, 4 an id that already exists).
 Records keep their ids; records without an id get a new one. A deal may name its pipeline and
 stage by id or by name; without them it goes to the only pipeline and its first stage.
-Pipelines must come before the deals that use them, and deals before their history.
+Pipelines must come before the deals that use them, and deals before their activities and
+history. An activity (an activity id, or deal_id, subject and due_date) is checked as rex
+activity add checks it; --upsert replaces one of the same id (on the same deal) and records
+in its deal's history a new date or time and done or not done. A next_activity field (as
+deal list prints one) is ignored.
 CSV has a header row naming fields (matched ignoring case and surrounding spaces; a header
 that is not rex's own is refused with a hint to use --from or --map); money may be cents
 (value) or dollars (value_dollars); metadata is a JSON object.

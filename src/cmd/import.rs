@@ -134,8 +134,8 @@ pub fn run(ctx: &mut Ctx, args: &ImportArgs) -> Result<()> {
     }
     super::print_saved(printed, || {
         format!(
-            "the import ({} pipelines, {} deals, {} history entries)",
-            report.pipelines, report.deals, report.events
+            "the import ({} pipelines, {} deals, {} activities, {} history entries)",
+            report.pipelines, report.deals, report.activities, report.events
         )
     })
 }
@@ -147,7 +147,7 @@ struct Progress {
 
 impl Progress {
     fn tick(&self, r: &ImportReport) {
-        let n = r.pipelines + r.deals + r.events;
+        let n = r.pipelines + r.deals + r.activities + r.events;
         if self.shown && n % 10_000 == 0 && n > 0 {
             crate::output::say(format_args!("\rrex: importing… {n} records"));
         }

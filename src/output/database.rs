@@ -49,12 +49,14 @@ impl Record for DatabaseInfo {
     }
 }
 
-/// One line of an export: a pipeline, a deal or a history event, each in its API shape.
+/// One line of an export: a pipeline, a deal, an activity or a history event, each in its
+/// API shape.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Exported {
     Pipeline(crate::record::Pipeline),
     Deal(Box<Deal>),
+    Activity(Box<crate::record::Activity>),
     Event(crate::store::RawEvent),
 }
 
@@ -92,6 +94,7 @@ impl Record for Exported {
         match self {
             Exported::Pipeline(p) => p.id.to_string(),
             Exported::Deal(d) => d.id.to_string(),
+            Exported::Activity(a) => a.id.to_string(),
             Exported::Event(e) => e.deal_id.clone(),
         }
     }
@@ -108,10 +111,13 @@ pub struct ImportReport {
     pub deals: u64,
     pub events: u64,
     pub dry_run: bool,
+    /// Last, as it came last: a script that reads the columns by position keeps working.
+    pub activities: u64,
 }
 
 impl Record for ImportReport {
-    const FIELDS: &'static [&'static str] = &["pipelines", "deals", "events", "dry_run"];
+    const FIELDS: &'static [&'static str] =
+        &["pipelines", "deals", "events", "dry_run", "activities"];
 
     fn id(&self) -> String {
         String::new()
@@ -124,6 +130,9 @@ impl Record for ImportReport {
             Column::new("events", "History events", |r, _| count(r.events as i64)),
             Column::new("dry_run", "Dry run", |r, _| {
                 Cell::new(if r.dry_run { "yes" } else { "no" })
+            }),
+            Column::new("activities", "Activities", |r, _| {
+                count(r.activities as i64)
             }),
         ]
     }

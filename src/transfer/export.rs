@@ -1,5 +1,6 @@
 //! `rex export`: the whole database (or its deals, or its pipelines) in the API shape that
-//! `rex import` reads back, streamed from one read transaction.
+//! `rex import` reads back, streamed from one read transaction. The whole database carries
+//! each deal's activities and history as records of their own; `--deals` is the deals alone.
 
 use crate::error::Result;
 use crate::output::{Exported, Printer};
@@ -16,7 +17,8 @@ pub enum What {
 
 /// Writes the records of `what` to `printer`: as CSV (`csv`), deals or pipelines, one kind
 /// of record; else as records of every kind in the API shape (JSON Lines or JSON), each
-/// pipeline before the deals and the deals before their history.
+/// pipeline before the deals, and the deals before their activities (by id) and history,
+/// which an import needs their deal for.
 pub fn write(tx: &dyn Tx, printer: &mut Printer, what: What, csv: bool) -> Result<()> {
     if csv {
         if what == What::Deals {
@@ -38,6 +40,7 @@ pub fn write(tx: &dyn Tx, printer: &mut Printer, what: What, csv: bool) -> Resul
         tx.for_each_deal_stored(&mut |d| rows.push(Exported::Deal(Box::new(d))))?;
     }
     if what == What::All {
+        tx.for_each_activity_stored(&mut |a| rows.push(Exported::Activity(Box::new(a))))?;
         tx.for_each_event_raw(&mut |e| rows.push(Exported::Event(e)))?;
     }
     rows.finish()?;

@@ -66,6 +66,14 @@ impl Fields<'_> {
         }
     }
 
+    pub fn boolean(&mut self, key: &str) -> Result<Option<bool>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(other) => Err(self.bad(key, format!("expected true or false, got {other}"))),
+        }
+    }
+
     pub fn timestamp(&mut self, key: &str) -> Result<Option<String>> {
         match self.string(key)? {
             None => Ok(None),

@@ -66,7 +66,7 @@ fn a_pipedrive_export_imports_with_rates_and_created_stages() {
     ];
     assert_eq!(
         rex.json(&args),
-        json!({"pipelines": 1, "deals": 3, "events": 0, "dry_run": false})
+        json!({"pipelines": 1, "deals": 3, "events": 0, "dry_run": false, "activities": 0})
     );
     // Pipedrive's default order, of the stages the file names.
     let p = rex.json(&["pipeline", "show", "Pipeline"]);
@@ -351,7 +351,7 @@ fn any_csv_maps_its_columns_and_refuses_what_it_does_not_know() {
         err.contains("rex: column 'Region' → metadata.region\n"),
         "{err}"
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\t2\t0\ttrue\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\t2\t0\ttrue\t0\n");
 }
 
 #[test]

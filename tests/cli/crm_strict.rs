@@ -82,7 +82,7 @@ fn a_salesforce_report_ends_only_at_its_footer() {
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     assert_eq!(
         rex.json(&a),
-        json!({"pipelines": 0, "deals": 4, "events": 0, "dry_run": false})
+        json!({"pipelines": 0, "deals": 4, "events": 0, "dry_run": false, "activities": 0})
     );
     assert_eq!(
         values(&rex),

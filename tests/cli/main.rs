@@ -2,6 +2,7 @@
 //! Every test drives the real `rex` binary against its own temporary database.
 
 mod activity;
+mod activity_io;
 mod api;
 mod completion;
 mod corpus;

@@ -90,7 +90,7 @@ fn a_named_database_that_does_not_exist_is_refused_and_nothing_is_created() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         report,
-        json!({"pipelines": 1, "deals": 1, "events": 1, "dry_run": true})
+        json!({"pipelines": 1, "deals": 1, "events": 1, "dry_run": true, "activities": 0})
     );
     assert_eq!(entries(dir), before);
 }
@@ -246,7 +246,7 @@ fn a_command_that_fails_or_adds_nothing_leaves_no_database_behind() {
             let report: Value = serde_json::from_slice(&out.stdout).unwrap();
             assert_eq!(
                 report,
-                json!({"pipelines": 0, "deals": 0, "events": 0, "dry_run": false})
+                json!({"pipelines": 0, "deals": 0, "events": 0, "dry_run": false, "activities": 0})
             );
         }
         assert!(!typo.exists(), "{args:?} left the database");

@@ -237,7 +237,7 @@ fn export_import_export_is_byte_identical() {
         ]);
         assert_eq!(
             report,
-            json!({"pipelines": 2, "deals": 2, "events": 12, "dry_run": false})
+            json!({"pipelines": 2, "deals": 2, "events": 12, "dry_run": false, "activities": 0})
         );
         let second = rex.ok(&["export", "-o", format, "--db", copy.to_str().unwrap()]);
         assert_eq!(first, second, "{format}");
@@ -323,7 +323,7 @@ fn csv_import_takes_dollars_and_new_ids() {
     let report = rex.json(&["import", file.to_str().unwrap()]);
     assert_eq!(
         report,
-        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": false})
+        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": false, "activities": 0})
     );
     let deals = rex.json(&[
         "deal",
@@ -389,7 +389,7 @@ fn dry_run_writes_nothing_and_upsert_replaces() {
     let report = rex.json(&["import", file.to_str().unwrap(), "--dry-run", "--upsert"]);
     assert_eq!(
         report,
-        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": true})
+        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": true, "activities": 0})
     );
     assert_eq!(rex.snapshot(), before);
     rex.ok(&["import", file.to_str().unwrap(), "--upsert"]);

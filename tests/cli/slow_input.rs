@@ -81,7 +81,7 @@ fn a_dry_run_waiting_for_its_input_holds_no_lock() {
     );
     assert_eq!(
         report,
-        json!({"pipelines": 0, "deals": 1, "events": 0, "dry_run": true})
+        json!({"pipelines": 0, "deals": 1, "events": 0, "dry_run": true, "activities": 0})
     );
     assert_eq!(
         names(&rex),
@@ -100,7 +100,7 @@ fn an_upsert_waiting_for_its_input_holds_no_lock() {
     let report = others_write_while_it_waits(&rex, &["--upsert"], MEANWHILE, &line);
     assert_eq!(
         report,
-        json!({"pipelines": 0, "deals": 1, "events": 0, "dry_run": false})
+        json!({"pipelines": 0, "deals": 1, "events": 0, "dry_run": false, "activities": 0})
     );
     assert_eq!(
         names(&rex),
@@ -119,7 +119,7 @@ fn a_restore_into_an_empty_database_waiting_for_its_input_holds_no_lock() {
     );
     assert_eq!(
         report,
-        json!({"pipelines": 1, "deals": 0, "events": 0, "dry_run": false})
+        json!({"pipelines": 1, "deals": 0, "events": 0, "dry_run": false, "activities": 0})
     );
     let pipelines: Vec<_> = rex
         .json(&["pipeline", "list"])

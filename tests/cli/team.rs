@@ -792,7 +792,7 @@ fn an_imports_counters_count_at_the_stage_chance_of_now_folded_or_not() {
         .write_stdin(lines)
         .assert()
         .success()
-        .stdout("0\t40\t0\tfalse\n")
+        .stdout("0\t40\t0\tfalse\t0\n")
         .stderr("");
     let (forecast_rows, closed_rows) = unfolded(&mut other);
     assert!(forecast_rows > 0 && closed_rows > 0);

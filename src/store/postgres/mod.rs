@@ -271,7 +271,7 @@ impl PgStore {
             // right after it walks the whole table. Upkeep only: its failure (say, a role
             // that does not own the tables) leaves the import as it is.
             let _ = self.client.batch_execute(
-                "VACUUM (ANALYZE) deals, deal_events, stages, pipelines, closed_totals, forecast_totals",
+                "VACUUM (ANALYZE) deals, deal_events, activities, stages, pipelines, closed_totals, forecast_totals",
             );
         }
         Ok(())

@@ -179,11 +179,15 @@ impl Deals for SqliteTx<'_> {
             .pop())
     }
 
+    /// A staged import's own deals count: hidden from everyone else, not from the import
+    /// (whose activities need their deal).
     fn deal_exists(&self, id: DealId) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT 1 FROM deals WHERE id = ?1")?
-            .query_row([id], |_| Ok(()))
+            .prepare_cached(&format!(
+                "SELECT 1 FROM deal_rows WHERE id = ?1 AND (batch = ?2 OR batch NOT IN {HIDDEN})"
+            ))?
+            .query_row(params![id, self.batch], |_| Ok(()))
             .optional()?
             .is_some())
     }

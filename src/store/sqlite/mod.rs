@@ -496,16 +496,16 @@ impl<'a> SqliteTx<'a> {
         Ok(())
     }
 
-    /// Runs `f` with the secondary indexes of deals and their history dropped, then builds
-    /// them again: one sort per index instead of a random insert per row. For bulk loads into
-    /// an empty database; the transaction keeps it all-or-nothing.
+    /// Runs `f` with the secondary indexes of deals, their activities and their history
+    /// dropped, then builds them again: one sort per index instead of a random insert per row.
+    /// For bulk loads into an empty database; the transaction keeps it all-or-nothing.
     /// The triggers of the name index and of the counters go too; both are rebuilt from the
     /// rows at the end.
     fn with_indexes_rebuilt_after<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let dropped: Vec<(String, String, String)> = {
             let mut stmt = self.conn.prepare(
                 "SELECT type, name, sql FROM sqlite_schema
-                 WHERE type IN ('index', 'trigger') AND tbl_name IN ('deal_rows', 'event_rows')
+                 WHERE type IN ('index', 'trigger') AND tbl_name IN ('deal_rows', 'activity_rows', 'event_rows')
                    AND sql IS NOT NULL",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

@@ -219,8 +219,12 @@ impl SqliteStore {
             )?;
             Ok(())
         })?;
-        // History first, then deals; each table walked once in key order.
-        for (table, key) in [("event_rows", "seq"), ("deal_rows", "rowid")] {
+        // Activities and history first, then deals; each table walked once in key order.
+        for (table, key) in [
+            ("activity_rows", "rowid"),
+            ("event_rows", "seq"),
+            ("deal_rows", "rowid"),
+        ] {
             let mut after = i64::MIN;
             loop {
                 let upto: Option<i64> = self.write_as_is(|tx| {
@@ -255,6 +259,7 @@ impl SqliteStore {
         self.write_as_is(|tx| {
             // Rows of a batch outlive its record only if hidden, so none may be left behind.
             for table in [
+                "activity_rows",
                 "event_rows",
                 "deal_rows",
                 "stage_rows",

@@ -1,9 +1,10 @@
-//! The importer: records of rex's own shape (pipelines, deals, history entries) written
-//! one by one in the store's transaction, each checked field by field; any refusal names
-//! its record and undoes the whole import.
+//! The importer: records of rex's own shape (pipelines, deals, activities, history
+//! entries) written one by one in the store's transaction, each checked field by field; any
+//! refusal names its record and undoes the whole import.
 //! `plan.rs` acts on what another CRM's whole file says before its first deal; `deal.rs`
-//! writes a deal, new or upserted.
+//! writes a deal, new or upserted; `activity.rs` an activity of a deal.
 
+mod activity;
 mod deal;
 mod plan;
 
@@ -79,12 +80,15 @@ impl Importer {
         })
     }
 
-    /// Writes one record: a pipeline (it has stages, or a pipeline's id), a history entry
-    /// (a kind and no id), else a deal.
+    /// Writes one record: a pipeline (it has stages, or a pipeline's id), an activity (an
+    /// activity's id, or a subject, a due date and a deal), a history entry (a kind and no
+    /// id), else a deal.
     pub(super) fn record(&mut self, tx: &dyn Tx, at: &str, map: Map<String, Value>) -> Result<()> {
         let id_kind = map.get("id").and_then(Value::as_str).and_then(kind_of);
         if map.contains_key("stages") || id_kind == Some("pipeline") {
             self.pipeline(tx, Fields { at, map })
+        } else if activity::is_activity(&map) {
+            self.activity(tx, Fields { at, map })
         } else if map.contains_key("kind") && !map.contains_key("id") {
             self.event(tx, Fields { at, map })
         } else {

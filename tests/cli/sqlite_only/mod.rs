@@ -6,4 +6,5 @@ mod backup;
 mod database;
 mod reliability;
 mod staged;
+mod staged_activities;
 mod stored_values;

@@ -294,7 +294,7 @@ fn an_import_killed_part_way_stays_hidden_and_the_next_import_clears_it() {
     let report = rex.json(&["import", two.to_str().unwrap()]);
     assert_eq!(
         report,
-        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": false})
+        json!({"pipelines": 0, "deals": 2, "events": 0, "dry_run": false, "activities": 0})
     );
     assert_eq!(count(&rex.db, "SELECT count(*) FROM deal_rows"), 3);
     assert_eq!(count(&rex.db, "SELECT count(*) FROM event_rows"), 3);

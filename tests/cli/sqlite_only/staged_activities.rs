@@ -1,0 +1,172 @@
+//! Activities in a staged import: loaded in hidden chunks with their deals, seen by no
+//! command until the import is published, and gone with it when it fails or is killed.
+//! Each test drives the import through a pipe it controls, as `staged.rs` does.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::{count, start_import, Rex};
+
+/// `n` deals of pipeline Sales with fixed ids, each followed by an activity, and one more
+/// activity on the deal `before` (a visible deal), due before anything it had.
+fn deals_with_activities(n: usize, before: &str) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let deal = format!("deal_01kjt8c{i:019}");
+        out.push_str(&format!(
+            "{}\n{}\n",
+            json!({"id": deal, "name": format!("Imported {i}"), "value": i, "pipeline_id": "Sales"}),
+            json!({"id": format!("activity_01kjt8d{i:019}"), "deal_id": deal, "type": "call",
+                   "subject": format!("Call {i}"), "due_date": "2026-03-03"}),
+        ));
+    }
+    out.push_str(&format!(
+        "{}\n",
+        json!({"id": "activity_01kjt8e0000000000000000001", "deal_id": before,
+               "subject": "Hidden", "due_date": "2026-03-01"})
+    ));
+    out
+}
+
+/// Waits until `n` activities of the import are committed (hidden) in the database.
+fn wait_for_hidden_activities(import: &mut Child, db: &Path, n: i64) {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = import.try_wait().unwrap() {
+            panic!("the import ended early ({status})");
+        }
+        let hidden = count(
+            db,
+            "SELECT count(*) FROM activity_rows
+             WHERE batch IN (SELECT id FROM imports WHERE state = 'loading')",
+        );
+        if hidden == n {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the import committed {hidden} of {n} activities"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A database with deal Before and its one activity, and an import that has committed 300
+/// deals and 301 activities, hidden, and waits for more: the export before it, the deal's
+/// id, the import and its input.
+fn half_way(rex: &Rex) -> (String, String, Child, std::process::ChildStdin) {
+    rex.sales();
+    let before = rex.id(&["deal", "create", "Before", "--value", "100"]);
+    let visible = rex.file(
+        "visible.jsonl",
+        &format!(
+            "{}\n",
+            json!({"id": "activity_01kjt8e0000000000000000000", "deal_id": before,
+                   "subject": "Visible", "due_date": "2026-03-10"})
+        ),
+    );
+    rex.ok(&["import", &visible]);
+    let export_before = rex.ok(&["export"]);
+    let (mut import, mut pipe) = start_import(rex, &["-q"]);
+    pipe.write_all(deals_with_activities(300, &before).as_bytes())
+        .unwrap();
+    pipe.flush().unwrap();
+    wait_for_hidden_activities(&mut import, &rex.db, 301);
+    (export_before, before, import, pipe)
+}
+
+/// The subject of a deal's next step as `deal show` prints it.
+fn next_step(rex: &Rex, deal: &str) -> Value {
+    rex.json(&["deal", "show", deal])["next_activity"]["subject"].clone()
+}
+
+#[test]
+fn activities_of_an_import_under_way_are_seen_by_nobody_until_it_is_published() {
+    let rex = Rex::new();
+    let (export_before, before, import, pipe) = half_way(&rex);
+    assert_eq!(rex.ok(&["export"]), export_before);
+    assert_eq!(next_step(&rex, &before), "Visible");
+    drop(pipe);
+    let out = import.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(next_step(&rex, &before), "Hidden");
+    let exported = rex.ok(&["export"]);
+    let activities = exported
+        .lines()
+        .filter(|l| l.starts_with("{\"id\":\"activity_"))
+        .count();
+    assert_eq!(activities, 302);
+}
+
+#[test]
+fn an_import_killed_part_way_leaves_no_visible_activity_and_the_next_import_clears_it() {
+    let rex = Rex::new();
+    let (export_before, before, mut import, _pipe) = half_way(&rex);
+    import.kill().unwrap();
+    import.wait().unwrap();
+    assert_eq!(rex.ok(&["export"]), export_before);
+    assert_eq!(next_step(&rex, &before), "Visible");
+    // Two minutes later (the heartbeat is wall-clock time, so the test ages it), the next
+    // import clears the dead one's rows, its activities with the rest.
+    rusqlite::Connection::open(&rex.db)
+        .unwrap()
+        .execute("UPDATE imports SET heartbeat = heartbeat - 121", [])
+        .unwrap();
+    let one = rex.file(
+        "one.jsonl",
+        "{\"name\":\"After\",\"value\":1,\"pipeline_id\":\"Sales\"}\n",
+    );
+    rex.ok(&["import", &one]);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM activity_rows"), 1);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM deal_rows"), 2);
+    assert_eq!(
+        count(
+            &rex.db,
+            "SELECT count(*) FROM imports WHERE state != 'published'"
+        ),
+        0
+    );
+    assert_eq!(next_step(&rex, &before), "Visible");
+}
+
+#[test]
+fn a_failing_import_discards_the_activities_it_had_committed() {
+    let rex = Rex::new();
+    let (export_before, before, import, mut pipe) = half_way(&rex);
+    pipe.write_all(
+        format!(
+            "{}\n",
+            json!({"deal_id": before, "subject": "Bad", "due_date": "2026-03-04",
+                   "duration_minutes": -5})
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    drop(pipe);
+    let out = import.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rex: line 602: field 'duration_minutes': -5 is not from 1 to 10080 (a week); nothing was imported\n"
+    );
+    assert_eq!(rex.ok(&["export"]), export_before);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM activity_rows"), 1);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM deal_rows"), 1);
+    // Not even the import's own record is left (the one before it was published).
+    assert_eq!(
+        count(
+            &rex.db,
+            "SELECT count(*) FROM imports WHERE state != 'published'"
+        ),
+        0
+    );
+    assert_eq!(next_step(&rex, &before), "Visible");
+}
