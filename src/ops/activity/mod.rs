@@ -5,12 +5,14 @@
 
 mod find;
 mod list;
+mod page;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 pub use find::{activity_refs, find_activity, ActivityRef};
 pub use list::{list, ActivityQuery, Listed, Owners};
+pub use page::{page, Cursor, Page, PAGE_MOST, PAGE_SIZE};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
