@@ -202,7 +202,10 @@ pub async fn list(
             d.parse::<DealId>().map(|id| id.to_string()).map_err(|_| {
                 Problem::invalid(
                     "deal_id",
-                    format!("deal_id '{}' is not a deal id (like deal_01h…)", one_line(&d)),
+                    format!(
+                        "deal_id '{}' is not a deal id (like deal_01h…)",
+                        one_line(&d)
+                    ),
                 )
             })
         })
@@ -291,9 +294,8 @@ fn kind_named(field: &str, text: &str) -> ApiResult<ActivityType> {
 /// A due time as JSON spells it: exactly `HH:MM` on a 24-hour clock.
 fn time_named(text: &str) -> ApiResult<DueTime> {
     let b = text.as_bytes();
-    let shaped = b.len() == 5
-        && b[2] == b':'
-        && [0, 1, 3, 4].iter().all(|i| b[*i].is_ascii_digit());
+    let shaped =
+        b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|i| b[*i].is_ascii_digit());
     shaped
         .then(|| text.parse::<DueTime>().ok())
         .flatten()
@@ -324,16 +326,10 @@ fn note_text(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 
-/// Refuses a member an owner other than its own (or none).
-fn member_owns(caller: &Caller, owner: Option<&str>, what: &str) -> ApiResult<()> {
-    if caller.role == Role::Member && owner != caller.owner.as_deref() {
-        return Err(Problem::forbidden(format!(
-            "member token {} {what} for {} only; leave owner_id out or send its own",
-            caller.name,
-            caller.owner.as_deref().map(one_line).unwrap_or_default()
-        )));
-    }
-    Ok(())
+/// Whether the caller may give an activity to `owner` (or to nobody): a member only to its
+/// own owner, as it creates deals only for it.
+fn may_own(caller: &Caller, owner: Option<&str>) -> bool {
+    caller.role != Role::Member || owner == caller.owner.as_deref()
 }
 
 /// `POST /deals/:id/activities` → 201, `Location` and the activity scheduled.
@@ -347,8 +343,12 @@ pub async fn create(
     let deal_id = path_deal(&id)?;
     caller.may_write()?;
     let b: NewActivityBody = body::fields(body::object(&headers, &sent)?)?;
-    if let Some(o) = &b.owner_id {
-        member_owns(&caller, Some(o), "schedules activities")?;
+    if b.owner_id.is_some() && !may_own(&caller, b.owner_id.as_deref()) {
+        return Err(Problem::forbidden(format!(
+            "member token {} schedules activities for {} only; leave owner_id out or send its own",
+            caller.name,
+            caller.owner.as_deref().map(one_line).unwrap_or_default()
+        )));
     }
     let kind = match &b.kind {
         Some(k) => kind_named("type", k)?,
@@ -439,19 +439,16 @@ fn activity_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<ActivityC
             ("subject", v) => c.subject = Some(text(v)?),
             ("type", v) => c.kind = Some(kind_named(f, &text(v)?)?),
             ("due_date", v) => {
-                let d = text(v)?.parse::<NaiveDate>().map_err(|_| {
-                    Problem::invalid(f, "due_date must be a date like 2026-03-31")
-                })?;
+                let d = text(v)?
+                    .parse::<NaiveDate>()
+                    .map_err(|_| Problem::invalid(f, "due_date must be a date like 2026-03-31"))?;
                 c.due_date = Some(d);
             }
             ("due_time", Value::Null) => c.due_time = Some(None),
             ("due_time", v) => c.due_time = Some(Some(time_named(&text(v)?)?)),
             ("duration_minutes", Value::Null) => c.duration_minutes = Some(None),
             ("duration_minutes", v) => {
-                let n = v
-                    .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(0);
+                let n = v.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
                 c.duration_minutes = Some(Some(minutes(n)?));
             }
             ("owner_id", Value::Null) => c.owner = Some(None),
@@ -466,8 +463,14 @@ fn activity_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<ActivityC
             }
         }
     }
-    if let Some(owner) = &c.owner {
-        member_owns(caller, owner.as_deref(), "gives activities")?;
+    if c.owner
+        .as_ref()
+        .is_some_and(|o| !may_own(caller, o.as_deref()))
+    {
+        return Err(Problem::forbidden(format!(
+            "member token {} cannot give an activity to another owner",
+            caller.name
+        )));
     }
     Ok(c)
 }
@@ -574,7 +577,16 @@ pub async fn undo(
 ) -> ApiResult<Response> {
     let id = path_activity(&id)?;
     caller.may_write()?;
-    mark(&app, caller, id, &headers, &Bytes::new(), Mark::Undone, None).await
+    mark(
+        &app,
+        caller,
+        id,
+        &headers,
+        &Bytes::new(),
+        Mark::Undone,
+        None,
+    )
+    .await
 }
 
 async fn mark(
