@@ -76,9 +76,7 @@ impl Cursor {
             Value::Null => None,
             t => Some(t.as_str()?.parse::<DueTime>().ok()?),
         };
-        let created_at = created
-            .as_str()
-            .filter(|t| parse_timestamp(t).is_some())?;
+        let created_at = created.as_str().filter(|t| parse_timestamp(t).is_some())?;
         Some(Cursor(ActivityAfter {
             due_date: day.as_str()?.parse::<NaiveDate>().ok()?,
             due_time,
@@ -146,7 +144,10 @@ mod tests {
         );
         for bad in ["", "nonsense", "eyJ2IjoyfQ", forged.as_str()] {
             let e = Cursor::decode(bad).unwrap_err().to_string();
-            assert!(e.starts_with("the cursor is not one rex gave out"), "{bad}: {e}");
+            assert!(
+                e.starts_with("the cursor is not one rex gave out"),
+                "{bad}: {e}"
+            );
         }
     }
 }

@@ -55,9 +55,8 @@ impl Dialect {
             let day = binds.bind(date(after.due_date));
             let created = binds.bind(text(after.created_at.clone()));
             let id = binds.bind(text(after.id.to_string()));
-            let later = format!(
-                "a.created_at > {created} OR (a.created_at = {created} AND a.id > {id})"
-            );
+            let later =
+                format!("a.created_at > {created} OR (a.created_at = {created} AND a.id > {id})");
             let same_day = match after.due_time {
                 None => format!("a.due_time IS NOT NULL OR (a.due_time IS NULL AND ({later}))"),
                 Some(t) => {
