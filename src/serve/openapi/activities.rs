@@ -208,6 +208,7 @@ pub fn undo_activity() -> Operation {
         .describe("As `rex activity undo`: recorded in the deal's history as `activity_undone`. A pending activity is answered as it is.")
         .id("activity")
         .idempotent()
+        .errors(&[422])
         .answer(
             200,
             "The activity, pending",
