@@ -127,6 +127,8 @@ fn expected(field: &str) -> &'static str {
         "metadata" => "an object of keys and values",
         "stages" => "a list of stages, each an object with a name",
         "stall_days" => "a whole number of days",
+        "due_date" => "a date like 2026-03-31",
+        "duration_minutes" => "a whole number of minutes from 1 to 10080 (a week)",
         _ => "a string",
     }
 }

@@ -2,6 +2,7 @@
 //! tokio; the synchronous store runs on blocking threads). Nothing here runs unless `rex
 //! serve` does: other commands never start a runtime.
 
+mod activities;
 mod app;
 mod auth;
 mod body;
@@ -284,6 +285,54 @@ pub fn routes() -> Vec<Route> {
             doc::deal_history,
         ),
         route(M::POST, "/deals/{id}/notes", deals::note, doc::note_deal),
+        route(
+            M::GET,
+            "/deals/{id}/activities",
+            activities::of_deal,
+            doc::activities::deal_activities,
+        ),
+        route(
+            M::POST,
+            "/deals/{id}/activities",
+            activities::create,
+            doc::activities::create_activity,
+        ),
+        route(
+            M::GET,
+            "/activities",
+            activities::list,
+            doc::activities::list_activities,
+        ),
+        route(
+            M::GET,
+            "/activities/{id}",
+            activities::show,
+            doc::activities::show_activity,
+        ),
+        route(
+            M::PATCH,
+            "/activities/{id}",
+            activities::patch,
+            doc::activities::patch_activity,
+        ),
+        route(
+            M::DELETE,
+            "/activities/{id}",
+            activities::delete,
+            doc::activities::delete_activity,
+        ),
+        route(
+            M::POST,
+            "/activities/{id}/done",
+            activities::done,
+            doc::activities::done_activity,
+        ),
+        route(
+            M::POST,
+            "/activities/{id}/undo",
+            activities::undo,
+            doc::activities::undo_activity,
+        ),
         route(M::GET, "/health", health, doc::health),
         route(M::GET, "/openapi.json", openapi::serve, doc::openapi),
         route(

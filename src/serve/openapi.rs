@@ -21,6 +21,7 @@ use utoipa::openapi::{
 };
 use utoipa::ToSchema;
 
+pub mod activities;
 pub mod pipelines;
 
 use super::problem::PROBLEM_JSON;
@@ -66,6 +67,9 @@ pub fn document(routes: &[Route]) -> OpenApi {
     collect::<schemas::Health>(&mut schemas);
     if routes.iter().any(|r| r.path.starts_with("/pipelines")) {
         pipelines::schemas(&mut schemas);
+    }
+    if routes.iter().any(|r| r.path.starts_with("/activities")) {
+        activities::schemas(&mut schemas);
     }
     for (name, schema) in &mut schemas {
         if name == "Deal" {

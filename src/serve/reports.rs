@@ -47,7 +47,7 @@ impl Query {
     }
 
     /// A day as the CLI's date flags take it (`2026-03-31`, `today`, `+7d`, `eom` …).
-    fn day(&self, name: &str, clock: &Clock) -> ApiResult<Option<NaiveDate>> {
+    pub fn day(&self, name: &str, clock: &Clock) -> ApiResult<Option<NaiveDate>> {
         let Some(text) = self.one(name)? else {
             return Ok(None);
         };

@@ -27,6 +27,27 @@ pub fn note() -> Object {
         .build()
 }
 
+/// A note as [`note`], or null.
+pub fn note_or_null() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .min_length(Some(1))
+        .max_length(Some(10_000))
+        .pattern(Some(LINES))
+        .build()
+}
+
+/// A time of day on a 24-hour clock, `HH:MM`, or null.
+pub fn time_or_null() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .pattern(Some(TIME))
+        .build()
+}
+
+/// The pattern of a time of day as the API takes it: `HH:MM` on a 24-hour clock.
+pub const TIME: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
 /// A name (of a deal, pipeline or stage): one line, 1 to 200 characters.
 pub fn name() -> Object {
     line(200).min_length(Some(1)).build()
@@ -109,6 +130,51 @@ pub struct NextActivity {
     /// `HH:MM` in the owner's zone; null: all day.
     #[schema(required = true, pattern = r"^[0-2][0-9]:[0-5][0-9]$")]
     due_time: Option<String>,
+}
+
+/// An activity, exactly as `rex activity show -o json` prints it: its fields, then its
+/// deal's name.
+#[derive(ToSchema)]
+pub struct Activity {
+    #[schema(pattern = r"^activity_[0-9a-z]{26}$")]
+    id: String,
+    #[schema(pattern = r"^deal_[0-9a-z]{26}$")]
+    deal_id: String,
+    #[serde(rename = "type")]
+    kind: ActivityType,
+    subject: String,
+    #[schema(format = Date)]
+    due_date: String,
+    /// `HH:MM` in the owner's zone; null: all day.
+    #[schema(required = true, pattern = r"^[0-2][0-9]:[0-5][0-9]$")]
+    due_time: Option<String>,
+    /// How long it lasts, in minutes; null: not said.
+    #[schema(required = true, minimum = 1, maximum = 10080)]
+    duration_minutes: Option<i64>,
+    /// Whose it is; null: nobody's.
+    #[schema(required = true)]
+    owner_id: Option<String>,
+    #[schema(required = true)]
+    note: Option<String>,
+    done: bool,
+    /// When it was marked done; null while pending.
+    #[schema(required = true, format = DateTime)]
+    done_at: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
+    /// The name of its deal.
+    deal_name: String,
+}
+
+/// One page of `GET /activities` or `GET /deals/{id}/activities`.
+#[derive(ToSchema)]
+pub struct ActivityPage {
+    data: Vec<Activity>,
+    /// Send it back as `cursor` for the next page; null on the last page.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
 }
 
 /// What kind of activity it is.
@@ -232,7 +298,7 @@ pub struct Event {
 }
 
 #[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
+#[schema(rename_all = "snake_case")]
 pub enum EventKind {
     Created,
     Updated,
@@ -242,6 +308,11 @@ pub enum EventKind {
     Note,
     Stalled,
     Unstalled,
+    ActivityScheduled,
+    ActivityRescheduled,
+    ActivityDone,
+    ActivityUndone,
+    ActivityDeleted,
 }
 
 /// An error (RFC 9457): rex's one-line message as `detail`, and a stable `code`.

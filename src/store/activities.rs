@@ -29,6 +29,30 @@ pub struct ActivityFilter {
     pub due_before: Option<(NaiveDate, DueTime)>,
     /// At most this many.
     pub limit: Option<u64>,
+    /// Only those after this one in the list's order (the next page of a list).
+    pub after: Option<ActivityAfter>,
+}
+
+/// Where a page of an activity list ended: the last activity's place in the order every
+/// list is read in (due date, all-day before timed, time, creation, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityAfter {
+    pub due_date: NaiveDate,
+    pub due_time: Option<DueTime>,
+    pub created_at: String,
+    pub id: ActivityId,
+}
+
+impl ActivityAfter {
+    /// The place of `a` in a list.
+    pub fn of(a: &Activity) -> ActivityAfter {
+        ActivityAfter {
+            due_date: a.due_date,
+            due_time: a.due_time,
+            created_at: a.created_at.clone(),
+            id: a.id,
+        }
+    }
 }
 
 /// Activities.

@@ -52,6 +52,22 @@ fn now_time(clock: &Clock) -> DueTime {
 /// The activities `q` selects, soonest first (due date, all-day before timed, time,
 /// creation), each with its deal's name.
 pub fn list(tx: &dyn Tx, clock: &Clock, q: &ActivityQuery) -> Result<Vec<Listed>> {
+    let filter = filter_of(tx, clock, q)?;
+    named(tx, read(tx, &filter)?)
+}
+
+/// The activities `filter` selects, soonest first.
+pub(super) fn read(tx: &dyn Tx, filter: &ActivityFilter) -> Result<Vec<Activity>> {
+    let mut found = Vec::new();
+    tx.for_each_activity(filter, &mut |a| {
+        found.push(a);
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// The store's filter for `q`, its words checked.
+pub(super) fn filter_of(tx: &dyn Tx, clock: &Clock, q: &ActivityQuery) -> Result<ActivityFilter> {
     if q.overdue && q.done {
         return Err(Error::usage(
             "--overdue lists activities still to do; leave out --done",
@@ -76,7 +92,7 @@ pub fn list(tx: &dyn Tx, clock: &Clock, q: &ActivityQuery) -> Result<Vec<Listed>
             Some(ids)
         }
     };
-    let filter = ActivityFilter {
+    Ok(ActivityFilter {
         owners,
         deal: deal.as_ref().map(|d| d.id),
         kind: q.kind,
@@ -85,13 +101,8 @@ pub fn list(tx: &dyn Tx, clock: &Clock, q: &ActivityQuery) -> Result<Vec<Listed>
         due_to: q.due_to,
         due_before: q.overdue.then(|| (clock.today(), now_time(clock))),
         limit: q.limit,
-    };
-    let mut found = Vec::new();
-    tx.for_each_activity(&filter, &mut |a| {
-        found.push(a);
-        Ok(())
-    })?;
-    named(tx, found)
+        after: None,
+    })
 }
 
 /// Activities with their deals' names, each deal read once.

@@ -5,6 +5,7 @@
 
 mod find;
 mod list;
+mod page;
 #[cfg(test)]
 mod tests;
 
@@ -13,6 +14,7 @@ use serde_json::{json, Value};
 
 pub use find::{activity_refs, find_activity, ActivityRef};
 pub use list::{list, ActivityQuery, Listed, Owners};
+pub use page::{page, Cursor, Page, PAGE_MOST, PAGE_SIZE};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};

@@ -49,6 +49,25 @@ impl Dialect {
                 "a.due_date <= {day} AND (a.due_date < {day} OR (a.due_time IS NOT NULL AND a.due_time < {time}))"
             ));
         }
+        if let Some(after) = &filter.after {
+            // Strictly after `after` in SOONEST_FIRST order; the date's bound alone is an
+            // index range, the rest narrows its first day.
+            let day = binds.bind(date(after.due_date));
+            let created = binds.bind(text(after.created_at.clone()));
+            let id = binds.bind(text(after.id.to_string()));
+            let later =
+                format!("a.created_at > {created} OR (a.created_at = {created} AND a.id > {id})");
+            let same_day = match after.due_time {
+                None => format!("a.due_time IS NOT NULL OR (a.due_time IS NULL AND ({later}))"),
+                Some(t) => {
+                    let t = binds.bind(text(t.to_string()));
+                    format!("a.due_time > {t} OR (a.due_time = {t} AND ({later}))")
+                }
+            };
+            conds.push(format!(
+                "a.due_date >= {day} AND (a.due_date > {day} OR ({same_day}))"
+            ));
+        }
         let limit = filter
             .limit
             .map(|n| {

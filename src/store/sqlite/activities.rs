@@ -203,6 +203,20 @@ mod tests {
                 "SEARCH activity_rows USING INDEX activities_due (done_at=? AND due_date>? AND due_date<?)",
             ),
             (
+                "a later page of one owner's pending activities (GET /activities?cursor=)",
+                ActivityFilter {
+                    owners: Some(vec!["ana".into()]),
+                    after: Some(crate::store::ActivityAfter {
+                        due_date: day,
+                        due_time: Some(time),
+                        created_at: "2026-03-01T09:00:00Z".into(),
+                        id: crate::id::ActivityId::new(),
+                    }),
+                    ..Default::default()
+                },
+                "SEARCH activity_rows USING INDEX activities_owner (owner_id=? AND done_at=? AND due_date>?)",
+            ),
+            (
                 "activity list --deal",
                 ActivityFilter {
                     deal: Some(DealId::new()),

@@ -1,6 +1,7 @@
 //! `rex serve`: the HTTP API, spoken to with a real client on a free port, on whichever
 //! backend the suite runs on.
 
+mod activities;
 mod deals;
 mod openapi;
 mod pipelines;
