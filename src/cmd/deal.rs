@@ -428,6 +428,7 @@ fn query_of(a: &ListArgs) -> Result<DealQuery> {
         metadata,
         search: a.search.clone(),
         updated_since: a.updated_since,
+        no_next_step: a.no_next_step,
         sort: a.sort.into(),
         desc: a.desc,
         after: None,

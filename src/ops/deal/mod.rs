@@ -6,6 +6,8 @@
 //! hints) is the front end's.
 
 mod list;
+#[cfg(test)]
+mod next_step_tests;
 mod page;
 mod patch;
 #[cfg(test)]
