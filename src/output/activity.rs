@@ -3,11 +3,14 @@
 
 use comfy_table::Cell;
 use serde::Serialize;
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
+use super::fit::ellipsis as cut;
 use super::views::{opt, text};
-use super::{Column, Fit, Record, Style};
+use super::{one_line, Column, Fit, Record, Style};
 use crate::ops::activity::Listed;
-use crate::record::{Activity, ACTIVITY_FIELD_NAMES};
+use crate::record::{Activity, Event, ACTIVITY_FIELD_NAMES};
 
 /// An activity with the name of its deal (and, for tables, its short reference). Its JSON
 /// is the activity's fields, then `deal_name`, so that fields are only ever added at the end.
@@ -116,5 +119,259 @@ impl Record for ActivityView {
                 fit: Fit::Text(1),
             },
         ]
+    }
+}
+
+/// A deal's pending activities as its card (`deal show` at a table) shows them: the soonest
+/// few, and how many it has in all.
+#[derive(Debug, Clone, Default)]
+pub struct NextSteps {
+    /// The soonest pending activities, soonest first (at most [`CARD_NEXT_STEPS`]).
+    pub soonest: Vec<Activity>,
+    /// How many pending activities the deal has in all.
+    pub pending: i64,
+}
+
+/// The most lines a card gives its next steps, the `+N more` line included: the card keeps
+/// to one screen, each of them taking the place of a recent history entry.
+pub const CARD_NEXT_STEPS: usize = 3;
+
+/// What the card's value column leaves out of the table's width: its key column
+/// (`Expected close`, the longest key, with its padding) and the padding after the value.
+const CARD_KEYS: usize = 19;
+
+impl NextSteps {
+    /// The lines of the card's `Next steps`: one per activity (when it is due, its type,
+    /// its subject, its owner), lined up; when the deal has more than fit, the last line
+    /// says how many more and the command that lists them all (`reference` names the deal).
+    /// Within `width` (the table's), the owner and then the subject give way.
+    pub fn lines(&self, reference: &str, width: Option<usize>) -> Vec<String> {
+        let total = usize::try_from(self.pending).unwrap_or(usize::MAX);
+        let shown = if total > CARD_NEXT_STEPS {
+            CARD_NEXT_STEPS - 1
+        } else {
+            CARD_NEXT_STEPS
+        };
+        let shown = &self.soonest[..self.soonest.len().min(shown)];
+        let due_width = shown.iter().map(|a| due_text(a).len()).max().unwrap_or(0);
+        let kind_width = shown
+            .iter()
+            .map(|a| a.kind.as_str().len())
+            .max()
+            .unwrap_or(0);
+        let owner = |a: &Activity| one_line(a.owner_id.as_deref().unwrap_or("-"));
+        let mut owner_width = shown.iter().map(|a| owner(a).width()).max().unwrap_or(0);
+        let mut subject_width = shown
+            .iter()
+            .map(|a| one_line(&a.subject).width())
+            .max()
+            .unwrap_or(0);
+        if let Some(room) = width.map(|w| w.saturating_sub(CARD_KEYS)) {
+            let fixed = due_width + kind_width + 3 * GAP.len();
+            let left = room.saturating_sub(fixed);
+            if subject_width + owner_width > left {
+                owner_width = owner_width.min(12).min(left / 3).max(1);
+                subject_width = left.saturating_sub(owner_width).max(1);
+            }
+        }
+        let mut lines: Vec<String> = shown
+            .iter()
+            .map(|a| {
+                let subject = cut(&one_line(&a.subject), subject_width);
+                let line = format!(
+                    "{:<due_width$}{GAP}{:<kind_width$}{GAP}{}{GAP}{}",
+                    due_text(a),
+                    a.kind.as_str(),
+                    pad(&subject, subject_width),
+                    cut(&owner(a), owner_width),
+                );
+                line.trim_end().to_string()
+            })
+            .collect();
+        if total > shown.len() {
+            lines.push(format!(
+                "+{} more: rex activity list --deal {reference}",
+                total - shown.len()
+            ));
+        }
+        lines
+    }
+}
+
+const GAP: &str = "  ";
+
+/// Text padded with spaces to `width` display columns.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// An activity's event in a deal's history in words, or None for another kind: the
+/// activity (its type and subject) and when it is due, e.g. `call "Call CFO" due Thu
+/// 2026-03-05 14:00`; a rescheduling from and to (`… Thu 2026-03-05 14:00 → Fri
+/// 2026-03-06`), a deletion whether it was done.
+pub fn describe_event(e: &Event) -> Option<String> {
+    use crate::record::event;
+    let d = &e.details;
+    let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or_default();
+    let what = format!("{} \"{}\"", text("type"), text("subject"));
+    let due = |date: &str, time: &str| due_words(text(date), d.get(time));
+    Some(match e.kind.as_str() {
+        event::ACTIVITY_SCHEDULED | event::ACTIVITY_DONE | event::ACTIVITY_UNDONE => {
+            format!("{what} due {}", due("due_date", "due_time"))
+        }
+        event::ACTIVITY_RESCHEDULED => format!(
+            "{what} {} → {}",
+            due("from_due_date", "from_due_time"),
+            due("to_due_date", "to_due_time")
+        ),
+        event::ACTIVITY_DELETED => {
+            let was = match d.get("done") {
+                Some(Value::Bool(true)) => " (was done)",
+                Some(Value::Bool(false)) => " (was pending)",
+                _ => "",
+            };
+            format!("{what} due {}{was}", due("due_date", "due_time"))
+        }
+        _ => return None,
+    })
+}
+
+/// A due date and time as history stored them, read as [`due_text`] writes them (`Thu
+/// 2026-03-05 14:00`); a date that is not one is shown as it is.
+fn due_words(date: &str, time: Option<&Value>) -> String {
+    let day = match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        Ok(d) => d.format("%a %Y-%m-%d").to_string(),
+        Err(_) => date.to_string(),
+    };
+    match time.and_then(Value::as_str) {
+        Some(t) => format!("{day} {t}"),
+        None => day,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::{ActivityId, DealId};
+    use crate::record::ActivityType;
+    use serde_json::json;
+
+    fn event(kind: &str, details: Value) -> Event {
+        let Value::Object(details) = details else {
+            unreachable!()
+        };
+        Event {
+            deal_id: DealId::new(),
+            at: "2026-03-02T09:00:00Z".into(),
+            kind: kind.into(),
+            details,
+            actor: None,
+        }
+    }
+
+    #[test]
+    fn the_five_activity_events_read_as_words() {
+        let of = |kind: &str, more: Value| {
+            let mut d = json!({"activity_id": "activity_x", "type": "call", "subject": "Call CFO"});
+            d.as_object_mut()
+                .unwrap()
+                .extend(more.as_object().unwrap().clone());
+            describe_event(&event(kind, d)).unwrap()
+        };
+        let due = json!({"due_date": "2026-03-05", "due_time": "14:00"});
+        assert_eq!(
+            of("activity_scheduled", due.clone()),
+            "call \"Call CFO\" due Thu 2026-03-05 14:00"
+        );
+        assert_eq!(
+            of(
+                "activity_done",
+                json!({"due_date": "2026-03-05", "due_time": null})
+            ),
+            "call \"Call CFO\" due Thu 2026-03-05"
+        );
+        assert_eq!(
+            of("activity_undone", due.clone()),
+            "call \"Call CFO\" due Thu 2026-03-05 14:00"
+        );
+        assert_eq!(
+            of(
+                "activity_rescheduled",
+                json!({"from_due_date": "2026-03-05", "from_due_time": "14:00",
+                       "to_due_date": "2026-03-06", "to_due_time": null})
+            ),
+            "call \"Call CFO\" Thu 2026-03-05 14:00 → Fri 2026-03-06"
+        );
+        let mut deleted = due.clone();
+        deleted["done"] = json!(true);
+        assert_eq!(
+            of("activity_deleted", deleted),
+            "call \"Call CFO\" due Thu 2026-03-05 14:00 (was done)"
+        );
+        assert_eq!(describe_event(&event("note", json!({"text": "x"}))), None);
+    }
+
+    fn pending(subject: &str, day: &str, time: Option<&str>, owner: &str) -> Activity {
+        Activity {
+            id: ActivityId::new(),
+            deal_id: DealId::new(),
+            kind: ActivityType::Meeting,
+            subject: subject.into(),
+            due_date: day.parse().unwrap(),
+            due_time: time.map(|t| t.parse().unwrap()),
+            duration_minutes: None,
+            owner_id: Some(owner.into()),
+            note: None,
+            done: false,
+            done_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_cards_next_steps_line_up_within_its_width_and_say_how_many_more() {
+        let long = "Walk the procurement team through the security questionnaire answers";
+        let steps = NextSteps {
+            soonest: vec![
+                pending("Kickoff", "2026-03-04", None, "ana"),
+                pending(
+                    long,
+                    "2026-03-05",
+                    Some("14:00"),
+                    "anastasia.konstantinopoulou",
+                ),
+                pending("Third", "2026-03-06", None, "bo"),
+            ],
+            pending: 3,
+        };
+        let lines = steps.lines("3kq9v2x", Some(80));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[0],
+            format!(
+                "Wed 2026-03-04        meeting  Kickoff{}ana",
+                " ".repeat(14)
+            )
+        );
+        // The owner gives way to a third of what is left, the subject takes the rest.
+        assert_eq!(
+            lines[1],
+            "Thu 2026-03-05 14:00  meeting  Walk the procureme…  anastasi…"
+        );
+        assert!(
+            lines.iter().all(|l| l.width() <= 80 - CARD_KEYS),
+            "{lines:?}"
+        );
+        // Whole without a width.
+        assert!(steps.lines("3kq9v2x", None)[1].contains(long));
+        // More than fit: the soonest two, then how to list them all.
+        let more = NextSteps {
+            pending: 7,
+            ..steps
+        };
+        let lines = more.lines("3kq9v2x", Some(80));
+        assert_eq!(lines.len(), CARD_NEXT_STEPS);
+        assert_eq!(lines[2], "+5 more: rex activity list --deal 3kq9v2x");
     }
 }

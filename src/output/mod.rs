@@ -8,6 +8,7 @@ mod board;
 mod cells;
 mod database;
 mod fit;
+mod history;
 mod message;
 mod pipeline;
 mod printer;
@@ -21,7 +22,7 @@ use comfy_table::{Attribute, Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use activity::{due_text, ActivityView, ACTIVITY_VIEW_FIELDS};
+pub use activity::{due_text, ActivityView, NextSteps, ACTIVITY_VIEW_FIELDS, CARD_NEXT_STEPS};
 pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};

@@ -281,7 +281,7 @@ pub async fn delete(
     app.write(&actor, move |tx| {
         let deal = precondition(tx, id, &tags)?;
         caller.may_change(&deal)?;
-        deal::delete(tx, &[id])
+        deal::delete(tx, &[id]).map(|_| ())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
