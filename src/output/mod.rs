@@ -15,6 +15,7 @@ mod printer;
 mod report;
 mod style;
 mod today;
+mod today_activities;
 mod token;
 mod views;
 
@@ -30,7 +31,8 @@ pub use message::{say, say_done, say_line, Confirmation};
 pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
-pub use today::{TodayRow, TodayView};
+pub use today::{SectionRows, TodayRow, TodayView};
+pub use today_activities::TodayActivityRow;
 pub use token::CreatedToken;
 pub use views::{DealView, Labels, StalledView, DEAL_FIELDS};
 

@@ -25,11 +25,19 @@ fn deals_with(
             };
             create_pipeline(tx, &clock, &new)?;
             let p = find_pipeline(tx, "Sales")?;
+            // Ids in the order listed, so that ties (all made at once) are listed so too.
+            let mut sorted: Vec<DealId> = deals.iter().map(|_| DealId::new()).collect();
+            sorted.sort();
             let mut ids = Vec::new();
-            for (name, status, activities) in deals {
-                let mut d = deal(tx, &clock, &p, name, 100);
-                d.status = *status;
-                tx.update_deal(&d)?;
+            for ((name, status, activities), id) in deals.iter().zip(sorted) {
+                let made = deal(tx, &clock, &p, name, 100);
+                tx.delete_deal(made.id)?;
+                let d = Deal {
+                    id,
+                    status: *status,
+                    ..made
+                };
+                tx.insert_deal(&d)?;
                 for (day, time, done) in activities.iter() {
                     activity(tx, &clock, &d, "Call", (day, *time), None, *done);
                 }
