@@ -266,8 +266,10 @@ pub enum Command {
     /// A pipeline as a board: its stages side by side, with their deals
     #[command(after_long_help = "\
 Each stage shows how many active (open or stalled) deals it holds and their value, then
-the largest of them, one line each: name, value, reference, ~ when stalled and ! when
-past its expected close. On a terminal the board fits its width (stages that do not fit
+the largest of them, one line each: name, its next step's date (its earliest pending
+activity's, as `Mar 5`) when the column has room for it, value, reference, ~ when
+stalled, ! when past its expected close and ? when it has no next step (no pending
+activity: rex deal list --no-next-step lists them). On a terminal the board fits its width (stages that do not fit
 side by side wrap into rows) and each stage shows what fits the screen's height;
 --limit sets how many. When not even a deal of each stage fits, the stages show their
 counts and values only, then one line a stage; if even those are too many, the first
