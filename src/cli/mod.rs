@@ -328,9 +328,10 @@ sections get the lines first; a section that does not fit whole ends with a line
 full, in every format.
 
 TSV, CSV, JSON Lines and -o id: one flat list, section by section, each deal's fields
-then its section; the deal sections only, unless --section names only
-activities_overdue and activities_today: then each activity's fields (as rex activity
-list prints them) then its section. --fields may name any of the fields listed. JSON:
+then its section: overdue, closing_soon, stalled and going_stale, or the deal sections
+--section names (no_next_step among them); when it names only activities_overdue and
+activities_today, each activity's fields (as rex activity list prints them) then its
+section. --fields may name any of the fields listed. JSON:
 {\"activities_overdue\": [...], \"activities_today\": [...], \"overdue\": [...],
 \"closing_soon\": [...], \"stalled\": [...], \"going_stale\": [...],
 \"no_next_step\": [...]}, each an array of activities (each with deal_name) or of deals

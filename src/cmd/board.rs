@@ -80,7 +80,9 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
     // A flat list holds one kind of row: deals, or activities when only activity sections
     // are asked for.
     let activity_rows = !only.is_empty() && only.iter().all(|s| s.lists_activities());
-    if !screen {
+    if json {
+        today_fields(&ctx.out)?;
+    } else if !screen {
         if !activity_rows && only.iter().any(|s| s.lists_activities()) {
             return Err(Error::usage(
                 "a flat list (TSV, CSV, JSON Lines, ids) holds deals or activities, not both; ask for activities_overdue and activities_today alone, or use -o json",
@@ -92,9 +94,18 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
             ctx.out.check_fields::<TodayRow>()?;
         }
     }
+    // A flat list holds the deal sections it always held unless sections are named: the
+    // activities and the deals without a next step only when asked for.
+    let listed: Vec<Section> = match (screen, only.is_empty()) {
+        (false, true) => Section::ALL
+            .into_iter()
+            .filter(|s| !s.lists_activities() && *s != Section::NoNextStep)
+            .collect(),
+        _ => only.clone(),
+    };
     let sections = ctx.store.read(|tx| {
-        let today = ops::today(tx, &clock, owner.as_deref())?;
-        let mut sections = TodayView::sections(today, &only, &tx.stage_labels()?);
+        let today = ops::today(tx, &clock, owner.as_deref(), &listed)?;
+        let mut sections = TodayView::sections(today, &listed, &tx.stage_labels()?);
         if human {
             fill_refs(
                 tx,
@@ -137,9 +148,9 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
     }
 }
 
-/// `rex today --fields`: each a field of today's deal rows or of its activity rows (JSON
-/// narrows every row of every section to them); a flat list checks its own kind of row.
-pub fn today_fields(out: &Printer) -> Result<()> {
+/// `rex today -o json --fields`: each a field of today's deal rows or of its activity rows
+/// (JSON narrows every row of every section to them).
+fn today_fields(out: &Printer) -> Result<()> {
     let Some(fields) = out.fields() else {
         return Ok(());
     };

@@ -240,7 +240,7 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
             owner,
             all,
             section,
-        } => Plan::stored(Read, board::today_fields, move |ctx| {
+        } => Plan::stored(Read, own_fields, move |ctx| {
             board::today(ctx, owner, all, &section)
         }),
         Command::Forecast { scope, by, periods } => {

@@ -175,83 +175,107 @@ impl Today {
     }
 }
 
-/// Today's deals of `owner`, or everyone's.
-pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>) -> Result<Today> {
+/// Today's activities and deals of `owner`, or everyone's: the sections in `only`, or all
+/// of them when it is empty (the others are left empty, unread).
+pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>, only: &[Section]) -> Result<Today> {
+    let wanted = |s: Section| only.is_empty() || only.contains(&s);
     let today = clock.today();
     let in_a_week = today.checked_add_signed(Duration::days(7)).unwrap_or(today);
-    // The active deals are read once, soonest expected close first, and each goes to the
-    // first section that applies: overdue (expected before today), closing within 7 days
-    // (today included), stalled. The rest are not shown.
-    let (mut overdue, mut closing_soon, mut stalled) = (Vec::new(), Vec::new(), Vec::new());
     let active = DealFilter {
         statuses: vec![Status::Open, Status::Stalled],
         owner: owner.map(str::to_string),
         ..Default::default()
     };
-    tx.for_each_deal(
-        &active,
-        DealSort::ExpectedClose,
-        false,
-        None,
-        None,
-        &mut |d| {
-            match d.expected_close {
-                Some(day) if day < today => overdue.push(d),
-                Some(day) if day < in_a_week => closing_soon.push(d),
-                _ if d.status == Status::Stalled => stalled.push(d),
-                _ => {}
-            }
-            Ok(())
-        },
-    )?;
-    // Open deals about to stall, unless already shown as overdue or closing soon.
-    let shown: std::collections::HashSet<_> =
-        overdue.iter().chain(&closing_soon).map(|d| d.id).collect();
-    let mut going_stale = going_stale(tx, clock, owner)?;
-    going_stale.retain(|d| !shown.contains(&d.id));
+    // The active deals are read once, soonest expected close first, and each goes to the
+    // first section that applies: overdue (expected before today), closing within 7 days
+    // (today included), stalled. The rest are not shown.
+    let (mut overdue, mut closing_soon, mut stalled) = (Vec::new(), Vec::new(), Vec::new());
+    let mut going = Vec::new();
+    let by_deal = [
+        Section::Overdue,
+        Section::ClosingSoon,
+        Section::Stalled,
+        Section::GoingStale,
+    ];
+    if by_deal.into_iter().any(wanted) {
+        tx.for_each_deal(
+            &active,
+            DealSort::ExpectedClose,
+            false,
+            None,
+            None,
+            &mut |d| {
+                match d.expected_close {
+                    Some(day) if day < today => overdue.push(d),
+                    Some(day) if day < in_a_week => closing_soon.push(d),
+                    _ if d.status == Status::Stalled => stalled.push(d),
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
+        // Open deals about to stall, unless already shown as overdue or closing soon.
+        if wanted(Section::GoingStale) {
+            let shown: std::collections::HashSet<_> =
+                overdue.iter().chain(&closing_soon).map(|d| d.id).collect();
+            going = going_stale(tx, clock, owner)?;
+            going.retain(|d| !shown.contains(&d.id));
+        }
+    }
     let ids: Vec<DealId> = overdue
         .iter()
         .chain(&closing_soon)
         .chain(&stalled)
-        .chain(&going_stale)
+        .chain(&going)
         .map(|d| d.id)
         .collect();
     // Every active deal without a pending activity (none of them has a next step).
     let mut no_next_step = Vec::new();
-    let planless = DealFilter {
-        no_next_step: true,
-        ..active
-    };
-    tx.for_each_deal(
-        &planless,
-        DealSort::ExpectedClose,
-        false,
-        None,
-        None,
-        &mut |d| {
-            no_next_step.push(d);
-            Ok(())
-        },
+    if wanted(Section::NoNextStep) {
+        let planless = DealFilter {
+            no_next_step: true,
+            ..active
+        };
+        tx.for_each_deal(
+            &planless,
+            DealSort::ExpectedClose,
+            false,
+            None,
+            None,
+            &mut |d| {
+                no_next_step.push(d);
+                Ok(())
+            },
+        )?;
+    }
+    let (activities_overdue, activities_today) = activities_due(
+        tx,
+        clock,
+        owner,
+        wanted(Section::ActivitiesOverdue),
+        wanted(Section::ActivitiesToday),
     )?;
-    let (activities_overdue, activities_today) = activities_due(tx, clock, owner)?;
     Ok(Today {
         activities_overdue,
         activities_today,
         overdue,
         closing_soon,
         stalled,
-        going_stale,
+        going_stale: going,
         no_next_step,
         next: next_steps(tx, &ids)?,
     })
 }
 
 /// The pending activities of `owner` (everyone's with None) due before today, and those due
-/// today, whatever their deals' status: an activity of a closed deal is listed until done.
+/// today (each when wanted), whatever their deals' status: an activity of a closed deal is
+/// listed until it is done.
 fn activities_due(
     tx: &dyn Tx,
     clock: &Clock,
     owner: Option<&str>,
+    late: bool,
+    on_the_day: bool,
 ) -> Result<(Vec<Listed>, Vec<Listed>)> {
     let today = clock.today();
     let due = |from: Option<NaiveDate>, to: NaiveDate| ActivityQuery {
@@ -264,11 +288,15 @@ fn activities_due(
         done: false,
         limit: None,
     };
-    let late = match today.pred_opt() {
-        Some(yesterday) => activity::list(tx, clock, &due(None, yesterday))?,
-        None => Vec::new(),
+    let before = match today.pred_opt() {
+        Some(yesterday) if late => activity::list(tx, clock, &due(None, yesterday))?,
+        _ => Vec::new(),
     };
-    Ok((late, activity::list(tx, clock, &due(Some(today), today))?))
+    let on = match on_the_day {
+        true => activity::list(tx, clock, &due(Some(today), today))?,
+        false => Vec::new(),
+    };
+    Ok((before, on))
 }
 
 /// Open deals that pass their stall period within the next 3 days: idle for more than
@@ -382,13 +410,15 @@ mod tests {
                 Ok(ids)
             })
             .unwrap();
-        let t = store.read(|tx| today(tx, &clock, None)).unwrap();
+        let t = store.read(|tx| today(tx, &clock, None, &[])).unwrap();
         let of = |deals: &[Deal]| deals.iter().map(|d| d.id).collect::<Vec<_>>();
         assert_eq!(of(&t.overdue), [ids[0], ids[4]]);
         assert_eq!(of(&t.closing_soon), [ids[1]]);
         assert_eq!(of(&t.stalled), [ids[2]]);
         assert_eq!(of(&t.going_stale), [ids[3]]);
-        let nobody = store.read(|tx| today(tx, &clock, Some("ana"))).unwrap();
+        let nobody = store
+            .read(|tx| today(tx, &clock, Some("ana"), &[]))
+            .unwrap();
         assert!(nobody.overdue.is_empty() && nobody.going_stale.is_empty());
         // Sections keep their order, whichever order they are asked for in.
         let asked = t.sections(&[Section::GoingStale, Section::Overdue]);
@@ -493,7 +523,9 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let mine = store.read(|tx| today(tx, &clock, Some("ana"))).unwrap();
+        let mine = store
+            .read(|tx| today(tx, &clock, Some("ana"), &[]))
+            .unwrap();
         let subjects = |a: &[Listed]| {
             a.iter()
                 .map(|l| format!("{} ({})", l.activity.subject, l.deal_name))
@@ -512,7 +544,7 @@ mod tests {
         let deals: Vec<&str> = mine.no_next_step.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(deals, ["Idle", "Done only"]);
         // Everyone's: Bo's activity too.
-        let all = store.read(|tx| today(tx, &clock, None)).unwrap();
+        let all = store.read(|tx| today(tx, &clock, None, &[])).unwrap();
         assert_eq!(all.activities_today.len(), 3);
         let deals: Vec<&str> = all.no_next_step.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(deals, ["Idle", "Bo's", "Done only"]);
