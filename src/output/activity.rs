@@ -3,14 +3,13 @@
 
 use comfy_table::Cell;
 use serde::Serialize;
-use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
+use super::cells::{opt, text};
 use super::fit::ellipsis as cut;
-use super::views::{opt, text};
 use super::{one_line, Column, Fit, Record, Style};
 use crate::ops::activity::Listed;
-use crate::record::{Activity, Event, ACTIVITY_FIELD_NAMES};
+use crate::record::{Activity, ACTIVITY_FIELD_NAMES};
 
 /// An activity with the name of its deal (and, for tables, its short reference). Its JSON
 /// is the activity's fields, then `deal_name`, so that fields are only ever added at the end.
@@ -205,111 +204,12 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
-/// An activity's event in a deal's history in words, or None for another kind: the
-/// activity (its type and subject) and when it is due, e.g. `call "Call CFO" due Thu
-/// 2026-03-05 14:00`; a rescheduling from and to (`… Thu 2026-03-05 14:00 → Fri
-/// 2026-03-06`), a deletion whether it was done.
-pub fn describe_event(e: &Event) -> Option<String> {
-    use crate::record::event;
-    let d = &e.details;
-    let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or_default();
-    let what = format!("{} \"{}\"", text("type"), text("subject"));
-    let due = |date: &str, time: &str| due_words(text(date), d.get(time));
-    Some(match e.kind.as_str() {
-        event::ACTIVITY_SCHEDULED | event::ACTIVITY_DONE | event::ACTIVITY_UNDONE => {
-            format!("{what} due {}", due("due_date", "due_time"))
-        }
-        event::ACTIVITY_RESCHEDULED => format!(
-            "{what} {} → {}",
-            due("from_due_date", "from_due_time"),
-            due("to_due_date", "to_due_time")
-        ),
-        event::ACTIVITY_DELETED => {
-            let was = match d.get("done") {
-                Some(Value::Bool(true)) => " (was done)",
-                Some(Value::Bool(false)) => " (was pending)",
-                _ => "",
-            };
-            format!("{what} due {}{was}", due("due_date", "due_time"))
-        }
-        _ => return None,
-    })
-}
-
-/// A due date and time as history stored them, read as [`due_text`] writes them (`Thu
-/// 2026-03-05 14:00`); a date that is not one is shown as it is.
-fn due_words(date: &str, time: Option<&Value>) -> String {
-    let day = match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-        Ok(d) => d.format("%a %Y-%m-%d").to_string(),
-        Err(_) => date.to_string(),
-    };
-    match time.and_then(Value::as_str) {
-        Some(t) => format!("{day} {t}"),
-        None => day,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::id::{ActivityId, DealId};
     use crate::record::ActivityType;
     use serde_json::json;
-
-    fn event(kind: &str, details: Value) -> Event {
-        let Value::Object(details) = details else {
-            unreachable!()
-        };
-        Event {
-            deal_id: DealId::new(),
-            at: "2026-03-02T09:00:00Z".into(),
-            kind: kind.into(),
-            details,
-            actor: None,
-        }
-    }
-
-    #[test]
-    fn the_five_activity_events_read_as_words() {
-        let of = |kind: &str, more: Value| {
-            let mut d = json!({"activity_id": "activity_x", "type": "call", "subject": "Call CFO"});
-            d.as_object_mut()
-                .unwrap()
-                .extend(more.as_object().unwrap().clone());
-            describe_event(&event(kind, d)).unwrap()
-        };
-        let due = json!({"due_date": "2026-03-05", "due_time": "14:00"});
-        assert_eq!(
-            of("activity_scheduled", due.clone()),
-            "call \"Call CFO\" due Thu 2026-03-05 14:00"
-        );
-        assert_eq!(
-            of(
-                "activity_done",
-                json!({"due_date": "2026-03-05", "due_time": null})
-            ),
-            "call \"Call CFO\" due Thu 2026-03-05"
-        );
-        assert_eq!(
-            of("activity_undone", due.clone()),
-            "call \"Call CFO\" due Thu 2026-03-05 14:00"
-        );
-        assert_eq!(
-            of(
-                "activity_rescheduled",
-                json!({"from_due_date": "2026-03-05", "from_due_time": "14:00",
-                       "to_due_date": "2026-03-06", "to_due_time": null})
-            ),
-            "call \"Call CFO\" Thu 2026-03-05 14:00 → Fri 2026-03-06"
-        );
-        let mut deleted = due.clone();
-        deleted["done"] = json!(true);
-        assert_eq!(
-            of("activity_deleted", deleted),
-            "call \"Call CFO\" due Thu 2026-03-05 14:00 (was done)"
-        );
-        assert_eq!(describe_event(&event("note", json!({"text": "x"}))), None);
-    }
 
     fn pending(subject: &str, day: &str, time: Option<&str>, owner: &str) -> Activity {
         Activity {

@@ -345,7 +345,7 @@ fn screen(view: &TodayView, style: &Style) -> String {
 }
 
 /// Text in bold or a colour (an SGR code), when the terminal shows colour.
-pub(super) fn paint(style: &Style, code: &str, text: &str) -> String {
+fn paint(style: &Style, code: &str, text: &str) -> String {
     if style.color {
         format!("\u{1b}[{code}m{text}\u{1b}[0m")
     } else {
@@ -364,8 +364,8 @@ struct Layout {
     owner: Option<usize>,
 }
 
-pub(super) const INDENT: &str = "  ";
-pub(super) const GAP: &str = "  ";
+const INDENT: &str = "  ";
+const GAP: &str = "  ";
 
 impl Layout {
     fn new(deals: &[&DealView], owner_column: bool, width: Option<usize>) -> Layout {
@@ -460,7 +460,7 @@ fn reference_of(v: &DealView) -> String {
 }
 
 /// Text padded with spaces to `width` display columns.
-pub(super) fn pad(text: &str, width: usize) -> String {
+fn pad(text: &str, width: usize) -> String {
     let w = text.width();
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }

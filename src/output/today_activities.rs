@@ -8,7 +8,6 @@ use unicode_width::UnicodeWidthStr;
 
 use super::activity::{due_text, ActivityView, ACTIVITY_VIEW_FIELDS};
 use super::fit::ellipsis as cut;
-use super::today::{pad, paint, GAP, INDENT};
 use super::views::{opt, text};
 use super::{one_line, Column, Fit, Record, Style};
 use crate::record::DueTime;
@@ -181,5 +180,22 @@ impl Planned {
             line.push_str(&cut(&owner, width));
         }
         line.trim_end().to_string()
+    }
+}
+
+const INDENT: &str = "  ";
+const GAP: &str = "  ";
+
+/// Text padded with spaces to `width` display columns.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// Text in a colour (an SGR code), when the terminal shows colour.
+fn paint(style: &Style, code: &str, text: &str) -> String {
+    if style.color {
+        format!("\u{1b}[{code}m{text}\u{1b}[0m")
+    } else {
+        text.to_string()
     }
 }

@@ -4,12 +4,12 @@ use comfy_table::{Attribute, Cell, Color as TermColor};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{neutralise, Column, Fit, Record, Style};
+use super::{Column, Fit, Record, Style};
 use crate::money::dollars;
 use crate::ops::deal::Placed;
 use crate::record::{Deal, Event, NextActivity, Status};
 
-use super::history::describe;
+use super::history::{describe, meta_value};
 use std::collections::HashMap;
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
@@ -177,13 +177,7 @@ pub(super) const fn deal_fields_and<const N: usize, const M: usize>(
 const STALLED_FIELDS: [&str; crate::record::SHOWN_DEAL_FIELD_NAMES.len() + 2] =
     deal_fields_with(["idle_days", "stall_days"]);
 
-pub(super) fn text(s: &str) -> Cell {
-    Cell::new(neutralise(s))
-}
-
-pub(super) fn opt(s: &Option<String>) -> Cell {
-    text(s.as_deref().unwrap_or(""))
-}
+pub(super) use super::cells::{opt, text};
 
 pub(super) fn money(c: impl Into<i128>) -> Cell {
     Cell::new(dollars(c.into())).set_alignment(comfy_table::CellAlignment::Right)
@@ -205,14 +199,6 @@ pub(super) fn status(s: Status) -> Cell {
 
 pub(super) fn bold(s: &str) -> Cell {
     Cell::new(s).add_attribute(Attribute::Bold)
-}
-
-/// A metadata value as a person reads it: strings bare, anything else as JSON.
-pub(super) fn meta_value(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 pub(super) fn metadata(d: &Deal) -> Cell {
@@ -412,6 +398,76 @@ impl Record for StalledView {
             rows.len(),
             dollars(total)
         ))
+    }
+}
+
+impl Record for Event {
+    /// The common fields, then every detail any kind of event carries.
+    const FIELDS: &'static [&'static str] = &[
+        "deal_id",
+        "at",
+        "kind",
+        "name",
+        "value",
+        "pipeline_id",
+        "pipeline",
+        "stage_id",
+        "stage",
+        "field",
+        "old",
+        "new",
+        "from_pipeline_id",
+        "from_pipeline",
+        "from_stage_id",
+        "from_stage",
+        "to_pipeline_id",
+        "to_pipeline",
+        "to_stage_id",
+        "to_stage",
+        "reason",
+        "status",
+        "was",
+        "closed_at",
+        "close_reason",
+        "text",
+        "idle_days",
+        "stall_days",
+        "by",
+        "actor",
+        "activity_id",
+        "type",
+        "subject",
+        "due_date",
+        "due_time",
+        "from_due_date",
+        "from_due_time",
+        "to_due_date",
+        "to_due_time",
+        "done",
+    ];
+    fn id(&self) -> String {
+        self.deal_id.to_string()
+    }
+
+    /// deal_id, at, kind, the details as one JSON object, and the actor: the same columns
+    /// for every kind.
+    fn tsv_values(&self) -> Vec<Value> {
+        vec![
+            Value::String(self.deal_id.to_string()),
+            Value::String(self.at.clone()),
+            Value::String(self.kind.clone()),
+            Value::Object(self.details.clone()),
+            self.actor.clone().map_or(Value::Null, Value::String),
+        ]
+    }
+
+    fn columns() -> Vec<Column<Self>> {
+        vec![
+            Column::new("at", "When", |e: &Event, s| Cell::new(s.short_time(&e.at))),
+            Column::new("kind", "Event", |e: &Event, _| Cell::new(&e.kind)),
+            Column::new("actor", "By", |e: &Event, _| opt(&e.actor)).fit(Fit::Text(1)),
+            Column::new("details", "Details", |e: &Event, _| text(&describe(e))).fit(Fit::Wrap),
+        ]
     }
 }
 

@@ -8,12 +8,12 @@ use crate::ops::pipeline::{create as create_pipeline, NewPipeline};
 use crate::ops::testing::{activity, clock, deal, store};
 use crate::store::{DealSort, Store};
 
+/// An activity a test deal has: its due day and time, and whether it is done.
+type Due<'a> = (&'a str, Option<&'a str>, bool);
+
 /// A pipeline named Sales and these deals in it, each with its status and the activities
-/// `(day, time, done)` it has; their ids, in that order.
-fn deals_with(
-    store: &mut Store,
-    deals: &[(&str, Status, &[(&str, Option<&str>, bool)])],
-) -> Vec<DealId> {
+/// it has; their ids, in that order.
+fn deals_with(store: &mut Store, deals: &[(&str, Status, &[Due])]) -> Vec<DealId> {
     let clock = clock();
     store
         .write(|tx| {
@@ -63,8 +63,8 @@ fn names(store: &mut Store, q: &DealQuery) -> Vec<String> {
     out
 }
 
-const PENDING: &[(&str, Option<&str>, bool)] = &[("2026-03-12", None, false)];
-const DONE: &[(&str, Option<&str>, bool)] = &[("2026-03-01", None, true)];
+const PENDING: &[Due] = &[("2026-03-12", None, false)];
+const DONE: &[Due] = &[("2026-03-01", None, true)];
 
 #[test]
 fn no_next_step_lists_the_active_deals_without_a_pending_activity() {
