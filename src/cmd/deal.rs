@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::ops::activity;
 use crate::ops::deal::{self, Close, DealChanges, DealQuery, Moved, NewDeal, Placed, StallScope};
-use crate::output::{Confirmation, DealView, NextSteps, StalledView, CARD_NEXT_STEPS};
+use crate::output::{
+    fit_card, screen_height, Confirmation, DealView, NextSteps, StalledView, CARD_NEXT_STEPS,
+};
 
 /// How many history entries `deal show` prints under a deal on a terminal.
 const RECENT_EVENTS: usize = 5;
@@ -112,7 +114,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
         DealCommand::Show { deal } => {
             let human = ctx.out.is_human();
             let recent = if human { RECENT_EVENTS } else { 0 };
-            let view = ctx.store.read(|tx| {
+            let mut view = ctx.store.read(|tx| {
                 let shown = deal::show(tx, &deal, recent)?;
                 let mut view = view_of(shown.deal);
                 fill_refs(tx, [&mut view])?;
@@ -127,6 +129,11 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 }
                 Ok(view)
             })?;
+            // On a terminal, a card with next steps keeps to the screen: its oldest history
+            // gives way to them.
+            if let Some(height) = screen_height().filter(|_| view.next_steps.pending > 0) {
+                fit_card(&mut view, &ctx.out.style(), height);
+            }
             ctx.out.one(&view)
         }
         DealCommand::Update {

@@ -104,6 +104,11 @@ pub(super) fn text(s: &str) -> comfy_table::Cell {
     comfy_table::Cell::new(neutralise(s))
 }
 
+/// A label in bold (a card's field names).
+pub(super) fn bold(s: &str) -> comfy_table::Cell {
+    comfy_table::Cell::new(s).add_attribute(comfy_table::Attribute::Bold)
+}
+
 /// An optional text as a table cell, empty when there is none.
 pub(super) fn opt(s: &Option<String>) -> comfy_table::Cell {
     text(s.as_deref().unwrap_or(""))

@@ -34,7 +34,7 @@ pub use style::{nearest_256, relative, screen_height, Style};
 pub use today::{SectionRows, TodayRow, TodayView};
 pub use today_activities::TodayActivityRow;
 pub use token::CreatedToken;
-pub use views::{DealView, Labels, StalledView, DEAL_FIELDS};
+pub use views::{fit_card, DealView, Labels, StalledView, DEAL_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it
 /// gives way when the table is narrower than its content.

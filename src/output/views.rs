@@ -1,6 +1,6 @@
 //! What each kind of record looks like in a table. JSON shapes come from serde.
 
-use comfy_table::{Attribute, Cell, Color as TermColor};
+use comfy_table::{Cell, Color as TermColor};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -177,7 +177,7 @@ pub(super) const fn deal_fields_and<const N: usize, const M: usize>(
 const STALLED_FIELDS: [&str; crate::record::SHOWN_DEAL_FIELD_NAMES.len() + 2] =
     deal_fields_with(["idle_days", "stall_days"]);
 
-pub(super) use super::cells::{opt, text};
+pub(super) use super::cells::{bold, opt, text};
 
 pub(super) fn money(c: impl Into<i128>) -> Cell {
     Cell::new(dollars(c.into())).set_alignment(comfy_table::CellAlignment::Right)
@@ -195,10 +195,6 @@ pub(super) fn status(s: Status) -> Cell {
         Status::Lost => cell.fg(TermColor::Red),
         Status::Stalled => cell.fg(TermColor::Yellow),
     }
-}
-
-pub(super) fn bold(s: &str) -> Cell {
-    Cell::new(s).add_attribute(Attribute::Bold)
 }
 
 pub(super) fn metadata(d: &Deal) -> Cell {
@@ -363,6 +359,20 @@ impl Record for DealView {
         let total: i128 = rows.iter().map(|r| i128::from(r.deal.value.get())).sum();
         let noun = if rows.len() == 1 { "deal" } else { "deals" };
         Some(format!("{} {noun}, total {}", rows.len(), dollars(total)))
+    }
+}
+
+/// Fits a card with next steps to a screen of `height` lines, one left for the prompt:
+/// its oldest recent history entries give way (a long note may take several lines), the
+/// latest stays. The deal's fields and its next steps are never cut.
+pub fn fit_card(view: &mut DealView, style: &Style, height: usize) {
+    let lines = |v: &DealView| {
+        let tables = v.detail(style);
+        let drawn: usize = tables.iter().map(|t| t.to_string().lines().count()).sum();
+        drawn + tables.len().saturating_sub(1)
+    };
+    while view.recent.len() > 1 && lines(view) >= height {
+        view.recent.remove(0);
     }
 }
 
