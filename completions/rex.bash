@@ -873,7 +873,7 @@ _rex() {
             return 0
             ;;
         rex__subcmd__deal__subcmd__list)
-            opts="-e -o -q -h -V --status --pipeline --stage --owner --contact --min-value --max-value --closing-before --closing-after --overdue --meta --search --updated-since --sort --desc --limit --exit-status --db --output --json --color --quiet --fields --help --version"
+            opts="-e -o -q -h -V --status --pipeline --stage --owner --contact --min-value --max-value --closing-before --closing-after --overdue --meta --search --updated-since --no-next-step --sort --desc --limit --exit-status --db --output --json --color --quiet --fields --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,7 +928,7 @@ _rex() {
                     return 0
                     ;;
                 --sort)
-                    COMPREPLY=($(compgen -W "value expected-close created updated name stage" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "value expected-close created updated name stage next-activity" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1966,7 +1966,7 @@ _rex() {
                     return 0
                     ;;
                 --section)
-                    COMPREPLY=($(compgen -W "overdue closing_soon stalled going_stale" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "activities_overdue activities_today overdue closing_soon stalled going_stale no_next_step" -- "${cur}"))
                     return 0
                     ;;
                 --db)

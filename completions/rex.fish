@@ -45,7 +45,7 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "deal" -d 'Work with deals: 
 complete -c rex -n "__fish_rex_needs_command" -f -a "activity" -d 'Next steps on deals: add, list, done, update, delete activities'
 complete -c rex -n "__fish_rex_needs_command" -f -a "pipeline" -d 'Work with pipelines and their stages'
 complete -c rex -n "__fish_rex_needs_command" -f -a "board" -d 'A pipeline as a board: its stages side by side, with their deals'
-complete -c rex -n "__fish_rex_needs_command" -f -a "today" -d 'The morning\'s deals: overdue, closing soon, stalled, going stale'
+complete -c rex -n "__fish_rex_needs_command" -f -a "today" -d 'The morning: the activities due and the deals that need attention'
 complete -c rex -n "__fish_rex_needs_command" -f -a "forecast" -d 'What will close when, weighted by chance, and what was won'
 complete -c rex -n "__fish_rex_needs_command" -f -a "report" -d 'Reports from history: win rates, the stage funnel, lost reasons'
 complete -c rex -n "__fish_rex_needs_command" -f -a "export" -d 'Write pipelines, deals and history as JSON Lines, JSON or CSV'
@@ -125,12 +125,13 @@ complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l meta -d 'Only deals whose metadata KEY equals VALUE (repeatable)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l search -d 'Name or contact contains this text (ignoring case; % and _ are literal; indexed from 3 characters)' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l updated-since -d 'Only deals updated at or after this time: RFC 3339 (2026-03-01T09:00:00Z), or a date for the start of that day' -r
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l sort -d 'Sort order' -r -f -a "value\t''
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l sort -d 'Sort order (next-activity: the soonest next step first, deals without one last)' -r -f -a "value\t''
 expected-close\t''
 created\t''
 updated\t''
 name\t''
-stage\t''"
+stage\t''
+next-activity\t''"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l limit -d 'At most N deals' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
@@ -146,7 +147,8 @@ always\t''
 never\t''"
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l overdue -d 'Open or stalled, with an expected close date before today'
-complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l desc -d 'Sort descending'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l no-next-step -d 'Only active (open or stalled) deals without a pending activity: no next step'
+complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l desc -d 'Sort descending (by next-activity: the latest next step first, deals without one still last)'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s e -l exit-status -d 'Exit 0 when at least one deal was listed, 1 when none'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand deal; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
@@ -637,11 +639,14 @@ complete -c rex -n "__fish_rex_using_subcommand board" -l json -d 'Same as -o js
 complete -c rex -n "__fish_rex_using_subcommand board" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand board" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand board" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s deals (ignoring case)' -r
-complete -c rex -n "__fish_rex_using_subcommand today" -l section -d 'Only these sections, in full' -r -f -a "overdue\t'Active deals expected to close before today'
+complete -c rex -n "__fish_rex_using_subcommand today" -l owner -d 'Only this owner\'s activities and deals (ignoring case)' -r
+complete -c rex -n "__fish_rex_using_subcommand today" -l section -d 'Only these sections, in full' -r -f -a "activities_overdue\t'My pending activities due before today'
+activities_today\t'My pending activities due today'
+overdue\t'Active deals expected to close before today'
 closing_soon\t'Active deals expected to close within 7 days'
 stalled\t'Deals with status stalled'
-going_stale\t'Open deals that stall within 3 days'"
+going_stale\t'Open deals that stall within 3 days'
+no_next_step\t'Active deals without a pending activity'"
 complete -c rex -n "__fish_rex_using_subcommand today" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand today" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'
@@ -655,7 +660,7 @@ complete -c rex -n "__fish_rex_using_subcommand today" -l color -d 'When to use 
 always\t''
 never\t''"
 complete -c rex -n "__fish_rex_using_subcommand today" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
-complete -c rex -n "__fish_rex_using_subcommand today" -l all -d 'Everyone\'s deals, also when REX_OWNER is set'
+complete -c rex -n "__fish_rex_using_subcommand today" -l all -d 'Everyone\'s activities and deals, also when REX_OWNER is set'
 complete -c rex -n "__fish_rex_using_subcommand today" -l json -d 'Same as -o json'
 complete -c rex -n "__fish_rex_using_subcommand today" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand today" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -57,7 +57,9 @@ pub enum DealCommand {
         rex deal list --status open,stalled --owner Ana   # any case\n  \
         rex deal list --pipeline Sales --stage Proposal --min-value 10000\n  \
         rex deal list --overdue -o json\n  rex deal list --search acme --closing-before eoq\n  \
-        rex deal list --updated-since 2026-03-01T09:00:00Z -o jsonl"
+        rex deal list --updated-since 2026-03-01T09:00:00Z -o jsonl\n  \
+        rex deal list --no-next-step --owner ana   # nothing scheduled\n  \
+        rex deal list --status active --sort next-activity   # soonest next step first"
     )]
     List(ListArgs),
     /// Show one deal in full
@@ -234,6 +236,8 @@ pub enum SortKey {
     Updated,
     Name,
     Stage,
+    // By the next step's due date and time; deals without one last.
+    NextActivity,
 }
 
 impl From<SortKey> for crate::store::DealSort {
@@ -246,6 +250,7 @@ impl From<SortKey> for crate::store::DealSort {
             SortKey::Updated => S::Updated,
             SortKey::Name => S::Name,
             SortKey::Stage => S::Stage,
+            SortKey::NextActivity => S::NextActivity,
         }
     }
 }
@@ -340,10 +345,13 @@ pub struct ListArgs {
     /// Only deals updated at or after this time: RFC 3339 (2026-03-01T09:00:00Z), or a date for the start of that day
     #[arg(long, value_name = "TIME")]
     pub updated_since: Option<TimeSpec>,
-    /// Sort order
+    /// Only active (open or stalled) deals without a pending activity: no next step
+    #[arg(long)]
+    pub no_next_step: bool,
+    /// Sort order (next-activity: the soonest next step first, deals without one last)
     #[arg(long, value_enum, default_value_t = SortKey::Created, value_name = "KEY")]
     pub sort: SortKey,
-    /// Sort descending
+    /// Sort descending (by next-activity: the latest next step first, deals without one still last)
     #[arg(long)]
     pub desc: bool,
     /// At most N deals

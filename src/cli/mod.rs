@@ -273,8 +273,10 @@ pub enum Command {
     /// A pipeline as a board: its stages side by side, with their deals
     #[command(after_long_help = "\
 Each stage shows how many active (open or stalled) deals it holds and their value, then
-the largest of them, one line each: name, value, reference, ~ when stalled and ! when
-past its expected close. On a terminal the board fits its width (stages that do not fit
+the largest of them, one line each: name, its next step's date (its earliest pending
+activity's, as `Mar 5`) when the column has room for it, value, reference, ~ when
+stalled, ! when past its expected close and ? when it has no next step (no pending
+activity: rex deal list --no-next-step lists them). On a terminal the board fits its width (stages that do not fit
 side by side wrap into rows) and each stage shows what fits the screen's height;
 --limit sets how many. When not even a deal of each stage fits, the stages show their
 counts and values only, then one line a stage; if even those are too many, the first
@@ -303,43 +305,58 @@ Examples:
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
-    /// The morning's deals: overdue, closing soon, stalled, going stale
+    /// The morning: the activities due and the deals that need attention
     #[command(after_long_help = "\
-Sections, in this order; a deal is in the first that applies:
-  overdue       active deals expected to close before today
-  closing_soon  active deals expected to close within the next 7 days (today included)
-  stalled       deals with status stalled
-  going_stale   open deals that pass their stall period within the next 3 days
-Active means open or stalled. The deals are REX_OWNER's when it is set, unless --owner
-or --all is given; everyone's otherwise.
+Sections, in this order (a deal is in the first of overdue .. going_stale that
+applies):
+  activities_overdue  pending activities due before today
+  activities_today    pending activities due today (all-day ones first)
+  overdue             active deals expected to close before today
+  closing_soon        active deals expected to close within the next 7 days (today
+                      included)
+  stalled             deals with status stalled
+  going_stale         open deals that pass their stall period within the next 3 days
+  no_next_step        active deals without a pending activity, whether or not a
+                      section above has them
+Active means open or stalled. The activities and deals are REX_OWNER's (an activity's
+own owner) when it is set, unless --owner or --all is given; everyone's otherwise. An
+activity of a closed deal is listed until it is done or deleted. Today follows TZ and
+REX_NOW.
 
-On a terminal, today fits the screen: each section is a heading with its count and value,
-then its deals one line each (reference, name, value, stage, expected close; the owner
-too with --all or another's --owner). The most urgent sections get the lines first; a
-section that does not fit whole ends with a line such as
+On a terminal, today fits the screen: each section is a heading with its count (and its
+deals' value), then its rows one line each: an activity's reference, when it is due (its
+time, for one due today), type, subject and deal; a deal's reference, name, value, stage
+and expected close; the owner too with --all or another's --owner. The most urgent
+sections get the lines first; a section that does not fit whole ends with a line such as
 '+12 more: rex today --section overdue', which shows that section in full. In a pipe,
--o table shows every deal.
+-o table shows every row.
 
 --section shows only the sections named (repeat it, or separate them with commas), in
 full, in every format.
 
 TSV, CSV, JSON Lines and -o id: one flat list, section by section, each deal's fields
-then its section (overdue, closing_soon, stalled, going_stale); --fields may name any of
-them. JSON: {\"overdue\": [...], \"closing_soon\": [...], \"stalled\": [...],
-\"going_stale\": [...]}, each an array of deals (only the sections asked for with
---section; with --fields, each deal has only those fields).
+then its section: overdue, closing_soon, stalled and going_stale, or the deal sections
+--section names (no_next_step among them); when it names only activities_overdue and
+activities_today, each activity's fields (as rex activity list prints them) then its
+section. --fields may name any of the fields listed. JSON:
+{\"activities_overdue\": [...], \"activities_today\": [...], \"overdue\": [...],
+\"closing_soon\": [...], \"stalled\": [...], \"going_stale\": [...],
+\"no_next_step\": [...]}, each an array of activities (each with deal_name) or of deals
+(only the sections asked for with --section; with --fields, each row has only those
+fields, null where it has no such field).
 
 Examples:
   rex today
   rex today --all --section overdue
   REX_OWNER=ana rex today
   rex today -o tsv --fields section,name,value
+  rex today --section activities_today -o tsv --fields subject,deal_name
   rex today --all -o json")]
     Today {
-        /// Only this owner's deals (ignoring case)
+        /// Only this owner's activities and deals (ignoring case)
         #[arg(long, value_name = "OWNER", conflicts_with = "all")]
         owner: Option<String>,
-        /// Everyone's deals, also when REX_OWNER is set
+        /// Everyone's activities and deals, also when REX_OWNER is set
         #[arg(long)]
         all: bool,
         /// Only these sections, in full
@@ -549,6 +566,12 @@ Examples:
 /// A section of `rex today` (the values of `--section`), named as its JSON key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TodaySection {
+    /// My pending activities due before today
+    #[value(name = "activities_overdue", alias = "activities-overdue")]
+    ActivitiesOverdue,
+    /// My pending activities due today
+    #[value(name = "activities_today", alias = "activities-today")]
+    ActivitiesToday,
     /// Active deals expected to close before today
     Overdue,
     /// Active deals expected to close within 7 days
@@ -559,6 +582,9 @@ pub enum TodaySection {
     /// Open deals that stall within 3 days
     #[value(name = "going_stale", alias = "going-stale")]
     GoingStale,
+    /// Active deals without a pending activity
+    #[value(name = "no_next_step", alias = "no-next-step")]
+    NoNextStep,
 }
 
 #[cfg(test)]

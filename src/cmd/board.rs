@@ -3,10 +3,14 @@
 
 use super::{fill_refs, me, Ctx};
 use crate::cli::TodaySection;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ops::activity::activity_refs;
 use crate::ops::board as ops;
 use crate::ops::board::Section;
-use crate::output::{fit_height, screen_height, BoardView, Format, TodayView};
+use crate::output::{
+    fit_height, screen_height, ActivityView, BoardView, Format, Printer, Record, SectionRows,
+    TodayActivityRow, TodayRow, TodayView,
+};
 
 pub fn board(
     ctx: &mut Ctx,
@@ -60,23 +64,71 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
     let only: Vec<Section> = only
         .iter()
         .map(|s| match s {
+            TodaySection::ActivitiesOverdue => Section::ActivitiesOverdue,
+            TodaySection::ActivitiesToday => Section::ActivitiesToday,
             TodaySection::Overdue => Section::Overdue,
             TodaySection::ClosingSoon => Section::ClosingSoon,
             TodaySection::Stalled => Section::Stalled,
             TodaySection::GoingStale => Section::GoingStale,
+            TodaySection::NoNextStep => Section::NoNextStep,
         })
         .collect();
     let clock = ctx.clock;
     let human = ctx.out.is_human();
+    let json = ctx.out.chosen_format() == Some(Format::Json);
+    let screen = json || (human && !ctx.out.has_fields());
+    // A flat list holds one kind of row: deals, or activities when only activity sections
+    // are asked for.
+    let activity_rows = !only.is_empty() && only.iter().all(|s| s.lists_activities());
+    if json {
+        today_fields(&ctx.out)?;
+    } else if !screen {
+        if !activity_rows && only.iter().any(|s| s.lists_activities()) {
+            return Err(Error::usage(
+                "a flat list (TSV, CSV, JSON Lines, ids) holds deals or activities, not both; ask for activities_overdue and activities_today alone, or use -o json",
+            ));
+        }
+        if activity_rows {
+            ctx.out.check_fields::<TodayActivityRow>()?;
+        } else {
+            ctx.out.check_fields::<TodayRow>()?;
+        }
+    }
+    // A flat list holds the deal sections it always held unless sections are named: the
+    // activities and the deals without a next step only when asked for.
+    let listed: Vec<Section> = match (screen, only.is_empty()) {
+        (false, true) => Section::ALL
+            .into_iter()
+            .filter(|s| !s.lists_activities() && *s != Section::NoNextStep)
+            .collect(),
+        _ => only.clone(),
+    };
     let sections = ctx.store.read(|tx| {
-        let today = ops::today(tx, &clock, owner.as_deref())?;
-        let mut sections = TodayView::sections(today, &only, &tx.stage_labels()?);
+        let today = ops::today(tx, &clock, owner.as_deref(), &listed)?;
+        let mut sections = TodayView::sections(today, &listed, &tx.stage_labels()?);
         if human {
-            fill_refs(tx, sections.iter_mut().flat_map(|(_, deals)| deals))?;
+            fill_refs(
+                tx,
+                sections.iter_mut().flat_map(|(_, rows)| match rows {
+                    SectionRows::Deals(deals) => deals.iter_mut().collect(),
+                    SectionRows::Activities(_) => Vec::new(),
+                }),
+            )?;
+            let mut activities: Vec<&mut ActivityView> = sections
+                .iter_mut()
+                .flat_map(|(_, rows)| match rows {
+                    SectionRows::Activities(a) => a.iter_mut().collect(),
+                    SectionRows::Deals(_) => Vec::new(),
+                })
+                .collect();
+            let ids: Vec<_> = activities.iter().map(|a| a.activity.id).collect();
+            let mut refs = activity_refs(tx, &ids)?;
+            for a in &mut activities {
+                a.short_ref = refs.remove(&a.activity.id);
+            }
         }
         Ok(sections)
     })?;
-    let json = ctx.out.chosen_format() == Some(Format::Json);
     let mut view = TodayView {
         sections,
         owner_column,
@@ -85,11 +137,46 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
         command,
         fields: if json { ctx.out.take_fields() } else { None },
     };
-    if json || (human && !ctx.out.has_fields()) {
+    if screen {
         return ctx.out.one(&view);
     }
     view.fields = None;
-    ctx.out.list(view.rows())
+    if activity_rows {
+        ctx.out.list(view.activity_rows())
+    } else {
+        ctx.out.list(view.rows())
+    }
+}
+
+/// `rex today -o json --fields`: each a field of today's deal rows or of its activity rows
+/// (JSON narrows every row of every section to them).
+fn today_fields(out: &Printer) -> Result<()> {
+    let Some(fields) = out.fields() else {
+        return Ok(());
+    };
+    let known = [
+        TodayRow::FIELDS,
+        TodayRow::ON_REQUEST,
+        TodayActivityRow::FIELDS,
+    ]
+    .concat();
+    for (i, f) in fields.iter().enumerate() {
+        if fields[..i].contains(f) {
+            return Err(Error::usage(format!(
+                "field '{f}' is named twice in --fields; name each field once"
+            )));
+        }
+        if !known.contains(&f.as_str()) {
+            let mut valid = known.clone();
+            let mut seen = std::collections::HashSet::new();
+            valid.retain(|v| seen.insert(*v));
+            return Err(Error::usage(format!(
+                "unknown field '{f}' for --fields; valid fields: {}",
+                valid.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A word as a shell reads it back: as it is when it is plain, else in single quotes.

@@ -132,9 +132,10 @@ pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
 pub fn fill_refs<'a>(tx: &dyn Tx, views: impl IntoIterator<Item = &'a mut DealView>) -> Result<()> {
     let mut views: Vec<&mut DealView> = views.into_iter().collect();
     let ids: Vec<DealId> = views.iter().map(|v| v.deal.id).collect();
-    let mut refs = crate::ops::lookup::short_refs(tx, &ids, REF_MIN)?;
+    let refs = crate::ops::lookup::short_refs(tx, &ids, REF_MIN)?;
+    // A deal may be shown twice (in two sections of today).
     for v in &mut views {
-        v.short_ref = refs.remove(&v.deal.id);
+        v.short_ref = refs.get(&v.deal.id).cloned();
     }
     Ok(())
 }

@@ -9,8 +9,11 @@ use crate::cli::{DealCommand, ListArgs, MetaArgs, ProbabilityOrDefault};
 use crate::clock::DateOrNone;
 use crate::error::{Error, Result};
 use crate::id::DealId;
+use crate::ops::activity;
 use crate::ops::deal::{self, Close, DealChanges, DealQuery, Moved, NewDeal, Placed, StallScope};
-use crate::output::{Confirmation, DealView, StalledView};
+use crate::output::{
+    fit_card, screen_height, Confirmation, DealView, NextSteps, StalledView, CARD_NEXT_STEPS,
+};
 
 /// How many history entries `deal show` prints under a deal on a terminal.
 const RECENT_EVENTS: usize = 5;
@@ -109,14 +112,28 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
         }
         DealCommand::List(args) => list(ctx, &args),
         DealCommand::Show { deal } => {
-            let recent = if ctx.out.is_human() { RECENT_EVENTS } else { 0 };
-            let view = ctx.store.read(|tx| {
+            let human = ctx.out.is_human();
+            let recent = if human { RECENT_EVENTS } else { 0 };
+            let mut view = ctx.store.read(|tx| {
                 let shown = deal::show(tx, &deal, recent)?;
                 let mut view = view_of(shown.deal);
                 fill_refs(tx, [&mut view])?;
                 view.recent = shown.recent;
+                if human {
+                    view.next_steps = next_steps(tx, &clock, view.deal.id)?;
+                    // Each line of next steps takes the place of a recent history entry,
+                    // so that the card stays one screen.
+                    let lines = view.next_steps.pending.min(CARD_NEXT_STEPS as i64) as usize;
+                    view.recent
+                        .drain(..view.recent.len().saturating_sub(RECENT_EVENTS - lines));
+                }
                 Ok(view)
             })?;
+            // On a terminal, a card with next steps keeps to the screen: its oldest history
+            // gives way to them.
+            if let Some(height) = screen_height().filter(|_| view.next_steps.pending > 0) {
+                fit_card(&mut view, &ctx.out.style(), height);
+            }
             ctx.out.one(&view)
         }
         DealCommand::Update {
@@ -208,20 +225,31 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             reason,
         } => {
             let how = Close { won, reason };
-            let (view, line) = ctx.store.write(|tx| {
+            let (view, line, pending) = ctx.store.write(|tx| {
                 let closed = deal::close(tx, &clock, &deal, &how)?;
+                let label = deal_named(tx, closed.deal.id)?;
                 let line = Confirmation::new("closed ")
-                    .then(deal_named(tx, closed.deal.id)?)
+                    .then(label.clone())
                     .text(&format!(
                         " as {}, {}",
                         closed.deal.status, closed.deal.value
                     ));
-                Ok((view_of(closed), line))
+                // Closing leaves its activities as they are: they stay listed until done.
+                let (pending, _) = activity::counts(tx, closed.deal.id)?;
+                let pending = match pending {
+                    0 => None,
+                    n => Some(still_pending(n, &label, &reference(tx, closed.deal.id)?)),
+                };
+                Ok((view_of(closed), line, pending))
             })?;
             let id = view.deal.id;
             print_saved(ctx.out.change(&view, &line), || {
                 format!("the close of deal {id}")
-            })
+            })?;
+            if let Some(note) = pending {
+                ctx.out.note(&note);
+            }
+            Ok(())
         }
         DealCommand::Reopen { deal } => {
             let (view, line) = ctx.store.write(|tx| {
@@ -267,9 +295,16 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 &format!("Delete {} and their history?", list_of(&labels)),
                 &format!("refusing to delete {n} {noun}"),
             )?;
-            ctx.store.write(|tx| deal::delete(tx, &ids))?;
+            let activities = ctx.store.write(|tx| deal::delete(tx, &ids))?;
+            let with = match (activities, n) {
+                (0, _) => String::new(),
+                (1, 1) => " and its activity".to_string(),
+                (a, 1) => format!(" and its {a} activities"),
+                (1, _) => " and their activity".to_string(),
+                (a, _) => format!(" and their {a} activities"),
+            };
             ctx.out
-                .done(&Confirmation::new(&format!("deleted {n} {noun}")));
+                .done(&Confirmation::new(&format!("deleted {n} {noun}{with}")));
             Ok(())
         }
         DealCommand::Stalled {
@@ -315,6 +350,53 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             exit_for(exit_status, empty)
         }
     }
+}
+
+/// What `deal close` says of the activities a closed deal still has to do: how many, and
+/// the command that lists them. `label` names the deal as its confirmation does.
+fn still_pending(n: i64, label: &Confirmation, reference: &str) -> String {
+    let (noun, verb) = if n == 1 {
+        ("activity", "remains")
+    } else {
+        ("activities", "remain")
+    };
+    format!(
+        "{n} {noun} of {label} {verb} pending; to list them: rex activity list --deal {reference}"
+    )
+}
+
+/// The short reference a person types for a deal.
+fn reference(tx: &dyn crate::store::Tx, id: DealId) -> Result<String> {
+    Ok(
+        crate::ops::lookup::short_refs(tx, &[id], crate::ops::lookup::REF_MIN)?
+            .remove(&id)
+            .unwrap_or_else(|| id.to_string()),
+    )
+}
+
+/// The pending activities of deal `id` its card shows: the soonest, and how many in all.
+fn next_steps(
+    tx: &dyn crate::store::Tx,
+    clock: &crate::clock::Clock,
+    id: DealId,
+) -> Result<NextSteps> {
+    let query = activity::ActivityQuery {
+        owners: activity::Owners::All,
+        deal: Some(id.to_string()),
+        kind: None,
+        overdue: false,
+        due_from: None,
+        due_to: None,
+        done: false,
+        limit: Some(CARD_NEXT_STEPS as u64),
+    };
+    Ok(NextSteps {
+        soonest: activity::list(tx, clock, &query)?
+            .into_iter()
+            .map(|l| l.activity)
+            .collect(),
+        pending: activity::counts(tx, id)?.0,
+    })
 }
 
 /// A deal as people see it: no history or short reference yet.
@@ -428,6 +510,7 @@ fn query_of(a: &ListArgs) -> Result<DealQuery> {
         metadata,
         search: a.search.clone(),
         updated_since: a.updated_since,
+        no_next_step: a.no_next_step,
         sort: a.sort.into(),
         desc: a.desc,
         after: None,

@@ -197,7 +197,7 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
     use crate::ops::database::DatabaseInfo;
     use crate::ops::pipeline::PipelineOverview;
     use crate::ops::report::{ForecastRow, FunnelRow, LostReasonRow, WinsRow};
-    use crate::output::{ActivityView, BoardView, ImportReport, StalledView, TodayRow};
+    use crate::output::{ActivityView, BoardView, ImportReport, StalledView};
     use crate::record::Event;
     use crate::store::PipelineSummary;
     use Access::{Read, Write};
@@ -267,7 +267,7 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
             owner,
             all,
             section,
-        } => Plan::stored(Read, fields::<TodayRow>, move |ctx| {
+        } => Plan::stored(Read, own_fields, move |ctx| {
             board::today(ctx, owner, all, &section)
         }),
         Command::Forecast { scope, by, periods } => {

@@ -1,12 +1,13 @@
 //! What the operations' unit tests share: a fresh SQLite database in a temporary directory,
-//! a fixed clock, and deals placed directly (the deal operations are tested beside them).
+//! a fixed clock, and deals and activities placed directly (the operations that make them
+//! are tested beside them).
 
 use std::time::Duration;
 
 use crate::clock::Clock;
-use crate::id::DealId;
+use crate::id::{ActivityId, DealId};
 use crate::money::Cents;
-use crate::record::{Deal, Event, Pipeline, Place, Status};
+use crate::record::{Activity, ActivityType, Deal, Event, Pipeline, Place, Status};
 use crate::store::{Access, Location, Store, Tx};
 
 /// A new, empty database; it lives as long as the directory.
@@ -50,4 +51,35 @@ pub fn deal(tx: &dyn Tx, clock: &Clock, p: &Pipeline, name: &str, cents: i64) ->
     tx.add_event(&Event::created(&deal, &Place::of(p, stage)))
         .unwrap();
     deal
+}
+
+/// A call on `deal`, due on `day` (`2026-03-05`) at `time` (`14:00`) or all day, owned by
+/// `owner`, done (on the clock's day) or pending, stored directly without history.
+pub fn activity(
+    tx: &dyn Tx,
+    clock: &Clock,
+    deal: &Deal,
+    subject: &str,
+    (day, time): (&str, Option<&str>),
+    owner: Option<&str>,
+    done: bool,
+) -> Activity {
+    let now = clock.timestamp();
+    let a = Activity {
+        id: ActivityId::new(),
+        deal_id: deal.id,
+        kind: ActivityType::Call,
+        subject: subject.into(),
+        due_date: day.parse().unwrap(),
+        due_time: time.map(|t| t.parse().unwrap()),
+        duration_minutes: None,
+        owner_id: owner.map(str::to_string),
+        note: None,
+        done,
+        done_at: done.then(|| now.clone()),
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    tx.insert_activity(&a).unwrap();
+    a
 }

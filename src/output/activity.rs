@@ -3,9 +3,11 @@
 
 use comfy_table::Cell;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
-use super::views::{bold, opt, text};
-use super::{Column, Fit, Record, Style};
+use super::cells::{bold, opt, text};
+use super::fit::ellipsis as cut;
+use super::{one_line, Column, Fit, Record, Style};
 use crate::ops::activity::Listed;
 use crate::record::{Activity, ACTIVITY_FIELD_NAMES};
 
@@ -166,5 +168,160 @@ impl Record for ActivityView {
             t.add_row(vec![bold(k), v]);
         }
         vec![t]
+    }
+}
+
+/// A deal's pending activities as its card (`deal show` at a table) shows them: the soonest
+/// few, and how many it has in all.
+#[derive(Debug, Clone, Default)]
+pub struct NextSteps {
+    /// The soonest pending activities, soonest first (at most [`CARD_NEXT_STEPS`]).
+    pub soonest: Vec<Activity>,
+    /// How many pending activities the deal has in all.
+    pub pending: i64,
+}
+
+/// The most lines a card gives its next steps, the `+N more` line included: the card keeps
+/// to one screen, each of them taking the place of a recent history entry.
+pub const CARD_NEXT_STEPS: usize = 3;
+
+/// What the card's value column leaves out of the table's width: its key column
+/// (`Expected close`, the longest key, with its padding) and the padding after the value.
+const CARD_KEYS: usize = 19;
+
+impl NextSteps {
+    /// The lines of the card's `Next steps`: one per activity (when it is due, its type,
+    /// its subject, its owner), lined up; when the deal has more than fit, the last line
+    /// says how many more and the command that lists them all (`reference` names the deal).
+    /// Within `width` (the table's), the owner and then the subject give way.
+    pub fn lines(&self, reference: &str, width: Option<usize>) -> Vec<String> {
+        let total = usize::try_from(self.pending).unwrap_or(usize::MAX);
+        let shown = if total > CARD_NEXT_STEPS {
+            CARD_NEXT_STEPS - 1
+        } else {
+            CARD_NEXT_STEPS
+        };
+        let shown = &self.soonest[..self.soonest.len().min(shown)];
+        let due_width = shown.iter().map(|a| due_text(a).len()).max().unwrap_or(0);
+        let kind_width = shown
+            .iter()
+            .map(|a| a.kind.as_str().len())
+            .max()
+            .unwrap_or(0);
+        let owner = |a: &Activity| one_line(a.owner_id.as_deref().unwrap_or("-"));
+        let mut owner_width = shown.iter().map(|a| owner(a).width()).max().unwrap_or(0);
+        let mut subject_width = shown
+            .iter()
+            .map(|a| one_line(&a.subject).width())
+            .max()
+            .unwrap_or(0);
+        if let Some(room) = width.map(|w| w.saturating_sub(CARD_KEYS)) {
+            let fixed = due_width + kind_width + 3 * GAP.len();
+            let left = room.saturating_sub(fixed);
+            if subject_width + owner_width > left {
+                owner_width = owner_width.min(12).min(left / 3).max(1);
+                subject_width = left.saturating_sub(owner_width).max(1);
+            }
+        }
+        let mut lines: Vec<String> = shown
+            .iter()
+            .map(|a| {
+                let subject = cut(&one_line(&a.subject), subject_width);
+                let line = format!(
+                    "{:<due_width$}{GAP}{:<kind_width$}{GAP}{}{GAP}{}",
+                    due_text(a),
+                    a.kind.as_str(),
+                    pad(&subject, subject_width),
+                    cut(&owner(a), owner_width),
+                );
+                line.trim_end().to_string()
+            })
+            .collect();
+        if total > shown.len() {
+            lines.push(format!(
+                "+{} more: rex activity list --deal {reference}",
+                total - shown.len()
+            ));
+        }
+        lines
+    }
+}
+
+const GAP: &str = "  ";
+
+/// Text padded with spaces to `width` display columns.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::{ActivityId, DealId};
+    use crate::record::ActivityType;
+    use serde_json::json;
+
+    fn pending(subject: &str, day: &str, time: Option<&str>, owner: &str) -> Activity {
+        Activity {
+            id: ActivityId::new(),
+            deal_id: DealId::new(),
+            kind: ActivityType::Meeting,
+            subject: subject.into(),
+            due_date: day.parse().unwrap(),
+            due_time: time.map(|t| t.parse().unwrap()),
+            duration_minutes: None,
+            owner_id: Some(owner.into()),
+            note: None,
+            done: false,
+            done_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_cards_next_steps_line_up_within_its_width_and_say_how_many_more() {
+        let long = "Walk the procurement team through the security questionnaire answers";
+        let steps = NextSteps {
+            soonest: vec![
+                pending("Kickoff", "2026-03-04", None, "ana"),
+                pending(
+                    long,
+                    "2026-03-05",
+                    Some("14:00"),
+                    "anastasia.konstantinopoulou",
+                ),
+                pending("Third", "2026-03-06", None, "bo"),
+            ],
+            pending: 3,
+        };
+        let lines = steps.lines("3kq9v2x", Some(80));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[0],
+            format!(
+                "Wed 2026-03-04        meeting  Kickoff{}ana",
+                " ".repeat(14)
+            )
+        );
+        // The owner gives way to a third of what is left, the subject takes the rest.
+        assert_eq!(
+            lines[1],
+            "Thu 2026-03-05 14:00  meeting  Walk the procureme…  anastasi…"
+        );
+        assert!(
+            lines.iter().all(|l| l.width() <= 80 - CARD_KEYS),
+            "{lines:?}"
+        );
+        // Whole without a width.
+        assert!(steps.lines("3kq9v2x", None)[1].contains(long));
+        // More than fit: the soonest two, then how to list them all.
+        let more = NextSteps {
+            pending: 7,
+            ..steps
+        };
+        let lines = more.lines("3kq9v2x", Some(80));
+        assert_eq!(lines.len(), CARD_NEXT_STEPS);
+        assert_eq!(lines[2], "+5 more: rex activity list --deal 3kq9v2x");
     }
 }

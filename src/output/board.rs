@@ -185,7 +185,8 @@ fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
     let column = (width + GAP.len()) / per_row - GAP.len();
     let today = crate::clock::local_day(style.now);
     let mut out = String::new();
-    let mut marks = (false, false);
+    // Which marks the board shows: stalled, overdue, no next step, a next step's date.
+    let mut marks = (false, false, false, false);
     for (n, row) in board.stages.chunks(per_row).enumerate() {
         if n > 0 {
             out.push('\n');
@@ -214,26 +215,75 @@ fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
                     .map(|v| v.deal.value.to_string().width())
                     .max()
                     .unwrap_or(0);
-                for v in shown {
+                let deal_marks = |v: &DealView| {
                     let d = &v.deal;
-                    let overdue = d.is_overdue(today);
                     let stalled = d.status == Status::Stalled;
+                    let overdue = d.is_overdue(today);
+                    let planless = v.next_activity.is_none();
+                    (stalled, overdue, planless)
+                };
+                let mark_width = shown
+                    .iter()
+                    .map(|v| {
+                        let (a, b, c) = deal_marks(v);
+                        usize::from(a) + usize::from(b) + usize::from(c)
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let reference =
+                    |v: &DealView| v.short_ref.clone().unwrap_or_else(|| v.deal.id.to_string());
+                let tail_width = |v: &DealView| 2 + value_width + reference(v).width() + mark_width;
+                // Each next step's date, when the stage's dates fit beside names of some length.
+                let dates: Vec<Option<String>> = shown
+                    .iter()
+                    .map(|v| {
+                        v.next_activity
+                            .as_ref()
+                            .map(|n| short_date(n.due_date, today))
+                    })
+                    .collect();
+                let date_width = dates.iter().flatten().map(|d| d.width()).max().unwrap_or(0);
+                let widest = shown.iter().map(tail_width).max().unwrap_or(0);
+                let with_dates = date_width > 0 && column >= widest + 1 + date_width + NAME_MIN;
+                for (v, date) in shown.iter().zip(&dates) {
+                    let d = &v.deal;
+                    let (stalled, overdue, planless) = deal_marks(v);
                     marks.0 |= stalled;
                     marks.1 |= overdue;
+                    marks.2 |= planless;
+                    marks.3 |= with_dates && date.is_some();
                     let mark = format!(
-                        "{}{}",
+                        "{}{}{}",
                         if stalled { "~" } else { "" },
-                        if overdue { "!" } else { "" }
+                        if overdue { "!" } else { "" },
+                        if planless { "?" } else { "" }
                     );
-                    let reference = v.short_ref.clone().unwrap_or_else(|| d.id.to_string());
                     let value = d.value.to_string();
-                    let tail = format!(" {value:>value_width$} {reference}{mark:<2}");
-                    let name_room = column.saturating_sub(tail.width());
-                    let line = format!(
-                        "{}{tail}",
-                        pad(&cut(&neutralise(&d.name), name_room), name_room)
-                    );
-                    lines.push(pad(&cut(&line, column), column));
+                    let tail =
+                        format!(" {value:>value_width$} {}{mark:<mark_width$}", reference(v));
+                    let date = match (with_dates, date) {
+                        (true, Some(day)) => format!(" {day:<date_width$}"),
+                        (true, None) => " ".repeat(1 + date_width),
+                        (false, _) => String::new(),
+                    };
+                    let name_room = column.saturating_sub(tail.width() + date.width());
+                    let name = pad(&cut(&neutralise(&d.name), name_room), name_room);
+                    // A next step already late shows its date in red.
+                    let late = v.next_activity.as_ref().is_some_and(|n| n.due_date < today);
+                    let date = if late && !date.trim().is_empty() {
+                        format!(" {}", paint_code(style, "31", &date[1..]))
+                    } else {
+                        date
+                    };
+                    let line = format!("{name}{date}{tail}");
+                    lines.push(if name_room == 0 {
+                        pad(
+                            &cut(&format!("{}{tail}", neutralise(&d.name)), column),
+                            column,
+                        )
+                    } else {
+                        line
+                    });
                 }
                 let more = stage.count - shown.len() as i64;
                 if more > 0 {
@@ -252,15 +302,34 @@ fn draw(board: &BoardView, style: &Style, limit: usize) -> String {
             out.push('\n');
         }
     }
-    if marks.0 || marks.1 {
-        let mut legend = Vec::new();
-        if marks.0 {
-            legend.push("~ stalled");
+    let mut legend = Vec::new();
+    if marks.0 {
+        legend.push("~ stalled");
+    }
+    if marks.1 {
+        legend.push("! past its expected close");
+    }
+    if marks.2 {
+        legend.push("? no next step");
+    }
+    if marks.3 {
+        legend.push("Mar 5: next step due");
+    }
+    if !legend.is_empty() {
+        // As many of them on a line as the board's width holds.
+        out.push('\n');
+        let mut line = String::new();
+        for item in legend {
+            if !line.is_empty() && line.width() + 3 + item.width() > width {
+                out.push_str(&format!("{line}\n"));
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push_str("   ");
+            }
+            line.push_str(item);
         }
-        if marks.1 {
-            legend.push("! past its expected close");
-        }
-        out.push_str(&format!("\n{}\n", legend.join("   ")));
+        out.push_str(&format!("{line}\n"));
     }
     out.trim_end_matches('\n').to_string()
 }
@@ -329,6 +398,28 @@ fn stage_lines(board: &BoardView, style: &Style, per_row: usize, shown: usize) -
         ));
     }
     out.join("\n")
+}
+
+/// The narrowest a deal's name gets on the board for the stage to show its next steps' dates.
+const NAME_MIN: usize = 10;
+
+/// A next step's date as the board shows it: `Mar 5` this year, the full date another.
+fn short_date(day: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if day.year() == today.year() {
+        day.format("%b %-d").to_string()
+    } else {
+        crate::clock::format_date(day)
+    }
+}
+
+/// Text in a colour (an SGR code), when the terminal shows colour.
+fn paint_code(style: &Style, code: &str, text: &str) -> String {
+    if style.color {
+        format!("\u{1b}[{code}m{text}\u{1b}[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The narrowest a stage's name gets on a line of [`stage_lines`] (with its `…`).
@@ -441,22 +532,23 @@ mod tests {
         fit_height(&mut few, &style(Some(80)), 24);
         assert_eq!(shown(&few), [3, 3, 3, 0, 0]);
         assert!(!draw(&few, &style(Some(80)), usize::MAX).contains("more"));
-        // Twenty in each: three rows of (3 + deals + "+N more") and two blank lines fit 23
-        // lines with three deals each.
+        // Twenty in each: three rows of (3 + deals + "+N more"), two blank lines and the
+        // legend (a blank line and "? no next step") fit 23 lines with two deals each.
         let mut many = board(&[20; 5]);
         fit_height(&mut many, &style(Some(80)), 24);
-        assert_eq!(shown(&many), [3; 5]);
+        assert_eq!(shown(&many), [2; 5]);
         let text = draw(&many, &style(Some(80)), usize::MAX);
-        assert_eq!(text.lines().count(), 23, "{text}");
-        assert!(text.contains("+17 more"), "{text}");
+        assert_eq!(text.lines().count(), 22, "{text}");
+        assert!(text.contains("+18 more"), "{text}");
+        assert_eq!(text.lines().last(), Some("? no next step"));
         // A row with few deals lends its lines to the others.
         let mut uneven = board(&[20, 20, 20, 20, 1]);
         fit_height(&mut uneven, &style(Some(80)), 24);
-        assert_eq!(shown(&uneven), [4, 4, 4, 4, 1]);
-        // Wide: every stage side by side in one row.
+        assert_eq!(shown(&uneven), [3, 3, 3, 3, 1]);
+        // Wide: every stage side by side in one row, and the legend.
         let mut wide = board(&[30; 5]);
         fit_height(&mut wide, &style(None), 24);
-        assert_eq!(shown(&wide), [19; 5]);
+        assert_eq!(shown(&wide), [17; 5]);
         // Too small a screen for a deal of each stage: the stages' counts, two a row.
         let mut counts = board(&[5; 5]);
         fit_height(&mut counts, &style(Some(80)), 10);
@@ -506,5 +598,48 @@ mod tests {
         assert_eq!(stages_per_row(70, 5), 2);
         assert_eq!(stages_per_row(69, 5), 1);
         assert_eq!(stages_per_row(200, 5), 5);
+    }
+
+    #[test]
+    fn a_deal_without_a_next_step_is_marked_and_the_others_show_its_date_when_it_fits() {
+        use crate::record::{ActivityType, NextActivity};
+        let mut b = board(&[3, 0]);
+        let next = |day: &str| NextActivity {
+            id: crate::id::ActivityId::new(),
+            kind: ActivityType::Call,
+            subject: "Call".into(),
+            due_date: day.parse().unwrap(),
+            due_time: None,
+        };
+        let deals = &mut b.stages[0].deals;
+        deals[0].next_activity = Some(next("1970-01-12"));
+        deals[1].next_activity = Some(next("1971-02-03"));
+        for (i, d) in deals.iter_mut().enumerate() {
+            d.short_ref = Some(format!("ref000{i}"));
+        }
+        // 1970-01-01 is the style's today: this year's dates short, another year's whole.
+        let text = draw(&b, &style(Some(80)), usize::MAX);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[3..6],
+            [
+                "Deal 0        Jan 12     $1.00 ref0000",
+                "Deal 1        1971-02-03 $2.00 ref0001",
+                "Deal 2                   $3.00 ref0002?",
+            ],
+            "{text}"
+        );
+        assert_eq!(lines.last(), Some(&"? no next step   Mar 5: next step due"));
+        // Too narrow for names beside the dates: no dates, the marks stay.
+        let narrow = draw(&b, &style(Some(34)), usize::MAX);
+        assert!(
+            narrow.contains("Deal 2 ") && narrow.contains("ref0002?"),
+            "{narrow}"
+        );
+        assert!(
+            !narrow.contains("Jan 12") && !narrow.contains("next step due"),
+            "{narrow}"
+        );
+        assert!(narrow.lines().all(|l| l.width() <= 34), "{narrow}");
     }
 }

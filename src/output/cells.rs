@@ -99,6 +99,21 @@ fn escape_controls(text: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// Text a person typed, as a table cell: control characters shown as escapes.
+pub(super) fn text(s: &str) -> comfy_table::Cell {
+    comfy_table::Cell::new(neutralise(s))
+}
+
+/// A label in bold (a card's field names).
+pub(super) fn bold(s: &str) -> comfy_table::Cell {
+    comfy_table::Cell::new(s).add_attribute(comfy_table::Attribute::Bold)
+}
+
+/// An optional text as a table cell, empty when there is none.
+pub(super) fn opt(s: &Option<String>) -> comfy_table::Cell {
+    text(s.as_deref().unwrap_or(""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,12 +9,14 @@ mod calendar;
 mod cells;
 mod database;
 mod fit;
+mod history;
 mod message;
 mod pipeline;
 mod printer;
 mod report;
 mod style;
 mod today;
+mod today_activities;
 mod token;
 mod views;
 
@@ -22,7 +24,9 @@ use comfy_table::{Attribute, Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use activity::{due_text, duration_text, ActivityView, ACTIVITY_VIEW_FIELDS};
+pub use activity::{
+    due_text, duration_text, ActivityView, NextSteps, ACTIVITY_VIEW_FIELDS, CARD_NEXT_STEPS,
+};
 pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
 pub use calendar::{calendar, DEFAULT_EVENT_MINUTES};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
@@ -31,9 +35,10 @@ pub use message::{say, say_done, say_line, Confirmation};
 pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
-pub use today::{TodayRow, TodayView};
+pub use today::{SectionRows, TodayRow, TodayView};
+pub use today_activities::TodayActivityRow;
 pub use token::CreatedToken;
-pub use views::{DealView, Labels, StalledView, DEAL_FIELDS};
+pub use views::{fit_card, DealView, Labels, StalledView, DEAL_FIELDS};
 
 /// A table column: the JSON field it shows, its header, how a person reads it, and how it
 /// gives way when the table is narrower than its content.

@@ -149,6 +149,11 @@ impl Printer {
         self.fields.is_some()
     }
 
+    /// The fields `--fields` names, if any.
+    pub fn fields(&self) -> Option<&[String]> {
+        self.fields.as_deref()
+    }
+
     /// Takes `--fields` away, for a record that narrows its own parts to them (`today` in
     /// JSON narrows each deal of each section); the printer then prints records whole.
     pub fn take_fields(&mut self) -> Option<Vec<String>> {

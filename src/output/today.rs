@@ -1,6 +1,6 @@
-//! `rex today`: the morning's deals. At a terminal, one screen with the most urgent section
-//! first; for scripts, one flat list of deals with a `section` column (JSON keeps a key per
-//! section).
+//! `rex today`: the morning's activities and deals. At a terminal, one screen with the most
+//! urgent section first; for scripts, one flat list of deals (or, asked for alone, of
+//! activities) with a `section` column (JSON keeps a key per section).
 
 use comfy_table::Cell;
 use serde::ser::{Error as _, SerializeMap};
@@ -8,56 +8,93 @@ use serde::{Serialize, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use super::fit::ellipsis as cut;
+use super::today_activities::{Planned, TodayActivityRow};
 use super::views::{
     close_date, deal_fields_and, money, opt, reference, requested, text, DealView, Labels,
 };
-use super::{one_line, value_of, Column, Fit, Record, Style};
+use super::{one_line, value_of, ActivityView, Column, Fit, Record, Style};
 use crate::money::dollars;
-use crate::ops::board::{Section, Today};
+use crate::ops::board::{Rows, Section, Today};
 
-/// The morning's deals, each in the first section that applies: the sections asked for,
-/// most urgent first. Serializes as `{"overdue": [DEAL...], "closing_soon": [...], ...}`.
+/// The morning's sections asked for, most urgent first: the activities due, then the deals,
+/// each in the first deal section that applies, then the deals without a next step.
+/// Serializes as `{"activities_overdue": [ACTIVITY...], ..., "overdue": [DEAL...], ...}`.
 #[derive(Debug, Clone)]
 pub struct TodayView {
-    pub sections: Vec<(Section, Vec<DealView>)>,
+    pub sections: Vec<(Section, SectionRows)>,
     /// Whether rows name the owner: not when every deal is the reader's own.
     pub owner_column: bool,
-    /// The lines the screen has, when the view is to fit it; None shows every deal.
+    /// The lines the screen has, when the view is to fit it; None shows every row.
     pub height: Option<usize>,
     /// The command that shows the same deals (`rex today --all`), for the line that says
     /// how to see what did not fit.
     pub command: String,
-    /// The fields each deal is narrowed to in JSON (`--fields`), if any.
+    /// The fields each row is narrowed to in JSON (`--fields`), if any.
     pub fields: Option<Vec<String>>,
+}
+
+/// What a section of today shows: activities, each with its deal's name, or deals.
+#[derive(Debug, Clone)]
+pub enum SectionRows {
+    Activities(Vec<ActivityView>),
+    Deals(Vec<DealView>),
+}
+
+impl SectionRows {
+    pub fn len(&self) -> usize {
+        match self {
+            SectionRows::Activities(a) => a.len(),
+            SectionRows::Deals(d) => d.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Each of `rows` as a JSON object of only `fields` (a field it does not have is null).
+fn narrowed<R: Record>(
+    rows: impl Iterator<Item = R>,
+    fields: &[String],
+) -> crate::error::Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+    rows.map(|row| {
+        let value = value_of(&row)?;
+        Ok(fields
+            .iter()
+            .map(|f| {
+                let v = match value.get(f) {
+                    Some(v) => v.clone(),
+                    None => row.requested(f),
+                };
+                (f.clone(), v)
+            })
+            .collect())
+    })
+    .collect()
 }
 
 impl Serialize for TodayView {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.sections.len()))?;
-        for (section, deals) in &self.sections {
-            match &self.fields {
-                None => map.serialize_entry(section.key(), deals)?,
-                Some(fields) => {
-                    let mut narrowed = Vec::with_capacity(deals.len());
-                    for deal in deals {
-                        let row = TodayRow {
-                            deal: deal.clone(),
-                            section: section.key(),
-                        };
-                        let value = value_of(&row).map_err(S::Error::custom)?;
-                        let picked: serde_json::Map<String, serde_json::Value> = fields
-                            .iter()
-                            .map(|f| {
-                                let v = match value.get(f) {
-                                    Some(v) => v.clone(),
-                                    None => row.requested(f),
-                                };
-                                (f.clone(), v)
-                            })
-                            .collect();
-                        narrowed.push(picked);
-                    }
-                    map.serialize_entry(section.key(), &narrowed)?
+        for (section, rows) in &self.sections {
+            let key = section.key();
+            match (&self.fields, rows) {
+                (None, SectionRows::Deals(deals)) => map.serialize_entry(key, deals)?,
+                (None, SectionRows::Activities(a)) => map.serialize_entry(key, a)?,
+                (Some(fields), SectionRows::Deals(deals)) => {
+                    let rows = deals.iter().map(|deal| TodayRow {
+                        deal: deal.clone(),
+                        section: key,
+                    });
+                    map.serialize_entry(key, &narrowed(rows, fields).map_err(S::Error::custom)?)?
+                }
+                (Some(fields), SectionRows::Activities(a)) => {
+                    let rows = a.iter().map(|activity| TodayActivityRow {
+                        activity: activity.clone(),
+                        section: key,
+                    });
+                    map.serialize_entry(key, &narrowed(rows, fields).map_err(S::Error::custom)?)?
                 }
             }
         }
@@ -122,23 +159,30 @@ impl TodayView {
         today: Today,
         only: &[Section],
         labels: &Labels,
-    ) -> Vec<(Section, Vec<DealView>)> {
+    ) -> Vec<(Section, SectionRows)> {
         let mut next = today.next.clone();
         today
             .sections(only)
             .into_iter()
-            .map(|(section, deals)| {
-                let deals = deals
-                    .into_iter()
-                    .map(|d| DealView::labelled(d, labels, &mut next))
-                    .collect();
-                (section, deals)
+            .map(|(section, rows)| {
+                let rows = match rows {
+                    Rows::Deals(deals) => SectionRows::Deals(
+                        deals
+                            .into_iter()
+                            .map(|d| DealView::labelled(d, labels, &mut next))
+                            .collect(),
+                    ),
+                    Rows::Activities(a) => {
+                        SectionRows::Activities(a.into_iter().map(ActivityView::new).collect())
+                    }
+                };
+                (section, rows)
             })
             .collect()
     }
 
-    /// Every deal of `sections`, for a script: nothing fitted to a screen, no fields left out.
-    pub fn whole(sections: Vec<(Section, Vec<DealView>)>) -> TodayView {
+    /// Every row of `sections`, for a script: nothing fitted to a screen, no fields left out.
+    pub fn whole(sections: Vec<(Section, SectionRows)>) -> TodayView {
         TodayView {
             sections,
             owner_column: true,
@@ -148,22 +192,51 @@ impl TodayView {
         }
     }
 
-    /// The deals as one flat list, section by section.
+    /// The deals of the deal sections as one flat list, section by section.
     pub fn rows(self) -> Vec<TodayRow> {
         self.sections
             .into_iter()
-            .flat_map(|(section, deals)| {
-                deals.into_iter().map(move |deal| TodayRow {
-                    deal,
-                    section: section.key(),
-                })
+            .flat_map(|(section, rows)| match rows {
+                SectionRows::Deals(deals) => deals
+                    .into_iter()
+                    .map(|deal| TodayRow {
+                        deal,
+                        section: section.key(),
+                    })
+                    .collect(),
+                SectionRows::Activities(_) => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The activities of the activity sections as one flat list, section by section.
+    pub fn activity_rows(self) -> Vec<TodayActivityRow> {
+        self.sections
+            .into_iter()
+            .flat_map(|(section, rows)| match rows {
+                SectionRows::Activities(a) => a
+                    .into_iter()
+                    .map(|activity| TodayActivityRow {
+                        activity,
+                        section: section.key(),
+                    })
+                    .collect(),
+                SectionRows::Deals(_) => Vec::new(),
             })
             .collect()
     }
 }
 
 impl Record for TodayView {
-    const FIELDS: &'static [&'static str] = &["overdue", "closing_soon", "stalled", "going_stale"];
+    const FIELDS: &'static [&'static str] = &[
+        "activities_overdue",
+        "activities_today",
+        "overdue",
+        "closing_soon",
+        "stalled",
+        "going_stale",
+        "no_next_step",
+    ];
     fn id(&self) -> String {
         String::new()
     }
@@ -180,10 +253,32 @@ impl Record for TodayView {
 /// A section's heading: what it holds.
 fn title(section: Section) -> &'static str {
     match section {
+        Section::ActivitiesOverdue => "Overdue activities",
+        Section::ActivitiesToday => "Activities due today",
         Section::Overdue => "Overdue",
         Section::ClosingSoon => "Closing within 7 days",
         Section::Stalled => "Stalled",
         Section::GoingStale => "Going stale within 3 days",
+        Section::NoNextStep => "No next step",
+    }
+}
+
+/// A section's heading with its count, and its deals' value: `Overdue: 2 deals,
+/// $14,000.00`, `Activities due today: 3`, `Stalled: none`.
+fn heading(section: Section, rows: &SectionRows) -> String {
+    match rows {
+        rows if rows.is_empty() => format!("{}: none", title(section)),
+        SectionRows::Activities(a) => format!("{}: {}", title(section), a.len()),
+        SectionRows::Deals(deals) => {
+            let total: i128 = deals.iter().map(|d| i128::from(d.deal.value.get())).sum();
+            let noun = if deals.len() == 1 { "deal" } else { "deals" };
+            format!(
+                "{}: {} {noun}, {}",
+                title(section),
+                deals.len(),
+                dollars(total)
+            )
+        }
     }
 }
 
@@ -207,43 +302,40 @@ fn rows_that_fit(counts: &[usize], lines: Option<usize>) -> Vec<usize> {
     shown
 }
 
-/// Today as a person reads it: a heading per section with its count and value, then its
-/// deals one line each (reference, name, value, stage, expected close, and the owner when
-/// not all are the reader's), within the screen's height when it has one.
+/// Today as a person reads it: a heading per section with its count (and its deals' value),
+/// then its rows one line each, within the screen's height when it has one. A deal's line:
+/// reference, name, value, stage, expected close; an activity's: reference, when it is
+/// due, type, subject, deal; each with the owner when not all are the reader's.
 fn screen(view: &TodayView, style: &Style) -> String {
-    let counts: Vec<usize> = view.sections.iter().map(|(_, d)| d.len()).collect();
+    let counts: Vec<usize> = view.sections.iter().map(|(_, r)| r.len()).collect();
     // The line left for the prompt.
     let shown = rows_that_fit(&counts, view.height.map(|h| h.saturating_sub(1)));
-    let visible: Vec<&DealView> = view
-        .sections
-        .iter()
-        .zip(&shown)
-        .flat_map(|((_, deals), k)| &deals[..*k])
-        .collect();
-    let layout = Layout::new(&visible, view.owner_column, style.width);
-    let today = crate::clock::local_day(style.now);
-    let mut out = Vec::new();
-    for ((section, deals), k) in view.sections.iter().zip(shown) {
-        let heading = if deals.is_empty() {
-            format!("{}: none", title(*section))
-        } else {
-            let total: i128 = deals.iter().map(|d| i128::from(d.deal.value.get())).sum();
-            let noun = if deals.len() == 1 { "deal" } else { "deals" };
-            format!(
-                "{}: {} {noun}, {}",
-                title(*section),
-                deals.len(),
-                dollars(total)
-            )
-        };
-        out.push(paint(style, "1", &heading));
-        for d in &deals[..k] {
-            out.push(layout.row(d, style, today));
+    let mut deals: Vec<&DealView> = Vec::new();
+    let mut activities: Vec<&ActivityView> = Vec::new();
+    for ((_, rows), k) in view.sections.iter().zip(&shown) {
+        match rows {
+            SectionRows::Deals(d) => deals.extend(&d[..*k]),
+            SectionRows::Activities(a) => activities.extend(&a[..*k]),
         }
-        if k < deals.len() {
+    }
+    let layout = Layout::new(&deals, view.owner_column, style.width);
+    let today = crate::clock::local_day(style.now);
+    let planned = Planned::new(&activities, view.owner_column, style);
+    let mut out = Vec::new();
+    for ((section, rows), k) in view.sections.iter().zip(shown) {
+        out.push(paint(style, "1", &heading(*section, rows)));
+        match rows {
+            SectionRows::Deals(deals) => {
+                out.extend(deals[..k].iter().map(|d| layout.row(d, style, today)));
+            }
+            SectionRows::Activities(a) => {
+                out.extend(a[..k].iter().map(|a| planned.row(a, style)));
+            }
+        }
+        if k < rows.len() {
             out.push(format!(
                 "  +{} more: {} --section {}",
-                deals.len() - k,
+                rows.len() - k,
                 view.command,
                 section.key()
             ));

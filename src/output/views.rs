@@ -1,13 +1,15 @@
 //! What each kind of record looks like in a table. JSON shapes come from serde.
 
-use comfy_table::{Attribute, Cell, Color as TermColor};
+use comfy_table::{Cell, Color as TermColor};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{neutralise, Column, Fit, Record, Style};
-use crate::money::{dollars, Cents};
+use super::{Column, Fit, Record, Style};
+use crate::money::dollars;
 use crate::ops::deal::Placed;
 use crate::record::{Deal, Event, NextActivity, Status};
+
+use super::history::{describe, meta_value};
 use std::collections::HashMap;
 
 /// A deal with the names a person reads instead of ids. Serializes as the deal alone.
@@ -22,6 +24,8 @@ pub struct DealView {
     pub short_ref: Option<String>,
     /// Its next step: its earliest pending activity, whoever owns it.
     pub next_activity: Option<NextActivity>,
+    /// Its pending activities, shown under `deal show` on a terminal.
+    pub next_steps: super::activity::NextSteps,
 }
 
 impl DealView {
@@ -35,6 +39,7 @@ impl DealView {
             recent: Vec::new(),
             short_ref: None,
             next_activity: p.next_activity,
+            next_steps: Default::default(),
         }
     }
 
@@ -172,13 +177,7 @@ pub(super) const fn deal_fields_and<const N: usize, const M: usize>(
 const STALLED_FIELDS: [&str; crate::record::SHOWN_DEAL_FIELD_NAMES.len() + 2] =
     deal_fields_with(["idle_days", "stall_days"]);
 
-pub(super) fn text(s: &str) -> Cell {
-    Cell::new(neutralise(s))
-}
-
-pub(super) fn opt(s: &Option<String>) -> Cell {
-    text(s.as_deref().unwrap_or(""))
-}
+pub(super) use super::cells::{bold, opt, text};
 
 pub(super) fn money(c: impl Into<i128>) -> Cell {
     Cell::new(dollars(c.into())).set_alignment(comfy_table::CellAlignment::Right)
@@ -195,18 +194,6 @@ pub(super) fn status(s: Status) -> Cell {
         Status::Won => cell.fg(TermColor::Green),
         Status::Lost => cell.fg(TermColor::Red),
         Status::Stalled => cell.fg(TermColor::Yellow),
-    }
-}
-
-pub(super) fn bold(s: &str) -> Cell {
-    Cell::new(s).add_attribute(Attribute::Bold)
-}
-
-/// A metadata value as a person reads it: strings bare, anything else as JSON.
-pub(super) fn meta_value(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
@@ -339,6 +326,11 @@ impl Record for DealView {
         if let Some(r) = &d.close_reason {
             rows.push(("Close reason", text(r)));
         }
+        if self.next_steps.pending > 0 {
+            let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
+            let lines = self.next_steps.lines(&reference, style.width);
+            rows.push(("Next steps", text(&lines.join("\n"))));
+        }
         for (k, v) in rows {
             t.add_row(vec![bold(k), v]);
         }
@@ -367,6 +359,20 @@ impl Record for DealView {
         let total: i128 = rows.iter().map(|r| i128::from(r.deal.value.get())).sum();
         let noun = if rows.len() == 1 { "deal" } else { "deals" };
         Some(format!("{} {noun}, total {}", rows.len(), dollars(total)))
+    }
+}
+
+/// Fits a card with next steps to a screen of `height` lines, one left for the prompt:
+/// its oldest recent history entries give way (a long note may take several lines), the
+/// latest stays. The deal's fields and its next steps are never cut.
+pub fn fit_card(view: &mut DealView, style: &Style, height: usize) {
+    let lines = |v: &DealView| {
+        let tables = v.detail(style);
+        let drawn: usize = tables.iter().map(|t| t.to_string().lines().count()).sum();
+        drawn + tables.len().saturating_sub(1)
+    };
+    while view.recent.len() > 1 && lines(view) >= height {
+        view.recent.remove(0);
     }
 }
 
@@ -438,6 +444,16 @@ impl Record for Event {
         "stall_days",
         "by",
         "actor",
+        "activity_id",
+        "type",
+        "subject",
+        "due_date",
+        "due_time",
+        "from_due_date",
+        "from_due_time",
+        "to_due_date",
+        "to_due_time",
+        "done",
     ];
     fn id(&self) -> String {
         self.deal_id.to_string()
@@ -465,74 +481,6 @@ impl Record for Event {
     }
 }
 
-/// A history entry in words.
-pub fn describe(e: &Event) -> String {
-    let d = &e.details;
-    let s = |k: &str| d.get(k).map(show_value).unwrap_or_default();
-    match e.kind.as_str() {
-        "created" => format!(
-            "{} in {} / {}, {}",
-            s("name"),
-            s("pipeline"),
-            s("stage"),
-            money_value(d.get("value"))
-        ),
-        "updated" => {
-            let field = s("field");
-            let (old, new) = if field == "value" {
-                (money_value(d.get("old")), money_value(d.get("new")))
-            } else {
-                (s("old"), s("new"))
-            };
-            let blank = |v: String| {
-                if v.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    v
-                }
-            };
-            format!("{field}: {} → {}", blank(old), blank(new))
-        }
-        "moved" => {
-            let mut t = format!("{} → {}", s("from_stage"), s("to_stage"));
-            if d.get("from_pipeline") != d.get("to_pipeline") {
-                t = format!("{} / {}", s("from_pipeline"), s("from_stage"));
-                t = format!("{t} → {} / {}", s("to_pipeline"), s("to_stage"));
-            }
-            match d.get("reason") {
-                Some(Value::String(r)) => format!("{t} ({r})"),
-                _ => t,
-            }
-        }
-        "closed" => {
-            let mut t = format!("{} in {}", s("status"), s("stage"));
-            if let Some(Value::String(r)) = d.get("reason") {
-                t.push_str(&format!(": {r}"));
-            }
-            t
-        }
-        "reopened" => format!("was {}", s("was")),
-        "note" => s("text"),
-        "stalled" => format!("idle {} days (period {})", s("idle_days"), s("stall_days")),
-        "unstalled" => format!("activity: {}", s("by")),
-        _ => Value::Object(d.clone()).to_string(),
-    }
-}
-
-fn show_value(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        other => meta_value(other),
-    }
-}
-
-fn money_value(v: Option<&Value>) -> String {
-    match v.and_then(Value::as_i64).map(Cents::stored) {
-        Some(Ok(c)) => c.to_string(),
-        _ => v.map(show_value).unwrap_or_default(),
-    }
-}
-
 impl Record for Deal {
     /// The stored fields only: a deal printed bare is an export's, which import reads back.
     const FIELDS: &'static [&'static str] = &crate::record::DEAL_FIELD_NAMES;
@@ -554,6 +502,7 @@ impl Record for Deal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Cents;
     use crate::ops::database::DatabaseInfo;
     use crate::ops::pipeline::PipelineOverview;
     use crate::ops::totals::StageCounts;

@@ -281,7 +281,7 @@ pub async fn delete(
     app.write(&actor, move |tx| {
         let deal = precondition(tx, id, &tags)?;
         caller.may_change(&deal)?;
-        deal::delete(tx, &[id])
+        deal::delete(tx, &[id]).map(|_| ())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -416,7 +416,7 @@ fn deal_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<DealPatch> {
 }
 
 /// `GET /deals`: the parameters it takes.
-pub const LIST_PARAMS: [&str; 16] = [
+pub const LIST_PARAMS: [&str; 17] = [
     "status",
     "pipeline_id",
     "stage_id",
@@ -429,6 +429,7 @@ pub const LIST_PARAMS: [&str; 16] = [
     "min_value",
     "max_value",
     "overdue",
+    "no_next_step",
     "sort",
     "order",
     "limit",
@@ -484,6 +485,16 @@ pub async fn list(State(app): State<Shared>, RawQuery(raw): RawQuery) -> ApiResu
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(Problem::invalid("overdue", "overdue is true or false")),
+    };
+    q.no_next_step = match one("no_next_step")? {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(Problem::invalid(
+                "no_next_step",
+                "no_next_step is true or false",
+            ))
+        }
     };
     q.sort = deal::sort_named(one("sort")?.unwrap_or("created_at")).map_err(in_param("sort"))?;
     q.desc = deal::order_named(one("order")?.unwrap_or("asc")).map_err(in_param("order"))?;

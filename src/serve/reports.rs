@@ -181,7 +181,7 @@ pub async fn today(
     let clock = app.clock();
     let text = app
         .read(move |tx| {
-            let today = board::today(tx, &clock, owner.as_deref())?;
+            let today = board::today(tx, &clock, owner.as_deref(), &only)?;
             let sections = TodayView::sections(today, &only, &tx.stage_labels()?);
             Ok(json_of(&TodayView::whole(sections)))
         })

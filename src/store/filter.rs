@@ -35,6 +35,8 @@ pub struct DealFilter {
     pub no_expected_close: bool,
     /// Updated at or after this stored time (RFC 3339 UTC, whole seconds).
     pub updated_from: Option<String>,
+    /// Only active (open or stalled) deals without a pending activity: no next step.
+    pub no_next_step: bool,
     /// The owner ids stored that `owner` names ignoring case, filled in by the store
     /// ([`DealFilter::with_owner_ids`]); left empty, `owner` is compared as typed.
     pub(crate) owner_ids: Vec<String>,
@@ -133,6 +135,9 @@ pub enum DealSort {
     Updated,
     Name,
     Stage,
+    /// By the next step (the earliest pending activity's due date, all-day before timed,
+    /// then its time); deals without one come last in either direction.
+    NextActivity,
 }
 
 /// Where a page of a deal list ended: the last deal's key in the list's order, and its id.
@@ -160,6 +165,9 @@ pub enum OrderKey {
         pipeline: String,
         position: u32,
     },
+    /// The next step's [`OrderKey::next_key`]; None: without one, which comes after every
+    /// next step in either direction.
+    NextActivity(Option<String>),
 }
 
 impl OrderKey {
@@ -172,6 +180,34 @@ impl OrderKey {
             OrderKey::Updated(_) => DealSort::Updated,
             OrderKey::Name(_) => DealSort::Name,
             OrderKey::Stage { .. } => DealSort::Stage,
+            OrderKey::NextActivity(_) => DealSort::NextActivity,
         }
+    }
+
+    /// A next step's place in a list by [`DealSort::NextActivity`], as the store compares
+    /// it: `2026-03-05` for one due all day, `2026-03-05T14:00` for one at a time, so that
+    /// text order is due order with the all-day ones first on their day (the store works
+    /// out the same text from the activity's columns).
+    pub fn next_key(due_date: NaiveDate, due_time: Option<crate::record::DueTime>) -> String {
+        let day = crate::clock::format_date(due_date);
+        match due_time {
+            Some(t) => format!("{day}T{t}"),
+            None => day,
+        }
+    }
+
+    /// Whether `text` is a key [`OrderKey::next_key`] makes.
+    pub fn is_next_key(text: &str) -> bool {
+        let (day, time) = match text.split_once('T') {
+            Some((day, time)) => (day, Some(time)),
+            None => (text, None),
+        };
+        let day_ok = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .is_ok_and(|d| crate::clock::format_date(d) == day);
+        let time_ok = time.is_none_or(|t| {
+            t.parse::<crate::record::DueTime>()
+                .is_ok_and(|parsed| parsed.to_string() == t)
+        });
+        day_ok && time_ok
     }
 }

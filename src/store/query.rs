@@ -241,6 +241,14 @@ impl Dialect {
         if let Some(t) = &filter.updated_from {
             conds.push(format!("d.updated_at >= {}", binds.bind(text(t))));
         }
+        if filter.no_next_step {
+            // One step of activities_deal per deal: its first pending activity, if any.
+            conds.push(
+                "d.status IN ('open', 'stalled') AND NOT EXISTS (SELECT 1 FROM activities a \
+                 WHERE a.deal_id = d.id AND a.done_at IS NULL)"
+                    .to_string(),
+            );
+        }
         (conds, binds.args)
     }
 
@@ -282,6 +290,9 @@ impl Dialect {
         if sort == DealSort::Value && filter.statuses.len() != 1 {
             return self.by_value_per_status(filter, desc, after, limit);
         }
+        if sort == DealSort::NextActivity {
+            return self.by_next_activity(filter, desc, after, limit);
+        }
         let joins = match sort {
             DealSort::Stage => {
                 " JOIN stages s ON s.id = d.stage_id JOIN pipelines p ON p.id = d.pipeline_id"
@@ -303,6 +314,7 @@ impl Dialect {
             DealSort::Updated => format!("d.updated_at {dir}"),
             DealSort::Name => format!("d.name_key {dir}"),
             DealSort::Stage => format!("p.name_key {dir}, s.position {dir}"),
+            DealSort::NextActivity => unreachable!("listed by by_next_activity"),
         };
         sql.push_str(&format!(" ORDER BY {order}, d.id {dir}"));
         if let Some(limit) = limit {
@@ -384,6 +396,45 @@ impl Dialect {
             limit.unwrap_or_default()
         );
         (sql, args)
+    }
+
+    /// A `deal list` by next step: each deal the filter selects with its next step's key
+    /// ([`super::OrderKey::next_key`], worked out from its first pending activity in
+    /// `activities_deal`, one index step a deal), then sorted by it, deals without one last
+    /// in either direction. No index holds this order: every deal the filter selects is
+    /// read and sorted, on every page (a page deep in the list costs what the first does).
+    fn by_next_activity(
+        self,
+        filter: &DealFilter,
+        desc: bool,
+        after: Option<&After>,
+        limit: Option<u64>,
+    ) -> (String, Vec<Arg>) {
+        let (conds, args) = self.conditions(filter);
+        let mut binds = Binds {
+            dialect: self,
+            args,
+        };
+        let inner = match conds.is_empty() {
+            true => String::new(),
+            false => format!(" WHERE {}", conds.join(" AND ")),
+        };
+        let outer = match after {
+            Some(after) => format!(" WHERE {}", self.after(after, desc, &mut binds)),
+            None => String::new(),
+        };
+        let dir = if desc { "DESC" } else { "ASC" };
+        let mut sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM (SELECT d.*, {NEXT_KEY} AS next_key FROM deals d{inner}) d\
+             {outer} ORDER BY d.next_key IS NULL, d.next_key {dir}, d.id {dir}"
+        );
+        if let Some(limit) = limit {
+            binds
+                .args
+                .push(Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT {}", self.mark(binds.args.len())));
+        }
+        (sql, binds.args)
     }
 
     /// Totals of the deals `filter` selects per expected close date (the date, count, two
@@ -560,6 +611,11 @@ impl Dialect {
         (sql, b.args)
     }
 }
+
+/// The next step's key of deal `d` ([`super::OrderKey::next_key`]): its first pending
+/// activity's due date, and `T` and its time when it has one; NULL without one.
+const NEXT_KEY: &str = "(SELECT a.due_date || coalesce('T' || a.due_time, '') FROM activities a \
+    WHERE a.deal_id = d.id AND a.done_at IS NULL ORDER BY a.due_date, a.due_time NULLS FIRST LIMIT 1)";
 
 /// Statuses as SQL literals for `IN (...)`: they are rex's own words, never the user's text.
 pub(crate) fn status_list(statuses: &[Status]) -> String {

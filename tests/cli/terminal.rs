@@ -424,16 +424,18 @@ fn the_board_at_80x24_shows_the_deals_that_fit_and_counts_the_rest() {
         }
     }
     assert!(!text.contains("more"), "{text}");
-    // Six deals in each of five stages: three of each fill the 23 lines exactly.
+    // Six deals in each of five stages: two of each and the legend (none has a next step)
+    // fit 23 lines; three would take 25.
     let full = Rex::new();
     thirty(&full);
     let screen = on_screen(&full, &[], &["board"]);
     assert_fits_80x24(&screen);
-    assert_eq!(screen.len(), 23, "{screen:#?}");
-    assert_eq!(screen.iter().filter(|l| l.contains("+3 more")).count(), 3);
+    assert_eq!(screen.len(), 22, "{screen:#?}");
+    assert_eq!(screen.last().map(String::as_str), Some("? no next step"));
+    assert_eq!(screen.iter().filter(|l| l.contains("+4 more")).count(), 3);
     assert_eq!(
         screen.iter().filter(|l| l.contains("Consolidated")).count(),
-        3 * 3,
+        3 * 2,
         "{screen:#?}"
     );
     // --limit still wins, screen or not.

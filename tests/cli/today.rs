@@ -107,6 +107,8 @@ fn today_at_80x24_shows_five_deals_under_their_headings_overdue_first() {
     assert_eq!(
         screen,
         [
+            "Overdue activities: none".to_string(),
+            "Activities due today: none".to_string(),
             "Overdue: 2 deals, $14,000.00".to_string(),
             format!(
                 "  {}  Acme - Enterprise  $12,000.00  Negotiation  2026-03-10",
@@ -127,23 +129,42 @@ fn today_at_80x24_shows_five_deals_under_their_headings_overdue_first() {
             ),
             "Stalled: none".to_string(),
             "Going stale within 3 days: none".to_string(),
+            // Nobody planned a next step on any of them (issue 29).
+            "No next step: 5 deals, $19,600.00".to_string(),
+            format!(
+                "  {}  Acme - Enterprise  $12,000.00  Negotiation  2026-03-10",
+                r(0)
+            ),
+            format!(
+                "  {}  Globex renewal      $2,000.00  Discovery    2026-03-13",
+                r(1)
+            ),
+            format!(
+                "  {}  Initech upgrade     $4,500.00  Proposal     2026-03-16",
+                r(2)
+            ),
+            format!(
+                "  {}  Umbrella pilot        $800.00  Discovery    2026-03-20",
+                r(3)
+            ),
+            format!("  {}  Hooli                 $300.00  Discovery", r(4)),
         ]
     );
     // Everyone's: the owner at the end of each row.
     let all = on_screen(&rex, &me, &["today", "--all"]);
     assert_fits_80x24(&all);
-    assert_eq!(all[0], "Overdue: 3 deals, $14,100.00");
+    assert_eq!(all[2], "Overdue: 3 deals, $14,100.00");
     assert_eq!(
-        all[1],
+        all[3],
         format!(
             "  {}  Bo's late one         $100.00  Discovery    2026-03-01  bo",
             r(5)
         )
     );
-    assert!(all[2].ends_with("2026-03-10  ana"), "{all:?}");
+    assert!(all[4].ends_with("2026-03-10  ana"), "{all:?}");
     // Another's deals name their owner too; one's own --owner does not.
     let bo = on_screen(&rex, &me, &["today", "--owner", "bo"]);
-    assert!(bo[1].ends_with("  bo"), "{bo:?}");
+    assert!(bo[3].ends_with("  bo"), "{bo:?}");
     let ana = on_screen(&rex, &me, &["today", "--owner", "ana"]);
     assert_eq!(ana, screen);
 }
@@ -183,20 +204,30 @@ fn today_of_many_deals_fits_80x24_with_overdue_first_and_says_how_to_see_the_res
     let me = [("REX_OWNER", "anastasia")];
     let all = on_screen(&rex, &me, &["today", "--all"]);
     assert_fits_80x24(&all);
-    // The headings in order, overdue on the first line; its rows as many as the screen
-    // leaves once the later sections have their heading and their "+N more" line.
-    assert!(all[0].starts_with("Overdue: 24 deals, $"), "{all:?}");
+    // The headings in order, overdue on the first line after the activities' (none here);
+    // its rows as many as the screen leaves once the later sections have their heading and
+    // their "+N more" line. No deal has a next step: all 31 are counted last.
+    assert_eq!(
+        all[..2],
+        ["Overdue activities: none", "Activities due today: none"]
+    );
+    assert!(all[2].starts_with("Overdue: 24 deals, $"), "{all:?}");
     let headings: Vec<&String> = all.iter().filter(|l| !l.starts_with("  ")).collect();
-    assert_eq!(headings.len(), 4, "{all:?}");
-    assert!(headings[1].starts_with("Closing within 7 days: 7 deals, $"));
-    assert_eq!(headings[2], "Stalled: none");
-    assert_eq!(headings[3], "Going stale within 3 days: none");
+    assert_eq!(headings.len(), 7, "{all:?}");
+    assert!(headings[3].starts_with("Closing within 7 days: 7 deals, $"));
+    assert_eq!(headings[4], "Stalled: none");
+    assert_eq!(headings[5], "Going stale within 3 days: none");
+    assert!(headings[6].starts_with("No next step: 31 deals, $"));
     assert_eq!(all.len(), 23, "{all:?}");
-    assert_eq!(all[18], "  +7 more: rex today --all --section overdue");
-    assert_eq!(all[19], *headings[1]);
-    assert_eq!(all[20], "  +7 more: rex today --all --section closing_soon");
+    assert_eq!(all[16], "  +11 more: rex today --all --section overdue");
+    assert_eq!(all[17], *headings[3]);
+    assert_eq!(all[18], "  +7 more: rex today --all --section closing_soon");
+    assert_eq!(
+        all[22],
+        "  +31 more: rex today --all --section no_next_step"
+    );
     // Each row whole where it matters: reference, money, date; the owner at its end.
-    for row in &all[1..18] {
+    for row in &all[3..16] {
         assert!(row.contains(".89  ") && row.contains("2026-03-05"), "{row}");
         assert!(
             ["anastasia", "boris", "cyd"]
@@ -205,11 +236,13 @@ fn today_of_many_deals_fits_80x24_with_overdue_first_and_says_how_to_see_the_res
             "{row}"
         );
     }
-    // One's own view spends no column on the owner, and here fits whole.
+    // One's own view spends no column on the owner; its deal sections fit whole, and the
+    // deals without a next step get the lines left.
     let mine = on_screen(&rex, &me, &["today"]);
     assert_fits_80x24(&mine);
-    assert!(mine[0].starts_with("Overdue: 8 deals, $"), "{mine:?}");
-    assert_eq!(mine.len(), 4 + 8 + 3, "{mine:?}");
+    assert!(mine[2].starts_with("Overdue: 8 deals, $"), "{mine:?}");
+    assert_eq!(mine.len(), 23, "{mine:?}");
+    assert_eq!(mine[22], "  +7 more: rex today --section no_next_step");
     assert!(!mine.iter().any(|l| l.contains("anastasia")), "{mine:?}");
     // --section shows the section in full, alone.
     let section = on_screen(&rex, &me, &["today", "--all", "--section", "overdue"]);
@@ -219,7 +252,7 @@ fn today_of_many_deals_fits_80x24_with_overdue_first_and_says_how_to_see_the_res
     assert!(!section.iter().any(|l| l.contains("more")), "{section:?}");
     // In a pipe, -o table shows everything.
     let piped = rex.ok(&["today", "--all", "-o", "table", "--color", "never"]);
-    assert_eq!(piped.lines().count(), 4 + 24 + 7, "{piped}");
+    assert_eq!(piped.lines().count(), 7 + 24 + 7 + 31, "{piped}");
     assert!(!piped.contains("more"), "{piped}");
 }
 
@@ -314,14 +347,29 @@ fn today_for_scripts_is_one_flat_list_with_a_section_column() {
     assert_eq!(
         today,
         json!({
+            "activities_overdue": [],
+            "activities_today": [],
             "overdue": [show(5), show(0), show(1)],
             "closing_soon": [show(2), show(3)],
             "stalled": [show(6)],
             "going_stale": [],
+            // No deal has a next step: every active deal, soonest expected close first.
+            "no_next_step": [show(5), show(0), show(1), show(2), show(3), show(6), show(4)],
         })
     );
     let keys: Vec<&String> = today.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["overdue", "closing_soon", "stalled", "going_stale"]);
+    assert_eq!(
+        keys,
+        [
+            "activities_overdue",
+            "activities_today",
+            "overdue",
+            "closing_soon",
+            "stalled",
+            "going_stale",
+            "no_next_step"
+        ]
+    );
     // --section: only those keys; --fields: only those fields of each deal.
     let some = rex.json(&[
         "today",
@@ -353,7 +401,8 @@ fn today_for_scripts_is_one_flat_list_with_a_section_column() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
     assert_eq!(
         rex.json(&["today", "--owner", "nobody"]),
-        json!({"overdue": [], "closing_soon": [], "stalled": [], "going_stale": []})
+        json!({"activities_overdue": [], "activities_today": [], "overdue": [],
+               "closing_soon": [], "stalled": [], "going_stale": [], "no_next_step": []})
     );
     // Fields that a deal of today does not have, and sections that do not exist.
     let line = rex.fails(&["today", "--fields", "name,nope"], 2);

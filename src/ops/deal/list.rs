@@ -39,6 +39,8 @@ pub struct DealQuery {
     pub search: Option<String>,
     /// Updated at or after this moment.
     pub updated_since: Option<TimeSpec>,
+    /// Active (open or stalled) without a pending activity: no next step.
+    pub no_next_step: bool,
     pub sort: DealSort,
     pub desc: bool,
     /// Only the deals after the one a page ended with; made for the same sort and order.
@@ -144,6 +146,7 @@ fn filter_of(tx: &dyn Tx, clock: &Clock, q: &DealQuery) -> Result<DealFilter> {
         meta,
         search: q.search.clone(),
         updated_from: q.updated_since.map(|t| t.resolve(clock)).transpose()?,
+        no_next_step: q.no_next_step,
         ..Default::default()
     })
 }

@@ -6,6 +6,8 @@
 //! hints) is the front end's.
 
 mod list;
+#[cfg(test)]
+mod next_step_tests;
 mod page;
 mod patch;
 #[cfg(test)]
@@ -475,14 +477,17 @@ pub fn named_for_delete(tx: &dyn Tx, references: &[String]) -> Result<Vec<DealId
     Ok(named)
 }
 
-/// Deletes deals and their history: all of them, or (when one is gone) none.
-pub fn delete(tx: &dyn Tx, ids: &[DealId]) -> Result<()> {
+/// Deletes deals with their history and activities: all of them, or (when one is gone)
+/// none. Returns how many activities went with them, counted before they went.
+pub fn delete(tx: &dyn Tx, ids: &[DealId]) -> Result<i64> {
+    let mut activities = 0;
     for id in ids {
+        activities += tx.count_activities(*id)?.1;
         if !tx.delete_deal(*id)? {
             return Err(Error::not_found(format!(
                 "no deal with id {id}; nothing was deleted"
             )));
         }
     }
-    Ok(())
+    Ok(activities)
 }

@@ -18,7 +18,7 @@ use crate::clock::{format_date, parse_timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::money::Cents;
-use crate::record::{name_key, Deal, Status};
+use crate::record::{name_key, Status};
 use crate::store::{After, DealSort, OrderKey, Tx};
 
 /// How many deals a page holds unless asked for another number.
@@ -32,13 +32,14 @@ const CURSOR_VERSION: u64 = 1;
 const CURSOR_MOST: usize = 4096;
 
 /// The sorts by the names the API gives them: the JSON fields they order by.
-const SORTS: [(&str, DealSort); 6] = [
+const SORTS: [(&str, DealSort); 7] = [
     ("created_at", DealSort::Created),
     ("updated_at", DealSort::Updated),
     ("value", DealSort::Value),
     ("expected_close", DealSort::ExpectedClose),
     ("name", DealSort::Name),
     ("stage", DealSort::Stage),
+    ("next_activity", DealSort::NextActivity),
 ];
 
 /// The statuses a status word stands for: the four, and `active` (open and stalled), as
@@ -85,6 +86,7 @@ impl Cursor {
             OrderKey::ExpectedClose(day) => json!(day.map(format_date)),
             OrderKey::Created(t) | OrderKey::Updated(t) | OrderKey::Name(t) => json!(t),
             OrderKey::Stage { pipeline, position } => json!([pipeline, position]),
+            OrderKey::NextActivity(key) => json!(key),
         };
         let text = json!({
             "v": CURSOR_VERSION,
@@ -136,6 +138,10 @@ impl Cursor {
                 },
                 _ => return None,
             },
+            DealSort::NextActivity if key.is_null() => OrderKey::NextActivity(None),
+            DealSort::NextActivity => {
+                OrderKey::NextActivity(Some(text().filter(|k| OrderKey::is_next_key(k))?))
+            }
         };
         let desc = match fields["order"].as_str()? {
             "asc" => false,
@@ -170,8 +176,9 @@ impl Cursor {
         Ok(&self.after)
     }
 
-    /// The cursor after `deal` in a list by `sort`, in the order `desc` says.
-    fn after_deal(tx: &dyn Tx, sort: DealSort, desc: bool, deal: &Deal) -> Result<Cursor> {
+    /// The cursor after `placed` in a list by `sort`, in the order `desc` says.
+    fn after_deal(tx: &dyn Tx, sort: DealSort, desc: bool, placed: &Placed) -> Result<Cursor> {
+        let deal = &placed.deal;
         let key = match sort {
             DealSort::Value => OrderKey::Value(deal.value),
             DealSort::ExpectedClose => OrderKey::ExpectedClose(deal.expected_close),
@@ -189,6 +196,13 @@ impl Cursor {
                     position: stage.position,
                 }
             }
+            // Its next step as the list read it, in the same transaction.
+            DealSort::NextActivity => OrderKey::NextActivity(
+                placed
+                    .next_activity
+                    .as_ref()
+                    .map(|n| OrderKey::next_key(n.due_date, n.due_time)),
+            ),
         };
         Ok(Cursor {
             desc,
@@ -222,7 +236,7 @@ pub fn page(tx: &dyn Tx, clock: &Clock, q: &DealQuery, limit: u64) -> Result<Pag
         Ok(())
     })?;
     let next = match deals.last() {
-        Some(last) if more => Some(Cursor::after_deal(tx, q.sort, q.desc, &last.deal)?),
+        Some(last) if more => Some(Cursor::after_deal(tx, q.sort, q.desc, last)?),
         _ => None,
     };
     Ok(Page { deals, next })
@@ -244,7 +258,7 @@ fn sort_of_name(name: &str) -> Option<DealSort> {
 pub fn sort_named(text: &str) -> Result<DealSort> {
     sort_of_name(text).ok_or_else(|| {
         Error::usage(format!(
-            "sort '{text}' is not one rex knows; use created_at, updated_at, value, expected_close, name or stage"
+            "sort '{text}' is not one rex knows; use created_at, updated_at, value, expected_close, name, stage or next_activity"
         ))
     })
 }

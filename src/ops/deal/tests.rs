@@ -301,11 +301,32 @@ fn tied_deal(ps: &[Pipeline], i: usize) -> Deal {
     }
 }
 
+/// Stores `deals`, each with the activities of its place in the slice: none, a done one
+/// only, or pending ones whose next steps tie (all day, at a time, the same time again),
+/// so that a list by next step has ties too.
 fn insert(store: &mut Store, deals: &[Deal]) {
+    use crate::ops::testing::activity;
+    let clock = clock();
     store
         .write(|tx| {
-            for d in deals {
+            for (k, d) in deals.iter().enumerate() {
                 tx.insert_deal(d)?;
+                let due = |day, time, done| {
+                    activity(tx, &clock, d, "Call", (day, time), None, done);
+                };
+                match k % 5 {
+                    0 => {}
+                    1 => due("2026-03-01", None, true),
+                    2 => due("2026-03-05", None, false),
+                    3 => {
+                        due("2026-03-07", None, false);
+                        due("2026-03-05", Some("14:00"), false);
+                    }
+                    _ => {
+                        due("2026-03-01", Some("08:00"), true);
+                        due("2026-03-05", Some("14:00"), false);
+                    }
+                }
             }
             Ok(())
         })
@@ -366,13 +387,14 @@ fn paged(
     }
 }
 
-const SORTS: [DealSort; 6] = [
+const SORTS: [DealSort; 7] = [
     DealSort::Created,
     DealSort::Updated,
     DealSort::Value,
     DealSort::ExpectedClose,
     DealSort::Name,
     DealSort::Stage,
+    DealSort::NextActivity,
 ];
 
 #[test]
@@ -541,6 +563,15 @@ fn a_cursor_is_refused_for_another_list_or_when_it_is_not_rexs() {
         b64(&format!(
             r#"{{"v":1,"sort":"expected_close","order":"asc","key":"2026-02-30","id":"{id}"}}"#
         )),
+        b64(&format!(
+            r#"{{"v":1,"sort":"next_activity","order":"asc","key":"2026-03-05 14:00","id":"{id}"}}"#
+        )),
+        b64(&format!(
+            r#"{{"v":1,"sort":"next_activity","order":"asc","key":"2026-03-05T24:00","id":"{id}"}}"#
+        )),
+        b64(&format!(
+            r#"{{"v":1,"sort":"next_activity","order":"asc","key":"2026-03-05T9:00","id":"{id}"}}"#
+        )),
     ] {
         let sort = if garbage.len() > 200 {
             DealSort::Value
@@ -623,7 +654,7 @@ fn the_apis_words_for_status_sort_and_order() {
     assert_eq!(
         refusal(sort_named("created")),
         (
-            "sort 'created' is not one rex knows; use created_at, updated_at, value, expected_close, name or stage".into(),
+            "sort 'created' is not one rex knows; use created_at, updated_at, value, expected_close, name, stage or next_activity".into(),
             code::USAGE
         )
     );

@@ -197,7 +197,7 @@ pub fn today() -> Operation {
     op(
         "reports",
         "today",
-        "The day's deals: overdue, closing soon, stalled, going stale",
+        "The day's activities due and deals: overdue, closing soon, stalled, going stale, without a next step",
     )
     .query(
         "owner",
@@ -208,17 +208,22 @@ pub fn today() -> Operation {
     .query(
         "section",
         ArrayBuilder::new().items(one_of(&[
+            "activities_overdue",
+            "activities_today",
             "overdue",
             "closing_soon",
             "stalled",
             "going_stale",
+            "no_next_step",
         ])),
         "Only these sections (repeatable, or comma-separated)",
     )
     .answer(
         200,
         "As `rex today -o json` prints it",
-        Some(object("A list of deals per section")),
+        Some(object(
+            "A list per section: of activities (each with `deal_name`) in `activities_overdue` and `activities_today`, of deals in the others",
+        )),
         &[],
     )
     .errors(&[422])

@@ -2,7 +2,8 @@
 //! the last one a page gave ([`After`]), written once for both backends as a row-value
 //! comparison over the same columns the list is ordered by, ties broken by the id. Each
 //! compares like its ORDER BY: on an index that holds the order, it is the start of a range,
-//! so a page deep in the list costs what the first one does.
+//! so a page deep in the list costs what the first one does (but by next step, which no
+//! index holds: every page of that list is sorted whole).
 
 use super::{Arg, Binds, Dialect};
 use crate::store::{After, OrderKey};
@@ -53,6 +54,14 @@ impl Dialect {
                     "(d.expected_close IS NULL AND d.id {cmp} {})",
                     binds.bind(id)
                 )
+            }
+            // As by expected close: deals without a next step come last, by id.
+            OrderKey::NextActivity(Some(key)) => {
+                let (key, id) = (binds.bind(text(key)), binds.bind(id));
+                format!("(d.next_key IS NULL OR (d.next_key, d.id) {cmp} ({key}, {id}))")
+            }
+            OrderKey::NextActivity(None) => {
+                format!("(d.next_key IS NULL AND d.id {cmp} {})", binds.bind(id))
             }
         }
     }

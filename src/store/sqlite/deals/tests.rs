@@ -376,3 +376,51 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         }
     }
 }
+
+/// A deal's next step, for `deal list --no-next-step` and `--sort next-activity`, is one
+/// step of `activities_deal` per deal read, never a scan of the activities.
+#[test]
+fn next_step_filters_and_sorts_read_one_step_of_activities_deal_per_deal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::store::sqlite::SqliteStore::open(
+        &dir.path().join("plan.db"),
+        std::time::Duration::from_secs(1),
+        crate::store::Access::Write,
+    )
+    .unwrap();
+    let conn = &store.conn;
+    let owner = DealFilter {
+        owner: Some("ana".into()),
+        ..Default::default()
+    };
+    let no_next_step = DealFilter {
+        no_next_step: true,
+        ..owner.clone()
+    };
+    let after = After {
+        key: OrderKey::NextActivity(Some("2026-03-05T14:00".into())),
+        id: crate::id::DealId::new(),
+    };
+    let step = "SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)";
+    for (what, (sql, args)) in [
+        (
+            "--no-next-step",
+            SQL.deal_list(&no_next_step, DealSort::Created, false, None, Some(51)),
+        ),
+        (
+            "--sort next-activity",
+            SQL.deal_list(&owner, DealSort::NextActivity, true, Some(&after), Some(51)),
+        ),
+    ] {
+        let p = plan(conn, &sql, &bound(&args));
+        let activities: Vec<&str> = p.lines().filter(|l| l.contains("activity_rows")).collect();
+        assert!(
+            !activities.is_empty() && activities.iter().all(|l| *l == step),
+            "{what}:\n{p}"
+        );
+        assert!(
+            p.contains("SEARCH deal_rows USING INDEX deals_owner"),
+            "{what}:\n{p}"
+        );
+    }
+}
