@@ -259,7 +259,6 @@ mod tests {
     use super::*;
     use crate::id::{ActivityId, DealId};
     use crate::record::ActivityType;
-    use serde_json::json;
 
     fn pending(subject: &str, day: &str, time: Option<&str>, owner: &str) -> Activity {
         Activity {
