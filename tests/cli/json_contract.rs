@@ -206,5 +206,23 @@ fn every_command_prints_the_same_json() {
         rex.json(&["activity", "done", &activity, "--note", "agreed"]),
     );
     record("activity undo", rex.json(&["activity", "undo", &activity]));
+    // Where they show up (issue 29): today's activity sections, and the deals without one.
+    rex.json(&[
+        "activity",
+        "add",
+        &b,
+        "Demo",
+        "--type",
+        "meeting",
+        "--due",
+        "2026-05-03",
+        "--at",
+        "10:00",
+    ]);
+    record("today", rex.json(&["today", "--all"]));
+    record(
+        "deal list --no-next-step",
+        rex.json(&["deal", "list", "--no-next-step"]),
+    );
     insta::assert_snapshot!("every_command_json", stable(&Value::Object(all)));
 }

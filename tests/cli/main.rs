@@ -19,6 +19,7 @@ mod import_stages;
 mod imports;
 mod json_contract;
 mod layering;
+mod next_steps;
 mod output;
 mod paths;
 mod pipeline;
