@@ -16,7 +16,9 @@ const READERS: [(&[&str], Option<&str>); 9] = [
     (&["report", "wins", "-o", "json"], Some("[]")),
     (
         &["today", "-o", "json"],
-        Some(r#"{"overdue":[],"closing_soon":[],"stalled":[],"going_stale":[]}"#),
+        Some(
+            r#"{"activities_overdue":[],"activities_today":[],"overdue":[],"closing_soon":[],"stalled":[],"going_stale":[],"no_next_step":[]}"#,
+        ),
     ),
     (&["export"], Some("")),
     (&["deal", "move", "Acme", "Proposal"], None),
