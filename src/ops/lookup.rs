@@ -25,7 +25,7 @@ pub const REF_START_MIN: usize = 4;
 const START_IN_KEY_MIN: usize = 3;
 
 /// The characters of a TypeID's suffix (Crockford's base32, lower case).
-const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
+pub(crate) const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /// What a user who named no deal can give instead, for the not-found error.
 const DEAL_FORMS: &str = "give a full id deal_…, a reference of 4 to 7 characters as shown in tables, or the deal's name";

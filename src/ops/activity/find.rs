@@ -5,15 +5,12 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::id::{kind_of, ActivityId};
-use crate::ops::lookup::{find_deal, quoted};
+use crate::ops::lookup::{find_deal, quoted, BASE32};
 use crate::record::{name_key, Activity};
 use crate::store::{ActivityFilter, Tx};
 
 /// How many characters an activity's reference has at least.
 const REF_MIN: usize = 7;
-
-/// The characters of a TypeID's suffix (Crockford's base32, lower case).
-const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /// An activity as the user named it: `text`, and the deal whose activity's subject it may
 /// be (`--deal`).
