@@ -1,4 +1,24 @@
-//! Text for people: help and messages reflowed at word boundaries to a width.
+//! Text for people: help and messages reflowed at word boundaries to a width, and words
+//! quoted so a shell reads them back as they are.
+
+/// A word as a shell reads it back: as it is when it is plain, else in single quotes
+/// (a `'` inside written `'\''`), so nothing it holds is expanded or run.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        single_quoted(word)
+    }
+}
+
+/// A word in single quotes, as a shell reads it back whatever it holds.
+pub fn single_quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
 
 /// Help fits 80 columns.
 pub const HELP_WIDTH: usize = 80;
@@ -80,4 +100,19 @@ pub fn hanging(line: &str, width: usize, hang: usize, out: &mut Vec<String>) {
         }
     }
     out.push(current);
+}
+
+#[cfg(test)]
+mod shell_tests {
+    use super::*;
+
+    #[test]
+    fn a_word_is_plain_or_single_quoted_so_nothing_in_it_runs() {
+        assert_eq!(shell_word("ana.lima@acme.com"), "ana.lima@acme.com");
+        assert_eq!(shell_word("Zoë"), "Zoë");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("Ana Lima"), "'Ana Lima'");
+        assert_eq!(shell_word("$(touch pwned)"), "'$(touch pwned)'");
+        assert_eq!(shell_word("O'Brien `id`"), r"'O'\''Brien `id`'");
+    }
 }

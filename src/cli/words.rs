@@ -109,28 +109,15 @@ fn takes_separate_value(cmd: &clap::Command, word: &str) -> Option<bool> {
 fn quoted_name(name: &str) -> String {
     let name = crate::output::one_line(name);
     if name.contains(['"', '$', '`', '\\', '!']) {
-        single_quoted(&name)
+        crate::text::single_quoted(&name)
     } else {
         format!("\"{name}\"")
     }
 }
 
-/// A word as a shell reads it back: as it is when it is plain, else in single quotes.
+/// A word as a shell reads it back, on one line.
 fn shell_word(word: &str) -> String {
-    let word = crate::output::one_line(word);
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || "-_./:=@%+,".contains(c));
-    if plain {
-        word
-    } else {
-        single_quoted(&word)
-    }
-}
-
-fn single_quoted(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
+    crate::text::shell_word(&crate::output::one_line(word))
 }
 
 #[cfg(test)]

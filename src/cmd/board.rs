@@ -54,7 +54,7 @@ pub fn today(ctx: &mut Ctx, owner: Option<String>, all: bool, only: &[TodaySecti
     let command = match (&owner, all) {
         (_, true) | (None, false) => "rex today --all".to_string(),
         (Some(o), false) if Some(o) == mine.as_ref() => "rex today".to_string(),
-        (Some(o), false) => format!("rex today --owner {}", shell_word(o)),
+        (Some(o), false) => format!("rex today --owner {}", crate::text::shell_word(o)),
     };
     // Rows name the owner unless every deal is the reader's own.
     let owner_column = match (&owner, &mine) {
@@ -177,17 +177,4 @@ fn today_fields(out: &Printer) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A word as a shell reads it back: as it is when it is plain, else in single quotes.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
 }

@@ -117,7 +117,7 @@ pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewToken) -> Result<Created> {
     let taken = || {
         Error::conflict(format!(
             "a token named '{name}' exists; rex token revoke {} first, or pick another name",
-            shell_word(&name)
+            crate::text::shell_word(&name)
         ))
     };
     if tx.token_named(&name)?.is_some() {
@@ -351,19 +351,6 @@ fn from_stored(t: StoredToken) -> Result<Token> {
         last_used_at: t.last_used_at,
         expires_at: t.expires_at,
     })
-}
-
-/// A word as a shell reads it back: as it is when it is plain, else in single quotes.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || "@%+=:,./_-".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
 }
 
 #[cfg(test)]

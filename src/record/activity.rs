@@ -224,14 +224,6 @@ impl Activity {
         (self.due_date, self.due_time, &self.created_at, self.id)
     }
 
-    /// Still to do and due before `today`, or on `today` at a time before `now` (a time of
-    /// day in the same zone).
-    pub fn is_overdue(&self, today: NaiveDate, now: NaiveTime) -> bool {
-        !self.done
-            && (self.due_date < today
-                || (self.due_date == today && self.due_time.is_some_and(|t| t.time() < now)))
-    }
-
     /// What a deal shows of its next step.
     pub fn next(&self) -> NextActivity {
         NextActivity {

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::app::Shared;
 use super::auth::Caller;
-use super::body::{self, etag, Sent};
+use super::body::{self, Sent};
 use super::deals::{json, path_deal, tagged};
 use super::problem::{ApiResult, Problem};
 use super::replay;
@@ -61,14 +61,9 @@ fn current(tx: &dyn Tx, id: ActivityId, tags: &Option<Vec<String>>) -> Result<(A
     let deal = tx
         .deal(a.deal_id)?
         .ok_or_else(|| Error::not_found(format!("no deal with id {}", a.deal_id)))?;
-    if let Some(tags) = tags {
-        let now = etag(activity_json(a.clone(), deal.name.clone()).as_bytes());
-        if !body::matches(tags, &now) {
-            return Err(Error::Precondition(format!(
-                "activity {id} has changed since it was read (its ETag is {now}); read it again and resend"
-            )));
-        }
-    }
+    body::admit(tags, "activity", id, || {
+        Ok(activity_json(a.clone(), deal.name.clone()))
+    })?;
     Ok((a, deal))
 }
 

@@ -193,6 +193,25 @@ pub fn matches(tags: &[String], current: &str) -> bool {
     tags.iter().any(|t| t == "*" || t == current)
 }
 
+/// Refuses a change (412) when `If-Match` was sent and does not admit the record as it
+/// is now: `what` and `id` name it, and `now` renders the body a GET of it returns (read
+/// inside the change's transaction, so nothing can change between check and write).
+pub fn admit(
+    tags: &Option<Vec<String>>,
+    what: &str,
+    id: impl std::fmt::Display,
+    now: impl FnOnce() -> crate::error::Result<String>,
+) -> crate::error::Result<()> {
+    let Some(tags) = tags else { return Ok(()) };
+    let current = etag(now()?.as_bytes());
+    if matches(tags, &current) {
+        return Ok(());
+    }
+    Err(crate::error::Error::Precondition(format!(
+        "{what} {id} has changed since it was read (its ETag is {current}); read it again and resend"
+    )))
+}
+
 /// The `Idempotency-Key` header, if sent (at most 255 visible characters).
 pub fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     let Some(v) = headers.get("idempotency-key") else {

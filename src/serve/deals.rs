@@ -217,14 +217,9 @@ fn precondition(
     let deal = tx
         .deal(id)?
         .ok_or_else(|| Error::not_found(format!("no deal with id {id}")))?;
-    if let Some(tags) = tags {
-        let current = etag(deal_json(deal::placed(tx, deal.clone())?).as_bytes());
-        if !body::matches(tags, &current) {
-            return Err(Error::Precondition(format!(
-                "deal {id} has changed since it was read (its ETag is {current}); read it again and resend"
-            )));
-        }
-    }
+    body::admit(tags, "deal", id, || {
+        Ok(deal_json(deal::placed(tx, deal.clone())?))
+    })?;
     Ok(deal)
 }
 

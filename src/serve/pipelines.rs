@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::app::Shared;
 use super::auth::Caller;
-use super::body::{self, etag, Sent};
+use super::body::{self, Sent};
 use super::deals::{ids_only, in_body, json, tagged};
 use super::problem::{ApiResult, Problem};
 use super::replay;
@@ -288,15 +288,9 @@ fn precondition(tx: &dyn Tx, id: PipelineId, tags: &Option<Vec<String>>) -> Resu
     let p = tx
         .pipeline(id)?
         .ok_or_else(|| Error::not_found(format!("no pipeline with id {id}")))?;
-    if let Some(tags) = tags {
-        let current = etag(pipeline_json(&pipeline::overview(tx, p)?).as_bytes());
-        if !body::matches(tags, &current) {
-            return Err(Error::Precondition(format!(
-                "pipeline {id} has changed since it was read (its ETag is {current}); read it again and resend"
-            )));
-        }
-    }
-    Ok(())
+    body::admit(tags, "pipeline", id, || {
+        Ok(pipeline_json(&pipeline::overview(tx, p)?))
+    })
 }
 
 /// What a `PATCH /pipelines/:id` asks: its changes, and the whole list of stages if sent.

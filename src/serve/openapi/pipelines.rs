@@ -202,9 +202,9 @@ pub fn today() -> Operation {
     .query(
         "owner",
         string(),
-        "Whose deals (default: the token's owner; everyone's for a token without one)",
+        "Whose activities and deals (default: the token's owner; everyone's for a token without one)",
     )
-    .query("all", flag(), "Everyone's deals")
+    .query("all", flag(), "Everyone's activities and deals")
     .query(
         "section",
         ArrayBuilder::new().items(one_of(&[
