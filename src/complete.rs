@@ -1,11 +1,12 @@
 //! Completion of values from the database (`COMPLETE=bash rex …`): deal references and
-//! names, pipeline names, stage names. It reads an existing database as it stands and never
+//! names, activity references, pipeline names, stage names. It reads an existing database as it stands and never
 //! creates, upgrades or waits for one; anything amiss completes nothing.
 
 use clap_complete::CompletionCandidate;
 
 pub mod shells;
 
+use crate::ops::activity::{self, ActivityQuery, Owners};
 use crate::store::Store;
 
 /// At most this many deals are offered (the most recently updated active ones).
@@ -38,6 +39,47 @@ pub fn deals() -> Vec<CompletionCandidate> {
         .iter()
         .map(|(_, name)| CompletionCandidate::new(name).display_order(Some(1)));
     refs.chain(names).collect()
+}
+
+/// At most this many activities are offered (the soonest pending ones).
+const ACTIVITIES: u64 = 200;
+
+/// References of the soonest pending activities of whoever rex works as (everyone's when
+/// no one is set), each with its subject and deal as help.
+pub fn activities() -> Vec<CompletionCandidate> {
+    let Some(mut store) = store() else {
+        return Vec::new();
+    };
+    let (Ok(me), Ok(clock)) = (crate::settings::me(), crate::settings::clock()) else {
+        return Vec::new();
+    };
+    let query = ActivityQuery {
+        owners: me.map_or(Owners::All, Owners::Of),
+        deal: None,
+        kind: None,
+        overdue: false,
+        due_from: None,
+        due_to: None,
+        done: false,
+        limit: Some(ACTIVITIES),
+    };
+    let found = store.read(|tx| {
+        let listed = activity::list(tx, &clock, &query)?;
+        let ids: Vec<_> = listed.iter().map(|l| l.activity.id).collect();
+        let refs = activity::activity_refs(tx, &ids)?;
+        Ok(listed
+            .into_iter()
+            .map(|l| {
+                let r = refs.get(&l.activity.id).cloned().unwrap_or_default();
+                (r, format!("{} ({})", l.activity.subject, l.deal_name))
+            })
+            .collect::<Vec<_>>())
+    });
+    found
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(r, help)| CompletionCandidate::new(r).help(Some(help.into())))
+        .collect()
 }
 
 pub fn pipelines() -> Vec<CompletionCandidate> {

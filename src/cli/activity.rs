@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use clap::{Args, Subcommand};
 
-use super::deal_values;
+use super::{activity_values, deal_values};
 use crate::clock::DateSpec;
 use crate::record::{parse_duration, ActivityType, DueTime};
 
@@ -119,7 +119,7 @@ Examples:
 /// One activity, as the user names it.
 #[derive(Debug, Args)]
 pub struct Named {
-    #[arg(value_name = "ACTIVITY", help = NAMED)]
+    #[arg(value_name = "ACTIVITY", help = NAMED, add = activity_values())]
     pub activity: String,
     /// The deal whose activity's subject ACTIVITY is
     #[arg(long, value_name = "DEAL", add = deal_values())]
@@ -132,6 +132,7 @@ pub struct NamedSeveral {
     #[arg(
         required = true,
         value_name = "ACTIVITY",
+        add = activity_values(),
         help = "The activities: ids, references as tables show them (Ref), or with --deal subjects"
     )]
     pub activities: Vec<String>,

@@ -123,6 +123,11 @@ fn deal_values() -> ArgValueCandidates {
     ArgValueCandidates::new(crate::complete::deals)
 }
 
+/// Completes an activity reference from the database.
+fn activity_values() -> ArgValueCandidates {
+    ArgValueCandidates::new(crate::complete::activities)
+}
+
 /// Completes a pipeline name from the database.
 fn pipeline_values() -> ArgValueCandidates {
     ArgValueCandidates::new(crate::complete::pipelines)

@@ -693,3 +693,65 @@ fn bash_lists_each_reference_beside_its_own_name() {
     term.exit();
     nothing_ran(dir.path());
 }
+
+/// `rex activity done <Tab>` offers the references of the pending activities of whoever rex
+/// works as (`REX_OWNER`), soonest first, each with its subject and deal; another owner's
+/// and done ones are not offered, and a hostile subject is help text, never a command.
+#[test]
+fn activity_references_complete_soonest_first_with_subject_and_deal() {
+    let (rex, _, dir) = names_with_spaces();
+    let add = |deal: &str, subject: &str, due: &str, owner: &str| -> String {
+        let out = rex
+            .cmd()
+            .args(["-o", "json", "activity", "add", deal, subject])
+            .args(["--due", due, "--owner", owner])
+            .output()
+            .unwrap();
+        succeeded(&out);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    };
+    let later = add("Tyrell", "Call 'Deckard'; $(touch pwned)", "2026-03-09", "ana");
+    let sooner = add("Wallace", "Send deck", "2026-03-06", "ana");
+    add("Tyrell", "Bob's call", "2026-03-05", "bob");
+    let done = add("Tyrell", "Already done", "2026-03-05", "ana");
+    succeeded(&rex.cmd().args(["activity", "done", &done]).output().unwrap());
+    let out = rex
+        .cmd()
+        .env("REX_OWNER", "ana")
+        .env("COMPLETE", "fish")
+        .env("_CLAP_COMPLETE_INDEX", "3")
+        .env("_CLAP_IFS", "\n")
+        .current_dir(dir.path())
+        .args(["--", "rex", "activity", "done", ""])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let offered: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('-'))
+        .filter_map(|l| l.split_once('\t'))
+        .collect();
+    let id_of = |reference: &str| -> String {
+        let out = rex
+            .cmd()
+            .args(["-o", "json", "activity", "show", reference])
+            .output()
+            .unwrap();
+        succeeded(&out);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    };
+    let got: Vec<(String, &str)> = offered.iter().map(|(r, h)| (id_of(r), *h)).collect();
+    let wallace = format!("Send deck ({HOSTILE})");
+    assert_eq!(
+        got,
+        vec![
+            (sooner, wallace.as_str()),
+            (later, "Call 'Deckard'; $(touch pwned) (Tyrell Replicant Leasing)"),
+        ],
+        "{text}"
+    );
+    nothing_ran(dir.path());
+}
