@@ -210,15 +210,20 @@ fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<()> {
         } else if (before.due_date, before.due_time)
             != (after.activity.due_date, after.activity.due_time)
         {
-            Confirmation::new("rescheduled ").then(what).text(&format!(
-                " from {} to {}",
-                due_text(&before),
-                due_text(&after.activity)
-            ))
+            // At a narrow terminal the dates go whole onto a line of their own.
+            Confirmation::new("rescheduled ")
+                .then(what)
+                .separator(" ")
+                .text(&format!(
+                    "from {} to {}",
+                    due_text(&before),
+                    due_text(&after.activity)
+                ))
         } else {
             Confirmation::new("updated ")
                 .then(what)
-                .text(&format!(", due {}", due_text(&after.activity)))
+                .separator(", ")
+                .text(&format!("due {}", due_text(&after.activity)))
         };
         Ok((view(tx, after, human)?, line))
     })?;

@@ -8,11 +8,11 @@
 //! times in its reader's own zone. Each event's UID is its activity's id, so importing the
 //! file again (or refreshing a subscription) updates the events instead of duplicating them.
 
-use chrono::{Days, Duration};
+use chrono::{DateTime, Days, Duration, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
 use super::ActivityView;
-use crate::clock::{local_to_utc, parse_timestamp};
+use crate::clock::{in_range, local_to_utc, parse_timestamp};
 
 /// How long an event lasts in a calendar when its activity has a time but no duration.
 pub const DEFAULT_EVENT_MINUTES: u32 = 30;
@@ -42,17 +42,32 @@ fn event(v: &ActivityView) -> Event {
     e.uid(&format!("{}@rex", a.id)).summary(&a.subject);
     match a.due_time {
         Some(t) => {
-            let start = local_to_utc(a.due_date.and_time(t.time()));
+            let local = a.due_date.and_time(t.time());
+            let start = local_to_utc(local);
             let minutes = a.duration_minutes.unwrap_or(DEFAULT_EVENT_MINUTES);
-            e.starts(start)
-                .ends(start + Duration::minutes(i64::from(minutes)));
+            let end = start + Duration::minutes(i64::from(minutes));
+            let writable = |t: DateTime<Utc>| in_range(t.date_naive());
+            if writable(start) {
+                e.starts(start);
+            } else {
+                // Only at the ends of the calendar (the first hours of year 1 east of UTC,
+                // the last of 9999 west of it) is the instant outside what iCalendar can
+                // write in UTC: the time of day is written as it is, floating.
+                e.starts(local);
+            }
+            if writable(start) && writable(end) {
+                e.ends(end);
+            } else {
+                // An end past 9999 (or beside a floating start) is written as a duration.
+                e.append_property(("DURATION", format!("PT{minutes}M").as_str()));
+            }
         }
         None => {
             e.starts(a.due_date);
             // The end of an all-day event is the next day (exclusive); without one, a
             // calendar takes it as one day, which is all the last day of 9999 can have.
             if let Some(next) = a.due_date.checked_add_days(Days::new(1)) {
-                if crate::clock::in_range(next) {
+                if in_range(next) {
                     e.ends(next);
                 }
             }

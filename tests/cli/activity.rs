@@ -1061,6 +1061,99 @@ fn ics_is_a_calendar_with_an_event_per_activity_at_its_time_in_the_zone_rex_runs
     assert_eq!(events(&none), []);
 }
 
+/// At the ends of the calendar an event stays one iCalendar can read: an end past 9999 is
+/// written as a duration, and a start whose UTC instant falls outside years 1 to 9999 (the
+/// first hours of year 1 east of UTC, the last of 9999 west of it) as a floating local time.
+#[test]
+fn ics_at_the_ends_of_the_calendar_writes_only_what_parses() {
+    let rex = Rex::new();
+    let (acme, _) = two_deals(&rex);
+    add(
+        &rex,
+        &[&acme, "First", "--due", "0001-01-01", "--at", "00:00"],
+    );
+    add(
+        &rex,
+        &[
+            &acme,
+            "Last",
+            "--due",
+            "9999-12-31",
+            "--at",
+            "23:59",
+            "--duration",
+            "168h",
+        ],
+    );
+    let read = |tz: &str| -> Vec<(
+        String,
+        Option<DatePerhapsTime>,
+        Option<DatePerhapsTime>,
+        String,
+    )> {
+        use icalendar::{Calendar, Component};
+        let text = ok_with(
+            &rex,
+            &[("TZ", tz)],
+            &["-o", "ics", "activity", "list", "--all"],
+        );
+        let parsed: Calendar = text.parse().unwrap_or_else(|e| panic!("{e}:\n{text}"));
+        parsed
+            .components
+            .iter()
+            .filter_map(|c| c.as_event())
+            .map(|e| {
+                (
+                    e.get_summary().unwrap_or("").to_string(),
+                    e.get_start(),
+                    e.get_end(),
+                    e.property_value("DURATION").unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let floating = |t: &str| {
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::Floating(
+            t.parse().unwrap(),
+        )))
+    };
+    // Berlin: year 1 starts before UTC's (so floating); 9999's last minute is in it, its
+    // week-long end is not.
+    assert_eq!(
+        read("Europe/Berlin"),
+        [
+            (
+                "First".to_string(),
+                floating("0001-01-01T00:00:00"),
+                None,
+                "PT30M".to_string()
+            ),
+            (
+                "Last".to_string(),
+                utc("9999-12-31T22:59:00Z"),
+                None,
+                "PT10080M".to_string()
+            ),
+        ]
+    );
+    // Los Angeles: year 1 starts in UTC's, 9999's last minute is past it.
+    let la = read("America/Los_Angeles");
+    assert!(
+        matches!(&la[0].1, Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(t))) if t.format("%Y-%m-%d").to_string() == "0001-01-01"),
+        "{la:?}"
+    );
+    assert!(la[0].2.is_some() && la[0].3.is_empty(), "{la:?}");
+    assert_eq!(
+        la[1],
+        (
+            "Last".to_string(),
+            floating("9999-12-31T23:59:00"),
+            None,
+            "PT10080M".to_string()
+        )
+    );
+}
+
 #[test]
 fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
     use crate::support::{assert_fits, on_terminal};
@@ -1097,6 +1190,39 @@ fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
         "{line}"
     );
     assert!(line.contains('…'), "{line}");
+    // A reschedule to a time: the dates go whole onto a line of their own.
+    let (screen, code) = on_terminal(
+        &rex,
+        24,
+        80,
+        &[("NO_COLOR", "1")],
+        &[
+            "activity",
+            "update",
+            subject,
+            "--deal",
+            short(&d),
+            "--due",
+            "2026-03-07",
+            "--at",
+            "10:00",
+            "--type",
+            "deadline",
+        ],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert_fits(&screen, 80, "activity update at 80x24");
+    let lines: Vec<&str> = screen.trim_end().lines().collect();
+    assert_eq!(lines.len(), 2, "{screen}");
+    assert!(
+        lines[0].starts_with("rescheduled deadline \"Call the C"),
+        "{screen}"
+    );
+    assert!(lines[0].ends_with(&format!("({})", short(&d))), "{screen}");
+    assert_eq!(
+        lines[1], "  from Thu 2026-03-05 14:00 to Sat 2026-03-07 10:00",
+        "{screen}"
+    );
     add(
         &rex,
         &[&d, "Send quote", "--due", "2026-03-06", "--owner", "bo"],
@@ -1111,7 +1237,7 @@ fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
     assert_eq!(code, 0, "{screen}");
     assert_fits(&screen, 80, "activity list at 80x24");
     assert!(
-        screen.contains("Thu 2026-03-05 14:00") && screen.contains("Fri 2026-03-06"),
+        screen.contains("Sat 2026-03-07 10:00") && screen.contains("Fri 2026-03-06"),
         "{screen}"
     );
     let ids = rex.ok(&["-o", "id", "activity", "list", "--all"]);

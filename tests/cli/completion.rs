@@ -711,11 +711,21 @@ fn activity_references_complete_soonest_first_with_subject_and_deal() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v["id"].as_str().unwrap().to_string()
     };
-    let later = add("Tyrell", "Call 'Deckard'; $(touch pwned)", "2026-03-09", "ana");
+    let later = add(
+        "Tyrell",
+        "Call 'Deckard'; $(touch pwned)",
+        "2026-03-09",
+        "ana",
+    );
     let sooner = add("Wallace", "Send deck", "2026-03-06", "ana");
     add("Tyrell", "Bob's call", "2026-03-05", "bob");
     let done = add("Tyrell", "Already done", "2026-03-05", "ana");
-    succeeded(&rex.cmd().args(["activity", "done", &done]).output().unwrap());
+    succeeded(
+        &rex.cmd()
+            .args(["activity", "done", &done])
+            .output()
+            .unwrap(),
+    );
     let out = rex
         .cmd()
         .env("REX_OWNER", "ana")
@@ -749,7 +759,10 @@ fn activity_references_complete_soonest_first_with_subject_and_deal() {
         got,
         vec![
             (sooner, wallace.as_str()),
-            (later, "Call 'Deckard'; $(touch pwned) (Tyrell Replicant Leasing)"),
+            (
+                later,
+                "Call 'Deckard'; $(touch pwned) (Tyrell Replicant Leasing)"
+            ),
         ],
         "{text}"
     );
