@@ -230,7 +230,7 @@ _rex() {
             fi
             case "${prev}" in
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "call meeting email task deadline lunch" -- "${cur}"))
                     return 0
                     ;;
                 --due)
@@ -376,7 +376,7 @@ _rex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "call meeting email task deadline lunch" -- "${cur}"))
                     return 0
                     ;;
                 --due)
@@ -502,7 +502,7 @@ _rex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "call meeting email task deadline lunch" -- "${cur}"))
                     return 0
                     ;;
                 --due)

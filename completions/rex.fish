@@ -349,7 +349,12 @@ complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_su
 complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "delete" -d 'Delete an activity (asks first on a terminal)'
 complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "done" -d 'Mark activities done (a stalled deal is open again)'
 complete -c rex -n "__fish_rex_using_subcommand activity; and not __fish_seen_subcommand_from add list show update delete done undo" -f -a "undo" -d 'Mark done activities as not done'
-complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l type -d 'call, meeting, email, task, deadline or lunch [add\'s default: task]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l type -d 'call, meeting, email, task, deadline or lunch [add\'s default: task]' -r -f -a "call\t''
+meeting\t''
+email\t''
+task\t''
+deadline\t''
+lunch\t''"
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l due -d 'The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq, eoy [add\'s default: today]' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l owner -d 'Its owner [add\'s default: the deal\'s owner, else $REX_OWNER]' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -l note -d 'A note (it may span lines)' -r
@@ -374,7 +379,12 @@ complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l owner -d 'Only this owner\'s activities (ignoring case)' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l deal -d 'Only this deal\'s activities, whoever owns them' -r
-complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l type -d 'Only activities of this type' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l type -d 'Only activities of this type' -r -f -a "call\t''
+meeting\t''
+email\t''
+task\t''
+deadline\t''
+lunch\t''"
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l due -d 'Only those due on this day, or from FROM to TO (both included)' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
@@ -417,7 +427,12 @@ complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l deal -d 'The deal whose activity\'s subject ACTIVITY is' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l subject -d 'New subject' -r
-complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l type -d 'call, meeting, email, task, deadline or lunch [add\'s default: task]' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l type -d 'call, meeting, email, task, deadline or lunch [add\'s default: task]' -r -f -a "call\t''
+meeting\t''
+email\t''
+task\t''
+deadline\t''
+lunch\t''"
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l due -d 'The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq, eoy [add\'s default: today]' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l owner -d 'Its owner [add\'s default: the deal\'s owner, else $REX_OWNER]' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from update" -l note -d 'A note (it may span lines)' -r

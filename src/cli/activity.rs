@@ -10,6 +10,35 @@ use super::{activity_values, deal_values};
 use crate::clock::DateSpec;
 use crate::record::{parse_duration, ActivityType, DueTime};
 
+/// `--type`: parsed as [`ActivityType`] reads it (ignoring case), and offered to shell
+/// completion as its six names.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeParser;
+
+impl clap::builder::TypedValueParser for TypeParser {
+    type Value = ActivityType;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ActivityType, clap::Error> {
+        let parse: fn(&str) -> Result<ActivityType, String> = ActivityType::from_str;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            ActivityType::NAMES
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 /// How an activity is named, for the help of every command that takes one.
 const NAMED: &str =
     "The activity: its id, its reference as tables show it (Ref), or with --deal its subject";
@@ -163,7 +192,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct ActivityFields {
     /// call, meeting, email, task, deadline or lunch [add's default: task]
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = TypeParser)]
     pub kind: Option<ActivityType>,
     /// The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq,
     /// eoy [add's default: today]
@@ -250,7 +279,7 @@ pub struct ActivityListArgs {
     #[arg(long, value_name = "DEAL", add = deal_values())]
     pub deal: Option<String>,
     /// Only activities of this type
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_parser = TypeParser)]
     pub kind: Option<ActivityType>,
     /// Only those due before today, or today at a time already past
     #[arg(long)]

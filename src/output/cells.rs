@@ -141,6 +141,7 @@ mod tests {
         assert_eq!(csv_cell("'=x"), "''=x");
         assert_eq!(csv_cell("\u{1b}[31mred\u{7}"), "\\u{1b}[31mred\\u{7}");
         assert_eq!(csv_cell("\tx"), "\\u{9}x");
+        assert_eq!(csv_cell("one\ntwo"), "one\ntwo");
         assert_eq!(csv_cell("'Tis"), "'Tis");
         assert_eq!(csv_cell("Acme = good"), "Acme = good");
         for text in [

@@ -766,5 +766,19 @@ fn activity_references_complete_soonest_first_with_subject_and_deal() {
         ],
         "{text}"
     );
+    // --type offers the six types.
+    let out = rex
+        .cmd()
+        .env("COMPLETE", "fish")
+        .env("_CLAP_COMPLETE_INDEX", "4")
+        .env("_CLAP_IFS", "\n")
+        .args(["--", "rex", "activity", "list", "--type", ""])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "call\nmeeting\nemail\ntask\ndeadline\nlunch\n"
+    );
     nothing_ran(dir.path());
 }
