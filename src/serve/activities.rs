@@ -27,7 +27,6 @@ use crate::id::{ActivityId, DealId};
 use crate::ops::activity::{
     self, ActivityChanges, ActivityQuery, ActivityRef, Cursor, NewActivity, Owners, Page,
 };
-use crate::ops::token::Role;
 use crate::output::{one_line, ActivityView};
 use crate::record::{Activity, ActivityType, Deal, DueTime, DURATION_MAX_MINUTES};
 use crate::store::Tx;
@@ -321,12 +320,6 @@ fn note_text(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 
-/// Whether the caller may give an activity to `owner` (or to nobody): a member only to its
-/// own owner, as it creates deals only for it.
-fn may_own(caller: &Caller, owner: Option<&str>) -> bool {
-    caller.role != Role::Member || owner == caller.owner.as_deref()
-}
-
 /// `POST /deals/:id/activities` → 201, `Location` and the activity scheduled.
 pub async fn create(
     State(app): State<Shared>,
@@ -338,7 +331,7 @@ pub async fn create(
     let deal_id = path_deal(&id)?;
     caller.may_write()?;
     let b: NewActivityBody = body::fields(body::object(&headers, &sent)?)?;
-    if b.owner_id.is_some() && !may_own(&caller, b.owner_id.as_deref()) {
+    if b.owner_id.is_some() && !caller.may_own(b.owner_id.as_deref()) {
         return Err(Problem::forbidden(format!(
             "member token {} schedules activities for {} only; leave owner_id out or send its own",
             caller.name,
@@ -460,7 +453,7 @@ fn activity_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<ActivityC
     }
     if c.owner
         .as_ref()
-        .is_some_and(|o| !may_own(caller, o.as_deref()))
+        .is_some_and(|o| !caller.may_own(o.as_deref()))
     {
         return Err(Problem::forbidden(format!(
             "member token {} cannot give an activity to another owner",

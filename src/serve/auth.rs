@@ -40,6 +40,15 @@ impl Caller {
         }
     }
 
+    /// Whether `owner` (a deal's or an activity's; None: nobody) is a member token's own:
+    /// the same owner ignoring case, as owners are matched everywhere. Any other role may
+    /// give records to anyone.
+    pub fn may_own(&self, owner: Option<&str>) -> bool {
+        use crate::record::name_key;
+        self.role != Role::Member
+            || matches!((owner, &self.owner), (Some(o), Some(me)) if name_key(o) == name_key(me))
+    }
+
     /// Refuses a reader any write.
     pub fn may_write(&self) -> ApiResult<()> {
         match self.role {
@@ -68,11 +77,7 @@ impl Caller {
         if self.role != Role::Member {
             return Ok(());
         }
-        let mine = match (&deal.owner_id, &self.owner) {
-            (Some(o), Some(me)) => o == me,
-            _ => false,
-        };
-        if mine {
+        if self.may_own(deal.owner_id.as_deref()) {
             return Ok(());
         }
         let whose = deal

@@ -108,10 +108,7 @@ pub async fn create(
         .transpose()
         .map_err(|m| Problem::invalid("probability", m))?;
     let owner = match (&caller.owner, b.owner_id) {
-        (_, Some(o))
-            if caller.role == crate::ops::token::Role::Member
-                && Some(&o) != caller.owner.as_ref() =>
-        {
+        (_, Some(o)) if !caller.may_own(Some(&o)) => {
             return Err(Problem::forbidden(format!(
                 "member token {} creates deals for {} only; leave owner_id out or send its own",
                 caller.name,
@@ -394,18 +391,16 @@ fn deal_patch(m: Map<String, Value>, caller: &Caller) -> ApiResult<DealPatch> {
         }
         (None, st) => p.stage = st,
     }
-    if caller.role == crate::ops::token::Role::Member {
-        let other = p.changes.clear_owner
-            || p.changes
-                .owner
-                .as_ref()
-                .is_some_and(|o| Some(o) != caller.owner.as_ref());
-        if other {
-            return Err(Problem::forbidden(format!(
-                "member token {} cannot give a deal to another owner",
-                caller.name
-            )));
-        }
+    let other = (p.changes.clear_owner && !caller.may_own(None))
+        || p.changes
+            .owner
+            .as_deref()
+            .is_some_and(|o| !caller.may_own(Some(o)));
+    if other {
+        return Err(Problem::forbidden(format!(
+            "member token {} cannot give a deal to another owner",
+            caller.name
+        )));
     }
     Ok(p)
 }

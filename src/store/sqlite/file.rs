@@ -33,6 +33,32 @@ pub fn database_files(path: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Refuses to run with standard output going into one of the database's own files (a `>`
+/// redirect onto the database, its log or its journal, by any name or link): what rex
+/// printed would be written into the database. Checked before the database is opened.
+pub fn check_stdout(path: &Path) -> Result<()> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+        return Ok(());
+    };
+    let Ok(out) = fs::File::from(fd).metadata() else {
+        return Ok(());
+    };
+    if !out.is_file() {
+        return Ok(());
+    }
+    let same =
+        |f: &PathBuf| fs::metadata(f).is_ok_and(|m| (m.dev(), m.ino()) == (out.dev(), out.ino()));
+    match database_files(path).iter().find(|f| same(f)) {
+        Some(f) => Err(Error::usage(format!(
+            "standard output goes into the database's own file '{}' (a > redirect onto it?); rex wrote nothing: send the output to another file",
+            f.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Refuses, before anything is created, a path that cannot hold a rex database: one too long
 /// for SQLite, a directory, or anything that exists and is not a regular file (SQLite would
 /// try to create `/dev/null-journal` beside a device).

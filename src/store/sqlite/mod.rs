@@ -91,7 +91,17 @@ impl SqliteStore {
         access: Access,
         missing: Missing,
     ) -> Result<SqliteStore> {
+        file::check_stdout(path)?;
         file::check_path(path)?;
+        // An empty file is not a database anyone made with rex (rex makes one whole): most
+        // likely something wrote over it, as a `>` redirect does. Only what creates a
+        // database may make one of it; anything else says so rather than read it as empty.
+        if missing != Missing::Create && path.metadata().is_ok_and(|m| m.len() == 0) {
+            return Err(Error::Unusable(format!(
+                "database {} is an empty file (0 bytes), not a rex database: if it held your data, something wrote over it (a > redirect onto it?); restore it from a backup, or start it with rex pipeline create or rex import",
+                path.display()
+            )));
+        }
         let mut made = None;
         if !path.exists() {
             match missing {

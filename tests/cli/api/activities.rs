@@ -699,6 +699,29 @@ fn a_reader_only_reads_and_a_member_works_only_on_its_owners_deals() {
     assert_eq!(rex.snapshot(), before);
     let r = served.post(&format!("/activities/{}/done", id_of(&mine)), &member, "");
     assert_eq!((r.status, &r.json()["done"]), (200, &json!(true)));
+    // Owners match ignoring case, for a member token as for --owner and GET /today: a deal
+    // of ANA is ana's, and so is an activity given to ANA.
+    let upper = rex.id(&["deal", "create", "Upper", "--value", "1", "--owner", "ANA"]);
+    let r = served.post(
+        &format!("/deals/{upper}/activities"),
+        &member,
+        r#"{"subject":"Spelled","owner_id":"ANA"}"#,
+    );
+    assert_eq!(
+        (r.status, &r.json()["owner_id"]),
+        (201, &json!("ANA")),
+        "{r:?}"
+    );
+    let r = served.patch(
+        &format!("/activities/{}", id_of(&r.json())),
+        &member,
+        r#"{"owner_id":"Ana"}"#,
+    );
+    assert_eq!(
+        (r.status, &r.json()["owner_id"]),
+        (200, &json!("Ana")),
+        "{r:?}"
+    );
     let r = served.patch(
         &format!("/activities/{on_bo}"),
         &admin,

@@ -619,3 +619,64 @@ fn a_url_of_an_unreachable_server_is_named_without_its_password_and_creates_noth
     ]);
     assert!(odd.exists());
 }
+
+/// A `>` redirect onto the database: rex never writes its output into the database or its
+/// log (exit 2, the file as it was), and an empty file where the database was is refused by
+/// everything but what creates a database (exit 6), instead of being read as a new one.
+#[test]
+fn a_redirect_onto_the_database_is_refused_and_named() {
+    use std::fs::{File, OpenOptions};
+    let rex = Rex::new();
+    rex.sales();
+    let db = rex.db.display().to_string();
+    let into = |file: File, args: &[&str]| {
+        rex.std_cmd()
+            .args(args)
+            .stdout(std::process::Stdio::from(file))
+            .output()
+            .unwrap()
+    };
+    // Into the database itself (opened to append, as `>>` does, so nothing is lost yet).
+    let before = snapshot(&rex.db);
+    let out = into(
+        OpenOptions::new().append(true).open(&rex.db).unwrap(),
+        &["deal", "list"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!("rex: standard output goes into the database's own file '{db}' (a > redirect onto it?); rex wrote nothing: send the output to another file")
+    );
+    assert_eq!(snapshot(&rex.db), before);
+    // Into its log, a file the redirect makes.
+    let wal = format!("{db}-wal");
+    let out = into(File::create(&wal).unwrap(), &["activity", "list", "--all"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!("rex: standard output goes into the database's own file '{wal}' (a > redirect onto it?); rex wrote nothing: send the output to another file")
+    );
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    std::fs::remove_file(&wal).unwrap();
+    assert_eq!(snapshot(&rex.db), before);
+    // An empty file where the database was (what `rex export > rex.db` leaves).
+    File::create(&rex.db).unwrap();
+    for args in [
+        &["deal", "list"][..],
+        &["export"],
+        &["activity", "list", "--all"],
+        &["deal", "create", "X", "--value", "1"],
+    ] {
+        let out = rex.run(args);
+        assert_eq!(out.status.code(), Some(6), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            format!("rex: database {db} is an empty file (0 bytes), not a rex database: if it held your data, something wrote over it (a > redirect onto it?); restore it from a backup, or start it with rex pipeline create or rex import"),
+            "{args:?}"
+        );
+        assert_eq!(std::fs::metadata(&rex.db).unwrap().len(), 0, "{args:?}");
+    }
+    // What creates a database may start one there.
+    rex.ok(&["pipeline", "create", "Sales"]);
+    assert_eq!(rex.json(&["pipeline", "list"]).as_array().unwrap().len(), 1);
+}
