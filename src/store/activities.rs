@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::cells::{Arg, Cells, Reader};
 use crate::error::Result;
 use crate::id::{ActivityId, DealId};
-use crate::record::{Activity, ActivityType, DueTime};
+use crate::record::{Activity, ActivityType, DueTime, NextActivity};
 
 /// Which activities a list reads. Every list is soonest first: due date, then all-day before
 /// timed, then time, then creation.
@@ -78,9 +78,9 @@ pub trait Activities {
         filter: &ActivityFilter,
         each: &mut dyn FnMut(Activity) -> Result<()>,
     ) -> Result<()>;
-    /// The earliest pending activity of each of `deals` that has one (its next step), one
+    /// The next step (its earliest pending activity) of each of `deals` that has one, one
     /// index step per deal.
-    fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>>;
+    fn next_steps(&self, deals: &[DealId]) -> Result<Vec<(DealId, NextActivity)>>;
     /// The spellings of `owner` (ignoring case) that activities are owned by, each once,
     /// one step of the owner index per distinct owner: what a list by owner reads.
     fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>>;
@@ -95,6 +95,33 @@ pub(crate) const ACTIVITY_COLUMNS: &str = "a.id, a.deal_id, a.type, a.subject, a
 /// The columns an activity is written to, in the order of [`activity_row`]'s values.
 pub(crate) const ACTIVITY_ROW_COLUMNS: &str = "id, deal_id, type, subject, due_date, due_time, \
     duration_minutes, owner_id, note, done_at, created_at, updated_at";
+
+/// The columns of a deal's next step, in the order [`next_step`] reads them, of a table
+/// aliased `a`.
+pub(crate) const NEXT_STEP_COLUMNS: &str =
+    "a.deal_id, a.id, a.type, a.subject, a.due_date, a.due_time";
+
+/// A deal and its next step from the [`NEXT_STEP_COLUMNS`] of a row.
+pub(crate) fn next_step(row: &dyn Cells) -> Result<(DealId, NextActivity)> {
+    let r = Reader::new("activity", row);
+    let due_date = r.text(4)?;
+    Ok((
+        r.parsed(0)?,
+        NextActivity {
+            id: r.parsed(1)?,
+            kind: r.parsed(2)?,
+            subject: r.text(3)?,
+            due_date: r.checked(
+                NaiveDate::parse_from_str(&due_date, "%Y-%m-%d")
+                    .map_err(|_| format!("due date '{due_date}' is not a date")),
+            )?,
+            due_time: match r.opt_text(5)? {
+                Some(t) => Some(r.checked(t.parse())?),
+                None => None,
+            },
+        },
+    ))
+}
 
 /// Soonest first, as every list is ordered (all-day ones, without a time, first on their day).
 pub(crate) const SOONEST_FIRST: &str = "a.due_date, a.due_time NULLS FIRST, a.created_at, a.id";

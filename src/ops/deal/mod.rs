@@ -148,11 +148,7 @@ fn set_metadata(metadata: &mut Metadata, entries: &[(String, Value)]) -> Result<
 /// Each deal's next step: its earliest pending activity, whoever owns it (deals without one
 /// are not in the map). Every deal rex prints carries it, worked out as it is read.
 pub fn next_steps(tx: &dyn Tx, deals: &[DealId]) -> Result<HashMap<DealId, NextActivity>> {
-    Ok(tx
-        .next_activities(deals)?
-        .into_iter()
-        .map(|a| (a.deal_id, a.next()))
-        .collect())
+    Ok(tx.next_steps(deals)?.into_iter().collect())
 }
 
 /// `deal` with the names of its pipeline and stage as they are now, and its next step.

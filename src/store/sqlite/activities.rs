@@ -6,9 +6,9 @@ use rusqlite::ToSql;
 use super::{bound, SqliteTx, SQL};
 use crate::error::Result;
 use crate::id::{ActivityId, DealId};
-use crate::record::Activity;
+use crate::record::{Activity, NextActivity};
 use crate::store::activities::{
-    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST,
+    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, NEXT_STEP_COLUMNS, SOONEST_FIRST,
 };
 use crate::store::Activities;
 
@@ -106,17 +106,12 @@ impl Activities for SqliteTx<'_> {
         self.each_row(&sql, &params, |r| each(activities::activity(r)?))
     }
 
-    fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>> {
-        if deals.is_empty() {
-            return Ok(Vec::new());
+    fn next_steps(&self, deals: &[DealId]) -> Result<Vec<(DealId, NextActivity)>> {
+        let mut out = Vec::with_capacity(deals.len());
+        for deal in deals {
+            out.extend(self.rows(&NEXT_STEP_SQL, &[&deal.to_string()], activities::next_step)?);
         }
-        // One statement for the lot: a statement run per deal costs more than its index step.
-        let ids = serde_json::Value::from(deals.iter().map(|d| d.to_string()).collect::<Vec<_>>());
-        self.rows(
-            &next_activities_sql(),
-            &[&ids.to_string()],
-            activities::activity,
-        )
+        Ok(out)
     }
 
     fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>> {
@@ -141,16 +136,14 @@ impl Activities for SqliteTx<'_> {
     }
 }
 
-/// The next step of each deal of a JSON array of ids (`?1`): one index step through
-/// activities_deal per deal, then its activity by id. (Inside the subquery `a` is the
-/// subquery's own activity, so that it is ordered as every list is.)
-fn next_activities_sql() -> String {
+/// A deal's next step (`?1`): one step into activities_pending, which holds every column
+/// it reads (see migration 17).
+static NEXT_STEP_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT {ACTIVITY_COLUMNS} FROM json_each(?1) AS deal JOIN activities a ON a.id = \
-         (SELECT a.id FROM activities a WHERE a.deal_id = deal.value AND a.done_at IS NULL \
-          ORDER BY {SOONEST_FIRST} LIMIT 1)"
+        "SELECT {NEXT_STEP_COLUMNS} FROM activities a WHERE a.deal_id = ?1 AND a.done_at IS NULL \
+         ORDER BY {SOONEST_FIRST} LIMIT 1"
     )
-}
+});
 
 #[cfg(test)]
 mod tests {
@@ -242,12 +235,9 @@ mod tests {
             assert_eq!(plan(conn, &sql, &bound(&args)), expected, "{what}");
         }
         assert_eq!(
-            plan(conn, &next_activities_sql(), &[&r#"["deal_x"]"#]),
-            "SCAN deal VIRTUAL TABLE INDEX 1:\n\
-             SEARCH activity_rows USING INDEX sqlite_autoindex_activity_rows_1 (id=?)\n\
-             CORRELATED SCALAR SUBQUERY 1\n\
-             SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)",
-            "deals' next steps"
+            plan(conn, &NEXT_STEP_SQL, &[&"deal_x"]),
+            "SEARCH activity_rows USING COVERING INDEX activities_pending (deal_id=? AND done_at=?)",
+            "a deal's next step"
         );
     }
 

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/014_api_tokens.sql"),
     include_str!("migrations/015_owner_created.sql"),
     include_str!("migrations/016_activities.sql"),
+    include_str!("migrations/017_pending_activities.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -3,7 +3,7 @@
 -- reading: the database is built by the migrations, and the test
 -- `store::tests::schema_file_is_what_the_migrations_build` checks that the two agree.
 -- After adding a migration, regenerate everything below this header with:
---   REX_DB=/tmp/fresh.db rex pipeline list >/dev/null && sqlite3 /tmp/fresh.db \
+--   REX_DB=/tmp/fresh.db rex pipeline create Sales -q && sqlite3 /tmp/fresh.db \
 --     "SELECT sql || ';' FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'
 --      AND NOT (type = 'table' AND (name GLOB 'deal_names_*' OR name GLOB 'deal_contacts_*'))
 --      ORDER BY rowid"
@@ -338,3 +338,6 @@ CREATE INDEX activities_owner
     ON activity_rows (owner_id, done_at, due_date, due_time, created_at, id);
 CREATE INDEX activities_due ON activity_rows (done_at, due_date, due_time, created_at, id);
 CREATE INDEX activities_ref ON activity_rows (substr(id, -7));
+CREATE INDEX activities_pending
+    ON activity_rows (deal_id, done_at, due_date, due_time, created_at, id, type, subject, batch)
+    WHERE done_at IS NULL;

@@ -3,9 +3,9 @@
 use super::{bound, PgTx, SQL};
 use crate::error::Result;
 use crate::id::{ActivityId, DealId};
-use crate::record::Activity;
+use crate::record::{Activity, NextActivity};
 use crate::store::activities::{
-    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST,
+    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, NEXT_STEP_COLUMNS, SOONEST_FIRST,
 };
 use crate::store::Activities;
 
@@ -99,7 +99,7 @@ impl Activities for PgTx<'_, '_> {
         self.each_row(&sql, &bound(&args), |r| each(activities::activity(r)?))
     }
 
-    fn next_activities(&self, deals: &[DealId]) -> Result<Vec<Activity>> {
+    fn next_steps(&self, deals: &[DealId]) -> Result<Vec<(DealId, NextActivity)>> {
         if deals.is_empty() {
             return Ok(Vec::new());
         }
@@ -107,12 +107,12 @@ impl Activities for PgTx<'_, '_> {
         let ids: Vec<String> = deals.iter().map(|d| d.to_string()).collect();
         self.rows(
             &format!(
-                "SELECT {ACTIVITY_COLUMNS} FROM unnest($1::text[]) AS deal(id) \
+                "SELECT {NEXT_STEP_COLUMNS} FROM unnest($1::text[]) AS deal(id) \
                  CROSS JOIN LATERAL (SELECT * FROM activities a WHERE a.deal_id = deal.id \
                  AND a.done_at IS NULL ORDER BY {SOONEST_FIRST} LIMIT 1) a"
             ),
             &[&ids],
-            activities::activity,
+            activities::next_step,
         )
     }
 

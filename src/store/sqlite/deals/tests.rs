@@ -378,9 +378,10 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
 }
 
 /// A deal's next step, for `deal list --no-next-step` and `--sort next-activity`, is one
-/// step of `activities_deal` per deal read, never a scan of the activities.
+/// step of `activities_pending` per deal read (an index of the pending ones that holds all
+/// they read), never a scan of the activities or a read of their rows.
 #[test]
-fn next_step_filters_and_sorts_read_one_step_of_activities_deal_per_deal() {
+fn next_step_filters_and_sorts_read_one_step_of_activities_pending_per_deal() {
     let dir = tempfile::tempdir().unwrap();
     let store = crate::store::sqlite::SqliteStore::open(
         &dir.path().join("plan.db"),
@@ -401,7 +402,8 @@ fn next_step_filters_and_sorts_read_one_step_of_activities_deal_per_deal() {
         key: OrderKey::NextActivity(Some("2026-03-05T14:00".into())),
         id: crate::id::DealId::new(),
     };
-    let step = "SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)";
+    let step =
+        "SEARCH activity_rows USING COVERING INDEX activities_pending (deal_id=? AND done_at=?)";
     for (what, (sql, args)) in [
         (
             "--no-next-step",
