@@ -12,6 +12,7 @@ mod import;
 mod pipeline;
 mod report;
 mod serve;
+mod team;
 pub mod words;
 
 pub use activity::*;
@@ -20,6 +21,7 @@ pub use import::*;
 pub use pipeline::*;
 pub use report::*;
 pub use serve::*;
+pub use team::*;
 
 pub use crate::output::{ColorChoice, Format};
 
@@ -546,6 +548,12 @@ Examples:
         after_help = "Examples:\n  rex token create website-form --role member --owner ana\n  rex token list\n  rex token revoke website-form"
     )]
     Token(TokenCommand),
+    /// Team roles on a PostgreSQL database: init, add, list, set-role, remove
+    #[command(subcommand, after_long_help = TEAM_HELP)]
+    Team(TeamCommand),
+    /// The audit trail of a team's database: deletions, owner and team changes (admins)
+    #[command(after_long_help = AUDIT_HELP)]
+    Audit(AuditArgs),
     /// Show rex's version, the database path, schema version, row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
     Info,

@@ -15,6 +15,7 @@ mod pipeline;
 mod printer;
 mod report;
 mod style;
+mod team;
 mod today;
 mod today_activities;
 mod token;
@@ -37,6 +38,7 @@ pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
 pub use today::{SectionRows, TodayRow, TodayView};
 pub use today_activities::TodayActivityRow;
+pub use team::AuditView;
 pub use token::CreatedToken;
 pub use views::{fit_card, DealView, Labels, StalledView, DEAL_FIELDS};
 

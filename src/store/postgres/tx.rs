@@ -16,12 +16,15 @@ use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COL
 use crate::store::query::{Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
     owner_runs, wide_total, After, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter,
-    DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
+    DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Seat, Team, Totals, Tx, Which,
 };
 
 mod activities;
 mod stage_active;
+mod team;
 mod tokens;
+
+pub(super) use team::apply_team_sql;
 
 /// The dialect of this backend's shared queries.
 const SQL: Dialect = Dialect::Postgres;
@@ -48,14 +51,17 @@ pub(super) struct PgTx<'a, 'r> {
     prepared: RefCell<HashMap<String, postgres::Statement>>,
     /// Set when a statement failed in a way that running the transaction again may cure.
     retry: &'r Cell<bool>,
+    /// Who the login is on a team database (None: no team roles).
+    seat: Option<Seat>,
 }
 
 impl<'a, 'r> PgTx<'a, 'r> {
-    pub(super) fn new(tx: Transaction<'a>, retry: &'r Cell<bool>) -> Self {
+    pub(super) fn new(tx: Transaction<'a>, retry: &'r Cell<bool>, seat: Option<Seat>) -> Self {
         PgTx {
             tx: RefCell::new(tx),
             prepared: RefCell::new(HashMap::new()),
             retry,
+            seat,
         }
     }
 
@@ -67,7 +73,25 @@ impl<'a, 'r> PgTx<'a, 'r> {
         if retryable(&e) {
             self.retry.set(true);
         }
-        mapped(&e)
+        match (&self.seat, e.as_db_error()) {
+            // On a team database the server's refusal is the team's rules (a grant that the
+            // login's role lacks, a row-level security policy): refused, as rex refuses.
+            (Some(seat), Some(db)) if db.code().code() == "42501" => Error::Forbidden(format!(
+                "the database refused this to login '{}' ({}); nothing was changed",
+                seat.login,
+                db.message()
+            )),
+            _ => mapped(&e),
+        }
+    }
+
+    /// A change that row-level security kept from every row it named (PostgreSQL filters
+    /// them silently): refused, never taken for done.
+    fn filtered(&self, what: &str) -> Error {
+        let login = self.seat.as_ref().map_or("?", |s| s.login.as_str());
+        Error::Forbidden(format!(
+            "the database refused to change {what} for login '{login}' (row-level security: it is not its to change); nothing was changed"
+        ))
     }
 
     /// The transaction, for one statement; a statement run while another is being read
@@ -303,6 +327,14 @@ impl Tx for PgTx<'_, '_> {
     fn schema_version(&self) -> Result<i64> {
         self.count("SELECT version::bigint FROM rex_schema WHERE id = 1", &[])
     }
+
+    fn seat(&self) -> Option<&Seat> {
+        self.seat.as_ref()
+    }
+
+    fn team(&self) -> Option<&dyn Team> {
+        Some(self)
+    }
 }
 
 impl Deals for PgTx<'_, '_> {
@@ -338,15 +370,22 @@ impl Deals for PgTx<'_, '_> {
             .skip(1)
             .map(|(i, c)| format!("{c} = {}", SQL.mark(i + 1)))
             .collect();
-        self.execute(
+        let changed = self.execute(
             &format!("UPDATE deals SET {} WHERE id = $1", set.join(", ")),
             &bound(&row),
         )?;
+        if changed == 0 && self.seat.is_some() && self.deal_exists(d.id)? {
+            return Err(self.filtered(&format!("deal {}", d.id)));
+        }
         Ok(())
     }
 
     fn delete_deal(&self, id: DealId) -> Result<bool> {
-        Ok(self.execute("DELETE FROM deals WHERE id = $1", &[&id.to_string()])? > 0)
+        let deleted = self.execute("DELETE FROM deals WHERE id = $1", &[&id.to_string()])? > 0;
+        if !deleted && self.seat.is_some() && self.deal_exists(id)? {
+            return Err(self.filtered(&format!("deal {id}")));
+        }
+        Ok(deleted)
     }
 
     fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>> {
