@@ -147,6 +147,9 @@ pub struct LoginState {
     pub superuser: bool,
     /// Its role on the team, when it is on it.
     pub on_team: Option<TeamRole>,
+    /// The rex group roles it holds on the server (from another team database, if it is
+    /// not on this team): the groups are the server's, so a login has one rex role on it.
+    pub groups: Vec<TeamRole>,
 }
 
 /// The team's roles and audit trail (PostgreSQL only).

@@ -122,6 +122,25 @@ impl PgTx<'_, '_> {
         apply_team_sql(&mut *self.conn()?).map_err(|e| self.fail(e))
     }
 
+    /// Lets `login` connect to this database (nobody else may since `rex team init`).
+    fn grant_connect(&self, login: &str) -> Result<()> {
+        let db = self.database()?;
+        self.run_formatted("GRANT CONNECT ON DATABASE %I TO %I", &[&db, login])
+    }
+
+    fn revoke_connect(&self, login: &str) -> Result<()> {
+        let db = self.database()?;
+        self.run_formatted("REVOKE CONNECT ON DATABASE %I FROM %I", &[&db, login])
+    }
+
+    fn database(&self) -> Result<String> {
+        self.rows("SELECT current_database()::text", &[], |r| {
+            Reader::new("database", r).text(0)
+        })?
+        .pop()
+        .ok_or_else(|| Error::Failed("the server named no database".into()))
+    }
+
     fn member(&self, login: &str) -> Result<Option<TeamMember>> {
         Ok(self
             .rows(
@@ -194,10 +213,18 @@ impl Team for PgTx<'_, '_> {
             ("rex_admin", "NOLOGIN NOINHERIT"),
         ] {
             let created = !self.role_exists(name)?;
-            let verb = if created { "CREATE" } else { "ALTER" };
-            self.conn()?
-                .batch_execute(&format!("{verb} ROLE {name} {attributes}"))
-                .map_err(|e| self.fail(e))?;
+            // An existing role is altered only when it is not as it should be: roles are
+            // the server's, and another database's rex may be reading them.
+            let right = !created
+                && self.flag(
+                    "SELECT NOT rolcanlogin AND rolinherit = $2 FROM pg_catalog.pg_roles
+                     WHERE rolname = $1",
+                    &[&name, &!attributes.contains("NOINHERIT")],
+                )?;
+            if !right {
+                let verb = if created { "CREATE" } else { "ALTER" };
+                self.batch(&format!("{verb} ROLE {name} {attributes}"))?;
+            }
             steps.push(InitStep::Role { name, created });
         }
         let superuser = self.flag(
@@ -212,15 +239,16 @@ impl Team for PgTx<'_, '_> {
                 "pg_has_role(session_user, 'rex_owner', 'MEMBER')",
                 &[],
             )?;
-        self.conn()?
-            .batch_execute("GRANT rex_owner TO rex_admin")
-            .map_err(|e| self.fail(e))?;
+        if !self.flag("pg_has_role('rex_admin', 'rex_owner', 'MEMBER')", &[])? {
+            self.batch("GRANT rex_owner TO rex_admin")?;
+        }
         if lent {
             self.run_formatted("GRANT rex_owner TO %I", &[&login])?;
         }
         self.conn()?
             .batch_execute(
                 "DO $$ BEGIN
+                    EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
                     EXECUTE format('GRANT USAGE, CREATE ON SCHEMA %I TO rex_owner', current_schema());
                     EXECUTE format('GRANT USAGE ON SCHEMA %I TO rex_reader, rex_member, rex_admin',
                         current_schema());
@@ -261,6 +289,7 @@ impl Team for PgTx<'_, '_> {
                 self.batch("RESET ROLE")?;
             }
             self.run_formatted("GRANT rex_admin TO %I", &[&login])?;
+            self.grant_connect(&login)?;
             steps.push(InitStep::FirstAdmin {
                 login: login.clone(),
                 created,
@@ -290,10 +319,23 @@ impl Team for PgTx<'_, '_> {
             &[&login],
             |r| Reader::new("login", r).int(0),
         )?;
+        let groups = self.rows(
+            "SELECT g.rolname::text FROM pg_catalog.pg_auth_members m
+             JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+             JOIN pg_catalog.pg_roles r ON r.oid = m.member
+             WHERE r.rolname = $1 AND g.rolname IN ('rex_reader', 'rex_member', 'rex_admin')
+             ORDER BY 1",
+            &[&login],
+            |r| Reader::new("group", r).text(0),
+        )?;
         Ok(LoginState {
             exists: !found.is_empty(),
             superuser: found.first() == Some(&1),
             on_team: self.member(login)?.map(|m| m.role),
+            groups: groups
+                .iter()
+                .filter_map(|g| g.strip_prefix("rex_").and_then(TeamRole::stored))
+                .collect(),
         })
     }
 
@@ -319,6 +361,7 @@ impl Team for PgTx<'_, '_> {
             Joined::Created
         };
         self.run_formatted("GRANT %I TO %I", &[role.group(), login])?;
+        self.grant_connect(login)?;
         self.execute(
             "INSERT INTO team_members (login, role, owner_id, created_by_rex) VALUES ($1, $2, $3, $4)",
             &[&login, &role.as_str(), &owner_id, &(joined == Joined::Created)],
@@ -351,6 +394,7 @@ impl Team for PgTx<'_, '_> {
         for group in GROUPS {
             self.run_formatted("REVOKE %I FROM %I", &[group, login])?;
         }
+        self.revoke_connect(login)?;
         if !was.created_by_rex {
             return Ok(Some((was, Left::Revoked)));
         }
