@@ -345,9 +345,11 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
             };
             Plan::stored(access, records, move |ctx| team::run(ctx, c))
         }
-        Command::Audit(args) => Plan::stored(Read, fields::<crate::output::AuditView>, move |ctx| {
-            team::audit(ctx, &args)
-        }),
+        Command::Audit(args) => {
+            Plan::stored(Read, fields::<crate::output::AuditView>, move |ctx| {
+                team::audit(ctx, &args)
+            })
+        }
         Command::Serve(args) => Plan::Alone(Box::new(move || serve::run(db, quiet, args))),
         Command::Info => Plan::stored(Read, fields::<DatabaseInfo>, info::run),
         Command::Completions { shell } => Plan::Alone(Box::new(move || {

@@ -34,10 +34,9 @@ pub fn run(ctx: &mut Ctx, cmd: TeamCommand) -> Result<()> {
                     article(role)
                 ))
             } else {
-                Confirmation::new("").name(&member.login).text(&format!(
-                    " is now {} {role} (was {was})",
-                    article(role)
-                ))
+                Confirmation::new("")
+                    .name(&member.login)
+                    .text(&format!(" is now {} {role} (was {was})", article(role)))
             };
             ctx.out.done(&line);
             shown(ctx, &member)
@@ -47,7 +46,9 @@ pub fn run(ctx: &mut Ctx, cmd: TeamCommand) -> Result<()> {
             let what = match left {
                 Left::Dropped => "; login dropped (rex had created it)",
                 Left::Revoked => "; the login stays (rex did not create it)",
-                Left::KeptInUse => "; the login stays: it owns objects or holds privileges elsewhere",
+                Left::KeptInUse => {
+                    "; the login stays: it owns objects or holds privileges elsewhere"
+                }
             };
             ctx.out.done(
                 &Confirmation::new("removed ")
@@ -136,10 +137,16 @@ fn said(step: &InitStep) -> String {
         InitStep::Grants => {
             "granted readers SELECT, members their own deals, admins everything".into()
         }
-        InitStep::FirstAdmin { login, created: true } => {
+        InitStep::FirstAdmin {
+            login,
+            created: true,
+        } => {
             format!("added {login}, who ran this, to the team as its first admin")
         }
-        InitStep::FirstAdmin { login, created: false } => format!("{login} is on the team"),
+        InitStep::FirstAdmin {
+            login,
+            created: false,
+        } => format!("{login} is on the team"),
     }
 }
 
@@ -156,8 +163,8 @@ fn add(
         (true, None) => Some(prompted(&login)?),
         (false, Some(_)) => {
             return Err(Error::usage(format!(
-                "login {login} exists: rex adds it with the password it has; leave --password-file out"
-            )))
+            "login {login} exists: rex adds it with the password it has; leave --password-file out"
+        )))
         }
         (false, None) => None,
     };
@@ -175,7 +182,11 @@ fn add(
     ctx.out.done(
         &Confirmation::new(how)
             .name(&member.login)
-            .text(&format!(" as {} {}, owner ", article(member.role), member.role))
+            .text(&format!(
+                " as {} {}, owner ",
+                article(member.role),
+                member.role
+            ))
             .name(&member.owner_id),
     );
     shown(ctx, &member)

@@ -36,9 +36,9 @@ pub use message::{say, say_done, say_line, Confirmation};
 pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};
+pub use team::AuditView;
 pub use today::{SectionRows, TodayRow, TodayView};
 pub use today_activities::TodayActivityRow;
-pub use team::AuditView;
 pub use token::CreatedToken;
 pub use views::{fit_card, DealView, Labels, StalledView, DEAL_FIELDS};
 

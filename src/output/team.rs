@@ -65,12 +65,16 @@ impl Record for AuditView {
 
     fn columns() -> Vec<Column<Self>> {
         vec![
-            Column::new("at", "At", |a: &Self, s| Cell::new(s.short_time(&a.event.at)))
-                .fit(Fit::Fixed(2)),
+            Column::new("at", "At", |a: &Self, s| {
+                Cell::new(s.short_time(&a.event.at))
+            })
+            .fit(Fit::Fixed(2)),
             Column::new("actor", "Actor", |a: &Self, _| text(&a.event.actor)).fit(Fit::Text(1)),
             Column::new("kind", "Kind", |a: &Self, _| Cell::new(&a.event.kind)),
-            Column::new("subject_id", "Subject", |a: &Self, _| opt(&a.event.subject_id))
-                .fit(Fit::Fixed(3)),
+            Column::new("subject_id", "Subject", |a: &Self, _| {
+                opt(&a.event.subject_id)
+            })
+            .fit(Fit::Fixed(3)),
             Column::new("summary", "Detail", |a: &Self, _| text(&a.summary)).fit(Fit::Text(0)),
         ]
     }
@@ -78,7 +82,12 @@ impl Record for AuditView {
 
 /// An entry's detail in a few words: `Acme (bo, $5,000.00)`, `ana → bo`, `member → admin`.
 fn summary(kind: &str, d: &Value) -> String {
-    let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("none").to_string();
+    let s = |k: &str| {
+        d.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("none")
+            .to_string()
+    };
     match kind {
         "deal_deleted" => {
             let value = d

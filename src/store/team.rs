@@ -109,7 +109,10 @@ pub enum InitStep {
     /// A table of the team: created now, or there already.
     Table { name: &'static str, created: bool },
     /// Row-level security and its policies on these tables (made again each time).
-    Policies { tables: Vec<&'static str>, policies: i64 },
+    Policies {
+        tables: Vec<&'static str>,
+        policies: i64,
+    },
     /// The grants each group has.
     Grants,
     /// The login that ran it, made the team's first admin (a login that is not a

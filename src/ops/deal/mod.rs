@@ -30,11 +30,11 @@ use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::money::Cents;
 use crate::ops::lookup::{deal_named, find_deal, find_pipeline, find_stage, pipeline_or_only};
+use crate::ops::team;
 use crate::record::{
     canonical, changes, event, sorted, Deal, DealText, Event, Metadata, NextActivity, Place,
     Probability, Status,
 };
-use crate::ops::team;
 use crate::store::Tx;
 
 /// A deal with the names its pipeline and stage have now (empty when one is gone): what

@@ -174,7 +174,10 @@ impl PgStore {
             .map_err(|e| mapped(&e))?;
         if team {
             let may: bool = tx
-                .query_one("SELECT pg_has_role(session_user, 'rex_owner', 'MEMBER')", &[])
+                .query_one(
+                    "SELECT pg_has_role(session_user, 'rex_owner', 'MEMBER')",
+                    &[],
+                )
                 .and_then(|r| r.try_get(0))
                 .map_err(|e| mapped(&e))?;
             if !may {
@@ -191,8 +194,7 @@ impl PgStore {
         let owner: Option<String> = if team {
             None
         } else {
-            tx
-            .query_opt(
+            tx.query_opt(
                 "SELECT r.rolname::text FROM pg_catalog.pg_database d
                  JOIN pg_catalog.pg_roles r ON r.oid = d.datdba
                  WHERE d.datname = current_database() AND r.rolname <> current_user
@@ -223,9 +225,8 @@ impl PgStore {
         if team {
             // A migration may have replaced a function or added a table: the team's grants,
             // policies and triggers are made again over it (then RESET ROLE).
-            tx::apply_team_sql(&mut tx).map_err(|e| {
-                migration_failed(&e, SCHEMA_VERSION as usize, version, &self.url)
-            })?;
+            tx::apply_team_sql(&mut tx)
+                .map_err(|e| migration_failed(&e, SCHEMA_VERSION as usize, version, &self.url))?;
         }
         tx.commit().map_err(|e| mapped(&e))
     }

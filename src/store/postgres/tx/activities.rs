@@ -60,8 +60,7 @@ impl Activities for PgTx<'_, '_> {
     }
 
     fn delete_activity(&self, id: ActivityId) -> Result<bool> {
-        let deleted =
-            self.execute("DELETE FROM activities WHERE id = $1", &[&id.to_string()])? > 0;
+        let deleted = self.execute("DELETE FROM activities WHERE id = $1", &[&id.to_string()])? > 0;
         if !deleted && self.seat.is_some() && self.activity(id)?.is_some() {
             return Err(self.filtered(&format!("activity {id}")));
         }

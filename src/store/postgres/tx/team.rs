@@ -234,11 +234,8 @@ impl Team for PgTx<'_, '_> {
         let login = self.login()?;
         // Whoever runs this must be able to give objects to the owner role: a member of it,
         // for the time it takes (a superuser is anyway).
-        let lent = !superuser
-            && !self.flag(
-                "pg_has_role(session_user, 'rex_owner', 'MEMBER')",
-                &[],
-            )?;
+        let lent =
+            !superuser && !self.flag("pg_has_role(session_user, 'rex_owner', 'MEMBER')", &[])?;
         if !self.flag("pg_has_role('rex_admin', 'rex_owner', 'MEMBER')", &[])? {
             self.batch("GRANT rex_owner TO rex_admin")?;
         }
@@ -442,7 +439,8 @@ impl Team for PgTx<'_, '_> {
                     actor: row.text(2)?,
                     kind: row.text(3)?,
                     subject_id: row.opt_text(4)?,
-                    detail: row.checked(serde_json::from_str(&detail).map_err(|e| e.to_string()))?,
+                    detail: row
+                        .checked(serde_json::from_str(&detail).map_err(|e| e.to_string()))?,
                 })
             },
         )
