@@ -151,7 +151,6 @@ pub const ENVIRONMENT: &str = environment_text!();
 /// `man rex`, which shows [`AFTER_LONG_HELP`]. Template text is printed as written, so the
 /// examples are never wrapped.
 const ROOT_HELP: &str = "\
-{about}
 {usage-heading} {usage}
 Commands:
 {subcommands}
@@ -548,10 +547,10 @@ Examples:
         after_help = "Examples:\n  rex token create website-form --role member --owner ana\n  rex token list\n  rex token revoke website-form"
     )]
     Token(TokenCommand),
-    /// Team roles on a PostgreSQL database: init, add, list, set-role, remove
+    /// Team roles on PostgreSQL: init, add, list, set-role, remove
     #[command(subcommand, after_long_help = TEAM_HELP)]
     Team(TeamCommand),
-    /// The audit trail of a team's database: deletions, owner and team changes (admins)
+    /// A team database's audit trail: deletions, owner and team changes
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
     /// Show rex's version, the database path, schema version, row counts

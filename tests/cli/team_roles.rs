@@ -38,9 +38,30 @@ impl Drop for Team {
         if let Some(url) = &self.owner.url {
             crate::server::drop_database(url);
         }
+        let db = self
+            .owner
+            .url
+            .as_deref()
+            .and_then(database_of)
+            .unwrap_or_default();
         if let Ok(mut c) = postgres::Client::connect(&admin_url(), postgres::NoTls) {
-            for login in &self.logins {
-                let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS \"{login}\""));
+            // Every login of this test's: the four, and any it added (named after the
+            // database too).
+            let names: Vec<String> = c
+                .query("SELECT rolname::text FROM pg_roles", &[])
+                .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+                .unwrap_or_default();
+            for login in names.iter().filter(|n| {
+                self.logins.contains(n)
+                    || (n.starts_with(&db)
+                        && n.len() > db.len()
+                        && !db.is_empty()
+                        && !n[db.len()..].starts_with(|c: char| c.is_ascii_digit()))
+            }) {
+                let _ = c.batch_execute(&format!(
+                    "DROP ROLE IF EXISTS \"{}\"",
+                    login.replace('"', "\"\"")
+                ));
             }
         }
     }
@@ -606,10 +627,6 @@ fn team_add_set_role_and_remove_manage_logins_safely() {
         t.owner.json(&["deal", "show", "Bolt", "-o", "json"])["owner_id"],
         bo
     );
-    let _ = admin.batch_execute(&format!(
-        "DROP ROLE IF EXISTS \"{}\"",
-        hostile.replace('"', "\"\"")
-    ));
     assert_eq!(
         t.owner.fails(&["team", "remove", bo], 3),
         format!("rex: {bo} is not on the team (rex team list shows who is)")

@@ -73,25 +73,7 @@ impl<'a, 'r> PgTx<'a, 'r> {
         if retryable(&e) {
             self.retry.set(true);
         }
-        match (&self.seat, e.as_db_error()) {
-            // On a team database the server's refusal is the team's rules (a grant that the
-            // login's role lacks, a row-level security policy): refused, as rex refuses.
-            (Some(seat), Some(db)) if db.code().code() == "42501" => Error::Forbidden(format!(
-                "the database refused this to login '{}' ({}); nothing was changed",
-                seat.login,
-                db.message()
-            )),
-            _ => mapped(&e),
-        }
-    }
-
-    /// A change that row-level security kept from every row it named (PostgreSQL filters
-    /// them silently): refused, never taken for done.
-    fn filtered(&self, what: &str) -> Error {
-        let login = self.seat.as_ref().map_or("?", |s| s.login.as_str());
-        Error::Forbidden(format!(
-            "the database refused to change {what} for login '{login}' (row-level security: it is not its to change); nothing was changed"
-        ))
+        self.team_refusal(&e).unwrap_or_else(|| mapped(&e))
     }
 
     /// The transaction, for one statement; a statement run while another is being read

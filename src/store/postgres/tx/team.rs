@@ -27,6 +27,28 @@ const GUARDED: [&str; 3] = ["deals", "deal_events", "activities"];
 const UTC: &str = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
 
 impl PgTx<'_, '_> {
+    /// On a team database the server's refusal (a grant the login's role lacks, a
+    /// row-level security policy) is the team's rules: refused, as rex refuses.
+    pub(super) fn team_refusal(&self, e: &postgres::Error) -> Option<Error> {
+        let (seat, db) = (self.seat.as_ref()?, e.as_db_error()?);
+        (db.code().code() == "42501").then(|| {
+            Error::Forbidden(format!(
+                "the database refused this to login '{}' ({}); nothing was changed",
+                seat.login,
+                db.message()
+            ))
+        })
+    }
+
+    /// A change that row-level security kept from every row it named (PostgreSQL filters
+    /// them silently): refused, never taken for done.
+    pub(super) fn filtered(&self, what: &str) -> Error {
+        let login = self.seat.as_ref().map_or("?", |s| s.login.as_str());
+        Error::Forbidden(format!(
+            "the database refused to change {what} for login '{login}' (row-level security: it is not its to change); nothing was changed"
+        ))
+    }
+
     /// Runs a statement that the server builds with `format(template, args…)`, so that
     /// names and literals are quoted by the server's own rules.
     fn run_formatted(&self, template: &str, args: &[&str]) -> Result<()> {
