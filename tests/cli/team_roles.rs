@@ -552,6 +552,39 @@ rex: add each person with rex team add LOGIN --role reader|member|admin
 
 #[test]
 #[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn team_init_needs_a_login_that_may_create_roles() {
+    let rex = Rex::new();
+    rex.ok(&["pipeline", "create", "Sales", "-q"]);
+    let db_url = rex.url.clone().unwrap();
+    let login = format!("{}_plain", database_of(&db_url).unwrap());
+    let mut c = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+    c.batch_execute(&format!(
+        "CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}'; GRANT SELECT ON rex_schema TO {login}"
+    ))
+    .unwrap();
+    let plain = rex_as(&db_url, &login);
+    let before = rex.snapshot();
+    let out = plain.run(&["team", "init"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("rex: rex team init needs a login with CREATEROLE or superuser; '{login}' has neither\n")
+    );
+    assert_eq!(rex.snapshot(), before);
+    assert_eq!(
+        rex.fails(&["team", "list"], 4),
+        "rex: this database has no team roles yet; an admin sets them up with rex team init"
+    );
+    drop(c);
+    crate::server::drop_database(&db_url);
+    let mut admin = postgres::Client::connect(&admin_url(), postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP ROLE IF EXISTS {login}"))
+        .unwrap();
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
 fn team_add_set_role_and_remove_manage_logins_safely() {
     let t = Team::new();
     let db = database_of(t.owner.url.as_ref().unwrap()).unwrap();
