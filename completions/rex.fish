@@ -53,6 +53,8 @@ complete -c rex -n "__fish_rex_needs_command" -f -a "import" -d 'Read pipelines,
 complete -c rex -n "__fish_rex_needs_command" -f -a "backup" -d 'Copy the database to a file while rex keeps working'
 complete -c rex -n "__fish_rex_needs_command" -f -a "serve" -d 'Serve the REST API over HTTP (who may call it: rex token)'
 complete -c rex -n "__fish_rex_needs_command" -f -a "token" -d 'API tokens for rex serve: create, list, revoke'
+complete -c rex -n "__fish_rex_needs_command" -f -a "team" -d 'Team roles on PostgreSQL: init, add, list, set-role, remove'
+complete -c rex -n "__fish_rex_needs_command" -f -a "audit" -d 'A team database\'s audit trail: deletions, owner and team changes'
 complete -c rex -n "__fish_rex_needs_command" -f -a "info" -d 'Show rex\'s version, the database path, schema version, row counts'
 complete -c rex -n "__fish_rex_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish or powershell'
 complete -c rex -n "__fish_rex_needs_command" -f -a "help" -d 'Print help for a command or a topic (options, dates, ...)'
@@ -973,6 +975,140 @@ complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcomman
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand token; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -f -a "init" -d 'Set the database up for team roles (once; running it again is harmless)'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -f -a "add" -d 'Add a login to the team as reader, member or admin'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -f -a "list" -d 'List the team: login, role, owner id, whether rex created the login'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -f -a "set-role" -d 'Give a member another role'
+complete -c rex -n "__fish_rex_using_subcommand team; and not __fish_seen_subcommand_from init add list set-role remove" -f -a "remove" -d 'Take a login off the team (its history stays)'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l role -d 'What it may do' -r -f -a "reader\t''
+member\t''
+admin\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l owner -d 'The owner id its deals carry [default: LOGIN]' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l password-file -d 'Read a new login\'s password from FILE (its trailing newline ignored)' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -l role -d 'Its new role' -r -f -a "reader\t''
+member\t''
+admin\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from set-role" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand team; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c rex -n "__fish_rex_using_subcommand audit" -l since -d 'Entries from the start of this date on (local time)' -r
+complete -c rex -n "__fish_rex_using_subcommand audit" -l actor -d 'Entries of this login only' -r
+complete -c rex -n "__fish_rex_using_subcommand audit" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
+complete -c rex -n "__fish_rex_using_subcommand audit" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
+wide\t'A table with every column at full width (for wide terminals and less -S)'
+tsv\t'Tab-separated values, no header, one record per line'
+json\t'A JSON array (list) or object (show, create)'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'
+id\t'Only the ids, one per line'
+ics\t'An iCalendar file (RFC 5545) for calendar applications: activity list only'"
+complete -c rex -n "__fish_rex_using_subcommand audit" -l color -d 'When to use colour in tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c rex -n "__fish_rex_using_subcommand audit" -l fields -d 'Only these fields, in this order (JSON names, comma-separated); also picks table columns. A deal also has value_dollars ("48000.00"), printed only when named here' -r
+complete -c rex -n "__fish_rex_using_subcommand audit" -l json -d 'Same as -o json'
+complete -c rex -n "__fish_rex_using_subcommand audit" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
+complete -c rex -n "__fish_rex_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rex -n "__fish_rex_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c rex -n "__fish_rex_using_subcommand info" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand info" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

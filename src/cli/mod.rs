@@ -12,6 +12,7 @@ mod import;
 mod pipeline;
 mod report;
 mod serve;
+mod team;
 pub mod words;
 
 pub use activity::*;
@@ -20,6 +21,7 @@ pub use import::*;
 pub use pipeline::*;
 pub use report::*;
 pub use serve::*;
+pub use team::*;
 
 pub use crate::output::{ColorChoice, Format};
 
@@ -149,7 +151,6 @@ pub const ENVIRONMENT: &str = environment_text!();
 /// `man rex`, which shows [`AFTER_LONG_HELP`]. Template text is printed as written, so the
 /// examples are never wrapped.
 const ROOT_HELP: &str = "\
-{about}
 {usage-heading} {usage}
 Commands:
 {subcommands}
@@ -546,6 +547,12 @@ Examples:
         after_help = "Examples:\n  rex token create website-form --role member --owner ana\n  rex token list\n  rex token revoke website-form"
     )]
     Token(TokenCommand),
+    /// Team roles on PostgreSQL: init, add, list, set-role, remove
+    #[command(subcommand, after_long_help = TEAM_HELP)]
+    Team(TeamCommand),
+    /// A team database's audit trail: deletions, owner and team changes
+    #[command(after_long_help = AUDIT_HELP)]
+    Audit(AuditArgs),
     /// Show rex's version, the database path, schema version, row counts
     #[command(after_help = "Examples:\n  rex info\n  rex info --json")]
     Info,

@@ -14,6 +14,7 @@ mod info;
 mod pipeline;
 mod report;
 mod serve;
+mod team;
 mod token;
 
 use std::io::{self, Write};
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let now = crate::settings::clock().map_or_else(|_| chrono::Utc::now(), |c| c.now());
     let out = Printer::new(&cli.output.options(), now);
     let new = when_missing(&cli.command);
+    let team_only = matches!(cli.command, Command::Team(_) | Command::Audit(_));
     let (access, check_fields, run) = match plan(
         cli.command,
         cli.db.clone().map(PathBuf::into_os_string),
@@ -62,6 +64,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Access::Read => None,
     };
     let database = crate::settings::database(cli.db.map(PathBuf::into_os_string))?;
+    if team_only && matches!(database.location, Location::File(_)) {
+        return Err(Error::usage(crate::ops::team::TEAM_ONLY));
+    }
     let missing = new.missing(database.chosen);
     database.location.check()?;
     if missing == Missing::Refuse && database.location.is_missing() {
@@ -328,6 +333,22 @@ fn plan(command: Command, db: Option<std::ffi::OsString>, quiet: bool) -> Plan {
                 T::Revoke { .. } => (Write, fields::<crate::ops::token::Token>),
             };
             Plan::stored(access, records, move |ctx| token::run(ctx, c))
+        }
+        Command::Team(c) => {
+            use crate::cli::TeamCommand as T;
+            let (access, records): (Access, Fields) = match c {
+                T::Init => (Write, own_fields),
+                T::List => (Read, fields::<crate::store::TeamMember>),
+                T::Add { .. } | T::SetRole { .. } | T::Remove { .. } => {
+                    (Write, fields::<crate::store::TeamMember>)
+                }
+            };
+            Plan::stored(access, records, move |ctx| team::run(ctx, c))
+        }
+        Command::Audit(args) => {
+            Plan::stored(Read, fields::<crate::output::AuditView>, move |ctx| {
+                team::audit(ctx, &args)
+            })
         }
         Command::Serve(args) => Plan::Alone(Box::new(move || serve::run(db, quiet, args))),
         Command::Info => Plan::stored(Read, fields::<DatabaseInfo>, info::run),

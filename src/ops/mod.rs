@@ -11,6 +11,7 @@ pub mod deal;
 pub mod lookup;
 pub mod pipeline;
 pub mod report;
+pub mod team;
 pub mod token;
 pub mod totals;
 

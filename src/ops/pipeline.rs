@@ -191,6 +191,7 @@ pub fn stage_stall(days: Option<i64>) -> Result<StageStall> {
 
 /// Creates a pipeline; its name must be new (ignoring case).
 pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewPipeline) -> Result<PipelineOverview> {
+    crate::ops::team::may_change_pipelines(tx)?;
     let name = clean_name("the pipeline name", &new.name).map_err(Error::Usage)?;
     // The default stages come with their chances of winning; stages named here get 100.
     let stages: Vec<Stage> = if new.stages.is_empty() {
@@ -272,6 +273,7 @@ pub fn set_stages(
     wanted: &[StageSpec],
     base: PipelineChanges,
 ) -> Result<PipelineOverview> {
+    crate::ops::team::may_change_pipelines(tx)?;
     let p = find_pipeline(tx, pipeline)?;
     let mut c = PipelineChanges {
         name: base.name,
@@ -350,6 +352,7 @@ fn update_with(
     c: &PipelineChanges,
     move_deals_to: &str,
 ) -> Result<PipelineOverview> {
+    crate::ops::team::may_change_pipelines(tx)?;
     let before = find_pipeline(tx, pipeline)?;
     let mut p = before.clone();
     if let Some(name) = &c.name {
@@ -483,6 +486,7 @@ fn move_for_removal(
 /// The pipeline a user named, when it may be deleted: it holds no deals. (A front door
 /// asks for confirmation between this and [`delete`].)
 pub fn deletable(tx: &dyn Tx, pipeline: &str) -> Result<Pipeline> {
+    crate::ops::team::may_change_pipelines(tx)?;
     let found = find_pipeline(tx, pipeline)?;
     refuse_if_holding(tx, &found)?;
     Ok(found)
@@ -491,6 +495,7 @@ pub fn deletable(tx: &dyn Tx, pipeline: &str) -> Result<Pipeline> {
 /// Deletes a pipeline and its stages, unless it holds deals (again: they may have come
 /// since it was found).
 pub fn delete(tx: &dyn Tx, id: PipelineId) -> Result<()> {
+    crate::ops::team::may_change_pipelines(tx)?;
     let p = tx
         .pipeline(id)?
         .ok_or_else(|| Error::not_found(format!("no pipeline with id {id}")))?;

@@ -91,6 +91,7 @@ pub struct Created {
 /// Creates a token: its name checked like other names and free, a member's owner given,
 /// its expiry counted from the clock's now. The secret is returned, and only its hash kept.
 pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewToken) -> Result<Created> {
+    crate::ops::team::may_manage_tokens(tx)?;
     let name = clean_text("the token name", &new.name, NAME_MAX).map_err(Error::Usage)?;
     // A token's name is one word: the last of a request's log line.
     if name.chars().any(char::is_whitespace) {
@@ -140,6 +141,7 @@ pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewToken) -> Result<Created> {
 
 /// Every token, by name.
 pub fn list(tx: &dyn Tx) -> Result<Vec<Token>> {
+    crate::ops::team::may_manage_tokens(tx)?;
     tx.tokens()?.into_iter().map(from_stored).collect()
 }
 
@@ -147,6 +149,7 @@ pub fn list(tx: &dyn Tx) -> Result<Vec<Token>> {
 /// every server, and the responses kept for it go with it (a new token of the same name
 /// starts with none).
 pub fn revoke(tx: &dyn Tx, name: &str) -> Result<Token> {
+    crate::ops::team::may_manage_tokens(tx)?;
     let name = name.trim();
     let Some(found) = tx.token_named(name)? else {
         let names: Vec<String> = tx.tokens()?.into_iter().map(|t| t.name).collect();

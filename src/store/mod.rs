@@ -22,6 +22,7 @@ mod filter;
 mod postgres;
 mod query;
 mod sqlite;
+mod team;
 mod tokens;
 
 use std::collections::HashMap;
@@ -40,6 +41,9 @@ use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
 pub use activities::{Activities, ActivityAfter, ActivityFilter};
 pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
+pub use team::{
+    AuditEvent, AuditFilter, InitStep, Joined, Left, LoginState, Seat, Team, TeamMember, TeamRole,
+};
 pub use tokens::{StoredReplay, StoredToken, Tokens};
 
 /// Where the data lives: a SQLite file, or a PostgreSQL server named by a URL.
@@ -133,6 +137,15 @@ pub trait Tx: Deals + Pipelines + Tokens + Activities {
     fn counts(&self) -> Result<Counts>;
     /// The schema version the database is at.
     fn schema_version(&self) -> Result<i64>;
+    /// Who the connection's login is on a team database (read once when rex connected);
+    /// None on a database without team roles, and on a SQLite file.
+    fn seat(&self) -> Option<&Seat> {
+        None
+    }
+    /// The team's roles and audit trail: None on a SQLite file (one person's).
+    fn team(&self) -> Option<&dyn Team> {
+        None
+    }
 }
 
 /// Row counts for `rex info`.

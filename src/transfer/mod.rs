@@ -65,6 +65,9 @@ pub fn import(
         options,
         progress,
     };
+    // A reader of a team's database is refused before anything is read; a member's records
+    // meet the team's rules record by record (and the server's).
+    store.read(|tx| crate::ops::team::may_write(tx))?;
     store.import(load, clock, &mut feeding)?;
     Ok(feeding
         .importer

@@ -35,6 +35,7 @@ mod sqlite_only;
 mod stalled;
 mod support;
 mod team;
+mod team_roles;
 mod terminal;
 mod today;
 mod token;

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::id::{ActivityId, DealId};
 use crate::ops::deal::mark_activity;
 use crate::ops::lookup::find_deal;
+use crate::ops::team;
 use crate::record::{
     clean_activity_note, clean_subject, clean_text, event, Activity, ActivityType, Deal, DueTime,
     Event, ACTIVITY_OWNER_MAX,
@@ -109,6 +110,7 @@ pub fn add(tx: &dyn Tx, clock: &Clock, new: &NewActivity) -> Result<OfDeal> {
         .map_err(usage)?;
     let given_owner = new.owner.as_deref().map(checked_owner).transpose()?;
     let deal = find_deal(tx, &new.deal)?;
+    team::may_change(tx, &deal)?;
     let owner_id = given_owner
         .or_else(|| deal.owner_id.clone())
         .or_else(|| new.me.clone());
@@ -180,6 +182,7 @@ pub fn update(
         check_due(d)?;
     }
     let before = find_activity(tx, named)?;
+    team::may_change(tx, &deal_of(tx, &before)?)?;
     let mut a = before.clone();
     if let Some(s) = subject {
         a.subject = s;
@@ -249,7 +252,11 @@ pub fn done(
     let note = note.map(clean_activity_note).transpose().map_err(usage)?;
     let now = clock.timestamp();
     let mut marked = Marked::default();
-    for mut a in each_named(tx, named)? {
+    let all = each_named(tx, named)?;
+    for a in &all {
+        team::may_change(tx, &deal_of(tx, a)?)?;
+    }
+    for mut a in all {
         if a.done {
             let deal = deal_of(tx, &a)?;
             marked.unchanged.push(OfDeal { activity: a, deal });
@@ -281,7 +288,11 @@ pub fn done(
 pub fn undo(tx: &dyn Tx, clock: &Clock, named: &[ActivityRef]) -> Result<Marked> {
     let now = clock.timestamp();
     let mut marked = Marked::default();
-    for mut a in each_named(tx, named)? {
+    let all = each_named(tx, named)?;
+    for a in &all {
+        team::may_change(tx, &deal_of(tx, a)?)?;
+    }
+    for mut a in all {
         let deal = deal_of(tx, &a)?;
         if !a.done {
             marked.unchanged.push(OfDeal { activity: a, deal });
@@ -308,6 +319,7 @@ pub fn show(tx: &dyn Tx, named: &ActivityRef) -> Result<OfDeal> {
 pub fn delete(tx: &dyn Tx, clock: &Clock, named: &ActivityRef) -> Result<OfDeal> {
     let activity = find_activity(tx, named)?;
     let deal = deal_of(tx, &activity)?;
+    team::may_change(tx, &deal)?;
     if !tx.delete_activity(activity.id)? {
         return Err(Error::not_found(format!(
             "no activity with id {}; nothing was deleted",

@@ -177,6 +177,7 @@ pub fn stalled(tx: &dyn Tx, clock: &Clock, scope: &StallScope) -> Result<Vec<Sta
 /// Marks the open deals idle past their stall period as stalled (each with a history entry),
 /// and returns only those.
 pub fn mark_stalled(tx: &dyn Tx, clock: &Clock, scope: &StallScope) -> Result<Vec<Stalled>> {
+    crate::ops::team::may_write(tx)?;
     scan(tx, clock, scope, true)
 }
 
@@ -211,6 +212,7 @@ fn scan(tx: &dyn Tx, clock: &Clock, scope: &StallScope, mark: bool) -> Result<Ve
                     .map(|t| (now - t).num_days())
                     .unwrap_or_default();
                 if mark {
+                    crate::ops::team::may_change(tx, &deal)?;
                     let at = clock.timestamp();
                     deal.status = Status::Stalled;
                     deal.updated_at = at.clone();

@@ -30,6 +30,7 @@ use crate::error::{Error, Result};
 use crate::id::DealId;
 use crate::money::Cents;
 use crate::ops::lookup::{deal_named, find_deal, find_pipeline, find_stage, pipeline_or_only};
+use crate::ops::team;
 use crate::record::{
     canonical, changes, event, sorted, Deal, DealText, Event, Metadata, NextActivity, Place,
     Probability, Status,
@@ -206,7 +207,9 @@ fn refuse_closed(tx: &dyn Tx, deal: &Deal, doing: &str) -> Result<()> {
 pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewDeal) -> Result<Placed> {
     let name = checked(DealText::Name, &new.name)?;
     let contact_id = checked_optional(DealText::Contact, new.contact.as_deref())?;
-    let owner_id = checked_optional(DealText::Owner, new.owner.as_deref())?;
+    let owner = team::owner_of_new(tx, new.owner.clone());
+    let owner_id = checked_optional(DealText::Owner, owner.as_deref())?;
+    team::may_own(tx, owner_id.as_deref())?;
     let mut metadata = Metadata::new();
     set_metadata(&mut metadata, &new.metadata)?;
     let p = pipeline_or_only(tx, new.pipeline.as_deref())?;
@@ -253,6 +256,7 @@ pub fn create(tx: &dyn Tx, clock: &Clock, new: &NewDeal) -> Result<Placed> {
 /// the deal is closed.
 pub fn update(tx: &dyn Tx, clock: &Clock, reference: &str, c: &DealChanges) -> Result<Updated> {
     let mut deal = find_deal(tx, reference)?;
+    team::may_change(tx, &deal)?;
     let before = deal.clone();
     if let Some(n) = &c.name {
         deal.name = checked(DealText::Name, n)?;
@@ -269,6 +273,9 @@ pub fn update(tx: &dyn Tx, clock: &Clock, reference: &str, c: &DealChanges) -> R
         deal.owner_id = checked_optional(DealText::Owner, c.owner.as_deref())?;
     } else if c.clear_owner {
         deal.owner_id = None;
+    }
+    if deal.owner_id != before.owner_id {
+        team::may_own(tx, deal.owner_id.as_deref())?;
     }
     if let Some(d) = c.expected_close {
         deal.expected_close = d;
@@ -328,6 +335,7 @@ pub fn update(tx: &dyn Tx, clock: &Clock, reference: &str, c: &DealChanges) -> R
 /// Moves the deal `reference` names to another stage of its pipeline (by id or name).
 pub fn move_to(tx: &dyn Tx, clock: &Clock, reference: &str, stage: &str) -> Result<Moved> {
     let mut deal = find_deal(tx, reference)?;
+    team::may_change(tx, &deal)?;
     let p = tx
         .pipeline(deal.pipeline_id)?
         .ok_or_else(|| Error::not_found(format!("no pipeline with id {}", deal.pipeline_id)))?;
@@ -372,6 +380,7 @@ pub fn close(tx: &dyn Tx, clock: &Clock, reference: &str, how: &Close) -> Result
     let reason = checked_optional(DealText::CloseReason, how.reason.as_deref())?;
     let status = if how.won { Status::Won } else { Status::Lost };
     let mut deal = find_deal(tx, reference)?;
+    team::may_change(tx, &deal)?;
     if deal.status.is_closed() {
         let (named, reference) = deal_named(tx, &deal)?;
         return Err(Error::conflict(format!(
@@ -402,6 +411,7 @@ pub fn close(tx: &dyn Tx, clock: &Clock, reference: &str, how: &Close) -> Result
 /// Reopens a won or lost deal.
 pub fn reopen(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
     let mut deal = find_deal(tx, reference)?;
+    team::may_change(tx, &deal)?;
     if !deal.status.is_closed() {
         return Err(Error::conflict(format!(
             "{} is {}; only won or lost deals can be reopened",
@@ -429,6 +439,7 @@ pub fn reopen(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
 pub fn note(tx: &dyn Tx, clock: &Clock, reference: &str, text: &str) -> Result<Placed> {
     let text = checked(DealText::Note, text)?;
     let mut deal = find_deal(tx, reference)?;
+    team::may_change(tx, &deal)?;
     let now = clock.timestamp();
     record(tx, &deal, &now, event::NOTE, json!({ "text": text }))?;
     mark_activity(tx, &mut deal, &now, "note")?;
@@ -466,6 +477,7 @@ pub fn named_for_delete(tx: &dyn Tx, references: &[String]) -> Result<Vec<DealId
             Ok(id) => return Err(Error::not_found(format!("no deal with id {id}"))),
             Err(_) => find_deal(tx, text)?.id,
         };
+        team::may_change_id(tx, id)?;
         if !named.contains(&id) {
             named.push(id);
         }
@@ -477,6 +489,9 @@ pub fn named_for_delete(tx: &dyn Tx, references: &[String]) -> Result<Vec<DealId
 /// none. Returns how many activities went with them, counted before they went.
 pub fn delete(tx: &dyn Tx, ids: &[DealId]) -> Result<i64> {
     let mut activities = 0;
+    for id in ids {
+        team::may_change_id(tx, *id)?;
+    }
     for id in ids {
         activities += tx.count_activities(*id)?.1;
         if !tx.delete_deal(*id)? {

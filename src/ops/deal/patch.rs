@@ -29,7 +29,9 @@ pub struct DealPatch {
 
 /// Applies `patch` to the deal `reference` names; returns the deal as it is after.
 pub fn apply(tx: &dyn Tx, clock: &Clock, reference: &str, patch: &DealPatch) -> Result<Placed> {
-    let id = find_deal(tx, reference)?.id;
+    let found = find_deal(tx, reference)?;
+    crate::ops::team::may_change(tx, &found)?;
+    let id = found.id;
     let reference = id.to_string();
     if patch.close_reason.is_some() && !matches!(patch.status, Some(Status::Won | Status::Lost)) {
         return Err(Error::usage(
@@ -76,6 +78,7 @@ pub fn apply(tx: &dyn Tx, clock: &Clock, reference: &str, patch: &DealPatch) -> 
 /// the idle ones (its history says how many days it was idle and its stage's period).
 pub fn stall(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
     let mut deal = find_deal(tx, reference)?;
+    crate::ops::team::may_change(tx, &deal)?;
     if deal.status != Status::Open {
         return Err(Error::conflict(format!(
             "{} is {}; only an open deal can be stalled",
@@ -107,6 +110,7 @@ pub fn stall(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
 /// Brings the stalled deal `reference` names back to open, as any activity on it does.
 pub fn unstall(tx: &dyn Tx, clock: &Clock, reference: &str) -> Result<Placed> {
     let mut deal = find_deal(tx, reference)?;
+    crate::ops::team::may_change(tx, &deal)?;
     let now = clock.timestamp();
     mark_activity(tx, &mut deal, &now, "update")?;
     tx.update_deal(&deal)?;

@@ -18,7 +18,7 @@ use postgres::{Client, IsolationLevel, NoTls};
 
 pub use url::ServerUrl;
 
-use super::{Feed, Kind, Load, Tx};
+use super::{Feed, Kind, Load, Seat, TeamRole, Tx};
 use crate::error::{Error, Result};
 use tx::PgTx;
 
@@ -56,6 +56,8 @@ const ATTEMPTS: u32 = 5;
 pub struct PgStore {
     client: Client,
     url: ServerUrl,
+    /// Who the login is on a team database, read once when connecting (None: no team).
+    seat: Option<Seat>,
 }
 
 impl PgStore {
@@ -70,6 +72,7 @@ impl PgStore {
     pub(crate) fn open(url: &ServerUrl, busy_timeout: Duration) -> Result<PgStore> {
         let mut store = PgStore::connect(url, busy_timeout)?;
         store.migrate()?;
+        store.seat = seat_of(&mut store.client, url)?;
         Ok(store)
     }
 
@@ -110,6 +113,7 @@ impl PgStore {
         Ok(PgStore {
             client,
             url: url.clone(),
+            seat: None,
         })
     }
 
@@ -162,10 +166,35 @@ impl PgStore {
                 )));
             }
         }
+        // A team's database (`rex team init`) is upgraded as its owner role, which an
+        // admin's login may take on and nobody else's.
+        let team: bool = tx
+            .query_one("SELECT to_regclass('team_members') IS NOT NULL", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| mapped(&e))?;
+        if team {
+            let may: bool = tx
+                .query_one(
+                    "SELECT pg_has_role(session_user, 'rex_owner', 'MEMBER')",
+                    &[],
+                )
+                .and_then(|r| r.try_get(0))
+                .map_err(|e| mapped(&e))?;
+            if !may {
+                return Err(Error::Unusable(
+                    "the team database needs an upgrade: ask an admin to run any rex command"
+                        .into(),
+                ));
+            }
+            tx.batch_execute("SET LOCAL ROLE rex_owner")
+                .map_err(|e| mapped(&e))?;
+        }
         // The tables belong to the database's owner when rex runs as one of its members (a
         // team's roles): then every member can use what the first one set up.
-        let owner: Option<String> = tx
-            .query_opt(
+        let owner: Option<String> = if team {
+            None
+        } else {
+            tx.query_opt(
                 "SELECT r.rolname::text FROM pg_catalog.pg_database d
                  JOIN pg_catalog.pg_roles r ON r.oid = d.datdba
                  WHERE d.datname = current_database() AND r.rolname <> current_user
@@ -173,7 +202,8 @@ impl PgStore {
                 &[],
             )
             .and_then(|r| r.map(|r| r.try_get(0)).transpose())
-            .map_err(|e| mapped(&e))?;
+            .map_err(|e| mapped(&e))?
+        };
         if let Some(owner) = owner {
             tx.batch_execute(&format!(
                 "SET LOCAL ROLE \"{}\"",
@@ -192,6 +222,12 @@ impl PgStore {
             &[&SCHEMA_VERSION],
         )
         .map_err(|e| mapped(&e))?;
+        if team {
+            // A migration may have replaced a function or added a table: the team's grants,
+            // policies and triggers are made again over it (then RESET ROLE).
+            tx::apply_team_sql(&mut tx)
+                .map_err(|e| migration_failed(&e, SCHEMA_VERSION as usize, version, &self.url))?;
+        }
         tx.commit().map_err(|e| mapped(&e))
     }
 
@@ -223,7 +259,7 @@ impl PgStore {
     ) -> Result<()> {
         let lock = kind != Kind::Read;
         let tx = begin(&mut self.client, kind, lock, retry)?;
-        let tx = PgTx::new(tx, retry);
+        let tx = PgTx::new(tx, retry, self.seat.clone());
         f(&tx)?;
         finish(tx, kind != Kind::Rehearse)
     }
@@ -233,7 +269,7 @@ impl PgStore {
     fn fold_counters(&mut self) -> Result<()> {
         let retry = Cell::new(false);
         let tx = begin(&mut self.client, Kind::Write, true, &retry)?;
-        let tx = PgTx::new(tx, &retry);
+        let tx = PgTx::new(tx, &retry, self.seat.clone());
         tx.fold_counters()?;
         finish(tx, true)
     }
@@ -253,7 +289,7 @@ impl PgStore {
             feed.read_to_end()?;
         }
         let tx = begin(&mut self.client, kind, lock, &retry)?;
-        let tx = PgTx::new(tx, &retry);
+        let tx = PgTx::new(tx, &retry, self.seat.clone());
         let mut records = 0u64;
         while feed.record_next(&tx, None)? {
             records += 1;
@@ -276,6 +312,47 @@ impl PgStore {
         }
         Ok(())
     }
+}
+
+/// Who the connection's login is on a team database (None: the database has no team). A
+/// login that is not on the team and does not hold the owner role's rights is refused: the
+/// server would refuse it everything.
+fn seat_of(client: &mut Client, url: &ServerUrl) -> Result<Option<Seat>> {
+    let team: bool = client
+        .query_one("SELECT to_regclass('team_members') IS NOT NULL", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(|e| mapped(&e))?;
+    if !team {
+        return Ok(None);
+    }
+    let row = client
+        .query_one(
+            "SELECT session_user::text, rex_team_role(), rex_team_owner(),
+                pg_has_role(session_user, 'rex_owner', 'USAGE')",
+            &[],
+        )
+        .map_err(|e| mapped(&e))?;
+    let read = || -> std::result::Result<_, postgres::Error> {
+        Ok((
+            row.try_get::<_, String>(0)?,
+            row.try_get::<_, Option<String>>(1)?,
+            row.try_get::<_, Option<String>>(2)?,
+            row.try_get::<_, bool>(3)?,
+        ))
+    };
+    let (login, role, owner_id, owns) = read().map_err(|e| mapped(&e))?;
+    let role = role.as_deref().and_then(TeamRole::stored);
+    if role.is_none() && !owns {
+        return Err(Error::Unusable(format!(
+            "login '{login}' is not on the team of database {}; ask an admin to add it (rex team add {login} --role member)",
+            url.shown()
+        )));
+    }
+    Ok(Some(Seat {
+        login,
+        role,
+        owner_id,
+    }))
 }
 
 /// The schema version recorded through `client`, refusing a foreign or newer database.

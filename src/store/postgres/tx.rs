@@ -16,12 +16,15 @@ use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COL
 use crate::store::query::{Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
     owner_runs, wide_total, After, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter,
-    DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Totals, Tx, Which,
+    DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Seat, Team, Totals, Tx, Which,
 };
 
 mod activities;
 mod stage_active;
+mod team;
 mod tokens;
+
+pub(super) use team::apply_team_sql;
 
 /// The dialect of this backend's shared queries.
 const SQL: Dialect = Dialect::Postgres;
@@ -48,14 +51,17 @@ pub(super) struct PgTx<'a, 'r> {
     prepared: RefCell<HashMap<String, postgres::Statement>>,
     /// Set when a statement failed in a way that running the transaction again may cure.
     retry: &'r Cell<bool>,
+    /// Who the login is on a team database (None: no team roles).
+    seat: Option<Seat>,
 }
 
 impl<'a, 'r> PgTx<'a, 'r> {
-    pub(super) fn new(tx: Transaction<'a>, retry: &'r Cell<bool>) -> Self {
+    pub(super) fn new(tx: Transaction<'a>, retry: &'r Cell<bool>, seat: Option<Seat>) -> Self {
         PgTx {
             tx: RefCell::new(tx),
             prepared: RefCell::new(HashMap::new()),
             retry,
+            seat,
         }
     }
 
@@ -67,7 +73,7 @@ impl<'a, 'r> PgTx<'a, 'r> {
         if retryable(&e) {
             self.retry.set(true);
         }
-        mapped(&e)
+        self.team_refusal(&e).unwrap_or_else(|| mapped(&e))
     }
 
     /// The transaction, for one statement; a statement run while another is being read
@@ -303,6 +309,14 @@ impl Tx for PgTx<'_, '_> {
     fn schema_version(&self) -> Result<i64> {
         self.count("SELECT version::bigint FROM rex_schema WHERE id = 1", &[])
     }
+
+    fn seat(&self) -> Option<&Seat> {
+        self.seat.as_ref()
+    }
+
+    fn team(&self) -> Option<&dyn Team> {
+        Some(self)
+    }
 }
 
 impl Deals for PgTx<'_, '_> {
@@ -338,15 +352,22 @@ impl Deals for PgTx<'_, '_> {
             .skip(1)
             .map(|(i, c)| format!("{c} = {}", SQL.mark(i + 1)))
             .collect();
-        self.execute(
+        let changed = self.execute(
             &format!("UPDATE deals SET {} WHERE id = $1", set.join(", ")),
             &bound(&row),
         )?;
+        if changed == 0 && self.seat.is_some() && self.deal_exists(d.id)? {
+            return Err(self.filtered(&format!("deal {}", d.id)));
+        }
         Ok(())
     }
 
     fn delete_deal(&self, id: DealId) -> Result<bool> {
-        Ok(self.execute("DELETE FROM deals WHERE id = $1", &[&id.to_string()])? > 0)
+        let deleted = self.execute("DELETE FROM deals WHERE id = $1", &[&id.to_string()])? > 0;
+        if !deleted && self.seat.is_some() && self.deal_exists(id)? {
+            return Err(self.filtered(&format!("deal {id}")));
+        }
+        Ok(deleted)
     }
 
     fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>> {

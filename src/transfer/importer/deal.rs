@@ -148,6 +148,15 @@ impl Importer {
         } else {
             None
         };
+        // A member of a team imports only deals of its own.
+        let team = |e: Error| match e {
+            Error::Forbidden(m) => Error::Forbidden(format!("{at}: {m}; nothing was imported")),
+            e => e,
+        };
+        if let Some(before) = &replaced {
+            crate::ops::team::may_change(tx, before).map_err(team)?;
+        }
+        crate::ops::team::may_own(tx, deal.owner_id.as_deref()).map_err(team)?;
         match replaced {
             Some(before) => {
                 let given = Given {

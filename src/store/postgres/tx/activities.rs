@@ -49,15 +49,22 @@ impl Activities for PgTx<'_, '_> {
             .skip(1)
             .map(|(i, c)| format!("{} = {}", c.trim(), SQL.mark(i + 1)))
             .collect();
-        self.execute(
+        let changed = self.execute(
             &format!("UPDATE activities SET {} WHERE id = $1", set.join(", ")),
             &bound(&row),
         )?;
+        if changed == 0 && self.seat.is_some() && self.activity(a.id)?.is_some() {
+            return Err(self.filtered(&format!("activity {}", a.id)));
+        }
         Ok(())
     }
 
     fn delete_activity(&self, id: ActivityId) -> Result<bool> {
-        Ok(self.execute("DELETE FROM activities WHERE id = $1", &[&id.to_string()])? > 0)
+        let deleted = self.execute("DELETE FROM activities WHERE id = $1", &[&id.to_string()])? > 0;
+        if !deleted && self.seat.is_some() && self.activity(id)?.is_some() {
+            return Err(self.filtered(&format!("activity {id}")));
+        }
+        Ok(deleted)
     }
 
     fn count_all_activities(&self) -> Result<i64> {
