@@ -238,22 +238,15 @@ pub fn needs_password(tx: &dyn Tx, login: &str) -> Result<bool> {
             "{login} is a superuser: PostgreSQL refuses it nothing, whatever its rex role; add a login that is not"
         )));
     }
-    Ok(!state.exists)
-}
-
-/// Refuses a role other than the one the login holds on the server already (through another
-/// team database): PostgreSQL's groups are the server's, so a login has one rex role on it.
-fn one_role_per_login(tx: &dyn Tx, login: &str, role: TeamRole) -> Result<()> {
-    let state = team(tx)?.login_state(login)?;
-    match state.groups.iter().find(|g| **g != role) {
-        Some(held) if state.on_team.is_none() || state.groups.len() > 1 => {
-            Err(Error::conflict(format!(
-                "{login} is {} {held} of another rex team database on this server, and a login has one rex role per server; add it as {held}, or add another login",
-                if *held == TeamRole::Admin { "an" } else { "a" }
-            )))
-        }
-        _ => Ok(()),
+    // PostgreSQL's groups are the server's: a login another team database holds would be
+    // changed by this team's admins too (its role, its removal), so it belongs to one team.
+    if let Some(held) = state.groups.first() {
+        return Err(Error::conflict(format!(
+            "{login} holds {} from another rex team database on this server, and a login belongs to one team; use another login",
+            held.group()
+        )));
     }
+    Ok(!state.exists)
 }
 
 /// Adds a login to the team: created with its password when it does not exist, else taken
@@ -282,7 +275,6 @@ pub fn add(tx: &dyn Tx, new: &NewMember) -> Result<(TeamMember, Joined)> {
         }
         _ => {}
     }
-    one_role_per_login(tx, &new.login, new.role)?;
     let team = set_up(tx)?;
     let joined = team.add_team_member(&new.login, new.role, &owner, new.password.as_deref())?;
     let member = team

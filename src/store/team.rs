@@ -151,7 +151,7 @@ pub struct LoginState {
     /// Its role on the team, when it is on it.
     pub on_team: Option<TeamRole>,
     /// The rex group roles it holds on the server (from another team database, if it is
-    /// not on this team): the groups are the server's, so a login has one rex role on it.
+    /// not on this team): the groups are the server's, so a login belongs to one team.
     pub groups: Vec<TeamRole>,
 }
 

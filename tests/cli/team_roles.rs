@@ -725,6 +725,40 @@ fn rex_serve_works_for_an_admin_login() {
     assert_eq!(t.audit()[0]["actor"], t.login(0));
 }
 
+/// A login of another team database on the same server holds that team's group (the
+/// server's): this team's admins would change it, so `rex team add` refuses it.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_login_of_another_team_database_is_refused() {
+    let t = Team::new();
+    let other = Rex::new();
+    other.ok(&["pipeline", "create", "Sales", "-q"]);
+    {
+        let _turn = INIT.lock().unwrap_or_else(|e| e.into_inner());
+        other.ok(&["team", "init", "-q"]);
+    }
+    let (adm, ana) = (t.login(0), t.login(1));
+    let before = other.ok(&["export"]);
+    // The same group as it holds, or another: refused either way, nothing changed.
+    for (login, role, group) in [
+        (ana, "member", "rex_member"),
+        (ana, "admin", "rex_member"),
+        (adm, "reader", "rex_admin"),
+    ] {
+        assert_eq!(
+            other.fails(&["team", "add", login, "--role", role], 4),
+            format!("rex: {login} holds {group} from another rex team database on this server, and a login belongs to one team; use another login"),
+            "{login} as {role}"
+        );
+    }
+    assert_eq!(other.ok(&["export"]), before);
+    assert_eq!(other.ok(&["team", "list"]), "");
+    // Nothing was granted to it here: ana still connects only to her own team's database.
+    let url = url_as(other.url.as_ref().unwrap(), ana);
+    assert!(postgres::Client::connect(&url, postgres::NoTls).is_err());
+    crate::server::drop_database(other.url.as_ref().unwrap());
+}
+
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
 #[test]
 fn team_commands_on_a_sqlite_file_are_refused() {
