@@ -759,6 +759,61 @@ fn a_login_of_another_team_database_is_refused() {
     crate::server::drop_database(other.url.as_ref().unwrap());
 }
 
+/// An admin's login reads `team_members` and no more: rex's team commands write it as the
+/// owner role, and a change made by hand as that role is in the audit trail all the same.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn team_members_is_written_as_the_owner_role_and_every_change_is_audited() {
+    let t = Team::new();
+    let before = t.owner.snapshot();
+    let (adm, ana) = (t.login(0), t.login(1));
+    let mut c = client_as(&t, adm);
+    for sql in [
+        format!("UPDATE team_members SET owner_id = 'someone' WHERE login = '{ana}'"),
+        format!("DELETE FROM team_members WHERE login = '{ana}'"),
+        "INSERT INTO team_members (login, role, owner_id) VALUES ('x', 'admin', 'x')".into(),
+    ] {
+        let e = c.batch_execute(&sql).expect_err(&sql);
+        assert_eq!(e.as_db_error().unwrap().code().code(), "42501", "{sql}");
+    }
+    assert_eq!(t.owner.snapshot(), before);
+    assert_eq!(t.audit().len(), 4, "{:?}", t.audit());
+    c.batch_execute(&format!(
+        "SET ROLE rex_owner; UPDATE team_members SET owner_id = 'someone',
+            created_by_rex = NOT created_by_rex WHERE login = '{ana}'"
+    ))
+    .unwrap();
+    let audit = t.audit();
+    let entries: Vec<(Value, Value, Value, Value)> = audit[..2]
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].clone(),
+                e["actor"].clone(),
+                e["subject_id"].clone(),
+                e["detail"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (
+                "team_member_changed".into(),
+                adm.into(),
+                ana.into(),
+                serde_json::json!({"field": "created_by_rex", "from": true, "to": false})
+            ),
+            (
+                "team_member_owner_changed".into(),
+                adm.into(),
+                ana.into(),
+                serde_json::json!({"from": ana, "to": "someone"})
+            ),
+        ]
+    );
+}
+
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
 #[test]
 fn team_commands_on_a_sqlite_file_are_refused() {

@@ -117,10 +117,30 @@ BEGIN
         INSERT INTO audit_events (kind, subject_id, detail)
         VALUES ('team_member_removed', OLD.login,
             jsonb_build_object('role', OLD.role, 'owner_id', OLD.owner_id));
-    ELSIF OLD.role IS DISTINCT FROM NEW.role THEN
-        INSERT INTO audit_events (kind, subject_id, detail)
-        VALUES ('team_member_role_changed', NEW.login,
-            jsonb_build_object('from', OLD.role, 'to', NEW.role));
+    ELSE
+        -- rex changes only a role; anything else was changed by hand (as rex_owner), and
+        -- is recorded all the same, a line per field.
+        IF OLD.role IS DISTINCT FROM NEW.role THEN
+            INSERT INTO audit_events (kind, subject_id, detail)
+            VALUES ('team_member_role_changed', NEW.login,
+                jsonb_build_object('from', OLD.role, 'to', NEW.role));
+        END IF;
+        IF OLD.owner_id IS DISTINCT FROM NEW.owner_id THEN
+            INSERT INTO audit_events (kind, subject_id, detail)
+            VALUES ('team_member_owner_changed', NEW.login,
+                jsonb_build_object('from', OLD.owner_id, 'to', NEW.owner_id));
+        END IF;
+        IF OLD.login IS DISTINCT FROM NEW.login THEN
+            INSERT INTO audit_events (kind, subject_id, detail)
+            VALUES ('team_member_changed', NEW.login, jsonb_build_object('field', 'login',
+                'from', OLD.login, 'to', NEW.login));
+        END IF;
+        IF OLD.created_by_rex IS DISTINCT FROM NEW.created_by_rex THEN
+            INSERT INTO audit_events (kind, subject_id, detail)
+            VALUES ('team_member_changed', NEW.login, jsonb_build_object(
+                'field', 'created_by_rex', 'from', OLD.created_by_rex,
+                'to', NEW.created_by_rex));
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -147,8 +167,11 @@ GRANT SELECT ON deals, deal_events, activities, pipelines, stages, closed_totals
     forecast_totals, rex_schema, team_members TO rex_reader, rex_member, rex_admin;
 GRANT INSERT, UPDATE, DELETE ON deals, activities TO rex_member;
 GRANT INSERT ON deal_events TO rex_member;
+-- Not team_members: rex's team commands write it as rex_owner (SET LOCAL ROLE within
+-- their transaction), and a change by hand takes SET ROLE rex_owner too; the trigger above
+-- records either, owner ids included.
 GRANT INSERT, UPDATE, DELETE ON deals, deal_events, activities, pipelines, stages,
-    closed_totals, forecast_totals, team_members TO rex_admin;
+    closed_totals, forecast_totals TO rex_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON api_tokens, api_replays TO rex_admin;
 GRANT SELECT ON audit_events TO rex_admin;
 

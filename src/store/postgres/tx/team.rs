@@ -72,6 +72,15 @@ impl PgTx<'_, '_> {
         self.conn()?.batch_execute(sql).map_err(|e| self.fail(e))
     }
 
+    /// Writes `team_members` as the owner role, which alone may (an admin's login only
+    /// reads it): for this statement, then the session is the login again. A statement
+    /// that fails leaves the transaction to be rolled back, role and all.
+    fn as_owner(&self, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> Result<()> {
+        self.batch("SET LOCAL ROLE rex_owner")?;
+        self.execute(sql, params)?;
+        self.batch("RESET ROLE")
+    }
+
     fn flag(&self, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> Result<bool> {
         Ok(self.count(&format!("SELECT ({sql})::int::bigint"), params)? == 1)
     }
@@ -300,12 +309,10 @@ impl Team for PgTx<'_, '_> {
             // of its own (an admin's rex takes them for a migration).
             let created = self.member(&login)?.is_none();
             if created {
-                self.batch("SET LOCAL ROLE rex_owner")?;
-                self.execute(
+                self.as_owner(
                     "INSERT INTO team_members (login, role, owner_id) VALUES ($1, 'admin', $1)",
                     &[&login],
                 )?;
-                self.batch("RESET ROLE")?;
             }
             self.run_formatted("GRANT rex_admin TO %I", &[&login])?;
             self.grant_connect(&login)?;
@@ -381,7 +388,7 @@ impl Team for PgTx<'_, '_> {
         };
         self.run_formatted("GRANT %I TO %I", &[role.group(), login])?;
         self.grant_connect(login)?;
-        self.execute(
+        self.as_owner(
             "INSERT INTO team_members (login, role, owner_id, created_by_rex) VALUES ($1, $2, $3, $4)",
             &[&login, &role.as_str(), &owner_id, &(joined == Joined::Created)],
         )?;
@@ -398,7 +405,7 @@ impl Team for PgTx<'_, '_> {
             }
         }
         self.run_formatted("GRANT %I TO %I", &[role.group(), login])?;
-        self.execute(
+        self.as_owner(
             "UPDATE team_members SET role = $2 WHERE login = $1",
             &[&login, &role.as_str()],
         )?;
@@ -409,7 +416,7 @@ impl Team for PgTx<'_, '_> {
         let Some(was) = self.member(login)? else {
             return Ok(None);
         };
-        self.execute("DELETE FROM team_members WHERE login = $1", &[&login])?;
+        self.as_owner("DELETE FROM team_members WHERE login = $1", &[&login])?;
         for group in GROUPS {
             self.run_formatted("REVOKE %I FROM %I", &[group, login])?;
         }
