@@ -79,6 +79,9 @@ Examples:
     List,
     /// Give a member another role
     #[command(after_long_help = "\
+Your own login's role is another admin's to change, and the team's last admin stays an
+admin until there is another (both exit 4).
+
 Examples:
   rex team set-role bo --role reader
   rex team set-role ana --role admin")]
@@ -94,7 +97,8 @@ Examples:
     #[command(after_long_help = "\
 Revokes the login's rex role; a login rex created is dropped too (one that owns objects
 elsewhere is kept, without its role). The deals it owns and every history line and audit
-entry it made stay.
+entry it made stay. Your own login is another admin's to remove, and the team's last
+admin stays until there is another (both exit 4).
 
 Examples:
   rex team remove bo")]

@@ -297,12 +297,45 @@ fn on_team(team: &dyn Team, login: &str) -> Result<TeamMember> {
         })
 }
 
+/// Refuses a change to the login running it: an admin that removed or demoted itself
+/// might leave nobody to undo it.
+fn not_yourself(team: &dyn Team, login: &str, what: &str) -> Result<()> {
+    if team.login()? != login {
+        return Ok(());
+    }
+    Err(Error::conflict(format!(
+        "{login} is your own login: ask another admin to {what}"
+    )))
+}
+
+/// Refuses to take the team's last admin away (`member` leaving the admins): nobody
+/// would be left to manage the team.
+fn keeps_an_admin(team: &dyn Team, member: &TeamMember) -> Result<()> {
+    let admins = team
+        .team_members()?
+        .iter()
+        .filter(|m| m.role == TeamRole::Admin)
+        .count();
+    if member.role != TeamRole::Admin || admins > 1 {
+        return Ok(());
+    }
+    Err(Error::conflict(format!(
+        "{} is the team's last admin; make another login admin first (rex team set-role LOGIN --role admin)",
+        member.login
+    )))
+}
+
 /// Gives a member another role: the member as it is now, and the role it had.
 pub fn set_role(tx: &dyn Tx, login: &str, role: TeamRole) -> Result<(TeamMember, TeamRole)> {
     let team = set_up(tx)?;
     admins_only(tx, "rex team set-role")?;
     may_create_roles(team, "rex team set-role")?;
-    let was = on_team(team, login)?.role;
+    let member = on_team(team, login)?;
+    not_yourself(team, login, "change its role")?;
+    if role != TeamRole::Admin {
+        keeps_an_admin(team, &member)?;
+    }
+    let was = member.role;
     if was != role {
         team.set_team_role(login, role)?;
     }
@@ -314,7 +347,9 @@ pub fn remove(tx: &dyn Tx, login: &str) -> Result<(TeamMember, Left)> {
     let team = set_up(tx)?;
     admins_only(tx, "rex team remove")?;
     may_create_roles(team, "rex team remove")?;
-    on_team(team, login)?;
+    let member = on_team(team, login)?;
+    not_yourself(team, login, "remove it")?;
+    keeps_an_admin(team, &member)?;
     team.remove_team_member(login)?
         .ok_or_else(|| Error::not_found(format!("{login} is not on the team")))
 }

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 use crate::server::{database_of, SERVER_VAR};
-use crate::support::Rex;
+use crate::support::{s, Rex};
 
 /// Creating the group roles is the server's business: two `rex team init` at the same
 /// moment on one server race for them, so the tests take turns.
@@ -812,6 +812,62 @@ fn team_members_is_written_as_the_owner_role_and_every_change_is_audited() {
             ),
         ]
     );
+}
+
+/// An admin may not remove or demote itself, and nobody may take away the team's last
+/// admin: rex could not undo it. The admin here is a login with CREATEROLE that owns the
+/// database, as the README sets one up.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn an_admin_cannot_remove_or_demote_itself_nor_the_last_admin() {
+    let t = Team::new();
+    let db_url = t.owner.url.clone().unwrap();
+    let db = database_of(&db_url).unwrap();
+    let (adm, boss) = (t.login(0), format!("{db}_boss"));
+    let mut c = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+    c.batch_execute(&format!(
+        "CREATE ROLE {boss} LOGIN CREATEROLE PASSWORD '{PASSWORD}';
+         ALTER DATABASE {db} OWNER TO {boss}"
+    ))
+    .unwrap();
+    drop(c);
+    t.owner.ok(&["team", "add", &boss, "--role", "admin", "-q"]);
+    let b = rex_as(&db_url, &boss);
+    assert_eq!(
+        b.fails(&["team", "remove", &boss], 4),
+        format!("rex: {boss} is your own login: ask another admin to remove it")
+    );
+    for role in ["member", "reader"] {
+        assert_eq!(
+            b.fails(&["team", "set-role", &boss, "--role", role], 4),
+            format!("rex: {boss} is your own login: ask another admin to change its role")
+        );
+    }
+    // Another admin it may remove; then it is the last one, whom nobody may take away.
+    b.ok(&["team", "remove", adm, "-q"]);
+    let last = format!("rex: {boss} is the team's last admin; make another login admin first (rex team set-role LOGIN --role admin)");
+    assert_eq!(
+        t.owner.fails(&["team", "set-role", &boss, "--role", "member"], 4),
+        last
+    );
+    assert_eq!(t.owner.fails(&["team", "remove", &boss], 4), last);
+    // It still manages the team (writing team_members as the owner role).
+    let pw = b.file("pw", &format!("{PASSWORD}\n"));
+    let newbie = format!("{db}_new");
+    b.ok(&[
+        "team", "add", &newbie, "--role", "admin", "--password-file", &pw, "-q",
+    ]);
+    b.ok(&["team", "set-role", &newbie, "--role", "member", "-q"]);
+    let team: Vec<(String, String)> = b
+        .json(&["team", "list", "-o", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (s(&m["login"]), s(&m["role"])))
+        .collect();
+    assert!(team.contains(&(boss.clone(), "admin".into())), "{team:?}");
+    assert!(team.contains(&(newbie.clone(), "member".into())), "{team:?}");
+    assert!(!team.iter().any(|(l, _)| l == adm), "{team:?}");
 }
 
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
