@@ -148,6 +148,18 @@ pub fn may_manage_tokens(tx: &dyn Tx) -> Result<()> {
     }
 }
 
+/// Refuses `rex serve` to a login that is not an admin's on a team database: it could not
+/// read the API's tokens, and would start only to answer every request 403.
+pub fn may_serve(tx: &dyn Tx) -> Result<()> {
+    match limited(tx) {
+        Some((seat, role)) => Err(Error::Forbidden(format!(
+            "rex serve on a team database runs as an admin login: {} is a {role}, and only admins may read the API tokens",
+            seat.login
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The team of a PostgreSQL database; a SQLite file has none (exit 2).
 fn team(tx: &dyn Tx) -> Result<&dyn Team> {
     tx.team().ok_or_else(|| Error::usage(TEAM_ONLY))

@@ -82,11 +82,13 @@ impl App {
             .unwrap_or_else(|| Clock::at(chrono::Utc::now()))
     }
 
-    /// Opens one store, to check at start-up that the database can be served.
+    /// Opens one store, to check at start-up that the database can be served (on a team's
+    /// database, by an admin's login: see [`crate::ops::team::may_serve`]).
     pub fn check(&self) -> Result<()> {
-        let store = self.pool.take()?;
+        let mut store = self.pool.take()?;
+        let may = store.read(|tx| crate::ops::team::may_serve(tx));
         self.pool.give(store);
-        Ok(())
+        may
     }
 
     /// Runs `f` in a read transaction on a blocking thread.

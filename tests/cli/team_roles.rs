@@ -870,6 +870,43 @@ fn an_admin_cannot_remove_or_demote_itself_nor_the_last_admin() {
     assert!(!team.iter().any(|(l, _)| l == adm), "{team:?}");
 }
 
+/// `rex serve` as a member or a reader could not read the API's tokens: it refuses to start
+/// (exit 4, one line) instead of answering every request 403.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn rex_serve_refuses_to_start_for_a_login_that_is_not_an_admin() {
+    let t = Team::new();
+    for (rex, login, role) in [(&t.ana, t.login(1), "member"), (&t.reader, t.login(3), "reader")] {
+        let mut child = rex
+            .std_cmd()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start rex serve");
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("rex serve as {login} is still running after 30 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(status.code(), Some(4), "{login}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("rex: rex serve on a team database runs as an admin login: {login} is a {role}, and only admins may read the API tokens\n")
+        );
+    }
+}
+
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
 #[test]
 fn team_commands_on_a_sqlite_file_are_refused() {
