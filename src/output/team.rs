@@ -44,7 +44,7 @@ pub struct AuditView {
 
 impl From<AuditEvent> for AuditView {
     fn from(event: AuditEvent) -> AuditView {
-        let summary = summary(&event.kind, &event.detail);
+        let summary = summary(&event.kind, event.subject_id.as_deref(), &event.detail);
         AuditView { event, summary }
     }
 }
@@ -69,7 +69,8 @@ impl Record for AuditView {
                 Cell::new(s.short_time(&a.event.at))
             })
             .fit(Fit::Fixed(2)),
-            Column::new("actor", "Actor", |a: &Self, _| text(&a.event.actor)).fit(Fit::Text(1)),
+            // A login is an identifier, like an id: never cut (the detail's text is).
+            Column::new("actor", "Actor", |a: &Self, _| text(&a.event.actor)),
             Column::new("kind", "Kind", |a: &Self, _| Cell::new(&a.event.kind)),
             Column::new("subject_id", "Subject", |a: &Self, _| {
                 opt(&a.event.subject_id)
@@ -80,14 +81,16 @@ impl Record for AuditView {
     }
 }
 
-/// An entry's detail in a few words: `Acme (bo, $5,000.00)`, `ana → bo`, `member → admin`.
-fn summary(kind: &str, d: &Value) -> String {
-    let s = |k: &str| {
-        d.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or("none")
-            .to_string()
+/// An entry's detail in a few words, what identifies it first and free text (a deal's,
+/// stage's or pipeline's name) last, where a narrow table cuts it: `Acme (bo, $5,000.00)`,
+/// `to bo from ana: Acme`, `bo: member → admin` (a team entry names its login, the subject).
+fn summary(kind: &str, subject: Option<&str>, d: &Value) -> String {
+    let s = |k: &str| match d.get(k) {
+        Some(Value::String(t)) => t.clone(),
+        Some(Value::Null) | None => "none".to_string(),
+        Some(other) => other.to_string(),
     };
+    let login = subject.unwrap_or("none");
     match kind {
         "deal_deleted" => {
             let value = d
@@ -97,7 +100,7 @@ fn summary(kind: &str, d: &Value) -> String {
                 .map_or_else(String::new, |c| format!(", {c}"));
             format!("{} ({}{value})", s("name"), s("owner_id"))
         }
-        "owner_changed" => format!("{}: {} → {}", s("name"), s("from"), s("to")),
+        "owner_changed" => format!("to {} from {}: {}", s("to"), s("from"), s("name")),
         "stage_removed" => format!("{} of {}", s("name"), s("pipeline")),
         "pipeline_deleted" => {
             let stages: Vec<&str> = d
@@ -108,9 +111,66 @@ fn summary(kind: &str, d: &Value) -> String {
             format!("{} (stages: {})", s("name"), stages.join(", "))
         }
         "team_member_added" | "team_member_removed" => {
-            format!("{}, owner {}", s("role"), s("owner_id"))
+            format!("{login}: {}, owner {}", s("role"), s("owner_id"))
         }
-        "team_member_role_changed" => format!("{} → {}", s("from"), s("to")),
+        "team_member_role_changed" => format!("{login}: {} → {}", s("from"), s("to")),
+        "team_member_owner_changed" => {
+            format!("{login}: owner to {} from {}", s("to"), s("from"))
+        }
+        "team_member_changed" => {
+            format!("{login}: {} {} → {}", s("field"), s("from"), s("to"))
+        }
         _ => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+    use serde_json::json;
+
+    #[test]
+    fn summaries_put_identifiers_first_and_names_last() {
+        let cases = [
+            (
+                "owner_changed",
+                Some("deal_01"),
+                json!({"name": "Acme", "from": "ana", "to": "bo"}),
+                "to bo from ana: Acme",
+            ),
+            (
+                "team_member_role_changed",
+                Some("bo"),
+                json!({"from": "member", "to": "reader"}),
+                "bo: member → reader",
+            ),
+            (
+                "team_member_owner_changed",
+                Some("ana"),
+                json!({"from": "ana", "to": "ana@example.com"}),
+                "ana: owner to ana@example.com from ana",
+            ),
+            (
+                "team_member_changed",
+                Some("ana"),
+                json!({"field": "created_by_rex", "from": true, "to": false}),
+                "ana: created_by_rex true → false",
+            ),
+            (
+                "team_member_added",
+                Some("cy"),
+                json!({"role": "reader", "owner_id": "cy"}),
+                "cy: reader, owner cy",
+            ),
+            (
+                "stage_removed",
+                Some("stage_01"),
+                json!({"name": "Proposal", "pipeline": "Sales"}),
+                "Proposal of Sales",
+            ),
+        ];
+        for (kind, subject, detail, want) in cases {
+            assert_eq!(summary(kind, subject, &detail), want, "{kind}");
+        }
     }
 }

@@ -76,18 +76,37 @@ BEGIN
 END
 $$;
 
--- A stage removed on its own (a pipeline's deletion, which removes its stages with it, is
--- one event of its own).
+-- A stage removed on its own. A pipeline's deletion removes its stages with it (the foreign
+-- key's cascade): that is its own one event, and by the time these row triggers run the
+-- pipeline is gone, which is how they know. `pipeline update --remove-stage` first renames a
+-- stage it removes to '#' and its id (so that another may take its name meanwhile): its
+-- name is the one it had before (see rex_audit_stage_name).
 CREATE OR REPLACE FUNCTION rex_audit_stage() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT
 AS $$
+DECLARE
+    of_pipeline text := (SELECT p.name FROM pipelines p WHERE p.id = OLD.pipeline_id);
+    was text := OLD.name;
 BEGIN
-    IF pg_trigger_depth() = 1 THEN
-        INSERT INTO audit_events (kind, subject_id, detail)
-        VALUES ('stage_removed', OLD.id, jsonb_build_object('name', OLD.name,
-            'pipeline_id', OLD.pipeline_id,
-            'pipeline', (SELECT name FROM pipelines WHERE id = OLD.pipeline_id)));
+    IF of_pipeline IS NULL THEN
+        RETURN NULL;
     END IF;
+    IF was = '#' || OLD.id THEN
+        was := coalesce(nullif(current_setting('rex.stage_' || md5(OLD.id), true), ''), was);
+    END IF;
+    INSERT INTO audit_events (kind, subject_id, detail)
+    VALUES ('stage_removed', OLD.id, jsonb_build_object('name', was,
+        'pipeline_id', OLD.pipeline_id, 'pipeline', of_pipeline));
+    RETURN NULL;
+END
+$$;
+
+-- A stage's name before rex renamed it to '#' and its id, for the rest of the transaction.
+CREATE OR REPLACE FUNCTION rex_audit_stage_name() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT
+AS $$
+BEGIN
+    PERFORM set_config('rex.stage_' || md5(NEW.id), OLD.name, true);
     RETURN NULL;
 END
 $$;
@@ -152,6 +171,10 @@ CREATE TRIGGER audit AFTER DELETE OR UPDATE OF owner_id ON deals
 DROP TRIGGER IF EXISTS audit ON stages;
 CREATE TRIGGER audit AFTER DELETE ON stages
     FOR EACH ROW EXECUTE FUNCTION rex_audit_stage();
+DROP TRIGGER IF EXISTS audit_name ON stages;
+CREATE TRIGGER audit_name AFTER UPDATE OF name ON stages
+    FOR EACH ROW WHEN (NEW.name = '#' || NEW.id AND OLD.name <> NEW.name)
+    EXECUTE FUNCTION rex_audit_stage_name();
 DROP TRIGGER IF EXISTS audit ON pipelines;
 CREATE TRIGGER audit BEFORE DELETE ON pipelines
     FOR EACH ROW EXECUTE FUNCTION rex_audit_pipeline();
