@@ -121,11 +121,12 @@ pub enum TeamRoleArg {
 pub const AUDIT_HELP: &str = "\
 The audit trail of a team's PostgreSQL database, newest first: deals deleted (with the
 deal as it was), owners changed, stages removed, pipelines deleted, and team members
-added, removed or given another role. The server writes it, with the login that did it
-and the server's time; nobody but its owner role can change or delete it. Only admins may
-read it (others exit 4). A refused change is not in it. --since takes a date (entries from
-its start, local time); --actor a login. -o json prints id, at, actor, kind, subject_id,
-detail and summary.
+added, removed or given another role or owner id. The server writes it, with the login
+that did it and the server's time. Members and readers can neither read nor change it;
+an admin, trusted with everything, could change it as rex_owner (SET ROLE, as its rex
+does to upgrade the schema). Only admins may read it (others exit 4). A refused change
+is not in it. --since takes a date (entries from its start, local time); --actor a
+login. -o json prints id, at, actor, kind, subject_id, detail and summary.
 
 Examples:
   rex audit

@@ -987,6 +987,58 @@ fn audit_entries_name_what_changed_and_fit_80_columns() {
     line("pipeline_deleted", "Renewals (stages");
 }
 
+/// What the README says of locks: any team login, a reader's too, can hold rex's write lock
+/// and make others' writes exit 5; ending its session (pg_terminate_backend) frees it.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_reader_holding_the_write_lock_makes_writes_wait_until_its_session_ends() {
+    let t = Team::new();
+    let rd = t.login(3);
+    let mut c = client_as(&t, rd);
+    c.batch_execute("SELECT pg_advisory_lock(x'52455831'::bigint)")
+        .unwrap();
+    let before = t.owner.snapshot();
+    let out = t
+        .ana
+        .std_cmd()
+        .env("REX_BUSY_TIMEOUT", "300")
+        .args(["deal", "note", "Acme", "waiting"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    assert_eq!(t.owner.snapshot(), before);
+    let mut admin =
+        postgres::Client::connect(t.owner.url.as_ref().unwrap(), postgres::NoTls).unwrap();
+    let ended: bool = admin
+        .query_one(
+            "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = $1",
+            &[&rd],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ended);
+    let mut left = 50;
+    while admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = $1",
+            &[&rd],
+        )
+        .unwrap()
+        .get::<_, i64>(0)
+        > 0
+    {
+        left -= 1;
+        assert!(left > 0, "the reader's session did not end");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    t.ana.ok(&["deal", "note", "Acme", "after", "-q"]);
+}
+
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
 #[test]
 fn team_commands_on_a_sqlite_file_are_refused() {
