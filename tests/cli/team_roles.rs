@@ -1039,6 +1039,38 @@ fn a_reader_holding_the_write_lock_makes_writes_wait_until_its_session_ends() {
     t.ana.ok(&["deal", "note", "Acme", "after", "-q"]);
 }
 
+/// A login removed from the team (kept, as rex did not create it) may no longer connect:
+/// rex says so in one line with the server's reason and who can help.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_removed_login_is_told_to_ask_an_admin() {
+    let t = Team::new();
+    let db_url = t.owner.url.clone().unwrap();
+    let db = database_of(&db_url).unwrap();
+    let gone = format!("{db}_gone");
+    let mut c = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("CREATE ROLE {gone} LOGIN PASSWORD '{PASSWORD}'"))
+        .unwrap();
+    drop(c);
+    t.owner
+        .ok(&["team", "add", &gone, "--role", "member", "-q"]);
+    let rex = rex_as(&db_url, &gone);
+    rex.ok(&["deal", "list"]);
+    t.owner.ok(&["team", "remove", &gone, "-q"]);
+    let out = rex.run(&["deal", "list"]);
+    assert_eq!(out.status.code(), Some(6));
+    let line = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(line.starts_with("rex: cannot connect to "), "{line}");
+    assert!(
+        line.ends_with(&format!(
+            " as '{gone}' (permission denied for database \"{db}\"); ask an admin to add this login to the team (rex team add)\n"
+        )),
+        "{line}"
+    );
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(!line.contains("\\u{"), "{line}");
+}
+
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
 #[test]
 fn team_commands_on_a_sqlite_file_are_refused() {

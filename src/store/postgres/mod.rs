@@ -550,6 +550,13 @@ fn mapped(e: &postgres::Error) -> Error {
     }
 }
 
+/// The first line of the server's message (its DETAIL and HINT lines are left out).
+fn first_line(e: &postgres::Error) -> &str {
+    e.as_db_error()
+        .and_then(|d| d.message().lines().next())
+        .unwrap_or_default()
+}
+
 /// Why a connection could not be made, in one line that names the server.
 fn cannot_connect(e: &postgres::Error, url: &ServerUrl, config: &postgres::Config) -> Error {
     let shown = url.shown();
@@ -578,7 +585,17 @@ fn cannot_connect(e: &postgres::Error, url: &ServerUrl, config: &postgres::Confi
         Some("3D000") => Error::Unusable(format!(
             "database {shown} does not exist; create it first (createdb, or CREATE DATABASE as the README's Team mode shows)"
         )),
-        _ => {
+        // No CONNECT on the database: on a team's, a login not (or no longer) on the team.
+        Some("42501") => Error::Unusable(format!(
+            "cannot connect to {shown} as '{user}' ({}); ask an admin to add this login to the team (rex team add)",
+            first_line(e)
+        )),
+        // The server answered, and refused: its own first line says why.
+        Some(_) => Error::Unusable(format!(
+            "cannot connect to {shown} as '{user}': {}",
+            first_line(e)
+        )),
+        None => {
             let why = std::error::Error::source(e).map_or(e.to_string(), |s| s.to_string());
             Error::Unusable(format!(
                 "cannot connect to {shown}: {why}; check the host, the port and that the server is running"
