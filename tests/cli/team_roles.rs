@@ -1071,6 +1071,39 @@ fn a_removed_login_is_told_to_ask_an_admin() {
     assert!(!line.contains("\\u{"), "{line}");
 }
 
+/// A member imports its export again with --upsert: the pipeline's line, unchanged, writes
+/// nothing and is no pipeline change; a changed one is refused as an admin's.
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_member_upserts_its_deals_with_an_unchanged_pipeline_line() {
+    let t = Team::new();
+    let ana = t.login(1);
+    let export = t.ana.ok(&["export", "-o", "jsonl"]);
+    let mine: Vec<String> = export
+        .lines()
+        .filter(|l| {
+            l.starts_with(r#"{"id":"pipeline_"#)
+                || l.starts_with(&format!(r#"{{"id":"{}""#, t.acme.0))
+        })
+        .map(|l| l.replace(r#""value":10000"#, r#""value":12300"#))
+        .collect();
+    assert_eq!(mine.len(), 2, "{export}");
+    let file = t.ana.file("mine.jsonl", &(mine.join("\n") + "\n"));
+    t.ana.ok(&["import", "--upsert", &file, "-q"]);
+    assert_eq!(
+        t.ana.json(&["deal", "show", "Acme", "-o", "json"])["value"],
+        12300
+    );
+    let renamed = mine[0].replace(r#""name":"Sales""#, r#""name":"Mine""#);
+    let file = t.ana.file("renamed.jsonl", &(renamed + "\n"));
+    assert_eq!(
+        t.ana.fails(&["import", "--upsert", &file], 4),
+        format!(
+            "rex: line 1: {ana} is a member: only admins change pipelines; nothing was imported"
+        )
+    );
+}
+
 /// On a SQLite file every team command says it is a PostgreSQL feature (exit 2).
 #[test]
 fn team_commands_on_a_sqlite_file_are_refused() {

@@ -176,13 +176,23 @@ impl Importer {
                 )));
             }
         }
+        if self.pipelines.contains_key(&p.id) && !self.options.upsert {
+            return Err(Error::conflict(format!(
+                "{at}: pipeline {} already exists; use --upsert to replace it; nothing was imported",
+                p.id
+            )));
+        }
+        // A pipeline as it is already (an export's line, imported again) changes nothing:
+        // nothing to write, and a team's member may import it. Any other change is an admin's.
+        if self.pipelines.get(&p.id) == Some(&p) {
+            self.report.pipelines += 1;
+            return Ok(());
+        }
+        crate::ops::team::may_change_pipelines(tx).map_err(|e| match e {
+            Error::Forbidden(m) => Error::Forbidden(format!("{at}: {m}; nothing was imported")),
+            e => e,
+        })?;
         if self.pipelines.contains_key(&p.id) {
-            if !self.options.upsert {
-                return Err(Error::conflict(format!(
-                    "{at}: pipeline {} already exists; use --upsert to replace it; nothing was imported",
-                    p.id
-                )));
-            }
             tx.update_pipeline(&p).map_err(|e| match e {
                 Error::Failed(_) => Error::conflict(format!(
                     "{at}: pipeline {} would lose a stage that holds deals; nothing was imported",
