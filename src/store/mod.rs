@@ -536,6 +536,10 @@ pub trait Deals {
     fn add_event(&self, e: &Event) -> Result<()>;
     /// Adds a history event as [`Deals::add_event`] does; false when its deal does not exist.
     fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool>;
+    /// Whether the deal's history holds this event already (the same time, kind and details):
+    /// what an import with `--upsert` leaves out, so that importing an export again adds no
+    /// history.
+    fn event_recorded(&self, e: &Event) -> Result<bool>;
     /// A deal's history, oldest first, each event with who recorded it.
     fn events(&self, deal: DealId) -> Result<Vec<Event>>;
     /// Every history event of every deal, in the order they were recorded, with its details

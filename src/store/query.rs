@@ -541,6 +541,17 @@ impl Dialect {
         (sql, b.args)
     }
 
+    /// Whether a deal's history holds an event of this time, kind and details already.
+    pub(crate) fn event_recorded(self) -> String {
+        format!(
+            "SELECT count(*) FROM deal_events WHERE deal_id = {} AND at = {} AND kind = {} AND details = {}",
+            self.mark(1),
+            self.mark(2),
+            self.mark(3),
+            self.mark(4)
+        )
+    }
+
     /// One deal's history, oldest first.
     pub(crate) fn events_of_deal(self) -> String {
         format!(

@@ -720,3 +720,31 @@ fn a_row_without_a_pipeline_among_several_is_refused_naming_both_ways_to_give_on
         serde_json::json!([{"name": "Hooli", "value": 900000}])
     );
 }
+
+/// Was: importing an export again with `--upsert` added its history a second time (three
+/// `created` events after two imports). The history it holds already is left as it is, so
+/// the export after is the export before, byte for byte, however often it is imported.
+#[test]
+fn an_export_imported_again_with_upsert_adds_no_history() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Acme", "--value", "100"]);
+    rex.ok(&["deal", "note", &id, "called"]);
+    rex.ok(&["deal", "move", &id, "Proposal"]);
+    let before = rex.ok(&["export"]);
+    for _ in 0..2 {
+        let out = import(&rex, &["--upsert", "-o", "json"], &before);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["events"], json!(0), "{report}");
+    }
+    assert_eq!(rex.ok(&["export"]), before);
+    let kinds: Vec<String> = rex
+        .json(&["deal", "history", &id])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| s(&e["kind"]))
+        .collect();
+    assert_eq!(kinds, ["created", "note", "moved"]);
+}

@@ -575,6 +575,18 @@ impl Deals for PgTx<'_, '_> {
         )? == 1)
     }
 
+    fn event_recorded(&self, e: &Event) -> Result<bool> {
+        Ok(self.count(
+            &SQL.event_recorded(),
+            &[
+                &e.deal_id.to_string(),
+                &e.at,
+                &e.kind,
+                &serde_json::to_string(&e.details)?,
+            ],
+        )? > 0)
+    }
+
     fn events(&self, deal: DealId) -> Result<Vec<Event>> {
         self.rows(&SQL.events_of_deal(), &[&deal.to_string()], cells::event)
     }

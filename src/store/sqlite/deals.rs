@@ -470,6 +470,14 @@ impl Deals for SqliteTx<'_> {
         }
     }
 
+    fn event_recorded(&self, e: &Event) -> Result<bool> {
+        let found: i64 = self.conn.prepare_cached(&SQL.event_recorded())?.query_row(
+            params![e.deal_id, e.at, e.kind, serde_json::to_string(&e.details)?],
+            |r| r.get(0),
+        )?;
+        Ok(found > 0)
+    }
+
     fn events(&self, deal: DealId) -> Result<Vec<Event>> {
         self.rows(&SQL.events_of_deal(), &[&deal], cells::event)
     }

@@ -317,6 +317,11 @@ impl Importer {
             details: f.map,
             actor: None,
         };
+        // Importing an export again with --upsert replaces its deals; their history is
+        // already there, event for event, and is not added twice.
+        if self.options.upsert && tx.event_recorded(&e)? {
+            return Ok(());
+        }
         if !tx.add_event_if_deal_exists(&e)? {
             return Err(Error::not_found(format!(
                 "{where_}: field 'deal_id': no deal {deal_id} (deals must come before their history); nothing was imported"
