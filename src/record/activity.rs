@@ -223,17 +223,6 @@ impl Activity {
     pub fn soonest_key(&self) -> (NaiveDate, Option<DueTime>, &str, ActivityId) {
         (self.due_date, self.due_time, &self.created_at, self.id)
     }
-
-    /// What a deal shows of its next step.
-    pub fn next(&self) -> NextActivity {
-        NextActivity {
-            id: self.id,
-            kind: self.kind,
-            subject: self.subject.clone(),
-            due_date: self.due_date,
-            due_time: self.due_time,
-        }
-    }
 }
 
 /// A deal's next step, as its JSON carries it (`next_activity`): its earliest pending
