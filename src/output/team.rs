@@ -76,13 +76,14 @@ impl Record for AuditView {
                 opt(&a.event.subject_id)
             })
             .fit(Fit::Fixed(3)),
-            Column::new("summary", "Detail", |a: &Self, _| text(&a.summary)).fit(Fit::Text(0)),
+            // An audit is read in full: its detail wraps at words, never cut.
+            Column::new("summary", "Detail", |a: &Self, _| text(&a.summary)).fit(Fit::Wrap),
         ]
     }
 }
 
 /// An entry's detail in a few words, what identifies it first and free text (a deal's,
-/// stage's or pipeline's name) last, where a narrow table cuts it: `Acme (bo, $5,000.00)`,
+/// stage's or pipeline's name) last: `Acme (bo, $5,000.00)`,
 /// `to bo from ana: Acme`, `bo: member → admin` (a team entry names its login, the subject).
 fn summary(kind: &str, subject: Option<&str>, d: &Value) -> String {
     let s = |k: &str| match d.get(k) {

@@ -922,8 +922,8 @@ fn rex_serve_refuses_to_start_for_a_login_that_is_not_an_admin() {
 }
 
 /// A stage removed from a pipeline is recorded by its name; a pipeline's deletion is one
-/// entry (not one more per stage); and `rex audit` at 80 columns keeps each actor, each
-/// team entry's login and a deal's new owner whole, cutting names instead.
+/// entry (not one more per stage); and `rex audit` at 80 columns keeps each actor whole
+/// and wraps each detail at words, however long the logins are.
 #[test]
 #[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
 fn audit_entries_name_what_changed_and_fit_80_columns() {
@@ -974,11 +974,34 @@ fn audit_entries_name_what_changed_and_fit_80_columns() {
             .unwrap_or_else(|| panic!("no {kind} line with {has:?}:\n{screen}"))
             .clone()
     };
-    let owner = line("owner_changed", &format!("to {bo} from "));
-    assert!(owner.contains(&format!(" {adm} ")), "{owner}");
-    assert!(
-        owner.trim_end().ends_with('…'),
-        "the deal's name is cut: {owner}"
+    // The detail wraps at words onto the lines below its row, never cut: the row's text,
+    // from its kind on, read back across those lines.
+    let start = lines
+        .iter()
+        .position(|l| l.contains("owner_changed"))
+        .unwrap_or_else(|| panic!("no owner_changed line:\n{screen}"));
+    assert!(lines[start].contains(&format!(" {adm} ")), "{screen}");
+    let header = lines
+        .iter()
+        .find(|l| l.contains(" Detail"))
+        .expect("a header");
+    let detail_at = header.find(" Detail").unwrap();
+    let mut words = Vec::new();
+    for (i, l) in lines[start..].iter().enumerate() {
+        if i > 0 && !l.get(..detail_at).unwrap_or("").trim().is_empty() || l.starts_with('─') {
+            break;
+        }
+        words.extend(
+            l.get(detail_at..)
+                .unwrap_or("")
+                .split_whitespace()
+                .map(str::to_string),
+        );
+    }
+    assert_eq!(
+        words.join(" "),
+        format!("to {bo} from {ana}: Acme Corporation, the whole account with every subsidiary"),
+        "{screen}"
     );
     for login in [adm, ana, bo] {
         assert!(line("team_member_added", &format!("{login}: ")).contains("postgres"));
