@@ -81,9 +81,6 @@ CREATE VIEW stages AS
     SELECT id, pipeline_id, name, name_key, color, position, stall_days, probability FROM stage_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
 CREATE INDEX deals_name ON deal_rows (name_key);
-CREATE VIRTUAL TABLE deal_names USING fts5(
-    name_key, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram'
-);
 CREATE TRIGGER deal_names_insert AFTER INSERT ON deal_rows BEGIN
     INSERT INTO deal_names (rowid, name_key) VALUES (new.rowid, new.name_key);
 END;
@@ -274,9 +271,6 @@ CREATE VIEW deal_events AS
     SELECT seq, deal_id, at, kind, details, actor FROM event_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
 CREATE INDEX deals_ref ON deal_rows (substr(id, -7));
-CREATE VIRTUAL TABLE deal_contacts USING fts5(
-    contact_id, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram'
-);
 CREATE TRIGGER deal_contacts_insert AFTER INSERT ON deal_rows BEGIN
     INSERT INTO deal_contacts (rowid, contact_id) VALUES (new.rowid, new.contact_id);
 END;
@@ -341,3 +335,11 @@ CREATE INDEX activities_ref ON activity_rows (substr(id, -7));
 CREATE INDEX activities_pending
     ON activity_rows (deal_id, done_at, due_date, due_time, created_at, id, type, subject, batch)
     WHERE done_at IS NULL;
+CREATE VIRTUAL TABLE deal_names USING fts5(
+    name_key, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram',
+    detail = none, columnsize = 0
+);
+CREATE VIRTUAL TABLE deal_contacts USING fts5(
+    contact_id, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram',
+    detail = none, columnsize = 0
+);

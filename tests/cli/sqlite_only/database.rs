@@ -6,7 +6,7 @@ use crate::imports::by_name;
 use crate::support::{entries, snapshot, stderr, succeeded, Rex, SmallDisk};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
-const SCHEMA: i64 = 17;
+const SCHEMA: i64 = 18;
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777

@@ -284,3 +284,112 @@ fn kill_9_leaves_all_of_a_stalled_mark_or_none() {
     assert!(none > 0, "no kill landed before the commit");
     eprintln!("stalled --mark kill points: {points} tried, {none} left nothing");
 }
+
+/// Every schema object of the database (indexes and triggers included) with its SQL, and
+/// the trigram indexes' own settings.
+fn schema_objects(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_schema
+             UNION ALL SELECT 'names ' || k || ' = ' || v FROM deal_names_config
+             UNION ALL SELECT 'contacts ' || k || ' = ' || v FROM deal_contacts_config
+             ORDER BY 1",
+        )
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.map(|r| r.unwrap()).collect()
+}
+
+/// An import into a database without deals is one transaction that drops the deals'
+/// indexes and triggers, loads, and builds them again with the trigram indexes and the
+/// counters: failing on its last record, or killed at any point, it leaves the database as
+/// it was (every index and trigger there, nothing counted, nothing found by a search), and
+/// loaded whole it is found and counted like deals made one by one.
+#[test]
+fn an_import_into_a_database_without_deals_failing_or_killed_part_way_leaves_it_as_it_was() {
+    let rex = Rex::new();
+    rex.sales();
+    let before = schema_objects(&rex.db);
+    assert!(
+        before.iter().any(|o| o.starts_with("index deals_created:"))
+            && before
+                .iter()
+                .any(|o| o.starts_with("trigger deal_names_insert:")),
+        "{before:#?}"
+    );
+    let pipelines = rex.ok(&["pipeline", "list", "-o", "json"]);
+    let pristine = rex.dir.path().join("pristine.db");
+    copy_db(&rex.db, &pristine);
+    let n = 3000;
+    let mut lines: Vec<String> = (0..n)
+        .map(|i| {
+            format!("{{\"name\":\"Imported {i}\",\"value\":{i},\"contact_id\":\"c{i}@acme.test\"}}")
+        })
+        .collect();
+    let bad = rex.dir.path().join("bad.jsonl");
+    lines.push("{\"name\":\"Last\",\"value\":-5}".into());
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    lines.pop();
+    let line = rex.fails(&["import", "-q", bad.to_str().unwrap()], 2);
+    assert!(line.contains(&format!("line {}", n + 1)), "{line}");
+    assert_eq!(schema_objects(&rex.db), before);
+    assert_eq!(count(&rex.db, "SELECT count(*) FROM deal_rows"), 0);
+    let file = rex.dir.path().join("all.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let start = Instant::now();
+    assert!(kill_after(
+        &rex.db,
+        T0,
+        &["import", "-q"],
+        Some(&file),
+        Duration::from_secs(60)
+    ));
+    let full = start.elapsed();
+    let (mut none, mut all) = (0, 0);
+    for k in 0..12u32 {
+        copy_db(&pristine, &rex.db);
+        let delay = full * k / 10;
+        kill_after(&rex.db, T0, &["import", "-q"], Some(&file), delay);
+        assert_eq!(integrity(&rex.db), "ok", "after a kill at {delay:?}");
+        match count(&rex.db, "SELECT count(*) FROM deal_rows") {
+            0 => {
+                none += 1;
+                assert_eq!(schema_objects(&rex.db), before, "after a kill at {delay:?}");
+                assert_eq!(rex.ok(&["pipeline", "list", "-o", "json"]), pipelines);
+                assert_eq!(
+                    rex.ok(&["deal", "list", "--search", "imported", "-o", "id"]),
+                    ""
+                );
+            }
+            d if d == n => all += 1,
+            d => panic!("a kill at {delay:?} left {d} deals: half an import"),
+        }
+    }
+    assert!(
+        none > 0 && all > 0,
+        "{none} kills left nothing, {all} everything"
+    );
+    // Loaded whole: the same objects, the trigram indexes merging their segments as SQLite
+    // does by default (set again after their rebuild, which merged them once), and found by
+    // name and by contact, and counted.
+    let mut loaded = before.clone();
+    loaded.extend([
+        "contacts automerge = 4".to_string(),
+        "names automerge = 4".into(),
+    ]);
+    loaded.sort();
+    assert_eq!(schema_objects(&rex.db), loaded);
+    let found = rex.ok(&["deal", "list", "--search", "imported 299", "-o", "id"]);
+    assert_eq!(found.lines().count(), 11, "{found}");
+    let found = rex.ok(&["deal", "list", "--search", "c2999@acme", "-o", "id"]);
+    assert_eq!(found.lines().count(), 1, "{found}");
+    let sales = rex.json(&["pipeline", "show", "Sales", "-o", "json"]);
+    let open: i64 = sales["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["open_count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(open, n as i64);
+}
