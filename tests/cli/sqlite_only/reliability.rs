@@ -391,5 +391,5 @@ fn an_import_into_a_database_without_deals_failing_or_killed_part_way_leaves_it_
         .iter()
         .map(|s| s["open_count"].as_i64().unwrap())
         .sum();
-    assert_eq!(open, n as i64);
+    assert_eq!(open, n);
 }
