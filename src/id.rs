@@ -7,6 +7,9 @@ use std::str::FromStr;
 
 use type_safe_id::{StaticType, TypeSafeId};
 
+/// The characters of a TypeID's suffix (Crockford's base32, lower case).
+pub(crate) const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
+
 /// The kind of a well-formed TypeID of one of rex's kinds, if `text` is one.
 ///
 /// Only rex's own prefixes are tried, each with its static parser: the crate's dynamic-prefix

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
+pub(crate) use crate::id::BASE32;
 use crate::id::{kind_of, DealId, PipelineId, StageId};
 use crate::record::{Deal, Pipeline, Stage};
 use crate::store::Tx;
@@ -23,9 +24,6 @@ pub const REF_START_MIN: usize = 4;
 /// `deals_ref` read): so the leading characters of a reference longer than seven are found
 /// from its length minus four.
 const START_IN_KEY_MIN: usize = 3;
-
-/// The characters of a TypeID's suffix (Crockford's base32, lower case).
-pub(crate) const BASE32: &str = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /// What a user who named no deal can give instead, for the not-found error.
 const DEAL_FORMS: &str = "give a full id deal_…, a reference of 4 to 7 characters as shown in tables, or the deal's name";

@@ -490,7 +490,7 @@ pub trait Deals {
     /// deals, so that a report of a year reads a few rows per day. A counter rex cannot read
     /// is [`Error::Unusable`] (the deals themselves then name the damaged one).
     fn closed_sums_on_days(&self, days: ClosedDays) -> Result<Vec<ClosedSum>>;
-    /// At most `limit` deals whose id ends in `end` (lower-case base32, 1 to 16 characters;
+    /// At most `limit` deals whose id ends in `end` (lower-case base32, 6 to 16 characters;
     /// a longer end is matched on its last 16 and filtered by the caller).
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>>;
     /// At most `limit` deals whose id's last `len` characters (7 to 26) start with `start`
@@ -511,7 +511,8 @@ pub trait Deals {
     fn count_by_name(&self, key: &str, exact: bool) -> Result<i64>;
     /// How many of the last characters of `id` (at most 16) the id of another deal ends in
     /// too, even of one an import in progress still hides: one more makes a reference to
-    /// `id` that stays unique once they are published.
+    /// `id` that stays unique once they are published. Below seven (the shortest reference)
+    /// a backend may answer any smaller number.
     fn id_end_shared(&self, id: DealId) -> Result<usize>;
     /// Deals of one stage and status idle since before `idle_since` (and, when given, active
     /// after `active_after`), optionally of one owner; longest idle first.

@@ -22,9 +22,17 @@ pub(crate) const FORECAST_TOTALS_SQL: &str = "SELECT nullif(f.expected_close, ''
      WHERE f.deals > 0 AND (?1 IS NULL OR s.pipeline_id = ?1)
      GROUP BY f.expected_close";
 
-/// Deals whose id ends in given characters: a range of `deals_tail` (the id's end, reversed).
-const TAIL_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
-     WHERE d.tail >= ?1 AND d.tail < ?1 || '~' ORDER BY d.tail LIMIT ?2";
+/// Deals whose id ends in `?3` (`?2` characters, 6 or more): one step of `deals_ref` (an
+/// id's last seven characters) per key in the JSON array `?1`, the last seven characters
+/// that such an id may have (one key for an end of seven or more, 32 for an end of six).
+/// The few found are ordered by their end reversed, as tables list them.
+const ENDING_SQL: &str = "SELECT {DEAL_COLUMNS} FROM deals d \
+     WHERE substr(d.id, -7) IN (SELECT value FROM json_each(?1)) AND substr(d.id, -?2) = ?3 \
+     ORDER BY d.tail LIMIT ?4";
+
+/// The ids of other deals, hidden ones too, whose last seven characters are `?1`'s.
+const SAME_REF_KEY_SQL: &str =
+    "SELECT id FROM deal_rows WHERE substr(id, -7) = substr(?1, -7) AND id <> ?1";
 
 /// How many entries of `deals_created` are read and checked in the time one deal is read and
 /// sorted: at 1M deals, 1M entries took 88 ms and sorting an owner's 20,000 deals 60-85 ms
@@ -338,10 +346,26 @@ impl Deals for SqliteTx<'_> {
     }
 
     fn deals_ending_in(&self, end: &str, limit: usize) -> Result<Vec<Deal>> {
-        let reversed: String = end.chars().rev().take(16).collect();
+        let keys: Vec<String> = match end.len() {
+            n if n >= 7 => vec![end[n - 7..].to_string()],
+            6 => crate::id::BASE32
+                .chars()
+                .map(|c| format!("{c}{end}"))
+                .collect(),
+            n => {
+                return Err(Error::Failed(format!(
+                    "an id's end of {n} characters is not looked up (6 at least)"
+                )))
+            }
+        };
         self.deals(
-            &TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS),
-            params![reversed, limit as i64],
+            &ENDING_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS),
+            params![
+                serde_json::to_string(&keys)?,
+                end.len() as i64,
+                end,
+                limit as i64
+            ],
         )
     }
 
@@ -382,24 +406,25 @@ impl Deals for SqliteTx<'_> {
         self.count(&sql, &bound(&args))
     }
 
-    /// From the id's two neighbours in `deals_tail`, of the row table: hidden rows count too.
+    /// From the other ids that end in the same seven characters (`deals_ref`), of the row
+    /// table: hidden rows count too. An end shared by no other id is shorter than seven
+    /// characters, and is told as 0 (a reference has seven at least).
     fn id_end_shared(&self, id: DealId) -> Result<usize> {
-        let tail = cells::tail(id);
-        let mut found = [None, None];
-        for (i, sql) in [
-            "SELECT tail FROM deal_rows WHERE tail < ?1 ORDER BY tail DESC LIMIT 1",
-            "SELECT tail FROM deal_rows WHERE tail > ?1 ORDER BY tail LIMIT 1",
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            found[i] = self
-                .conn
-                .prepare_cached(sql)?
-                .query_row([&tail], |r| r.get(0))
-                .optional()?;
+        let text = id.to_string();
+        let mut stmt = self.conn.prepare_cached(SAME_REF_KEY_SQL)?;
+        let others = stmt.query_map([&text], |r| r.get::<_, String>(0))?;
+        let mut shared = 0;
+        for other in others {
+            let other = other?;
+            let n = other
+                .chars()
+                .rev()
+                .zip(text.chars().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            shared = shared.max(n.min(16));
         }
-        Ok(cells::shared_end(&tail, found))
+        Ok(shared)
     }
 
     fn idle_deals(

@@ -49,7 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/015_owner_created.sql"),
     include_str!("migrations/016_activities.sql"),
     include_str!("migrations/017_pending_activities.sql"),
-    include_str!("migrations/018_trigram_rowids.sql"),
+    include_str!("migrations/018_lighter_indexes.sql"),
 ];
 
 /// The schema version this rex writes.

@@ -74,7 +74,6 @@ CREATE INDEX deals_status_value ON deal_rows (status, value, id, batch);
 CREATE VIEW pipelines AS
     SELECT id, name, name_key, stall_days, created_at, updated_at FROM pipeline_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
-CREATE INDEX deals_tail ON deal_rows (tail);
 CREATE INDEX deals_own_probability ON deal_rows (stage_id, status, value, id, batch, probability)
     WHERE probability IS NOT NULL;
 CREATE VIEW stages AS

@@ -295,10 +295,26 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
         p.contains("USING INDEX deals_owner"),
         "deal list --owner:\n{p}"
     );
-    // A short reference is one range of the reversed ends of ids, never a scan.
-    let tail_sql = TAIL_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
-    assert_indexed(conn, "deal show REF", &tail_sql, &[&"x2m9", &11]);
-    assert!(plan(conn, &tail_sql, &[&"x2m9", &11]).contains("USING INDEX deals_tail"));
+    // The end of an id is a few steps of deals_ref (its last seven characters), never a
+    // scan; the few deals found are ordered by their reversed end (schema 18 dropped
+    // deals_tail, which held that order for this list alone).
+    let ending_sql = ENDING_SQL.replace("{DEAL_COLUMNS}", DEAL_COLUMNS);
+    let keys = r#"["a0x2m9k"]"#;
+    let p = plan(conn, &ending_sql, &[&keys, &7, &"a0x2m9k", &11]);
+    assert!(
+        p.starts_with("SEARCH deal_rows USING INDEX deals_ref (<expr>=?)")
+            && !p.contains("SCAN deal_rows"),
+        "deal show END:\n{p}"
+    );
+    let p = plan(
+        conn,
+        SAME_REF_KEY_SQL,
+        &[&"deal_01m90yexwyf88tfdqjce3mf7j8"],
+    );
+    assert_eq!(
+        p, "SEARCH deal_rows USING INDEX deals_ref (<expr>=?)",
+        "a reference's length"
+    );
     // The start of a reference is one range of deals_ref, for a reference of seven
     // characters and for a longer one alike.
     for len in [7, 8] {
