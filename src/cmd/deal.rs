@@ -315,6 +315,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let scope = StallScope {
                 pipeline: scope.pipeline,
                 owner: scope.owner,
+                next_steps: ctx.out.chosen_format() != Some(crate::output::Format::Id),
             };
             let found = if mark {
                 ctx.store

@@ -156,6 +156,10 @@ fn filter_of(tx: &dyn Tx, clock: &Clock, q: &DealQuery) -> Result<DealFilter> {
 pub struct StallScope {
     pub pipeline: Option<String>,
     pub owner: Option<String>,
+    /// Whether each deal found is read with its next step: a list of ids alone prints none,
+    /// and the look-up is one step into the activities per deal (a third of the command's
+    /// time for one owner's 240 stalled deals among 2M activities).
+    pub next_steps: bool,
 }
 
 /// A deal idle past its stall period.
@@ -238,10 +242,12 @@ fn scan(tx: &dyn Tx, clock: &Clock, scope: &StallScope, mark: bool) -> Result<Ve
             }
         }
     }
-    let ids: Vec<DealId> = out.iter().map(|s| s.deal.deal.id).collect();
-    let mut next = next_steps(tx, &ids)?;
-    for s in &mut out {
-        s.deal.next_activity = next.remove(&s.deal.deal.id);
+    if scope.next_steps {
+        let ids: Vec<DealId> = out.iter().map(|s| s.deal.deal.id).collect();
+        let mut next = next_steps(tx, &ids)?;
+        for s in &mut out {
+            s.deal.next_activity = next.remove(&s.deal.deal.id);
+        }
     }
     Ok(out)
 }
