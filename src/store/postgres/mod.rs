@@ -296,11 +296,7 @@ impl PgStore {
         let tx = PgTx::new(tx, &retry, self.seat.clone());
         // New records load in batches by COPY (tx/bulk.rs), except a team member's: row-level
         // security judges its every row, and it keeps the one-by-one path it always had.
-        let member = self
-            .seat
-            .as_ref()
-            .is_some_and(|s| s.role == Some(TeamRole::Member));
-        if load == Load::Insert && !member {
+        if load == Load::Insert {
             tx.start_bulk(self.seat.is_some())?;
         }
         let mut records = 0u64;

@@ -8,8 +8,11 @@
 //! batch first, so that it reads what was written before it.
 //!
 //! On a team's database row-level security judges every row a login writes, and the
-//! server refuses COPY into such a table: the batch goes to temporary tables by COPY and
-//! from there by `INSERT … SELECT`, which the policies judge row by row.
+//! server refuses COPY into such a table: an admin loads as the owner role, which the
+//! policies do not judge; a member keeps writing row by row (see `start_bulk`).
+//!
+//! Into a database without deals, the deals' secondary indexes are built after the load
+//! (see `take_indexes_down`): the deals table is then the import's alone until it commits.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -61,17 +64,15 @@ pub(in crate::store::postgres) struct Bulk {
     /// Where each record of the batch is in the input, by number, from `first`.
     places: Vec<String>,
     first: u64,
-    /// Through temporary tables and INSERT … SELECT (a team's row-level security).
-    staged: bool,
     /// The first record refused when a batch was checked, and why.
     refused: Option<(u64, Refusal)>,
     /// The secondary indexes of deals, taken down for a load into a database without deals,
-    /// to build again once it is done: how to create each.
-    indexes: Vec<String>,
+    /// to build again once it is done: how to create each. None until the first batch goes.
+    indexes: Option<Vec<String>>,
 }
 
 impl Bulk {
-    pub(in crate::store::postgres) fn new(staged: bool) -> Bulk {
+    pub(in crate::store::postgres) fn new() -> Bulk {
         Bulk {
             deals: Vec::new(),
             events: Vec::new(),
@@ -81,9 +82,8 @@ impl Bulk {
             record: 1,
             places: Vec::new(),
             first: 1,
-            staged,
             refused: None,
-            indexes: Vec::new(),
+            indexes: None,
         }
     }
 
@@ -126,34 +126,30 @@ fn copy_text(out: &mut Vec<u8>, text: &str) {
 }
 
 impl PgTx<'_, '_> {
-    /// Loads this transaction's new deals, history and activities in batches from now on
-    /// (`staged`: through temporary tables, for row-level security).
-    pub(in crate::store::postgres) fn start_bulk(&self, staged: bool) -> Result<()> {
-        if staged {
-            self.batch(
-                "CREATE TEMPORARY TABLE rex_import_deals ON COMMIT DROP AS
-                     SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
-                        expected_close, owner_id, metadata, created_at, updated_at,
-                        last_activity_at, stage_entered_at, closed_at, close_reason, probability,
-                        origin FROM deals WITH NO DATA;
-                 CREATE TEMPORARY TABLE rex_import_events ON COMMIT DROP AS
-                     SELECT seq, deal_id, at, kind, details FROM deal_events WITH NO DATA;
-                 CREATE TEMPORARY TABLE rex_import_activities ON COMMIT DROP AS
-                     SELECT * FROM activities WITH NO DATA;
-                 CREATE TEMPORARY SEQUENCE rex_import_order;
-                 ALTER TABLE rex_import_events ALTER seq SET DEFAULT nextval('rex_import_order')",
-            )?;
+    /// Loads this transaction's new deals, history and activities in batches from now on,
+    /// if it may: true when it does. On a team's database (`team`) a login that may take on
+    /// the owner role (an admin's) loads as the owner, whom row-level security does not judge
+    /// (an admin's policies let every row through anyway; the history still records the
+    /// login, `session_user`); another keeps writing row by row, each judged by the policies.
+    pub(in crate::store::postgres) fn start_bulk(&self, team: bool) -> Result<bool> {
+        if team {
+            let owner = self.count(
+                "SELECT count(*) WHERE pg_has_role(session_user, 'rex_owner', 'MEMBER')",
+                &[],
+            )? == 1;
+            if !owner {
+                return Ok(false);
+            }
+            self.batch("SET LOCAL ROLE rex_owner")?;
         }
-        let indexes = self.take_indexes_down()?;
-        let mut bulk = Bulk::new(staged);
-        bulk.indexes = indexes;
-        *self.bulk.borrow_mut() = Some(bulk);
-        Ok(())
+        *self.bulk.borrow_mut() = Some(Bulk::new());
+        Ok(true)
     }
 
     /// Into a database without deals, the deals' secondary indexes are dropped for the load
     /// and built once at its end, as a bulk load into PostgreSQL is best done: their
-    /// definitions, to create them again. That takes the deals table for this transaction
+    /// definitions, to create them again. Only for a load whose first batch is full (a
+    /// large one), when it is sent: until then, and for a small load, nothing is locked. That takes the deals table for this transaction
     /// alone (DROP INDEX holds an ACCESS EXCLUSIVE lock until the commit): others' reads and
     /// writes of deals wait for the import, up to their busy timeout. When another
     /// transaction is using the table, or the login does not own it (a team's), the indexes
@@ -196,7 +192,7 @@ impl PgTx<'_, '_> {
     pub(in crate::store::postgres) fn finish_bulk(&self) -> Result<()> {
         self.send_bulk()?;
         let indexes = match self.bulk.borrow_mut().as_mut() {
-            Some(bulk) => std::mem::take(&mut bulk.indexes),
+            Some(bulk) => bulk.indexes.take().unwrap_or_default(),
             None => return Ok(()),
         };
         if !indexes.is_empty() {
@@ -334,6 +330,13 @@ impl PgTx<'_, '_> {
             bulk.refused = Some(refused);
             return Err(refused_error());
         }
+        if bulk.indexes.is_none() {
+            let large = bulk.is_full();
+            bulk.indexes = Some(match large {
+                true => self.take_indexes_down()?,
+                false => Vec::new(),
+            });
+        }
         // A batch that a writer beside the import beat to an id or an origin (or whose deal
         // it deleted) is rolled back and checked again, to name the record as ever.
         let sent = {
@@ -433,49 +436,22 @@ impl PgTx<'_, '_> {
     }
 }
 
-/// Sends a batch's rows: by COPY into their tables, or through the temporary tables.
+/// Sends a batch's rows, by COPY into their tables.
 fn copy_batch(tx: &mut Transaction, bulk: &Bulk) -> std::result::Result<(), postgres::Error> {
     let deal_columns = DEAL_ROW_COLUMNS.join(", ");
     let copies = [
-        (
-            "deals",
-            "rex_import_deals",
-            deal_columns.as_str(),
-            &bulk.deals,
-        ),
-        (
-            "deal_events",
-            "rex_import_events",
-            EVENT_COLUMNS,
-            &bulk.events,
-        ),
-        (
-            "activities",
-            "rex_import_activities",
-            ACTIVITY_ROW_COLUMNS,
-            &bulk.activities,
-        ),
+        ("deals", deal_columns.as_str(), &bulk.deals),
+        ("deal_events", EVENT_COLUMNS, &bulk.events),
+        ("activities", ACTIVITY_ROW_COLUMNS, &bulk.activities),
     ];
-    for (table, staging, columns, rows) in copies {
+    for (table, columns, rows) in copies {
         if rows.is_empty() {
             continue;
         }
-        let into = if bulk.staged { staging } else { table };
-        let mut writer = tx.copy_in(&format!("COPY {into} ({columns}) FROM STDIN"))?;
+        let mut writer = tx.copy_in(&format!("COPY {table} ({columns}) FROM STDIN"))?;
         // An error writing is the server's, and finishing reports it.
         let _ = writer.write_all(rows);
         writer.finish()?;
-        if bulk.staged {
-            let order = if table == "deal_events" {
-                " ORDER BY seq"
-            } else {
-                ""
-            };
-            tx.batch_execute(&format!(
-                "INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}{order};
-                 TRUNCATE {staging}"
-            ))?;
-        }
     }
     Ok(())
 }
