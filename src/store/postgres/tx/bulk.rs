@@ -66,7 +66,8 @@ pub(in crate::store::postgres) struct Bulk {
     first: u64,
     /// The first record refused when a batch was checked, and why.
     refused: Option<(u64, Refusal)>,
-    /// The secondary indexes of deals, taken down for a load into a database without deals,
+    /// The secondary indexes of deals, history and activities, taken down for a load into a
+    /// database without deals,
     /// to build again once it is done: how to create each. None until the first batch goes.
     indexes: Option<Vec<String>>,
 }
@@ -146,14 +147,15 @@ impl PgTx<'_, '_> {
         Ok(true)
     }
 
-    /// Into a database without deals, the deals' secondary indexes are dropped for the load
+    /// Into a database without deals, the secondary indexes of deals, their history and
+    /// their activities are dropped for the load
     /// and built once at its end, as a bulk load into PostgreSQL is best done: their
-    /// definitions, to create them again. Only for a load whose first batch is full (a
-    /// large one), when it is sent: until then, and for a small load, nothing is locked. That takes the deals table for this transaction
-    /// alone (DROP INDEX holds an ACCESS EXCLUSIVE lock until the commit): others' reads and
-    /// writes of deals wait for the import, up to their busy timeout. When another
-    /// transaction is using the table, or the login does not own it (a team's), the indexes
-    /// stay (none dropped) and the load goes on beside the others.
+    /// definitions, to create them again. Only for a load whose first batch is full (a large
+    /// one), when that batch is sent: until then, and for a small load, nothing is locked.
+    /// That takes the three tables for this transaction alone (DROP INDEX holds an ACCESS
+    /// EXCLUSIVE lock until the commit): others' reads and writes of them wait for the
+    /// import, up to their busy timeout. When another transaction is using the table, or the
+    /// role may not drop its indexes, they stay and the load goes on beside the others.
     fn take_indexes_down(&self) -> Result<Vec<String>> {
         let empty = self.count("SELECT count(*) FROM (SELECT 1 FROM deals LIMIT 1) d", &[])? == 0;
         if !empty {
@@ -162,7 +164,9 @@ impl PgTx<'_, '_> {
         let indexes = self.rows(
             "SELECT c.relname::text, pg_get_indexdef(i.indexrelid)
              FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-             WHERE i.indrelid = 'deals'::regclass AND NOT i.indisunique ORDER BY c.relname",
+             WHERE i.indrelid IN ('deals'::regclass, 'deal_events'::regclass,
+                 'activities'::regclass) AND NOT i.indisunique
+             ORDER BY c.relname",
             &[],
             |r| {
                 let r = crate::store::cells::Reader::new("index", r);
@@ -176,7 +180,8 @@ impl PgTx<'_, '_> {
         let mut tx = self.conn()?;
         let taken = tx
             .batch_execute(&format!(
-                "SAVEPOINT rex_indexes; LOCK TABLE deals IN ACCESS EXCLUSIVE MODE NOWAIT; {drops}
+                "SAVEPOINT rex_indexes;
+                 LOCK TABLE deals, deal_events, activities IN ACCESS EXCLUSIVE MODE NOWAIT; {drops}
                  RELEASE SAVEPOINT rex_indexes"
             ))
             .is_ok();
@@ -222,8 +227,11 @@ impl PgTx<'_, '_> {
         Some((place.to_string(), why))
     }
 
-    /// Whether the import loads in batches: then the rows are kept for the batch.
+    /// Keeps a new deal for the batch; false when the import does not load in batches.
     pub(super) fn bulk_deal(&self, d: &Deal) -> Result<bool> {
+        if !self.is_bulk() {
+            return Ok(false);
+        }
         let row = deal_row(d)?;
         let full = {
             let mut guard = self.bulk.borrow_mut();
