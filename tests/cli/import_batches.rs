@@ -4,6 +4,9 @@
 //! first refused record is named even when a later one is bad too, and nothing of a failed
 //! import stays behind, counters included.
 
+use std::io::Write;
+use std::time::Duration;
+
 use serde_json::json;
 
 use crate::support::{s, Rex};
@@ -159,4 +162,70 @@ fn the_first_refused_record_is_named_though_a_later_one_is_bad_too() {
         rex.fails(&["import", &file], 4),
         "rex: line 3: activity activity_01jdqz7w3ef8ns6c0e5ywzm2ka already exists; use --upsert to replace it; nothing was imported"
     );
+}
+
+/// Whether a transaction holds the deals table alone (ACCESS EXCLUSIVE) in `rex`'s database.
+fn deals_held_alone(rex: &Rex) -> bool {
+    let url = rex.url.as_deref().expect("a PostgreSQL database");
+    let Ok(mut c) = postgres::Client::connect(url, postgres::NoTls) else {
+        return false;
+    };
+    c.query_one(
+        "SELECT count(*) FROM pg_locks WHERE relation = 'deals'::regclass
+           AND mode = 'AccessExclusiveLock' AND granted",
+        &[],
+    )
+    .map(|r| r.get::<_, i64>(0) > 0)
+    .unwrap_or(false)
+}
+
+#[test]
+#[ignore = "runs on PostgreSQL, from the_whole_suite_passes_on_postgresql"]
+fn a_large_import_into_a_database_without_deals_has_them_to_itself_until_it_commits() {
+    let rex = Rex::new();
+    rex.sales();
+    let (import, mut input) = crate::support::start_import(&rex, &["-", "-o", "json"]);
+    let pad = "x".repeat(500);
+    let lines: String = (0..12_000)
+        .map(|i| deal(&format!("Deal {i}"), &pad, i) + "\n")
+        .collect();
+    input.write_all(lines.as_bytes()).unwrap();
+    input.flush().unwrap();
+    // Its first batch sent, the import has dropped the indexes and holds the deals alone:
+    // a reader waits for it up to its busy timeout, then exits 5 having changed nothing.
+    assert!(crate::server::wait_until(Duration::from_secs(30), || {
+        deals_held_alone(&rex)
+    }));
+    let out = rex
+        .cmd()
+        .args(["deal", "list"])
+        .env("REX_BUSY_TIMEOUT", "300")
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        ),
+        (
+            Some(5),
+            "rex: the database is busy (another rex is writing); nothing was changed, try again\n"
+                .to_string()
+        )
+    );
+    drop(input);
+    let out = import.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["deals"], 12_000);
+    // Its indexes are back: a name is found through them, and the figures add up.
+    assert_eq!(
+        s(&rex.json(&["deal", "show", "Deal 11999"])["name"]),
+        "Deal 11999"
+    );
+    assert_counted(&rex, "after a load with its indexes built at the end");
 }

@@ -4,8 +4,9 @@
 //! (`REPEATABLE READ`); writes take one transaction-scoped advisory lock, so that people
 //! and cron jobs change the data one after the other exactly as they do on a SQLite file,
 //! waiting up to the busy timeout (`lock_timeout`). An import of new records runs in one
-//! transaction without that lock: others keep writing meanwhile and see none of it until
-//! it commits. Serialization failures and deadlocks are retried a few times before "busy".
+//! transaction without that lock, loaded in batches by COPY (`tx/bulk.rs`): others keep
+//! writing meanwhile and see none of it until it commits (except that a large one into a
+//! database without deals has those tables to itself, its indexes built at the end). Serialization failures and deadlocks are retried a few times before "busy".
 
 mod tls;
 mod tx;

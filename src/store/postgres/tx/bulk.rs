@@ -201,7 +201,10 @@ impl PgTx<'_, '_> {
             None => return Ok(()),
         };
         if !indexes.is_empty() {
-            self.batch(&indexes.join(";\n"))?;
+            self.batch(&format!(
+                "SET LOCAL maintenance_work_mem = '256MB'; {}",
+                indexes.join(";\n")
+            ))?;
         }
         Ok(())
     }
