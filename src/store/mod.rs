@@ -199,6 +199,28 @@ pub trait Feed {
     /// Writes the next record in `tx` if one arrives within `within` (however long it takes
     /// when None); false when none did or the input has ended.
     fn record_next(&mut self, tx: &dyn Tx, within: Option<Duration>) -> Result<bool>;
+    /// Where the record last taken is in the input (`line 7`), for a backend that checks
+    /// records in batches to name the one it refuses.
+    fn at(&self) -> &str;
+    /// The refusal of the record at `at`, found when its batch was checked after the record
+    /// was written, in the words the import uses for it.
+    fn refused(&self, at: &str, why: Refusal) -> Error;
+}
+
+/// Why a backend that checks an import's new records in batches (PostgreSQL) refused one:
+/// what the record's writing would have been told on the spot, found later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A deal of the record's id exists already (in the database, or earlier in the input).
+    DealExists(DealId),
+    /// Another deal comes from the record's origin.
+    OriginTaken(String),
+    /// A history entry's deal does not exist, or comes later in the input.
+    NoDealForEvent(DealId),
+    /// An activity's deal does not exist, or comes later in the input.
+    NoDealForActivity(DealId),
+    /// An activity of the record's id exists already.
+    ActivityExists(crate::id::ActivityId),
 }
 
 impl Store {

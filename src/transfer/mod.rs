@@ -29,10 +29,10 @@ pub use read_ahead::Input;
 pub use rounding::Rounding;
 
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::json;
 use crate::output::ImportReport;
-use crate::store::{Feed, Load, Store, Tx};
+use crate::store::{Feed, Load, Refusal, Store, Tx};
 use fields::object;
 use importer::Importer;
 use read::{Item, Payload, RECORD_LEVELS};
@@ -61,6 +61,7 @@ pub fn import(
         items: ReadAhead::new(input),
         pending: None,
         importer: None,
+        at: String::new(),
         clock,
         options,
         progress,
@@ -86,6 +87,8 @@ struct Feeding<'a> {
     /// A record taken while waiting for input, not yet written.
     pending: Option<Item>,
     importer: Option<Importer>,
+    /// Where the record last taken is (`line 7`).
+    at: String,
     clock: Clock,
     options: ImportOptions,
     /// Told what the import has done after every record.
@@ -120,6 +123,7 @@ impl Feed for Feeding<'_> {
                 .insert(Importer::new(tx, self.clock, self.options.clone())?),
         };
         let (at, payload) = item?;
+        self.at.clone_from(&at);
         match payload {
             Payload::Line(line) => {
                 let map = object(&at, json::parse(&line, RECORD_LEVELS))?;
@@ -130,5 +134,16 @@ impl Feed for Feeding<'_> {
         }
         (self.progress)(&importer.report);
         Ok(true)
+    }
+
+    fn at(&self) -> &str {
+        &self.at
+    }
+
+    fn refused(&self, at: &str, why: Refusal) -> Error {
+        match &self.importer {
+            Some(importer) => importer.refusal(at, why),
+            None => Error::Failed(format!("{at}: refused ({why:?}); nothing was imported")),
+        }
     }
 }

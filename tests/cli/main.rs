@@ -13,6 +13,7 @@ mod deal_rules;
 mod fields;
 mod forecast;
 mod help;
+mod import_batches;
 mod import_map;
 mod import_read;
 mod import_stages;

@@ -183,6 +183,6 @@ fn events_recorded_before_actors_were_kept_have_a_null_actor() {
             (json!("note"), json!(actor)),
         ]
     );
-    let schema = if rex.url.is_some() { 12 } else { 18 };
+    let schema = if rex.url.is_some() { 13 } else { 18 };
     assert_eq!(rex.json(&["info"])["schema_version"], schema);
 }

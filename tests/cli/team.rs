@@ -284,7 +284,7 @@ fn backup_is_for_sqlite_files_and_info_names_the_backend() {
     let info = rex.json(&["info"]);
     assert_eq!(
         (info["backend"].as_str(), info["schema_version"].as_i64()),
-        (Some("postgresql"), Some(12))
+        (Some("postgresql"), Some(13))
     );
     assert_eq!(info["database"], Value::from(url(&rex)));
 }

@@ -346,7 +346,7 @@ fn closed_deals(rex: &Rex, offset: i64) -> Vec<Closed> {
 /// Compares `report wins` (whole, and by pipeline, month and owner) and `report
 /// lost-reasons` with the closed deals recomputed here, in each of [`ZONES`], over the
 /// default window and over one of two days across the end of a month.
-fn assert_reported(rex: &Rex, when: &str) {
+pub(crate) fn assert_reported(rex: &Rex, when: &str) {
     use std::collections::BTreeMap;
     let now = chrono::DateTime::parse_from_rfc3339(&rex.now()).unwrap();
     for (tz, offset) in ZONES {

@@ -4,8 +4,9 @@
 //! (`REPEATABLE READ`); writes take one transaction-scoped advisory lock, so that people
 //! and cron jobs change the data one after the other exactly as they do on a SQLite file,
 //! waiting up to the busy timeout (`lock_timeout`). An import of new records runs in one
-//! transaction without that lock: others keep writing meanwhile and see none of it until
-//! it commits. Serialization failures and deadlocks are retried a few times before "busy".
+//! transaction without that lock, loaded in batches by COPY (`tx/bulk.rs`): others keep
+//! writing meanwhile and see none of it until it commits (except that a large one into a
+//! database without deals has those tables to itself, its indexes built at the end). Serialization failures and deadlocks are retried a few times before "busy".
 
 mod tls;
 mod tx;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/010_api_tokens.sql"),
     include_str!("migrations/011_owner_created.sql"),
     include_str!("migrations/012_activities.sql"),
+    include_str!("migrations/013_inserted_totals.sql"),
 ];
 
 /// The schema version this rex writes.
@@ -46,6 +48,9 @@ const WRITE_LOCK: i64 = 0x5245_5831;
 
 /// The advisory lock a schema change holds ("REXM"): one rex sets a database up.
 const MIGRATE_LOCK: i64 = 0x5245_584d;
+
+/// How long an import waits for its next record before sending the rows it holds.
+const INPUT_PAUSE: Duration = Duration::from_millis(20);
 
 /// After an import of at least this many records, the tables' statistics are refreshed.
 const FRESHEN_AFTER: u64 = 1000;
@@ -290,9 +295,40 @@ impl PgStore {
         }
         let tx = begin(&mut self.client, kind, lock, &retry)?;
         let tx = PgTx::new(tx, &retry, self.seat.clone());
+        // New records load in batches by COPY (tx/bulk.rs), except a team member's: row-level
+        // security judges its every row, and it keeps the one-by-one path it always had.
+        if load == Load::Insert {
+            tx.start_bulk(self.seat.is_some())?;
+        }
         let mut records = 0u64;
-        while feed.record_next(&tx, None)? {
-            records += 1;
+        // A record refused when its batch was checked comes before any later error (the
+        // rows not yet sent are checked first).
+        let refused_first = |tx: &PgTx, feed: &dyn Feed, e: Error| {
+            let _ = tx.send_bulk();
+            match tx.refused(feed.at()) {
+                Some((at, why)) => feed.refused(&at, why),
+                None => e,
+            }
+        };
+        loop {
+            match feed.record_next(&tx, Some(INPUT_PAUSE)) {
+                Ok(true) => {
+                    records += 1;
+                    tx.record_written(feed.at());
+                    continue;
+                }
+                Ok(false) => {}
+                Err(e) => return Err(refused_first(&tx, feed, e)),
+            }
+            // The input paused or ended: the rows so far are sent meanwhile.
+            let sent = tx.send_bulk();
+            if sent.is_ok() && feed.wait() {
+                continue;
+            }
+            match sent.and_then(|()| tx.finish_bulk()) {
+                Ok(()) => break,
+                Err(e) => return Err(refused_first(&tx, feed, e)),
+            }
         }
         finish(tx, load != Load::DryRun)?;
         if load == Load::Insert {

@@ -354,16 +354,75 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION rex_totals_inserted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF current_setting('rex.in_place', true) = 'on' THEN
+        INSERT INTO closed_totals AS t (day, status, pipeline_id, reason, deals, value_high,
+            value_low, cycle_high, cycle_low, folded)
+        SELECT substr(n.closed_at, 1, 10), n.status, n.pipeline_id,
+            coalesce(n.close_reason, ''), count(*), sum(n.value >> 32),
+            sum(n.value & 4294967295), sum(c.cycle >> 32), sum(c.cycle & 4294967295), true
+        FROM inserted_deals n, LATERAL (SELECT CASE n.status WHEN 'won' THEN
+            greatest(0, extract(epoch FROM n.closed_at::timestamp
+                - n.created_at::timestamp))::bigint ELSE 0 END AS cycle) c
+        WHERE n.status IN ('won', 'lost') AND n.closed_at IS NOT NULL
+        GROUP BY 1, 2, 3, 4
+        ON CONFLICT (day, status, pipeline_id, reason) WHERE folded DO UPDATE SET
+            deals = t.deals + excluded.deals, value_high = t.value_high + excluded.value_high,
+            value_low = t.value_low + excluded.value_low,
+            cycle_high = t.cycle_high + excluded.cycle_high,
+            cycle_low = t.cycle_low + excluded.cycle_low;
+        INSERT INTO forecast_totals AS t (expected_close, stage_id, deals, value_high,
+            value_low, weighted_high, weighted_low, folded)
+        SELECT coalesce(n.expected_close, ''), n.stage_id, count(*), sum(n.value >> 32),
+            sum(n.value & 4294967295), sum(x.w >> 32), sum(x.w & 4294967295), true
+        FROM inserted_deals n JOIN stages s ON s.id = n.stage_id,
+            LATERAL (SELECT rex_weighted(n.value, coalesce(n.probability, s.probability)) AS w) x
+        WHERE n.status IN ('open', 'stalled')
+        GROUP BY 1, 2
+        ON CONFLICT (expected_close, stage_id) WHERE folded DO UPDATE SET
+            deals = t.deals + excluded.deals, value_high = t.value_high + excluded.value_high,
+            value_low = t.value_low + excluded.value_low,
+            weighted_high = t.weighted_high + excluded.weighted_high,
+            weighted_low = t.weighted_low + excluded.weighted_low;
+    ELSE
+        INSERT INTO closed_totals (day, status, pipeline_id, reason, deals, value_high,
+            value_low, cycle_high, cycle_low)
+        SELECT substr(n.closed_at, 1, 10), n.status, n.pipeline_id,
+            coalesce(n.close_reason, ''), count(*), sum(n.value >> 32),
+            sum(n.value & 4294967295), sum(c.cycle >> 32), sum(c.cycle & 4294967295)
+        FROM inserted_deals n, LATERAL (SELECT CASE n.status WHEN 'won' THEN
+            greatest(0, extract(epoch FROM n.closed_at::timestamp
+                - n.created_at::timestamp))::bigint ELSE 0 END AS cycle) c
+        WHERE n.status IN ('won', 'lost') AND n.closed_at IS NOT NULL
+        GROUP BY 1, 2, 3, 4;
+        INSERT INTO forecast_totals (expected_close, stage_id, deals, value_high, value_low,
+            amount, probability)
+        SELECT coalesce(n.expected_close, ''), n.stage_id, count(*), sum(n.value >> 32),
+            sum(n.value & 4294967295), n.value, n.probability
+        FROM inserted_deals n
+        WHERE n.status IN ('open', 'stalled')
+        GROUP BY 1, 2, n.value, n.probability;
+    END IF;
+    RETURN NULL;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION rex_weighted(amount bigint, chance bigint)
  RETURNS bigint
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
 AS $function$ SELECT (amount / 100) * chance + ((amount % 100) * chance + 50) / 100 $function$;
 
-CREATE TRIGGER closed_totals AFTER INSERT OR DELETE OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION rex_closed_totals();
+CREATE TRIGGER closed_totals AFTER DELETE OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION rex_closed_totals();
 
 CREATE TRIGGER event_actor BEFORE INSERT OR UPDATE ON deal_events FOR EACH ROW EXECUTE FUNCTION rex_event_actor();
 
-CREATE TRIGGER forecast_totals AFTER INSERT OR DELETE OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION rex_forecast_totals();
+CREATE TRIGGER forecast_totals AFTER DELETE OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION rex_forecast_totals();
 
 CREATE TRIGGER forecast_totals_chance AFTER UPDATE OF probability ON stages FOR EACH ROW WHEN ((old.probability IS DISTINCT FROM new.probability)) EXECUTE FUNCTION rex_forecast_totals_chance();
+
+CREATE TRIGGER totals_inserted AFTER INSERT ON deals REFERENCING NEW TABLE AS inserted_deals FOR EACH STATEMENT EXECUTE FUNCTION rex_totals_inserted();

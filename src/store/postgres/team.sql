@@ -50,6 +50,7 @@ AS $$ SELECT EXISTS (SELECT 1 FROM deals WHERE id = deal AND owner_id = rex_team
 ALTER FUNCTION rex_closed_totals() SECURITY DEFINER SET search_path FROM CURRENT;
 ALTER FUNCTION rex_forecast_totals() SECURITY DEFINER SET search_path FROM CURRENT;
 ALTER FUNCTION rex_forecast_totals_chance() SECURITY DEFINER SET search_path FROM CURRENT;
+ALTER FUNCTION rex_totals_inserted() SECURITY DEFINER SET search_path FROM CURRENT;
 ALTER FUNCTION rex_closed_totals_add(text, text, text, text, text, bigint, bigint)
     SET search_path FROM CURRENT;
 ALTER FUNCTION rex_forecast_totals_add(text, text, bigint, bigint, bigint)

@@ -20,6 +20,7 @@ use crate::store::{
 };
 
 mod activities;
+mod bulk;
 mod stage_active;
 mod team;
 mod tokens;
@@ -53,6 +54,8 @@ pub(super) struct PgTx<'a, 'r> {
     retry: &'r Cell<bool>,
     /// Who the login is on a team database (None: no team roles).
     seat: Option<Seat>,
+    /// An import's batch of new rows, when it loads in batches (`bulk.rs`).
+    bulk: RefCell<Option<bulk::Bulk>>,
 }
 
 impl<'a, 'r> PgTx<'a, 'r> {
@@ -62,6 +65,7 @@ impl<'a, 'r> PgTx<'a, 'r> {
             prepared: RefCell::new(HashMap::new()),
             retry,
             seat,
+            bulk: RefCell::new(None),
         }
     }
 
@@ -78,7 +82,9 @@ impl<'a, 'r> PgTx<'a, 'r> {
 
     /// The transaction, for one statement; a statement run while another is being read
     /// is refused rather than allowed to panic.
+    /// An import's batch is sent first, for the statement to see it.
     fn conn(&self) -> Result<std::cell::RefMut<'_, Transaction<'a>>> {
+        self.send_bulk()?;
         self.tx.try_borrow_mut().map_err(|_| {
             Error::Failed(
                 "a query ran while another was still being read; nothing was changed".into(),
@@ -330,6 +336,10 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn deal_exists(&self, id: DealId) -> Result<bool> {
+        // An import that loads in batches checks an activity's deal with its batch.
+        if self.is_bulk() {
+            return Ok(true);
+        }
         Ok(self.count(
             "SELECT count(*) FROM deals WHERE id = $1",
             &[&id.to_string()],
@@ -341,6 +351,10 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn insert_deal_if_new(&self, d: &Deal) -> Result<bool> {
+        // In a batch, a deal of the same id is found when the batch is checked.
+        if self.bulk_deal(d)? {
+            return Ok(true);
+        }
         Ok(self.write_deal(d, " ON CONFLICT (id) DO NOTHING")? == 1)
     }
 
@@ -548,6 +562,9 @@ impl Deals for PgTx<'_, '_> {
 
     /// The actor is the column's default, `session_user`: the server's, never bound here.
     fn add_event(&self, e: &Event) -> Result<()> {
+        if self.bulk_event(e, false)? {
+            return Ok(());
+        }
         self.execute(
             "INSERT INTO deal_events (deal_id, at, kind, details) VALUES ($1, $2, $3, $4)",
             &[
@@ -561,6 +578,9 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn add_event_if_deal_exists(&self, e: &Event) -> Result<bool> {
+        if self.bulk_event(e, true)? {
+            return Ok(true);
+        }
         // A failed statement ends a PostgreSQL transaction, so the deal is looked for in
         // the same statement rather than found missing by a failed insert.
         Ok(self.execute(

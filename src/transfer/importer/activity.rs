@@ -94,9 +94,7 @@ impl Importer {
         f.finish()?;
         // Earlier records of this import count: a staged import sees its own deals.
         if !tx.deal_exists(deal_id)? {
-            return Err(Error::not_found(format!(
-                "{at}: field 'deal_id': no deal {deal_id} (deals must come before their activities); nothing was imported"
-            )));
+            return Err(no_deal(at, deal_id));
         }
         let now = self.clock.timestamp();
         let mut a = Activity {
@@ -138,10 +136,7 @@ impl Importer {
             None => {
                 times.stamp_new(&mut a, &now);
                 if !tx.insert_activity_if_new(&a)? {
-                    return Err(Error::conflict(format!(
-                        "{at}: activity {} already exists; use --upsert to replace it; nothing was imported",
-                        a.id
-                    )));
+                    return Err(activity_exists(at, a.id));
                 }
                 // A record with an id brings its history with it (an export); one without
                 // is scheduled now, as `activity add` would, and done if it says so.
@@ -209,6 +204,20 @@ impl Times {
             (true, None) => Some(a.updated_at.clone()),
         };
     }
+}
+
+/// The activity on `at` refused because its deal does not exist (or comes later).
+pub(super) fn no_deal(at: &str, deal_id: DealId) -> Error {
+    Error::not_found(format!(
+        "{at}: field 'deal_id': no deal {deal_id} (deals must come before their activities); nothing was imported"
+    ))
+}
+
+/// The activity on `at` refused because an activity of its id exists.
+pub(super) fn activity_exists(at: &str, id: ActivityId) -> Error {
+    Error::conflict(format!(
+        "{at}: activity {id} already exists; use --upsert to replace it; nothing was imported"
+    ))
 }
 
 /// What history records of an activity, in each of its events (as the activity commands

@@ -178,10 +178,7 @@ impl Importer {
                     self.no_amount += 1;
                 }
                 if !tx.insert_deal_if_new(&deal).map_err(taken)? {
-                    return Err(Error::conflict(format!(
-                        "{at}: deal {} already exists; use --upsert to replace it; nothing was imported",
-                        deal.id
-                    )));
+                    return Err(deal_exists(at, deal.id));
                 }
                 if given_id.is_none() {
                     for e in created_history(&deal, &to, "import") {
@@ -466,10 +463,17 @@ impl Times {
     }
 }
 
+/// The deal on `at` refused because a deal of its id exists.
+pub(super) fn deal_exists(at: &str, id: DealId) -> Error {
+    Error::conflict(format!(
+        "{at}: deal {id} already exists; use --upsert to replace it; nothing was imported"
+    ))
+}
+
 /// A write of the deal on `at` refused because its origin is another deal's (a unique key):
 /// another import stored it meanwhile (a file from another CRM), or a record of rex's own
 /// gives another deal's origin.
-fn origin_taken(at: &str, origin: Option<&str>, translated: bool, e: Error) -> Error {
+pub(super) fn origin_taken(at: &str, origin: Option<&str>, translated: bool, e: Error) -> Error {
     let Some(origin) = origin else { return e };
     if !matches!(e, Error::Conflict(_)) {
         return e;

@@ -24,7 +24,7 @@ use crate::record::{
     clean_name, event, name_key, palette_color, Color, Event, Pipeline, Probability, Stage,
     StageStall, DEFAULT_STAGES, DEFAULT_STALL_DAYS,
 };
-use crate::store::Tx;
+use crate::store::{Refusal, Tx};
 
 /// What an import may do beyond reading rex's own records.
 #[derive(Debug, Clone, Default)]
@@ -291,6 +291,23 @@ impl Importer {
         }
     }
 
+    /// The refusal of the record at `at` that a backend found when it checked the record's
+    /// batch, as the record's writing would have said it on the spot.
+    pub(super) fn refusal(&self, at: &str, why: Refusal) -> Error {
+        match why {
+            Refusal::DealExists(id) => deal::deal_exists(at, id),
+            Refusal::OriginTaken(origin) => deal::origin_taken(
+                at,
+                Some(&origin),
+                self.options.translated,
+                Error::conflict(String::new()),
+            ),
+            Refusal::NoDealForEvent(id) => no_deal_for_event(at, id),
+            Refusal::NoDealForActivity(id) => activity::no_deal(at, id),
+            Refusal::ActivityExists(id) => activity::activity_exists(at, id),
+        }
+    }
+
     fn event(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
         let deal_id = f
             .parsed("deal_id", |t| t.parse::<DealId>())?
@@ -323,11 +340,16 @@ impl Importer {
             return Ok(());
         }
         if !tx.add_event_if_deal_exists(&e)? {
-            return Err(Error::not_found(format!(
-                "{where_}: field 'deal_id': no deal {deal_id} (deals must come before their history); nothing was imported"
-            )));
+            return Err(no_deal_for_event(where_, deal_id));
         }
         self.report.events += 1;
         Ok(())
     }
+}
+
+/// The history entry on `at` refused because its deal does not exist (or comes later).
+fn no_deal_for_event(at: &str, deal_id: DealId) -> Error {
+    Error::not_found(format!(
+        "{at}: field 'deal_id': no deal {deal_id} (deals must come before their history); nothing was imported"
+    ))
 }

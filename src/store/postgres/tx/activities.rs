@@ -38,6 +38,9 @@ impl Activities for PgTx<'_, '_> {
     }
 
     fn insert_activity_if_new(&self, a: &Activity) -> Result<bool> {
+        if self.bulk_activity(a)? {
+            return Ok(true);
+        }
         Ok(self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1)
     }
 

@@ -68,7 +68,7 @@ impl PgTx<'_, '_> {
     }
 
     /// Statements without parameters (SET, GRANT of fixed names), as one batch.
-    fn batch(&self, sql: &str) -> Result<()> {
+    pub(super) fn batch(&self, sql: &str) -> Result<()> {
         self.conn()?.batch_execute(sql).map_err(|e| self.fail(e))
     }
 
