@@ -590,10 +590,11 @@ def postgres_imports(server, workdir, export, n):
 def sqlite3_load(sqlite3, workdir, export, n):
     """sqlite3 loading the rows of `export` into an empty database of rex's schema with the
     best plain plan: no sync, a 16 MiB cache, two sorter threads, the secondary indexes and
-    triggers of deals and history dropped and built again once, the name index rebuilt and
-    the stage counters summed (what `rex import` does). Reading the JSON is part of the
+    triggers of deals, history and activities dropped and built again once, the name and
+    contact indexes rebuilt and the stage counters summed (what `rex import` does, less the
+    forecast and closed-deal counters, so this floor is a little lower than rex's work). Reading the JSON is part of the
     time (json_each over each table's rows, split out beforehand); the split is not."""
-    parts = {t: os.path.join(workdir, f"load-{t}.json") for t in ("pipelines", "stages", "deals", "events")}
+    parts = {t: os.path.join(workdir, f"load-{t}.json") for t in ("pipelines", "stages", "deals", "events", "activities")}
     rows = {t: [] for t in parts}
     with open(export) as f:
         for line in f:
@@ -602,6 +603,8 @@ def sqlite3_load(sqlite3, workdir, export, n):
                 for st in r.pop("stages"):
                     rows["stages"].append(dict(st, pipeline_id=r["id"]))
                 rows["pipelines"].append(r)
+            elif "subject" in r and "due_date" in r:
+                rows["activities"].append(r)
             elif "deal_id" in r:
                 rows["events"].append(r)
             else:
@@ -616,7 +619,7 @@ def sqlite3_load(sqlite3, workdir, export, n):
     run([REX, "pipeline", "delete", "Schema", "--yes"], db)
     objects = json.loads(subprocess.run(
         [sqlite3, "-json", db, "SELECT name, type, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') "
-         "AND tbl_name IN ('deal_rows', 'event_rows') AND sql IS NOT NULL"],
+         "AND tbl_name IN ('deal_rows', 'event_rows', 'activity_rows') AND sql IS NOT NULL"],
         check=True, capture_output=True, text=True).stdout)
     drops = "".join(f"DROP {o['type'].upper()} \"{o['name']}\";" for o in objects)
     creates = "".join(o["sql"] + ";" for o in objects)
@@ -639,8 +642,16 @@ INSERT INTO deal_rows (id, name, name_key, value, status, contact_id, pipeline_i
 INSERT INTO event_rows (deal_id, at, kind, details)
   SELECT {j}'deal_id', {j}'at', {j}'kind', json_remove(j.value, '$.deal_id', '$.at', '$.kind')
   FROM json_each(readfile('{parts["events"]}')) j;
+INSERT INTO activity_rows (id, deal_id, type, subject, due_date, due_time, duration_minutes, owner_id, note,
+    done_at, created_at, updated_at)
+  SELECT {j}'id', {j}'deal_id', {j}'type', {j}'subject', {j}'due_date', {j}'due_time', {j}'duration_minutes',
+    {j}'owner_id', {j}'note', {j}'done_at', {j}'created_at', {j}'updated_at'
+  FROM json_each(readfile('{parts["activities"]}')) j;
 {creates}
 INSERT INTO deal_names (deal_names) VALUES ('rebuild');
+INSERT INTO deal_names (deal_names) VALUES ('optimize');
+INSERT INTO deal_contacts (deal_contacts) VALUES ('rebuild');
+INSERT INTO deal_contacts (deal_contacts) VALUES ('optimize');
 DELETE FROM deal_totals;
 INSERT INTO deal_totals SELECT stage_id, status, value % 100, count(*), sum(value >> 32), sum(value & 4294967295)
   FROM deal_rows GROUP BY stage_id, status, value % 100;
