@@ -201,10 +201,18 @@ impl PgTx<'_, '_> {
             None => return Ok(()),
         };
         if !indexes.is_empty() {
-            self.batch(&format!(
-                "SET LOCAL maintenance_work_mem = '256MB'; {}",
-                indexes.join(";\n")
-            ))?;
+            // A rex killed while the indexes are built must not leave its session building
+            // them, holding the tables, long after it is gone: the server checks for a lost
+            // client every second while a statement runs (PostgreSQL 14 and later), and each
+            // index is a statement of its own, so that it stops at the latest after one.
+            self.batch(
+                "SET LOCAL maintenance_work_mem = '256MB';
+                 SELECT set_config('client_connection_check_interval', '1s', true)
+                 WHERE current_setting('server_version_num')::int >= 140000",
+            )?;
+            for index in &indexes {
+                self.batch(index)?;
+            }
         }
         Ok(())
     }
