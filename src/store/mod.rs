@@ -221,6 +221,8 @@ pub enum Refusal {
     NoDealForActivity(DealId),
     /// An activity of the record's id exists already.
     ActivityExists(crate::id::ActivityId),
+    /// The deal's stage was removed by someone else while the import ran.
+    StageGone(crate::id::StageId),
 }
 
 impl Store {

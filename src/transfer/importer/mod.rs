@@ -305,6 +305,9 @@ impl Importer {
             Refusal::NoDealForEvent(id) => no_deal_for_event(at, id),
             Refusal::NoDealForActivity(id) => activity::no_deal(at, id),
             Refusal::ActivityExists(id) => activity::activity_exists(at, id),
+            Refusal::StageGone(id) => Error::conflict(format!(
+                "{at}: field 'stage_id': stage {id} was removed by someone else while the import ran; nothing was imported"
+            )),
         }
     }
 

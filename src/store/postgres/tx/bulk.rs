@@ -21,7 +21,7 @@ use postgres::Transaction;
 
 use super::PgTx;
 use crate::error::{Error, Result};
-use crate::id::{ActivityId, DealId};
+use crate::id::{ActivityId, DealId, StageId};
 use crate::record::{Activity, Deal, Event};
 use crate::store::activities::{activity_row, ACTIVITY_ROW_COLUMNS};
 use crate::store::cells::{deal_row, Arg, DEAL_ROW_COLUMNS};
@@ -35,11 +35,12 @@ const EVENT_COLUMNS: &str = "deal_id, at, kind, details";
 
 /// What one row of a batch must be checked for, in the order the rows were written.
 enum Check {
-    /// A deal: its id and its origin.
+    /// A deal: its id, its origin and its stage (which someone may remove meanwhile).
     Deal {
         record: u64,
         id: DealId,
         origin: Option<String>,
+        stage: StageId,
     },
     /// A deal that must exist before the record: a history entry's or an activity's.
     Exists {
@@ -254,6 +255,7 @@ impl PgTx<'_, '_> {
                 record: bulk.record,
                 id: d.id,
                 origin: d.origin.clone(),
+                stage: d.stage_id,
             });
             bulk.batch_deals.insert(d.id);
             bulk.is_full()
@@ -395,9 +397,13 @@ impl PgTx<'_, '_> {
     /// origins looked for in the database in one statement each, the rest in order here.
     fn check(&self, bulk: &Bulk) -> Result<Option<(u64, Refusal)>> {
         let (mut deal_ids, mut origins, mut activity_ids) = (Vec::new(), Vec::new(), Vec::new());
+        let mut stage_ids = HashSet::new();
         for c in &bulk.checks {
             match c {
-                Check::Deal { id, origin, .. } => {
+                Check::Deal {
+                    id, origin, stage, ..
+                } => {
+                    stage_ids.insert(stage.to_string());
                     deal_ids.push(id.to_string());
                     if let Some(o) = origin {
                         origins.push(o.clone());
@@ -423,13 +429,25 @@ impl PgTx<'_, '_> {
         let stored_origins = found("SELECT origin FROM deals WHERE origin = ANY($1)", origins)?;
         let stored_activities =
             found("SELECT id FROM activities WHERE id = ANY($1)", activity_ids)?;
+        let stored_stages = found(
+            "SELECT id FROM stages WHERE id = ANY($1)",
+            stage_ids.into_iter().collect(),
+        )?;
         let (mut deals, mut taken, mut activities) =
             (HashSet::new(), HashSet::new(), HashSet::new());
         for c in &bulk.checks {
             match c {
-                Check::Deal { record, id, origin } => {
+                Check::Deal {
+                    record,
+                    id,
+                    origin,
+                    stage,
+                } => {
                     if deals.contains(id) || stored_deals.contains(&id.to_string()) {
                         return Ok(Some((*record, Refusal::DealExists(*id))));
+                    }
+                    if !stored_stages.contains(&stage.to_string()) {
+                        return Ok(Some((*record, Refusal::StageGone(*stage))));
                     }
                     deals.insert(*id);
                     if let Some(o) = origin {
