@@ -324,13 +324,25 @@ def bench(n, runs, workdir, sqlite3, server=None):
     add("pipeline show (open + stalled per stage)", boards, lambda i: [REX, "pipeline", "show", "Sales", "-o", "json"],
         f"SELECT stage_id, status, count(*), sum(value) FROM deals WHERE stage_id IN ({stage_list}) AND status IN ('open', 'stalled') GROUP BY stage_id, status", sql_json=True)
     add("board (top 10 per stage)", boards, lambda i: [REX, "board", "Sales", "--limit", "10", "-o", "json"])
-    # Data-bound with this data (about 2,600 deals, 1.7 MB of JSON at 1M): sqlite3 prints the
-    # same rows beside it.
+    # Output-bound (issue 31: at most 1.3x sqlite3 reading the same rows): sqlite3 reads what
+    # rex reads and prints, each of the owner's active deals with its next step (today sorts
+    # every active deal into its sections), the owner's pending activities due by today with
+    # their deal's name, and the active deals without a next step.
     today = "2026-03-01"
     week = "2026-03-08"
-    add("today (one owner)", boards, lambda i: [REX, "today", "--owner", "owner03@example.com", "-o", "json"],
-        "SELECT * FROM deals WHERE owner_id = 'owner03@example.com' AND status IN ('open', 'stalled') "
-        f"AND (expected_close < '{week}' OR status = 'stalled')", sql_json=True)
+    next_step = ("(SELECT a.id || a.type || a.subject || a.due_date || coalesce(a.due_time, '') FROM activities a "
+                 "WHERE a.deal_id = d.id AND a.done_at IS NULL "
+                 "ORDER BY a.due_date, a.due_time NULLS FIRST, a.created_at, a.id LIMIT 1)")
+    output_bound = ("sqlite3", 1.3)
+    add("today (one owner)", output_bound, lambda i: [REX, "today", "--owner", "owner03@example.com", "-o", "json"],
+        f"SELECT d.*, {next_step} AS next FROM deals d WHERE d.owner_id = 'owner03@example.com' "
+        "AND d.status IN ('open', 'stalled') ORDER BY d.expected_close; "
+        "SELECT a.*, d.name FROM activities a JOIN deals d ON d.id = a.deal_id "
+        f"WHERE a.owner_id = 'owner03@example.com' AND a.done_at IS NULL AND a.due_date <= '{today}' "
+        "ORDER BY a.due_date, a.due_time NULLS FIRST, a.created_at, a.id; "
+        "SELECT d.* FROM deals d WHERE d.owner_id = 'owner03@example.com' AND d.status IN ('open', 'stalled') "
+        "AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL)",
+        sql_json=True)
     # Activities (2 a deal): one owner's due today, everyone's due today, and one owner's
     # pending ones (about 5,000 at 1M: data-bound, with sqlite3 printing the same rows).
     add("activity list --owner --due today", ("floor", 3.0),
@@ -352,11 +364,12 @@ def bench(n, runs, workdir, sqlite3, server=None):
         lambda i: [REX, "deal", "list", "--pipeline", "Sales", "--stage", "Negotiation", "--status", "open", "--sort", "next-activity", "--limit", "50", "-o", "json"])
     add("deal stalled --pipeline --owner -o id", boards,
         lambda i: [REX, "deal", "stalled", "--pipeline", "Sales", "--owner", "owner03@example.com", "-o", "id"])
+    # Output-bound too: sqlite3 reads the same deals, each with its next step, as rex prints.
     scan_sql = " UNION ALL ".join(
-        f"SELECT * FROM deals WHERE stage_id = '{s['id']}' AND status IN ('open', 'stalled') AND last_activity_at <= '{iso(NOW_EPOCH - s['effective_stall_days'] * 86400)}'"
+        f"SELECT d.*, {next_step} AS next FROM deals d WHERE d.stage_id = '{s['id']}' AND d.status IN ('open', 'stalled') AND d.last_activity_at <= '{iso(NOW_EPOCH - s['effective_stall_days'] * 86400)}'"
         for p in json.loads(rex_out(["pipeline", "list", "-o", "json"], db))
         for s in json.loads(rex_out(["pipeline", "show", p["id"], "-o", "json"], db))["stages"])
-    add("deal stalled (all, data-bound)", None, lambda i: [REX, "deal", "stalled", "-o", "json"], scan_sql, sql_json=True)
+    add("deal stalled (all, data-bound)", output_bound, lambda i: [REX, "deal", "stalled", "-o", "json"], scan_sql, sql_json=True)
     add("today (all owners)", None, lambda i: [REX, "today", "--all", "-o", "json"])
     reports = ("floor", 10.0)
     # Beside each report, sqlite3 aggregating the deals that report reads.
