@@ -616,7 +616,7 @@ def sqlite3_load(sqlite3, workdir, export, n):
                 for st in r.pop("stages"):
                     rows["stages"].append(dict(st, pipeline_id=r["id"]))
                 rows["pipelines"].append(r)
-            elif "subject" in r and "due_date" in r:
+            elif str(r.get("id", "")).startswith("activity_"):
                 rows["activities"].append(r)
             elif "deal_id" in r:
                 rows["events"].append(r)
