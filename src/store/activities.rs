@@ -59,8 +59,10 @@ impl ActivityAfter {
 pub trait Activities {
     fn activity(&self, id: ActivityId) -> Result<Option<Activity>>;
     fn insert_activity(&self, a: &Activity) -> Result<()>;
-    /// Inserts an activity unless one with its id exists (an import); false when it did.
-    fn insert_activity_if_new(&self, a: &Activity) -> Result<bool>;
+    /// Inserts an import's activity if its deal exists (earlier records of the import
+    /// count) and no activity has its id; says which refused it otherwise. A backend that
+    /// checks an import in batches may answer `Written` and refuse the record with its batch.
+    fn insert_new_activity(&self, a: &Activity) -> Result<NewActivity>;
     /// Writes every field of an existing activity.
     fn update_activity(&self, a: &Activity) -> Result<()>;
     /// Deletes an activity; false when there was none.
@@ -98,6 +100,16 @@ pub(crate) const ACTIVITY_ROW_COLUMNS: &str = "id, deal_id, type, subject, due_d
 
 /// The columns of a deal's next step, in the order [`next_step`] reads them, of a table
 /// aliased `a`.
+/// What became of an import's new activity ([`Activities::insert_new_activity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewActivity {
+    Written,
+    /// Its deal does not exist (or comes later in the input): nothing was written.
+    NoDeal,
+    /// An activity of its id exists: nothing was written.
+    IdTaken,
+}
+
 pub(crate) const NEXT_STEP_COLUMNS: &str =
     "a.deal_id, a.id, a.type, a.subject, a.due_date, a.due_time";
 

@@ -303,7 +303,12 @@ pub(crate) fn closed_sum(row: &dyn Cells) -> Result<super::ClosedSum> {
 
 /// The end of an id as the `tail` column stores it: its last 16 characters, reversed.
 pub(crate) fn tail(id: crate::id::DealId) -> String {
-    id.to_string().chars().rev().take(16).collect()
+    tail_of(&id.to_string())
+}
+
+/// [`tail`] of an id read as text.
+pub(crate) fn tail_of(id: &str) -> String {
+    id.chars().rev().take(16).collect()
 }
 
 /// How many characters `tail` (see [`tail`]) shares at its start with the nearer of its

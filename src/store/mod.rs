@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
 use crate::record::{Deal, Event, Pipeline, Stage, Status};
-pub use activities::{Activities, ActivityAfter, ActivityFilter};
+pub use activities::{Activities, ActivityAfter, ActivityFilter, NewActivity};
 pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
 pub use team::{
     AuditEvent, AuditFilter, InitStep, Joined, Left, LoginState, Seat, Team, TeamMember, TeamRole,

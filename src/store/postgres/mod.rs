@@ -6,7 +6,8 @@
 //! waiting up to the busy timeout (`lock_timeout`). An import of new records runs in one
 //! transaction without that lock, loaded in batches by COPY (`tx/bulk.rs`): others keep
 //! writing meanwhile and see none of it until it commits (except that a large one into a
-//! database without deals has those tables to itself, its indexes built at the end). Serialization failures and deadlocks are retried a few times before "busy".
+//! database without deals has those tables to itself, its indexes built at the end).
+//! Serialization failures and deadlocks are retried a few times before "busy".
 
 mod tls;
 mod tx;

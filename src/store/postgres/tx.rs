@@ -336,10 +336,6 @@ impl Deals for PgTx<'_, '_> {
     }
 
     fn deal_exists(&self, id: DealId) -> Result<bool> {
-        // An import that loads in batches checks an activity's deal with its batch.
-        if self.is_bulk() {
-            return Ok(true);
-        }
         Ok(self.count(
             "SELECT count(*) FROM deals WHERE id = $1",
             &[&id.to_string()],

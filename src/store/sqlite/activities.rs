@@ -10,7 +10,7 @@ use crate::record::{Activity, NextActivity};
 use crate::store::activities::{
     self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, NEXT_STEP_COLUMNS, SOONEST_FIRST,
 };
-use crate::store::Activities;
+use crate::store::{Activities, Deals, NewActivity};
 
 impl SqliteTx<'_> {
     fn write_activity(&self, a: &Activity, on_conflict: &str) -> Result<usize> {
@@ -42,8 +42,15 @@ impl Activities for SqliteTx<'_> {
         self.write_activity(a, "").map(|_| ())
     }
 
-    fn insert_activity_if_new(&self, a: &Activity) -> Result<bool> {
-        Ok(self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1)
+    fn insert_new_activity(&self, a: &Activity) -> Result<NewActivity> {
+        // A staged import's own deals count: they are in its batch, hidden from others.
+        Ok(if !self.deal_exists(a.deal_id)? {
+            NewActivity::NoDeal
+        } else if self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1 {
+            NewActivity::Written
+        } else {
+            NewActivity::IdTaken
+        })
     }
 
     fn update_activity(&self, a: &Activity) -> Result<()> {

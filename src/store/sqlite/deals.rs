@@ -410,19 +410,13 @@ impl Deals for SqliteTx<'_> {
     /// table: hidden rows count too. An end shared by no other id is shorter than seven
     /// characters, and is told as 0 (a reference has seven at least).
     fn id_end_shared(&self, id: DealId) -> Result<usize> {
-        let text = id.to_string();
+        let tail = cells::tail(id);
         let mut stmt = self.conn.prepare_cached(SAME_REF_KEY_SQL)?;
-        let others = stmt.query_map([&text], |r| r.get::<_, String>(0))?;
+        let others = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
         let mut shared = 0;
         for other in others {
-            let other = other?;
-            let n = other
-                .chars()
-                .rev()
-                .zip(text.chars().rev())
-                .take_while(|(a, b)| a == b)
-                .count();
-            shared = shared.max(n.min(16));
+            let other = Some(cells::tail_of(&other?));
+            shared = shared.max(cells::shared_end(&tail, [other, None]));
         }
         Ok(shared)
     }

@@ -580,7 +580,7 @@ impl<'a> SqliteTx<'a> {
         }
         self.conn.execute_batch(&format!(
             "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {}",
-            staged::add_totals_sql(&format!("NOT IN {}", staged::HIDDEN))
+            staged::add_totals_sql(&format!("NOT IN {}", staged::HIDDEN), true)
         ))?;
         Ok(out)
     }

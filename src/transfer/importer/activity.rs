@@ -13,7 +13,7 @@ use crate::record::{
     clean_activity_note, clean_subject, clean_text, event, Activity, ActivityType, DueTime, Event,
     ACTIVITY_OWNER_MAX, DURATION_MAX_MINUTES,
 };
-use crate::store::Tx;
+use crate::store::{NewActivity, Tx};
 use crate::transfer::fields::Fields;
 
 /// Whether a record is an activity: its id is an activity's (`activity_…`, checked later),
@@ -92,10 +92,6 @@ impl Importer {
         f.take("deal_name");
         let at = f.at;
         f.finish()?;
-        // Earlier records of this import count: a staged import sees its own deals.
-        if !tx.deal_exists(deal_id)? {
-            return Err(no_deal(at, deal_id));
-        }
         let now = self.clock.timestamp();
         let mut a = Activity {
             id: given_id.unwrap_or_else(ActivityId::new),
@@ -119,6 +115,9 @@ impl Importer {
         };
         match replaced {
             Some(before) => {
+                if before.deal_id != a.deal_id && !tx.deal_exists(a.deal_id)? {
+                    return Err(no_deal(at, a.deal_id));
+                }
                 if before.deal_id != a.deal_id {
                     return Err(Error::conflict(format!(
                         "{at}: field 'deal_id': activity {} belongs to deal {}; an activity stays with its deal (delete it and import a new one); nothing was imported",
@@ -135,8 +134,10 @@ impl Importer {
             }
             None => {
                 times.stamp_new(&mut a, &now);
-                if !tx.insert_activity_if_new(&a)? {
-                    return Err(activity_exists(at, a.id));
+                match tx.insert_new_activity(&a)? {
+                    NewActivity::Written => {}
+                    NewActivity::NoDeal => return Err(no_deal(at, deal_id)),
+                    NewActivity::IdTaken => return Err(activity_exists(at, a.id)),
                 }
                 // A record with an id brings its history with it (an export); one without
                 // is scheduled now, as `activity add` would, and done if it says so.

@@ -7,7 +7,7 @@ use crate::record::{Activity, NextActivity};
 use crate::store::activities::{
     self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, NEXT_STEP_COLUMNS, SOONEST_FIRST,
 };
-use crate::store::Activities;
+use crate::store::{Activities, Deals, NewActivity};
 
 impl PgTx<'_, '_> {
     fn write_activity(&self, a: &Activity, on_conflict: &str) -> Result<u64> {
@@ -37,11 +37,18 @@ impl Activities for PgTx<'_, '_> {
         self.write_activity(a, "").map(|_| ())
     }
 
-    fn insert_activity_if_new(&self, a: &Activity) -> Result<bool> {
+    fn insert_new_activity(&self, a: &Activity) -> Result<NewActivity> {
+        // In a batch, its deal and its id are checked with the batch.
         if self.bulk_activity(a)? {
-            return Ok(true);
+            return Ok(NewActivity::Written);
         }
-        Ok(self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1)
+        Ok(if !self.deal_exists(a.deal_id)? {
+            NewActivity::NoDeal
+        } else if self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1 {
+            NewActivity::Written
+        } else {
+            NewActivity::IdTaken
+        })
     }
 
     fn update_activity(&self, a: &Activity) -> Result<()> {

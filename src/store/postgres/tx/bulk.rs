@@ -11,8 +11,9 @@
 //! server refuses COPY into such a table: an admin loads as the owner role, which the
 //! policies do not judge; a member keeps writing row by row (see `start_bulk`).
 //!
-//! Into a database without deals, the deals' secondary indexes are built after the load
-//! (see `take_indexes_down`): the deals table is then the import's alone until it commits.
+//! Into a database without deals, the secondary indexes of deals, history and activities
+//! are built after a large load (see `take_indexes_down`): those tables are then the
+//! import's alone until it commits.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -68,8 +69,8 @@ pub(in crate::store::postgres) struct Bulk {
     /// The first record refused when a batch was checked, and why.
     refused: Option<(u64, Refusal)>,
     /// The secondary indexes of deals, history and activities, taken down for a load into a
-    /// database without deals,
-    /// to build again once it is done: how to create each. None until the first batch goes.
+    /// database without deals, to build again once it is done: how to create each. None
+    /// until the first batch goes.
     indexes: Option<Vec<String>>,
 }
 
@@ -149,8 +150,7 @@ impl PgTx<'_, '_> {
     }
 
     /// Into a database without deals, the secondary indexes of deals, their history and
-    /// their activities are dropped for the load
-    /// and built once at its end, as a bulk load into PostgreSQL is best done: their
+    /// their activities are dropped for the load and built once at its end, as a bulk load into PostgreSQL is best done: their
     /// definitions, to create them again. Only for a load whose first batch is full (a large
     /// one), when that batch is sent: until then, and for a small load, nothing is locked.
     /// That takes the three tables for this transaction alone (DROP INDEX holds an ACCESS
@@ -269,6 +269,9 @@ impl PgTx<'_, '_> {
     /// Keeps a history entry for the batch (`checked`: its deal must exist before its
     /// record); false when the import does not load in batches.
     pub(super) fn bulk_event(&self, e: &Event, checked: bool) -> Result<bool> {
+        if !self.is_bulk() {
+            return Ok(false);
+        }
         let details = serde_json::to_string(&e.details)?;
         let full = {
             let mut guard = self.bulk.borrow_mut();
@@ -323,8 +326,8 @@ impl PgTx<'_, '_> {
         Ok(true)
     }
 
-    /// Whether the import loads in batches (an activity's deal is then checked with its batch).
-    pub(super) fn is_bulk(&self) -> bool {
+    /// Whether the import loads in batches: a row is made for the batch only then.
+    fn is_bulk(&self) -> bool {
         self.bulk.try_borrow().is_ok_and(|b| b.is_some())
     }
 
@@ -352,10 +355,11 @@ impl PgTx<'_, '_> {
             return Err(refused_error());
         }
         if bulk.indexes.is_none() {
-            let large = bulk.is_full();
-            bulk.indexes = Some(match large {
-                true => self.take_indexes_down()?,
-                false => Vec::new(),
+            // Only a large load (its first batch full) takes the indexes down.
+            bulk.indexes = Some(if bulk.is_full() {
+                self.take_indexes_down()?
+            } else {
+                Vec::new()
             });
         }
         // A batch that a writer beside the import beat to an id or an origin (or whose deal
