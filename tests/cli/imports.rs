@@ -748,3 +748,67 @@ fn an_export_imported_again_with_upsert_adds_no_history() {
         .collect();
     assert_eq!(kinds, ["created", "note", "moved"]);
 }
+
+/// Text that COPY's formats, JSON and SQL each treat specially: quotes, backslashes, the
+/// `\N` of a NULL and the `\.` that ends a COPY, tabs and line breaks, control characters
+/// (in metadata, the one place they may be), DEL, emoji and other characters beyond the
+/// Basic Multilingual Plane, long text, nested metadata with keys in other scripts, the
+/// largest amount, and fields left empty. The export of PostgreSQL is the same bytes as
+/// SQLite's of the same import, and those bytes hold each text escaped as serde_json
+/// escapes it.
+#[test]
+fn an_export_of_hostile_text_is_the_same_bytes_on_either_backend() {
+    const HOSTILE: &str = "deal_01kjt8a0000000000000000001";
+    const BARE: &str = "deal_01kjt8a0000000000000000002";
+    let odd = "tab\there\nnl \\N \\. \"q\" \\ \u{1F600} \u{10348} é";
+    let long = "ab\\\"\u{1F600}".repeat(1000);
+    let lines: String = [
+        json!({"id": HOSTILE, "name": "Quote \" back\\slash \\N \\. \u{1F600} € \u{10348}",
+               "value": 1_000_000_000_000_000i64, "status": "won", "pipeline_id": "Sales",
+               "contact_id": "c\\N\"@x.test", "owner_id": "ówner\\.",
+               "close_reason": "why \\ \"so\" \\.",
+               "metadata": {"ключ": {"ünï \u{1F600}": [1, -2.5, 1e300, i64::MIN, u64::MAX, null,
+                                                       true, format!("{odd}\u{1}\u{7f}\u{1f}."),
+                                                       {"": -0.0}]},
+                            "z": -7, "a": 0.1, "long": long},
+               "created_at": "2026-03-01T08:00:00Z"}),
+        json!({"id": BARE, "name": "Bare", "value": 0, "pipeline_id": "Sales",
+               "created_at": "2026-03-01T08:30:00Z"}),
+        json!({"id": "activity_01kjt8b0000000000000000001", "deal_id": HOSTILE, "type": "call",
+               "subject": "Call \\N \\. \"q\" \\ \u{1F600}", "due_date": "2026-03-05",
+               "due_time": "14:00", "duration_minutes": 30, "owner_id": "ówner",
+               "note": format!("{odd}{long}"), "done": false, "done_at": null,
+               "created_at": "2026-03-02T09:00:00Z", "updated_at": "2026-03-02T09:00:00Z"}),
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect();
+    let sqlite = Rex::sqlite();
+    sqlite.sales();
+    sqlite.ok(&["import", &sqlite.file("hostile.jsonl", &lines)]);
+    sqlite.ok(&[
+        "deal",
+        "note",
+        HOSTILE,
+        "line1\n\tline2 \\N \\. \"q\" \\ \u{1F600}",
+    ]);
+    let exported = sqlite.ok(&["export"]);
+    for escaped in [
+        "\"name\":\"Quote \\\" back\\\\slash \\\\N \\\\. \u{1F600} € \u{10348}\"",
+        "\"value\":1000000000000000,",
+        "\"contact_id\":\"c\\\\N\\\"@x.test\"",
+        "\\\\ \u{1F600} \u{10348} é\\u0001\u{7f}\\u001f.\",{\"\":-0.0}]}}",
+        "[1,-2.5,1e+300,-9223372036854775808,18446744073709551615,null,true,\"tab\\there\\nnl ",
+        "\"expected_close\":null,\"owner_id\":null,\"metadata\":{},",
+        "\"closed_at\":null,\"close_reason\":null,\"probability\":null}\n",
+        "\"kind\":\"note\",\"text\":\"line1\\n\\tline2 \\\\N \\\\. \\\"q\\\" \\\\ \u{1F600}\"}\n",
+    ] {
+        assert!(exported.contains(escaped), "{escaped} is not in the export");
+    }
+    let rex = Rex::new();
+    rex.ok(&["import", &rex.file("export.jsonl", &exported)]);
+    assert_eq!(rex.ok(&["export"]), exported);
+    for args in [&["export", "-o", "json"][..], &["export", "--deals"]] {
+        assert_eq!(rex.ok(args), sqlite.ok(args), "{args:?}");
+    }
+}
