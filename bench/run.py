@@ -396,8 +396,16 @@ def bench(n, runs, workdir, sqlite3, server=None):
     export = os.path.join(workdir, f"export-{n}.jsonl")
     with open(export, "w") as out:
         run([REX, "export"], db, stdout=out)
-    add("export -o jsonl (all)", ("sqlite3", 1.0), lambda i: [REX, "export"],
-        "SELECT * FROM pipelines; SELECT * FROM stages; SELECT * FROM deals; SELECT * FROM deal_events", sql_json=True)
+    if server is None:
+        add("export -o jsonl (all)", ("sqlite3", 1.0), lambda i: [REX, "export"],
+            "SELECT * FROM pipelines; SELECT * FROM stages; SELECT * FROM deals; SELECT * FROM deal_events", sql_json=True)
+    elif wanted("export"):
+        # On PostgreSQL (issue 31: at most 1.0x): psql writing the same tables' rows, in the
+        # export's order, to its standard output (COPY's text format), thrown away as rex's are.
+        rex_ms = median_ms(lambda i: [REX, "export"], db, runs)
+        psql_ms = median_ms(lambda i: ["psql", "-X", "-q", db] + [a for q in EXPORT_COPIES for a in ("-c", f"\\copy ({q}) to stdout")], db, runs)
+        rows.append(("export -o jsonl (all), vs psql \\copy of the same rows", ("psql", 1.0), rex_ms, psql_ms))
+        print(f"export: {rex_ms:.1f} ms (psql \\copy {psql_ms:.1f} ms)", file=sys.stderr)
     export_rss = peak_rss_kb([REX, "export"], db) if wanted("export") else None
     if not wanted("import"):
         return rows, floor, export_rss, None, (0, [])
@@ -458,6 +466,18 @@ def bench(n, runs, workdir, sqlite3, server=None):
     print(f"concurrent moves: {moves}", file=sys.stderr)
     remove(workdir, f"rex-bench-{n}", server)
     return rows, floor, export_rss, import_rss, (import_secs, moves)
+
+
+# The rows `rex export` reads on PostgreSQL, in its order: psql's side of the export row.
+EXPORT_COPIES = [
+    "SELECT id, name, stall_days, created_at, updated_at FROM pipelines ORDER BY created_at, id",
+    "SELECT id, pipeline_id, name, color, position, stall_days, probability FROM stages ORDER BY pipeline_id, position",
+    "SELECT id, name, value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, created_at, "
+    "updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, probability, origin FROM deals ORDER BY id",
+    "SELECT id, deal_id, type, subject, due_date, due_time, duration_minutes, owner_id, note, done_at, created_at, "
+    "updated_at FROM activities ORDER BY id",
+    "SELECT deal_id, at, kind, details FROM deal_events ORDER BY seq",
+]
 
 
 # A deal's or a stage's id as the export writes it, and the columns each table's rows of an
