@@ -397,8 +397,10 @@ def bench(n, runs, workdir, sqlite3, server=None):
     with open(export, "w") as out:
         run([REX, "export"], db, stdout=out)
     if server is None:
+        # sqlite3 reads the same rows as rex writes (pipelines, stages, deals, their history
+        # and their activities), in the export's order, as JSON.
         add("export -o jsonl (all)", ("sqlite3", 1.0), lambda i: [REX, "export"],
-            "SELECT * FROM pipelines; SELECT * FROM stages; SELECT * FROM deals; SELECT * FROM deal_events", sql_json=True)
+            "; ".join(EXPORT_COPIES), sql_json=True)
     elif wanted("export"):
         # On PostgreSQL (issue 31: at most 1.0x): psql writing the same tables' rows, in the
         # export's order, to its standard output (COPY's text format), thrown away as rex's are.
