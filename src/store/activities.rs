@@ -83,6 +83,9 @@ pub trait Activities {
     /// The next step (its earliest pending activity) of each of `deals` that has one, one
     /// index step per deal.
     fn next_steps(&self, deals: &[DealId]) -> Result<Vec<(DealId, NextActivity)>>;
+    /// The names of those of `deals` that exist, for lists of their activities: a step of
+    /// the deals' key each, without reading the rest of the deal.
+    fn deal_names(&self, deals: &[DealId]) -> Result<Vec<(DealId, String)>>;
     /// The spellings of `owner` (ignoring case) that activities are owned by, each once,
     /// one step of the owner index per distinct owner: what a list by owner reads.
     fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>>;
@@ -114,6 +117,12 @@ pub(crate) const NEXT_STEP_COLUMNS: &str =
     "a.deal_id, a.id, a.type, a.subject, a.due_date, a.due_time";
 
 /// A deal and its next step from the [`NEXT_STEP_COLUMNS`] of a row.
+/// A deal's id and name, as [`Activities::deal_names`] reads them.
+pub(crate) fn deal_name(row: &dyn Cells) -> Result<(DealId, String)> {
+    let r = Reader::new("deal", row);
+    Ok((r.parsed(0)?, r.text(1)?))
+}
+
 pub(crate) fn next_step(row: &dyn Cells) -> Result<(DealId, NextActivity)> {
     let r = Reader::new("activity", row);
     let due_date = r.text(4)?;

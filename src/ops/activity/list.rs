@@ -1,6 +1,8 @@
 //! `activity list` and the sections of `today` that list activities: whose, of what, due
 //! when; soonest first.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::clock::Clock;
@@ -105,26 +107,17 @@ pub(super) fn filter_of(tx: &dyn Tx, clock: &Clock, q: &ActivityQuery) -> Result
     })
 }
 
-/// Activities with their deals' names, each deal read once.
+/// Activities with their deals' names, each deal's name read once (and nothing else of it).
 pub fn named(tx: &dyn Tx, found: Vec<Activity>) -> Result<Vec<Listed>> {
-    let mut names: std::collections::HashMap<DealId, String> = Default::default();
-    let mut out = Vec::with_capacity(found.len());
-    for activity in found {
-        let deal_name = match names.get(&activity.deal_id) {
-            Some(n) => n.clone(),
-            None => {
-                let n = tx
-                    .deal(activity.deal_id)?
-                    .map(|d| d.name)
-                    .unwrap_or_default();
-                names.insert(activity.deal_id, n.clone());
-                n
-            }
-        };
-        out.push(Listed {
+    let mut deals: Vec<DealId> = found.iter().map(|a| a.deal_id).collect();
+    deals.sort_unstable();
+    deals.dedup();
+    let names: HashMap<DealId, String> = tx.deal_names(&deals)?.into_iter().collect();
+    Ok(found
+        .into_iter()
+        .map(|activity| Listed {
+            deal_name: names.get(&activity.deal_id).cloned().unwrap_or_default(),
             activity,
-            deal_name,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }

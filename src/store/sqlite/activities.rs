@@ -121,6 +121,18 @@ impl Activities for SqliteTx<'_> {
         Ok(out)
     }
 
+    fn deal_names(&self, deals: &[DealId]) -> Result<Vec<(DealId, String)>> {
+        let mut out = Vec::with_capacity(deals.len());
+        for deal in deals {
+            out.extend(self.rows(
+                "SELECT d.id, d.name FROM deals d WHERE d.id = ?1",
+                &[&deal.to_string()],
+                activities::deal_name,
+            )?);
+        }
+        Ok(out)
+    }
+
     fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>> {
         // activity_rows, hidden rows too, as deals' owners are read: the view would hide
         // the index's order behind its filter (the list itself reads the view).

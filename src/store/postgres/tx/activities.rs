@@ -133,6 +133,18 @@ impl Activities for PgTx<'_, '_> {
         )
     }
 
+    fn deal_names(&self, deals: &[DealId]) -> Result<Vec<(DealId, String)>> {
+        if deals.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = deals.iter().map(|d| d.to_string()).collect();
+        self.rows(
+            "SELECT d.id, d.name FROM deals d WHERE d.id = ANY($1::text[])",
+            &[&ids],
+            activities::deal_name,
+        )
+    }
+
     fn activity_owner_ids(&self, owner: &str) -> Result<Vec<String>> {
         let sql = SQL.owner_ids_between("activities");
         crate::store::owner_ids_by(owner, |lo, hi| {
