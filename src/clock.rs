@@ -276,8 +276,26 @@ impl fmt::Display for TimeSpec {
     }
 }
 
+/// A date as stored and printed (`2026-03-31`), as chrono's `%Y-%m-%d` writes it: written
+/// digit by digit for the years rex keeps (an import writes one for every deal).
 pub fn format_date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let y = y as u32;
+    let digit = |n: u32| char::from(b'0' + n as u8);
+    let mut out = String::with_capacity(10);
+    for n in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        out.push(digit(n));
+    }
+    out.push('-');
+    out.push(digit(m / 10));
+    out.push(digit(m % 10));
+    out.push('-');
+    out.push(digit(day / 10));
+    out.push(digit(day % 10));
+    out
 }
 
 #[cfg(test)]
@@ -307,6 +325,19 @@ mod tests {
         assert_eq!(on("eoq", "2026-11-25T12:00:00Z"), "2026-12-31");
         assert_eq!(on("eoy", now), "2026-12-31");
         assert_eq!(on("2027-01-05", now), "2027-01-05");
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        let mut d = NaiveDate::from_ymd_opt(-2, 12, 25).unwrap();
+        let end = NaiveDate::from_ymd_opt(10001, 1, 5).unwrap();
+        while d < end {
+            assert_eq!(format_date(d), d.format("%Y-%m-%d").to_string());
+            d = d + chrono::Days::new(13);
+        }
+        for d in [NaiveDate::MIN, NaiveDate::MAX] {
+            assert_eq!(format_date(d), d.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! limit, so that whatever rex stores it can read back, and no key given twice in an object,
 //! so that nothing the user wrote is silently dropped.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
@@ -107,6 +108,161 @@ pub fn from_reader(reader: impl std::io::Read, levels: usize) -> Result<Value, R
     let value = run(&mut de, levels)?;
     de.end().map_err(|e| Refusal::Syntax(e.to_string()))?;
     Ok(value)
+}
+
+/// A field's value in a record parsed by [`parse_record`]: text borrowed from the input
+/// where it holds no escapes, anything else the value [`parse`] makes of it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<'a> {
+    Text(Cow<'a, str>),
+    Value(Value),
+}
+
+impl Field<'_> {
+    /// The value [`parse`] would have made of it.
+    pub fn into_value(self) -> Value {
+        match self {
+            Field::Text(t) => Value::String(t.into_owned()),
+            Field::Value(v) => v,
+        }
+    }
+}
+
+/// A record's fields in the order given, each key once.
+pub type Entries<'a> = Vec<(Cow<'a, str>, Field<'a>)>;
+
+/// Parses `text` as one object (a record), allowing `levels` of nesting for the whole: the
+/// fields [`parse`] would give, without a map of owned keys and strings. None for anything
+/// [`parse`] refuses (or that is not an object), for the caller to ask [`parse`] why.
+pub fn parse_record(text: &str, levels: usize) -> Option<Entries<'_>> {
+    if levels == 0 {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let fault = RefCell::new(None);
+    let entries = de
+        .deserialize_map(RecordVisitor {
+            fields: Strict {
+                left: levels - 1,
+                fault: &fault,
+            },
+        })
+        .ok()?;
+    de.end().ok()?;
+    Some(entries)
+}
+
+/// The top level of [`parse_record`]: keys compared as they come (a record has a few), each
+/// value read by [`FieldSeed`].
+struct RecordVisitor<'f> {
+    /// How the values are read: what [`Strict`] would read one level down.
+    fields: Strict<'f>,
+}
+
+impl<'de> Visitor<'de> for RecordVisitor<'_> {
+    type Value = Entries<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Entries<'de>, A::Error> {
+        let mut entries: Entries<'de> = Vec::with_capacity(20);
+        while let Some(key) = access.next_key_seed(TextSeed)? {
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom("a key given twice"));
+            }
+            let value = access.next_value_seed(FieldSeed {
+                strict: Strict {
+                    left: self.fields.left,
+                    fault: self.fields.fault,
+                },
+            })?;
+            entries.push((key, value));
+        }
+        Ok(entries)
+    }
+}
+
+/// A string, borrowed from the input when it can be.
+struct TextSeed;
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// One field's value: text as [`TextSeed`] reads it, anything else as [`Strict`] does
+/// (its scalars made alike).
+struct FieldSeed<'f> {
+    strict: Strict<'f>,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Field<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Field<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_> {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'de>, E> {
+        Ok(Field::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Field<'de>, E> {
+        Ok(Field::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Field<'de>, E> {
+        Ok(Field::Text(Cow::Owned(v)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Field<'de>, E> {
+        Ok(Field::Value(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Field<'de>, E> {
+        Ok(Field::Value(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Field<'de>, E> {
+        Ok(Field::Value(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Field<'de>, E> {
+        Ok(Field::Value(Value::from(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Value(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Value(Value::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Field<'de>, A::Error> {
+        self.strict.visit_seq(seq).map(Field::Value)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Field<'de>, A::Error> {
+        self.strict.visit_map(access).map(Field::Value)
+    }
 }
 
 fn run<'de, D: Deserializer<'de, Error = serde_json::Error>>(

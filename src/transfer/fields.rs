@@ -2,6 +2,8 @@
 //! name the record (`line 7: field 'value': …; nothing was imported`). Readers and the
 //! importer alike refuse a record through these.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::clock::{parse_timestamp, timestamp};
@@ -27,13 +29,81 @@ pub(super) fn refused(at: &str, prefix: &str, r: &json::Refusal) -> Error {
     ))
 }
 
+/// One record's fields in the order given (each key once), as [`json::parse_record`] reads
+/// a line or as a CSV row or a JSON document's element was made: what [`Fields`] takes
+/// fields from, without a map of owned keys.
+#[derive(Debug, Default)]
+pub(super) struct Record<'a> {
+    entries: json::Entries<'a>,
+}
+
+impl<'a> Record<'a> {
+    pub fn new(entries: json::Entries<'a>) -> Record<'a> {
+        Record { entries }
+    }
+
+    pub fn from_map(map: Map<String, Value>) -> Record<'a> {
+        let entries = map
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => json::Field::Text(Cow::Owned(s)),
+                    other => json::Field::Value(other),
+                };
+                (Cow::Owned(k), v)
+            })
+            .collect();
+        Record { entries }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.iter().position(|(k, _)| k == key)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Whether the record gives `key`, not null.
+    pub fn gives(&self, key: &str) -> bool {
+        self.position(key)
+            .is_some_and(|i| self.entries[i].1 != json::Field::Value(Value::Null))
+    }
+
+    /// The text of `key`, if it is text.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match &self.entries[self.position(key)?].1 {
+            json::Field::Text(t) => Some(&**t),
+            json::Field::Value(_) => None,
+        }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| &**k)
+    }
+
+    /// Removes `key`, keeping the others in order.
+    fn remove(&mut self, key: &str) -> Option<json::Field<'a>> {
+        let i = self.position(key)?;
+        Some(self.entries.remove(i).1)
+    }
+
+    /// The fields left, as a JSON object in their order.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.entries
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_value()))
+            .collect()
+    }
+}
+
 /// The fields of one record, taken one by one; what is left at the end is unknown.
 pub(super) struct Fields<'a> {
     pub at: &'a str,
-    pub map: Map<String, Value>,
+    pub map: Record<'a>,
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
     pub fn bad(&self, key: &str, msg: impl std::fmt::Display) -> Error {
         Error::usage(format!(
             "{}: field '{key}': {msg}; nothing was imported",
@@ -42,19 +112,38 @@ impl Fields<'_> {
     }
 
     pub fn take(&mut self, key: &str) -> Option<Value> {
-        self.map.shift_remove(key).filter(|v| !v.is_null())
+        self.take_field(key).map(json::Field::into_value)
+    }
+
+    fn take_field(&mut self, key: &str) -> Option<json::Field<'a>> {
+        self.map
+            .remove(key)
+            .filter(|v| *v != json::Field::Value(Value::Null))
     }
 
     pub fn string(&mut self, key: &str) -> Result<Option<String>> {
-        match self.take(key) {
+        Ok(self.text(key)?.map(Cow::into_owned))
+    }
+
+    /// [`Fields::string`], borrowed from the input where it can be.
+    pub fn text(&mut self, key: &str) -> Result<Option<Cow<'a, str>>> {
+        match self.take_field(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(self.bad(key, format!("expected text, got {other}"))),
+            Some(json::Field::Text(t)) => Ok(Some(t)),
+            Some(json::Field::Value(Value::String(s))) => Ok(Some(Cow::Owned(s))),
+            Some(json::Field::Value(other)) => {
+                Err(self.bad(key, format!("expected text, got {other}")))
+            }
         }
     }
 
     pub fn required(&mut self, key: &str) -> Result<String> {
-        self.string(key)?
+        Ok(self.required_text(key)?.into_owned())
+    }
+
+    /// [`Fields::required`], borrowed from the input where it can be.
+    pub fn required_text(&mut self, key: &str) -> Result<Cow<'a, str>> {
+        self.text(key)?
             .ok_or_else(|| self.bad(key, "it is missing"))
     }
 
@@ -75,12 +164,12 @@ impl Fields<'_> {
     }
 
     pub fn timestamp(&mut self, key: &str) -> Result<Option<String>> {
-        match self.string(key)? {
+        match self.text(key)? {
             None => Ok(None),
             Some(t) => match parse_timestamp(&t) {
                 // Already as rex writes it (UTC, whole seconds): keep the text.
                 Some(_) if t.len() == 20 && t.as_bytes()[10] == b'T' && t.ends_with('Z') => {
-                    Ok(Some(t))
+                    Ok(Some(t.into_owned()))
                 }
                 Some(parsed) => Ok(Some(timestamp(parsed))),
                 None => Err(self.bad(
@@ -96,7 +185,7 @@ impl Fields<'_> {
         key: &str,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Result<Option<T>> {
-        match self.string(key)? {
+        match self.text(key)? {
             None => Ok(None),
             Some(t) => parse(&t).map(Some).map_err(|e| self.bad(key, e)),
         }

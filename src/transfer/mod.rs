@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::output::ImportReport;
 use crate::store::{Feed, Load, Refusal, Store, Tx};
-use fields::object;
+use fields::{object, Record};
 use importer::Importer;
 use read::{Item, Payload, RECORD_LEVELS};
 use read_ahead::ReadAhead;
@@ -126,10 +126,15 @@ impl Feed for Feeding<'_> {
         self.at.clone_from(&at);
         match payload {
             Payload::Line(line) => {
-                let map = object(&at, json::parse(&line, RECORD_LEVELS))?;
-                importer.record(tx, &at, map)?;
+                // Parsed without a map of owned keys; anything it refuses is parsed again
+                // the strict way, which says why.
+                let record = match json::parse_record(&line, RECORD_LEVELS) {
+                    Some(entries) => Record::new(entries),
+                    None => Record::from_map(object(&at, json::parse(&line, RECORD_LEVELS))?),
+                };
+                importer.record(tx, &at, record)?;
             }
-            Payload::Parsed(map) => importer.record(tx, &at, map)?,
+            Payload::Parsed(map) => importer.record(tx, &at, Record::from_map(map))?,
             Payload::Surveyed(surveyed) => importer.plan(tx, surveyed)?,
         }
         (self.progress)(&importer.report);

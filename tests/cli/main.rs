@@ -14,6 +14,7 @@ mod fields;
 mod forecast;
 mod help;
 mod import_batches;
+mod import_lines;
 mod import_map;
 mod import_read;
 mod import_stages;

@@ -1,6 +1,8 @@
 //! Activities in SQLite (schema 16): read through the `activities` view (which hides an
 //! import still loading), written to `activity_rows` with the transaction's batch.
 
+use std::sync::OnceLock;
+
 use rusqlite::ToSql;
 
 use super::{bound, SqliteTx, SQL};
@@ -13,17 +15,25 @@ use crate::store::activities::{
 use crate::store::{Activities, Deals, NewActivity};
 
 impl SqliteTx<'_> {
-    fn write_activity(&self, a: &Activity, on_conflict: &str) -> Result<usize> {
+    /// Inserts `a`; `if_new`: unless an activity of its id exists (None written then).
+    fn write_activity(&self, a: &Activity, if_new: bool) -> Result<usize> {
         let row = activities::activity_row(a);
         let mut params = bound(&row);
         params.push(&self.batch);
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "INSERT INTO activity_rows ({ACTIVITY_ROW_COLUMNS}, batch) VALUES ({}){on_conflict}",
-                SQL.marks(params.len())
-            ))?
-            .execute(params.as_slice())?)
+        // The statement's text is made once: an import writes a row for every activity.
+        static INSERTS: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
+        let sql = INSERTS[usize::from(if_new)].get_or_init(|| {
+            format!(
+                "INSERT INTO activity_rows ({ACTIVITY_ROW_COLUMNS}, batch) VALUES ({}){}",
+                SQL.marks(params.len()),
+                if if_new {
+                    " ON CONFLICT (id) DO NOTHING"
+                } else {
+                    ""
+                }
+            )
+        });
+        Ok(self.conn.prepare_cached(sql)?.execute(params.as_slice())?)
     }
 }
 
@@ -39,14 +49,14 @@ impl Activities for SqliteTx<'_> {
     }
 
     fn insert_activity(&self, a: &Activity) -> Result<()> {
-        self.write_activity(a, "").map(|_| ())
+        self.write_activity(a, false).map(|_| ())
     }
 
     fn insert_new_activity(&self, a: &Activity) -> Result<NewActivity> {
         // A staged import's own deals count: they are in its batch, hidden from others.
         Ok(if !self.deal_exists(a.deal_id)? {
             NewActivity::NoDeal
-        } else if self.write_activity(a, " ON CONFLICT (id) DO NOTHING")? == 1 {
+        } else if self.write_activity(a, true)? == 1 {
             NewActivity::Written
         } else {
             NewActivity::IdTaken

@@ -1,5 +1,7 @@
 //! Deals and their history, in SQLite.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, ToSql};
 
@@ -134,16 +136,27 @@ impl SqliteTx<'_> {
 
     /// Inserts a deal, with `on_conflict` appended; returns the rows written. A deal whose
     /// origin another deal has (one an import in progress may still hide) is a conflict.
-    fn write_deal(&self, d: &Deal, on_conflict: &str) -> Result<usize> {
+    /// Inserts `d`; `if_new`: unless a deal of its id exists (None written then).
+    fn write_deal(&self, d: &Deal, if_new: bool) -> Result<usize> {
         let row = cells::deal_row(d)?;
         let mut params = bound(&row);
         params.push(&self.batch);
-        self.conn
-            .prepare_cached(&format!(
-                "INSERT INTO deal_rows ({}, batch) VALUES ({}){on_conflict}",
+        // The statement's text is made once: an import writes a row for every deal.
+        static INSERTS: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
+        let sql = INSERTS[usize::from(if_new)].get_or_init(|| {
+            format!(
+                "INSERT INTO deal_rows ({}, batch) VALUES ({}){}",
                 DEAL_ROW_COLUMNS.join(", "),
-                SQL.marks(params.len())
-            ))?
+                SQL.marks(params.len()),
+                if if_new {
+                    " ON CONFLICT (id) DO NOTHING"
+                } else {
+                    ""
+                }
+            )
+        });
+        self.conn
+            .prepare_cached(sql)?
             .execute(params.as_slice())
             .map_err(|e| origin_taken(d, e))
     }
@@ -190,22 +203,27 @@ impl Deals for SqliteTx<'_> {
     /// A staged import's own deals count: hidden from everyone else, not from the import
     /// (whose activities need their deal).
     fn deal_exists(&self, id: DealId) -> Result<bool> {
+        // Made once: an import asks it for every activity.
+        static EXISTS: OnceLock<String> = OnceLock::new();
+        let sql = EXISTS.get_or_init(|| {
+            format!(
+                "SELECT 1 FROM deal_rows WHERE id = ?1 AND (batch = ?2 OR batch NOT IN {HIDDEN})"
+            )
+        });
         Ok(self
             .conn
-            .prepare_cached(&format!(
-                "SELECT 1 FROM deal_rows WHERE id = ?1 AND (batch = ?2 OR batch NOT IN {HIDDEN})"
-            ))?
+            .prepare_cached(sql)?
             .query_row(params![id, self.batch], |_| Ok(()))
             .optional()?
             .is_some())
     }
 
     fn insert_deal(&self, d: &Deal) -> Result<()> {
-        self.write_deal(d, "").map(|_| ())
+        self.write_deal(d, false).map(|_| ())
     }
 
     fn insert_deal_if_new(&self, d: &Deal) -> Result<bool> {
-        Ok(self.write_deal(d, " ON CONFLICT (id) DO NOTHING")? == 1)
+        Ok(self.write_deal(d, true)? == 1)
     }
 
     /// Writes only the columns whose values changed: SQLite rewrites every index that holds

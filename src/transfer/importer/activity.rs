@@ -14,17 +14,14 @@ use crate::record::{
     ACTIVITY_OWNER_MAX, DURATION_MAX_MINUTES,
 };
 use crate::store::{NewActivity, Tx};
-use crate::transfer::fields::Fields;
+use crate::transfer::fields::{Fields, Record};
 
 /// Whether a record is an activity: its id is an activity's (`activity_…`, checked later),
 /// or it has what only an activity has (a subject, a due date and a deal) and no `kind` (a
 /// history entry names its deal too).
-pub(super) fn is_activity(map: &serde_json::Map<String, Value>) -> bool {
-    let id_says = map
-        .get("id")
-        .and_then(Value::as_str)
-        .is_some_and(|id| id.starts_with("activity_"));
-    let has = |key: &str| map.get(key).is_some_and(|v| !v.is_null());
+pub(super) fn is_activity(map: &Record) -> bool {
+    let id_says = map.text("id").is_some_and(|id| id.starts_with("activity_"));
+    let has = |key: &str| map.gives(key);
     id_says || (has("subject") && has("due_date") && has("deal_id") && !map.contains_key("kind"))
 }
 
@@ -47,7 +44,8 @@ impl Importer {
         let kind = f
             .parsed("type", |t| t.parse::<ActivityType>())?
             .unwrap_or(ActivityType::Task);
-        let subject = clean_subject(&f.required("subject")?).map_err(|e| f.bad("subject", e))?;
+        let subject =
+            clean_subject(&f.required_text("subject")?).map_err(|e| f.bad("subject", e))?;
         let due_date = f
             .parsed("due_date", |t| {
                 NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -92,7 +90,7 @@ impl Importer {
         f.take("deal_name");
         let at = f.at;
         f.finish()?;
-        let now = self.clock.timestamp();
+        let now = self.now.clone();
         let mut a = Activity {
             id: given_id.unwrap_or_else(ActivityId::new),
             deal_id,

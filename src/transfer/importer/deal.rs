@@ -37,10 +37,13 @@ impl Importer {
     /// the deal of its id (or of its origin).
     pub(super) fn deal(&mut self, tx: &dyn Tx, mut f: Fields) -> Result<()> {
         // What the record gives, for an upsert from another CRM to keep what it does not.
-        let given_keys: HashSet<String> = f.map.keys().cloned().collect();
+        let given_keys: HashSet<String> = match self.options.upsert {
+            true => f.map.keys().map(str::to_string).collect(),
+            false => HashSet::new(),
+        };
         let given_id = f.parsed("id", |t| t.parse::<DealId>())?;
         let name = DealText::Name
-            .check(&f.required("name")?)
+            .check(&f.required_text("name")?)
             .map_err(|e| f.bad("name", e))?;
         let value = self.deal_value(&mut f)?;
         let status = f
@@ -69,7 +72,7 @@ impl Importer {
                 .ok_or_else(|| format!("'{t}' is not a date like 2026-03-31"))
         })?;
         let metadata = metadata(&mut f)?;
-        let now = self.clock.timestamp();
+        let now = self.now.clone();
         let times = Times {
             created_at: f.timestamp("created_at")?,
             updated_at: f.timestamp("updated_at")?,

@@ -10,10 +10,10 @@ mod plan;
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::crm::Crm;
-use super::fields::{refused, Fields};
+use super::fields::{refused, Fields, Record};
 use super::rounding::Rounding;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -46,7 +46,8 @@ pub struct ImportOptions {
 
 /// An import under way: what it knows of the database, and what it has done.
 pub(super) struct Importer {
-    clock: Clock,
+    /// The import's clock as stored (`2026-03-01T09:00:00Z`), formatted once.
+    now: String,
     options: ImportOptions,
     pipelines: HashMap<PipelineId, Pipeline>,
     /// Deals imported from another CRM before (or earlier in this file), by origin.
@@ -69,7 +70,7 @@ impl Importer {
             HashMap::new()
         };
         Ok(Importer {
-            clock,
+            now: clock.timestamp(),
             options,
             pipelines,
             origins,
@@ -83,8 +84,8 @@ impl Importer {
     /// Writes one record: a pipeline (it has stages, or a pipeline's id), an activity (an
     /// activity's id, or a subject, a due date and a deal), a history entry (a kind and no
     /// id), else a deal.
-    pub(super) fn record(&mut self, tx: &dyn Tx, at: &str, map: Map<String, Value>) -> Result<()> {
-        let id_kind = map.get("id").and_then(Value::as_str).and_then(kind_of);
+    pub(super) fn record(&mut self, tx: &dyn Tx, at: &str, map: Record) -> Result<()> {
+        let id_kind = map.text("id").and_then(kind_of);
         if map.contains_key("stages") || id_kind == Some("pipeline") {
             self.pipeline(tx, Fields { at, map })
         } else if activity::is_activity(&map) {
@@ -105,7 +106,7 @@ impl Importer {
             Some(n) if (1..=36500).contains(&n) => n as u32,
             Some(n) => return Err(f.bad("stall_days", format!("{n} is not from 1 to 36500"))),
         };
-        let now = self.clock.timestamp();
+        let now = self.now.clone();
         let created_at = f.timestamp("created_at")?.unwrap_or(now);
         let updated_at = f
             .timestamp("updated_at")?
@@ -213,7 +214,10 @@ impl Importer {
         let Value::Object(map) = item else {
             return Err(f.bad(&key, "expected an object with a name"));
         };
-        let mut s = Fields { at: f.at, map };
+        let mut s = Fields {
+            at: f.at,
+            map: Record::from_map(map),
+        };
         let id = s
             .parsed("id", |t| t.parse::<StageId>())?
             .unwrap_or_else(StageId::new);
@@ -329,12 +333,13 @@ impl Importer {
         // `deal history -o jsonl` prints one) is not kept; the import's own is recorded.
         f.take("actor");
         let where_ = f.at;
-        json::check_object(&f.map, json::MAX_DEPTH).map_err(|r| refused(where_, "", &r))?;
+        let details = f.map.into_map();
+        json::check_object(&details, json::MAX_DEPTH).map_err(|r| refused(where_, "", &r))?;
         let e = Event {
             deal_id,
             at,
             kind,
-            details: f.map,
+            details,
             actor: None,
         };
         // Importing an export again with --upsert replaces its deals; their history is

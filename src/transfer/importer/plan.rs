@@ -76,7 +76,7 @@ impl Importer {
             name,
             DEFAULT_STALL_DAYS,
             vec![Stage::new(first, 0, Probability::CERTAIN)],
-            &self.clock.timestamp(),
+            &self.now.clone(),
         );
         tx.insert_pipeline(&p)?;
         let id = p.id;
@@ -177,7 +177,7 @@ impl Importer {
                 if made.is_empty() {
                     continue;
                 }
-                let p = Pipeline::new(name, DEFAULT_STALL_DAYS, made, &self.clock.timestamp());
+                let p = Pipeline::new(name, DEFAULT_STALL_DAYS, made, &self.now.clone());
                 if self.options.describe {
                     let why = if named_none {
                         " (the file names no open stage: the default stages)"
