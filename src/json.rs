@@ -152,6 +152,10 @@ pub fn parse_record(text: &str, levels: usize) -> Option<Entries<'_>> {
     Some(entries)
 }
 
+/// The most keys [`parse_record`] reads at the top level of a line (a record has 10 to 30):
+/// a line with more is left to [`parse`].
+const RECORD_KEYS: usize = 64;
+
 /// The top level of [`parse_record`]: keys compared as they come (a record has a few), each
 /// value read by [`FieldSeed`].
 struct RecordVisitor<'f> {
@@ -169,6 +173,11 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Entries<'de>, A::Error> {
         let mut entries: Entries<'de> = Vec::with_capacity(20);
         while let Some(key) = access.next_key_seed(TextSeed)? {
+            // Each key is compared with those before it: fine for a record's few, quadratic
+            // for a line of thousands, which the strict way (a map) reads instead.
+            if entries.len() == RECORD_KEYS {
+                return Err(de::Error::custom("more keys than a record has"));
+            }
             if entries.iter().any(|(k, _)| *k == key) {
                 return Err(de::Error::custom("a key given twice"));
             }
@@ -465,6 +474,25 @@ mod tests {
             r.describe(""),
             "field 'm.x[1].k' is given twice; give each key once"
         );
+    }
+
+    /// A line of many keys is left to the map (comparing each key with every one before it
+    /// took minutes for 200,000), and that way reads the same fields.
+    #[test]
+    fn a_line_of_more_keys_than_a_record_has_is_left_to_the_strict_way() {
+        let line = |n: usize| {
+            let keys: Vec<String> = (0..n).map(|i| format!(r#""k{i}": {i}"#)).collect();
+            format!("{{{}}}", keys.join(", "))
+        };
+        let record = line(RECORD_KEYS);
+        let few = parse_record(&record, 5).expect("a record of 64 keys");
+        assert_eq!(few.len(), RECORD_KEYS);
+        assert_eq!(few[63].0, "k63");
+        let many = line(RECORD_KEYS + 1);
+        assert!(parse_record(&many, 5).is_none());
+        let map = parse(&many, 5).unwrap();
+        assert_eq!(map.as_object().unwrap().len(), RECORD_KEYS + 1);
+        assert!(parse_record(&line(200_000), 5).is_none());
     }
 
     #[test]

@@ -197,3 +197,22 @@ fn escaped_text_big_numbers_and_nested_metadata_are_kept_as_given() {
         })]
     );
 }
+
+/// A line of 200,000 keys is refused for its first unknown one, as before, and a key given
+/// twice among many is still found (the strict way reads a line of more keys than a record
+/// has: comparing each key with those before it took minutes).
+#[test]
+fn a_line_of_many_keys_is_refused_for_what_is_wrong_with_it() {
+    let keys = |n: usize| -> String { (0..n).map(|i| format!(r#","k{i}":1"#)).collect() };
+    assert_eq!(
+        refused(&format!(r#"{{"name":"A","value":1{}}}"#, keys(200_000))),
+        "rex: line 1: unknown field 'k0'; nothing was imported"
+    );
+    assert_eq!(
+        refused(&format!(
+            r#"{{"name":"A","value":1{},"name":"B"}}"#,
+            keys(100)
+        )),
+        "rex: line 1: field 'name' is given twice; give each key once; nothing was imported"
+    );
+}
