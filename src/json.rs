@@ -220,8 +220,7 @@ impl<'de> Visitor<'de> for TextSeed {
     }
 }
 
-/// One field's value: text as [`TextSeed`] reads it, anything else as [`Strict`] does
-/// (its scalars made alike).
+/// One field's value: text as [`TextSeed`] reads it, anything else as [`Strict`] does.
 struct FieldSeed<'f> {
     strict: Strict<'f>,
 }
@@ -239,32 +238,59 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'de>, E> {
-        Ok(Field::Text(Cow::Borrowed(v)))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        TextSeed.visit_borrowed_str(v).map(Field::Text)
     }
-    fn visit_str<E>(self, v: &str) -> Result<Field<'de>, E> {
-        Ok(Field::Text(Cow::Owned(v.to_string())))
+    fn visit_str<E>(self, v: &str) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        TextSeed.visit_str(v).map(Field::Text)
     }
-    fn visit_string<E>(self, v: String) -> Result<Field<'de>, E> {
-        Ok(Field::Text(Cow::Owned(v)))
+    fn visit_string<E>(self, v: String) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        TextSeed.visit_string(v).map(Field::Text)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Field<'de>, E> {
-        Ok(Field::Value(Value::Bool(v)))
+    fn visit_bool<E>(self, v: bool) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        self.strict.visit_bool(v).map(Field::Value)
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Field<'de>, E> {
-        Ok(Field::Value(Value::from(v)))
+    fn visit_i64<E>(self, v: i64) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        self.strict.visit_i64(v).map(Field::Value)
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Field<'de>, E> {
-        Ok(Field::Value(Value::from(v)))
+    fn visit_u64<E>(self, v: u64) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        self.strict.visit_u64(v).map(Field::Value)
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Field<'de>, E> {
-        Ok(Field::Value(Value::from(v)))
+    fn visit_f64<E>(self, v: f64) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        self.strict.visit_f64(v).map(Field::Value)
     }
-    fn visit_unit<E>(self) -> Result<Field<'de>, E> {
-        Ok(Field::Value(Value::Null))
+    fn visit_unit<E>(self) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        self.strict.visit_unit().map(Field::Value)
     }
-    fn visit_none<E>(self) -> Result<Field<'de>, E> {
-        Ok(Field::Value(Value::Null))
+    fn visit_none<E>(self) -> Result<Field<'de>, E>
+    where
+        E: de::Error,
+    {
+        self.strict.visit_none().map(Field::Value)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Field<'de>, A::Error> {
         self.strict.visit_seq(seq).map(Field::Value)
