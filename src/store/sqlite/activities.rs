@@ -200,12 +200,7 @@ mod tests {
     #[test]
     fn activity_lists_and_next_steps_read_one_index_range_without_sorting() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::sqlite::SqliteStore::open(
-            &dir.path().join("plan.db"),
-            std::time::Duration::from_secs(1),
-            crate::store::Access::Write,
-        )
-        .unwrap();
+        let store = crate::store::sqlite::plan_store(&dir);
         let conn = &store.conn;
         let day = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
         let time: DueTime = "14:00".parse().unwrap();
@@ -274,12 +269,7 @@ mod tests {
     #[test]
     fn owner_spellings_are_read_from_the_owner_index() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::sqlite::SqliteStore::open(
-            &dir.path().join("plan.db"),
-            std::time::Duration::from_secs(1),
-            crate::store::Access::Write,
-        )
-        .unwrap();
+        let store = crate::store::sqlite::plan_store(&dir);
         let sql = SQL.owner_ids_between("activity_rows");
         let mut stmt = store
             .conn

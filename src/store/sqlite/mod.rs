@@ -711,6 +711,17 @@ sql_id!(DealId);
 sql_id!(PipelineId);
 sql_id!(StageId);
 
+/// A new database of rex's schema in `dir`, for the tests that read SQLite's query plans.
+#[cfg(test)]
+pub(crate) fn plan_store(dir: &tempfile::TempDir) -> SqliteStore {
+    SqliteStore::open(
+        &dir.path().join("plan.db"),
+        Duration::from_secs(1),
+        crate::store::Access::Write,
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,12 +47,7 @@ fn assert_indexed(conn: &rusqlite::Connection, what: &str, sql: &str, args: &[&d
 #[test]
 fn list_board_and_stalled_scan_use_indexes_without_sorting() {
     let dir = tempfile::tempdir().unwrap();
-    let store = crate::store::sqlite::SqliteStore::open(
-        &dir.path().join("plan.db"),
-        std::time::Duration::from_secs(1),
-        crate::store::Access::Write,
-    )
-    .unwrap();
+    let store = crate::store::sqlite::plan_store(&dir);
     let conn = &store.conn;
     let stage = StageId::new();
     let pipeline = PipelineId::new();
@@ -399,12 +394,7 @@ fn list_board_and_stalled_scan_use_indexes_without_sorting() {
 #[test]
 fn next_step_filters_and_sorts_read_one_step_of_activities_pending_per_deal() {
     let dir = tempfile::tempdir().unwrap();
-    let store = crate::store::sqlite::SqliteStore::open(
-        &dir.path().join("plan.db"),
-        std::time::Duration::from_secs(1),
-        crate::store::Access::Write,
-    )
-    .unwrap();
+    let store = crate::store::sqlite::plan_store(&dir);
     let conn = &store.conn;
     let owner = DealFilter {
         owner: Some("ana".into()),
@@ -448,12 +438,7 @@ fn next_step_filters_and_sorts_read_one_step_of_activities_pending_per_deal() {
 #[test]
 fn a_staged_batch_is_summed_through_indexes_and_a_whole_load_in_table_order() {
     let dir = tempfile::tempdir().unwrap();
-    let store = crate::store::sqlite::SqliteStore::open(
-        &dir.path().join("plan.db"),
-        std::time::Duration::from_secs(1),
-        crate::store::Access::Write,
-    )
-    .unwrap();
+    let store = crate::store::sqlite::plan_store(&dir);
     let plans = |whole: bool| -> Vec<String> {
         let batch = if whole { "NOT IN (SELECT 1)" } else { "= 5" };
         crate::store::sqlite::staged::add_totals_sql(batch, whole)
