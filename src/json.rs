@@ -119,6 +119,14 @@ pub enum Field<'a> {
 }
 
 impl Field<'_> {
+    /// A value as a field: text as text, anything else as it is.
+    pub fn from_value(v: Value) -> Field<'static> {
+        match v {
+            Value::String(s) => Field::Text(Cow::Owned(s)),
+            other => Field::Value(other),
+        }
+    }
+
     /// The value [`parse`] would have made of it.
     pub fn into_value(self) -> Value {
         match self {

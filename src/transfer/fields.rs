@@ -45,13 +45,7 @@ impl<'a> Record<'a> {
     pub fn from_map(map: Map<String, Value>) -> Record<'a> {
         let entries = map
             .into_iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    Value::String(s) => json::Field::Text(Cow::Owned(s)),
-                    other => json::Field::Value(other),
-                };
-                (Cow::Owned(k), v)
-            })
+            .map(|(k, v)| (Cow::Owned(k), json::Field::from_value(v)))
             .collect();
         Record { entries }
     }
