@@ -204,7 +204,7 @@ pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>, only: &[Section]) 
             false,
             None,
             None,
-            &mut |d| {
+            &mut |d, _| {
                 match d.expected_close {
                     Some(day) if day < today => overdue.push(d),
                     Some(day) if day < in_a_week => closing_soon.push(d),
@@ -242,7 +242,7 @@ pub fn today(tx: &dyn Tx, clock: &Clock, owner: Option<&str>, only: &[Section]) 
             false,
             None,
             None,
-            &mut |d| {
+            &mut |d, _| {
                 no_next_step.push(d);
                 Ok(())
             },

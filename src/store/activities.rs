@@ -2,6 +2,8 @@
 //! list is read by, and an activity's row both ways. The rules (who owns a new one, what a
 //! reference names, what history records) are the operations' (`ops::activity`).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::cells::{Arg, Cells, Reader};
@@ -101,8 +103,6 @@ pub(crate) const ACTIVITY_COLUMNS: &str = "a.id, a.deal_id, a.type, a.subject, a
 pub(crate) const ACTIVITY_ROW_COLUMNS: &str = "id, deal_id, type, subject, due_date, due_time, \
     duration_minutes, owner_id, note, done_at, created_at, updated_at";
 
-/// The columns of a deal's next step, in the order [`next_step`] reads them, of a table
-/// aliased `a`.
 /// What became of an import's new activity ([`Activities::insert_new_activity`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NewActivity {
@@ -113,35 +113,68 @@ pub enum NewActivity {
     IdTaken,
 }
 
-pub(crate) const NEXT_STEP_COLUMNS: &str =
-    "a.deal_id, a.id, a.type, a.subject, a.due_date, a.due_time";
+/// The columns of a next step, in the order [`next_activity`] takes them, of a table aliased
+/// `a`: what a deal prints of its soonest pending activity (and what SQLite keeps of it on
+/// the deal's row, schema 19).
+pub(crate) const STEP_COLUMNS: &str = "a.id, a.type, a.subject, a.due_date, a.due_time";
 
-/// A deal and its next step from the [`NEXT_STEP_COLUMNS`] of a row.
 /// A deal's id and name, as [`Activities::deal_names`] reads them.
 pub(crate) fn deal_name(row: &dyn Cells) -> Result<(DealId, String)> {
     let r = Reader::new("deal", row);
     Ok((r.parsed(0)?, r.text(1)?))
 }
 
+/// A deal and its next step from a row of its id and the [`STEP_COLUMNS`].
 pub(crate) fn next_step(row: &dyn Cells) -> Result<(DealId, NextActivity)> {
     let r = Reader::new("activity", row);
-    let due_date = r.text(4)?;
-    Ok((
-        r.parsed(0)?,
-        NextActivity {
-            id: r.parsed(1)?,
-            kind: r.parsed(2)?,
-            subject: r.text(3)?,
-            due_date: r.checked(
-                NaiveDate::parse_from_str(&due_date, "%Y-%m-%d")
-                    .map_err(|_| format!("due date '{due_date}' is not a date")),
-            )?,
-            due_time: match r.opt_text(5)? {
-                Some(t) => Some(r.checked(t.parse())?),
-                None => None,
-            },
-        },
-    ))
+    let step = next_activity(
+        &r.text(1)?,
+        &r.text(2)?,
+        r.text(3)?,
+        &r.text(4)?,
+        r.opt_text(5)?.as_deref(),
+    );
+    Ok((r.parsed(0)?, r.checked(step)?))
+}
+
+/// A deal's next step as SQLite keeps it on the deal's row (schema 19): the JSON array of
+/// its [`STEP_COLUMNS`] (a due time of null: all day). One that
+/// cannot be read is a damaged database, named by its deal (`deal`, asked only then).
+pub(crate) fn kept_next_step(deal: impl Fn() -> String, kept: &str) -> Result<NextActivity> {
+    /// The array's cells, borrowed from its text unless they hold escapes.
+    #[derive(serde::Deserialize)]
+    struct Kept<'a>(
+        #[serde(borrow)] Cow<'a, str>,
+        #[serde(borrow)] Cow<'a, str>,
+        #[serde(borrow)] Cow<'a, str>,
+        #[serde(borrow)] Cow<'a, str>,
+        #[serde(borrow)] Option<Cow<'a, str>>,
+    );
+    let damaged =
+        |why: String| super::cells::damaged("deal", &deal(), format!("its next step {why}"));
+    let k: Kept = serde_json::from_str(kept).map_err(|e| damaged(format!("is unreadable: {e}")))?;
+    next_activity(&k.0, &k.1, k.2.into_owned(), &k.3, k.4.as_deref())
+        .map_err(|e| damaged(format!("is wrong: {e}")))
+}
+
+/// A next step from the texts it is stored as, in a row ([`next_step`]) or kept on a deal's
+/// ([`kept_next_step`]).
+fn next_activity(
+    id: &str,
+    kind: &str,
+    subject: String,
+    due_date: &str,
+    due_time: Option<&str>,
+) -> std::result::Result<NextActivity, String> {
+    Ok(NextActivity {
+        id: id.parse()?,
+        kind: kind.parse()?,
+        subject,
+        due_date: due_date
+            .parse::<NaiveDate>()
+            .map_err(|_| format!("due date '{due_date}' is not a date"))?,
+        due_time: due_time.map(str::parse).transpose()?,
+    })
 }
 
 /// Soonest first, as every list is ordered (all-day ones, without a time, first on their day).
@@ -201,4 +234,44 @@ pub(crate) fn activity_row(a: &Activity) -> Vec<Arg> {
         Arg::Text(a.created_at.clone()),
         Arg::Text(a.updated_at.clone()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What SQLite's json_array writes for a next step reads back whole, escapes and all;
+    /// anything else is a damaged database named by its deal.
+    #[test]
+    fn a_kept_next_step_reads_back_as_sqlite_wrote_it() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let id = ActivityId::new().to_string();
+        let kept: String = conn
+            .query_row(
+                "SELECT json_array(?1, 'call', ?2, '2026-03-05', NULL)",
+                [id.as_str(), "Say \"hi\"\\ to Zoë \u{1}"],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let step = kept_next_step(|| "deal_x".into(), &kept).unwrap();
+        assert_eq!(step.id.to_string(), id);
+        assert_eq!(step.kind, ActivityType::Call);
+        assert_eq!(step.subject, "Say \"hi\"\\ to Zoë \u{1}");
+        assert_eq!(step.due_date, NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
+        assert_eq!(step.due_time, None);
+        let timed = format!("[\"{id}\",\"task\",\"Quote\",\"2026-03-05\",\"14:00\"]");
+        let step = kept_next_step(|| "deal_x".into(), &timed).unwrap();
+        assert_eq!(step.due_time, Some("14:00".parse().unwrap()));
+        for (bad, why) in [
+            ("[1, 2]", "its next step is unreadable: invalid type: integer `1`, expected a string at line 1 column 2"),
+            (&format!("[\"{id}\",\"call\",\"x\",\"2026-02-30\",null]") as &str,
+                "its next step is wrong: due date '2026-02-30' is not a date"),
+        ] {
+            let err = kept_next_step(|| "deal_x".into(), bad).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("the database is damaged at deal 'deal_x' ({why}); restore a backup")
+            );
+        }
+    }
 }

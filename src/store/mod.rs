@@ -38,7 +38,7 @@ pub(crate) use sqlite::file;
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
 use crate::money::Cents;
-use crate::record::{Deal, Event, Pipeline, Stage, Status};
+use crate::record::{Deal, Event, NextActivity, Pipeline, Stage, Status};
 pub use activities::{Activities, ActivityAfter, ActivityFilter, NewActivity};
 pub use filter::{owner_ids_by, owner_runs, After, DealFilter, DealSort, OrderKey};
 pub use team::{
@@ -481,9 +481,10 @@ pub trait Deals {
     fn delete_deal(&self, id: DealId) -> Result<bool>;
     /// Deals of one stage, any status, oldest first.
     fn deals_of_stage(&self, stage: StageId) -> Result<Vec<Deal>>;
-    /// Calls `each` with every deal matching `filter`, sorted, at most `limit` of them, as
-    /// rows are read: memory does not grow with the number of deals. With `after` (whose key
-    /// is of `sort`), only the deals strictly after it in that order.
+    /// Calls `each` with every deal matching `filter` and its next step, sorted, at most
+    /// `limit` of them, as rows are read (a batch at a time at most): memory does not grow
+    /// with the number of deals. With `after` (whose key is of `sort`), only the deals
+    /// strictly after it in that order.
     fn for_each_deal(
         &self,
         filter: &DealFilter,
@@ -491,7 +492,7 @@ pub trait Deals {
         desc: bool,
         after: Option<&After>,
         limit: Option<u64>,
-        each: &mut dyn FnMut(Deal) -> Result<()>,
+        each: &mut dyn FnMut(Deal, Option<NextActivity>) -> Result<()>,
     ) -> Result<()>;
     /// Every deal in id order. The order is the data's own: ids are time-ordered, so new
     /// deals come last, and an export imported anywhere exports again in the same order.

@@ -77,6 +77,44 @@ impl Dialect {
         }
     }
 
+    /// What a deal list reads of each deal `d`: its [`DEAL_COLUMNS`] and, on SQLite, the
+    /// next step kept on its row (schema 19), read with it. PostgreSQL's lists read the next
+    /// steps a batch of deals at a time ([`super::Activities::next_steps`]).
+    pub(crate) fn listed_columns(self) -> String {
+        match self {
+            Dialect::Sqlite => format!("{DEAL_COLUMNS}, d.next_step"),
+            Dialect::Postgres => DEAL_COLUMNS.to_string(),
+        }
+    }
+
+    /// The next step's key of deal `d` ([`super::OrderKey::next_key`]): its first pending
+    /// activity's due date, and `T` and its time when it has one; NULL without one. SQLite
+    /// reads it from the next step kept on the deal's row (schema 19); PostgreSQL from the
+    /// deal's first pending activity, one step of activities_deal.
+    fn next_key(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "(d.next_step ->> '$[3]') || coalesce('T' || (d.next_step ->> '$[4]'), '')"
+            }
+            Dialect::Postgres => {
+                "(SELECT a.due_date || coalesce('T' || a.due_time, '') FROM activities a \
+                 WHERE a.deal_id = d.id AND a.done_at IS NULL \
+                 ORDER BY a.due_date, a.due_time NULLS FIRST LIMIT 1)"
+            }
+        }
+    }
+
+    /// Whether deal `d` has no pending activity: SQLite keeps none on its row (schema 19);
+    /// on PostgreSQL, one step of activities_deal finds none.
+    fn without_next_step(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "d.next_step IS NULL",
+            Dialect::Postgres => {
+                "NOT EXISTS (SELECT 1 FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL)"
+            }
+        }
+    }
+
     /// The placeholders of the first `n` bound values, comma-separated.
     pub(crate) fn marks(self, n: usize) -> String {
         (1..=n).map(|i| self.mark(i)).collect::<Vec<_>>().join(", ")
@@ -242,12 +280,10 @@ impl Dialect {
             conds.push(format!("d.updated_at >= {}", binds.bind(text(t))));
         }
         if filter.no_next_step {
-            // One step of activities_deal per deal: its first pending activity, if any.
-            conds.push(
-                "d.status IN ('open', 'stalled') AND NOT EXISTS (SELECT 1 FROM activities a \
-                 WHERE a.deal_id = d.id AND a.done_at IS NULL)"
-                    .to_string(),
-            );
+            conds.push(format!(
+                "d.status IN ('open', 'stalled') AND {}",
+                self.without_next_step()
+            ));
         }
         (conds, binds.args)
     }
@@ -300,7 +336,7 @@ impl Dialect {
             _ => "",
         };
         let (mut sql, mut args) = self.filtered_by(
-            &format!("SELECT {DEAL_COLUMNS} FROM deals d{joins}"),
+            &format!("SELECT {} FROM deals d{joins}", self.listed_columns()),
             filter,
             "",
             checked,
@@ -377,7 +413,8 @@ impl Dialect {
                 let mut all = vec![format!("d.status = '{}'", s.as_str())];
                 all.extend(conds.iter().cloned());
                 let arm = format!(
-                    "SELECT {DEAL_COLUMNS} FROM deals d WHERE {}",
+                    "SELECT {} FROM deals d WHERE {}",
+                    self.listed_columns(),
                     all.join(" AND ")
                 );
                 match (self, &limit) {
@@ -425,8 +462,10 @@ impl Dialect {
         };
         let dir = if desc { "DESC" } else { "ASC" };
         let mut sql = format!(
-            "SELECT {DEAL_COLUMNS} FROM (SELECT d.*, {NEXT_KEY} AS next_key FROM deals d{inner}) d\
-             {outer} ORDER BY d.next_key IS NULL, d.next_key {dir}, d.id {dir}"
+            "SELECT {} FROM (SELECT d.*, {} AS next_key FROM deals d{inner}) d\
+             {outer} ORDER BY d.next_key IS NULL, d.next_key {dir}, d.id {dir}",
+            self.listed_columns(),
+            self.next_key()
         );
         if let Some(limit) = limit {
             binds
@@ -622,11 +661,6 @@ impl Dialect {
         (sql, b.args)
     }
 }
-
-/// The next step's key of deal `d` ([`super::OrderKey::next_key`]): its first pending
-/// activity's due date, and `T` and its time when it has one; NULL without one.
-const NEXT_KEY: &str = "(SELECT a.due_date || coalesce('T' || a.due_time, '') FROM activities a \
-    WHERE a.deal_id = d.id AND a.done_at IS NULL ORDER BY a.due_date, a.due_time NULLS FIRST LIMIT 1)";
 
 /// Statuses as SQL literals for `IN (...)`: they are rex's own words, never the user's text.
 pub(crate) fn status_list(statuses: &[Status]) -> String {

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::id::DealId;
 use crate::money::Cents;
 use crate::ops::lookup::{find_any_stage, find_pipeline, find_stage};
-use crate::record::{event, Deal, DealText, Status};
+use crate::record::{event, DealText, Status};
 use crate::store::{DealFilter, DealSort, Tx};
 
 /// Which deals to list and in what order; the filters combine (an empty one lets all through).
@@ -67,43 +67,29 @@ pub fn list(
     let fetch = q.limit.map(|n| n.saturating_add(1));
     let mut seen: u64 = 0;
     let mut cut = false;
-    // Deals are handed on in batches, each batch's next steps read at once (one statement
-    // on a server, however many deals); memory stays one batch whatever the list's length.
-    let mut held: Vec<Deal> = Vec::with_capacity(NEXT_STEP_BATCH);
-    let hand_on =
-        |held: &mut Vec<Deal>, each: &mut dyn FnMut(Placed) -> Result<()>| -> Result<()> {
-            let ids: Vec<DealId> = held.iter().map(|d| d.id).collect();
-            let mut next = next_steps(tx, &ids)?;
-            for deal in held.drain(..) {
-                let (stage, pipeline) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
-                let next_activity = next.remove(&deal.id);
-                each(Placed {
-                    deal,
-                    pipeline,
-                    stage,
-                    next_activity,
-                })?;
+    tx.for_each_deal(
+        &filter,
+        q.sort,
+        q.desc,
+        after,
+        fetch,
+        &mut |deal, next_activity| {
+            seen += 1;
+            if q.limit.is_some_and(|n| seen > n) {
+                cut = true;
+                return Ok(());
             }
-            Ok(())
-        };
-    tx.for_each_deal(&filter, q.sort, q.desc, after, fetch, &mut |deal| {
-        seen += 1;
-        if q.limit.is_some_and(|n| seen > n) {
-            cut = true;
-            return Ok(());
-        }
-        held.push(deal);
-        if held.len() == NEXT_STEP_BATCH {
-            hand_on(&mut held, each)?;
-        }
-        Ok(())
-    })?;
-    hand_on(&mut held, each)?;
+            let (stage, pipeline) = labels.get(&deal.stage_id).cloned().unwrap_or_default();
+            each(Placed {
+                deal,
+                pipeline,
+                stage,
+                next_activity,
+            })
+        },
+    )?;
     Ok(cut)
 }
-
-/// How many deals of a list have their next steps read at once.
-const NEXT_STEP_BATCH: usize = 256;
 
 fn filter_of(tx: &dyn Tx, clock: &Clock, q: &DealQuery) -> Result<DealFilter> {
     let pipeline = q

@@ -10,13 +10,14 @@ use postgres::Transaction;
 use super::{mapped, retryable};
 use crate::error::{Error, Result};
 use crate::id::{DealId, PipelineId, StageId};
-use crate::record::{name_key, Deal, Event, Pipeline, Stage, Status};
+use crate::record::{name_key, Deal, Event, NextActivity, Pipeline, Stage, Status};
 use crate::store::cells::Arg;
 use crate::store::cells::{self, Cells, DEAL_COLUMNS, DEAL_ROW_COLUMNS, STAGE_COLUMNS};
 use crate::store::query::{Dialect, EVENTS_BY_DEAL_SQL, EVENTS_SQL, SUMMARY_SQL};
 use crate::store::{
-    owner_runs, wide_total, After, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts, DealFilter,
-    DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Seat, Team, Totals, Tx, Which,
+    owner_runs, wide_total, Activities, After, CentsTotal, ClosedBy, ClosedDays, ClosedSum, Counts,
+    DealFilter, DealSort, Deals, PipelineSummary, Pipelines, RawEvent, Seat, Team, Totals, Tx,
+    Which,
 };
 
 mod activities;
@@ -29,6 +30,9 @@ pub(super) use team::apply_team_sql;
 
 /// The dialect of this backend's shared queries.
 const SQL: Dialect = Dialect::Postgres;
+
+/// How many deals of a list have their next steps read at once.
+const NEXT_STEP_BATCH: usize = 256;
 
 /// A bound parameter.
 type Param<'a> = &'a (dyn ToSql + Sync);
@@ -396,11 +400,33 @@ impl Deals for PgTx<'_, '_> {
         desc: bool,
         after: Option<&After>,
         limit: Option<u64>,
-        each: &mut dyn FnMut(Deal) -> Result<()>,
+        each: &mut dyn FnMut(Deal, Option<NextActivity>) -> Result<()>,
     ) -> Result<()> {
         let filter = filter.with_owner_ids(self)?;
         let (sql, args) = SQL.deal_list(&filter, sort, desc, after, limit);
-        self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
+        // Deals are handed on in batches, each batch's next steps read by one statement
+        // however many deals it holds; memory stays one batch whatever the list's length.
+        let mut held: Vec<Deal> = Vec::with_capacity(NEXT_STEP_BATCH);
+        let hand_on = |held: &mut Vec<Deal>,
+                       each: &mut dyn FnMut(Deal, Option<NextActivity>) -> Result<()>|
+         -> Result<()> {
+            let ids: Vec<DealId> = held.iter().map(|d| d.id).collect();
+            let mut next: HashMap<DealId, NextActivity> =
+                self.next_steps(&ids)?.into_iter().collect();
+            for deal in held.drain(..) {
+                let step = next.remove(&deal.id);
+                each(deal, step)?;
+            }
+            Ok(())
+        };
+        self.each_row(&sql, &bound(&args), |r| {
+            held.push(cells::deal(r)?);
+            if held.len() == NEXT_STEP_BATCH {
+                hand_on(&mut held, each)?;
+            }
+            Ok(())
+        })?;
+        hand_on(&mut held, each)
     }
 
     fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {

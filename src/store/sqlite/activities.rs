@@ -10,11 +10,53 @@ use crate::error::Result;
 use crate::id::{ActivityId, DealId};
 use crate::record::{Activity, NextActivity};
 use crate::store::activities::{
-    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, NEXT_STEP_COLUMNS, SOONEST_FIRST,
+    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST, STEP_COLUMNS,
 };
+use crate::store::cells::Reader;
 use crate::store::{Activities, Deals, NewActivity};
 
+/// What SQLite keeps on a deal's row as its next step (schema 19), worked out from its
+/// activities: the visible pending one due soonest, as the JSON array of its
+/// [`STEP_COLUMNS`] (read back by [`activities::kept_next_step`]); NULL without one. `deal`
+/// is the deal's id in the statement it goes into.
+fn next_step_of(deal: &str) -> String {
+    format!(
+        "(SELECT json_array({STEP_COLUMNS}) FROM activities a \
+         WHERE a.deal_id = {deal} AND a.done_at IS NULL ORDER BY {SOONEST_FIRST} LIMIT 1)"
+    )
+}
+
+/// Works out again the next steps kept on the rows of the deals that `deals` (a query of
+/// deal ids) selects: after an import is published or a bulk load, and by the migration to
+/// schema 19.
+pub(crate) fn work_out_next_steps(deals: &str) -> String {
+    format!(
+        "UPDATE deal_rows SET next_step = {} WHERE id IN ({deals})",
+        next_step_of("deal_rows.id")
+    )
+}
+
+/// Works out again the next step kept on the row of deal `?1`.
+static KEEP_NEXT_STEP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "UPDATE deal_rows SET next_step = {} WHERE id = ?1",
+        next_step_of("?1")
+    )
+});
+
 impl SqliteTx<'_> {
+    /// Works out again the next step kept on `deal`'s row, after a change to one of its
+    /// activities, in the same transaction. An import's hidden rows leave it alone: the
+    /// deals an import touched are worked out when it is published, and a bulk load's once
+    /// at its end.
+    fn keep_next_step(&self, deal: &str) -> Result<()> {
+        if self.batch != 0 || self.bulk.get() {
+            return Ok(());
+        }
+        self.conn.prepare_cached(&KEEP_NEXT_STEP)?.execute([deal])?;
+        Ok(())
+    }
+
     /// Inserts `a`; `if_new`: unless an activity of its id exists (None written then).
     fn write_activity(&self, a: &Activity, if_new: bool) -> Result<usize> {
         let row = activities::activity_row(a);
@@ -49,7 +91,8 @@ impl Activities for SqliteTx<'_> {
     }
 
     fn insert_activity(&self, a: &Activity) -> Result<()> {
-        self.write_activity(a, false).map(|_| ())
+        self.write_activity(a, false)?;
+        self.keep_next_step(&a.deal_id.to_string())
     }
 
     fn insert_new_activity(&self, a: &Activity) -> Result<NewActivity> {
@@ -57,6 +100,7 @@ impl Activities for SqliteTx<'_> {
         Ok(if !self.deal_exists(a.deal_id)? {
             NewActivity::NoDeal
         } else if self.write_activity(a, true)? == 1 {
+            self.keep_next_step(&a.deal_id.to_string())?;
             NewActivity::Written
         } else {
             NewActivity::IdTaken
@@ -71,21 +115,36 @@ impl Activities for SqliteTx<'_> {
             .skip(1)
             .map(|(i, c)| format!("{} = {}", c.trim(), SQL.mark(i + 1)))
             .collect();
+        // The deal it belonged to, whose next step may change too should it move.
+        let before = self.rows(
+            "SELECT deal_id FROM activity_rows WHERE id = ?1",
+            &[&a.id.to_string()],
+            |r| Reader::new("activity", r).text(0),
+        )?;
         self.conn
             .prepare_cached(&format!(
                 "UPDATE activity_rows SET {} WHERE id = ?1",
                 set.join(", ")
             ))?
             .execute(bound(&row).as_slice())?;
+        let deal = a.deal_id.to_string();
+        self.keep_next_step(&deal)?;
+        for other in before.iter().filter(|d| **d != deal) {
+            self.keep_next_step(other)?;
+        }
         Ok(())
     }
 
     fn delete_activity(&self, id: ActivityId) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("DELETE FROM activity_rows WHERE id = ?1")?
-            .execute([id.to_string()])?
-            > 0)
+        let deals = self.rows(
+            "DELETE FROM activity_rows WHERE id = ?1 RETURNING deal_id",
+            &[&id.to_string()],
+            |r| Reader::new("activity", r).text(0),
+        )?;
+        for deal in &deals {
+            self.keep_next_step(deal)?;
+        }
+        Ok(!deals.is_empty())
     }
 
     fn count_all_activities(&self) -> Result<i64> {
@@ -124,9 +183,18 @@ impl Activities for SqliteTx<'_> {
     }
 
     fn next_steps(&self, deals: &[DealId]) -> Result<Vec<(DealId, NextActivity)>> {
+        // Kept on each deal's row (schema 19): one key step a deal.
         let mut out = Vec::with_capacity(deals.len());
         for deal in deals {
-            out.extend(self.rows(&NEXT_STEP_SQL, &[&deal.to_string()], activities::next_step)?);
+            let id = deal.to_string();
+            let kept: Vec<Option<String>> = self.rows(
+                "SELECT d.next_step FROM deals d WHERE d.id = ?1",
+                &[&id],
+                |r| Reader::new("deal", r).opt_text(0),
+            )?;
+            if let Some(Some(kept)) = kept.first() {
+                out.push((*deal, activities::kept_next_step(|| id.clone(), kept)?));
+            }
         }
         Ok(out)
     }
@@ -164,15 +232,6 @@ impl Activities for SqliteTx<'_> {
         )
     }
 }
-
-/// A deal's next step (`?1`): one step into activities_pending, which holds every column
-/// it reads (see migration 17).
-static NEXT_STEP_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "SELECT {NEXT_STEP_COLUMNS} FROM activities a WHERE a.deal_id = ?1 AND a.done_at IS NULL \
-         ORDER BY {SOONEST_FIRST} LIMIT 1"
-    )
-});
 
 #[cfg(test)]
 mod tests {
@@ -259,9 +318,11 @@ mod tests {
             assert_eq!(plan(conn, &sql, &bound(&args)), expected, "{what}");
         }
         assert_eq!(
-            plan(conn, &NEXT_STEP_SQL, &[&"deal_x"]),
-            "SEARCH activity_rows USING COVERING INDEX activities_pending (deal_id=? AND done_at=?)",
-            "a deal's next step"
+            plan(conn, &KEEP_NEXT_STEP, &[&"deal_x"]),
+            "SEARCH deal_rows USING INDEX sqlite_autoindex_deal_rows_1 (id=?)\n\
+             SCALAR SUBQUERY 1\n\
+             SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)",
+            "a deal's next step, worked out again after a change to its activities"
         );
     }
 

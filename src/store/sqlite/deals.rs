@@ -9,8 +9,9 @@ use super::staged::HIDDEN;
 use super::{bound, SqliteTx, SQL};
 use crate::error::{Error, Result};
 use crate::id::{DealId, StageId};
-use crate::record::{Deal, Event, Status};
-use crate::store::cells::{self, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
+use crate::record::{Deal, Event, NextActivity, Status, DEAL_FIELDS};
+use crate::store::activities;
+use crate::store::cells::{self, Reader, DEAL_COLUMNS, DEAL_ROW_COLUMNS};
 use crate::store::query::{status_list, EVENTS_BY_DEAL_SQL, EVENTS_SQL};
 use crate::store::{
     owner_runs, wide_total, After, ClosedBy, ClosedDays, ClosedSum, DealFilter, DealSort, Deals,
@@ -299,7 +300,7 @@ impl Deals for SqliteTx<'_> {
         desc: bool,
         after: Option<&After>,
         limit: Option<u64>,
-        each: &mut dyn FnMut(Deal) -> Result<()>,
+        each: &mut dyn FnMut(Deal, Option<NextActivity>) -> Result<()>,
     ) -> Result<()> {
         let filter = &filter.with_owner_ids(self)?;
         let (sql, args) = match limit {
@@ -308,7 +309,15 @@ impl Deals for SqliteTx<'_> {
             }
             _ => SQL.deal_list(filter, sort, desc, after, limit),
         };
-        self.each_row(&sql, &bound(&args), |r| each(cells::deal(r)?))
+        // The next step is the cell after the deal's own (Dialect::listed_columns).
+        self.each_row(&sql, &bound(&args), |r| {
+            let deal = cells::deal(r)?;
+            let next = match Reader::new("deal", r).opt_text(DEAL_FIELDS.len())? {
+                Some(kept) => Some(activities::kept_next_step(|| r.key(), &kept)?),
+                None => None,
+            };
+            each(deal, next)
+        })
     }
 
     fn for_each_deal_stored(&self, each: &mut dyn FnMut(Deal) -> Result<()>) -> Result<()> {

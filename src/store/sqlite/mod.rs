@@ -12,6 +12,7 @@ mod pipelines;
 mod staged;
 mod tokens;
 
+use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -50,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/016_activities.sql"),
     include_str!("migrations/017_pending_activities.sql"),
     include_str!("migrations/018_lighter_indexes.sql"),
+    include_str!("migrations/019_next_step_on_the_deal.sql"),
 ];
 
 /// The schema version this rex writes.
@@ -75,6 +77,9 @@ pub struct SqliteTx<'a> {
     batch: i64,
     /// Who its history events are recorded as; None records no one (NULL).
     actor: Option<&'a str>,
+    /// Whether a bulk load is under way ([`SqliteTx::with_indexes_rebuilt_after`]): the next
+    /// steps kept on deals' rows are worked out once at its end, not at each activity.
+    bulk: Cell<bool>,
 }
 
 impl SqliteStore {
@@ -394,6 +399,14 @@ impl SqliteStore {
             tx.execute_batch(sql)
                 .map_err(|e| Error::Failed(format!("migration {} failed: {e}", i + 1)))?;
         }
+        if version < 19 {
+            // Schema 19 keeps each deal's next step on its row: worked out here for the
+            // deals that have one, by the statement the store keeps them with.
+            tx.execute_batch(&activities::work_out_next_steps(
+                "SELECT deal_id FROM activities WHERE done_at IS NULL",
+            ))
+            .map_err(|e| Error::Failed(format!("migration 19 failed: {e}")))?;
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -508,6 +521,7 @@ impl<'a> SqliteTx<'a> {
             conn,
             batch: 0,
             actor,
+            bulk: Cell::new(false),
         }
     }
 
@@ -561,7 +575,10 @@ impl<'a> SqliteTx<'a> {
             self.conn
                 .execute_batch(&format!("DROP {kind} \"{name}\""))?;
         }
-        let out = f()?;
+        self.bulk.set(true);
+        let out = f();
+        self.bulk.set(false);
+        let out = out?;
         for (_, _, sql) in &dropped {
             self.conn.execute_batch(sql)?;
         }
@@ -579,8 +596,9 @@ impl<'a> SqliteTx<'a> {
             ))?;
         }
         self.conn.execute_batch(&format!(
-            "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {}",
-            staged::add_totals_sql(&format!("NOT IN {}", staged::HIDDEN), true)
+            "DELETE FROM deal_totals; DELETE FROM forecast_totals; DELETE FROM closed_totals; {} {}",
+            staged::add_totals_sql(&format!("NOT IN {}", staged::HIDDEN), true),
+            activities::work_out_next_steps("SELECT deal_id FROM activities WHERE done_at IS NULL")
         ))?;
         Ok(out)
     }

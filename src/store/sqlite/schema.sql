@@ -47,7 +47,7 @@ CREATE TABLE "deal_rows" (
     closed_at         TEXT,
     close_reason      TEXT, batch INTEGER NOT NULL DEFAULT 0, tail TEXT GENERATED ALWAYS AS (
     substr(id, -1, 1)||substr(id, -2, 1)||substr(id, -3, 1)||substr(id, -4, 1)||substr(id, -5, 1)||substr(id, -6, 1)||substr(id, -7, 1)||substr(id, -8, 1)||substr(id, -9, 1)||substr(id, -10, 1)||substr(id, -11, 1)||substr(id, -12, 1)||substr(id, -13, 1)||substr(id, -14, 1)||substr(id, -15, 1)||substr(id, -16, 1)
-) VIRTUAL, probability INTEGER CHECK (probability BETWEEN 0 AND 100), origin TEXT,
+) VIRTUAL, probability INTEGER CHECK (probability BETWEEN 0 AND 100), origin TEXT, next_step TEXT,
     FOREIGN KEY (pipeline_id, stage_id) REFERENCES "stage_rows" (pipeline_id, id)
 ) STRICT;
 CREATE INDEX deals_stage_status_activity ON "deal_rows" (stage_id, status, last_activity_at, id);
@@ -255,11 +255,6 @@ CREATE INDEX deals_created ON deal_rows (created_at, id, owner_id, pipeline_id, 
 CREATE INDEX deals_owner_stage_activity
     ON deal_rows (owner_id, stage_id, status, last_activity_at, id, batch, pipeline_id);
 CREATE UNIQUE INDEX deals_origin ON deal_rows (origin) WHERE origin IS NOT NULL;
-CREATE VIEW deals AS
-    SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id, expected_close,
-           owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
-           closed_at, close_reason, tail, probability, origin FROM deal_rows
-    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
 CREATE TABLE staged_positions (
     batch     INTEGER NOT NULL,
     stage_id  TEXT NOT NULL,
@@ -331,9 +326,6 @@ CREATE INDEX activities_owner
     ON activity_rows (owner_id, done_at, due_date, due_time, created_at, id);
 CREATE INDEX activities_due ON activity_rows (done_at, due_date, due_time, created_at, id);
 CREATE INDEX activities_ref ON activity_rows (substr(id, -7));
-CREATE INDEX activities_pending
-    ON activity_rows (deal_id, done_at, due_date, due_time, created_at, id, type, subject, batch)
-    WHERE done_at IS NULL;
 CREATE VIRTUAL TABLE deal_names USING fts5(
     name_key, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram',
     detail = none, columnsize = 0
@@ -342,3 +334,8 @@ CREATE VIRTUAL TABLE deal_contacts USING fts5(
     contact_id, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram',
     detail = none, columnsize = 0
 );
+CREATE VIEW deals AS
+    SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id, expected_close,
+           owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
+           closed_at, close_reason, tail, probability, origin, next_step FROM deal_rows
+    WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));

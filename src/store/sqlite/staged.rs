@@ -3,6 +3,7 @@
 //! writing between the chunks; a failed or killed import is discarded without ever having
 //! been visible.
 
+use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -164,6 +165,7 @@ impl SqliteStore {
             conn: &tx,
             batch: id,
             actor: self.actor.as_deref(),
+            bulk: Cell::new(false),
         })?;
         let alive = tx.execute(
             "UPDATE imports SET heartbeat = ?2 WHERE id = ?1 AND state = 'loading'",
@@ -199,9 +201,16 @@ impl SqliteStore {
             )?;
             tx.conn
                 .execute("DELETE FROM staged_positions WHERE batch = ?1", [batch.0])?;
-            // Its deals were not counted while hidden.
+            // Its deals were not counted while hidden, nor its activities' deals given
+            // their next steps.
             tx.conn
                 .execute_batch(&add_totals_sql(&format!("= {}", batch.0), false))?;
+            tx.conn.execute(
+                &super::activities::work_out_next_steps(
+                    "SELECT deal_id FROM activity_rows WHERE batch = ?1 AND done_at IS NULL",
+                ),
+                [batch.0],
+            )?;
             Ok(())
         })
     }

@@ -6,7 +6,7 @@ use crate::imports::by_name;
 use crate::support::{entries, snapshot, stderr, succeeded, Rex, SmallDisk};
 
 /// The SQLite schema version this rex writes (the number of its migrations).
-const SCHEMA: i64 = 18;
+const SCHEMA: i64 = 19;
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -679,4 +679,60 @@ fn a_redirect_onto_the_database_is_refused_and_named() {
     // What creates a database may start one there.
     rex.ok(&["pipeline", "create", "Sales"]);
     assert_eq!(rex.json(&["pipeline", "list"]).as_array().unwrap().len(), 1);
+}
+
+/// A database from before next steps were kept on deals' rows (schema 18) is upgraded on
+/// first use, each deal's next step worked out from the activities it already holds.
+#[test]
+fn an_upgrade_to_schema_19_works_out_the_next_step_of_every_deal() {
+    let rex = Rex::new();
+    rex.sales();
+    let acme = rex.id(&["deal", "create", "Acme", "--value", "100"]);
+    rex.id(&["deal", "create", "Globex", "--value", "200"]);
+    rex.ok(&["activity", "add", &acme, "Later", "--due", "2030-01-02"]);
+    rex.ok(&[
+        "activity",
+        "add",
+        &acme,
+        "Sooner",
+        "--due",
+        "2030-01-01",
+        "--at",
+        "09:30",
+    ]);
+    rusqlite::Connection::open(&rex.db)
+        .unwrap()
+        .execute_batch(
+            "DROP VIEW deals;
+             ALTER TABLE deal_rows DROP COLUMN next_step;
+             CREATE VIEW deals AS
+                 SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
+                        expected_close, owner_id, metadata, created_at, updated_at,
+                        last_activity_at, stage_entered_at, closed_at, close_reason, tail,
+                        probability, origin FROM deal_rows
+                 WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+             CREATE INDEX activities_pending ON activity_rows
+                 (deal_id, done_at, due_date, due_time, created_at, id, type, subject, batch)
+                 WHERE done_at IS NULL;
+             PRAGMA user_version = 18;",
+        )
+        .unwrap();
+    let listed = rex.json(&["deal", "list", "--sort", "name"]);
+    let steps: Vec<Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["next_activity"].clone())
+        .collect();
+    let sooner = &rex.json(&["activity", "list", "--deal", &acme])[0];
+    assert_eq!(sooner["subject"], "Sooner");
+    assert_eq!(
+        steps,
+        [
+            json!({"id": sooner["id"], "type": "task", "subject": "Sooner",
+                   "due_date": "2030-01-01", "due_time": "09:30"}),
+            Value::Null
+        ]
+    );
+    assert_eq!(rex.json(&["info"])["schema_version"], SCHEMA);
 }

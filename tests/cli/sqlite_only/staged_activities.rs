@@ -170,3 +170,91 @@ fn a_failing_import_discards_the_activities_it_had_committed() {
     );
     assert_eq!(next_step(&rex, &before), "Visible");
 }
+
+/// How many deals' next steps, kept on their rows (schema 19), differ from the one their
+/// activities give now.
+fn stale_next_steps(db: &Path) -> i64 {
+    count(
+        db,
+        "SELECT count(*) FROM deal_rows d
+         WHERE d.next_step IS NOT (
+             SELECT json_array(a.id, a.type, a.subject, a.due_date, a.due_time)
+             FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL
+             ORDER BY a.due_date, a.due_time NULLS FIRST, a.created_at, a.id LIMIT 1)",
+    )
+}
+
+/// The next step kept on a deal's row follows every change of its activities, whichever
+/// command makes it: scheduling, rescheduling, done, undone, deleted, the deal deleted, a
+/// staged import published, and a bulk load into a new database (which works them out once).
+#[test]
+fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
+    let rex = Rex::new();
+    rex.at("2026-03-01T09:00:00Z");
+    rex.sales();
+    let acme = rex.id(&["deal", "create", "Acme", "--value", "100"]);
+    let globex = rex.id(&["deal", "create", "Globex", "--value", "200"]);
+    let steps = |rex: &Rex| -> Vec<Value> {
+        assert_eq!(stale_next_steps(&rex.db), 0, "a kept next step is stale");
+        rex.json(&["deal", "list", "--sort", "name"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["next_activity"]["subject"].clone())
+            .collect()
+    };
+    assert_eq!(steps(&rex), [Value::Null, Value::Null]);
+    rex.ok(&[
+        "activity",
+        "add",
+        &acme,
+        "Timed",
+        "--due",
+        "2026-03-05",
+        "--at",
+        "14:00",
+    ]);
+    assert_eq!(steps(&rex), [json!("Timed"), Value::Null]);
+    // All day comes before a time on the same day.
+    rex.ok(&["activity", "add", &acme, "All day", "--due", "2026-03-05"]);
+    assert_eq!(steps(&rex), [json!("All day"), Value::Null]);
+    rex.ok(&[
+        "activity",
+        "update",
+        "all day",
+        "--deal",
+        &acme,
+        "--due",
+        "2026-03-09",
+    ]);
+    assert_eq!(steps(&rex), [json!("Timed"), Value::Null]);
+    rex.ok(&["activity", "done", "timed", "--deal", &acme]);
+    assert_eq!(steps(&rex), [json!("All day"), Value::Null]);
+    rex.ok(&["activity", "undo", "timed", "--deal", &acme]);
+    assert_eq!(steps(&rex), [json!("Timed"), Value::Null]);
+    rex.ok(&["activity", "delete", "timed", "--deal", &acme, "--yes"]);
+    assert_eq!(steps(&rex), [json!("All day"), Value::Null]);
+    rex.ok(&["activity", "done", "all day", "--deal", &acme]);
+    assert_eq!(steps(&rex), [Value::Null, Value::Null]);
+    // An import into a database holding deals is staged, hidden until it is published.
+    let later = rex.file(
+        "later.jsonl",
+        &format!(
+            "{}\n{}\n",
+            json!({"deal_id": globex, "subject": "Second", "due_date": "2026-03-20"}),
+            json!({"deal_id": globex, "subject": "First", "due_date": "2026-03-10"}),
+        ),
+    );
+    rex.ok(&["import", "-q", &later]);
+    assert_eq!(steps(&rex), [Value::Null, json!("First")]);
+    rex.ok(&["activity", "add", &acme, "Again", "--due", "2026-04-01"]);
+    let export = rex.ok(&["export", "--all"]);
+    // Loaded into a new database at once: the steps are worked out once for every deal.
+    let copy = Rex::new();
+    copy.at("2026-03-01T09:00:00Z");
+    let file = copy.file("all.jsonl", &export);
+    copy.ok(&["import", "-q", &file]);
+    assert_eq!(steps(&copy), [json!("Again"), json!("First")]);
+    rex.ok(&["deal", "delete", &acme, "--yes"]);
+    assert_eq!(steps(&rex), [json!("First")]);
+}

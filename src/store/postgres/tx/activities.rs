@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::id::{ActivityId, DealId};
 use crate::record::{Activity, NextActivity};
 use crate::store::activities::{
-    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, NEXT_STEP_COLUMNS, SOONEST_FIRST,
+    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST, STEP_COLUMNS,
 };
 use crate::store::{Activities, Deals, NewActivity};
 
@@ -124,7 +124,7 @@ impl Activities for PgTx<'_, '_> {
         let ids: Vec<String> = deals.iter().map(|d| d.to_string()).collect();
         self.rows(
             &format!(
-                "SELECT {NEXT_STEP_COLUMNS} FROM unnest($1::text[]) AS deal(id) \
+                "SELECT a.deal_id, {STEP_COLUMNS} FROM unnest($1::text[]) AS deal(id) \
                  CROSS JOIN LATERAL (SELECT * FROM activities a WHERE a.deal_id = deal.id \
                  AND a.done_at IS NULL ORDER BY {SOONEST_FIRST} LIMIT 1) a"
             ),
