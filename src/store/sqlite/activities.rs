@@ -9,54 +9,21 @@ use super::{bound, SqliteTx, SQL};
 use crate::error::Result;
 use crate::id::{ActivityId, DealId};
 use crate::record::{Activity, NextActivity};
-use crate::store::activities::{
-    self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS, SOONEST_FIRST, STEP_COLUMNS,
-};
+use crate::store::activities::{self, ActivityFilter, ACTIVITY_COLUMNS, ACTIVITY_ROW_COLUMNS};
 use crate::store::cells::Reader;
 use crate::store::{Activities, Deals, NewActivity};
 
-/// What SQLite keeps on a deal's row as its next step (schema 19), worked out from its
-/// activities: the visible pending one due soonest, as the JSON array of its
-/// [`STEP_COLUMNS`] (read back by [`activities::kept_next_step`]); NULL without one. `deal`
-/// is the deal's id in the statement it goes into.
-fn next_step_of(deal: &str) -> String {
-    format!(
-        "(SELECT json_array({STEP_COLUMNS}) FROM activities a \
-         WHERE a.deal_id = {deal} AND a.done_at IS NULL ORDER BY {SOONEST_FIRST} LIMIT 1)"
-    )
-}
-
 /// Works out again the next steps kept on the rows of the deals that `deals` (a query of
-/// deal ids) selects: after an import is published or a bulk load, and by the migration to
-/// schema 19.
+/// deal ids) selects, as schema 19's triggers do for one deal: for the deals an import
+/// touched while hidden (its triggers did nothing) and after a bulk load (which dropped them).
 pub(crate) fn work_out_next_steps(deals: &str) -> String {
     format!(
-        "UPDATE deal_rows SET next_step = {} WHERE id IN ({deals})",
-        next_step_of("deal_rows.id")
+        "UPDATE deal_rows SET next_step = \
+         (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id) WHERE id IN ({deals})"
     )
 }
 
-/// Works out again the next step kept on the row of deal `?1`.
-static KEEP_NEXT_STEP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "UPDATE deal_rows SET next_step = {} WHERE id = ?1",
-        next_step_of("?1")
-    )
-});
-
 impl SqliteTx<'_> {
-    /// Works out again the next step kept on `deal`'s row, after a change to one of its
-    /// activities, in the same transaction. An import's hidden rows leave it alone: the
-    /// deals an import touched are worked out when it is published, and a bulk load's once
-    /// at its end.
-    fn keep_next_step(&self, deal: &str) -> Result<()> {
-        if self.batch != 0 || self.bulk.get() {
-            return Ok(());
-        }
-        self.conn.prepare_cached(&KEEP_NEXT_STEP)?.execute([deal])?;
-        Ok(())
-    }
-
     /// Inserts `a`; `if_new`: unless an activity of its id exists (None written then).
     fn write_activity(&self, a: &Activity, if_new: bool) -> Result<usize> {
         let row = activities::activity_row(a);
@@ -91,8 +58,7 @@ impl Activities for SqliteTx<'_> {
     }
 
     fn insert_activity(&self, a: &Activity) -> Result<()> {
-        self.write_activity(a, false)?;
-        self.keep_next_step(&a.deal_id.to_string())
+        self.write_activity(a, false).map(|_| ())
     }
 
     fn insert_new_activity(&self, a: &Activity) -> Result<NewActivity> {
@@ -100,7 +66,6 @@ impl Activities for SqliteTx<'_> {
         Ok(if !self.deal_exists(a.deal_id)? {
             NewActivity::NoDeal
         } else if self.write_activity(a, true)? == 1 {
-            self.keep_next_step(&a.deal_id.to_string())?;
             NewActivity::Written
         } else {
             NewActivity::IdTaken
@@ -115,36 +80,21 @@ impl Activities for SqliteTx<'_> {
             .skip(1)
             .map(|(i, c)| format!("{} = {}", c.trim(), SQL.mark(i + 1)))
             .collect();
-        // The deal it belonged to, whose next step may change too should it move.
-        let before = self.rows(
-            "SELECT deal_id FROM activity_rows WHERE id = ?1",
-            &[&a.id.to_string()],
-            |r| Reader::new("activity", r).text(0),
-        )?;
         self.conn
             .prepare_cached(&format!(
                 "UPDATE activity_rows SET {} WHERE id = ?1",
                 set.join(", ")
             ))?
             .execute(bound(&row).as_slice())?;
-        let deal = a.deal_id.to_string();
-        self.keep_next_step(&deal)?;
-        for other in before.iter().filter(|d| **d != deal) {
-            self.keep_next_step(other)?;
-        }
         Ok(())
     }
 
     fn delete_activity(&self, id: ActivityId) -> Result<bool> {
-        let deals = self.rows(
-            "DELETE FROM activity_rows WHERE id = ?1 RETURNING deal_id",
-            &[&id.to_string()],
-            |r| Reader::new("activity", r).text(0),
-        )?;
-        for deal in &deals {
-            self.keep_next_step(deal)?;
-        }
-        Ok(!deals.is_empty())
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM activity_rows WHERE id = ?1")?
+            .execute([id.to_string()])?
+            > 0)
     }
 
     fn count_all_activities(&self) -> Result<i64> {
@@ -318,11 +268,43 @@ mod tests {
             assert_eq!(plan(conn, &sql, &bound(&args)), expected, "{what}");
         }
         assert_eq!(
-            plan(conn, &KEEP_NEXT_STEP, &[&"deal_x"]),
-            "SEARCH deal_rows USING INDEX sqlite_autoindex_deal_rows_1 (id=?)\n\
-             SCALAR SUBQUERY 1\n\
+            plan(
+                conn,
+                "SELECT step FROM deal_next_steps WHERE deal_id = ?1",
+                &[&"deal_x"]
+            ),
+            "SEARCH d USING COVERING INDEX sqlite_autoindex_deal_rows_1 (id=?)\n\
+             CORRELATED SCALAR SUBQUERY 3\n\
              SEARCH activity_rows USING INDEX activities_deal (deal_id=? AND done_at=?)",
-            "a deal's next step, worked out again after a change to its activities"
+            "a deal's next step, worked out again by the triggers of schema 19"
+        );
+    }
+
+    /// The view the triggers of schema 19 work a deal's next step out by holds it as
+    /// [`activities::kept_next_step`] reads it, in the order every list is in.
+    #[test]
+    fn the_kept_next_step_is_the_step_columns_soonest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::sqlite::plan_store(&dir);
+        let view: String = store
+            .conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'deal_next_steps'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let view = view.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            view.contains(&format!(
+                "json_array({}) FROM activities a",
+                activities::STEP_COLUMNS
+            )),
+            "{view}"
+        );
+        assert!(
+            view.contains(&format!("ORDER BY {} LIMIT 1", activities::SOONEST_FIRST)),
+            "{view}"
         );
     }
 

@@ -12,7 +12,6 @@ mod pipelines;
 mod staged;
 mod tokens;
 
-use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -77,9 +76,6 @@ pub struct SqliteTx<'a> {
     batch: i64,
     /// Who its history events are recorded as; None records no one (NULL).
     actor: Option<&'a str>,
-    /// Whether a bulk load is under way ([`SqliteTx::with_indexes_rebuilt_after`]): the next
-    /// steps kept on deals' rows are worked out once at its end, not at each activity.
-    bulk: Cell<bool>,
 }
 
 impl SqliteStore {
@@ -399,14 +395,6 @@ impl SqliteStore {
             tx.execute_batch(sql)
                 .map_err(|e| Error::Failed(format!("migration {} failed: {e}", i + 1)))?;
         }
-        if version < 19 {
-            // Schema 19 keeps each deal's next step on its row: worked out here for the
-            // deals that have one, by the statement the store keeps them with.
-            tx.execute_batch(&activities::work_out_next_steps(
-                "SELECT deal_id FROM activities WHERE done_at IS NULL",
-            ))
-            .map_err(|e| Error::Failed(format!("migration 19 failed: {e}")))?;
-        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -521,7 +509,6 @@ impl<'a> SqliteTx<'a> {
             conn,
             batch: 0,
             actor,
-            bulk: Cell::new(false),
         }
     }
 
@@ -575,10 +562,7 @@ impl<'a> SqliteTx<'a> {
             self.conn
                 .execute_batch(&format!("DROP {kind} \"{name}\""))?;
         }
-        self.bulk.set(true);
-        let out = f();
-        self.bulk.set(false);
-        let out = out?;
+        let out = f()?;
         for (_, _, sql) in &dropped {
             self.conn.execute_batch(sql)?;
         }

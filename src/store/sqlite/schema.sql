@@ -334,8 +334,32 @@ CREATE VIRTUAL TABLE deal_contacts USING fts5(
     contact_id, content = 'deal_rows', content_rowid = 'rowid', tokenize = 'trigram',
     detail = none, columnsize = 0
 );
+CREATE VIEW deal_next_steps AS
+    SELECT d.id AS deal_id,
+        (SELECT json_array(a.id, a.type, a.subject, a.due_date, a.due_time) FROM activities a
+         WHERE a.deal_id = d.id AND a.done_at IS NULL
+         ORDER BY a.due_date, a.due_time NULLS FIRST, a.created_at, a.id LIMIT 1) AS step
+    FROM deal_rows d;
 CREATE VIEW deals AS
     SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id, expected_close,
            owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
            closed_at, close_reason, tail, probability, origin, next_step FROM deal_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE TRIGGER next_step_scheduled AFTER INSERT ON activity_rows
+WHEN new.done_at IS NULL
+    AND new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.deal_id)
+    WHERE id = new.deal_id;
+END;
+CREATE TRIGGER next_step_changed
+AFTER UPDATE OF deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+    WHERE id IN (new.deal_id, old.deal_id);
+END;
+CREATE TRIGGER next_step_deleted AFTER DELETE ON activity_rows
+WHEN old.done_at IS NULL
+    AND old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
+    WHERE id = old.deal_id;
+END;

@@ -3,7 +3,6 @@
 //! writing between the chunks; a failed or killed import is discarded without ever having
 //! been visible.
 
-use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -165,7 +164,6 @@ impl SqliteStore {
             conn: &tx,
             batch: id,
             actor: self.actor.as_deref(),
-            bulk: Cell::new(false),
         })?;
         let alive = tx.execute(
             "UPDATE imports SET heartbeat = ?2 WHERE id = ?1 AND state = 'loading'",

@@ -703,7 +703,8 @@ fn an_upgrade_to_schema_19_works_out_the_next_step_of_every_deal() {
     rusqlite::Connection::open(&rex.db)
         .unwrap()
         .execute_batch(
-            "DROP VIEW deals;
+            "DROP TRIGGER next_step_scheduled; DROP TRIGGER next_step_changed;
+             DROP TRIGGER next_step_deleted; DROP VIEW deal_next_steps; DROP VIEW deals;
              ALTER TABLE deal_rows DROP COLUMN next_step;
              CREATE VIEW deals AS
                  SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id,

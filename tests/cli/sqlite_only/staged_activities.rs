@@ -186,7 +186,8 @@ fn stale_next_steps(db: &Path) -> i64 {
 
 /// The next step kept on a deal's row follows every change of its activities, whichever
 /// command makes it: scheduling, rescheduling, done, undone, deleted, the deal deleted, a
-/// staged import published, and a bulk load into a new database (which works them out once).
+/// staged import published, a bulk load into a new database (which works them out once), and
+/// a row written by another program.
 #[test]
 fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
     let rex = Rex::new();
@@ -257,4 +258,15 @@ fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
     assert_eq!(steps(&copy), [json!("Again"), json!("First")]);
     rex.ok(&["deal", "delete", &acme, "--yes"]);
     assert_eq!(steps(&rex), [json!("First")]);
+    // Written behind rex's back (the sqlite3 shell), too.
+    rusqlite::Connection::open(&rex.db)
+        .unwrap()
+        .execute(
+            "INSERT INTO activity_rows (id, deal_id, type, subject, due_date, created_at, updated_at)
+             VALUES ('activity_01kjt8f0000000000000000000', ?1, 'call', 'By hand', '2026-03-02',
+                     '2026-03-01T09:00:00Z', '2026-03-01T09:00:00Z')",
+            [&globex],
+        )
+        .unwrap();
+    assert_eq!(steps(&rex), [json!("By hand")]);
 }

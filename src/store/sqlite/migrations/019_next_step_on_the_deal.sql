@@ -5,22 +5,54 @@
 -- the deal's own read had not touched, 111 more page reads for a 50-deal page of
 -- `deal list` at 1M deals. Kept on the deal's row, it is read with the deal.
 --
--- It stays derived: no field of the deal's (not exported, not in `updated_at`). The store
--- works it out again, in the same transaction, whenever one of the deal's visible
--- activities is scheduled, changed, done, undone or deleted; for the deals an import
--- touched when it is published or, after a bulk load, once for every deal; and for every
--- deal right after this migration (`next_step_of` in store/sqlite/activities.rs is its one
--- definition). It is NULL for a deal without a pending activity.
+-- It stays derived: no field of the deal's (not exported, not in `updated_at`), and never
+-- written by rex's code. The triggers below work it out again whenever one of the deal's
+-- activities is scheduled, changed, done, undone or deleted, whoever writes it (rex, or
+-- the sqlite3 shell). An import still loading is hidden: its activities' triggers do
+-- nothing (as the counters' of schema 6 do), and the deals it touched have their next
+-- steps worked out when it is published, or, after a bulk load (which drops every trigger
+-- of the table), once for every deal.
+--
+-- deal_next_steps is the one place that says what a deal's next step is: the visible
+-- pending activity due soonest (all-day before timed, then by creation and id, as
+-- `store::activities::SOONEST_FIRST` orders every list), as the JSON array of its
+-- `STEP_COLUMNS`; NULL without one.
 ALTER TABLE deal_rows ADD COLUMN next_step TEXT;
+CREATE VIEW deal_next_steps AS
+    SELECT d.id AS deal_id,
+        (SELECT json_array(a.id, a.type, a.subject, a.due_date, a.due_time) FROM activities a
+         WHERE a.deal_id = d.id AND a.done_at IS NULL
+         ORDER BY a.due_date, a.due_time NULLS FIRST, a.created_at, a.id LIMIT 1) AS step
+    FROM deal_rows d;
 DROP VIEW deals;
 CREATE VIEW deals AS
     SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id, expected_close,
            owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
            closed_at, close_reason, tail, probability, origin, next_step FROM deal_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+CREATE TRIGGER next_step_scheduled AFTER INSERT ON activity_rows
+WHEN new.done_at IS NULL
+    AND new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.deal_id)
+    WHERE id = new.deal_id;
+END;
+CREATE TRIGGER next_step_changed
+AFTER UPDATE OF deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+    WHERE id IN (new.deal_id, old.deal_id);
+END;
+CREATE TRIGGER next_step_deleted AFTER DELETE ON activity_rows
+WHEN old.done_at IS NULL
+    AND old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
+    WHERE id = old.deal_id;
+END;
 --
 -- activities_pending (schema 17) served the reads of next steps, which now read the deals'
 -- rows: `deal list --no-next-step` and `today` ask `next_step IS NULL`, `--sort
--- next-activity` reads the key from it. Working one out again after a change reads
--- activities_deal (the deal's pending activities, soonest first) and one row.
+-- next-activity` reads its key from it. Working one out again reads activities_deal (the
+-- deal's pending activities, soonest first) and one activity's row.
 DROP INDEX activities_pending;
+UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+WHERE id IN (SELECT deal_id FROM activities WHERE done_at IS NULL);
