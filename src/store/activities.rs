@@ -138,8 +138,8 @@ pub(crate) fn next_step(row: &dyn Cells) -> Result<(DealId, NextActivity)> {
 }
 
 /// A deal's next step as SQLite keeps it on the deal's row (schema 19): the JSON array of
-/// its [`STEP_COLUMNS`] (a due time of null: all day). One that
-/// cannot be read is a damaged database, named by its deal (`deal`, asked only then).
+/// its [`STEP_COLUMNS`] (a due time of null: all day). One that cannot be read is a damaged
+/// database, named by its deal (`deal`, asked only then).
 pub(crate) fn kept_next_step(deal: impl Fn() -> String, kept: &str) -> Result<NextActivity> {
     /// The array's cells, borrowed from its text unless they hold escapes.
     #[derive(serde::Deserialize)]
