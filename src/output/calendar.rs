@@ -11,6 +11,7 @@
 use chrono::{DateTime, Days, Duration, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
+use super::cells::neutralise;
 use super::ActivityView;
 use crate::clock::{in_range, local_to_utc, parse_timestamp};
 
@@ -39,7 +40,7 @@ pub fn calendar(views: &[ActivityView]) -> String {
 fn event(v: &ActivityView) -> Event {
     let a = &v.activity;
     let mut e = Event::new();
-    e.uid(&format!("{}@rex", a.id)).summary(&a.subject);
+    e.uid(&format!("{}@rex", a.id)).summary(&text(&a.subject));
     match a.due_time {
         Some(t) => {
             let local = a.due_date.and_time(t.time());
@@ -81,7 +82,7 @@ fn event(v: &ActivityView) -> Event {
         description.push_str("\n\n");
         description.push_str(note);
     }
-    e.description(&description)
+    e.description(&text(&description))
         .categories([a.kind.as_str()])
         .status(EventStatus::Confirmed);
     // When it was last changed: what a calendar compares when the same UID comes again.
@@ -92,4 +93,11 @@ fn event(v: &ActivityView) -> Event {
         e.created(t);
     }
     e.done()
+}
+
+/// Text as an event holds it. iCalendar text has no control characters but tabs and the
+/// line breaks the crate escapes (RFC 5545's TSAFE-CHAR): one that rex refuses but another
+/// program stored shows as its `\u{…}` escape, as it does on a terminal.
+fn text(s: &str) -> String {
+    s.split('\t').map(neutralise).collect::<Vec<_>>().join("\t")
 }

@@ -1,5 +1,5 @@
 //! Values in a SQLite database that rex would not write today, put there behind its back:
-//! amounts from before the bound, and bytes damaged on disk.
+//! amounts from before the bound, bytes damaged on disk, and text rex refuses.
 
 use serde_json::json;
 
@@ -103,4 +103,50 @@ fn a_damaged_stored_row_is_exit_6_naming_its_deal() {
         line.starts_with(&format!("rex: the database is damaged at deal '{won}' (")),
         "{line}"
     );
+}
+
+/// Was: a subject or deal name holding a control character (which rex refuses, but another
+/// program can store) went into `-o ics` as it was, and RFC 5545 text holds none: the
+/// calendar shows its escape, as a terminal does, and a tab in a note stays a tab.
+#[test]
+fn control_characters_stored_behind_rex_s_back_never_reach_the_calendar_raw() {
+    use icalendar::{Calendar, Component};
+    let rex = Rex::new();
+    rex.sales();
+    let deal = rex.json(&["deal", "create", "Acme", "--value", "1"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let note = "a\tb\nc";
+    rex.ok(&[
+        "activity",
+        "add",
+        &deal,
+        "Call",
+        "--due",
+        "2026-03-05",
+        "--at",
+        "14:00",
+        "--note",
+        note,
+    ]);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.execute(
+        "UPDATE activity_rows SET subject = 'Call' || char(27) || '[2J' || char(13) || 'X'",
+        [],
+    )
+    .unwrap();
+    conn.execute("UPDATE deal_rows SET name = 'Ac' || char(7) || 'me'", [])
+        .unwrap();
+    drop(conn);
+    let ics = rex.ok(&["activity", "list", "--all", "-o", "ics"]);
+    let raw: Vec<char> = ics
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t'))
+        .collect();
+    assert_eq!(raw, Vec::<char>::new(), "{ics}");
+    let parsed: Calendar = ics.parse().unwrap_or_else(|e| panic!("{e}:\n{ics}"));
+    let event = parsed.components[0].as_event().unwrap();
+    assert_eq!(event.get_summary(), Some("Call\\u{1b}[2J\\u{d}X"));
+    assert_eq!(event.get_description(), Some("Deal: Ac\\u{7}me\n\na\tb\nc"));
 }
