@@ -14,8 +14,8 @@ use crate::store::cells::Reader;
 use crate::store::{Activities, Deals, NewActivity};
 
 /// Works out again the next steps kept on the rows of the deals that `deals` (a query of
-/// deal ids) selects, as schema 19's triggers do for one deal: for the deals an import
-/// touched while hidden (its triggers did nothing) and after a bulk load (which dropped them).
+/// deal ids) selects, as schema 19's triggers do for one deal: after a bulk load (which
+/// dropped them).
 pub(crate) fn work_out_next_steps(deals: &str) -> String {
     format!(
         "UPDATE deal_rows SET next_step = \

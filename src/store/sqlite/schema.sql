@@ -346,13 +346,12 @@ CREATE VIEW deals AS
            closed_at, close_reason, tail, probability, origin, next_step FROM deal_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
 CREATE TRIGGER next_step_scheduled AFTER INSERT ON activity_rows
-WHEN new.done_at IS NULL
-    AND new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.deal_id)
     WHERE id = new.deal_id;
 END;
 CREATE TRIGGER next_step_changed
-AFTER UPDATE OF deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
+AFTER UPDATE OF id, deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
 WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
     WHERE id IN (new.deal_id, old.deal_id);
@@ -362,4 +361,9 @@ WHEN old.done_at IS NULL
     AND old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
     WHERE id = old.deal_id;
+END;
+CREATE TRIGGER next_steps_published AFTER UPDATE OF state ON imports
+WHEN new.state = 'published' AND old.state IS NOT 'published' BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+    WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = new.id AND done_at IS NULL);
 END;

@@ -199,16 +199,10 @@ impl SqliteStore {
             )?;
             tx.conn
                 .execute("DELETE FROM staged_positions WHERE batch = ?1", [batch.0])?;
-            // Its deals were not counted while hidden, nor its activities' deals given
-            // their next steps.
+            // Its deals were not counted while hidden. (Its activities' deals were given
+            // their next steps by the trigger next_steps_published, schema 19.)
             tx.conn
                 .execute_batch(&add_totals_sql(&format!("= {}", batch.0), false))?;
-            tx.conn.execute(
-                &super::activities::work_out_next_steps(
-                    "SELECT deal_id FROM activity_rows WHERE batch = ?1 AND done_at IS NULL",
-                ),
-                [batch.0],
-            )?;
             Ok(())
         })
     }

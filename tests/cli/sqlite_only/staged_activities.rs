@@ -269,4 +269,42 @@ fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
         )
         .unwrap();
     assert_eq!(steps(&rex), [json!("By hand")]);
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    // Was: a REPLACE deletes the row it replaces without the delete trigger, and the insert
+    // trigger passed over a row done: the deal kept "By hand" as its next step.
+    conn.execute(
+        "INSERT OR REPLACE INTO activity_rows
+             (id, deal_id, type, subject, due_date, done_at, created_at, updated_at)
+         VALUES ('activity_01kjt8f0000000000000000000', ?1, 'call', 'By hand', '2026-03-02',
+                 '2026-03-01T10:00:00Z', '2026-03-01T09:00:00Z', '2026-03-01T10:00:00Z')",
+        [&globex],
+    )
+    .unwrap();
+    assert_eq!(steps(&rex), [json!("First")]);
+    // Was: a new id was not among the columns whose update works the step out again.
+    conn.execute(
+        "UPDATE activity_rows SET id = 'activity_01kjt8f0000000000000000001' WHERE subject = 'First'",
+        [],
+    )
+    .unwrap();
+    assert_eq!(steps(&rex), [json!("First")]);
+    // Was: only rex's own publish worked out the steps of an import's deals, so an import
+    // by a rex from before schema 19, running while a newer rex upgraded the file, left them
+    // stale when it published. Now the publish itself (the import's state) does it.
+    conn.execute_batch(
+        "INSERT INTO imports (id, state, started_at, heartbeat)
+             VALUES (9000, 'loading', '2026-03-01T09:00:00Z', unixepoch());",
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO activity_rows (id, deal_id, type, subject, due_date, created_at, updated_at, batch)
+         VALUES ('activity_01kjt8f0000000000000000002', ?1, 'task', 'Imported', '2026-03-03',
+                 '2026-03-01T09:00:00Z', '2026-03-01T09:00:00Z', 9000)",
+        [&globex],
+    )
+    .unwrap();
+    assert_eq!(steps(&rex), [json!("First")]);
+    conn.execute_batch("UPDATE imports SET state = 'published' WHERE id = 9000")
+        .unwrap();
+    assert_eq!(steps(&rex), [json!("Imported")]);
 }

@@ -10,8 +10,9 @@
 -- activities is scheduled, changed, done, undone or deleted, whoever writes it (rex, or
 -- the sqlite3 shell). An import still loading is hidden: its activities' triggers do
 -- nothing (as the counters' of schema 6 do), and the deals it touched have their next
--- steps worked out when it is published, or, after a bulk load (which drops every trigger
--- of the table), once for every deal.
+-- steps worked out by a trigger when it is published (so also when a rex from before this
+-- schema, importing while a newer one upgraded the file, publishes it), or, after a bulk
+-- load (which drops every trigger of the table), once for every deal.
 --
 -- deal_next_steps is the one place that says what a deal's next step is: the visible
 -- pending activity due soonest (all-day before timed, then by creation and id, as
@@ -30,14 +31,16 @@ CREATE VIEW deals AS
            owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at,
            closed_at, close_reason, tail, probability, origin, next_step FROM deal_rows
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+-- Any insert, done or not: an INSERT OR REPLACE deletes the row it replaces without
+-- firing next_step_deleted (unless recursive_triggers is on), so the deal's step is worked
+-- out again whatever the new row is.
 CREATE TRIGGER next_step_scheduled AFTER INSERT ON activity_rows
-WHEN new.done_at IS NULL
-    AND new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.deal_id)
     WHERE id = new.deal_id;
 END;
 CREATE TRIGGER next_step_changed
-AFTER UPDATE OF deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
+AFTER UPDATE OF id, deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
 WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
     WHERE id IN (new.deal_id, old.deal_id);
@@ -47,6 +50,11 @@ WHEN old.done_at IS NULL
     AND old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
     WHERE id = old.deal_id;
+END;
+CREATE TRIGGER next_steps_published AFTER UPDATE OF state ON imports
+WHEN new.state = 'published' AND old.state IS NOT 'published' BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+    WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = new.id AND done_at IS NULL);
 END;
 --
 -- activities_pending (schema 17) served the reads of next steps, which now read the deals'
