@@ -357,7 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;show' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal whose activity''s subject ACTIVITY is')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal ACTIVITY belongs to: then its subject names it, and another deal''s id or reference is refused')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -373,7 +373,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;update' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal whose activity''s subject ACTIVITY is')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal ACTIVITY belongs to: then its subject names it, and another deal''s id or reference is refused')
             [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'New subject')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'call, meeting, email, task, deadline or lunch [add''s default: task]')
             [CompletionResult]::new('--due', '--due', [CompletionResultType]::ParameterName, 'The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq, eoy [add''s default: today]')
@@ -397,7 +397,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;delete' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal whose activity''s subject ACTIVITY is')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal ACTIVITY belongs to: then its subject names it, and another deal''s id or reference is refused')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -415,7 +415,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;done' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal whose activities'' subjects ACTIVITY names')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused')
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'Add this to each activity''s note')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -432,7 +432,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;undo' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal whose activities'' subjects ACTIVITY names')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')

@@ -338,7 +338,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;show'= {
-            cand --deal 'The deal whose activity''s subject ACTIVITY is'
+            cand --deal 'The deal ACTIVITY belongs to: then its subject names it, and another deal''s id or reference is refused'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
@@ -353,7 +353,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;update'= {
-            cand --deal 'The deal whose activity''s subject ACTIVITY is'
+            cand --deal 'The deal ACTIVITY belongs to: then its subject names it, and another deal''s id or reference is refused'
             cand --subject 'New subject'
             cand --type 'call, meeting, email, task, deadline or lunch [add''s default: task]'
             cand --due 'The day it is due: YYYY-MM-DD, today, tomorrow, yesterday, +Nd, +Nw, +Nm, eom, eoq, eoy [add''s default: today]'
@@ -376,7 +376,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;delete'= {
-            cand --deal 'The deal whose activity''s subject ACTIVITY is'
+            cand --deal 'The deal ACTIVITY belongs to: then its subject names it, and another deal''s id or reference is refused'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'
@@ -393,7 +393,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;done'= {
-            cand --deal 'The deal whose activities'' subjects ACTIVITY names'
+            cand --deal 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused'
             cand --note 'Add this to each activity''s note'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
@@ -409,7 +409,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;undo'= {
-            cand --deal 'The deal whose activities'' subjects ACTIVITY names'
+            cand --deal 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'

@@ -150,7 +150,7 @@ Examples:
 pub struct Named {
     #[arg(value_name = "ACTIVITY", help = NAMED, add = activity_values())]
     pub activity: String,
-    /// The deal whose activity's subject ACTIVITY is
+    /// The deal ACTIVITY belongs to: then its subject names it, and another deal's id or reference is refused
     #[arg(long, value_name = "DEAL", add = deal_values())]
     pub deal: Option<String>,
 }
@@ -165,7 +165,7 @@ pub struct NamedSeveral {
         help = "The activities: ids, references as tables show them (Ref), or with --deal subjects"
     )]
     pub activities: Vec<String>,
-    /// The deal whose activities' subjects ACTIVITY names
+    /// The deal the activities belong to: then subjects name them, and another deal's ids or references are refused
     #[arg(long, value_name = "DEAL", add = deal_values())]
     pub deal: Option<String>,
 }

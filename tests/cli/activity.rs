@@ -446,6 +446,47 @@ fn an_activity_is_named_by_its_id_its_reference_or_with_deal_its_subject() {
         rex.fails(&["activity", "show", &acme], 2),
         format!("rex: expected an activity, got a deal id '{acme}'")
     );
+    // Was: with --deal, another deal's activity named by its id or reference was acted on.
+    let globex_named = format!("Globex ({0})", short(&globex));
+    let not_globex_s = |what: &str, text: &str| {
+        format!(
+            "rex: {globex_named} has no activity with the {what} '{text}'; see them with rex activity list --deal {}",
+            short(&globex)
+        )
+    };
+    let before = rex.ok(&["export", "--all"]);
+    for (verb, tail) in [
+        ("show", &[][..]),
+        ("update", &["--due", "tomorrow"][..]),
+        ("done", &[][..]),
+        ("delete", &["--yes"][..]),
+    ] {
+        let mut args = vec!["activity", verb, &call, "--deal", &globex];
+        args.extend(tail);
+        assert_eq!(rex.fails(&args, 3), not_globex_s("id", &call), "{verb}");
+        let mut args = vec!["activity", verb, short(&call), "--deal", &globex];
+        args.extend(tail);
+        assert_eq!(
+            rex.fails(&args, 3),
+            not_globex_s("subject or reference", short(&call)),
+            "{verb}"
+        );
+    }
+    assert_eq!(rex.ok(&["export", "--all"]), before);
+    // A subject that is another activity's reference names neither: both are listed.
+    let named_as_ref = add(&rex, &[&acme, short(&call)]);
+    let both = rex.fails(&["activity", "show", short(&call), "--deal", &acme], 2);
+    assert_eq!(
+        both,
+        format!(
+            "rex: '{0}' is the reference of {0} Call CFO ({1}) and the subject of {2} {0} ({1}), both of Acme Corp; give a full id instead",
+            short(&call),
+            s(&rex.json(&["activity", "show", &call])["due_date"]),
+            short(&named_as_ref)
+        )
+    );
+    // Without --deal, a reference is a reference.
+    assert_eq!(shown(&[short(&call)]), call);
 }
 
 #[test]

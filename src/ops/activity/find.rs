@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::id::{kind_of, ActivityId};
 use crate::ops::lookup::{find_deal, quoted, BASE32};
-use crate::record::{name_key, Activity};
+use crate::record::{name_key, Activity, Deal};
 use crate::store::{ActivityFilter, Tx};
 
 /// How many characters an activity's reference has at least.
@@ -32,13 +32,30 @@ impl ActivityRef {
 /// The activity `named` names: its full id; the end of its id (at least seven characters,
 /// as tables show it) that one activity's id ends in; or, with a deal, the subject of one
 /// of that deal's activities ignoring case (else the one subject that contains the text).
+/// With a deal, an id or reference names only that deal's activities, and text that is the
+/// reference of one and the exact subject of another is refused as naming both.
 /// Several matches are a usage error listing them (exit 2), none is not-found (exit 3).
 pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
     let text = named.text.trim();
+    let deal = match &named.deal {
+        Some(deal) => Some(find_deal(tx, deal)?),
+        None => None,
+    };
+    // The refusal of what names none of the deal's activities.
+    let not_the_deals = |deal: &Deal, what: &str| -> Result<Error> {
+        let (named, reference) = crate::ops::lookup::deal_named(tx, deal)?;
+        Ok(Error::not_found(format!(
+            "{named} has no activity with the {what} '{text}'; see them with rex activity list --deal {reference}"
+        )))
+    };
     if let Ok(id) = text.parse::<ActivityId>() {
-        return tx
+        let found = tx
             .activity(id)?
-            .ok_or_else(|| Error::not_found(format!("no activity with id {id}")));
+            .ok_or_else(|| Error::not_found(format!("no activity with id {id}")))?;
+        return match &deal {
+            Some(deal) if found.deal_id != deal.id => Err(not_the_deals(deal, "id")?),
+            _ => Ok(found),
+        };
     }
     match kind_of(text) {
         Some(other) => {
@@ -57,15 +74,19 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
         ));
     }
     let typed = text.to_ascii_lowercase();
-    if (REF_MIN..=26).contains(&typed.len()) && typed.chars().all(|c| BASE32.contains(c)) {
+    let mut by_ref = None;
+    let looks_like_ref =
+        (REF_MIN..=26).contains(&typed.len()) && typed.chars().all(|c| BASE32.contains(c));
+    if looks_like_ref {
         let mut found: Vec<Activity> = tx
             .activities_ending_in(&typed[typed.len() - REF_MIN..], 11)?
             .into_iter()
             .filter(|a| a.id.to_string().ends_with(&typed))
+            .filter(|a| deal.as_ref().is_none_or(|d| a.deal_id == d.id))
             .collect();
         match found.len() {
             0 => {}
-            1 => return Ok(found.remove(0)),
+            1 => by_ref = Some(found.remove(0)),
             n => {
                 let ids: Vec<String> = found.iter().map(|a| a.id.to_string()).collect();
                 return Err(Error::usage(format!(
@@ -75,12 +96,13 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
             }
         }
     }
-    let Some(deal) = &named.deal else {
-        return Err(Error::not_found(format!(
-            "no activity has the id or reference '{text}' (give a full id activity_…, a reference as tables show it, or its subject with --deal DEAL)"
-        )));
+    let Some(deal) = &deal else {
+        return by_ref.ok_or_else(|| {
+            Error::not_found(format!(
+                "no activity has the id or reference '{text}' (give a full id activity_…, a reference as tables show it, or its subject with --deal DEAL)"
+            ))
+        });
     };
-    let deal = find_deal(tx, deal)?;
     let mut all = Vec::new();
     for done in [false, true] {
         let filter = ActivityFilter {
@@ -95,18 +117,33 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
     }
     let key = name_key(text);
     let exact: Vec<&Activity> = all.iter().filter(|a| name_key(&a.subject) == key).collect();
+    if let Some(by_ref) = by_ref {
+        // A reference names its activity unless the text is also another's whole subject.
+        return match exact.iter().find(|a| a.id != by_ref.id) {
+            None => Ok(by_ref),
+            Some(other) => {
+                let refs = activity_refs(tx, &[by_ref.id, other.id])?;
+                Err(Error::usage(format!(
+                    "'{text}' is the reference of {} {} ({}) and the subject of {} {} ({}), both of {}; give a full id instead",
+                    refs[&by_ref.id],
+                    by_ref.subject,
+                    by_ref.due_date,
+                    refs[&other.id],
+                    other.subject,
+                    other.due_date,
+                    deal.name
+                )))
+            }
+        };
+    }
     let within: Vec<&Activity> = all
         .iter()
         .filter(|a| name_key(&a.subject).contains(&key))
         .collect();
     let found = if exact.is_empty() { within } else { exact };
     match found.len() {
-        0 => {
-            let (named, reference) = crate::ops::lookup::deal_named(tx, &deal)?;
-            Err(Error::not_found(format!(
-                "{named} has no activity with the subject '{text}'; see them with rex activity list --deal {reference}"
-            )))
-        }
+        0 if looks_like_ref => Err(not_the_deals(deal, "subject or reference")?),
+        0 => Err(not_the_deals(deal, "subject")?),
         1 => Ok(found[0].clone()),
         n => {
             let ids: Vec<ActivityId> = found.iter().map(|a| a.id).collect();
