@@ -525,6 +525,13 @@ pub struct DoneBody {
     note: Option<String>,
 }
 
+/// `POST /activities/:id/undo`'s body, which may be left out: an empty object (it has no
+/// fields; a note is only added by `/done`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ActivityUndo)]
+pub struct UndoBody {}
+
 /// Done or not done, as `/done` and `/undo` ask.
 #[derive(Debug, Clone, Copy)]
 enum Mark {
@@ -562,19 +569,14 @@ pub async fn undo(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    Sent(sent): Sent,
 ) -> ApiResult<Response> {
     let id = path_activity(&id)?;
     caller.may_write()?;
-    mark(
-        &app,
-        caller,
-        id,
-        &headers,
-        &Bytes::new(),
-        Mark::Undone,
-        None,
-    )
-    .await
+    if !sent.is_empty() {
+        body::fields::<UndoBody>(body::object(&headers, &sent)?)?;
+    }
+    mark(&app, caller, id, &headers, &sent, Mark::Undone, None).await
 }
 
 async fn mark(

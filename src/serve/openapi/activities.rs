@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::{date, one_of, op, schema, string, Doc};
 use crate::record::ActivityType;
-use crate::serve::activities::{DoneBody, NewActivityBody};
+use crate::serve::activities::{DoneBody, NewActivityBody, UndoBody};
 use crate::serve::schemas;
 
 /// `PATCH /activities/{id}`'s body: a JSON merge patch of an activity.
@@ -50,6 +50,7 @@ pub fn schemas(out: &mut Vec<(String, RefOr<utoipa::openapi::schema::Schema>)>) 
     super::collect::<NewActivityBody>(out);
     super::collect::<ActivityPatchBody>(out);
     super::collect::<DoneBody>(out);
+    super::collect::<UndoBody>(out);
 }
 
 fn flag() -> ObjectBuilder {
@@ -204,11 +205,20 @@ pub fn done_activity() -> Operation {
 }
 
 pub fn undo_activity() -> Operation {
-    op("activities", "undoActivity", "Mark a done activity pending again")
-        .describe("As `rex activity undo`: recorded in the deal's history as `activity_undone`. A pending activity is answered as it is.")
-        .id("activity")
+    let mut d = op("activities", "undoActivity", "Mark a done activity pending again")
+        .describe("As `rex activity undo`: recorded in the deal's history as `activity_undone`. A pending activity is answered as it is. The body may be left out or be an empty object: it has no fields.")
+        .id("activity");
+    d.0.request_body = Some(
+        RequestBodyBuilder::new()
+            .required(Some(Required::False))
+            .content(
+                "application/json",
+                Content::new(Some(Ref::from_schema_name("ActivityUndo"))),
+            )
+            .build(),
+    );
+    d.errors(&[400, 413, 415, 422])
         .idempotent()
-        .errors(&[422])
         .answer(
             200,
             "The activity, pending",

@@ -471,6 +471,24 @@ fn done_and_undo_answer_the_activity_and_completing_one_reopens_a_stalled_deal()
     assert_eq!(r.json()["errors"][0]["field"], "note");
     let r = served.post(&path, "", r#"{"text":"x"}"#);
     assert_eq!(problem(&r).0, 422);
+    // Was: /undo took any body, not JSON or a note it then dropped, and undid the activity.
+    let undo = format!("/activities/{id}/undo");
+    served.post(&path, "", "");
+    let before = served.get(&format!("/activities/{id}"), "").json();
+    assert_eq!(problem(&served.post(&undo, "", "garbage")).0, 400);
+    let r = served.post(&undo, "", r#"{"note":"x"}"#);
+    assert_eq!(
+        (
+            problem(&r).0,
+            problem(&r).2.starts_with("unknown field 'note'")
+        ),
+        (422, true),
+        "{r:?}"
+    );
+    assert_eq!(problem(&served.post(&undo, "", "[]")).0, 400);
+    assert_eq!(served.get(&format!("/activities/{id}"), "").json(), before);
+    let r = served.post(&undo, "", "{}");
+    assert_eq!((r.status, &r.json()["done"]), (200, &json!(false)), "{r:?}");
 }
 
 #[test]
