@@ -96,7 +96,8 @@ fn add(ctx: &mut Ctx, args: AddArgs) -> Result<()> {
         let made = activity::add(tx, &clock, &new)?;
         let line = Confirmation::new("scheduled ")
             .then(label(tx, &made.activity)?)
-            .text(&format!(" on {}", due_text(&made.activity)));
+            .separator(" on ")
+            .text(&due_text(&made.activity));
         Ok((view(tx, made, human)?, line))
     })?;
     let id = view.activity.id;
@@ -238,10 +239,7 @@ fn delete(ctx: &mut Ctx, n: &Named, yes: bool) -> Result<()> {
     let named_as = ActivityRef::new(&n.activity, n.deal.as_deref());
     let (id, what) = ctx.store.read(|tx| {
         let a = activity::find_activity(tx, &named_as)?;
-        Ok((
-            a.id,
-            label(tx, &a)?.text(&format!(", due {}", due_text(&a))),
-        ))
+        Ok((a.id, label(tx, &a)?.separator(", due ").text(&due_text(&a))))
     })?;
     confirm(
         yes,

@@ -102,7 +102,8 @@ impl Confirmation {
         self
     }
 
-    /// Where a list of changes may break (`; `) when it does not fit on one line.
+    /// Where the line may break when it does not fit on one: between changes (`; `), or
+    /// before a date (` on `), which is never cut.
     pub fn separator(mut self, text: &str) -> Confirmation {
         self.parts.push(Part::Break(one_line(text)));
         self
@@ -285,6 +286,34 @@ mod tests {
         assert_eq!(
             closed("a\nb\u{1b}").fitted(Some(80)),
             "closed a\\u{a}b\\u{1b} (g8carvk) as won, $22,000.00"
+        );
+    }
+
+    /// Was: an activity's confirmation with its names as short as they go was still wider
+    /// than a 60-column terminal, which wrapped it in the middle of its date.
+    #[test]
+    fn a_date_too_far_right_goes_onto_a_line_of_its_own() {
+        let line = Confirmation::new("scheduled ")
+            .text("meeting \"")
+            .name("A really long meeting subject")
+            .text("\" for ")
+            .name("漢字テスト🎉 and a long deal name")
+            .text(" (g35scyf)")
+            .separator(" on ")
+            .text("Mon 2026-03-09 14:00");
+        let narrow = line.fitted(Some(60));
+        assert_eq!(
+            narrow,
+            "scheduled meeting \"A really l…\" for 漢字テスト… (g35scyf) on\n  \
+             Mon 2026-03-09 14:00"
+        );
+        assert!(narrow.lines().all(|l| l.width() <= 60), "{narrow}");
+        // Where the names can give way enough, one line.
+        let wide = line.fitted(Some(80));
+        assert!(!wide.contains('\n') && wide.width() <= 80, "{wide}");
+        assert!(
+            wide.ends_with(" (g35scyf) on Mon 2026-03-09 14:00"),
+            "{wide}"
         );
     }
 

@@ -1299,6 +1299,43 @@ fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
     assert_eq!(code, 0, "{screen}");
     assert_fits(&screen, 80, "activity show at 80x24");
     assert_eq!(screen.matches("point1").count(), 30, "{screen}");
+    // Was: at 60 columns, with both names as short as they go, the terminal wrapped the
+    // confirmations of add and delete in the middle of the date.
+    let wide = rex.id(&[
+        "deal",
+        "create",
+        "漢字テスト🎉 Umbrella renewal",
+        "--value",
+        "1",
+    ]);
+    for (args, date) in [
+        (
+            vec![
+                "activity",
+                "add",
+                &wide,
+                "A reading of the contract",
+                "--type",
+                "meeting",
+                "--due",
+                "2026-03-09",
+                "--at",
+                "14:00",
+            ],
+            "Mon 2026-03-09 14:00",
+        ),
+        (
+            vec!["activity", "delete", "reading", "--deal", &wide, "--yes"],
+            "Mon 2026-03-09 14:00",
+        ),
+    ] {
+        let (screen, code) = on_terminal(&rex, 24, 60, &[("NO_COLOR", "1")], &args);
+        assert_eq!(code, 0, "{screen}");
+        assert_fits(&screen, 60, &args.join(" "));
+        let lines: Vec<&str> = screen.trim_end().lines().collect();
+        assert_eq!(lines.len(), 2, "{screen}");
+        assert_eq!(lines[1], format!("  {date}"), "{screen}");
+    }
 }
 
 #[test]
