@@ -5,6 +5,7 @@
 //! needed columns are left out.
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Row, Table, Width};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Fit, Style};
@@ -237,18 +238,19 @@ fn draw(
 
 /// Text cut to `width` display columns, ending in `…` when cut.
 pub fn ellipsis(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
     if text.width() <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    // Cut between what a reader sees as one character (a flag, an emoji of several code
+    // points, a letter and its accents), never inside one.
+    for g in text.graphemes(true) {
+        let w = g.width();
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -258,7 +260,6 @@ pub fn ellipsis(text: &str, width: usize) -> String {
 /// Text broken into lines of at most `width` columns, every word kept: at spaces, and inside
 /// a word only when the word alone is wider than `width`; its own line breaks are kept.
 pub fn wrap_whole(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
     let width = width.max(1);
     let mut out: Vec<String> = Vec::new();
     for line in text.split('\n') {
@@ -276,13 +277,13 @@ pub fn wrap_whole(text: &str, width: usize) -> String {
                 out.push(current.trim_end().to_string());
             }
             current = String::new();
-            // A word wider than the column goes on at its characters.
-            for c in word.chars() {
-                let w = c.width().unwrap_or(0);
-                if current.width() + w > width && !current.is_empty() {
+            // A word wider than the column goes on at its characters (as a reader sees
+            // them: a flag or an accented letter is not split).
+            for g in word.graphemes(true) {
+                if current.width() + g.width() > width && !current.is_empty() {
                     out.push(std::mem::take(&mut current));
                 }
-                current.push(c);
+                current.push_str(g);
             }
         }
         out.push(current);
@@ -314,6 +315,21 @@ pub fn visible_width(line: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Was: names were cut between code points, leaving half a flag or a family's joiner
+    /// before the `…`.
+    #[test]
+    fn a_cut_keeps_what_a_reader_sees_as_one_character_whole() {
+        let flags = "🇯🇵🇯🇵🇯🇵🇯🇵";
+        let cut = ellipsis(flags, 6);
+        assert_eq!(cut, "🇯🇵🇯🇵…");
+        let family = "Family 👩\u{200d}👩\u{200d}👧 trip";
+        let cut = ellipsis(family, 9);
+        assert!(!cut.contains("\u{200d}…"), "{cut:?}");
+        assert!(cut.ends_with('…') && cut.width() <= 9, "{cut:?}");
+        assert_eq!(ellipsis("Cafe\u{301} Crème", 6), "Cafe\u{301} …");
+        assert_eq!(wrap_whole("🇯🇵🇯🇵🇯🇵", 3), "🇯🇵\n🇯🇵\n🇯🇵");
+    }
 
     #[test]
     fn wrapped_text_keeps_every_word_and_its_own_lines_within_the_width() {
