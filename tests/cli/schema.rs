@@ -196,3 +196,68 @@ fn events_recorded_before_actors_were_kept_have_a_null_actor() {
     let schema = if rex.url.is_some() { 13 } else { 19 };
     assert_eq!(rex.json(&["info"])["schema_version"], schema);
 }
+
+/// Sets the schema version `rex`'s database records, behind its back.
+fn set_version(rex: &Rex, version: i64) {
+    match &rex.url {
+        Some(url) => postgres::Client::connect(url, postgres::NoTls)
+            .unwrap()
+            .execute("UPDATE rex_schema SET version = $1", &[&version])
+            .map(|_| ())
+            .unwrap(),
+        None => rusqlite::Connection::open(&rex.db)
+            .unwrap()
+            .pragma_update(None, "user_version", version)
+            .unwrap(),
+    }
+}
+
+/// Was: a rex that opened the database before a newer rex upgraded it (an import reading
+/// its input, a server) wrote into the newer schema as if it were its own, without what
+/// that schema keeps beside its rows (SQLite's kept next steps, after a bulk load). Its
+/// write is refused under the write lock, and nothing is written.
+#[test]
+fn a_write_into_a_database_a_newer_rex_upgraded_meanwhile_is_refused() {
+    use std::io::Write;
+    let rex = Rex::new();
+    rex.sales();
+    let schema = rex.json(&["info"])["schema_version"].as_i64().unwrap();
+    let before = rex.ok(&["export", "--all"]);
+    let named = match &rex.url {
+        Some(_) => "the database".to_string(),
+        None => format!("database '{}'", rex.db.display()),
+    };
+    // On PostgreSQL an import of new records is one transaction begun (its version
+    // checked) before it reads its input; a newer rex altering its tables waits for it.
+    let plain = if rex.url.is_some() {
+        None
+    } else {
+        Some(&["-"][..])
+    };
+    for args in plain
+        .into_iter()
+        .chain([&["-", "--upsert"][..], &["-", "--dry-run"]])
+    {
+        let (import, mut pipe) = crate::support::start_import(&rex, args);
+        // Time for the import to open the database (and check its schema) first.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        set_version(&rex, schema + 1);
+        pipe.write_all(b"{\"name\":\"During\",\"value\":2}\n")
+            .unwrap();
+        drop(pipe);
+        let out = import.wait_with_output().unwrap();
+        set_version(&rex, schema);
+        assert_eq!(
+            (out.status.code(), crate::support::stderr(&out)),
+            (
+                Some(6),
+                format!(
+                    "rex: {named} was upgraded by a newer rex (schema {}; this rex knows up to {schema}) while this one ran; nothing was written: run the command again with the newer rex",
+                    schema + 1
+                )
+            ),
+            "{args:?}"
+        );
+        assert_eq!(rex.ok(&["export", "--all"]), before);
+    }
+}

@@ -478,13 +478,30 @@ fn begin<'a>(
         Kind::Write | Kind::Rehearse => client.transaction(),
     }
     .map_err(fail)?;
-    if lock {
+    // A write of a rex that connected before a newer rex upgraded the database (`rex
+    // serve`, a long import) is refused: the schema's version is read with the write lock
+    // (in the statement that takes it) or, for a write without it (an import's batches),
+    // on its own.
+    let version: Option<i64> = match (kind, lock) {
+        (Kind::Read, _) => None,
         // Holding the lock, the closed-deal counters are changed in place (schema 5).
-        tx.execute(
-            "SELECT pg_advisory_xact_lock($1::bigint), set_config('rex.in_place', 'on', true)",
-            &[&WRITE_LOCK],
-        )
-        .map_err(fail)?;
+        (_, true) => tx
+            .query_one(
+                "SELECT pg_advisory_xact_lock($1::bigint), set_config('rex.in_place', 'on', true),
+                        (SELECT version::bigint FROM rex_schema WHERE id = 1)",
+                &[&WRITE_LOCK],
+            )
+            .and_then(|r| r.try_get(2))
+            .map_err(fail)?,
+        (_, false) => tx
+            .query_opt("SELECT version::bigint FROM rex_schema WHERE id = 1", &[])
+            .and_then(|r| r.map(|r| r.try_get(0)).transpose())
+            .map_err(fail)?,
+    };
+    if let Some(version) = version.filter(|v| *v > SCHEMA_VERSION) {
+        return Err(Error::Unusable(format!(
+            "the database was upgraded by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}) while this one ran; nothing was written: run the command again with the newer rex"
+        )));
     }
     Ok(tx)
 }

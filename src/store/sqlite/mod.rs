@@ -317,6 +317,9 @@ impl SqliteStore {
         let actor = self.actor.clone();
         let run = || {
             let tx = self.conn.transaction_with_behavior(behavior)?;
+            if !matches!(behavior, TransactionBehavior::Deferred) {
+                still_our_schema(&tx).map_err(|e| at_path(e, &path))?;
+            }
             let out = f(&SqliteTx::visible(&tx, actor.as_deref()))?;
             if commit {
                 tx.commit()?;
@@ -408,6 +411,20 @@ fn versions(conn: &Connection) -> Result<(i64, i64)> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
+}
+
+/// Refuses a write into a file that a newer rex upgraded after this one opened it (a long
+/// import reading its input, `rex serve`): its tables may have changed under this rex,
+/// and what a newer schema keeps beside its rows this rex would not keep. The check is the
+/// write's own, under its lock: the version cannot change until it commits.
+fn still_our_schema(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::Unusable(format!(
+            "was upgraded by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}) while this one ran; nothing was written: run the command again with the newer rex"
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a database from a newer rex, or one that another program made.
