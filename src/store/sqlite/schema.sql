@@ -351,8 +351,10 @@ WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discar
     WHERE id = new.deal_id;
 END;
 CREATE TRIGGER next_step_changed
-AFTER UPDATE OF id, deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
-WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+AFTER UPDATE OF id, deal_id, type, subject, due_date, due_time, done_at, created_at, batch
+ON activity_rows
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'))
+    OR old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
     WHERE id IN (new.deal_id, old.deal_id);
 END;
@@ -362,8 +364,13 @@ WHEN old.done_at IS NULL
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
     WHERE id = old.deal_id;
 END;
-CREATE TRIGGER next_steps_published AFTER UPDATE OF state ON imports
-WHEN new.state = 'published' AND old.state IS NOT 'published' BEGIN
+CREATE TRIGGER next_steps_shown_or_hidden AFTER UPDATE OF state ON imports
+WHEN (old.state IN ('loading', 'discarding')) IS NOT (new.state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
     WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = new.id AND done_at IS NULL);
+END;
+CREATE TRIGGER next_steps_shown AFTER DELETE ON imports
+WHEN old.state IN ('loading', 'discarding') BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+    WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = old.id AND done_at IS NULL);
 END;

@@ -200,7 +200,7 @@ impl SqliteStore {
             tx.conn
                 .execute("DELETE FROM staged_positions WHERE batch = ?1", [batch.0])?;
             // Its deals were not counted while hidden. (Its activities' deals were given
-            // their next steps by the trigger next_steps_published, schema 19.)
+            // their next steps by the trigger next_steps_shown_or_hidden, schema 19.)
             tx.conn
                 .execute_batch(&add_totals_sql(&format!("= {}", batch.0), false))?;
             Ok(())

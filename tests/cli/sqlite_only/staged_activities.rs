@@ -307,4 +307,16 @@ fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
     conn.execute_batch("UPDATE imports SET state = 'published' WHERE id = 9000")
         .unwrap();
     assert_eq!(steps(&rex), [json!("Imported")]);
+    // Was: anything else that hid or showed an activity by hand left the step as it was:
+    // an import set back to loading, an activity moved into a hidden import, an import's
+    // record deleted (its rows shown).
+    conn.execute_batch("UPDATE imports SET state = 'loading' WHERE id = 9000")
+        .unwrap();
+    assert_eq!(steps(&rex), [json!("First")]);
+    conn.execute_batch("UPDATE activity_rows SET batch = 9000 WHERE subject = 'First'")
+        .unwrap();
+    assert_eq!(steps(&rex), [json!("Second")]);
+    conn.execute_batch("DELETE FROM imports WHERE id = 9000")
+        .unwrap();
+    assert_eq!(steps(&rex), [json!("Imported")]);
 }

@@ -12,7 +12,9 @@
 -- nothing (as the counters' of schema 6 do), and the deals it touched have their next
 -- steps worked out by a trigger when it is published (so also when a rex from before this
 -- schema, importing while a newer one upgraded the file, publishes it), or, after a bulk
--- load (which drops every trigger of the table), once for every deal.
+-- load (which drops every trigger of the table), once for every deal. (A bulk load by a rex
+-- from before this schema does not: from this schema on, rex refuses a write into a file a
+-- newer rex upgraded while it ran.)
 --
 -- deal_next_steps is the one place that says what a deal's next step is: the visible
 -- pending activity due soonest (all-day before timed, then by creation and id, as
@@ -33,15 +35,21 @@ CREATE VIEW deals AS
     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
 -- Any insert, done or not: an INSERT OR REPLACE deletes the row it replaces without
 -- firing next_step_deleted (unless recursive_triggers is on), so the deal's step is worked
--- out again whatever the new row is.
+-- out again whatever the new row is. (A REPLACE that moves an activity to another deal, or
+-- replaces a deal's row, is not followed, as the counters' triggers do not follow it:
+-- SQLite fires no delete trigger for it unless `PRAGMA recursive_triggers` is on.)
 CREATE TRIGGER next_step_scheduled AFTER INSERT ON activity_rows
 WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.deal_id)
     WHERE id = new.deal_id;
 END;
+-- A row moved into or out of a hidden import (its batch) is hidden or shown: either side
+-- visible is reason enough.
 CREATE TRIGGER next_step_changed
-AFTER UPDATE OF id, deal_id, type, subject, due_date, due_time, done_at, created_at ON activity_rows
-WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
+AFTER UPDATE OF id, deal_id, type, subject, due_date, due_time, done_at, created_at, batch
+ON activity_rows
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'))
+    OR old.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
     WHERE id IN (new.deal_id, old.deal_id);
 END;
@@ -51,10 +59,18 @@ WHEN old.done_at IS NULL
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
     WHERE id = old.deal_id;
 END;
-CREATE TRIGGER next_steps_published AFTER UPDATE OF state ON imports
-WHEN new.state = 'published' AND old.state IS NOT 'published' BEGIN
+-- An import's activities are shown when it is published (or, by hand, its record is set
+-- to another state or deleted) and hidden again should its record go back to loading: the
+-- deals of its pending activities are worked out again whenever that changes.
+CREATE TRIGGER next_steps_shown_or_hidden AFTER UPDATE OF state ON imports
+WHEN (old.state IN ('loading', 'discarding')) IS NOT (new.state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
     WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = new.id AND done_at IS NULL);
+END;
+CREATE TRIGGER next_steps_shown AFTER DELETE ON imports
+WHEN old.state IN ('loading', 'discarding') BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
+    WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = old.id AND done_at IS NULL);
 END;
 --
 -- activities_pending (schema 17) served the reads of next steps, which now read the deals'
