@@ -215,11 +215,9 @@ fn update(ctx: &mut Ctx, args: UpdateArgs) -> Result<()> {
             Confirmation::new("rescheduled ")
                 .then(what)
                 .separator(" ")
-                .text(&format!(
-                    "from {} to {}",
-                    due_text(&before),
-                    due_text(&after.activity)
-                ))
+                .text(&format!("from {}", due_text(&before)))
+                .separator(" ")
+                .text(&format!("to {}", due_text(&after.activity)))
         } else {
             Confirmation::new("updated ")
                 .then(what)
@@ -243,7 +241,7 @@ fn delete(ctx: &mut Ctx, n: &Named, yes: bool) -> Result<()> {
     })?;
     confirm(
         yes,
-        &format!("Delete {what}?"),
+        &Confirmation::new("Delete ").then(what.clone()),
         "refusing to delete the activity",
     )?;
     let by_id = ActivityRef::new(&id.to_string(), None);
@@ -270,7 +268,8 @@ fn mark(
             lines.push(
                 Confirmation::new("marked ")
                     .then(label(tx, &m.activity)?)
-                    .text(&format!(" as {now}")),
+                    .separator(" ")
+                    .text(&format!("as {now}")),
             );
         }
         let mut unchanged = Vec::new();

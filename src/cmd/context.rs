@@ -108,7 +108,7 @@ pub fn changes_line(history: &[Event]) -> Confirmation {
 }
 
 /// Asks the person at the terminal; without one, refuses unless `yes`.
-pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
+pub fn confirm(yes: bool, question: &Confirmation, refusal: &str) -> Result<()> {
     if yes {
         return Ok(());
     }
@@ -117,7 +117,7 @@ pub fn confirm(yes: bool, question: &str, refusal: &str) -> Result<()> {
             "{refusal} without confirmation; pass --yes to confirm"
         )));
     }
-    crate::output::say(format_args!("{question} [y/N] "));
+    crate::output::say_question(question);
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;

@@ -292,7 +292,7 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let labels: Vec<&str> = named.iter().map(|(_, l)| l.as_str()).collect();
             confirm(
                 yes,
-                &format!("Delete {} and their history?", list_of(&labels)),
+                &Confirmation::new(&format!("Delete {} and their history", list_of(&labels))),
                 &format!("refusing to delete {n} {noun}"),
             )?;
             let activities = ctx.store.write(|tx| deal::delete(tx, &ids))?;

@@ -5,6 +5,7 @@ use super::{confirm, print_saved, Ctx};
 use crate::cli::PipelineUpdate;
 use crate::error::{Error, Result};
 use crate::ops::pipeline::{self as ops, NewPipeline, NewStage, PipelineChanges};
+use crate::output::Confirmation;
 use crate::record::{Color, Probability, StageStall};
 
 pub fn create(
@@ -53,11 +54,9 @@ pub fn delete(ctx: &mut Ctx, pipeline: &str, yes: bool) -> Result<()> {
     let found = ctx.store.read(|tx| ops::deletable(tx, pipeline))?;
     confirm(
         yes,
-        &format!(
-            "Delete pipeline '{}' and its {} stages?",
-            found.name,
-            found.stages.len()
-        ),
+        &Confirmation::new("Delete pipeline '")
+            .name(&found.name)
+            .text(&format!("' and its {} stages", found.stages.len())),
         &format!("refusing to delete pipeline '{}'", found.name),
     )?;
     ctx.store.write(|tx| ops::delete(tx, found.id))?;

@@ -31,6 +31,16 @@ pub fn say_done(line: &Confirmation) {
     say(format_args!("{prefix}{}\n", line.fitted(width)));
 }
 
+/// A question to the person at the terminal, followed by ` [y/N] ` and no line end: fitted
+/// to the terminal as a confirmation is (names shortened, a date whole on its own line).
+pub fn say_question(question: &Confirmation) {
+    let asked = question.clone().text("? [y/N]");
+    say(format_args!(
+        "{} ",
+        asked.fitted(stderr_width().map(|w| w.saturating_sub(1)))
+    ));
+}
+
 /// The width of the terminal stderr is, when it is one that reports a usable width.
 fn stderr_width() -> Option<usize> {
     io::stderr()

@@ -32,7 +32,7 @@ pub use board::{fit_height, BoardColumn, BoardPipeline, BoardView};
 pub use calendar::{calendar, DEFAULT_EVENT_MINUTES};
 pub use cells::{csv_cell, csv_uncell, neutralise, one_line, tsv_field, tsv_plain};
 pub use database::{Exported, ImportReport};
-pub use message::{say, say_done, say_line, Confirmation};
+pub use message::{say, say_done, say_line, say_question, Confirmation};
 pub use pipeline::PIPELINE_FIELDS;
 pub use printer::{value_of, ColorChoice, Format, Options, Printer, Rows};
 pub use style::{nearest_256, relative, screen_height, Style};

@@ -1336,6 +1336,32 @@ fn at_80x24_a_list_and_a_confirmation_fit_with_dates_and_references_whole() {
         assert_eq!(lines.len(), 2, "{screen}");
         assert_eq!(lines[1], format!("  {date}"), "{screen}");
     }
+    // Was: the question of delete was neither shortened nor broken: the terminal cut its
+    // date (even at 80 columns, with long names).
+    add(
+        &rex,
+        &[&wide, "A reading of the contract", "--due", "2026-03-09"],
+    );
+    for cols in [80, 60] {
+        let (screen, code) = crate::support::on_terminal_replying(
+            &rex,
+            24,
+            cols,
+            &["activity", "delete", "reading", "--deal", &wide],
+            b"n\n",
+        );
+        assert_eq!(code, 1, "{screen}");
+        // The reply is typed (and echoed) before the question is asked.
+        let asked = screen.find("Delete").expect("the question");
+        let end = screen.find("[y/N]").expect("the question's end") + "[y/N]".len();
+        let question = &screen[asked..end];
+        assert_fits(question, cols.into(), "activity delete's question");
+        assert!(question.ends_with("Mon 2026-03-09? [y/N]"), "{screen}");
+        assert!(
+            screen.ends_with("rex: cancelled; nothing was changed\n"),
+            "{screen}"
+        );
+    }
 }
 
 #[test]

@@ -504,17 +504,47 @@ pub fn on_terminal(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> (String, i32) {
-    use std::io::Read;
+    at_terminal(rex, rows, cols, env, args, None)
+}
+
+/// As [`on_terminal`], with standard input on the terminal too, where `reply` is typed (the
+/// answer to a question); the screen shows it as the terminal echoes it.
+pub fn on_terminal_replying(
+    rex: &Rex,
+    rows: u16,
+    cols: u16,
+    args: &[&str],
+    reply: &[u8],
+) -> (String, i32) {
+    at_terminal(rex, rows, cols, &[("NO_COLOR", "1")], args, Some(reply))
+}
+
+fn at_terminal(
+    rex: &Rex,
+    rows: u16,
+    cols: u16,
+    env: &[(&str, &str)],
+    args: &[&str],
+    reply: Option<&[u8]>,
+) -> (String, i32) {
+    use std::io::{Read, Write};
     let (mut master, slave) = pty(rows, cols);
     let mut cmd = rex.std_cmd();
+    let stdin = match reply {
+        Some(_) => Stdio::from(slave.try_clone().expect("a third descriptor")),
+        None => Stdio::null(),
+    };
     cmd.envs(env.iter().copied())
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(slave.try_clone().expect("a second descriptor"))
         .stderr(slave);
     let mut child = cmd.spawn().expect("run rex");
     // Only the child holds the terminal now: reading ends (EIO) when it exits.
     drop(cmd);
+    if let Some(reply) = reply {
+        master.write_all(reply).expect("type the reply");
+    }
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     while let Ok(n @ 1..) = master.read(&mut buf) {
