@@ -487,6 +487,10 @@ fn an_activity_is_named_by_its_id_its_reference_or_with_deal_its_subject() {
     );
     // Without --deal, a reference is a reference.
     assert_eq!(shown(&[short(&call)]), call);
+    // Another deal's full id, as another's reference, may be a subject of this deal's.
+    let named_as_id = add(&rex, &[&globex, &call]);
+    assert_eq!(shown(&[&call, "--deal", &globex]), named_as_id);
+    assert_eq!(shown(&[&call]), call);
 }
 
 #[test]

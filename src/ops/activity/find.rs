@@ -48,16 +48,20 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
             "{named} has no activity with the {what} '{text}'; see them with rex activity list --deal {reference}"
         )))
     };
+    // Another deal's id, with --deal, may still be the subject of one of this deal's (as
+    // another deal's reference may).
+    let mut id_elsewhere = false;
     if let Ok(id) = text.parse::<ActivityId>() {
         let found = tx
             .activity(id)?
             .ok_or_else(|| Error::not_found(format!("no activity with id {id}")))?;
-        return match &deal {
-            Some(deal) if found.deal_id != deal.id => Err(not_the_deals(deal, "id")?),
-            _ => Ok(found),
-        };
+        match &deal {
+            Some(deal) if found.deal_id != deal.id => id_elsewhere = true,
+            _ => return Ok(found),
+        }
     }
     match kind_of(text) {
+        _ if id_elsewhere => {}
         Some(other) => {
             return Err(Error::usage(format!(
                 "expected an activity, got a {other} id '{text}'"
@@ -142,6 +146,7 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
         .collect();
     let found = if exact.is_empty() { within } else { exact };
     match found.len() {
+        0 if id_elsewhere => Err(not_the_deals(deal, "id")?),
         0 if looks_like_ref => Err(not_the_deals(deal, "subject or reference")?),
         0 => Err(not_the_deals(deal, "subject")?),
         1 => Ok(found[0].clone()),
