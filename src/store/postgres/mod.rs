@@ -331,6 +331,14 @@ impl PgStore {
                 Err(e) => return Err(refused_first(&tx, feed, e)),
             }
         }
+        if load == Load::Insert {
+            // Begun without the write lock, it may have loaded while a newer rex upgraded
+            // the database (a migration that left its tables alone): asked again at the end.
+            let version = tx.schema_version()?;
+            if version > SCHEMA_VERSION {
+                return Err(upgraded_meanwhile(version));
+            }
+        }
         finish(tx, load != Load::DryRun)?;
         if load == Load::Insert {
             // The counter rows it added without the write lock are folded into the others
@@ -499,11 +507,17 @@ fn begin<'a>(
             .map_err(fail)?,
     };
     if let Some(version) = version.filter(|v| *v > SCHEMA_VERSION) {
-        return Err(Error::Unusable(format!(
-            "the database was upgraded by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}) while this one ran; nothing was written: run the command again with the newer rex"
-        )));
+        return Err(upgraded_meanwhile(version));
     }
     Ok(tx)
+}
+
+/// The refusal of a write into a database a newer rex upgraded (to `version`) while this
+/// rex ran.
+fn upgraded_meanwhile(version: i64) -> Error {
+    Error::Unusable(format!(
+        "the database was upgraded by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}) while this one ran; nothing was written: run the command again with the newer rex"
+    ))
 }
 
 /// Commits (or rolls back) a transaction. A connection lost while committing leaves the

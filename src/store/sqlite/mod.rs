@@ -313,11 +313,24 @@ impl SqliteStore {
         commit: bool,
         f: impl FnOnce(&SqliteTx) -> Result<T>,
     ) -> Result<T> {
+        self.run_as(behavior, commit, true, f)
+    }
+
+    /// [`Self::run`], and whether a write first checks that no newer rex upgraded the file
+    /// meanwhile (all but the discarding of an import's own hidden rows, which a newer rex
+    /// does the same way for an import it finds abandoned).
+    fn run_as<T>(
+        &mut self,
+        behavior: TransactionBehavior,
+        commit: bool,
+        check: bool,
+        f: impl FnOnce(&SqliteTx) -> Result<T>,
+    ) -> Result<T> {
         let path = self.path.clone();
         let actor = self.actor.clone();
         let run = || {
             let tx = self.conn.transaction_with_behavior(behavior)?;
-            if !matches!(behavior, TransactionBehavior::Deferred) {
+            if check && !matches!(behavior, TransactionBehavior::Deferred) {
                 still_our_schema(&tx).map_err(|e| at_path(e, &path))?;
             }
             let out = f(&SqliteTx::visible(&tx, actor.as_deref()))?;

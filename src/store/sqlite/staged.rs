@@ -107,7 +107,10 @@ impl SqliteStore {
             }
         }
         match (outcome, batch) {
-            (Ok(()), Some(b)) => self.publish_import(b, &clock.timestamp()),
+            (Ok(()), Some(b)) => self.publish_import(b, &clock.timestamp()).inspect_err(|_| {
+                // Refused at the end (a newer rex upgraded the file meanwhile): as any failure.
+                let _ = self.discard_import(b);
+            }),
             (Ok(()), None) => Ok(()),
             (Err(e), Some(b)) => {
                 // Should the clean-up itself fail (say, the database is busy), the rows stay
@@ -137,6 +140,12 @@ impl SqliteStore {
         Ok(abandoned.len())
     }
 
+    /// A write of the discarding of an import's own hidden rows: allowed also into a file a
+    /// newer rex upgraded meanwhile (it would discard them the same way, abandoned).
+    fn discarding<T>(&mut self, f: impl FnOnce(&SqliteTx) -> Result<T>) -> Result<T> {
+        self.run_as(TransactionBehavior::Immediate, true, false, f)
+    }
+
     /// Runs `f` in one write transaction whose rows belong to the staged import `batch`.
     /// The first chunk starts the import, so one that fails in its first chunk leaves no
     /// trace at all. Refused (busy) while another import is loading.
@@ -149,6 +158,7 @@ impl SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        super::still_our_schema(&tx).map_err(|e| super::at_path(e, &self.path))?;
         let id = match *batch {
             Some(b) => b.0,
             None => {
@@ -213,7 +223,7 @@ impl SqliteStore {
     /// being interrupted.
     fn discard_import(&mut self, batch: ImportBatch) -> Result<()> {
         let id = batch.0;
-        self.write_as_is(|tx| {
+        self.discarding(|tx| {
             tx.conn.execute(
                 "UPDATE imports SET state = 'discarding', heartbeat = ?2 WHERE id = ?1",
                 params![id, unix_now()],
@@ -228,7 +238,7 @@ impl SqliteStore {
         ] {
             let mut after = i64::MIN;
             loop {
-                let upto: Option<i64> = self.write_as_is(|tx| {
+                let upto: Option<i64> = self.discarding(|tx| {
                     let upto: Option<i64> = tx.conn.query_row(
                         &format!(
                             "SELECT max({key}) FROM (SELECT {key} FROM {table}
@@ -257,7 +267,7 @@ impl SqliteStore {
                 }
             }
         }
-        self.write_as_is(|tx| {
+        self.discarding(|tx| {
             // Rows of a batch outlive its record only if hidden, so none may be left behind.
             for table in [
                 "activity_rows",

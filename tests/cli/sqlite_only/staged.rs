@@ -316,3 +316,57 @@ fn an_import_killed_part_way_stays_hidden_and_the_next_import_clears_it() {
         .collect();
     assert_eq!(names, ["Before", "Imported 0", "Imported 1"]);
 }
+
+/// Was: a staged import went on writing its chunks after a newer rex upgraded the file
+/// (only its publish was refused), and then could not discard them: they stayed hidden
+/// until a newer rex found them abandoned. Every chunk is checked, the refusal discards what
+/// was written, and the message is true.
+#[test]
+fn a_staged_import_into_a_file_a_newer_rex_upgraded_meanwhile_leaves_nothing() {
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Before", "--value", "1"]);
+    let before = rex.ok(&["export", "--all"]);
+    let pipeline = s(&rex.json(&["pipeline", "list"])[0]["id"]).to_string();
+    let (mut import, mut pipe) = start_import(&rex);
+    pipe.write_all(deal_lines(0, 3, &pipeline).as_bytes())
+        .unwrap();
+    wait_for_hidden(&mut import, &rex.db, 3);
+    let version = count(&rex.db, "PRAGMA user_version");
+    let conn = rusqlite::Connection::open(&rex.db).unwrap();
+    conn.pragma_update(None, "user_version", version + 1)
+        .unwrap();
+    pipe.write_all(deal_lines(3, 6, &pipeline).as_bytes())
+        .unwrap();
+    // Its next chunk is refused: it ends while its input is still open.
+    let waited = Instant::now();
+    while import.try_wait().unwrap().is_none() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the import went on after the upgrade"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = import.wait_with_output().unwrap();
+    drop(pipe);
+    conn.pragma_update(None, "user_version", version).unwrap();
+    assert_eq!(
+        (out.status.code(), crate::support::stderr(&out)),
+        (
+            Some(6),
+            format!(
+                "rex: database '{}' was upgraded by a newer rex (schema {}; this rex knows up to {version}) while this one ran; nothing was written: run the command again with the newer rex",
+                rex.db.display(),
+                version + 1
+            )
+        )
+    );
+    assert_eq!(
+        count(
+            &rex.db,
+            "SELECT (SELECT count(*) FROM deal_rows WHERE batch > 0) + (SELECT count(*) FROM imports)"
+        ),
+        0
+    );
+    assert_eq!(rex.ok(&["export", "--all"]), before);
+}
