@@ -283,16 +283,18 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
             let named = ctx.store.read(|tx| {
                 deal::named_for_delete(tx, &deals)?
                     .into_iter()
-                    .map(|id| Ok((id, deal_named(tx, id)?.to_string())))
-                    .collect::<Result<Vec<(DealId, String)>>>()
+                    .map(|id| Ok((id, deal_named(tx, id)?)))
+                    .collect::<Result<Vec<(DealId, Confirmation)>>>()
             })?;
             let ids: Vec<DealId> = named.iter().map(|(id, _)| *id).collect();
             let n = ids.len();
             let noun = if n == 1 { "deal" } else { "deals" };
-            let labels: Vec<&str> = named.iter().map(|(_, l)| l.as_str()).collect();
+            let labels = named.into_iter().map(|(_, l)| l).collect();
             confirm(
                 yes,
-                &Confirmation::new(&format!("Delete {} and their history", list_of(&labels))),
+                &Confirmation::new("Delete ")
+                    .then(list_of(labels))
+                    .text(" and their history"),
                 &format!("refusing to delete {n} {noun}"),
             )?;
             let activities = ctx.store.write(|tx| deal::delete(tx, &ids))?;
@@ -420,16 +422,21 @@ fn exit_for(exit_status: bool, empty: bool) -> Result<()> {
 }
 
 /// "A, B and C" (at most ten named, then how many more).
-fn list_of(items: &[&str]) -> String {
-    let mut shown: Vec<String> = items.iter().take(10).map(|s| s.to_string()).collect();
-    if items.len() > 10 {
-        shown.push(format!("{} more", items.len() - 10));
+fn list_of(mut items: Vec<Confirmation>) -> Confirmation {
+    let more = items.len().saturating_sub(10);
+    items.truncate(10);
+    if more > 0 {
+        items.push(Confirmation::new(&format!("{more} more")));
     }
-    match shown.len() {
-        0 => String::new(),
-        1 => shown.remove(0),
-        n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+    let last = items.len().saturating_sub(1);
+    let mut out = Confirmation::default();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out = out.separator(if i == last { " and " } else { ", " });
+        }
+        out = out.then(item);
     }
+    out
 }
 
 /// After a move into a pipeline's last stage, while the deal stays open: how to close it.

@@ -32,12 +32,13 @@ pub fn say_done(line: &Confirmation) {
 }
 
 /// A question to the person at the terminal, followed by ` [y/N] ` and no line end: fitted
-/// to the terminal as a confirmation is (names shortened, a date whole on its own line).
+/// to the terminal as a confirmation is (names shortened, a date whole on its own line),
+/// with a column left after its space for the answer.
 pub fn say_question(question: &Confirmation) {
     let asked = question.clone().text("? [y/N]");
     say(format_args!(
         "{} ",
-        asked.fitted(stderr_width().map(|w| w.saturating_sub(1)))
+        asked.fitted(stderr_width().map(|w| w.saturating_sub(2)))
     ));
 }
 

@@ -491,6 +491,18 @@ fn an_activity_is_named_by_its_id_its_reference_or_with_deal_its_subject() {
     let named_as_id = add(&rex, &[&globex, &call]);
     assert_eq!(shown(&[&call, "--deal", &globex]), named_as_id);
     assert_eq!(shown(&[&call]), call);
+    // Was: a subject shaped like an id (activity_plan) could not be named with --deal.
+    let plan = add(&rex, &[&globex, "Activity_plan"]);
+    assert_eq!(shown(&["activity_plan", "--deal", &globex]), plan);
+    let refused = rex.fails(&["activity", "show", "activity_plan"], 2);
+    assert!(
+        refused.starts_with("rex: invalid activity id 'activity_plan': "),
+        "{refused}"
+    );
+    assert_eq!(
+        rex.fails(&["activity", "show", "activity_plan", "--deal", &acme], 2),
+        refused
+    );
 }
 
 #[test]

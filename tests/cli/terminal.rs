@@ -652,6 +652,36 @@ fn on_a_terminal_delete_names_the_deals_it_asks_about() {
     assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
 }
 
+/// Was: deal delete asked with every name whole, 145 columns and more at an 80-column
+/// terminal, and the questions filled the last column, where the answer wrapped.
+#[test]
+fn delete_questions_fit_the_terminal_with_a_column_for_the_answer() {
+    use crate::support::{assert_fits, on_terminal_replying};
+    let rex = Rex::new();
+    rex.sales();
+    let long = "Longname ".repeat(16);
+    let wide = "界".repeat(50);
+    let a = rex.id(&["deal", "create", long.trim(), "--value", "1"]);
+    let b = rex.id(&["deal", "create", &wide, "--value", "1"]);
+    for cols in [80u16, 60] {
+        let (screen, code) =
+            on_terminal_replying(&rex, 24, cols, &["deal", "delete", &a, &b], b"n\n");
+        assert_eq!(code, 1, "{screen}");
+        let asked = screen.find("Delete").expect("the question");
+        let end = screen.find("[y/N]").expect("the question's end") + "[y/N]".len();
+        let question = &screen[asked..end];
+        assert_fits(question, usize::from(cols) - 2, "deal delete's question");
+        for id in [&a, &b] {
+            assert!(
+                question.contains(&format!("({})", &id[id.len() - 7..])),
+                "{screen}"
+            );
+        }
+        assert!(question.ends_with("and their history? [y/N]"), "{screen}");
+    }
+    assert_eq!(rex.json(&["deal", "list"]).as_array().unwrap().len(), 2);
+}
+
 /// A table's total line wraps between words at the table's width: large sums never push
 /// it past 80 columns, and no amount is broken.
 #[test]

@@ -60,18 +60,22 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
             _ => return Ok(found),
         }
     }
-    match kind_of(text) {
-        _ if id_elsewhere => {}
-        Some(other) => {
-            return Err(Error::usage(format!(
-                "expected an activity, got a {other} id '{text}'"
-            )))
-        }
+    // Text shaped like an id that is none of an activity's: refused, unless with --deal a
+    // subject is that text (then refused only when none is).
+    let not_an_id = match kind_of(text) {
+        _ if id_elsewhere => None,
+        Some(other) => Some(Error::usage(format!(
+            "expected an activity, got a {other} id '{text}'"
+        ))),
         None if text.to_ascii_lowercase().starts_with("activity_") => {
-            return Err(Error::usage(text.parse::<ActivityId>().unwrap_err()));
+            Some(Error::usage(text.parse::<ActivityId>().unwrap_err()))
         }
-        None => {}
-    }
+        None => None,
+    };
+    let not_an_id = match (not_an_id, &deal) {
+        (Some(e), None) => return Err(e),
+        (refusal, _) => refusal,
+    };
     if text.is_empty() {
         return Err(Error::usage(
             "the activity is empty; give its id, its reference as tables show it, or its subject with --deal DEAL",
@@ -146,9 +150,12 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
         .collect();
     let found = if exact.is_empty() { within } else { exact };
     match found.len() {
-        0 if id_elsewhere => Err(not_the_deals(deal, "id")?),
-        0 if looks_like_ref => Err(not_the_deals(deal, "subject or reference")?),
-        0 => Err(not_the_deals(deal, "subject")?),
+        0 => Err(match not_an_id {
+            Some(refusal) => refusal,
+            None if id_elsewhere => not_the_deals(deal, "id")?,
+            None if looks_like_ref => not_the_deals(deal, "subject or reference")?,
+            None => not_the_deals(deal, "subject")?,
+        }),
         1 => Ok(found[0].clone()),
         n => {
             let ids: Vec<ActivityId> = found.iter().map(|a| a.id).collect();
