@@ -364,10 +364,18 @@ WHEN old.done_at IS NULL
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
     WHERE id = old.deal_id;
 END;
-CREATE TRIGGER next_steps_shown_or_hidden AFTER UPDATE OF state ON imports
-WHEN (old.state IN ('loading', 'discarding')) IS NOT (new.state IN ('loading', 'discarding')) BEGIN
+CREATE TRIGGER next_step_of_a_new_deal AFTER INSERT ON deal_rows
+WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'))
+    AND EXISTS (SELECT 1 FROM activity_rows WHERE deal_id = new.id) BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.id)
+    WHERE id = new.id;
+END;
+CREATE TRIGGER next_steps_shown_or_hidden AFTER UPDATE OF id, state ON imports
+WHEN old.id IS NOT new.id
+    OR (old.state IN ('loading', 'discarding')) IS NOT (new.state IN ('loading', 'discarding')) BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = deal_rows.id)
-    WHERE id IN (SELECT deal_id FROM activity_rows WHERE batch = new.id AND done_at IS NULL);
+    WHERE id IN (SELECT deal_id FROM activity_rows
+                 WHERE batch IN (old.id, new.id) AND done_at IS NULL);
 END;
 CREATE TRIGGER next_steps_shown AFTER DELETE ON imports
 WHEN old.state IN ('loading', 'discarding') BEGIN

@@ -319,4 +319,41 @@ fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
     conn.execute_batch("DELETE FROM imports WHERE id = 9000")
         .unwrap();
     assert_eq!(steps(&rex), [json!("Imported")]);
+    // Was: an import's record renumbered showed (or hid) its rows without a trigger.
+    conn.execute_batch(
+        "INSERT INTO imports (id, state, started_at, heartbeat)
+             VALUES (9001, 'loading', '2026-03-01T09:00:00Z', unixepoch());
+         UPDATE activity_rows SET batch = 9001 WHERE subject = 'Imported';",
+    )
+    .unwrap();
+    assert_eq!(steps(&rex), [json!("First")]);
+    conn.execute_batch("UPDATE imports SET id = 9002 WHERE id = 9001")
+        .unwrap();
+    assert_eq!(steps(&rex), [json!("Imported")]);
+    // Was: a deal inserted after its activity (foreign keys deferred) had no next step.
+    conn.execute("PRAGMA defer_foreign_keys = ON", []).unwrap();
+    conn.execute_batch(&format!(
+        "BEGIN;
+         INSERT INTO activity_rows (id, deal_id, type, subject, due_date, created_at, updated_at)
+             VALUES ('activity_01kjt8f0000000000000000003', 'deal_01kjt8f0000000000000000009',
+                     'call', 'Before its deal', '2026-03-04',
+                     '2026-03-01T09:00:00Z', '2026-03-01T09:00:00Z');
+         INSERT INTO deal_rows ({0}) SELECT 'deal_01kjt8f0000000000000000009', 'Later', 'later',
+             {1} FROM deal_rows WHERE id = '{globex}';
+         COMMIT;",
+        DEAL_COPY_COLUMNS.0, DEAL_COPY_COLUMNS.1
+    ))
+    .unwrap();
+    assert_eq!(steps(&rex), [json!("Imported"), json!("Before its deal")]);
 }
+
+/// The columns of a deal's row copied from another's by hand (all but id, name and
+/// name_key, which the copy sets), as the INSERT names them and as the SELECT reads them.
+const DEAL_COPY_COLUMNS: (&str, &str) = (
+    "id, name, name_key, value, status, contact_id, pipeline_id, stage_id, expected_close, \
+     owner_id, metadata, created_at, updated_at, last_activity_at, stage_entered_at, closed_at, \
+     close_reason, batch, probability, origin",
+    "value, status, contact_id, pipeline_id, stage_id, expected_close, owner_id, metadata, \
+     created_at, updated_at, last_activity_at, stage_entered_at, closed_at, close_reason, batch, \
+     probability, origin",
+);
