@@ -503,6 +503,18 @@ fn an_activity_is_named_by_its_id_its_reference_or_with_deal_its_subject() {
         rex.fails(&["activity", "show", "activity_plan", "--deal", &acme], 2),
         refused
     );
+    // A valid id no activity has, as a subject.
+    let unused = "activity_01m9f0f0000000000000000001";
+    let subject_id = add(&rex, &[&globex, unused]);
+    assert_eq!(shown(&[unused, "--deal", &globex]), subject_id);
+    assert_eq!(
+        rex.fails(&["activity", "show", unused], 3),
+        format!("rex: no activity with id {unused}")
+    );
+    assert_eq!(
+        rex.fails(&["activity", "show", unused, "--deal", &acme], 3),
+        format!("rex: no activity with id {unused}")
+    );
 }
 
 #[test]

@@ -147,7 +147,7 @@ fn before_actors(rex: &Rex) {
                  DROP TRIGGER IF EXISTS deal_contacts_update;
                  DROP TRIGGER next_step_scheduled; DROP TRIGGER next_step_changed;
                  DROP TRIGGER next_step_deleted; DROP TRIGGER next_steps_shown_or_hidden; DROP TRIGGER next_steps_shown;
-                 DROP TRIGGER next_step_of_a_new_deal;
+                 DROP TRIGGER next_step_of_a_new_deal; DROP TRIGGER next_step_of_a_renamed_deal;
                  DROP VIEW deal_next_steps; DROP VIEW deals;
                  ALTER TABLE deal_rows DROP COLUMN next_step;
                  CREATE VIEW deals AS

@@ -48,21 +48,21 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
             "{named} has no activity with the {what} '{text}'; see them with rex activity list --deal {reference}"
         )))
     };
-    // Another deal's id, with --deal, may still be the subject of one of this deal's (as
-    // another deal's reference may).
+    // Another deal's id, or one no activity has, may with --deal still be the subject of
+    // one of this deal's (as another deal's reference may).
     let mut id_elsewhere = false;
+    let mut no_such_id = None;
     if let Ok(id) = text.parse::<ActivityId>() {
-        let found = tx
-            .activity(id)?
-            .ok_or_else(|| Error::not_found(format!("no activity with id {id}")))?;
-        match &deal {
-            Some(deal) if found.deal_id != deal.id => id_elsewhere = true,
-            _ => return Ok(found),
+        match (tx.activity(id)?, &deal) {
+            (Some(found), Some(deal)) if found.deal_id != deal.id => id_elsewhere = true,
+            (Some(found), _) => return Ok(found),
+            (None, _) => no_such_id = Some(Error::not_found(format!("no activity with id {id}"))),
         }
     }
     // Text shaped like an id that is none of an activity's: refused, unless with --deal a
     // subject is that text (then refused only when none is).
     let not_an_id = match kind_of(text) {
+        _ if no_such_id.is_some() => no_such_id,
         _ if id_elsewhere => None,
         Some(other) => Some(Error::usage(format!(
             "expected an activity, got a {other} id '{text}'"

@@ -366,7 +366,13 @@ WHEN old.done_at IS NULL
 END;
 CREATE TRIGGER next_step_of_a_new_deal AFTER INSERT ON deal_rows
 WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'))
-    AND EXISTS (SELECT 1 FROM activity_rows WHERE deal_id = new.id) BEGIN
+    AND (new.next_step IS NOT NULL OR EXISTS (SELECT 1 FROM activity_rows WHERE deal_id = new.id))
+BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.id)
+    WHERE id = new.id;
+END;
+CREATE TRIGGER next_step_of_a_renamed_deal AFTER UPDATE OF id ON deal_rows
+WHEN old.id IS NOT new.id BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.id)
     WHERE id = new.id;
 END;

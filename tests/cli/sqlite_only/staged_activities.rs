@@ -345,6 +345,29 @@ fn the_next_step_kept_on_each_deal_follows_every_change_of_its_activities() {
     ))
     .unwrap();
     assert_eq!(steps(&rex), [json!("Imported"), json!("Before its deal")]);
+    // Was: a deal's id changed after its activities' kept no step; a row copied by hand
+    // with another deal's step kept it.
+    conn.execute_batch(
+        "BEGIN;
+         PRAGMA defer_foreign_keys = ON;
+         UPDATE activity_rows SET deal_id = 'deal_01kjt8f000000000000000000a'
+             WHERE deal_id = 'deal_01kjt8f0000000000000000009';
+         UPDATE deal_rows SET id = 'deal_01kjt8f000000000000000000a'
+             WHERE id = 'deal_01kjt8f0000000000000000009';
+         COMMIT;",
+    )
+    .unwrap();
+    assert_eq!(steps(&rex), [json!("Imported"), json!("Before its deal")]);
+    conn.execute_batch(&format!(
+        "INSERT INTO deal_rows ({0}, next_step) SELECT 'deal_01kjt8f000000000000000000b', 'Copy',
+             'copy', {1}, next_step FROM deal_rows WHERE id = '{globex}';",
+        DEAL_COPY_COLUMNS.0, DEAL_COPY_COLUMNS.1
+    ))
+    .unwrap();
+    assert_eq!(
+        steps(&rex),
+        [Value::Null, json!("Imported"), json!("Before its deal")]
+    );
 }
 
 /// The columns of a deal's row copied from another's by hand (all but id, name and

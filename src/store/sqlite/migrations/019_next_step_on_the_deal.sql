@@ -59,17 +59,26 @@ WHEN old.done_at IS NULL
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = old.deal_id)
     WHERE id = old.deal_id;
 END;
--- A deal inserted after its activities (foreign keys deferred, or off in the sqlite3 shell).
+-- A deal inserted after its activities (foreign keys deferred, or off in the sqlite3 shell),
+-- or with a next step of its own (a row copied by hand), and a deal whose id changed after
+-- its activities' did.
 CREATE TRIGGER next_step_of_a_new_deal AFTER INSERT ON deal_rows
 WHEN new.batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'))
-    AND EXISTS (SELECT 1 FROM activity_rows WHERE deal_id = new.id) BEGIN
+    AND (new.next_step IS NOT NULL OR EXISTS (SELECT 1 FROM activity_rows WHERE deal_id = new.id))
+BEGIN
+    UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.id)
+    WHERE id = new.id;
+END;
+CREATE TRIGGER next_step_of_a_renamed_deal AFTER UPDATE OF id ON deal_rows
+WHEN old.id IS NOT new.id BEGIN
     UPDATE deal_rows SET next_step = (SELECT step FROM deal_next_steps WHERE deal_id = new.id)
     WHERE id = new.id;
 END;
 -- An import's activities are shown when it is published (or, by hand, its record is set
 -- to another state, renumbered or deleted) and hidden again should its record go back to
 -- loading: the deals of its pending activities are worked out again whenever that changes.
--- (Not followed: an import's record inserted by hand for rows already there.)
+-- (Not followed: an import's record inserted by hand for rows already there, and a deal an
+-- import adds after activities written for it by hand, outside the import.)
 CREATE TRIGGER next_steps_shown_or_hidden AFTER UPDATE OF id, state ON imports
 WHEN old.id IS NOT new.id
     OR (old.state IN ('loading', 'discarding')) IS NOT (new.state IN ('loading', 'discarding')) BEGIN
