@@ -48,31 +48,28 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
             "{named} has no activity with the {what} '{text}'; see them with rex activity list --deal {reference}"
         )))
     };
-    // Another deal's id, or one no activity has, may with --deal still be the subject of
-    // one of this deal's (as another deal's reference may).
-    let mut id_elsewhere = false;
-    let mut no_such_id = None;
-    if let Ok(id) = text.parse::<ActivityId>() {
-        match (tx.activity(id)?, &deal) {
-            (Some(found), Some(deal)) if found.deal_id != deal.id => id_elsewhere = true,
+    // Text shaped like an id that names no activity of the deal's (another deal's, one no
+    // activity has, one of another kind, a malformed one) is refused with this, unless with
+    // --deal it is the subject of one of the deal's (as another deal's reference may be).
+    let refusal = match text.parse::<ActivityId>() {
+        Ok(id) => match (tx.activity(id)?, &deal) {
+            (Some(found), Some(deal)) if found.deal_id != deal.id => {
+                Some(not_the_deals(deal, "id")?)
+            }
             (Some(found), _) => return Ok(found),
-            (None, _) => no_such_id = Some(Error::not_found(format!("no activity with id {id}"))),
-        }
-    }
-    // Text shaped like an id that is none of an activity's: refused, unless with --deal a
-    // subject is that text (then refused only when none is).
-    let not_an_id = match kind_of(text) {
-        _ if no_such_id.is_some() => no_such_id,
-        _ if id_elsewhere => None,
-        Some(other) => Some(Error::usage(format!(
-            "expected an activity, got a {other} id '{text}'"
-        ))),
-        None if text.to_ascii_lowercase().starts_with("activity_") => {
-            Some(Error::usage(text.parse::<ActivityId>().unwrap_err()))
-        }
-        None => None,
+            (None, _) => Some(Error::not_found(format!("no activity with id {id}"))),
+        },
+        Err(malformed) => match kind_of(text) {
+            Some(other) => Some(Error::usage(format!(
+                "expected an activity, got a {other} id '{text}'"
+            ))),
+            None if text.to_ascii_lowercase().starts_with("activity_") => {
+                Some(Error::usage(malformed))
+            }
+            None => None,
+        },
     };
-    let not_an_id = match (not_an_id, &deal) {
+    let refusal = match (refusal, &deal) {
         (Some(e), None) => return Err(e),
         (refusal, _) => refusal,
     };
@@ -150,9 +147,8 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
         .collect();
     let found = if exact.is_empty() { within } else { exact };
     match found.len() {
-        0 => Err(match not_an_id {
+        0 => Err(match refusal {
             Some(refusal) => refusal,
-            None if id_elsewhere => not_the_deals(deal, "id")?,
             None if looks_like_ref => not_the_deals(deal, "subject or reference")?,
             None => not_the_deals(deal, "subject")?,
         }),
