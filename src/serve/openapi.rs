@@ -302,8 +302,17 @@ impl Doc {
     }
 
     /// A JSON body of schema `name`, sent as any of `types`.
-    fn body(mut self, name: &str, types: &[&str]) -> Doc {
-        let mut b = RequestBodyBuilder::new().required(Some(Required::True));
+    fn body(self, name: &str, types: &[&str]) -> Doc {
+        self.body_of(name, types, Required::True)
+    }
+
+    /// A JSON body of schema `name` that may be left out.
+    fn optional_body(self, name: &str) -> Doc {
+        self.body_of(name, &["application/json"], Required::False)
+    }
+
+    fn body_of(mut self, name: &str, types: &[&str], required: Required) -> Doc {
+        let mut b = RequestBodyBuilder::new().required(Some(required));
         for t in types {
             b = b.content(*t, Content::new(Some(Ref::from_schema_name(name))));
         }

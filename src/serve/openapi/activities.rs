@@ -6,9 +6,8 @@
 #![allow(dead_code)]
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{Content, Ref, RefOr, Required};
+use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use super::{date, one_of, op, schema, string, Doc};
@@ -180,19 +179,10 @@ pub fn delete_activity() -> Operation {
 }
 
 pub fn done_activity() -> Operation {
-    let mut d = op("activities", "doneActivity", "Mark an activity done")
+    op("activities", "doneActivity", "Mark an activity done")
         .describe("As `rex activity done`: activity on the deal (a stalled deal is open again), recorded in its history as `activity_done`. An activity already done is answered as it is.")
-        .id("activity");
-    d.0.request_body = Some(
-        RequestBodyBuilder::new()
-            .required(Some(Required::False))
-            .content(
-                "application/json",
-                Content::new(Some(Ref::from_schema_name("ActivityDone"))),
-            )
-            .build(),
-    );
-    d.errors(&[400, 413, 415, 422])
+        .id("activity")
+        .optional_body("ActivityDone")
         .idempotent()
         .answer(
             200,
@@ -205,19 +195,10 @@ pub fn done_activity() -> Operation {
 }
 
 pub fn undo_activity() -> Operation {
-    let mut d = op("activities", "undoActivity", "Mark a done activity pending again")
+    op("activities", "undoActivity", "Mark a done activity pending again")
         .describe("As `rex activity undo`: recorded in the deal's history as `activity_undone`. A pending activity is answered as it is. The body may be left out or be an empty object: it has no fields.")
-        .id("activity");
-    d.0.request_body = Some(
-        RequestBodyBuilder::new()
-            .required(Some(Required::False))
-            .content(
-                "application/json",
-                Content::new(Some(Ref::from_schema_name("ActivityUndo"))),
-            )
-            .build(),
-    );
-    d.errors(&[400, 413, 415, 422])
+        .id("activity")
+        .optional_body("ActivityUndo")
         .idempotent()
         .answer(
             200,
