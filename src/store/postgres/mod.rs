@@ -9,6 +9,14 @@
 //! database without deals has those tables to itself, its indexes built at the end).
 //! Serialization failures and deadlocks are retried a few times before "busy".
 
+/// The statement that reads the schema's version (a literal, so that the write lock's
+/// statement can carry it too).
+macro_rules! schema_version_sql {
+    () => {
+        "SELECT version::bigint FROM rex_schema WHERE id = 1"
+    };
+}
+
 mod tls;
 mod tx;
 mod url;
@@ -495,14 +503,17 @@ fn begin<'a>(
         // Holding the lock, the closed-deal counters are changed in place (schema 5).
         (_, true) => tx
             .query_one(
-                "SELECT pg_advisory_xact_lock($1::bigint), set_config('rex.in_place', 'on', true),
-                        (SELECT version::bigint FROM rex_schema WHERE id = 1)",
+                concat!(
+                    "SELECT pg_advisory_xact_lock($1::bigint), set_config('rex.in_place', 'on', true), (",
+                    schema_version_sql!(),
+                    ")"
+                ),
                 &[&WRITE_LOCK],
             )
             .and_then(|r| r.try_get(2))
             .map_err(fail)?,
         (_, false) => tx
-            .query_opt("SELECT version::bigint FROM rex_schema WHERE id = 1", &[])
+            .query_opt(schema_version_sql!(), &[])
             .and_then(|r| r.map(|r| r.try_get(0)).transpose())
             .map_err(fail)?,
     };

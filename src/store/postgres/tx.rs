@@ -317,7 +317,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn schema_version(&self) -> Result<i64> {
-        self.count("SELECT version::bigint FROM rex_schema WHERE id = 1", &[])
+        self.count(schema_version_sql!(), &[])
     }
 
     fn seat(&self) -> Option<&Seat> {

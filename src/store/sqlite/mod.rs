@@ -331,7 +331,7 @@ impl SqliteStore {
         let run = || {
             let tx = self.conn.transaction_with_behavior(behavior)?;
             if check && !matches!(behavior, TransactionBehavior::Deferred) {
-                still_our_schema(&tx).map_err(|e| at_path(e, &path))?;
+                still_our_schema(&tx, &path)?;
             }
             let out = f(&SqliteTx::visible(&tx, actor.as_deref()))?;
             if commit {
@@ -430,12 +430,15 @@ fn versions(conn: &Connection) -> Result<(i64, i64)> {
 /// import reading its input, `rex serve`): its tables may have changed under this rex,
 /// and what a newer schema keeps beside its rows this rex would not keep. The check is the
 /// write's own, under its lock: the version cannot change until it commits.
-fn still_our_schema(conn: &Connection) -> Result<()> {
+fn still_our_schema(conn: &Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
-        return Err(Error::Unusable(format!(
-            "was upgraded by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}) while this one ran; nothing was written: run the command again with the newer rex"
-        )));
+        return Err(at_path(
+            Error::Unusable(format!(
+                "was upgraded by a newer rex (schema {version}; this rex knows up to {SCHEMA_VERSION}) while this one ran; nothing was written: run the command again with the newer rex"
+            )),
+            path,
+        ));
     }
     Ok(())
 }

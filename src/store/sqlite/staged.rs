@@ -158,7 +158,7 @@ impl SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        super::still_our_schema(&tx).map_err(|e| super::at_path(e, &self.path))?;
+        super::still_our_schema(&tx, &self.path)?;
         let id = match *batch {
             Some(b) => b.0,
             None => {
