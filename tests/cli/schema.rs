@@ -139,33 +139,39 @@ fn before_actors(rex: &Rex) {
         }
         None => rusqlite::Connection::open(&rex.db)
             .unwrap()
-            .execute_batch(
-                "DROP TABLE api_tokens; DROP TABLE api_replays;
+            .execute_batch(&format!(
+                "{BEFORE_SQLITE_19}
+                 DROP TABLE api_tokens; DROP TABLE api_replays;
                  DROP INDEX deals_ref; DROP TABLE deal_contacts;
                  DROP TRIGGER IF EXISTS deal_contacts_insert;
                  DROP TRIGGER IF EXISTS deal_contacts_delete;
                  DROP TRIGGER IF EXISTS deal_contacts_update;
-                 DROP TRIGGER next_step_scheduled; DROP TRIGGER next_step_changed;
-                 DROP TRIGGER next_step_deleted; DROP TRIGGER next_steps_shown_or_hidden; DROP TRIGGER next_steps_shown;
-                 DROP TRIGGER next_step_of_a_new_deal; DROP TRIGGER next_step_of_a_renamed_deal;
-                 DROP VIEW deal_next_steps; DROP VIEW deals;
-                 ALTER TABLE deal_rows DROP COLUMN next_step;
-                 CREATE VIEW deals AS
-                     SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
-                            expected_close, owner_id, metadata, created_at, updated_at,
-                            last_activity_at, stage_entered_at, closed_at, close_reason, tail,
-                            probability, origin FROM deal_rows
-                     WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
                  DROP VIEW deal_events;
                  ALTER TABLE event_rows DROP COLUMN actor;
                  CREATE VIEW deal_events AS
                      SELECT seq, deal_id, at, kind, details FROM event_rows
                      WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
-                 PRAGMA user_version = 11;",
-            )
+                 PRAGMA user_version = 11;"
+            ))
             .unwrap(),
     }
 }
+
+/// What SQLite's schema 19 added, taken away again (the next step kept on each deal's row:
+/// its column, view and triggers), for tests of databases from before it.
+pub const BEFORE_SQLITE_19: &str = "
+    DROP TRIGGER next_step_scheduled; DROP TRIGGER next_step_changed;
+    DROP TRIGGER next_step_deleted; DROP TRIGGER next_steps_shown_or_hidden;
+    DROP TRIGGER next_steps_shown; DROP TRIGGER next_step_of_a_new_deal;
+    DROP TRIGGER next_step_of_a_renamed_deal;
+    DROP VIEW deal_next_steps; DROP VIEW deals;
+    ALTER TABLE deal_rows DROP COLUMN next_step;
+    CREATE VIEW deals AS
+        SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
+               expected_close, owner_id, metadata, created_at, updated_at,
+               last_activity_at, stage_entered_at, closed_at, close_reason, tail,
+               probability, origin FROM deal_rows
+        WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));";
 
 /// A database from before rex recorded who made each history event is upgraded in place
 /// on first use: the events it holds keep `actor: null` (nobody knows who made them),

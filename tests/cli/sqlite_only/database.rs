@@ -702,23 +702,14 @@ fn an_upgrade_to_schema_19_works_out_the_next_step_of_every_deal() {
     ]);
     rusqlite::Connection::open(&rex.db)
         .unwrap()
-        .execute_batch(
-            "DROP TRIGGER next_step_scheduled; DROP TRIGGER next_step_changed;
-             DROP TRIGGER next_step_deleted; DROP TRIGGER next_steps_shown_or_hidden; DROP TRIGGER next_steps_shown;
-                 DROP TRIGGER next_step_of_a_new_deal; DROP TRIGGER next_step_of_a_renamed_deal;
-             DROP VIEW deal_next_steps; DROP VIEW deals;
-             ALTER TABLE deal_rows DROP COLUMN next_step;
-             CREATE VIEW deals AS
-                 SELECT id, name, name_key, value, status, contact_id, pipeline_id, stage_id,
-                        expected_close, owner_id, metadata, created_at, updated_at,
-                        last_activity_at, stage_entered_at, closed_at, close_reason, tail,
-                        probability, origin FROM deal_rows
-                 WHERE batch NOT IN (SELECT id FROM imports WHERE state IN ('loading', 'discarding'));
+        .execute_batch(&format!(
+            "{}
              CREATE INDEX activities_pending ON activity_rows
                  (deal_id, done_at, due_date, due_time, created_at, id, type, subject, batch)
                  WHERE done_at IS NULL;
              PRAGMA user_version = 18;",
-        )
+            crate::schema::BEFORE_SQLITE_19
+        ))
         .unwrap();
     let listed = rex.json(&["deal", "list", "--sort", "name"]);
     let steps: Vec<Value> = listed
