@@ -393,11 +393,14 @@ fn next_steps(
         done: false,
         limit: Some(CARD_NEXT_STEPS as u64),
     };
+    let soonest: Vec<_> = activity::list(tx, clock, &query)?
+        .into_iter()
+        .map(|l| l.activity)
+        .collect();
+    let ids: Vec<_> = soonest.iter().map(|a| a.id).collect();
     Ok(NextSteps {
-        soonest: activity::list(tx, clock, &query)?
-            .into_iter()
-            .map(|l| l.activity)
-            .collect(),
+        refs: activity::activity_refs(tx, &ids)?,
+        soonest,
         pending: activity::counts(tx, id)?.0,
     })
 }

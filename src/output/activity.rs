@@ -179,6 +179,8 @@ pub struct NextSteps {
     pub soonest: Vec<Activity>,
     /// How many pending activities the deal has in all.
     pub pending: i64,
+    /// The short references of the soonest, which a person types to mark one done.
+    pub refs: std::collections::HashMap<crate::id::ActivityId, String>,
 }
 
 /// The most lines a card gives its next steps, the `+N more` line included: the card keeps
@@ -190,11 +192,18 @@ pub const CARD_NEXT_STEPS: usize = 3;
 const CARD_KEYS: usize = 19;
 
 impl NextSteps {
-    /// The lines of the card's `Next steps`: one per activity (when it is due, its type,
-    /// its subject, its owner), lined up; when the deal has more than fit, the last line
-    /// says how many more and the command that lists them all (`reference` names the deal).
-    /// Within `width` (the table's), the owner and then the subject give way.
-    pub fn lines(&self, reference: &str, width: Option<usize>) -> Vec<String> {
+    /// The lines of the card's `Next steps`: one per activity (its short reference, when it
+    /// is due, its type, its subject, its owner), lined up; when the deal has more than fit,
+    /// the last line says how many more and the command that lists them all (`reference`
+    /// names the deal). The owner is left out when every line's is the deal's own
+    /// (`deal_owner`, which the card shows above). Within `width` (the table's), the owner
+    /// and then the subject give way.
+    pub fn lines(
+        &self,
+        reference: &str,
+        deal_owner: Option<&str>,
+        width: Option<usize>,
+    ) -> Vec<String> {
         let total = usize::try_from(self.pending).unwrap_or(usize::MAX);
         let shown = if total > CARD_NEXT_STEPS {
             CARD_NEXT_STEPS - 1
@@ -202,13 +211,27 @@ impl NextSteps {
             CARD_NEXT_STEPS
         };
         let shown = &self.soonest[..self.soonest.len().min(shown)];
+        let short = |a: &Activity| {
+            self.refs
+                .get(&a.id)
+                .cloned()
+                .unwrap_or_else(|| a.id.to_string())
+        };
+        let ref_width = shown.iter().map(|a| short(a).len()).max().unwrap_or(0);
         let due_width = shown.iter().map(|a| due_text(a).len()).max().unwrap_or(0);
         let kind_width = shown
             .iter()
             .map(|a| a.kind.as_str().len())
             .max()
             .unwrap_or(0);
-        let owner = |a: &Activity| one_line(a.owner_id.as_deref().unwrap_or("-"));
+        let owners_shown = shown.iter().any(|a| a.owner_id.as_deref() != deal_owner);
+        let owner = |a: &Activity| {
+            if owners_shown {
+                one_line(a.owner_id.as_deref().unwrap_or("-"))
+            } else {
+                String::new()
+            }
+        };
         let mut owner_width = shown.iter().map(|a| owner(a).width()).max().unwrap_or(0);
         let mut subject_width = shown
             .iter()
@@ -216,10 +239,13 @@ impl NextSteps {
             .max()
             .unwrap_or(0);
         if let Some(room) = width.map(|w| w.saturating_sub(CARD_KEYS)) {
-            let fixed = due_width + kind_width + 3 * GAP.len();
+            let gaps = if owners_shown { 4 } else { 3 };
+            let fixed = ref_width + due_width + kind_width + gaps * GAP.len();
             let left = room.saturating_sub(fixed);
             if subject_width + owner_width > left {
-                owner_width = owner_width.min(12).min(left / 3).max(1);
+                if owners_shown {
+                    owner_width = owner_width.min(12).min(left / 3).max(1);
+                }
                 subject_width = left.saturating_sub(owner_width).max(1);
             }
         }
@@ -228,7 +254,8 @@ impl NextSteps {
             .map(|a| {
                 let subject = cut(&one_line(&a.subject), subject_width);
                 let line = format!(
-                    "{:<due_width$}{GAP}{:<kind_width$}{GAP}{}{GAP}{}",
+                    "{:<ref_width$}{GAP}{:<due_width$}{GAP}{:<kind_width$}{GAP}{}{GAP}{}",
+                    short(a),
                     due_text(a),
                     a.kind.as_str(),
                     pad(&subject, subject_width),
@@ -293,33 +320,63 @@ mod tests {
                 pending("Third", "2026-03-06", None, "bo"),
             ],
             pending: 3,
+            refs: Default::default(),
         };
-        let lines = steps.lines("3kq9v2x", Some(80));
+        let refs: Vec<String> = ["a1b2c3d", "e4f5g6h", "j7k8m9n"].map(String::from).into();
+        let steps = NextSteps {
+            refs: steps
+                .soonest
+                .iter()
+                .map(|a| a.id)
+                .zip(refs.iter().cloned())
+                .collect(),
+            ..steps
+        };
+        let lines = steps.lines("3kq9v2x", Some("ana"), Some(80));
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[0],
             format!(
-                "Wed 2026-03-04        meeting  Kickoff{}ana",
-                " ".repeat(14)
+                "a1b2c3d  Wed 2026-03-04        meeting  Kickoff{}ana",
+                " ".repeat(8)
             )
         );
         // The owner gives way to a third of what is left, the subject takes the rest.
         assert_eq!(
             lines[1],
-            "Thu 2026-03-05 14:00  meeting  Walk the procureme…  anastasi…"
+            "e4f5g6h  Thu 2026-03-05 14:00  meeting  Walk the pro…  anast…"
         );
         assert!(
             lines.iter().all(|l| l.width() <= 80 - CARD_KEYS),
             "{lines:?}"
         );
         // Whole without a width.
-        assert!(steps.lines("3kq9v2x", None)[1].contains(long));
+        assert!(steps.lines("3kq9v2x", Some("ana"), None)[1].contains(long));
+        // Every one the deal owner's: no owner, and the subject has its room.
+        let own = NextSteps {
+            soonest: vec![
+                pending("Kickoff", "2026-03-04", None, "ana"),
+                pending(long, "2026-03-05", Some("14:00"), "ana"),
+            ],
+            pending: 2,
+            refs: Default::default(),
+        };
+        let own = NextSteps {
+            refs: own.soonest.iter().map(|a| a.id).zip(refs).collect(),
+            ..own
+        };
+        let lines = own.lines("3kq9v2x", Some("ana"), Some(80));
+        assert_eq!(
+            lines[1],
+            "e4f5g6h  Thu 2026-03-05 14:00  meeting  Walk the procurement…"
+        );
+        assert!(lines.iter().all(|l| !l.contains("ana")), "{lines:?}");
         // More than fit: the soonest two, then how to list them all.
         let more = NextSteps {
             pending: 7,
             ..steps
         };
-        let lines = more.lines("3kq9v2x", Some(80));
+        let lines = more.lines("3kq9v2x", Some("ana"), Some(80));
         assert_eq!(lines.len(), CARD_NEXT_STEPS);
         assert_eq!(lines[2], "+5 more: rex activity list --deal 3kq9v2x");
     }

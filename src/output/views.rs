@@ -328,7 +328,9 @@ impl Record for DealView {
         }
         if self.next_steps.pending > 0 {
             let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
-            let lines = self.next_steps.lines(&reference, style.width);
+            let lines = self
+                .next_steps
+                .lines(&reference, d.owner_id.as_deref(), style.width);
             rows.push(("Next steps", text(&lines.join("\n"))));
         }
         for (k, v) in rows {

@@ -192,12 +192,13 @@ fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
     );
     rex.ok(&["deal", "note", &id, "Sent quote v1"]);
     let r = short(&id);
-    plan(
+    let call = plan(
         &rex,
         &id,
         "Call CFO",
         &["--type", "call", "--due", "2026-03-05", "--at", "14:00"],
     );
+    let call = short(&call);
     let card = screen(&rex, &[], &["deal", "show", r]);
     assert!(card.len() <= 23, "{card:#?}");
     let at = card
@@ -206,16 +207,18 @@ fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
         .expect("next steps");
     assert_eq!(
         card[at].trim_end(),
-        " Next steps       Thu 2026-03-05 14:00  call  Call CFO  ana"
+        // Its short reference first, to type; no owner, which is the deal's own.
+        format!(" Next steps       {call}  Thu 2026-03-05 14:00  call  Call CFO")
     );
     // Four more: the soonest two, then how many more and how to list them; each line of
     // them in place of a line of recent history.
-    plan(
+    let contract = plan(
         &rex,
         &id,
         "Send contract",
-        &["--type", "email", "--due", "2026-03-04"],
+        &["--type", "email", "--due", "2026-03-04", "--owner", "bo"],
     );
+    let contract = short(&contract);
     plan(
         &rex,
         &id,
@@ -247,8 +250,11 @@ fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
     assert_eq!(
         lines,
         [
-            " Next steps       Wed 2026-03-04        email  Send contract  ana",
-            "                  Thu 2026-03-05 14:00  call   Call CFO       ana",
+            // One is another's: each line names its owner.
+            &format!(
+                " Next steps       {contract}  Wed 2026-03-04        email  Send contract  bo"
+            ),
+            &format!("                  {call}  Thu 2026-03-05 14:00  call   Call CFO       ana"),
             &format!("                  +2 more: rex activity list --deal {r}"),
         ]
     );
