@@ -125,13 +125,31 @@ impl Confirmation {
     /// [`SHORTEST_NAME`]. When even that is too wide, the line breaks at its separators
     /// (between changes) onto continuation lines indented two spaces, each piece whole and
     /// as many on a line as fit, and names are shortened only in a piece too wide for a line
-    /// of its own. A figure is never cut: a piece that does not fit even with its names
-    /// shortened is left wider than `width`.
+    /// of its own. When a line does not fit even so (a narrow terminal), the line with its
+    /// names shortened is broken at its spaces onto continuation lines instead, so that
+    /// the terminal never cuts a figure: only a single word wider than `width` is left wider.
     pub fn fitted(&self, width: Option<usize>) -> String {
         let whole = self.to_string();
         let Some(width) = width.filter(|w| whole.width() > *w) else {
             return whole;
         };
+        let laid_out = self.laid_out(width);
+        if laid_out.lines().all(|l| l.width() <= width) {
+            return laid_out;
+        }
+        let mut lines = Vec::new();
+        crate::text::hanging(
+            &shortened(&self.parts, width),
+            width,
+            INDENT.len(),
+            &mut lines,
+        );
+        lines.join("\n")
+    }
+
+    /// The confirmation's names shortened and its separators broken to fit `width`, as far
+    /// as they go: a line may still be wider.
+    fn laid_out(&self, width: usize) -> String {
         let one = shortened(&self.parts, width);
         if one.width() <= width || !self.parts.iter().any(|p| matches!(p, Part::Break(_))) {
             return one;
@@ -290,9 +308,10 @@ mod tests {
             line.starts_with("updated Short (g8carvk): owner xxx"),
             "{line}"
         );
-        // Too narrow even for short names: the figure stays whole and the line is wider.
+        // Too narrow even for short names: the line breaks at a space, the figure whole
+        // (was: one line wider than the terminal, which cut it wherever its edge fell).
         let line = closed(long).fitted(Some(30));
-        assert_eq!(line, "closed Umbre… (g8carvk) as won, $22,000.00");
+        assert_eq!(line, "closed Umbre… (g8carvk) as\n  won, $22,000.00");
         // Names are one line: a newline or an escape in one cannot start another.
         assert_eq!(
             closed("a\nb\u{1b}").fitted(Some(80)),
@@ -319,6 +338,11 @@ mod tests {
              Mon 2026-03-09 14:00"
         );
         assert!(narrow.lines().all(|l| l.width() <= 60), "{narrow}");
+        // At 40 columns the lines break at spaces too: no reference or date is cut.
+        assert_eq!(
+            line.fitted(Some(40)),
+            "scheduled meeting \"A rea…\" for 漢字…\n  (g35scyf) on Mon 2026-03-09 14:00"
+        );
         // Where the names can give way enough, one line.
         let wide = line.fitted(Some(80));
         assert!(!wide.contains('\n') && wide.width() <= 80, "{wide}");

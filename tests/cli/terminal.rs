@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use serde_json::{json, Value};
 
-use crate::support::{assert_fits, on_terminal, s, stage_id, succeeded_for, width, Rex};
+use crate::support::{assert_fits, on_terminal, plain, s, stage_id, succeeded_for, width, Rex};
 
 /// Runs a command as a table `columns` wide (in a pipe: `-o table` and `COLUMNS`).
 fn table(rex: &Rex, columns: usize, args: &[&str]) -> String {
@@ -1023,6 +1023,68 @@ fn at_80x24_a_confirmation_is_one_line_with_its_amount_whole() {
 
 /// A confirmation of several changes too wide for 80 columns even with its names shortened
 /// breaks between the changes onto lines indented two spaces, each change whole.
+/// Was: at 40 columns a confirmation whose names were as short as they go was still wider
+/// than the terminal, which wrapped it wherever its edge fell: `in Sales / Disc` + `overy`.
+#[test]
+fn on_a_40_column_terminal_a_confirmation_breaks_at_spaces_with_its_figures_whole() {
+    let rex = Rex::new();
+    rex.sales();
+    let narrow = |args: &[&str]| {
+        let (text, code) = on_terminal(&rex, 24, 40, &[("NO_COLOR", "1")], args);
+        assert_eq!(code, 0, "{args:?} failed:\n{text}");
+        assert_fits(&text, 40, &format!("{args:?} at 40 columns"));
+        text.lines().map(plain).collect::<Vec<String>>()
+    };
+    let created = narrow(&[
+        "deal",
+        "create",
+        "Globex Enterprise Renewal",
+        "--value",
+        "1234567.89",
+    ]);
+    let id = s(&rex.json(&["deal", "show", "Globex"])["id"]);
+    let r = &id[id.len() - 7..];
+    assert_eq!(
+        created,
+        [
+            format!("created Globe… ({r}) in Sales /"),
+            "  Discovery, $1,234,567.89".to_string(),
+        ]
+    );
+    let scheduled = narrow(&[
+        "activity",
+        "add",
+        r,
+        "Call the CFO about the procurement",
+        "--type",
+        "call",
+        "--due",
+        "2026-03-06",
+        "--at",
+        "14:00",
+    ]);
+    assert_eq!(
+        scheduled,
+        [
+            "scheduled call \"Call …\" for Globe…".to_string(),
+            format!("  ({r}) on Fri 2026-03-06 14:00"),
+        ]
+    );
+    let closed = narrow(&["deal", "close", r, "--won"]);
+    assert_eq!(
+        closed,
+        [
+            format!("closed Globe… ({r}) as won,"),
+            "  $1,234,567.89".to_string(),
+            // A note wraps at words under its text, as every note does.
+            "rex: 1 activity of Globex Enterprise".to_string(),
+            format!("     Renewal ({r}) remains pending;"),
+            "     to list them: rex activity list".to_string(),
+            format!("     --deal {r}"),
+        ]
+    );
+}
+
 #[test]
 fn at_80x24_a_confirmation_of_many_changes_breaks_between_them() {
     let rex = Rex::new();
