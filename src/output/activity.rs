@@ -9,7 +9,7 @@ use super::cells::{bold, opt, text};
 use super::fit::ellipsis as cut;
 use super::{one_line, Column, Fit, Record, Style};
 use crate::ops::activity::Listed;
-use crate::record::{Activity, ACTIVITY_FIELD_NAMES};
+use crate::record::{name_key, Activity, ACTIVITY_FIELD_NAMES};
 
 /// An activity with the name of its deal (and, for tables, its short reference). Its JSON
 /// is the activity's fields, then `deal_name`, so that fields are only ever added at the end.
@@ -187,22 +187,96 @@ pub struct NextSteps {
 /// to one screen, each of them taking the place of a recent history entry.
 pub const CARD_NEXT_STEPS: usize = 3;
 
-/// What the card's value column leaves out of the table's width: its key column
-/// (`Expected close`, the longest key, with its padding) and the padding after the value.
-const CARD_KEYS: usize = 19;
+/// The narrowest a card's next-step subject gets before the owner, then the type, give way.
+const CARD_SUBJECT_MIN: usize = 10;
+
+/// How a card's next steps are laid out within its value column: which columns show, and
+/// how wide the subject and the owner are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StepLayout {
+    kind: bool,
+    owner: bool,
+    subject: usize,
+    owner_width: usize,
+}
+
+impl StepLayout {
+    /// Within `room` columns (None: every column whole): the reference and the date are never
+    /// cut; the owner is cut to a third of what is left (at most 12 columns) and then left
+    /// out, and then the type, before the subject gets narrower than [`CARD_SUBJECT_MIN`];
+    /// what the subject does not need goes to the owner.
+    fn fit(
+        fixed: usize,
+        kind: usize,
+        subject: usize,
+        owner: Option<usize>,
+        room: Option<usize>,
+    ) -> StepLayout {
+        let whole = StepLayout {
+            kind: true,
+            owner: owner.is_some(),
+            subject,
+            owner_width: owner.unwrap_or(0),
+        };
+        let Some(room) = room else { return whole };
+        let gap = GAP.len();
+        let wanted = subject.min(CARD_SUBJECT_MIN);
+        let mut last = whole;
+        for (with_kind, with_owner) in [(true, true), (true, false), (false, false)] {
+            let owner = owner.filter(|_| with_owner);
+            let used = fixed + gap + if with_kind { kind + gap } else { 0 };
+            let left = room.saturating_sub(used);
+            let layout = match owner {
+                Some(o) if subject + gap + o <= left => StepLayout {
+                    kind: with_kind,
+                    owner: true,
+                    subject,
+                    owner_width: o,
+                },
+                Some(o) => {
+                    let left = left.saturating_sub(gap);
+                    let cut_owner = o.min(12).min(left / 3);
+                    let subject = subject.min(left.saturating_sub(cut_owner));
+                    StepLayout {
+                        kind: with_kind,
+                        owner: cut_owner >= 4,
+                        subject,
+                        owner_width: o.min(left.saturating_sub(subject)),
+                    }
+                }
+                None => StepLayout {
+                    kind: with_kind,
+                    owner: false,
+                    subject: subject.min(left),
+                    owner_width: 0,
+                },
+            };
+            last = layout;
+            if layout.subject >= wanted && layout.owner == owner.is_some() {
+                return layout;
+            }
+        }
+        StepLayout {
+            subject: last.subject.max(1),
+            ..last
+        }
+    }
+}
 
 impl NextSteps {
     /// The lines of the card's `Next steps`: one per activity (its short reference, when it
     /// is due, its type, its subject, its owner), lined up; when the deal has more than fit,
     /// the last line says how many more and the command that lists them all (`reference`
-    /// names the deal). The owner is left out when every line's is the deal's own
-    /// (`deal_owner`, which the card shows above). Within `width` (the table's), the owner
-    /// and then the subject give way.
+    /// names the deal; the count alone when the command does not fit). The owner is left out
+    /// when every line's is the deal's own (`deal_owner`, which the card shows above),
+    /// compared ignoring case as everywhere. Within `room` (the card's value column), the
+    /// owner and then the type give way before the subject is cut short (see
+    /// [`StepLayout::fit`]).
     pub fn lines(
         &self,
         reference: &str,
         deal_owner: Option<&str>,
-        width: Option<usize>,
+        room: Option<usize>,
     ) -> Vec<String> {
         let total = usize::try_from(self.pending).unwrap_or(usize::MAX);
         let shown = if total > CARD_NEXT_STEPS {
@@ -217,58 +291,48 @@ impl NextSteps {
                 .cloned()
                 .unwrap_or_else(|| a.id.to_string())
         };
-        let ref_width = shown.iter().map(|a| short(a).len()).max().unwrap_or(0);
-        let due_width = shown.iter().map(|a| due_text(a).len()).max().unwrap_or(0);
-        let kind_width = shown
+        let widest = |f: &dyn Fn(&Activity) -> usize| shown.iter().map(f).max().unwrap_or(0);
+        let ref_width = widest(&|a| short(a).len());
+        let due_width = widest(&|a| due_text(a).len());
+        let kind_width = widest(&|a| a.kind.as_str().len());
+        let owner = |a: &Activity| one_line(a.owner_id.as_deref().unwrap_or("-"));
+        let owners_differ = shown
             .iter()
-            .map(|a| a.kind.as_str().len())
-            .max()
-            .unwrap_or(0);
-        let owners_shown = shown.iter().any(|a| a.owner_id.as_deref() != deal_owner);
-        let owner = |a: &Activity| {
-            if owners_shown {
-                one_line(a.owner_id.as_deref().unwrap_or("-"))
-            } else {
-                String::new()
-            }
-        };
-        let mut owner_width = shown.iter().map(|a| owner(a).width()).max().unwrap_or(0);
-        let mut subject_width = shown
-            .iter()
-            .map(|a| one_line(&a.subject).width())
-            .max()
-            .unwrap_or(0);
-        if let Some(room) = width.map(|w| w.saturating_sub(CARD_KEYS)) {
-            let gaps = if owners_shown { 4 } else { 3 };
-            let fixed = ref_width + due_width + kind_width + gaps * GAP.len();
-            let left = room.saturating_sub(fixed);
-            if subject_width + owner_width > left {
-                if owners_shown {
-                    owner_width = owner_width.min(12).min(left / 3).max(1);
-                }
-                subject_width = left.saturating_sub(owner_width).max(1);
-            }
-        }
+            .any(|a| match (a.owner_id.as_deref(), deal_owner) {
+                (Some(a), Some(d)) => name_key(a) != name_key(d),
+                (a, d) => a != d,
+            });
+        let layout = StepLayout::fit(
+            ref_width + GAP.len() + due_width,
+            kind_width,
+            widest(&|a| one_line(&a.subject).width()),
+            owners_differ.then(|| widest(&|a| owner(a).width())),
+            room,
+        );
         let mut lines: Vec<String> = shown
             .iter()
             .map(|a| {
-                let subject = cut(&one_line(&a.subject), subject_width);
-                let line = format!(
-                    "{:<ref_width$}{GAP}{:<due_width$}{GAP}{:<kind_width$}{GAP}{}{GAP}{}",
-                    short(a),
-                    due_text(a),
-                    a.kind.as_str(),
-                    pad(&subject, subject_width),
-                    cut(&owner(a), owner_width),
-                );
+                let mut line = format!("{:<ref_width$}{GAP}{:<due_width$}", short(a), due_text(a));
+                if layout.kind {
+                    line.push_str(&format!("{GAP}{:<kind_width$}", a.kind.as_str()));
+                }
+                let subject = cut(&one_line(&a.subject), layout.subject);
+                line.push_str(GAP);
+                line.push_str(&pad(&subject, layout.subject));
+                if layout.owner {
+                    line.push_str(GAP);
+                    line.push_str(&cut(&owner(a), layout.owner_width));
+                }
                 line.trim_end().to_string()
             })
             .collect();
         if total > shown.len() {
-            lines.push(format!(
-                "+{} more: rex activity list --deal {reference}",
-                total - shown.len()
-            ));
+            let more = total - shown.len();
+            let command = format!("+{more} more: rex activity list --deal {reference}");
+            lines.push(match room {
+                Some(room) if command.width() > room => format!("+{more} more"),
+                _ => command,
+            });
         }
         lines
     }
@@ -305,6 +369,90 @@ mod tests {
         }
     }
 
+    fn with_refs(soonest: Vec<Activity>, pending: i64) -> NextSteps {
+        let refs = ["a1b2c3d", "e4f5g6h", "j7k8m9n"];
+        NextSteps {
+            refs: soonest
+                .iter()
+                .zip(refs)
+                .map(|(a, r)| (a.id, r.to_string()))
+                .collect(),
+            soonest,
+            pending,
+        }
+    }
+
+    /// Was: at 60 columns the reference left one column for the subject and the owner, so
+    /// each line was `…` and wrapped, and the card outgrew 24 lines.
+    #[test]
+    fn on_a_narrow_card_the_owner_then_the_type_give_way_before_the_subject() {
+        let steps = with_refs(
+            vec![
+                pending("Lunch", "2026-03-06", None, "bo"),
+                pending(
+                    "Call the CTO",
+                    "2026-03-06",
+                    Some("14:00"),
+                    "ana@example.com",
+                ),
+            ],
+            12,
+        );
+        // 60 columns less a 14-column key column and the padding: 41.
+        let lines = steps.lines("g2c1y1e", Some("ana@example.com"), Some(41));
+        assert_eq!(
+            lines,
+            [
+                "a1b2c3d  Fri 2026-03-06        Lunch",
+                "e4f5g6h  Fri 2026-03-06 14:00  Call the …",
+                // The command does not fit: the count alone, never a cut reference.
+                "+10 more",
+            ]
+        );
+        // A little wider: the type is back; the owner still gives way.
+        let lines = steps.lines("g2c1y1e", Some("ana@example.com"), Some(52));
+        assert_eq!(
+            lines[1],
+            "e4f5g6h  Fri 2026-03-06 14:00  meeting  Call the CTO"
+        );
+        assert_eq!(lines[2], "+10 more: rex activity list --deal g2c1y1e");
+        // Owners are compared ignoring case, as everywhere: the deal owner's own steps
+        // name nobody.
+        let own = with_refs(
+            vec![
+                pending(
+                    "Call about the budget",
+                    "2026-03-05",
+                    None,
+                    "ana@example.com",
+                ),
+                pending("Send contract", "2026-03-05", None, "Ana@Example.com"),
+            ],
+            2,
+        );
+        let lines = own.lines("g2c1y1e", Some("ANA@example.com"), Some(61));
+        assert_eq!(
+            lines[0],
+            "a1b2c3d  Thu 2026-03-05  meeting  Call about the budget"
+        );
+        // What a short subject does not need goes to the owner (was: padding the subject
+        // while the owners were cut to `ana@e…`).
+        let lines = steps.lines("g2c1y1e", Some("cy"), Some(62));
+        assert_eq!(
+            lines[..2],
+            [
+                "a1b2c3d  Fri 2026-03-06        meeting  Lunch         bo",
+                "e4f5g6h  Fri 2026-03-06 14:00  meeting  Call the CTO  ana@exa…",
+            ]
+        );
+        for room in 0..90 {
+            for line in steps.lines("g2c1y1e", Some("cy"), Some(room)) {
+                // Wider only where the reference and the date alone are.
+                assert!(line.width() <= room.max(29 + 2 + 1), "{room}: {line}");
+            }
+        }
+    }
+
     #[test]
     fn a_cards_next_steps_line_up_within_its_width_and_say_how_many_more() {
         let long = "Walk the procurement team through the security questionnaire answers";
@@ -332,7 +480,7 @@ mod tests {
                 .collect(),
             ..steps
         };
-        let lines = steps.lines("3kq9v2x", Some("ana"), Some(80));
+        let lines = steps.lines("3kq9v2x", Some("ana"), Some(61));
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[0],
@@ -346,10 +494,7 @@ mod tests {
             lines[1],
             "e4f5g6h  Thu 2026-03-05 14:00  meeting  Walk the pro…  anast…"
         );
-        assert!(
-            lines.iter().all(|l| l.width() <= 80 - CARD_KEYS),
-            "{lines:?}"
-        );
+        assert!(lines.iter().all(|l| l.width() <= 61), "{lines:?}");
         // Whole without a width.
         assert!(steps.lines("3kq9v2x", Some("ana"), None)[1].contains(long));
         // Every one the deal owner's: no owner, and the subject has its room.
@@ -365,7 +510,7 @@ mod tests {
             refs: own.soonest.iter().map(|a| a.id).zip(refs).collect(),
             ..own
         };
-        let lines = own.lines("3kq9v2x", Some("ana"), Some(80));
+        let lines = own.lines("3kq9v2x", Some("ana"), Some(61));
         assert_eq!(
             lines[1],
             "e4f5g6h  Thu 2026-03-05 14:00  meeting  Walk the procurement…"
@@ -376,7 +521,7 @@ mod tests {
             pending: 7,
             ..steps
         };
-        let lines = more.lines("3kq9v2x", Some("ana"), Some(80));
+        let lines = more.lines("3kq9v2x", Some("ana"), Some(61));
         assert_eq!(lines.len(), CARD_NEXT_STEPS);
         assert_eq!(lines[2], "+5 more: rex activity list --deal 3kq9v2x");
     }

@@ -328,9 +328,13 @@ impl Record for DealView {
         }
         if self.next_steps.pending > 0 {
             let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
+            // The value column: the table's width less the key column (its longest key,
+            // with a space each side) and the value's own padding.
+            let keys = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            let room = style.width.map(|w| w.saturating_sub(keys + 5));
             let lines = self
                 .next_steps
-                .lines(&reference, d.owner_id.as_deref(), style.width);
+                .lines(&reference, d.owner_id.as_deref(), room);
             rows.push(("Next steps", text(&lines.join("\n"))));
         }
         for (k, v) in rows {

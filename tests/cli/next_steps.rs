@@ -173,6 +173,68 @@ fn deal_list_finds_the_deals_without_a_next_step_and_sorts_by_the_next_one() {
     assert_eq!(r.json()["errors"][0]["field"], "no_next_step");
 }
 
+/// Was: at 60 columns each next step's reference left the subject one column (`…`), the
+/// lines wrapped and the card outgrew the screen; and the owner's own steps named an owner
+/// spelt with other capitals.
+#[test]
+fn at_60x24_the_cards_next_steps_keep_their_subjects_and_the_card_fits() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = deal(
+        &rex,
+        "Acme Corp",
+        "48000",
+        &[
+            "--owner",
+            "Ana@Example.com",
+            "--expected-close",
+            "2026-04-02",
+        ],
+    );
+    let r = short(&id);
+    let call = plan(
+        &rex,
+        &id,
+        "Call the CTO",
+        &[
+            "--type",
+            "call",
+            "--due",
+            "2026-03-06",
+            "--at",
+            "14:00",
+            "--owner",
+            "ana@example.com",
+        ],
+    );
+    let quote = plan(&rex, &id, "Send quote", &["--due", "2026-03-08"]);
+    for i in 1..=9 {
+        plan(&rex, &id, &format!("Task {i}"), &["--due", "2026-03-20"]);
+    }
+    let (text, code) = on_terminal(&rex, 24, 60, &[("NO_COLOR", "1")], &["deal", "show", r]);
+    assert_eq!(code, 0, "{text}");
+    assert_fits(&text, 60, "deal show at 60x24");
+    let card: Vec<String> = text.lines().map(plain).collect();
+    assert!(card.len() <= 23, "{card:#?}");
+    let at = card
+        .iter()
+        .position(|l| l.contains("Next steps"))
+        .expect("next steps");
+    let lines: Vec<&str> = card[at..at + 3].iter().map(|l| l.trim_end()).collect();
+    let (call, quote) = (short(&call), short(&quote));
+    assert_eq!(
+        lines,
+        [
+            // The owner (the deal's, in other capitals) is left out; the type too, for
+            // the subject's sake; the command just fits (one more and it would be the
+            // count alone: see output::activity's tests).
+            format!(" Next steps       {call}  Fri 2026-03-06 14:00  Call the …"),
+            format!("                  {quote}  Sun 2026-03-08        Send quote"),
+            format!("                  +9 more: rex activity list --deal {r}"),
+        ]
+    );
+}
+
 #[test]
 fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
     let rex = Rex::new();
