@@ -415,7 +415,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;done' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal''s ids or references are refused')
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'Add this to each activity''s note')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
@@ -432,7 +432,7 @@ Register-ArgumentCompleter -Native -CommandName 'rex' -ScriptBlock {
             break
         }
         'rex;activity;undo' {
-            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused')
+            [CompletionResult]::new('--deal', '--deal', [CompletionResultType]::ParameterName, 'The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal''s ids or references are refused')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, tsv otherwise]')

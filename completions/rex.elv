@@ -393,7 +393,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;done'= {
-            cand --deal 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused'
+            cand --deal 'The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal''s ids or references are refused'
             cand --note 'Add this to each activity''s note'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
@@ -409,7 +409,7 @@ set edit:completion:arg-completer[rex] = {|@words|
             cand --version 'Print version'
         }
         &'rex;activity;undo'= {
-            cand --deal 'The deal the activities belong to: then subjects name them, and another deal''s ids or references are refused'
+            cand --deal 'The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal''s ids or references are refused'
             cand --db 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]'
             cand -o 'Output format [default: table on a terminal, tsv otherwise]'
             cand --output 'Output format [default: table on a terminal, tsv otherwise]'

@@ -477,7 +477,7 @@ complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l deal -d 'The deal the activities belong to: then subjects name them, and another deal\'s ids or references are refused' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l deal -d 'The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal\'s ids or references are refused' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l note -d 'Add this to each activity\'s note' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
@@ -496,7 +496,7 @@ complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcom
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s q -l quiet -d 'Print nothing but data (no notes or hints on stderr)'
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from done" -s V -l version -d 'Print version'
-complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l deal -d 'The deal the activities belong to: then subjects name them, and another deal\'s ids or references are refused' -r
+complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l deal -d 'The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal\'s ids or references are refused' -r
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -l db -d 'Database file, or a postgres:// URL of a shared one [default: $REX_DB, else the per-user data directory]' -r -F
 complete -c rex -n "__fish_rex_using_subcommand activity; and __fish_seen_subcommand_from undo" -s o -l output -d 'Output format [default: table on a terminal, tsv otherwise]' -r -f -a "table\t'A table for people (money in dollars, names for ids), as wide as the terminal'
 wide\t'A table with every column at full width (for wide terminals and less -S)'

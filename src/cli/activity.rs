@@ -165,7 +165,7 @@ pub struct NamedSeveral {
         help = "The activities: ids, references as tables show them (Ref), or with --deal subjects"
     )]
     pub activities: Vec<String>,
-    /// The deal the activities belong to: then subjects name them, and another deal's ids or references are refused
+    /// The deal the activities belong to: then subjects name them (of several sharing one, the pending one for done, the done one for undo), and another deal's ids or references are refused
     #[arg(long, value_name = "DEAL", add = deal_values())]
     pub deal: Option<String>,
 }

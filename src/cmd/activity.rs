@@ -22,14 +22,14 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCommand) -> Result<()> {
         ActivityCommand::Update(args) => update(ctx, args),
         ActivityCommand::Delete { named, yes } => delete(ctx, &named, yes),
         ActivityCommand::Done { named, note } => {
-            let refs = refs_of(&named.activities, named.deal.as_deref());
+            let refs = refs_of(&named.activities, named.deal.as_deref(), false);
             let clock = ctx.clock;
             mark(ctx, "done", "was already done", move |tx| {
                 activity::done(tx, &clock, &refs, note.as_deref())
             })
         }
         ActivityCommand::Undo { named } => {
-            let refs = refs_of(&named.activities, named.deal.as_deref());
+            let refs = refs_of(&named.activities, named.deal.as_deref(), true);
             let clock = ctx.clock;
             mark(ctx, "not done", "was not done", move |tx| {
                 activity::undo(tx, &clock, &refs)
@@ -38,8 +38,12 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCommand) -> Result<()> {
     }
 }
 
-fn refs_of(texts: &[String], deal: Option<&str>) -> Vec<ActivityRef> {
-    texts.iter().map(|t| ActivityRef::new(t, deal)).collect()
+/// The activities named, for a command that changes those that are `done` (or not).
+fn refs_of(texts: &[String], deal: Option<&str>, done: bool) -> Vec<ActivityRef> {
+    texts
+        .iter()
+        .map(|t| ActivityRef::new(t, deal).changing(done))
+        .collect()
 }
 
 /// `call "Call CFO" for Acme Corp (3kq9v2x)`: an activity as a confirmation names it, its

@@ -406,6 +406,52 @@ fn due_takes_a_day_or_a_range_including_both_ends_with_date_words_on_each_side()
     );
 }
 
+/// Was: once a weekly "Follow up" was done, the next could not be marked done by its
+/// subject ("matches 2 activities"), though `activity list` showed only one.
+#[test]
+fn done_and_undo_by_subject_name_the_activity_in_the_state_they_change() {
+    let rex = Rex::new();
+    let (acme, _) = two_deals(&rex);
+    let first = add(&rex, &[&acme, "Follow up", "--due", "2026-03-02"]);
+    let marked = |cmd: &str| {
+        let out = rex.json(&["activity", cmd, "Follow up", "--deal", "Acme"]);
+        s(&out[0]["id"])
+    };
+    assert_eq!(marked("done"), first);
+    let second = add(&rex, &[&acme, "Follow up", "--due", "2026-03-09"]);
+    assert_eq!(marked("done"), second);
+    let third = add(&rex, &[&acme, "Follow up", "--due", "2026-03-16"]);
+    assert_eq!(marked("done"), third);
+    // Undo: two done ones are still two.
+    let both = rex.fails(&["activity", "undo", "Follow up", "--deal", "Acme"], 2);
+    assert!(
+        both.starts_with("rex: 'Follow up' matches 3 activities of Acme Corp: "),
+        "{both}"
+    );
+    assert!(
+        both.contains(&format!("{} Follow up (2026-03-02, done)", short(&first))),
+        "{both}"
+    );
+    rex.ok(&["activity", "undo", &third]);
+    // Undone, it is the one pending among done ones: done names it again.
+    assert_eq!(marked("done"), third);
+    // A command that changes either (update, show, delete) names them all, done ones marked.
+    let fourth = add(&rex, &[&acme, "Follow up", "--due", "2026-03-23"]);
+    let all = rex.fails(&["activity", "show", "Follow up", "--deal", "Acme"], 2);
+    assert!(
+        all.starts_with("rex: 'Follow up' matches 4 activities of Acme Corp: "),
+        "{all}"
+    );
+    assert!(
+        all.contains(&format!("{} Follow up (2026-03-23)", short(&fourth))),
+        "{all}"
+    );
+    assert!(
+        all.contains(&format!("{} Follow up (2026-03-16, done)", short(&third))),
+        "{all}"
+    );
+}
+
 #[test]
 fn an_activity_is_named_by_its_id_its_reference_or_with_deal_its_subject() {
     let rex = Rex::new();

@@ -14,10 +14,14 @@ const REF_MIN: usize = 7;
 
 /// An activity as the user named it: `text`, and the deal whose activity's subject it may
 /// be (`--deal`).
+/// `done`, when set, is the state the command changes (`activity done` acts on pending
+/// activities, `undo` on done ones): a subject several activities share names the one
+/// in that state when only one is.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityRef {
     pub text: String,
     pub deal: Option<String>,
+    pub done: Option<bool>,
 }
 
 impl ActivityRef {
@@ -25,6 +29,15 @@ impl ActivityRef {
         ActivityRef {
             text: text.to_string(),
             deal: deal.map(str::to_string),
+            done: None,
+        }
+    }
+
+    /// The same name, for a command that changes activities that are `done` (or not).
+    pub fn changing(self, done: bool) -> ActivityRef {
+        ActivityRef {
+            done: Some(done),
+            ..self
         }
     }
 }
@@ -33,7 +46,8 @@ impl ActivityRef {
 /// as tables show it) that one activity's id ends in; or, with a deal, the subject of one
 /// of that deal's activities ignoring case (else the one subject that contains the text).
 /// With a deal, an id or reference names only that deal's activities, and text that is the
-/// reference of one and the exact subject of another is refused as naming both.
+/// reference of one and the exact subject of another is refused as naming both; a subject
+/// several share names the one in the state the command changes (see [`ActivityRef`]).
 /// Several matches are a usage error listing them (exit 2), none is not-found (exit 3).
 pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
     let text = named.text.trim();
@@ -145,7 +159,15 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
         .iter()
         .filter(|a| name_key(&a.subject).contains(&key))
         .collect();
-    let found = if exact.is_empty() { within } else { exact };
+    let mut found = if exact.is_empty() { within } else { exact };
+    // A subject shared by a done activity and a pending one (a weekly "Follow up") names
+    // the one the command changes.
+    if let Some(done) = named.done {
+        let in_state: Vec<&Activity> = found.iter().copied().filter(|a| a.done == done).collect();
+        if !in_state.is_empty() {
+            found = in_state;
+        }
+    }
     match found.len() {
         0 => Err(match refusal {
             Some(refusal) => refusal,
@@ -158,7 +180,10 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
             let refs = activity_refs(tx, &ids)?;
             let shown: Vec<String> = found
                 .iter()
-                .map(|a| format!("{} {} ({})", refs[&a.id], a.subject, a.due_date))
+                .map(|a| {
+                    let done = if a.done { ", done" } else { "" };
+                    format!("{} {} ({}{done})", refs[&a.id], a.subject, a.due_date)
+                })
                 .collect();
             Err(Error::usage(format!(
                 "'{text}' matches {n} activities of {}: {}; give a reference instead",
