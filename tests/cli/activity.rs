@@ -929,7 +929,7 @@ fn bad_input_is_one_line_exit_2_or_3_and_changes_nothing() {
         (
             vec!["activity", "add", "Nobody Inc", "Call"],
             3,
-            "rex: no deal has the id, reference or name 'Nobody Inc' (give a full id deal_…, a reference of 4 to 7 characters as shown in tables, or the deal's name)".to_string(),
+            "rex: no deal has the id, reference or name 'Nobody Inc' (give a full id deal_…, a reference as tables show it (or its first 4 characters or more), or the deal's name)".to_string(),
         ),
         (
             vec!["activity", "add", &id, "Call"],

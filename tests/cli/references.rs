@@ -126,7 +126,7 @@ fn several_matches_are_listed_and_none_says_what_is_accepted() {
                 rex.fails(&with(typed), 3),
                 format!(
                     "rex: no deal has the id, reference or name '{typed}' (give a full id \
-                     deal_…, a reference of 4 to 7 characters as shown in tables, or the \
+                     deal_…, a reference as tables show it (or its first 4 characters or more), or the \
                      deal's name)"
                 )
             );
