@@ -33,7 +33,7 @@ pub fn me() -> Result<Option<String>> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    crate::record::clean_text(OWNER_VAR, &text, crate::record::DealText::OWNER_MAX)
+    crate::record::clean_owner(OWNER_VAR, &text, crate::record::DealText::OWNER_MAX)
         .map(Some)
         .map_err(Error::Usage)
 }

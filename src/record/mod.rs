@@ -27,7 +27,8 @@ pub use fields::{
 };
 pub use history::{changes, created_history, event, Event, Place};
 pub use rules::{
-    canonical, clean_name, clean_text, is_forbidden_in_line, name_key, sorted, DealText,
+    canonical, clean_name, clean_owner, clean_text, is_forbidden_in_line, name_key, sorted,
+    DealText,
 };
 
 /// A deal's free key-value metadata, keys kept sorted.

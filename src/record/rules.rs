@@ -2,6 +2,7 @@
 //! limits, printable; names compared without case; metadata stored in one order.
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 use super::Metadata;
 
@@ -22,12 +23,36 @@ pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, St
     Ok(t.to_string())
 }
 
-/// The text trimmed, refused where that leaves nothing or more than `max_chars`
-/// characters (the rules one-line and multi-line text share).
+/// Checks an owner (of a deal or an activity, `REX_OWNER`) and returns it trimmed: one-line
+/// text as [`clean_text`] checks it, with no character that shows nothing on its own (a
+/// zero-width space, a soft hyphen, a byte-order mark). Owners are compared as typed, but
+/// for case: `ana\u{200B}@example.com` would look like Ana and never be hers.
+pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let t = clean_text(what, text, max_chars)?;
+    if let Some(g) = t.graphemes(true).find(|g| g.width() == 0) {
+        let c = g.chars().next().unwrap_or_default();
+        return Err(format!(
+            "{what} contains the invisible character U+{:04X}; type the owner as it reads",
+            c as u32
+        ));
+    }
+    Ok(t)
+}
+
+/// The text trimmed, refused where that leaves nothing, nothing visible, or more than
+/// `max_chars` characters (the rules one-line and multi-line text share).
 fn trimmed_within<'t>(what: &str, text: &'t str, max_chars: usize) -> Result<&'t str, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("{what} is empty; give some text"));
+    }
+    if t.width() == 0 {
+        let c = t.chars().next().unwrap_or_default();
+        return Err(format!(
+            "{what} shows nothing (only invisible characters, such as U+{:04X}); give some text",
+            c as u32
+        ));
     }
     let n = t.chars().count();
     if n > max_chars {
@@ -113,6 +138,7 @@ impl DealText {
     pub fn check(self, text: &str) -> Result<String, String> {
         match self {
             DealText::Note => clean_lines(self.what(), text, self.limit()),
+            DealText::Owner => clean_owner(self.what(), text, self.limit()),
             _ => clean_text(self.what(), text, self.limit()),
         }
     }

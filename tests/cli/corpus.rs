@@ -232,6 +232,12 @@ fn bad_values_on_the_command_line() {
         ("right-to-left \u{202e}gnp.exe", "U+202E"),
         ("isolate \u{2067}x", "U+2067"),
         ("carriage\rreturn", "U+000D"),
+        // Only invisible characters: a row that shows nothing.
+        (
+            "\u{200b}",
+            "shows nothing (only invisible characters, such as U+200B)",
+        ),
+        (" \u{feff}\u{2060} ", "U+FEFF"),
     ] {
         cases.push(case(&["deal", "create", bad, "--value", "1"], 2, names));
         cases.push(case(&["pipeline", "create", bad], 2, names));
@@ -242,6 +248,24 @@ fn bad_values_on_the_command_line() {
         &["deal", "create", "X", "--value", "1", "--owner", "a\u{1b}b"],
         2,
         "U+001B",
+    ));
+    // An owner that looks like another: never one's own.
+    for owner in ["ana\u{200b}@example.com", "\u{feff}ana", "ana\u{ad}"] {
+        cases.push(case(
+            &["deal", "create", "X", "--value", "1", "--owner", owner],
+            2,
+            "the owner contains the invisible character U+",
+        ));
+        cases.push(case(
+            &["activity", "add", &open, "Call", "--owner", owner],
+            2,
+            "the owner contains the invisible character U+",
+        ));
+    }
+    cases.push(case(
+        &["activity", "add", &open, "\u{200b}"],
+        2,
+        "the subject shows nothing (only invisible characters, such as U+200B); give some text",
     ));
     cases.push(case(
         &["deal", "close", &open, "--lost", "--reason", "a\nb"],

@@ -23,7 +23,7 @@ use crate::ops::deal::mark_activity;
 use crate::ops::lookup::find_deal;
 use crate::ops::team;
 use crate::record::{
-    clean_activity_note, clean_subject, clean_text, event, Activity, ActivityType, Deal, DueTime,
+    clean_activity_note, clean_owner, clean_subject, event, Activity, ActivityType, Deal, DueTime,
     Event, ACTIVITY_OWNER_MAX,
 };
 use crate::store::Tx;
@@ -78,7 +78,7 @@ fn usage(e: String) -> Error {
 }
 
 fn checked_owner(text: &str) -> Result<String> {
-    clean_text("the owner", text, ACTIVITY_OWNER_MAX).map_err(usage)
+    clean_owner("the owner", text, ACTIVITY_OWNER_MAX).map_err(usage)
 }
 
 /// What history records of an activity, in each of its events.

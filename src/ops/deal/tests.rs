@@ -78,6 +78,26 @@ fn empty_text_and_unprintable_characters_are_refused_in_rexs_words() {
         DealText::Owner.check("a\u{2028}b").unwrap_err(),
         "the owner contains the line separator U+2028; use printable text on one line"
     );
+    // Text that shows nothing is empty; an owner shows every character it has.
+    assert_eq!(
+        DealText::Name.check(" \u{200b}\u{feff} ").unwrap_err(),
+        "the deal name shows nothing (only invisible characters, such as U+200B); give some text"
+    );
+    assert_eq!(
+        DealText::Name.check("Zero\u{200b}Width"),
+        Ok("Zero\u{200b}Width".into())
+    );
+    assert_eq!(
+        DealText::Owner
+            .check("ana\u{200b}@example.com")
+            .unwrap_err(),
+        "the owner contains the invisible character U+200B; type the owner as it reads"
+    );
+    // A combining accent is part of what a reader sees.
+    assert_eq!(
+        DealText::Owner.check("Jose\u{301}"),
+        Ok("Jose\u{301}".into())
+    );
     // A note may span lines and hold tabs, but not other control characters.
     assert_eq!(
         DealText::Note.check(" called\n\tagain "),

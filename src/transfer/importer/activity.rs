@@ -10,7 +10,7 @@ use super::Importer;
 use crate::error::{Error, Result};
 use crate::id::{ActivityId, DealId};
 use crate::record::{
-    clean_activity_note, clean_subject, clean_text, event, Activity, ActivityType, DueTime, Event,
+    clean_activity_note, clean_owner, clean_subject, event, Activity, ActivityType, DueTime, Event,
     ACTIVITY_OWNER_MAX, DURATION_MAX_MINUTES,
 };
 use crate::store::{NewActivity, Tx};
@@ -66,7 +66,7 @@ impl Importer {
             }
         };
         let owner_id = f.parsed("owner_id", |t| {
-            clean_text("the owner", t, ACTIVITY_OWNER_MAX)
+            clean_owner("the owner", t, ACTIVITY_OWNER_MAX)
         })?;
         let note = f.parsed("note", clean_activity_note)?;
         let done = f.boolean("done")?;
