@@ -157,7 +157,9 @@ fn add(
     owner: Option<String>,
     password_file: Option<&Path>,
 ) -> Result<()> {
-    let needs = ctx.store.read(|tx| ops::needs_password(tx, &login))?;
+    let needs = ctx
+        .store
+        .read(|tx| ops::needs_password(tx, &login, owner.as_deref()))?;
     let password = match (needs, password_file) {
         (true, Some(file)) => Some(from_file(file)?),
         (true, None) => Some(prompted(&login)?),

@@ -26,7 +26,7 @@ pub const REF_START_MIN: usize = 4;
 const START_IN_KEY_MIN: usize = 3;
 
 /// What a user who named no deal can give instead, for the not-found error.
-const DEAL_FORMS: &str = "give a full id deal_…, a reference as tables show it (or its first 4 characters or more), or the deal's name";
+const DEAL_FORMS: &str = "give a full id deal_…, a reference as tables show it (or enough of its start, 4 characters or more), or the deal's name";
 
 /// A deal the user named, in the first of these forms that matches: its full id; its
 /// reference as tables show it, or any longer end of its id; the leading characters of its

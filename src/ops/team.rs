@@ -220,6 +220,10 @@ pub fn check_login(text: &str) -> Result<String> {
     if text.chars().any(|c| c.is_control()) {
         return Err(Error::usage("LOGIN must not hold control characters"));
     }
+    // The login is the member's owner unless --owner says otherwise: it reads as it is.
+    if let Err(e) = DealText::Owner.check(text) {
+        return Err(Error::usage(e.replace("the owner", "LOGIN")));
+    }
     if text.len() > LOGIN_MAX_BYTES {
         return Err(Error::usage(format!(
             "LOGIN must be at most {LOGIN_MAX_BYTES} bytes (PostgreSQL cuts longer names)"
@@ -233,9 +237,13 @@ pub fn check_login(text: &str) -> Result<String> {
     Ok(text.to_string())
 }
 
-/// Whether adding `login` needs a password: it does not exist yet (and would be created).
-/// Refuses what adding it would refuse, before anyone is asked for a password.
-pub fn needs_password(tx: &dyn Tx, login: &str) -> Result<bool> {
+/// Whether adding `login` (as `owner`, else as itself) needs a password: it does not exist
+/// yet (and would be created). Refuses what adding it would refuse, before anyone is asked
+/// for a password.
+pub fn needs_password(tx: &dyn Tx, login: &str, owner: Option<&str>) -> Result<bool> {
+    if let Some(o) = owner {
+        DealText::Owner.check(o).map_err(Error::Usage)?;
+    }
     let team = set_up(tx)?;
     admins_only(tx, "rex team add")?;
     may_create_roles(team, "rex team add")?;
@@ -264,7 +272,7 @@ pub fn needs_password(tx: &dyn Tx, login: &str) -> Result<bool> {
 /// Adds a login to the team: created with its password when it does not exist, else taken
 /// on as it is (a password given for it is refused: rex does not change another's login).
 pub fn add(tx: &dyn Tx, new: &NewMember) -> Result<(TeamMember, Joined)> {
-    let needs = needs_password(tx, &new.login)?;
+    let needs = needs_password(tx, &new.login, new.owner.as_deref())?;
     let owner = match &new.owner {
         Some(o) => DealText::Owner.check(o).map_err(Error::Usage)?,
         None => new.login.clone(),

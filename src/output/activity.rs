@@ -194,60 +194,75 @@ const CARD_SUBJECT_MIN: usize = 10;
 /// how wide the subject and the owner are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct StepLayout {
+    weekday: bool,
     kind: bool,
     owner: bool,
     subject: usize,
     owner_width: usize,
 }
 
+/// The widest of each column of a card's next steps, whole.
+struct StepWidths {
+    /// The reference.
+    reference: usize,
+    /// When it is due, with its weekday and without.
+    due: usize,
+    due_bare: usize,
+    kind: usize,
+    subject: usize,
+    /// The owner's, when the owners show.
+    owner: Option<usize>,
+}
+
 impl StepLayout {
     /// Within `room` columns (None: every column whole): the reference and the date are never
-    /// cut; the owner is cut to a third of what is left (at most 12 columns) and then left
-    /// out, and then the type, before the subject gets narrower than [`CARD_SUBJECT_MIN`];
-    /// what the subject does not need goes to the owner.
-    fn fit(
-        fixed: usize,
-        kind: usize,
-        subject: usize,
-        owner: Option<usize>,
-        room: Option<usize>,
-    ) -> StepLayout {
+    /// cut; the owner is cut to a third of what is left (at most 12 columns, or whole when
+    /// shorter) and then left out, then the type, then the date's weekday, before the subject
+    /// gets narrower than [`CARD_SUBJECT_MIN`]; what the subject does not need goes to the
+    /// owner.
+    fn fit(w: &StepWidths, room: Option<usize>) -> StepLayout {
         let whole = StepLayout {
+            weekday: true,
             kind: true,
-            owner: owner.is_some(),
-            subject,
-            owner_width: owner.unwrap_or(0),
+            owner: w.owner.is_some(),
+            subject: w.subject,
+            owner_width: w.owner.unwrap_or(0),
         };
         let Some(room) = room else { return whole };
         let gap = GAP.len();
-        let wanted = subject.min(CARD_SUBJECT_MIN);
+        let wanted = w.subject.min(CARD_SUBJECT_MIN);
         let mut last = whole;
-        for (with_kind, with_owner) in [(true, true), (true, false), (false, false)] {
-            let owner = owner.filter(|_| with_owner);
-            let used = fixed + gap + if with_kind { kind + gap } else { 0 };
+        let tries = [
+            (true, true, true),
+            (true, true, false),
+            (true, false, false),
+            (false, false, false),
+        ];
+        for (weekday, kind, with_owner) in tries {
+            let owner = w.owner.filter(|_| with_owner);
+            let due = if weekday { w.due } else { w.due_bare };
+            let used = w.reference + gap + due + gap + if kind { w.kind + gap } else { 0 };
             let left = room.saturating_sub(used);
             let layout = match owner {
-                Some(o) if subject + gap + o <= left => StepLayout {
-                    kind: with_kind,
-                    owner: true,
-                    subject,
-                    owner_width: o,
-                },
                 Some(o) => {
+                    // The subject and the owner share what is left after the gap between.
                     let left = left.saturating_sub(gap);
-                    let cut_owner = o.min(12).min(left / 3);
-                    let subject = subject.min(left.saturating_sub(cut_owner));
+                    let share = o.min(12).min(left / 3);
+                    let subject = w.subject.min(left.saturating_sub(share));
+                    let owner_width = o.min(left.saturating_sub(subject));
                     StepLayout {
-                        kind: with_kind,
-                        owner: cut_owner >= 4,
+                        weekday,
+                        kind,
+                        owner: owner_width >= o.min(4),
                         subject,
-                        owner_width: o.min(left.saturating_sub(subject)),
+                        owner_width,
                     }
                 }
                 None => StepLayout {
-                    kind: with_kind,
+                    weekday,
+                    kind,
                     owner: false,
-                    subject: subject.min(left),
+                    subject: w.subject.min(left),
                     owner_width: 0,
                 },
             };
@@ -263,6 +278,15 @@ impl StepLayout {
     }
 }
 
+/// When an activity is due without its weekday: `2026-03-05 14:00`.
+fn due_bare(a: &Activity) -> String {
+    let day = a.due_date.format("%Y-%m-%d");
+    match a.due_time {
+        Some(t) => format!("{day} {t}"),
+        None => day.to_string(),
+    }
+}
+
 impl NextSteps {
     /// The lines of the card's `Next steps`: one per activity (its short reference, when it
     /// is due, its type, its subject, its owner), lined up; when the deal has more than fit,
@@ -270,7 +294,7 @@ impl NextSteps {
     /// names the deal; the count alone when the command does not fit). The owner is left out
     /// when every line's is the deal's own (`deal_owner`, which the card shows above),
     /// compared ignoring case as everywhere. Within `room` (the card's value column), the
-    /// owner and then the type give way before the subject is cut short (see
+    /// owner, the type and the date's weekday give way before the subject is cut short (see
     /// [`StepLayout::fit`]).
     pub fn lines(
         &self,
@@ -292,9 +316,6 @@ impl NextSteps {
                 .unwrap_or_else(|| a.id.to_string())
         };
         let widest = |f: &dyn Fn(&Activity) -> usize| shown.iter().map(f).max().unwrap_or(0);
-        let ref_width = widest(&|a| short(a).len());
-        let due_width = widest(&|a| due_text(a).len());
-        let kind_width = widest(&|a| a.kind.as_str().len());
         let owner = |a: &Activity| one_line(a.owner_id.as_deref().unwrap_or("-"));
         let owners_differ = shown
             .iter()
@@ -302,17 +323,24 @@ impl NextSteps {
                 (Some(a), Some(d)) => name_key(a) != name_key(d),
                 (a, d) => a != d,
             });
-        let layout = StepLayout::fit(
-            ref_width + GAP.len() + due_width,
-            kind_width,
-            widest(&|a| one_line(&a.subject).width()),
-            owners_differ.then(|| widest(&|a| owner(a).width())),
-            room,
-        );
+        let widths = StepWidths {
+            reference: widest(&|a| short(a).len()),
+            due: widest(&|a| due_text(a).len()),
+            due_bare: widest(&|a| due_bare(a).len()),
+            kind: widest(&|a| a.kind.as_str().len()),
+            subject: widest(&|a| one_line(&a.subject).width()),
+            owner: owners_differ.then(|| widest(&|a| owner(a).width())),
+        };
+        let layout = StepLayout::fit(&widths, room);
+        let (ref_width, kind_width) = (widths.reference, widths.kind);
+        let (due, due_width): (fn(&Activity) -> String, usize) = match layout.weekday {
+            true => (due_text, widths.due),
+            false => (due_bare, widths.due_bare),
+        };
         let mut lines: Vec<String> = shown
             .iter()
             .map(|a| {
-                let mut line = format!("{:<ref_width$}{GAP}{:<due_width$}", short(a), due_text(a));
+                let mut line = format!("{:<ref_width$}{GAP}{:<due_width$}", short(a), due(a));
                 if layout.kind {
                     line.push_str(&format!("{GAP}{:<kind_width$}", a.kind.as_str()));
                 }
@@ -445,6 +473,28 @@ mod tests {
                 "e4f5g6h  Fri 2026-03-06 14:00  meeting  Call the CTO  ana@exa…",
             ]
         );
+        // A short owner is shown whole while the subject gives way (was: left out below
+        // four columns, the one sign that the step is not the deal owner's).
+        let short_owner = with_refs(
+            vec![
+                pending(
+                    "Overdue call with a long subject",
+                    "2025-12-01",
+                    Some("09:00"),
+                    "bo",
+                ),
+                pending("Today", "2026-03-05", None, "ana"),
+            ],
+            2,
+        );
+        let lines = short_owner.lines("g2c1y1e", Some("ana"), Some(61));
+        assert_eq!(
+            lines[0],
+            "a1b2c3d  Mon 2025-12-01 09:00  meeting  Overdue call wi…  bo"
+        );
+        // Narrower than a 60-column card: the weekday goes too, the date stays whole.
+        let lines = steps.lines("g2c1y1e", Some("ana@example.com"), Some(37));
+        assert_eq!(lines[1], "e4f5g6h  2026-03-06 14:00  Call the …");
         for room in 0..90 {
             for line in steps.lines("g2c1y1e", Some("cy"), Some(room)) {
                 // Wider only where the reference and the date alone are.

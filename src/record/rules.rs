@@ -23,21 +23,33 @@ pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, St
     Ok(t.to_string())
 }
 
-/// Checks an owner (of a deal or an activity, `REX_OWNER`) and returns it trimmed: one-line
-/// text as [`clean_text`] checks it, with no character that shows nothing on its own (a
-/// zero-width space, a soft hyphen, a byte-order mark). Owners are compared as typed, but
-/// for case: `ana\u{200B}@example.com` would look like Ana and never be hers.
+/// Checks an owner (of a deal or an activity, `REX_OWNER`, a token's, a team login's) and
+/// returns it trimmed: one-line text as [`clean_text`] checks it, with no character a reader
+/// never sees (Unicode's Default_Ignorable_Code_Point: a zero-width space or joiner, a
+/// variation selector, a soft hyphen, a byte-order mark, a filler) and no mark standing alone.
+/// Owners are compared as typed, but for case: `ana\u{200D}@example.com` would read as Ana
+/// and never be hers.
 pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
     use unicode_segmentation::UnicodeSegmentation;
     let t = clean_text(what, text, max_chars)?;
-    if let Some(g) = t.graphemes(true).find(|g| g.width() == 0) {
-        let c = g.chars().next().unwrap_or_default();
+    let unseen = t.chars().find(|c| invisible(*c)).or_else(|| {
+        t.graphemes(true)
+            .find(|g| g.width() == 0)
+            .and_then(|g| g.chars().next())
+    });
+    if let Some(c) = unseen {
         return Err(format!(
             "{what} contains the invisible character U+{:04X}; type the owner as it reads",
             c as u32
         ));
     }
     Ok(t)
+}
+
+/// A character that shows nothing where it stands (Default_Ignorable_Code_Point).
+fn invisible(c: char) -> bool {
+    use icu_properties::props::{BinaryProperty, DefaultIgnorableCodePoint};
+    DefaultIgnorableCodePoint::for_char(c)
 }
 
 /// The text trimmed, refused where that leaves nothing, nothing visible, or more than
@@ -47,8 +59,14 @@ fn trimmed_within<'t>(what: &str, text: &'t str, max_chars: usize) -> Result<&'t
     if t.is_empty() {
         return Err(format!("{what} is empty; give some text"));
     }
-    if t.width() == 0 {
-        let c = t.chars().next().unwrap_or_default();
+    // Spaces between characters that show nothing show nothing either. (A control
+    // character is left to the caller's refusal, which names it.)
+    let shown = |c: char| {
+        use unicode_width::UnicodeWidthChar;
+        !c.is_whitespace() && (c.is_control() || (!invisible(c) && c.width().unwrap_or(0) > 0))
+    };
+    if !t.chars().any(shown) {
+        let c = t.chars().find(|c| !c.is_whitespace()).unwrap_or_default();
         return Err(format!(
             "{what} shows nothing (only invisible characters, such as U+{:04X}); give some text",
             c as u32

@@ -450,6 +450,13 @@ fn done_and_undo_by_subject_name_the_activity_in_the_state_they_change() {
         all.contains(&format!("{} Follow up (2026-03-16, done)", short(&third))),
         "{all}"
     );
+    // Part of a subject names no state: "follow" is still four activities (was: the
+    // one pending was marked done).
+    let part = rex.fails(&["activity", "done", "follow", "--deal", "Acme"], 2);
+    assert!(
+        part.starts_with("rex: 'follow' matches 4 activities of Acme Corp: "),
+        "{part}"
+    );
 }
 
 #[test]
@@ -929,7 +936,7 @@ fn bad_input_is_one_line_exit_2_or_3_and_changes_nothing() {
         (
             vec!["activity", "add", "Nobody Inc", "Call"],
             3,
-            "rex: no deal has the id, reference or name 'Nobody Inc' (give a full id deal_…, a reference as tables show it (or its first 4 characters or more), or the deal's name)".to_string(),
+            "rex: no deal has the id, reference or name 'Nobody Inc' (give a full id deal_…, a reference as tables show it (or enough of its start, 4 characters or more), or the deal's name)".to_string(),
         ),
         (
             vec!["activity", "add", &id, "Call"],

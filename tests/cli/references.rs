@@ -126,7 +126,7 @@ fn several_matches_are_listed_and_none_says_what_is_accepted() {
                 rex.fails(&with(typed), 3),
                 format!(
                     "rex: no deal has the id, reference or name '{typed}' (give a full id \
-                     deal_…, a reference as tables show it (or its first 4 characters or more), or the \
+                     deal_…, a reference as tables show it (or enough of its start, 4 characters or more), or the \
                      deal's name)"
                 )
             );
@@ -168,4 +168,49 @@ fn a_name_that_is_also_a_reference_start_is_ambiguous() {
     assert_eq!(id_of(&rex, "h0k69na"), A);
     assert_eq!(id_of(&rex, &named), named);
     assert_eq!(id_of(&rex, "h0k6x"), B);
+}
+
+/// Was (PostgreSQL): ids that share their last sixteen characters or more all showed the
+/// same seven-character reference, which then named none of them.
+#[test]
+fn ids_that_share_their_last_sixteen_characters_show_references_that_tell_them_apart() {
+    let rex = Rex::new();
+    rex.sales();
+    let e = "deal_01jdqz7w3aqqwwwwwwwwwwwwww";
+    let f = "deal_01jdqz7w3bqqwwwwwwwwwwwwww";
+    let line = |id: &str, name: &str| {
+        format!("{{\"id\":\"{id}\",\"name\":\"{name}\",\"value\":1,\"created_at\":\"2026-03-01T09:00:00Z\"}}\n")
+    };
+    let file = rex.file(
+        "twins.jsonl",
+        &[line(e, "Twin E"), line(f, "Twin F")].concat(),
+    );
+    rex.ok(&["import", &file]);
+    let refs: Vec<String> = rex
+        .json(&["deal", "list", "--sort", "name"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| s(&d["id"]))
+        .collect();
+    assert_eq!(refs, [e, f]);
+    let out = rex
+        .cmd()
+        .env("COLUMNS", "100")
+        .args(["deal", "list", "--sort", "name", "-o", "table"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    for (name, shown) in [
+        ("Twin E", "aqqwwwwwwwwwwwwww"),
+        ("Twin F", "bqqwwwwwwwwwwwwww"),
+    ] {
+        assert!(
+            table
+                .lines()
+                .any(|l| l.contains(name) && l.contains(&format!(" {shown} "))),
+            "{name} as {shown}:\n{table}"
+        );
+        assert_eq!(id_of(&rex, shown), if name == "Twin E" { e } else { f });
+    }
 }

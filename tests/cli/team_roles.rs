@@ -611,6 +611,40 @@ fn team_add_set_role_and_remove_manage_logins_safely() {
             .fails(&["team", "add", "rex_owner", "--role", "member"], 2),
         "rex: 'rex_owner' is a name PostgreSQL or rex keeps for itself; give a person's login"
     );
+    // Was: a login with an invisible character became an owner no command would take,
+    // and an invisible --owner was refused only after the password was asked for.
+    let pw0 = t.owner.file("pw0", "s3cret-0\n");
+    let unseen = format!("{db}\u{200b}");
+    assert_eq!(
+        t.owner.fails(
+            &[
+                "team",
+                "add",
+                &unseen,
+                "--role",
+                "member",
+                "--password-file",
+                &pw0
+            ],
+            2
+        ),
+        "rex: LOGIN contains the invisible character U+200B; type LOGIN as it reads"
+    );
+    assert_eq!(
+        t.owner.fails(
+            &[
+                "team",
+                "add",
+                &newbie,
+                "--role",
+                "member",
+                "--owner",
+                "ana\u{200d}"
+            ],
+            2
+        ),
+        "rex: the owner contains the invisible character U+200D; type the owner as it reads"
+    );
     // A hostile name is a name: quoted wherever it goes.
     let hostile = format!("{db}\"; DROP TABLE deals; --");
     let pw = t.owner.file("pw2", "other-s3cret\r\n");

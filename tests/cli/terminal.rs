@@ -234,7 +234,7 @@ fn ambiguous_and_unknown_references_change_nothing() {
         }
         assert_eq!(
             rex.fails(&args, 3),
-            "rex: no deal has the id, reference or name 'Hooli' (give a full id deal_…, a reference as tables show it (or its first 4 characters or more), or the deal's name)",
+            "rex: no deal has the id, reference or name 'Hooli' (give a full id deal_…, a reference as tables show it (or enough of its start, 4 characters or more), or the deal's name)",
             "{args:?}"
         );
     }

@@ -159,15 +159,17 @@ pub fn find_activity(tx: &dyn Tx, named: &ActivityRef) -> Result<Activity> {
         .iter()
         .filter(|a| name_key(&a.subject).contains(&key))
         .collect();
-    let mut found = if exact.is_empty() { within } else { exact };
-    // A subject shared by a done activity and a pending one (a weekly "Follow up") names
-    // the one the command changes.
-    if let Some(done) = named.done {
-        let in_state: Vec<&Activity> = found.iter().copied().filter(|a| a.done == done).collect();
-        if !in_state.is_empty() {
-            found = in_state;
-        }
-    }
+    // A whole subject shared by a done activity and a pending one (a weekly "Follow up")
+    // names the one the command changes; part of a subject names no state.
+    let in_state: Vec<&Activity> = match named.done {
+        Some(done) => exact.iter().copied().filter(|a| a.done == done).collect(),
+        None => Vec::new(),
+    };
+    let found = match (exact.is_empty(), in_state.is_empty()) {
+        (true, _) => within,
+        (false, true) => exact,
+        (false, false) => in_state,
+    };
     match found.len() {
         0 => Err(match refusal {
             Some(refusal) => refusal,

@@ -523,14 +523,17 @@ impl Deals for PgTx<'_, '_> {
     fn id_end_shared(&self, id: DealId) -> Result<usize> {
         let tail = cells::tail(id);
         let text = |r: &dyn Cells| cells::Reader::new("deal", r).text(0);
+        // Another deal's tail may equal this one's (ids that share their last 16
+        // characters): the neighbours are the nearest tails of other deals, equal ones first.
+        let me = id.to_string();
         let before = self.rows(
-            "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
-            &[&tail],
+            "SELECT tail FROM deals WHERE tail <= $1 AND id <> $2 ORDER BY tail DESC LIMIT 1",
+            &[&tail, &me],
             text,
         )?;
         let after = self.rows(
-            "SELECT tail FROM deals WHERE tail > $1 ORDER BY tail LIMIT 1",
-            &[&tail],
+            "SELECT tail FROM deals WHERE tail >= $1 AND id <> $2 ORDER BY tail LIMIT 1",
+            &[&tail, &me],
             text,
         )?;
         Ok(cells::shared_end(
