@@ -77,9 +77,16 @@ pub fn changes_line(history: &[Event]) -> Confirmation {
                 ) else {
                     continue;
                 };
-                let name = field.strip_suffix("_id").unwrap_or(field).replace('_', " ");
-                Confirmation::new(&format!("{name} "))
-                    .then(shown(field, old))
+                // A field as people say it (`expected close`, `owner`); a metadata key as
+                // it was typed (was: `po_number` confirmed as `po number`).
+                let name = match field.strip_prefix("metadata.") {
+                    Some(key) => Confirmation::new("metadata.").name(key).text(" "),
+                    None => Confirmation::new(&format!(
+                        "{} ",
+                        field.strip_suffix("_id").unwrap_or(field).replace('_', " ")
+                    )),
+                };
+                name.then(shown(field, old))
                     .text(" → ")
                     .then(shown(field, new))
             }

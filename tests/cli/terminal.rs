@@ -1201,3 +1201,29 @@ fn the_board_of_many_stages_at_80x24_shows_the_first_stages_and_their_counts() {
     assert!(screen[21].starts_with("■ S43 ") && screen[21].contains("■ S44 "));
     assert_eq!(screen[22], "+16 stages: rex board Sixty -o wide | less -S");
 }
+
+/// Was: `--meta po_number=77` was confirmed as `metadata.po number none → 77`, a key that
+/// was not set.
+#[test]
+fn a_metadata_change_is_confirmed_with_its_key_as_typed() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = rex.id(&["deal", "create", "Acme", "--value", "5"]);
+    let r = &id[id.len() - 7..];
+    assert_eq!(
+        table(
+            &rex,
+            80,
+            &[
+                "deal",
+                "update",
+                r,
+                "--meta",
+                "po_number=77",
+                "--meta",
+                "crm_id=42"
+            ]
+        ),
+        format!("updated Acme ({r}): metadata.crm_id none → 42; metadata.po_number none → 77\n")
+    );
+}
