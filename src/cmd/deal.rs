@@ -400,6 +400,7 @@ fn next_steps(
     let ids: Vec<_> = soonest.iter().map(|a| a.id).collect();
     Ok(NextSteps {
         refs: activity::activity_refs(tx, &ids)?,
+        most: None,
         soonest,
         pending: activity::counts(tx, id)?.0,
     })

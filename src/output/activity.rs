@@ -181,6 +181,9 @@ pub struct NextSteps {
     pub pending: i64,
     /// The short references of the soonest, which a person types to mark one done.
     pub refs: std::collections::HashMap<crate::id::ActivityId, String>,
+    /// The most lines they take, when fewer than [`CARD_NEXT_STEPS`] (a card too tall for
+    /// its screen): at least two, one activity and how many more.
+    pub most: Option<usize>,
 }
 
 /// The most lines a card gives its next steps, the `+N more` line included: the card keeps
@@ -303,11 +306,11 @@ impl NextSteps {
         room: Option<usize>,
     ) -> Vec<String> {
         let total = usize::try_from(self.pending).unwrap_or(usize::MAX);
-        let shown = if total > CARD_NEXT_STEPS {
-            CARD_NEXT_STEPS - 1
-        } else {
-            CARD_NEXT_STEPS
-        };
+        let most = self
+            .most
+            .unwrap_or(CARD_NEXT_STEPS)
+            .clamp(2, CARD_NEXT_STEPS);
+        let shown = if total > most { most - 1 } else { most };
         let shown = &self.soonest[..self.soonest.len().min(shown)];
         let short = |a: &Activity| {
             self.refs
@@ -407,6 +410,7 @@ mod tests {
                 .collect(),
             soonest,
             pending,
+            most: None,
         }
     }
 
@@ -519,6 +523,7 @@ mod tests {
             ],
             pending: 3,
             refs: Default::default(),
+            most: None,
         };
         let refs: Vec<String> = ["a1b2c3d", "e4f5g6h", "j7k8m9n"].map(String::from).into();
         let steps = NextSteps {
@@ -555,6 +560,7 @@ mod tests {
             ],
             pending: 2,
             refs: Default::default(),
+            most: None,
         };
         let own = NextSteps {
             refs: own.soonest.iter().map(|a| a.id).zip(refs).collect(),

@@ -369,16 +369,25 @@ impl Record for DealView {
 }
 
 /// Fits a card with next steps to a screen of `height` lines, one left for the prompt:
-/// its oldest recent history entries give way (a long note may take several lines), the
-/// latest stays. The deal's fields and its next steps are never cut.
+/// its oldest recent history entries give way (a long note may take several lines), and
+/// the latest too when the card has no room even for it, and then its next steps down to
+/// the soonest and how many more, so that its top (the name and reference) does not
+/// scroll away. The deal's fields are never cut.
 pub fn fit_card(view: &mut DealView, style: &Style, height: usize) {
     let lines = |v: &DealView| {
         let tables = v.detail(style);
         let drawn: usize = tables.iter().map(|t| t.to_string().lines().count()).sum();
         drawn + tables.len().saturating_sub(1)
     };
-    while view.recent.len() > 1 && lines(view) >= height {
+    while !view.recent.is_empty() && lines(view) >= height {
         view.recent.remove(0);
+    }
+    // Then the next steps, down to the soonest and how many more.
+    for most in (2..super::activity::CARD_NEXT_STEPS).rev() {
+        if lines(view) < height {
+            break;
+        }
+        view.next_steps.most = Some(most);
     }
 }
 

@@ -235,6 +235,67 @@ fn at_60x24_the_cards_next_steps_keep_their_subjects_and_the_card_fits() {
     );
 }
 
+/// Was: a card with many fields kept its latest history entry even when that pushed the
+/// deal's name and reference off the top of a 24-line screen.
+#[test]
+fn a_card_too_tall_for_its_history_keeps_its_top_on_the_screen() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = deal(
+        &rex,
+        "Globex",
+        "9000",
+        &[
+            "--owner",
+            "ana",
+            "--contact",
+            "cfo@globex.example",
+            "--expected-close",
+            "2026-04-30",
+            "--meta",
+            "region=emea",
+            "--meta",
+            "segment=enterprise",
+            "--meta",
+            "source=referral",
+        ],
+    );
+    let r = short(&id);
+    for (i, day) in [
+        "2026-03-06",
+        "2026-03-07",
+        "2026-03-08",
+        "2026-03-09",
+        "2026-03-10",
+    ]
+    .iter()
+    .enumerate()
+    {
+        plan(&rex, &id, &format!("Step {i}"), &["--due", day]);
+    }
+    let reason = "The customer chose a competitor after a long evaluation of security, \
+                  pricing and the roadmap; we lost on the timeline for single sign-on";
+    rex.ok(&["deal", "close", r, "--lost", "--reason", reason, "-q"]);
+    let card = screen(&rex, &[], &["deal", "show", r]);
+    assert!(card.len() <= 23, "{card:#?}");
+    assert!(card[1].contains("Globex"), "{card:#?}");
+    assert!(card[2].contains(r), "{card:#?}");
+    // No history entry, and the next steps down to the soonest and how many more.
+    assert!(!card.iter().any(|l| l.contains("Event")), "{card:#?}");
+    let at = card
+        .iter()
+        .position(|l| l.contains("Next steps"))
+        .expect("next steps");
+    assert!(
+        card[at].contains("Fri 2026-03-06  task  Step 0"),
+        "{card:#?}"
+    );
+    assert_eq!(
+        card[at + 1].trim(),
+        format!("+4 more: rex activity list --deal {r}")
+    );
+}
+
 #[test]
 fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
     let rex = Rex::new();
