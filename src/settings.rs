@@ -40,8 +40,8 @@ pub fn me() -> Result<Option<String>> {
 
 /// Who history events on a SQLite file are recorded as: `REX_OWNER` when set, else the
 /// system user rex runs as (its account's login name; `USER` or `LOGNAME` when the account
-/// has no name), else `unknown`. A server records its own login instead. A `REX_OWNER`
-/// that [`me`] refuses is refused here too.
+/// has no name), else `unknown`; a name an owner could not have is passed over. A server
+/// records its own login instead. A `REX_OWNER` that [`me`] refuses is refused here too.
 pub fn actor() -> Result<String> {
     if let Some(owner) = me()? {
         return Ok(owner);
@@ -64,7 +64,10 @@ pub fn actor() -> Result<String> {
                 .filter_map(|v| std::env::var(v).ok()),
         )
         .map(|name| name.trim().to_string())
-        .find(|name| !name.is_empty())
+        // A name an owner could not have (a control or invisible character) is passed over.
+        .find(|name| {
+            crate::record::clean_owner("the user", name, crate::record::DealText::OWNER_MAX).is_ok()
+        })
         .unwrap_or_else(|| "unknown".to_string()))
 }
 

@@ -129,9 +129,9 @@ pub fn run(ctx: &mut Ctx, cmd: DealCommand) -> Result<()> {
                 }
                 Ok(view)
             })?;
-            // On a terminal, a card with next steps keeps to the screen: its oldest history
-            // gives way to them.
-            if let Some(height) = screen_height().filter(|_| view.next_steps.pending > 0) {
+            // On a terminal, the card keeps to the screen: its oldest history gives way (to
+            // next steps, or to long notes), so that its top stays in sight.
+            if let Some(height) = screen_height() {
                 fit_card(&mut view, &ctx.out.style(), height);
             }
             ctx.out.one(&view)

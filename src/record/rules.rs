@@ -25,13 +25,20 @@ pub fn clean_text(what: &str, text: &str, max_chars: usize) -> Result<String, St
 
 /// Checks an owner (of a deal or an activity, `REX_OWNER`, a token's, a team login's) and
 /// returns it trimmed: one-line text as [`clean_text`] checks it, with no character a reader
-/// never sees (Unicode's Default_Ignorable_Code_Point: a zero-width space or joiner, a
-/// variation selector, a soft hyphen, a byte-order mark, a filler) and no mark standing alone.
+/// never sees (see [`invisible`]: a zero-width space or joiner, a variation selector, a soft
+/// hyphen, a byte-order mark, a filler), no mark standing alone, and no space that only
+/// looks like a plain one (a no-break space).
 /// Owners are compared as typed, but for case: `ana\u{200D}@example.com` would read as Ana
 /// and never be hers.
 pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, String> {
     use unicode_segmentation::UnicodeSegmentation;
     let t = clean_text(what, text, max_chars)?;
+    if let Some(c) = t.chars().find(|c| look_alike_space(*c)) {
+        return Err(format!(
+            "{what} contains the space U+{:04X}, which reads as a plain one; type a plain space",
+            c as u32
+        ));
+    }
     let unseen = t.chars().find(|c| invisible(*c)).or_else(|| {
         t.graphemes(true)
             .find(|g| g.width() == 0)
@@ -46,10 +53,25 @@ pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, S
     Ok(t)
 }
 
-/// A character that shows nothing where it stands (Default_Ignorable_Code_Point).
+/// A character that shows nothing where it stands: Unicode's Default_Ignorable_Code_Point,
+/// any other format character (general category Cf, such as the interlinear annotation
+/// marks U+FFF9..U+FFFB), and the braille pattern blank U+2800, a glyph of no dots that is
+/// used as an invisible letter.
 fn invisible(c: char) -> bool {
-    use icu_properties::props::{BinaryProperty, DefaultIgnorableCodePoint};
+    use icu_properties::props::{BinaryProperty, DefaultIgnorableCodePoint, GeneralCategory};
+    use icu_properties::CodePointMapData;
     DefaultIgnorableCodePoint::for_char(c)
+        || CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::Format
+        || c == '\u{2800}'
+}
+
+/// A space that reads as a plain one in an owner but is not (copied from a web page or a
+/// document): the no-break spaces and the typographic spaces U+2000..U+200A.
+fn look_alike_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+    )
 }
 
 /// The text trimmed, refused where that leaves nothing, nothing visible, or more than

@@ -311,6 +311,15 @@ pub(crate) fn tail_of(id: &str) -> String {
     id.chars().rev().take(16).collect()
 }
 
+/// How many characters two ids share at their end (all of them, past any tail's 16).
+pub(crate) fn common_end(a: &str, b: &str) -> usize {
+    a.bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 /// How many characters `tail` (see [`tail`]) shares at its start with the nearer of its
 /// `neighbours` in tail order: of all stored tails, those two share the most with it.
 pub(crate) fn shared_end(tail: &str, neighbours: [Option<String>; 2]) -> usize {

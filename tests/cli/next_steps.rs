@@ -296,6 +296,35 @@ fn a_card_too_tall_for_its_history_keeps_its_top_on_the_screen() {
     );
 }
 
+/// Was: a card without next steps was never fitted, so long notes pushed its name and
+/// reference off the top of a 24-line screen.
+#[test]
+fn a_card_without_next_steps_keeps_its_top_on_the_screen_too() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = deal(&rex, "Globex renewal", "5000", &["--owner", "ana"]);
+    let r = short(&id);
+    for i in 1..=5 {
+        rex.ok(&[
+            "deal",
+            "note",
+            r,
+            &format!(
+                "Call {i}: discussed the renewal terms, the price lock for three years, the \
+                 quarterly invoicing, the legal review of the master agreement and the data \
+                 processing addendum; next call in a week."
+            ),
+        ]);
+    }
+    let card = screen(&rex, &[], &["deal", "show", r]);
+    assert!(card.len() <= 23, "{card:#?}");
+    assert!(card[1].contains("Globex renewal"), "{card:#?}");
+    assert!(card[2].contains(r), "{card:#?}");
+    // The latest note stays; older ones gave way.
+    assert!(card.iter().any(|l| l.contains("Call 5:")), "{card:#?}");
+    assert!(!card.iter().any(|l| l.contains("Call 1:")), "{card:#?}");
+}
+
 #[test]
 fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
     let rex = Rex::new();

@@ -178,12 +178,21 @@ fn ids_that_share_their_last_sixteen_characters_show_references_that_tell_them_a
     rex.sales();
     let e = "deal_01jdqz7w3aqqwwwwwwwwwwwwww";
     let f = "deal_01jdqz7w3bqqwwwwwwwwwwwwww";
+    // And past the sixteen a stored tail holds: these two share nineteen.
+    let g = "deal_01jdqzcw3qqqwwwwwwwwwwwwww";
+    let h = "deal_01jdqzdw3qqqwwwwwwwwwwwwww";
     let line = |id: &str, name: &str| {
         format!("{{\"id\":\"{id}\",\"name\":\"{name}\",\"value\":1,\"created_at\":\"2026-03-01T09:00:00Z\"}}\n")
     };
     let file = rex.file(
         "twins.jsonl",
-        &[line(e, "Twin E"), line(f, "Twin F")].concat(),
+        &[
+            line(e, "Twin E"),
+            line(f, "Twin F"),
+            line(g, "Twin G"),
+            line(h, "Twin H"),
+        ]
+        .concat(),
     );
     rex.ok(&["import", &file]);
     let refs: Vec<String> = rex
@@ -193,7 +202,7 @@ fn ids_that_share_their_last_sixteen_characters_show_references_that_tell_them_a
         .iter()
         .map(|d| s(&d["id"]))
         .collect();
-    assert_eq!(refs, [e, f]);
+    assert_eq!(refs, [e, f, g, h]);
     let out = rex
         .cmd()
         .env("COLUMNS", "100")
@@ -201,9 +210,11 @@ fn ids_that_share_their_last_sixteen_characters_show_references_that_tell_them_a
         .output()
         .unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
-    for (name, shown) in [
-        ("Twin E", "aqqwwwwwwwwwwwwww"),
-        ("Twin F", "bqqwwwwwwwwwwwwww"),
+    for (name, shown, id) in [
+        ("Twin E", "aqqwwwwwwwwwwwwww", e),
+        ("Twin F", "bqqwwwwwwwwwwwwww", f),
+        ("Twin G", "cw3qqqwwwwwwwwwwwwww", g),
+        ("Twin H", "dw3qqqwwwwwwwwwwwwww", h),
     ] {
         assert!(
             table
@@ -211,6 +222,6 @@ fn ids_that_share_their_last_sixteen_characters_show_references_that_tell_them_a
                 .any(|l| l.contains(name) && l.contains(&format!(" {shown} "))),
             "{name} as {shown}:\n{table}"
         );
-        assert_eq!(id_of(&rex, shown), if name == "Twin E" { e } else { f });
+        assert_eq!(id_of(&rex, shown), id);
     }
 }

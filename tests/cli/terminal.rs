@@ -940,7 +940,11 @@ fn at_80x24_notes_wrap_whole_in_deal_show_and_deal_history() {
     let rex = Rex::new();
     let note = long_notes(&rex);
     for args in [["deal", "show", "Acme"], ["deal", "history", "Acme"]] {
-        let screen = at_80x24(&rex, &args);
+        // 40 lines: at 24, deal show's card keeps to the screen by leaving the older
+        // entries out (a_card_without_next_steps_keeps_its_top_on_the_screen_too).
+        let (screen, code) = on_terminal(&rex, 40, 80, &[("NO_COLOR", "1")], &args);
+        assert_eq!(code, 0, "{args:?} failed:\n{screen}");
+        assert_fits(&screen, 80, &format!("{args:?} at 80x40"));
         assert!(!screen.contains('…'), "{args:?} cut something:\n{screen}");
         let at = screen
             .lines()

@@ -98,6 +98,37 @@ fn empty_text_and_unprintable_characters_are_refused_in_rexs_words() {
         DealText::Owner.check("Jose\u{301}"),
         Ok("Jose\u{301}".into())
     );
+    // Joiners, variation selectors, tags, format characters, the braille blank: each
+    // would make an owner that reads as another's (found by attack).
+    for (owner, code) in [
+        ("ana\u{200d}@example.com", "U+200D"),
+        ("ana\u{fe0f}", "U+FE0F"),
+        ("ana\u{34f}", "U+034F"),
+        ("ana\u{e0041}", "U+E0041"),
+        ("ana\u{fff9}", "U+FFF9"),
+        ("ana\u{2800}", "U+2800"),
+    ] {
+        assert_eq!(
+            DealText::Owner.check(owner).unwrap_err(),
+            format!(
+                "the owner contains the invisible character {code}; type the owner as it reads"
+            )
+        );
+    }
+    assert_eq!(
+        DealText::Owner.check("Ana\u{a0}Lopez").unwrap_err(),
+        "the owner contains the space U+00A0, which reads as a plain one; type a plain space"
+    );
+    // An ideographic space is how Japanese names are written.
+    assert_eq!(
+        DealText::Owner.check("山田\u{3000}太郎"),
+        Ok("山田\u{3000}太郎".into())
+    );
+    // Spaces between invisible characters show nothing either.
+    assert_eq!(
+        DealText::Name.check("\u{200b} \u{2800}").unwrap_err(),
+        "the deal name shows nothing (only invisible characters, such as U+200B); give some text"
+    );
     // A note may span lines and hold tabs, but not other control characters.
     assert_eq!(
         DealText::Note.check(" called\n\tagain "),

@@ -523,17 +523,29 @@ impl Deals for PgTx<'_, '_> {
     fn id_end_shared(&self, id: DealId) -> Result<usize> {
         let tail = cells::tail(id);
         let text = |r: &dyn Cells| cells::Reader::new("deal", r).text(0);
-        // Another deal's tail may equal this one's (ids that share their last 16
-        // characters): the neighbours are the nearest tails of other deals, equal ones first.
+        // Other deals whose tail equals this one's (ids that share their last 16 characters
+        // or more) are compared whole; else the nearest tails either side tell.
         let me = id.to_string();
-        let before = self.rows(
-            "SELECT tail FROM deals WHERE tail <= $1 AND id <> $2 ORDER BY tail DESC LIMIT 1",
+        let same = self.rows(
+            "SELECT id FROM deals WHERE tail = $1 AND id <> $2",
             &[&tail, &me],
             text,
         )?;
+        if !same.is_empty() {
+            return Ok(same
+                .iter()
+                .map(|o| cells::common_end(&me, o))
+                .max()
+                .unwrap_or(0));
+        }
+        let before = self.rows(
+            "SELECT tail FROM deals WHERE tail < $1 ORDER BY tail DESC LIMIT 1",
+            &[&tail],
+            text,
+        )?;
         let after = self.rows(
-            "SELECT tail FROM deals WHERE tail >= $1 AND id <> $2 ORDER BY tail LIMIT 1",
-            &[&tail, &me],
+            "SELECT tail FROM deals WHERE tail > $1 ORDER BY tail LIMIT 1",
+            &[&tail],
             text,
         )?;
         Ok(cells::shared_end(

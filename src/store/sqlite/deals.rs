@@ -437,13 +437,12 @@ impl Deals for SqliteTx<'_> {
     /// table: hidden rows count too. An end shared by no other id is shorter than seven
     /// characters, and is told as 0 (a reference has seven at least).
     fn id_end_shared(&self, id: DealId) -> Result<usize> {
-        let tail = cells::tail(id);
+        let me = id.to_string();
         let mut stmt = self.conn.prepare_cached(SAME_REF_KEY_SQL)?;
-        let others = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
+        let others = stmt.query_map([&me], |r| r.get::<_, String>(0))?;
         let mut shared = 0;
         for other in others {
-            let other = Some(cells::tail_of(&other?));
-            shared = shared.max(cells::shared_end(&tail, [other, None]));
+            shared = shared.max(cells::common_end(&me, &other?));
         }
         Ok(shared)
     }
