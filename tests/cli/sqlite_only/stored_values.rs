@@ -150,3 +150,82 @@ fn control_characters_stored_behind_rex_s_back_never_reach_the_calendar_raw() {
     assert_eq!(event.get_summary(), Some("Call\\u{1b}[2J\\u{d}X"));
     assert_eq!(event.get_description(), Some("Deal: Ac\\u{7}me\n\na\tb\nc"));
 }
+
+/// Was: on a SQLite file, rex run by an account without a name (a container's uid) recorded
+/// `USER` as the history's actor unchecked, invisible and escape characters and all. Runs
+/// where it can become such an account (as root, with setpriv); says so and passes else.
+#[test]
+fn a_system_user_name_no_owner_could_have_is_recorded_as_unknown() {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output();
+    if unsafe { libc::geteuid() } != 0 || !setpriv.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: needs root and setpriv to run as an account without a name");
+        return;
+    }
+    let rex = Rex::new();
+    rex.sales();
+    rex.ok(&["deal", "create", "Acme", "--value", "1", "-q"]);
+    // The account without a name must reach the file, its directory and its journal.
+    let open = |p: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    open(rex.dir.path(), 0o777);
+    for entry in std::fs::read_dir(rex.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            open(&path, 0o666);
+        }
+    }
+    let as_nobody = |user: &str, note: &str| {
+        let mut c = rex.std_cmd();
+        let program = c.get_program().to_owned();
+        let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
+        let mut wrapped = std::process::Command::new("setpriv");
+        wrapped.args([
+            "--reuid",
+            "54321",
+            "--regid",
+            "54321",
+            "--clear-groups",
+            "--",
+        ]);
+        wrapped
+            .arg(program)
+            .args(args)
+            .args(["deal", "note", "-q", "Acme", note]);
+        wrapped.env_clear();
+        for (k, v) in c.get_envs() {
+            if let Some(v) = v {
+                wrapped.env(k, v);
+            }
+        }
+        wrapped.env("USER", user);
+        c = wrapped;
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    as_nobody("ana\u{200d}\u{1b}[31mRED", "from an unfit name");
+    as_nobody("carla", "from carla");
+    let actors: Vec<(String, String)> = rex
+        .json(&["deal", "history", "Acme"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap().to_string(),
+                e["actor"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actors,
+        [
+            ("from an unfit name".to_string(), "unknown".to_string()),
+            ("from carla".to_string(), "carla".to_string()),
+        ]
+    );
+}
