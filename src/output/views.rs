@@ -26,6 +26,9 @@ pub struct DealView {
     pub next_activity: Option<NextActivity>,
     /// Its pending activities, shown under `deal show` on a terminal.
     pub next_steps: super::activity::NextSteps,
+    /// The most lines its card gives its metadata, when a card too tall for its screen
+    /// shows fewer than all (the last saying how many more).
+    pub metadata_most: Option<usize>,
 }
 
 impl DealView {
@@ -40,6 +43,7 @@ impl DealView {
             short_ref: None,
             next_activity: p.next_activity,
             next_steps: Default::default(),
+            metadata_most: None,
         }
     }
 
@@ -316,7 +320,24 @@ impl Record for DealView {
             rows.push(("Expected close", close_date(d, style)));
         }
         if !d.metadata.is_empty() {
-            rows.push(("Metadata", metadata(d)));
+            let cell = match self.metadata_most {
+                Some(most) if d.metadata.len() > most => {
+                    let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
+                    let mut lines: Vec<String> = d
+                        .metadata
+                        .iter()
+                        .take(most.saturating_sub(1))
+                        .map(|(k, v)| format!("{k}={}", meta_value(v)))
+                        .collect();
+                    lines.push(format!(
+                        "+{} more: rex deal show {reference} -o json",
+                        d.metadata.len() - lines.len()
+                    ));
+                    text(&lines.join("\n"))
+                }
+                _ => metadata(d),
+            };
+            rows.push(("Metadata", cell));
         }
         rows.push(("Created", Cell::new(style.time(&d.created_at))));
         rows.push(("Last activity", Cell::new(style.time(&d.last_activity_at))));
@@ -370,9 +391,10 @@ impl Record for DealView {
 
 /// Fits a card with next steps to a screen of `height` lines, one left for the prompt:
 /// its oldest recent history entries give way (a long note may take several lines), and
-/// the latest too when the card has no room even for it, and then its next steps down to
-/// the soonest and how many more, so that its top (the name and reference) does not
-/// scroll away. The deal's fields are never cut.
+/// the latest too when the card has no room even for it, then its next steps down to the
+/// soonest and how many more, then its metadata down to one key and how many more, so that
+/// its top (the name and reference) does not scroll away. The deal's other fields are never
+/// cut (on a screen too short even for them, the top goes).
 pub fn fit_card(view: &mut DealView, style: &Style, height: usize) {
     let lines = |v: &DealView| {
         let tables = v.detail(style);
@@ -388,6 +410,17 @@ pub fn fit_card(view: &mut DealView, style: &Style, height: usize) {
             break;
         }
         view.next_steps.most = Some(most);
+    }
+    // Then the metadata, down to one key and how many more: as many lines fewer as the
+    // card is over (a long value may take more than one).
+    let mut most = view.deal.metadata.len();
+    while most > 2 {
+        let over = lines(view).saturating_sub(height.saturating_sub(1));
+        if over == 0 {
+            break;
+        }
+        most = most.saturating_sub(over).max(2);
+        view.metadata_most = Some(most);
     }
 }
 

@@ -41,7 +41,7 @@ pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, S
     }
     let unseen = t.chars().find(|c| invisible(*c)).or_else(|| {
         t.graphemes(true)
-            .find(|g| g.width() == 0)
+            .find(|g| g.width() == 0 || g.chars().next().is_some_and(mark))
             .and_then(|g| g.chars().next())
     });
     if let Some(c) = unseen {
@@ -51,6 +51,17 @@ pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, S
         ));
     }
     Ok(t)
+}
+
+/// A combining mark (nonspacing or enclosing), which shows only on the character before it:
+/// one that starts a grapheme stands alone.
+fn mark(c: char) -> bool {
+    use icu_properties::props::GeneralCategory;
+    use icu_properties::CodePointMapData;
+    matches!(
+        CodePointMapData::<GeneralCategory>::new().get(c),
+        GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
+    )
 }
 
 /// A character that shows nothing where it stands: Unicode's Default_Ignorable_Code_Point,
@@ -66,12 +77,15 @@ fn invisible(c: char) -> bool {
 }
 
 /// A space that reads as a plain one in an owner but is not (copied from a web page or a
-/// document): the no-break spaces and the typographic spaces U+2000..U+200A.
+/// document): every space separator (Zs) but the plain space and the ideographic space
+/// U+3000, with which Japanese names are written: the no-break spaces, the typographic
+/// spaces U+2000..U+200A, the Ogham space mark.
 fn look_alike_space(c: char) -> bool {
-    matches!(
-        c,
-        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
-    )
+    use icu_properties::props::GeneralCategory;
+    use icu_properties::CodePointMapData;
+    c != ' '
+        && c != '\u{3000}'
+        && CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::SpaceSeparator
 }
 
 /// The text trimmed, refused where that leaves nothing, nothing visible, or more than
@@ -85,7 +99,8 @@ fn trimmed_within<'t>(what: &str, text: &'t str, max_chars: usize) -> Result<&'t
     // character is left to the caller's refusal, which names it.)
     let shown = |c: char| {
         use unicode_width::UnicodeWidthChar;
-        !c.is_whitespace() && (c.is_control() || (!invisible(c) && c.width().unwrap_or(0) > 0))
+        !c.is_whitespace()
+            && (c.is_control() || (!invisible(c) && !mark(c) && c.width().unwrap_or(0) > 0))
     };
     if !t.chars().any(shown) {
         let c = t.chars().find(|c| !c.is_whitespace()).unwrap_or_default();

@@ -325,6 +325,39 @@ fn a_card_without_next_steps_keeps_its_top_on_the_screen_too() {
     assert!(!card.iter().any(|l| l.contains("Call 1:")), "{card:#?}");
 }
 
+/// Was: a card of thirty metadata keys scrolled its name and reference off the screen.
+#[test]
+fn a_card_of_many_metadata_keys_shows_what_fits_and_how_to_see_the_rest() {
+    let rex = Rex::new();
+    rex.sales();
+    let id = deal(&rex, "Acme", "1", &[]);
+    let r = short(&id);
+    let mut args = vec!["deal".to_string(), "update".into(), r.into(), "-q".into()];
+    for i in 10..40 {
+        args.push("--meta".into());
+        args.push(format!("k{i}=v{i}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    rex.ok(&args);
+    let card = screen(&rex, &[], &["deal", "show", r]);
+    assert!(card.len() <= 23, "{card:#?}");
+    assert!(card[1].contains("Acme"), "{card:#?}");
+    let at = card
+        .iter()
+        .position(|l| l.contains("Metadata"))
+        .expect("metadata");
+    assert!(card[at].contains("k10=v10"), "{card:#?}");
+    let more = card
+        .iter()
+        .find(|l| l.contains("more: rex deal show"))
+        .unwrap_or_else(|| panic!("{card:#?}"));
+    let shown = card.iter().filter(|l| l.contains("=v")).count();
+    assert_eq!(
+        more.trim(),
+        format!("+{} more: rex deal show {r} -o json", 30 - shown)
+    );
+}
+
 #[test]
 fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
     let rex = Rex::new();

@@ -119,6 +119,15 @@ fn empty_text_and_unprintable_characters_are_refused_in_rexs_words() {
         DealText::Owner.check("Ana\u{a0}Lopez").unwrap_err(),
         "the owner contains the space U+00A0, which reads as a plain one; type a plain space"
     );
+    assert_eq!(
+        DealText::Owner.check("ana\u{1680}x").unwrap_err(),
+        "the owner contains the space U+1680, which reads as a plain one; type a plain space"
+    );
+    // A mark with nothing before it shows nothing (was: one of width 1 was taken).
+    assert_eq!(
+        DealText::Owner.check("\u{2d7f}").unwrap_err(),
+        "the owner shows nothing (only invisible characters, such as U+2D7F); give some text"
+    );
     // An ideographic space is how Japanese names are written.
     assert_eq!(
         DealText::Owner.check("山田\u{3000}太郎"),
