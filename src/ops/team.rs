@@ -221,9 +221,7 @@ pub fn check_login(text: &str) -> Result<String> {
         return Err(Error::usage("LOGIN must not hold control characters"));
     }
     // The login is the member's owner unless --owner says otherwise: it reads as it is.
-    if let Err(e) = DealText::Owner.check(text) {
-        return Err(Error::usage(e.replace("the owner", "LOGIN")));
-    }
+    crate::record::clean_owner("LOGIN", text, DealText::OWNER_MAX).map_err(Error::Usage)?;
     if text.len() > LOGIN_MAX_BYTES {
         return Err(Error::usage(format!(
             "LOGIN must be at most {LOGIN_MAX_BYTES} bytes (PostgreSQL cuts longer names)"

@@ -62,7 +62,17 @@ impl Serialize for ActivityView {
 
 /// When it is due, as a person reads it: `Thu 2026-03-05 14:00`, or the date alone.
 pub fn due_text(a: &Activity) -> String {
-    let day = a.due_date.format("%a %Y-%m-%d");
+    due_as(a, "%a %Y-%m-%d")
+}
+
+/// When it is due without its weekday: `2026-03-05 14:00` (a narrow card).
+fn due_bare(a: &Activity) -> String {
+    due_as(a, "%Y-%m-%d")
+}
+
+/// Its due date in `day` (a chrono format), then its time when it has one.
+fn due_as(a: &Activity, day: &str) -> String {
+    let day = a.due_date.format(day);
     match a.due_time {
         Some(t) => format!("{day} {t}"),
         None => day.to_string(),
@@ -278,15 +288,6 @@ impl StepLayout {
             subject: last.subject.max(1),
             ..last
         }
-    }
-}
-
-/// When an activity is due without its weekday: `2026-03-05 14:00`.
-fn due_bare(a: &Activity) -> String {
-    let day = a.due_date.format("%Y-%m-%d");
-    match a.due_time {
-        Some(t) => format!("{day} {t}"),
-        None => day.to_string(),
     }
 }
 

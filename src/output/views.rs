@@ -201,12 +201,26 @@ pub(super) fn status(s: Status) -> Cell {
     }
 }
 
-pub(super) fn metadata(d: &Deal) -> Cell {
-    let lines: Vec<String> = d
+/// A deal's metadata as a card shows it, `key=value` a line; within `most` lines when
+/// given, the last then saying how many more and the command that shows them all
+/// (`reference` names the deal).
+fn metadata(d: &Deal, most: Option<usize>, reference: &str) -> Cell {
+    let keep = match most {
+        Some(most) if d.metadata.len() > most => most.saturating_sub(1),
+        _ => d.metadata.len(),
+    };
+    let mut lines: Vec<String> = d
         .metadata
         .iter()
+        .take(keep)
         .map(|(k, v)| format!("{k}={}", meta_value(v)))
         .collect();
+    if keep < d.metadata.len() {
+        lines.push(format!(
+            "+{} more: rex deal show {reference} -o json",
+            d.metadata.len() - keep
+        ));
+    }
     text(&lines.join("\n"))
 }
 
@@ -319,25 +333,9 @@ impl Record for DealView {
         if d.expected_close.is_some() {
             rows.push(("Expected close", close_date(d, style)));
         }
+        let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
         if !d.metadata.is_empty() {
-            let cell = match self.metadata_most {
-                Some(most) if d.metadata.len() > most => {
-                    let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
-                    let mut lines: Vec<String> = d
-                        .metadata
-                        .iter()
-                        .take(most.saturating_sub(1))
-                        .map(|(k, v)| format!("{k}={}", meta_value(v)))
-                        .collect();
-                    lines.push(format!(
-                        "+{} more: rex deal show {reference} -o json",
-                        d.metadata.len() - lines.len()
-                    ));
-                    text(&lines.join("\n"))
-                }
-                _ => metadata(d),
-            };
-            rows.push(("Metadata", cell));
+            rows.push(("Metadata", metadata(d, self.metadata_most, &reference)));
         }
         rows.push(("Created", Cell::new(style.time(&d.created_at))));
         rows.push(("Last activity", Cell::new(style.time(&d.last_activity_at))));
@@ -348,7 +346,6 @@ impl Record for DealView {
             rows.push(("Close reason", text(r)));
         }
         if self.next_steps.pending > 0 {
-            let reference = self.short_ref.clone().unwrap_or_else(|| d.id.to_string());
             // The value column: the table's width less the key column (its longest key,
             // with a space each side) and the value's own padding.
             let keys = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

@@ -1,6 +1,7 @@
 //! The rules a deal's, a pipeline's and a stage's texts keep: not empty, within their
 //! limits, printable; names compared without case; metadata stored in one order.
 
+use icu_properties::props::GeneralCategory;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -46,20 +47,23 @@ pub fn clean_owner(what: &str, text: &str, max_chars: usize) -> Result<String, S
     });
     if let Some(c) = unseen {
         return Err(format!(
-            "{what} contains the invisible character U+{:04X}; type the owner as it reads",
+            "{what} contains the invisible character U+{:04X}; type {what} as it reads",
             c as u32
         ));
     }
     Ok(t)
 }
 
+/// A character's Unicode general category.
+fn category(c: char) -> GeneralCategory {
+    icu_properties::CodePointMapData::<GeneralCategory>::new().get(c)
+}
+
 /// A combining mark (nonspacing or enclosing), which shows only on the character before it:
 /// one that starts a grapheme stands alone.
 fn mark(c: char) -> bool {
-    use icu_properties::props::GeneralCategory;
-    use icu_properties::CodePointMapData;
     matches!(
-        CodePointMapData::<GeneralCategory>::new().get(c),
+        category(c),
         GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
     )
 }
@@ -69,10 +73,9 @@ fn mark(c: char) -> bool {
 /// marks U+FFF9..U+FFFB), and the braille pattern blank U+2800, a glyph of no dots that is
 /// used as an invisible letter.
 fn invisible(c: char) -> bool {
-    use icu_properties::props::{BinaryProperty, DefaultIgnorableCodePoint, GeneralCategory};
-    use icu_properties::CodePointMapData;
+    use icu_properties::props::{BinaryProperty, DefaultIgnorableCodePoint};
     DefaultIgnorableCodePoint::for_char(c)
-        || CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::Format
+        || category(c) == GeneralCategory::Format
         || c == '\u{2800}'
 }
 
@@ -81,11 +84,7 @@ fn invisible(c: char) -> bool {
 /// U+3000, with which Japanese names are written: the no-break spaces, the typographic
 /// spaces U+2000..U+200A, the Ogham space mark.
 fn look_alike_space(c: char) -> bool {
-    use icu_properties::props::GeneralCategory;
-    use icu_properties::CodePointMapData;
-    c != ' '
-        && c != '\u{3000}'
-        && CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::SpaceSeparator
+    c != ' ' && c != '\u{3000}' && category(c) == GeneralCategory::SpaceSeparator
 }
 
 /// The text trimmed, refused where that leaves nothing, nothing visible, or more than

@@ -30,12 +30,32 @@ fn deal(rex: &Rex, name: &str, value: &str, args: &[&str]) -> String {
 
 /// What `rex ARGS` shows at 80x24 (no colour), line by line; it must succeed and fit.
 fn screen(rex: &Rex, env: &[(&str, &str)], args: &[&str]) -> Vec<String> {
+    screen_of(rex, 80, env, args)
+}
+
+/// The same on a terminal `columns` wide and 24 lines high.
+fn screen_of(rex: &Rex, columns: u16, env: &[(&str, &str)], args: &[&str]) -> Vec<String> {
     let mut env = env.to_vec();
     env.push(("NO_COLOR", "1"));
-    let (text, code) = on_terminal(rex, 24, 80, &env, args);
+    let (text, code) = on_terminal(rex, 24, columns, &env, args);
     assert_eq!(code, 0, "rex {args:?}:\n{text}");
-    assert_fits(&text, 80, &format!("{args:?} at 80x24"));
+    assert_fits(&text, columns.into(), &format!("{args:?} at {columns}x24"));
     text.lines().map(plain).collect()
+}
+
+/// `deal show REFERENCE`'s card on a terminal `columns` wide: it keeps to the 23 lines
+/// above the prompt, so its top stays in sight.
+fn card_of(rex: &Rex, columns: u16, reference: &str) -> Vec<String> {
+    let card = screen_of(rex, columns, &[], &["deal", "show", reference]);
+    assert!(card.len() <= 23, "{card:#?}");
+    card
+}
+
+/// Where the card's row `key` starts.
+fn row(card: &[String], key: &str) -> usize {
+    card.iter()
+        .position(|l| l.starts_with(&format!(" {key} ")))
+        .unwrap_or_else(|| panic!("no {key}: {card:#?}"))
 }
 
 /// The `name` of each deal of a JSON list.
@@ -211,15 +231,8 @@ fn at_60x24_the_cards_next_steps_keep_their_subjects_and_the_card_fits() {
     for i in 1..=9 {
         plan(&rex, &id, &format!("Task {i}"), &["--due", "2026-03-20"]);
     }
-    let (text, code) = on_terminal(&rex, 24, 60, &[("NO_COLOR", "1")], &["deal", "show", r]);
-    assert_eq!(code, 0, "{text}");
-    assert_fits(&text, 60, "deal show at 60x24");
-    let card: Vec<String> = text.lines().map(plain).collect();
-    assert!(card.len() <= 23, "{card:#?}");
-    let at = card
-        .iter()
-        .position(|l| l.contains("Next steps"))
-        .expect("next steps");
+    let card = card_of(&rex, 60, r);
+    let at = row(&card, "Next steps");
     let lines: Vec<&str> = card[at..at + 3].iter().map(|l| l.trim_end()).collect();
     let (call, quote) = (short(&call), short(&quote));
     assert_eq!(
@@ -276,16 +289,12 @@ fn a_card_too_tall_for_its_history_keeps_its_top_on_the_screen() {
     let reason = "The customer chose a competitor after a long evaluation of security, \
                   pricing and the roadmap; we lost on the timeline for single sign-on";
     rex.ok(&["deal", "close", r, "--lost", "--reason", reason, "-q"]);
-    let card = screen(&rex, &[], &["deal", "show", r]);
-    assert!(card.len() <= 23, "{card:#?}");
+    let card = card_of(&rex, 80, r);
     assert!(card[1].contains("Globex"), "{card:#?}");
     assert!(card[2].contains(r), "{card:#?}");
     // No history entry, and the next steps down to the soonest and how many more.
     assert!(!card.iter().any(|l| l.contains("Event")), "{card:#?}");
-    let at = card
-        .iter()
-        .position(|l| l.contains("Next steps"))
-        .expect("next steps");
+    let at = row(&card, "Next steps");
     assert!(
         card[at].contains("Fri 2026-03-06  task  Step 0"),
         "{card:#?}"
@@ -316,8 +325,7 @@ fn a_card_without_next_steps_keeps_its_top_on_the_screen_too() {
             ),
         ]);
     }
-    let card = screen(&rex, &[], &["deal", "show", r]);
-    assert!(card.len() <= 23, "{card:#?}");
+    let card = card_of(&rex, 80, r);
     assert!(card[1].contains("Globex renewal"), "{card:#?}");
     assert!(card[2].contains(r), "{card:#?}");
     // The latest note stays; older ones gave way.
@@ -339,13 +347,9 @@ fn a_card_of_many_metadata_keys_shows_what_fits_and_how_to_see_the_rest() {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     rex.ok(&args);
-    let card = screen(&rex, &[], &["deal", "show", r]);
-    assert!(card.len() <= 23, "{card:#?}");
+    let card = card_of(&rex, 80, r);
     assert!(card[1].contains("Acme"), "{card:#?}");
-    let at = card
-        .iter()
-        .position(|l| l.contains("Metadata"))
-        .expect("metadata");
+    let at = row(&card, "Metadata");
     assert!(card[at].contains("k10=v10"), "{card:#?}");
     let more = card
         .iter()
@@ -384,12 +388,8 @@ fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
         &["--type", "call", "--due", "2026-03-05", "--at", "14:00"],
     );
     let call = short(&call);
-    let card = screen(&rex, &[], &["deal", "show", r]);
-    assert!(card.len() <= 23, "{card:#?}");
-    let at = card
-        .iter()
-        .position(|l| l.contains("Next steps"))
-        .expect("next steps");
+    let card = card_of(&rex, 80, r);
+    let at = row(&card, "Next steps");
     assert_eq!(
         card[at].trim_end(),
         // Its short reference first, to type; no owner, which is the deal's own.
@@ -425,12 +425,8 @@ fn deal_show_lists_the_pending_activities_in_its_card_within_80x24() {
         "Renewal",
         &["--type", "deadline", "--due", "2026-12-31"],
     );
-    let card = screen(&rex, &[], &["deal", "show", r]);
-    assert!(card.len() <= 23, "{card:#?}");
-    let at = card
-        .iter()
-        .position(|l| l.contains("Next steps"))
-        .expect("next steps");
+    let card = card_of(&rex, 80, r);
+    let at = row(&card, "Next steps");
     let lines: Vec<&str> = card[at..at + 3].iter().map(|l| l.trim_end()).collect();
     assert_eq!(
         lines,

@@ -34,13 +34,8 @@ fn four_deals() -> Rex {
     rex
 }
 
-fn id_of(rex: &Rex, deal: &str) -> String {
-    s(&rex.json(&["deal", "show", deal])["id"])
-}
-
-#[test]
-fn the_leading_characters_of_a_reference_name_its_deal() {
-    let rex = four_deals();
+/// `deal list`'s table shows each deal named by its reference.
+fn shows_references(rex: &Rex, shown: &[(&str, &str)]) {
     let out = rex
         .cmd()
         .env("COLUMNS", "100")
@@ -48,19 +43,32 @@ fn the_leading_characters_of_a_reference_name_its_deal() {
         .output()
         .unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
-    for (name, shown) in [
-        ("Acme Corp", "h0k69na"),
-        ("Hooli", "h0k6xyz"),
-        ("Initech", "5p4bc9hj"),
-        ("Umbrella", "6p4bc9hj"),
-    ] {
+    for (name, reference) in shown {
         assert!(
             table
                 .lines()
-                .any(|l| l.contains(name) && l.contains(&format!(" {shown} "))),
-            "{name} shown as {shown} in\n{table}"
+                .any(|l| l.contains(name) && l.contains(&format!(" {reference} "))),
+            "{name} shown as {reference} in\n{table}"
         );
     }
+}
+
+fn id_of(rex: &Rex, deal: &str) -> String {
+    s(&rex.json(&["deal", "show", deal])["id"])
+}
+
+#[test]
+fn the_leading_characters_of_a_reference_name_its_deal() {
+    let rex = four_deals();
+    shows_references(
+        &rex,
+        &[
+            ("Acme Corp", "h0k69na"),
+            ("Hooli", "h0k6xyz"),
+            ("Initech", "5p4bc9hj"),
+            ("Umbrella", "6p4bc9hj"),
+        ],
+    );
     for (typed, id) in [
         ("h0k69", A),
         ("H0K69", A),
@@ -203,25 +211,14 @@ fn ids_that_share_their_last_sixteen_characters_show_references_that_tell_them_a
         .map(|d| s(&d["id"]))
         .collect();
     assert_eq!(refs, [e, f, g, h]);
-    let out = rex
-        .cmd()
-        .env("COLUMNS", "100")
-        .args(["deal", "list", "--sort", "name", "-o", "table"])
-        .output()
-        .unwrap();
-    let table = String::from_utf8(out.stdout).unwrap();
-    for (name, shown, id) in [
-        ("Twin E", "aqqwwwwwwwwwwwwww", e),
-        ("Twin F", "bqqwwwwwwwwwwwwww", f),
-        ("Twin G", "cw3qqqwwwwwwwwwwwwww", g),
-        ("Twin H", "dw3qqqwwwwwwwwwwwwww", h),
-    ] {
-        assert!(
-            table
-                .lines()
-                .any(|l| l.contains(name) && l.contains(&format!(" {shown} "))),
-            "{name} as {shown}:\n{table}"
-        );
-        assert_eq!(id_of(&rex, shown), id);
+    let shown = [
+        ("Twin E", "aqqwwwwwwwwwwwwww"),
+        ("Twin F", "bqqwwwwwwwwwwwwww"),
+        ("Twin G", "cw3qqqwwwwwwwwwwwwww"),
+        ("Twin H", "dw3qqqwwwwwwwwwwwwww"),
+    ];
+    shows_references(&rex, &shown);
+    for ((_, reference), id) in shown.iter().zip([e, f, g, h]) {
+        assert_eq!(id_of(&rex, reference), id);
     }
 }
